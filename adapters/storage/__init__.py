@@ -1,0 +1,54 @@
+"""Storage: the SQLAlchemy engine, the unit of work, and schema migrations."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+
+from adapters.storage.orm import metadata, start_mappers
+from adapters.storage.unit_of_work import SqlAlchemyUnitOfWork
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+__all__ = ["Storage", "SqlAlchemyUnitOfWork", "metadata"]
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets the in-process scheduler write while pages read; foreign keys are
+    # off by default in SQLite.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+class Storage:
+    """The database behind planflow: SQLite embedded, PostgreSQL for scale-out."""
+
+    def __init__(self, url: str, echo: bool = False) -> None:
+        start_mappers()
+        self.url = url
+        self.engine: Engine = create_engine(url, echo=echo, future=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+            if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+                Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+
+    def uow(self) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(self.session_factory)
+
+    def upgrade(self) -> None:
+        """Bring the schema to the newest migration."""
+        command.upgrade(self.alembic_config(), "head")
+
+    def alembic_config(self) -> Config:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["engine"] = self.engine
+        return config

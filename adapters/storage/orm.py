@@ -1,0 +1,193 @@
+"""Tables, and the imperative mapping of the domain classes onto them.
+
+Imperative mapping keeps `engine/model.py` free of SQLAlchemy (cosmicpython's
+`orm.py`). Timestamps are stored as naive UTC.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, LargeBinary,
+    MetaData, String, Table, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import deferred, registry, relationship
+
+from engine import model
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+units = Table(
+    "units", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("aliases", JSON, nullable=False, default=list),
+    Column("kind", String(16), nullable=False, default="unit"),
+)
+
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(80), nullable=False, unique=True),
+    Column("full_name", String(255), nullable=False),
+    Column("email", String(255)),
+    Column("unit_id", Integer, ForeignKey("units.id"), index=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+plans = Table(
+    "plans", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(80)),
+    Column("title", Text, nullable=False),
+    Column("issued_on", Date),
+    Column("year", Integer, nullable=False),
+    Column("monitor_unit_id", Integer, ForeignKey("units.id")),
+    Column("source_name", String(255)),
+    Column("created_at", DateTime),
+)
+
+plan_tasks = Table(
+    "plan_tasks", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_id", Integer, ForeignKey("plans.id"), nullable=False, index=True),
+    Column("position", Integer, nullable=False, default=0),
+    Column("ref", String(40), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("content", Text, nullable=False, default=""),
+    Column("product", Text, nullable=False, default=""),
+    Column("director", String(255), nullable=False, default=""),
+    Column("director_user_id", Integer, ForeignKey("users.id")),
+    Column("deadline_text", Text, nullable=False, default=""),
+    Column("schedule", JSON, nullable=False, default=dict),
+    Column("due_on", Date),
+    Column("status", String(16), nullable=False, default="open", index=True),
+    Column("closed_on", Date),
+)
+
+task_units = Table(
+    "task_units", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("task_id", Integer, ForeignKey("plan_tasks.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("unit_id", Integer, ForeignKey("units.id"), nullable=False, index=True),
+    Column("role", String(16), nullable=False),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+process_versions = Table(
+    "process_versions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("process_key", String(80), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("bpmn_xml", Text, nullable=False),
+    Column("comment", Text, nullable=False, default=""),
+    Column("created_by", Integer, ForeignKey("users.id")),
+    Column("created_at", DateTime),
+    Column("is_live", Boolean, nullable=False, default=False),
+    UniqueConstraint("process_key", "number", name="uq_process_versions_key_number"),
+)
+
+process_instances = Table(
+    "process_instances", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_task_id", Integer, ForeignKey("plan_tasks.id"), nullable=False, index=True),
+    Column("process_version_id", Integer, ForeignKey("process_versions.id"), nullable=False, index=True),
+    Column("state", Text, nullable=False),
+    Column("serializer_version", String(40), nullable=False),
+    Column("status", String(16), nullable=False, default="running"),
+    # The scheduler's sweep reads only rows whose time has come, through this index.
+    Column("next_timer_at", DateTime, index=True),
+    Column("started_at", DateTime),
+    Column("updated_at", DateTime),
+    Column("version", Integer, nullable=False, default=1),
+)
+
+work_items = Table(
+    "work_items", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("instance_id", Integer, ForeignKey("process_instances.id"), nullable=False, index=True),
+    Column("plan_task_id", Integer, ForeignKey("plan_tasks.id"), nullable=False, index=True),
+    Column("task_uuid", String(36), nullable=False),
+    Column("step_id", String(120), nullable=False),
+    Column("step_name", String(255), nullable=False),
+    Column("form", String(40), nullable=False),
+    Column("actor", String(40), nullable=False),
+    Column("assignee_user_id", Integer, ForeignKey("users.id")),
+    Column("candidate_unit_id", Integer, ForeignKey("units.id")),
+    Column("candidate_role", String(16)),
+    Column("due_on", Date),
+    Column("state", String(16), nullable=False, default="ready"),
+    Column("created_at", DateTime),
+    Column("completed_at", DateTime),
+    Column("completed_by", Integer, ForeignKey("users.id")),
+    UniqueConstraint("instance_id", "task_uuid", name="uq_work_items_instance_task"),
+    Index("ix_work_items_user_ready", "state", "assignee_user_id"),
+    Index("ix_work_items_unit_ready", "state", "candidate_unit_id", "candidate_role"),
+)
+
+audit_events = Table(
+    "audit_events", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_task_id", Integer, ForeignKey("plan_tasks.id"), nullable=False, index=True),
+    Column("instance_id", Integer, ForeignKey("process_instances.id")),
+    Column("work_item_id", Integer, ForeignKey("work_items.id")),
+    Column("at", DateTime, nullable=False),
+    Column("actor_user_id", Integer, ForeignKey("users.id")),
+    Column("action", String(40), nullable=False),
+    Column("step_id", String(120)),
+    Column("step_name", String(255)),
+    Column("detail", JSON, nullable=False, default=dict),
+)
+
+attachments = Table(
+    "attachments", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_task_id", Integer, ForeignKey("plan_tasks.id"), nullable=False, index=True),
+    Column("work_item_id", Integer, ForeignKey("work_items.id")),
+    Column("filename", String(255), nullable=False),
+    Column("content_type", String(120), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("uploaded_at", DateTime, nullable=False),
+    Column("uploaded_by", Integer, ForeignKey("users.id")),
+)
+
+office_days = Table(
+    "office_days", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("day", Date, nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("name", String(255), nullable=False, default=""),
+)
+
+mapper_registry = registry(metadata=metadata)
+
+
+def start_mappers() -> None:
+    """Map the domain classes once per process (idempotent)."""
+    if getattr(start_mappers, "done", False):
+        return
+    reg = mapper_registry
+    reg.map_imperatively(model.Unit, units)
+    reg.map_imperatively(model.User, users)
+    reg.map_imperatively(model.Plan, plans)
+    reg.map_imperatively(model.TaskUnit, task_units)
+    reg.map_imperatively(model.PlanTask, plan_tasks, properties={
+        "units": relationship(model.TaskUnit, cascade="all, delete-orphan",
+                              order_by=task_units.c.position, lazy="selectin"),
+    })
+    reg.map_imperatively(model.ProcessVersion, process_versions)
+    reg.map_imperatively(model.ProcessInstance, process_instances,
+                         version_id_col=process_instances.c.version)
+    reg.map_imperatively(model.WorkItem, work_items)
+    reg.map_imperatively(model.AuditEvent, audit_events)
+    reg.map_imperatively(model.Attachment, attachments, properties={
+        # The file's bytes are read only when downloaded, never for a list.
+        "data": deferred(attachments.c.data),
+    })
+    start_mappers.done = True

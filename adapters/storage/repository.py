@@ -1,0 +1,213 @@
+"""SQLAlchemy repositories: one per aggregate, plus the read queries of list pages.
+
+Read queries join the work-item index to plan tables in one statement and return
+plain dicts; none of them touches `process_instances.state`.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Iterable
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from adapters.storage import orm
+from engine import model
+
+
+class SqlRepository:
+    model_class: type
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, obj: Any) -> None:
+        self.session.add(obj)
+
+    def get(self, obj_id: int) -> Any | None:
+        return self.session.get(self.model_class, obj_id)
+
+    def _rows(self, statement: Any) -> list[dict[str, Any]]:
+        return [dict(row._mapping) for row in self.session.execute(statement)]
+
+
+class UserRepository(SqlRepository):
+    model_class = model.User
+
+    def by_username(self, username: str) -> model.User | None:
+        return self.session.scalars(select(model.User).filter_by(username=username)).first()
+
+    def in_unit(self, unit_id: int, role: str | None = None) -> list[model.User]:
+        query = select(model.User).filter_by(unit_id=unit_id, active=True)
+        if role:
+            query = query.filter_by(role=role)
+        return list(self.session.scalars(query.order_by(orm.users.c.full_name)))
+
+    def with_role(self, role: str) -> list[model.User]:
+        return list(self.session.scalars(select(model.User).filter_by(role=role, active=True)))
+
+    def names(self, user_ids: Iterable[int]) -> dict[int, str]:
+        ids = {i for i in user_ids if i}
+        if not ids:
+            return {}
+        rows = self.session.execute(select(orm.users.c.id, orm.users.c.full_name).where(orm.users.c.id.in_(ids)))
+        return dict(rows.tuples())
+
+
+class UnitRepository(SqlRepository):
+    model_class = model.Unit
+
+    def list(self) -> list[model.Unit]:
+        return list(self.session.scalars(select(model.Unit).order_by(orm.units.c.name)))
+
+    def by_name(self, name: str) -> model.Unit | None:
+        return self.session.scalars(select(model.Unit).filter_by(name=name)).first()
+
+    def names(self, unit_ids: Iterable[int]) -> dict[int, str]:
+        ids = {i for i in unit_ids if i}
+        if not ids:
+            return {}
+        rows = self.session.execute(select(orm.units.c.id, orm.units.c.name).where(orm.units.c.id.in_(ids)))
+        return dict(rows.tuples())
+
+
+class PlanRepository(SqlRepository):
+    model_class = model.Plan
+
+    def list_with_counts(self) -> list[dict[str, Any]]:
+        t = orm.plan_tasks
+        counts = (
+            select(
+                t.c.plan_id,
+                func.count().label("tasks"),
+                func.sum(func.cast(t.c.status == "closed", orm.Integer)).label("closed"),
+            )
+            .group_by(t.c.plan_id)
+            .subquery()
+        )
+        p = orm.plans
+        query = (
+            select(p, func.coalesce(counts.c.tasks, 0).label("tasks"), func.coalesce(counts.c.closed, 0).label("closed"))
+            .outerjoin(counts, counts.c.plan_id == p.c.id)
+            .order_by(p.c.issued_on.desc().nulls_last(), p.c.id.desc())
+        )
+        return self._rows(query)
+
+
+class TaskRepository(SqlRepository):
+    model_class = model.PlanTask
+
+    def for_plan(self, plan_id: int) -> list[model.PlanTask]:
+        query = select(model.PlanTask).filter_by(plan_id=plan_id).order_by(orm.plan_tasks.c.position)
+        return list(self.session.scalars(query))
+
+
+class ProcessVersionRepository(SqlRepository):
+    model_class = model.ProcessVersion
+
+    def live(self, process_key: str) -> model.ProcessVersion | None:
+        query = select(model.ProcessVersion).filter_by(process_key=process_key, is_live=True)
+        return self.session.scalars(query).first()
+
+    def for_key(self, process_key: str) -> list[model.ProcessVersion]:
+        query = select(model.ProcessVersion).filter_by(process_key=process_key)
+        return list(self.session.scalars(query.order_by(orm.process_versions.c.number.desc())))
+
+
+class InstanceRepository(SqlRepository):
+    model_class = model.ProcessInstance
+
+    def for_task(self, plan_task_id: int) -> model.ProcessInstance | None:
+        query = select(model.ProcessInstance).filter_by(plan_task_id=plan_task_id)
+        return self.session.scalars(query.order_by(orm.process_instances.c.id.desc())).first()
+
+    def due_for_timers(self, now: datetime, limit: int) -> list[model.ProcessInstance]:
+        c = orm.process_instances.c
+        query = (
+            select(model.ProcessInstance)
+            .where(c.next_timer_at <= now, c.status == "running")
+            .order_by(c.next_timer_at)
+            .limit(limit)
+            # Several scheduler workers: each takes rows the others have not locked.
+            .with_for_update(skip_locked=True)
+        )
+        return list(self.session.scalars(query))
+
+
+def _inbox_columns() -> list[Any]:
+    w, t, p = orm.work_items, orm.plan_tasks, orm.plans
+    return [
+        w.c.id.label("work_item_id"), w.c.step_id, w.c.step_name, w.c.form, w.c.due_on,
+        w.c.assignee_user_id, w.c.candidate_unit_id, w.c.candidate_role, w.c.created_at,
+        t.c.id.label("task_id"), t.c.ref.label("task_ref"), t.c.title.label("task_title"),
+        p.c.id.label("plan_id"), p.c.number.label("plan_number"), p.c.title.label("plan_title"),
+    ]
+
+
+class WorkItemRepository(SqlRepository):
+    model_class = model.WorkItem
+
+    def ready_for_instance(self, instance_id: int) -> list[model.WorkItem]:
+        query = select(model.WorkItem).filter_by(instance_id=instance_id, state="ready")
+        return list(self.session.scalars(query))
+
+    def inbox_rows(self, user_id: int, unit_id: int | None, role: str) -> list[dict[str, Any]]:
+        w, t, p = orm.work_items, orm.plan_tasks, orm.plans
+        mine = w.c.assignee_user_id == user_id
+        unit_role = and_(w.c.assignee_user_id.is_(None), w.c.candidate_unit_id == unit_id,
+                         w.c.candidate_role == role)
+        query = (
+            select(*_inbox_columns())
+            .join(t, t.c.id == w.c.plan_task_id)
+            .join(p, p.c.id == t.c.plan_id)
+            .where(w.c.state == "ready", or_(mine, unit_role) if unit_id else mine)
+            .order_by(w.c.due_on.asc().nulls_last(), w.c.id)
+        )
+        return self._rows(query)
+
+    def open_for_tasks(self, task_ids: Iterable[int]) -> list[dict[str, Any]]:
+        ids = list(task_ids)
+        if not ids:
+            return []
+        w = orm.work_items
+        query = (
+            select(*_inbox_columns())
+            .join(orm.plan_tasks, orm.plan_tasks.c.id == w.c.plan_task_id)
+            .join(orm.plans, orm.plans.c.id == orm.plan_tasks.c.plan_id)
+            .where(w.c.state == "ready", w.c.plan_task_id.in_(ids))
+            .order_by(w.c.id)
+        )
+        return self._rows(query)
+
+
+class AuditRepository(SqlRepository):
+    model_class = model.AuditEvent
+
+    def for_task(self, plan_task_id: int) -> list[dict[str, Any]]:
+        a, u = orm.audit_events, orm.users
+        query = (
+            select(a, u.c.full_name.label("actor_name"))
+            .outerjoin(u, u.c.id == a.c.actor_user_id)
+            .where(a.c.plan_task_id == plan_task_id)
+            .order_by(a.c.at, a.c.id)
+        )
+        return self._rows(query)
+
+
+class AttachmentRepository(SqlRepository):
+    model_class = model.Attachment
+
+    def for_task(self, plan_task_id: int) -> list[dict[str, Any]]:
+        a = orm.attachments
+        query = (
+            select(a.c.id, a.c.filename, a.c.content_type, a.c.size, a.c.uploaded_at, a.c.uploaded_by,
+                   a.c.work_item_id)
+            .where(a.c.plan_task_id == plan_task_id)
+            .order_by(a.c.id)
+        )
+        return self._rows(query)
+
+
+class OfficeDayRepository(SqlRepository):
+    def list(self) -> list[Any]:
+        return self._rows(select(orm.office_days).order_by(orm.office_days.c.day))

@@ -1,0 +1,50 @@
+"""The SQLAlchemy unit of work: one session, one transaction, rolled back unless committed."""
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from adapters.storage import repository
+from engine.errors import AlreadyDone, N_
+from engine.unit_of_work import AbstractUnitOfWork
+
+
+class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
+    def __init__(self, session_factory: sessionmaker) -> None:
+        self.session_factory = session_factory
+        self.session: Session | None = None
+
+    def __enter__(self) -> SqlAlchemyUnitOfWork:
+        self.session = self.session_factory()
+        s = self.session
+        self.users = repository.UserRepository(s)
+        self.units = repository.UnitRepository(s)
+        self.plans = repository.PlanRepository(s)
+        self.tasks = repository.TaskRepository(s)
+        self.process_versions = repository.ProcessVersionRepository(s)
+        self.instances = repository.InstanceRepository(s)
+        self.work_items = repository.WorkItemRepository(s)
+        self.audit = repository.AuditRepository(s)
+        self.attachments = repository.AttachmentRepository(s)
+        self.office_days = repository.OfficeDayRepository(s)
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        super().__exit__(*args)
+        self.session.close()
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except (StaleDataError, IntegrityError) as error:
+            # Another request saved the same instance or work item first (two tabs,
+            # two people): ours must not overwrite it.
+            self.session.rollback()
+            raise AlreadyDone(N_("This step was already completed or has moved on.")) from error
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def flush(self) -> None:
+        self.session.flush()
