@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Idempotent set-up shared by `make demo` and `make test`.
+# Installs what a bare Debian 12 machine lacks, then the project's Python and npm
+# dependencies. Every step checks first, so a second run takes about a second.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '==> %s\n' "$*"; }
+
+# Root on a bare machine has no sudo; a normal user needs it for apt.
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# --- System packages (Debian) -------------------------------------------------
+# PostgreSQL: the tests start their own server from these binaries.
+# Chromium: Playwright cannot download a browser here, so it drives Debian's.
+# python3-venv / npm: a bare Debian image may lack them.
+missing=()
+ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+if [ ! -d .venv ] && ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+    missing+=(python3-venv)
+fi
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+    say "apt-get install ${missing[*]}"
+    # Always update first: a stale package list can offer an older Chromium than
+    # the one the pinned Playwright expects (1.64.1 <-> Chromium 156).
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# --- Python -------------------------------------------------------------------
+if [ ! -x .venv/bin/python ]; then
+    say "python3 -m venv .venv"
+    python3 -m venv .venv
+fi
+# The stamp is touched after a successful install; a newer pyproject.toml
+# (new dependency) triggers a reinstall.
+stamp=.venv/.planflow-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    say "pip install -e '.[test,serve]'"
+    .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,serve]'
+    touch "$stamp"
+fi
+
+# --- JavaScript bundles (prebuilt, no build step) -----------------------------
+# node_modules/.package-lock.json is written by npm after each install.
+if [ ! -f node_modules/.package-lock.json ] \
+   || [ package.json -nt node_modules/.package-lock.json ] \
+   || { [ -f package-lock.json ] && [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
+    if [ -f package-lock.json ]; then
+        say "npm ci"
+        npm ci --no-audit --no-fund --loglevel=error
+    else
+        say "npm install"
+        npm install --no-audit --no-fund --loglevel=error
+    fi
+fi
+vendor=web/static/vendor
+if [ ! -f "$vendor/.stamp" ] || [ node_modules/.package-lock.json -nt "$vendor/.stamp" ]; then
+    say "copy bundles to $vendor"
+    rm -rf "$vendor"
+    mkdir -p "$vendor/bpmn-js" "$vendor/chart.js"
+    cp node_modules/bpmn-js/dist/bpmn-modeler.production.min.js \
+       node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js "$vendor/bpmn-js/"
+    # diagram-js.css, bpmn-js.css, bpmn-font/ (the css refers to the font relatively)
+    cp -r node_modules/bpmn-js/dist/assets "$vendor/bpmn-js/assets"
+    cp node_modules/chart.js/dist/chart.umd.min.js "$vendor/chart.js/"
+    touch "$vendor/.stamp"
+fi
+
+# --- Translations ---------------------------------------------------------------
+# The .mo files are gitignored; compile them from the committed .po files.
+if compgen -G 'web/translations/*/LC_MESSAGES/*.po' >/dev/null; then
+    # Quiet on success, the whole output on failure.
+    if ! out=$(.venv/bin/pybabel compile -d web/translations -f 2>&1); then
+        printf '%s\n' "$out" >&2
+        exit 1
+    fi
+fi
+
+say "set-up done"
