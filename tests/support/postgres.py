@@ -1,0 +1,115 @@
+"""A throwaway PostgreSQL server for the test session.
+
+Debian's binaries, a `mktemp -d` data directory and a loopback port. As root the
+server runs as the `postgres` user (`initdb` and `pg_ctl` refuse root), and the
+directory is handed to that user: pytest's own temp root is mode 700 and would not
+be reachable by `postgres`.
+"""
+from __future__ import annotations
+
+import glob
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+
+from .net import free_port
+
+SERVER_SETTINGS = (
+    # Durability is pointless for a test database; these make it fast.
+    "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
+    "-c full_page_writes=off -c max_connections=200"
+)
+
+
+def find_bindir() -> Path | None:
+    """The newest `/usr/lib/postgresql/*/bin` that has `pg_ctl`, or None."""
+    found = [Path(p).parent for p in glob.glob("/usr/lib/postgresql/*/bin/pg_ctl")]
+    if not found:
+        return None
+
+    def version(p: Path) -> tuple[int, ...]:
+        return tuple(int(n) for n in re.findall(r"\d+", p.parent.name))
+
+    return max(found, key=version)
+
+
+class PostgresServer:
+    def __init__(self, bindir: Path) -> None:
+        self.bindir = bindir
+        self.host = "127.0.0.1"
+        self.port = 0
+        self.dir: Path | None = None
+        self._as_root = os.geteuid() == 0
+
+    # -- life cycle -------------------------------------------------------------
+    def start(self, attempts: int = 3) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="planflow-pg-"))
+        if self._as_root:
+            shutil.chown(self.dir, "postgres", "postgres")
+        self._run("initdb", "-D", self.datadir, "-A", "trust", "-U", "postgres",
+                  "-E", "UTF8", "--locale=C.UTF-8", "-N")
+        # The port is only free "a moment ago": retry with another if taken.
+        for attempt in range(attempts):
+            self.port = free_port()
+            try:
+                self._run("pg_ctl", "-D", self.datadir, "-l", self.logfile, "-w",
+                          "-t", "30", "-o",
+                          f"-p {self.port} -k {self.dir} {SERVER_SETTINGS}", "start")
+                break
+            except subprocess.CalledProcessError as exc:
+                if attempt == attempts - 1:
+                    raise RuntimeError(
+                        f"PostgreSQL did not start:\n{exc.stdout}{exc.stderr}\n"
+                        f"--- {self.logfile} ---\n{self.log()}"
+                    ) from exc
+        self.create_database("test")
+
+    def stop(self) -> None:
+        if self.dir is None:
+            return
+        try:
+            self._run("pg_ctl", "-D", self.datadir, "-m", "fast", "-w", "stop")
+        except subprocess.CalledProcessError:
+            pass  # already gone; still remove the directory
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.dir = None
+
+    # -- use --------------------------------------------------------------------
+    def url(self, dbname: str = "test") -> str:
+        return f"postgresql+psycopg://postgres@{self.host}:{self.port}/{dbname}"
+
+    def create_database(self, name: str | None = None) -> str:
+        """Create an empty database (a fresh name when None); return its URL."""
+        name = name or f"t_{uuid.uuid4().hex[:12]}"
+        self._run("createdb", "-h", self.host, "-p", str(self.port), "-U", "postgres", name)
+        return self.url(name)
+
+    def drop_database(self, name: str) -> None:
+        # FORCE (PostgreSQL 13+) ends connections a test left open.
+        self._run("psql", "-h", self.host, "-p", str(self.port), "-U", "postgres",
+                  "-d", "postgres", "-qAt", "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def log(self) -> str:
+        try:
+            return Path(self.logfile).read_text(errors="replace")
+        except OSError:
+            return "(no server log)"
+
+    @property
+    def datadir(self) -> str:
+        return str(self.dir / "data")
+
+    @property
+    def logfile(self) -> str:
+        return str(self.dir / "server.log")
+
+    def _run(self, tool: str, *args: str) -> subprocess.CompletedProcess:
+        cmd = [str(self.bindir / tool), *args]
+        if self._as_root:
+            cmd = ["runuser", "-u", "postgres", "--", *cmd]
+        # cwd: postgres cannot read root's working directory; / is harmless.
+        return subprocess.run(cmd, cwd="/", check=True, capture_output=True, text=True)
