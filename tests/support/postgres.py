@@ -25,6 +25,10 @@ SERVER_SETTINGS = (
 )
 
 
+class PostgresError(RuntimeError):
+    """A PostgreSQL tool failed; the message has its output (and the server log)."""
+
+
 def find_bindir() -> Path | None:
     """The newest `/usr/lib/postgresql/*/bin` that has `pg_ctl`, or None."""
     found = [Path(p).parent for p in glob.glob("/usr/lib/postgresql/*/bin/pg_ctl")]
@@ -60,10 +64,10 @@ class PostgresServer:
                           "-t", "30", "-o",
                           f"-p {self.port} -k {self.dir} {SERVER_SETTINGS}", "start")
                 break
-            except subprocess.CalledProcessError as exc:
+            except PostgresError as exc:
                 if attempt == attempts - 1:
-                    raise RuntimeError(
-                        f"PostgreSQL did not start:\n{exc.stdout}{exc.stderr}\n"
+                    raise PostgresError(
+                        f"PostgreSQL did not start: {exc}\n"
                         f"--- {self.logfile} ---\n{self.log()}"
                     ) from exc
         self.create_database("test")
@@ -73,7 +77,7 @@ class PostgresServer:
             return
         try:
             self._run("pg_ctl", "-D", self.datadir, "-m", "fast", "-w", "stop")
-        except subprocess.CalledProcessError:
+        except PostgresError:
             pass  # already gone; still remove the directory
         shutil.rmtree(self.dir, ignore_errors=True)
         self.dir = None
@@ -112,4 +116,8 @@ class PostgresServer:
         if self._as_root:
             cmd = ["runuser", "-u", "postgres", "--", *cmd]
         # cwd: postgres cannot read root's working directory; / is harmless.
-        return subprocess.run(cmd, cwd="/", check=True, capture_output=True, text=True)
+        done = subprocess.run(cmd, cwd="/", capture_output=True, text=True)
+        if done.returncode != 0:
+            raise PostgresError(f"{' '.join(cmd)} exited {done.returncode}:\n"
+                                f"{done.stdout}{done.stderr}")
+        return done
