@@ -1,0 +1,259 @@
+"""The workflow runtime: start instances, list and complete human steps, fire timers.
+
+Knows nothing of storage or the web. Task ids given out and taken back are the
+SpiffWorkflow task UUIDs as strings; they survive serialization, so a work-item row
+can carry one. Notices are the BPMN elements with `planflow:notice` that completed
+during a call (reached from a timer boundary event); every call that runs engine
+steps returns the notices it produced, and the caller sends them (idempotently:
+a loop back into a step re-arms its timers).
+"""
+from __future__ import annotations
+
+from copy import deepcopy
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Mapping
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.exceptions import TaskNotFoundException
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from . import serializer
+from .script_engine import make_script_engine
+from .specs import ProcessSpec
+from .timer_functions import FAR_FUTURE_YEAR, deadline_functions
+
+DUE_VARIABLE = "due"  # a step's deadline variable unless it names another (planflow:due)
+LIST_INPUTS = ("coordinators", "periods")  # multi-instance inputs: must be lists
+
+
+class StepNotReady(Exception):
+    """The task is unknown, not a human step, or not READY (done, or moved on)."""
+
+
+@dataclass(frozen=True)
+class HumanStep:
+    task_id: str
+    step_id: str
+    name: str
+    actor: str | None
+    form: str | None
+    data: dict[str, Any] = field(default_factory=dict)  # a copy; `due` is this step's deadline
+    due: str | None = None
+
+
+@dataclass(frozen=True)
+class NoticeEvent:
+    step_task_id: str | None  # the human step the timer is attached to
+    step_id: str | None
+    rung: str  # the planflow:notice value: holder | unit_head | director
+    timer_id: str | None  # the boundary event's BPMN id
+    due: str | None  # the step's deadline the timer was computed from
+
+
+class WorkflowRuntime:
+    def __init__(self, functions: Mapping[str, Callable[..., Any]] | Callable[..., Any]) -> None:
+        """`functions` are exposed to expressions; a bare callable is taken as
+        `add_working_days(date, n) -> date` and gives the deadline functions."""
+        if callable(functions):
+            functions = deadline_functions(functions)
+        self.functions = dict(functions)
+
+    # -- life cycle -------------------------------------------------------------
+
+    def start(self, spec: ProcessSpec, data: Mapping[str, Any]) -> BpmnWorkflow:
+        wf, _ = self.start_with_notices(spec, data)
+        return wf
+
+    def start_with_notices(self, spec: ProcessSpec, data: Mapping[str, Any]) -> tuple[BpmnWorkflow, list[NoticeEvent]]:
+        initial = _checked_initial_data(data)
+        wf = BpmnWorkflow(spec.top, spec.subprocesses, script_engine=self._engine())
+        wf.task_tree.data.update(initial)  # root data is inherited by every task
+        return wf, _run_engine(wf)
+
+    def ready_steps(self, wf: BpmnWorkflow) -> list[HumanStep]:
+        return [_human_step(task) for task in wf.get_tasks(state=TaskState.READY, manual=True)]
+
+    def complete(self, wf: BpmnWorkflow, task_id: str, data: Mapping[str, Any]) -> list[NoticeEvent]:
+        task = _ready_human_task(wf, task_id)
+        task.data.update(deepcopy(dict(data)))
+        task.run()
+        return _run_engine(wf)
+
+    def is_completed(self, wf: BpmnWorkflow) -> bool:
+        return wf.is_completed()
+
+    # -- timers -----------------------------------------------------------------
+
+    def fire_due_timers(self, wf: BpmnWorkflow, now: datetime) -> list[NoticeEvent]:
+        """Fire every timer whose time is at or before `now`, run what follows."""
+        for task in _timer_tasks(wf):
+            at = _event_time(task)
+            if at is not None and at <= now:
+                # Spiff compares with its own clock; marking the timer fired makes `now` win.
+                task._set_internal_data(event_fired=True)
+        wf.refresh_timers()
+        return _run_engine(wf)
+
+    def next_timer_at(self, wf: BpmnWorkflow) -> datetime | None:
+        times = [at for at in map(_event_time, _timer_tasks(wf)) if at is not None and at.year < FAR_FUTURE_YEAR]
+        return min(times, default=None)
+
+    def reset_timers(self, wf: BpmnWorkflow, task_id: str, data: Mapping[str, Any] | None = None) -> list[NoticeEvent]:
+        """Recompute the armed timers of a step after its deadline changed.
+
+        SpiffWorkflow caches a timer's computed time and evaluates it on the boundary
+        task's own copy of the data; so `data` (e.g. {"due": "2024-05-10"}) is written
+        to the step and to each waiting timer, whose cached time is then dropped.
+        """
+        task = _human_task(wf, task_id)
+        update = deepcopy(dict(data or {}))
+        task.data.update(update)
+        for timer in _attached_timers(task):
+            timer.data.update(deepcopy(update))
+            timer.internal_data.pop("event_value", None)
+            timer.internal_data.pop("event_fired", None)
+        wf.refresh_timers()
+        return _run_engine(wf)
+
+    def set_due(self, wf: BpmnWorkflow, task_id: str, due: str | None) -> list[NoticeEvent]:
+        """Move a step's deadline (extension accepted, date set for an unresolved task)."""
+        task = _human_task(wf, task_id)
+        return self.reset_timers(wf, task_id, {_due_variable(task): due})
+
+    # -- storage ----------------------------------------------------------------
+
+    def dumps(self, wf: BpmnWorkflow) -> str:
+        return serializer.dumps(wf)
+
+    def loads(self, spec: ProcessSpec, text: str) -> BpmnWorkflow:
+        return serializer.loads(spec, text, self._engine())
+
+    def _engine(self):
+        return make_script_engine(self.functions)
+
+
+# -- helpers ---------------------------------------------------------------------
+
+
+def _checked_initial_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    # Spiff raises a bare TypeError on a missing multi-instance list: say what is wrong.
+    initial = deepcopy(dict(data))
+    initial.setdefault("periods", [])
+    for name in LIST_INPUTS:
+        if not isinstance(initial.get(name), list):
+            raise ValueError(f"Workflow data {name!r} must be a list.")
+    return initial
+
+
+def _run_engine(wf: BpmnWorkflow) -> list[NoticeEvent]:
+    """Run engine steps until only human steps and waiting events remain.
+
+    `do_engine_steps` ends with `refresh_timers`, which may make a timer READY
+    without running it: loop so that a past-due timer fires now, not at the next call.
+    """
+    notices: list[NoticeEvent] = []
+
+    def collect(task: Task) -> None:
+        notice = _notice_of(task)
+        if notice is not None:
+            notices.append(notice)
+
+    wf.do_engine_steps(did_complete_task=collect)
+    while any(not t.task_spec.manual for t in wf.get_tasks(state=TaskState.READY)):
+        wf.do_engine_steps(did_complete_task=collect)
+    return notices
+
+
+def _extensions(task: Task) -> dict[str, str]:
+    return getattr(task.task_spec, "extensions", None) or {}
+
+
+def _due_variable(task: Task) -> str:
+    return _extensions(task).get("due") or DUE_VARIABLE
+
+
+def _human_step(task: Task) -> HumanStep:
+    extensions = _extensions(task)
+    data = deepcopy(task.data)
+    due = data.get(_due_variable(task))
+    data[DUE_VARIABLE] = due
+    return HumanStep(
+        task_id=str(task.id), step_id=task.task_spec.bpmn_id, name=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
+        actor=extensions.get("actor"), form=extensions.get("form"), data=data, due=due,
+    )
+
+
+def _human_task(wf: BpmnWorkflow, task_id: str) -> Task:
+    try:
+        task = wf.get_task_from_id(UUID(str(task_id)))
+    except (ValueError, TaskNotFoundException) as exc:
+        raise StepNotReady(f"No task {task_id}.") from exc
+    if not task.task_spec.manual:
+        raise StepNotReady(f"Task {task_id} is not a human step.")
+    return task
+
+
+def _ready_human_task(wf: BpmnWorkflow, task_id: str) -> Task:
+    task = _human_task(wf, task_id)
+    if task.state != TaskState.READY:
+        raise StepNotReady(f"Task {task_id} is {TaskState.get_name(task.state)}, not READY.")
+    return task
+
+
+def _is_timer(task: Task) -> bool:
+    spec = task.task_spec
+    return isinstance(spec, CatchingEvent) and isinstance(spec.event_definition, TimerEventDefinition)
+
+
+def _timer_tasks(wf: BpmnWorkflow) -> list[Task]:
+    return [t for t in wf.event_manager.tasks.values() if _is_timer(t)]
+
+
+def _event_time(task: Task) -> datetime | None:
+    value = task.internal_data.get("event_value")
+    if not isinstance(value, str):
+        return None  # not computed yet, or a cycle timer (not used by planflow)
+    return TimerEventDefinition.get_datetime(value).astimezone(timezone.utc)
+
+
+def _attached_timers(step: Task) -> list[Task]:
+    split = step.parent
+    if split is None or not isinstance(split.task_spec, BoundaryEventSplit):
+        return []
+    return [t for t in split.children if _is_timer(t) and t.state == TaskState.WAITING]
+
+
+def _attached_step(timer: Task) -> Task | None:
+    split = timer.parent
+    if split is None or not isinstance(split.task_spec, BoundaryEventSplit):
+        return None
+    activity = split.task_spec.outputs[0]  # the parser connects the activity first
+    return next((t for t in split.children if t.task_spec is activity), None)
+
+
+def _notice_of(task: Task) -> NoticeEvent | None:
+    rung = _extensions(task).get("notice")
+    if not rung:
+        return None
+    timer = next((t for t in _ancestors(task) if _is_timer(t)), None)
+    step = _attached_step(timer) if timer is not None else None
+    return NoticeEvent(
+        step_task_id=str(step.id) if step is not None else None,
+        step_id=step.task_spec.bpmn_id if step is not None else None,
+        rung=rung,
+        timer_id=timer.task_spec.bpmn_id if timer is not None else None,
+        due=timer.data.get(_due_variable(step)) if timer is not None and step is not None else None,
+    )
+
+
+def _ancestors(task: Task):
+    parent = task.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent

@@ -1,0 +1,160 @@
+"""Parse BPMN safely into specs, once per process version.
+
+Untrusted XML (a designer's upload) is first read by defusedxml, which refuses DTDs
+and entities (XXE, billion laughs); only then does lxml (SpiffWorkflow's parser) see
+it, through a parser that resolves nothing either. `planflow:*` attributes end up in
+each task spec's `extensions` dict (`actor`, `form`, `notice`, `due`).
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Callable, Hashable
+
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeElementTree
+from lxml import etree
+from SpiffWorkflow.bpmn.parser import BpmnParser, BpmnValidator
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.bpmn.specs.defaults import UserTask
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+
+PLANFLOW_NS = "http://planflow.vn/bpmn"
+MAX_BPMN_BYTES = 2 * 1024 * 1024  # a real process is ~30 KB; refuse anything absurd
+REQUIRED_ON_USER_TASKS = ("actor", "form")
+
+
+@dataclass(frozen=True)
+class Problem:
+    element_id: str | None
+    message: str  # an English msgid; the designer page translates it
+
+
+class InvalidProcess(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(f"{p.element_id or '-'}: {p.message}" for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    process_id: str
+    top: BpmnProcessSpec
+    subprocesses: dict[str, BpmnProcessSpec] = field(default_factory=dict)
+
+
+class _PlanflowAttributes:
+    """Mixin for every node parser: keep the `planflow:` attributes of the node."""
+
+    def parse_extensions(self, node=None):
+        node = self.node if node is None else node
+        prefix = "{%s}" % PLANFLOW_NS
+        return {key[len(prefix):]: value for key, value in node.attrib.items() if key.startswith(prefix)}
+
+
+class PlanflowParser(BpmnParser):
+    # Every tag gets its usual parser with our mixin in front, so user tasks, events
+    # and gateways all carry their planflow attributes.
+    OVERRIDE_PARSER_CLASSES = {
+        tag: (type(f"Planflow{parser.__name__}", (_PlanflowAttributes, parser), {}), spec)
+        for tag, (parser, spec) in BpmnParser.PARSER_CLASSES.items()
+    }
+
+
+_validator: BpmnValidator | None = None
+
+
+def _shared_validator() -> BpmnValidator:
+    # Loading the BPMN XSD takes ~100 ms: do it once per process.
+    global _validator
+    if _validator is None:
+        _validator = BpmnValidator()
+    return _validator
+
+
+def parse_process(xml: str | bytes, process_id: str | None = None) -> ProcessSpec:
+    """Parse and validate BPMN text; raise InvalidProcess with every problem found."""
+    data = xml.encode("utf-8") if isinstance(xml, str) else xml
+    tree = _safe_tree(data)
+    parser = PlanflowParser(validator=_shared_validator())
+    try:
+        parser.add_bpmn_xml(tree)
+        process_id = process_id or _main_process_id(parser)
+        spec = ProcessSpec(process_id, parser.get_spec(process_id), parser.get_subprocess_specs(process_id))
+    except ValidationException as exc:
+        raise InvalidProcess([Problem(exc.id or None, str(exc.args[0]) if exc.args else str(exc))]) from exc
+    except SpiffWorkflowException as exc:
+        raise InvalidProcess([Problem(None, str(exc))]) from exc
+    _check_planflow_attributes(spec)
+    return spec
+
+
+def _safe_tree(data: bytes):
+    if len(data) > MAX_BPMN_BYTES:
+        raise InvalidProcess([Problem(None, "The BPMN file is too large.")])
+    try:
+        SafeElementTree.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise InvalidProcess([Problem(None, "The BPMN file may not contain a DTD or entities.")]) from exc
+    except SafeElementTree.ParseError as exc:
+        raise InvalidProcess([Problem(None, "The file is not well-formed XML.")]) from exc
+    # Belt and braces: even if defusedxml missed something, lxml resolves nothing.
+    hardened = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        return etree.fromstring(data, parser=hardened)
+    except etree.XMLSyntaxError as exc:
+        raise InvalidProcess([Problem(None, "The file is not well-formed XML.")]) from exc
+
+
+def _main_process_id(parser: BpmnParser) -> str:
+    ids = parser.get_process_ids()
+    if not ids:
+        raise InvalidProcess([Problem(None, "The file has no executable process.")])
+    if len(ids) > 1:
+        raise InvalidProcess([Problem(None, "The file must hold exactly one executable process.")])
+    return ids[0]
+
+
+def _check_planflow_attributes(spec: ProcessSpec) -> None:
+    problems = []
+    has_start = bool(spec.top.start.outputs)
+    if not has_start:
+        problems.append(Problem(spec.process_id, "The process has no start event."))
+    for process in [spec.top, *spec.subprocesses.values()]:
+        for task_spec in process.task_specs.values():
+            if not isinstance(task_spec, UserTask):
+                continue
+            extensions = getattr(task_spec, "extensions", {}) or {}
+            for name in REQUIRED_ON_USER_TASKS:
+                if not extensions.get(name):
+                    problems.append(Problem(task_spec.bpmn_id, f"The user task has no planflow:{name}."))
+    if problems:
+        raise InvalidProcess(problems)
+
+
+class SpecCache:
+    """Parsed specs by version key (the process_versions row id): parse once per version."""
+
+    def __init__(self, max_entries: int = 64) -> None:
+        self._specs: OrderedDict[Hashable, ProcessSpec] = OrderedDict()
+        self._lock = threading.Lock()
+        self._max = max_entries
+
+    def get(self, key: Hashable, source: str | bytes | Callable[[], str | bytes]) -> ProcessSpec:
+        """The spec for `key`; `source` (text, or a loader called only on a miss) is parsed once."""
+        with self._lock:
+            if key in self._specs:
+                self._specs.move_to_end(key)
+                return self._specs[key]
+        spec = parse_process(source() if callable(source) else source)
+        with self._lock:
+            self._specs[key] = spec
+            while len(self._specs) > self._max:
+                self._specs.popitem(last=False)
+        return spec
+
+    def clear(self) -> None:
+        with self._lock:
+            self._specs.clear()
