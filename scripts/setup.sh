@@ -5,6 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Several people (or make -j) may run this at once in one tree: one at a time,
+# so two pip or npm installs never interleave. The lock is this script itself.
+exec 9<"$0"
+flock 9
+
 say() { printf '==> %s\n' "$*"; }
 
 # Root on a bare machine has no sudo; a normal user needs it for apt.
@@ -73,7 +78,14 @@ fi
 
 # --- Translations ---------------------------------------------------------------
 # The .mo files are gitignored; compile them from the committed .po files.
-if compgen -G 'web/translations/*/LC_MESSAGES/*.po' >/dev/null; then
+# Only when a .po is newer than its .mo (or the .mo is missing).
+stale_po=false
+for po in web/translations/*/LC_MESSAGES/*.po; do
+    [ -e "$po" ] || continue
+    if [ "$po" -nt "${po%.po}.mo" ]; then stale_po=true; fi
+done
+if $stale_po; then
+    say "pybabel compile"
     # Quiet on success, the whole output on failure.
     if ! out=$(.venv/bin/pybabel compile -d web/translations -f 2>&1); then
         printf '%s\n' "$out" >&2
