@@ -19,7 +19,9 @@ demo: setup
 
 # Any non-zero pytest exit fails make, including 5 ("no tests collected"): an
 # empty run must never look green. Screenshots of failed browser tests go to
-# test-artifacts/ (gitignored).
+# test-artifacts/ (gitignored); --durations keeps the run honest about its
+# slowest tests (budget: the whole suite in ~30 min on 2 cores).
 test: setup
 	.venv/bin/pytest -q -rs -p no:cacheprovider \
-		--output=test-artifacts --screenshot=only-on-failure $(PYTEST_ARGS)
+		--durations=10 --output=test-artifacts --screenshot=only-on-failure \
+		$(PYTEST_ARGS)
