@@ -51,7 +51,7 @@ class UserRepository(SqlRepository):
         if not ids:
             return {}
         rows = self.session.execute(select(orm.users.c.id, orm.users.c.full_name).where(orm.users.c.id.in_(ids)))
-        return dict(rows.tuples())
+        return {key: value for key, value in rows}
 
 
 class UnitRepository(SqlRepository):
@@ -68,7 +68,7 @@ class UnitRepository(SqlRepository):
         if not ids:
             return {}
         rows = self.session.execute(select(orm.units.c.id, orm.units.c.name).where(orm.units.c.id.in_(ids)))
-        return dict(rows.tuples())
+        return {key: value for key, value in rows}
 
 
 class PlanRepository(SqlRepository):
@@ -154,13 +154,14 @@ class WorkItemRepository(SqlRepository):
     def inbox_rows(self, user_id: int, unit_id: int | None, role: str) -> list[dict[str, Any]]:
         w, t, p = orm.work_items, orm.plan_tasks, orm.plans
         mine = w.c.assignee_user_id == user_id
-        unit_role = and_(w.c.assignee_user_id.is_(None), w.c.candidate_unit_id == unit_id,
-                         w.c.candidate_role == role)
+        # A step for a role with no unit (the leaders) waits for everyone with that role.
+        unit_match = or_(w.c.candidate_unit_id.is_(None), w.c.candidate_unit_id == unit_id)
+        unit_role = and_(w.c.assignee_user_id.is_(None), w.c.candidate_role == role, unit_match)
         query = (
             select(*_inbox_columns())
             .join(t, t.c.id == w.c.plan_task_id)
             .join(p, p.c.id == t.c.plan_id)
-            .where(w.c.state == "ready", or_(mine, unit_role) if unit_id else mine)
+            .where(w.c.state == "ready", or_(mine, unit_role))
             .order_by(w.c.due_on.asc().nulls_last(), w.c.id)
         )
         return self._rows(query)

@@ -31,6 +31,9 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         return self
 
     def __exit__(self, *args: object) -> None:
+        # Detach what was read first: a rollback would expire it, and services hand
+        # such objects to pages after the unit of work has ended.
+        self.session.expunge_all()
         super().__exit__(*args)
         self.session.close()
 

@@ -1,0 +1,57 @@
+"""Who may act on a step: the BPMN names an actor, the unit directory names people.
+
+A user task carries `planflow:actor`; the actor is resolved against the workflow
+data to a user by name, or to a unit and a role (any user of that unit with that
+role may act, so a step waits for "the head of the lead unit" even when the head
+changes).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from engine import model
+
+ACTORS = ("lead_head", "coordinator_head", "assignee", "monitor", "director")
+
+
+@dataclass(frozen=True)
+class Holder:
+    user_id: int | None = None
+    unit_id: int | None = None
+    role: str | None = None
+
+
+class UnknownActor(ValueError):
+    """The BPMN names an actor planflow does not know, or its data is missing."""
+
+
+def resolve(actor: str, data: dict[str, Any]) -> Holder:
+    """The holder of a step whose task spec names `actor`, given the step's data."""
+    if actor == "lead_head":
+        return Holder(unit_id=_required(data, "lead_unit"), role="unit_head")
+    if actor == "coordinator_head":
+        return Holder(unit_id=_required(data, "coordinator"), role="unit_head")
+    if actor == "assignee":
+        return Holder(user_id=_required(data, "assignee"))
+    if actor == "monitor":
+        return Holder(unit_id=_required(data, "monitor_unit"), role="monitor")
+    if actor == "director":
+        director = data.get("director")
+        return Holder(user_id=director) if director else Holder(role="leader")
+    raise UnknownActor(f"unknown actor {actor!r}; known: {', '.join(ACTORS)}")
+
+
+def may_act(user: model.User, item: model.WorkItem) -> bool:
+    if item.assignee_user_id is not None:
+        return item.assignee_user_id == user.id
+    if item.candidate_role != user.role:
+        return False
+    return item.candidate_unit_id is None or item.candidate_unit_id == user.unit_id
+
+
+def _required(data: dict[str, Any], name: str) -> Any:
+    value = data.get(name)
+    if value is None:
+        raise UnknownActor(f"the step needs {name!r} in its data")
+    return value

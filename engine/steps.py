@@ -1,0 +1,114 @@
+"""Steps: show a waiting step, and complete it (the service behind every step form)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from engine import actors, forms, model, processes
+from engine.clock import Clock, SystemClock, to_storage
+from engine.errors import N_, AlreadyDone, NotAllowed, NotFound
+from engine.forms import Upload
+from engine.unit_of_work import AbstractUnitOfWork
+from engine.workflow import StepNotReady
+
+
+@dataclass(frozen=True)
+class StepView:
+    item: model.WorkItem
+    task: model.PlanTask
+    plan: model.Plan
+    form: str
+    choices: list[tuple[int, str]]
+    can_act: bool
+    state: str
+
+
+def get_step(uow: AbstractUnitOfWork, work_item_id: int, user_id: int) -> StepView:
+    with uow:
+        item, user = _item_and_user(uow, work_item_id, user_id)
+        task = uow.tasks.get(item.plan_task_id)
+        return StepView(
+            item=item, task=task, plan=uow.plans.get(task.plan_id), form=item.form,
+            choices=_choices(uow, item), can_act=item.state == "ready" and actors.may_act(user, item),
+            state=item.state,
+        )
+
+
+def complete_step(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, fields: dict[str, Any],
+                  upload: Upload | None = None, clock: Clock | None = None) -> None:
+    """Complete a ready step as `user_id`: validate, run the workflow on, save, audit."""
+    now = (clock or SystemClock()).now()
+    with uow:
+        item, user = _item_and_user(uow, work_item_id, user_id)
+        if item.state != "ready":
+            raise AlreadyDone(N_("This step was already completed or has moved on."))
+        if not actors.may_act(user, item):
+            raise NotAllowed(N_("This step is not yours to complete."))
+        data = forms.validate(item.form, fields, upload, _choices(uow, item))
+        task = uow.tasks.get(item.plan_task_id)
+        attachment = _store_upload(uow, item, user, upload, now)
+        if attachment is not None:
+            data["product"] = attachment.id
+        # Marked before the index is rewritten, so the sync does not cancel it.
+        item.state, item.completed_by, item.completed_at = "completed", user.id, to_storage(now)
+        _run_step(uow, item, task, data, now)
+        uow.audit.add(model.AuditEvent(
+            plan_task_id=task.id, instance_id=item.instance_id, work_item_id=item.id,
+            at=to_storage(now), actor_user_id=user.id, action="step_completed",
+            step_id=item.step_id, step_name=item.step_name, detail=_audit_detail(uow, data, attachment),
+        ))
+        uow.commit()
+
+
+def _run_step(uow: AbstractUnitOfWork, item: model.WorkItem, task: model.PlanTask,
+              data: dict[str, Any], now) -> None:
+    rt = processes.runtime(uow)
+    instance = uow.instances.get(item.instance_id)
+    wf = processes.load(uow, rt, instance)
+    try:
+        rt.complete(wf, item.task_uuid, data)
+    except StepNotReady as error:
+        raise AlreadyDone(N_("This step was already completed or has moved on.")) from error
+    processes.save(uow, rt, instance, task, wf, now)
+
+
+def _item_and_user(uow: AbstractUnitOfWork, work_item_id: int, user_id: int):
+    item = uow.work_items.get(work_item_id)
+    if item is None:
+        raise NotFound(N_("This step does not exist."))
+    user = uow.users.get(user_id)
+    if user is None:
+        raise NotAllowed(N_("This step is not yours to complete."))
+    return item, user
+
+
+def _choices(uow: AbstractUnitOfWork, item: model.WorkItem) -> list[tuple[int, str]]:
+    """For an assign step, the people of the unit the step waits for."""
+    if item.form != "assign" or item.candidate_unit_id is None:
+        return []
+    people = uow.users.in_unit(item.candidate_unit_id)
+    return [(u.id, u.full_name) for u in people if u.role in ("staff", "unit_head")]
+
+
+def _store_upload(uow: AbstractUnitOfWork, item: model.WorkItem, user: model.User,
+                  upload: Upload | None, now) -> model.Attachment | None:
+    if upload is None or not upload.filename:
+        return None
+    attachment = model.Attachment(
+        plan_task_id=item.plan_task_id, work_item_id=item.id, filename=upload.filename,
+        content_type=upload.content_type or "application/octet-stream", data=upload.data,
+        size=len(upload.data), uploaded_at=to_storage(now), uploaded_by=user.id,
+    )
+    uow.attachments.add(attachment)
+    uow.flush()
+    return attachment
+
+
+def _audit_detail(uow: AbstractUnitOfWork, data: dict[str, Any],
+                  attachment: model.Attachment | None) -> dict[str, Any]:
+    detail = dict(data)
+    if "assignee" in data:
+        detail["assignee_name"] = uow.users.names([data["assignee"]]).get(data["assignee"])
+    if attachment is not None:
+        detail["product_name"] = attachment.filename
+    return detail
