@@ -107,15 +107,18 @@ class WorkflowRuntime:
     def reset_timers(self, wf: BpmnWorkflow, task_id: str, data: Mapping[str, Any] | None = None) -> list[NoticeEvent]:
         """Recompute the armed timers of a step after its deadline changed.
 
-        SpiffWorkflow caches a timer's computed time and evaluates it on the boundary
-        task's own copy of the data; so `data` (e.g. {"due": "2024-05-10"}) is written
-        to the step and to each waiting timer, whose cached time is then dropped.
+        SpiffWorkflow caches a timer's computed time, and a timer re-reads its data
+        from its parent (the boundary split) on every refresh; so `data` (e.g.
+        {"due": "2024-05-10"}) is written to the step and to that split, and each
+        waiting timer's cached time is dropped.
         """
         task = _human_task(wf, task_id)
         update = deepcopy(dict(data or {}))
         task.data.update(update)
-        for timer in _attached_timers(task):
-            timer.data.update(deepcopy(update))
+        timers = _attached_timers(task)
+        if timers:
+            task.parent.data.update(deepcopy(update))
+        for timer in timers:
             timer.internal_data.pop("event_value", None)
             timer.internal_data.pop("event_fired", None)
         wf.refresh_timers()
@@ -125,6 +128,20 @@ class WorkflowRuntime:
         """Move a step's deadline (extension accepted, date set for an unresolved task)."""
         task = _human_task(wf, task_id)
         return self.reset_timers(wf, task_id, {_due_variable(task): due})
+
+    def update_data(self, wf: BpmnWorkflow, data: Mapping[str, Any]) -> list[NoticeEvent]:
+        """Change task-wide data (e.g. the monitor set the date of an unresolved task).
+
+        Written to every unfinished task, so it also reaches the steps not yet
+        created (a multi-instance parent merges back only its output item); every
+        armed timer is then computed again.
+        """
+        for task in wf.get_tasks(state=TaskState.NOT_FINISHED_MASK):
+            task.data.update(deepcopy(dict(data)))
+        for timer in _timer_tasks(wf):
+            timer.internal_data.pop("event_value", None)
+        wf.refresh_timers()
+        return _run_engine(wf)
 
     # -- storage ----------------------------------------------------------------
 

@@ -1,0 +1,133 @@
+"""The reminder / escalation ladder on `report`, driven by a frozen clock.
+
+due 2024-03-29 is a Friday; with a weekday calendar the rungs fall at
+3 working days before: Tue 2024-03-26, 1 after: Mon 2024-04-01, 5 after: Fri 2024-04-05,
+each at 08:00 in Vietnam (01:00 UTC).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from engine.workflow import WorkflowRuntime, parse_process
+from tests.support.workflow import only_step, walk_to_report, weekday_add_working_days
+
+HOLDER_AT = datetime(2024, 3, 26, 1, 0, tzinfo=timezone.utc)
+UNIT_HEAD_AT = datetime(2024, 4, 1, 1, 0, tzinfo=timezone.utc)
+DIRECTOR_AT = datetime(2024, 4, 5, 1, 0, tzinfo=timezone.utc)
+MINUTE = timedelta(minutes=1)
+
+
+def fire_at(runtime, wf, clock, at):
+    clock.move_to(at)
+    return runtime.fire_due_timers(wf, at)
+
+
+def test_the_ladder_fires_each_rung_once_at_its_time(runtime, spec, clock):
+    wf, report = walk_to_report(runtime, spec)
+    assert runtime.next_timer_at(wf) == HOLDER_AT
+
+    assert fire_at(runtime, wf, clock, HOLDER_AT - MINUTE) == []
+    [holder] = fire_at(runtime, wf, clock, HOLDER_AT + MINUTE)
+    assert (holder.rung, holder.step_id, holder.step_task_id, holder.timer_id, holder.due) == (
+        "holder", "report", report.task_id, "report_remind", "2024-03-29")
+    assert fire_at(runtime, wf, clock, HOLDER_AT + 2 * MINUTE) == []
+    assert runtime.next_timer_at(wf) == UNIT_HEAD_AT
+
+    assert [n.rung for n in fire_at(runtime, wf, clock, UNIT_HEAD_AT + MINUTE)] == ["unit_head"]
+    assert runtime.next_timer_at(wf) == DIRECTOR_AT
+    assert [n.rung for n in fire_at(runtime, wf, clock, DIRECTOR_AT + MINUTE)] == ["director"]
+    assert fire_at(runtime, wf, clock, DIRECTOR_AT + timedelta(days=30)) == []
+    assert runtime.next_timer_at(wf) is None
+
+    # the step is still the holder's to do: non-interrupting timers leave it ready
+    assert only_step(runtime, wf, "report").task_id == report.task_id
+
+
+def test_fire_due_timers_honours_now_and_a_late_sweep_fires_every_past_rung(runtime, spec, clock):
+    wf, _ = walk_to_report(runtime, spec)
+    late = DIRECTOR_AT + timedelta(days=1)
+    notices = runtime.fire_due_timers(wf, late)  # Spiff's own clock is still at START
+    assert sorted(n.rung for n in notices) == ["director", "holder", "unit_head"]
+
+
+def test_notices_survive_a_save_and_load_between_rungs(runtime, spec, clock):
+    wf, _ = walk_to_report(runtime, spec)
+    fire_at(runtime, wf, clock, HOLDER_AT + MINUTE)
+    wf = runtime.loads(spec, runtime.dumps(wf))
+    assert runtime.next_timer_at(wf) == UNIT_HEAD_AT
+    assert [n.rung for n in fire_at(runtime, wf, clock, UNIT_HEAD_AT + MINUTE)] == ["unit_head"]
+
+
+def test_editing_the_timer_expression_in_the_bpmn_changes_when_it_fires(runtime, bpmn_text, clock):
+    edited = bpmn_text.replace("working_days_before(due, 3)", "working_days_before(due, 5)")
+    assert edited != bpmn_text
+    wf, _ = walk_to_report(runtime, parse_process(edited))
+    five_before = datetime(2024, 3, 22, 1, 0, tzinfo=timezone.utc)  # Friday before
+    assert runtime.next_timer_at(wf) == five_before
+    assert [n.rung for n in fire_at(runtime, wf, clock, five_before + MINUTE)] == ["holder"]
+
+
+def test_reset_timers_after_the_deadline_moved(runtime, spec, clock):
+    wf, report = walk_to_report(runtime, spec)
+    assert runtime.set_due(wf, report.task_id, "2024-04-12") == []  # an extension to a Friday
+    assert runtime.next_timer_at(wf) == datetime(2024, 4, 9, 1, 0, tzinfo=timezone.utc)
+    assert fire_at(runtime, wf, clock, HOLDER_AT + MINUTE) == []  # nothing at the old date
+    [holder] = fire_at(runtime, wf, clock, datetime(2024, 4, 9, 1, 1, tzinfo=timezone.utc))
+    assert holder.due == "2024-04-12"
+    assert only_step(runtime, wf, "report").due == "2024-04-12"
+
+
+def test_a_step_without_a_deadline_never_fires_until_one_is_set(runtime, spec, clock):
+    wf, report = walk_to_report(runtime, spec, due=None)
+    assert runtime.next_timer_at(wf) is None
+    assert fire_at(runtime, wf, clock, datetime(2030, 1, 1, tzinfo=timezone.utc)) == []
+
+    clock.move_to(datetime(2024, 3, 1, tzinfo=timezone.utc))
+    runtime.reset_timers(wf, report.task_id, {"due": "2024-03-29"})
+    assert runtime.next_timer_at(wf) == HOLDER_AT
+
+
+def test_a_return_rearms_the_ladder_of_the_new_report_step(runtime, spec, clock):
+    wf, report = walk_to_report(runtime, spec)
+    fire_at(runtime, wf, clock, HOLDER_AT + MINUTE)
+    runtime.complete(wf, report.task_id, {"result": "r", "product": 1})
+    assert runtime.next_timer_at(wf) is None  # review carries no ladder
+    review = only_step(runtime, wf, "review")
+    notices = runtime.complete(wf, review.task_id, {"decision": "return", "comment": "thiếu"})
+    again = only_step(runtime, wf, "report")
+    # already past the reminder: the re-armed holder rung fires at once, for the new step
+    assert [(n.rung, n.step_task_id) for n in notices] == [("holder", again.task_id)]
+    assert runtime.next_timer_at(wf) == UNIT_HEAD_AT
+
+
+def test_period_report_steps_carry_their_own_ladder(runtime, spec, clock):
+    wf, _ = None, None
+    wf = runtime.start(spec, {"plan_task_id": 1, "lead_unit": 1, "coordinators": [], "monitor_unit": 4,
+                              "director": None, "due": "2024-12-31", "periods": ["2024-03-29"]})
+    runtime.complete(wf, only_step(runtime, wf, "assign").task_id, {"assignee": 7})
+    step = only_step(runtime, wf, "report_period")
+    assert runtime.next_timer_at(wf) == HOLDER_AT
+    [holder] = fire_at(runtime, wf, clock, HOLDER_AT + MINUTE)
+    assert (holder.step_task_id, holder.step_id, holder.due) == (step.task_id, "report_period", "2024-03-29")
+
+
+def test_a_bare_add_working_days_callable_or_a_functions_dict_both_configure_the_runtime(spec, clock):
+    from engine.workflow import deadline_functions
+
+    for runtime in (WorkflowRuntime(weekday_add_working_days),
+                    WorkflowRuntime(deadline_functions(weekday_add_working_days))):
+        wf, _ = walk_to_report(runtime, spec)
+        assert runtime.next_timer_at(wf) == HOLDER_AT
+
+
+def test_update_data_sets_the_deadline_of_an_unresolved_task_while_coordinating(runtime, spec, clock):
+    from tests.support.workflow import task_data
+
+    wf = runtime.start(spec, task_data(due=None))
+    runtime.complete(wf, only_step(runtime, wf, "assign").task_id, {"assignee": 7})
+    runtime.update_data(wf, {"due": "2024-03-29"})
+    for step in runtime.ready_steps(wf):
+        assert step.due == "2024-03-29"
+        runtime.complete(wf, step.task_id, {"contribution": "ok"})
+    assert only_step(runtime, wf, "report").due == "2024-03-29"
+    assert runtime.next_timer_at(wf) == HOLDER_AT
