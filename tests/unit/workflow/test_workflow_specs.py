@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import pytest
+
+from engine.workflow import InvalidProcess, SpecCache, parse_process
+
+MINIMAL = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                  xmlns:planflow="http://planflow.vn/bpmn" id="d" targetNamespace="http://planflow.vn/bpmn">
+  <bpmn:process id="p" isExecutable="true">
+    {body}
+  </bpmn:process>
+</bpmn:definitions>"""
+
+ONE_STEP = """<bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:userTask id="t" name="Bước" {attrs}><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
+    <bpmn:endEvent id="e"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t" />
+    <bpmn:sequenceFlow id="f2" sourceRef="t" targetRef="e" />"""
+
+
+def problems(xml) -> list[tuple[str | None, str]]:
+    with pytest.raises(InvalidProcess) as caught:
+        parse_process(xml)
+    assert caught.value.problems
+    return [(p.element_id, p.message) for p in caught.value.problems]
+
+
+def test_the_shipped_process_carries_planflow_attributes(spec):
+    tasks = spec.top.task_specs
+    assert tasks["assign"].extensions == {"actor": "lead_head", "form": "assign"}
+    assert tasks["coordinate [child]"].extensions == {"actor": "coordinator_head", "form": "contribute"}
+    assert tasks["report"].extensions == {"actor": "assignee", "form": "report"}
+    assert tasks["review"].extensions == {"actor": "monitor", "form": "review"}
+    assert {tasks[f"report_{r}_notice"].extensions["notice"] for r in ("remind", "late", "escalate")} == {
+        "holder", "unit_head", "director"}
+    assert spec.subprocesses["periodic"].task_specs["report_period"].extensions["due"] == "period_due"
+    assert tasks["report_remind"].cancel_activity is False
+
+
+def test_a_minimal_valid_process_parses_from_bytes_and_str():
+    xml = MINIMAL.format(body=ONE_STEP.format(attrs='planflow:actor="monitor" planflow:form="review"'))
+    assert parse_process(xml).process_id == "p"
+    assert parse_process(xml.encode()).top.task_specs["t"].extensions["actor"] == "monitor"
+
+
+@pytest.mark.parametrize("text", ["", "not xml at all", "<bpmn:definitions", b"\xff\xfe\x00"])
+def test_not_xml(text):
+    assert problems(text) == [(None, "The file is not well-formed XML.")]
+
+
+def test_no_start_event():
+    body = ONE_STEP.format(attrs='planflow:actor="monitor" planflow:form="review"')
+    body = body.replace('<bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>', "")
+    body = body.replace('<bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t" />', "")
+    body = body.replace("<bpmn:incoming>f1</bpmn:incoming>", "")
+    assert ("p", "The process has no start event.") in problems(MINIMAL.format(body=body))
+
+
+def test_a_user_task_without_actor_or_form():
+    found = problems(MINIMAL.format(body=ONE_STEP.format(attrs="")))
+    assert found == [("t", "The user task has no planflow:actor."), ("t", "The user task has no planflow:form.")]
+
+
+def test_not_bpmn_fails_schema_validation():
+    found = problems('<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"><bpmn:nonsense/></bpmn:definitions>')
+    assert len(found) == 1
+
+
+def test_no_executable_process():
+    xml = MINIMAL.format(body="").replace('isExecutable="true"', 'isExecutable="false"')
+    assert problems(xml) == [(None, "The file has no executable process.")]
+
+
+def test_xxe_is_refused(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET")
+    xml = (f'<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY xxe SYSTEM "file://{secret}">]>\n'
+           + MINIMAL.split("\n", 1)[1].replace('name="Bước"', 'name="&xxe;"'))
+    xml = xml.format(body=ONE_STEP.format(attrs='planflow:actor="monitor" planflow:form="review"'))
+    assert problems(xml) == [(None, "The BPMN file may not contain a DTD or entities.")]
+
+
+def test_billion_laughs_is_refused():
+    entities = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+    xml = f'<?xml version="1.0"?>\n<!DOCTYPE d [{entities}]>\n<d>&lol9;</d>'
+    assert problems(xml) == [(None, "The BPMN file may not contain a DTD or entities.")]
+
+
+def test_a_huge_file_is_refused():
+    assert problems(b" " * (3 * 1024 * 1024)) == [(None, "The BPMN file is too large.")]
+
+
+def test_spec_cache_parses_once_per_version(bpmn_text):
+    cache, calls = SpecCache(), []
+
+    def load():
+        calls.append(1)
+        return bpmn_text
+
+    first = cache.get(1, load)
+    assert cache.get(1, load) is first
+    assert cache.get(2, bpmn_text) is not first
+    assert len(calls) == 1
