@@ -1,0 +1,114 @@
+"""The Flask app factory: configuration, extensions, blueprints, error pages.
+
+Nothing is built at import: `create_app` makes the storage (one SQLAlchemy engine)
+and keeps it at `app.extensions["planflow"]`; views reach it through
+`web.extensions.uow()`.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+from flask.json.provider import DefaultJSONProvider
+from flask_babel import format_date, format_datetime, gettext, lazy_gettext as _l
+
+from adapters.storage import Storage
+from engine.errors import N_
+from web import api, auth, i18n, inbox, plans, steps
+from web.errors import register_error_handlers
+from web.extensions import csrf, login_manager
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+ROLE_LABELS = {
+    "leader": _l("Leader"),
+    "unit_head": _l("Unit head"),
+    "staff": _l("Staff"),
+    "monitor": _l("Plan monitor"),
+    "designer": _l("Process designer"),
+}
+
+
+class IsoDateJSONProvider(DefaultJSONProvider):
+    """Dates as ISO 8601 (`2024-03-31`), not Flask's default RFC 822 text."""
+
+    @staticmethod
+    def default(o: Any) -> Any:
+        if isinstance(o, (date, datetime)):
+            return o.isoformat()
+        if isinstance(o, bytes):  # attachment bodies never go out as JSON
+            return None
+        return DefaultJSONProvider.default(o)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. `config` overrides the environment (tests pass `DATABASE_URL`,
+    `TESTING`, `WTF_CSRF_ENABLED`, `MAX_CONTENT_LENGTH`, `TODAY`)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.json = IsoDateJSONProvider(app)
+    app.config.from_mapping(
+        DATABASE_URL=os.environ.get("PLANFLOW_DATABASE_URL")
+        or f"sqlite:///{Path(app.instance_path) / 'planflow.sqlite3'}",
+        SECRET_KEY=os.environ.get("PLANFLOW_SECRET_KEY"),
+        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",  # a second fence against cross-site POSTs
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session: forms are long
+    )
+    app.config.from_mapping(config or {})
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(app)
+
+    app.extensions["planflow"] = Storage(app.config["DATABASE_URL"])
+
+    i18n.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    # A plain msgid translated at flash time: a lazy string cannot go into the session.
+    login_manager.login_message = N_("Log in to continue.")
+    login_manager.localize_callback = gettext
+    login_manager.login_message_category = "info"
+
+    for blueprint in (auth.bp, inbox.bp, steps.bp, plans.bp, api.bp):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api.bp)  # the API applies its own rule: see web/api.py
+    register_error_handlers(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _instance_secret(app: Flask) -> str:
+    """No `PLANFLOW_SECRET_KEY`: keep a random key in the instance folder, so sessions
+    survive a restart and every worker of one install shares it. Tests get a fresh one."""
+    if app.testing:
+        return secrets.token_hex(32)
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _register_template_helpers(app: Flask) -> None:
+    @app.template_filter("day")
+    def day(value: date | None) -> str:
+        # dd/mm/yyyy is how Vietnamese offices write dates, in either language.
+        return format_date(value, "dd/MM/yyyy") if value else ""
+
+    @app.template_filter("moment")
+    def moment(value: datetime | None) -> str:
+        return format_datetime(value, "dd/MM/yyyy HH:mm") if value else ""
+
+    @app.context_processor
+    def layout_values() -> dict[str, Any]:
+        return {
+            "role_label": lambda role: ROLE_LABELS.get(role, role),
+            "current_lang": i18n.select_locale(),
+            "switch_lang_url": lambda lang: f"{request.path}?lang={lang}",
+        }

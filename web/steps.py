@@ -1,0 +1,54 @@
+"""The step page: the form the step needs, completed through the engine.
+
+GET renders the form named by the step (`assign`, `contribute`, `report`, `review`);
+POST hands the fields to `complete_step`, which owns every rule: its `InvalidInput`
+errors go back next to the fields (400), `AlreadyDone` is a clear message (409) and
+changes nothing, `NotAllowed` is the 403 page (raised through to `web/errors.py`).
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from engine.errors import AlreadyDone, InvalidInput
+from engine.forms import Upload
+from engine.steps import complete_step, get_step
+from web.errors import engine_error_message
+from web.extensions import uow
+from web.forms import ReportForm, form_for
+
+if TYPE_CHECKING:
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.wrappers import Response
+
+bp = Blueprint("steps", __name__, url_prefix="/steps")
+
+
+def upload_from(file: FileStorage | None) -> Upload | None:
+    """The uploaded file as the engine's `Upload`; the request limit (20 MB) bounds the read."""
+    if file is None or not getattr(file, "filename", None):
+        return None
+    return Upload(filename=file.filename, content_type=file.mimetype or "application/octet-stream", data=file.read())
+
+
+@bp.route("/<int:work_item_id>", methods=["GET", "POST"])
+@login_required
+def show(work_item_id: int) -> str | tuple[str, int] | Response:
+    step = get_step(uow(), work_item_id, current_user.id)
+    form = form_for(step.form, step.choices)
+    if not form.is_submitted():
+        return render_template("steps/step.html", step=step, form=form)
+    upload = upload_from(form.product.data) if isinstance(form, ReportForm) else None
+    try:
+        complete_step(uow(), work_item_id, current_user.id, form.fields_for_engine(), upload)
+    except InvalidInput as error:
+        stray = form.add_errors(error.errors, _)
+        return render_template("steps/step.html", step=step, form=form, stray_errors=stray), 400
+    except AlreadyDone as error:
+        step = get_step(uow(), work_item_id, current_user.id)  # show where it stands now
+        return render_template("steps/step.html", step=step, form=form, done_message=engine_error_message(error)), 409
+    flash(_("Done: “%(step)s” of task %(ref)s.", step=step.item.step_name, ref=step.task.ref), "success")
+    return redirect(url_for("inbox.index"))
