@@ -2,11 +2,12 @@
 
 Data the shipped process (processes/plan_task.bpmn) reads, set at start:
   plan_task_id, lead_unit, coordinators (list, may be empty), monitor_unit, director,
-  due (ISO date or None: its timers then never fire), periods (list of ISO dates of the
-  intermediate period reports, [] for a once-task; defaults to []).
+  due (ISO date or None: its timers then never fire), periods (the due date of every
+  report, one report step each, in order; a once-task has [due], the default).
 Written by steps: assignee (assign); contribution per coordinator, collected in
-contributions (in completion order); result (+ product) per period, collected in
-period_results; result, product (report); decision "accept"|"return", comment (review).
+contributions (in completion order); result (+ product) per `report`, collected in
+period_results; decision "accept"|"return", comment (review); result, product (revise,
+the report again after a return).
 Inside a multi-instance the item is on the step's data: coordinator, period_due.
 A step's deadline is the variable its planflow:due names (default `due`);
 HumanStep.due and HumanStep.data["due"] both hold it.

@@ -30,6 +30,7 @@ from .timer_functions import FAR_FUTURE_YEAR, deadline_functions
 
 DUE_VARIABLE = "due"  # a step's deadline variable unless it names another (planflow:due)
 LIST_INPUTS = ("coordinators", "periods")  # multi-instance inputs: must be lists
+UNDATED = ""  # a period whose date is not set yet; HumanStep.due shows it as None
 
 
 class StepNotReady(Exception):
@@ -161,10 +162,12 @@ class WorkflowRuntime:
 def _checked_initial_data(data: Mapping[str, Any]) -> dict[str, Any]:
     # Spiff raises a bare TypeError on a missing multi-instance list: say what is wrong.
     initial = deepcopy(dict(data))
-    initial.setdefault("periods", [])
+    initial.setdefault("periods", [initial.get("due")])  # a once-task reports once, on `due`
     for name in LIST_INPUTS:
         if not isinstance(initial.get(name), list):
             raise ValueError(f"Workflow data {name!r} must be a list.")
+    # Spiff's sequential multi-instance stops at a None item: an undated period is "".
+    initial["periods"] = [UNDATED if period is None else period for period in initial["periods"]]
     return initial
 
 
@@ -198,7 +201,7 @@ def _due_variable(task: Task) -> str:
 def _human_step(task: Task) -> HumanStep:
     extensions = _extensions(task)
     data = deepcopy(task.data)
-    due = data.get(_due_variable(task))
+    due = data.get(_due_variable(task)) or None
     data[DUE_VARIABLE] = due
     return HumanStep(
         task_id=str(task.id), step_id=task.task_spec.bpmn_id, name=task.task_spec.bpmn_name or task.task_spec.bpmn_id,

@@ -24,7 +24,7 @@ def weekday_add_working_days(day: date, n: int) -> date:
 def task_data(**overrides: Any) -> dict[str, Any]:
     data = {
         "plan_task_id": 11, "lead_unit": 1, "coordinators": [2, 3], "monitor_unit": 4,
-        "director": 99, "due": "2024-03-29", "periods": [],
+        "director": 99, "due": "2024-03-29",
     }
     data.update(overrides)
     return data
@@ -37,7 +37,7 @@ def only_step(runtime: WorkflowRuntime, wf, step_id: str) -> HumanStep:
 
 
 def walk_to_report(runtime: WorkflowRuntime, spec, **overrides: Any):
-    """Start a task without coordinators and assign it: the report step is ready."""
+    """Start a task without coordinators and assign it: its (first) report step is ready."""
     wf = runtime.start(spec, task_data(coordinators=[], **overrides))
     runtime.complete(wf, only_step(runtime, wf, "assign").task_id, {"assignee": 7})
     return wf, only_step(runtime, wf, "report")

@@ -35,11 +35,11 @@ def test_round_trip_mid_run_changes_nothing(runtime, spec, clock):
 def test_round_trip_inside_the_periodic_subprocess(runtime, spec, clock):
     wf = runtime.start(spec, task_data(coordinators=[], periods=["2024-03-31", "2024-06-30"]))
     runtime.complete(wf, only_step(runtime, wf, "assign").task_id, {"assignee": 7})
-    runtime.complete(wf, only_step(runtime, wf, "report_period").task_id, {"result": "q1"})
+    runtime.complete(wf, only_step(runtime, wf, "report").task_id, {"result": "q1"})
     restored = runtime.loads(spec, runtime.dumps(wf))
     assert snapshot(runtime, restored) == snapshot(runtime, wf)
-    runtime.complete(restored, only_step(runtime, restored, "report_period").task_id, {"result": "q2"})
-    assert only_step(runtime, restored, "report").data["period_results"] == ["q1", "q2"]
+    runtime.complete(restored, only_step(runtime, restored, "report").task_id, {"result": "q2"})
+    assert only_step(runtime, restored, "review").data["period_results"] == ["q1", "q2"]
 
 
 def test_the_text_holds_no_spec_and_names_its_version(runtime, spec, clock):

@@ -27,15 +27,16 @@ def problems(xml) -> list[tuple[str | None, str]]:
 
 
 def test_the_shipped_process_carries_planflow_attributes(spec):
-    tasks = spec.top.task_specs
+    tasks, periodic = spec.top.task_specs, spec.subprocesses["periodic"].task_specs
     assert tasks["assign"].extensions == {"actor": "lead_head", "form": "assign"}
     assert tasks["coordinate [child]"].extensions == {"actor": "coordinator_head", "form": "contribute"}
-    assert tasks["report"].extensions == {"actor": "assignee", "form": "report"}
+    assert periodic["report"].extensions == {"actor": "assignee", "form": "report", "due": "period_due"}
     assert tasks["review"].extensions == {"actor": "monitor", "form": "review"}
-    assert {tasks[f"report_{r}_notice"].extensions["notice"] for r in ("remind", "late", "escalate")} == {
-        "holder", "unit_head", "director"}
-    assert spec.subprocesses["periodic"].task_specs["report_period"].extensions["due"] == "period_due"
-    assert tasks["report_remind"].cancel_activity is False
+    assert tasks["revise"].extensions == {"actor": "assignee", "form": "report"}
+    for step, specs in (("report", periodic), ("revise", tasks)):
+        assert [specs[f"{step}_{r}_notice"].extensions["notice"] for r in ("remind", "late", "escalate")] == [
+            "holder", "unit_head", "director"]
+        assert specs[f"{step}_remind"].cancel_activity is False
 
 
 def test_a_minimal_valid_process_parses_from_bytes_and_str():

@@ -1,4 +1,4 @@
-"""The reminder / escalation ladder on `report`, driven by a frozen clock.
+"""The reminder / escalation ladder on `report` (and `revise`), driven by a frozen clock.
 
 due 2024-03-29 is a Friday; with a weekday calendar the rungs fall at
 3 working days before: Tue 2024-03-26, 1 after: Mon 2024-04-01, 5 after: Fri 2024-04-05,
@@ -59,7 +59,7 @@ def test_notices_survive_a_save_and_load_between_rungs(runtime, spec, clock):
 
 
 def test_editing_the_timer_expression_in_the_bpmn_changes_when_it_fires(runtime, bpmn_text, clock):
-    edited = bpmn_text.replace("working_days_before(due, 3)", "working_days_before(due, 5)")
+    edited = bpmn_text.replace("working_days_before(period_due, 3)", "working_days_before(period_due, 5)")
     assert edited != bpmn_text
     wf, _ = walk_to_report(runtime, parse_process(edited))
     five_before = datetime(2024, 3, 22, 1, 0, tzinfo=timezone.utc)  # Friday before
@@ -79,36 +79,37 @@ def test_reset_timers_after_the_deadline_moved(runtime, spec, clock):
 
 def test_a_step_without_a_deadline_never_fires_until_one_is_set(runtime, spec, clock):
     wf, report = walk_to_report(runtime, spec, due=None)
+    assert report.due is None
     assert runtime.next_timer_at(wf) is None
     assert fire_at(runtime, wf, clock, datetime(2030, 1, 1, tzinfo=timezone.utc)) == []
 
     clock.move_to(datetime(2024, 3, 1, tzinfo=timezone.utc))
-    runtime.reset_timers(wf, report.task_id, {"due": "2024-03-29"})
+    runtime.reset_timers(wf, report.task_id, {"period_due": "2024-03-29", "due": "2024-03-29"})
     assert runtime.next_timer_at(wf) == HOLDER_AT
 
 
-def test_a_return_rearms_the_ladder_of_the_new_report_step(runtime, spec, clock):
+def test_a_return_arms_the_ladder_of_the_revise_step(runtime, spec, clock):
     wf, report = walk_to_report(runtime, spec)
     fire_at(runtime, wf, clock, HOLDER_AT + MINUTE)
     runtime.complete(wf, report.task_id, {"result": "r", "product": 1})
     assert runtime.next_timer_at(wf) is None  # review carries no ladder
     review = only_step(runtime, wf, "review")
     notices = runtime.complete(wf, review.task_id, {"decision": "return", "comment": "thiếu"})
-    again = only_step(runtime, wf, "report")
+    again = only_step(runtime, wf, "revise")
     # already past the reminder: the re-armed holder rung fires at once, for the new step
     assert [(n.rung, n.step_task_id) for n in notices] == [("holder", again.task_id)]
     assert runtime.next_timer_at(wf) == UNIT_HEAD_AT
 
 
-def test_period_report_steps_carry_their_own_ladder(runtime, spec, clock):
-    wf, _ = None, None
-    wf = runtime.start(spec, {"plan_task_id": 1, "lead_unit": 1, "coordinators": [], "monitor_unit": 4,
-                              "director": None, "due": "2024-12-31", "periods": ["2024-03-29"]})
-    runtime.complete(wf, only_step(runtime, wf, "assign").task_id, {"assignee": 7})
-    step = only_step(runtime, wf, "report_period")
+def test_each_period_report_has_its_own_ladder(runtime, spec, clock):
+    wf, first = walk_to_report(runtime, spec, periods=["2024-03-29", "2024-06-28"], due="2024-06-28")
     assert runtime.next_timer_at(wf) == HOLDER_AT
     [holder] = fire_at(runtime, wf, clock, HOLDER_AT + MINUTE)
-    assert (holder.step_task_id, holder.step_id, holder.due) == (step.task_id, "report_period", "2024-03-29")
+    assert (holder.step_task_id, holder.due) == (first.task_id, "2024-03-29")
+    runtime.complete(wf, first.task_id, {"result": "q1"})
+    second = only_step(runtime, wf, "report")
+    assert second.due == "2024-06-28"
+    assert runtime.next_timer_at(wf) == datetime(2024, 6, 25, 1, 0, tzinfo=timezone.utc)
 
 
 def test_a_bare_add_working_days_callable_or_a_functions_dict_both_configure_the_runtime(spec, clock):
@@ -125,7 +126,7 @@ def test_update_data_sets_the_deadline_of_an_unresolved_task_while_coordinating(
 
     wf = runtime.start(spec, task_data(due=None))
     runtime.complete(wf, only_step(runtime, wf, "assign").task_id, {"assignee": 7})
-    runtime.update_data(wf, {"due": "2024-03-29"})
+    runtime.update_data(wf, {"due": "2024-03-29", "periods": ["2024-03-29"]})
     for step in runtime.ready_steps(wf):
         assert step.due == "2024-03-29"
         runtime.complete(wf, step.task_id, {"contribution": "ok"})
