@@ -1,0 +1,71 @@
+"""A small office on a real database, for service-layer tests: the demo directory,
+migrated storage, and handy look-ups by username and unit name."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from adapters.demo.directory import MONITOR_UNIT
+from adapters.demo.loader import load_directory
+from adapters.storage import Storage
+from engine import intake
+from engine.clock import OFFICE_TZ, FixedClock
+from engine.model import WorkItem
+
+KSTTHC = "Phòng Kiểm soát thủ tục hành chính"
+TTPV = "Trung tâm Phục vụ - Kiểm soát thủ tục hành chính tỉnh"
+CBTH = "Trung tâm Công báo và Tin học"
+
+
+def clock_on(day: date, hour: int = 9) -> FixedClock:
+    return FixedClock(datetime.combine(day, time(hour), tzinfo=OFFICE_TZ))
+
+
+@dataclass
+class Office:
+    storage: Storage
+    units: dict[str, int]
+    users: dict[str, int]
+
+    def uow(self):
+        return self.storage.uow()
+
+    def plan(self, tasks: list[dict[str, Any]], issued: date = date(2024, 1, 15)) -> int:
+        """Store a plan of `tasks` (dicts: ref, lead, coordinators, due) and start them."""
+        plan_in = intake.PlanInput(
+            title="Kế hoạch thử nghiệm", year=issued.year, number="1/KH-TEST", issued_on=issued,
+            monitor_unit_id=self.units[MONITOR_UNIT],
+            tasks=[self._task(t) for t in tasks],
+        )
+        return intake.create_plan(self.uow(), plan_in, clock=clock_on(issued))
+
+    def _task(self, t: dict[str, Any]) -> intake.TaskInput:
+        due = t.get("due")
+        schedule = {"kind": "once", "due": [due], "every": None, "until": None} if due else \
+            {"kind": "unresolved", "due": [], "every": None, "until": None}
+        return intake.TaskInput(
+            ref=t["ref"], title=t.get("title", f"Nhiệm vụ {t['ref']}"),
+            lead_unit_ids=[self.units[n] for n in t["lead"]],
+            coordinator_unit_ids=[self.units[n] for n in t.get("coordinators", [])],
+            director_user_id=self.users.get(t.get("director", "")), schedule=schedule,
+        )
+
+    def ready(self, plan_id: int) -> list[WorkItem]:
+        with self.uow() as uow:
+            items = []
+            for task in uow.tasks.for_plan(plan_id):
+                items += uow.work_items.ready_for_instance(uow.instances.for_task(task.id).id)
+            return items
+
+
+def make_office(url: str) -> Office:
+    storage = Storage(url)
+    storage.upgrade()
+    with storage.uow() as uow:
+        load_directory(uow)
+        uow.commit()
+        units = {u.name: u.id for u in uow.units.list()}
+        users = {u.username: u.id for role in ("leader", "unit_head", "staff", "monitor", "designer")
+                 for u in uow.users.with_role(role)}
+    return Office(storage, units, users)
