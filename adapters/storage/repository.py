@@ -113,6 +113,17 @@ class ProcessVersionRepository(SqlRepository):
         query = select(model.ProcessVersion).filter_by(process_key=process_key)
         return list(self.session.scalars(query.order_by(orm.process_versions.c.number.desc())))
 
+    def instance_counts(self, process_key: str) -> dict[int, int]:
+        """Running instances per version of `process_key`: one grouped query for the designer's list."""
+        v, i = orm.process_versions, orm.process_instances
+        query = (
+            select(v.c.id, func.count(i.c.id))
+            .join(i, and_(i.c.process_version_id == v.c.id, i.c.status == "running"))
+            .where(v.c.process_key == process_key)
+            .group_by(v.c.id)
+        )
+        return {version_id: count for version_id, count in self.session.execute(query)}
+
 
 class InstanceRepository(SqlRepository):
     model_class = model.ProcessInstance
@@ -120,6 +131,11 @@ class InstanceRepository(SqlRepository):
     def for_task(self, plan_task_id: int) -> model.ProcessInstance | None:
         query = select(model.ProcessInstance).filter_by(plan_task_id=plan_task_id)
         return self.session.scalars(query.order_by(orm.process_instances.c.id.desc())).first()
+
+    def running_ids_for_version(self, version_id: int) -> list[int]:
+        c = orm.process_instances.c
+        query = select(c.id).where(c.process_version_id == version_id, c.status == "running").order_by(c.id)
+        return list(self.session.scalars(query))
 
     def due_for_timers(self, now: datetime, limit: int) -> list[model.ProcessInstance]:
         c = orm.process_instances.c
