@@ -16,7 +16,7 @@ from typing import Any
 from flask_babel import gettext, lazy_gettext as _l, ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import PasswordField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import PasswordField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired
 
 from engine.errors import N_
@@ -78,7 +78,8 @@ class AssignForm(StepForm):
     def __init__(self, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         # The empty first option makes the head choose, instead of sending the first name.
-        self.assignee.choices = [("", _l("— choose —")), *((int(uid), name) for uid, name in choices)]
+        self.assignee.choices = [SelectChoice("", _l("— choose —")),
+                                 *(SelectChoice(int(uid), name) for uid, name in choices)]
 
 
 class ContributeForm(StepForm):
@@ -96,7 +97,8 @@ class ReportForm(StepForm):
 class ReviewForm(StepForm):
     decision = RadioField(
         _l("Decision"),
-        choices=[("accept", _l("Accept: the task is done")), ("return", _l("Return for more work"))],
+        choices=[SelectChoice("accept", _l("Accept: the task is done")),
+                 SelectChoice("return", _l("Return for more work"))],
         validate_choice=False,
     )
     comment = TextAreaField(_l("Comment"))
