@@ -13,11 +13,15 @@ from datetime import datetime
 from engine import model, processes
 from engine.clock import Clock, SystemClock, to_storage
 from engine.errors import N_, InvalidInput, NotFound
+from engine.migration import MigrationReport, Stayed, migrate
 from engine.process_checks import validate
 from engine.unit_of_work import AbstractUnitOfWork
 from engine.workflow import InvalidProcess
 
-__all__ = ["VersionView", "deploy", "get_version", "list_versions", "save_version", "validate"]
+__all__ = [
+    "MigrationReport", "Stayed", "VersionView", "deploy", "get_version", "list_versions", "migrate",
+    "save_version", "validate",
+]
 
 MAX_COMMENT = 500
 

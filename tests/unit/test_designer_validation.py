@@ -1,0 +1,112 @@
+"""Each kind of bad BPMN gives a problem on the element it concerns; nothing is saved or deployed."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from engine import designer, processes
+from engine.process_checks import (MSG_CONDITION, MSG_NO_ACTOR, MSG_NOT_BPMN, MSG_SCRIPT, MSG_TIMER_EVAL,
+                                   MSG_TIMER_RESULT, MSG_UNKNOWN_ACTOR, MSG_UNKNOWN_FORM)
+from engine.workflow import InvalidProcess
+from tests.support.designer_bpmn import PROCESS, version
+from tests.support.office import make_office
+
+XXE = """<?xml version="1.0"?>
+<!DOCTYPE bpmn:definitions [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="x">
+  <bpmn:process id="plan_task" isExecutable="true"><bpmn:startEvent id="s" name="&xxe;"/></bpmn:process>
+</bpmn:definitions>"""
+
+LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol">""" + "".join(
+    f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10)) + """]>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="x">
+  <bpmn:process id="plan_task" isExecutable="true"><bpmn:startEvent id="s" name="&lol9;"/></bpmn:process>
+</bpmn:definitions>"""
+
+SCRIPT_TASK = """<bpmn:scriptTask id="danger" name="x"><bpmn:script>__import__('os').system('id')</bpmn:script>
+    </bpmn:scriptTask>
+    <bpmn:startEvent id="start\""""
+
+
+def problems(xml: str) -> list[tuple[str | None, str]]:
+    return [(p.element_id, p.message) for p in designer.validate(xml)]
+
+
+def test_the_test_process_is_valid():
+    assert problems(PROCESS) == []
+
+
+def test_the_shipped_process_is_valid():
+    assert problems(processes.DEFAULT_BPMN.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("text", ["not xml at all", "<a><b></a>", PROCESS[: len(PROCESS) // 2]])
+def test_malformed_xml_is_refused(text):
+    assert problems(text) == [(None, "The file is not well-formed XML.")]
+
+
+def test_xml_that_is_not_bpmn_is_refused():
+    assert problems("<html><body>hello</body></html>") == [(None, MSG_NOT_BPMN)]
+
+
+@pytest.mark.parametrize("payload", [XXE, LAUGHS], ids=["xxe", "billion-laughs"])
+def test_entities_are_refused_before_anything_expands_them(payload):
+    found = problems(payload)
+    assert found == [(None, "The BPMN file may not contain a DTD or entities.")]
+    assert "root:" not in str(found)
+
+
+def test_a_process_with_no_start_event_is_refused():
+    text = re.sub(r'<bpmn:startEvent id="start".*?</bpmn:startEvent>', "", PROCESS, flags=re.S)
+    assert ("plan_task", "The process has no start event.") in problems(text)
+
+
+def test_a_user_task_with_no_actor_is_refused_on_that_task():
+    assert problems(version(('planflow:actor="monitor" ', ""))) == [("review", MSG_NO_ACTOR)]
+
+
+def test_a_user_task_with_an_unknown_actor_or_form_is_refused_on_that_task():
+    text = version(('planflow:actor="monitor"', 'planflow:actor="boss"'), ('planflow:form="assign"', 'planflow:form="x"'))
+    assert problems(text) == [("assign", MSG_UNKNOWN_FORM), ("review", MSG_UNKNOWN_ACTOR)]
+
+
+def test_script_tasks_are_always_refused():
+    assert ("danger", MSG_SCRIPT) in problems(version(('<bpmn:startEvent id="start"', SCRIPT_TASK)))
+
+
+@pytest.mark.parametrize("expression, message", [
+    ("working_days_befor(due, 3)", MSG_TIMER_EVAL),
+    ("__import__('os').getcwd()", MSG_TIMER_EVAL),
+    ("working_days_before(due,", MSG_TIMER_EVAL),
+    ("3", MSG_TIMER_RESULT),
+    ("'2024-05-01T08:00:00'", MSG_TIMER_RESULT),  # naive: read in the server's zone
+])
+def test_a_timer_expression_that_does_not_give_a_time_is_refused_on_the_timer(expression, message):
+    assert problems(version(("working_days_before(due, 3)", expression))) == [("report_remind", message)]
+
+
+def test_a_timer_on_a_literal_aware_time_is_accepted():
+    assert problems(version(("working_days_before(due, 3)", "'2024-05-01T08:00:00+07:00'"))) == []
+
+
+def test_a_condition_that_is_not_an_expression_is_refused_on_its_flow():
+    assert problems(version(('decision == "accept"', "decision ==="))) == [("f_accept", MSG_CONDITION)]
+
+
+def test_every_problem_is_reported_at_once():
+    text = version(('planflow:actor="monitor"', 'planflow:actor="boss"'), ("(due, 3)", "(due"))
+    assert {element for element, _ in problems(text)} == {"review", "report_remind"}
+
+
+@pytest.mark.parametrize("bad", [XXE, LAUGHS, "<a>", version(('planflow:actor="monitor"', 'planflow:actor="x"'))])
+def test_nothing_is_saved_and_the_live_version_is_unchanged(tmp_path, bad):
+    processes._specs.clear()
+    office = make_office(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    live = designer.get_version(office.uow())
+    with pytest.raises(InvalidProcess):
+        designer.save_version(office.uow(), bad, office.users["thietke"], "x")
+    versions = designer.list_versions(office.uow())
+    assert [(v.id, v.is_live) for v in versions] == [(live.id, True)]
+    office.storage.engine.dispose()
