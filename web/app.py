@@ -105,6 +105,13 @@ def _register_template_helpers(app: Flask) -> None:
     def moment(value: datetime | None) -> str:
         return format_datetime(value, "dd/MM/yyyy HH:mm") if value else ""
 
+    @app.template_filter("filesize")
+    def filesize(size: int | None) -> str:
+        size = size or 0
+        if size < 1024:
+            return f"{size} B"
+        return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / (1024 * 1024):.1f} MB"
+
     @app.context_processor
     def layout_values() -> dict[str, Any]:
         return {
