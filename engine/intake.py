@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from engine import model, processes
+from engine import model, periods, processes
 from engine.clock import Clock, SystemClock, to_storage
 from engine.errors import N_, InvalidInput
 from engine.unit_of_work import AbstractUnitOfWork
@@ -64,7 +64,8 @@ def create_plan(uow: AbstractUnitOfWork, plan_in: PlanInput, clock: Clock | None
 
 def start_data(plan: model.Plan, task: model.PlanTask) -> dict[str, Any]:
     """The workflow data a task's process starts with (see docs/architecture.md)."""
-    due = task.schedule.get("due") or []
+    # One report per period (engine/periods.py); an unresolved task waits, undated.
+    reports = periods.report_dates(task.schedule, plan.issued_on)
     return {
         "plan_task_id": task.id,
         "lead_unit": task.unit_ids("lead")[0],
@@ -72,7 +73,7 @@ def start_data(plan: model.Plan, task: model.PlanTask) -> dict[str, Any]:
         "monitor_unit": plan.monitor_unit_id,
         "director": task.director_user_id,
         "due": task.due_on.isoformat() if task.due_on else None,
-        "periods": list(due) or [None],
+        "periods": reports or [None],
     }
 
 
@@ -80,7 +81,7 @@ def _task(plan: model.Plan, task_in: TaskInput, position: int) -> model.PlanTask
     units = [model.TaskUnit(unit_id=u, role="lead", position=i) for i, u in enumerate(task_in.lead_unit_ids)]
     units += [model.TaskUnit(unit_id=u, role="coordinator", position=i)
               for i, u in enumerate(task_in.coordinator_unit_ids)]
-    due = task_in.schedule.get("due") or []
+    due = periods.report_dates(task_in.schedule, plan.issued_on)  # the last is the final deadline
     return model.PlanTask(
         plan_id=plan.id, position=position, ref=task_in.ref, title=task_in.title, content=task_in.content,
         product=task_in.product, director=task_in.director, director_user_id=task_in.director_user_id,

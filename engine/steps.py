@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from engine import actors, forms, model, processes
+from engine import actors, forms, model, notices, processes
 from engine.clock import Clock, SystemClock, to_storage
 from engine.errors import N_, AlreadyDone, NotAllowed, NotFound
 from engine.forms import Upload
@@ -66,10 +66,12 @@ def _run_step(uow: AbstractUnitOfWork, item: model.WorkItem, task: model.PlanTas
     instance = uow.instances.get(item.instance_id)
     wf = processes.load(uow, rt, instance)
     try:
-        rt.complete(wf, item.task_uuid, data)
+        events = rt.complete(wf, item.task_uuid, data)
     except StepNotReady as error:
         raise AlreadyDone(N_("This step was already completed or has moved on.")) from error
     processes.save(uow, rt, instance, task, wf, now)
+    # A loop back past a deadline re-arms the ladder and fires at once: tell people.
+    notices.record(uow, instance, task, events, now)
 
 
 def _item_and_user(uow: AbstractUnitOfWork, work_item_id: int, user_id: int):

@@ -7,7 +7,7 @@ plain rows and never load a workflow.
 from __future__ import annotations
 
 import abc
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Iterable, Protocol
 
 from engine import model
@@ -69,6 +69,18 @@ class OfficeDayRepository(Repository, Protocol):
     def list(self) -> list[Any]: ...
 
 
+class ProgressQueries(Protocol):
+    """Read queries of the dashboard, search and reports (`engine/progress.py`)."""
+
+    def tasks(self, plan_id: int | None = None) -> list[dict[str, Any]]: ...
+    def task_units(self, plan_id: int | None = None) -> list[dict[str, Any]]: ...
+    def open_steps(self, plan_id: int) -> list[dict[str, Any]]: ...
+    def audit(self, plan_id: int, action_prefix: str) -> list[dict[str, Any]]: ...
+    def plan_counts(self, today: date) -> list[dict[str, Any]]: ...
+    def overdue_by_lead_unit(self, today: date, limit: int) -> list[dict[str, Any]]: ...
+    def units(self) -> list[dict[str, Any]]: ...
+
+
 class AbstractUnitOfWork(abc.ABC):
     users: UserRepository
     units: UnitRepository
@@ -80,6 +92,7 @@ class AbstractUnitOfWork(abc.ABC):
     audit: AuditRepository
     attachments: AttachmentRepository
     office_days: OfficeDayRepository
+    progress: ProgressQueries
 
     def __enter__(self) -> AbstractUnitOfWork:
         return self

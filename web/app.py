@@ -18,7 +18,7 @@ from flask_babel import format_date, format_datetime, gettext, lazy_gettext as _
 
 from adapters.storage import Storage
 from engine.errors import N_
-from web import api, auth, i18n, inbox, plans, steps
+from web import api, auth, dashboard, designer, i18n, inbox, plans, steps
 from web.errors import register_error_handlers
 from web.extensions import csrf, login_manager
 
@@ -74,7 +74,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.localize_callback = gettext
     login_manager.login_message_category = "info"
 
-    for blueprint in (auth.bp, inbox.bp, steps.bp, plans.bp, api.bp):
+    for blueprint in (auth.bp, inbox.bp, steps.bp, plans.bp, api.bp, dashboard.bp, designer.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # the API applies its own rule: see web/api.py
     register_error_handlers(app)

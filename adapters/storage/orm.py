@@ -165,6 +165,62 @@ office_days = Table(
     Column("name", String(255), nullable=False, default=""),
 )
 
+# Deadline notices (engine/notices.py): one row per (step, rung, deadline, recipient),
+# and its e-mail outbox state. `key` is unique so that a re-armed timer or a second
+# scheduler worker inserting the same notice does nothing.
+notices = Table(
+    "notices", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("plan_task_id", Integer, ForeignKey("plan_tasks.id"), nullable=False, index=True),
+    Column("instance_id", Integer, ForeignKey("process_instances.id")),
+    Column("step_task_id", String(36)),
+    Column("step_id", String(120)),
+    Column("step_name", String(255)),
+    Column("rung", String(16), nullable=False),
+    Column("due", Date),
+    Column("days_late", Integer),
+    Column("recipient_user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("read_at", DateTime),
+    Column("subject", Text, nullable=False, default=""),
+    Column("body", Text, nullable=False, default=""),
+    Column("email_to", String(255)),
+    Column("email_state", String(16), nullable=False, default="none"),  # none|pending|sent|failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("next_attempt_at", DateTime),
+    Column("sent_at", DateTime),
+    Index("ix_notices_recipient_read", "recipient_user_id", "read_at"),
+    Index("ix_notices_outbox", "email_state", "next_attempt_at"),
+)
+
+# Extension requests (xin gia hạn): asked by a step's holder, decided by its approver.
+extension_requests = Table(
+    "extension_requests", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_task_id", Integer, ForeignKey("plan_tasks.id"), nullable=False, index=True),
+    Column("instance_id", Integer, ForeignKey("process_instances.id"), nullable=False),
+    Column("work_item_id", Integer, ForeignKey("work_items.id"), nullable=False, index=True),
+    Column("step_task_id", String(36), nullable=False),
+    Column("step_id", String(120), nullable=False),
+    Column("step_name", String(255), nullable=False),
+    Column("requested_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("requested_at", DateTime, nullable=False),
+    Column("old_due", Date),
+    Column("new_due", Date, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("approver_user_id", Integer, ForeignKey("users.id")),
+    Column("approver_unit_id", Integer, ForeignKey("units.id")),
+    Column("approver_role", String(16)),
+    Column("state", String(16), nullable=False, default="pending"),  # pending|accepted|refused|lapsed
+    Column("decided_by", Integer, ForeignKey("users.id")),
+    Column("decided_at", DateTime),
+    Column("comment", Text, nullable=False, default=""),
+    Index("ix_extension_requests_user_pending", "state", "approver_user_id"),
+    Index("ix_extension_requests_unit_pending", "state", "approver_unit_id", "approver_role"),
+)
+
 mapper_registry = registry(metadata=metadata)
 
 

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from adapters.storage import repository
+from adapters.storage.progress_queries import ProgressQueries
 from engine.errors import AlreadyDone, N_
 from engine.unit_of_work import AbstractUnitOfWork
 
@@ -28,6 +29,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.audit = repository.AuditRepository(s)
         self.attachments = repository.AttachmentRepository(s)
         self.office_days = repository.OfficeDayRepository(s)
+        self.progress = ProgressQueries(s)
         return self
 
     def __exit__(self, *args: object) -> None:

@@ -1,0 +1,83 @@
+"""The report's columns and the text of each cell, shared by the Word and Excel files.
+
+Labels are English msgids; the caller passes `t` (gettext in the user's language),
+so this module depends on no web framework.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+from engine.errors import N_
+from engine.progress import DONE_LATE, DONE_ON_TIME, IN_PROGRESS, OVERDUE, STATE_LABELS, STATES, Holder
+from engine.reports import PeriodReport, ReportRow
+
+Translate = Callable[[str], str]
+
+COLUMNS = (N_("No."), N_("Task"), N_("Lead unit"), N_("Coordinating units"), N_("Deadline"),
+           N_("Status"), N_("Result or reason late"))
+
+
+def day(value: date | None) -> str:
+    """dd/mm/yyyy: how Vietnamese offices write dates."""
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def cells(row: ReportRow, t: Translate) -> list[str]:
+    task = row.task
+    return [task.ref, task.title, ", ".join(u.name for u in task.lead),
+            ", ".join(u.name for u in task.coordinators), deadline(row), t(STATE_LABELS[task.state]),
+            note(row, t)]
+
+
+def deadline(row: ReportRow) -> str:
+    task = row.task
+    if task.due_on is None:
+        return task.deadline_text or "—"
+    return day(task.due_on)
+
+
+def note(row: ReportRow, t: Translate) -> str:
+    """The result when done; otherwise why it is late or where it stands."""
+    task = row.task
+    if task.state == DONE_ON_TIME:
+        return row.result or ""
+    if task.state == DONE_LATE:
+        late = t("Done %(n)s working days late.") % {"n": task.days_late}
+        return " ".join(x for x in (late, row.result) if x)
+    if task.state in (OVERDUE, IN_PROGRESS):
+        parts = [t("Overdue by %(n)s working days.") % {"n": task.days_late}] if task.state == OVERDUE else []
+        parts += [t("Waiting at: %(step)s (%(holder)s).") % {"step": s.step_name, "holder": holder(s)}
+                  for s in task.steps]
+        if task.notices:
+            parts.append(t("Notices sent: %(n)s.") % {"n": len(task.notices)})
+        return " ".join(parts)
+    return t("No deadline set yet.")
+
+
+def holder(step: Holder) -> str:
+    return step.user_name or step.unit_name or step.role or "?"
+
+
+def title(report: PeriodReport, t: Translate) -> str:
+    plan = report.plan
+    if plan.issued_on:
+        return t("Progress of Plan No. %(number)s of %(date)s") % {
+            "number": plan.number or "—", "date": day(plan.issued_on)}
+    return t("Progress of Plan No. %(number)s") % {"number": plan.number or "—"}
+
+
+def period(report: PeriodReport, t: Translate) -> str:
+    if report.start or report.end:
+        line = t("Period: from %(start)s to %(end)s") % {"start": day(report.start) or "…",
+                                                         "end": day(report.end) or "…"}
+    else:
+        line = t("Period: the whole plan")
+    return f"{line}; " + t("status as of %(date)s.") % {"date": day(report.as_of)}
+
+
+def summary(report: PeriodReport, t: Translate) -> str:
+    c = report.counts
+    return t("Of %(total)s tasks: %(done_on_time)s done on time, %(done_late)s done late, "
+             "%(in_progress)s in progress, %(overdue)s overdue, %(waiting_date)s waiting for a date.") % {
+        "total": c["total"], **{state: c[state] for state in STATES}}

@@ -1,0 +1,137 @@
+"""Storage of deadline notices (with their mail outbox) and extension requests.
+
+Plain SQL Core over `orm.notices` and `orm.extension_requests`, rows as dicts.
+A notice is inserted with ON CONFLICT DO NOTHING on its unique key (SQLite and
+PostgreSQL both speak it), so a notice is recorded at most once whoever tries.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from adapters.storage import orm
+
+_n, _x = orm.notices, orm.extension_requests
+
+
+class _Store:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _rows(self, statement: Any) -> list[dict[str, Any]]:
+        return [dict(row._mapping) for row in self.session.execute(statement)]
+
+    def _dialect(self) -> str:
+        return self.session.get_bind().dialect.name
+
+
+class NoticeRepository(_Store):
+    def add_if_absent(self, values: dict[str, Any]) -> int | None:
+        """Insert a notice unless its key exists; the new id, or None when it did."""
+        insert = postgresql.insert if self._dialect() == "postgresql" else sqlite.insert
+        statement = insert(_n).values(**values).on_conflict_do_nothing(index_elements=["key"]).returning(_n.c.id)
+        return self.session.execute(statement).scalar_one_or_none()
+
+    def step_holder(self, instance_id: int, task_uuid: str) -> dict[str, Any] | None:
+        """Who holds a step (the work item's assignee or unit+role), whatever its state."""
+        w = orm.work_items
+        query = (select(w.c.id, w.c.step_name, w.c.assignee_user_id, w.c.candidate_unit_id, w.c.candidate_role)
+                 .where(w.c.instance_id == instance_id, w.c.task_uuid == task_uuid))
+        rows = self._rows(query)
+        return rows[0] if rows else None
+
+    def for_user(self, user_id: int, limit: int = 200) -> list[dict[str, Any]]:
+        t, p = orm.plan_tasks, orm.plans
+        query = (
+            select(_n, t.c.ref.label("task_ref"), t.c.title.label("task_title"), p.c.id.label("plan_id"),
+                   p.c.number.label("plan_number"), p.c.title.label("plan_title"))
+            .join(t, t.c.id == _n.c.plan_task_id).join(p, p.c.id == t.c.plan_id)
+            .where(_n.c.recipient_user_id == user_id)
+            .order_by(_n.c.created_at.desc(), _n.c.id.desc()).limit(limit)
+        )
+        return self._rows(query)
+
+    def unread_count(self, user_id: int) -> int:
+        query = select(func.count()).select_from(_n).where(_n.c.recipient_user_id == user_id, _n.c.read_at.is_(None))
+        return int(self.session.execute(query).scalar_one())
+
+    def mark_read(self, user_id: int, at: datetime, notice_id: int | None = None) -> None:
+        where = [_n.c.recipient_user_id == user_id, _n.c.read_at.is_(None)]
+        if notice_id is not None:
+            where.append(_n.c.id == notice_id)
+        self.session.execute(update(_n).where(*where).values(read_at=at))
+
+    def next_mail(self, now: datetime) -> dict[str, Any] | None:
+        """One pending mail whose time has come, locked (skipped by other workers)."""
+        query = (select(_n.c.id, _n.c.email_to, _n.c.subject, _n.c.body, _n.c.attempts)
+                 .where(_n.c.email_state == "pending", _n.c.next_attempt_at <= now)
+                 .order_by(_n.c.next_attempt_at, _n.c.id).limit(1).with_for_update(skip_locked=True))
+        rows = self._rows(query)
+        return rows[0] if rows else None
+
+    def set_mail_state(self, notice_id: int, **values: Any) -> None:
+        self.session.execute(update(_n).where(_n.c.id == notice_id).values(**values))
+
+    def mail_problems(self, limit: int = 200) -> list[dict[str, Any]]:
+        """Failed mails, and pending ones that failed at least once (being retried)."""
+        u, t = orm.users, orm.plan_tasks
+        query = (
+            select(_n, u.c.full_name.label("recipient_name"), t.c.ref.label("task_ref"),
+                   t.c.title.label("task_title"))
+            .join(u, u.c.id == _n.c.recipient_user_id).join(t, t.c.id == _n.c.plan_task_id)
+            .where(or_(_n.c.email_state == "failed", and_(_n.c.email_state == "pending", _n.c.attempts > 0)))
+            .order_by(_n.c.created_at.desc(), _n.c.id.desc()).limit(limit)
+        )
+        return self._rows(query)
+
+    def count(self) -> int:
+        return int(self.session.execute(select(func.count()).select_from(_n)).scalar_one())
+
+
+class ExtensionRepository(_Store):
+    def add(self, values: dict[str, Any]) -> int:
+        return int(self.session.execute(_x.insert().values(**values).returning(_x.c.id)).scalar_one())
+
+    def get(self, request_id: int, lock: bool = False) -> dict[str, Any] | None:
+        query = select(_x).where(_x.c.id == request_id)
+        rows = self._rows(query.with_for_update() if lock else query)
+        return rows[0] if rows else None
+
+    def pending_for_item(self, work_item_id: int) -> list[dict[str, Any]]:
+        return self._rows(select(_x).where(_x.c.work_item_id == work_item_id, _x.c.state == "pending"))
+
+    def for_task(self, plan_task_id: int) -> list[dict[str, Any]]:
+        return self._rows(select(_x).where(_x.c.plan_task_id == plan_task_id).order_by(_x.c.id))
+
+    def decide(self, request_id: int, **values: Any) -> None:
+        self.session.execute(update(_x).where(_x.c.id == request_id).values(**values))
+
+    def pending_for_approver(self, user_id: int, unit_id: int | None, role: str) -> list[dict[str, Any]]:
+        """The approver's inbox section: the same rule as work items (by name, or by unit+role)."""
+        t, p, u = orm.plan_tasks, orm.plans, orm.users
+        unit_match = or_(_x.c.approver_unit_id.is_(None), _x.c.approver_unit_id == unit_id)
+        by_role = and_(_x.c.approver_user_id.is_(None), _x.c.approver_role == role, unit_match)
+        query = (
+            select(_x, t.c.ref.label("task_ref"), t.c.title.label("task_title"), p.c.id.label("plan_id"),
+                   p.c.number.label("plan_number"), u.c.full_name.label("requested_by_name"))
+            .join(t, t.c.id == _x.c.plan_task_id).join(p, p.c.id == t.c.plan_id)
+            .join(u, u.c.id == _x.c.requested_by)
+            .where(_x.c.state == "pending", or_(_x.c.approver_user_id == user_id, by_role))
+            .order_by(_x.c.requested_at, _x.c.id)
+        )
+        return self._rows(query)
+
+    def waiting_date_tasks(self) -> list[dict[str, Any]]:
+        """Tasks whose deadline a person must set (unresolved), with their plan."""
+        t, p = orm.plan_tasks, orm.plans
+        query = (
+            select(t.c.id, t.c.ref, t.c.title, t.c.deadline_text, t.c.plan_id, p.c.number.label("plan_number"),
+                   p.c.title.label("plan_title"), p.c.monitor_unit_id)
+            .join(p, p.c.id == t.c.plan_id).where(t.c.status == "waiting_date")
+            .order_by(p.c.id, t.c.position)
+        )
+        return self._rows(query)

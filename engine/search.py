@@ -1,0 +1,53 @@
+"""Search tasks by title, content, unit or plan, typed with or without diacritics.
+
+People type "cai cach" for "cải cách", and OCR'd plans lose marks anyway, so both
+the query and the text go through `engine.text.fold`. The folding happens here over
+three bounded queries (tasks, their units, the unit directory with aliases), so no
+column has to be kept in step with the importer; at tens of thousands of tasks a
+stored folded column would be the next step.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from engine import processes
+from engine.progress import Filters, TaskProgress, load_tasks
+from engine.text import fold, squash
+from engine.unit_of_work import AbstractUnitOfWork
+
+MAX_RESULTS = 100
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    tasks: list[TaskProgress]
+    truncated: bool
+
+
+def search_tasks(uow: AbstractUnitOfWork, query: str, today: date, filters: Filters = Filters(),
+                 limit: int = MAX_RESULTS) -> SearchResults:
+    """Tasks of every plan whose title, content, ref, unit (name or alias) or plan
+    (number or title) contain every word of `query`, compared folded; `filters` narrow
+    them further (the overview's "overdue tasks of this unit" links here)."""
+    words = fold(squash(query)).split()
+    if not words and filters == Filters():
+        return SearchResults(query=query, tasks=[], truncated=False)
+    with uow:
+        aliases = {row["id"]: row["aliases"] or [] for row in uow.progress.units()}
+        tasks = load_tasks(uow, None, today, processes.calendar(uow))
+    found = [t for t in tasks if filters.in_scope(t) and filters.listed(t)
+             and _has_all(_haystack(t, aliases), words)]
+    return SearchResults(query=query, tasks=found[:limit], truncated=len(found) > limit)
+
+
+def _has_all(text: str, words: list[str]) -> bool:
+    return all(word in text for word in words)
+
+
+def _haystack(task: TaskProgress, aliases: dict[int, list[str]]) -> str:
+    units = task.lead + task.coordinators
+    parts = [task.ref, task.title, task.content, task.plan_number or "", task.plan_title]
+    parts += [u.name for u in units] + [alias for u in units for alias in aliases.get(u.id, [])]
+    return fold(" \n ".join(parts))

@@ -1,0 +1,67 @@
+"""Helpers for deadline tests: one clock for the services and SpiffWorkflow, walking a
+task to its report step, reading notices."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date, datetime, time
+from typing import Any, Iterator
+
+from sqlalchemy import select
+
+from adapters.storage import orm
+from engine import steps, timers
+from engine.clock import OFFICE_TZ, FixedClock
+from engine.workflow import frozen_now
+
+
+class Clock:
+    """A FixedClock for the services that also moves SpiffWorkflow's own clock."""
+
+    def __init__(self, frozen) -> None:
+        self.frozen = frozen
+        self.fixed = FixedClock(frozen.at)
+
+    def now(self) -> datetime:
+        return self.fixed.at
+
+    def on(self, day: date, hour: int = 9) -> Clock:
+        at = datetime.combine(day, time(hour), tzinfo=OFFICE_TZ)
+        self.fixed.at = at
+        self.frozen.move_to(at)
+        return self
+
+
+@contextmanager
+def office_clock(day: date, hour: int = 9) -> Iterator[Clock]:
+    with frozen_now(datetime.combine(day, time(hour), tzinfo=OFFICE_TZ)) as frozen:
+        yield Clock(frozen)
+
+
+def ready(office, plan_id: int, form: str | None = None):
+    items = office.ready(plan_id)
+    return [i for i in items if form is None or i.form == form]
+
+
+def assign(office, plan_id: int, clock: Clock, username: str = "truong.kstthc", to: str = "cv.kstthc") -> None:
+    [item] = ready(office, plan_id, "assign")
+    steps.complete_step(office.uow(), item.id, office.users[username], {"assignee": office.users[to]}, clock=clock)
+
+
+def sweep_at(office, clock: Clock, day: date, hour: int = 9) -> timers.SweepResult:
+    return timers.sweep(office.uow, clock=clock.on(day, hour))
+
+
+def notice_rows(office, **where: Any) -> list[dict[str, Any]]:
+    n = orm.notices
+    query = select(n).order_by(n.c.id)
+    for name, value in where.items():
+        query = query.where(n.c[name] == value)
+    with office.storage.engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def audit_rows(office, task_id: int, prefix: str = "") -> list[dict[str, Any]]:
+    a = orm.audit_events
+    with office.storage.engine.connect() as conn:
+        rows = conn.execute(select(a).where(a.c.plan_task_id == task_id).order_by(a.c.id))
+        return [dict(r._mapping) for r in rows if r.action.startswith(prefix)]

@@ -1,0 +1,151 @@
+"""Progress pages: a plan's dashboard, the leader's overview, search, report downloads,
+and the dashboard's JSON (`/api/plans/<id>/progress`)."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from io import BytesIO
+from typing import TYPE_CHECKING, Any
+
+from flask import Blueprint, jsonify, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from adapters.reports.docx_report import render_docx
+from adapters.reports.xlsx_report import render_xlsx
+from engine.errors import N_, NotAllowed
+from engine.progress import RUNG_LABELS, STATE_LABELS, STATES, Dashboard, Filters, TaskProgress, leader_overview, plan_dashboard
+from engine.reports import period_report
+from engine.search import search_tasks
+from web import api
+from web.extensions import today, uow
+
+if TYPE_CHECKING:
+    from werkzeug.wrappers import Response
+
+bp = Blueprint("dashboard", __name__)
+VIEWERS = ("leader", "monitor")  # who follows plans: the leadership and the monitoring unit
+MIMETYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def require_viewer() -> None:
+    if current_user.role not in VIEWERS:
+        raise NotAllowed(N_("Only the leadership and the plan monitor see plan progress."))
+
+
+@bp.get("/plans/<int:plan_id>/dashboard")
+@login_required
+def plan(plan_id: int) -> str:
+    require_viewer()
+    view = plan_dashboard(uow(), plan_id, today(), filters_from(request.args))
+    return render_template("dashboard/plan.html", view=view, charts=chart_data(view),
+                           state_labels=STATE_LABELS, states=STATES, rung_labels=RUNG_LABELS,
+                           link=dashboard_link(view))
+
+
+@bp.get("/overview")
+@login_required
+def overview() -> str:
+    require_viewer()
+    return render_template("dashboard/overview.html", view=leader_overview(uow(), today()))
+
+
+@bp.get("/search")
+@login_required
+def search() -> str:
+    query, filters = request.args.get("q", "").strip(), filters_from(request.args)
+    found = search_tasks(uow(), query, today(), filters) if query or filters != Filters() else None
+    return render_template("dashboard/search.html", query=query, found=found, state_labels=STATE_LABELS)
+
+
+@bp.get("/plans/<int:plan_id>/report.<any(docx, xlsx):kind>")
+@login_required
+def report(plan_id: int, kind: str) -> Response:
+    require_viewer()
+    start, end = _date(request.args.get("from")), _date(request.args.get("to"))
+    found = period_report(uow(), plan_id, today(), start, end)
+    data = (render_docx if kind == "docx" else render_xlsx)(found, _)
+    name = f"{_('progress')}-{(found.plan.number or str(plan_id)).replace('/', '-')}.{kind}"
+    return send_file(BytesIO(data), mimetype=MIMETYPES[kind], as_attachment=True, download_name=name, max_age=0)
+
+
+def progress_json(plan_id: int) -> Response:
+    """The dashboard as JSON: the same read model, the same filters (query string)."""
+    require_viewer()
+    view = plan_dashboard(uow(), plan_id, today(), filters_from(request.args))
+    return jsonify(dashboard_json(view))
+
+
+# Registered on the API's blueprint, so that it shares the API's authentication
+# (session or HTTP Basic), CSRF rule and JSON errors. This module is imported by
+# `web/app.py` before any app registers the blueprint.
+api.bp.add_url_rule("/plans/<int:plan_id>/progress", "progress", progress_json)
+
+
+# --- input -----------------------------------------------------------------------------
+
+def filters_from(args: Any) -> Filters:
+    """Filters from the query string; a value that does not parse is ignored."""
+    unit = args.get("unit", "")
+    state = args.get("status")
+    return Filters(unit_id=int(unit) if unit.isdigit() else None, state=state if state in STATES else None,
+                   due_from=_date(args.get("from")), due_to=_date(args.get("to")))
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+# --- output ----------------------------------------------------------------------------
+
+def dashboard_link(view: Dashboard):
+    """`link(status=..., unit=...)`: this dashboard's URL with the current filters and
+    those given, at its task list. Every number on the page links through it."""
+    base = {"unit": view.filters.unit_id, "status": view.filters.state,
+            "from": view.filters.due_from, "to": view.filters.due_to}
+
+    def link(**changes: Any) -> str:
+        args = {k: v for k, v in {**base, **changes}.items() if v is not None}
+        return url_for("dashboard.plan", plan_id=view.plan.id, _anchor="tasks", **args)
+
+    return link
+
+
+def chart_data(view: Dashboard) -> dict[str, Any]:
+    return {
+        "states": [{"key": s, "label": _(STATE_LABELS[s])} for s in STATES],
+        "units": [{"name": u.name, "counts": u.counts} for u in view.units],
+        "completion": [asdict(p) for p in view.completion],
+        "series": {"due": _("Due"), "on_time": _("Done on time"), "late": _("Done late")},
+    }
+
+
+def dashboard_json(view: Dashboard) -> dict[str, Any]:
+    f = view.filters
+    return {
+        "plan": {"id": view.plan.id, "number": view.plan.number, "title": view.plan.title,
+                 "issued_on": view.plan.issued_on, "monitor": view.monitor},
+        "today": view.today,
+        "filters": {"unit": f.unit_id, "status": f.state, "from": f.due_from, "to": f.due_to},
+        "counts": view.counts,
+        "units": [{"unit_id": u.unit_id, "name": u.name, "counts": u.counts} for u in view.units],
+        "overdue": [_task_json(t) for t in view.overdue],
+        "tasks": [_task_json(t) for t in view.tasks],
+        "completion": [asdict(p) for p in view.completion],
+    }
+
+
+def _task_json(task: TaskProgress) -> dict[str, Any]:
+    return {
+        "id": task.id, "ref": task.ref, "title": task.title, "state": task.state, "due": task.due_on,
+        "closed_on": task.closed_on, "days_late": task.days_late,
+        "lead": [u.name for u in task.lead], "coordinators": [u.name for u in task.coordinators],
+        "steps": [asdict(s) for s in task.steps], "notices": [asdict(n) for n in task.notices],
+        "url": url_for("plans.task", task_id=task.id),
+    }
