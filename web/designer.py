@@ -1,0 +1,200 @@
+"""The process designer: versions list, bpmn-js modeler, read-only view, save/deploy/migrate.
+
+Only the `designer` role gets in (403 for everyone else, pages and API alike). Pages
+under `/designer/`, JSON under `/designer/api/` (errors as `{"error": {...}}`). Every
+rule lives in `engine.designer`; these views parse input, call it, and render.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from engine import designer
+from engine.actors import ACTORS
+from engine.errors import PlanflowError
+from engine.forms import FORMS
+from engine.workflow import InvalidProcess, Problem
+from web.errors import engine_error_message, error_page, http_message, json_error
+from web.extensions import login_manager, uow
+
+if TYPE_CHECKING:
+    from werkzeug.wrappers import Response as BaseResponse
+
+bp = Blueprint("designer", __name__, url_prefix="/designer")
+
+ACTOR_LABELS = {
+    "lead_head": _l("Head of the lead unit"),
+    "coordinator_head": _l("Head of the coordinating unit"),
+    "assignee": _l("The assigned staff member"),
+    "monitor": _l("The monitoring unit"),
+    "director": _l("The directing leader"),
+}
+FORM_LABELS = {
+    "assign": _l("Assign someone"),
+    "contribute": _l("Contribute"),
+    "report": _l("Report the result"),
+    "review": _l("Review the result"),
+}
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/designer/api/")
+
+
+@bp.before_request
+def designers_only() -> BaseResponse | None:
+    if not current_user.is_authenticated:
+        if _is_api():
+            return json_error(401, *http_message(401))
+        return login_manager.unauthorized()
+    if current_user.role != "designer":
+        abort(403)
+    return None
+
+
+@bp.errorhandler(PlanflowError)
+def engine_error(error: PlanflowError) -> BaseResponse | tuple[str, int]:
+    status = {"not_found": 404, "not_allowed": 403, "already_done": 409}.get(error.code, 400)
+    if _is_api():
+        fields = {name: _(msg) for name, msg in getattr(error, "errors", {}).items()}
+        return json_error(status, error.code, engine_error_message(error), fields)
+    return error_page(status, engine_error_message(error))
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException) -> BaseResponse | tuple[str, int]:
+    status = error.code or 500
+    code, message = http_message(status)
+    return json_error(status, code, message) if _is_api() else error_page(status, message)
+
+
+# -- pages ------------------------------------------------------------------------
+
+
+@bp.get("/")
+def index() -> str:
+    return render_template("designer/index.html", versions=designer.list_versions(uow()))
+
+
+@bp.get("/modeler")
+def modeler() -> str:
+    version = designer.get_version(uow(), request.args.get("version", type=int))
+    return render_template("designer/modeler.html", version=version, actors=_choices(ACTORS, ACTOR_LABELS),
+                           forms=_choices(FORMS, FORM_LABELS))
+
+
+@bp.get("/versions/<int:version_id>")
+def view(version_id: int) -> str:
+    return render_template("designer/view.html", version=designer.get_version(uow(), version_id))
+
+
+@bp.get("/versions/<int:version_id>.bpmn")
+def download(version_id: int) -> Response:
+    version = designer.get_version(uow(), version_id)
+    return Response(version.bpmn_xml, mimetype="application/xml", headers={
+        "Content-Disposition": f'attachment; filename="{version.process_key}-v{version.number}.bpmn"'})
+
+
+@bp.post("/upload")
+def upload() -> BaseResponse | tuple[str, int]:
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        flash(_("Choose a .bpmn file to upload."), "error")
+        return redirect(url_for("designer.index"))
+    try:
+        version_id = designer.save_version(uow(), file.read(), current_user.id, request.form.get("comment", ""))
+    except InvalidProcess as invalid:
+        page = render_template("designer/index.html", versions=designer.list_versions(uow()),
+                               problems=_problems(invalid.problems))
+        return page, 400
+    flash(_("Saved as a new version; deploy it to use it for new tasks."), "success")
+    return redirect(url_for("designer.view", version_id=version_id))
+
+
+@bp.post("/versions/<int:version_id>/deploy")
+def deploy_page(version_id: int) -> BaseResponse:
+    designer.deploy(uow(), version_id, current_user.id)
+    flash(_("Deployed: new tasks now start on this version."), "success")
+    return redirect(url_for("designer.index"))
+
+
+@bp.post("/migrate")
+def migrate_page() -> str:
+    report = designer.migrate(uow(), request.form.get("from_version", type=int) or 0,
+                              request.form.get("to_version", type=int) or 0, current_user.id)
+    return render_template("designer/index.html", versions=designer.list_versions(uow()),
+                           report=_report(report))
+
+
+# -- JSON API ----------------------------------------------------------------------
+
+
+@bp.get("/api/versions")
+def api_versions() -> BaseResponse:
+    return jsonify({"versions": [vars(v) for v in designer.list_versions(uow())]})
+
+
+@bp.get("/api/versions/<int:version_id>")
+def api_version(version_id: int) -> BaseResponse:
+    v = designer.get_version(uow(), version_id)
+    return jsonify({"id": v.id, "number": v.number, "is_live": v.is_live, "comment": v.comment, "xml": v.bpmn_xml})
+
+
+@bp.post("/api/validate")
+def api_validate() -> BaseResponse:
+    return jsonify({"problems": _problems(designer.validate(_xml_from_request()))})
+
+
+@bp.post("/api/versions")
+def api_save() -> BaseResponse:
+    body = request.get_json(silent=True) or {}
+    try:
+        version_id = designer.save_version(uow(), _xml_from_request(), current_user.id, str(body.get("comment") or ""))
+    except InvalidProcess as invalid:
+        # The usual error body, plus every problem with its element id for the canvas markers.
+        return jsonify({"error": {"code": "invalid_process", "message": _("The process has problems; nothing was saved."),
+                                  "fields": {}, "problems": _problems(invalid.problems)}}), 400
+    number = designer.get_version(uow(), version_id).number
+    return jsonify({"id": version_id, "number": number, "view_url": url_for("designer.view", version_id=version_id)}), 201
+
+
+@bp.post("/api/versions/<int:version_id>/deploy")
+def api_deploy(version_id: int) -> BaseResponse:
+    designer.deploy(uow(), version_id, current_user.id)
+    return jsonify({"id": version_id, "is_live": True})
+
+
+@bp.post("/api/migrations")
+def api_migrate() -> BaseResponse:
+    body = request.get_json(silent=True) or {}
+    report = designer.migrate(uow(), int(body.get("from_version_id") or 0), int(body.get("to_version_id") or 0),
+                              current_user.id)
+    return jsonify(_report(report))
+
+
+# -- helpers ------------------------------------------------------------------------
+
+
+def _choices(values: tuple[str, ...], labels: dict[str, Any]) -> list[dict[str, str]]:
+    return [{"value": value, "label": str(labels.get(value, value))} for value in values]
+
+
+def _problems(problems: list[Problem]) -> list[dict[str, Any]]:
+    return [{"element_id": p.element_id, "message": _(p.message), "msgid": p.message} for p in problems]
+
+
+def _report(report: designer.MigrationReport) -> dict[str, Any]:
+    return {"moved": report.moved, "stayed": [
+        {"instance_id": s.instance_id, "task_ref": s.task_ref, "element_id": s.element_id, "reason": _(s.reason)}
+        for s in report.stayed]}
+
+
+def _xml_from_request() -> str:
+    body = request.get_json(silent=True)
+    if isinstance(body, dict):
+        return str(body.get("xml") or "")
+    return request.get_data(as_text=True)
