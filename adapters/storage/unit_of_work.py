@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from adapters.storage import repository
+from adapters.storage.deadline_store import ExtensionRepository, NoticeRepository
 from adapters.storage.progress_queries import ProgressQueries
 from engine.errors import AlreadyDone, N_
 from engine.unit_of_work import AbstractUnitOfWork
@@ -29,6 +30,8 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.audit = repository.AuditRepository(s)
         self.attachments = repository.AttachmentRepository(s)
         self.office_days = repository.OfficeDayRepository(s)
+        self.notices = NoticeRepository(s)
+        self.extensions = ExtensionRepository(s)
         self.progress = ProgressQueries(s)
         return self
 
