@@ -1,6 +1,8 @@
 """The `planflow` command: one entry point for operators and the set-up scripts."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from adapters.storage import Storage
@@ -21,6 +23,35 @@ def main() -> None:
 @main.group()
 def plan() -> None:
     """Plans: import and inspect."""
+
+
+@plan.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Read and show the plan; store nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def plan_import(file: Path, dry_run: bool, as_json: bool) -> None:
+    """Read a plan file (.docx, .md, .txt) into tasks."""
+    from adapters.importers import UnreadableFile, read_blocks
+    from engine.importing import NoTaskFound, UnitDirectory, parse_blocks
+
+    try:
+        result = parse_blocks(read_blocks(file), UnitDirectory.default())
+    except (UnreadableFile, NoTaskFound) as error:
+        click.echo(f"Lỗi: {error}", err=True)
+        raise SystemExit(1) from None
+    if not dry_run:
+        click.echo("Lưu kế hoạch cần cơ sở dữ liệu, chức năng này chưa sẵn sàng: hãy dùng --dry-run.", err=True)
+        raise SystemExit(2)
+    output = result.to_json() if as_json else _import_summary(result)
+    click.echo(output.encode("utf-8"))  # bytes: UTF-8 whatever the terminal's locale
+
+
+def _import_summary(result) -> str:
+    lines = [f"Kế hoạch {result.plan.number or '(không số)'} năm {result.plan.year}: {len(result.tasks)} nhiệm vụ"]
+    for task in result.tasks:
+        lead = ", ".join(u.name for u in task.lead) or "?"
+        lines.append(f"  {task.ref:6} {task.title[:60]:60}  {lead[:40]:40}  {task.schedule.kind}")
+    return "\n".join(lines + [f"! {w}" for w in result.warnings])
 
 
 @main.group()

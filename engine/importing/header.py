@@ -1,0 +1,76 @@
+"""What a plan says about itself: its number, date, title and monitoring unit.
+
+The number ("Số: 1303/KH-VP") and the date ("..., ngày 27 tháng 8 năm 2021") stand in
+the letterhead, before the body; a plan of an office without them yields none. The
+monitoring unit is the one the organisation section charges with following, urging
+and reporting ("theo dõi, đôn đốc, báo cáo").
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from rapidfuzz import fuzz
+
+from engine.importing.units import UnitDirectory, UnitRef
+from engine.text import match_key, ocr_fold, squash
+
+_LETTERHEAD_SIZE = 10
+# The letterhead's "Số:" (OCR "$6:") is capitalised; a body's "công văn số 12/..." is not.
+_NUMBER_PREFIX = re.compile(r"(?:^|\s)[S$]\S{0,2}\s*[:.]?\s*$")
+_NUMBER = re.compile(r"(\d{1,6})\s*/\s*([A-ZĐ][A-ZĐ0-9&\-]*)")
+_ISSUED = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
+_PLAN_HEADING = ("ke hoach", "chuong trinh", "de an")
+_LEADING_MARKER = re.compile(r"^\W*(?:\d{1,2}[.)]|[a-z]\)|[-+])?\s*(?:Giao\s+|Trưởng\s+|Thủ trưởng\s+)?")
+_MONITOR_DUTIES = ("theo doi", "don doc", "bao cao", "tong hop")
+
+
+def plan_number(paragraphs: list[str]) -> str | None:
+    for text in paragraphs[:_LETTERHEAD_SIZE]:
+        for match in _NUMBER.finditer(text):
+            if _NUMBER_PREFIX.search(text[max(0, match.start() - 6):match.start()]):
+                return f"{match.group(1)}/{match.group(2)}"
+    return None
+
+
+def issued_on(paragraphs: list[str]) -> date | None:
+    for text in paragraphs[:_LETTERHEAD_SIZE]:
+        match = _ISSUED.search(ocr_fold(text))
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            try:
+                return date(year, month, day)
+            except ValueError:
+                return None
+    return None
+
+
+def plan_title(preamble: list[str]) -> str:
+    """The line under "KẾ HOẠCH", or the "V/v" subject of a letter, or the first line."""
+    for i, text in enumerate(preamble):
+        key = match_key(text)
+        heading = next((h for h in _PLAN_HEADING if h in key), None)
+        if heading and key.endswith(heading) and i + 1 < len(preamble):  # the letterhead may run into it
+            return squash(preamble[i + 1])
+        if heading and key.startswith(heading) and key != heading:  # the title may run on from it
+            return squash(text.split(None, len(heading.split()))[-1])
+    subject = next((t for t in preamble if ocr_fold(t).startswith("v/v")), None)
+    return squash(subject[3:]) if subject else squash(preamble[0]) if preamble else ""
+
+
+def monitor(organisation: list[str], directory: UnitDirectory) -> UnitRef | None:
+    """The unit an organisation paragraph charges with following and reporting."""
+    for text in organisation:
+        key = match_key(text)
+        duties = sum(fuzz.partial_ratio(d, key) >= 85 for d in _MONITOR_DUTIES)
+        if duties >= 2:
+            unit = directory.first_unit(text) or _leading_unit(text, directory)
+            if unit:
+                return unit
+    return None
+
+
+def _leading_unit(text: str, directory: UnitDirectory) -> UnitRef | None:
+    """An unknown unit that opens the sentence ("2. Phòng Nội vụ có trách nhiệm ...")."""
+    units, _ = directory.leading_units(_LEADING_MARKER.sub("", text))
+    return units[0] if units else None

@@ -1,0 +1,237 @@
+"""A plan's body as an outline: sections, numbered items, lettered sub-items, fields.
+
+The genre: sections "I.", "II." (purpose, tasks, organisation); items "1.", "2.1.",
+sub-items "a)"; under an item, labelled fields ("- Cơ quan chủ trì: ..."), whose
+values may go on in "+" bullets. A lettered line that is itself a field label
+("b) Đơn vị thực hiện:") is a field, not a sub-item. Bullets that each carry their own
+lead and deadline are tasks of their own ("10.1", "10.2"). An item is a task when it
+has a lead, coordinators, a director or a deadline.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from engine.importing.labels import (
+    CONTENT, COORDINATORS, DEADLINE, DIRECTOR, LEAD, PRODUCT, RawTask, split_label, strip_content_label,
+)
+from engine.importing.titles import split_title
+from engine.text import match_key, squash
+
+_ROMAN = re.compile(r"^\s*([IVX][IVXl1]{0,4})\s*[.)]\s+")
+_NUMBER = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\s*[.)]\s*(?=\S)|^\s*(\d{1,2}(?:\.\d{1,2})+)\s+(?=\S)")
+# OCR loses the dot of "7." now and then: a bare number counts when it is the next one.
+_BARE_NUMBER = re.compile(r"^\s*(\d{1,2})\s+(?=[A-ZĐ])")
+_LETTER = re.compile(r"^\s*([a-zA-Z¢đĐ])[^\w\s)]?\)\s*")
+_BULLET = re.compile(r"^\s*((?:[-–—+•*·▪]\s*)+)")
+_LIST_ROLES = (LEAD, COORDINATORS, PRODUCT, CONTENT)
+# After these fields, a bullet that is no field value begins a sub-task of its own.
+_CLOSING_ROLES = (None, LEAD, COORDINATORS, DIRECTOR, DEADLINE)
+_SKIPPED_SECTIONS = ("muc dich", "yeu cau", "kinh phi")
+_ORGANISATION = "to chuc thuc hien"
+_END_OF_BODY = "noi nhan"
+
+
+@dataclass(frozen=True)
+class _Mark:
+    kind: str  # "roman", "number", "letter", "bullet" or ""
+    label: str
+    text: str
+    bullet: str = ""
+
+
+@dataclass
+class _Line:
+    text: str
+    bullet: str
+
+
+@dataclass
+class _Node:
+    ref: str
+    head: str
+    lines: list[_Line] = field(default_factory=list)
+
+
+@dataclass
+class Outline:
+    """The parts of a body the parser needs: task items, organisation section, preamble."""
+
+    tasks: list[RawTask]
+    organisation: list[str]
+    preamble: list[str]
+
+
+def read_outline(paragraphs: list[str]) -> Outline:
+    """Tasks, the organisation section and the preamble of a plan's paragraphs."""
+    nodes, organisation, preamble = _walk(_merge_continuations(paragraphs))
+    tasks = [raw for node in nodes for raw in _node_tasks(node) if raw.has_fields]
+    if not tasks:  # an outline without any labelled field: its leaf items are the tasks
+        tasks = [RawTask(n.ref, split_title(n.head)[0]) for n in nodes if not _has_children(n, nodes)]
+    return Outline(tasks, organisation, preamble)
+
+
+def _merge_continuations(paragraphs: list[str]) -> list[str]:
+    """Join a paragraph a page break (or OCR) split: it goes on in lowercase or digits."""
+    merged: list[str] = []
+    for text in (squash(p) for p in paragraphs):
+        if not text:
+            continue
+        if merged and _continues(merged[-1], text):
+            merged[-1] = f"{merged[-1]} {text}"
+        else:
+            merged.append(text)
+    return merged
+
+
+def _continues(previous: str, text: str) -> bool:
+    starts_low = text[0].islower() or text[0].isdigit()
+    return starts_low and previous[-1] not in ".:;!?" and not _mark(text, 0).kind
+
+
+def _walk(paragraphs: list[str]) -> tuple[list[_Node], list[str], list[str]]:
+    nodes: list[_Node] = []
+    organisation: list[str] = []
+    preamble: list[str] = []
+    section, numbered, current, last_top = "tasks", None, None, 0
+    for i, text in enumerate(paragraphs):
+        if _is_end(text):
+            break
+        mark = _mark(text, last_top + 1)
+        if mark.kind == "roman":
+            section, current, numbered, last_top = _section_kind(mark.text), None, None, 0
+        elif section == "organisation":
+            organisation.append(text)
+        elif section == "skip":
+            continue
+        elif mark.kind == "number":
+            numbered = current = _Node(mark.label, mark.text)
+            nodes.append(current)
+            last_top = int(mark.label.split(".")[0]) if "." not in mark.label else last_top
+        elif mark.kind == "letter" and numbered and not _is_field_letter(paragraphs, i, mark):
+            current = _Node(f"{numbered.ref}.{mark.label}", mark.text)
+            nodes.append(current)
+        elif current:
+            current.lines.append(_Line(mark.text if mark.kind else text, mark.bullet))
+        else:
+            preamble.append(text)
+    return nodes, organisation, preamble
+
+
+def _mark(text: str, next_number: int) -> _Mark:
+    match = _ROMAN.match(text)
+    if match and _mostly_upper(text[match.end():]):
+        return _Mark("roman", match.group(1), text[match.end():])
+    match = _NUMBER.match(text)
+    if match:
+        return _Mark("number", match.group(1) or match.group(2), text[match.end():])
+    match = _BARE_NUMBER.match(text)
+    if match and int(match.group(1)) == next_number:
+        return _Mark("number", match.group(1), text[match.end():])
+    match = _LETTER.match(text)
+    if match:
+        letter = match.group(1).replace("¢", "c").lower()  # OCR reads "c)" as "¢)"
+        return _Mark("letter", letter, text[match.end():])
+    match = _BULLET.match(text)
+    if match:
+        bullet = "+" if "+" in match.group(1) else "-"
+        return _Mark("bullet", "", text[match.end():], bullet)
+    return _Mark("", "", text)
+
+
+def _mostly_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.7 * len(letters)
+
+
+def _section_kind(title: str) -> str:
+    key = match_key(title)
+    if _contains(key, _ORGANISATION):
+        return "organisation"
+    return "skip" if any(_contains(key, words) for words in _SKIPPED_SECTIONS) else "tasks"
+
+
+def _contains(key: str, phrase: str) -> bool:
+    return fuzz.partial_ratio(phrase, key) >= 85
+
+
+def _is_end(text: str) -> bool:
+    """"Nơi nhận" (the distribution list) or a closing "./." ends the body."""
+    return fuzz.ratio(match_key(text)[: len(_END_OF_BODY)], _END_OF_BODY) >= 80 or text.rstrip().endswith("./.")
+
+
+def _is_field_letter(paragraphs: list[str], i: int, mark: _Mark) -> bool:
+    """"b) Đơn vị thực hiện:" is a field; "b) Nội dung: Tập trung ..." is a sub-item
+    unless its lettered siblings are fields ("a) Nội dung:", "b) Đơn vị thực hiện:")."""
+    label = split_label(mark.text)
+    if label is None:
+        return False
+    if label.role != CONTENT:
+        return True
+    sibling = _next_letter(paragraphs, i)
+    sibling_label = split_label(sibling) if sibling else None
+    return bool(sibling_label and sibling_label.role != CONTENT)
+
+
+def _next_letter(paragraphs: list[str], i: int) -> str | None:
+    for text in paragraphs[i + 1:]:
+        mark = _mark(text, 0)
+        if mark.kind in ("number", "roman"):
+            return None
+        if mark.kind == "letter":
+            return mark.text
+    return None
+
+
+def _node_tasks(node: _Node) -> list[RawTask]:
+    described = strip_content_label(node.head)
+    title, rest = split_title(described or node.head, descriptive=described is not None)
+    base = RawTask(node.ref, title, [rest] if rest else [])
+    segments = _segments(base, node.lines)
+    parts = segments[1:]
+    if sum(p.has_fields for p in parts) >= 2:
+        return [_inherit(part, base, f"{node.ref}.{n}") for n, part in enumerate(parts, 1)]
+    for part in parts:
+        _merge_into(base, part)
+    return [base]
+
+
+def _segments(base: RawTask, lines: list[_Line]) -> list[RawTask]:
+    """Fields of an item; a bullet that is no field value starts a candidate sub-task."""
+    segments = [base]
+    role, explicit, open_value, label_bullet = None, True, False, ""
+    for line in lines:
+        label = split_label(line.text)
+        if label:
+            if label.value:
+                segments[-1].add(label.role, label.value, label.explicit)
+            role, explicit, open_value, label_bullet = label.role, label.explicit, not label.value, line.bullet
+        elif role and (open_value or (role in _LIST_ROLES and line.bullet != label_bullet)):
+            segments[-1].add(role, line.text, explicit)
+        elif line.bullet and role in _CLOSING_ROLES:
+            segments.append(RawTask("", split_title(line.text)[0]))
+            role = None
+        else:
+            segments[-1].add(CONTENT, line.text)
+    return segments
+
+
+def _inherit(part: RawTask, base: RawTask, ref: str) -> RawTask:
+    part.ref = ref
+    for name in ("lead", "coordinators", "director", "product", "deadline"):
+        if not getattr(part, name):
+            setattr(part, name, list(getattr(base, name)))
+    return part
+
+
+def _merge_into(base: RawTask, part: RawTask) -> None:
+    base.content.append(part.title)
+    for name in ("content", "lead", "coordinators", "director", "product", "deadline"):
+        getattr(base, name).extend(getattr(part, name))
+
+
+def _has_children(node: _Node, nodes: list[_Node]) -> bool:
+    return any(other.ref.startswith(node.ref + ".") for other in nodes)
+

@@ -1,0 +1,108 @@
+"""The one parser: a block stream (from any reader) becomes a plan and its tasks.
+
+Paragraphs go through the outline reader, table rows through the table reader; both
+give raw tasks (fields as written), which are then resolved here: units through the
+directory, deadlines into schedules in the plan's year, and a warning for everything
+a person must settle.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from engine.deadlines import UNRESOLVED, most_common_year, parse_deadline
+from engine.importing import header
+from engine.importing.blocks import Block
+from engine.importing.labels import COORDINATORS, LEAD, RawTask, trailing_role
+from engine.importing.outline import read_outline
+from engine.importing.result import ImportedPlan, ImportedTask, ImportResult
+from engine.importing.tables import table_tasks
+from engine.importing.units import UnitDirectory, UnitRef
+from engine.text import squash
+
+_PARENTHESES = re.compile(r"\([^()]*\)|\([^()]*$")
+_YEAR_IN_TITLE = re.compile(r"\b(20\d\d)\b")
+
+
+class NoTaskFound(ValueError):
+    """The document reads, but holds no task of a plan."""
+
+    def __init__(self) -> None:
+        super().__init__("Không tìm thấy nhiệm vụ nào trong tệp: đây có phải là một kế hoạch không?")
+
+
+def parse_blocks(blocks: list[Block], directory: UnitDirectory) -> ImportResult:
+    """Read a plan out of a block stream; raises NoTaskFound when it holds no task."""
+    paragraphs = [b.text for b in blocks if not b.is_row]
+    outline = read_outline(paragraphs)
+    raw_tasks = outline.tasks + table_tasks([b for b in blocks if b.is_row])
+    if not raw_tasks:
+        raise NoTaskFound()
+    title = header.plan_title(outline.preamble)
+    issued = header.issued_on(paragraphs)
+    year = _plan_year(raw_tasks, title, issued)
+    warnings: list[str] = []
+    tasks = [_task(raw, year, directory, warnings) for raw in raw_tasks]
+    plan = ImportedPlan(
+        number=header.plan_number(paragraphs),
+        issued_on=issued,
+        year=year,
+        monitor=header.monitor(outline.organisation, directory),
+        title=title,
+    )
+    result = ImportResult(plan, tasks, warnings)
+    warnings += [f"Đơn vị “{u.name}” chưa có trong danh mục: xác nhận để thêm mới." for u in result.new_units]
+    return result
+
+
+def _plan_year(raw_tasks: list[RawTask], title: str, issued: date | None) -> int:
+    """The year the tasks run: named by the deadlines, else the title, else the date."""
+    year = most_common_year([" ".join(raw.deadline) for raw in raw_tasks])
+    if year:
+        return year
+    in_title = _YEAR_IN_TITLE.findall(title)
+    if in_title:
+        return int(in_title[-1])
+    return (issued or date.today()).year
+
+
+def _task(raw: RawTask, year: int, directory: UnitDirectory, warnings: list[str]) -> ImportedTask:
+    lead, coordinators = _units(raw, directory)
+    deadline_text = squash("; ".join(raw.deadline))
+    schedule = parse_deadline(deadline_text, year)
+    if schedule.kind == UNRESOLVED:
+        warnings.append(f"Nhiệm vụ {raw.ref}: chưa xác định được thời hạn “{deadline_text}”.")
+    if not lead:
+        warnings.append(f"Nhiệm vụ {raw.ref}: chưa rõ đơn vị chủ trì.")
+    return ImportedTask(
+        ref=raw.ref,
+        title=squash(raw.title),
+        content="\n".join(squash(c) for c in raw.content if c.strip()),
+        lead=lead,
+        coordinators=coordinators,
+        director=directory.director(" - ".join(raw.director)) or None,
+        product=squash("; ".join(raw.product)) or None,
+        deadline_text=deadline_text,
+        schedule=schedule,
+    )
+
+
+def _units(raw: RawTask, directory: UnitDirectory) -> tuple[list[UnitRef], list[UnitRef]]:
+    found: dict[str, list[UnitRef]] = {LEAD: [], COORDINATORS: []}
+    values = [(LEAD, text, explicit) for text, explicit in raw.lead]
+    values += [(COORDINATORS, text, True) for text in raw.coordinators]
+    for role, text, explicit in values:
+        units, rest = directory.leading_units(_names_part(text))
+        # "Đơn vị thực hiện: ... A và B phối hợp": the phrase decides when the label does not.
+        role = role if explicit else trailing_role(rest) or role
+        found[role] += [u for u in units if u not in found[role]]
+    return found[LEAD], found[COORDINATORS]
+
+
+def _names_part(text: str) -> str:
+    """The part of a field value that names units: without asides in parentheses, and
+    after the colon of "Tổng hợp, báo cáo kết quả: Phòng Tổng hợp"."""
+    while _PARENTHESES.search(text):
+        text = _PARENTHESES.sub(" ", text)
+    return text.rsplit(":", 1)[-1]
+

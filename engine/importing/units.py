@@ -1,0 +1,287 @@
+"""The unit directory: who a name in a plan refers to.
+
+Plans name units abbreviated ("VPUB"), renamed across years ("Phòng Hành chính - Tổ
+chức" became "Phòng Hành chính - Quản trị") and damaged by OCR ("Trung tdm Phyc vu").
+Names are compared on their OCR-repaired folded words, fuzzily; a name the directory
+does not know comes back `new`, as written, for a person to confirm. Groups ("Các sở,
+ban ngành", "UBND cấp huyện") are kept as groups.
+"""
+from __future__ import annotations
+
+import re
+from copy import deepcopy
+from dataclasses import dataclass
+from typing import Iterable
+
+from rapidfuzz import fuzz
+
+from engine.text import match_key, squash
+
+UNIT, GROUP = "unit", "group"
+
+# The units of the sample plans' office (a provincial People's Committee office) and
+# the groups plans assign work to. Renamed units keep their former names as aliases.
+_DEFAULT_UNITS: list[dict] = [
+    {"name": "Văn phòng UBND tỉnh", "kind": UNIT,
+     "aliases": ["Văn phòng Ủy ban nhân dân tỉnh", "VP UBND tỉnh", "VPUB", "VPUBND tỉnh"]},
+    {"name": "Phòng Hành chính - Quản trị", "kind": UNIT,
+     "aliases": ["Phòng Hành chính - Tổ chức", "Phòng HC-QT", "Phòng HCQT", "Phòng HC-TC", "Phòng HCTC"]},
+    {"name": "Trung tâm Phục vụ - Kiểm soát thủ tục hành chính tỉnh", "kind": UNIT,
+     "aliases": ["Trung tâm Phục vụ - Kiểm soát TTHC tỉnh", "Trung tâm Phục vụ - Kiểm soát TTHC",
+                 "Trung tâm Phục vụ hành chính công tỉnh", "Trung tâm Phục vụ hành chính công"]},
+    {"name": "Phòng Kiểm soát thủ tục hành chính", "kind": UNIT,
+     "aliases": ["Phòng Kiểm soát TTHC", "Phòng KSTTHC"]},
+    {"name": "Trung tâm Công báo và Tin học", "kind": UNIT,
+     "aliases": ["Trung tâm Công báo - Tin học", "TTCBTH", "CBTH"]},
+    {"name": "Phòng Tổng hợp", "kind": UNIT, "aliases": ["Phòng TH"]},
+    {"name": "Ban Tiếp công dân tỉnh", "kind": UNIT, "aliases": ["Ban Tiếp công dân", "BTCD"]},
+    {"name": "Sở Nội vụ", "kind": UNIT, "aliases": ["SNV"]},
+    {"name": "Sở Thông tin và Truyền thông", "kind": UNIT, "aliases": ["Sở TT&TT", "Sở TTTT"]},
+    {"name": "Sở Tư pháp", "kind": UNIT, "aliases": []},
+    {"name": "Sở Khoa học và Công nghệ", "kind": UNIT, "aliases": ["Sở KH&CN", "Sở Khoa học và CN"]},
+    {"name": "Sở Tài chính", "kind": UNIT, "aliases": []},
+    {"name": "Sở Kế hoạch và Đầu tư", "kind": UNIT, "aliases": ["Sở KH&ĐT", "Sở KHĐT"]},
+    {"name": "Các sở, ban ngành", "kind": GROUP,
+     "aliases": ["Các sở, ban, ngành", "Các sở, ngành", "Sở, ban, ngành"]},
+    {"name": "UBND cấp huyện", "kind": GROUP,
+     "aliases": ["Ủy ban nhân dân cấp huyện", "UBND các huyện, thị xã, thành phố"]},
+    {"name": "UBND cấp xã", "kind": GROUP,
+     "aliases": ["Ủy ban nhân dân cấp xã", "UBND các xã, phường, thị trấn"]},
+    {"name": "Các cơ quan, đơn vị có liên quan", "kind": GROUP,
+     "aliases": ["Các cơ quan, đơn vị liên quan", "Các cơ quan liên quan", "Các đơn vị liên quan"]},
+    {"name": "Các phòng, ban, đơn vị", "kind": GROUP,
+     "aliases": ["Các phòng, ban, đơn vị liên quan", "Các phòng, ban, đơn vị có liên quan",
+                 "Các phòng, ban, đơn vị trực thuộc"]},
+    {"name": "Các phòng, đơn vị liên quan", "kind": GROUP, "aliases": ["Các phòng, đơn vị có liên quan"]},
+    {"name": "Các phòng nghiên cứu", "kind": GROUP, "aliases": ["Các phòng NC"]},
+    {"name": "Các Phó Chánh Văn phòng", "kind": GROUP, "aliases": []},
+]
+
+# Leaders who direct tasks ("Chỉ đạo thực hiện"); a title may also be "Trưởng" + a unit.
+_LEADER_TITLES = [
+    "Chánh Văn phòng", "Phó Chánh Văn phòng", "Lãnh đạo Văn phòng", "Chủ tịch UBND tỉnh",
+    "Phó Chủ tịch UBND tỉnh", "Lãnh đạo UBND tỉnh", "Giám đốc Sở", "Phó Giám đốc Sở",
+]
+_TITLE_PREFIXES = ["Phó Trưởng", "Trưởng", "Phó Giám đốc", "Giám đốc"]
+
+# How a unit's name begins, for names the directory does not know.
+_HEADS = {
+    "so", "phong", "ban", "trung tam", "uy ban", "ubnd", "hdnd", "van phong", "cuc", "chi cuc",
+    "cong an", "thanh tra", "bo", "hoi", "dai", "bao", "kho bac", "bao hiem", "vien", "truong",
+    "benh vien", "toa an", "doan", "lien doan", "tinh doan", "tinh uy", "huyen uy", "cac",
+    "co quan", "don vi", "ngan hang", "cong ty", "hoi dong", "mat tran", "bo chi huy",
+    "cong chuc",  # a commune assigns work to its civil servants by post
+}
+_TWO_WORD_HEADS = [head for head in _HEADS if " " in head]
+# Words that join names in a list ("A và B", "A, B").
+_JOINERS = {"va", "voi", "cung"}
+# Lowercase words that, after a name, begin what the unit does: the name ends there.
+_VERBS = {
+    "chu", "phoi", "thuc", "tham", "theo", "huong", "kiem", "cap", "trien", "xay", "tong",
+    "bao", "don", "trinh", "co", "dam", "to", "thong", "tiep", "ra", "lam", "de", "nham",
+}
+_MISALIGNED_MIN = 92
+# Councils named together are one office: "Văn phòng HĐND và UBND huyện".
+_COUNCILS = {"hdnd", "ubnd", "dbqh"}
+# What a unit does, right after its name: the name ends there (OCR-damaged too).
+_ROLE_PHRASES = ("chu tri", "phoi hop")
+_HARD_GAP = re.compile(r"[;:(]")
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """A unit named in a plan: the directory's name, or the name as written when `new`."""
+
+    name: str
+    kind: str = UNIT
+    new: bool = False
+
+
+@dataclass(frozen=True)
+class _Token:
+    key: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Alias:
+    entry: dict
+    key: str
+    size: int
+    threshold: float
+
+
+def default_directory() -> list[dict]:
+    """The known units as plain data: [{"name", "aliases", "kind"}] (the demo reuses it)."""
+    return deepcopy(_DEFAULT_UNITS)
+
+
+class UnitDirectory:
+    """Known units with their aliases; resolves names as plans write them."""
+
+    def __init__(self, entries: Iterable[dict]) -> None:
+        self._aliases = [
+            _alias(entry, spelling)
+            for entry in entries
+            for spelling in [entry["name"], *entry.get("aliases", [])]
+            if match_key(spelling)
+        ]
+        self._titles = [(title, match_key(title)) for title in _LEADER_TITLES]
+
+    @classmethod
+    def default(cls) -> UnitDirectory:
+        return cls(default_directory())
+
+    def resolve(self, name: str) -> UnitRef:
+        """One name: the directory's unit, or the name as written marked `new`."""
+        units, rest = self.leading_units(name)
+        if len(units) == 1 and not match_key(rest):
+            return units[0]
+        return UnitRef(_clean(name), _kind_of(name), new=True)
+
+    def leading_units(self, text: str) -> tuple[list[UnitRef], str]:
+        """The units a text begins with ("A, B và C phối hợp ...") and the text after them."""
+        tokens = _tokens(text)
+        units: list[UnitRef] = []
+        i = 0
+        while i < len(tokens):
+            if tokens[i].key in _JOINERS and units:
+                i += 1
+                continue
+            found = self._known_at(tokens, text, i) or _new_at(tokens, text, i)
+            if not found:
+                break
+            unit, i = found
+            if unit not in units:
+                units.append(unit)
+        rest = text[tokens[i].start:] if i < len(tokens) else ""
+        return units, rest
+
+    def first_unit(self, text: str) -> UnitRef | None:
+        """The first known unit named anywhere in a sentence."""
+        tokens = _tokens(text)
+        found = (self._known_at(tokens, text, i) for i in range(len(tokens)))
+        return next((hit[0] for hit in found if hit), None)
+
+    def director(self, text: str) -> str:
+        """A directing leader's title, spelled properly when known ("Chánh Văn phòng")."""
+        parts = [p for p in re.split(r"\s+[-–]\s+", _clean(text)) if match_key(p)]
+        return " - ".join(self._title(part) for part in parts)
+
+    def _title(self, part: str) -> str:
+        key = match_key(part)
+        best = max(self._titles, key=lambda t: fuzz.ratio(key, t[1]))
+        if fuzz.ratio(key, best[1]) >= 85:
+            return best[0]
+        for prefix in _TITLE_PREFIXES:
+            prefix_key = match_key(prefix)
+            words = len(prefix_key.split())
+            if fuzz.ratio(" ".join(key.split()[:words]), prefix_key) >= 80:
+                unit = self.resolve(" ".join(part.split()[words:]))
+                return f"{prefix} {unit.name}" if not unit.new else part
+        return part
+
+    def _known_at(self, tokens: list[_Token], text: str, i: int) -> tuple[UnitRef, int] | None:
+        best: tuple[float, int, dict] | None = None
+        for alias in self._aliases:
+            if fuzz.ratio(tokens[i].key, alias.key.split()[0]) < 60:
+                continue
+            for size in (alias.size - 1, alias.size, alias.size + 1):
+                end = i + size
+                if size < 1 or end > len(tokens) or _crosses_hard_gap(tokens, text, i, end):
+                    continue
+                score = _window_score(tokens[i:end], alias)
+                if score >= alias.threshold and (best is None or (score, size) > best[:2]):
+                    best = (score, size, alias.entry)
+        if best is None:
+            return None
+        entry = best[2]
+        return UnitRef(entry["name"], entry.get("kind", UNIT)), i + best[1]
+
+
+def _window_score(window: list[_Token], alias: _Alias) -> float:
+    """How well some words spell an alias. OCR damages letters, not whole words: word
+    for word, each must still look like the alias's ("xã" is no "tỉnh"); a window of
+    another length (a word split or joined by OCR) must match closely overall."""
+    words = [t.key for t in window]
+    score = fuzz.ratio(" ".join(words), alias.key)
+    if len(words) != alias.size:
+        return score if score >= _MISALIGNED_MIN else 0
+    aligned = all(fuzz.ratio(a, b) >= 50 for a, b in zip(words, alias.key.split()))
+    return score if aligned else 0
+
+
+def _alias(entry: dict, spelling: str) -> _Alias:
+    key = match_key(spelling)
+    # Short spellings (abbreviations) must match exactly; long ones tolerate OCR damage.
+    threshold = 100 if len(key) <= 6 else 90 if len(key) < 15 else 84
+    return _Alias(entry, key, len(key.split()), threshold)
+
+
+def _tokens(text: str) -> list[_Token]:
+    found = []
+    for m in _WORD.finditer(text):
+        key = match_key(m.group(0))
+        if key:
+            found.append(_Token(key, m.group(0), m.start(), m.end()))
+    return found
+
+
+def _crosses_hard_gap(tokens: list[_Token], text: str, start: int, end: int) -> bool:
+    return any(_HARD_GAP.search(text[a.end:b.start]) for a, b in zip(tokens[start:end], tokens[start + 1:end]))
+
+
+def _new_at(tokens: list[_Token], text: str, i: int) -> tuple[UnitRef, int] | None:
+    """A unit the directory does not know: a head word ("Sở", "Phòng", ...) and its name."""
+    if not _is_head(tokens, i) or not (tokens[i].text[0].isupper() or tokens[i].key == "cac"):
+        return None
+    group = tokens[i].key == "cac"
+    end = i + 1
+    while end < len(tokens) and _continues_name(tokens, text, end, group):
+        end += 1
+    name = text[tokens[i].start:tokens[end - 1].end]
+    return UnitRef(_clean(name), _kind_of(name), new=True), end
+
+
+def _continues_name(tokens: list[_Token], text: str, j: int, group: bool) -> bool:
+    gap, token = text[tokens[j - 1].end:tokens[j].start], tokens[j]
+    if _HARD_GAP.search(gap) or "." in gap:
+        return False
+    if token.text.islower() and (token.key in _VERBS or _is_role_phrase(tokens, j)):
+        return False
+    if "," in gap or token.key == "va":
+        if token.key == "va":
+            return j + 1 < len(tokens) and _joins_name(tokens[j - 1], tokens[j + 1], tokens, j + 1)
+        # "Các sở, ban ngành" goes on in lowercase; "Sở Văn hóa, Thể thao" in capitals.
+        return (group and token.text.islower()) or (token.text[0].isupper() and not _is_head(tokens, j))
+    return True
+
+
+def _joins_name(before: _Token, after: _Token, tokens: list[_Token], j: int) -> bool:
+    """Whether "và" is inside a name ("Sở Khoa học và Công nghệ", "HĐND và UBND")."""
+    if before.key in _COUNCILS and after.key in _COUNCILS:
+        return True
+    return after.text[0].isupper() and not _is_head(tokens, j)
+
+
+def _is_role_phrase(tokens: list[_Token], j: int) -> bool:
+    two = " ".join(t.key for t in tokens[j:j + 2])
+    return any(fuzz.ratio(two, phrase) >= 75 for phrase in _ROLE_PHRASES)
+
+
+def _is_head(tokens: list[_Token], i: int) -> bool:
+    one = tokens[i].key
+    two = f"{one} {tokens[i + 1].key}" if i + 1 < len(tokens) else one
+    # Two-word heads survive OCR damage ("Cong chirc"); one-word heads are too short to.
+    return one in _HEADS or any(fuzz.ratio(two, head) >= 80 for head in _TWO_WORD_HEADS)
+
+
+def _kind_of(name: str) -> str:
+    return GROUP if match_key(name).startswith("cac ") else UNIT
+
+
+def _clean(name: str) -> str:
+    return squash(name).strip(" .,;:|-–+*")
