@@ -8,15 +8,17 @@ stored folded column would be the next step.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from engine import processes
 from engine.progress import Filters, TaskProgress, load_tasks
-from engine.text import fold, squash
+from engine.text import fold
 from engine.unit_of_work import AbstractUnitOfWork
 
 MAX_RESULTS = 100
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -29,9 +31,9 @@ class SearchResults:
 def search_tasks(uow: AbstractUnitOfWork, query: str, today: date, filters: Filters = Filters(),
                  limit: int = MAX_RESULTS) -> SearchResults:
     """Tasks of every plan whose title, content, ref, unit (name or alias) or plan
-    (number or title) contain every word of `query`, compared folded; `filters` narrow
+    (number or title) hold every word of `query`, compared folded; `filters` narrow
     them further (the overview's "overdue tasks of this unit" links here)."""
-    words = fold(squash(query)).split()
+    words = _words(query)
     if not words and filters == Filters():
         return SearchResults(query=query, tasks=[], truncated=False)
     with uow:
@@ -42,12 +44,20 @@ def search_tasks(uow: AbstractUnitOfWork, query: str, today: date, filters: Filt
     return SearchResults(query=query, tasks=found[:limit], truncated=len(found) > limit)
 
 
-def _has_all(text: str, words: list[str]) -> bool:
-    return all(word in text for word in words)
+def _words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
 
 
-def _haystack(task: TaskProgress, aliases: dict[int, list[str]]) -> str:
+def _has_all(haystack: set[str], words: list[str]) -> bool:
+    """Whole words, since Vietnamese syllables are short ("so" is inside "soát"); the
+    last word may be a prefix, as people stop typing mid-word."""
+    *whole, last = words or [""]
+    return all(w in haystack for w in whole) and (
+        not last or last in haystack or any(word.startswith(last) for word in haystack))
+
+
+def _haystack(task: TaskProgress, aliases: dict[int, list[str]]) -> set[str]:
     units = task.lead + task.coordinators
     parts = [task.ref, task.title, task.content, task.plan_number or "", task.plan_title]
     parts += [u.name for u in units] + [alias for u in units for alias in aliases.get(u.id, [])]
-    return fold(" \n ".join(parts))
+    return set(_words(" ".join(parts)))

@@ -1,0 +1,122 @@
+"""The period report as the monitor downloads it: open the .docx and .xlsx with
+python-docx and openpyxl and check the heading, the counts and every row."""
+from __future__ import annotations
+
+from datetime import date
+from io import BytesIO
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from engine.reports import period_report
+from tests.e2e.web_helpers import login
+from tests.support.office import KSTTHC, TTPV, make_office
+from tests.support.progress_plan import TASKS, TODAY, build_progress_plan
+from web import create_app
+
+HEADER = ["TT", "Nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn", "Tình trạng", "Kết quả hoặc lý do chậm"]
+TITLES = {t["ref"]: t["title"] for t in TASKS}
+# The whole plan on TODAY: ref → (lead, coordinating, deadline, status, note starts with)
+WHOLE_PLAN = {
+    "1": (KSTTHC, "", "29/03/2024", "Hoàn thành đúng hạn", "Đã ban hành Quyết định rà soát"),
+    "2": (KSTTHC, "", "29/02/2024", "Hoàn thành trễ hạn", "Hoàn thành trễ 2 ngày làm việc. Đã công bố danh mục"),
+    "3": (TTPV, "", "29/02/2024", "Quá hạn", "Quá hạn 7 ngày làm việc. Đang ở bước: Báo cáo kết quả (Đặng Quốc Huy)."),
+    "4": (TTPV, KSTTHC, "29/03/2024", "Đang thực hiện", "Đang ở bước: Phân công người thực hiện"),
+    "5": (KSTTHC, "", "—", "Chờ xác định thời hạn", "Chưa xác định thời hạn."),
+    "6": (f"{KSTTHC}, {TTPV}", "", "01/03/2024", "Quá hạn", "Quá hạn 6 ngày làm việc."),
+}
+SUMMARY = ("Tổng số 6 nhiệm vụ: 1 hoàn thành đúng hạn, 1 hoàn thành trễ hạn, 1 đang thực hiện, "
+           "2 quá hạn, 1 chờ xác định thời hạn.")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('reports') / 'planflow.sqlite3'}"
+    office = make_office(url)
+    ids = build_progress_plan(office)
+    app = create_app({"DATABASE_URL": url, "TESTING": True, "WTF_CSRF_ENABLED": False,
+                      "SECRET_KEY": "test", "TODAY": TODAY})
+    client = app.test_client()
+    login(client, "theodoi")
+    yield office, ids, client
+    office.storage.engine.dispose()
+    app.extensions["planflow"].engine.dispose()
+
+
+def download(client, plan_id: int, kind: str, query: str = "") -> bytes:
+    response = client.get(f"/plans/{plan_id}/report.{kind}{query}")
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert f".{kind}" in response.headers["Content-Disposition"]
+    return response.data
+
+
+def check_rows(rows: list[list[str]], expected: dict[str, tuple]) -> None:
+    assert [r[0] for r in rows] == list(expected), "every task of the period, in the plan's order"
+    for row in rows:
+        lead, coordinating, deadline, status, note = expected[row[0]]
+        assert row[1:6] == [TITLES[row[0]], lead, coordinating, deadline, status], row
+        assert row[6].startswith(note), row
+
+
+def test_the_word_report_has_the_heading_the_counts_and_every_task(world):
+    _, ids, client = world
+    document = Document(BytesIO(download(client, ids["plan"], "docx")))
+    text = [p.text for p in document.paragraphs]
+    assert "TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH SỐ 1/KH-TEST NGÀY 15/01/2024" in text
+    assert "Kỳ báo cáo: toàn bộ kế hoạch; số liệu tính đến ngày 11/03/2024." in text
+    assert SUMMARY in text
+    letterhead, table = document.tables
+    assert letterhead.rows[0].cells[0].text == "PHÒNG HÀNH CHÍNH - QUẢN TRỊ"
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in letterhead.rows[0].cells[1].text
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert rows[0] == HEADER
+    check_rows(rows[1:], WHOLE_PLAN)
+
+
+def test_the_excel_list_has_the_same_columns_a_filter_and_a_frozen_header(world):
+    _, ids, client = world
+    book = load_workbook(BytesIO(download(client, ids["plan"], "xlsx")))
+    sheet = book["Nhiệm vụ"]
+    rows = [[c if c is not None else "" for c in row] for row in sheet.iter_rows(values_only=True)]
+    assert rows[0] == HEADER
+    check_rows(rows[1:], WHOLE_PLAN)
+    assert sheet.auto_filter.ref == "A1:G7"
+    assert sheet.freeze_panes == "A2"
+    summary = [row[0] for row in book["Tổng hợp"].iter_rows(values_only=True)]
+    assert summary == ["Tiến độ thực hiện Kế hoạch số 1/KH-TEST ngày 15/01/2024",
+                       "Kỳ báo cáo: toàn bộ kế hoạch; số liệu tính đến ngày 11/03/2024.", SUMMARY]
+
+
+def test_a_past_period_reads_as_it_stood_on_its_last_day(world):
+    """January-February: task 2 closed on 04/03, so on 29/02 it was still in progress."""
+    office, ids, client = world
+    report = period_report(office.uow(), ids["plan"], TODAY, date(2024, 1, 1), date(2024, 2, 29))
+    assert report.as_of == date(2024, 2, 29)
+    assert [(r.task.ref, r.task.state) for r in report.rows] == [
+        ("2", "in_progress"), ("3", "in_progress"), ("5", "waiting_date")]
+    assert report.counts["in_progress"] == 2 and report.counts["total"] == 3
+
+    document = Document(BytesIO(download(client, ids["plan"], "docx", "?from=2024-01-01&to=2024-02-29")))
+    text = [p.text for p in document.paragraphs]
+    assert "Kỳ báo cáo: từ ngày 01/01/2024 đến ngày 29/02/2024; số liệu tính đến ngày 29/02/2024." in text
+    assert ("Tổng số 3 nhiệm vụ: 0 hoàn thành đúng hạn, 0 hoàn thành trễ hạn, 2 đang thực hiện, "
+            "0 quá hạn, 1 chờ xác định thời hạn.") in text
+    assert [row.cells[0].text for row in document.tables[1].rows[1:]] == ["2", "3", "5"]
+    sheet = load_workbook(BytesIO(download(client, ids["plan"], "xlsx", "?from=2024-01-01&to=2024-02-29"))).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["2", "3", "5"]
+
+
+def test_a_carried_over_overdue_task_is_in_the_next_period(world):
+    office, ids, _ = world
+    report = period_report(office.uow(), ids["plan"], TODAY, date(2024, 3, 5), date(2024, 3, 31))
+    assert [(r.task.ref, r.task.state) for r in report.rows] == [
+        ("1", "done_on_time"), ("3", "overdue"), ("4", "in_progress"), ("5", "waiting_date"), ("6", "overdue")]
+
+
+def test_only_the_leadership_and_the_monitor_download_reports(world):
+    _, ids, _ = world
+    app_client = world[2].application.test_client()
+    login(app_client, "cv.kstthc")
+    assert app_client.get(f"/plans/{ids['plan']}/report.docx").status_code == 403
