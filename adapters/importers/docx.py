@@ -43,7 +43,7 @@ def _open(path: Path) -> docx.document.Document:
 def _paragraph(paragraph: Paragraph, numbering: Numbering) -> Block:
     style = paragraph.style.name if paragraph.style is not None else ""
     level = _heading_level(style)
-    marker = numbering.marker(paragraph._p)
+    marker = numbering.marker(paragraph)
     text = f"{marker} {paragraph.text}" if marker else paragraph.text
     bold = bool(paragraph.runs) and all(r.bold for r in paragraph.runs if r.text.strip())
     return Block.paragraph(text, "heading" if level else "bold" if bold else "", level)

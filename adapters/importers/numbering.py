@@ -31,13 +31,11 @@ class Numbering:
                 levels[num.get(qn("w:numId"))] = abstract.get(ref.get(qn("w:val")), {})
         return cls(levels)
 
-    def marker(self, p) -> str:
-        """The number Word shows before paragraph element `p`, or ""."""
-        num_pr = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
-        if num_pr is None:
+    def marker(self, paragraph) -> str:
+        """The number Word shows before a paragraph, or ""."""
+        num_id, level = _numbering_of(paragraph)
+        if num_id is None:
             return ""
-        num_id = _val(num_pr.find(qn("w:numId")))
-        level = int(_val(num_pr.find(qn("w:ilvl"))) or 0)
         formats = self._levels.get(num_id)
         if not formats or level not in formats:
             return ""
@@ -50,6 +48,16 @@ class Numbering:
         for i in range(level + 1):
             pattern = pattern.replace(f"%{i + 1}", _format(counters[i], formats.get(i, ("decimal", ""))[0]))
         return pattern
+
+
+def _numbering_of(paragraph) -> tuple[str | None, int]:
+    """(numId, level) from the paragraph's own properties, else from its style's
+    (Word's "List Number" style numbers every paragraph that uses it)."""
+    for owner in (paragraph._p, paragraph.style.element if paragraph.style is not None else None):
+        num_pr = owner.find(f"{qn('w:pPr')}/{qn('w:numPr')}") if owner is not None else None
+        if num_pr is not None and num_pr.find(qn("w:numId")) is not None:
+            return _val(num_pr.find(qn("w:numId"))), int(_val(num_pr.find(qn("w:ilvl"))) or 0)
+    return None, 0
 
 
 def _levels_of(abstract) -> dict[int, tuple[str, str]]:

@@ -1,0 +1,70 @@
+"""`planflow plan import` on bad input: a Vietnamese message on stderr, a non-zero exit."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from adapters.importers import MAX_BYTES
+from web.cli import main
+
+PLANS = Path(__file__).resolve().parents[1] / "fixtures" / "plans"
+
+
+def _import(path: Path, *options: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["plan", "import", str(path), *options])
+    return result.exit_code, result.stderr
+
+
+def _file(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def _too_large(tmp_path: Path) -> Path:
+    path = tmp_path / "lon.txt"
+    with path.open("wb") as handle:
+        handle.truncate(MAX_BYTES + 1)  # sparse: no 10 MB written
+    return path
+
+
+def _zip_named_txt(tmp_path: Path) -> Path:
+    path = tmp_path / "ke-hoach.txt"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    return path
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda tmp: _file(tmp, "rong.txt", b""), "Tệp rỗng"),
+        (lambda tmp: _file(tmp, "trang.md", b"  \n\n  \n"), "không có nội dung"),
+        (lambda tmp: _file(tmp, "ke-hoach.docx", "Kế hoạch\n1. Nhiệm vụ".encode()), "không phải là tệp Word"),
+        (lambda tmp: _zip_named_txt(tmp), "không phải là văn bản"),
+        (lambda tmp: _file(tmp, "ke-hoach.pdf", b"%PDF-1.4"), "Không hỗ trợ loại tệp"),
+        (lambda tmp: _file(tmp, "ke-hoach.doc", b"\xd0\xcf\x11\xe0"), "Không hỗ trợ loại tệp"),
+        (_too_large, "Tệp quá lớn"),
+        (lambda tmp: tmp / "khong-co.txt", "Không tìm thấy"),
+        (lambda tmp: _file(tmp, "thu.md", "Kính gửi: Sở Nội vụ\n\nĐề nghị báo cáo đúng hạn.".encode()),
+         "Không tìm thấy nhiệm vụ"),
+    ],
+    ids=["empty", "blank", "docx-not-zip", "txt-is-zip", "pdf", "doc", "too-large", "missing", "no-task"],
+)
+def test_bad_input_is_refused_in_vietnamese(tmp_path: Path, make, message: str) -> None:
+    code, stderr = _import(make(tmp_path), "--dry-run", "--json")
+    assert code != 0
+    assert message in stderr
+
+
+def test_storing_needs_the_database_for_now() -> None:
+    code, stderr = _import(PLANS / "numbered_list.md")
+    assert code == 2 and "cơ sở dữ liệu" in stderr
+
+
+def test_a_good_plan_is_read() -> None:
+    result = CliRunner().invoke(main, ["plan", "import", str(PLANS / "numbered_list.md"), "--dry-run"])
+    assert result.exit_code == 0 and "58/KH-UBND" in result.stdout
