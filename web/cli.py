@@ -94,6 +94,24 @@ def serve(host: str, port: int) -> None:
 
     from web.app import create_app
 
+    from web.scheduling import start_background
+
     app = create_app()
+    start_background(app.extensions["planflow"])  # the embedded clock: timers and mail
     click.echo(f"planflow is running at http://{host}:{port}/  (Ctrl+C to stop)")
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Run one sweep and one pass over the mail outbox, then exit.")
+@click.option("--interval", type=int, default=None, help="Seconds between runs (PLANFLOW_SCHEDULER_INTERVAL, 60).")
+def scheduler(once: bool, interval: int | None) -> None:
+    """A scheduler worker: fires due timers and sends notice mail (run several to scale out)."""
+    from web.scheduling import mailer_from_env, run_blocking, run_once
+
+    storage = _storage()
+    if once:
+        click.echo(str(run_once(storage, mailer_from_env())))
+        return
+    click.echo("planflow scheduler running (Ctrl+C to stop)")
+    run_blocking(storage, interval)
