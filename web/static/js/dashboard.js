@@ -13,11 +13,23 @@
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   Chart.defaults.animation = false;  // office screens, screenshots: draw at once
 
+  // Unit names are long ("Trung tâm Phục vụ - Kiểm soát thủ tục hành chính tỉnh"):
+  // Chart.js draws an array label as several lines, so wrap at word boundaries.
+  function wrap(text, width) {
+    var lines = [""];
+    text.split(" ").forEach(function (word) {
+      var last = lines.length - 1;
+      if (lines[last] && (lines[last] + " " + word).length > width) { lines.push(word); }
+      else { lines[last] = lines[last] ? lines[last] + " " + word : word; }
+    });
+    return lines;
+  }
+
   function statusByUnit(canvas) {
     return new Chart(canvas, {
       type: "bar",
       data: {
-        labels: data.units.map(function (u) { return u.name; }),
+        labels: data.units.map(function (u) { return wrap(u.name, 24); }),
         datasets: data.states.map(function (s) {
           return {
             label: s.label, backgroundColor: colours[s.key],
