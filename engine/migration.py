@@ -26,6 +26,7 @@ from engine.workflow import ProcessSpec, WorkflowRuntime
 MSG_STEP_REMOVED = N_("An active step is not in the new version.")
 MSG_HISTORY_REMOVED = N_("A step this task already went through is not in the new version.")
 MSG_REBUILD_FAILED = N_("The task could not be rebuilt on the new version.")
+MSG_MULTI_INSTANCE = N_("The task is inside a step done by several units or periods; move it once that step is over.")
 PREDICTED = TaskState.PREDICTED_MASK | TaskState.FUTURE
 
 
@@ -87,10 +88,12 @@ def _move(uow: AbstractUnitOfWork, instance: model.ProcessInstance, task: model.
     rt = processes.runtime(uow)
     old_wf = processes.load(uow, rt, instance)
     new_spec = processes.spec(uow, to_id)
+    if _in_multi_instance(old_wf):
+        return Stayed(instance.id, task.ref, MSG_MULTI_INSTANCE)
     missing = _missing_active_step(rt, old_wf, new_spec)
     if missing:
         return Stayed(instance.id, task.ref, MSG_STEP_REMOVED, missing)
-    state = _pruned_state(rt.dumps(old_wf))
+    state = _pruned_state(rt.dumps(old_wf), new_spec)
     missing = _missing_spec(state, new_spec)
     if missing:
         return Stayed(instance.id, task.ref, MSG_HISTORY_REMOVED, missing)
@@ -118,6 +121,13 @@ def _active_step_ids(rt: WorkflowRuntime, wf) -> set[str]:
     return steps
 
 
+def _in_multi_instance(wf) -> bool:
+    # Known limit: a multi-instance rebuilt on another spec does not complete (its
+    # children finish but the parent never does), so such instances wait.
+    active = wf.get_tasks(state=TaskState.READY | TaskState.STARTED | TaskState.WAITING)
+    return any(task.task_spec.name.endswith(" [child]") for task in active)
+
+
 def _spec_names(spec: ProcessSpec) -> set[str]:
     names = set(spec.top.task_specs)
     for sub in spec.subprocesses.values():
@@ -130,20 +140,34 @@ def _missing_active_step(rt: WorkflowRuntime, wf, new_spec: ProcessSpec) -> str 
     return next((step for step in sorted(_active_step_ids(rt, wf)) if step not in names), None)
 
 
-def _pruned_state(text: str) -> dict:
+def _pruned_state(text: str, new_spec: ProcessSpec) -> dict:
     """The stored state without its predicted tasks under unfinished ones (they are predicted again)."""
     state = json.loads(text)
+    outputs = _outputs_by_name(new_spec)
     for workflow in [state, *state.get("subprocesses", {}).values()]:
-        _prune(workflow["tasks"])
+        _prune(workflow["tasks"], outputs)
     return state
 
 
-def _prune(tasks: dict[str, dict]) -> None:
-    def unfinished(task_id: str | None) -> bool:
-        return task_id in tasks and not tasks[task_id]["state"] & TaskState.FINISHED_MASK
+def _outputs_by_name(spec: ProcessSpec) -> dict[str, set[str]]:
+    specs = {**spec.top.task_specs}
+    for sub in spec.subprocesses.values():
+        specs.update(sub.task_specs)
+    return {name: {out.name for out in task_spec.outputs} for name, task_spec in specs.items()}
 
-    doomed = [tid for tid, t in tasks.items() if t["state"] & PREDICTED and unfinished(t.get("parent"))]
-    for task_id in doomed:
+
+def _prune(tasks: dict[str, dict], outputs: dict[str, set[str]]) -> None:
+    def doomed(task: dict) -> bool:
+        parent = tasks.get(task.get("parent"))
+        if not task["state"] & PREDICTED or parent is None or parent["state"] & TaskState.FINISHED_MASK:
+            return False
+        # A started parent (a multi-instance, a subprocess) keeps its child order: touch
+        # its predicted child only when the new version no longer leads there.
+        if parent["state"] & TaskState.STARTED:
+            return task["task_spec"] not in outputs.get(parent["task_spec"], set())
+        return True
+
+    for task_id in [tid for tid, task in tasks.items() if doomed(task)]:
         _drop(tasks, task_id)
 
 
