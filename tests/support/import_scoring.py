@@ -54,8 +54,10 @@ def report(request: pytest.FixtureRequest, name: str, value: float, details: str
     """Show a score in the test output (with or without -s) and in the JUnit XML."""
     request.node.user_properties.append((name, value))
     line = f"{request.node.name}: {name} {value:.1f}%"
-    print(line)
-    print(details)
-    terminal = request.config.pluginmanager.get_plugin("terminalreporter")
-    if terminal is not None:
-        terminal.write_line(line)
+    print(details)  # shown with the failure, or with -s
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if capture is None:
+        print(line)
+        return
+    with capture.global_and_fixture_disabled():  # shown without -s too
+        print(f"\n{line}")
