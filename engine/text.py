@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from rapidfuzz import fuzz
-
 # Symbols OCR leaves where a letter was (c with cedilla read as a cent sign, ...).
 _OCR_SYMBOLS = str.maketrans({"¢": "c", "€": "e", "©": "c", "®": "r", "$": "s", "|": " ", "ı": "i"})
 # A single digit inside a word is a letter OCR misread: "T6 chức", "N6i dung", "x4".
@@ -45,14 +43,3 @@ def match_key(text: str) -> str:
 def squash(text: str) -> str:
     """Runs of whitespace (line breaks included) as one space, ends trimmed."""
     return _SPACES.sub(" ", text).strip()
-
-
-def similarity(a: str, b: str) -> float:
-    """0..100: how alike two texts are once reduced to their match keys."""
-    return fuzz.ratio(match_key(a), match_key(b))
-
-
-def starts_like(text_key: str, phrase_key: str, threshold: float = 80) -> bool:
-    """Whether a match key begins with a phrase, allowing OCR's small damage."""
-    head = text_key[: len(phrase_key)]
-    return bool(phrase_key) and fuzz.ratio(head, phrase_key) >= threshold

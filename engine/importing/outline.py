@@ -26,6 +26,7 @@ _NUMBER = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\s*[.)]\s*(?=\S)|^\s*(\d{1,2}(
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,2})\s+(?=[A-ZĐ])")
 _LETTER = re.compile(r"^\s*([a-zA-Z¢đĐ])[^\w\s)]?\)\s*")
 _BULLET = re.compile(r"^\s*((?:[-–—+•*·▪]\s*)+)")
+_BETWEEN_FIELDS = re.compile(r"[;.]\s+")
 _LIST_ROLES = (LEAD, COORDINATORS, PRODUCT, CONTENT)
 # After these fields, a bullet that is no field value begins a sub-task of its own.
 _CLOSING_ROLES = (None, LEAD, COORDINATORS, DIRECTOR, DEADLINE)
@@ -202,7 +203,7 @@ def _segments(base: RawTask, lines: list[_Line]) -> list[RawTask]:
     """Fields of an item; a bullet that is no field value starts a candidate sub-task."""
     segments = [base]
     role, explicit, open_value, label_bullet = None, True, False, ""
-    for line in lines:
+    for line in (part for whole in lines for part in _split_labels(whole)):
         label = split_label(line.text)
         if label:
             if label.value:
@@ -216,6 +217,15 @@ def _segments(base: RawTask, lines: list[_Line]) -> list[RawTask]:
         else:
             segments[-1].add(CONTENT, line.text)
     return segments
+
+
+def _split_labels(line: _Line) -> list[_Line]:
+    """ "Cơ quan chủ trì: A; Cơ quan phối hợp: B" holds two fields: one line each."""
+    for match in _BETWEEN_FIELDS.finditer(line.text):
+        rest = line.text[match.end():]
+        if split_label(rest) and split_label(line.text[:match.start()]):
+            return [_Line(line.text[:match.start()], line.bullet), *_split_labels(_Line(rest, line.bullet))]
+    return [line]
 
 
 def _inherit(part: RawTask, base: RawTask, ref: str) -> RawTask:

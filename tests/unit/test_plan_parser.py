@@ -138,3 +138,13 @@ def test_no_task_found() -> None:
     blocks = [Block.paragraph("Kính gửi: các đơn vị"), Block.paragraph("Đề nghị các đơn vị báo cáo đúng hạn.")]
     with pytest.raises(NoTaskFound, match="Không tìm thấy nhiệm vụ"):
         parse_blocks(blocks, UnitDirectory.default())
+
+
+def test_two_fields_on_one_line() -> None:
+    blocks = [
+        Block.paragraph("1. Số hóa sổ hộ tịch"),
+        Block.paragraph("- Cơ quan chủ trì: Sở Tư pháp; Cơ quan phối hợp: UBND cấp huyện. Thời gian: Năm 2025."),
+    ]
+    task = parse_blocks(blocks, UnitDirectory.default()).to_dict()["tasks"][0]
+    assert (task["lead"], task["coordinators"]) == (["Sở Tư pháp"], ["UBND cấp huyện"])
+    assert task["schedule"]["due"] == ["2025-12-31"]
