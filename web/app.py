@@ -19,6 +19,7 @@ from flask_babel import format_date, format_datetime, gettext, lazy_gettext as _
 from adapters.storage import Storage
 from engine.errors import N_
 from web import api, auth, dashboard, designer, i18n, inbox, plans, steps
+from web import deadlines, notices
 from web.errors import register_error_handlers
 from web.extensions import csrf, login_manager
 
@@ -75,6 +76,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_message_category = "info"
 
     for blueprint in (auth.bp, inbox.bp, steps.bp, plans.bp, api.bp, dashboard.bp, designer.bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (notices.bp, deadlines.bp):  # deadlines: notices, extensions, dates
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # the API applies its own rule: see web/api.py
     register_error_handlers(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
+from engine.extensions import pending_for
 from engine.inbox import list_inbox
 from web.extensions import today, uow
 
@@ -14,4 +15,5 @@ bp = Blueprint("inbox", __name__)
 @login_required
 def index() -> str:
     inbox = list_inbox(uow(), current_user.id, today())
-    return render_template("inbox/index.html", inbox=inbox)
+    requests = pending_for(uow(), current_user.id)  # extension requests I decide
+    return render_template("inbox/index.html", inbox=inbox, extension_requests=requests)
