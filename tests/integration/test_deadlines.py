@@ -24,6 +24,15 @@ ISSUED = date(2024, 1, 15)
 DUE = "2024-03-29"
 
 
+@pytest.fixture(autouse=True)
+def fresh_spec_cache():
+    # Parsed specs are cached by process_versions id, per process: another test's
+    # database may have had a different version 2.
+    processes._specs.clear()
+    yield
+    processes._specs.clear()
+
+
 @pytest.fixture
 def office(sqlite_url):
     office = make_office(sqlite_url)
@@ -269,3 +278,23 @@ def test_the_due_query_uses_the_next_timer_index_on_postgresql(pg_office):
             "EXPLAIN SELECT * FROM process_instances WHERE next_timer_at <= now() AND status = 'running' "
             "ORDER BY next_timer_at LIMIT 20 FOR UPDATE SKIP LOCKED")))
     assert "ix_process_instances_next_timer_at" in plan, plan
+
+
+def test_the_bpmn_names_another_extension_approver(office):
+    with office_clock(ISSUED) as clock:
+        with office.uow() as uow:
+            live = processes.ensure_live_version(uow, clock.now())
+            xml = live.bpmn_xml.replace('planflow:due="period_due"',
+                                        'planflow:due="period_due" planflow:extension_approver="lead_head"', 1)
+            assert xml != live.bpmn_xml
+            live.is_live = False
+            uow.process_versions.add(model.ProcessVersion(
+                process_key=processes.PROCESS_KEY, number=live.number + 1, bpmn_xml=xml,
+                created_at=to_storage(clock.now()), is_live=True))
+            uow.commit()
+        plan_id, report = one_task(office, clock)
+        extensions.request_extension(office.uow(), report.id, office.users["cv.kstthc"], "2024-04-12", "Lý do",
+                                     clock=clock)
+    assert extensions.pending_for(office.uow(), office.users["chanhvp"]) == []
+    [pending] = extensions.pending_for(office.uow(), office.users["truong.kstthc"])
+    assert pending["approver_role"] == "unit_head"
