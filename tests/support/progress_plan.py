@@ -70,8 +70,12 @@ def _close(office: Office, plan_id: int, task_id: int, result: str) -> None:
 
 
 def _notice(office: Office, task_id: int, at: datetime, rung: str, to: str) -> None:
-    """A notice as the escalation service records it in the audit trail."""
+    """A notice as `engine.notices` records it in the audit trail (same detail keys)."""
+    user_id = {"Đặng Quốc Huy": office.users["cv.ttpv"], "Võ Thị Giang": office.users["giamdoc.ttpv"]}[to]
+    days_late = 1 if at.day == 1 else 4
     with office.uow() as uow:
         uow.audit.add(model.AuditEvent(plan_task_id=task_id, action=f"notice_{rung}", at=at,
-                                       step_name="Báo cáo kết quả", detail={"rung": rung, "recipients": [to]}))
+                                       step_name="Báo cáo kết quả",
+                                       detail={"rung": rung, "due": "2024-02-29", "days_late": days_late,
+                                               "recipients": [to], "recipient_ids": [user_id]}))
         uow.commit()
