@@ -15,12 +15,10 @@ from engine.calendar import OfficeDay, WorkingCalendar
 from engine.clock import office_date, to_storage
 from engine.errors import N_, NotFound
 from engine.unit_of_work import AbstractUnitOfWork
-from engine.workflow import SERIALIZER_VERSION, HumanStep, SpecCache, WorkflowRuntime
+from engine.workflow import SERIALIZER_VERSION, HumanStep, WorkflowRuntime
 
 PROCESS_KEY = "plan_task"
 DEFAULT_BPMN = Path(__file__).resolve().parents[1] / "processes" / "plan_task.bpmn"
-
-_specs = SpecCache()
 
 
 def ensure_live_version(uow: AbstractUnitOfWork, now: datetime) -> model.ProcessVersion:
@@ -53,7 +51,7 @@ def spec(uow: AbstractUnitOfWork, version_id: int):
             raise NotFound(N_("Process version not found."))
         return version.bpmn_xml
 
-    return _specs.get(version_id, xml)
+    return uow.specs.get(version_id, xml)
 
 
 def start(uow: AbstractUnitOfWork, rt: WorkflowRuntime, task: model.PlanTask,

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any, Iterable, Protocol
 
 from engine import model
+from engine.workflow import SpecCache
 
 
 class Repository(Protocol):
@@ -120,6 +121,7 @@ class AbstractUnitOfWork(abc.ABC):
     notices: NoticeRepository
     extensions: ExtensionRepository
     progress: ProgressQueries
+    specs: SpecCache  # parsed process versions of this database
 
     def __enter__(self) -> AbstractUnitOfWork:
         return self

@@ -11,6 +11,7 @@ from sqlalchemy.orm import sessionmaker
 
 from adapters.storage.orm import metadata, start_mappers
 from adapters.storage.unit_of_work import SqlAlchemyUnitOfWork
+from engine.workflow import SpecCache
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -39,9 +40,11 @@ class Storage:
             if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
                 Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+        # Parsed process specs, by version id: ids are only unique within one database.
+        self.specs = SpecCache()
 
     def uow(self) -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(self.session_factory)
+        return SqlAlchemyUnitOfWork(self.session_factory, self.specs)
 
     def upgrade(self) -> None:
         """Bring the schema to the newest migration."""

@@ -10,11 +10,13 @@ from adapters.storage.deadline_store import ExtensionRepository, NoticeRepositor
 from adapters.storage.progress_queries import ProgressQueries
 from engine.errors import AlreadyDone, N_
 from engine.unit_of_work import AbstractUnitOfWork
+from engine.workflow import SpecCache
 
 
 class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
-    def __init__(self, session_factory: sessionmaker) -> None:
+    def __init__(self, session_factory: sessionmaker, specs: SpecCache) -> None:
         self.session_factory = session_factory
+        self.specs = specs
         self.session: Session | None = None
 
     def __enter__(self) -> SqlAlchemyUnitOfWork:

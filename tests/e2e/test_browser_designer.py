@@ -22,7 +22,6 @@ NEW_NAME = "Giao việc cho chuyên viên"
 
 @pytest.fixture
 def world(sqlite_url: str):
-    processes._specs.clear()
     world = build_world(sqlite_url, WTF_CSRF_ENABLED=True)
     office = world.office
     version_id = designer.save_version(office.uow(), PROCESS, office.users["thietke"], "test process")

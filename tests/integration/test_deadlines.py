@@ -24,15 +24,6 @@ ISSUED = date(2024, 1, 15)
 DUE = "2024-03-29"
 
 
-@pytest.fixture(autouse=True)
-def fresh_spec_cache():
-    # Parsed specs are cached by process_versions id, per process: another test's
-    # database may have had a different version 2.
-    processes._specs.clear()
-    yield
-    processes._specs.clear()
-
-
 @pytest.fixture
 def office(sqlite_url):
     office = make_office(sqlite_url)

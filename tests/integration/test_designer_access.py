@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from engine import processes
 from tests.e2e.web_helpers import build_world
 from tests.support.designer_bpmn import PROCESS, version
 
 
 @pytest.fixture
 def world(sqlite_url):
-    processes._specs.clear()
     world = build_world(sqlite_url)
     yield world
     world.office.storage.engine.dispose()

@@ -18,8 +18,6 @@ DESIGNER = "thietke"
 
 @pytest.fixture
 def office(sqlite_url):
-    # The spec cache is keyed by version id, and each test's database numbers from 1 again.
-    processes._specs.clear()
     office = make_office(sqlite_url)
     yield office
     office.storage.engine.dispose()
