@@ -163,6 +163,8 @@ office_days = Table(
     Column("day", Date, nullable=False, unique=True),
     Column("kind", String(16), nullable=False),
     Column("name", String(255), nullable=False, default=""),
+    Column("created_by", Integer, ForeignKey("users.id")),  # who added it (engine/office_calendar.py)
+    Column("created_at", DateTime),
 )
 
 # Deadline notices (engine/notices.py): one row per (step, rung, deadline, recipient),
