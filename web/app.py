@@ -20,6 +20,7 @@ from adapters.storage import Storage
 from engine.errors import N_
 from web import api, auth, dashboard, designer, i18n, inbox, plans, steps
 from web import deadlines, notices
+from web import calendar_admin
 from web.errors import register_error_handlers
 from web.extensions import csrf, login_manager
 
@@ -75,7 +76,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.localize_callback = gettext
     login_manager.login_message_category = "info"
 
-    for blueprint in (auth.bp, inbox.bp, steps.bp, plans.bp, api.bp, dashboard.bp, designer.bp):
+    for blueprint in (auth.bp, inbox.bp, steps.bp, plans.bp, api.bp, dashboard.bp, designer.bp,
+                      calendar_admin.bp):
         app.register_blueprint(blueprint)
     for blueprint in (notices.bp, deadlines.bp):  # deadlines: notices, extensions, dates
         app.register_blueprint(blueprint)
