@@ -6,7 +6,7 @@ nothing is.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from engine import model, periods, processes
@@ -43,23 +43,30 @@ class PlanInput:
 def create_plan(uow: AbstractUnitOfWork, plan_in: PlanInput, clock: Clock | None = None) -> int:
     """Store the plan, start every task's process; return the plan's id."""
     now = (clock or SystemClock()).now()
-    _check(plan_in)
     with uow:
-        plan = model.Plan(title=plan_in.title, year=plan_in.year, number=plan_in.number,
-                          issued_on=plan_in.issued_on, monitor_unit_id=plan_in.monitor_unit_id,
-                          source_name=plan_in.source_name, created_at=to_storage(now))
-        uow.plans.add(plan)
-        uow.flush()
-        rt = processes.runtime(uow)
-        for position, task_in in enumerate(plan_in.tasks):
-            task = _task(plan, task_in, position)
-            uow.tasks.add(task)
-            uow.flush()
-            processes.start(uow, rt, task, start_data(plan, task), now)
-            uow.audit.add(model.AuditEvent(plan_task_id=task.id, action="task_started", at=to_storage(now),
-                                           detail={"due": task.due_on.isoformat() if task.due_on else None}))
+        plan_id = store_plan(uow, plan_in, now)
         uow.commit()
-        return plan.id
+        return plan_id
+
+
+def store_plan(uow: AbstractUnitOfWork, plan_in: PlanInput, now: datetime) -> int:
+    """`create_plan` inside the caller's open unit of work, which commits: an import
+    creates its new units and the plan in one transaction (engine/plan_import.py)."""
+    _check(plan_in)
+    plan = model.Plan(title=plan_in.title, year=plan_in.year, number=plan_in.number,
+                      issued_on=plan_in.issued_on, monitor_unit_id=plan_in.monitor_unit_id,
+                      source_name=plan_in.source_name, created_at=to_storage(now))
+    uow.plans.add(plan)
+    uow.flush()
+    rt = processes.runtime(uow)
+    for position, task_in in enumerate(plan_in.tasks):
+        task = _task(plan, task_in, position)
+        uow.tasks.add(task)
+        uow.flush()
+        processes.start(uow, rt, task, start_data(plan, task), now)
+        uow.audit.add(model.AuditEvent(plan_task_id=task.id, action="task_started", at=to_storage(now),
+                                       detail={"due": task.due_on.isoformat() if task.due_on else None}))
+    return plan.id
 
 
 def start_data(plan: model.Plan, task: model.PlanTask) -> dict[str, Any]:

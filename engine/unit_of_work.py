@@ -112,6 +112,15 @@ class ExtensionRepository(Protocol):
     def waiting_date_tasks(self) -> list[dict[str, Any]]: ...
 
 
+class ImportDraftRepository(Protocol):
+    """Parsed plans waiting between upload and confirm (`engine/plan_import.py`)."""
+
+    def add(self, created_by: int, created_at: datetime, source_name: str, data: dict[str, Any]) -> int: ...
+    def get(self, draft_id: int) -> dict[str, Any] | None: ...
+    def update(self, draft_id: int, data: dict[str, Any]) -> None: ...
+    def delete(self, draft_id: int) -> None: ...
+
+
 class AbstractUnitOfWork(abc.ABC):
     users: UserRepository
     units: UnitRepository
@@ -126,6 +135,7 @@ class AbstractUnitOfWork(abc.ABC):
     notices: NoticeRepository
     extensions: ExtensionRepository
     progress: ProgressQueries
+    import_drafts: ImportDraftRepository
     specs: SpecCache  # parsed process versions of this database
 
     def __enter__(self) -> AbstractUnitOfWork:

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from adapters.storage import Storage
+from engine.errors import N_
 
 
 def _storage() -> Storage:
@@ -29,21 +31,61 @@ def plan() -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Read and show the plan; store nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def plan_import(file: Path, dry_run: bool, as_json: bool) -> None:
-    """Read a plan file (.docx, .md, .txt) into tasks."""
-    from adapters.importers import UnreadableFile, read_blocks
-    from engine.importing import NoTaskFound, UnitDirectory, parse_blocks
+@click.option("--as", "username", default=None, help="Import as this monitor (default: the first monitor).")
+def plan_import(file: Path, dry_run: bool, as_json: bool, username: str | None) -> None:
+    """Read a plan file (.docx, .md, .txt) into tasks; without --dry-run, store the
+    plan, create its new units and start its tasks (one transaction)."""
+    if not dry_run:
+        _store_plan(file, username)
+        return
+    from adapters.importers import read_blocks
+    from engine.importing import UnitDirectory, parse_blocks
+    from engine.importing.errors import PlanFileError
 
     try:
         result = parse_blocks(read_blocks(file), UnitDirectory.default())
-    except (UnreadableFile, NoTaskFound) as error:
-        click.echo(f"Lỗi: {error}", err=True)
-        raise SystemExit(1) from None
-    if not dry_run:
-        click.echo("Lưu kế hoạch cần cơ sở dữ liệu, chức năng này chưa sẵn sàng: hãy dùng --dry-run.", err=True)
-        raise SystemExit(2)
+    except PlanFileError as error:
+        _fail(error.msgid, **error.params)
     output = result.to_json() if as_json else _import_summary(result)
     click.echo(output.encode("utf-8"))  # bytes: UTF-8 whatever the terminal's locale
+
+
+def _store_plan(file: Path, username: str | None) -> None:
+    """Import against the stored unit directory, as a monitor; Vietnamese on the terminal."""
+    from adapters.importers import read_source
+    from engine import plan_import
+    from engine.clock import SystemClock
+    from engine.errors import InvalidInput, PlanflowError
+    from engine.importing.errors import PlanFileError
+    from web.i18n import cli_gettext as t
+
+    storage = _storage()
+    try:
+        user = plan_import.importing_user(storage.uow(), username)
+        draft = plan_import.preview(storage.uow(), file, file.name, user.id, read_source)
+        plan_id = plan_import.confirm(storage.uow(), plan_import.confirm_everything(draft), user.id, SystemClock())
+    except PlanFileError as error:
+        _fail(error.msgid, **error.params)
+    except InvalidInput as error:
+        details = "; ".join(f"{field}: {t(message)}" for field, message in error.errors.items())
+        _fail(N_("The plan was not stored: %(details)s"), details=details)
+    except PlanflowError as error:
+        _fail(error.message or N_("The plan was not stored."))
+    for name in plan_import.created_unit_names(draft):
+        click.echo(t(N_("New unit created: %(name)s"), name=name).encode("utf-8"))
+    waiting = sum(1 for task in draft.tasks if task["schedule"].get("kind") == "unresolved")
+    click.echo(t(N_("Plan %(number)s stored (id %(id)s): %(count)s tasks started."),
+                 number=draft.plan.get("number") or "", id=plan_id, count=len(draft.tasks)).encode("utf-8"))
+    if waiting:
+        click.echo(t(N_("%(count)s tasks wait for a date: set it on the plan's page."), count=waiting).encode("utf-8"))
+
+
+def _fail(msgid: str, **params: object) -> NoReturn:
+    """A message on stderr in Vietnamese (through the catalogue), exit status 1."""
+    from web.i18n import cli_gettext
+
+    click.echo(cli_gettext(N_("Error: %(message)s"), message=cli_gettext(msgid, **params)), err=True)
+    raise SystemExit(1)
 
 
 def _import_summary(result) -> str:

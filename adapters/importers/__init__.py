@@ -2,16 +2,19 @@
 
 `read_blocks(path)` picks the reader by extension, after checking the file's size;
 each reader checks the content really is of its type. Every failure is an
-`UnreadableFile` whose message (Vietnamese) can be shown as it is.
+`UnreadableFile` carrying an English msgid and its parameters, translated by the
+entrypoint (web: `_()`; CLI: `web.i18n.cli_gettext`).
 """
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Callable
 
 from adapters.importers import docx, markdown, text
 from adapters.importers.errors import UnreadableFile
 from engine.importing import Block
+from engine.importing import errors as messages
 
 MAX_BYTES = 10 * 1024 * 1024
 _READERS: dict[str, Callable[[Path], list[Block]]] = {
@@ -21,7 +24,7 @@ _READERS: dict[str, Callable[[Path], list[Block]]] = {
     ".txt": text.read,
 }
 
-__all__ = ["MAX_BYTES", "UnreadableFile", "read_blocks"]
+__all__ = ["MAX_BYTES", "UnreadableFile", "read_blocks", "read_source"]
 
 
 def read_blocks(path: str | Path) -> list[Block]:
@@ -29,14 +32,11 @@ def read_blocks(path: str | Path) -> list[Block]:
     path = Path(path)
     reader = _READERS.get(path.suffix.lower())
     if reader is None:
-        raise UnreadableFile(
-            f"Không hỗ trợ loại tệp “{path.suffix or path.name}”: chỉ nhận tệp Word (.docx), Markdown (.md) "
-            "hoặc văn bản (.txt). Tệp .doc hãy lưu lại thành .docx; bản scan hãy chuyển thành .txt."
-        )
+        raise UnreadableFile(messages.UNSUPPORTED_TYPE, suffix=path.suffix or path.name)
     _check_size(path)
     blocks = reader(path)
     if not any(b.text.strip() for b in blocks):
-        raise UnreadableFile("Tệp không có nội dung nào để đọc.")
+        raise UnreadableFile(messages.NOTHING_TO_READ)
     return blocks
 
 
@@ -44,8 +44,28 @@ def _check_size(path: Path) -> None:
     try:
         size = path.stat().st_size
     except OSError:
-        raise UnreadableFile(f"Không tìm thấy hoặc không mở được tệp “{path}”.") from None
+        raise UnreadableFile(messages.NOT_FOUND, path=str(path)) from None
     if size == 0:
-        raise UnreadableFile("Tệp rỗng: không có nội dung nào để đọc.")
+        raise UnreadableFile(messages.EMPTY)
     if size > MAX_BYTES:
-        raise UnreadableFile(f"Tệp quá lớn ({size / 1024 / 1024:.1f} MB): giới hạn là {MAX_BYTES // 1024 // 1024} MB.")
+        raise UnreadableFile(messages.TOO_LARGE, size=f"{size / 1024 / 1024:.1f}", limit=MAX_BYTES // 1024 // 1024)
+
+
+def read_source(source: Path | bytes, filename: str) -> list[Block]:
+    """`read_blocks` for a path or an upload's bytes (the engine's `PlanReader`).
+
+    An upload is checked for its type and size before anything is written, then read
+    from a private temporary file named by its extension only: the client's name
+    never becomes a path here."""
+    if not isinstance(source, bytes):
+        return read_blocks(source)
+    suffix = Path(filename).suffix.lower()
+    if suffix not in _READERS:
+        raise UnreadableFile(messages.UNSUPPORTED_TYPE, suffix=suffix or filename)
+    if len(source) > MAX_BYTES:
+        raise UnreadableFile(messages.TOO_LARGE, size=f"{len(source) / 1024 / 1024:.1f}",
+                             limit=MAX_BYTES // 1024 // 1024)
+    with tempfile.TemporaryDirectory(prefix="planflow-import-") as folder:
+        path = Path(folder) / f"plan{suffix}"
+        path.write_bytes(source)
+        return read_blocks(path)

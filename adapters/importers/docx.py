@@ -15,6 +15,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from adapters.importers.errors import UnreadableFile
+from engine.importing import errors as messages
 from adapters.importers.numbering import Numbering
 from engine.importing import Block
 
@@ -33,11 +34,11 @@ def read(path: Path) -> list[Block]:
 
 def _open(path: Path) -> docx.document.Document:
     if not zipfile.is_zipfile(path):
-        raise UnreadableFile("Tệp .docx này không phải là tệp Word hợp lệ (không đúng định dạng .docx).")
+        raise UnreadableFile(messages.NOT_DOCX)
     try:
         return docx.Document(str(path))
     except Exception as error:  # python-docx raises many kinds for a damaged package
-        raise UnreadableFile(f"Tệp .docx này bị hỏng hoặc không phải tệp Word: {error}") from error
+        raise UnreadableFile(messages.DAMAGED_DOCX, detail=str(error)) from error
 
 
 def _paragraph(paragraph: Paragraph, numbering: Numbering) -> Block:

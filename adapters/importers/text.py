@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from adapters.importers.errors import UnreadableFile
+from engine.importing import errors as messages
 from engine.importing import Block
 
 _STARTS_BLOCK = re.compile(
@@ -29,13 +30,13 @@ def decode(data: bytes, suffix: str) -> str:
     if data.startswith(_UTF16_BOMS):
         return data.decode("utf-16")
     if data.startswith(b"PK\x03\x04") or b"\x00" in data[:4096]:
-        raise UnreadableFile(f"Tệp {suffix} này không phải là văn bản (có thể là tệp Word hoặc tệp nhị phân).")
+        raise UnreadableFile(messages.NOT_TEXT, suffix=suffix)
     for encoding in ("utf-8-sig", "cp1258"):  # cp1258: Vietnamese Windows, before Unicode
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise UnreadableFile(f"Không đọc được bảng mã của tệp {suffix}: hãy lưu lại dưới dạng UTF-8.")
+    raise UnreadableFile(messages.UNKNOWN_ENCODING, suffix=suffix)
 
 
 def paragraphs(text: str) -> list[str]:

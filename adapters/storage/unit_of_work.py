@@ -7,6 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from adapters.storage import repository
 from adapters.storage.deadline_store import ExtensionRepository, NoticeRepository
+from adapters.storage.import_drafts import ImportDraftRepository
 from adapters.storage.progress_queries import ProgressQueries
 from engine.errors import AlreadyDone, N_
 from engine.unit_of_work import AbstractUnitOfWork
@@ -35,6 +36,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.notices = NoticeRepository(s)
         self.extensions = ExtensionRepository(s)
         self.progress = ProgressQueries(s)
+        self.import_drafts = ImportDraftRepository(s)
         return self
 
     def __exit__(self, *args: object) -> None:

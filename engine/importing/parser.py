@@ -13,6 +13,7 @@ from datetime import date
 from engine.deadlines import UNRESOLVED, most_common_year, parse_deadline
 from engine.importing import header
 from engine.importing.blocks import Block
+from engine.importing.errors import NO_TASK, PlanFileError
 from engine.importing.labels import COORDINATORS, LEAD, RawTask, trailing_role
 from engine.importing.outline import read_outline
 from engine.importing.result import ImportedPlan, ImportedTask, ImportResult
@@ -24,11 +25,11 @@ _PARENTHESES = re.compile(r"\([^()]*\)|\([^()]*$")
 _YEAR_IN_TITLE = re.compile(r"\b(20\d\d)\b")
 
 
-class NoTaskFound(ValueError):
+class NoTaskFound(PlanFileError):
     """The document reads, but holds no task of a plan."""
 
     def __init__(self) -> None:
-        super().__init__("Không tìm thấy nhiệm vụ nào trong tệp: đây có phải là một kế hoạch không?")
+        super().__init__(NO_TASK)
 
 
 def parse_blocks(blocks: list[Block], directory: UnitDirectory) -> ImportResult:

@@ -10,6 +10,7 @@ import pytest
 
 from adapters.importers import read_blocks
 from engine.importing import Block, ImportResult, NoTaskFound, UnitDirectory, parse_blocks
+from web.i18n import cli_gettext
 
 PLANS = Path(__file__).resolve().parents[1] / "fixtures" / "plans"
 
@@ -136,8 +137,10 @@ def test_json_shape(numbered: ImportResult) -> None:
 
 def test_no_task_found() -> None:
     blocks = [Block.paragraph("Kính gửi: các đơn vị"), Block.paragraph("Đề nghị các đơn vị báo cáo đúng hạn.")]
-    with pytest.raises(NoTaskFound, match="Không tìm thấy nhiệm vụ"):
+    with pytest.raises(NoTaskFound, match="No task was found") as raised:
         parse_blocks(blocks, UnitDirectory.default())
+    # An English msgid, shown in Vietnamese through the catalogue.
+    assert cli_gettext(raised.value.msgid).startswith("Không tìm thấy nhiệm vụ")
 
 
 def test_two_fields_on_one_line() -> None:

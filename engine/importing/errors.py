@@ -1,0 +1,37 @@
+"""Why a file could not become a plan, as an English msgid and its parameters.
+
+The reader's `UnreadableFile` and the parser's `NoTaskFound` share this base so that
+an entrypoint translates both one way: the web with `_()`, the CLI through the same
+catalogue (`web.i18n.cli_gettext`). `str(error)` is the English sentence.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from engine.errors import N_
+
+
+class PlanFileError(ValueError):
+    """A plan file the import refuses; `msgid % params` is the message."""
+
+    def __init__(self, msgid: str, **params: Any) -> None:
+        self.msgid = msgid
+        self.params = params
+        super().__init__(msgid % params if params else msgid)
+
+
+# The messages, kept here (not in adapters/) so that `pybabel extract ... web engine`
+# finds them for the catalogue.
+UNSUPPORTED_TYPE = N_(
+    "File type “%(suffix)s” is not supported: only Word (.docx), Markdown (.md) or text (.txt) "
+    "files are read. Save a .doc file again as .docx; turn a scan into .txt."
+)
+NOTHING_TO_READ = N_("The file has nothing to read.")
+NOT_FOUND = N_("The file “%(path)s” was not found or could not be opened.")
+EMPTY = N_("The file is empty: there is nothing to read.")
+TOO_LARGE = N_("The file is too large (%(size)s MB): the limit is %(limit)s MB.")
+NOT_DOCX = N_("This .docx file is not a valid Word file (it is not in the .docx format).")
+DAMAGED_DOCX = N_("This .docx file is damaged or is not a Word file: %(detail)s")
+NOT_TEXT = N_("This %(suffix)s file is not text (it may be a Word file or a binary file).")
+UNKNOWN_ENCODING = N_("The encoding of this %(suffix)s file cannot be read: save it again as UTF-8.")
+NO_TASK = N_("No task was found in the file: is it a plan?")
