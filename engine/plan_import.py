@@ -143,8 +143,8 @@ def importing_user(uow: AbstractUnitOfWork, username: str | None) -> model.User:
         return monitors[0]
 
 
-def confirm_everything(draft: ImportDraft) -> dict[str, Any]:
+def confirm_everything(draft: ImportDraft) -> ImportDraft:
     """The draft as confirmed unread (the command line): every proposed unit created."""
     edits = draft.to_dict()
     edits["new_units"] = [{**unit, "create": True} for unit in draft.new_units]
-    return edits
+    return ImportDraft.from_dict(edits)

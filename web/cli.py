@@ -62,8 +62,8 @@ def _store_plan(file: Path, username: str | None) -> None:
     storage = _storage()
     try:
         user = plan_import.importing_user(storage.uow(), username)
-        draft = plan_import.preview(storage.uow(), file, file.name, user.id, read_source)
-        plan_id = plan_import.confirm(storage.uow(), plan_import.confirm_everything(draft), user.id, SystemClock())
+        draft = plan_import.confirm_everything(plan_import.preview(storage.uow(), file, file.name, user.id, read_source))
+        plan_id = plan_import.confirm(storage.uow(), draft.to_dict(), user.id, SystemClock())
     except PlanFileError as error:
         _fail(error.msgid, **error.params)
     except InvalidInput as error:
