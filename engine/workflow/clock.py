@@ -1,11 +1,11 @@
-"""A controllable clock for SpiffWorkflow's timers, for tests.
+"""A controllable clock for SpiffWorkflow's timers, for tests and the demo loader.
 
 SpiffWorkflow asks `datetime.now(timezone.utc)` inside
 `SpiffWorkflow.bpmn.specs.event_definitions.timer` whenever it checks a timer (in
 `refresh_timers` and at the end of every `do_engine_steps`). It offers no clock hook,
 so the only way to move its time is to replace that module's `datetime` name with a
 subclass whose `now()` we control. This patches a module global: use it in tests
-only, never in a server with threads.
+and single-threaded commands (`planflow demo load`), never in a server with threads.
 """
 from __future__ import annotations
 
