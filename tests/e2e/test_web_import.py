@@ -1,0 +1,144 @@
+"""Plan import through the pages and the API (Flask client): upload, review, confirm;
+each bad input gets a clear Vietnamese message and stores nothing; only monitors."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from adapters.importers import MAX_BYTES
+from tests.e2e.web_helpers import HEAD, MONITOR, WebWorld, build_world
+from tests.support.office import KSTTHC, TTPV
+
+PLAN = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "office_review.txt"
+
+
+@pytest.fixture
+def world(sqlite_url: str) -> WebWorld:
+    return build_world(sqlite_url)
+
+
+def _counts(world: WebWorld) -> dict[str, int]:
+    with world.office.storage.engine.connect() as connection:
+        return {t: connection.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
+                for t in ("plans", "plan_tasks", "process_instances", "units", "import_drafts")}
+
+
+def _upload(client, name: str, data: bytes):
+    return client.post("/imports/new", data={"plan": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def _zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def _review_form(html: str) -> dict[str, object]:
+    """The review form's fields as the browser would send them unchanged."""
+    form: dict[str, object] = {}
+    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html):
+        form[name] = value
+    for select in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+        form[select[0]] = re.findall(r'<option value="([^"]*)"[^>]*selected', select[1])
+    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
+        form[name] = body
+    return form
+
+
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("rong.txt", b"", "Tệp rỗng"),
+        ("ke-hoach.docx", "Kế hoạch\n1. Nhiệm vụ".encode(), "không phải là tệp Word"),
+        ("ke-hoach.txt", _zip(), "không phải là văn bản"),
+        ("ke-hoach.pdf", b"%PDF-1.4", "Không hỗ trợ loại tệp"),
+        ("lon.txt", b"1. " + b"a" * MAX_BYTES, "Tệp quá lớn"),
+        ("thu.md", "Kính gửi: Sở Nội vụ\n\nĐề nghị báo cáo đúng hạn.".encode(), "Không tìm thấy nhiệm vụ"),
+        ("", b"", "Hãy chọn tệp kế hoạch"),
+    ],
+    ids=["empty", "docx-not-zip", "txt-is-zip", "pdf", "too-large", "no-task", "no-file"],
+)
+def test_bad_input_gets_a_vietnamese_message_and_stores_nothing(world: WebWorld, name, data, message) -> None:
+    client = world.client(MONITOR)
+    before = _counts(world)
+    response = _upload(client, name, data)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    api = client.post("/api/imports", data={"plan": (io.BytesIO(data), name)}, content_type="multipart/form-data")
+    assert api.status_code == 400 and message in api.get_json()["error"]["message"]
+    assert _counts(world) == before
+
+
+def test_over_the_request_limit_is_refused_in_vietnamese(sqlite_url: str) -> None:
+    world = build_world(sqlite_url, MAX_CONTENT_LENGTH=1024)
+    response = _upload(world.client(MONITOR), "lon.txt", b"x" * 4096)
+    assert response.status_code == 413 and "Tệp quá lớn" in response.get_data(as_text=True)
+
+
+def test_only_a_monitor_may_import(world: WebWorld) -> None:
+    client = world.client(HEAD)
+    assert client.get("/imports/new").status_code == 403
+    assert _upload(client, PLAN.name, PLAN.read_bytes()).status_code == 403
+    assert client.post("/api/imports", data={"plan": (io.BytesIO(PLAN.read_bytes()), PLAN.name)},
+                       content_type="multipart/form-data").status_code == 403
+
+
+def test_the_monitor_sees_the_link_and_the_upload_form(world: WebWorld) -> None:
+    html = world.client(MONITOR).get("/imports/new").get_data(as_text=True)
+    assert 'href="/imports/new"' in html and 'type="file"' in html and "imports.js" in html
+    assert 'href="/imports/new"' not in world.client(HEAD).get("/").get_data(as_text=True)
+
+
+def test_upload_review_and_confirm_store_the_plan(world: WebWorld) -> None:
+    client = world.client(MONITOR)
+    before = _counts(world)
+    response = _upload(client, PLAN.name, PLAN.read_bytes())
+    assert response.status_code == 302
+    review = client.get(response.headers["Location"])
+    html = review.get_data(as_text=True)
+    assert "Trung tam Luu tru lich su tinh" in html and 'class="unresolved"' in html
+    assert _counts(world)["plans"] == before["plans"]  # nothing stored before confirming
+
+    form = _review_form(html)
+    refused = client.post(response.headers["Location"], data=form)  # the new unit left unticked
+    assert refused.status_code == 400 and "chưa được xác nhận" in refused.get_data(as_text=True)
+    assert _counts(world)["plans"] == before["plans"]
+
+    form.update({"new-0-create": "on", "task-1-due": "2024-06-28"})
+    done = client.post(response.headers["Location"], data=form)
+    assert done.status_code == 302 and re.search(r"/plans/\d+$", done.headers["Location"])
+    after = _counts(world)
+    assert after["plans"] == before["plans"] + 1 and after["process_instances"] == before["process_instances"] + 2
+    assert after["units"] == before["units"] + 1 and after["import_drafts"] == 0
+    assert client.get(response.headers["Location"]).status_code == 404  # the draft is gone
+
+
+def test_the_api_previews_and_confirms(world: WebWorld) -> None:
+    client = world.client(MONITOR)
+    created = client.post("/api/imports", data={"plan": (io.BytesIO(PLAN.read_bytes()), PLAN.name)},
+                          content_type="multipart/form-data")
+    assert created.status_code == 201
+    body = created.get_json()
+    draft = body["draft"]
+    assert draft["tasks"][0]["lead"] == [str(world.office.units[KSTTHC])]
+    assert draft["tasks"][1]["lead"] == [str(world.office.units[TTPV])]
+    draft["new_units"][0]["create"] = True
+    confirmed = client.post(body["confirm_url"], json=draft)
+    assert confirmed.status_code == 201
+    plan = client.get(confirmed.get_json()["url"]).get_json()
+    assert [t["ref"] for t in plan["tasks"]] == ["1", "2"]
+
+
+def test_another_monitor_s_draft_is_not_found(world: WebWorld) -> None:
+    response = _upload(world.client(MONITOR), PLAN.name, PLAN.read_bytes())
+    with world.office.uow() as uow:
+        uow.users.get(world.office.users[HEAD]).role = "monitor"
+        uow.commit()
+    assert world.client(HEAD).get(response.headers["Location"]).status_code == 404

@@ -1,0 +1,95 @@
+"""Plan import pages: upload a plan, review what was read, confirm.
+
+The upload posts here as a plain form (works without JavaScript); with JavaScript,
+`static/js/imports.js` sends it to `POST /api/imports` instead, to show the upload's
+progress and a "reading" spinner, then opens the same review page. Every rule is in
+`engine.plan_import`; a view reads the request, calls it, renders.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from adapters.importers import MAX_BYTES, read_source
+from engine import plan_import
+from engine.errors import N_, InvalidInput
+from engine.importing.errors import PlanFileError
+from web.extensions import uow
+from web.import_form import edits_from_form
+
+if TYPE_CHECKING:
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.wrappers import Response
+
+bp = Blueprint("imports", __name__, url_prefix="/imports")
+ACCEPT = ".docx,.md,.txt"
+
+
+class NoFileChosen(PlanFileError):
+    def __init__(self) -> None:
+        super().__init__(N_("Choose a plan file (.docx, .md or .txt) to upload."))
+
+
+def start_import(upload: FileStorage | None) -> plan_import.ImportDraft:
+    """Read an uploaded plan into a stored draft (pages and API alike)."""
+    if upload is None or not upload.filename:
+        raise NoFileChosen()
+    draft = plan_import.preview(uow(), upload.read(), upload.filename, current_user.id, read_source)
+    plan_import.save_draft(uow(), draft, current_user.id)
+    return draft
+
+
+def file_error_message(error: PlanFileError) -> str:
+    return _(error.msgid, **error.params)
+
+
+@bp.get("/new")
+@login_required
+def new() -> str:
+    plan_import.known_units(uow(), current_user.id)  # monitors only: 403 otherwise
+    return _upload_page()
+
+
+@bp.post("/new")
+@login_required
+def upload() -> Response | tuple[str, int]:
+    try:
+        draft = start_import(request.files.get("plan"))
+    except PlanFileError as error:
+        return _upload_page(file_error_message(error)), 400
+    return redirect(url_for("imports.review", draft_id=draft.id))
+
+
+@bp.get("/<int:draft_id>")
+@login_required
+def review(draft_id: int) -> str:
+    return _review_page(plan_import.load_draft(uow(), draft_id, current_user.id), {})
+
+
+@bp.post("/<int:draft_id>")
+@login_required
+def confirm(draft_id: int) -> Response | tuple[str, int]:
+    draft = plan_import.load_draft(uow(), draft_id, current_user.id)
+    edits = edits_from_form(request.form, draft)
+    try:
+        plan_id = plan_import.confirm(uow(), edits, current_user.id, draft_id=draft_id)
+    except InvalidInput as error:
+        plan_import.save_edits(uow(), draft_id, edits, current_user.id)  # a reload keeps them
+        errors = {name: _(message) for name, message in error.errors.items()}
+        edited = plan_import.ImportDraft.from_dict(edits, draft_id)
+        return _review_page(edited, errors), 400
+    flash(_("The plan is stored and its tasks have started."), "success")
+    return redirect(url_for("plans.show", plan_id=plan_id))
+
+
+def _upload_page(error: str | None = None) -> str:
+    return render_template("imports/upload.html", error=error, accept=ACCEPT,
+                           limit_mb=MAX_BYTES // (1024 * 1024))
+
+
+def _review_page(draft: plan_import.ImportDraft, errors: dict[str, str]) -> str:
+    units = plan_import.known_units(uow(), current_user.id)
+    return render_template("imports/review.html", draft=draft, units=units, errors=errors)
