@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, request, url_for
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import format_date, format_datetime, gettext, lazy_gettext as _l
 
@@ -101,6 +101,15 @@ def _instance_secret(app: Flask) -> str:
     return path.read_text().strip()
 
 
+def switch_lang_url(lang: str) -> str:
+    """This page again, with its query (a search's filters) kept, in `lang`. Built by
+    `url_for`, never from the raw path, so an error page for `//other.site` cannot
+    link off-site."""
+    if request.endpoint is None or request.endpoint == "static":
+        return url_for("inbox.index", lang=lang)
+    return url_for(request.endpoint, **{**(request.view_args or {}), **request.args.to_dict(), "lang": lang})
+
+
 def _register_template_helpers(app: Flask) -> None:
     @app.template_filter("day")
     def day(value: date | None) -> str:
@@ -123,5 +132,5 @@ def _register_template_helpers(app: Flask) -> None:
         return {
             "role_label": lambda role: ROLE_LABELS.get(role, role),
             "current_lang": i18n.select_locale(),
-            "switch_lang_url": lambda lang: f"{request.path}?lang={lang}",
+            "switch_lang_url": switch_lang_url,
         }

@@ -99,3 +99,12 @@ def test_the_factory_reads_the_environment_and_the_dict_wins(monkeypatch: pytest
 
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'dict.sqlite3'}", "TESTING": True})
     assert app.extensions["planflow"].url.endswith("dict.sqlite3")
+
+
+def test_the_language_link_keeps_the_page_and_its_query_and_never_leaves_the_site(world: WebWorld) -> None:
+    client = world.client(HEAD)
+    page = client.get(f"/plans/{world.plan_id}?sort=due").get_data(as_text=True)
+    assert f'href="/plans/{world.plan_id}?sort=due&amp;lang=en"' in page
+
+    not_found = client.get("//evil.example/x").get_data(as_text=True)
+    assert 'href="/?lang=en"' in not_found and "evil.example" not in not_found.split("<main>")[0]
