@@ -141,3 +141,18 @@ def test_a_failure_while_starting_the_tasks_stores_nothing(office: Office, monke
     with pytest.raises(RuntimeError):
         plan_import.confirm(office.uow(), edits, office.users["theodoi"])
     assert started and _counts(office) == before
+
+
+def test_on_postgresql_a_failure_midway_stores_nothing_and_a_confirm_stores_all(postgres_fresh_url: str) -> None:
+    office = make_office(postgres_fresh_url)
+    edits = _preview(office).to_dict()
+    edits["new_units"][0]["create"] = True
+    broken = {**edits, "tasks": [edits["tasks"][0], {**edits["tasks"][1], "lead": []}]}
+    before = _counts(office)
+    with pytest.raises(InvalidInput):
+        plan_import.confirm(office.uow(), broken, office.users["theodoi"])
+    assert _counts(office) == before
+    plan_import.confirm(office.uow(), edits, office.users["theodoi"])
+    after = _counts(office)
+    assert (after["plans"], after["process_instances"], after["units"]) == (
+        before["plans"] + 1, before["process_instances"] + 2, before["units"] + 1)
