@@ -13,9 +13,9 @@ from web.i18n import TRANSLATIONS_DIR, compile_missing_catalogs
 ROOT = Path(__file__).resolve().parents[2]
 VI_PO = TRANSLATIONS_DIR / "vi" / "LC_MESSAGES" / "messages.po"
 HOW_TO_UPDATE = (
-    "update the catalogue: pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output "
-    "-o web/translations/messages.pot web engine && pybabel update -i web/translations/messages.pot "
-    "-d web/translations --no-location && translate the new entries in web/translations/vi/LC_MESSAGES/messages.po"
+    "update the catalogue: pybabel extract -F babel.cfg -k _l -k N_ -k t --no-location --sort-output "
+    "-o web/translations/messages.pot web engine adapters && pybabel update -i web/translations/messages.pot "
+    "-d web/translations --ignore-obsolete && translate the new entries in web/translations/vi/LC_MESSAGES/messages.po"
 )
 
 
@@ -26,11 +26,12 @@ def vietnamese() -> dict[str, str]:
 
 
 def source_msgids() -> set[str]:
-    """Every message marked in `web/` and `engine/`, extracted as `pybabel extract` does."""
+    """Every message marked in `web/`, `engine/` and `adapters/`, extracted as `pybabel extract` does."""
     method_map = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "N_": None}
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "N_": None,
+                "t": None}  # report writers get gettext as `t`
     found = set()
-    for folder in ("web", "engine"):
+    for folder in ("web", "engine", "adapters"):
         for _file, _line, message, _comments, _context in extract_from_dir(
                 ROOT / folder, method_map, keywords=keywords):
             found.add(message if isinstance(message, str) else message[0])
