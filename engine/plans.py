@@ -92,7 +92,7 @@ def get_attachment(uow: AbstractUnitOfWork, attachment_id: int) -> model.Attachm
         attachment = uow.attachments.get(attachment_id)
         if attachment is None:
             raise NotFound(N_("This file does not exist."))
-        attachment.data  # load the deferred bytes before the session closes
+        _ = attachment.data  # load the deferred bytes before the session closes
         return attachment
 
 

@@ -79,6 +79,16 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'planflow.sqlite3'}"
 
 
+@pytest.fixture
+def office(sqlite_url: str):
+    """The demo office's units and people on a fresh, migrated SQLite database."""
+    from tests.support.office import make_office
+
+    office = make_office(sqlite_url)
+    yield office
+    office.storage.engine.dispose()
+
+
 # --- SMTP ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,8 @@ from docx import Document
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
+from tests.support.browser import log_in
+
 from tests.support.office import TTPV, make_office
 from tests.support.progress_plan import TODAY, build_progress_plan
 from web import create_app
@@ -27,14 +29,6 @@ def served(sqlite_url: str, live_server: Callable[..., str]):
     app = create_app({"DATABASE_URL": sqlite_url, "TESTING": True, "SECRET_KEY": "test", "TODAY": TODAY})
     yield live_server(app), office, ids
     office.storage.engine.dispose()
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", "planflow")
-    page.locator("main button[type=submit]").click()
-    expect(page.locator("h1")).to_have_text("Hộp công việc")
 
 
 def test_the_monitor_follows_the_plan_from_the_dashboard_to_tasks_and_reports(page: Page, served) -> None:

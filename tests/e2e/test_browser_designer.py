@@ -10,6 +10,8 @@ from datetime import datetime
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.support.browser import log_in
+
 from engine import designer, processes, steps
 from engine.workflow import deadline_functions
 from tests.e2e.web_helpers import HEAD, build_world
@@ -32,14 +34,6 @@ def world(sqlite_url: str):
 
 def start_task(world, ref: str) -> int:
     return world.office.plan([{"ref": ref, "lead": [KSTTHC], "due": DUE}])
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", "planflow")
-    page.locator("main button[type=submit]").click()
-    expect(page.locator("h1")).to_have_text("Hộp công việc")
 
 
 def select(page: Page, element_id: str) -> None:

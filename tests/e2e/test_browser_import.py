@@ -13,7 +13,7 @@ import docx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_browser_task_flow import log_in, log_out
+from tests.support.browser import log_in, log_out
 from tests.e2e.web_helpers import HEAD, MONITOR, build_world
 
 PLAN = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "office_review.txt"

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.support.browser import log_in, log_out
+
 from tests.e2e.web_helpers import HEAD, MONITOR, STAFF, build_world
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -20,19 +22,6 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 def base_url_for_flow(sqlite_url: str, live_server: Callable[..., str]) -> tuple[str, object]:
     world = build_world(sqlite_url, WTF_CSRF_ENABLED=True)
     return live_server(world.app), world
-
-
-def log_in(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.fill("#username", username)
-    page.fill("#password", "planflow")
-    page.locator("main button[type=submit]").click()
-    expect(page.locator("h1")).to_have_text("Hộp công việc")
-
-
-def log_out(page: Page) -> None:
-    page.locator("header button[type=submit]").click()
-    expect(page.locator(".flash")).to_contain_text("Bạn đã đăng xuất.")
 
 
 def open_only_step(page: Page) -> None:

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from tests.e2e.web_helpers import HEAD, MONITOR, WebWorld, build_world, csrf_token, login
+from tests.e2e.web_helpers import HEAD, MONITOR, WebWorld, build_world, csrf_token
 from web import create_app
 
 

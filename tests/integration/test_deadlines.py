@@ -13,7 +13,7 @@ from sqlalchemy import event
 
 from adapters.demo.directory import MONITOR_UNIT
 from adapters.mail import MemoryMailer, SmtpMailer
-from engine import due_dates, extensions, inbox, intake, model, notices, processes, steps, timers
+from engine import due_dates, extensions, inbox, intake, model, notices, processes, steps
 from engine.clock import to_storage
 from engine.errors import InvalidInput, NotAllowed
 from engine.forms import Upload
@@ -22,13 +22,6 @@ from tests.support.office import KSTTHC, make_office
 
 ISSUED = date(2024, 1, 15)
 DUE = "2024-03-29"
-
-
-@pytest.fixture
-def office(sqlite_url):
-    office = make_office(sqlite_url)
-    yield office
-    office.storage.engine.dispose()
 
 
 @pytest.fixture

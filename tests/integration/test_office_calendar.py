@@ -9,17 +9,10 @@ import pytest
 
 from engine import office_calendar, processes
 from engine.errors import InvalidInput, NotAllowed, NotFound
-from tests.support.office import clock_on, make_office
+from tests.support.office import clock_on
 
 FRI, SAT, MON, TUE = date(2024, 3, 22), date(2024, 3, 23), date(2024, 3, 25), date(2024, 3, 26)
 MONITOR, LEADER, STAFF = "theodoi", "chanhvp", "cv.kstthc"
-
-
-@pytest.fixture
-def office(sqlite_url):
-    office = make_office(sqlite_url)
-    yield office
-    office.storage.engine.dispose()
 
 
 def next_working_day(office, d: date) -> date:

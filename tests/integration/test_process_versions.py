@@ -10,17 +10,10 @@ from engine import designer, processes, steps
 from engine.migration import MSG_STEP_REMOVED, migrate
 from engine.workflow import InvalidProcess
 from tests.support.designer_bpmn import PROCESS, version
-from tests.support.office import KSTTHC, clock_on, make_office
+from tests.support.office import KSTTHC, clock_on
 
 DAY = date(2024, 3, 4)
 DESIGNER = "thietke"
-
-
-@pytest.fixture
-def office(sqlite_url):
-    office = make_office(sqlite_url)
-    yield office
-    office.storage.engine.dispose()
 
 
 def new_version(office, xml, comment="") -> int:
