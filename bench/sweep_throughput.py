@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywher
 
 from engine import timers  # noqa: E402
 from engine.clock import FixedClock  # noqa: E402
-from tests.integration.test_scheduler_workers import tasks_at_their_report_step
-from tests.support.deadlines import office_clock
-from tests.support import office as office_support
+from tests.support.bulk import tasks_at_their_report_step  # noqa: E402
+from tests.support.deadlines import office_clock  # noqa: E402
+from tests.support import office as office_support  # noqa: E402
 
 
 def main() -> None:
@@ -29,13 +29,10 @@ def main() -> None:
     parser.add_argument("--url", default=None, help="a database URL (default: a fresh SQLite file)")
     args = parser.parse_args()
     url = args.url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"
-    import tests.integration.test_scheduler_workers as workers_test
-
-    workers_test.TASKS = args.tasks
     office = office_support.make_office(url)
     started = time.perf_counter()
     with office_clock(date(2024, 1, 15)) as clock:
-        tasks_at_their_report_step(office, clock)
+        tasks_at_their_report_step(office, clock, args.tasks)
         setup = time.perf_counter() - started
         print(f"setup: {args.tasks} tasks at their report step in {setup:.1f} s")
 

@@ -16,36 +16,19 @@ from datetime import date
 from sqlalchemy import func, select
 
 from adapters.storage import orm
-from engine import processes
 from tests.support.deadlines import office_clock
-from tests.support.office import KSTTHC, make_office
+from tests.support.bulk import tasks_at_their_report_step
+from tests.support.office import make_office
 
 TASKS = 700
 WORKERS = 4
 RESULT = re.compile(r"instances=(\d+) fired=(\d+) notices=(\d+) errors=(\d+); mail: sent=(\d+)")
 
 
-def tasks_at_their_report_step(office, clock) -> None:
-    """Build fast: one plan through intake, then every assign step completed in one transaction."""
-    plan_id = office.plan([{"ref": str(n), "lead": [KSTTHC], "due": "2024-03-29", "director": "chanhvp"}
-                           for n in range(1, TASKS + 1)], issued=date(2024, 1, 15))
-    clock.on(date(2024, 1, 16))
-    with office.uow() as uow:
-        rt = processes.runtime(uow)
-        for task in uow.tasks.for_plan(plan_id):
-            instance = uow.instances.for_task(task.id)
-            [item] = uow.work_items.ready_for_instance(instance.id)
-            wf = processes.load(uow, rt, instance)
-            rt.complete(wf, item.task_uuid, {"assignee": office.users["cv.kstthc"]})
-            item.state = "completed"
-            processes.save(uow, rt, instance, task, wf, clock.now())
-        uow.commit()
-
-
 def test_four_scheduler_processes_fire_every_timer_once(postgres_fresh_url, smtp_server):
     office = make_office(postgres_fresh_url)
     with office_clock(date(2024, 1, 15)) as clock:
-        tasks_at_their_report_step(office, clock)
+        tasks_at_their_report_step(office, clock, TASKS)
     started = time.monotonic()
     with office.storage.engine.connect() as conn:
         armed = conn.execute(select(func.count()).where(orm.process_instances.c.next_timer_at.isnot(None))).scalar()
