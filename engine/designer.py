@@ -16,7 +16,7 @@ from engine.errors import N_, InvalidInput, NotFound
 from engine.migration import MigrationReport, Stayed, migrate
 from engine.process_checks import validate
 from engine.unit_of_work import AbstractUnitOfWork
-from engine.workflow import InvalidProcess
+from engine.workflow import InvalidProcess, Problem
 
 __all__ = [
     "MigrationReport", "Stayed", "VersionView", "deploy", "get_version", "list_versions", "migrate",
@@ -40,10 +40,13 @@ class VersionView:
 def save_version(uow: AbstractUnitOfWork, xml: str | bytes, user_id: int, comment: str = "",
                  clock: Clock | None = None) -> int:
     """Store `xml` as the next version (not live); raise InvalidProcess with every problem."""
-    text = xml.decode("utf-8") if isinstance(xml, bytes) else xml
-    problems = validate(text)
+    problems = validate(xml)
     if problems:
         raise InvalidProcess(problems)
+    try:
+        text = xml.decode("utf-8") if isinstance(xml, bytes) else xml
+    except UnicodeDecodeError as error:  # well-formed in another encoding: we store UTF-8 text
+        raise InvalidProcess([Problem(None, N_("The file is not UTF-8 text: save it as UTF-8."))]) from error
     now = (clock or SystemClock()).now()
     with uow:
         # The shipped file is version 1: make sure it exists before numbering ours.

@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask, request, url_for
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import format_date, format_datetime, gettext, lazy_gettext as _l
+from werkzeug.routing import IntegerConverter
 
 from adapters.storage import Storage
 from engine.errors import N_
@@ -23,7 +24,7 @@ from web import deadlines, notices
 from web import imports, imports_api  # noqa: F401  imports_api: routes on the API blueprint
 from web import calendar_admin
 from web.errors import register_error_handlers
-from web.extensions import csrf, login_manager
+from web.extensions import MAX_ID, csrf, login_manager
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -34,6 +35,15 @@ ROLE_LABELS = {
     "monitor": _l("Plan monitor"),
     "designer": _l("Process designer"),
 }
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: an id past the column's range is a 404, not the
+    driver's OverflowError (a 500) on `/tasks/99999999999999999999`."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 class IsoDateJSONProvider(DefaultJSONProvider):
@@ -53,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     `TESTING`, `WTF_CSRF_ENABLED`, `MAX_CONTENT_LENGTH`, `TODAY`)."""
     app = Flask(__name__, instance_relative_config=True)
     app.json = IsoDateJSONProvider(app)
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     app.config.from_mapping(
         DATABASE_URL=os.environ.get("PLANFLOW_DATABASE_URL")
         or f"sqlite:///{Path(app.instance_path) / 'planflow.sqlite3'}",

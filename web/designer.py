@@ -19,7 +19,7 @@ from engine.errors import PlanflowError
 from engine.forms import FORMS
 from engine.workflow import InvalidProcess, Problem
 from web.errors import engine_error_message, error_page, http_message, json_error
-from web.extensions import login_manager, uow
+from web.extensions import MAX_ID, login_manager, uow
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response as BaseResponse
@@ -151,7 +151,7 @@ def api_validate() -> BaseResponse:
 
 @bp.post("/api/versions")
 def api_save() -> BaseResponse:
-    body = request.get_json(silent=True) or {}
+    body = _json_object()
     try:
         version_id = designer.save_version(uow(), _xml_from_request(), current_user.id, str(body.get("comment") or ""))
     except InvalidProcess as invalid:
@@ -170,8 +170,8 @@ def api_deploy(version_id: int) -> BaseResponse:
 
 @bp.post("/api/migrations")
 def api_migrate() -> BaseResponse:
-    body = request.get_json(silent=True) or {}
-    report = designer.migrate(uow(), int(body.get("from_version_id") or 0), int(body.get("to_version_id") or 0),
+    body = _json_object()
+    report = designer.migrate(uow(), _id(body.get("from_version_id")), _id(body.get("to_version_id")),
                               current_user.id)
     return jsonify(_report(report))
 
@@ -191,6 +191,24 @@ def _report(report: designer.MigrationReport) -> dict[str, Any]:
     return {"moved": report.moved, "stayed": [
         {"instance_id": s.instance_id, "task_ref": s.task_ref, "element_id": s.element_id, "reason": _(s.reason)}
         for s in report.stayed]}
+
+
+def _json_object() -> dict[str, Any]:
+    """The JSON body as an object (empty when the body is not JSON, e.g. raw XML);
+    a JSON list, string or broken JSON is a 400, not a 500 further on."""
+    if not request.is_json:
+        return {}
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(json_error(400, "bad_request", _("The body must be a JSON object.")))
+    return body
+
+
+def _id(value: Any) -> int:
+    """A version id from JSON (a number or its digits); anything else is 0, which no version has."""
+    number = value if isinstance(value, int) and not isinstance(value, bool) else \
+        int(value) if isinstance(value, str) and value.isdigit() else 0
+    return number if 0 < number <= MAX_ID else 0
 
 
 def _xml_from_request() -> str:

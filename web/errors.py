@@ -40,7 +40,9 @@ ENGINE_DEFAULTS = {
 
 
 def wants_json() -> bool:
-    return request.blueprint == "api" or request.path.startswith("/api/") or request.path == "/api"
+    """The JSON APIs: `/api` and the designer's `/designer/api/` (its CSRF errors too)."""
+    return (request.blueprint == "api" or request.path.startswith(("/api/", "/designer/api/"))
+            or request.path == "/api")
 
 
 def upload_limit_mb() -> int:

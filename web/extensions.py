@@ -20,6 +20,8 @@ from engine import clock
 if TYPE_CHECKING:
     from engine.unit_of_work import AbstractUnitOfWork
 
+MAX_ID = 2**31 - 1  # the ids' column type (INTEGER) on PostgreSQL: a larger id names nothing
+
 csrf = CSRFProtect()
 login_manager = LoginManager()
 
