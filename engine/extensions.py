@@ -51,6 +51,13 @@ def request_extension(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, 
         return request_id
 
 
+def require_holder(uow: AbstractUnitOfWork, work_item_id: int, user_id: int) -> None:
+    """NotAllowed unless `user_id` holds this ready step: the request form checks it
+    before anyone fills in a form that would be refused."""
+    with uow:
+        _holder_item(uow, work_item_id, user_id)
+
+
 def decide_extension(uow: AbstractUnitOfWork, request_id: int, user_id: int, accept: bool,
                      comment: str = "", clock: Clock | None = None) -> None:
     """The approver accepts (the deadline moves) or refuses (nothing changes)."""

@@ -21,6 +21,18 @@ class Upload:
     data: bytes
 
 
+MAX_FILENAME = 200
+
+
+def safe_filename(name: str) -> str:
+    """The name a file is kept and downloaded under: its last path part (a browser may
+    send "C:\\Users\\...\\report.pdf", a script "../../x"), without control characters
+    (they would break the download's header), at most MAX_FILENAME characters."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(ch for ch in base if ch.isprintable()).strip().lstrip(".")
+    return cleaned[-MAX_FILENAME:] or "file"
+
+
 def check_upload(upload: Upload | None, required: bool) -> dict[str, str]:
     if upload is None or not upload.filename:
         return {"product": N_("Attach the product file.")} if required else {}

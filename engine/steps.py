@@ -97,7 +97,7 @@ def _store_upload(uow: AbstractUnitOfWork, item: model.WorkItem, user: model.Use
     if upload is None or not upload.filename:
         return None
     attachment = model.Attachment(
-        plan_task_id=item.plan_task_id, work_item_id=item.id, filename=upload.filename,
+        plan_task_id=item.plan_task_id, work_item_id=item.id, filename=forms.safe_filename(upload.filename),
         content_type=upload.content_type or "application/octet-stream", data=upload.data,
         size=len(upload.data), uploaded_at=to_storage(now), uploaded_by=user.id,
     )

@@ -63,8 +63,11 @@ def load_user_from_basic_auth(req: Request) -> CurrentUser | None:
 
 
 def _safe_next(target: str | None) -> str:
-    """Follow `?next=` only to a path on this site (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    """Follow `?next=` only to a path on this site (no open redirect). A backslash or a
+    control character is refused too: browsers read "/" + backslash + "evil.example", and
+    "/" + tab + "/evil.example", as "//evil.example", another site."""
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and target.isprintable() and not urlsplit(target).netloc):
         return target
     return url_for("inbox.index")
 

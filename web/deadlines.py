@@ -21,6 +21,7 @@ bp = Blueprint("deadlines", __name__)
 @bp.route("/steps/<int:work_item_id>/extension", methods=["GET", "POST"])
 @login_required
 def ask(work_item_id: int) -> str | tuple[str, int] | Response:
+    extensions.require_holder(uow(), work_item_id, current_user.id)
     step = get_step(uow(), work_item_id, current_user.id)
     if request.method == "GET":
         return render_template("deadlines/extension.html", step=step, errors={}, values={})

@@ -2,9 +2,14 @@
 clear 4xx (JSON on the APIs, a Vietnamese page elsewhere), never a 500."""
 from __future__ import annotations
 
+import base64
+import io
+
 import pytest
 
-from tests.e2e.web_helpers import MONITOR, WebWorld, build_world, csrf_token, login
+from adapters.demo.loader import DEMO_PASSWORD
+from engine.forms import safe_filename
+from tests.e2e.web_helpers import HEAD, MONITOR, OUTSIDER, STAFF, WebWorld, build_world, csrf_token, login
 
 DESIGNER = "thietke"
 HUGE = "99999999999999999999"  # past any database integer: the driver would overflow
@@ -13,6 +18,23 @@ HUGE = "99999999999999999999"  # past any database integer: the driver would ove
 @pytest.fixture
 def world(sqlite_url: str) -> WebWorld:
     return build_world(sqlite_url)
+
+
+def basic(username: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()}
+
+
+def upload_report(world: WebWorld, filename: str, data: bytes, content_type: str) -> dict:
+    """Assign, then report with this file through the API; the stored attachment."""
+    client = world.client()
+    client.post(f"/api/steps/{world.step('assign')}/complete", headers=basic(HEAD),
+                json={"assignee": world.office.users[STAFF]})
+    done = client.post(f"/api/steps/{world.step('report')}/complete", headers=basic(STAFF),
+                       data={"result": "Xong", "product": (io.BytesIO(data), filename, content_type)})
+    assert done.status_code == 200, done.get_data(as_text=True)
+    task = client.get(f"/api/tasks/{done.get_json()['task']['id']}", headers=basic(MONITOR)).get_json()
+    (attachment,) = task["attachments"]
+    return attachment
 
 
 def assert_json_error(response, status: int, code: str) -> None:
@@ -77,3 +99,57 @@ def test_the_designer_api_answers_a_missing_csrf_token_in_json(sqlite_url: str) 
     token = csrf_token(client, "/designer/")
     ok = client.post("/designer/api/validate", json={"xml": "<x/>"}, headers={"X-CSRFToken": token})
     assert ok.status_code == 200
+
+
+# --- redirects, and pages for what is not yours ---------------------------------------
+
+@pytest.mark.parametrize("target", ["/\\evil.example", "/\t/evil.example", "//evil.example", "https://evil.example/",
+                                    "/\\/evil.example"])
+def test_login_never_follows_next_to_another_site(world: WebWorld, target: str) -> None:
+    response = world.client().post("/auth/login", query_string={"next": target},
+                                   data={"username": HEAD, "password": DEMO_PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+def test_login_follows_next_to_a_page_of_this_site_with_its_query(world: WebWorld) -> None:
+    response = world.client().post("/auth/login", query_string={"next": "/plans?lang=en"},
+                                   data={"username": HEAD, "password": DEMO_PASSWORD})
+    assert response.headers["Location"] == "/plans?lang=en"
+
+
+def test_only_the_holder_of_a_step_gets_the_extension_form(world: WebWorld) -> None:
+    step = world.step("assign")
+    assert world.client(OUTSIDER).get(f"/steps/{step}/extension").status_code == 403
+    assert world.client(HEAD).get(f"/steps/{step}/extension").status_code == 200
+
+
+# --- uploads: kept under a plain name, never shown as a page of this site ---------------
+
+@pytest.mark.parametrize(("sent", "kept"), [
+    ("../../etc/passwd.pdf", "passwd.pdf"),
+    ("..", "file"),
+])
+def test_an_uploaded_file_keeps_only_its_own_name(world: WebWorld, sent: str, kept: str) -> None:
+    assert upload_report(world, sent, b"%PDF", "application/pdf")["filename"] == kept
+
+
+def test_a_windows_path_or_a_control_character_never_reaches_the_stored_name() -> None:
+    assert safe_filename("C:\\Users\\dung\\Báo cáo quý 1.docx") == "Báo cáo quý 1.docx"
+    assert safe_filename("bao\r\ncao.pdf") == "baocao.pdf"
+    assert len(safe_filename("x" * 500 + ".pdf")) == 200 and safe_filename("x" * 500 + ".pdf").endswith(".pdf")
+
+
+@pytest.mark.parametrize(("name", "content_type", "data"), [
+    ("trang.html", "text/html", b"<script>alert(document.cookie)</script>"),
+    ("hinh.svg", "image/svg+xml", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+])
+def test_an_html_or_svg_upload_downloads_and_never_runs_as_a_page(world: WebWorld, name: str, content_type: str,
+                                                                  data: bytes) -> None:
+    attachment = upload_report(world, name, data, content_type)
+    page = world.client(OUTSIDER).get(f"/attachments/{attachment['id']}")
+    script = world.client().get(attachment["url"], headers=basic(OUTSIDER))
+    for response in (page, script):
+        assert response.status_code == 200 and response.data == data
+        assert response.headers["Content-Disposition"] == f"attachment; filename={name}"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "sandbox" in response.headers["Content-Security-Policy"]
