@@ -18,6 +18,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import Task
@@ -180,9 +181,7 @@ def _run_engine(wf: BpmnWorkflow) -> list[NoticeEvent]:
     notices: list[NoticeEvent] = []
 
     def collect(task: Task) -> None:
-        notice = _notice_of(task)
-        if notice is not None:
-            notices.append(notice)
+        notices.extend(_notices_of(task))
 
     wf.do_engine_steps(did_complete_task=collect)
     while any(not t.task_spec.manual for t in wf.get_tasks(state=TaskState.READY)):
@@ -257,19 +256,34 @@ def _attached_step(timer: Task) -> Task | None:
     return next((t for t in split.children if t.task_spec is activity), None)
 
 
-def _notice_of(task: Task) -> NoticeEvent | None:
+def _notices_of(task: Task) -> list[NoticeEvent]:
     rung = _extensions(task).get("notice")
     if not rung:
-        return None
+        return []
     timer = next((t for t in _ancestors(task) if _is_timer(t)), None)
     step = _attached_step(timer) if timer is not None else None
-    return NoticeEvent(
-        step_task_id=str(step.id) if step is not None else None,
-        step_id=step.task_spec.bpmn_id if step is not None else None,
-        rung=rung,
-        timer_id=timer.task_spec.bpmn_id if timer is not None else None,
-        due=timer.data.get(_due_variable(step)) if timer is not None and step is not None else None,
-    )
+    if timer is None or step is None:
+        return [NoticeEvent(None, None, rung, timer.task_spec.bpmn_id if timer is not None else None, None)]
+    if isinstance(step.task_spec, MultiInstanceTask):
+        # Spiff arms a boundary timer once for the whole multi-instance activity, and
+        # nobody holds that activity: the people to tell hold its instances. So the
+        # rung speaks for each instance still open (a unit that has contributed is
+        # done and left out). An instance whose deadline was moved alone (an
+        # extension) no longer matches the activity's timers: it is left out rather
+        # than called late against a date it no longer has.
+        due = timer.data.get(_due_variable(step))
+        return [_notice(rung, timer, child, due) for child in step.children
+                if _is_open_instance(step, child) and child.data.get(_due_variable(child)) == due]
+    return [_notice(rung, timer, step, timer.data.get(_due_variable(step)))]
+
+
+def _notice(rung: str, timer: Task, step: Task, due: str | None) -> NoticeEvent:
+    return NoticeEvent(step_task_id=str(step.id), step_id=step.task_spec.bpmn_id, rung=rung,
+                       timer_id=timer.task_spec.bpmn_id, due=due)
+
+
+def _is_open_instance(activity: Task, child: Task) -> bool:
+    return child.task_spec.name == activity.task_spec.task_spec and child.state == TaskState.READY
 
 
 def _ancestors(task: Task):
