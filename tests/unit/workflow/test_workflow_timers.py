@@ -1,4 +1,4 @@
-"""The reminder / escalation ladder on `report` (and `revise`), driven by a frozen clock.
+"""The reminder / escalation ladder on `report` and `revise`, `assign` and `coordinate`, driven by a frozen clock.
 
 due 2024-03-29 is a Friday; with a weekday calendar the rungs fall at
 3 working days before: Tue 2024-03-26, 1 after: Mon 2024-04-01, 5 after: Fri 2024-04-05,
@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from engine.workflow import WorkflowRuntime, parse_process
-from tests.support.workflow import only_step, walk_to_report, weekday_add_working_days
+from tests.support.workflow import only_step, task_data, walk_to_report, weekday_add_working_days
 
 HOLDER_AT = datetime(2024, 3, 26, 1, 0, tzinfo=timezone.utc)
 UNIT_HEAD_AT = datetime(2024, 4, 1, 1, 0, tzinfo=timezone.utc)
@@ -132,3 +132,34 @@ def test_update_data_sets_the_deadline_of_an_unresolved_task_while_coordinating(
         runtime.complete(wf, step.task_id, {"contribution": "ok"})
     assert only_step(runtime, wf, "report").due == "2024-03-29"
     assert runtime.next_timer_at(wf) == HOLDER_AT
+
+
+def test_a_timer_on_the_multi_instance_coordinate_fires_once_and_speaks_for_each_open_instance(runtime, spec, clock):
+    # Spiff arms one timer per rung for the whole activity, not one per instance.
+    wf = runtime.start(spec, task_data(coordinators=[2, 3, 5]))
+    runtime.complete(wf, only_step(runtime, wf, "assign").task_id, {"assignee": 7})
+    by_unit = {s.data["coordinator"]: s for s in runtime.ready_steps(wf)}
+    runtime.complete(wf, by_unit[2].task_id, {"contribution": "xong"})
+    runtime.set_due(wf, by_unit[5].task_id, "2024-04-12")  # an extension for unit 5 alone
+
+    assert runtime.next_timer_at(wf) == HOLDER_AT
+    notices = fire_at(runtime, wf, clock, HOLDER_AT + MINUTE)
+    assert [(n.rung, n.step_id, n.step_task_id, n.due) for n in notices] == [
+        ("holder", "coordinate", by_unit[3].task_id, "2024-03-29")]  # not unit 2 (done), not unit 5 (extended)
+    assert fire_at(runtime, wf, clock, HOLDER_AT + 2 * MINUTE) == []
+    assert [(n.rung, n.step_task_id) for n in fire_at(runtime, wf, clock, UNIT_HEAD_AT + MINUTE)] == [
+        ("unit_head", by_unit[3].task_id)]
+
+    runtime.complete(wf, by_unit[3].task_id, {"contribution": "muộn"})
+    runtime.complete(wf, by_unit[5].task_id, {"contribution": "gia hạn"})
+    assert only_step(runtime, wf, "report").data["contributions"] == ["xong", "muộn", "gia hạn"]
+
+
+def test_an_unassigned_task_reminds_its_holder_then_escalates_to_the_director(runtime, spec, clock):
+    wf = runtime.start(spec, task_data())
+    assign = only_step(runtime, wf, "assign")
+    assert [(n.rung, n.step_task_id) for n in fire_at(runtime, wf, clock, HOLDER_AT + MINUTE)] == [
+        ("holder", assign.task_id)]
+    assert runtime.next_timer_at(wf) == UNIT_HEAD_AT  # 1 working day after: straight to the director
+    assert [n.rung for n in fire_at(runtime, wf, clock, UNIT_HEAD_AT + MINUTE)] == ["director"]
+    assert runtime.next_timer_at(wf) is None
