@@ -18,6 +18,7 @@ from flask_babel import format_date, format_datetime, gettext, lazy_gettext as _
 from werkzeug.routing import IntegerConverter
 
 from adapters.storage import Storage
+from engine.accounts import LoginThrottle
 from engine.errors import N_
 from web import api, auth, dashboard, designer, i18n, inbox, plans, steps
 from web import deadlines, notices
@@ -71,6 +72,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",  # a second fence against cross-site POSTs
+        # Served over HTTPS (its public address says so): the cookie never goes out in clear.
+        SESSION_COOKIE_SECURE=(os.environ.get("PLANFLOW_BASE_URL") or "").startswith("https://"),
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session: forms are long
     )
     app.config.from_mapping(config or {})
@@ -78,6 +81,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _instance_secret(app)
 
     app.extensions["planflow"] = Storage(app.config["DATABASE_URL"])
+    app.extensions["planflow_logins"] = LoginThrottle()
 
     i18n.init_app(app)
     csrf.init_app(app)

@@ -8,11 +8,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Request, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Request, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 
 from engine import accounts
+from web.errors import engine_error_message
 from web.extensions import login_manager, uow
 from web.forms import LoginForm
 
@@ -58,8 +59,14 @@ def load_user_from_basic_auth(req: Request) -> CurrentUser | None:
     auth = req.authorization
     if req.blueprint != "api" or auth is None or auth.type != "basic":
         return None
-    view = accounts.authenticate(uow(), auth.username or "", auth.password or "")
+    # A locked-out username raises TooManyAttempts: a 429 in JSON (web/errors.py).
+    view = accounts.authenticate(uow(), auth.username or "", auth.password or "", login_throttle(),
+                                 req.remote_addr or "")
     return CurrentUser(view, via_basic=True) if view else None
+
+
+def login_throttle() -> accounts.LoginThrottle:
+    return current_app.extensions["planflow_logins"]
 
 
 def _safe_next(target: str | None) -> str:
@@ -73,12 +80,17 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
+def login() -> str | tuple[str, int] | Response:
     if current_user.is_authenticated:
         return redirect(url_for("inbox.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        view = accounts.authenticate(uow(), form.username.data, form.password.data)
+        try:
+            view = accounts.authenticate(uow(), form.username.data, form.password.data, login_throttle(),
+                                         request.remote_addr or "")
+        except accounts.TooManyAttempts as error:
+            form.password.errors.append(engine_error_message(error))
+            return render_template("auth/login.html", form=form), 429
         if view is not None:
             login_user(CurrentUser(view))
             return redirect(_safe_next(request.args.get("next")))

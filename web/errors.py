@@ -14,12 +14,13 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from engine.accounts import TooManyAttempts
 from engine.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound, PlanflowError
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response
 
-STATUS = {NotFound: 404, NotAllowed: 403, AlreadyDone: 409, InvalidInput: 400}
+STATUS = {NotFound: 404, NotAllowed: 403, AlreadyDone: 409, InvalidInput: 400, TooManyAttempts: 429}
 
 # code -> (machine code, default message) for HTTP errors without an engine message
 HTTP_MESSAGES = {

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import base64
 import io
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from adapters.demo.loader import DEMO_PASSWORD
+from engine.accounts import LoginThrottle
+from engine.clock import FixedClock
 from engine.forms import safe_filename
+from web import create_app
 from tests.e2e.web_helpers import HEAD, MONITOR, OUTSIDER, STAFF, WebWorld, build_world, csrf_token, login
 
 DESIGNER = "thietke"
@@ -153,3 +157,58 @@ def test_an_html_or_svg_upload_downloads_and_never_runs_as_a_page(world: WebWorl
         assert response.headers["Content-Disposition"] == f"attachment; filename={name}"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert "sandbox" in response.headers["Content-Security-Policy"]
+
+
+# --- logging in: guessing is slowed down; the cookie stays in its lane -----------------
+
+def post_login(client, username: str, password: str, address: str = "10.0.0.1"):
+    return client.post("/auth/login", data={"username": username, "password": password},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_five_wrong_passwords_lock_that_username_from_that_machine_for_a_while(world: WebWorld) -> None:
+    clock = FixedClock(datetime(2024, 3, 27, 2, tzinfo=timezone.utc))
+    world.app.extensions["planflow_logins"] = LoginThrottle(clock=clock)
+    client = world.client()
+    for _ in range(5):
+        assert post_login(client, HEAD, "doan-mo").status_code == 200
+
+    locked = post_login(client, HEAD, DEMO_PASSWORD)
+    assert locked.status_code == 429
+    assert "Đăng nhập sai quá nhiều lần" in locked.get_data(as_text=True)
+    assert post_login(world.client(), HEAD, DEMO_PASSWORD, address="10.0.0.2").status_code == 302
+    assert post_login(world.client(), STAFF, DEMO_PASSWORD).status_code == 302
+
+    clock.at += timedelta(minutes=5)
+    assert post_login(client, HEAD, DEMO_PASSWORD).status_code == 302
+
+
+def test_basic_auth_guessing_is_locked_out_too_in_json(world: WebWorld) -> None:
+    client = world.client()
+    for _ in range(5):
+        assert_json_error(client.get("/api/inbox", headers=basic(HEAD, "doan-mo")), 401, "unauthorized")
+    assert_json_error(client.get("/api/inbox", headers=basic(HEAD)), 429, "too_many_attempts")
+
+
+def test_a_right_password_forgives_the_failures_before_it(world: WebWorld) -> None:
+    client = world.client()
+    for _ in range(4):
+        post_login(client, HEAD, "doan-mo")
+    assert post_login(client, HEAD, DEMO_PASSWORD).status_code == 302
+    client.post("/auth/logout")
+    for _ in range(4):
+        post_login(client, HEAD, "doan-mo")
+    assert post_login(client, HEAD, DEMO_PASSWORD).status_code == 302
+
+
+def test_the_session_cookie_is_httponly_samesite_and_secure_behind_https(sqlite_url: str, monkeypatch) -> None:
+    world = build_world(sqlite_url)
+    assert world.app.config["SESSION_COOKIE_SECURE"] is False  # plain http on a desk machine still works
+    client = world.client()
+    cookie = post_login(client, HEAD, DEMO_PASSWORD).headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+    monkeypatch.setenv("PLANFLOW_BASE_URL", "https://planflow.example.gov.vn")
+    app = create_app({"DATABASE_URL": sqlite_url, "TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False})
+    cookie = post_login(app.test_client(), HEAD, DEMO_PASSWORD).headers["Set-Cookie"]
+    assert "Secure" in cookie
