@@ -10,11 +10,24 @@ from adapters.storage import Storage
 from engine.errors import N_
 
 
-def _storage() -> Storage:
-    """The storage the web app would use: same configuration, same database."""
+def _storage(ready: bool = True) -> Storage:
+    """The storage the web app would use: same configuration, same database; unless
+    `ready` is False (`db upgrade` itself), one that is migrated, or exit 1 saying how."""
     from web.app import create_app
 
-    return create_app().extensions["planflow"]
+    storage = create_app().extensions["planflow"]
+    if ready:
+        _require_schema(storage)
+    return storage
+
+
+def _require_schema(storage: Storage) -> None:
+    from adapters.storage import SchemaNotReady
+
+    try:
+        storage.require_schema()
+    except SchemaNotReady:
+        _fail(N_("The database is not set up, or is older than this planflow: run “planflow db upgrade” first."))
 
 
 @click.group()
@@ -104,7 +117,7 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the schema to the newest version."""
-    storage = _storage()
+    storage = _storage(ready=False)
     storage.upgrade()
     click.echo(f"Schema up to date: {storage.engine.url.render_as_string(hide_password=True)}")
 
@@ -139,6 +152,7 @@ def serve(host: str, port: int) -> None:
     from web.scheduling import start_background
 
     app = create_app()
+    _require_schema(app.extensions["planflow"])
     start_background(app.extensions["planflow"])  # the embedded clock: timers and mail
     click.echo(f"planflow is running at http://{host}:{port}/  (Ctrl+C to stop)")
     run_simple(host, port, app, threaded=True, use_reloader=False)

@@ -5,6 +5,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
@@ -15,7 +17,11 @@ from engine.workflow import SpecCache
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
-__all__ = ["Storage", "SqlAlchemyUnitOfWork", "metadata"]
+__all__ = ["SchemaNotReady", "Storage", "SqlAlchemyUnitOfWork", "metadata"]
+
+
+class SchemaNotReady(Exception):
+    """The database is not at the newest migration (new, or older than the code)."""
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -49,6 +55,16 @@ class Storage:
     def upgrade(self) -> None:
         """Bring the schema to the newest migration."""
         command.upgrade(self.alembic_config(), "head")
+
+    def require_schema(self) -> None:
+        """Raise SchemaNotReady unless the database is at the newest migration, so that a
+        command on a database nobody upgraded says so instead of failing on a missing
+        table. One small query (Alembic's version table)."""
+        heads = set(ScriptDirectory.from_config(self.alembic_config()).get_heads())
+        with self.engine.connect() as connection:
+            current = set(MigrationContext.configure(connection).get_current_heads())
+        if current != heads:
+            raise SchemaNotReady(f"database at {sorted(current) or 'no version'}, code at {sorted(heads)}")
 
     def alembic_config(self) -> Config:
         config = Config()

@@ -5,14 +5,17 @@ from __future__ import annotations
 import base64
 import io
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from adapters.demo.loader import DEMO_PASSWORD
 from engine.accounts import LoginThrottle
 from engine.clock import FixedClock
 from engine.forms import safe_filename
 from web import create_app
+from web.cli import main
 from tests.e2e.web_helpers import HEAD, MONITOR, OUTSIDER, STAFF, WebWorld, build_world, csrf_token, login
 
 DESIGNER = "thietke"
@@ -212,3 +215,24 @@ def test_the_session_cookie_is_httponly_samesite_and_secure_behind_https(sqlite_
     app = create_app({"DATABASE_URL": sqlite_url, "TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False})
     cookie = post_login(app.test_client(), HEAD, DEMO_PASSWORD).headers["Set-Cookie"]
     assert "Secure" in cookie
+
+
+# --- a database nobody migrated -----------------------------------------------------------
+
+PLAN = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "numbered_list.md"
+
+
+@pytest.mark.parametrize("command", [["plan", "import", str(PLAN)], ["demo", "load"], ["serve"], ["scheduler", "--once"]])
+def test_commands_on_a_database_not_yet_migrated_say_to_run_db_upgrade(sqlite_url: str, monkeypatch,
+                                                                      command: list[str]) -> None:
+    monkeypatch.setenv("PLANFLOW_DATABASE_URL", sqlite_url)
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 1, result.output
+    assert "Lỗi: Cơ sở dữ liệu chưa được khởi tạo" in result.stderr and "planflow db upgrade" in result.stderr
+
+
+def test_after_db_upgrade_the_same_command_runs(sqlite_url: str, monkeypatch) -> None:
+    monkeypatch.setenv("PLANFLOW_DATABASE_URL", sqlite_url)
+    assert CliRunner().invoke(main, ["db", "upgrade"]).exit_code == 0
+    result = CliRunner().invoke(main, ["demo", "load"])
+    assert result.exit_code == 0, result.output
