@@ -48,8 +48,8 @@ def _arm(uow: AbstractUnitOfWork, task: model.PlanTask, iso: str, now) -> None:
     rt = processes.runtime(uow)
     instance = uow.instances.for_task(task.id)
     wf = processes.load(uow, rt, instance)
-    # `due` and `periods` for the steps to come; a report already waiting gets its own.
-    events = rt.update_data(wf, {"due": iso, "periods": [iso]})
+    # `due`, `periods`, `first_due` for the steps to come; a report already waiting gets its own.
+    events = rt.update_data(wf, {"due": iso, "periods": [iso], "first_due": iso})
     for step in rt.ready_steps(wf):
         if step.due is None and step.form == "report":
             events += rt.set_due(wf, step.task_id, iso)

@@ -169,6 +169,8 @@ def _checked_initial_data(data: Mapping[str, Any]) -> dict[str, Any]:
             raise ValueError(f"Workflow data {name!r} must be a list.")
     # Spiff's sequential multi-instance stops at a None item: an undated period is "".
     initial["periods"] = [UNDATED if period is None else period for period in initial["periods"]]
+    # Assigning and coordinating are due by the first report, not the last deadline.
+    initial.setdefault("first_due", initial["periods"][0] if initial["periods"] else initial.get("due"))
     return initial
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from engine import steps
+from adapters.demo.directory import MONITOR_UNIT
+from engine import intake, steps
 from tests.support.deadlines import assign, notice_rows, office_clock, ready, sweep_at
 from tests.support.office import CBTH, KSTTHC, TTPV
 
@@ -75,3 +76,24 @@ def test_coordinating_units_that_have_not_contributed_are_reminded_and_the_lead_
         sweep_at(office, clock, date(2024, 4, 30))
 
     assert recipients(office, step_id="coordinate") == [("holder", "giamdoc.cbth"), ("unit_head", "truong.kstthc")]
+
+
+def test_an_ongoing_task_left_unassigned_is_flagged_by_its_first_report_not_at_year_end(office):
+    """A quarterly task's assign step is due with the first quarter's report (31/03)."""
+    plan_in = intake.PlanInput(
+        title="Kế hoạch thử nghiệm", year=2024, number="1/KH-TEST", issued_on=ISSUED,
+        monitor_unit_id=office.units[MONITOR_UNIT],
+        tasks=[intake.TaskInput(ref="1", title="Nhiệm vụ thường xuyên", lead_unit_ids=[office.units[KSTTHC]],
+                                schedule={"kind": "ongoing", "due": ["2024-03-31"], "every": None,
+                                          "until": "2024-12-31"})],
+    )
+    with office_clock(ISSUED) as clock:
+        plan_id = intake.create_plan(office.uow(), plan_in, clock=clock)
+        [item] = ready(office, plan_id)
+        assert item.form == "assign" and item.due_on == date(2024, 3, 31)
+        with office.uow() as uow:
+            assert uow.tasks.for_plan(plan_id)[0].due_on == date(2024, 12, 31)  # the task's own deadline
+        assert sweep_at(office, clock, date(2024, 3, 26)).notices == 0
+        assert sweep_at(office, clock, date(2024, 3, 27)).notices == 1  # 3 working days before 31/03
+    [notice] = notice_rows(office)
+    assert (notice["step_id"], notice["rung"]) == ("assign", "holder")

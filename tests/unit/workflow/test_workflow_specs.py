@@ -28,8 +28,9 @@ def problems(xml) -> list[tuple[str | None, str]]:
 
 def test_the_shipped_process_carries_planflow_attributes(spec):
     tasks, periodic = spec.top.task_specs, spec.subprocesses["periodic"].task_specs
-    assert tasks["assign"].extensions == {"actor": "lead_head", "form": "assign"}
-    assert tasks["coordinate [child]"].extensions == {"actor": "coordinator_head", "form": "contribute"}
+    assert tasks["assign"].extensions == {"actor": "lead_head", "form": "assign", "due": "first_due"}
+    assert tasks["coordinate [child]"].extensions == {"actor": "coordinator_head", "form": "contribute",
+                                                      "due": "first_due"}
     assert periodic["report"].extensions == {"actor": "assignee", "form": "report", "due": "period_due"}
     assert tasks["review"].extensions == {"actor": "monitor", "form": "review"}
     assert tasks["revise"].extensions == {"actor": "assignee", "form": "report"}

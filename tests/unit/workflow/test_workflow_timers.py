@@ -126,7 +126,7 @@ def test_update_data_sets_the_deadline_of_an_unresolved_task_while_coordinating(
 
     wf = runtime.start(spec, task_data(due=None))
     runtime.complete(wf, only_step(runtime, wf, "assign").task_id, {"assignee": 7})
-    runtime.update_data(wf, {"due": "2024-03-29", "periods": ["2024-03-29"]})
+    runtime.update_data(wf, {"due": "2024-03-29", "periods": ["2024-03-29"], "first_due": "2024-03-29"})
     for step in runtime.ready_steps(wf):
         assert step.due == "2024-03-29"
         runtime.complete(wf, step.task_id, {"contribution": "ok"})
