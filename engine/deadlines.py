@@ -22,12 +22,20 @@ ONCE, ONGOING, PERIODIC, UNRESOLVED = "once", "ongoing", "periodic", "unresolved
 _REFERENCE = re.compile(r"^\W*theo\b")
 # Document numbers ("số 1648/QĐ-UBND ngày 30/11/2022") and periods ("giai đoạn 2022 - 2025")
 # carry dates and years that are not deadlines.
-_DOCUMENT = re.compile(r"\b(?:so\s*)?\d+/[\w\-/&.]*[a-z][\w\-/&]*(?:\s*ngay\s*\d{1,2}/\d{1,2}/\d{4})?")
+_DOCUMENT = re.compile(r"\b(?:so\s*)?\d+/[\w\-/&.]*[a-z][\w\-/&]*(?:\s*ngay\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{4})?")
 _PERIOD = re.compile(r"(?:giai doan\s*)?\b\d{4}\s*-\s*\d{4}\b")
 _QUARTERS = re.compile(r"\bquy\s+((?:[ivx1-4lt|]+\b[\s,]*(?:va\s+|-\s*)?)+)")
 _QUARTER_YEAR = re.compile(r"^[^;0-9]{0,12}?(\d{4})")
 _MONTH = re.compile(r"\bthang\s*(\d{1,2})(?:\s*(?:/|-|nam)\s*(\d{4}))?")
-_DAY = re.compile(r"(?:truoc|cham nhat|han|den|hoan thanh|^)\s*(?:ngay\s*)?(\d{1,2})/(\d{1,2})/(\d{4})")
+# "30/6/2025", "30-6-2025", "30.6.2025": one separator throughout.
+_DAY = re.compile(r"(?:truoc|cham nhat|han|den|hoan thanh|^)\s*(?:ngay\s*)?(\d{1,2})([/.-])(\d{1,2})\2(\d{4})")
+# "Trước ngày 30/6": a day of the plan's year.
+_DAY_NO_YEAR = re.compile(r"(?:truoc|cham nhat|han|den|hoan thanh|^)\s*(?:ngay\s*)?(\d{1,2})/(\d{1,2})(?![/\d])")
+# "Năm 2025 - 2026", "Giai đoạn 2025-2026", "Từ năm 2025 đến năm 2026" as the deadline
+# itself (the clause opens with it): ongoing until the last year's end.
+_YEAR_SPAN = re.compile(
+    r"^\W*(?:trong\s+)?(?:(?:cac\s+)?n\w{1,2}m|giai doan|tu\s+n\w{1,2}m)?\s*(\d{4})\s*(?:-|–|den(?:\s+n\w{1,2}m)?)\s*(\d{4})\b"
+)
 _HALF_YEAR = re.compile(r"\b6 thang (dau|cuoi) nam")
 _YEAR = re.compile(r"\bn\w{1,2}m\s*(\d{4})\b|^\W*(\d{4})\b")  # "năm", OCR "ndm", "nidm"
 _WITHIN_YEAR = re.compile(r"\b(?:trong|ca|cuoi) nam\b")
@@ -70,8 +78,12 @@ def parse_deadline(text: str, plan_year: int) -> Schedule:
     if not folded or _REFERENCE.match(folded):
         return Schedule(UNRESOLVED, text=text)
     reading = _Reading(plan_year)
-    for clause in re.split(r"[;\n]", _PERIOD.sub(" ", _DOCUMENT.sub(" ", folded))):
-        reading.add(clause.strip())
+    for clause in re.split(r"[;\n]", _DOCUMENT.sub(" ", folded)):
+        span = _YEAR_SPAN.match(clause)
+        if span and int(span.group(1)) <= int(span.group(2)):
+            reading.ongoing_until(int(span.group(2)))
+            clause = clause[span.end():]
+        reading.add(_PERIOD.sub(" ", clause).strip())
     return reading.schedule(text)
 
 
@@ -116,6 +128,11 @@ class _Reading:
         elif year:
             self.milestones.append(_year_end(year))
 
+    def ongoing_until(self, year: int) -> None:
+        """A span of years ("Năm 2025 - 2026"): ongoing until the last one ends."""
+        self.ongoing = True
+        self.until = max(self.until or _year_end(year), _year_end(year))
+
     def _continue_until(self, year: int | None) -> None:
         self.ongoing = True
         self.until = _year_end(year or self._default_year())
@@ -137,7 +154,8 @@ class _Reading:
 def _dates(clause: str, plan_year: int) -> list[date]:
     found = [_quarter_end(q, y) for q, y in _quarters(clause, plan_year)]
     found += [_month_end(int(m), int(y) if y else plan_year) for m, y in _MONTH.findall(clause) if 1 <= int(m) <= 12]
-    found += [_safe_date(int(y), int(m), int(d)) for d, m, y in _DAY.findall(clause)]
+    found += [_safe_date(int(y), int(m), int(d)) for d, _, m, y in _DAY.findall(clause)]
+    found += [_safe_date(plan_year, int(m), int(d)) for d, m in _DAY_NO_YEAR.findall(clause)]
     half = _HALF_YEAR.search(clause)
     if half:
         found.append(date(_year(clause) or plan_year, 6 if half.group(1) == "dau" else 12, 30 if half.group(1) == "dau" else 31))

@@ -125,3 +125,56 @@ def test_schedule_dates_are_dates() -> None:
 def test_plan_year_is_the_year_deadlines_name_most() -> None:
     texts = ["Quý I năm 2024", "tháng 5/2024", "Theo Quyết định số 12/2023/QĐ-UBND ngày 1/2/2023", "Năm 2025"]
     assert most_common_year(texts) == 2024
+
+
+# Phrases the deadline table does not list but plans of other offices use.
+@pytest.mark.parametrize(
+    "text, due",
+    [
+        ("Trước ngày 30/6/2025", ["2025-06-30"]),
+        ("Trước 15/12/2025", ["2025-12-15"]),
+        ("Tháng 6/2025", ["2025-06-30"]),
+        ("Tháng 02/2025", ["2025-02-28"]),
+        ("Quý III/2025", ["2025-09-30"]),
+        ("6 tháng đầu năm 2025", ["2025-06-30"]),
+        ("6 tháng cuối năm 2025", ["2025-12-31"]),
+        ("30/6/2025", ["2025-06-30"]),
+        ("30-9-2025", ["2025-09-30"]),
+        ("Trước ngày 30-6-2025", ["2025-06-30"]),
+        ("30.6.2025", ["2025-06-30"]),
+        ("Trước ngày 30/6", ["2025-06-30"]),  # no year: the plan's
+        ("Truoc ngay 30/6/2025", ["2025-06-30"]),  # OCR lost the diacritics
+        ("Quy III/2025", ["2025-09-30"]),
+        ("6 thang dau nam 2025 va truoc ngay 15/12/2025", ["2025-06-30", "2025-12-15"]),
+    ],
+)
+def test_common_dated_phrases(text: str, due: list[str]) -> None:
+    assert _schedule(text, 2025) == {"kind": "once", "due": due, "every": None, "until": None}
+
+
+@pytest.mark.parametrize(
+    "text, every",
+    [("Hằng quý", "P3M"), ("Hằng tháng, trước ngày 20", "P1M"), ("Hang quy", "P3M"),
+     ("Hằng quý, trước ngày 15 của tháng cuối quý", "P3M"), ("Hằng năm, trước ngày 15/12", "P1Y")],
+)
+def test_common_periodic_phrases(text: str, every: str) -> None:
+    assert _schedule(text, 2025) == {"kind": "periodic", "due": [], "every": every, "until": None}
+
+
+@pytest.mark.parametrize(
+    "text", ["Năm 2025 - 2026", "Năm 2025-2026", "Giai đoạn 2025 - 2026", "Từ năm 2025 đến năm 2026", "2025 – 2026"]
+)
+def test_a_span_of_years_is_ongoing_until_the_last_years_end(text: str) -> None:
+    # The task runs through both years: reported on every period until 2026 ends
+    # (not a single milestone on 2026-12-31, which would hide it for two years).
+    assert _schedule(text, 2025) == {"kind": "ongoing", "due": [], "every": None, "until": "2026-12-31"}
+
+
+def test_a_milestone_then_a_span_of_years() -> None:
+    schedule = _schedule("Quý I năm 2025, ban hành đề án; năm 2025 - 2026 triển khai", 2025)
+    assert schedule == {"kind": "ongoing", "due": ["2025-03-31"], "every": None, "until": "2026-12-31"}
+
+
+def test_a_period_named_as_a_reference_is_still_no_deadline() -> None:
+    text = "Thường xuyên, theo Đề án giai đoạn 2021 - 2025 tại Quyết định số 12/QĐ-UBND ngày 12-3-2021"
+    assert _schedule(text, 2025) == {"kind": "ongoing", "due": [], "every": None, "until": "2025-12-31"}
