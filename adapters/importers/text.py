@@ -3,7 +3,8 @@
 OCR wraps lines where the page did; a paragraph is rebuilt by joining them. A new
 paragraph starts at a blank line, or at a line beginning with a bullet ("- ", "+ "),
 a letter ("a) "), or a number followed by a capital ("2. Nâng cao", never "3.2 điểm").
-Lines holding only a page number are dropped.
+A word hyphenated at a line's end is joined back ("hoan th-" / "anh"); a code keeps
+its hyphen ("CT-" / "UBND"). Lines holding only a page number are dropped.
 """
 from __future__ import annotations
 
@@ -55,6 +56,9 @@ def paragraphs(text: str) -> list[str]:
 def _join(lines: list[str]) -> str:
     text = ""
     for line in (raw.strip() for raw in lines):
+        if re.search(r"[^\W\d_]-$", text) and line[:1].islower():
+            text = f"{text[:-1]}{line}"  # a word hyphenated at the line's end ("hoan th-" / "anh")
+            continue
         # A code or word cut at its hyphen ("CT-" / "UBND") joins without a space.
         glue = "" if re.search(r"\S-$", text) else " "
         text = f"{text}{glue}{line}" if text else line

@@ -100,6 +100,8 @@ def _walk(paragraphs: list[str]) -> tuple[list[_Node], list[str], list[str]]:
     for i, text in enumerate(paragraphs):
         if _is_end(text):
             break
+        if _closes_body(text) and i + 1 < len(paragraphs):  # read the closing paragraph, then stop
+            return _walk(paragraphs[: i + 1])
         mark = _mark(text, last_top + 1)
         if mark.kind == "roman":
             section, current, numbered, last_top = _section_kind(mark.text), None, None, 0
@@ -159,8 +161,13 @@ def _contains(key: str, phrase: str) -> bool:
 
 
 def _is_end(text: str) -> bool:
-    """"Nơi nhận" (the distribution list) or a closing "./." ends the body."""
-    return fuzz.ratio(match_key(text)[: len(_END_OF_BODY)], _END_OF_BODY) >= 80 or text.rstrip().endswith("./.")
+    """"Nơi nhận" (the distribution list) ends the body."""
+    return fuzz.ratio(match_key(text)[: len(_END_OF_BODY)], _END_OF_BODY) >= 80
+
+
+def _closes_body(text: str) -> bool:
+    """A paragraph ending in "./." is the body's last (it is still read)."""
+    return text.rstrip().endswith("./.")
 
 
 def _is_field_letter(paragraphs: list[str], i: int, mark: _Mark) -> bool:

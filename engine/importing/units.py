@@ -79,7 +79,11 @@ _JOINERS = {"va", "voi", "cung"}
 _VERBS = {
     "chu", "phoi", "thuc", "tham", "theo", "huong", "kiem", "cap", "trien", "xay", "tong",
     "bao", "don", "trinh", "co", "dam", "to", "thong", "tiep", "ra", "lam", "de", "nham",
+    "la", "chiu", "duoc",  # "Phòng Nội vụ là cơ quan thường trực", "... chịu trách nhiệm"
 }
+# Nouns of unit names made with one of those words: "thông tin", "viễn thông",
+# "truyền thông", "phát triển" ("Trung tâm Công nghệ thông tin và Truyền thông").
+_NOUN_PAIRS = {("thong", "tin"), ("vien", "thong"), ("truyen", "thong"), ("phat", "trien"), ("dau", "tu")}
 _MISALIGNED_MIN = 92
 # Councils named together are one office: "Văn phòng HĐND và UBND huyện".
 _COUNCILS = {"hdnd", "ubnd", "dbqh"}
@@ -240,7 +244,7 @@ def _new_at(tokens: list[_Token], text: str, i: int) -> tuple[UnitRef, int] | No
         return None
     group = tokens[i].key == "cac"
     end = i + 1
-    while end < len(tokens) and _continues_name(tokens, text, end, group):
+    while end < len(tokens) and (group and end == i + 1 or _continues_name(tokens, text, end, group)):
         end += 1
     name = text[tokens[i].start:tokens[end - 1].end]
     return UnitRef(_clean(name), _kind_of(name), new=True), end
@@ -250,7 +254,7 @@ def _continues_name(tokens: list[_Token], text: str, j: int, group: bool) -> boo
     gap, token = text[tokens[j - 1].end:tokens[j].start], tokens[j]
     if _HARD_GAP.search(gap) or "." in gap:
         return False
-    if token.text.islower() and (token.key in _VERBS or _is_role_phrase(tokens, j)):
+    if token.text.islower() and (token.key in _VERBS or _is_role_phrase(tokens, j)) and not _in_noun(tokens, j):
         return False
     if "," in gap or token.key == "va":
         if token.key == "va":
@@ -258,6 +262,12 @@ def _continues_name(tokens: list[_Token], text: str, j: int, group: bool) -> boo
         # "Các sở, ban ngành" goes on in lowercase; "Sở Văn hóa, Thể thao" in capitals.
         return (group and token.text.islower()) or (token.text[0].isupper() and not _is_head(tokens, j))
     return True
+
+
+def _in_noun(tokens: list[_Token], j: int) -> bool:
+    before = (tokens[j - 1].key, tokens[j].key)
+    after = (tokens[j].key, tokens[j + 1].key) if j + 1 < len(tokens) else None
+    return before in _NOUN_PAIRS or after in _NOUN_PAIRS
 
 
 def _joins_name(before: _Token, after: _Token, tokens: list[_Token], j: int) -> bool:
