@@ -85,6 +85,8 @@ def role_of(text: str) -> str | None:
     key = match_key(text)
     if key in ("tt", "stt", "so tt"):
         return REF
+    if _holds(key, "chu tri") and _holds(key, "phoi hop"):  # "Cơ quan chủ trì, phối hợp"
+        return LEAD
     return next((role for role, words in _ROLE_WORDS if any(_holds(key, w) for w in words)), None)
 
 
@@ -120,7 +122,13 @@ def _holds(key: str, phrase: str) -> bool:
     )
 
 
+def explicit(role: str, label: str) -> bool:
+    """Whether a label (or column heading) of `role` names the role outright."""
+    return _explicit(role, match_key(label))
+
+
 def _explicit(role: str, key: str) -> bool:
     # "Đơn vị thực hiện" does not say lead or coordinate: a "... phối hợp" after the
-    # names then decides. "Cơ quan chủ trì" does, and the label wins.
-    return role != LEAD or _holds(key, "chu tri")
+    # names then decides; so does "Cơ quan chủ trì, phối hợp", which says both.
+    # "Cơ quan chủ trì" says lead, and the label wins.
+    return role != LEAD or (_holds(key, "chu tri") and not _holds(key, "phoi hop"))

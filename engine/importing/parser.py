@@ -23,6 +23,7 @@ from engine.text import squash
 
 _PARENTHESES = re.compile(r"\([^()]*\)|\([^()]*$")
 _YEAR_IN_TITLE = re.compile(r"\b(20\d\d)\b")
+_ROLE_MARK = re.compile(r"\(\s*((?:ch[uủ]|chu)\s+tr[iì]|ph[oốô]i\s+h[oợ]p)\s*\)", re.IGNORECASE)
 
 
 class NoTaskFound(PlanFileError):
@@ -92,12 +93,26 @@ def _units(raw: RawTask, directory: UnitDirectory) -> tuple[list[UnitRef], list[
     found: dict[str, list[UnitRef]] = {LEAD: [], COORDINATORS: []}
     values = [(LEAD, text, explicit) for text, explicit in raw.lead]
     values += [(COORDINATORS, text, True) for text in raw.coordinators]
+    values = [split for value in values for split in _marked(*value)]
     for role, text, explicit in values:
         units, rest = directory.leading_units(_names_part(text))
         # "Đơn vị thực hiện: ... A và B phối hợp": the phrase decides when the label does not.
         role = role if explicit else trailing_role(rest) or role
         found[role] += [u for u in units if u not in found[role]]
     return found[LEAD], found[COORDINATORS]
+
+
+def _marked(role: str, text: str, explicit: bool) -> list[tuple[str, str, bool]]:
+    """ "Sở Nội vụ (chủ trì), Sở Tư pháp": the units a "(chủ trì)" or "(phối hợp)" follows
+    take that role, the units after the last mark the other one; the marks win over the
+    label (a cell "Cơ quan chủ trì" holding both)."""
+    parts = _ROLE_MARK.split(text)
+    if len(parts) == 1:
+        return [(role, text, explicit)]
+    marked = [(trailing_role(mark) or role, names, True) for names, mark in zip(parts[::2], parts[1::2])]
+    last = marked[-1][0]
+    rest = COORDINATORS if last == LEAD else LEAD
+    return [*marked, (rest, parts[-1], True)] if parts[-1].strip(" ,;.") else marked
 
 
 def _names_part(text: str) -> str:

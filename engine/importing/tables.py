@@ -1,33 +1,48 @@
-"""Tasks out of a plan's table (often its appendix): TT | task | lead | coordinating | deadline.
+"""Tasks out of a plan's table (often its appendix): STT | task | lead | coordinating | deadline | product.
 
 The heading row says which column is which, by the same label words as the body's
-fields. Rows whose TT is a Roman numeral, or that fill only the task column, are
-section headings; a row without TT continues the task above (merged cells).
+fields. Rows whose STT is a Roman numeral ("I", "II.", or "I. CẢI CÁCH THỂ CHẾ" in a
+cell merged across the row), or that fill only the task column, are group headings,
+not tasks. A row without STT continues the task above (its cells were merged). A
+task row whose lead or deadline cell is blank shares the one above in its group: a
+task always has both, so the cell was merged over several rows. Refs take their
+group's numeral ("II.1") only when the numbering restarts in each group.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from engine.importing.blocks import Block
-from engine.importing.labels import CONTENT, LEAD, REF, RawTask, role_of
+from engine.importing.labels import CONTENT, DEADLINE, LEAD, REF, RawTask, explicit, role_of
 from engine.importing.titles import split_title
 
-_ROMAN = re.compile(r"^[IVX]+\.?$")
+_ROMAN = re.compile(r"^([IVX]+)(?:[.)]?\s+\S.*|[.)]?)$", re.DOTALL)
 _REF = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
+_MERGED_DOWN = (LEAD, DEADLINE)
+
+
+@dataclass
+class _Table:
+    columns: dict[int, str]
+    explicit_lead: bool
+    group: str = ""
 
 
 def table_tasks(rows: list[Block]) -> list[RawTask]:
     """The tasks of every table whose heading row names a task and a lead column."""
-    tasks: list[RawTask] = []
-    columns: dict[int, str] | None = None
-    section = ""
+    found: list[tuple[str, RawTask]] = []  # (group, task with its own number)
+    table: _Table | None = None
     for row in rows:
         heading = _columns(row.cells)
         if heading:
-            columns, section = heading, ""
-        elif columns:
-            section = _read_row(row.cells, columns, tasks, section)
-    return tasks
+            table = _Table(heading, all(explicit(LEAD, row.cells[i]) for i, r in heading.items() if r == LEAD))
+        elif table:
+            _read_row(row.cells, table, found)
+    restarts = len({t.ref for _, t in found}) < len(found)
+    for group, task in found:
+        task.ref = f"{group}.{task.ref}" if group and restarts else task.ref
+    return [task for _, task in found]
 
 
 def _columns(cells: tuple[str, ...]) -> dict[int, str] | None:
@@ -37,24 +52,37 @@ def _columns(cells: tuple[str, ...]) -> dict[int, str] | None:
     return known if has_task and LEAD in known.values() else None
 
 
-def _read_row(cells: tuple[str, ...], columns: dict[int, str], tasks: list[RawTask], section: str) -> str:
-    fields = {role: cells[i].strip() for i, role in columns.items() if i < len(cells) and cells[i].strip()}
+def _read_row(cells: tuple[str, ...], table: _Table, found: list[tuple[str, RawTask]]) -> None:
+    fields = {role: cells[i].strip() for i, role in table.columns.items() if i < len(cells) and cells[i].strip()}
     ref = fields.pop(REF, "").rstrip(".")
     texts = [v for v in fields.values() if v]
-    if _ROMAN.match(ref) or (ref and len(texts) <= 1 and not _REF.match(ref)):
-        return ref
+    group = _ROMAN.match(ref)
+    if group or (ref and len(texts) <= 1 and not _REF.match(ref)):
+        table.group = group.group(1) if group else ref
+        return
+    in_group = [task for g, task in found if g == table.group]
     if not ref and set(fields) == {CONTENT}:
-        return section
-    if not ref and tasks:
+        return
+    if not ref and in_group:
         for role, text in fields.items():
-            tasks[-1].add(role, text)
-        return section
+            _add(in_group[-1], role, text, table)
+        return
     if not texts:
-        return section
-    full_ref = f"{section}.{ref}" if section else ref  # numbering restarts in each section
+        return
     title, rest = split_title(fields.pop(CONTENT, ""))
-    task = RawTask(full_ref, title, [rest] if rest else [])
+    task = RawTask(ref, title, [rest] if rest else [])
     for role, text in fields.items():
-        task.add(role, text)
-    tasks.append(task)
-    return section
+        _add(task, role, text, table)
+    if in_group:
+        _share_merged_cells(task, in_group[-1], table)
+    found.append((table.group, task))
+
+
+def _add(task: RawTask, role: str, text: str, table: _Table) -> None:
+    task.add(role, text, table.explicit_lead if role == LEAD else True)
+
+
+def _share_merged_cells(task: RawTask, above: RawTask, table: _Table) -> None:
+    for role in _MERGED_DOWN:
+        if role in table.columns.values() and not getattr(task, role) and getattr(above, role):
+            setattr(task, role, list(getattr(above, role)))
