@@ -32,6 +32,7 @@ _LIST_ROLES = (LEAD, COORDINATORS, PRODUCT, CONTENT)
 _CLOSING_ROLES = (None, LEAD, COORDINATORS, DIRECTOR, DEADLINE)
 _SKIPPED_SECTIONS = ("muc dich", "yeu cau", "kinh phi")
 _ORGANISATION = "to chuc thuc hien"
+_SECTION_WORDS = (*_SKIPPED_SECTIONS, _ORGANISATION, "nhiem vu", "giai phap", "noi dung")
 _END_OF_BODY = "noi nhan"
 
 
@@ -125,7 +126,7 @@ def _walk(paragraphs: list[str]) -> tuple[list[_Node], list[str], list[str]]:
 
 def _mark(text: str, next_number: int) -> _Mark:
     match = _ROMAN.match(text)
-    if match and _mostly_upper(text[match.end():]):
+    if match and (_mostly_upper(text[match.end():]) or _names_a_section(text[match.end():])):
         return _Mark("roman", match.group(1), text[match.end():])
     match = _NUMBER.match(text)
     if match:
@@ -147,6 +148,12 @@ def _mark(text: str, next_number: int) -> _Mark:
 def _mostly_upper(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) >= 0.7 * len(letters)
+
+
+def _names_a_section(title: str) -> bool:
+    """ "II. Nhiệm vụ và giải pháp": a section heading not in capitals opens with its words."""
+    head = " ".join(match_key(title).split()[:4])
+    return any(fuzz.partial_ratio(words, head) >= 85 for words in _SECTION_WORDS)
 
 
 def _section_kind(title: str) -> str:

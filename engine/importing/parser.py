@@ -94,6 +94,9 @@ def _units(raw: RawTask, directory: UnitDirectory) -> tuple[list[UnitRef], list[
     values = [(LEAD, text, explicit) for text, explicit in raw.lead]
     values += [(COORDINATORS, text, True) for text in raw.coordinators]
     values = [split for value in values for split in _marked(*value)]
+    # "Đơn vị thực hiện: A chủ trì; B phối hợp": each clause names its own role.
+    values = [(role, part, explicit) for role, text, explicit in values
+              for part in ([text] if explicit else text.split(";"))]
     for role, text, explicit in values:
         units, rest = directory.leading_units(_names_part(text))
         # "Đơn vị thực hiện: ... A và B phối hợp": the phrase decides when the label does not.

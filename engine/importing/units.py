@@ -85,6 +85,9 @@ _VERBS = {
 # "truyền thông", "phát triển" ("Trung tâm Công nghệ thông tin và Truyền thông").
 _NOUN_PAIRS = {("thong", "tin"), ("vien", "thong"), ("truyen", "thong"), ("phat", "trien"), ("dau", "tu")}
 _MISALIGNED_MIN = 92
+_TAIL_WORDS = 2
+# Heads that, written in lowercase, are other words: "viên chức", "báo", "bộ phận".
+_LOWERCASE_WORDS = {"vien", "bao", "bo", "dai", "hoi", "doan", "truong"}
 # Councils named together are one office: "Văn phòng HĐND và UBND huyện".
 _COUNCILS = {"hdnd", "ubnd", "dbqh"}
 # What a unit does, right after its name: the name ends there (OCR-damaged too).
@@ -260,8 +263,26 @@ def _continues_name(tokens: list[_Token], text: str, j: int, group: bool) -> boo
         if token.key == "va":
             return j + 1 < len(tokens) and _joins_name(tokens[j - 1], tokens[j + 1], tokens, j + 1)
         # "Các sở, ban ngành" goes on in lowercase; "Sở Văn hóa, Thể thao" in capitals.
-        return (group and token.text.islower()) or (token.text[0].isupper() and not _is_head(tokens, j))
+        return (group and token.text.islower()) or (token.text[0].isupper() and not _is_head(tokens, j)) \
+            or _lowercase_tail(tokens, text, j)
     return True
+
+
+def _lowercase_tail(tokens: list[_Token], text: str, j: int) -> bool:
+    """ "Phòng Công chức, viên chức": a short lowercase rest after a comma, that ends the
+    list item (at its end, a separator or a role), is the name's own tail."""
+    end = j
+    while end < len(tokens) and end - j <= _TAIL_WORDS:
+        token = tokens[end]
+        if end > j and re.search(r"[,;:(.]", text[tokens[end - 1].end:token.start]):
+            break
+        if _is_role_phrase(tokens, end):
+            break
+        head = _is_head(tokens, end) and token.key not in _LOWERCASE_WORDS
+        if not token.text.islower() or token.key in _VERBS or token.key in _JOINERS or head:
+            return False
+        end += 1
+    return j < end and end - j <= _TAIL_WORDS
 
 
 def _in_noun(tokens: list[_Token], j: int) -> bool:
