@@ -1,8 +1,8 @@
 """What a plan says about itself: its number, date, title and monitoring unit.
 
 The number ("Số: 1303/KH-VP") and the date ("..., ngày 27 tháng 8 năm 2021") stand in
-the letterhead, before the body; a plan of an office without them yields none. The
-monitoring unit is the one the organisation section charges with following, urging
+the letterhead (paragraphs, or the cells of a letterhead table), before the body; a
+plan of an office without them yields none. The monitoring unit is the one the organisation section charges with following, urging
 and reporting ("theo dõi, đôn đốc, báo cáo").
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from engine.importing.units import UnitDirectory, UnitRef
 from engine.text import match_key, ocr_fold, squash
 
-_LETTERHEAD_SIZE = 10
+_LETTERHEAD_SIZE = 12  # lines: a letterhead table's cells count line by line
 # The letterhead's "Số:" (OCR "$6:") is capitalised; a body's "công văn số 12/..." is not.
 _NUMBER_PREFIX = re.compile(r"(?:^|\s)[S$]\S{0,2}\s*[:.]?\s*$")
 _NUMBER = re.compile(r"(\d{1,6})\s*/\s*([A-ZĐ][A-ZĐ0-9&\-]*)")

@@ -41,12 +41,13 @@ def parse_blocks(blocks: list[Block], directory: UnitDirectory) -> ImportResult:
     if not raw_tasks:
         raise NoTaskFound()
     title = header.plan_title(outline.preamble)
-    issued = header.issued_on(paragraphs)
+    letterhead = _letterhead(blocks)
+    issued = header.issued_on(letterhead)
     year = _plan_year(raw_tasks, title, issued)
     warnings: list[str] = []
     tasks = [_task(raw, year, directory, warnings) for raw in raw_tasks]
     plan = ImportedPlan(
-        number=header.plan_number(paragraphs),
+        number=header.plan_number(letterhead),
         issued_on=issued,
         year=year,
         monitor=header.monitor(outline.organisation, directory),
@@ -55,6 +56,13 @@ def parse_blocks(blocks: list[Block], directory: UnitDirectory) -> ImportResult:
     result = ImportResult(plan, tasks, warnings)
     warnings += [f"Đơn vị “{u.name}” chưa có trong danh mục: xác nhận để thêm mới." for u in result.new_units]
     return result
+
+
+def _letterhead(blocks: list[Block]) -> list[str]:
+    """The lines a letterhead may hold, in order: Word often sets it in a borderless
+    table (the office and "Số: ..." left, the motto and "..., ngày ..." right)."""
+    return [line for b in blocks for text in (b.cells if b.is_row else (b.text,)) for line in text.splitlines()
+            if line.strip()]
 
 
 def _plan_year(raw_tasks: list[RawTask], title: str, issued: date | None) -> int:
