@@ -2,8 +2,9 @@
 
 The number ("Số: 1303/KH-VP") and the date ("..., ngày 27 tháng 8 năm 2021") stand in
 the letterhead (paragraphs, or the cells of a letterhead table), before the body; a
-plan of an office without them yields none. The monitoring unit is the one the organisation section charges with following, urging
-and reporting ("theo dõi, đôn đốc, báo cáo").
+plan of an office without them yields none. The monitoring unit is the one the
+organisation section charges with following, urging and reporting ("theo dõi, đôn
+đốc, báo cáo").
 """
 from __future__ import annotations
 
