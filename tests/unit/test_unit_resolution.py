@@ -110,3 +110,20 @@ def test_words_that_name_no_unit_are_not_units(directory: UnitDirectory) -> None
 )
 def test_directors(directory: UnitDirectory, written: str, title: str) -> None:
     assert directory.director(written) == title
+
+
+@pytest.mark.parametrize(
+    "text, names, rest",
+    [
+        ("Trung tâm Công nghệ thông tin và Truyền thông", ["Trung tâm Công nghệ thông tin và Truyền thông"], ""),
+        ("Phong Buu chinh - Vien thong.", ["Phong Buu chinh - Vien thong"], ""),  # OCR lost the diacritics
+        ("Viện Nghiên cứu phát triển kinh tế - xã hội", ["Viện Nghiên cứu phát triển kinh tế - xã hội"], ""),
+        ("Phòng Công chức, viên chức chủ trì", ["Phòng Công chức, viên chức"], "chủ trì"),
+        ("Các cơ quan chuyên môn thuộc UBND huyện", ["Các cơ quan chuyên môn thuộc UBND huyện"], ""),
+        ("Phòng Nội vụ huyện là cơ quan thường trực", ["Phòng Nội vụ huyện"], "là cơ quan thường trực"),
+        ("Phòng Tư pháp, tham mưu", ["Phòng Tư pháp"], "tham mưu"),
+    ],
+)
+def test_names_of_district_and_department_units(text: str, names: list[str], rest: str) -> None:
+    units, after = UnitDirectory.default().leading_units(text)
+    assert [u.name for u in units] == names and after == rest
