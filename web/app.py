@@ -125,6 +125,16 @@ def switch_lang_url(lang: str) -> str:
     return url_for(request.endpoint, **{**(request.view_args or {}), **request.args.to_dict(), "lang": lang})
 
 
+# The step names of processes/plan_task.bpmn (version 1), with their English labels.
+DEFAULT_STEP_NAMES = {
+    "Phân công người thực hiện": N_("Assign a staff member"),
+    "Đơn vị phối hợp góp ý": N_("Coordinating unit's contribution"),
+    "Báo cáo kết quả": N_("Report the result"),
+    "Báo cáo lại theo yêu cầu": N_("Report again as asked"),
+    "Xem xét, đánh giá kết quả": N_("Review the result"),
+}
+
+
 def _register_template_helpers(app: Flask) -> None:
     @app.template_filter("day")
     def day(value: date | None) -> str:
@@ -141,6 +151,14 @@ def _register_template_helpers(app: Flask) -> None:
         if size < 1024:
             return f"{size} B"
         return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / (1024 * 1024):.1f} MB"
+
+    @app.template_filter("step_label")
+    def step_label(name: str | None) -> str:
+        # Step names come from the BPMN, in Vietnamese; the shipped process's names are
+        # shown in English when the page is. A designer's own names are shown as written.
+        if not name or i18n.select_locale() == "vi" or name not in DEFAULT_STEP_NAMES:
+            return name or ""
+        return gettext(DEFAULT_STEP_NAMES[name])
 
     @app.context_processor
     def layout_values() -> dict[str, Any]:
