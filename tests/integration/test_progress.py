@@ -10,21 +10,15 @@ import pytest
 from adapters.demo.loader import DEMO_PASSWORD
 from engine.progress import Filters, leader_overview, plan_dashboard, task_state
 from tests.e2e.web_helpers import login
-from tests.support.office import KSTTHC, TTPV, make_office
-from tests.support.progress_plan import COUNTS, DAYS_LATE, STATE_OF, TODAY, build_progress_plan
-from web import create_app
+from tests.support.office import KSTTHC, TTPV
+from tests.support.progress_plan import COUNTS, DAYS_LATE, STATE_OF, TODAY, progress_world
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def world(request):
     url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_fresh_url")
-    office = make_office(url)
-    ids = build_progress_plan(office)
-    app = create_app({"DATABASE_URL": url, "TESTING": True, "WTF_CSRF_ENABLED": False,
-                      "SECRET_KEY": "test", "TODAY": TODAY})
-    yield office, ids, app
-    office.storage.engine.dispose()
-    app.extensions["planflow"].engine.dispose()
+    with progress_world(url) as world:
+        yield world
 
 
 def basic(username: str) -> dict[str, str]:

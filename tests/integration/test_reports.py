@@ -11,9 +11,8 @@ from openpyxl import load_workbook
 
 from engine.reports import period_report
 from tests.e2e.web_helpers import login
-from tests.support.office import KSTTHC, TTPV, make_office
-from tests.support.progress_plan import TASKS, TODAY, build_progress_plan
-from web import create_app
+from tests.support.office import KSTTHC, TTPV
+from tests.support.progress_plan import TASKS, TODAY, progress_world
 
 HEADER = ["TT", "Nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn", "Tình trạng", "Kết quả hoặc lý do chậm"]
 TITLES = {t["ref"]: t["title"] for t in TASKS}
@@ -33,15 +32,10 @@ SUMMARY = ("Tổng số 6 nhiệm vụ: 1 hoàn thành đúng hạn, 1 hoàn th�
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('reports') / 'planflow.sqlite3'}"
-    office = make_office(url)
-    ids = build_progress_plan(office)
-    app = create_app({"DATABASE_URL": url, "TESTING": True, "WTF_CSRF_ENABLED": False,
-                      "SECRET_KEY": "test", "TODAY": TODAY})
-    client = app.test_client()
-    login(client, "theodoi")
-    yield office, ids, client
-    office.storage.engine.dispose()
-    app.extensions["planflow"].engine.dispose()
+    with progress_world(url) as (office, ids, app):
+        client = app.test_client()
+        login(client, "theodoi")
+        yield office, ids, client
 
 
 def download(client, plan_id: int, kind: str, query: str = "") -> bytes:

@@ -6,21 +6,15 @@ import pytest
 from engine.progress import Filters
 from engine.search import search_tasks
 from tests.e2e.web_helpers import login
-from tests.support.office import TTPV, make_office
-from tests.support.progress_plan import TODAY, build_progress_plan
-from web import create_app
+from tests.support.office import TTPV
+from tests.support.progress_plan import TODAY, progress_world
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('search') / 'planflow.sqlite3'}"
-    office = make_office(url)
-    ids = build_progress_plan(office)
-    app = create_app({"DATABASE_URL": url, "TESTING": True, "WTF_CSRF_ENABLED": False,
-                      "SECRET_KEY": "test", "TODAY": TODAY})
-    yield office, ids, app
-    office.storage.engine.dispose()
-    app.extensions["planflow"].engine.dispose()
+    with progress_world(url) as world:
+        yield world
 
 
 def refs(office, query: str, filters: Filters = Filters()) -> list[str]:

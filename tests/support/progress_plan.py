@@ -11,11 +11,17 @@ On TODAY (Monday 11/03/2024):
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from engine import model, steps
 from engine.forms import Upload
-from tests.support.office import KSTTHC, TTPV, Office, clock_on
+from tests.support.office import KSTTHC, TTPV, Office, clock_on, make_office
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 TODAY = date(2024, 3, 11)
 CLOSED_ON = date(2024, 3, 4)
@@ -33,6 +39,22 @@ COUNTS = {"done_on_time": 1, "done_late": 1, "in_progress": 1, "overdue": 2, "wa
 STATE_OF = {"1": "done_on_time", "2": "done_late", "3": "overdue", "4": "in_progress", "5": "waiting_date",
             "6": "overdue"}
 DAYS_LATE = {"2": 2, "3": 7, "6": 6}
+
+
+@contextmanager
+def progress_world(url: str) -> Iterator[tuple[Office, dict[str, int], Flask]]:
+    """The progress plan on a fresh database at `url`, and an app on it standing on TODAY."""
+    from web import create_app
+
+    office = make_office(url)
+    ids = build_progress_plan(office)
+    app = create_app({"DATABASE_URL": url, "TESTING": True, "WTF_CSRF_ENABLED": False,
+                      "SECRET_KEY": "test", "TODAY": TODAY})
+    try:
+        yield office, ids, app
+    finally:
+        office.storage.engine.dispose()
+        app.extensions["planflow"].engine.dispose()
 
 
 def build_progress_plan(office: Office) -> dict[str, int]:
