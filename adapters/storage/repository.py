@@ -27,6 +27,14 @@ class SqlRepository:
     def get(self, obj_id: int) -> Any | None:
         return self.session.get(self.model_class, obj_id)
 
+    def _names(self, id_column: Any, name_column: Any, ids: Iterable[int]) -> dict[int, str]:
+        """Names by id for the ids given (None and 0 ignored), in one query."""
+        wanted = {i for i in ids if i}
+        if not wanted:
+            return {}
+        rows = self.session.execute(select(id_column, name_column).where(id_column.in_(wanted)))
+        return {key: value for key, value in rows}
+
     def _rows(self, statement: Any) -> list[dict[str, Any]]:
         return [dict(row._mapping) for row in self.session.execute(statement)]
 
@@ -47,11 +55,7 @@ class UserRepository(SqlRepository):
         return list(self.session.scalars(select(model.User).filter_by(role=role, active=True)))
 
     def names(self, user_ids: Iterable[int]) -> dict[int, str]:
-        ids = {i for i in user_ids if i}
-        if not ids:
-            return {}
-        rows = self.session.execute(select(orm.users.c.id, orm.users.c.full_name).where(orm.users.c.id.in_(ids)))
-        return {key: value for key, value in rows}
+        return self._names(orm.users.c.id, orm.users.c.full_name, user_ids)
 
 
 class UnitRepository(SqlRepository):
@@ -64,11 +68,7 @@ class UnitRepository(SqlRepository):
         return self.session.scalars(select(model.Unit).filter_by(name=name)).first()
 
     def names(self, unit_ids: Iterable[int]) -> dict[int, str]:
-        ids = {i for i in unit_ids if i}
-        if not ids:
-            return {}
-        rows = self.session.execute(select(orm.units.c.id, orm.units.c.name).where(orm.units.c.id.in_(ids)))
-        return {key: value for key, value in rows}
+        return self._names(orm.units.c.id, orm.units.c.name, unit_ids)
 
 
 class PlanRepository(SqlRepository):
