@@ -19,7 +19,7 @@ from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.version import __version__ as SPIFF_VERSION
 
-from .specs import ProcessSpec
+from .specs import ProcessSpec, connect_loop_merges
 
 SERIALIZER_VERSION = f"planflow-1+spiff-{SPIFF_VERSION}"
 _VERSION_KEY = BpmnWorkflowSerializer.VERSION_KEY
@@ -42,6 +42,7 @@ class SpecFreeWorkflowConverter(BpmnWorkflowConverter):
             raise IncompatibleState("A spec-free workflow needs its ProcessSpec to be loaded.")
         if dct.pop("spec_name", None) != spec.top.name:
             raise IncompatibleState("The stored workflow belongs to another process.")
+        connect_loop_merges(spec)  # what Spiff's own spec converter wires on restore
         workflow = self.target_class(spec.top, spec.subprocesses, deserializing=True)
         workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
         workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))

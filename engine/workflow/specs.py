@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.parser import BpmnParser, BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.defaults import UserTask
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 PLANFLOW_NS = "http://planflow.vn/bpmn"
@@ -91,6 +92,25 @@ def parse_process(xml: str | bytes, process_id: str | None = None) -> ProcessSpe
         raise InvalidProcess([Problem(None, str(exc))]) from exc
     _check_planflow_attributes(spec)
     return spec
+
+
+def connect_loop_merges(spec: ProcessSpec) -> None:
+    """Wire each loop task's instance spec to the loop's merge, as Spiff's deserializer does.
+
+    A multi-instance (or standard loop) task learns that an instance finished through
+    its instance spec's `completed_event` → `merge_child`. SpiffWorkflow connects it
+    when it restores a spec from its own serialized form, or lazily when this process
+    creates an instance; a spec parsed from XML has no link until then. So a workflow
+    loaded in a fresh process (a new worker, the scheduler, after a restart) would
+    complete an instance and never move on. Idempotent: called on every load.
+    """
+    for process in (spec.top, *spec.subprocesses.values()):
+        for task_spec in process.task_specs.values():
+            if not isinstance(task_spec, LoopTask):
+                continue
+            instance_spec = process.task_specs[task_spec.task_spec]
+            if not instance_spec.completed_event.is_connected(task_spec.merge_child):
+                instance_spec.completed_event.connect(task_spec.merge_child)
 
 
 def _safe_tree(data: bytes):
