@@ -141,6 +141,31 @@ def demo_load() -> None:
 
 
 @main.command()
+@click.option("--dry-run", is_flag=True, help="Find and report stalled instances; change nothing.")
+def repair(dry_run: bool) -> None:
+    """Find tasks stalled after a step finished in another process, and move them on."""
+    from engine.repair import repair_stalled
+    from web.i18n import cli_gettext as t
+
+    found = repair_stalled(_storage().uow, dry_run=dry_run)
+    for item in found:
+        for stalled in item.stalled:
+            msgid = (N_("Instance %(instance)s (task %(ref)s): finished instance %(uuid)s of “%(step)s” merged.")
+                     if stalled.merged else
+                     N_("Instance %(instance)s (task %(ref)s): “%(step)s” moved on without finished instance "
+                        "%(uuid)s; left as it is (its input is in the step's history)."))
+            click.echo(t(msgid, instance=item.instance_id, ref=item.task_ref, uuid=stalled.instance_task_id,
+                         step=stalled.loop_id).encode("utf-8"))
+        if item.repaired:
+            click.echo(t(N_("  ready now: %(steps)s; notices recorded: %(count)s"),
+                         steps=", ".join(item.ready_after) or "-", count=item.notices).encode("utf-8"))
+    repaired = sum(item.repaired for item in found)
+    summary = (N_("Dry run: %(count)s stalled instances found, nothing changed.") if dry_run
+               else N_("%(count)s stalled instances repaired."))
+    click.echo(t(summary, count=repaired).encode("utf-8"))
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve(host: str, port: int) -> None:

@@ -137,6 +137,10 @@ class InstanceRepository(SqlRepository):
         query = select(c.id).where(c.process_version_id == version_id, c.status == "running").order_by(c.id)
         return list(self.session.scalars(query))
 
+    def running_ids(self) -> list[int]:
+        c = orm.process_instances.c
+        return list(self.session.scalars(select(c.id).where(c.status == "running").order_by(c.id)))
+
     def due_for_timers(self, now: datetime, limit: int) -> list[model.ProcessInstance]:
         c = orm.process_instances.c
         query = (

@@ -18,7 +18,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask, MultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import Task
@@ -56,6 +56,15 @@ class NoticeEvent:
     rung: str  # the planflow:notice value: holder | unit_head | director
     timer_id: str | None  # the boundary event's BPMN id
     due: str | None  # the step's deadline the timer was computed from
+
+
+@dataclass(frozen=True)
+class StalledInstance:
+    """A finished instance of a multi-instance step that its loop never merged."""
+
+    loop_id: str  # the multi-instance step's BPMN id (coordinate, periodic)
+    instance_task_id: str  # the finished instance's task UUID
+    merged: bool  # False: the loop had already moved on without it; left as it is
 
 
 class WorkflowRuntime:
@@ -144,6 +153,30 @@ class WorkflowRuntime:
             timer.internal_data.pop("event_value", None)
         wf.refresh_timers()
         return _run_engine(wf)
+
+    # -- repair -----------------------------------------------------------------
+
+    def merge_stalled(self, wf: BpmnWorkflow) -> tuple[list[StalledInstance], list[NoticeEvent]]:
+        """Merge the finished multi-instance children their loop never heard of.
+
+        A workflow completed by a process whose spec lacked the completed_event →
+        merge_child link (before every load wired it) kept its loop STARTED with a
+        finished child: no next step, ever. Merging them now, oldest first, does what
+        the link would have done; the engine then runs on. A loop that moved on
+        anyway (a later instance merged in a wired process) is only reported.
+        """
+        found: list[StalledInstance] = []
+        for loop in wf.get_tasks(spec_class=LoopTask):
+            merged = set(loop.internal_data.get("merged", []))
+            finished = sorted((c for c in loop.task_spec._instances(loop)
+                               if c.state == TaskState.COMPLETED and str(c.id) not in merged),
+                              key=lambda c: c.last_state_change)
+            waiting = loop.state == TaskState.STARTED
+            for child in finished:
+                if waiting:
+                    loop.task_spec.merge_child(wf, child)
+                found.append(StalledInstance(loop.task_spec.bpmn_id, str(child.id), waiting))
+        return found, (_run_engine(wf) if any(s.merged for s in found) else [])
 
     # -- storage ----------------------------------------------------------------
 

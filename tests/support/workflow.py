@@ -41,3 +41,13 @@ def walk_to_report(runtime: WorkflowRuntime, spec, **overrides: Any):
     wf = runtime.start(spec, task_data(coordinators=[], **overrides))
     runtime.complete(wf, only_step(runtime, wf, "assign").task_id, {"assignee": 7})
     return wf, only_step(runtime, wf, "report")
+
+
+def cut_loop_merges(spec) -> None:
+    """Undo `connect_loop_merges` on a parsed spec: a step completed now stalls, as it did
+    in any process that had not created a multi-instance child itself before the fix."""
+    from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
+
+    for process in (spec.top, *spec.subprocesses.values()):
+        for loop in (s for s in process.task_specs.values() if isinstance(s, LoopTask)):
+            process.task_specs[loop.task_spec].completed_event.disconnect(loop.merge_child)
