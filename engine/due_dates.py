@@ -46,7 +46,7 @@ def set_task_due(uow: AbstractUnitOfWork, task_id: int, user_id: int, due: date 
 
 def _arm(uow: AbstractUnitOfWork, task: model.PlanTask, iso: str, now) -> None:
     rt = processes.runtime(uow)
-    instance = uow.instances.for_task(task.id)
+    instance = uow.instances.lock(uow.instances.for_task(task.id).id)
     wf = processes.load(uow, rt, instance)
     # `due`, `periods`, `first_due` for the steps to come; a report already waiting gets its own.
     events = rt.update_data(wf, {"due": iso, "periods": [iso], "first_due": iso})

@@ -63,9 +63,12 @@ def decide_extension(uow: AbstractUnitOfWork, request_id: int, user_id: int, acc
     """The approver accepts (the deadline moves) or refuses (nothing changes)."""
     now = (clock or SystemClock()).now()
     with uow:
-        row = uow.extensions.get(request_id, lock=True)
+        row = uow.extensions.get(request_id)
         if row is None:
             raise NotFound(N_("This extension request does not exist."))
+        # The step's instance first (a deadline move writes it), then the request, fresh.
+        uow.instances.lock(uow.work_items.get(row["work_item_id"]).instance_id)
+        row = uow.extensions.get(request_id, lock=True)
         user = uow.users.get(user_id)
         if user is None or not may_decide(user, row):
             raise NotAllowed(N_("This extension request is not yours to decide."))
@@ -158,7 +161,7 @@ def _approver_data(task: model.PlanTask, plan: model.Plan) -> dict[str, Any]:
 
 def _move_deadline(uow: AbstractUnitOfWork, item: model.WorkItem, new_due: date, now) -> None:
     rt = processes.runtime(uow)
-    instance = uow.instances.get(item.instance_id)
+    instance = uow.instances.get(item.instance_id)  # locked by decide_extension
     task = uow.tasks.get(item.plan_task_id)
     wf = processes.load(uow, rt, instance)
     try:

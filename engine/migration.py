@@ -71,7 +71,7 @@ def _migrate_one(uow: AbstractUnitOfWork, instance_id: int, from_id: int, to_id:
                  user_id: int | None, now) -> Stayed | None:
     try:
         with uow:
-            instance = uow.instances.get(instance_id)
+            instance = uow.instances.lock(instance_id)
             task = uow.tasks.get(instance.plan_task_id)
             if instance.process_version_id != from_id or instance.status != "running":
                 return None  # moved or finished since the list was read: nothing to do

@@ -40,6 +40,9 @@ def complete_step(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, fiel
     now = (clock or SystemClock()).now()
     with uow:
         item, user = _item_and_user(uow, work_item_id, user_id)
+        # Waits for another writer of this instance (a parallel contribution, the
+        # sweep), then reads it fresh: its work is kept, and ours goes on top of it.
+        instance = uow.instances.lock(item.instance_id)
         if item.state != "ready":
             raise AlreadyDone(N_("This step was already completed or has moved on."))
         if not actors.may_act(user, item):
@@ -51,7 +54,7 @@ def complete_step(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, fiel
             data["product"] = attachment.id
         # Marked before the index is rewritten, so the sync does not cancel it.
         item.state, item.completed_by, item.completed_at = "completed", user.id, to_storage(now)
-        _run_step(uow, item, task, data, now)
+        _run_step(uow, instance, item, task, data, now)
         uow.audit.add(model.AuditEvent(
             plan_task_id=task.id, instance_id=item.instance_id, work_item_id=item.id,
             at=to_storage(now), actor_user_id=user.id, action="step_completed",
@@ -60,10 +63,9 @@ def complete_step(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, fiel
         uow.commit()
 
 
-def _run_step(uow: AbstractUnitOfWork, item: model.WorkItem, task: model.PlanTask,
-              data: dict[str, Any], now) -> None:
+def _run_step(uow: AbstractUnitOfWork, instance: model.ProcessInstance, item: model.WorkItem,
+              task: model.PlanTask, data: dict[str, Any], now) -> None:
     rt = processes.runtime(uow)
-    instance = uow.instances.get(item.instance_id)
     wf = processes.load(uow, rt, instance)
     try:
         events = rt.complete(wf, item.task_uuid, data)

@@ -47,6 +47,9 @@ class ProcessVersionRepository(Repository, Protocol):
 
 
 class InstanceRepository(Repository, Protocol):
+    def lock(self, instance_id: int) -> model.ProcessInstance | None:
+        """Load the instance for writing: other writers wait until this transaction ends;
+        the instance and its work items are read fresh after the wait."""
     def for_task(self, plan_task_id: int) -> model.ProcessInstance | None: ...
     def running_ids_for_version(self, version_id: int) -> list[int]: ...
     def running_ids(self) -> list[int]: ...

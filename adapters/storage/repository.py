@@ -125,8 +125,38 @@ class ProcessVersionRepository(SqlRepository):
         return {version_id: count for version_id, count in self.session.execute(query)}
 
 
+def begin_write(session: Session) -> None:
+    """Make this transaction a writer now, on SQLite: `BEGIN IMMEDIATE` waits (busy
+    timeout) until no other connection writes, and from then on nobody else can.
+
+    Python's sqlite3 runs SELECTs outside a transaction until the first write, so what
+    was read before may already be stale; callers read again after this. PostgreSQL
+    needs nothing here: its row locks (`FOR UPDATE`) do the work.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    if not connection.connection.dbapi_connection.in_transaction:  # a write already holds the lock
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 class InstanceRepository(SqlRepository):
     model_class = model.ProcessInstance
+
+    def lock(self, instance_id: int) -> model.ProcessInstance | None:
+        """The instance, locked until commit, with its work items read again.
+
+        A second writer waits here until the first commits, then sees its state: it
+        applies its change to the fresh workflow, or finds its step gone (409).
+        """
+        begin_write(self.session)
+        fresh = {"populate_existing": True}
+        query = select(model.ProcessInstance).where(orm.process_instances.c.id == instance_id)
+        instance = self.session.scalars(query.with_for_update().execution_options(**fresh)).first()
+        if instance is not None:
+            items = select(model.WorkItem).where(orm.work_items.c.instance_id == instance_id)
+            self.session.scalars(items.execution_options(**fresh)).all()
+        return instance
 
     def for_task(self, plan_task_id: int) -> model.ProcessInstance | None:
         query = select(model.ProcessInstance).filter_by(plan_task_id=plan_task_id)
@@ -142,6 +172,7 @@ class InstanceRepository(SqlRepository):
         return list(self.session.scalars(select(c.id).where(c.status == "running").order_by(c.id)))
 
     def due_for_timers(self, now: datetime, limit: int) -> list[model.ProcessInstance]:
+        begin_write(self.session)  # SQLite: one writer at a time, people and sweep alike
         c = orm.process_instances.c
         query = (
             select(model.ProcessInstance)

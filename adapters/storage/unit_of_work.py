@@ -39,12 +39,16 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.import_drafts = ImportDraftRepository(s)
         return self
 
-    def __exit__(self, *args: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, error: BaseException | None, tb: object) -> None:
         # Detach what was read first: a rollback would expire it, and services hand
         # such objects to pages after the unit of work has ended.
         self.session.expunge_all()
-        super().__exit__(*args)
+        super().__exit__(exc_type, error, tb)
         self.session.close()
+        if isinstance(error, StaleDataError):
+            # A write that did not lock its instance first, flushed by a query (autoflush):
+            # the same conflict as at commit, not a server error.
+            raise _already_done() from error
 
     def commit(self) -> None:
         try:
@@ -53,10 +57,18 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             # Another request saved the same instance or work item first (two tabs,
             # two people): ours must not overwrite it.
             self.session.rollback()
-            raise AlreadyDone(N_("This step was already completed or has moved on.")) from error
+            raise _already_done() from error
 
     def rollback(self) -> None:
         self.session.rollback()
 
     def flush(self) -> None:
-        self.session.flush()
+        try:
+            self.session.flush()
+        except StaleDataError as error:
+            self.session.rollback()
+            raise _already_done() from error
+
+
+def _already_done() -> AlreadyDone:
+    return AlreadyDone(N_("This step was already completed or has moved on."))
