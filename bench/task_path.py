@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> None:
     sampled(f"inbox of a unit head with {args.tasks} steps", 20,
             lambda: inbox.list_inbox(office.uow(), head, DAY), engine)
     sampled(f"plan page of {args.tasks} tasks", 20,
-            lambda: plans.plan_overview(office.uow(), plan_ids[0], DAY), engine)
+            lambda: plans.plan_overview(office.uow(), plan_ids[0], DAY, office.users["theodoi"]), engine)
 
     items = office.ready(plan_ids[0])
     assignee = {"assignee": office.users["cv.kstthc"]}

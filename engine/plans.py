@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from engine import model, processes
+from engine import model, processes, task_access
 from engine.calendar import WorkingCalendar
 from engine.errors import N_, NotFound
 from engine.inbox import days_left, urgency
@@ -61,10 +61,11 @@ def list_plans(uow: AbstractUnitOfWork) -> list[dict[str, Any]]:
         return uow.plans.list_with_counts()
 
 
-def plan_overview(uow: AbstractUnitOfWork, plan_id: int, today: date) -> PlanView:
+def plan_overview(uow: AbstractUnitOfWork, plan_id: int, today: date, user_id: int) -> PlanView:
+    """The plan's tasks that `user_id` may read (all of them for the leadership and monitors)."""
     with uow:
         plan = _plan(uow, plan_id)
-        tasks = uow.tasks.for_plan(plan.id)
+        tasks = task_access.readable(uow, user_id, plan, ((t, t) for t in uow.tasks.for_plan(plan.id)))
         steps = _open_steps(uow, [t.id for t in tasks], today)
         names = _unit_names(uow, tasks, plan)
         rows = [TaskRow(t, _names(t, "lead", names), _names(t, "coordinator", names), steps.get(t.id, []))
@@ -72,12 +73,11 @@ def plan_overview(uow: AbstractUnitOfWork, plan_id: int, today: date) -> PlanVie
         return PlanView(plan=plan, monitor=names.get(plan.monitor_unit_id), tasks=rows)
 
 
-def task_detail(uow: AbstractUnitOfWork, task_id: int, today: date) -> TaskView:
+def task_detail(uow: AbstractUnitOfWork, task_id: int, today: date, user_id: int) -> TaskView:
     with uow:
         task = uow.tasks.get(task_id)
-        if task is None:
-            raise NotFound(N_("This task does not exist."))
-        plan = _plan(uow, task.plan_id)
+        plan = _plan(uow, task.plan_id) if task is not None else None
+        task_access.require_readable(uow, user_id, task, plan)
         names = _unit_names(uow, [task], plan)
         return TaskView(
             task=task, plan=plan, lead=_names(task, "lead", names),
@@ -87,11 +87,16 @@ def task_detail(uow: AbstractUnitOfWork, task_id: int, today: date) -> TaskView:
         )
 
 
-def get_attachment(uow: AbstractUnitOfWork, attachment_id: int) -> model.Attachment:
+def get_attachment(uow: AbstractUnitOfWork, attachment_id: int, user_id: int) -> model.Attachment:
+    """A file of a task `user_id` may read; NotFound for any other, as for a missing one."""
     with uow:
         attachment = uow.attachments.get(attachment_id)
         if attachment is None:
             raise NotFound(N_("This file does not exist."))
+        try:
+            task_access.require_readable(uow, user_id, uow.tasks.get(attachment.plan_task_id))
+        except NotFound as error:
+            raise NotFound(N_("This file does not exist.")) from error
         _ = attachment.data  # load the deferred bytes before the session closes
         return attachment
 

@@ -1,15 +1,43 @@
 """Steps: show a waiting step, and complete it (the service behind every step form)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from engine import actors, forms, model, notices, processes
+from engine import actors, forms, model, notices, processes, task_access
 from engine.clock import Clock, SystemClock, to_storage
 from engine.errors import N_, AlreadyDone, NotAllowed, NotFound
 from engine.forms import Upload
 from engine.unit_of_work import AbstractUnitOfWork
 from engine.workflow import StepNotReady
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a person judges a step by, read from the task's audit trail and files: the
+    latest report with its product, the coordinating units' opinions, and the return
+    that no report has answered yet (its reason is what a revision must address)."""
+
+    history: list[dict[str, Any]]
+    attachments: list[dict[str, Any]]
+    report: dict[str, Any] | None = None
+    opinions: list[dict[str, Any]] = field(default_factory=list)
+    returned: dict[str, Any] | None = None
+
+
+def evidence(history: list[dict[str, Any]], attachments: list[dict[str, Any]]) -> Evidence:
+    details = [(event, event.get("detail") or {}) for event in history]
+    reports = [event for event, d in details if d.get("result")]
+    returns = [event for event, d in details if d.get("decision") == "return"]
+    return Evidence(
+        history=history, attachments=attachments, report=reports[-1] if reports else None,
+        opinions=[event for event, d in details if d.get("contribution")],
+        returned=returns[-1] if returns and (not reports or _after(returns[-1], reports[-1])) else None,
+    )
+
+
+def _after(event: dict[str, Any], other: dict[str, Any]) -> bool:
+    return (event["at"], event["id"]) > (other["at"], other["id"])
 
 
 @dataclass(frozen=True)
@@ -21,16 +49,27 @@ class StepView:
     choices: list[tuple[int, str]]
     can_act: bool
     state: str
+    evidence: Evidence
 
 
 def get_step(uow: AbstractUnitOfWork, work_item_id: int, user_id: int) -> StepView:
+    """A step of a task `user_id` may read (NotFound otherwise), with what to judge it by."""
     with uow:
-        item, user = _item_and_user(uow, work_item_id, user_id)
+        item = uow.work_items.get(work_item_id)
+        if item is None:
+            raise NotFound(N_("This step does not exist."))
         task = uow.tasks.get(item.plan_task_id)
+        plan = uow.plans.get(task.plan_id)
+        try:
+            task_access.require_readable(uow, user_id, task, plan)
+        except NotFound as error:
+            raise NotFound(N_("This step does not exist.")) from error
+        user = uow.users.get(user_id)
         return StepView(
-            item=item, task=task, plan=uow.plans.get(task.plan_id), form=item.form,
+            item=item, task=task, plan=plan, form=item.form,
             choices=_choices(uow, item), can_act=item.state == "ready" and actors.may_act(user, item),
             state=item.state,
+            evidence=evidence(uow.audit.for_task(task.id), uow.attachments.for_task(task.id)),
         )
 
 

@@ -84,7 +84,7 @@ def plans() -> Response:
 
 @bp.get("/plans/<int:plan_id>")
 def plan(plan_id: int) -> Response:
-    view = plan_overview(uow(), plan_id, today())
+    view = plan_overview(uow(), plan_id, today(), current_user.id)
     return jsonify({
         "plan": _plan(view.plan), "monitor": view.monitor,
         "tasks": [{**_task(row.task), "lead": row.lead, "coordinators": row.coordinators,
@@ -94,7 +94,7 @@ def plan(plan_id: int) -> Response:
 
 @bp.get("/tasks/<int:task_id>")
 def task(task_id: int) -> Response:
-    return jsonify(_task_view(task_detail(uow(), task_id, today())))
+    return jsonify(_task_view(task_detail(uow(), task_id, today(), current_user.id)))
 
 
 @bp.get("/attachments/<int:attachment_id>")

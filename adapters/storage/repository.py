@@ -232,14 +232,29 @@ class WorkItemRepository(SqlRepository):
         return self._rows(query)
 
 
+    def people_on_tasks(self, task_ids: Iterable[int]) -> dict[int, set[int]]:
+        """Per task, the users who hold or held one of its steps by name or completed one."""
+        ids = list(task_ids)
+        if not ids:
+            return {}
+        w = orm.work_items
+        people: dict[int, set[int]] = {}
+        for column in (w.c.assignee_user_id, w.c.completed_by):
+            query = select(w.c.plan_task_id, column).where(w.c.plan_task_id.in_(ids), column.is_not(None)).distinct()
+            for task_id, user_id in self.session.execute(query):
+                people.setdefault(task_id, set()).add(user_id)
+        return people
+
+
 class AuditRepository(SqlRepository):
     model_class = model.AuditEvent
 
     def for_task(self, plan_task_id: int) -> list[dict[str, Any]]:
-        a, u = orm.audit_events, orm.users
+        a, u, n = orm.audit_events, orm.users, orm.units
         query = (
-            select(a, u.c.full_name.label("actor_name"))
+            select(a, u.c.full_name.label("actor_name"), n.c.name.label("actor_unit"))
             .outerjoin(u, u.c.id == a.c.actor_user_id)
+            .outerjoin(n, n.c.id == u.c.unit_id)
             .where(a.c.plan_task_id == plan_task_id)
             .order_by(a.c.at, a.c.id)
         )

@@ -2,7 +2,6 @@
 clear 4xx (JSON on the APIs, a Vietnamese page elsewhere), never a 500."""
 from __future__ import annotations
 
-import base64
 import io
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -16,7 +15,7 @@ from engine.clock import FixedClock
 from engine.forms import safe_filename
 from web import create_app
 from web.cli import main
-from tests.e2e.web_helpers import HEAD, MONITOR, OUTSIDER, STAFF, WebWorld, build_world, csrf_token, login
+from tests.e2e.web_helpers import HEAD, MONITOR, OUTSIDER, STAFF, WebWorld, basic, build_world, csrf_token, login
 
 DESIGNER = "thietke"
 HUGE = "99999999999999999999"  # past any database integer: the driver would overflow
@@ -25,10 +24,6 @@ HUGE = "99999999999999999999"  # past any database integer: the driver would ove
 @pytest.fixture
 def world(sqlite_url: str) -> WebWorld:
     return build_world(sqlite_url)
-
-
-def basic(username: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
-    return {"Authorization": "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()}
 
 
 def upload_report(world: WebWorld, filename: str, data: bytes, content_type: str) -> dict:
@@ -153,8 +148,8 @@ def test_a_windows_path_or_a_control_character_never_reaches_the_stored_name() -
 def test_an_html_or_svg_upload_downloads_and_never_runs_as_a_page(world: WebWorld, name: str, content_type: str,
                                                                   data: bytes) -> None:
     attachment = upload_report(world, name, data, content_type)
-    page = world.client(OUTSIDER).get(f"/attachments/{attachment['id']}")
-    script = world.client().get(attachment["url"], headers=basic(OUTSIDER))
+    page = world.client(MONITOR).get(f"/attachments/{attachment['id']}")
+    script = world.client().get(attachment["url"], headers=basic(MONITOR))
     for response in (page, script):
         assert response.status_code == 200 and response.data == data
         assert response.headers["Content-Disposition"] == f"attachment; filename={name}"

@@ -6,6 +6,7 @@ Imported by `tests/e2e/test_web_*.py`, `tests/e2e/test_browser_task_flow.py` and
 """
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -47,12 +48,13 @@ class WebWorld:
         return client
 
 
-def build_world(url: str, **config: Any) -> WebWorld:
-    """A migrated office with one plan of one task (lead: KSTTHC, no coordinators),
-    its process started and waiting at `assign`; the app pinned to a day before DUE."""
+def build_world(url: str, tasks: list[dict[str, Any]] | None = None, **config: Any) -> WebWorld:
+    """A migrated office with one plan of one task (lead: KSTTHC, no coordinators, unless
+    `tasks` says otherwise), its process started and waiting at `assign`; the app pinned
+    to a day before DUE."""
     office = make_office(url)
-    plan_id = office.plan([{"ref": "1", "title": "Rà soát thủ tục hành chính", "lead": [KSTTHC],
-                            "due": DUE.isoformat()}])
+    plan_id = office.plan(tasks or [{"ref": "1", "title": "Rà soát thủ tục hành chính", "lead": [KSTTHC],
+                                     "due": DUE.isoformat()}])
     settings = {"DATABASE_URL": url, "TESTING": True, "WTF_CSRF_ENABLED": False,
                 "SECRET_KEY": "test", "TODAY": date(2024, 3, 27), **config}
     return WebWorld(office=office, app=create_app(settings), plan_id=plan_id)
@@ -62,6 +64,11 @@ def login(client: FlaskClient, username: str, password: str = DEMO_PASSWORD) -> 
     token = csrf_token(client, "/auth/login")
     response = client.post("/auth/login", data={"username": username, "password": password, "csrf_token": token})
     assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def basic(username: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
+    """HTTP Basic credentials for the API."""
+    return {"Authorization": "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()}
 
 
 def csrf_token(client: FlaskClient, path: str) -> str:
