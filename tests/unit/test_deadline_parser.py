@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from engine.deadlines import most_common_year, parse_deadline
+from engine.deadlines import PlanYears, most_common_year, parse_deadline, plan_years
 
 
 def _schedule(text: str, plan_year: int = 2024) -> dict:
@@ -153,12 +153,14 @@ def test_common_dated_phrases(text: str, due: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "text, every",
-    [("Hằng quý", "P3M"), ("Hằng tháng, trước ngày 20", "P1M"), ("Hang quy", "P3M"),
-     ("Hằng quý, trước ngày 15 của tháng cuối quý", "P3M"), ("Hằng năm, trước ngày 15/12", "P1Y")],
+    "text, every, on",
+    [("Hằng quý", "P3M", None), ("Hằng tháng, trước ngày 20", "P1M", "---20"), ("Hang quy", "P3M", None),
+     ("Hằng quý, trước ngày 15 của tháng cuối quý", "P3M", "---15"), ("Hằng năm, trước ngày 15/12", "P1Y", "--12-15")],
 )
-def test_common_periodic_phrases(text: str, every: str) -> None:
-    assert _schedule(text, 2025) == {"kind": "periodic", "due": [], "every": every, "until": None}
+def test_common_periodic_phrases(text: str, every: str, on: str | None) -> None:
+    # The day a recurrence names is kept ("on", ISO 8601 recurring day / month-day).
+    expected = {"kind": "periodic", "due": [], "every": every, "until": None} | ({"on": on} if on else {})
+    assert _schedule(text, 2025) == expected
 
 
 @pytest.mark.parametrize(
@@ -178,3 +180,81 @@ def test_a_milestone_then_a_span_of_years() -> None:
 def test_a_period_named_as_a_reference_is_still_no_deadline() -> None:
     text = "Thường xuyên, theo Đề án giai đoạn 2021 - 2025 tại Quyết định số 12/QĐ-UBND ngày 12-3-2021"
     assert _schedule(text, 2025) == {"kind": "ongoing", "due": [], "every": None, "until": "2025-12-31"}
+
+
+# The phrases issue 12 found misread, and the forms it lists.
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Trước ngày 15 tháng 10 năm 2025", {"kind": "once", "due": ["2025-10-15"]}),
+        ("ngày 15 tháng 10", {"kind": "once", "due": ["2025-10-15"]}),
+        ("chậm nhất là ngày 30/9/2025", {"kind": "once", "due": ["2025-09-30"]}),
+        ("Không quá ngày 20/8/2025", {"kind": "once", "due": ["2025-08-20"]}),
+        ("Dự kiến quý III/2025", {"kind": "once", "due": ["2025-09-30"]}),
+        ("Đến hết năm 2025", {"kind": "once", "due": ["2025-12-31"]}),
+        ("Định kỳ 6 tháng", {"kind": "periodic", "every": "P6M"}),
+        ("Báo cáo 6 tháng một lần", {"kind": "periodic", "every": "P6M"}),
+        ("Hằng tuần", {"kind": "periodic", "every": "P1W"}),
+        ("Hằng tháng", {"kind": "periodic", "every": "P1M"}),
+        ("Trước ngày 10 hằng tháng", {"kind": "periodic", "every": "P1M", "on": "---10"}),
+        ("Trước 15/12 hằng năm", {"kind": "periodic", "every": "P1Y", "on": "--12-15"}),
+        ("Hằng năm, trước ngày 15/12", {"kind": "periodic", "every": "P1Y", "on": "--12-15"}),
+        ("Từ tháng 3 đến tháng 6 năm 2025", {"kind": "once", "due": ["2025-06-30"], "start": "2025-03-01"}),
+        ("Từ ngày 01/7/2025 đến ngày 31/12/2025", {"kind": "once", "due": ["2025-12-31"], "start": "2025-07-01"}),
+        ("Từ tháng 7/2025", {"kind": "ongoing", "until": "2025-12-31", "start": "2025-07-01"}),
+        ("Liên tục", {"kind": "ongoing", "until": "2025-12-31"}),
+        ("Trong năm", {"kind": "ongoing", "until": "2025-12-31"}),
+        ("Trước ngày 31/01 năm sau", {"kind": "once", "due": ["2026-01-31"]}),
+        ("Quý I năm tiếp theo", {"kind": "once", "due": ["2026-03-31"]}),
+        ("Chậm nhất là ngày 31/12 năm trước liền kề", {"kind": "once", "due": ["2024-12-31"]}),
+        ("Quý I năm 2025, ban hành kế hoạch; định kỳ hằng quý báo cáo", {"kind": "periodic", "due": ["2025-03-31"], "every": "P3M"}),
+        ("6 tháng đầu năm", {"kind": "once", "due": ["2025-06-30"]}),
+    ],
+)
+def test_the_forms_issue_12_names(text: str, expected: dict) -> None:
+    schedule = _schedule(text, 2025)
+    assert {key: schedule.get(key) for key in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("Theo Kế hoạch số 140/KH-UBND ngày 14/10/2021 của UBND tỉnh", "reference"),
+        ("Theo quy định", "reference"),
+        ("Khi có yêu cầu của cấp trên", "condition"),
+        ("Sau khi Nghị định được ban hành", "condition"),
+        ("01 ngày/hội nghị", "duration"),
+        ("", "empty"),
+        ("Sớm nhất có thể", "unread"),
+    ],
+)
+def test_an_unresolved_phrase_says_why(text: str, reason: str) -> None:
+    schedule = _schedule(text, 2025)
+    assert (schedule["kind"], schedule["reason"], schedule["text"]) == ("unresolved", reason, text)
+
+
+def test_a_multi_year_plans_ongoing_and_recurring_tasks_run_to_its_last_year() -> None:
+    years = PlanYears(2026, 2030)
+    assert parse_deadline("Thường xuyên", years).until == date(2030, 12, 31)
+    assert parse_deadline("Hằng năm", years).until == date(2030, 12, 31)
+    assert parse_deadline("Trước ngày 31/01 năm liền kề", years).to_dict() == {
+        "kind": "periodic", "due": [], "every": "P1Y", "until": "2030-12-31", "on": "--01-31"}
+    # A year the task names overrides the plan's.
+    assert parse_deadline("Thường xuyên trong năm 2027", years).until == date(2027, 12, 31)
+    assert parse_deadline("Tháng 12/2025", years).due == (date(2025, 12, 31),)
+    # A date without a year is in the plan's first year.
+    assert parse_deadline("Trước ngày 30/6", years).due == (date(2026, 6, 30),)
+
+
+@pytest.mark.parametrize(
+    "title, texts, issued, years",
+    [
+        ("Kế hoạch cải cách hành chính nhà nước giai đoạn 2026 - 2030", ["Hằng năm"], None, (2026, 2030)),
+        ("Thực hiện lộ trình đổi mới công nghệ đến năm 2035", ["Thường xuyên"], date(2025, 11, 19), (2025, 2035)),
+        ("Kế hoạch cải cách hành chính năm 2024", ["Quý I năm 2024", "tháng 5/2024"], None, (2024, 2024)),
+        ("Khắc phục hạn chế", ["Thường xuyên"], date(2021, 8, 27), (2021, 2021)),
+        ("GIAI ĐOẠN 2026 - 2030, TẦM NHÌN ĐẾN NĂM 2045", ["Thường xuyên"], None, (2026, 2030)),
+    ],
+)
+def test_a_plans_years_come_from_its_period_title_or_deadlines(title, texts, issued, years) -> None:
+    assert plan_years(title, texts, issued) == PlanYears(*years)
