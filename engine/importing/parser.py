@@ -8,9 +8,8 @@ a person must settle.
 from __future__ import annotations
 
 import re
-from datetime import date
 
-from engine.deadlines import UNRESOLVED, most_common_year, parse_deadline
+from engine.deadlines import UNRESOLVED, PlanYears, parse_deadline, plan_years
 from engine.importing import header
 from engine.importing.blocks import Block
 from engine.importing.errors import NO_TASK, PlanFileError
@@ -22,7 +21,6 @@ from engine.importing.units import UnitDirectory, UnitRef
 from engine.text import squash
 
 _PARENTHESES = re.compile(r"\([^()]*\)|\([^()]*$")
-_YEAR_IN_TITLE = re.compile(r"\b(20\d\d)\b")
 _ROLE_MARK = re.compile(r"\(\s*((?:ch[uủ]|chu)\s+tr[iì]|ph[oốô]i\s+h[oợ]p)\s*\)", re.IGNORECASE)
 
 
@@ -43,13 +41,13 @@ def parse_blocks(blocks: list[Block], directory: UnitDirectory) -> ImportResult:
     title = header.plan_title(outline.preamble)
     letterhead = _letterhead(blocks)
     issued = header.issued_on(letterhead)
-    year = _plan_year(raw_tasks, title, issued)
+    years = plan_years(title, [" ".join(raw.deadline) for raw in raw_tasks], issued)
     warnings: list[str] = []
-    tasks = [_task(raw, year, directory, warnings) for raw in raw_tasks]
+    tasks = [_task(raw, years, directory, warnings) for raw in raw_tasks]
     plan = ImportedPlan(
         number=header.plan_number(letterhead),
         issued_on=issued,
-        year=year,
+        year=years.first,
         monitor=header.monitor(outline.organisation, directory),
         title=title,
     )
@@ -65,21 +63,10 @@ def _letterhead(blocks: list[Block]) -> list[str]:
             if line.strip()]
 
 
-def _plan_year(raw_tasks: list[RawTask], title: str, issued: date | None) -> int:
-    """The year the tasks run: named by the deadlines, else the title, else the date."""
-    year = most_common_year([" ".join(raw.deadline) for raw in raw_tasks])
-    if year:
-        return year
-    in_title = _YEAR_IN_TITLE.findall(title)
-    if in_title:
-        return int(in_title[-1])
-    return (issued or date.today()).year
-
-
-def _task(raw: RawTask, year: int, directory: UnitDirectory, warnings: list[str]) -> ImportedTask:
+def _task(raw: RawTask, years: PlanYears, directory: UnitDirectory, warnings: list[str]) -> ImportedTask:
     lead, coordinators = _units(raw, directory)
     deadline_text = squash("; ".join(raw.deadline))
-    schedule = parse_deadline(deadline_text, year)
+    schedule = parse_deadline(deadline_text, years)
     if schedule.kind == UNRESOLVED:
         warnings.append(f"Nhiệm vụ {raw.ref}: chưa xác định được thời hạn “{deadline_text}”.")
     if not lead:
