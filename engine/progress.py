@@ -50,9 +50,12 @@ class Filters:
     state: str | None = None
     due_from: date | None = None
     due_to: date | None = None
+    plan_id: int | None = None
 
     def in_scope(self, task: TaskProgress) -> bool:
         if self.unit_id is not None and self.unit_id not in {u.id for u in task.lead}:
+            return False
+        if self.plan_id is not None and task.plan_id != self.plan_id:
             return False
         if (self.due_from or self.due_to) and task.due_on is None:
             return False
@@ -162,10 +165,11 @@ def get_plan(uow: AbstractUnitOfWork, plan_id: int) -> model.Plan:
 
 
 def load_tasks(uow: AbstractUnitOfWork, plan_id: int | None, as_of: date,
-               cal: WorkingCalendar) -> list[TaskProgress]:
-    """A plan's tasks (or every plan's) with their units and state on `as_of`: two queries."""
-    units = _units_by_task(uow.progress.task_units(plan_id))
-    return [_task(row, units.get(row["id"], {}), as_of, cal) for row in uow.progress.tasks(plan_id)]
+               cal: WorkingCalendar, task_ids: list[int] | None = None) -> list[TaskProgress]:
+    """A plan's tasks (or every plan's, or those of `task_ids`) with their units and state
+    on `as_of`: two queries."""
+    units = _units_by_task(uow.progress.task_units(plan_id, task_ids))
+    return [_task(row, units.get(row["id"], {}), as_of, cal) for row in uow.progress.tasks(plan_id, task_ids)]
 
 
 def count_states(tasks: list[TaskProgress]) -> dict[str, int]:
@@ -243,14 +247,14 @@ def _days_late(state: str, due: date | None, closed: date | None, as_of: date,
     return None
 
 
-def with_steps_and_notices(uow: AbstractUnitOfWork, plan_id: int,
-                            tasks: list[TaskProgress]) -> list[TaskProgress]:
+def with_steps_and_notices(uow: AbstractUnitOfWork, plan_id: int | None, tasks: list[TaskProgress],
+                           task_ids: list[int] | None = None) -> list[TaskProgress]:
     steps: dict[int, list[Holder]] = defaultdict(list)
-    for row in uow.progress.open_steps(plan_id):
+    for row in uow.progress.open_steps(plan_id, task_ids):
         steps[row["task_id"]].append(Holder(row["step_name"], row["user_name"], row["unit_name"],
                                             row["candidate_role"], row["due_on"]))
     notices: dict[int, list[Notice]] = defaultdict(list)
-    for row in uow.progress.audit(plan_id, NOTICE_PREFIX):
+    for row in uow.progress.audit(plan_id, NOTICE_PREFIX, task_ids):
         notices[row["task_id"]].append(_notice(row))
     return [replace(t, steps=steps.get(t.id, []), notices=notices.get(t.id, [])) for t in tasks]
 

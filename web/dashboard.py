@@ -89,10 +89,11 @@ api.bp.add_url_rule("/plans/<int:plan_id>/progress", "progress", progress_json)
 
 def filters_from(args: Any) -> Filters:
     """Filters from the query string; a value that does not parse is ignored."""
-    unit = args.get("unit", "")
+    unit, plan = args.get("unit", ""), args.get("plan", "")
     state = args.get("status")
     return Filters(unit_id=int(unit) if unit.isdigit() else None, state=state if state in STATES else None,
-                   due_from=_date(args.get("from")), due_to=_date(args.get("to")))
+                   due_from=_date(args.get("from")), due_to=_date(args.get("to")),
+                   plan_id=int(plan) if plan.isdigit() else None)
 
 
 def _date(value: str | None) -> date | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from adapters.storage import orm
@@ -24,8 +24,8 @@ class ProgressQueries:
     def _rows(self, statement: Any) -> list[dict[str, Any]]:
         return [dict(row._mapping) for row in self.session.execute(statement)]
 
-    def tasks(self, plan_id: int | None = None) -> list[dict[str, Any]]:
-        """Every task (of one plan, or of all), with its plan's number and title."""
+    def tasks(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
+        """Every task (of one plan, or of all, or those of `task_ids`), with its plan's number and title."""
         query = (
             select(_t.c.id, _t.c.plan_id, _t.c.ref, _t.c.title, _t.c.content, _t.c.position,
                    _t.c.deadline_text, _t.c.due_on, _t.c.status, _t.c.closed_on,
@@ -35,9 +35,11 @@ class ProgressQueries:
         )
         if plan_id is not None:
             query = query.where(_t.c.plan_id == plan_id)
+        if task_ids is not None:
+            query = query.where(_t.c.id.in_(task_ids))
         return self._rows(query)
 
-    def task_units(self, plan_id: int | None = None) -> list[dict[str, Any]]:
+    def task_units(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
         """Who leads and who coordinates each task, with the units' names."""
         query = (
             select(_tu.c.task_id, _tu.c.unit_id, _tu.c.role, _u.c.name)
@@ -46,10 +48,22 @@ class ProgressQueries:
         )
         if plan_id is not None:
             query = query.join(_t, _t.c.id == _tu.c.task_id).where(_t.c.plan_id == plan_id)
+        if task_ids is not None:
+            query = query.where(_tu.c.task_id.in_(task_ids))
         return self._rows(query)
 
-    def open_steps(self, plan_id: int) -> list[dict[str, Any]]:
-        """The ready steps of a plan's tasks and who holds them (a person, or a unit's role)."""
+    def unit_task_ids(self, unit_id: int) -> list[int]:
+        """The tasks a unit leads or coordinates."""
+        return list(self.session.scalars(select(_tu.c.task_id).where(_tu.c.unit_id == unit_id).distinct()))
+
+    def person_task_ids(self, user_id: int) -> list[int]:
+        """The tasks one of whose steps a person holds by name, or held, or completed."""
+        w = orm.work_items
+        held = or_(w.c.assignee_user_id == user_id, w.c.completed_by == user_id)
+        return list(self.session.scalars(select(w.c.plan_task_id).where(held).distinct()))
+
+    def open_steps(self, plan_id: int | None, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
+        """The ready steps of a plan's tasks (or of `task_ids`) and who holds them (a person, or a unit's role)."""
         w, us = orm.work_items, orm.users
         query = (
             select(w.c.plan_task_id.label("task_id"), w.c.step_name, w.c.due_on, w.c.candidate_role,
@@ -57,22 +71,30 @@ class ProgressQueries:
             .join(_t, _t.c.id == w.c.plan_task_id)
             .outerjoin(us, us.c.id == w.c.assignee_user_id)
             .outerjoin(_u, _u.c.id == w.c.candidate_unit_id)
-            .where(_t.c.plan_id == plan_id, w.c.state == "ready")
+            .where(w.c.state == "ready")
             .order_by(w.c.plan_task_id, w.c.id)
         )
+        if plan_id is not None:
+            query = query.where(_t.c.plan_id == plan_id)
+        if task_ids is not None:
+            query = query.where(w.c.plan_task_id.in_(task_ids))
         return self._rows(query)
 
-    def audit(self, plan_id: int, action_prefix: str) -> list[dict[str, Any]]:
-        """A plan's audit events whose action starts with `action_prefix`, oldest first."""
+    def audit(self, plan_id: int | None, action_prefix: str, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
+        """A plan's (or `task_ids`') audit events whose action starts with `action_prefix`, oldest first."""
         a, us = orm.audit_events, orm.users
         query = (
             select(a.c.plan_task_id.label("task_id"), a.c.action, a.c.at, a.c.step_name, a.c.detail,
                    us.c.full_name.label("actor_name"))
             .join(_t, _t.c.id == a.c.plan_task_id)
             .outerjoin(us, us.c.id == a.c.actor_user_id)
-            .where(_t.c.plan_id == plan_id, a.c.action.startswith(action_prefix, autoescape=True))
+            .where(a.c.action.startswith(action_prefix, autoescape=True))
             .order_by(a.c.at, a.c.id)
         )
+        if plan_id is not None:
+            query = query.where(_t.c.plan_id == plan_id)
+        if task_ids is not None:
+            query = query.where(a.c.plan_task_id.in_(task_ids))
         return self._rows(query)
 
     def plan_counts(self, today: date) -> list[dict[str, Any]]:
