@@ -18,7 +18,7 @@ from engine import intake, model
 from engine.clock import Clock, SystemClock, to_storage
 from engine.errors import N_, InvalidInput, NotAllowed, NotFound
 from engine.import_draft import NEW, ImportDraft, from_result, plan_input, used_new_units
-from engine.importing import Block, UnitDirectory, parse_blocks
+from engine.importing import Block, ImportResult, UnitDirectory, parse_blocks
 from engine.unit_of_work import AbstractUnitOfWork
 
 PlanReader = Callable[[Path | bytes, str], list[Block]]
@@ -43,6 +43,24 @@ def known_units(uow: AbstractUnitOfWork, user_id: int) -> list[model.Unit]:
         return uow.units.list()
 
 
+def directory_of(units: list[model.Unit]) -> UnitDirectory:
+    """The office's unit directory: its stored units with their aliases (a new office
+    has none, and every name in a plan comes back as written)."""
+    return UnitDirectory({"name": u.name, "aliases": list(u.aliases or []), "kind": u.kind} for u in units)
+
+
+def read_plan(uow: AbstractUnitOfWork | None, source: Path | bytes, filename: str,
+              read: PlanReader) -> ImportResult:
+    """A plan file read against this database's unit directory, storing nothing (the
+    command line's --dry-run); `uow` None is a database not set up yet: a new office,
+    with no units. Raises the reader's and parser's `PlanFileError`."""
+    units: list[model.Unit] = []
+    if uow is not None:
+        with uow:
+            units = uow.units.list()
+    return parse_blocks(read(source, filename), directory_of(units))
+
+
 def preview(uow: AbstractUnitOfWork, source: Path | bytes, filename: str, user_id: int,
             read: PlanReader) -> ImportDraft:
     """Read and parse a plan file into a draft; raises the reader's and parser's
@@ -50,8 +68,7 @@ def preview(uow: AbstractUnitOfWork, source: Path | bytes, filename: str, user_i
     with uow:
         user = require_monitor(uow, user_id)
         units = uow.units.list()
-    directory = UnitDirectory({"name": u.name, "aliases": list(u.aliases or []), "kind": u.kind} for u in units)
-    result = parse_blocks(read(source, filename), directory)  # outside the transaction: it may take a while
+    result = parse_blocks(read(source, filename), directory_of(units))  # outside the transaction: it may take a while
     return from_result(result, {u.name: u.id for u in units}, Path(filename).name, user.unit_id)
 
 
@@ -125,8 +142,8 @@ def created_unit_names(draft: ImportDraft) -> list[str]:
     return [draft.new_units[i]["name"] for i in used_new_units(draft) if draft.new_units[i].get("create")]
 
 
-__all__ = ["ImportDraft", "InvalidInput", "confirm", "created_unit_names", "known_units", "load_draft",
-           "may_import", "preview", "require_monitor", "save_draft", "save_edits"]
+__all__ = ["ImportDraft", "InvalidInput", "confirm", "created_unit_names", "directory_of", "known_units",
+           "load_draft", "may_import", "preview", "read_plan", "require_monitor", "save_draft", "save_edits"]
 
 
 def importing_user(uow: AbstractUnitOfWork, username: str | None) -> model.User:

@@ -51,12 +51,24 @@ def plan_import(file: Path, dry_run: bool, as_json: bool, username: str | None) 
     if not dry_run:
         _store_plan(file, username)
         return
-    from adapters.importers import read_blocks
-    from engine.importing import UnitDirectory, parse_blocks
+    from adapters.importers import read_source
+    from adapters.storage import SchemaNotReady
+    from engine import plan_import
     from engine.importing.errors import PlanFileError
+    from web.i18n import cli_gettext
 
+    # The configured database's unit directory, as a real import reads it: a database
+    # not set up yet is a new office, with no units (said on stderr, not in the JSON).
+    storage = _storage(ready=False)
     try:
-        result = parse_blocks(read_blocks(file), UnitDirectory.default())
+        storage.require_schema()
+        uow = storage.uow()
+    except SchemaNotReady:
+        uow = None
+        click.echo(cli_gettext(N_("The database is not set up: the plan is read with no known units, "
+                                  "as a new office would.")), err=True)
+    try:
+        result = plan_import.read_plan(uow, file, file.name, read_source)
     except PlanFileError as error:
         _fail(error.msgid, **error.params)
     output = result.to_json() if as_json else _import_summary(result)

@@ -22,7 +22,10 @@ _NUMBER_PREFIX = re.compile(r"(?:^|\s)[S$]\S{0,2}\s*[:.]?\s*$")
 _NUMBER = re.compile(r"(\d{1,6})\s*/\s*([A-ZĐ][A-ZĐ0-9&\-]*)")
 _ISSUED = re.compile(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
 _PLAN_HEADING = ("ke hoach", "chuong trinh", "de an")
-_LEADING_MARKER = re.compile(r"^\W*(?:\d{1,2}[.)]|[a-z]\)|[-+])?\s*(?:Giao\s+|Trưởng\s+|Thủ trưởng\s+)?")
+_LEADING_MARKER = re.compile(r"^\W*(?:\d{1,2}[.)]|[a-z]\)|[-+])?\s*")
+# What may stand before the unit a sentence charges: "Giao", or the post of its head
+# ("Trưởng phòng Hành chính - Tổ chức có trách nhiệm ...", OCR-damaged or not).
+_BEFORE_UNIT = ("giao", "truong", "thu truong", "pho truong", "giam doc", "pho giam doc")
 _MONITOR_DUTIES = ("theo doi", "don doc", "bao cao", "tong hop")
 
 
@@ -73,5 +76,15 @@ def monitor(organisation: list[str], directory: UnitDirectory) -> UnitRef | None
 
 def _leading_unit(text: str, directory: UnitDirectory) -> UnitRef | None:
     """An unknown unit that opens the sentence ("2. Phòng Nội vụ có trách nhiệm ...")."""
-    units, _ = directory.leading_units(_LEADING_MARKER.sub("", text))
+    units, _ = directory.leading_units(_without_post(_LEADING_MARKER.sub("", text)))
     return units[0] if units else None
+
+
+def _without_post(text: str) -> str:
+    """The sentence from the unit on: "Trưởng phòng X ..." is "Phòng X ..."."""
+    words = text.split()
+    for size in (2, 1):
+        if len(words) > size and match_key(" ".join(words[:size])) in _BEFORE_UNIT:
+            rest = " ".join(words[size:])
+            return rest[:1].upper() + rest[1:]
+    return text

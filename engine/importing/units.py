@@ -9,7 +9,6 @@ ban ngành", "UBND cấp huyện") are kept as groups.
 from __future__ import annotations
 
 import re
-from copy import deepcopy
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -18,44 +17,6 @@ from rapidfuzz import fuzz
 from engine.text import match_key, squash
 
 UNIT, GROUP = "unit", "group"
-
-# The units of the sample plans' office (a provincial People's Committee office) and
-# the groups plans assign work to. Renamed units keep their former names as aliases.
-_DEFAULT_UNITS: list[dict] = [
-    {"name": "Văn phòng UBND tỉnh", "kind": UNIT,
-     "aliases": ["Văn phòng Ủy ban nhân dân tỉnh", "VP UBND tỉnh", "VPUB", "VPUBND tỉnh"]},
-    {"name": "Phòng Hành chính - Quản trị", "kind": UNIT,
-     "aliases": ["Phòng Hành chính - Tổ chức", "Phòng HC-QT", "Phòng HCQT", "Phòng HC-TC", "Phòng HCTC"]},
-    {"name": "Trung tâm Phục vụ - Kiểm soát thủ tục hành chính tỉnh", "kind": UNIT,
-     "aliases": ["Trung tâm Phục vụ - Kiểm soát TTHC tỉnh", "Trung tâm Phục vụ - Kiểm soát TTHC",
-                 "Trung tâm Phục vụ hành chính công tỉnh", "Trung tâm Phục vụ hành chính công"]},
-    {"name": "Phòng Kiểm soát thủ tục hành chính", "kind": UNIT,
-     "aliases": ["Phòng Kiểm soát TTHC", "Phòng KSTTHC"]},
-    {"name": "Trung tâm Công báo và Tin học", "kind": UNIT,
-     "aliases": ["Trung tâm Công báo - Tin học", "TTCBTH", "CBTH"]},
-    {"name": "Phòng Tổng hợp", "kind": UNIT, "aliases": ["Phòng TH"]},
-    {"name": "Ban Tiếp công dân tỉnh", "kind": UNIT, "aliases": ["Ban Tiếp công dân", "BTCD"]},
-    {"name": "Sở Nội vụ", "kind": UNIT, "aliases": ["SNV"]},
-    {"name": "Sở Thông tin và Truyền thông", "kind": UNIT, "aliases": ["Sở TT&TT", "Sở TTTT"]},
-    {"name": "Sở Tư pháp", "kind": UNIT, "aliases": []},
-    {"name": "Sở Khoa học và Công nghệ", "kind": UNIT, "aliases": ["Sở KH&CN", "Sở Khoa học và CN"]},
-    {"name": "Sở Tài chính", "kind": UNIT, "aliases": []},
-    {"name": "Sở Kế hoạch và Đầu tư", "kind": UNIT, "aliases": ["Sở KH&ĐT", "Sở KHĐT"]},
-    {"name": "Các sở, ban ngành", "kind": GROUP,
-     "aliases": ["Các sở, ban, ngành", "Các sở, ngành", "Sở, ban, ngành"]},
-    {"name": "UBND cấp huyện", "kind": GROUP,
-     "aliases": ["Ủy ban nhân dân cấp huyện", "UBND các huyện, thị xã, thành phố"]},
-    {"name": "UBND cấp xã", "kind": GROUP,
-     "aliases": ["Ủy ban nhân dân cấp xã", "UBND các xã, phường, thị trấn"]},
-    {"name": "Các cơ quan, đơn vị có liên quan", "kind": GROUP,
-     "aliases": ["Các cơ quan, đơn vị liên quan", "Các cơ quan liên quan", "Các đơn vị liên quan"]},
-    {"name": "Các phòng, ban, đơn vị", "kind": GROUP,
-     "aliases": ["Các phòng, ban, đơn vị liên quan", "Các phòng, ban, đơn vị có liên quan",
-                 "Các phòng, ban, đơn vị trực thuộc"]},
-    {"name": "Các phòng, đơn vị liên quan", "kind": GROUP, "aliases": ["Các phòng, đơn vị có liên quan"]},
-    {"name": "Các phòng nghiên cứu", "kind": GROUP, "aliases": ["Các phòng NC"]},
-    {"name": "Các Phó Chánh Văn phòng", "kind": GROUP, "aliases": []},
-]
 
 # Leaders who direct tasks ("Chỉ đạo thực hiện"); a title may also be "Trưởng" + a unit.
 _LEADER_TITLES = [
@@ -83,7 +44,12 @@ _VERBS = {
 }
 # Nouns of unit names made with one of those words: "thông tin", "viễn thông",
 # "truyền thông", "phát triển" ("Trung tâm Công nghệ thông tin và Truyền thông").
-_NOUN_PAIRS = {("thong", "tin"), ("vien", "thong"), ("truyen", "thong"), ("phat", "trien"), ("dau", "tu")}
+_NOUN_PAIRS = {
+    ("thong", "tin"), ("vien", "thong"), ("truyen", "thong"), ("phat", "trien"), ("dau", "tu"),
+    ("don", "vi"), ("co", "quan"), ("cong", "bao"),  # "đơn vị", "cơ quan", "Công báo"
+    ("cap", "tinh"), ("cap", "huyen"), ("cap", "xa"),  # "UBND cấp huyện"
+    ("co", "lien"),  # a group's tail: "Các cơ quan, đơn vị có liên quan"
+}
 _MISALIGNED_MIN = 92
 _TAIL_WORDS = 2
 # Heads that, written in lowercase, are other words: "viên chức", "báo", "bộ phận".
@@ -92,8 +58,10 @@ _LOWERCASE_WORDS = {"vien", "bao", "bo", "dai", "hoi", "doan", "truong"}
 _COUNCILS = {"hdnd", "ubnd", "dbqh"}
 # What a unit does, right after its name: the name ends there (OCR-damaged too).
 _ROLE_PHRASES = ("chu tri", "phoi hop")
+# "cấp tỉnh", "cấp huyện", "cấp xã": every unit of that level.
+_LEVELS = {"tinh", "huyen", "xa"}
 _HARD_GAP = re.compile(r"[;:(]")
-_WORD = re.compile(r"[^\W_]+")
+_WORD = re.compile(r"¢?[^\W_]+")  # OCR reads "c" as "¢": "¢6" is "có"
 
 
 @dataclass(frozen=True)
@@ -121,11 +89,6 @@ class _Alias:
     threshold: float
 
 
-def default_directory() -> list[dict]:
-    """The known units as plain data: [{"name", "aliases", "kind"}] (the demo reuses it)."""
-    return deepcopy(_DEFAULT_UNITS)
-
-
 class UnitDirectory:
     """Known units with their aliases; resolves names as plans write them."""
 
@@ -137,10 +100,6 @@ class UnitDirectory:
             if match_key(spelling)
         ]
         self._titles = [(title, match_key(title)) for title in _LEADER_TITLES]
-
-    @classmethod
-    def default(cls) -> UnitDirectory:
-        return cls(default_directory())
 
     def resolve(self, name: str) -> UnitRef:
         """One name: the directory's unit, or the name as written marked `new`."""
@@ -243,9 +202,9 @@ def _crosses_hard_gap(tokens: list[_Token], text: str, start: int, end: int) -> 
 
 def _new_at(tokens: list[_Token], text: str, i: int) -> tuple[UnitRef, int] | None:
     """A unit the directory does not know: a head word ("Sở", "Phòng", ...) and its name."""
-    if not _is_head(tokens, i) or not (tokens[i].text[0].isupper() or tokens[i].key == "cac"):
+    group = _is_plural(tokens[i].key)
+    if not (group or _is_head(tokens, i)) or not (tokens[i].text[0].isupper() or group):
         return None
-    group = tokens[i].key == "cac"
     end = i + 1
     while end < len(tokens) and (group and end == i + 1 or _continues_name(tokens, text, end, group)):
         end += 1
@@ -257,7 +216,7 @@ def _continues_name(tokens: list[_Token], text: str, j: int, group: bool) -> boo
     gap, token = text[tokens[j - 1].end:tokens[j].start], tokens[j]
     if _HARD_GAP.search(gap) or "." in gap:
         return False
-    if token.text.islower() and (token.key in _VERBS or _is_role_phrase(tokens, j)) and not _in_noun(tokens, j):
+    if _lowercase(token) and (token.key in _VERBS or _is_role_phrase(tokens, j)) and not _in_noun(tokens, j):
         return False
     if "," in gap or token.key == "va":
         if token.key == "va":
@@ -285,6 +244,11 @@ def _lowercase_tail(tokens: list[_Token], text: str, j: int) -> bool:
     return j < end and end - j <= _TAIL_WORDS
 
 
+def _lowercase(token: _Token) -> bool:
+    """No capital letter: "có" and its OCR reading "¢6" alike."""
+    return not any(c.isupper() for c in token.text)
+
+
 def _in_noun(tokens: list[_Token], j: int) -> bool:
     before = (tokens[j - 1].key, tokens[j].key)
     after = (tokens[j].key, tokens[j + 1].key) if j + 1 < len(tokens) else None
@@ -310,8 +274,16 @@ def _is_head(tokens: list[_Token], i: int) -> bool:
     return one in _HEADS or any(fuzz.ratio(two, head) >= 80 for head in _TWO_WORD_HEADS)
 
 
+def _is_plural(key: str) -> bool:
+    """ "các", as written or as OCR reads it ("céc", "coc"), never "Cục"."""
+    return re.fullmatch(r"c[aeo]c", key) is not None
+
+
 def _kind_of(name: str) -> str:
-    return GROUP if match_key(name).startswith("cac ") else UNIT
+    """A group names many units: "Các sở, ban ngành", "UBND cấp xã", "UBND các huyện"."""
+    words = match_key(name).split()
+    plural = any(_is_plural(w) for w in words) or any(a == "cap" and b in _LEVELS for a, b in zip(words, words[1:]))
+    return GROUP if plural or words[:3] == ["so", "ban", "nganh"] else UNIT
 
 
 def _clean(name: str) -> str:

@@ -13,8 +13,9 @@ import docx
 import pytest
 
 from adapters.importers import read_blocks
-from engine.importing import Block, ImportResult, UnitDirectory, parse_blocks
+from engine.importing import Block, ImportResult, parse_blocks
 from tests.support.import_scoring import expected_of, import_json, report, sample_plans, score
+from tests.support.unit_directory import office_directory
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "plans"
 TABLE_HEADING = ["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian"]
@@ -53,7 +54,7 @@ def _table(document, rows: list[list[str]]) -> None:
 
 
 def _parse(path: Path) -> ImportResult:
-    return parse_blocks(read_blocks(path), UnitDirectory.default())
+    return parse_blocks(read_blocks(path), office_directory())
 
 
 @pytest.mark.parametrize("plan", sample_plans())

@@ -3,6 +3,7 @@ created and said so, every task started; bad input exits non-zero in Vietnamese 
 stores nothing."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,21 @@ def test_dry_run_stores_nothing(office: Office) -> None:
     result = _import(PLANS / "numbered_list.md", "--dry-run", "--json")
     assert result.exit_code == 0 and '"58/KH-UBND"' in result.stdout
     assert _count(office, "plans") == 0
+
+
+def test_dry_run_reads_the_configured_databases_directory(office: Office) -> None:
+    """The demo office knows "Phòng KSTTHC" as its "Phòng Kiểm soát thủ tục hành chính"."""
+    result = _import(PLANS / "office_review.txt", "--dry-run", "--json")
+    task = json.loads(result.stdout)["tasks"][0]
+    assert task["lead"] == ["Phòng Kiểm soát thủ tục hành chính"]
+    assert task["coordinators"] == ["Trung tâm Phục vụ - Kiểm soát thủ tục hành chính tỉnh"]
+
+
+def test_dry_run_on_a_new_database_knows_no_unit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A database nobody set up is a new office: every name comes back as written."""
+    monkeypatch.setenv("PLANFLOW_DATABASE_URL", f"sqlite:///{tmp_path / 'new.sqlite3'}")
+    result = _import(PLANS / "office_review.txt", "--dry-run", "--json")
+    assert result.exit_code == 0 and "danh mục đơn vị trống" in result.stderr
+    task = json.loads(result.stdout)["tasks"][0]
+    assert task["lead"] == ["Phong KSTTHC"]
+    assert task["coordinators"] == ["Trung tam Phuc vu hanh chinh cong tinh"]

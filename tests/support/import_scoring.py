@@ -5,9 +5,11 @@ has it); tests that need them skip, saying why, where it is absent.
 """
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,22 +22,42 @@ MIN_SCORE = 95.0
 NO_SHARED = f"the sample plans are not here ({PLANS} is absent)"
 
 
-def sample_plans() -> list:
-    """One pytest param per sample plan (a .txt or .md beside its .expected.json)."""
+def sample_plans(suffixes: tuple[str, ...] = (".txt", ".md")) -> list:
+    """One pytest param per sample plan (a file of these types beside its .expected.json)."""
     if not PLANS.is_dir() or not SCORER.is_file():
         return [pytest.param(None, marks=pytest.mark.skip(reason=NO_SHARED), id="no-samples")]
-    plans = sorted(p for p in PLANS.iterdir() if p.suffix in (".txt", ".md") and expected_of(p).is_file())
+    plans = sorted(p for p in PLANS.iterdir() if p.suffix in suffixes and expected_of(p).is_file())
     return [pytest.param(p, id=p.stem) for p in plans]
+
+
+def demo_office_database(folder: Path) -> str:
+    """A migrated database holding the demo office's unit directory (and people); its URL."""
+    from adapters.demo.loader import load_directory
+    from adapters.storage import Storage
+
+    url = f"sqlite:///{folder / 'demo-office.sqlite3'}"
+    storage = Storage(url)
+    storage.upgrade()
+    with storage.uow() as uow:
+        load_directory(uow)
+        uow.commit()
+    storage.engine.dispose()
+    return url
 
 
 def expected_of(plan: Path) -> Path:
     return plan.with_name(f"{plan.stem}.expected.json")
 
 
-def import_json(path: Path) -> str:
-    """The CLI's stdout for `plan import PATH --dry-run --json` (run as a subprocess)."""
+def import_json(path: Path, database_url: str | None = None) -> str:
+    """The CLI's stdout for `plan import PATH --dry-run --json` (run as a subprocess),
+    against the unit directory of `database_url`; by default a new, empty database (an
+    office with no units yet), never whatever database the developer has configured."""
     command = [sys.executable, "-c", "from web.cli import main; main()", "plan", "import", str(path), "--dry-run", "--json"]
-    done = subprocess.run(command, cwd=REPO, capture_output=True, timeout=120)
+    with tempfile.TemporaryDirectory(prefix="planflow-new-office-") as folder:
+        url = database_url or f"sqlite:///{Path(folder) / 'new.sqlite3'}"
+        done = subprocess.run(command, cwd=REPO, capture_output=True, timeout=120,
+                              env={**os.environ, "PLANFLOW_DATABASE_URL": url})
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     return done.stdout.decode("utf-8")
 

@@ -9,14 +9,15 @@ from pathlib import Path
 import pytest
 
 from adapters.importers import read_blocks
-from engine.importing import Block, ImportResult, NoTaskFound, UnitDirectory, parse_blocks
+from engine.importing import Block, ImportResult, NoTaskFound, parse_blocks
+from tests.support.unit_directory import office_directory
 from web.i18n import cli_gettext
 
 PLANS = Path(__file__).resolve().parents[1] / "fixtures" / "plans"
 
 
 def _parse(name: str) -> ImportResult:
-    return parse_blocks(read_blocks(PLANS / name), UnitDirectory.default())
+    return parse_blocks(read_blocks(PLANS / name), office_directory())
 
 
 def _tasks(result: ImportResult) -> dict[str, dict]:
@@ -138,7 +139,7 @@ def test_json_shape(numbered: ImportResult) -> None:
 def test_no_task_found() -> None:
     blocks = [Block.paragraph("Kính gửi: các đơn vị"), Block.paragraph("Đề nghị các đơn vị báo cáo đúng hạn.")]
     with pytest.raises(NoTaskFound, match="No task was found") as raised:
-        parse_blocks(blocks, UnitDirectory.default())
+        parse_blocks(blocks, office_directory())
     # An English msgid, shown in Vietnamese through the catalogue.
     assert cli_gettext(raised.value.msgid).startswith("Không tìm thấy nhiệm vụ")
 
@@ -148,6 +149,6 @@ def test_two_fields_on_one_line() -> None:
         Block.paragraph("1. Số hóa sổ hộ tịch"),
         Block.paragraph("- Cơ quan chủ trì: Sở Tư pháp; Cơ quan phối hợp: UBND cấp huyện. Thời gian: Năm 2025."),
     ]
-    task = parse_blocks(blocks, UnitDirectory.default()).to_dict()["tasks"][0]
+    task = parse_blocks(blocks, office_directory()).to_dict()["tasks"][0]
     assert (task["lead"], task["coordinators"]) == (["Sở Tư pháp"], ["UBND cấp huyện"])
     assert task["schedule"]["due"] == ["2025-12-31"]

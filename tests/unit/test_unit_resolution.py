@@ -3,20 +3,45 @@ from __future__ import annotations
 
 import pytest
 
-from engine.importing import UnitDirectory, default_directory
+from engine.importing import UnitDirectory
+from tests.support.unit_directory import office_directory, office_entries
 from engine.importing.units import GROUP, UNIT, UnitRef
 
 
 @pytest.fixture(scope="module")
 def directory() -> UnitDirectory:
-    return UnitDirectory.default()
+    return office_directory()
 
 
-def test_the_default_directory_is_plain_data() -> None:
-    entries = default_directory()
+def test_a_directory_is_plain_data() -> None:
+    entries = office_entries()
     assert all(set(e) == {"name", "aliases", "kind"} and e["kind"] in (UNIT, GROUP) for e in entries)
     entries[0]["name"] = "changed"
-    assert default_directory()[0]["name"] != "changed"  # a copy each time
+    assert office_entries()[0]["name"] != "changed"  # a copy each time
+
+
+def test_the_engine_knows_no_unit() -> None:
+    """A new office: an empty directory resolves nothing, every name comes back as written."""
+    assert UnitDirectory([]).resolve("VPUB") == UnitRef("VPUB", UNIT, new=True)
+    assert UnitDirectory([]).resolve("Văn phòng UBND tỉnh").new
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("Các cơ quan, đơn vị, địa phương", [("Các cơ quan, đơn vị, địa phương", GROUP)]),
+        ("Các sở, ban, ngành, địa phương", [("Các sở, ban, ngành, địa phương", GROUP)]),
+        ("Các sở, ban ngành và UBND cấp huyện", [("Các sở, ban ngành", GROUP), ("UBND cấp huyện", GROUP)]),
+        ("UBND cấp huyện; UBND cấp xã", [("UBND cấp huyện", GROUP), ("UBND cấp xã", GROUP)]),
+        ("Văn phòng UBND tỉnh và các cơ quan, đơn vị có liên quan",
+         [("Văn phòng UBND tỉnh", UNIT), ("các cơ quan, đơn vị có liên quan", GROUP)]),
+        ("Trung tam Cong bao va Tin hoc chu tri", [("Trung tam Cong bao va Tin hoc", UNIT)]),
+        ("Céc phong, ban, don vi lién quan.", [("Céc phong, ban, don vi lién quan", GROUP)]),
+    ],
+)
+def test_a_new_office_reads_names_whole_as_written(text: str, names: list[tuple[str, str]]) -> None:
+    units, _ = UnitDirectory([]).leading_units(text)
+    assert [(u.name, u.kind) for u in units] == names and all(u.new for u in units)
 
 
 @pytest.mark.parametrize(
@@ -125,5 +150,5 @@ def test_directors(directory: UnitDirectory, written: str, title: str) -> None:
     ],
 )
 def test_names_of_district_and_department_units(text: str, names: list[str], rest: str) -> None:
-    units, after = UnitDirectory.default().leading_units(text)
+    units, after = office_directory().leading_units(text)
     assert [u.name for u in units] == names and after == rest
