@@ -23,7 +23,11 @@ class Holder:
 
 
 class UnknownActor(ValueError):
-    """The BPMN names an actor planflow does not know, or its data is missing."""
+    """The BPMN names an actor planflow does not know, or its data is missing (`variable` names it)."""
+
+    def __init__(self, message: str, variable: str | None = None) -> None:
+        super().__init__(message)
+        self.variable = variable
 
 
 def resolve(actor: str, data: dict[str, Any]) -> Holder:
@@ -53,5 +57,5 @@ def may_act(user: model.User, item: model.WorkItem) -> bool:
 def _required(data: dict[str, Any], name: str) -> Any:
     value = data.get(name)
     if value is None:
-        raise UnknownActor(f"the step needs {name!r} in its data")
+        raise UnknownActor(f"the step needs {name!r} in its data", name)
     return value

@@ -7,6 +7,7 @@ always refused: planflow runs no code a designer writes (there is no "trusted" m
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,16 +15,65 @@ from engine import model, processes
 from engine.clock import Clock, SystemClock, to_storage
 from engine.errors import N_, InvalidInput, NotFound
 from engine.migration import MigrationReport, Stayed, migrate
-from engine.process_checks import validate
+from engine import process_checks
 from engine.unit_of_work import AbstractUnitOfWork
 from engine.workflow import InvalidProcess, Problem
+from engine.workflow.specs import MAX_BPMN_BYTES
 
 __all__ = [
     "MigrationReport", "Stayed", "VersionView", "deploy", "get_version", "list_versions", "migrate",
-    "save_version", "validate",
+    "open_diagram", "read_bpmn", "save_checked", "save_version", "validate",
 ]
 
 MAX_COMMENT = 500
+MSG_NOT_UTF8 = N_("The file is not UTF-8 text: save it as UTF-8.")
+DECLARED_ENCODING = re.compile(r"""\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+REPLACEMENT_CHARACTER = "\ufffd"  # what a client that decoded non-UTF-8 bytes as UTF-8 sends instead
+
+
+def read_bpmn(data: str | bytes) -> str:
+    """The diagram's text, whichever way it came (upload page, JSON API, the modeler's Open):
+    one size rule and one encoding rule for all of them, so none is a way around the other."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    if len(raw) > MAX_BPMN_BYTES:
+        raise InvalidProcess([Problem(None, N_("The BPMN file is too large."))])
+    try:
+        text = raw.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as error:
+        raise InvalidProcess([_encoding_problem(raw[:error.start].decode("utf-8", "replace"))]) from error
+    if REPLACEMENT_CHARACTER in text:
+        raise InvalidProcess([_encoding_problem(text[:text.index(REPLACEMENT_CHARACTER)])])
+    declared = DECLARED_ENCODING.match(text)
+    if declared and declared.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
+        # The XML parser would believe the declaration and read the UTF-8 text as something else.
+        raise InvalidProcess([Problem(None, MSG_NOT_UTF8, line=1, column=declared.start(1) + 1)])
+    return text
+
+
+def _encoding_problem(before: str) -> Problem:
+    # Where the first bad character is (`before` is the text up to it), so the designer can find it.
+    line = before.count("\n") + 1
+    return Problem(None, MSG_NOT_UTF8, line=line, column=len(before) - (before.rfind("\n") + 1) + 1)
+
+
+def open_diagram(data: str | bytes) -> tuple[str, list[Problem]]:
+    """A diagram to draw in the modeler (its Open): the text and its problems, to mark them on
+    the canvas; raise InvalidProcess when there is nothing to draw (not XML, not BPMN)."""
+    text = read_bpmn(data)
+    problems = validate(text)
+    unreadable = [p for p in problems if p.message in process_checks.UNREADABLE]
+    if unreadable:
+        raise InvalidProcess(unreadable)
+    return text, problems
+
+
+def validate(xml: str | bytes) -> list[Problem]:
+    """Every problem of a diagram (errors and warnings), whichever way it came in."""
+    try:
+        text = read_bpmn(xml)
+    except InvalidProcess as invalid:
+        return list(invalid.problems)
+    return process_checks.validate(text)
 
 
 @dataclass(frozen=True)
@@ -40,13 +90,19 @@ class VersionView:
 def save_version(uow: AbstractUnitOfWork, xml: str | bytes, user_id: int, comment: str = "",
                  clock: Clock | None = None) -> int:
     """Store `xml` as the next version (not live); raise InvalidProcess with every problem."""
-    problems = validate(xml)
-    if problems:
+    return save_checked(uow, xml, user_id, comment, clock)[0]
+
+
+def save_checked(uow: AbstractUnitOfWork, xml: str | bytes, user_id: int, comment: str = "",
+                 clock: Clock | None = None) -> tuple[int, list[Problem]]:
+    """Store `xml` as the next version (not live): its id, and the warnings the designer accepted.
+
+    Warnings (e.g. an element no path reaches) do not stop a save: the designer sees them
+    and may accept them; errors (what would fail on a real task) raise InvalidProcess."""
+    text = read_bpmn(xml)
+    problems = process_checks.validate(text)
+    if any(problem.is_error for problem in problems):
         raise InvalidProcess(problems)
-    try:
-        text = xml.decode("utf-8") if isinstance(xml, bytes) else xml
-    except UnicodeDecodeError as error:  # well-formed in another encoding: we store UTF-8 text
-        raise InvalidProcess([Problem(None, N_("The file is not UTF-8 text: save it as UTF-8."))]) from error
     now = (clock or SystemClock()).now()
     with uow:
         # The shipped file is version 1: make sure it exists before numbering ours.
@@ -58,7 +114,7 @@ def save_version(uow: AbstractUnitOfWork, xml: str | bytes, user_id: int, commen
         )
         uow.process_versions.add(version)
         uow.commit()
-        return version.id
+        return version.id, problems
 
 
 def deploy(uow: AbstractUnitOfWork, version_id: int, user_id: int) -> None:
@@ -66,7 +122,7 @@ def deploy(uow: AbstractUnitOfWork, version_id: int, user_id: int) -> None:
     with uow:
         version = _version(uow, version_id)
         # Checked again: the rules may have grown since the version was saved.
-        if validate(version.bpmn_xml):
+        if any(problem.is_error for problem in validate(version.bpmn_xml)):
             raise InvalidInput({"version": N_("This version has problems; fix them and save a new version.")})
         for other in uow.process_versions.for_key(version.process_key):
             other.is_live = False

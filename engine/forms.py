@@ -11,7 +11,7 @@ from typing import Any, Callable
 from engine.errors import N_, InvalidInput
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-FORMS = ("assign", "contribute", "report", "review")
+FORMS = ("assign", "contribute", "report", "review", "done")  # "done": a manualTask, nothing to fill in
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,12 @@ def _review(fields: dict[str, Any], _choices: list[tuple[int, str]]) -> dict[str
     return {"decision": decision, "comment": comment}
 
 
+def _done(_fields: dict[str, Any], _choices: list[tuple[int, str]]) -> dict[str, Any]:
+    return {}
+
+
 _VALIDATORS: dict[str, Callable[[dict[str, Any], list[tuple[int, str]]], dict[str, Any]]] = {
-    "assign": _assign, "contribute": _contribute, "report": _report, "review": _review,
+    "assign": _assign, "contribute": _contribute, "report": _report, "review": _review, "done": _done,
 }
 
 

@@ -38,6 +38,7 @@ FORM_LABELS = {
     "contribute": _l("Contribute"),
     "report": _l("Report the result"),
     "review": _l("Review the result"),
+    "done": _l("Mark as done"),
 }
 
 
@@ -149,17 +150,33 @@ def api_validate() -> BaseResponse:
     return jsonify({"problems": _problems(designer.validate(_xml_from_request()))})
 
 
+@bp.post("/api/open")
+def api_open() -> BaseResponse:
+    """The modeler's Open: the file's bytes, checked like any save, back as text with its problems."""
+    try:
+        text, problems = designer.open_diagram(request.get_data())
+    except InvalidProcess as invalid:
+        return _invalid(invalid, _("This file could not be opened as BPMN."))
+    return jsonify({"xml": text, "problems": _problems(problems)})
+
+
 @bp.post("/api/versions")
 def api_save() -> BaseResponse:
     body = _json_object()
     try:
-        version_id = designer.save_version(uow(), _xml_from_request(), current_user.id, str(body.get("comment") or ""))
+        version_id, warnings = designer.save_checked(uow(), _xml_from_request(), current_user.id,
+                                                     str(body.get("comment") or ""))
     except InvalidProcess as invalid:
-        # The usual error body, plus every problem with its element id for the canvas markers.
-        return jsonify({"error": {"code": "invalid_process", "message": _("The process has problems; nothing was saved."),
-                                  "fields": {}, "problems": _problems(invalid.problems)}}), 400
+        return _invalid(invalid, _("The process has problems; nothing was saved."))
     number = designer.get_version(uow(), version_id).number
-    return jsonify({"id": version_id, "number": number, "view_url": url_for("designer.view", version_id=version_id)}), 201
+    return jsonify({"id": version_id, "number": number, "view_url": url_for("designer.view", version_id=version_id),
+                    "problems": _problems(warnings)}), 201
+
+
+def _invalid(invalid: InvalidProcess, message: str) -> tuple[BaseResponse, int]:
+    # The usual error body, plus every problem with its element id for the canvas markers.
+    return jsonify({"error": {"code": "invalid_process", "message": message, "fields": {},
+                              "problems": _problems(invalid.problems)}}), 400
 
 
 @bp.post("/api/versions/<int:version_id>/deploy")
@@ -184,7 +201,19 @@ def _choices(values: tuple[str, ...], labels: dict[str, Any]) -> list[dict[str, 
 
 
 def _problems(problems: list[Problem]) -> list[dict[str, Any]]:
-    return [{"element_id": p.element_id, "message": _(p.message), "msgid": p.message} for p in problems]
+    return [{"element_id": p.element_id, "message": problem_text(p), "msgid": p.message, "severity": p.severity,
+             "line": p.line, "column": p.column} for p in problems]
+
+
+def problem_text(problem: Problem) -> str:
+    """The problem in the reader's language, with its values and where in the file it is."""
+    text = _(problem.message, **dict(problem.params))
+    if problem.line is not None and problem.column is not None:
+        return _("%(problem)s (line %(line)s, column %(column)s)", problem=text, line=problem.line,
+                 column=problem.column)
+    if problem.line is not None:
+        return _("%(problem)s (line %(line)s)", problem=text, line=problem.line)
+    return text
 
 
 def _report(report: designer.MigrationReport) -> dict[str, Any]:
@@ -211,8 +240,10 @@ def _id(value: Any) -> int:
     return number if 0 < number <= MAX_ID else 0
 
 
-def _xml_from_request() -> str:
+def _xml_from_request() -> str | bytes:
+    """The diagram as sent: JSON's `xml` text, or the raw bytes of any other body, which the
+    engine decodes itself (strict UTF-8), the one check every entry point goes through."""
     body = request.get_json(silent=True)
     if isinstance(body, dict):
         return str(body.get("xml") or "")
-    return request.get_data(as_text=True)
+    return request.get_data()

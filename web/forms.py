@@ -109,6 +109,7 @@ FORMS: dict[str, type[StepForm]] = {
     "contribute": ContributeForm,
     "report": ReportForm,
     "review": ReviewForm,
+    "done": StepForm,  # a manualTask: the button alone says the step is done
 }
 
 

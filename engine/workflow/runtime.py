@@ -17,6 +17,7 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.defaults import ManualTask, NoneTask
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask, MultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
@@ -29,6 +30,9 @@ from .script_engine import make_script_engine
 from .specs import ProcessSpec
 from .timer_functions import FAR_FUTURE_YEAR, deadline_functions
 
+DONE_FORM = "done"  # a manualTask asks only that the step was done
+MAX_ENGINE_STEPS = 400  # tasks one call may run with no person or timer between: more is an endless loop
+# (SpiffWorkflow walks its task tree recursively: a loop run ~500 times exhausts the stack)
 DUE_VARIABLE = "due"  # a step's deadline variable unless it names another (planflow:due)
 LIST_INPUTS = ("coordinators", "periods")  # multi-instance inputs: must be lists
 UNDATED = ""  # a period whose date is not set yet; HumanStep.due shows it as None
@@ -36,6 +40,14 @@ UNDATED = ""  # a period whose date is not set yet; HumanStep.due shows it as No
 
 class StepNotReady(Exception):
     """The task is unknown, not a human step, or not READY (done, or moved on)."""
+
+
+class EndlessLoop(Exception):
+    """The process went round a loop with no person and no timer in it; `bpmn_id` is where it stopped."""
+
+    def __init__(self, bpmn_id: str | None) -> None:
+        super().__init__(f"Endless loop at {bpmn_id}.")
+        self.bpmn_id = bpmn_id
 
 
 @dataclass(frozen=True)
@@ -88,7 +100,8 @@ class WorkflowRuntime:
         return wf, _run_engine(wf)
 
     def ready_steps(self, wf: BpmnWorkflow) -> list[HumanStep]:
-        return [_human_step(task) for task in wf.get_tasks(state=TaskState.READY, manual=True)]
+        return [_human_step(task) for task in wf.get_tasks(state=TaskState.READY, manual=True)
+                if _is_human(task)]
 
     def complete(self, wf: BpmnWorkflow, task_id: str, data: Mapping[str, Any]) -> list[NoticeEvent]:
         task = _ready_human_task(wf, task_id)
@@ -214,14 +227,23 @@ def _run_engine(wf: BpmnWorkflow) -> list[NoticeEvent]:
     without running it: loop so that a past-due timer fires now, not at the next call.
     """
     notices: list[NoticeEvent] = []
+    ran = [0]
 
     def collect(task: Task) -> None:
+        ran[0] += 1
+        if ran[0] > MAX_ENGINE_STEPS:  # a loop of gateways would otherwise hold the server forever
+            raise EndlessLoop(task.task_spec.bpmn_id)
         notices.extend(_notices_of(task))
 
-    wf.do_engine_steps(did_complete_task=collect)
-    while any(not t.task_spec.manual for t in wf.get_tasks(state=TaskState.READY)):
+    while True:
         wf.do_engine_steps(did_complete_task=collect)
-    return notices
+        # A plain bpmn:task asks nobody anything: it passes through.
+        passing = [t for t in wf.get_tasks(state=TaskState.READY) if isinstance(t.task_spec, NoneTask)]
+        for task in passing:
+            task.run()
+            collect(task)
+        if not passing and all(t.task_spec.manual for t in wf.get_tasks(state=TaskState.READY)):
+            return notices
 
 
 def _extensions(task: Task) -> dict[str, str]:
@@ -232,14 +254,19 @@ def _due_variable(task: Task) -> str:
     return _extensions(task).get("due") or DUE_VARIABLE
 
 
+def _is_human(task: Task) -> bool:
+    return task.task_spec.manual and not isinstance(task.task_spec, NoneTask)
+
+
 def _human_step(task: Task) -> HumanStep:
     extensions = _extensions(task)
+    form = extensions.get("form") or (DONE_FORM if isinstance(task.task_spec, ManualTask) else None)
     data = deepcopy(task.data)
     due = data.get(_due_variable(task)) or None
     data[DUE_VARIABLE] = due
     return HumanStep(
         task_id=str(task.id), step_id=task.task_spec.bpmn_id, name=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
-        actor=extensions.get("actor"), form=extensions.get("form"), data=data, due=due,
+        actor=extensions.get("actor"), form=form, data=data, due=due,
     )
 
 
@@ -248,7 +275,7 @@ def _human_task(wf: BpmnWorkflow, task_id: str) -> Task:
         task = wf.get_task_from_id(UUID(str(task_id)))
     except (ValueError, TaskNotFoundException) as exc:
         raise StepNotReady(f"No task {task_id}.") from exc
-    if not task.task_spec.manual:
+    if not _is_human(task):
         raise StepNotReady(f"Task {task_id} is not a human step.")
     return task
 

@@ -22,16 +22,35 @@ from SpiffWorkflow.bpmn.specs.defaults import UserTask
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from engine.errors import N_
+
 PLANFLOW_NS = "http://planflow.vn/bpmn"
 NSMAP = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
 MAX_BPMN_BYTES = 2 * 1024 * 1024  # a real process is ~30 KB; refuse anything absurd
 REQUIRED_ON_USER_TASKS = ("actor", "form")
 
+MSG_TOO_LARGE = N_("The BPMN file is too large.")
+MSG_DTD = N_("The BPMN file may not contain a DTD or entities.")
+MSG_NOT_XML = N_("The file is not well-formed XML.")
+MSG_NOT_EXECUTABLE = N_("The file has no executable process.")
+MSG_SEVERAL = N_("The file must hold exactly one executable process.")
+MSG_NO_START = N_("The process has no start event.")
+MSG_SPIFF = N_("The diagram does not follow the BPMN standard: %(detail)s")
+MSG_MISSING = {"actor": N_("The user task has no planflow:actor."), "form": N_("The user task has no planflow:form.")}
+
 
 @dataclass(frozen=True)
 class Problem:
     element_id: str | None
-    message: str  # an English msgid; the designer page translates it
+    message: str  # an English msgid; the designer page translates it, then fills in `params`
+    params: tuple[tuple[str, str], ...] = ()  # (name, value) pairs for the msgid's %(name)s
+    line: int | None = None  # where in the file, for errors in the XML itself
+    column: int | None = None
+    severity: str = "error"  # "error": cannot be saved or deployed; "warning": the designer may accept it
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
 
 
 class InvalidProcess(Exception):
@@ -87,9 +106,9 @@ def parse_process(xml: str | bytes, process_id: str | None = None) -> ProcessSpe
         _check_start_event(tree, process_id)
         spec = ProcessSpec(process_id, parser.get_spec(process_id), parser.get_subprocess_specs(process_id))
     except ValidationException as exc:
-        raise InvalidProcess([Problem(exc.id or None, str(exc.args[0]) if exc.args else str(exc))]) from exc
+        raise InvalidProcess([_validation_problem(exc)]) from exc
     except SpiffWorkflowException as exc:
-        raise InvalidProcess([Problem(None, str(exc))]) from exc
+        raise InvalidProcess([Problem(None, MSG_SPIFF, (("detail", str(exc)),))]) from exc
     _check_planflow_attributes(spec)
     return spec
 
@@ -113,29 +132,41 @@ def connect_loop_merges(spec: ProcessSpec) -> None:
                 instance_spec.completed_event.connect(task_spec.merge_child)
 
 
+def _validation_problem(exc: ValidationException) -> Problem:
+    """SpiffWorkflow's words (often the XSD's, in English) inside a sentence of ours, with the line."""
+    detail = str(exc.args[0]) if exc.args else str(exc)
+    line = exc.line_number if isinstance(exc.line_number, int) and exc.line_number > 0 else None
+    return Problem(exc.id or None, MSG_SPIFF, (("detail", detail),), line=line)
+
+
+def _xml_error(exc: Exception) -> Problem:
+    line, column = getattr(exc, "position", None) or (None, None)
+    return Problem(None, MSG_NOT_XML, line=line, column=column)
+
+
 def _safe_tree(data: bytes):
     if len(data) > MAX_BPMN_BYTES:
-        raise InvalidProcess([Problem(None, "The BPMN file is too large.")])
+        raise InvalidProcess([Problem(None, MSG_TOO_LARGE)])
     try:
         SafeElementTree.fromstring(data, forbid_dtd=True)
     except DefusedXmlException as exc:
-        raise InvalidProcess([Problem(None, "The BPMN file may not contain a DTD or entities.")]) from exc
+        raise InvalidProcess([Problem(None, MSG_DTD)]) from exc
     except SafeElementTree.ParseError as exc:
-        raise InvalidProcess([Problem(None, "The file is not well-formed XML.")]) from exc
+        raise InvalidProcess([_xml_error(exc)]) from exc
     # Belt and braces: even if defusedxml missed something, lxml resolves nothing.
     hardened = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
         return etree.fromstring(data, parser=hardened)
     except etree.XMLSyntaxError as exc:
-        raise InvalidProcess([Problem(None, "The file is not well-formed XML.")]) from exc
+        raise InvalidProcess([_xml_error(exc)]) from exc
 
 
 def _main_process_id(parser: BpmnParser) -> str:
     ids = parser.get_process_ids()
     if not ids:
-        raise InvalidProcess([Problem(None, "The file has no executable process.")])
+        raise InvalidProcess([Problem(None, MSG_NOT_EXECUTABLE)])
     if len(ids) > 1:
-        raise InvalidProcess([Problem(None, "The file must hold exactly one executable process.")])
+        raise InvalidProcess([Problem(None, MSG_SEVERAL)])
     return ids[0]
 
 
@@ -143,7 +174,7 @@ def _check_start_event(tree, process_id: str) -> None:
     # Spiff would say so too, in its own words; ours is a msgid the designer page translates.
     starts = tree.xpath("//bpmn:process[@id=$pid]/bpmn:startEvent", pid=process_id, namespaces=NSMAP)
     if not starts:
-        raise InvalidProcess([Problem(process_id, "The process has no start event.")])
+        raise InvalidProcess([Problem(process_id, MSG_NO_START)])
 
 
 def _check_planflow_attributes(spec: ProcessSpec) -> None:
@@ -155,7 +186,7 @@ def _check_planflow_attributes(spec: ProcessSpec) -> None:
             extensions = getattr(task_spec, "extensions", {}) or {}
             for name in REQUIRED_ON_USER_TASKS:
                 if not extensions.get(name):
-                    problems.append(Problem(task_spec.bpmn_id, f"The user task has no planflow:{name}."))
+                    problems.append(Problem(task_spec.bpmn_id, MSG_MISSING[name]))
     if problems:
         raise InvalidProcess(problems)
 

@@ -108,6 +108,7 @@
     for (const problem of problems) {
       const item = document.createElement("li");
       item.dataset.elementId = problem.element_id || "";
+      item.className = "problem-" + (problem.severity || "error");
       item.textContent = (problem.element_id ? problem.element_id + ": " : "") + problem.message;
       list.appendChild(item);
       if (problem.element_id && registry.get(problem.element_id)) {
@@ -150,7 +151,7 @@
     const body = await response.json();
     if (response.status === 201) {
       savedVersionId = body.id;
-      showProblems([]);
+      showProblems(body.problems || []);  // warnings the designer accepted by saving
       $("deploy").disabled = false;
       $("deploy").dataset.versionId = body.id;
       status(config.text.saved.replace("{n}", body.number || body.id), "success");
@@ -181,15 +182,35 @@
     URL.revokeObjectURL(link.href);
   }
 
+  // The file's bytes go to the server, which checks them as it checks a save (size, UTF-8)
+  // and gives back the text to draw, with its problems already marked.
   async function openFile(event) {
     const file = event.target.files[0];
     if (!file) return;
+    let response;
     try {
-      await load(await file.text());
-      status("", null);
+      response = await fetch(config.openUrl, {
+        method: "POST", credentials: "same-origin", body: await file.arrayBuffer(),
+        headers: { "Content-Type": "application/octet-stream", "X-CSRFToken": csrf, Accept: "application/json" },
+      });
+    } catch (error) {
+      status(config.text.failed, "error");
+      return;
+    }
+    const body = await response.json();
+    if (!response.ok) {
+      showProblems((body.error && body.error.problems) || []);
+      status((body.error && body.error.message) || config.text.loadFailed, "error");
+      return;
+    }
+    try {
+      await load(body.xml);
     } catch (error) {
       status(config.text.loadFailed, "error");
+      return;
     }
+    showProblems(body.problems);
+    status(body.problems.length ? config.text.problemsFound : "", body.problems.length ? "error" : null);
   }
 
   $("save").addEventListener("click", save);

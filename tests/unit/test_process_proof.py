@@ -1,0 +1,129 @@
+"""Every runtime trap of a diagram is refused before deploy, on the element concerned.
+
+The proof runs the diagram with SpiffWorkflow on a simulated plan task along every
+path, with only the variables each path has set (engine.process_checks.prove).
+"""
+from __future__ import annotations
+
+import pytest
+
+from engine import designer
+from engine.process_checks import (MSG_JUEL, MSG_MANUAL_NO_ACTOR, MSG_RUN_ENDLESS, MSG_RUN_NO_END,
+                                   MSG_RUN_UNDEFINED, MSG_RUN_UNREACHED, MSG_RUN_UNTRIGGERED)
+from tests.support.designer_bpmn import version
+
+REVIEW_AFTER_REPORT = '<bpmn:sequenceFlow id="f3" sourceRef="report" targetRef="review" />'
+
+
+def found(xml: str) -> list[tuple[str | None, str, str]]:
+    return [(p.element_id, p.message, p.severity) for p in designer.validate(xml)]
+
+
+def errors(xml: str) -> list[tuple[str | None, str]]:
+    return [(p.element_id, p.message) for p in designer.validate(xml) if p.is_error]
+
+
+def params(xml: str, element: str) -> dict[str, str]:
+    return next(dict(p.params) for p in designer.validate(xml) if p.element_id == element)
+
+
+def test_a_condition_on_a_decision_no_review_has_made_yet_is_refused_on_its_gateway():
+    # A gateway between assign and report reads `decision`, which only review sets.
+    xml = version(
+        ('<bpmn:sequenceFlow id="f2" sourceRef="assign" targetRef="report" />',
+         '<bpmn:sequenceFlow id="f2" sourceRef="assign" targetRef="early" />'
+         '<bpmn:exclusiveGateway id="early" default="f2b"/>'
+         '<bpmn:sequenceFlow id="f2a" sourceRef="early" targetRef="report">'
+         '<bpmn:conditionExpression>decision == "return"</bpmn:conditionExpression></bpmn:sequenceFlow>'
+         '<bpmn:sequenceFlow id="f2b" sourceRef="early" targetRef="report" />'))
+    assert errors(xml) == [("early", MSG_RUN_UNDEFINED)]
+    assert params(xml, "early")["name"] == "decision"
+    assert "Phân công người thực hiện" in params(xml, "early")["path"]
+
+
+def test_a_step_for_the_assignee_before_anyone_is_assigned_is_refused_on_that_step():
+    xml = version(('planflow:actor="lead_head" planflow:form="assign"', 'planflow:actor="assignee" planflow:form="assign"'))
+    assert errors(xml) == [("assign", MSG_RUN_UNDEFINED)]
+    assert params(xml, "assign")["name"] == "assignee"
+
+
+def test_a_multi_instance_over_a_list_that_does_not_exist_yet_is_refused_on_that_step():
+    xml = version(('<bpmn:outgoing>f4</bpmn:outgoing></bpmn:userTask>',
+                   '<bpmn:outgoing>f4</bpmn:outgoing><bpmn:multiInstanceLoopCharacteristics>'
+                   '<bpmn:loopDataInputRef>reviewers</bpmn:loopDataInputRef>'
+                   '<bpmn:inputDataItem id="reviewer" name="reviewer"/></bpmn:multiInstanceLoopCharacteristics>'
+                   '</bpmn:userTask>'))
+    assert errors(xml) == [("review", MSG_RUN_UNDEFINED)]
+    assert params(xml, "review")["name"] == "reviewers"
+
+
+@pytest.mark.parametrize("juel, python", [
+    ('${decision == "accept"}', 'decision == "accept"'),
+    ("#{decision eq 'accept' &amp;&amp; !empty comment}", "decision == 'accept' and not not comment"),
+])
+def test_juel_is_refused_with_the_python_form_proposed(juel, python):
+    xml = version(('decision == "accept"', juel))
+    assert errors(xml) == [("f_accept", MSG_JUEL)]
+    assert params(xml, "f_accept")["python"] == python
+
+
+def test_a_loop_with_no_person_or_timer_in_it_is_refused():
+    # After review, a gateway that always leads back to itself through a plain task.
+    xml = version(('<bpmn:sequenceFlow id="f4" sourceRef="review" targetRef="decision" />',
+                   '<bpmn:sequenceFlow id="f4" sourceRef="review" targetRef="spin" />'
+                   '<bpmn:task id="spin"/><bpmn:sequenceFlow id="f_spin" sourceRef="spin" targetRef="spin_gw" />'
+                   '<bpmn:exclusiveGateway id="spin_gw"/>'
+                   '<bpmn:sequenceFlow id="f_back" sourceRef="spin_gw" targetRef="spin">'
+                   '<bpmn:conditionExpression>True</bpmn:conditionExpression></bpmn:sequenceFlow>'
+                   '<bpmn:sequenceFlow id="f_on" sourceRef="spin_gw" targetRef="decision">'
+                   '<bpmn:conditionExpression>False</bpmn:conditionExpression></bpmn:sequenceFlow>'))
+    assert errors(xml) == [("spin", MSG_RUN_ENDLESS)]
+
+
+def test_a_path_that_stops_before_an_end_event_is_refused_where_it_stops():
+    xml = version(('<bpmn:endEvent id="end" name="Hoàn thành"><bpmn:incoming>f_accept</bpmn:incoming></bpmn:endEvent>',
+                   '<bpmn:task id="end" name="Lưu hồ sơ"><bpmn:incoming>f_accept</bpmn:incoming></bpmn:task>'))
+    assert errors(xml) == [("end", MSG_RUN_NO_END)]
+
+
+@pytest.mark.parametrize("definition", [
+    '<bpmn:messageEventDefinition messageRef="m"/>',
+    '<bpmn:signalEventDefinition signalRef="s"/>',
+    '<bpmn:conditionalEventDefinition><bpmn:condition>result == "x"</bpmn:condition></bpmn:conditionalEventDefinition>',
+], ids=["message", "signal", "conditional"])
+def test_an_event_nothing_can_trigger_is_refused(definition):
+    xml = version((REVIEW_AFTER_REPORT,
+                   '<bpmn:sequenceFlow id="f3" sourceRef="report" targetRef="wait" />'
+                   f'<bpmn:intermediateCatchEvent id="wait">{definition}</bpmn:intermediateCatchEvent>'
+                   '<bpmn:sequenceFlow id="f3b" sourceRef="wait" targetRef="review" />'),
+                  ('<bpmn:process id="plan_task"', '<bpmn:message id="m" name="m"/><bpmn:signal id="s" name="s"/>'
+                   '<bpmn:process id="plan_task"'))
+    assert ("wait", MSG_RUN_UNTRIGGERED) in errors(xml)
+
+
+def test_a_plain_task_passes_through_and_a_manual_task_with_an_actor_is_accepted():
+    xml = version((REVIEW_AFTER_REPORT,
+                   '<bpmn:sequenceFlow id="f3" sourceRef="report" targetRef="file_it" />'
+                   '<bpmn:task id="file_it" name="Lưu hồ sơ"/>'
+                   '<bpmn:sequenceFlow id="f3b" sourceRef="file_it" targetRef="sign" />'
+                   '<bpmn:manualTask id="sign" name="Ký văn bản" planflow:actor="director"/>'
+                   '<bpmn:sequenceFlow id="f3c" sourceRef="sign" targetRef="review" />'))
+    assert found(xml) == []
+
+
+def test_a_manual_task_without_an_actor_is_refused_on_it():
+    xml = version((REVIEW_AFTER_REPORT,
+                   '<bpmn:sequenceFlow id="f3" sourceRef="report" targetRef="sign" />'
+                   '<bpmn:manualTask id="sign" name="Ký văn bản"/>'
+                   '<bpmn:sequenceFlow id="f3c" sourceRef="sign" targetRef="review" />'))
+    assert errors(xml) == [("sign", MSG_MANUAL_NO_ACTOR)]
+
+
+def test_an_element_no_path_reaches_is_a_warning_the_designer_may_accept():
+    # A second way out of the decision whose condition never holds.
+    xml = version(('<bpmn:endEvent id="end"', '<bpmn:sequenceFlow id="f_never" sourceRef="decision" targetRef="archive">'
+                   '<bpmn:conditionExpression>decision == "later"</bpmn:conditionExpression></bpmn:sequenceFlow>'
+                   '<bpmn:userTask id="archive" planflow:actor="monitor" planflow:form="review"/>'
+                   '<bpmn:sequenceFlow id="f_archived" sourceRef="archive" targetRef="end" />'
+                   '<bpmn:endEvent id="end"'))
+    assert found(xml) == [("archive", MSG_RUN_UNREACHED, "warning")]
