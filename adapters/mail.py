@@ -66,7 +66,8 @@ class SmtpMailer(Mailer):
         # are illegal in a header.
         msg["Subject"] = " ".join(message.subject.split())
         msg["Date"] = formatdate(localtime=True)
-        msg["Message-ID"] = make_msgid(domain=_domain_of(self.sender))
+        domain = _domain_of(self.sender)
+        msg["Message-ID"] = f"<{message.message_id}@{domain}>" if message.message_id else make_msgid(domain=domain)
         # quoted-printable keeps Vietnamese text 7-bit clean, so it survives relays
         # that do not announce 8BITMIME.
         msg.set_content(message.body_text, charset="utf-8", cte="quoted-printable")

@@ -15,8 +15,11 @@ directing leader, else every leader.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import socket
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Callable, Iterable
@@ -32,6 +35,7 @@ log = logging.getLogger(__name__)
 
 RUNGS = ("holder", "unit_head", "director")
 MAX_ATTEMPTS = 8
+MAIL_LEASE = timedelta(minutes=5)  # far longer than one SMTP exchange (10 s time-out)
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
 
@@ -190,43 +194,55 @@ def backoff(attempts: int) -> timedelta:
 
 
 def send_pending(uow_factory: Callable[[], AbstractUnitOfWork], mailer: Mailer,
-                 clock: Clock | None = None, limit: int = 500) -> SendResult:
-    """Send the mails whose time has come, one locked row per transaction.
+                 clock: Clock | None = None, limit: int = 500, lease: timedelta = MAIL_LEASE) -> SendResult:
+    """Send the mails whose time has come: claim, send, record, one mail at a time.
 
-    One row at a time: the row stays locked while it is sent, so two workers never
-    send the same mail, and a crash loses at most that one state update.
+    A mail is claimed (a lease: this worker, until now + `lease`) and the claim is
+    committed before it is sent; its outcome is recorded after. Another worker never
+    takes a mail whose lease runs, so two workers never send it twice; a worker that
+    dies between sending and recording leaves the lease to run out, and only then is
+    the mail sent again, with the same Message-ID (the reader's mail program can tell).
     """
-    now = to_storage((clock or SystemClock()).now())
+    clock = clock or SystemClock()
+    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     result = SendResult()
     for _ in range(limit):
+        now = to_storage(clock.now())
         with uow_factory() as uow:
-            row = uow.notices.next_mail(now)
+            row = uow.notices.claim_mail(now, owner, now + lease)
             if row is None:
                 break
-            _send_one(uow, mailer, row, now, result)
+            uow.commit()
+        outcome = _send_one(mailer, row, now, result)
+        with uow_factory() as uow:
+            if not uow.notices.finish_mail(row["id"], owner, **outcome):
+                log.warning("mail of notice %s outlived its lease; another worker has it now", row["id"])
             uow.commit()
     return result
 
 
-def _send_one(uow: AbstractUnitOfWork, mailer: Mailer, row: dict[str, Any], now: datetime,
-              result: SendResult) -> None:
+def message_id(row: dict[str, Any]) -> str:
+    """The mail's Message-ID (left of the @): the same for every send of one notice."""
+    return f"notice-{row['id']}.{hashlib.sha256(row['key'].encode()).hexdigest()[:16]}"
+
+
+def _send_one(mailer: Mailer, row: dict[str, Any], now: datetime, result: SendResult) -> dict[str, Any]:
+    """Send one claimed mail; the state to record."""
     attempts = row["attempts"] + 1
     try:
-        mailer.send(OutgoingMail(to=row["email_to"], subject=row["subject"], body_text=row["body"]))
+        mailer.send(OutgoingMail(to=row["email_to"], subject=row["subject"], body_text=row["body"],
+                                 message_id=message_id(row)))
     except MailError as error:
         give_up = error.permanent or attempts >= MAX_ATTEMPTS
-        uow.notices.set_mail_state(
-            row["id"], attempts=attempts, last_error=str(error)[:1000],
-            email_state="failed" if give_up else "pending",
-            next_attempt_at=None if give_up else now + backoff(attempts),
-        )
         result.failed += give_up
         result.retrying += not give_up
         log.warning("mail of notice %s failed (attempt %s): %s", row["id"], attempts, error)
-        return
-    uow.notices.set_mail_state(row["id"], attempts=attempts, email_state="sent", sent_at=now,
-                               next_attempt_at=None, last_error=None)
+        return {"attempts": attempts, "last_error": str(error)[:1000],
+                "email_state": "failed" if give_up else "pending",
+                "next_attempt_at": None if give_up else now + backoff(attempts)}
     result.sent += 1
+    return {"attempts": attempts, "email_state": "sent", "sent_at": now, "next_attempt_at": None,
+            "last_error": None}
 
 
 # -- reading ---------------------------------------------------------------------

@@ -18,6 +18,9 @@ class OutgoingMail:
     subject: str
     body_text: str
     body_html: str | None = None
+    # The Message-ID's left part when the message must be recognisable if sent again
+    # (the adapter adds the sender's domain); None: a new one per send.
+    message_id: str | None = None
 
 
 class MailError(Exception):

@@ -189,8 +189,14 @@ def serve(host: str, port: int) -> None:
     from web.scheduling import start_background
 
     app = create_app()
-    _require_schema(app.extensions["planflow"])
-    start_background(app.extensions["planflow"])  # the embedded clock: timers and mail
+    storage = app.extensions["planflow"]
+    _require_schema(storage)
+    if not storage.clock_lock.acquire():
+        _say(N_("Another planflow process runs the clock (deadline timers and mail) on this SQLite database "
+                "(lock file %(path)s). This server shows pages only, and takes the clock over when that process "
+                "stops."),
+             path=storage.clock_lock.path)
+    start_background(storage)  # the embedded clock: timers and mail
     click.echo(f"planflow is running at http://{host}:{port}/  (Ctrl+C to stop)")
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
@@ -204,7 +210,31 @@ def scheduler(once: bool, interval: int | None) -> None:
 
     storage = _storage()
     if once:
+        _wait_for_clock(storage)
         click.echo(str(run_once(storage, mailer_from_env())))
         return
+    if not storage.clock_lock.acquire():
+        _fail(N_("Another planflow process (a scheduler, or “planflow serve”) already runs the clock on this "
+                 "SQLite database (lock file %(path)s); a second one could send mail twice. Stop it first, or move to "
+                 "PostgreSQL to run several schedulers."), path=storage.clock_lock.path)
     click.echo("planflow scheduler running (Ctrl+C to stop)")
     run_blocking(storage, interval)
+
+
+def _wait_for_clock(storage: Storage) -> None:
+    """SQLite: wait (saying why) while another process runs the clock; then take it."""
+    import time
+
+    if storage.clock_lock.acquire():
+        return
+    _say(N_("Another planflow process runs the clock on this SQLite database (lock file %(path)s); "
+            "waiting for it to finish, so that no mail is sent twice."), path=storage.clock_lock.path)
+    while not storage.clock_lock.acquire():
+        time.sleep(0.5)
+
+
+def _say(msgid: str, **params: object) -> None:
+    """A notice for the operator on stderr, in Vietnamese (through the catalogue)."""
+    from web.i18n import cli_gettext
+
+    click.echo(cli_gettext(msgid, **params), err=True)

@@ -1,9 +1,11 @@
 """APScheduler is planflow's clock: it runs the timer sweep and the mail outbox.
 
 Embedded (`planflow serve`): a BackgroundScheduler in the web process. Scale-out
-(`planflow scheduler`): as many worker processes as wanted, each a BlockingScheduler;
-they share the work through row locks (`FOR UPDATE SKIP LOCKED`) and the notices'
-unique key, so no timer fires twice and no mail leaves twice.
+(`planflow scheduler`): on PostgreSQL as many worker processes as wanted, each a
+BlockingScheduler; they share the work through row locks (`FOR UPDATE SKIP LOCKED`),
+the notices' unique key and the mail lease, so no timer fires twice and no mail
+leaves twice. On SQLite one process runs the clock: the holder of the storage's
+`clock_lock`; the others' jobs do nothing until it is free.
 
 Configuration: `PLANFLOW_SCHEDULER_INTERVAL` (seconds, default 60),
 `PLANFLOW_SMTP_HOST` / `PLANFLOW_SMTP_PORT` / `PLANFLOW_MAIL_FROM` (no host: notices
@@ -14,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -46,6 +49,13 @@ def interval() -> int:
     return int(os.environ.get("PLANFLOW_SCHEDULER_INTERVAL") or DEFAULT_INTERVAL)
 
 
+def mail_lease() -> timedelta:
+    """How long a worker may take to send one mail before another may send it again
+    (`PLANFLOW_MAIL_LEASE`, seconds)."""
+    seconds = os.environ.get("PLANFLOW_MAIL_LEASE")
+    return timedelta(seconds=int(seconds)) if seconds else notices.MAIL_LEASE
+
+
 def mailer_from_env() -> Mailer | None:
     host = os.environ.get("PLANFLOW_SMTP_HOST")
     if not host:
@@ -57,7 +67,8 @@ def mailer_from_env() -> Mailer | None:
 def run_once(storage: Storage, mailer: Mailer | None, clock: Clock | None = None) -> Round:
     """One sweep of every due timer, then one pass over the mail outbox."""
     swept = timers.sweep(storage.uow, clock=clock)
-    mail = notices.send_pending(storage.uow, mailer, clock=clock, limit=ONCE_MAIL_LIMIT) if mailer is not None else None
+    mail = None if mailer is None else \
+        notices.send_pending(storage.uow, mailer, clock=clock, limit=ONCE_MAIL_LIMIT, lease=mail_lease())
     return Round(swept, mail)
 
 
@@ -70,6 +81,8 @@ def add_jobs(scheduler: BaseScheduler, storage: Storage, mailer: Mailer | None, 
 
 
 def start_background(storage: Storage, every: int | None = None) -> BackgroundScheduler:
+    """The clock inside `planflow serve`; on SQLite its jobs run only while this process
+    holds the clock lock (taken now if free, else as soon as its holder stops)."""
     scheduler = BackgroundScheduler(timezone="UTC")
     add_jobs(scheduler, storage, mailer_from_env(), every or interval())
     scheduler.start()
@@ -83,12 +96,16 @@ def run_blocking(storage: Storage, every: int | None = None) -> None:
 
 
 def _sweep_job(storage: Storage) -> None:
+    if not storage.clock_lock.acquire():
+        return  # SQLite: another process runs the clock
     result = timers.sweep(storage.uow)
     if result.instances or result.errors:
         log.info("timer sweep: %s", result)
 
 
 def _mail_job(storage: Storage, mailer: Mailer) -> None:
-    result = notices.send_pending(storage.uow, mailer)
+    if not storage.clock_lock.acquire():
+        return
+    result = notices.send_pending(storage.uow, mailer, lease=mail_lease())
     if result.sent or result.retrying or result.failed:
         log.info("mail outbox: sent=%s retrying=%s failed=%s", result.sent, result.retrying, result.failed)

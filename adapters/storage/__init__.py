@@ -11,13 +11,14 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
+from adapters.storage.clock_lock import ClockLock, for_database
 from adapters.storage.orm import metadata, start_mappers
 from adapters.storage.unit_of_work import SqlAlchemyUnitOfWork
 from engine.workflow import SpecCache
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
-__all__ = ["SchemaNotReady", "Storage", "SqlAlchemyUnitOfWork", "metadata"]
+__all__ = ["ClockLock", "SchemaNotReady", "Storage", "SqlAlchemyUnitOfWork", "metadata"]
 
 
 class SchemaNotReady(Exception):
@@ -48,6 +49,8 @@ class Storage:
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
         # Parsed process specs, by version id: ids are only unique within one database.
         self.specs = SpecCache()
+        # On SQLite one process at a time runs the timer sweep and the mail outbox.
+        self.clock_lock: ClockLock = for_database(url, self.engine.dialect.name)
 
     def uow(self) -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(self.session_factory, self.specs)

@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from adapters.storage import orm
+from adapters.storage.repository import begin_write
 
 _n, _x = orm.notices, orm.extension_requests
 
@@ -65,16 +66,27 @@ class NoticeRepository(_Store):
             where.append(_n.c.id == notice_id)
         self.session.execute(update(_n).where(*where).values(read_at=at))
 
-    def next_mail(self, now: datetime) -> dict[str, Any] | None:
-        """One pending mail whose time has come, locked (skipped by other workers)."""
-        query = (select(_n.c.id, _n.c.email_to, _n.c.subject, _n.c.body, _n.c.attempts)
-                 .where(_n.c.email_state == "pending", _n.c.next_attempt_at <= now)
+    def claim_mail(self, now: datetime, owner: str, lease_until: datetime) -> dict[str, Any] | None:
+        """Take the lease of one pending mail whose time has come and whose lease (if
+        any) has run out: the row, now `owner`'s until `lease_until`, or None."""
+        begin_write(self.session)  # SQLite: claims are one at a time
+        free = or_(_n.c.mail_lease_until.is_(None), _n.c.mail_lease_until <= now)
+        query = (select(_n.c.id, _n.c.key, _n.c.email_to, _n.c.subject, _n.c.body, _n.c.attempts)
+                 .where(_n.c.email_state == "pending", _n.c.next_attempt_at <= now, free)
                  .order_by(_n.c.next_attempt_at, _n.c.id).limit(1).with_for_update(skip_locked=True))
         rows = self._rows(query)
-        return rows[0] if rows else None
+        if not rows:
+            return None
+        self.session.execute(update(_n).where(_n.c.id == rows[0]["id"])
+                             .values(mail_claimed_by=owner, mail_lease_until=lease_until))
+        return rows[0]
 
-    def set_mail_state(self, notice_id: int, **values: Any) -> None:
-        self.session.execute(update(_n).where(_n.c.id == notice_id).values(**values))
+    def finish_mail(self, notice_id: int, owner: str, **values: Any) -> bool:
+        """Record how sending went and give the lease back; False when `owner` no longer
+        held it (it ran out and another worker took the mail)."""
+        statement = (update(_n).where(_n.c.id == notice_id, _n.c.mail_claimed_by == owner)
+                     .values(mail_claimed_by=None, mail_lease_until=None, **values))
+        return self.session.execute(statement).rowcount == 1
 
     def mail_problems(self, limit: int = 200) -> list[dict[str, Any]]:
         """Failed mails, and pending ones that failed at least once (being retried)."""

@@ -193,6 +193,9 @@ notices = Table(
     Column("last_error", Text),
     Column("next_attempt_at", DateTime),
     Column("sent_at", DateTime),
+    # The mail's lease: who is sending it, and until when nobody else may.
+    Column("mail_claimed_by", String(120)),
+    Column("mail_lease_until", DateTime),
     Index("ix_notices_recipient_read", "recipient_user_id", "read_at"),
     Index("ix_notices_outbox", "email_state", "next_attempt_at"),
 )

@@ -1,6 +1,7 @@
 """A real SMTP server (aiosmtpd) that keeps what it receives."""
 from __future__ import annotations
 
+import asyncio
 import email
 import threading
 import time
@@ -21,6 +22,7 @@ class SmtpSink:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []  # (mail from, rcpt tos)
         self._cond = threading.Condition()
+        self._stall: tuple[threading.Event, threading.Event] | None = None
         self._controller = Controller(
             self, hostname=self.host, port=self.port, enable_SMTPUTF8=True
         )
@@ -33,7 +35,22 @@ class SmtpSink:
             self.messages.append(msg)
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
             self._cond.notify_all()
+            stall, self._stall = self._stall, None
+        if stall is not None:  # keep the message, hold back the reply
+            arrived, release = stall
+            arrived.set()
+            while not release.is_set():
+                await asyncio.sleep(0.05)
         return "250 Message accepted for delivery"
+
+    def stall_next(self) -> tuple[threading.Event, threading.Event]:
+        """Keep the next message but answer its DATA only once `release` is set, as a
+        server whose reply is slow: the sender cannot know it was delivered.
+        Returns (arrived, release)."""
+        stall = (threading.Event(), threading.Event())
+        with self._cond:
+            self._stall = stall
+        return stall
 
     def start(self) -> None:
         self._controller.start()
@@ -45,6 +62,7 @@ class SmtpSink:
         with self._cond:
             self.messages.clear()
             self.envelopes.clear()
+            self._stall = None
 
     def wait_for(self, n: int = 1, timeout: float = 5.0) -> list[EmailMessage]:
         """Wait until at least `n` messages arrived; return them all.
