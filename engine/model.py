@@ -96,12 +96,13 @@ class ProcessInstance:
     plan_task_id: int
     process_version_id: int
     state: str
-    serializer_version: str
+    serializer_version: str  # SpiffWorkflow's serialization format the state was written in
     status: str = "running"  # "running" | "completed"
     next_timer_at: datetime | None = None
     started_at: datetime | None = None
     updated_at: datetime | None = None
     version: int = 1  # optimistic lock: bumped on every save
+    state_version: str = "planflow-1"  # planflow's own layout of `state`, apart from SpiffWorkflow's format
     id: int | None = None
 
 

@@ -15,7 +15,7 @@ from engine.calendar import OfficeDay, WorkingCalendar
 from engine.clock import office_date, to_storage
 from engine.errors import N_, NotFound
 from engine.unit_of_work import AbstractUnitOfWork
-from engine.workflow import SERIALIZER_VERSION, HumanStep, WorkflowRuntime
+from engine.workflow import SERIALIZER_VERSION, STATE_VERSION, HumanStep, WorkflowRuntime
 
 PROCESS_KEY = "plan_task"
 DEFAULT_BPMN = Path(__file__).resolve().parents[1] / "processes" / "plan_task.bpmn"
@@ -60,7 +60,7 @@ def start(uow: AbstractUnitOfWork, rt: WorkflowRuntime, task: model.PlanTask,
     wf = rt.start(spec(uow, version.id), data)
     instance = model.ProcessInstance(
         plan_task_id=task.id, process_version_id=version.id, state="",
-        serializer_version=SERIALIZER_VERSION, started_at=to_storage(now),
+        serializer_version=SERIALIZER_VERSION, state_version=STATE_VERSION, started_at=to_storage(now),
     )
     uow.instances.add(instance)
     save(uow, rt, instance, task, wf, now)
@@ -76,6 +76,7 @@ def save(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.ProcessIn
     """Write the workflow, its next timer and its ready steps: one transaction, one truth."""
     instance.state = rt.dumps(wf)
     instance.serializer_version = SERIALIZER_VERSION
+    instance.state_version = STATE_VERSION
     instance.updated_at = to_storage(now)
     next_timer = rt.next_timer_at(wf)
     instance.next_timer_at = to_storage(next_timer) if next_timer else None

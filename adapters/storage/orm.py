@@ -98,7 +98,8 @@ process_instances = Table(
     Column("plan_task_id", Integer, ForeignKey("plan_tasks.id"), nullable=False, index=True),
     Column("process_version_id", Integer, ForeignKey("process_versions.id"), nullable=False, index=True),
     Column("state", Text, nullable=False),
-    Column("serializer_version", String(40), nullable=False),
+    Column("serializer_version", String(40), nullable=False),  # SpiffWorkflow's format
+    Column("state_version", String(40), nullable=False, default="planflow-1"),  # planflow's own layout
     Column("status", String(16), nullable=False, default="running"),
     # The scheduler's sweep reads only rows whose time has come, through this index.
     Column("next_timer_at", DateTime, index=True),

@@ -17,12 +17,12 @@ from __future__ import annotations
 from .clock import FrozenClock, frozen_now
 from .runtime import DONE_FORM, EndlessLoop, HumanStep, NoticeEvent, StalledInstance, StepNotReady, WorkflowRuntime
 from .script_engine import SandboxEnvironment, ScriptsNotAllowed, make_script_engine
-from .serializer import SERIALIZER_VERSION, IncompatibleState, dumps, loads
+from .serializer import SERIALIZER_VERSION, STATE_VERSION, IncompatibleState, dumps, loads
 from .specs import InvalidProcess, Problem, ProcessSpec, SpecCache, parse_process
 from .timer_functions import FAR_FUTURE, OFFICE_TZ, deadline_functions
 
 __all__ = [
-    "DONE_FORM", "FAR_FUTURE", "OFFICE_TZ", "SERIALIZER_VERSION",
+    "DONE_FORM", "FAR_FUTURE", "OFFICE_TZ", "SERIALIZER_VERSION", "STATE_VERSION",
     "EndlessLoop", "FrozenClock", "HumanStep", "IncompatibleState", "InvalidProcess", "NoticeEvent", "Problem",
     "ProcessSpec", "SandboxEnvironment", "ScriptsNotAllowed", "SpecCache", "StalledInstance", "StepNotReady",
     "WorkflowRuntime", "deadline_functions", "dumps", "frozen_now", "loads", "make_script_engine",

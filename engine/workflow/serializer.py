@@ -3,12 +3,19 @@
 The spec is the same for every instance of a process version, so storing it in each
 row would double the size and the time (engine-notes). A converter registered for
 BpmnWorkflow writes the spec's name instead, and builds the workflow back from a
-ProcessSpec the caller got from SpecCache. SERIALIZER_VERSION is stored in the text
-and in its own column; a text of another version is refused, never half-read.
+ProcessSpec the caller got from SpecCache.
+
+Two versions are stored, apart: STATE_VERSION is planflow's own layout (the spec left
+out, `spec_name` instead), SERIALIZER_VERSION is SpiffWorkflow's serialization format
+("1.5"), which changes far more rarely than its releases. Text written in an older
+SpiffWorkflow format is brought up to date on load by SpiffWorkflow's own migrations
+(given the spec they read, then dropped again); a text neither can read is refused
+with IncompatibleState, never half-read.
 """
 from __future__ import annotations
 
 import json
+import re
 import threading
 from uuid import UUID
 
@@ -17,12 +24,19 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
-from SpiffWorkflow.version import __version__ as SPIFF_VERSION
+from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
+from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SPIFF_FORMAT
 
 from .specs import ProcessSpec, connect_loop_merges
 
-SERIALIZER_VERSION = f"planflow-1+spiff-{SPIFF_VERSION}"
+STATE_VERSION = "planflow-1"  # planflow's layout of the text: bump it when that layout changes
+SERIALIZER_VERSION = SPIFF_FORMAT  # SpiffWorkflow's serialization format, as it writes it
 _VERSION_KEY = BpmnWorkflowSerializer.VERSION_KEY
+_STATE_KEY = "planflow_state"
+# Until state and format were stored apart, one key held both, naming the release that
+# wrote it; SpiffWorkflow 3.2.x writes format 1.5.
+_COMBINED = re.compile(r"(planflow-\d+)\+spiff-3\.2\.\d+$")
+_COMBINED_FORMAT = "1.5"
 
 
 class IncompatibleState(Exception):
@@ -32,6 +46,7 @@ class IncompatibleState(Exception):
 class SpecFreeWorkflowConverter(BpmnWorkflowConverter):
     def to_dict(self, workflow: BpmnWorkflow) -> dict:
         dct = WorkflowConverter.to_dict(self, workflow)
+        dct[_STATE_KEY] = STATE_VERSION
         dct["spec_name"] = workflow.spec.name
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
@@ -57,6 +72,27 @@ def _new_serializer() -> BpmnWorkflowSerializer:
     return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config), version=SERIALIZER_VERSION)
 
 
+def _migrate(dct: dict, spiff_format: str | None, spec: ProcessSpec) -> None:
+    """Bring a text of an older SpiffWorkflow format up to date with SpiffWorkflow's own migrations.
+
+    They read the task specs, which planflow leaves out of the text: the spec is put in
+    (as SpiffWorkflow would have written it) for them, and taken out again."""
+    migration = MIGRATIONS.get(spiff_format or "")
+    if migration is None:
+        raise IncompatibleState(f"Stored in SpiffWorkflow format {spiff_format!r}, which this one cannot read.")
+    registry = _serializer().registry
+    dct["spec"] = registry.convert(spec.top)
+    dct["subprocess_specs"] = {name: registry.convert(sub) for name, sub in spec.subprocesses.items()}
+    try:
+        migration(dct)
+    except Exception as error:  # their migration failed on this text: it cannot be read safely
+        raise IncompatibleState(f"SpiffWorkflow could not migrate format {spiff_format!r}: {error!r}") from error
+    finally:
+        dct.pop("spec", None)
+        dct.pop("subprocess_specs", None)
+        dct.pop("VERSION", None)  # some migrations leave their target version behind
+
+
 # The registry flips an "encoder mode" flag while serializing: one serializer per thread.
 _local = threading.local()
 
@@ -71,12 +107,28 @@ def dumps(workflow: BpmnWorkflow) -> str:
     return _serializer().serialize_json(workflow)
 
 
+def versions(text: str) -> tuple[str | None, str | None]:
+    """(planflow state version, SpiffWorkflow format) of a stored text."""
+    return _versions(json.loads(text))
+
+
+def _versions(dct: dict) -> tuple[str | None, str | None]:
+    combined = _COMBINED.match(str(dct.get(_VERSION_KEY)))
+    if combined:
+        return combined.group(1), _COMBINED_FORMAT
+    return dct.get(_STATE_KEY), dct.get(_VERSION_KEY)
+
+
 def loads(spec: ProcessSpec, text: str, script_engine: PythonScriptEngine | None = None) -> BpmnWorkflow:
     """Rebuild a workflow from `dumps` text; the script engine is not stored, so attach one."""
     dct = json.loads(text)  # a fresh dict: from_dict mutates what it is given
-    version = dct.pop(_VERSION_KEY, None)
-    if version != SERIALIZER_VERSION:
-        raise IncompatibleState(f"Stored with serializer {version!r}, this is {SERIALIZER_VERSION!r}.")
+    state, spiff_format = _versions(dct)
+    dct.pop(_VERSION_KEY, None)
+    dct.pop(_STATE_KEY, None)
+    if state != STATE_VERSION:
+        raise IncompatibleState(f"Stored as planflow state {state!r}, this is {STATE_VERSION!r}.")
+    if spiff_format != SERIALIZER_VERSION:
+        _migrate(dct, spiff_format, spec)
     workflow = _serializer().from_dict(dct, spec=spec)
     if script_engine is not None:
         workflow.script_engine = script_engine
