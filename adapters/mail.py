@@ -1,4 +1,4 @@
-"""E-mail adapters for the `engine.notifications.Mailer` port."""
+"""E-mail adapters for the `engine.deadlines.mailer.Mailer` port."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import threading
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 
-from engine.notifications import MailError, Mailer, OutgoingMail
+from engine.deadlines.mailer import Mailer, MailError, OutgoingMail
 
 
 class SmtpMailer(Mailer):

@@ -16,11 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere: tests/ helpers
 
-from engine import timers  # noqa: E402
 from engine.clock import FixedClock  # noqa: E402
+from engine.deadlines import sweep  # noqa: E402
+from tests.support import office as office_support  # noqa: E402
 from tests.support.bulk import tasks_at_their_report_step  # noqa: E402
 from tests.support.deadlines import office_clock  # noqa: E402
-from tests.support import office as office_support  # noqa: E402
 
 
 def main() -> None:
@@ -38,13 +38,13 @@ def main() -> None:
 
         clock.on(date(2024, 3, 1))  # nothing due yet: the idle sweep
         started = time.perf_counter()
-        idle = timers.sweep(office.uow, clock=FixedClock(clock.now()))
+        idle = sweep.sweep(office.uow, clock=FixedClock(clock.now()))
         print(f"idle sweep over {args.tasks} open instances: {1000 * (time.perf_counter() - started):.1f} ms "
               f"({idle.instances} loaded)")
 
         clock.on(date(2024, 4, 30))  # every rung due
         started = time.perf_counter()
-        result = timers.sweep(office.uow, clock=FixedClock(clock.now()))
+        result = sweep.sweep(office.uow, clock=FixedClock(clock.now()))
         elapsed = time.perf_counter() - started
     print(f"sweep: {result} in {elapsed:.2f} s = {result.instances / elapsed:.0f} instances/s, "
           f"{result.notices / elapsed:.0f} notices/s ({office.storage.engine.dialect.name})")

@@ -21,7 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywher
 from sqlalchemy import event, func, select  # noqa: E402
 
 from adapters.storage import orm  # noqa: E402
-from engine import inbox, plans, steps  # noqa: E402
+from engine.reading import plan_pages
+from engine.tasks import (
+    inbox,  # noqa: E402
+    steps,
+)
 from engine.workflow import frozen_now  # noqa: E402
 from tests.support.office import KSTTHC, TTPV, clock_on, make_office  # noqa: E402
 
@@ -74,7 +78,7 @@ def run(args: argparse.Namespace) -> None:
     sampled(f"inbox of a unit head with {args.tasks} steps", 20,
             lambda: inbox.list_inbox(office.uow(), head, DAY), engine)
     sampled(f"plan page of {args.tasks} tasks", 20,
-            lambda: plans.plan_overview(office.uow(), plan_ids[0], DAY, office.users["theodoi"]), engine)
+            lambda: plan_pages.plan_overview(office.uow(), plan_ids[0], DAY, office.users["theodoi"]), engine)
 
     items = office.ready(plan_ids[0])
     assignee = {"assignee": office.users["cv.kstthc"]}

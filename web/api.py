@@ -24,9 +24,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from engine import model
-from engine.inbox import list_inbox
-from engine.plans import list_plans, plan_overview, task_detail
-from engine.steps import complete_step, get_step
+from engine.reading.plan_pages import list_plans, plan_overview, task_detail
+from engine.tasks.inbox import list_inbox
+from engine.tasks.steps import complete_step, get_step
 from web.errors import json_error
 from web.extensions import csrf, today, uow
 from web.plans import send_attachment
@@ -35,8 +35,8 @@ from web.steps import upload_from
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response
 
-    from engine.plans import TaskView
-    from engine.steps import StepView
+    from engine.reading.plan_pages import TaskView
+    from engine.tasks.steps import StepView
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

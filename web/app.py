@@ -18,12 +18,24 @@ from flask_babel import format_date, format_datetime, gettext, lazy_gettext as _
 from werkzeug.routing import IntegerConverter
 
 from adapters.storage import Storage
-from engine.accounts import LoginThrottle
+from engine.access.accounts import LoginThrottle
 from engine.errors import N_
-from web import api, auth, dashboard, designer, i18n, inbox, plans, steps
-from web import deadlines, notices
-from web import imports, imports_api  # noqa: F401  imports_api: routes on the API blueprint
-from web import calendar_admin, work
+from web import (  # noqa: F401  imports_api: routes on the API blueprint
+    api,
+    auth,
+    calendar_admin,
+    dashboard,
+    date_changes,
+    designer,
+    i18n,
+    imports,
+    imports_api,
+    inbox,
+    notices,
+    plans,
+    steps,
+    work,
+)
 from web.errors import register_error_handlers
 from web.extensions import MAX_ID, csrf, login_manager
 
@@ -95,7 +107,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for blueprint in (auth.bp, inbox.bp, steps.bp, plans.bp, api.bp, dashboard.bp, designer.bp,
                       calendar_admin.bp):
         app.register_blueprint(blueprint)
-    for blueprint in (notices.bp, deadlines.bp, imports.bp, work.bp):  # deadlines: notices, extensions, dates
+    for blueprint in (notices.bp, date_changes.bp, imports.bp, work.bp):  # deadlines: notices, extensions, dates
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # the API applies its own rule: see web/api.py
     register_error_handlers(app)

@@ -8,11 +8,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Request, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Request,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 
-from engine import accounts
+from engine.access import accounts
 from web.errors import engine_error_message
 from web.extensions import login_manager, uow
 from web.forms import LoginForm
@@ -20,13 +29,13 @@ from web.forms import LoginForm
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response
 
-    from engine.accounts import UserView
+    from engine.access.accounts import UserView
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 class CurrentUser(UserMixin):
-    """Flask-Login's view of an `engine.accounts.UserView`.
+    """Flask-Login's view of an `engine.access.accounts.UserView`.
 
     `via_basic` is True when the API authenticated this request by HTTP Basic auth
     rather than by the session cookie; the API's CSRF rule depends on it.

@@ -8,8 +8,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine import office_calendar
-from engine.due_dates import parse_day
+from engine.deadlines import office_days
+from engine.deadlines.task_dates import parse_day
 from engine.errors import N_, InvalidInput, NotAllowed
 from web.extensions import today, uow
 
@@ -23,7 +23,7 @@ bp = Blueprint("calendar_admin", __name__, url_prefix="/calendar")
 @login_required
 def require_editor() -> None:
     # The service checks again on every change; this keeps the page itself private.
-    if not office_calendar.may_change(current_user.role):
+    if not office_days.may_change(current_user.role):
         raise NotAllowed(N_("Only the leadership and the plan monitor change the office calendar."))
 
 
@@ -36,7 +36,7 @@ def index() -> str:
 def add() -> str | tuple[str, int] | Response:
     values = {name: request.form.get(name, "") for name in ("day", "kind", "name")}
     try:
-        office_calendar.add_day(uow(), current_user.id, values["day"], values["kind"], values["name"])
+        office_days.add_day(uow(), current_user.id, values["day"], values["kind"], values["name"])
     except InvalidInput as error:
         errors = {field: _(message) for field, message in error.errors.items()}
         return _page(_year_of(values["day"]), errors=errors, values=values), 400
@@ -46,13 +46,13 @@ def add() -> str | tuple[str, int] | Response:
 
 @bp.post("/days/<int:day_id>/delete")
 def remove(day_id: int) -> Response:
-    office_calendar.remove_day(uow(), current_user.id, day_id)
+    office_days.remove_day(uow(), current_user.id, day_id)
     flash(_("The day was removed from the office calendar."), "success")
     return redirect(url_for(".index", year=request.form.get("year") or None))
 
 
 def _page(year: int, errors: dict[str, str], values: dict[str, str]) -> str:
-    return render_template("calendar/index.html", year=year, days=office_calendar.list_days(uow(), year),
+    return render_template("calendar/index.html", year=year, days=office_days.list_days(uow(), year),
                            errors=errors, values=values)
 
 
@@ -62,7 +62,7 @@ def _year(text: str | None) -> int:
         year = int(text or "")
     except ValueError:
         return today().year
-    return year if office_calendar.MIN_YEAR <= year <= office_calendar.MAX_YEAR else today().year
+    return year if office_days.MIN_YEAR <= year <= office_days.MAX_YEAR else today().year
 
 
 def _year_of(day: str) -> int:

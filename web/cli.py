@@ -51,9 +51,9 @@ def plan_import(file: Path, dry_run: bool, as_json: bool, username: str | None) 
     if not dry_run:
         _store_plan(file, username)
         return
-    from adapters.importers import read_source
+    from adapters.readers import read_source
     from adapters.storage import SchemaNotReady
-    from engine import plan_import
+    from engine.importing import plan_import
     from engine.importing.errors import PlanFileError
     from web.i18n import cli_gettext
 
@@ -77,10 +77,10 @@ def plan_import(file: Path, dry_run: bool, as_json: bool, username: str | None) 
 
 def _store_plan(file: Path, username: str | None) -> None:
     """Import against the stored unit directory, as a monitor; Vietnamese on the terminal."""
-    from adapters.importers import read_source
-    from engine import plan_import
+    from adapters.readers import read_source
     from engine.clock import SystemClock
     from engine.errors import InvalidInput, PlanflowError
+    from engine.importing import plan_import
     from engine.importing.errors import PlanFileError
     from web.i18n import cli_gettext as t
 
@@ -156,7 +156,7 @@ def demo_load() -> None:
 @click.option("--dry-run", is_flag=True, help="Find and report stalled instances; change nothing.")
 def repair(dry_run: bool) -> None:
     """Find tasks stalled after a step finished in another process, and move them on."""
-    from engine.repair import repair_stalled
+    from engine.process.repair import repair_stalled
     from web.i18n import cli_gettext as t
 
     found = repair_stalled(_storage().uow, dry_run=dry_run)
@@ -185,7 +185,6 @@ def serve(host: str, port: int) -> None:
     from werkzeug.serving import run_simple
 
     from web.app import create_app
-
     from web.scheduling import start_background
 
     app = create_app()

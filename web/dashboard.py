@@ -14,9 +14,18 @@ from flask_login import current_user, login_required
 from adapters.reports.docx_report import render_docx
 from adapters.reports.xlsx_report import render_xlsx
 from engine.errors import N_, NotAllowed
-from engine.progress import RUNG_LABELS, STATE_LABELS, STATES, Dashboard, Filters, TaskProgress, leader_overview, plan_dashboard
-from engine.reports import period_report
-from engine.search import search_tasks
+from engine.reading.period_reports import period_report
+from engine.reading.progress import (
+    RUNG_LABELS,
+    STATE_LABELS,
+    STATES,
+    Dashboard,
+    Filters,
+    TaskProgress,
+    leader_overview,
+    plan_dashboard,
+)
+from engine.reading.search import search_tasks
 from web import api
 from web.extensions import today, uow
 

@@ -2,21 +2,31 @@
 
 Only the `designer` role gets in (403 for everyone else, pages and API alike). Pages
 under `/designer/`, JSON under `/designer/api/` (errors as `{"error": {...}}`). Every
-rule lives in `engine.designer`; these views parse input, call it, and render.
+rule lives in `engine.process.versions`; these views parse input, call it, and render.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
-from engine import designer
-from engine.actors import ACTORS
 from engine.errors import PlanflowError
-from engine.forms import FORMS
+from engine.process import versions
+from engine.process.actors import ACTORS
+from engine.process.step_forms import FORMS
 from engine.workflow import InvalidProcess, Problem
 from web.errors import engine_error_message, error_page, http_message, json_error
 from web.extensions import MAX_ID, login_manager, uow
@@ -78,24 +88,24 @@ def http_error(error: HTTPException) -> BaseResponse | tuple[str, int]:
 
 @bp.get("/")
 def index() -> str:
-    return render_template("designer/index.html", versions=designer.list_versions(uow()))
+    return render_template("designer/index.html", versions=versions.list_versions(uow()))
 
 
 @bp.get("/modeler")
 def modeler() -> str:
-    version = designer.get_version(uow(), request.args.get("version", type=int))
+    version = versions.get_version(uow(), request.args.get("version", type=int))
     return render_template("designer/modeler.html", version=version, actors=_choices(ACTORS, ACTOR_LABELS),
                            forms=_choices(FORMS, FORM_LABELS))
 
 
 @bp.get("/versions/<int:version_id>")
 def view(version_id: int) -> str:
-    return render_template("designer/view.html", version=designer.get_version(uow(), version_id))
+    return render_template("designer/view.html", version=versions.get_version(uow(), version_id))
 
 
 @bp.get("/versions/<int:version_id>.bpmn")
 def download(version_id: int) -> Response:
-    version = designer.get_version(uow(), version_id)
+    version = versions.get_version(uow(), version_id)
     return Response(version.bpmn_xml, mimetype="application/xml", headers={
         "Content-Disposition": f'attachment; filename="{version.process_key}-v{version.number}.bpmn"'})
 
@@ -107,9 +117,9 @@ def upload() -> BaseResponse | tuple[str, int]:
         flash(_("Choose a .bpmn file to upload."), "error")
         return redirect(url_for("designer.index"))
     try:
-        version_id = designer.save_version(uow(), file.read(), current_user.id, request.form.get("comment", ""))
+        version_id = versions.save_version(uow(), file.read(), current_user.id, request.form.get("comment", ""))
     except InvalidProcess as invalid:
-        page = render_template("designer/index.html", versions=designer.list_versions(uow()),
+        page = render_template("designer/index.html", versions=versions.list_versions(uow()),
                                problems=_problems(invalid.problems))
         return page, 400
     flash(_("Saved as a new version; deploy it to use it for new tasks."), "success")
@@ -118,16 +128,16 @@ def upload() -> BaseResponse | tuple[str, int]:
 
 @bp.post("/versions/<int:version_id>/deploy")
 def deploy_page(version_id: int) -> BaseResponse:
-    designer.deploy(uow(), version_id, current_user.id)
+    versions.deploy(uow(), version_id, current_user.id)
     flash(_("Deployed: new tasks now start on this version."), "success")
     return redirect(url_for("designer.index"))
 
 
 @bp.post("/migrate")
 def migrate_page() -> str:
-    report = designer.migrate(uow(), request.form.get("from_version", type=int) or 0,
+    report = versions.migrate(uow(), request.form.get("from_version", type=int) or 0,
                               request.form.get("to_version", type=int) or 0, current_user.id)
-    return render_template("designer/index.html", versions=designer.list_versions(uow()),
+    return render_template("designer/index.html", versions=versions.list_versions(uow()),
                            report=_report(report))
 
 
@@ -136,25 +146,25 @@ def migrate_page() -> str:
 
 @bp.get("/api/versions")
 def api_versions() -> BaseResponse:
-    return jsonify({"versions": [vars(v) for v in designer.list_versions(uow())]})
+    return jsonify({"versions": [vars(v) for v in versions.list_versions(uow())]})
 
 
 @bp.get("/api/versions/<int:version_id>")
 def api_version(version_id: int) -> BaseResponse:
-    v = designer.get_version(uow(), version_id)
+    v = versions.get_version(uow(), version_id)
     return jsonify({"id": v.id, "number": v.number, "is_live": v.is_live, "comment": v.comment, "xml": v.bpmn_xml})
 
 
 @bp.post("/api/validate")
 def api_validate() -> BaseResponse:
-    return jsonify({"problems": _problems(designer.validate(_xml_from_request()))})
+    return jsonify({"problems": _problems(versions.validate(_xml_from_request()))})
 
 
 @bp.post("/api/open")
 def api_open() -> BaseResponse:
     """The modeler's Open: the file's bytes, checked like any save, back as text with its problems."""
     try:
-        text, problems = designer.open_diagram(request.get_data())
+        text, problems = versions.open_diagram(request.get_data())
     except InvalidProcess as invalid:
         return _invalid(invalid, _("This file could not be opened as BPMN."))
     return jsonify({"xml": text, "problems": _problems(problems)})
@@ -164,11 +174,11 @@ def api_open() -> BaseResponse:
 def api_save() -> BaseResponse:
     body = _json_object()
     try:
-        version_id, warnings = designer.save_checked(uow(), _xml_from_request(), current_user.id,
+        version_id, warnings = versions.save_checked(uow(), _xml_from_request(), current_user.id,
                                                      str(body.get("comment") or ""))
     except InvalidProcess as invalid:
         return _invalid(invalid, _("The process has problems; nothing was saved."))
-    number = designer.get_version(uow(), version_id).number
+    number = versions.get_version(uow(), version_id).number
     return jsonify({"id": version_id, "number": number, "view_url": url_for("designer.view", version_id=version_id),
                     "problems": _problems(warnings)}), 201
 
@@ -181,14 +191,14 @@ def _invalid(invalid: InvalidProcess, message: str) -> tuple[BaseResponse, int]:
 
 @bp.post("/api/versions/<int:version_id>/deploy")
 def api_deploy(version_id: int) -> BaseResponse:
-    designer.deploy(uow(), version_id, current_user.id)
+    versions.deploy(uow(), version_id, current_user.id)
     return jsonify({"id": version_id, "is_live": True})
 
 
 @bp.post("/api/migrations")
 def api_migrate() -> BaseResponse:
     body = _json_object()
-    report = designer.migrate(uow(), _id(body.get("from_version_id")), _id(body.get("to_version_id")),
+    report = versions.migrate(uow(), _id(body.get("from_version_id")), _id(body.get("to_version_id")),
                               current_user.id)
     return jsonify(_report(report))
 
@@ -216,7 +226,7 @@ def problem_text(problem: Problem) -> str:
     return text
 
 
-def _report(report: designer.MigrationReport) -> dict[str, Any]:
+def _report(report: versions.MigrationReport) -> dict[str, Any]:
     return {"moved": report.moved, "stayed": [
         {"instance_id": s.instance_id, "task_ref": s.task_ref, "element_id": s.element_id, "reason": _(s.reason)}
         for s in report.stayed]}

@@ -14,7 +14,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from engine.accounts import TooManyAttempts
+from engine.access.accounts import TooManyAttempts
 from engine.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound, PlanflowError
 
 if TYPE_CHECKING:

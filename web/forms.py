@@ -2,7 +2,7 @@
 
 The step forms validate nothing themselves: every rule (a choice among the unit's
 people, a result written, a product that is not empty, a comment to return) lives in
-`engine.forms`, which the API goes through too, so a page and a script can never
+`engine.process.step_forms`, which the API goes through too, so a page and a script can never
 disagree. The engine's `InvalidInput` errors are put back on these fields by name,
 so the field names here are the engine's.
 
@@ -16,7 +16,14 @@ from typing import Any
 from flask_babel import gettext, lazy_gettext as _l, ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import PasswordField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired
 
 from engine.errors import N_

@@ -11,7 +11,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from engine.import_draft import ImportDraft
+from engine.importing.draft import ImportDraft
 
 PLAN_FIELDS = ("number", "issued_on", "year", "title", "monitor_unit_id")
 TASK_FIELDS = ("ref", "title", "director", "deadline_text", "due")

@@ -3,7 +3,7 @@
 The upload posts here as a plain form (works without JavaScript); with JavaScript,
 `static/js/imports.js` sends it to `POST /api/imports` instead, to show the upload's
 progress and a "reading" spinner, then opens the same review page. Every rule is in
-`engine.plan_import`; a view reads the request, calls it, renders.
+`engine.importing.plan_import`; a view reads the request, calls it, renders.
 """
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from adapters.importers import MAX_BYTES, read_source
-from engine import plan_import
+from adapters.readers import MAX_BYTES, read_source
 from engine.errors import N_, InvalidInput
+from engine.importing import plan_import
 from engine.importing.errors import PlanFileError
 from web.extensions import uow
 from web.import_form import edits_from_form

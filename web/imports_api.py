@@ -16,7 +16,7 @@ from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from engine import plan_import
+from engine.importing import plan_import
 from engine.importing.errors import PlanFileError
 from web.api import bp
 from web.errors import json_error

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from engine.extensions import pending_for
-from engine.inbox import list_inbox
+from engine.deadlines.extension_requests import pending_for
+from engine.tasks.inbox import list_inbox
 from web.extensions import today, uow
 
 bp = Blueprint("inbox", __name__)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from engine import notices
+from engine.deadlines import notices
 from web.extensions import uow
 
 if TYPE_CHECKING:

@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING
 from flask import Blueprint, render_template, request, send_file
 from flask_login import current_user, login_required
 
-from engine.plans import get_attachment, list_plans, plan_overview, task_detail
+from engine.reading.plan_pages import (
+    get_attachment,
+    list_plans,
+    plan_overview,
+    task_detail,
+)
 from web.extensions import today, uow
 
 if TYPE_CHECKING:

@@ -24,9 +24,9 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from adapters.mail import SmtpMailer
 from adapters.storage import Storage
-from engine import notices, timers
 from engine.clock import Clock
-from engine.notifications import Mailer
+from engine.deadlines import notices, sweep
+from engine.deadlines.mailer import Mailer
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ ONCE_MAIL_LIMIT = 1_000_000  # --once empties the outbox; the periodic job sends
 
 @dataclass
 class Round:
-    sweep: timers.SweepResult
+    sweep: sweep.SweepResult
     mail: notices.SendResult | None
 
     def __str__(self) -> str:
@@ -66,7 +66,7 @@ def mailer_from_env() -> Mailer | None:
 
 def run_once(storage: Storage, mailer: Mailer | None, clock: Clock | None = None) -> Round:
     """One sweep of every due timer, then one pass over the mail outbox."""
-    swept = timers.sweep(storage.uow, clock=clock)
+    swept = sweep.sweep(storage.uow, clock=clock)
     mail = None if mailer is None else \
         notices.send_pending(storage.uow, mailer, clock=clock, limit=ONCE_MAIL_LIMIT, lease=mail_lease())
     return Round(swept, mail)
@@ -98,7 +98,7 @@ def run_blocking(storage: Storage, every: int | None = None) -> None:
 def _sweep_job(storage: Storage) -> None:
     if not storage.clock_lock.acquire():
         return  # SQLite: another process runs the clock
-    result = timers.sweep(storage.uow)
+    result = sweep.sweep(storage.uow)
     if result.instances or result.errors:
         log.info("timer sweep: %s", result)
 

@@ -14,8 +14,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine.errors import AlreadyDone, InvalidInput
-from engine.forms import Upload
-from engine.steps import complete_step, get_step
+from engine.process.step_forms import Upload
+from engine.tasks.steps import complete_step, get_step
 from web.errors import engine_error_message
 from web.extensions import uow
 from web.forms import ReportForm, form_for

@@ -7,8 +7,8 @@ from typing import Any
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from engine.progress import STATE_LABELS, STATES
-from engine.unit_work import WorkView, person_work, unit_work
+from engine.reading.progress import STATE_LABELS, STATES
+from engine.reading.unit_work import WorkView, person_work, unit_work
 from web.dashboard import filters_from
 from web.extensions import today, uow
 

@@ -11,9 +11,12 @@ from typing import Callable
 
 from adapters.demo.directory import MONITOR_UNIT, PEOPLE, UNITS
 from adapters.demo.plans import PLANS, DemoPlan, DemoTask
-from engine import accounts, actors, intake, model, steps
+from engine import model
+from engine.access import accounts
 from engine.clock import OFFICE_TZ, Clock, FixedClock, office_date
-from engine.forms import Upload
+from engine.process import actors
+from engine.process.step_forms import Upload
+from engine.tasks import intake, steps
 from engine.unit_of_work import AbstractUnitOfWork
 from engine.workflow import frozen_now
 

@@ -1,2 +1,2 @@
 """Report files: the period report as Word (`docx_report`) and the task list as Excel
-(`xlsx_report`), both from `engine.reports.PeriodReport` and the same columns (`rows`)."""
+(`xlsx_report`), both from `engine.reading.period_reports.PeriodReport` and the same columns (`rows`)."""

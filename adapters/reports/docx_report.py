@@ -11,7 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from adapters.reports.rows import COLUMNS, Translate, cells, period, summary, title
-from engine.reports import PeriodReport
+from engine.reading.period_reports import PeriodReport
 
 # Decree 30/2020/ND-CP: administrative documents in Times New Roman, 13-14 pt.
 FONT, SIZE = "Times New Roman", Pt(13)

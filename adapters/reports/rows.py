@@ -9,8 +9,16 @@ from datetime import date
 from typing import Callable
 
 from engine.errors import N_
-from engine.progress import DONE_LATE, DONE_ON_TIME, IN_PROGRESS, OVERDUE, STATE_LABELS, STATES, Holder
-from engine.reports import PeriodReport, ReportRow
+from engine.reading.period_reports import PeriodReport, ReportRow
+from engine.reading.progress import (
+    DONE_LATE,
+    DONE_ON_TIME,
+    IN_PROGRESS,
+    OVERDUE,
+    STATE_LABELS,
+    STATES,
+    Holder,
+)
 
 Translate = Callable[[str], str]
 

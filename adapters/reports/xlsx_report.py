@@ -9,7 +9,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from adapters.reports.rows import COLUMNS, Translate, cells, period, summary, title
-from engine.reports import PeriodReport
+from engine.reading.period_reports import PeriodReport
 
 COLUMN_WIDTHS = (8, 60, 30, 30, 14, 16, 60)
 HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")

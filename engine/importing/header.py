@@ -14,7 +14,7 @@ from datetime import date
 from rapidfuzz import fuzz
 
 from engine.importing.units import UnitDirectory, UnitRef
-from engine.text import match_key, ocr_fold, squash
+from engine.text_folding import match_key, ocr_fold, squash
 
 _LETTERHEAD_SIZE = 12  # lines: a letterhead table's cells count line by line
 # The letterhead's "Số:" (OCR "$6:") is capitalised; a body's "công văn số 12/..." is not.

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from engine.text import match_key
+from engine.text_folding import match_key
 
 LEAD, COORDINATORS, DIRECTOR, PRODUCT, DEADLINE, CONTENT, REF = (
     "lead", "coordinators", "director", "product", "deadline", "content", "ref",

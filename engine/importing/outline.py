@@ -15,10 +15,18 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from engine.importing.labels import (
-    CONTENT, COORDINATORS, DEADLINE, DIRECTOR, LEAD, PRODUCT, RawTask, split_label, strip_content_label,
+    CONTENT,
+    COORDINATORS,
+    DEADLINE,
+    DIRECTOR,
+    LEAD,
+    PRODUCT,
+    RawTask,
+    split_label,
+    strip_content_label,
 )
 from engine.importing.titles import split_title
-from engine.text import match_key, squash
+from engine.text_folding import match_key, squash
 
 _ROMAN = re.compile(r"^\s*([IVX][IVXl1]{0,4})\s*[.)]\s+")
 _NUMBER = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\s*[.)]\s*(?=\S)|^\s*(\d{1,2}(?:\.\d{1,2})+)\s+(?=\S)")

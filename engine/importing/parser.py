@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import re
 
-from engine.deadlines import UNRESOLVED, PlanYears, parse_deadline, plan_years
 from engine.importing import header
 from engine.importing.blocks import Block
+from engine.importing.deadline_phrases import (
+    UNRESOLVED,
+    PlanYears,
+    parse_deadline,
+    plan_years,
+)
 from engine.importing.errors import NO_TASK, PlanFileError
 from engine.importing.labels import COORDINATORS, LEAD, RawTask, trailing_role
 from engine.importing.outline import read_outline
 from engine.importing.result import ImportedPlan, ImportedTask, ImportResult
 from engine.importing.tables import table_tasks
 from engine.importing.units import UnitDirectory, UnitRef
-from engine.text import squash
+from engine.text_folding import squash
 
 _PARENTHESES = re.compile(r"\([^()]*\)|\([^()]*$")
 _ROLE_MARK = re.compile(r"\(\s*((?:ch[uủ]|chu)\s+tr[iì]|ph[oốô]i\s+h[oợ]p)\s*\)", re.IGNORECASE)

@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from engine.deadlines import Schedule
+from engine.importing.deadline_phrases import Schedule
 from engine.importing.units import UnitRef
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from engine.text import ocr_fold
+from engine.text_folding import ocr_fold
 
 _LONG_HEADING = 500
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ])")

@@ -14,7 +14,7 @@ from typing import Iterable
 
 from rapidfuzz import fuzz
 
-from engine.text import match_key, squash
+from engine.text_folding import match_key, squash
 
 UNIT, GROUP = "unit", "group"
 

@@ -14,11 +14,25 @@ HumanStep.due and HumanStep.data["due"] both hold it.
 """
 from __future__ import annotations
 
-from .clock import FrozenClock, frozen_now
-from .runtime import DONE_FORM, EndlessLoop, HumanStep, NoticeEvent, StalledInstance, StepNotReady, WorkflowRuntime
-from .script_engine import SandboxEnvironment, ScriptsNotAllowed, make_script_engine
-from .serializer import SERIALIZER_VERSION, STATE_VERSION, IncompatibleState, dumps, loads
+from .runtime import (
+    DONE_FORM,
+    EndlessLoop,
+    HumanStep,
+    NoticeEvent,
+    StalledInstance,
+    StepNotReady,
+    WorkflowRuntime,
+)
+from .sandbox import SandboxEnvironment, ScriptsNotAllowed, make_script_engine
+from .serializer import (
+    SERIALIZER_VERSION,
+    STATE_VERSION,
+    IncompatibleState,
+    dumps,
+    loads,
+)
 from .specs import InvalidProcess, Problem, ProcessSpec, SpecCache, parse_process
+from .timer_clock import FrozenClock, frozen_now
 from .timer_functions import FAR_FUTURE, OFFICE_TZ, deadline_functions
 
 __all__ = [

@@ -10,11 +10,11 @@ from datetime import datetime
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.support.browser import log_in
-
-from engine import designer, processes, steps
+from engine.process import instances, versions
+from engine.tasks import steps
 from engine.workflow import deadline_functions
 from tests.e2e.web_helpers import HEAD, build_world
+from tests.support.browser import log_in
 from tests.support.designer_bpmn import PROCESS
 from tests.support.office import KSTTHC, clock_on
 
@@ -26,8 +26,8 @@ NEW_NAME = "Giao việc cho chuyên viên"
 def world(sqlite_url: str):
     world = build_world(sqlite_url, WTF_CSRF_ENABLED=True)
     office = world.office
-    version_id = designer.save_version(office.uow(), PROCESS, office.users["thietke"], "test process")
-    designer.deploy(office.uow(), version_id, office.users["thietke"])
+    version_id = versions.save_version(office.uow(), PROCESS, office.users["thietke"], "test process")
+    versions.deploy(office.uow(), version_id, office.users["thietke"])
     yield world
     world.office.storage.engine.dispose()
 
@@ -53,14 +53,14 @@ def armed_reminder(world, plan_id: int) -> datetime:
     steps.complete_step(office.uow(), item.id, office.users[HEAD], {"assignee": office.users["cv.kstthc"]},
                         clock=clock_on(datetime(2030, 1, 7).date()))
     with office.uow() as uow:
-        rt = processes.runtime(uow)
+        rt = instances.runtime(uow)
         instance = uow.instances.get(item.instance_id)
-        return rt.next_timer_at(processes.load(uow, rt, instance))
+        return rt.next_timer_at(instances.load(uow, rt, instance))
 
 
 def expected_reminder(world, days: int) -> datetime:
     with world.office.uow() as uow:
-        functions = deadline_functions(processes.calendar(uow).add_working_days)
+        functions = deadline_functions(instances.calendar(uow).add_working_days)
     return datetime.fromisoformat(functions["working_days_before"](DUE, days))
 
 
@@ -105,7 +105,7 @@ def test_a_designer_changes_the_reminder_and_a_step_name_and_new_tasks_follow(
     expect(page.locator("#problems li")).to_have_count(0)
     page.click("#deploy")
     expect(page.locator("#deploy")).to_be_disabled()
-    live = next(v for v in designer.list_versions(world.office.uow()) if v.is_live)
+    live = next(v for v in versions.list_versions(world.office.uow()) if v.is_live)
     assert live.id != old_version and live.comment == "Nhắc trước 5 ngày"
 
     # The versions page shows the new live version and who runs on which.

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from engine import processes
+from engine.process import instances
 from tests.e2e.web_helpers import MONITOR, STAFF, WebWorld, build_world
 
 LEADER = "chanhvp"
@@ -42,7 +42,7 @@ def test_a_monitor_adds_a_day_off_and_deletes_it(world: WebWorld) -> None:
     [row] = office_days(world)
     assert (row["kind"], row["name"], row["created_by"]) == ("off", "Ngày thành lập", world.office.users[MONITOR])
     with world.office.uow() as uow:  # Wed 27 + 1 working day skips Thu 28
-        assert processes.calendar(uow).add_working_days(row["day"].replace(day=27), 1).day == 29
+        assert instances.calendar(uow).add_working_days(row["day"].replace(day=27), 1).day == 29
 
     page = client.get("/calendar?year=2024").get_data(as_text=True)
     assert 'data-source="office" data-kind="off" data-day="2024-03-28"' in page and "Đỗ Thị Lan" in page

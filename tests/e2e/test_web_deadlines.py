@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from engine import steps
+from engine.tasks import steps
 from tests.e2e.web_helpers import HEAD, MONITOR, STAFF, build_world
 from tests.support.deadlines import notice_rows, office_clock, sweep_at
 from tests.support.office import KSTTHC

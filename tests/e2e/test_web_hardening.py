@@ -10,12 +10,22 @@ import pytest
 from click.testing import CliRunner
 
 from adapters.demo.loader import DEMO_PASSWORD
-from engine.accounts import LoginThrottle
+from engine.access.accounts import LoginThrottle
 from engine.clock import FixedClock
-from engine.forms import safe_filename
+from engine.process.step_forms import safe_filename
+from tests.e2e.web_helpers import (
+    HEAD,
+    MONITOR,
+    OUTSIDER,
+    STAFF,
+    WebWorld,
+    basic,
+    build_world,
+    csrf_token,
+    login,
+)
 from web import create_app
 from web.cli import main
-from tests.e2e.web_helpers import HEAD, MONITOR, OUTSIDER, STAFF, WebWorld, basic, build_world, csrf_token, login
 
 DESIGNER = "thietke"
 HUGE = "99999999999999999999"  # past any database integer: the driver would overflow

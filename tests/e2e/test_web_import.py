@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from adapters.importers import MAX_BYTES
+from adapters.readers import MAX_BYTES
 from tests.e2e.web_helpers import HEAD, MONITOR, WebWorld, build_world
 from tests.support.office import KSTTHC, TTPV
 

@@ -58,7 +58,7 @@ def test_a_staff_member_sees_the_tasks_they_hold(world: WebWorld) -> None:
 
 
 def test_the_unit_page_pages_a_long_list(world: WebWorld, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("engine.unit_work.PAGE_SIZE", 1)
+    monkeypatch.setattr("engine.reading.unit_work.PAGE_SIZE", 1)
     head = world.client(HEAD)
     first, second = head.get("/unit").get_data(as_text=True), head.get("/unit?page=2").get_data(as_text=True)
     assert listed(first) == ["overdue"] and listed(second) == ["in_progress"] and 'rel="next"' in first

@@ -15,9 +15,11 @@ import pytest
 from sqlalchemy import select
 
 from adapters.storage import orm
-from engine import processes, steps, timers
+from engine.deadlines import sweep
 from engine.errors import AlreadyDone
-from engine.forms import Upload
+from engine.process import instances
+from engine.process.step_forms import Upload
+from engine.tasks import steps
 from tests.support.deadlines import office_clock
 from tests.support.office import CBTH, KSTTHC, TTPV, make_office
 
@@ -84,7 +86,7 @@ def test_parallel_contributions_to_one_step_are_all_kept(office):
     with office.uow() as uow:
         for task_id, pair in by_task.items():
             instance = uow.instances.for_task(task_id)
-            wf = processes.load(uow, processes.runtime(uow), instance)
+            wf = instances.load(uow, instances.runtime(uow), instance)
             kept = sorted(wf.data.get("contributions") or _child_contributions(wf))
             assert len(kept) == 2, (task_id, kept)
             assert {i.form for i in uow.work_items.ready_for_instance(instance.id)} == {"report"}, task_id
@@ -158,15 +160,15 @@ def test_a_person_completing_while_the_sweep_holds_the_instance_waits_and_wins(p
                                 {"assignee": office.users["cv.kstthc"]}, clock=clock)
             [report] = office.ready(plan_id)
             clock.on(date(2024, 3, 27))  # the holder's reminder is due: the sweep takes the instance
-            sweep = _PausingSweep(office.storage)
+            paused = _PausingSweep(office.storage)
             with ThreadPoolExecutor(2) as pool:
-                swept = pool.submit(timers.sweep, sweep, clock)
-                assert sweep.holding.wait(30)
+                swept = pool.submit(sweep.sweep, paused, clock)
+                assert paused.holding.wait(30)
                 completing = pool.submit(steps.complete_step, office.uow(), report.id, office.users["cv.kstthc"],
                                          {"result": "Đã xong"}, Upload("bao-cao.txt", "text/plain", b"x"), clock)
                 with pytest.raises(TimeoutError):
                     completing.result(timeout=1)  # it waits for the sweep's lock
-                sweep.go_on.set()
+                paused.go_on.set()
                 result = swept.result(timeout=30)
                 completing.result(timeout=30)
         assert (result.errors, result.notices) == (0, 1)

@@ -9,9 +9,9 @@ from sqlalchemy import event, update
 
 from adapters.storage import orm
 from engine import model
-from engine.progress import leader_overview, plan_dashboard
-from engine.reports import period_report
-from engine.search import search_tasks
+from engine.reading.period_reports import period_report
+from engine.reading.progress import leader_overview, plan_dashboard
+from engine.reading.search import search_tasks
 from tests.e2e.web_helpers import login
 from tests.support.office import CBTH, KSTTHC, TTPV, make_office
 from web import create_app

@@ -13,11 +13,21 @@ from sqlalchemy import event
 
 from adapters.demo.directory import MONITOR_UNIT
 from adapters.mail import MemoryMailer, SmtpMailer
-from engine import due_dates, extensions, inbox, intake, model, notices, processes, steps
+from engine import model
 from engine.clock import to_storage
+from engine.deadlines import extension_requests, notices, task_dates
 from engine.errors import InvalidInput, NotAllowed
-from engine.forms import Upload
-from tests.support.deadlines import assign, audit_rows, notice_rows, office_clock, ready, sweep_at
+from engine.process import instances
+from engine.process.step_forms import Upload
+from engine.tasks import inbox, intake, steps
+from tests.support.deadlines import (
+    assign,
+    audit_rows,
+    notice_rows,
+    office_clock,
+    ready,
+    sweep_at,
+)
 from tests.support.office import KSTTHC, make_office
 
 ISSUED = date(2024, 1, 15)
@@ -137,12 +147,12 @@ def test_a_return_past_the_deadline_notifies_the_holder_at_once_and_only_once(of
 def test_editing_the_timer_in_a_new_process_version_changes_when_the_reminder_comes(office):
     with office_clock(ISSUED) as clock:
         with office.uow() as uow:
-            live = processes.ensure_live_version(uow, clock.now())
+            live = instances.ensure_live_version(uow, clock.now())
             xml = live.bpmn_xml.replace("working_days_before(period_due, 3)", "working_days_before(period_due, 5)")
             assert xml != live.bpmn_xml
             live.is_live = False
             uow.process_versions.add(model.ProcessVersion(
-                process_key=processes.PROCESS_KEY, number=live.number + 1, bpmn_xml=xml,
+                process_key=instances.PROCESS_KEY, number=live.number + 1, bpmn_xml=xml,
                 comment="nhắc sớm hơn", created_at=to_storage(clock.now()), is_live=True))
             uow.commit()
         plan_id, report = one_task(office, clock)
@@ -178,17 +188,17 @@ def test_an_accepted_extension_moves_the_timers_and_history_keeps_both_dates(off
         plan_id, report = one_task(office, clock)
         holder, director = office.users["cv.kstthc"], office.users["chanhvp"]
         with pytest.raises(NotAllowed):
-            extensions.request_extension(office.uow(), report.id, office.users["cv.kstthc2"], "2024-04-12", "x")
+            extension_requests.request_extension(office.uow(), report.id, office.users["cv.kstthc2"], "2024-04-12", "x")
         with pytest.raises(InvalidInput):
-            extensions.request_extension(office.uow(), report.id, holder, "2024-03-20", "sớm hơn?")
-        request_id = extensions.request_extension(office.uow(), report.id, holder, "2024-04-12",
+            extension_requests.request_extension(office.uow(), report.id, holder, "2024-03-20", "sớm hơn?")
+        request_id = extension_requests.request_extension(office.uow(), report.id, holder, "2024-04-12",
                                                   "Chờ số liệu của Sở", clock=clock.on(date(2024, 3, 20)))
-        [pending] = extensions.pending_for(office.uow(), director)
+        [pending] = extension_requests.pending_for(office.uow(), director)
         assert (pending["id"], pending["new_due"], pending["old_due"]) == (request_id, date(2024, 4, 12), date(2024, 3, 29))
         with pytest.raises(NotAllowed):
-            extensions.decide_extension(office.uow(), request_id, office.users["truong.kstthc"], True)
-        extensions.decide_extension(office.uow(), request_id, director, True, "Đồng ý", clock=clock)
-        assert extensions.pending_for(office.uow(), director) == []
+            extension_requests.decide_extension(office.uow(), request_id, office.users["truong.kstthc"], True)
+        extension_requests.decide_extension(office.uow(), request_id, director, True, "Đồng ý", clock=clock)
+        assert extension_requests.pending_for(office.uow(), director) == []
 
         assert sweep_at(office, clock, date(2024, 3, 26)).notices == 0  # no reminder at the old date
         assert sweep_at(office, clock, date(2024, 4, 1)).notices == 0  # nor late
@@ -208,9 +218,9 @@ def test_an_accepted_extension_moves_the_timers_and_history_keeps_both_dates(off
 def test_a_refused_extension_changes_nothing(office):
     with office_clock(ISSUED) as clock:
         plan_id, report = one_task(office, clock)
-        request_id = extensions.request_extension(office.uow(), report.id, office.users["cv.kstthc"], "2024-04-30",
+        request_id = extension_requests.request_extension(office.uow(), report.id, office.users["cv.kstthc"], "2024-04-30",
                                                   "Bận", clock=clock.on(date(2024, 3, 20)))
-        extensions.decide_extension(office.uow(), request_id, office.users["chanhvp"], False, "Không", clock=clock)
+        extension_requests.decide_extension(office.uow(), request_id, office.users["chanhvp"], False, "Không", clock=clock)
         assert sweep_at(office, clock, date(2024, 3, 26)).notices == 1  # the old ladder stands
     [item] = ready(office, plan_id, "report")
     assert item.due_on == date(2024, 3, 29)
@@ -221,13 +231,13 @@ def test_a_refused_extension_changes_nothing(office):
 def test_an_unresolved_task_waits_until_the_monitor_sets_its_date(office):
     with office_clock(ISSUED) as clock:
         plan_id = office.plan([{"ref": "1", "lead": [KSTTHC]}], issued=ISSUED)
-        [waiting] = due_dates.waiting_tasks(office.uow())
+        [waiting] = task_dates.waiting_tasks(office.uow())
         assign(office, plan_id, clock.on(date(2024, 1, 16)))
         assert sweep_at(office, clock, date(2025, 1, 1)).instances == 0  # no timer armed
         with pytest.raises(NotAllowed):
-            due_dates.set_task_due(office.uow(), waiting["id"], office.users["truong.kstthc"], "2025-03-28")
-        due_dates.set_task_due(office.uow(), waiting["id"], office.users["theodoi"], "28/03/2025", clock=clock)
-        assert due_dates.waiting_tasks(office.uow()) == []
+            task_dates.set_task_due(office.uow(), waiting["id"], office.users["truong.kstthc"], "2025-03-28")
+        task_dates.set_task_due(office.uow(), waiting["id"], office.users["theodoi"], "28/03/2025", clock=clock)
+        assert task_dates.waiting_tasks(office.uow()) == []
         [report] = ready(office, plan_id, "report")
         assert report.due_on == date(2025, 3, 28)
         assert sweep_at(office, clock, date(2025, 3, 25)).notices == 1
@@ -242,8 +252,8 @@ def test_the_sweep_reads_only_the_due_instances(office, monkeypatch):
             steps.complete_step(office.uow(), item.id, office.users["truong.kstthc"],
                                 {"assignee": office.users["cv.kstthc"]}, clock=clock.on(date(2024, 1, 16)))
         loads, statements = [], []
-        real_load = processes.load
-        monkeypatch.setattr(processes, "load", lambda *a: loads.append(a[2].id) or real_load(*a))
+        real_load = instances.load
+        monkeypatch.setattr(instances, "load", lambda *a: loads.append(a[2].id) or real_load(*a))
         event.listen(office.storage.engine, "before_cursor_execute",
                      lambda conn, cur, statement, *rest: statements.append(" ".join(statement.split())))
         result = sweep_at(office, clock, date(2024, 3, 26))
@@ -267,18 +277,18 @@ def test_the_due_query_uses_the_next_timer_index_on_postgresql(pg_office):
 def test_the_bpmn_names_another_extension_approver(office):
     with office_clock(ISSUED) as clock:
         with office.uow() as uow:
-            live = processes.ensure_live_version(uow, clock.now())
+            live = instances.ensure_live_version(uow, clock.now())
             xml = live.bpmn_xml.replace('planflow:due="period_due"',
                                         'planflow:due="period_due" planflow:extension_approver="lead_head"', 1)
             assert xml != live.bpmn_xml
             live.is_live = False
             uow.process_versions.add(model.ProcessVersion(
-                process_key=processes.PROCESS_KEY, number=live.number + 1, bpmn_xml=xml,
+                process_key=instances.PROCESS_KEY, number=live.number + 1, bpmn_xml=xml,
                 created_at=to_storage(clock.now()), is_live=True))
             uow.commit()
         plan_id, report = one_task(office, clock)
-        extensions.request_extension(office.uow(), report.id, office.users["cv.kstthc"], "2024-04-12", "Lý do",
+        extension_requests.request_extension(office.uow(), report.id, office.users["cv.kstthc"], "2024-04-12", "Lý do",
                                      clock=clock)
-    assert extensions.pending_for(office.uow(), office.users["chanhvp"]) == []
-    [pending] = extensions.pending_for(office.uow(), office.users["truong.kstthc"])
+    assert extension_requests.pending_for(office.uow(), office.users["chanhvp"]) == []
+    [pending] = extension_requests.pending_for(office.uow(), office.users["truong.kstthc"])
     assert pending["approver_role"] == "unit_head"

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from engine import designer
+from engine.process import versions
 from tests.e2e.web_helpers import build_world
 from tests.support.designer_bpmn import PROCESS, version
 
@@ -25,18 +25,18 @@ def world(sqlite_url):
     world.office.storage.engine.dispose()
 
 
-def versions(world) -> int:
-    return len(designer.list_versions(world.office.uow()))
+def version_count(world) -> int:
+    return len(versions.list_versions(world.office.uow()))
 
 
 def test_non_utf8_bytes_are_refused_by_the_raw_api_with_the_line_of_the_first_bad_character(world):
-    client, before = world.client("thietke"), versions(world)
+    client, before = world.client("thietke"), version_count(world)
     for path in ("/designer/api/versions", "/designer/api/open"):
         response = client.post(path, data=LEGACY_BYTES, content_type="application/octet-stream")
         assert response.status_code == 400, path
         problem = response.get_json()["error"]["problems"][0]
         assert NOT_UTF8 in problem["message"] and problem["line"] == FIRST_NAME_LINE
-    assert versions(world) == before
+    assert version_count(world) == before
 
 
 def test_text_a_browser_decoded_with_replacement_characters_is_refused_through_json(world):

@@ -12,9 +12,15 @@ from pathlib import Path
 import docx
 import pytest
 
-from adapters.importers import read_blocks
+from adapters.readers import read_blocks
 from engine.importing import Block, ImportResult, parse_blocks
-from tests.support.import_scoring import expected_of, import_json, report, sample_plans, score
+from tests.support.import_scoring import (
+    expected_of,
+    import_json,
+    report,
+    sample_plans,
+    score,
+)
 from tests.support.unit_directory import office_directory
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "plans"

@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 
 from adapters.mail import SmtpMailer
 from adapters.storage import Storage, orm
-from engine import notices, timers
 from engine.clock import FixedClock, from_storage
-from engine.notifications import OutgoingMail
+from engine.deadlines import notices, sweep
+from engine.deadlines.mailer import OutgoingMail
 from tests.support.bulk import tasks_at_their_report_step
 from tests.support.deadlines import office_clock
 from tests.support.office import make_office
@@ -39,7 +39,7 @@ def _pending_notices(office, tasks: int) -> int:
     """`tasks` tasks at their report step, their three rungs swept: 3 × tasks mails pending."""
     with office_clock(date(2024, 1, 15)) as clock:
         tasks_at_their_report_step(office, clock, tasks)
-        result = timers.sweep(office.uow, clock=clock.on(date(2024, 4, 10)))
+        result = sweep.sweep(office.uow, clock=clock.on(date(2024, 4, 10)))
     assert result.notices == 3 * tasks
     return 3 * tasks
 

@@ -1,5 +1,5 @@
 """The office calendar through the service layer: days the office adds move working-day
-arithmetic as the engine sees it (`processes.calendar(uow)`); bad days and people
+arithmetic as the engine sees it (`instances.calendar(uow)`); bad days and people
 without the right role are refused."""
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
-from engine import office_calendar, processes
+from engine.deadlines import office_days
 from engine.errors import InvalidInput, NotAllowed, NotFound
+from engine.process import instances
 from tests.support.office import clock_on
 
 FRI, SAT, MON, TUE = date(2024, 3, 22), date(2024, 3, 23), date(2024, 3, 25), date(2024, 3, 26)
@@ -17,11 +18,11 @@ MONITOR, LEADER, STAFF = "theodoi", "chanhvp", "cv.kstthc"
 
 def next_working_day(office, d: date) -> date:
     with office.uow() as uow:
-        return processes.calendar(uow).add_working_days(d, 1)
+        return instances.calendar(uow).add_working_days(d, 1)
 
 
 def add(office, username: str, day, kind: str, name: str = "Ngày thành lập cơ quan") -> int:
-    return office_calendar.add_day(office.uow(), office.users[username], day, kind, name, clock=clock_on(FRI))
+    return office_days.add_day(office.uow(), office.users[username], day, kind, name, clock=clock_on(FRI))
 
 
 def test_a_day_off_moves_the_next_working_day_and_removing_it_moves_it_back(office):
@@ -29,7 +30,7 @@ def test_a_day_off_moves_the_next_working_day_and_removing_it_moves_it_back(offi
     day_id = add(office, MONITOR, MON, "off")
     assert next_working_day(office, FRI) == TUE
 
-    office_calendar.remove_day(office.uow(), office.users[LEADER], day_id)
+    office_days.remove_day(office.uow(), office.users[LEADER], day_id)
     assert next_working_day(office, FRI) == MON
 
 
@@ -37,12 +38,12 @@ def test_a_make_up_saturday_counts_as_a_working_day(office):
     add(office, LEADER, "23/03/2024", "workday", "Làm bù cho ngày 29/04")
     assert next_working_day(office, FRI) == SAT
     with office.uow() as uow:
-        assert processes.calendar(uow).working_days_between(FRI, MON) == 2
+        assert instances.calendar(uow).working_days_between(FRI, MON) == 2
 
 
 def test_the_year_lists_national_holidays_in_vietnamese_and_the_office_days_with_their_author(office):
     add(office, MONITOR, MON, "off")
-    days = office_calendar.list_days(office.uow(), 2024)
+    days = office_days.list_days(office.uow(), 2024)
     national = {d.day: d.name for d in days if d.source == "national" and d.kind == "off"}
     assert national[date(2024, 2, 10)] == "Tết Nguyên Đán" and national[date(2024, 4, 30)] == "Ngày Chiến thắng"
     assert any(d.day == date(2024, 5, 4) and d.kind == "workday" for d in days if d.source == "national")
@@ -67,7 +68,7 @@ def test_invalid_days_are_refused(office, day, kind, name, field):
     with pytest.raises(InvalidInput) as refused:
         add(office, MONITOR, day, kind, name)
     assert field in refused.value.errors
-    assert all(d.source == "national" for d in office_calendar.list_days(office.uow(), 2024))
+    assert all(d.source == "national" for d in office_days.list_days(office.uow(), 2024))
 
 
 def test_a_date_given_twice_is_refused(office):
@@ -82,10 +83,10 @@ def test_staff_may_neither_add_nor_remove(office):
         add(office, STAFF, MON, "off")
     day_id = add(office, MONITOR, MON, "off")
     with pytest.raises(NotAllowed):
-        office_calendar.remove_day(office.uow(), office.users[STAFF], day_id)
+        office_days.remove_day(office.uow(), office.users[STAFF], day_id)
     assert next_working_day(office, FRI) == TUE
 
 
 def test_removing_a_day_that_is_gone_is_not_found(office):
     with pytest.raises(NotFound):
-        office_calendar.remove_day(office.uow(), office.users[MONITOR], 999)
+        office_days.remove_day(office.uow(), office.users[MONITOR], 999)

@@ -1,5 +1,5 @@
 """The import service on a real database: a plan file is previewed against the stored
-unit directory, then confirmed into units, a plan, its tasks and their processes, in
+unit directory, then confirmed into units, a plan, its tasks and their instances, in
 one transaction."""
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import text
 
 from adapters.demo.directory import MONITOR_UNIT
-from adapters.importers import read_source
-from engine import plan_import
+from adapters.readers import read_source
 from engine.errors import InvalidInput, NotAllowed
+from engine.importing import plan_import
 from tests.support.office import KSTTHC, TTPV, Office, clock_on, make_office
 
 PLAN = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "office_review.txt"
@@ -125,16 +125,16 @@ def test_a_failure_midway_stores_nothing(office: Office) -> None:
 
 
 def test_a_failure_while_starting_the_tasks_stores_nothing(office: Office, monkeypatch) -> None:
-    from engine import processes
+    from engine.process import instances
 
-    real_start, started = processes.start, []
+    real_start, started = instances.start, []
 
     def start_then_fail(*args, **kwargs):
         if started:
             raise RuntimeError("the second task's process fails to start")
         started.append(real_start(*args, **kwargs))
 
-    monkeypatch.setattr(processes, "start", start_then_fail)
+    monkeypatch.setattr(instances, "start", start_then_fail)
     edits = _preview(office).to_dict()
     edits["new_units"][0]["create"] = True
     before = _counts(office)

@@ -6,8 +6,9 @@ from datetime import date
 
 import pytest
 
-from engine import designer, processes, steps
-from engine.migration import MSG_STEP_REMOVED, migrate
+from engine.process import instances, versions
+from engine.process.instance_migration import MSG_STEP_REMOVED, migrate
+from engine.tasks import steps
 from engine.workflow import InvalidProcess
 from tests.support.designer_bpmn import PROCESS, version
 from tests.support.office import KSTTHC, clock_on
@@ -17,12 +18,12 @@ DESIGNER = "thietke"
 
 
 def new_version(office, xml, comment="") -> int:
-    return designer.save_version(office.uow(), xml, office.users[DESIGNER], comment, clock=clock_on(DAY))
+    return versions.save_version(office.uow(), xml, office.users[DESIGNER], comment, clock=clock_on(DAY))
 
 
 def deployed(office, xml, comment="") -> int:
     version_id = new_version(office, xml, comment)
-    designer.deploy(office.uow(), version_id, office.users[DESIGNER])
+    versions.deploy(office.uow(), version_id, office.users[DESIGNER])
     return version_id
 
 
@@ -32,8 +33,8 @@ def start_tasks(office, n: int, due: str = "2024-03-29") -> int:
 
 def next_timer(office, instance_id: int):
     with office.uow() as uow:
-        rt = processes.runtime(uow)
-        return rt.next_timer_at(processes.load(uow, rt, uow.instances.get(instance_id)))
+        rt = instances.runtime(uow)
+        return rt.next_timer_at(instances.load(uow, rt, uow.instances.get(instance_id)))
 
 
 def assign(office, item) -> None:
@@ -47,14 +48,14 @@ def version_of(office, item) -> int:
 
 
 def live_id(office) -> int:
-    return next(v.id for v in designer.list_versions(office.uow()) if v.is_live)
+    return next(v.id for v in versions.list_versions(office.uow()) if v.is_live)
 
 
 def test_saving_stores_a_new_version_that_is_not_live(office):
     live = live_id(office)
     version_id = new_version(office, PROCESS, "thử")
-    versions = designer.list_versions(office.uow())
-    saved = next(v for v in versions if v.id == version_id)
+    listed = versions.list_versions(office.uow())
+    saved = next(v for v in listed if v.id == version_id)
     assert (saved.is_live, saved.comment, saved.created_by, saved.number) == (False, "thử", "Vũ Đức Tâm", 2)
     assert live_id(office) == live
 
@@ -69,17 +70,17 @@ def test_deploying_starts_new_tasks_on_the_new_version_while_old_ones_keep_their
     assert [(version_of(office, i), i.step_name) for i in office.ready(new_plan)] == [(new_id, "Giao việc")]
     assert {version_of(office, i) for i in office.ready(old_plan)} == {old_version}
     assert {i.step_name for i in office.ready(old_plan)} != {"Giao việc"}
-    counts = {v.id: v.instances for v in designer.list_versions(office.uow())}
+    counts = {v.id: v.instances for v in versions.list_versions(office.uow())}
     assert counts[old_version] == 2 and counts[new_id] == 1
 
 
 def test_an_invalid_version_is_neither_saved_nor_deployed(office):
     live = live_id(office)
-    before = len(designer.list_versions(office.uow()))
+    before = len(versions.list_versions(office.uow()))
     with pytest.raises(InvalidProcess) as invalid:
         new_version(office, version(('planflow:actor="monitor"', 'planflow:actor="boss"')))
     assert [p.element_id for p in invalid.value.problems] == ["review"]
-    assert len(designer.list_versions(office.uow())) == before
+    assert len(versions.list_versions(office.uow())) == before
     assert live_id(office) == live
 
 
@@ -135,5 +136,5 @@ def test_migration_keeps_armed_timers_and_the_task_finishes_on_the_new_version(o
 
 
 def _upload():
-    from engine.forms import Upload
+    from engine.process.step_forms import Upload
     return Upload("bao-cao.txt", "text/plain", b"x")

@@ -8,10 +8,16 @@ from datetime import date
 import pytest
 
 from adapters.demo.loader import DEMO_PASSWORD
-from engine.progress import Filters, leader_overview, plan_dashboard, task_state
+from engine.reading.progress import Filters, leader_overview, plan_dashboard, task_state
 from tests.e2e.web_helpers import login
 from tests.support.office import KSTTHC, TTPV
-from tests.support.progress_plan import COUNTS, DAYS_LATE, STATE_OF, TODAY, progress_world
+from tests.support.progress_plan import (
+    COUNTS,
+    DAYS_LATE,
+    STATE_OF,
+    TODAY,
+    progress_world,
+)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

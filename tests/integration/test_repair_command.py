@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from adapters.storage import Storage
-from engine import steps
+from engine.tasks import steps
 from engine.workflow import serializer
 from tests.support.office import KSTTHC, TTPV, clock_on, make_office
 from tests.support.workflow import cut_loop_merges

@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from engine.reports import period_report
+from engine.reading.period_reports import period_report
 from tests.e2e.web_helpers import login
 from tests.support.office import KSTTHC, TTPV
 from tests.support.progress_plan import TASKS, TODAY, progress_world

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from adapters.storage import Storage
-from engine import steps
+from engine.tasks import steps
 from tests.support.office import CBTH, KSTTHC, TTPV, clock_on, make_office
 
 DAY = date(2024, 3, 4)
@@ -65,8 +65,8 @@ def test_a_report_completed_in_another_process_moves_on_to_the_review(office):
     script = textwrap.dedent(f"""
         from datetime import date
         from adapters.storage import Storage
-        from engine import steps
-        from engine.forms import Upload
+        from engine.tasks import steps
+        from engine.process.step_forms import Upload
         from tests.support.office import clock_on
         storage = Storage({office.storage.url!r})
         steps.complete_step(storage.uow(), {report.id}, {office.users["cv.kstthc"]}, {{"result": "Đã xong"}},

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.progress import Filters
-from engine.search import search_tasks
+from engine.reading.progress import Filters
+from engine.reading.search import search_tasks
 from tests.e2e.web_helpers import login
 from tests.support.office import TTPV
 from tests.support.progress_plan import TODAY, progress_world

@@ -15,7 +15,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from adapters.mail import SmtpMailer
-from engine.notifications import MailError, OutgoingMail
+from engine.deadlines.mailer import MailError, OutgoingMail
 
 SUBJECT = "Nhắc việc: nhiệm vụ 2.1 sắp đến hạn — Kế hoạch số 15/KH-UBND"
 BODY = (

@@ -6,9 +6,10 @@ from datetime import date
 import pytest
 from sqlalchemy import event
 
-from engine import inbox, plans, steps
 from engine.errors import AlreadyDone, InvalidInput, NotAllowed
-from engine.forms import Upload
+from engine.process.step_forms import Upload
+from engine.reading import plan_pages
+from engine.tasks import inbox, steps
 from engine.workflow import serializer
 from tests.support.office import CBTH, KSTTHC, TTPV, clock_on, make_office
 
@@ -72,10 +73,10 @@ def test_a_task_goes_assign_coordinate_report_return_report_accept_closed(office
     complete(office, only(office.ready(plan_id), "review"), "theodoi", {"decision": "accept", "comment": ""})
 
     assert office.ready(plan_id) == []
-    view = plans.plan_overview(office.uow(), plan_id, DAY, office.users["theodoi"])
+    view = plan_pages.plan_overview(office.uow(), plan_id, DAY, office.users["theodoi"])
     task = view.tasks[0].task
     assert task.status == "closed" and task.closed_on == DAY
-    detail = plans.task_detail(office.uow(), task.id, DAY, office.users["theodoi"])
+    detail = plan_pages.task_detail(office.uow(), task.id, DAY, office.users["theodoi"])
     completed = [h for h in detail.history if h["action"] == "step_completed"]
     assert [h["actor_name"] for h in completed] == [
         "Lê Minh Châu", *sorted(["Võ Thị Giang", "Mai Văn Quang"], key=lambda n: n != completed[1]["actor_name"]),
@@ -112,7 +113,7 @@ def test_completing_a_step_twice_is_refused_and_nothing_is_doubled(office):
         complete(office, assign, "truong.kstthc", {"assignee": office.users["cv.kstthc2"]})
     report = only(office.ready(plan_id), "report")
     assert report.assignee_user_id == office.users["cv.kstthc"]
-    detail = plans.task_detail(office.uow(), report.plan_task_id, DAY, office.users["theodoi"])
+    detail = plan_pages.task_detail(office.uow(), report.plan_task_id, DAY, office.users["theodoi"])
     assert sum(h["action"] == "step_completed" for h in detail.history) == 1
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from adapters.demo.directory import MONITOR_UNIT
-from engine import intake, steps
+from engine.tasks import intake, steps
 from tests.support.deadlines import assign, notice_rows, office_clock, ready, sweep_at
 from tests.support.office import CBTH, KSTTHC, TTPV
 

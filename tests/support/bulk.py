@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from engine import processes
+from engine.process import instances
 from tests.support.office import KSTTHC, Office
 
 DUE = "2024-03-29"
@@ -17,13 +17,13 @@ def tasks_at_their_report_step(office: Office, clock, count: int) -> int:
                            for n in range(1, count + 1)], issued=date(2024, 1, 15))
     clock.on(date(2024, 1, 16))
     with office.uow() as uow:
-        rt = processes.runtime(uow)
+        rt = instances.runtime(uow)
         for task in uow.tasks.for_plan(plan_id):
             instance = uow.instances.for_task(task.id)
             [item] = uow.work_items.ready_for_instance(instance.id)
-            wf = processes.load(uow, rt, instance)
+            wf = instances.load(uow, rt, instance)
             rt.complete(wf, item.task_uuid, {"assignee": office.users["cv.kstthc"]})
             item.state = "completed"
-            processes.save(uow, rt, instance, task, wf, clock.now())
+            instances.save(uow, rt, instance, task, wf, clock.now())
         uow.commit()
     return plan_id

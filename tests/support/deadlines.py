@@ -9,8 +9,9 @@ from typing import Any, Iterator
 from sqlalchemy import select
 
 from adapters.storage import orm
-from engine import steps, timers
 from engine.clock import OFFICE_TZ, FixedClock
+from engine.deadlines import sweep
+from engine.tasks import steps
 from engine.workflow import frozen_now
 
 
@@ -47,8 +48,8 @@ def assign(office, plan_id: int, clock: Clock, username: str = "truong.kstthc", 
     steps.complete_step(office.uow(), item.id, office.users[username], {"assignee": office.users[to]}, clock=clock)
 
 
-def sweep_at(office, clock: Clock, day: date, hour: int = 9) -> timers.SweepResult:
-    return timers.sweep(office.uow, clock=clock.on(day, hour))
+def sweep_at(office, clock: Clock, day: date, hour: int = 9) -> sweep.SweepResult:
+    return sweep.sweep(office.uow, clock=clock.on(day, hour))
 
 
 def notice_rows(office, **where: Any) -> list[dict[str, Any]]:

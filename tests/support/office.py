@@ -9,9 +9,9 @@ from typing import Any
 from adapters.demo.directory import MONITOR_UNIT
 from adapters.demo.loader import load_directory
 from adapters.storage import Storage
-from engine import intake
 from engine.clock import OFFICE_TZ, FixedClock
 from engine.model import WorkItem
+from engine.tasks import intake
 
 KSTTHC = "Phòng Kiểm soát thủ tục hành chính"
 TTPV = "Trung tâm Phục vụ - Kiểm soát thủ tục hành chính tỉnh"

@@ -16,8 +16,9 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from engine import model, steps
-from engine.forms import Upload
+from engine import model
+from engine.process.step_forms import Upload
+from engine.tasks import steps
 from tests.support.office import KSTTHC, TTPV, Office, clock_on, make_office
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ def _close(office: Office, plan_id: int, task_id: int, result: str) -> None:
 
 
 def _notice(office: Office, task_id: int, at: datetime, rung: str, to: str) -> None:
-    """A notice as `engine.notices` records it in the audit trail (same detail keys)."""
+    """A notice as `engine.deadlines.notices` records it in the audit trail (same detail keys)."""
     user_id = {"Đặng Quốc Huy": office.users["cv.ttpv"], "Võ Thị Giang": office.users["giamdoc.ttpv"]}[to]
     days_late = 1 if at.day == 1 else 4
     with office.uow() as uow:

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from engine.calendar import OfficeDay, WorkingCalendar
+from engine.deadlines.working_days import OfficeDay, WorkingCalendar
 
 
 @pytest.fixture(scope="module")

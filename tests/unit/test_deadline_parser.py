@@ -1,11 +1,16 @@
-"""engine.deadlines: every row of the deadline table in docs/domain.md, and OCR damage."""
+"""engine.importing.deadline_phrases: every row of the deadline table in docs/domain.md, and OCR damage."""
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
 
-from engine.deadlines import PlanYears, most_common_year, parse_deadline, plan_years
+from engine.importing.deadline_phrases import (
+    PlanYears,
+    most_common_year,
+    parse_deadline,
+    plan_years,
+)
 
 
 def _schedule(text: str, plan_year: int = 2024) -> dict:

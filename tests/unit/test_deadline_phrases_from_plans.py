@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.deadlines import PlanYears, parse_deadline
+from engine.importing.deadline_phrases import PlanYears, parse_deadline
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 NO_SHARED = f"the real plans are not here ({SHARED} is absent)"

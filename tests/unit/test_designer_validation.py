@@ -5,9 +5,17 @@ import re
 
 import pytest
 
-from engine import designer, processes
-from engine.process_checks import (MSG_CONDITION, MSG_NO_ACTOR, MSG_NOT_BPMN, MSG_SCRIPT, MSG_TIMER_EVAL,
-                                   MSG_TIMER_RESULT, MSG_UNKNOWN_ACTOR, MSG_UNKNOWN_FORM)
+from engine.process import instances, versions
+from engine.process.checks import (
+    MSG_CONDITION,
+    MSG_NO_ACTOR,
+    MSG_NOT_BPMN,
+    MSG_SCRIPT,
+    MSG_TIMER_EVAL,
+    MSG_TIMER_RESULT,
+    MSG_UNKNOWN_ACTOR,
+    MSG_UNKNOWN_FORM,
+)
 from engine.workflow import InvalidProcess
 from tests.support.designer_bpmn import PROCESS, version
 from tests.support.office import make_office
@@ -31,7 +39,7 @@ SCRIPT_TASK = """<bpmn:scriptTask id="danger" name="x"><bpmn:script>__import__('
 
 
 def problems(xml: str) -> list[tuple[str | None, str]]:
-    return [(p.element_id, p.message) for p in designer.validate(xml)]
+    return [(p.element_id, p.message) for p in versions.validate(xml)]
 
 
 def test_the_test_process_is_valid():
@@ -39,7 +47,7 @@ def test_the_test_process_is_valid():
 
 
 def test_the_shipped_process_is_valid():
-    assert problems(processes.DEFAULT_BPMN.read_text(encoding="utf-8")) == []
+    assert problems(instances.DEFAULT_BPMN.read_text(encoding="utf-8")) == []
 
 
 @pytest.mark.parametrize("text", ["not xml at all", "<a><b></a>", PROCESS[: len(PROCESS) // 2]])
@@ -103,9 +111,9 @@ def test_every_problem_is_reported_at_once():
 @pytest.mark.parametrize("bad", [XXE, LAUGHS, "<a>", version(('planflow:actor="monitor"', 'planflow:actor="x"'))])
 def test_nothing_is_saved_and_the_live_version_is_unchanged(tmp_path, bad):
     office = make_office(f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    live = designer.get_version(office.uow())
+    live = versions.get_version(office.uow())
     with pytest.raises(InvalidProcess):
-        designer.save_version(office.uow(), bad, office.users["thietke"], "x")
-    versions = designer.list_versions(office.uow())
-    assert [(v.id, v.is_live) for v in versions] == [(live.id, True)]
+        versions.save_version(office.uow(), bad, office.users["thietke"], "x")
+    listed = versions.list_versions(office.uow())
+    assert [(v.id, v.is_live) for v in listed] == [(live.id, True)]
     office.storage.engine.dispose()

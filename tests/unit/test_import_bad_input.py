@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from adapters.importers import MAX_BYTES
+from adapters.readers import MAX_BYTES
 from web.cli import main
 
 PLANS = Path(__file__).resolve().parents[1] / "fixtures" / "plans"

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.mail import MemoryMailer
-from engine.notifications import MailError, Mailer, OutgoingMail
+from engine.deadlines.mailer import Mailer, MailError, OutgoingMail
 
 
 def test_memory_mailer_is_a_mailer_and_keeps_what_it_sends() -> None:

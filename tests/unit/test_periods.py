@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from engine.periods import report_dates
+from engine.deadlines.report_dates import report_dates
 
 
 def test_a_once_task_reports_on_its_milestones():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.importers import read_blocks
+from adapters.readers import read_blocks
 from engine.importing import Block, ImportResult, NoTaskFound, parse_blocks
 from tests.support.unit_directory import office_directory
 from web.i18n import cli_gettext

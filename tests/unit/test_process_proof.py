@@ -1,30 +1,37 @@
 """Every runtime trap of a diagram is refused before deploy, on the element concerned.
 
 The proof runs the diagram with SpiffWorkflow on a simulated plan task along every
-path, with only the variables each path has set (engine.process_checks.prove).
+path, with only the variables each path has set (engine.process.checks.prove).
 """
 from __future__ import annotations
 
 import pytest
 
-from engine import designer
-from engine.process_checks import (MSG_JUEL, MSG_MANUAL_NO_ACTOR, MSG_RUN_ENDLESS, MSG_RUN_NO_END,
-                                   MSG_RUN_UNDEFINED, MSG_RUN_UNREACHED, MSG_RUN_UNTRIGGERED)
+from engine.process import versions
+from engine.process.checks import (
+    MSG_JUEL,
+    MSG_MANUAL_NO_ACTOR,
+    MSG_RUN_ENDLESS,
+    MSG_RUN_NO_END,
+    MSG_RUN_UNDEFINED,
+    MSG_RUN_UNREACHED,
+    MSG_RUN_UNTRIGGERED,
+)
 from tests.support.designer_bpmn import version
 
 REVIEW_AFTER_REPORT = '<bpmn:sequenceFlow id="f3" sourceRef="report" targetRef="review" />'
 
 
 def found(xml: str) -> list[tuple[str | None, str, str]]:
-    return [(p.element_id, p.message, p.severity) for p in designer.validate(xml)]
+    return [(p.element_id, p.message, p.severity) for p in versions.validate(xml)]
 
 
 def errors(xml: str) -> list[tuple[str | None, str]]:
-    return [(p.element_id, p.message) for p in designer.validate(xml) if p.is_error]
+    return [(p.element_id, p.message) for p in versions.validate(xml) if p.is_error]
 
 
 def params(xml: str, element: str) -> dict[str, str]:
-    return next(dict(p.params) for p in designer.validate(xml) if p.element_id == element)
+    return next(dict(p.params) for p in versions.validate(xml) if p.element_id == element)
 
 
 def test_a_condition_on_a_decision_no_review_has_made_yet_is_refused_on_its_gateway():

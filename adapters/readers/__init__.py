@@ -1,0 +1,70 @@
+"""File readers: a plan file (.docx, .md, .txt) becomes the neutral block stream.
+
+`read_blocks(path)` picks the reader by extension, after checking the file's size;
+each reader checks the content really is of its type. Every failure is an
+`UnreadableFile` carrying an English msgid and its parameters, translated by the
+entrypoint (web: `_()`; CLI: `web.i18n.cli_gettext`).
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from adapters.readers import markdown, plain_text, word
+from adapters.readers.errors import UnreadableFile
+from engine.importing import Block, errors as messages
+
+MAX_BYTES = 10 * 1024 * 1024
+_READERS: dict[str, Callable[[Path], list[Block]]] = {
+    ".docx": word.read,
+    ".md": markdown.read,
+    ".markdown": markdown.read,
+    ".txt": plain_text.read,
+}
+
+__all__ = ["MAX_BYTES", "UnreadableFile", "read_blocks", "read_source"]
+
+
+def read_blocks(path: str | Path) -> list[Block]:
+    """The blocks of a plan file; raises UnreadableFile with a message for the user."""
+    path = Path(path)
+    reader = _READERS.get(path.suffix.lower())
+    if reader is None:
+        raise UnreadableFile(messages.UNSUPPORTED_TYPE, suffix=path.suffix or path.name)
+    _check_size(path)
+    blocks = reader(path)
+    if not any(b.text.strip() for b in blocks):
+        raise UnreadableFile(messages.NOTHING_TO_READ)
+    return blocks
+
+
+def _check_size(path: Path) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise UnreadableFile(messages.NOT_FOUND, path=str(path)) from None
+    if size == 0:
+        raise UnreadableFile(messages.EMPTY)
+    if size > MAX_BYTES:
+        raise UnreadableFile(messages.TOO_LARGE, size=f"{size / 1024 / 1024:.1f}", limit=MAX_BYTES // 1024 // 1024)
+
+
+def read_source(source: Path | bytes, filename: str) -> list[Block]:
+    """`read_blocks` for a path or an upload's bytes (the engine's `PlanReader`).
+
+    An upload is checked for its type and size before anything is written, then read
+    from a private temporary file named by its extension only: the client's name
+    never becomes a path here."""
+    if not isinstance(source, bytes):
+        return read_blocks(source)
+    suffix = Path(filename).suffix.lower()
+    if suffix not in _READERS:
+        raise UnreadableFile(messages.UNSUPPORTED_TYPE, suffix=suffix or filename)
+    if len(source) > MAX_BYTES:
+        raise UnreadableFile(messages.TOO_LARGE, size=f"{len(source) / 1024 / 1024:.1f}",
+                             limit=MAX_BYTES // 1024 // 1024)
+    with tempfile.TemporaryDirectory(prefix="planflow-import-") as folder:
+        path = Path(folder) / f"plan{suffix}"
+        path.write_bytes(source)
+        return read_blocks(path)

@@ -1,0 +1,106 @@
+"""The timer sweep: fire the BPMN timers whose time has come, record their notices.
+
+Every save writes an instance's next timer time to the indexed column
+`process_instances.next_timer_at`; the sweep reads only the rows whose time is at or
+before now (`uow.instances.due_for_timers`, oldest first, `FOR UPDATE SKIP LOCKED`
+on PostgreSQL), so its cost grows with the timers due, not with the instances open.
+Several workers may sweep at once: each locks the rows it takes and the others skip
+them; the notices' unique key is the second fence. Each batch is one transaction.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable
+
+from engine import model
+from engine.clock import Clock, SystemClock, to_storage
+from engine.deadlines import notices
+from engine.errors import AlreadyDone
+from engine.process import instances
+from engine.unit_of_work import AbstractUnitOfWork
+
+log = logging.getLogger(__name__)
+
+BATCH = 20
+RETRY_BROKEN_AFTER = timedelta(hours=1)
+
+
+@dataclass
+class SweepResult:
+    instances: int = 0  # instances loaded and saved
+    fired: int = 0  # notice events the timers produced
+    notices: int = 0  # notices recorded (new rows)
+    errors: int = 0
+
+    def __str__(self) -> str:
+        return f"instances={self.instances} fired={self.fired} notices={self.notices} errors={self.errors}"
+
+
+def sweep(uow_factory: Callable[[], AbstractUnitOfWork], clock: Clock | None = None,
+          batch: int = BATCH, max_batches: int | None = None) -> SweepResult:
+    """Fire every due timer, batch by batch, until none is due (or `max_batches`)."""
+    now = (clock or SystemClock()).now()
+    result = SweepResult()
+    done = 0
+    while max_batches is None or done < max_batches:
+        done += 1
+        if not _sweep_batch(uow_factory, now, batch, result):
+            break
+    return result
+
+
+def _sweep_batch(uow_factory: Callable[[], AbstractUnitOfWork], now: datetime, batch: int,
+                 result: SweepResult) -> bool:
+    """One transaction over up to `batch` due instances; False when none was due."""
+    broken: int | None = None
+    with uow_factory() as uow:
+        due = uow.instances.due_for_timers(to_storage(now), batch)
+        if not due:
+            return False
+        rt = instances.runtime(uow)
+        cal = instances.calendar(uow)
+        fired = recorded = 0
+        try:
+            for instance in due:
+                broken = instance.id
+                f, r = _fire(uow, rt, cal, instance, now)
+                fired, recorded = fired + f, recorded + r
+            broken = None
+            uow.commit()
+        except AlreadyDone:
+            log.info("a step was completed during the sweep; its instance is swept again")
+            return True
+        except Exception:  # noqa: BLE001 - one bad instance must not stop the clock
+            log.exception("timer sweep failed on instance %s", broken)
+            uow.rollback()
+    if broken is not None:
+        _set_aside(uow_factory, broken, now)
+        result.errors += 1
+        return True
+    result.instances += len(due)
+    result.fired += fired
+    result.notices += recorded
+    return True
+
+
+def _fire(uow: AbstractUnitOfWork, rt, cal, instance: model.ProcessInstance, now: datetime) -> tuple[int, int]:
+    task = uow.tasks.get(instance.plan_task_id)
+    wf = instances.load(uow, rt, instance)
+    events = rt.fire_due_timers(wf, now)
+    instances.save(uow, rt, instance, task, wf, now)  # rewrites next_timer_at
+    if instance.next_timer_at is not None and instance.next_timer_at <= to_storage(now):
+        # A timer that would not fire: never let it hold the sweep in a loop.
+        log.warning("instance %s still has a due timer after firing; retried later", instance.id)
+        instance.next_timer_at = to_storage(now + RETRY_BROKEN_AFTER)
+    return len(events), notices.record(uow, instance, task, events, now, cal)
+
+
+def _set_aside(uow_factory: Callable[[], AbstractUnitOfWork], instance_id: int, now: datetime) -> None:
+    """Try a failing instance again later, so the others of its batch go on."""
+    with uow_factory() as uow:
+        instance = uow.instances.get(instance_id)
+        if instance is not None:
+            instance.next_timer_at = to_storage(now + RETRY_BROKEN_AFTER)
+            uow.commit()

@@ -1,0 +1,140 @@
+"""The draft of an import: what the parser read, in the shape a person edits.
+
+A draft is JSON-simple (it waits in `import_drafts` between upload and confirm, and
+goes out as the API's body). Units are named by a key: a known unit's id as text
+("12"), or "new:<n>" for the n-th proposed new unit, created only when confirmed.
+The same shape comes back edited; `plan_input` turns it into `intake.PlanInput`.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from engine.deadlines.task_dates import parse_day
+from engine.errors import N_, InvalidInput
+from engine.importing import ImportResult, UnitRef
+from engine.tasks import intake
+
+NEW = "new:"
+
+
+@dataclass
+class ImportDraft:
+    source_name: str
+    plan: dict[str, Any]  # number, issued_on, year, title, monitor_unit_id, monitor_text
+    tasks: list[dict[str, Any]]  # ref, title, content, lead, coordinators, director, ..., due
+    new_units: list[dict[str, Any]] = field(default_factory=list)  # name, kind, create
+    warnings: list[str] = field(default_factory=list)
+    id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], draft_id: int | None = None) -> ImportDraft:
+        return cls(source_name=data.get("source_name") or "", plan=dict(data.get("plan") or {}),
+                   tasks=list(data.get("tasks") or []), new_units=list(data.get("new_units") or []),
+                   warnings=list(data.get("warnings") or []), id=draft_id)
+
+
+def from_result(result: ImportResult, known: dict[str, int], source_name: str,
+                fallback_monitor_id: int | None) -> ImportDraft:
+    """The parser's result with units as keys; the monitor defaults to the uploader's
+    unit when the plan names none the directory knows."""
+    new_units: list[dict[str, Any]] = []
+
+    def key(ref: UnitRef) -> str:
+        if not ref.new and ref.name in known:
+            return str(known[ref.name])
+        names = [u["name"] for u in new_units]
+        if ref.name not in names:
+            new_units.append({"name": ref.name, "kind": ref.kind, "create": False})
+            names.append(ref.name)
+        return f"{NEW}{names.index(ref.name)}"
+
+    monitor = result.plan.monitor
+    plan = {**result.plan.to_dict(), "monitor_text": monitor.name if monitor else None,
+            "monitor_unit_id": known.get(monitor.name) if monitor and not monitor.new else fallback_monitor_id}
+    del plan["monitor"]
+    tasks = [{**t.to_dict(), "lead": [key(u) for u in t.lead],
+              "coordinators": [key(u) for u in t.coordinators], "due": ""} for t in result.tasks]
+    return ImportDraft(source_name, plan, tasks, new_units, list(result.warnings))
+
+
+def used_new_units(draft: ImportDraft) -> list[int]:
+    """The proposed new units some task still names, by index."""
+    keys = {k for t in draft.tasks for k in [*t.get("lead", []), *t.get("coordinators", [])]}
+    return [i for i in range(len(draft.new_units)) if f"{NEW}{i}" in keys]
+
+
+def plan_input(draft: ImportDraft, unit_ids: dict[str, int]) -> intake.PlanInput:
+    """The edited draft as intake's input; `unit_ids` maps every usable key to a unit id.
+    Raises InvalidInput naming each field to fix."""
+    errors: dict[str, str] = {}
+    plan = draft.plan
+    year = _year(plan.get("year"), errors)
+    issued = _issued(plan.get("issued_on"), errors)
+    monitor_id = _int(plan.get("monitor_unit_id"))
+    if monitor_id is None:
+        errors["monitor_unit_id"] = N_("Choose the unit that monitors the plan.")
+    tasks = [_task(i, t, unit_ids, errors) for i, t in enumerate(draft.tasks)]
+    if errors:
+        raise InvalidInput(errors)
+    return intake.PlanInput(title=str(plan.get("title") or "").strip(), year=year, monitor_unit_id=monitor_id,
+                            tasks=tasks, number=(plan.get("number") or None), issued_on=issued,
+                            source_name=draft.source_name or None)
+
+
+def _task(i: int, task: dict[str, Any], unit_ids: dict[str, int], errors: dict[str, str]) -> intake.TaskInput:
+    schedule = dict(task.get("schedule") or {"kind": "unresolved", "due": [], "every": None, "until": None})
+    due_text = str(task.get("due") or "").strip()
+    if due_text:
+        day = parse_day(due_text)
+        if day is None:
+            errors[f"task-{i}-due"] = N_("Give the date as dd/mm/yyyy or yyyy-mm-dd.")
+        else:  # a person settled an unresolved deadline: one date
+            schedule = {"kind": "once", "due": [day.isoformat()], "every": None, "until": None}
+    return intake.TaskInput(
+        ref=str(task.get("ref") or i + 1), title=str(task.get("title") or "").strip(),
+        lead_unit_ids=_units(i, "lead", task.get("lead"), unit_ids, errors),
+        coordinator_unit_ids=_units(i, "coordinators", task.get("coordinators"), unit_ids, errors),
+        content=task.get("content") or "", product=task.get("product") or "",
+        director=task.get("director") or "", deadline_text=task.get("deadline_text") or "", schedule=schedule,
+    )
+
+
+def _units(i: int, role: str, keys: Any, unit_ids: dict[str, int], errors: dict[str, str]) -> list[int]:
+    found: list[int] = []
+    for key in keys or []:
+        unit_id = unit_ids.get(str(key))
+        if unit_id is None:
+            # A proposed unit left unticked, or an id that is not ours: never guess.
+            errors[f"task-{i}-{role}"] = N_("A unit here is new and not confirmed: tick it to create it, or choose a known unit.")
+        elif unit_id not in found:
+            found.append(unit_id)
+    return found
+
+
+def _year(value: Any, errors: dict[str, str]) -> int:
+    year = _int(value)
+    if year is None or not 2000 <= year <= 2100:
+        errors["year"] = N_("Give the plan's year, e.g. 2024.")
+        return 0
+    return year
+
+
+def _issued(value: Any, errors: dict[str, str]) -> date | None:
+    if not value:
+        return None
+    day = parse_day(value)
+    if day is None:
+        errors["issued_on"] = N_("Give the date as dd/mm/yyyy or yyyy-mm-dd.")
+    return day
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

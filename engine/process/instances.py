@@ -1,0 +1,124 @@
+"""Process versions and instances: load and save workflows, keep the inbox index in step.
+
+An instance's row holds its workflow without the spec; the spec is parsed once per
+process version and cached. Every save rewrites the instance's ready work items in
+the same transaction, so the inbox (which reads only `work_items`) is never stale.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from importlib import resources
+from typing import Any
+
+from engine import model
+from engine.clock import office_date, to_storage
+from engine.deadlines.working_days import OfficeDay, WorkingCalendar
+from engine.errors import N_, NotFound
+from engine.process import actors
+from engine.unit_of_work import AbstractUnitOfWork
+from engine.workflow import (
+    SERIALIZER_VERSION,
+    STATE_VERSION,
+    HumanStep,
+    WorkflowRuntime,
+)
+
+PROCESS_KEY = "plan_task"
+# Found through importlib.resources, so a wheel install (no source tree) finds it too.
+DEFAULT_BPMN = resources.files("processes") / "plan_task.bpmn"
+
+
+def ensure_live_version(uow: AbstractUnitOfWork, now: datetime) -> model.ProcessVersion:
+    """The version new tasks start on; the shipped BPMN becomes version 1 on first use."""
+    live = uow.process_versions.live(PROCESS_KEY)
+    if live is not None:
+        return live
+    version = model.ProcessVersion(
+        process_key=PROCESS_KEY, number=1, bpmn_xml=DEFAULT_BPMN.read_text(encoding="utf-8"),
+        comment="planflow", created_at=to_storage(now), is_live=True,
+    )
+    uow.process_versions.add(version)
+    uow.flush()
+    return version
+
+
+def calendar(uow: AbstractUnitOfWork) -> WorkingCalendar:
+    days = [OfficeDay(row["day"], row["kind"], row["name"]) for row in uow.office_days.list()]
+    return WorkingCalendar(days)
+
+
+def runtime(uow: AbstractUnitOfWork) -> WorkflowRuntime:
+    return WorkflowRuntime(calendar(uow).add_working_days)
+
+
+def spec(uow: AbstractUnitOfWork, version_id: int):
+    def xml() -> str:
+        version = uow.process_versions.get(version_id)
+        if version is None:
+            raise NotFound(N_("Process version not found."))
+        return version.bpmn_xml
+
+    return uow.specs.get(version_id, xml)
+
+
+def start(uow: AbstractUnitOfWork, rt: WorkflowRuntime, task: model.PlanTask,
+          data: dict[str, Any], now: datetime) -> model.ProcessInstance:
+    version = ensure_live_version(uow, now)
+    wf = rt.start(spec(uow, version.id), data)
+    instance = model.ProcessInstance(
+        plan_task_id=task.id, process_version_id=version.id, state="",
+        serializer_version=SERIALIZER_VERSION, state_version=STATE_VERSION, started_at=to_storage(now),
+    )
+    uow.instances.add(instance)
+    save(uow, rt, instance, task, wf, now)
+    return instance
+
+
+def load(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.ProcessInstance):
+    return rt.loads(spec(uow, instance.process_version_id), instance.state)
+
+
+def save(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.ProcessInstance,
+         task: model.PlanTask, wf, now: datetime) -> None:
+    """Write the workflow, its next timer and its ready steps: one transaction, one truth."""
+    instance.state = rt.dumps(wf)
+    instance.serializer_version = SERIALIZER_VERSION
+    instance.state_version = STATE_VERSION
+    instance.updated_at = to_storage(now)
+    next_timer = rt.next_timer_at(wf)
+    instance.next_timer_at = to_storage(next_timer) if next_timer else None
+    if rt.is_completed(wf):
+        instance.status = "completed"
+        task.status = "closed"
+        task.closed_on = office_date(now)
+    uow.flush()
+    _sync_work_items(uow, instance, rt.ready_steps(wf), now)
+
+
+def _sync_work_items(uow: AbstractUnitOfWork, instance: model.ProcessInstance,
+                     ready: list[HumanStep], now: datetime) -> None:
+    ready_by_uuid = {step.task_id: step for step in ready}
+    for item in uow.work_items.ready_for_instance(instance.id):
+        if item.task_uuid not in ready_by_uuid:
+            item.state = "cancelled"  # the process moved on without it (e.g. a boundary event)
+        else:
+            del ready_by_uuid[item.task_uuid]
+    for step in ready_by_uuid.values():
+        uow.work_items.add(_work_item(instance, step, now))
+    uow.flush()
+
+
+def _work_item(instance: model.ProcessInstance, step: HumanStep, now: datetime) -> model.WorkItem:
+    holder = actors.resolve(step.actor, step.data)
+    return model.WorkItem(
+        instance_id=instance.id, plan_task_id=instance.plan_task_id, task_uuid=step.task_id,
+        step_id=step.step_id, step_name=step.name, form=step.form, actor=step.actor,
+        assignee_user_id=holder.user_id, candidate_unit_id=holder.unit_id,
+        candidate_role=holder.role, due_on=_as_date(step.due), created_at=to_storage(now),
+    )
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])

@@ -1,0 +1,163 @@
+"""The process designer's services: validate BPMN, save and deploy versions, migrate instances.
+
+A save never touches running instances: it stores a new, non-live version. Deploying
+makes a version the one new tasks start on; each instance keeps the version it started
+with until a designer migrates it (`engine.process.instance_migration`). Script and service tasks are
+always refused: planflow runs no code a designer writes (there is no "trusted" mark).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from engine import model
+from engine.clock import Clock, SystemClock, to_storage
+from engine.errors import N_, InvalidInput, NotFound
+from engine.process import checks, instances
+from engine.process.instance_migration import MigrationReport, Stayed, migrate
+from engine.unit_of_work import AbstractUnitOfWork
+from engine.workflow import InvalidProcess, Problem
+from engine.workflow.specs import MAX_BPMN_BYTES
+
+__all__ = [
+    "MigrationReport", "Stayed", "VersionView", "deploy", "get_version", "list_versions", "migrate",
+    "open_diagram", "read_bpmn", "save_checked", "save_version", "validate",
+]
+
+MAX_COMMENT = 500
+MSG_NOT_UTF8 = N_("The file is not UTF-8 text: save it as UTF-8.")
+DECLARED_ENCODING = re.compile(r"""\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+REPLACEMENT_CHARACTER = "\ufffd"  # what a client that decoded non-UTF-8 bytes as UTF-8 sends instead
+
+
+def read_bpmn(data: str | bytes) -> str:
+    """The diagram's text, whichever way it came (upload page, JSON API, the modeler's Open):
+    one size rule and one encoding rule for all of them, so none is a way around the other."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    if len(raw) > MAX_BPMN_BYTES:
+        raise InvalidProcess([Problem(None, N_("The BPMN file is too large."))])
+    try:
+        text = raw.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as error:
+        raise InvalidProcess([_encoding_problem(raw[:error.start].decode("utf-8", "replace"))]) from error
+    if REPLACEMENT_CHARACTER in text:
+        raise InvalidProcess([_encoding_problem(text[:text.index(REPLACEMENT_CHARACTER)])])
+    declared = DECLARED_ENCODING.match(text)
+    if declared and declared.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
+        # The XML parser would believe the declaration and read the UTF-8 text as something else.
+        raise InvalidProcess([Problem(None, MSG_NOT_UTF8, line=1, column=declared.start(1) + 1)])
+    return text
+
+
+def _encoding_problem(before: str) -> Problem:
+    # Where the first bad character is (`before` is the text up to it), so the designer can find it.
+    line = before.count("\n") + 1
+    return Problem(None, MSG_NOT_UTF8, line=line, column=len(before) - (before.rfind("\n") + 1) + 1)
+
+
+def open_diagram(data: str | bytes) -> tuple[str, list[Problem]]:
+    """A diagram to draw in the modeler (its Open): the text and its problems, to mark them on
+    the canvas; raise InvalidProcess when there is nothing to draw (not XML, not BPMN)."""
+    text = read_bpmn(data)
+    problems = validate(text)
+    unreadable = [p for p in problems if p.message in checks.UNREADABLE]
+    if unreadable:
+        raise InvalidProcess(unreadable)
+    return text, problems
+
+
+def validate(xml: str | bytes) -> list[Problem]:
+    """Every problem of a diagram (errors and warnings), whichever way it came in."""
+    try:
+        text = read_bpmn(xml)
+    except InvalidProcess as invalid:
+        return list(invalid.problems)
+    return checks.validate(text)
+
+
+@dataclass(frozen=True)
+class VersionView:
+    id: int
+    number: int
+    comment: str
+    created_by: str | None
+    created_at: datetime | None
+    is_live: bool
+    instances: int  # running instances on this version
+
+
+def save_version(uow: AbstractUnitOfWork, xml: str | bytes, user_id: int, comment: str = "",
+                 clock: Clock | None = None) -> int:
+    """Store `xml` as the next version (not live); raise InvalidProcess with every problem."""
+    return save_checked(uow, xml, user_id, comment, clock)[0]
+
+
+def save_checked(uow: AbstractUnitOfWork, xml: str | bytes, user_id: int, comment: str = "",
+                 clock: Clock | None = None) -> tuple[int, list[Problem]]:
+    """Store `xml` as the next version (not live): its id, and the warnings the designer accepted.
+
+    Warnings (e.g. an element no path reaches) do not stop a save: the designer sees them
+    and may accept them; errors (what would fail on a real task) raise InvalidProcess."""
+    text = read_bpmn(xml)
+    problems = checks.validate(text)
+    if any(problem.is_error for problem in problems):
+        raise InvalidProcess(problems)
+    now = (clock or SystemClock()).now()
+    with uow:
+        # The shipped file is version 1: make sure it exists before numbering ours.
+        instances.ensure_live_version(uow, now)
+        latest = uow.process_versions.for_key(instances.PROCESS_KEY)[0]
+        version = model.ProcessVersion(
+            process_key=instances.PROCESS_KEY, number=latest.number + 1, bpmn_xml=text,
+            comment=comment.strip()[:MAX_COMMENT], created_by=user_id, created_at=to_storage(now),
+        )
+        uow.process_versions.add(version)
+        uow.commit()
+        return version.id, problems
+
+
+def deploy(uow: AbstractUnitOfWork, version_id: int, user_id: int) -> None:
+    """Make `version_id` the version new tasks start on; running instances keep theirs."""
+    with uow:
+        version = _version(uow, version_id)
+        # Checked again: the rules may have grown since the version was saved.
+        if any(problem.is_error for problem in validate(version.bpmn_xml)):
+            raise InvalidInput({"version": N_("This version has problems; fix them and save a new version.")})
+        for other in uow.process_versions.for_key(version.process_key):
+            other.is_live = False
+        uow.flush()  # never two live versions, even for a moment
+        version.is_live = True
+        uow.commit()
+
+
+def list_versions(uow: AbstractUnitOfWork) -> list[VersionView]:
+    """Every version, newest first, with its running instances counted in one query."""
+    with uow:
+        instances.ensure_live_version(uow, SystemClock().now())
+        uow.commit()
+        versions = uow.process_versions.for_key(instances.PROCESS_KEY)
+        counts = uow.process_versions.instance_counts(instances.PROCESS_KEY)
+        names = uow.users.names(v.created_by for v in versions if v.created_by)
+        return [
+            VersionView(id=v.id, number=v.number, comment=v.comment, created_by=names.get(v.created_by),
+                        created_at=v.created_at, is_live=v.is_live, instances=counts.get(v.id, 0))
+            for v in versions
+        ]
+
+
+def get_version(uow: AbstractUnitOfWork, version_id: int | None = None) -> model.ProcessVersion:
+    """A version by id, or the live one when `version_id` is None."""
+    with uow:
+        if version_id is None:
+            version = instances.ensure_live_version(uow, SystemClock().now())
+            uow.commit()
+            return version
+        return _version(uow, version_id)
+
+
+def _version(uow: AbstractUnitOfWork, version_id: int) -> model.ProcessVersion:
+    version = uow.process_versions.get(version_id)
+    if version is None:
+        raise NotFound(N_("Process version not found."))
+    return version

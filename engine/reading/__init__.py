@@ -1,0 +1,1 @@
+"""Read models: plan and task pages, progress, search, period reports."""

@@ -1,0 +1,143 @@
+"""Plan and task pages: what each task is, where it stands, who holds it, what happened.
+
+Each view is a handful of queries over plan tables and the work-item index, whatever
+the number of tasks; no workflow is loaded.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from engine import model
+from engine.access import task_access
+from engine.deadlines.working_days import WorkingCalendar
+from engine.errors import N_, NotFound
+from engine.process import instances
+from engine.tasks.inbox import days_left, urgency
+from engine.unit_of_work import AbstractUnitOfWork
+
+
+@dataclass(frozen=True)
+class OpenStep:
+    work_item_id: int
+    step_id: str
+    step_name: str
+    holder: str  # a person's name, or "<role> · <unit>"
+    holder_user_id: int | None
+    holder_unit: str | None
+    holder_role: str | None
+    due: date | None
+    days_left: int | None
+    urgency: str
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    task: model.PlanTask
+    lead: list[str]
+    coordinators: list[str]
+    steps: list[OpenStep]
+
+
+@dataclass(frozen=True)
+class PlanView:
+    plan: model.Plan
+    monitor: str | None
+    tasks: list[TaskRow]
+
+
+@dataclass(frozen=True)
+class TaskView:
+    task: model.PlanTask
+    plan: model.Plan
+    lead: list[str]
+    coordinators: list[str]
+    steps: list[OpenStep]
+    history: list[dict[str, Any]]
+    attachments: list[dict[str, Any]]
+
+
+def list_plans(uow: AbstractUnitOfWork) -> list[dict[str, Any]]:
+    with uow:
+        return uow.plans.list_with_counts()
+
+
+def plan_overview(uow: AbstractUnitOfWork, plan_id: int, today: date, user_id: int) -> PlanView:
+    """The plan's tasks that `user_id` may read (all of them for the leadership and monitors)."""
+    with uow:
+        plan = _plan(uow, plan_id)
+        tasks = task_access.readable(uow, user_id, plan, ((t, t) for t in uow.tasks.for_plan(plan.id)))
+        steps = _open_steps(uow, [t.id for t in tasks], today)
+        names = _unit_names(uow, tasks, plan)
+        rows = [TaskRow(t, _names(t, "lead", names), _names(t, "coordinator", names), steps.get(t.id, []))
+                for t in tasks]
+        return PlanView(plan=plan, monitor=names.get(plan.monitor_unit_id), tasks=rows)
+
+
+def task_detail(uow: AbstractUnitOfWork, task_id: int, today: date, user_id: int) -> TaskView:
+    with uow:
+        task = uow.tasks.get(task_id)
+        plan = _plan(uow, task.plan_id) if task is not None else None
+        task_access.require_readable(uow, user_id, task, plan)
+        names = _unit_names(uow, [task], plan)
+        return TaskView(
+            task=task, plan=plan, lead=_names(task, "lead", names),
+            coordinators=_names(task, "coordinator", names),
+            steps=_open_steps(uow, [task.id], today).get(task.id, []),
+            history=uow.audit.for_task(task.id), attachments=uow.attachments.for_task(task.id),
+        )
+
+
+def get_attachment(uow: AbstractUnitOfWork, attachment_id: int, user_id: int) -> model.Attachment:
+    """A file of a task `user_id` may read; NotFound for any other, as for a missing one."""
+    with uow:
+        attachment = uow.attachments.get(attachment_id)
+        if attachment is None:
+            raise NotFound(N_("This file does not exist."))
+        try:
+            task_access.require_readable(uow, user_id, uow.tasks.get(attachment.plan_task_id))
+        except NotFound as error:
+            raise NotFound(N_("This file does not exist.")) from error
+        _ = attachment.data  # load the deferred bytes before the session closes
+        return attachment
+
+
+def _plan(uow: AbstractUnitOfWork, plan_id: int) -> model.Plan:
+    plan = uow.plans.get(plan_id)
+    if plan is None:
+        raise NotFound(N_("This plan does not exist."))
+    return plan
+
+
+def _unit_names(uow: AbstractUnitOfWork, tasks: list[model.PlanTask], plan: model.Plan) -> dict[int, str]:
+    ids = {u.unit_id for t in tasks for u in t.units} | {plan.monitor_unit_id}
+    return uow.units.names(ids)
+
+
+def _names(task: model.PlanTask, role: str, names: dict[int, str]) -> list[str]:
+    return [names.get(unit_id, "?") for unit_id in task.unit_ids(role)]
+
+
+def _open_steps(uow: AbstractUnitOfWork, task_ids: list[int], today: date) -> dict[int, list[OpenStep]]:
+    rows = uow.work_items.open_for_tasks(task_ids)
+    people = uow.users.names(r["assignee_user_id"] for r in rows)
+    units = uow.units.names(r["candidate_unit_id"] for r in rows)
+    cal = instances.calendar(uow)
+    steps: dict[int, list[OpenStep]] = {}
+    for row in rows:
+        steps.setdefault(row["task_id"], []).append(_open_step(row, people, units, cal, today))
+    return steps
+
+
+def _open_step(row: dict[str, Any], people: dict[int, str], units: dict[int, str],
+               cal: WorkingCalendar, today: date) -> OpenStep:
+    left = days_left(cal, row["due_on"], today)
+    unit = units.get(row["candidate_unit_id"])
+    person = people.get(row["assignee_user_id"])
+    return OpenStep(
+        work_item_id=row["work_item_id"], step_id=row["step_id"], step_name=row["step_name"],
+        holder=person or " · ".join(x for x in (row["candidate_role"], unit) if x),
+        holder_user_id=row["assignee_user_id"], holder_unit=unit, holder_role=row["candidate_role"],
+        due=row["due_on"], days_left=left, urgency=urgency(left),
+    )

@@ -1,0 +1,314 @@
+"""Plan progress, the monitor's and the leader's read model.
+
+A task is in one of five states on a given day: done on time, done late, in
+progress, overdue, or waiting for a date (`task_state`). The dashboard counts them
+overall and per lead unit, lists the overdue tasks (days late in working days, who
+holds each step, which notices were sent), and follows completion month by month.
+
+Every view is a fixed handful of queries (`uow.progress`), whatever the number of
+tasks; grouping and counting happen here, in Python, over those rows.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from engine import model
+from engine.deadlines.working_days import WorkingCalendar
+from engine.errors import N_, NotFound
+from engine.process import instances
+from engine.unit_of_work import AbstractUnitOfWork
+
+DONE_ON_TIME, DONE_LATE, IN_PROGRESS, OVERDUE, WAITING = (
+    "done_on_time", "done_late", "in_progress", "overdue", "waiting_date")
+STATES = (DONE_ON_TIME, DONE_LATE, IN_PROGRESS, OVERDUE, WAITING)
+STATE_LABELS = {
+    DONE_ON_TIME: N_("Done on time"), DONE_LATE: N_("Done late"), IN_PROGRESS: N_("In progress"),
+    OVERDUE: N_("Overdue"), WAITING: N_("Waiting for a date"),
+}
+RUNG_LABELS = {"holder": N_("Reminder to the holder"), "unit_head": N_("Escalated to the unit head"),
+               "director": N_("Escalated to the director")}
+NOTICE_PREFIX = "notice"  # audit actions of reminders and escalations: notice_<rung>
+
+
+def task_state(status: str, due_on: date | None, closed_on: date | None, as_of: date) -> str:
+    """Where a task stands on `as_of` (today, or the end of a report's period)."""
+    if status == "closed" and closed_on is not None and closed_on <= as_of:
+        return DONE_LATE if due_on is not None and closed_on > due_on else DONE_ON_TIME
+    if status == "waiting_date" or due_on is None:
+        return WAITING
+    return OVERDUE if due_on < as_of else IN_PROGRESS
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the monitor narrows the dashboard to. The unit and deadline range narrow
+    every number; the state narrows only the task list (the counts stay, as links)."""
+
+    unit_id: int | None = None
+    state: str | None = None
+    due_from: date | None = None
+    due_to: date | None = None
+    plan_id: int | None = None
+
+    def in_scope(self, task: TaskProgress) -> bool:
+        if self.unit_id is not None and self.unit_id not in {u.id for u in task.lead}:
+            return False
+        if self.plan_id is not None and task.plan_id != self.plan_id:
+            return False
+        if (self.due_from or self.due_to) and task.due_on is None:
+            return False
+        if self.due_from and task.due_on < self.due_from:
+            return False
+        return not (self.due_to and task.due_on > self.due_to)
+
+    def listed(self, task: TaskProgress) -> bool:
+        return self.state is None or task.state == self.state
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Holder:
+    step_name: str
+    user_name: str | None  # a named person, or else
+    unit_name: str | None  # the unit whose `role` holds it
+    role: str | None
+    due: date | None
+
+
+@dataclass(frozen=True)
+class Notice:
+    at: Any  # naive UTC datetime, from the audit trail
+    action: str
+    rung: str | None  # holder | unit_head | director
+    to: str | None
+    step_name: str | None
+
+
+@dataclass(frozen=True)
+class TaskProgress:
+    id: int
+    plan_id: int
+    plan_number: str | None
+    plan_title: str
+    ref: str
+    title: str
+    content: str
+    deadline_text: str
+    due_on: date | None
+    closed_on: date | None
+    state: str
+    days_late: int | None  # working days: overdue as of today, or how late it closed
+    lead: list[UnitRef] = field(default_factory=list)
+    coordinators: list[UnitRef] = field(default_factory=list)
+    steps: list[Holder] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class UnitProgress:
+    unit_id: int
+    name: str
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class CompletionPoint:
+    month: str  # "2024-03"
+    due: int  # tasks due by the month's end (cumulative)
+    on_time: int  # done on time by the month's end (cumulative)
+    late: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    plan: model.Plan
+    monitor: str | None
+    today: date
+    filters: Filters
+    counts: dict[str, int]
+    units: list[UnitProgress]
+    overdue: list[TaskProgress]
+    tasks: list[TaskProgress]
+    completion: list[CompletionPoint]
+    unit_choices: list[UnitRef]
+
+
+def plan_dashboard(uow: AbstractUnitOfWork, plan_id: int, today: date,
+                   filters: Filters = Filters()) -> Dashboard:
+    with uow:
+        plan = get_plan(uow, plan_id)
+        monitor = uow.units.names([plan.monitor_unit_id]).get(plan.monitor_unit_id)
+        tasks = load_tasks(uow, plan_id, today, instances.calendar(uow))
+        tasks = with_steps_and_notices(uow, plan_id, tasks)
+    scope = [t for t in tasks if filters.in_scope(t)]
+    return Dashboard(
+        plan=plan, monitor=monitor, today=today, filters=filters, counts=count_states(scope),
+        units=by_lead_unit(scope), overdue=sorted((t for t in scope if t.state == OVERDUE),
+                                                  key=lambda t: (-(t.days_late or 0), t.id)),
+        tasks=[t for t in scope if filters.listed(t)], completion=completion(scope, plan, today),
+        unit_choices=sorted({u for t in tasks for u in t.lead}, key=lambda u: u.name),
+    )
+
+
+def get_plan(uow: AbstractUnitOfWork, plan_id: int) -> model.Plan:
+    plan = uow.plans.get(plan_id)
+    if plan is None:
+        raise NotFound(N_("This plan does not exist."))
+    return plan
+
+
+def load_tasks(uow: AbstractUnitOfWork, plan_id: int | None, as_of: date,
+               cal: WorkingCalendar, task_ids: list[int] | None = None) -> list[TaskProgress]:
+    """A plan's tasks (or every plan's, or those of `task_ids`) with their units and state
+    on `as_of`: two queries."""
+    units = _units_by_task(uow.progress.task_units(plan_id, task_ids))
+    return [_task(row, units.get(row["id"], {}), as_of, cal) for row in uow.progress.tasks(plan_id, task_ids)]
+
+
+def count_states(tasks: list[TaskProgress]) -> dict[str, int]:
+    counts = dict.fromkeys(STATES, 0)
+    for task in tasks:
+        counts[task.state] += 1
+    return {**counts, "total": len(tasks)}
+
+
+def by_lead_unit(tasks: list[TaskProgress]) -> list[UnitProgress]:
+    """Counts per lead unit, most overdue first; a task led by two units counts for both."""
+    groups: dict[UnitRef, list[TaskProgress]] = defaultdict(list)
+    for task in tasks:
+        for unit in task.lead:
+            groups[unit].append(task)
+    rows = [UnitProgress(u.id, u.name, count_states(ts)) for u, ts in groups.items()]
+    return sorted(rows, key=lambda r: (-r.counts[OVERDUE], -r.counts[DONE_LATE], r.name))
+
+
+def completion(tasks: list[TaskProgress], plan: model.Plan, today: date) -> list[CompletionPoint]:
+    """Month by month, from the plan's year start to this month (or to the end of the
+    last year it has dates in, for a plan looked at later): how many were due, how many done."""
+    last_year = max([plan.year] + [d.year for t in tasks for d in (t.due_on, t.closed_on) if d])
+    end = today if today.year <= last_year else date(last_year, 12, 31)
+    months = _months(date(plan.year, 1, 1), end) or [_month(date(plan.year, 1, 1))]
+    done = [t for t in tasks if t.state in (DONE_ON_TIME, DONE_LATE)]
+    points = []
+    for month in months:
+        points.append(CompletionPoint(
+            month=month,
+            due=sum(1 for t in tasks if t.due_on and _month(t.due_on) <= month),
+            on_time=sum(1 for t in done if t.state == DONE_ON_TIME and _month(t.closed_on) <= month),
+            late=sum(1 for t in done if t.state == DONE_LATE and _month(t.closed_on) <= month),
+        ))
+    return points
+
+
+def _months(start: date, end: date) -> list[str]:
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month) and len(months) < 120:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _month(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _units_by_task(rows: list[dict[str, Any]]) -> dict[int, dict[str, list[UnitRef]]]:
+    units: dict[int, dict[str, list[UnitRef]]] = defaultdict(lambda: {"lead": [], "coordinator": []})
+    for row in rows:
+        units[row["task_id"]].setdefault(row["role"], []).append(UnitRef(row["unit_id"], row["name"]))
+    return units
+
+
+def _task(row: dict[str, Any], units: dict[str, list[UnitRef]], as_of: date,
+          cal: WorkingCalendar) -> TaskProgress:
+    state = task_state(row["status"], row["due_on"], row["closed_on"], as_of)
+    return TaskProgress(
+        id=row["id"], plan_id=row["plan_id"], plan_number=row["plan_number"], plan_title=row["plan_title"],
+        ref=row["ref"], title=row["title"], content=row["content"], deadline_text=row["deadline_text"],
+        due_on=row["due_on"], closed_on=row["closed_on"], state=state,
+        days_late=_days_late(state, row["due_on"], row["closed_on"], as_of, cal),
+        lead=units.get("lead", []), coordinators=units.get("coordinator", []),
+    )
+
+
+def _days_late(state: str, due: date | None, closed: date | None, as_of: date,
+               cal: WorkingCalendar) -> int | None:
+    if state == OVERDUE:
+        return cal.working_days_between(due, as_of)
+    if state == DONE_LATE:
+        return cal.working_days_between(due, closed)
+    return None
+
+
+def with_steps_and_notices(uow: AbstractUnitOfWork, plan_id: int | None, tasks: list[TaskProgress],
+                           task_ids: list[int] | None = None) -> list[TaskProgress]:
+    steps: dict[int, list[Holder]] = defaultdict(list)
+    for row in uow.progress.open_steps(plan_id, task_ids):
+        steps[row["task_id"]].append(Holder(row["step_name"], row["user_name"], row["unit_name"],
+                                            row["candidate_role"], row["due_on"]))
+    notices: dict[int, list[Notice]] = defaultdict(list)
+    for row in uow.progress.audit(plan_id, NOTICE_PREFIX, task_ids):
+        notices[row["task_id"]].append(_notice(row))
+    return [replace(t, steps=steps.get(t.id, []), notices=notices.get(t.id, [])) for t in tasks]
+
+
+def _notice(row: dict[str, Any]) -> Notice:
+    # Written by `engine.deadlines.notices`: action `notice_<rung>`, detail with `rung` and the
+    # names of the people told (`recipients`).
+    detail = row["detail"] or {}
+    to = detail.get("recipients") or []
+    return Notice(at=row["at"], action=row["action"], rung=detail.get("rung"),
+                  to=", ".join(map(str, to)) if isinstance(to, list) else str(to) or None,
+                  step_name=row["step_name"])
+
+
+# --- across plans: the leader's home -------------------------------------------------
+
+@dataclass(frozen=True)
+class PlanProgress:
+    plan_id: int
+    number: str | None
+    title: str
+    year: int
+    total: int
+    closed: int
+    overdue: int
+    waiting: int
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.closed / self.total) if self.total else 0
+
+
+@dataclass(frozen=True)
+class UnitOverdue:
+    unit_id: int
+    name: str
+    overdue: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    today: date
+    plans: list[PlanProgress]
+    units: list[UnitOverdue]
+
+
+def leader_overview(uow: AbstractUnitOfWork, today: date, top_units: int = 10) -> Overview:
+    """Every open plan (a task not yet closed) with its progress, and the lead units with
+    the most overdue tasks across all plans: two aggregate queries."""
+    with uow:
+        plans = [PlanProgress(plan_id=r["id"], number=r["number"], title=r["title"], year=r["year"],
+                              total=r["total"], closed=r["closed"], overdue=r["overdue"], waiting=r["waiting"])
+                 for r in uow.progress.plan_counts(today)]
+        units = [UnitOverdue(r["unit_id"], r["name"], r["overdue"])
+                 for r in uow.progress.overdue_by_lead_unit(today, top_units)]
+    return Overview(today=today, plans=[p for p in plans if p.closed < p.total], units=units)

@@ -1,0 +1,160 @@
+"""Steps: show a waiting step, and complete it (the service behind every step form)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine import model
+from engine.access import task_access
+from engine.clock import Clock, SystemClock, to_storage
+from engine.deadlines import notices
+from engine.errors import N_, AlreadyDone, NotAllowed, NotFound
+from engine.process import actors, instances, step_forms
+from engine.process.step_forms import Upload
+from engine.unit_of_work import AbstractUnitOfWork
+from engine.workflow import StepNotReady
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a person judges a step by, read from the task's audit trail and files: the
+    latest report with its product, the coordinating units' opinions, and the return
+    that no report has answered yet (its reason is what a revision must address)."""
+
+    history: list[dict[str, Any]]
+    attachments: list[dict[str, Any]]
+    report: dict[str, Any] | None = None
+    opinions: list[dict[str, Any]] = field(default_factory=list)
+    returned: dict[str, Any] | None = None
+
+
+def evidence(history: list[dict[str, Any]], attachments: list[dict[str, Any]]) -> Evidence:
+    details = [(event, event.get("detail") or {}) for event in history]
+    reports = [event for event, d in details if d.get("result")]
+    returns = [event for event, d in details if d.get("decision") == "return"]
+    return Evidence(
+        history=history, attachments=attachments, report=reports[-1] if reports else None,
+        opinions=[event for event, d in details if d.get("contribution")],
+        returned=returns[-1] if returns and (not reports or _after(returns[-1], reports[-1])) else None,
+    )
+
+
+def _after(event: dict[str, Any], other: dict[str, Any]) -> bool:
+    return (event["at"], event["id"]) > (other["at"], other["id"])
+
+
+@dataclass(frozen=True)
+class StepView:
+    item: model.WorkItem
+    task: model.PlanTask
+    plan: model.Plan
+    form: str
+    choices: list[tuple[int, str]]
+    can_act: bool
+    state: str
+    evidence: Evidence
+
+
+def get_step(uow: AbstractUnitOfWork, work_item_id: int, user_id: int) -> StepView:
+    """A step of a task `user_id` may read (NotFound otherwise), with what to judge it by."""
+    with uow:
+        item = uow.work_items.get(work_item_id)
+        if item is None:
+            raise NotFound(N_("This step does not exist."))
+        task = uow.tasks.get(item.plan_task_id)
+        plan = uow.plans.get(task.plan_id)
+        try:
+            task_access.require_readable(uow, user_id, task, plan)
+        except NotFound as error:
+            raise NotFound(N_("This step does not exist.")) from error
+        user = uow.users.get(user_id)
+        return StepView(
+            item=item, task=task, plan=plan, form=item.form,
+            choices=_choices(uow, item), can_act=item.state == "ready" and actors.may_act(user, item),
+            state=item.state,
+            evidence=evidence(uow.audit.for_task(task.id), uow.attachments.for_task(task.id)),
+        )
+
+
+def complete_step(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, fields: dict[str, Any],
+                  upload: Upload | None = None, clock: Clock | None = None) -> None:
+    """Complete a ready step as `user_id`: validate, run the workflow on, save, audit."""
+    now = (clock or SystemClock()).now()
+    with uow:
+        item, user = _item_and_user(uow, work_item_id, user_id)
+        # Waits for another writer of this instance (a parallel contribution, the
+        # sweep), then reads it fresh: its work is kept, and ours goes on top of it.
+        instance = uow.instances.lock(item.instance_id)
+        if item.state != "ready":
+            raise AlreadyDone(N_("This step was already completed or has moved on."))
+        if not actors.may_act(user, item):
+            raise NotAllowed(N_("This step is not yours to complete."))
+        data = step_forms.validate(item.form, fields, upload, _choices(uow, item))
+        task = uow.tasks.get(item.plan_task_id)
+        attachment = _store_upload(uow, item, user, upload, now)
+        if attachment is not None:
+            data["product"] = attachment.id
+        # Marked before the index is rewritten, so the sync does not cancel it.
+        item.state, item.completed_by, item.completed_at = "completed", user.id, to_storage(now)
+        _run_step(uow, instance, item, task, data, now)
+        uow.audit.add(model.AuditEvent(
+            plan_task_id=task.id, instance_id=item.instance_id, work_item_id=item.id,
+            at=to_storage(now), actor_user_id=user.id, action="step_completed",
+            step_id=item.step_id, step_name=item.step_name, detail=_audit_detail(uow, data, attachment),
+        ))
+        uow.commit()
+
+
+def _run_step(uow: AbstractUnitOfWork, instance: model.ProcessInstance, item: model.WorkItem,
+              task: model.PlanTask, data: dict[str, Any], now) -> None:
+    rt = instances.runtime(uow)
+    wf = instances.load(uow, rt, instance)
+    try:
+        events = rt.complete(wf, item.task_uuid, data)
+    except StepNotReady as error:
+        raise AlreadyDone(N_("This step was already completed or has moved on.")) from error
+    instances.save(uow, rt, instance, task, wf, now)
+    # A loop back past a deadline re-arms the ladder and fires at once: tell people.
+    notices.record(uow, instance, task, events, now)
+
+
+def _item_and_user(uow: AbstractUnitOfWork, work_item_id: int, user_id: int):
+    item = uow.work_items.get(work_item_id)
+    if item is None:
+        raise NotFound(N_("This step does not exist."))
+    user = uow.users.get(user_id)
+    if user is None:
+        raise NotAllowed(N_("This step is not yours to complete."))
+    return item, user
+
+
+def _choices(uow: AbstractUnitOfWork, item: model.WorkItem) -> list[tuple[int, str]]:
+    """For an assign step, the people of the unit the step waits for."""
+    if item.form != "assign" or item.candidate_unit_id is None:
+        return []
+    people = uow.users.in_unit(item.candidate_unit_id)
+    return [(u.id, u.full_name) for u in people if u.role in ("staff", "unit_head")]
+
+
+def _store_upload(uow: AbstractUnitOfWork, item: model.WorkItem, user: model.User,
+                  upload: Upload | None, now) -> model.Attachment | None:
+    if upload is None or not upload.filename:
+        return None
+    attachment = model.Attachment(
+        plan_task_id=item.plan_task_id, work_item_id=item.id, filename=step_forms.safe_filename(upload.filename),
+        content_type=upload.content_type or "application/octet-stream", data=upload.data,
+        size=len(upload.data), uploaded_at=to_storage(now), uploaded_by=user.id,
+    )
+    uow.attachments.add(attachment)
+    uow.flush()
+    return attachment
+
+
+def _audit_detail(uow: AbstractUnitOfWork, data: dict[str, Any],
+                  attachment: model.Attachment | None) -> dict[str, Any]:
+    detail = dict(data)
+    if "assignee" in data:
+        detail["assignee_name"] = uow.users.names([data["assignee"]]).get(data["assignee"])
+    if attachment is not None:
+        detail["product_name"] = attachment.filename
+    return detail

@@ -1,0 +1,1 @@
+"""The shipped BPMN processes, as package data so an installed planflow finds them."""
