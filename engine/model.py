@@ -59,6 +59,8 @@ class PlanTask:
     position: int = 0
     units: list[TaskUnit] = field(default_factory=list)
     plan_id: int | None = None
+    search_text: str = ""  # its words as written, then folded (engine/search_text.py)
+    search_folded: str = ""
     id: int | None = None
 
     def unit_ids(self, role: str) -> list[int]:
@@ -125,6 +127,8 @@ class WorkItem:
     created_at: datetime | None = None
     completed_at: datetime | None = None
     completed_by: int | None = None
+    claimed_by: int | None = None  # who took a step waiting for a unit's role, until given back
+    claimed_at: datetime | None = None
     id: int | None = None
 
 

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import abc
 from datetime import date, datetime
-from typing import Any, Iterable, Protocol
+from typing import TYPE_CHECKING, Any, Iterable, Protocol
 
 from engine import model
 from engine.workflow import SpecCache
+
+if TYPE_CHECKING:
+    from engine.tasks.inbox import InboxWhere
 
 
 class Repository(Protocol):
@@ -58,7 +61,7 @@ class InstanceRepository(Repository, Protocol):
 
 class WorkItemRepository(Repository, Protocol):
     def ready_for_instance(self, instance_id: int) -> list[model.WorkItem]: ...
-    def inbox_rows(self, user_id: int, unit_id: int | None, role: str) -> list[dict[str, Any]]: ...
+    def inbox_page(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere) -> dict[str, Any]: ...
     def open_for_tasks(self, task_ids: Iterable[int]) -> list[dict[str, Any]]: ...
     def people_on_tasks(self, task_ids: Iterable[int]) -> dict[int, set[int]]: ...
 

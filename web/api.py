@@ -26,8 +26,9 @@ from flask_login import current_user
 from engine import model
 from engine.reading.plan_pages import list_plans, plan_overview, task_detail
 from engine.tasks.inbox import list_inbox
-from engine.tasks.steps import complete_step, get_step
+from engine.tasks.steps import claim, complete_step, get_step, unclaim
 from web.errors import json_error
+from web.inbox import query_from as inbox_query
 from web.extensions import csrf, today, uow
 from web.plans import send_attachment
 from web.steps import upload_from
@@ -54,8 +55,22 @@ def authenticate_and_check_csrf() -> Response | None:
 
 @bp.get("/inbox")
 def inbox() -> Response:
-    found = list_inbox(uow(), current_user.id, today())
-    return jsonify({"counts": found.counts, "items": [_inbox_item(i) for i in found.items]})
+    """The inbox with the page's filters (`plan`, `step`, `due`, `whose`, `q`, `sort`, `page`)."""
+    found = list_inbox(uow(), current_user.id, today(), inbox_query(request.args))
+    return jsonify({"counts": found.counts, "page": found.page, "pages": found.pages,
+                    "items": [_inbox_item(i) for i in found.items]})
+
+
+@bp.post("/steps/<int:work_item_id>/claim")
+def claim_step(work_item_id: int) -> Response:
+    claim(uow(), work_item_id, current_user.id)
+    return jsonify(_step(get_step(uow(), work_item_id, current_user.id)))
+
+
+@bp.post("/steps/<int:work_item_id>/unclaim")
+def unclaim_step(work_item_id: int) -> Response:
+    unclaim(uow(), work_item_id, current_user.id)
+    return jsonify(_step(get_step(uow(), work_item_id, current_user.id)))
 
 
 @bp.get("/steps/<int:work_item_id>")
@@ -112,7 +127,7 @@ def _step(view: StepView) -> dict[str, Any]:
     item = view.item
     return {
         "id": item.id, "step_id": item.step_id, "step_name": item.step_name, "form": view.form,
-        "state": view.state, "can_act": view.can_act, "due": item.due_on,
+        "state": view.state, "can_act": view.can_act, "due": item.due_on, "claimed_by": item.claimed_by,
         "choices": [{"id": uid, "name": name} for uid, name in view.choices],
         "task": _task(view.task), "plan": _plan(view.plan),
     }

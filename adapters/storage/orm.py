@@ -68,6 +68,8 @@ plan_tasks = Table(
     Column("due_on", Date),
     Column("status", String(16), nullable=False, default="open", index=True),
     Column("closed_on", Date),
+    Column("search_text", Text, nullable=False, default="", server_default=""),
+    Column("search_folded", Text, nullable=False, default="", server_default=""),
 )
 
 task_units = Table(
@@ -126,6 +128,8 @@ work_items = Table(
     Column("created_at", DateTime),
     Column("completed_at", DateTime),
     Column("completed_by", Integer, ForeignKey("users.id")),
+    Column("claimed_by", Integer, ForeignKey("users.id", name="fk_work_items_claimed_by_users")),
+    Column("claimed_at", DateTime),
     UniqueConstraint("instance_id", "task_uuid", name="uq_work_items_instance_task"),
     Index("ix_work_items_user_ready", "state", "assignee_user_id"),
     Index("ix_work_items_unit_ready", "state", "candidate_unit_id", "candidate_role"),

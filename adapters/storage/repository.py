@@ -8,11 +8,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from adapters.storage import orm
 from engine import model
+from engine.tasks.inbox import InboxWhere
 
 
 class SqlRepository:
@@ -195,6 +196,40 @@ def _inbox_columns() -> list[Any]:
     ]
 
 
+def _waiting_for(user_id: int, unit_id: int | None, role: str) -> Any:
+    """Ready steps for this person: by name, taken by them, or waiting for their unit's role
+    (a step for a role with no unit, the leaders', waits for everyone with that role) and
+    not taken by a colleague."""
+    w = orm.work_items
+    mine = or_(w.c.assignee_user_id == user_id, w.c.claimed_by == user_id)
+    unit_match = or_(w.c.candidate_unit_id.is_(None), w.c.candidate_unit_id == unit_id)
+    unit_role = and_(w.c.assignee_user_id.is_(None), w.c.candidate_role == role, unit_match, w.c.claimed_by.is_(None))
+    return and_(w.c.state == "ready", or_(mine, unit_role))
+
+
+def _narrowing(user_id: int, where: InboxWhere) -> list[Any]:
+    w, t = orm.work_items, orm.plan_tasks
+    found = [t.c.search_folded.like(f"% {word} %") for word in where.words]
+    if where.plan_id is not None:
+        found.append(t.c.plan_id == where.plan_id)
+    if where.step_id:
+        found.append(w.c.step_id == where.step_id)
+    if where.whose == "mine":
+        found.append(or_(w.c.assignee_user_id == user_id, w.c.claimed_by == user_id))
+    elif where.whose == "unit":
+        found.append(and_(w.c.assignee_user_id.is_(None), w.c.claimed_by.is_(None)))
+    if where.due_before is not None:
+        found.append(w.c.due_on < where.due_before)
+    if where.due_from is not None:
+        found.append(or_(w.c.due_on >= where.due_from, w.c.due_on.is_(None)) if where.undated
+                     else w.c.due_on >= where.due_from)
+    return found
+
+
+def _sum_when(condition: Any) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
 class WorkItemRepository(SqlRepository):
     model_class = model.WorkItem
 
@@ -202,20 +237,29 @@ class WorkItemRepository(SqlRepository):
         query = select(model.WorkItem).filter_by(instance_id=instance_id, state="ready")
         return list(self.session.scalars(query))
 
-    def inbox_rows(self, user_id: int, unit_id: int | None, role: str) -> list[dict[str, Any]]:
+    def inbox_page(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere) -> dict[str, Any]:
+        """One page of a person's inbox narrowed by `where`, with the narrowed set's counts
+        (`total`, `overdue`, `soon`) and the plans and steps to filter by (of the whole inbox)."""
         w, t, p = orm.work_items, orm.plan_tasks, orm.plans
-        mine = w.c.assignee_user_id == user_id
-        # A step for a role with no unit (the leaders) waits for everyone with that role.
-        unit_match = or_(w.c.candidate_unit_id.is_(None), w.c.candidate_unit_id == unit_id)
-        unit_role = and_(w.c.assignee_user_id.is_(None), w.c.candidate_role == role, unit_match)
-        query = (
-            select(*_inbox_columns())
-            .join(t, t.c.id == w.c.plan_task_id)
-            .join(p, p.c.id == t.c.plan_id)
-            .where(w.c.state == "ready", or_(mine, unit_role))
-            .order_by(w.c.due_on.asc().nulls_last(), w.c.id)
-        )
-        return self._rows(query)
+        waiting = _waiting_for(user_id, unit_id, role)
+        conditions = [waiting, *_narrowing(user_id, where)]
+        base = select().select_from(w.join(t, t.c.id == w.c.plan_task_id).join(p, p.c.id == t.c.plan_id))
+        counts = self.session.execute(base.add_columns(
+            func.count().label("total"),
+            _sum_when(w.c.due_on < where.today).label("overdue"),
+            _sum_when(and_(w.c.due_on >= where.today, w.c.due_on <= where.soon_until)).label("soon"),
+        ).where(*conditions)).one()._mapping
+        order = {
+            "received": [w.c.created_at.desc(), w.c.id.desc()],
+            "plan": [p.c.number, t.c.plan_id, t.c.position, w.c.id],
+            "step": [w.c.step_name, w.c.due_on.asc().nulls_last(), w.c.id],
+        }.get(where.sort, [w.c.due_on.asc().nulls_last(), w.c.id])
+        rows = self._rows(base.add_columns(*_inbox_columns(), w.c.claimed_by).where(*conditions)
+                          .order_by(*order).offset(where.offset).limit(where.limit))
+        choices = self._rows(base.add_columns(p.c.id.label("plan_id"), p.c.number.label("plan_number"),
+                                              p.c.title.label("plan_title"), w.c.step_id, w.c.step_name)
+                             .where(waiting).distinct())
+        return {"rows": rows, "counts": {k: int(v or 0) for k, v in counts.items()}, "choices": choices}
 
     def open_for_tasks(self, task_ids: Iterable[int]) -> list[dict[str, Any]]:
         ids = list(task_ids)

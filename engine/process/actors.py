@@ -47,11 +47,19 @@ def resolve(actor: str, data: dict[str, Any]) -> Holder:
 
 
 def may_act(user: model.User, item: model.WorkItem) -> bool:
+    """The named holder; else whoever took it from the unit's role; else anyone with that role."""
+    if item.claimed_by is not None:
+        return item.claimed_by == user.id
     if item.assignee_user_id is not None:
         return item.assignee_user_id == user.id
     if item.candidate_role != user.role:
         return False
     return item.candidate_unit_id is None or item.candidate_unit_id == user.unit_id
+
+
+def may_claim(user: model.User, item: model.WorkItem) -> bool:
+    """A step waiting for a unit's role, not yet taken, that this person's role may act on."""
+    return item.assignee_user_id is None and item.claimed_by is None and may_act(user, item)
 
 
 def _required(data: dict[str, Any], name: str) -> Any:

@@ -1,20 +1,29 @@
 """The inbox: the steps waiting for a person, by name or through their unit's role.
 
-It reads the work-item index only (one query joined to plan tables) and never loads
-a workflow, so it stays fast however large the workflows grow.
+A task list: narrowed by plan, step, due (late / this week / later), whose (mine / my
+unit's, still free to take) and words; sorted; a page at a time, with the counts of
+what the filters leave. It reads the work-item index only (three queries joined to
+plan tables) and never loads a workflow, so it stays fast however large the
+workflows grow; days left are worked out for the page's rows only.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from typing import Any
 
 from engine.deadlines.working_days import WorkingCalendar
 from engine.errors import N_, NotFound
 from engine.process import instances
+from engine.reading.search_text import words
+from engine.text_folding import fold
 from engine.unit_of_work import AbstractUnitOfWork
 
 SOON_WORKING_DAYS = 3
+PAGE_SIZE = 50
+DUE_FILTERS = ("late", "week", "later")
+WHOSE = ("mine", "unit")
+SORTS = ("due", "received", "plan", "step")
 
 
 @dataclass(frozen=True)
@@ -32,13 +41,50 @@ class InboxItem:
     due: date | None
     days_left: int | None  # working days; negative when late
     urgency: str  # "overdue" | "soon" | "ok" | "none"
-    mine: bool
+    mine: bool  # False when it waits for my unit's role rather than for me
+    claimed: bool = False  # I took it from my unit's role ("nhận xử lý") and may give it back
+
+
+@dataclass(frozen=True)
+class InboxQuery:
+    """What a person narrows their inbox to; every field optional."""
+
+    plan_id: int | None = None
+    step_id: str | None = None
+    due: str | None = None  # one of DUE_FILTERS
+    whose: str | None = None  # one of WHOSE
+    text: str = ""
+    sort: str = "due"  # one of SORTS
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class InboxWhere:
+    """The query in the index's terms, for the repository."""
+
+    today: date
+    soon_until: date
+    words: list[str]
+    plan_id: int | None
+    step_id: str | None
+    whose: str | None
+    due_before: date | None
+    due_from: date | None
+    undated: bool
+    sort: str
+    offset: int
+    limit: int
 
 
 @dataclass(frozen=True)
 class Inbox:
     items: list[InboxItem]
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # of what the filters leave
+    query: InboxQuery = InboxQuery()
+    page: int = 1
+    pages: int = 1
+    plans: list[tuple[int, str]] = field(default_factory=list)  # to filter by
+    steps: list[tuple[str, str]] = field(default_factory=list)
 
 
 def urgency(days_left: int | None) -> str:
@@ -53,20 +99,47 @@ def days_left(cal: WorkingCalendar, due: date | None, today: date) -> int | None
     return None if due is None else cal.working_days_between(today, due)
 
 
-def list_inbox(uow: AbstractUnitOfWork, user_id: int, today: date) -> Inbox:
+def list_inbox(uow: AbstractUnitOfWork, user_id: int, today: date, query: InboxQuery = InboxQuery(),
+               page_size: int | None = None) -> Inbox:
+    page_size = page_size or PAGE_SIZE
     with uow:
         user = uow.users.get(user_id)
         if user is None:
             raise NotFound(N_("User not found."))
-        rows = uow.work_items.inbox_rows(user.id, user.unit_id, user.role)
         cal = instances.calendar(uow)
-    items = [_item(row, user.id, cal, today) for row in rows]
-    counts = {
-        "total": len(items),
-        "overdue": sum(i.urgency == "overdue" for i in items),
-        "soon": sum(i.urgency == "soon" for i in items),
-    }
-    return Inbox(items=items, counts=counts)
+        where = _where(query, today, cal, page_size)
+        found = uow.work_items.inbox_page(user.id, user.unit_id, user.role, where)
+        pages = max(1, -(-found["counts"]["total"] // page_size))
+        if where.offset and query.page > pages:  # past the end (the list shrank): the last page
+            query = replace(query, page=pages)
+            found = uow.work_items.inbox_page(user.id, user.unit_id, user.role, _where(query, today, cal, page_size))
+    choices = found["choices"]
+    return Inbox(
+        items=[_item(row, user.id, cal, today) for row in found["rows"]], counts=found["counts"], query=query,
+        page=query.page, pages=pages,
+        plans=sorted({(c["plan_id"], c["plan_number"] or c["plan_title"]) for c in choices}, key=lambda p: p[1]),
+        steps=sorted({(c["step_id"], c["step_name"]) for c in choices}, key=lambda s: s[1]),
+    )
+
+
+def _soon_until(cal: WorkingCalendar, today: date) -> date:
+    """The last day whose due date is "soon" (`urgency`): before the working day that
+    would leave more than SOON_WORKING_DAYS."""
+    return cal.add_working_days(today, SOON_WORKING_DAYS + 1) - timedelta(days=1)
+
+
+def _where(query: InboxQuery, today: date, cal: WorkingCalendar, page_size: int) -> InboxWhere:
+    next_week = today + timedelta(days=7 - today.weekday())  # Monday after this week
+    due_before, due_from, undated = {
+        "late": (today, None, False), "week": (next_week, today, False), "later": (None, next_week, True),
+    }.get(query.due or "", (None, None, False))
+    return InboxWhere(
+        today=today, soon_until=_soon_until(cal, today), words=words(fold(query.text)),
+        plan_id=query.plan_id, step_id=query.step_id, whose=query.whose if query.whose in WHOSE else None,
+        due_before=due_before, due_from=due_from, undated=undated,
+        sort=query.sort if query.sort in SORTS else "due",
+        offset=(max(query.page, 1) - 1) * page_size, limit=page_size,
+    )
 
 
 def _item(row: dict[str, Any], user_id: int, cal: WorkingCalendar, today: date) -> InboxItem:
@@ -76,5 +149,5 @@ def _item(row: dict[str, Any], user_id: int, cal: WorkingCalendar, today: date) 
         form=row["form"], plan_id=row["plan_id"], plan_number=row["plan_number"],
         plan_title=row["plan_title"], task_id=row["task_id"], task_ref=row["task_ref"],
         task_title=row["task_title"], due=row["due_on"], days_left=left, urgency=urgency(left),
-        mine=row["assignee_user_id"] == user_id,
+        mine=user_id in (row["assignee_user_id"], row["claimed_by"]), claimed=row["claimed_by"] == user_id,
     )

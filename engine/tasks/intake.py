@@ -14,6 +14,7 @@ from engine.clock import Clock, SystemClock, to_storage
 from engine.deadlines import report_dates
 from engine.errors import N_, InvalidInput
 from engine.process import instances
+from engine.reading.search_text import search_texts
 from engine.unit_of_work import AbstractUnitOfWork
 
 
@@ -61,8 +62,9 @@ def store_plan(uow: AbstractUnitOfWork, plan_in: PlanInput, now: datetime) -> in
     uow.plans.add(plan)
     uow.flush()
     rt = instances.runtime(uow)
+    unit_words = {u.id: [u.name, *u.aliases] for u in uow.units.list()}
     for position, task_in in enumerate(plan_in.tasks):
-        task = _task(plan, task_in, position)
+        task = _task(plan, task_in, position, unit_words)
         uow.tasks.add(task)
         uow.flush()
         instances.start(uow, rt, task, start_data(plan, task), now)
@@ -86,17 +88,20 @@ def start_data(plan: model.Plan, task: model.PlanTask) -> dict[str, Any]:
     }
 
 
-def _task(plan: model.Plan, task_in: TaskInput, position: int) -> model.PlanTask:
+def _task(plan: model.Plan, task_in: TaskInput, position: int, unit_words: dict[int, list[str]]) -> model.PlanTask:
     units = [model.TaskUnit(unit_id=u, role="lead", position=i) for i, u in enumerate(task_in.lead_unit_ids)]
     units += [model.TaskUnit(unit_id=u, role="coordinator", position=i)
               for i, u in enumerate(task_in.coordinator_unit_ids)]
     due = report_dates.report_dates(task_in.schedule, plan.issued_on)  # the last is the final deadline
+    names = [name for u in units for name in unit_words.get(u.unit_id, [])]
+    text, folded = search_texts([task_in.ref, task_in.title, task_in.content, task_in.product,
+                                 plan.number or "", plan.title, *names])
     return model.PlanTask(
         plan_id=plan.id, position=position, ref=task_in.ref, title=task_in.title, content=task_in.content,
         product=task_in.product, director=task_in.director, director_user_id=task_in.director_user_id,
         deadline_text=task_in.deadline_text, schedule=task_in.schedule,
         due_on=date.fromisoformat(due[-1]) if due else None,
-        status="open" if due else "waiting_date", units=units,
+        status="open" if due else "waiting_date", units=units, search_text=text, search_folded=folded,
     )
 
 

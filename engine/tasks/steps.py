@@ -105,6 +105,42 @@ def complete_step(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, fiel
         uow.commit()
 
 
+def claim(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, clock: Clock | None = None) -> None:
+    """Take a step that waits for the user's unit role ("nhận xử lý"): from now on it is
+    theirs alone, and leaves their colleagues' inboxes until given back."""
+    now = (clock or SystemClock()).now()
+    with uow:
+        item, user = _item_and_user(uow, work_item_id, user_id)
+        if item.state != "ready" or item.claimed_by is not None:
+            raise AlreadyDone(N_("This step was already taken by someone or has moved on."))
+        if not actors.may_claim(user, item):
+            raise NotAllowed(N_("This step is not yours to take."))
+        item.claimed_by, item.claimed_at = user.id, to_storage(now)
+        _audit_claim(uow, item, user, "step_claimed", now)
+        uow.commit()
+
+
+def unclaim(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, clock: Clock | None = None) -> None:
+    """Give a taken step back to the unit ("trả lại"): it waits for the role again."""
+    now = (clock or SystemClock()).now()
+    with uow:
+        item, user = _item_and_user(uow, work_item_id, user_id)
+        if item.state != "ready":
+            raise AlreadyDone(N_("This step was already completed or has moved on."))
+        if item.claimed_by != user.id:
+            raise NotAllowed(N_("Only the person who took this step can give it back."))
+        item.claimed_by, item.claimed_at = None, None
+        _audit_claim(uow, item, user, "step_unclaimed", now)
+        uow.commit()
+
+
+def _audit_claim(uow: AbstractUnitOfWork, item: model.WorkItem, user: model.User, action: str, now) -> None:
+    uow.audit.add(model.AuditEvent(
+        plan_task_id=item.plan_task_id, instance_id=item.instance_id, work_item_id=item.id, at=to_storage(now),
+        actor_user_id=user.id, action=action, step_id=item.step_id, step_name=item.step_name,
+    ))
+
+
 def _run_step(uow: AbstractUnitOfWork, instance: model.ProcessInstance, item: model.WorkItem,
               task: model.PlanTask, data: dict[str, Any], now) -> None:
     rt = instances.runtime(uow)
