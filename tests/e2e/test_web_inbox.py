@@ -61,7 +61,7 @@ def test_words_find_whole_words_and_sort_and_pages_work(world: WebWorld, monkeyp
     assert refs(head.get("/?q=ky+nang+so").get_data(as_text=True)) == ["3"]
     assert refs(head.get("/?sort=received").get_data(as_text=True)) == ["3", "2", "1"]
 
-    monkeypatch.setattr("engine.inbox.PAGE_SIZE", 2)
+    monkeypatch.setattr("engine.tasks.inbox.PAGE_SIZE", 2)
     first, second = head.get("/").get_data(as_text=True), head.get("/?page=2").get_data(as_text=True)
     assert refs(first) == ["1", "2"] and refs(second) == ["3"] and count(second, "total") == 3
 
