@@ -6,7 +6,6 @@ and keeps it at `app.extensions["planflow"]`; views reach it through
 """
 from __future__ import annotations
 
-import os
 import secrets
 from datetime import date, datetime
 from pathlib import Path
@@ -36,6 +35,7 @@ from web import (  # noqa: F401  imports_api: routes on the API blueprint
     steps,
     work,
 )
+from web.config import Settings
 from web.errors import register_error_handlers
 from web.extensions import MAX_ID, csrf, login_manager
 
@@ -71,21 +71,23 @@ class IsoDateJSONProvider(DefaultJSONProvider):
         return DefaultJSONProvider.default(o)
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the app. `config` overrides the environment (tests pass `DATABASE_URL`,
-    `TESTING`, `WTF_CSRF_ENABLED`, `MAX_CONTENT_LENGTH`, `TODAY`)."""
+def create_app(config: dict[str, Any] | None = None, settings: Settings | None = None) -> Flask:
+    """Build the app. `settings` default to the environment's (`web/config.py`);
+    `config` overrides Flask's values (tests pass `DATABASE_URL`, `TESTING`,
+    `WTF_CSRF_ENABLED`, `MAX_CONTENT_LENGTH`, `TODAY`)."""
+    settings = settings or Settings.from_environ()
     app = Flask(__name__, instance_relative_config=True)
     app.json = IsoDateJSONProvider(app)
     app.url_map.converters["int"] = IdConverter  # before any route is added
     app.config.from_mapping(
-        DATABASE_URL=os.environ.get("PLANFLOW_DATABASE_URL")
-        or f"sqlite:///{Path(app.instance_path) / 'planflow.sqlite3'}",
-        SECRET_KEY=os.environ.get("PLANFLOW_SECRET_KEY"),
+        PLANFLOW_SETTINGS=settings,
+        DATABASE_URL=settings.database_url or f"sqlite:///{Path(app.instance_path) / 'planflow.sqlite3'}",
+        SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",  # a second fence against cross-site POSTs
         # Served over HTTPS (its public address says so): the cookie never goes out in clear.
-        SESSION_COOKIE_SECURE=(os.environ.get("PLANFLOW_BASE_URL") or "").startswith("https://"),
+        SESSION_COOKIE_SECURE=settings.served_over_https,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session: forms are long
     )
     app.config.from_mapping(config or {})

@@ -195,7 +195,7 @@ def serve(host: str, port: int) -> None:
                 "(lock file %(path)s). This server shows pages only, and takes the clock over when that process "
                 "stops."),
              path=storage.clock_lock.path)
-    start_background(storage)  # the embedded clock: timers and mail
+    start_background(storage, app.config["PLANFLOW_SETTINGS"])  # the embedded clock: timers and mail
     click.echo(f"planflow is running at http://{host}:{port}/  (Ctrl+C to stop)")
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
@@ -205,19 +205,21 @@ def serve(host: str, port: int) -> None:
 @click.option("--interval", type=int, default=None, help="Seconds between runs (PLANFLOW_SCHEDULER_INTERVAL, 60).")
 def scheduler(once: bool, interval: int | None) -> None:
     """A scheduler worker: fires due timers and sends notice mail (run several to scale out)."""
-    from web.scheduling import mailer_from_env, run_blocking, run_once
+    from web.config import Settings
+    from web.scheduling import run_blocking, run_once
 
     storage = _storage()
+    settings = Settings.from_environ()
     if once:
         _wait_for_clock(storage)
-        click.echo(str(run_once(storage, mailer_from_env())))
+        click.echo(str(run_once(storage, settings)))
         return
     if not storage.clock_lock.acquire():
         _fail(N_("Another planflow process (a scheduler, or “planflow serve”) already runs the clock on this "
                  "SQLite database (lock file %(path)s); a second one could send mail twice. Stop it first, or move to "
                  "PostgreSQL to run several schedulers."), path=storage.clock_lock.path)
     click.echo("planflow scheduler running (Ctrl+C to stop)")
-    run_blocking(storage, interval)
+    run_blocking(storage, settings, interval)
 
 
 def _wait_for_clock(storage: Storage) -> None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from engine.deadlines import notices
+from engine.deadlines import notices, outbox
 from web.extensions import uow
 
 if TYPE_CHECKING:
@@ -56,4 +56,4 @@ def open_notice(notice_id: int) -> Response:
 def mail() -> str:
     if current_user.role not in MAIL_VIEW_ROLES:
         abort(403)
-    return render_template("notices/mail.html", rows=notices.mail_problems(uow()))
+    return render_template("notices/mail.html", rows=outbox.mail_problems(uow()))

@@ -15,7 +15,7 @@ from adapters.demo.directory import MONITOR_UNIT
 from adapters.mail import MemoryMailer, SmtpMailer
 from engine import model
 from engine.clock import to_storage
-from engine.deadlines import extension_requests, notices, task_dates
+from engine.deadlines import extension_requests, notices, outbox, task_dates
 from engine.errors import InvalidInput, NotAllowed
 from engine.process import instances
 from engine.process.step_forms import Upload
@@ -29,6 +29,8 @@ from tests.support.deadlines import (
     sweep_at,
 )
 from tests.support.office import KSTTHC, make_office
+
+OFFICE_URL = "https://planflow.example.gov.vn"  # the address mails link to (web/config.py)
 
 ISSUED = date(2024, 1, 15)
 DUE = "2024-03-29"
@@ -68,8 +70,8 @@ def test_the_ladder_tells_holder_then_unit_head_then_director_once_each_in_app_a
             assert (first.notices, again.notices, again.instances) == (1, 0, 0), rung
             rows = notice_rows(office, rung=rung)
             assert [r["recipient_user_id"] for r in rows] == [office.users[username]]
-            notices.send_pending(office.uow, mailer, clock)
-            notices.send_pending(office.uow, mailer, clock)  # sent already: not again
+            outbox.send_pending(office.uow, mailer, clock, base_url=OFFICE_URL)
+            outbox.send_pending(office.uow, mailer, clock, base_url=OFFICE_URL)  # sent already: not again
 
     rows = notice_rows(office)
     assert [(r["rung"], r["due"], r["email_state"]) for r in rows] == [
@@ -82,7 +84,7 @@ def test_the_ladder_tells_holder_then_unit_head_then_director_once_each_in_app_a
     assert [m["To"] for m in mails] == [f"{u}@demo.planflow.vn" for u in ("cv.kstthc", "truong.kstthc", "chanhvp")]
     body = mails[2].get_body().get_content()
     assert "Nhiệm vụ 1" in body and "Kế hoạch số 1/KH-TEST" in body and "29/03/2024" in body
-    assert "đã trễ hạn 5 ngày làm việc" in body and f"/tasks/{task_id}" in body
+    assert "đã trễ hạn 5 ngày làm việc" in body and f"{OFFICE_URL}/tasks/{task_id}" in body
     assert "trễ hạn" in mails[1]["Subject"]
 
     audit = audit_rows(office, task_id, "notice_")
@@ -115,14 +117,14 @@ def test_a_failed_mail_is_retried_with_backoff_and_a_permanent_failure_stops(off
         assert len(notice_rows(office, email_state="pending")) == 3
         mailer.fail_next(1)
         mailer.fail_next(1, permanent=True)
-        result = notices.send_pending(office.uow, mailer, clock)
+        result = outbox.send_pending(office.uow, mailer, clock)
         assert (result.sent, result.retrying, result.failed) == (1, 1, 1)
-        problems = notices.mail_problems(office.uow())
+        problems = outbox.mail_problems(office.uow())
         assert sorted(p["email_state"] for p in problems) == ["failed", "pending"]
         assert all(p["last_error"] for p in problems)
-        assert notices.send_pending(office.uow, mailer, clock).sent == 0  # the retry waits its turn
+        assert outbox.send_pending(office.uow, mailer, clock).sent == 0  # the retry waits its turn
         clock.on(date(2024, 4, 5), hour=10)
-        assert notices.send_pending(office.uow, mailer, clock).sent == 1
+        assert outbox.send_pending(office.uow, mailer, clock).sent == 1
     assert len(mailer.sent) == 2
     assert [r["email_state"] for r in notice_rows(office)].count("failed") == 1
 

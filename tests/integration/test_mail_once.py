@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from adapters.mail import SmtpMailer
 from adapters.storage import Storage, orm
 from engine.clock import FixedClock, from_storage
-from engine.deadlines import notices, sweep
+from engine.deadlines import outbox, sweep
 from engine.deadlines.mailer import OutgoingMail
 from tests.support.bulk import tasks_at_their_report_step
 from tests.support.deadlines import office_clock
@@ -97,7 +97,7 @@ def test_threads_sending_the_same_outbox_on_sqlite_claim_each_mail_once(sqlite_u
 
     def send():
         barrier.wait()
-        return notices.send_pending(office.uow, mailer).sent
+        return outbox.send_pending(office.uow, mailer).sent
 
     sent: list[int] = []
     threads = [threading.Thread(target=lambda: sent.append(send())) for _ in range(3)]
@@ -128,7 +128,7 @@ def test_a_worker_killed_while_sending_leaves_its_mail_to_the_lease_on_postgresq
     mailer = SmtpMailer(smtp_server.host, smtp_server.port, SENDER)
 
     # Within the lease (five minutes): another worker sends every other mail, not that one.
-    assert notices.send_pending(office.uow, mailer).sent == expected - 1
+    assert outbox.send_pending(office.uow, mailer).sent == expected - 1
     smtp_server.wait_for(expected, timeout=30)
     assert len(smtp_server.messages) == expected
     assert set(_ids(smtp_server.messages).values()) == {1}
@@ -136,7 +136,7 @@ def test_a_worker_killed_while_sending_leaves_its_mail_to_the_lease_on_postgresq
 
     # After the lease: the one mail nobody recorded goes again, recognisably the same.
     after = FixedClock(from_storage(claimed_until) + timedelta(seconds=1))
-    assert notices.send_pending(office.uow, mailer, clock=after).sent == 1
+    assert outbox.send_pending(office.uow, mailer, clock=after).sent == 1
     smtp_server.wait_for(expected + 1, timeout=30)
     repeated = [mid for mid, count in _ids(smtp_server.messages).items() if count > 1]
     assert repeated == [delivered["Message-ID"]]
@@ -157,8 +157,8 @@ def _lease_of(office, mail) -> datetime:
 def test_the_message_id_is_the_same_for_every_send_of_one_notice():
     row = {"id": 7, "key": "3:abc:holder:2024-03-29:12"}
     mailer = SmtpMailer("127.0.0.1", 25, SENDER)
-    built = [mailer.build(OutgoingMail("a@b.vn", "s", "b", message_id=notices.message_id(row)))
+    built = [mailer.build(OutgoingMail("a@b.vn", "s", "b", message_id=outbox.message_id(row)))
              for _ in range(2)]
-    assert built[0]["Message-ID"] == built[1]["Message-ID"] == f"<{notices.message_id(row)}@demo.planflow.vn>"
-    other = notices.message_id({"id": 8, "key": "3:abc:holder:2024-03-29:13"})
-    assert other != notices.message_id(row)
+    assert built[0]["Message-ID"] == built[1]["Message-ID"] == f"<{outbox.message_id(row)}@demo.planflow.vn>"
+    other = outbox.message_id({"id": 8, "key": "3:abc:holder:2024-03-29:13"})
+    assert other != outbox.message_id(row)
