@@ -47,6 +47,10 @@ class ProcessVersionRepository(Repository, Protocol):
     def live(self, process_key: str) -> model.ProcessVersion | None: ...
     def for_key(self, process_key: str) -> list[model.ProcessVersion]: ...
     def instance_counts(self, process_key: str) -> dict[int, int]: ...
+    def record(self, values: dict[str, Any]) -> int:
+        """Keep a designer's act on a process (a deploy, a migration batch) in its audit."""
+    def history(self, process_key: str, limit: int = 50) -> list[dict[str, Any]]:
+        """The process's audit, newest first, with who acted."""
 
 
 class InstanceRepository(Repository, Protocol):

@@ -88,7 +88,13 @@ def http_error(error: HTTPException) -> BaseResponse | tuple[str, int]:
 
 @bp.get("/")
 def index() -> str:
-    return render_template("designer/index.html", versions=versions.list_versions(uow()))
+    return _index()
+
+
+def _index(**context: Any) -> str:
+    listed = versions.list_versions(uow())
+    return render_template("designer/index.html", versions=listed, history=versions.history(uow()),
+                           version_numbers={v.id: v.number for v in listed}, **context)
 
 
 @bp.get("/modeler")
@@ -119,9 +125,7 @@ def upload() -> BaseResponse | tuple[str, int]:
     try:
         version_id = versions.save_version(uow(), file.read(), current_user.id, request.form.get("comment", ""))
     except InvalidProcess as invalid:
-        page = render_template("designer/index.html", versions=versions.list_versions(uow()),
-                               problems=_problems(invalid.problems))
-        return page, 400
+        return _index(problems=_problems(invalid.problems)), 400
     flash(_("Saved as a new version; deploy it to use it for new tasks."), "success")
     return redirect(url_for("designer.view", version_id=version_id))
 
@@ -133,12 +137,22 @@ def deploy_page(version_id: int) -> BaseResponse:
     return redirect(url_for("designer.index"))
 
 
+@bp.get("/migrate")
+def preview_page() -> str:
+    """What moving would do to each running task; the designer then moves the movable ones."""
+    from_id, to_id = request.args.get("from_version", type=int) or 0, request.args.get("to_version", type=int) or 0
+    planned = versions.preview(uow(), from_id, to_id)
+    return _index(preview={"from_version": from_id, "to_version": to_id, "instances": _previews(planned)})
+
+
 @bp.post("/migrate")
 def migrate_page() -> str:
+    # From the preview, only the tasks the designer ticked move ("chosen" marks that form).
+    chosen = [int(i) for i in request.form.getlist("instance_id") if i.isdigit()]
     report = versions.migrate(uow(), request.form.get("from_version", type=int) or 0,
-                              request.form.get("to_version", type=int) or 0, current_user.id)
-    return render_template("designer/index.html", versions=versions.list_versions(uow()),
-                           report=_report(report))
+                              request.form.get("to_version", type=int) or 0, current_user.id,
+                              instance_ids=chosen if "chosen" in request.form else None)
+    return _index(report=_report(report))
 
 
 # -- JSON API ----------------------------------------------------------------------
@@ -195,11 +209,20 @@ def api_deploy(version_id: int) -> BaseResponse:
     return jsonify({"id": version_id, "is_live": True})
 
 
+@bp.post("/api/migrations/preview")
+def api_preview() -> BaseResponse:
+    body = _json_object()
+    planned = versions.preview(uow(), _id(body.get("from_version_id")), _id(body.get("to_version_id")))
+    return jsonify({"instances": _previews(planned)})
+
+
 @bp.post("/api/migrations")
 def api_migrate() -> BaseResponse:
     body = _json_object()
+    chosen = body.get("instance_ids")
     report = versions.migrate(uow(), _id(body.get("from_version_id")), _id(body.get("to_version_id")),
-                              current_user.id)
+                              current_user.id,
+                              instance_ids=[_id(i) for i in chosen] if isinstance(chosen, list) else None)
     return jsonify(_report(report))
 
 
@@ -230,6 +253,12 @@ def _report(report: versions.MigrationReport) -> dict[str, Any]:
     return {"moved": report.moved, "stayed": [
         {"instance_id": s.instance_id, "task_ref": s.task_ref, "element_id": s.element_id, "reason": _(s.reason)}
         for s in report.stayed]}
+
+
+def _previews(planned: list[versions.InstancePreview]) -> list[dict[str, Any]]:
+    return [{"instance_id": p.instance_id, "task_ref": p.task_ref, "steps": list(p.steps), "moves": p.moves,
+             "reason": _(p.stayed.reason) if p.stayed else None,
+             "element_id": p.stayed.element_id if p.stayed else None} for p in planned]
 
 
 def _json_object() -> dict[str, Any]:

@@ -110,6 +110,20 @@ process_instances = Table(
     Column("version", Integer, nullable=False, default=1),
 )
 
+# A designer's acts on a process as a whole (a deploy, a migration batch): who, when,
+# from which version to which, and the results. Per-task moves stay in audit_events.
+process_events = Table(
+    "process_events", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("process_key", String(120), nullable=False, index=True),
+    Column("action", String(40), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("actor_user_id", Integer, ForeignKey("users.id")),
+    Column("from_version_id", Integer, ForeignKey("process_versions.id")),
+    Column("to_version_id", Integer, ForeignKey("process_versions.id")),
+    Column("detail", JSON, nullable=False, default=dict),
+)
+
 work_items = Table(
     "work_items", metadata,
     Column("id", Integer, primary_key=True),

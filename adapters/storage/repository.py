@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from adapters.storage import orm
@@ -124,6 +124,15 @@ class ProcessVersionRepository(SqlRepository):
             .group_by(v.c.id)
         )
         return {version_id: count for version_id, count in self.session.execute(query)}
+
+    def record(self, values: dict[str, Any]) -> int:
+        return self.session.execute(insert(orm.process_events).values(**values)).inserted_primary_key[0]
+
+    def history(self, process_key: str, limit: int = 50) -> list[dict[str, Any]]:
+        e, u = orm.process_events, orm.users
+        query = (select(e, u.c.full_name.label("actor_name")).outerjoin(u, u.c.id == e.c.actor_user_id)
+                 .where(e.c.process_key == process_key).order_by(e.c.at.desc(), e.c.id.desc()).limit(limit))
+        return self._rows(query)
 
 
 def begin_write(session: Session) -> None:

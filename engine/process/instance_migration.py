@@ -1,20 +1,29 @@
-"""Move running instances from one process version to another.
+"""Move running instances from one process version to another: preview first, then move.
 
-An instance moves when every active step (a ready human step, and the step a waiting
-timer is attached to) exists in the new version, matched by BPMN id. Moving rebuilds
-the workflow on the new spec: its stored state is loaded with the new spec, whose task
-specs are looked up by name. The predicted part of the tree (steps not reached yet) is
-dropped first and predicted again from the new spec, so an instance may move to a
-version whose later steps changed; the steps it went through and the ones it is on must
-still exist. Armed timers keep the time they were computed with; the new expressions
-apply when a step is next entered. Each instance moves in its own transaction, so one
-that fails does not stop the others.
+Whether an instance can move is decided by SpiffWorkflow's own comparison of the two
+versions (`bpmn/util/diff`: SpecDiff aligns the old task specs with the new ones,
+WorkflowDiff the instance's tasks with them). An instance stays, with the reason and the
+element, when a step it is on was removed or given another id, changed kind (a user task
+become a sub-process: it would be left with no step), or when the flow that led to it
+changed (a parallel branch added around it: its join would wait forever for a branch
+that never started), or when the sub-process it is in is gone.
+
+Moving rebuilds the workflow on the new spec: its stored state is loaded with the new
+spec, whose task specs are looked up by name. SpiffWorkflow's `migrate_workflow` resets
+every ready and waiting task, which re-arms timers and drops the item a multi-instance
+step holds; planflow keeps both, so only the predicted part of the tree (steps not
+reached yet) is dropped and predicted again from the new spec. Armed timers keep the
+time they were computed with; the new expressions apply when a step is next entered.
+Instances inside a multi-instance step or a sub-process move like the others. Each
+instance moves in its own transaction, so one that fails does not stop the others; the
+batch is kept in the process's audit with who, when, from, to and the results.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 
+from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff
 from SpiffWorkflow.util.task import TaskState
 
 from engine import model
@@ -23,12 +32,17 @@ from engine.errors import N_, InvalidInput, NotFound
 from engine.process import instances
 from engine.unit_of_work import AbstractUnitOfWork
 from engine.workflow import ProcessSpec, WorkflowRuntime
+from engine.workflow.serializer import spec_registry
 
 MSG_STEP_REMOVED = N_("An active step is not in the new version.")
 MSG_HISTORY_REMOVED = N_("A step this task already went through is not in the new version.")
 MSG_REBUILD_FAILED = N_("The task could not be rebuilt on the new version.")
-MSG_MULTI_INSTANCE = N_("The task is inside a step done by several units or periods; move it once that step is over.")
+MSG_RETYPED = N_("An active step is of another kind in the new version (e.g. a user task become a sub-process).")
+MSG_STRUCTURE = N_("The flow that led to an active step changed (e.g. a parallel branch added around it): "
+                   "the task could wait forever.")
+MSG_SUBPROCESS_REMOVED = N_("The sub-process the task is in is not in the new version.")
 PREDICTED = TaskState.PREDICTED_MASK | TaskState.FUTURE
+ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 
 
 @dataclass(frozen=True)
@@ -45,20 +59,62 @@ class MigrationReport:
     stayed: list[Stayed] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class InstancePreview:
+    instance_id: int
+    task_ref: str
+    steps: tuple[str, ...]  # the names of the steps it is on
+    stayed: Stayed | None  # None: it moves
+
+    @property
+    def moves(self) -> bool:
+        return self.stayed is None
+
+
+def preview(uow: AbstractUnitOfWork, from_version_id: int, to_version_id: int) -> list[InstancePreview]:
+    """What a migration would do to each running instance, before anything changes."""
+    with uow:
+        _check_versions(uow, from_version_id, to_version_id)
+        rt, new_spec = instances.runtime(uow), instances.spec(uow, to_version_id)
+        result = []
+        for instance_id in uow.instances.running_ids_for_version(from_version_id):
+            instance = uow.instances.get(instance_id)
+            task = uow.tasks.get(instance.plan_task_id)
+            wf = instances.load(uow, rt, instance)
+            steps = tuple(step.name for step in rt.ready_steps(wf))
+            result.append(InstancePreview(instance.id, task.ref, steps, _obstacle(instance, task, wf, new_spec)))
+        return result
+
+
 def migrate(uow: AbstractUnitOfWork, from_version_id: int, to_version_id: int, user_id: int | None = None,
-            clock: Clock | None = None) -> MigrationReport:
+            clock: Clock | None = None, instance_ids: list[int] | None = None) -> MigrationReport:
+    """Move the running instances of `from_version_id` (or those of `instance_ids` among them)."""
     now = (clock or SystemClock()).now()
     with uow:
         _check_versions(uow, from_version_id, to_version_id)
-        instance_ids = uow.instances.running_ids_for_version(from_version_id)
+        running = uow.instances.running_ids_for_version(from_version_id)
+    chosen = running if instance_ids is None else [i for i in running if i in set(instance_ids)]
     report = MigrationReport()
-    for instance_id in instance_ids:
+    for instance_id in chosen:
         stayed = _migrate_one(uow, instance_id, from_version_id, to_version_id, user_id, now)
         if stayed is None:
             report.moved.append(instance_id)
         else:
             report.stayed.append(stayed)
+    _record_batch(uow, from_version_id, to_version_id, user_id, now, report)
     return report
+
+
+def _record_batch(uow: AbstractUnitOfWork, from_id: int, to_id: int, user_id: int | None, now,
+                  report: MigrationReport) -> None:
+    with uow:
+        uow.process_versions.record({
+            "process_key": uow.process_versions.get(to_id).process_key, "action": "migrated", "at": to_storage(now),
+            "actor_user_id": user_id, "from_version_id": from_id, "to_version_id": to_id,
+            "detail": {"moved": report.moved, "stayed": [
+                {"instance_id": s.instance_id, "reason": s.reason, "element_id": s.element_id} for s in report.stayed]},
+        })
+        uow.commit()
 
 
 def _check_versions(uow: AbstractUnitOfWork, from_id: int, to_id: int) -> None:
@@ -89,11 +145,9 @@ def _move(uow: AbstractUnitOfWork, instance: model.ProcessInstance, task: model.
     rt = instances.runtime(uow)
     old_wf = instances.load(uow, rt, instance)
     new_spec = instances.spec(uow, to_id)
-    if _in_multi_instance(old_wf):
-        return Stayed(instance.id, task.ref, MSG_MULTI_INSTANCE)
-    missing = _missing_active_step(rt, old_wf, new_spec)
-    if missing:
-        return Stayed(instance.id, task.ref, MSG_STEP_REMOVED, missing)
+    obstacle = _obstacle(instance, task, old_wf, new_spec)
+    if obstacle is not None:
+        return obstacle
     state = _pruned_state(rt.dumps(old_wf), new_spec)
     missing = _missing_spec(state, new_spec)
     if missing:
@@ -113,20 +167,50 @@ def _move(uow: AbstractUnitOfWork, instance: model.ProcessInstance, task: model.
     return None
 
 
-def _active_step_ids(rt: WorkflowRuntime, wf) -> set[str]:
-    steps = {step.step_id for step in rt.ready_steps(wf)}
-    for timer in wf.get_tasks(state=TaskState.WAITING):
-        split = timer.parent
-        if split is not None and split.task_spec.name.endswith(".BoundaryEventSplit"):
-            steps.add(split.task_spec.outputs[0].bpmn_id)  # the activity the timer is attached to
-    return steps
+def _obstacle(instance: model.ProcessInstance, task: model.PlanTask, wf, new_spec: ProcessSpec) -> Stayed | None:
+    """Why the instance cannot move to `new_spec`, by SpiffWorkflow's diff of its workflows; None if it can."""
+    registry = spec_registry()
+    for workflow in [wf, *wf.subprocesses.values()]:
+        target = new_spec.top if workflow is wf else new_spec.subprocesses.get(workflow.spec.name)
+        if target is None:
+            return Stayed(instance.id, task.ref, MSG_SUBPROCESS_REMOVED, workflow.spec.name)
+        spec_diff = SpecDiff(registry, workflow.spec, target)
+        diff = WorkflowDiff(workflow, spec_diff)
+        for active in workflow.get_tasks(state=ACTIVE, skip_subprocesses=True):
+            reason = _active_obstacle(active, diff, spec_diff)
+            if reason is not None:
+                return Stayed(instance.id, task.ref, reason, _element(active))
+    return None
 
 
-def _in_multi_instance(wf) -> bool:
-    # Known limit: a multi-instance rebuilt on another spec does not complete (its
-    # children finish but the parent never does), so such instances wait.
-    active = wf.get_tasks(state=TaskState.READY | TaskState.STARTED | TaskState.WAITING)
-    return any(task.task_spec.name.endswith(" [child]") for task in active)
+def _active_obstacle(active, diff: WorkflowDiff, spec_diff: SpecDiff) -> str | None:
+    aligned = diff.alignment.get(active)
+    if active in diff.removed or aligned is None or aligned.name != active.task_spec.name:
+        return MSG_STEP_REMOVED  # the work item, the notices and the history name it by its id
+    changes = spec_diff.changed.get(active.task_spec, [])
+    if "typename" in changes:
+        return MSG_RETYPED
+    if "inputs" in changes:
+        return MSG_STRUCTURE
+    for ancestor in _ancestors(active):
+        if {"inputs", "outputs"} & set(spec_diff.changed.get(ancestor.task_spec, [])):
+            return MSG_STRUCTURE
+    return None
+
+
+def _ancestors(task):
+    parent = task.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+def _element(task) -> str | None:
+    # A boundary timer waits on behalf of its activity; an instance of a multi-instance is its step.
+    split = task.parent
+    if split is not None and split.task_spec.name.endswith(".BoundaryEventSplit") and task.task_spec.bpmn_id:
+        return split.task_spec.outputs[0].bpmn_id if task.state == TaskState.WAITING else task.task_spec.bpmn_id
+    return task.task_spec.bpmn_id or task.task_spec.name
 
 
 def _spec_names(spec: ProcessSpec) -> set[str]:
@@ -134,11 +218,6 @@ def _spec_names(spec: ProcessSpec) -> set[str]:
     for sub in spec.subprocesses.values():
         names |= set(sub.task_specs)
     return names
-
-
-def _missing_active_step(rt: WorkflowRuntime, wf, new_spec: ProcessSpec) -> str | None:
-    names = _spec_names(new_spec)
-    return next((step for step in sorted(_active_step_ids(rt, wf)) if step not in names), None)
 
 
 def _pruned_state(text: str, new_spec: ProcessSpec) -> dict:

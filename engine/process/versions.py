@@ -15,13 +15,13 @@ from engine import model
 from engine.clock import Clock, SystemClock, to_storage
 from engine.errors import N_, InvalidInput, NotFound
 from engine.process import checks, instances
-from engine.process.instance_migration import MigrationReport, Stayed, migrate
+from engine.process.instance_migration import InstancePreview, MigrationReport, Stayed, migrate, preview
 from engine.unit_of_work import AbstractUnitOfWork
 from engine.workflow import InvalidProcess, Problem
 from engine.workflow.specs import MAX_BPMN_BYTES
 
 __all__ = [
-    "MigrationReport", "Stayed", "VersionView", "deploy", "get_version", "list_versions", "migrate",
+    "InstancePreview", "MigrationReport", "Stayed", "VersionView", "deploy", "history", "preview", "get_version", "list_versions", "migrate",
     "open_diagram", "read_bpmn", "save_checked", "save_version", "validate",
 ]
 
@@ -117,18 +117,30 @@ def save_checked(uow: AbstractUnitOfWork, xml: str | bytes, user_id: int, commen
         return version.id, problems
 
 
-def deploy(uow: AbstractUnitOfWork, version_id: int, user_id: int) -> None:
+def deploy(uow: AbstractUnitOfWork, version_id: int, user_id: int, clock: Clock | None = None) -> None:
     """Make `version_id` the version new tasks start on; running instances keep theirs."""
+    now = (clock or SystemClock()).now()
     with uow:
         version = _version(uow, version_id)
         # Checked again: the rules may have grown since the version was saved.
         if any(problem.is_error for problem in validate(version.bpmn_xml)):
             raise InvalidInput({"version": N_("This version has problems; fix them and save a new version.")})
+        previous = uow.process_versions.live(version.process_key)
         for other in uow.process_versions.for_key(version.process_key):
             other.is_live = False
         uow.flush()  # never two live versions, even for a moment
         version.is_live = True
+        uow.process_versions.record({
+            "process_key": version.process_key, "action": "deployed", "at": to_storage(now), "actor_user_id": user_id,
+            "from_version_id": previous.id if previous else None, "to_version_id": version.id, "detail": {},
+        })
         uow.commit()
+
+
+def history(uow: AbstractUnitOfWork, process_key: str = instances.PROCESS_KEY) -> list[dict]:
+    """Deploys and migration batches of a process, newest first."""
+    with uow:
+        return uow.process_versions.history(process_key)
 
 
 def list_versions(uow: AbstractUnitOfWork) -> list[VersionView]:

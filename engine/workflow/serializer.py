@@ -103,6 +103,11 @@ def _serializer() -> BpmnWorkflowSerializer:
     return _local.serializer
 
 
+def spec_registry():
+    """The converters of SpiffWorkflow's task specs, for its diff of two versions (bpmn/util/diff)."""
+    return _serializer().registry
+
+
 def dumps(workflow: BpmnWorkflow) -> str:
     return _serializer().serialize_json(workflow)
 
