@@ -1,14 +1,18 @@
 """The unit of work: one transaction per request or job, rolled back unless committed.
 
-Services see repositories only through this port; `adapters/storage` implements it
-with SQLAlchemy. Read models (inbox, plan pages) are repository queries that return
-plain rows and never load a workflow.
+Services see repositories only through these ports. Each is an abstract base class
+with two implementations that subclass it: `adapters/storage` (SQLAlchemy, the real
+databases) and `adapters/memory.py` (dicts, for unit tests of service rules); a port
+method either lacks is an error when the repository is made, not a silent `None`.
+Read models (inbox, plan pages) are repository queries that return plain rows and
+never load a workflow.
 """
 from __future__ import annotations
 
 import abc
+from abc import abstractmethod
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Iterable, Protocol
+from typing import TYPE_CHECKING, Any, Iterable
 
 from engine import model
 from engine.workflow import SpecCache
@@ -17,35 +21,49 @@ if TYPE_CHECKING:
     from engine.tasks.inbox import InboxWhere
 
 
-class Repository(Protocol):
+class Repository(abc.ABC):
+    @abstractmethod
     def add(self, obj: Any) -> None: ...
+    @abstractmethod
     def get(self, obj_id: int) -> Any | None: ...
 
 
-class UserRepository(Repository, Protocol):
+class UserRepository(Repository):
+    @abstractmethod
     def by_username(self, username: str) -> model.User | None: ...
+    @abstractmethod
     def in_unit(self, unit_id: int, role: str | None = None) -> list[model.User]: ...
+    @abstractmethod
     def with_role(self, role: str) -> list[model.User]: ...
+    @abstractmethod
     def names(self, user_ids: Iterable[int]) -> dict[int, str]: ...
 
 
-class UnitRepository(Repository, Protocol):
+class UnitRepository(Repository):
+    @abstractmethod
     def list(self) -> list[model.Unit]: ...
+    @abstractmethod
     def by_name(self, name: str) -> model.Unit | None: ...
+    @abstractmethod
     def names(self, unit_ids: Iterable[int]) -> dict[int, str]: ...
 
 
-class PlanRepository(Repository, Protocol):
+class PlanRepository(Repository):
+    @abstractmethod
     def list_with_counts(self) -> list[dict[str, Any]]: ...
 
 
-class TaskRepository(Repository, Protocol):
+class TaskRepository(Repository):
+    @abstractmethod
     def for_plan(self, plan_id: int) -> list[model.PlanTask]: ...
 
 
-class ProcessVersionRepository(Repository, Protocol):
+class ProcessVersionRepository(Repository):
+    @abstractmethod
     def live(self, process_key: str) -> model.ProcessVersion | None: ...
+    @abstractmethod
     def for_key(self, process_key: str) -> list[model.ProcessVersion]: ...
+    @abstractmethod
     def instance_counts(self, process_key: str) -> dict[int, int]: ...
     def record(self, values: dict[str, Any]) -> int:
         """Keep a designer's act on a process (a deploy, a migration batch) in its audit."""
@@ -53,86 +71,129 @@ class ProcessVersionRepository(Repository, Protocol):
         """The process's audit, newest first, with who acted."""
 
 
-class InstanceRepository(Repository, Protocol):
+class InstanceRepository(Repository):
+    @abstractmethod
     def lock(self, instance_id: int) -> model.ProcessInstance | None:
         """Load the instance for writing: other writers wait until this transaction ends;
         the instance and its work items are read fresh after the wait."""
+    @abstractmethod
     def for_task(self, plan_task_id: int) -> model.ProcessInstance | None: ...
+    @abstractmethod
     def running_ids_for_version(self, version_id: int) -> list[int]: ...
+    @abstractmethod
     def running_ids(self) -> list[int]: ...
+    @abstractmethod
     def due_for_timers(self, now: datetime, limit: int) -> list[model.ProcessInstance]: ...
 
 
-class WorkItemRepository(Repository, Protocol):
+class WorkItemRepository(Repository):
+    @abstractmethod
     def ready_for_instance(self, instance_id: int) -> list[model.WorkItem]: ...
+    @abstractmethod
     def inbox_page(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere) -> dict[str, Any]: ...
+    @abstractmethod
     def open_for_tasks(self, task_ids: Iterable[int]) -> list[dict[str, Any]]: ...
+    @abstractmethod
     def people_on_tasks(self, task_ids: Iterable[int]) -> dict[int, set[int]]: ...
 
 
-class AuditRepository(Repository, Protocol):
+class AuditRepository(Repository):
+    @abstractmethod
     def for_task(self, plan_task_id: int) -> list[dict[str, Any]]: ...
 
 
-class AttachmentRepository(Repository, Protocol):
+class AttachmentRepository(Repository):
+    @abstractmethod
     def for_task(self, plan_task_id: int) -> list[dict[str, Any]]: ...
 
 
-class OfficeDayRepository(Protocol):
+class OfficeDayRepository(abc.ABC):
     """Rows of `office_days` as dicts: id, day, kind, name, created_by, created_at."""
 
+    @abstractmethod
     def list(self) -> list[Any]: ...
+    @abstractmethod
     def add(self, values: dict[str, Any]) -> int: ...
+    @abstractmethod
     def get(self, day_id: int) -> dict[str, Any] | None: ...
+    @abstractmethod
     def remove(self, day_id: int) -> None: ...
 
 
-class ProgressQueries(Protocol):
+class ProgressQueries(abc.ABC):
     """Read queries of the dashboard, search and reports (`engine/progress.py`)."""
 
+    @abstractmethod
     def tasks(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[dict[str, Any]]: ...
+    @abstractmethod
     def task_units(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[dict[str, Any]]: ...
+    @abstractmethod
     def unit_task_ids(self, unit_id: int) -> list[int]: ...
+    @abstractmethod
     def person_task_ids(self, user_id: int) -> list[int]: ...
+    @abstractmethod
     def open_steps(self, plan_id: int | None, task_ids: list[int] | None = None) -> list[dict[str, Any]]: ...
+    @abstractmethod
     def audit(self, plan_id: int | None, action_prefix: str,
               task_ids: list[int] | None = None) -> list[dict[str, Any]]: ...
+    @abstractmethod
     def plan_counts(self, today: date) -> list[dict[str, Any]]: ...
+    @abstractmethod
     def overdue_by_lead_unit(self, today: date, limit: int) -> list[dict[str, Any]]: ...
+    @abstractmethod
     def units(self) -> list[dict[str, Any]]: ...
 
 
-class NoticeRepository(Protocol):
+class NoticeRepository(abc.ABC):
     """Deadline notices and their mail outbox (`engine/notices.py`)."""
 
+    @abstractmethod
     def add_if_absent(self, values: dict[str, Any]) -> int | None: ...
+    @abstractmethod
     def step_holder(self, instance_id: int, task_uuid: str) -> dict[str, Any] | None: ...
+    @abstractmethod
     def for_user(self, user_id: int, limit: int = 200) -> list[dict[str, Any]]: ...
+    @abstractmethod
     def unread_count(self, user_id: int) -> int: ...
+    @abstractmethod
     def mark_read(self, user_id: int, at: datetime, notice_id: int | None = None) -> None: ...
+    @abstractmethod
     def claim_mail(self, now: datetime, owner: str, lease_until: datetime) -> dict[str, Any] | None: ...
+    @abstractmethod
     def finish_mail(self, notice_id: int, owner: str, **values: Any) -> bool: ...
+    @abstractmethod
     def mail_problems(self, limit: int = 200) -> list[dict[str, Any]]: ...
 
 
-class ExtensionRepository(Protocol):
+class ExtensionRepository(abc.ABC):
     """Extension requests (`engine/extensions.py`) and the tasks waiting for a date."""
 
+    @abstractmethod
     def add(self, values: dict[str, Any]) -> int: ...
+    @abstractmethod
     def get(self, request_id: int, lock: bool = False) -> dict[str, Any] | None: ...
+    @abstractmethod
     def pending_for_item(self, work_item_id: int) -> list[dict[str, Any]]: ...
+    @abstractmethod
     def for_task(self, plan_task_id: int) -> list[dict[str, Any]]: ...
+    @abstractmethod
     def decide(self, request_id: int, **values: Any) -> None: ...
+    @abstractmethod
     def pending_for_approver(self, user_id: int, unit_id: int | None, role: str) -> list[dict[str, Any]]: ...
+    @abstractmethod
     def waiting_date_tasks(self) -> list[dict[str, Any]]: ...
 
 
-class ImportDraftRepository(Protocol):
+class ImportDraftRepository(abc.ABC):
     """Parsed plans waiting between upload and confirm (`engine/plan_import.py`)."""
 
+    @abstractmethod
     def add(self, created_by: int, created_at: datetime, source_name: str, data: dict[str, Any]) -> int: ...
+    @abstractmethod
     def get(self, draft_id: int) -> dict[str, Any] | None: ...
+    @abstractmethod
     def update(self, draft_id: int, data: dict[str, Any]) -> None: ...
+    @abstractmethod
     def delete(self, draft_id: int) -> None: ...
 
 

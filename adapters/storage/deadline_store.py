@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from adapters.storage import orm
 from adapters.storage.repository import begin_write
+from engine import unit_of_work as ports
 
 _n, _x = orm.notices, orm.extension_requests
 
@@ -30,7 +31,7 @@ class _Store:
         return self.session.get_bind().dialect.name
 
 
-class NoticeRepository(_Store):
+class NoticeRepository(_Store, ports.NoticeRepository):
     def add_if_absent(self, values: dict[str, Any]) -> int | None:
         """Insert a notice unless its key exists; the new id, or None when it did."""
         insert = postgresql.insert if self._dialect() == "postgresql" else sqlite.insert
@@ -104,7 +105,7 @@ class NoticeRepository(_Store):
         return int(self.session.execute(select(func.count()).select_from(_n)).scalar_one())
 
 
-class ExtensionRepository(_Store):
+class ExtensionRepository(_Store, ports.ExtensionRepository):
     def add(self, values: dict[str, Any]) -> int:
         return int(self.session.execute(_x.insert().values(**values).returning(_x.c.id)).scalar_one())
 

@@ -13,6 +13,7 @@ from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Tabl
 from sqlalchemy.orm import Session
 
 from adapters.storage.orm import metadata
+from engine import unit_of_work as ports
 
 import_drafts = Table(
     "import_drafts", metadata,
@@ -24,7 +25,7 @@ import_drafts = Table(
 )
 
 
-class ImportDraftRepository:
+class ImportDraftRepository(ports.ImportDraftRepository):
     def __init__(self, session: Session) -> None:
         self.session = session
 

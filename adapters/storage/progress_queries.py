@@ -13,11 +13,12 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from adapters.storage import orm
+from engine import unit_of_work as ports
 
 _t, _p, _tu, _u = orm.plan_tasks, orm.plans, orm.task_units, orm.units
 
 
-class ProgressQueries:
+class ProgressQueries(ports.ProgressQueries):
     def __init__(self, session: Session) -> None:
         self.session = session
 

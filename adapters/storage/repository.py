@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from adapters.storage import orm
 from engine import model
+from engine import unit_of_work as ports
 from engine.tasks.inbox import InboxWhere
 
 
@@ -40,7 +41,7 @@ class SqlRepository:
         return [dict(row._mapping) for row in self.session.execute(statement)]
 
 
-class UserRepository(SqlRepository):
+class UserRepository(SqlRepository, ports.UserRepository):
     model_class = model.User
 
     def by_username(self, username: str) -> model.User | None:
@@ -59,7 +60,7 @@ class UserRepository(SqlRepository):
         return self._names(orm.users.c.id, orm.users.c.full_name, user_ids)
 
 
-class UnitRepository(SqlRepository):
+class UnitRepository(SqlRepository, ports.UnitRepository):
     model_class = model.Unit
 
     def list(self) -> list[model.Unit]:
@@ -72,7 +73,7 @@ class UnitRepository(SqlRepository):
         return self._names(orm.units.c.id, orm.units.c.name, unit_ids)
 
 
-class PlanRepository(SqlRepository):
+class PlanRepository(SqlRepository, ports.PlanRepository):
     model_class = model.Plan
 
     def list_with_counts(self) -> list[dict[str, Any]]:
@@ -95,7 +96,7 @@ class PlanRepository(SqlRepository):
         return self._rows(query)
 
 
-class TaskRepository(SqlRepository):
+class TaskRepository(SqlRepository, ports.TaskRepository):
     model_class = model.PlanTask
 
     def for_plan(self, plan_id: int) -> list[model.PlanTask]:
@@ -103,7 +104,7 @@ class TaskRepository(SqlRepository):
         return list(self.session.scalars(query))
 
 
-class ProcessVersionRepository(SqlRepository):
+class ProcessVersionRepository(SqlRepository, ports.ProcessVersionRepository):
     model_class = model.ProcessVersion
 
     def live(self, process_key: str) -> model.ProcessVersion | None:
@@ -150,7 +151,7 @@ def begin_write(session: Session) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-class InstanceRepository(SqlRepository):
+class InstanceRepository(SqlRepository, ports.InstanceRepository):
     model_class = model.ProcessInstance
 
     def lock(self, instance_id: int) -> model.ProcessInstance | None:
@@ -239,7 +240,7 @@ def _sum_when(condition: Any) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-class WorkItemRepository(SqlRepository):
+class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
     model_class = model.WorkItem
 
     def ready_for_instance(self, instance_id: int) -> list[model.WorkItem]:
@@ -299,7 +300,7 @@ class WorkItemRepository(SqlRepository):
         return people
 
 
-class AuditRepository(SqlRepository):
+class AuditRepository(SqlRepository, ports.AuditRepository):
     model_class = model.AuditEvent
 
     def for_task(self, plan_task_id: int) -> list[dict[str, Any]]:
@@ -314,7 +315,7 @@ class AuditRepository(SqlRepository):
         return self._rows(query)
 
 
-class AttachmentRepository(SqlRepository):
+class AttachmentRepository(SqlRepository, ports.AttachmentRepository):
     model_class = model.Attachment
 
     def for_task(self, plan_task_id: int) -> list[dict[str, Any]]:
@@ -328,7 +329,7 @@ class AttachmentRepository(SqlRepository):
         return self._rows(query)
 
 
-class OfficeDayRepository(SqlRepository):
+class OfficeDayRepository(SqlRepository, ports.OfficeDayRepository):
     def list(self) -> list[Any]:
         return self._rows(select(orm.office_days).order_by(orm.office_days.c.day))
 

@@ -6,13 +6,14 @@ from contextlib import contextmanager
 from datetime import date, datetime, time
 from typing import Any, Iterator
 
-from sqlalchemy import select
-
-from adapters.storage import orm
+from adapters.memory import MemoryDatabase
 from engine.clock import OFFICE_TZ, FixedClock
 from engine.deadlines import sweep
 from engine.tasks import steps
 from engine.workflow import frozen_now
+
+ISSUED = date(2024, 1, 15)  # a plan's date
+DUE = "2024-03-29"  # a Friday: the shipped ladder fires Tue 26/03 (holder), Mon 01/04 (unit head), Fri 05/04 (director)
 
 
 class Clock:
@@ -53,6 +54,14 @@ def sweep_at(office, clock: Clock, day: date, hour: int = 9) -> sweep.SweepResul
 
 
 def notice_rows(office, **where: Any) -> list[dict[str, Any]]:
+    """The notices (all their columns), in id order, on a real database or in memory."""
+    if isinstance(office.storage, MemoryDatabase):
+        rows = sorted(office.storage.tables["notices"].values(), key=lambda n: n["id"])
+        return [dict(n) for n in rows if all(n[name] == value for name, value in where.items())]
+    from sqlalchemy import select  # here: unit tests on the fakes run without SQLAlchemy
+
+    from adapters.storage import orm
+
     n = orm.notices
     query = select(n).order_by(n.c.id)
     for name, value in where.items():
@@ -62,7 +71,6 @@ def notice_rows(office, **where: Any) -> list[dict[str, Any]]:
 
 
 def audit_rows(office, task_id: int, prefix: str = "") -> list[dict[str, Any]]:
-    a = orm.audit_events
-    with office.storage.engine.connect() as conn:
-        rows = conn.execute(select(a).where(a.c.plan_task_id == task_id).order_by(a.c.id))
-        return [dict(r._mapping) for r in rows if r.action.startswith(prefix)]
+    with office.uow() as uow:
+        rows = sorted(uow.audit.for_task(task_id), key=lambda a: a["id"])
+    return [r for r in rows if r["action"].startswith(prefix)]

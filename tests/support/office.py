@@ -1,17 +1,22 @@
-"""A small office on a real database, for service-layer tests: the demo directory,
-migrated storage, and handy look-ups by username and unit name."""
+"""A small office for service-layer tests: the demo directory on a real, migrated
+database (`make_office`) or in memory (`memory_office`, no SQLAlchemy imported), and
+handy look-ups by username and unit name."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adapters.demo.directory import MONITOR_UNIT
 from adapters.demo.loader import load_directory
-from adapters.storage import Storage
+from adapters.memory import MemoryDatabase
 from engine.clock import OFFICE_TZ, FixedClock
 from engine.model import WorkItem
 from engine.tasks import intake
+
+if TYPE_CHECKING:
+    from adapters.storage import Storage
 
 KSTTHC = "Phòng Kiểm soát thủ tục hành chính"
 TTPV = "Trung tâm Phục vụ - Kiểm soát thủ tục hành chính tỉnh"
@@ -24,7 +29,7 @@ def clock_on(day: date, hour: int = 9) -> FixedClock:
 
 @dataclass
 class Office:
-    storage: Storage
+    storage: Storage | MemoryDatabase
     units: dict[str, int]
     users: dict[str, int]
 
@@ -60,8 +65,25 @@ class Office:
 
 
 def make_office(url: str) -> Office:
+    from adapters.storage import Storage  # here: unit tests import this module without SQLAlchemy
+
     storage = Storage(url)
     storage.upgrade()
+    return _staffed(storage)
+
+
+def memory_office() -> Office:
+    """The same office in memory (`adapters/memory.py`), a fresh copy for each call."""
+    office = _memory_office()
+    return Office(office.storage.clone(), office.units, office.users)
+
+
+@functools.cache
+def _memory_office() -> Office:
+    return _staffed(MemoryDatabase())
+
+
+def _staffed(storage: Storage | MemoryDatabase) -> Office:
     with storage.uow() as uow:
         load_directory(uow)
         uow.commit()

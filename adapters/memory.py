@@ -1,0 +1,467 @@
+"""In-memory storage: the unit of work and repositories of `engine/unit_of_work.py`,
+held in dicts, so that service rules are unit-tested without a database.
+
+Fakes in the sense of *Architecture Patterns with Python*: each subclasses the real
+port, so a port method one lacks fails when the repository is made. They keep the
+semantics services rely on: a unit of work works on its own copy of the committed
+state and puts it back only on commit (a refused request changes nothing, and what a
+service returned stays as it was read); ids are given on `add` from one counter that,
+like a database sequence, no rollback winds back. This module imports no SQLAlchemy,
+which is why it sits in `adapters/` rather than in `adapters/storage/` (whose package
+builds the SQL engine on import).
+
+Not faked: `ProgressQueries` (the dashboard, search and report read models are SQL
+aggregates, tested against the real databases); `uow.progress` is absent here.
+"""
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Iterable
+
+from engine import model
+from engine import unit_of_work as ports
+from engine.workflow import SpecCache
+
+if TYPE_CHECKING:
+    from engine.tasks.inbox import InboxWhere
+
+TABLES = ("units", "users", "plans", "tasks", "process_versions", "instances", "work_items", "audit",
+          "attachments", "office_days", "notices", "extensions", "import_drafts")
+
+# Rows kept as dicts (the SQL repositories return them so), with their columns' defaults.
+NOTICE_COLUMNS = dict.fromkeys((
+    "key", "plan_task_id", "instance_id", "step_task_id", "step_id", "step_name", "rung", "due", "days_late",
+    "recipient_user_id", "created_at", "read_at", "email_to", "last_error", "next_attempt_at", "sent_at",
+    "mail_claimed_by", "mail_lease_until")) | {"subject": "", "body": "", "email_state": "none", "attempts": 0}
+EXTENSION_COLUMNS = dict.fromkeys((
+    "plan_task_id", "instance_id", "work_item_id", "step_task_id", "step_id", "step_name", "requested_by",
+    "requested_at", "old_due", "new_due", "reason", "approver_user_id", "approver_unit_id", "approver_role",
+    "decided_by", "decided_at")) | {"state": "pending", "comment": ""}
+OFFICE_DAY_COLUMNS = {"day": None, "kind": None, "name": "", "created_by": None, "created_at": None}
+
+
+class MemoryDatabase:
+    """The committed state of a fake database, shared by the units of work it gives."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, dict[int, Any]] = {name: {} for name in TABLES}
+        self.specs = SpecCache()  # parsed specs are not data: shared, as `Storage` shares them
+        self._last_id = 0
+
+    def next_id(self) -> int:
+        # One counter for every table: an id passed to the wrong repository finds nothing.
+        self._last_id += 1
+        return self._last_id
+
+    def clone(self) -> MemoryDatabase:
+        """Another database with the same committed rows: a test's own copy of an
+        office prepared once (loading the directory hashes passwords, which is slow)."""
+        other = MemoryDatabase()
+        other.tables, other._last_id = _copy(self.tables), self._last_id
+        return other
+
+    def uow(self) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self)
+
+
+def _copy(value: Any) -> Any:
+    """A deep copy that rebuilds domain objects through their constructor: once the ORM
+    has mapped them (integration tests in the same process), `copy.deepcopy` would
+    share their SQLAlchemy state with the original."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return type(value)(**{f.name: _copy(getattr(value, f.name)) for f in dataclasses.fields(value)})
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    return copy.deepcopy(value)
+
+
+def _get(row: Any, name: str) -> Any:
+    return row[name] if isinstance(row, dict) else getattr(row, name)
+
+
+def _last(value: Any) -> tuple[bool, Any]:
+    """Sort key putting None after every value (SQL's NULLS LAST)."""
+    return (value is None, value)
+
+
+class MemoryUnitOfWork(ports.AbstractUnitOfWork):
+    def __init__(self, database: MemoryDatabase) -> None:
+        self.database = database
+        self.specs = database.specs
+        self.committed = False
+        self.tables: dict[str, dict[int, Any]] = {}
+
+    def __enter__(self) -> MemoryUnitOfWork:
+        self.tables = _copy(self.database.tables)
+        self.users = UserRepository(self, "users")
+        self.units = UnitRepository(self, "units")
+        self.plans = PlanRepository(self, "plans")
+        self.tasks = TaskRepository(self, "tasks")
+        self.process_versions = ProcessVersionRepository(self, "process_versions")
+        self.instances = InstanceRepository(self, "instances")
+        self.work_items = WorkItemRepository(self, "work_items")
+        self.audit = AuditRepository(self, "audit")
+        self.attachments = AttachmentRepository(self, "attachments")
+        self.office_days = OfficeDayRepository(self, "office_days")
+        self.notices = NoticeRepository(self, "notices")
+        self.extensions = ExtensionRepository(self, "extensions")
+        self.import_drafts = ImportDraftRepository(self, "import_drafts")
+        return self
+
+    def commit(self) -> None:
+        self.database.tables = _copy(self.tables)  # the work goes on, on our own copy
+        self.committed = True
+
+    def rollback(self) -> None:
+        self.tables = _copy(self.database.tables)
+
+    def flush(self) -> None:
+        """Nothing to do: rows get their ids on `add`."""
+
+
+class _Table:
+    def __init__(self, uow: MemoryUnitOfWork, table: str) -> None:
+        self._uow = uow
+        self._table = table
+
+    @property
+    def rows(self) -> dict[int, Any]:
+        return self._uow.tables[self._table]
+
+    def _where(self, test: Callable[[Any], bool] = lambda row: True, **equal: Any) -> list[Any]:
+        return [row for row in self.rows.values()
+                if all(_get(row, k) == v for k, v in equal.items()) and test(row)]
+
+    def _new_id(self) -> int:
+        return self._uow.database.next_id()
+
+    def _insert(self, defaults: dict[str, Any], values: dict[str, Any]) -> int:
+        row_id = self._new_id()
+        self.rows[row_id] = {**defaults, **values, "id": row_id}
+        return row_id
+
+    def _joined(self, row: dict[str, Any], **names: str) -> dict[str, Any]:
+        """`row` with columns of its task and plan (`task_ref="ref"`, `plan_number="number"` …)."""
+        task = self._uow.tables["tasks"].get(row["plan_task_id"])
+        plan = self._uow.tables["plans"].get(task.plan_id)
+        extra = {}
+        for name, column in names.items():
+            source = task if name.startswith("task_") else plan
+            extra[name] = getattr(source, column)
+        return {**row, **extra}
+
+
+class _ObjectRepository(_Table):
+    def add(self, obj: Any) -> None:
+        if obj.id is None:
+            obj.id = self._new_id()
+        self.rows[obj.id] = obj
+
+    def get(self, obj_id: int) -> Any | None:
+        return self.rows.get(obj_id)
+
+    def _names(self, ids: Iterable[int], column: str) -> dict[int, str]:
+        return {i: getattr(self.rows[i], column) for i in set(ids) if i and i in self.rows}
+
+
+class UserRepository(_ObjectRepository, ports.UserRepository):
+    def by_username(self, username: str) -> model.User | None:
+        return next(iter(self._where(username=username)), None)
+
+    def in_unit(self, unit_id: int, role: str | None = None) -> list[model.User]:
+        people = self._where(lambda u: role is None or u.role == role, unit_id=unit_id, active=True)
+        return sorted(people, key=lambda u: u.full_name)
+
+    def with_role(self, role: str) -> list[model.User]:
+        return self._where(role=role, active=True)
+
+    def names(self, user_ids: Iterable[int]) -> dict[int, str]:
+        return self._names(user_ids, "full_name")
+
+
+class UnitRepository(_ObjectRepository, ports.UnitRepository):
+    def list(self) -> list[model.Unit]:
+        return sorted(self.rows.values(), key=lambda u: u.name)
+
+    def by_name(self, name: str) -> model.Unit | None:
+        return next(iter(self._where(name=name)), None)
+
+    def names(self, unit_ids: Iterable[int]) -> dict[int, str]:
+        return self._names(unit_ids, "name")
+
+
+class PlanRepository(_ObjectRepository, ports.PlanRepository):
+    def list_with_counts(self) -> list[dict[str, Any]]:
+        tasks = list(self._uow.tables["tasks"].values())
+        rows = [{**dataclasses.asdict(plan), "tasks": sum(t.plan_id == plan.id for t in tasks),
+                 "closed": sum(t.plan_id == plan.id and t.status == "closed" for t in tasks)}
+                for plan in self.rows.values()]
+        # Newest issue first, undated last, then newest id: stable sorts, the main key last.
+        rows.sort(key=lambda r: r["id"], reverse=True)
+        rows.sort(key=lambda r: r["issued_on"] or date.min, reverse=True)
+        return rows
+
+
+class TaskRepository(_ObjectRepository, ports.TaskRepository):
+    def for_plan(self, plan_id: int) -> list[model.PlanTask]:
+        return sorted(self._where(plan_id=plan_id), key=lambda t: t.position)
+
+
+class ProcessVersionRepository(_ObjectRepository, ports.ProcessVersionRepository):
+    def live(self, process_key: str) -> model.ProcessVersion | None:
+        return next(iter(self._where(process_key=process_key, is_live=True)), None)
+
+    def for_key(self, process_key: str) -> list[model.ProcessVersion]:
+        return sorted(self._where(process_key=process_key), key=lambda v: v.number, reverse=True)
+
+    def instance_counts(self, process_key: str) -> dict[int, int]:
+        versions = {v.id for v in self._where(process_key=process_key)}
+        counts: dict[int, int] = {}
+        for instance in self._uow.tables["instances"].values():
+            if instance.status == "running" and instance.process_version_id in versions:
+                counts[instance.process_version_id] = counts.get(instance.process_version_id, 0) + 1
+        return counts
+
+
+class InstanceRepository(_ObjectRepository, ports.InstanceRepository):
+    def lock(self, instance_id: int) -> model.ProcessInstance | None:
+        """One writer at a time is all a unit test has: nothing to wait for."""
+        return self.get(instance_id)
+
+    def for_task(self, plan_task_id: int) -> model.ProcessInstance | None:
+        found = self._where(plan_task_id=plan_task_id)
+        return max(found, key=lambda i: i.id) if found else None
+
+    def running_ids_for_version(self, version_id: int) -> list[int]:
+        return sorted(i.id for i in self._where(process_version_id=version_id, status="running"))
+
+    def running_ids(self) -> list[int]:
+        return sorted(i.id for i in self._where(status="running"))
+
+    def due_for_timers(self, now: datetime, limit: int) -> list[model.ProcessInstance]:
+        due = self._where(lambda i: i.next_timer_at is not None and i.next_timer_at <= now, status="running")
+        return sorted(due, key=lambda i: i.next_timer_at)[:limit]
+
+
+class WorkItemRepository(_ObjectRepository, ports.WorkItemRepository):
+    def add(self, obj: model.WorkItem) -> None:
+        if self._where(lambda i: i.id != obj.id, instance_id=obj.instance_id, task_uuid=obj.task_uuid):
+            raise ValueError(f"a work item of instance {obj.instance_id} for {obj.task_uuid} exists")  # the unique key
+        super().add(obj)
+
+    def ready_for_instance(self, instance_id: int) -> list[model.WorkItem]:
+        return self._where(instance_id=instance_id, state="ready")
+
+    def inbox_page(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere) -> dict[str, Any]:
+        tasks, plans = self._uow.tables["tasks"], self._uow.tables["plans"]
+
+        def waiting(item: model.WorkItem) -> bool:
+            if user_id in (item.assignee_user_id, item.claimed_by):
+                return True
+            free = item.assignee_user_id is None and item.claimed_by is None
+            return free and item.candidate_role == role and item.candidate_unit_id in (None, unit_id)
+
+        def narrowed(item: model.WorkItem) -> bool:
+            task, due = tasks[item.plan_task_id], item.due_on
+            mine = user_id in (item.assignee_user_id, item.claimed_by)
+            return (all(f" {word} " in task.search_folded for word in where.words)
+                    and where.plan_id in (None, task.plan_id) and where.step_id in (None, "", item.step_id)
+                    and (where.whose != "mine" or mine) and (where.whose != "unit" or not mine)
+                    and (where.due_before is None or (due is not None and due < where.due_before))
+                    and (where.due_from is None or (due is None and where.undated)
+                         or (due is not None and due >= where.due_from)))
+
+        inbox = self._where(waiting, state="ready")
+        found = [i for i in inbox if narrowed(i)]
+        dated = [i.due_on for i in found if i.due_on is not None]
+        counts = {"total": len(found), "overdue": sum(d < where.today for d in dated),
+                  "soon": sum(where.today <= d <= where.soon_until for d in dated)}
+        order: Callable[[model.WorkItem], Any] = {
+            "received": lambda i: (-i.created_at.timestamp(), -i.id),
+            "plan": lambda i: (_last(plans[tasks[i.plan_task_id].plan_id].number), tasks[i.plan_task_id].plan_id,
+                               tasks[i.plan_task_id].position, i.id),
+            "step": lambda i: (i.step_name, _last(i.due_on), i.id),
+        }.get(where.sort, lambda i: (_last(i.due_on), i.id))
+        page = sorted(found, key=order)[where.offset:where.offset + where.limit]
+        choices = {(row["plan_id"], row["step_id"]): row for row in (
+            {name: value for name, value in self._inbox_row(i).items()
+             if name in ("plan_id", "plan_number", "plan_title", "step_id", "step_name")} for i in inbox)}
+        return {"rows": [{**self._inbox_row(i), "claimed_by": i.claimed_by} for i in page], "counts": counts,
+                "choices": list(choices.values())}
+
+    def open_for_tasks(self, task_ids: Iterable[int]) -> list[dict[str, Any]]:
+        ids = set(task_ids)
+        items = self._where(lambda i: i.plan_task_id in ids, state="ready")
+        return [self._inbox_row(i) for i in sorted(items, key=lambda i: i.id)]
+
+    def _inbox_row(self, item: model.WorkItem) -> dict[str, Any]:
+        row = {name: getattr(item, name) for name in (
+            "plan_task_id", "step_id", "step_name", "form", "due_on", "assignee_user_id", "candidate_unit_id",
+            "candidate_role", "created_at")}
+        row["work_item_id"] = item.id
+        row = self._joined(row, task_ref="ref", task_title="title", plan_id="id", plan_number="number",
+                           plan_title="title")
+        row["task_id"] = row.pop("plan_task_id")
+        return row
+
+    def people_on_tasks(self, task_ids: Iterable[int]) -> dict[int, set[int]]:
+        ids = set(task_ids)
+        people: dict[int, set[int]] = {}
+        for item in self._where(lambda i: i.plan_task_id in ids):
+            for user_id in (item.assignee_user_id, item.completed_by):
+                if user_id is not None:
+                    people.setdefault(item.plan_task_id, set()).add(user_id)
+        return people
+
+
+class AuditRepository(_ObjectRepository, ports.AuditRepository):
+    def for_task(self, plan_task_id: int) -> list[dict[str, Any]]:
+        users, units = self._uow.tables["users"], self._uow.tables["units"]
+        rows = []
+        for event in sorted(self._where(plan_task_id=plan_task_id), key=lambda e: (e.at, e.id)):
+            actor = users.get(event.actor_user_id)
+            unit = units.get(actor.unit_id) if actor else None
+            rows.append({**dataclasses.asdict(event), "actor_name": actor.full_name if actor else None,
+                         "actor_unit": unit.name if unit else None})
+        return rows
+
+
+class AttachmentRepository(_ObjectRepository, ports.AttachmentRepository):
+    def for_task(self, plan_task_id: int) -> list[dict[str, Any]]:
+        columns = ("id", "filename", "content_type", "size", "uploaded_at", "uploaded_by", "work_item_id")
+        found = sorted(self._where(plan_task_id=plan_task_id), key=lambda a: a.id)
+        return [{name: getattr(a, name) for name in columns} for a in found]
+
+
+class OfficeDayRepository(_Table, ports.OfficeDayRepository):
+    def list(self) -> list[Any]:
+        return [dict(row) for row in sorted(self.rows.values(), key=lambda r: r["day"])]
+
+    def add(self, values: dict[str, Any]) -> int:
+        if self._where(day=values["day"]):
+            raise ValueError(f"{values['day']} is in the calendar already")  # the unique key
+        return self._insert(OFFICE_DAY_COLUMNS, values)
+
+    def get(self, day_id: int) -> dict[str, Any] | None:
+        row = self.rows.get(day_id)
+        return dict(row) if row else None
+
+    def remove(self, day_id: int) -> None:
+        self.rows.pop(day_id, None)
+
+
+class NoticeRepository(_Table, ports.NoticeRepository):
+    def add_if_absent(self, values: dict[str, Any]) -> int | None:
+        if self._where(key=values["key"]):
+            return None
+        return self._insert(NOTICE_COLUMNS, values)
+
+    def step_holder(self, instance_id: int, task_uuid: str) -> dict[str, Any] | None:
+        items = self._uow.tables["work_items"].values()
+        item = next((i for i in items if i.instance_id == instance_id and i.task_uuid == task_uuid), None)
+        if item is None:
+            return None
+        return {name: getattr(item, name) for name in (
+            "id", "step_name", "assignee_user_id", "candidate_unit_id", "candidate_role")}
+
+    def for_user(self, user_id: int, limit: int = 200) -> list[dict[str, Any]]:
+        found = sorted(self._where(recipient_user_id=user_id), key=lambda n: (n["created_at"], n["id"]), reverse=True)
+        return [self._joined(n, task_ref="ref", task_title="title", plan_id="id", plan_number="number",
+                             plan_title="title") for n in found[:limit]]
+
+    def unread_count(self, user_id: int) -> int:
+        return len(self._where(recipient_user_id=user_id, read_at=None))
+
+    def mark_read(self, user_id: int, at: datetime, notice_id: int | None = None) -> None:
+        for row in self._where(lambda n: notice_id is None or n["id"] == notice_id,
+                               recipient_user_id=user_id, read_at=None):
+            row["read_at"] = at
+
+    def claim_mail(self, now: datetime, owner: str, lease_until: datetime) -> dict[str, Any] | None:
+        def claimable(n: dict[str, Any]) -> bool:
+            free = n["mail_lease_until"] is None or n["mail_lease_until"] <= now
+            return n["next_attempt_at"] is not None and n["next_attempt_at"] <= now and free
+
+        waiting = sorted(self._where(claimable, email_state="pending"), key=lambda n: (n["next_attempt_at"], n["id"]))
+        if not waiting:
+            return None
+        row = waiting[0]
+        row.update(mail_claimed_by=owner, mail_lease_until=lease_until)
+        return {name: row[name] for name in ("id", "key", "email_to", "subject", "body", "attempts")}
+
+    def finish_mail(self, notice_id: int, owner: str, **values: Any) -> bool:
+        row = self.rows.get(notice_id)
+        if row is None or row["mail_claimed_by"] != owner:
+            return False
+        row.update(mail_claimed_by=None, mail_lease_until=None, **values)
+        return True
+
+    def mail_problems(self, limit: int = 200) -> list[dict[str, Any]]:
+        def trouble(n: dict[str, Any]) -> bool:
+            return n["email_state"] == "failed" or (n["email_state"] == "pending" and n["attempts"] > 0)
+
+        users = self._uow.tables["users"]
+        found = sorted(self._where(trouble), key=lambda n: (n["created_at"], n["id"]), reverse=True)[:limit]
+        return [{**self._joined(n, task_ref="ref", task_title="title"),
+                 "recipient_name": users[n["recipient_user_id"]].full_name} for n in found]
+
+
+class ExtensionRepository(_Table, ports.ExtensionRepository):
+    def add(self, values: dict[str, Any]) -> int:
+        return self._insert(EXTENSION_COLUMNS, values)
+
+    def get(self, request_id: int, lock: bool = False) -> dict[str, Any] | None:
+        row = self.rows.get(request_id)
+        return dict(row) if row else None
+
+    def pending_for_item(self, work_item_id: int) -> list[dict[str, Any]]:
+        return [dict(r) for r in self._where(work_item_id=work_item_id, state="pending")]
+
+    def for_task(self, plan_task_id: int) -> list[dict[str, Any]]:
+        return [dict(r) for r in sorted(self._where(plan_task_id=plan_task_id), key=lambda r: r["id"])]
+
+    def decide(self, request_id: int, **values: Any) -> None:
+        self.rows[request_id].update(values)
+
+    def pending_for_approver(self, user_id: int, unit_id: int | None, role: str) -> list[dict[str, Any]]:
+        def waits_for_me(r: dict[str, Any]) -> bool:
+            if r["approver_user_id"] is not None:
+                return r["approver_user_id"] == user_id
+            return r["approver_role"] == role and r["approver_unit_id"] in (None, unit_id)
+
+        users = self._uow.tables["users"]
+        found = sorted(self._where(waits_for_me, state="pending"), key=lambda r: (r["requested_at"], r["id"]))
+        return [{**self._joined(r, task_ref="ref", task_title="title", plan_id="id", plan_number="number"),
+                 "requested_by_name": users[r["requested_by"]].full_name} for r in found]
+
+    def waiting_date_tasks(self) -> list[dict[str, Any]]:
+        plans = self._uow.tables["plans"]
+        waiting = [t for t in self._uow.tables["tasks"].values() if t.status == "waiting_date"]
+        rows = []
+        for task in sorted(waiting, key=lambda t: (t.plan_id, t.position)):
+            plan = plans[task.plan_id]
+            rows.append({"id": task.id, "ref": task.ref, "title": task.title, "deadline_text": task.deadline_text,
+                         "plan_id": plan.id, "plan_number": plan.number, "plan_title": plan.title,
+                         "monitor_unit_id": plan.monitor_unit_id})
+        return rows
+
+
+class ImportDraftRepository(_Table, ports.ImportDraftRepository):
+    def add(self, created_by: int, created_at: datetime, source_name: str, data: dict[str, Any]) -> int:
+        return self._insert({}, {"created_by": created_by, "created_at": created_at, "source_name": source_name,
+                                 "data": _copy(data)})
+
+    def get(self, draft_id: int) -> dict[str, Any] | None:
+        row = self.rows.get(draft_id)
+        return _copy(row) if row else None
+
+    def update(self, draft_id: int, data: dict[str, Any]) -> None:
+        self.rows[draft_id]["data"] = _copy(data)
+
+    def delete(self, draft_id: int) -> None:
+        self.rows.pop(draft_id, None)

@@ -1,0 +1,63 @@
+"""Starting a plan's tasks (engine/tasks/intake.py): one process per task, all or nothing."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from engine.errors import InvalidInput
+from engine.tasks import intake
+from tests.support.deadlines import DUE
+from tests.support.office import CBTH, KSTTHC, TTPV
+
+
+def test_every_task_starts_with_an_assign_step_waiting_for_the_head_of_its_lead_unit(office, clock):
+    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "coordinators": [TTPV], "due": DUE},
+                           {"ref": "2", "lead": [CBTH, KSTTHC], "due": "2024-06-28"}])
+    items = office.ready(plan_id)
+    assert [(i.form, i.candidate_unit_id, i.candidate_role, i.assignee_user_id, i.due_on) for i in items] == [
+        ("assign", office.units[KSTTHC], "unit_head", None, date(2024, 3, 29)),
+        ("assign", office.units[CBTH], "unit_head", None, date(2024, 6, 28)),
+    ]
+    with office.uow() as uow:
+        tasks = uow.tasks.for_plan(plan_id)
+        assert [(t.ref, t.status, t.due_on) for t in tasks] == [
+            ("1", "open", date(2024, 3, 29)), ("2", "open", date(2024, 6, 28))]
+        assert [uow.instances.for_task(t.id).status for t in tasks] == ["running", "running"]
+        assert [a["action"] for a in uow.audit.for_task(tasks[0].id)] == ["task_started"]
+
+
+def test_a_task_without_a_deadline_waits_for_a_date_with_an_undated_assign_step(office, clock):
+    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC]}])
+    [item] = office.ready(plan_id)
+    assert (item.form, item.due_on) == ("assign", None)
+    with office.uow() as uow:
+        [task] = uow.tasks.for_plan(plan_id)
+        assert (task.status, task.due_on) == ("waiting_date", None)
+
+
+def test_the_workflow_starts_with_the_task_s_units_director_and_report_dates(office, clock):
+    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "coordinators": [TTPV, CBTH], "due": DUE,
+                            "director": "chanhvp"}])
+    with office.uow() as uow:
+        [task] = uow.tasks.for_plan(plan_id)
+        data = intake.start_data(uow.plans.get(plan_id), task)
+    assert data == {"plan_task_id": task.id, "lead_unit": office.units[KSTTHC],
+                    "coordinators": [office.units[TTPV], office.units[CBTH]],
+                    "monitor_unit": office.units["Phòng Hành chính - Quản trị"],
+                    "director": office.users["chanhvp"], "due": DUE, "periods": [DUE]}
+
+
+@pytest.mark.parametrize("title, tasks, fields", [
+    (" ", [intake.TaskInput(ref="1", title="Việc", lead_unit_ids=[1])], {"title"}),
+    ("Kế hoạch", [], {"tasks"}),
+    ("Kế hoạch", [intake.TaskInput(ref="1", title="Việc", lead_unit_ids=[1]),
+                  intake.TaskInput(ref="2", title="Việc không ai chủ trì", lead_unit_ids=[])], {"task:2"}),
+])
+def test_a_plan_without_a_title_tasks_or_a_lead_unit_per_task_is_refused_and_nothing_is_stored(
+        office, title, tasks, fields):
+    plan_in = intake.PlanInput(title=title, year=2024, monitor_unit_id=1, tasks=tasks)
+    with pytest.raises(InvalidInput) as refused:
+        intake.create_plan(office.uow(), plan_in)
+    assert set(refused.value.errors) == fields
+    assert office.storage.tables["plans"] == {} and office.storage.tables["tasks"] == {}
