@@ -7,10 +7,11 @@ import dataclasses
 
 import pytest
 
+from engine import model
 from engine.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from engine.process.step_forms import Upload
-from engine.tasks import steps
-from tests.support.deadlines import DUE, ready
+from engine.tasks import inbox, steps
+from tests.support.deadlines import DUE, ISSUED, ready
 from tests.support.office import KSTTHC, TTPV
 
 REPORT = {"result": "Đã hoàn thành"}
@@ -117,3 +118,28 @@ def test_a_step_shows_who_may_act_and_does_not_exist_for_those_who_may_not_read_
     assert not steps.get_step(office.uow(), assign.id, office.users["chanhvp"]).can_act  # reads, does not act
     with pytest.raises(NotFound):
         steps.get_step(office.uow(), assign.id, office.users["truong.th"])
+
+
+def test_a_step_taken_from_the_unit_s_role_is_the_taker_s_alone_until_given_back(office, clock, plan_id):
+    with office.uow() as uow:
+        deputy = model.User(username="pho.kstthc", full_name="Phó trưởng phòng", unit_id=office.units[KSTTHC],
+                            role="unit_head", password_hash="-")
+        uow.users.add(deputy)
+        uow.commit()
+    [assign] = ready(office, plan_id, "assign")
+    assert inbox_of(office, office.users["truong.kstthc"]) == inbox_of(office, deputy.id) == [(assign.id, False)]
+
+    steps.claim(office.uow(), assign.id, deputy.id, clock=clock)
+    assert inbox_of(office, deputy.id) == [(assign.id, True)]
+    assert inbox_of(office, office.users["truong.kstthc"]) == []
+    refused(office, clock, assign, "truong.kstthc", {"assignee": office.users["cv.kstthc"]})
+    with pytest.raises(NotAllowed):
+        steps.unclaim(office.uow(), assign.id, office.users["truong.kstthc"], clock=clock)
+
+    steps.unclaim(office.uow(), assign.id, deputy.id, clock=clock)
+    assert inbox_of(office, office.users["truong.kstthc"]) == [(assign.id, False)]
+    complete(office, clock, assign, "truong.kstthc", {"assignee": office.users["cv.kstthc"]})
+
+
+def inbox_of(office, user_id):
+    return [(i.work_item_id, i.claimed) for i in inbox.list_inbox(office.uow(), user_id, ISSUED).items]
