@@ -1,14 +1,14 @@
 """process events: deploys and migration batches kept with who, when, from, to and results
 
-Revision ID: 0007_process_events
-Revises: 0006_state_versions
+Revision ID: 0008_process_events
+Revises: 0007_claims_search_text
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0007_process_events"
-down_revision = "0006_state_versions"
+revision = "0008_process_events"
+down_revision = "0007_claims_search_text"
 branch_labels = None
 depends_on = None
 
