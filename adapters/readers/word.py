@@ -55,10 +55,14 @@ def _heading_level(style: str) -> int:
 
 
 def _cells(row) -> list[str]:
-    """A row's cells, a horizontally merged cell once (python-docx repeats it)."""
+    """A row's cells, one per grid column: a horizontally merged cell's text in its
+    first column and blanks under the rest (python-docx repeats it in each), so that
+    every row's columns line up with the heading's."""
     cells, seen = [], set()
     for cell in row.cells:
-        if id(cell._tc) not in seen:
+        if id(cell._tc) in seen:
+            cells.append("")
+        else:
             seen.add(id(cell._tc))
             cells.append(cell.text.strip())
     return cells

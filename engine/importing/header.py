@@ -27,6 +27,7 @@ _LEADING_MARKER = re.compile(r"^\W*(?:\d{1,2}[.)]|[a-z]\)|[-+])?\s*")
 # ("Trưởng phòng Hành chính - Tổ chức có trách nhiệm ...", OCR-damaged or not).
 _BEFORE_UNIT = ("giao", "truong", "thu truong", "pho truong", "giam doc", "pho giam doc")
 _MONITOR_DUTIES = ("theo doi", "don doc", "bao cao", "tong hop")
+_NUMBERED = re.compile(r"^\W*\d{1,2}[.)]\s")
 
 
 def plan_number(paragraphs: list[str]) -> str | None:
@@ -63,15 +64,33 @@ def plan_title(preamble: list[str]) -> str:
 
 
 def monitor(organisation: list[str], directory: UnitDirectory) -> UnitRef | None:
-    """The unit an organisation paragraph charges with following and reporting."""
-    for text in organisation:
-        key = match_key(text)
-        duties = sum(fuzz.partial_ratio(d, key) >= 85 for d in _MONITOR_DUTIES)
-        if duties >= 2:
-            unit = directory.first_unit(text) or _leading_unit(text, directory)
-            if unit:
-                return unit
+    """The unit an organisation paragraph charges with following and reporting: of the
+    paragraphs naming two of those duties, the one naming the most ("Các cơ quan ...
+    báo cáo ... để tổng hợp" reports; "Giao Sở Tư pháp theo dõi, đôn đốc, ... báo cáo"
+    monitors)."""
+    ranked = sorted(((-_duties(text), i, text) for i, text in enumerate(organisation)))
+    for duties, i, text in ranked:
+        if -duties < 2:
+            break
+        unit = directory.first_unit(text) or _leading_unit(text, directory) or _heading_unit(organisation[:i], directory)
+        if unit:
+            return unit
     return None
+
+
+def _heading_unit(before: list[str], directory: UnitDirectory) -> UnitRef | None:
+    """The unit of the numbered heading the duties stand under ("3. Cán bộ phụ trách
+    lĩnh vực giám sát:" and its bullets "- theo dõi, đôn đốc ...")."""
+    heading = next((text for text in reversed(before) if _NUMBERED.match(text)), None)
+    if heading is None:
+        return None
+    units, _ = directory.field_units(_without_post(_LEADING_MARKER.sub("", heading)).rstrip(" :"))
+    return units[0] if units else None
+
+
+def _duties(text: str) -> int:
+    key = match_key(text)
+    return sum(fuzz.partial_ratio(d, key) >= 85 for d in _MONITOR_DUTIES)
 
 
 def _leading_unit(text: str, directory: UnitDirectory) -> UnitRef | None:

@@ -29,7 +29,8 @@ from engine.importing.titles import split_title
 from engine.text_folding import match_key, squash
 
 _ROMAN = re.compile(r"^\s*([IVX][IVXl1]{0,4})\s*[.)]\s+")
-_NUMBER = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)\s*[.)]\s*(?=\S)|^\s*(\d{1,2}(?:\.\d{1,2})+)\s+(?=\S)")
+# "1.", "2.1.", "a)"; a ref without its trailing dot ("7.1 Xây dựng"); items above 99.
+_NUMBER = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})*)\s*[.)](?!\d)\s*(?=\S)|^\s*(\d{1,3}(?:\.\d{1,3})+)\s+(?=\S)")
 # OCR loses the dot of "7." now and then: a bare number counts when it is the next one.
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,2})\s+(?=[A-ZĐ])")
 _LETTER = re.compile(r"^\s*([a-zA-Z¢đĐ])[^\w\s)]?\)\s*")
@@ -63,24 +64,28 @@ class _Node:
     ref: str
     head: str
     lines: list[_Line] = field(default_factory=list)
+    children_merged: bool = False
 
 
 @dataclass
 class Outline:
-    """The parts of a body the parser needs: task items, organisation section, preamble."""
+    """The parts of a body the parser needs: task items, organisation section, preamble,
+    and the leaf items, which are the tasks only when nothing else is (`guessed`)."""
 
     tasks: list[RawTask]
     organisation: list[str]
     preamble: list[str]
+    guessed: list[RawTask] = field(default_factory=list)
 
 
 def read_outline(paragraphs: list[str]) -> Outline:
     """Tasks, the organisation section and the preamble of a plan's paragraphs."""
     nodes, organisation, preamble = _walk(_merge_continuations(paragraphs))
+    nodes = _share_trailing_fields(nodes)
     tasks = [raw for node in nodes for raw in _node_tasks(node) if raw.has_fields]
-    if not tasks:  # an outline without any labelled field: its leaf items are the tasks
-        tasks = [RawTask(n.ref, split_title(n.head)[0]) for n in nodes if not _has_children(n, nodes)]
-    return Outline(tasks, organisation, preamble)
+    # Without any labelled field, the leaf items are the tasks: a guess from the layout.
+    guessed = [RawTask(n.ref, split_title(n.head)[0]) for n in nodes if not _has_children(n, nodes)]
+    return Outline(tasks, organisation, preamble, guessed)
 
 
 def _merge_continuations(paragraphs: list[str]) -> list[str]:
@@ -233,7 +238,8 @@ def _segments(base: RawTask, lines: list[_Line]) -> list[RawTask]:
             role, explicit, open_value, label_bullet = label.role, label.explicit, not label.value, line.bullet
         elif role and (open_value or (role in _LIST_ROLES and line.bullet != label_bullet)):
             segments[-1].add(role, line.text, explicit)
-        elif line.bullet and role in _CLOSING_ROLES:
+        # A bullet after a bullet that has no field yet goes on describing the same task.
+        elif line.bullet and role in _CLOSING_ROLES and (len(segments) == 1 or segments[-1].has_fields):
             segments.append(RawTask("", split_title(line.text)[0]))
             role = None
         else:
@@ -262,6 +268,31 @@ def _merge_into(base: RawTask, part: RawTask) -> None:
     base.content.append(part.title)
     for name in ("content", "lead", "coordinators", "director", "product", "deadline"):
         getattr(base, name).extend(getattr(part, name))
+
+
+def _share_trailing_fields(nodes: list[_Node]) -> list[_Node]:
+    """ "3. Theo dõi ...: 3.1. ...; 3.2. ...; 3.3. ... - Đơn vị chủ trì: ...": when only
+    the last of several sub-items has fields, they are the item's points, and the fields
+    the item's own."""
+    kept: list[_Node] = []
+    for node in nodes:
+        children = [n for n in nodes if _parent_ref(n.ref) == node.ref]
+        if len(children) >= 2 and not _has_fields(node) and _has_fields(children[-1]) \
+                and not any(_has_fields(child) for child in children[:-1]):
+            for child in children:
+                node.lines += [_Line(child.head, "-"), *child.lines]
+            node.children_merged = True
+        kept.append(node)
+    merged = {n.ref for n in kept if n.children_merged}
+    return [n for n in kept if _parent_ref(n.ref) not in merged]
+
+
+def _parent_ref(ref: str) -> str:
+    return ref.rsplit(".", 1)[0] if "." in ref else ""
+
+
+def _has_fields(node: _Node) -> bool:
+    return any(split_label(part.text) for line in node.lines for part in _split_labels(line))
 
 
 def _has_children(node: _Node, nodes: list[_Node]) -> bool:

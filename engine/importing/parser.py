@@ -40,7 +40,9 @@ def parse_blocks(blocks: list[Block], directory: UnitDirectory) -> ImportResult:
     """Read a plan out of a block stream; raises NoTaskFound when it holds no task."""
     paragraphs = [b.text for b in blocks if not b.is_row]
     outline = read_outline(paragraphs)
-    raw_tasks = outline.tasks + table_tasks([b for b in blocks if b.is_row])
+    # A plan with an appendix table of tasks describes them in its body: the body's
+    # unlabelled items are tasks only when neither fields nor a table name any.
+    raw_tasks = outline.tasks + table_tasks([b for b in blocks if b.is_row]) or outline.guessed
     if not raw_tasks:
         raise NoTaskFound()
     title = header.plan_title(outline.preamble)
@@ -98,7 +100,7 @@ def _units(raw: RawTask, directory: UnitDirectory) -> tuple[list[UnitRef], list[
     values = [(role, part, explicit) for role, text, explicit in values
               for part in ([text] if explicit else text.split(";"))]
     for role, text, explicit in values:
-        units, rest = directory.leading_units(_names_part(text))
+        units, rest = directory.field_units(_names_part(text))
         # "Đơn vị thực hiện: ... A và B phối hợp": the phrase decides when the label does not.
         role = role if explicit else trailing_role(rest) or role
         found[role] += [u for u in units if u not in found[role]]

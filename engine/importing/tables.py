@@ -20,6 +20,8 @@ from engine.importing.titles import split_title
 _ROMAN = re.compile(r"^([IVX]+)(?:[.)]?\s+\S.*|[.)]?)$", re.DOTALL)
 _REF = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
 _MERGED_DOWN = (LEAD, DEADLINE)
+_LONG_CELL = 600  # characters: a longer task cell holds a title and its details
+_HEADING_SHARE = 0.6  # of a heading row's filled cells, at least this many are labels
 
 
 @dataclass
@@ -46,8 +48,13 @@ def table_tasks(rows: list[Block]) -> list[RawTask]:
 
 
 def _columns(cells: tuple[str, ...]) -> dict[int, str] | None:
+    """The heading row's roles by column; a data row (a number in its first cell, or
+    cells that are mostly no label) is never one, so it never resets the columns."""
+    filled = [cell for cell in cells if cell.strip()]
     roles = {i: role_of(cell) for i, cell in enumerate(cells) if len(cell) < 60}
     known = {i: r for i, r in roles.items() if r}
+    if not filled or len(known) < _HEADING_SHARE * len(filled) or _REF.match(filled[0].strip()):
+        return None
     has_task = CONTENT in known.values()
     return known if has_task and LEAD in known.values() else None
 
@@ -69,7 +76,7 @@ def _read_row(cells: tuple[str, ...], table: _Table, found: list[tuple[str, RawT
         return
     if not texts:
         return
-    title, rest = split_title(fields.pop(CONTENT, ""))
+    title, rest = _cell_title(fields.pop(CONTENT, ""))
     task = RawTask(ref, title, [rest] if rest else [])
     for role, text in fields.items():
         _add(task, role, text, table)
@@ -86,3 +93,10 @@ def _share_merged_cells(task: RawTask, above: RawTask, table: _Table) -> None:
     for role in _MERGED_DOWN:
         if role in table.columns.values() and not getattr(task, role) and getattr(above, role):
             setattr(task, role, list(getattr(above, role)))
+
+
+def _cell_title(cell: str) -> tuple[str, str]:
+    """A task cell is the task as its plan names it, several sentences or not; only a
+    long one is split into a title and details."""
+    text = " ".join(cell.split())
+    return (text, "") if len(text) <= _LONG_CELL else split_title(cell)

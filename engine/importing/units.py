@@ -32,6 +32,8 @@ _HEADS = {
     "benh vien", "toa an", "doan", "lien doan", "tinh doan", "tinh uy", "huyen uy", "cac",
     "co quan", "don vi", "ngan hang", "cong ty", "hoi dong", "mat tran", "bo chi huy",
     "cong chuc",  # a commune assigns work to its civil servants by post
+    # Posts and persons lead too ("Đồng chí Phó Chủ tịch Thường trực", "Cán bộ phụ trách ...").
+    "dong chi", "pho", "chu tich", "giam doc", "can bo", "chuyen vien",
 }
 _TWO_WORD_HEADS = [head for head in _HEADS if " " in head]
 # Words that join names in a list ("A và B", "A, B").
@@ -49,6 +51,7 @@ _NOUN_PAIRS = {
     ("don", "vi"), ("co", "quan"), ("cong", "bao"),  # "đơn vị", "cơ quan", "Công báo"
     ("cap", "tinh"), ("cap", "huyen"), ("cap", "xa"),  # "UBND cấp huyện"
     ("co", "lien"),  # a group's tail: "Các cơ quan, đơn vị có liên quan"
+    ("chu", "tich"),  # "Phó chủ tịch"
 }
 _MISALIGNED_MIN = 92
 _TAIL_WORDS = 2
@@ -60,6 +63,13 @@ _COUNCILS = {"hdnd", "ubnd", "dbqh"}
 _ROLE_PHRASES = ("chu tri", "phoi hop")
 # "cấp tỉnh", "cấp huyện", "cấp xã": every unit of that level.
 _LEVELS = {"tinh", "huyen", "xa"}
+# What a unit is charged with, right after its name in a field ("Sở X tham mưu").
+_ACTIONS = (
+    "tham muu", "thuc hien", "bao cao", "tong hop", "theo doi", "trien khai", "xay dung",
+    "co trach", "chiu trach", "huong dan", "kiem tra", "to chuc", "don doc", "trinh ubnd",
+)
+_ONE_WORD_ACTIONS = {"la", "de", "nham"}
+_NAME_TAIL = 8  # words at most that go on a new name to a field piece's end
 _HARD_GAP = re.compile(r"[;:(]")
 _WORD = re.compile(r"¢?[^\W_]+")  # OCR reads "c" as "¢": "¢6" is "có"
 
@@ -110,19 +120,39 @@ class UnitDirectory:
 
     def leading_units(self, text: str) -> tuple[list[UnitRef], str]:
         """The units a text begins with ("A, B và C phối hợp ...") and the text after them."""
+        return self._units_from(text, to_end=False)
+
+    def field_units(self, text: str) -> tuple[list[UnitRef], str]:
+        """The units a field value names ("Cơ quan chủ trì: A; B, C"), piece by piece
+        between ";"; a new name that words other than an action follow ("Các cơ quan,
+        đơn vị trực tiếp sử dụng ngân sách") runs to the piece's end, as written, unless
+        those words are many: a sentence, not a name.
+        The text after the last piece's units comes back too ("... phối hợp")."""
+        units: list[UnitRef] = []
+        rest = ""
+        for piece in text.split(";"):
+            found, rest = self._units_from(piece, to_end=True)
+            units += [u for u in found if u not in units]
+        return units, rest
+
+    def _units_from(self, text: str, to_end: bool) -> tuple[list[UnitRef], str]:
         tokens = _tokens(text)
         units: list[UnitRef] = []
-        i = 0
+        i = start = 0
         while i < len(tokens):
             if tokens[i].key in _JOINERS and units:
                 i += 1
                 continue
-            found = self._known_at(tokens, text, i) or _new_at(tokens, text, i)
+            found = _longer_group(self._known_at(tokens, text, i), _new_at(tokens, text, i))
             if not found:
                 break
-            unit, i = found
+            start, (unit, i) = i, found
             if unit not in units:
                 units.append(unit)
+        if to_end and units and units[-1].new and 0 < len(tokens) - i <= _NAME_TAIL and not _acts(tokens, i):
+            whole = text[tokens[start].start:tokens[-1].end]
+            units[-1] = UnitRef(_clean(whole), _kind_of(whole), new=True)
+            i = len(tokens)
         rest = text[tokens[i].start:] if i < len(tokens) else ""
         return units, rest
 
@@ -166,6 +196,23 @@ class UnitDirectory:
             return None
         entry = best[2]
         return UnitRef(entry["name"], entry.get("kind", UNIT)), i + best[1]
+
+
+def _longer_group(known: tuple[UnitRef, int] | None,
+                  written: tuple[UnitRef, int] | None) -> tuple[UnitRef, int] | None:
+    """A known group that the plan's words go on from ("Các sở, ngành, đơn vị" after the
+    known "Các sở, ngành") is another group: the name as written."""
+    if known and written and known[0].kind == GROUP and written[1] > known[1]:
+        return written
+    return known or written
+
+
+def _acts(tokens: list[_Token], i: int) -> bool:
+    """Whether the words from `i` say what a unit does ("chủ trì", "tham mưu", "là"),
+    rather than going on with its name."""
+    two = " ".join(t.key for t in tokens[i:i + 2])
+    return _is_role_phrase(tokens, i) or any(fuzz.ratio(two, phrase) >= 80 for phrase in _ACTIONS) \
+        or tokens[i].key in _ONE_WORD_ACTIONS
 
 
 def _window_score(window: list[_Token], alias: _Alias) -> float:

@@ -13,7 +13,7 @@ import docx
 import pytest
 
 from adapters.readers import read_blocks
-from engine.importing import Block, ImportResult, parse_blocks
+from engine.importing import Block, ImportResult, UnitDirectory, parse_blocks
 from tests.support.import_scoring import (
     expected_of,
     import_json,
@@ -39,9 +39,20 @@ def _as_paragraphs(blocks: list[Block], path: Path) -> Path:
 
 
 def _as_appendix_table(result: ImportResult, path: Path) -> Path:
-    """The plan as a Word file whose tasks are the rows of an appendix table."""
+    """The plan as a Word file whose tasks are the rows of an appendix table, after its
+    letterhead, title and organisation section."""
     document = docx.Document()
-    document.add_paragraph(f"KẾ HOẠCH năm {result.plan.year}")
+    plan = result.plan
+    if plan.number:
+        document.add_paragraph(f"Số: {plan.number}")
+    if plan.issued_on:
+        day = plan.issued_on
+        document.add_paragraph(f"Hà Nội, ngày {day.day} tháng {day.month} năm {day.year}")
+    document.add_paragraph("KẾ HOẠCH")
+    document.add_paragraph(plan.title or f"Năm {plan.year}")
+    if plan.monitor:
+        document.add_paragraph("III. TỔ CHỨC THỰC HIỆN")
+        document.add_paragraph(f"Giao {plan.monitor.name} theo dõi, đôn đốc, báo cáo kết quả thực hiện.")
     document.add_paragraph("PHỤ LỤC: DANH MỤC NHIỆM VỤ")
     rows = [
         [t.ref, t.title, "; ".join(u.name for u in t.lead), "; ".join(u.name for u in t.coordinators), t.deadline_text]
@@ -111,3 +122,28 @@ def test_word_automatic_numbering_is_read(tmp_path: Path) -> None:
         ("1", "Cập nhật cơ sở dữ liệu hộ tịch"), ("2", "Tập huấn nghiệp vụ chứng thực"),
     ]
     assert tasks[0]["schedule"]["due"] == ["2025-06-30"]
+
+
+def test_word_merged_cells_keep_the_columns_in_line(tmp_path: Path) -> None:
+    """A cell merged across the lead and coordinating columns (Word's gridSpan) stays
+    in the lead column; one merged down (vMerge) is read on every row it covers."""
+    document = docx.Document()
+    table = document.add_table(rows=4, cols=5)
+    for row, values in zip(table.rows, [TABLE_HEADING,
+                                        ["1", "Số hóa hồ sơ", "Sở Nội vụ", "Sở Tư pháp", "Quý II năm 2026"],
+                                        ["2", "Rà soát quy trình", "Theo phân công của UBND tỉnh", "", "Năm 2026"],
+                                        ["3", "Công khai kết quả", "Văn phòng UBND tỉnh", "Sở Nội vụ", ""]]):
+        for cell, value in zip(row.cells, values):
+            cell.text = value
+    table.cell(2, 2).merge(table.cell(2, 3))
+    table.cell(2, 4).merge(table.cell(3, 4))
+    tasks = {t.ref: t for t in parse_blocks(read_blocks(_save(document, tmp_path)), UnitDirectory([])).tasks}
+    assert [u.name for u in tasks["2"].coordinators] == []
+    assert tasks["2"].deadline_text == "Năm 2026" and tasks["3"].deadline_text == "Năm 2026"
+    assert [u.name for u in tasks["3"].coordinators] == ["Sở Nội vụ"]
+
+
+def _save(document, folder: Path) -> Path:
+    path = folder / "merged.docx"
+    document.save(path)
+    return path

@@ -11,7 +11,7 @@ from tests.support.import_scoring import (
     MIN_SCORE, demo_office_database, expected_of, import_json, report, sample_plans, score,
 )
 
-SAMPLES = sample_plans()
+SAMPLES = sample_plans((".txt", ".md", ".docx"))
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,190 @@
+"""The shapes real plans take, each on a small plan written for the test in that shape,
+read by the one parser with an empty unit directory (a new office): names come back as
+written, groups stay groups, posts are kept."""
+from __future__ import annotations
+
+from engine.importing import Block, UnitDirectory, parse_blocks
+from engine.importing.units import GROUP
+
+
+def _read(blocks: list[Block]) -> dict:
+    return parse_blocks(blocks, UnitDirectory([])).to_dict()
+
+
+def _by_ref(result: dict) -> dict[str, dict]:
+    return {t["ref"]: t for t in result["tasks"]}
+
+
+def _paragraphs(text: str) -> list[Block]:
+    return [Block.paragraph(line.strip()) for line in text.strip().splitlines() if line.strip()]
+
+
+def test_an_appendix_table_with_merged_cells_and_a_heading_like_data_row() -> None:
+    """Columns in their own order; a vertically merged lead repeated on the next row; a
+    data row whose cells hold label words never becomes a new heading; the task cell
+    is the task as written, every sentence of it."""
+    rows = [
+        ("STT", "Nội dung công việc", "Sản phẩm", "Thời hạn", "Cơ quan chủ trì", "Phối hợp thực hiện",
+         "Theo dõi, đôn đốc"),
+        ("I", "Cải cách thể chế", "", "", "", "", ""),
+        ("1", "Rà soát văn bản quy phạm pháp luật. Công bố danh mục hết hiệu lực.", "Danh mục", "Quý II năm 2026",
+         "Sở Tư pháp", "Các cơ quan, đơn vị, địa phương", "Sở Tư pháp"),
+        ("2", "Thực hiện nội dung công việc về chủ trì phối hợp", "Báo cáo", "Năm 2026", "Sở Tư pháp",
+         "Sở Nội vụ", "Sở Tư pháp"),
+        ("II", "Cải cách thủ tục hành chính", "", "", "", "", ""),
+        ("1", "Số hóa hồ sơ thủ tục hành chính", "Kho dữ liệu", "Tháng 9/2026",
+         "Các sở, ban, ngành và địa phương", "Văn phòng UBND tỉnh", "Văn phòng UBND tỉnh"),
+        ("2", "Tiếp nhận hồ sơ trực tuyến", "Báo cáo", "", "Trung tâm Phục vụ hành chính công tỉnh", "", ""),
+    ]
+    blocks = [Block.paragraph("KẾ HOẠCH"), Block.paragraph("Cải cách hành chính năm 2026"),
+              Block.paragraph("PHỤ LỤC"), *[Block.row(list(r)) for r in rows]]
+    tasks = _by_ref(_read(blocks))
+    assert list(tasks) == ["I.1", "I.2", "II.1", "II.2"]
+    assert tasks["I.1"]["title"] == "Rà soát văn bản quy phạm pháp luật. Công bố danh mục hết hiệu lực."
+    assert tasks["I.1"]["coordinators"] == ["Các cơ quan, đơn vị, địa phương"]
+    assert tasks["I.2"]["lead"] == ["Sở Tư pháp"] and tasks["I.2"]["coordinators"] == ["Sở Nội vụ"]
+    assert tasks["II.1"]["lead"] == ["Các sở, ban, ngành và địa phương"]
+    assert tasks["II.1"]["schedule"]["due"] == ["2026-09-30"]
+    assert tasks["II.2"]["schedule"] == tasks["II.1"]["schedule"]  # the merged deadline cell
+
+
+def test_an_appendix_table_is_the_task_list_not_the_bodys_headings() -> None:
+    body = _paragraphs("""
+        KẾ HOẠCH
+        Chuyển đổi số năm 2026
+        I. MỤC TIÊU, NHIỆM VỤ
+        1. Cải cách thể chế
+        a) Mục tiêu
+        b) Nhiệm vụ
+        2. Hạ tầng số
+    """)
+    rows = [("TT", "Nhiệm vụ", "Đơn vị chủ trì", "Thời gian hoàn thành"),
+            ("1", "Nâng cấp mạng diện rộng", "Sở Khoa học và Công nghệ", "Năm 2026")]
+    tasks = _read(body + [Block.row(list(r)) for r in rows])["tasks"]
+    assert [t["ref"] for t in tasks] == ["1"] and tasks[0]["lead"] == ["Sở Khoa học và Công nghệ"]
+
+
+def test_headings_alone_are_the_tasks_when_nothing_else_is() -> None:
+    tasks = _read(_paragraphs("""
+        KẾ HOẠCH
+        II. NHIỆM VỤ
+        1. Rà soát quy trình nội bộ
+        2. Công khai thủ tục hành chính
+    """))["tasks"]
+    assert [t["ref"] for t in tasks] == ["1", "2"]
+
+
+def test_refs_without_a_trailing_dot_and_above_99() -> None:
+    tasks = _by_ref(_read(_paragraphs("""
+        II. NHIỆM VỤ
+        7.1 Xây dựng cơ sở dữ liệu cán bộ
+        - Đơn vị chủ trì: Sở Nội vụ
+        - Thời gian hoàn thành: Quý III năm 2026
+        120. Tổng kết thực hiện kế hoạch
+        - Đơn vị chủ trì: Sở Nội vụ
+        - Thời gian hoàn thành: Tháng 12/2026
+    """)))
+    assert set(tasks) == {"7.1", "120"}
+    assert tasks["7.1"]["title"] == "Xây dựng cơ sở dữ liệu cán bộ"
+
+
+def test_bullets_before_the_fields_describe_one_task() -> None:
+    """ "- A; - B; fields; - C; fields": A and B are one task's points, C another task."""
+    tasks = _by_ref(_read(_paragraphs("""
+        II. NHIỆM VỤ
+        4. Nâng cao năng lực đội ngũ
+        - Bồi dưỡng kỹ năng soạn thảo văn bản.
+        - Nâng cao ý thức trách nhiệm của công chức.
+        Đơn vị thực hiện: Các sở, ngành, UBND cấp xã.
+        Thời gian thực hiện: Thường xuyên.
+        - Tổ chức tập huấn chuyên sâu.
+        Đơn vị chủ trì: Sở Tư pháp.
+        Thời gian thực hiện: Năm 2026.
+    """)))
+    assert list(tasks) == ["4.1", "4.2"]
+    assert tasks["4.1"]["title"].startswith("Bồi dưỡng kỹ năng soạn thảo văn bản")
+    assert "Nâng cao ý thức" in tasks["4.1"]["content"]
+    assert tasks["4.1"]["lead"] == ["Các sở, ngành", "UBND cấp xã"]
+    assert tasks["4.2"]["lead"] == ["Sở Tư pháp"]
+
+
+def test_sub_points_that_share_one_block_of_fields_are_the_items_own() -> None:
+    tasks = _by_ref(_read(_paragraphs("""
+        II. NỘI DUNG
+        3. Kiểm tra, giám sát công tác bầu cử
+        3.1. Tham gia các đoàn kiểm tra của cấp trên.
+        3.2. Tiếp nhận, giải đáp kiến nghị của cử tri.
+        3.3. Tổng hợp, báo cáo kết quả.
+        - Thời gian thực hiện: Tháng 3/2026.
+        - Đơn vị chủ trì: Đồng chí Phó Chủ tịch Thường trực
+        - Đơn vị phối hợp: Các đồng chí Chuyên viên cơ quan Mặt trận xã.
+    """)))
+    assert list(tasks) == ["3"]
+    assert tasks["3"]["title"] == "Kiểm tra, giám sát công tác bầu cử"
+    assert "Tiếp nhận, giải đáp" in tasks["3"]["content"]
+
+
+def test_posts_and_persons_are_kept_as_leads() -> None:
+    tasks = _read(_paragraphs("""
+        II. NHIỆM VỤ
+        1. Lập danh sách cử tri
+        - Đơn vị chủ trì: Đồng chí Phó chủ tịch Thường trực, phụ trách lĩnh vực Giám sát và Phản biện xã hội
+        - Đơn vị phối hợp: Các đ/c Phó chủ tịch, Trưởng đoàn thể xã, Công chức Tư pháp - Hộ tịch xã.
+        - Thời gian: Tháng 1/2026.
+    """))["tasks"]
+    assert tasks[0]["lead"] == ["Đồng chí Phó chủ tịch Thường trực"]
+    assert tasks[0]["coordinators"] == ["Các đ/c Phó chủ tịch", "Trưởng đoàn thể xã", "Công chức Tư pháp - Hộ tịch xã"]
+
+
+def test_unknown_names_come_back_whole_and_groups_stay_groups() -> None:
+    result = parse_blocks(_paragraphs("""
+        II. NHIỆM VỤ
+        1. Thực hiện chế độ tài chính
+        - Cơ quan chủ trì: Các cơ quan, đơn vị trực tiếp sử dụng ngân sách nhà nước
+        - Cơ quan phối hợp: Cơ quan quản lý cấp trên; Trung tâm Xúc tiến đầu tư, thương mại và du lịch tỉnh
+        - Thời gian: Hằng năm.
+    """), UnitDirectory([]))
+    task = result.tasks[0]
+    assert [(u.name, u.kind) for u in task.lead] == [("Các cơ quan, đơn vị trực tiếp sử dụng ngân sách nhà nước", GROUP)]
+    assert [u.name for u in task.coordinators] == [
+        "Cơ quan quản lý cấp trên", "Trung tâm Xúc tiến đầu tư, thương mại và du lịch tỉnh"]
+
+
+def test_the_monitor_is_the_unit_charged_with_following_not_one_that_reports() -> None:
+    plan = _read(_paragraphs("""
+        II. NHIỆM VỤ
+        1. Rà soát quy trình
+        - Đơn vị chủ trì: Sở Nội vụ
+        - Thời gian: Năm 2026.
+        III. TỔ CHỨC THỰC HIỆN
+        1. Các cơ quan, đơn vị, địa phương báo cáo kết quả về Sở Tư pháp để tổng hợp.
+        2. Giao Sở Tư pháp theo dõi, đôn đốc, tổng hợp, báo cáo UBND tỉnh.
+    """))["plan"]
+    assert plan["monitor"] == "Sở Tư pháp"
+
+
+def test_the_monitor_under_a_heading_that_names_it() -> None:
+    plan = _read(_paragraphs("""
+        II. NHIỆM VỤ
+        1. Rà soát quy trình
+        - Đơn vị chủ trì: Văn phòng
+        - Thời gian: Năm 2026.
+        III. TỔ CHỨC THỰC HIỆN
+        1. Ban Thường trực
+        - Chỉ đạo chung.
+        2. Cán bộ phụ trách lĩnh vực giám sát và phản biện xã hội
+        - Tham mưu ban hành Kế hoạch; theo dõi, đôn đốc việc thực hiện Kế hoạch.
+    """))["plan"]
+    assert plan["monitor"] == "Cán bộ phụ trách lĩnh vực giám sát và phản biện xã hội"
+
+
+def test_a_monitor_whose_head_is_named_by_post() -> None:
+    plan = _read(_paragraphs("""
+        II. NHIEM VU
+        1. Ra soat quy trinh
+        - Don vi chu tri: Phong Tong hop
+        - Thoi gian: Nam 2026.
+        III. TO CHUC THUC HIEN
+        3. Truong phong Hanh chinh - To chuc co trach nhiem theo doi, don doc, bao cao lanh dao.
+    """))["plan"]
+    assert plan["monitor"] == "Phong Hanh chinh - To chuc"
