@@ -28,8 +28,8 @@ from engine.workflow import SpecCache
 if TYPE_CHECKING:
     from engine.tasks.inbox import InboxWhere
 
-TABLES = ("units", "users", "plans", "tasks", "process_versions", "instances", "work_items", "audit",
-          "attachments", "office_days", "notices", "extensions", "import_drafts")
+TABLES = ("units", "users", "plans", "tasks", "process_versions", "process_events", "instances", "work_items",
+          "audit", "attachments", "office_days", "notices", "extensions", "import_drafts")
 
 # Rows kept as dicts (the SQL repositories return them so), with their columns' defaults.
 NOTICE_COLUMNS = dict.fromkeys((
@@ -141,8 +141,11 @@ class _Table:
         return self._uow.database.next_id()
 
     def _insert(self, defaults: dict[str, Any], values: dict[str, Any]) -> int:
+        return self._insert_into(self._table, defaults, values)
+
+    def _insert_into(self, table: str, defaults: dict[str, Any], values: dict[str, Any]) -> int:
         row_id = self._new_id()
-        self.rows[row_id] = {**defaults, **values, "id": row_id}
+        self._uow.tables[table][row_id] = {**defaults, **values, "id": row_id}
         return row_id
 
     def _joined(self, row: dict[str, Any], **names: str) -> dict[str, Any]:
@@ -226,6 +229,18 @@ class ProcessVersionRepository(_ObjectRepository, ports.ProcessVersionRepository
             if instance.status == "running" and instance.process_version_id in versions:
                 counts[instance.process_version_id] = counts.get(instance.process_version_id, 0) + 1
         return counts
+
+
+    def record(self, values: dict[str, Any]) -> int:
+        return self._insert_into("process_events", {"actor_user_id": None, "from_version_id": None,
+                                                    "to_version_id": None, "detail": {}}, values)
+
+    def history(self, process_key: str, limit: int = 50) -> list[dict[str, Any]]:
+        users = self._uow.tables["users"]
+        events = [e for e in self._uow.tables["process_events"].values() if e["process_key"] == process_key]
+        events.sort(key=lambda e: (e["at"], e["id"]), reverse=True)
+        return [{**e, "actor_name": users[e["actor_user_id"]].full_name if e["actor_user_id"] else None}
+                for e in events[:limit]]
 
 
 class InstanceRepository(_ObjectRepository, ports.InstanceRepository):

@@ -65,8 +65,10 @@ class ProcessVersionRepository(Repository):
     def for_key(self, process_key: str) -> list[model.ProcessVersion]: ...
     @abstractmethod
     def instance_counts(self, process_key: str) -> dict[int, int]: ...
+    @abstractmethod
     def record(self, values: dict[str, Any]) -> int:
         """Keep a designer's act on a process (a deploy, a migration batch) in its audit."""
+    @abstractmethod
     def history(self, process_key: str, limit: int = 50) -> list[dict[str, Any]]:
         """The process's audit, newest first, with who acted."""
 

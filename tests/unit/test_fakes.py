@@ -3,6 +3,7 @@ the real ports, behave as a transaction, and let the service rules of
 `tests/unit/services/` run with no database at all."""
 from __future__ import annotations
 
+import abc
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +26,13 @@ def test_every_fake_repository_is_its_port_and_every_port_but_the_dashboard_s_ha
         port = getattr(ports, ports.AbstractUnitOfWork.__annotations__[name])  # e.g. "UserRepository"
         assert isinstance(repository, port), name
     assert set(ports.AbstractUnitOfWork.__annotations__) - set(repositories) == {"progress"}
+
+
+def test_every_method_of_a_port_is_abstract_so_that_a_fake_cannot_silently_lack_it():
+    for port in vars(ports).values():
+        if isinstance(port, type) and issubclass(port, abc.ABC) and port.__module__ == ports.__name__:
+            public = {name for name, value in vars(port).items() if callable(value) and not name.startswith("_")}
+            assert public <= port.__abstractmethods__, port.__name__
 
 
 def test_a_fake_lacking_a_port_method_cannot_be_made():
