@@ -185,7 +185,9 @@ def test_a_quarterly_ongoing_task_has_one_report_per_quarter_each_with_its_deadl
         assert uow.tasks.for_plan(plan_id)[0].due_on == date(2024, 12, 31)
 
 
-def test_an_accepted_extension_moves_the_timers_and_history_keeps_both_dates(office):
+@pytest.mark.parametrize("which", ["office", "pg_office"])
+def test_an_accepted_extension_moves_the_timers_and_history_keeps_both_dates(request, which):
+    office = request.getfixturevalue(which)
     with office_clock(ISSUED) as clock:
         plan_id, report = one_task(office, clock)
         holder, director = office.users["cv.kstthc"], office.users["chanhvp"]

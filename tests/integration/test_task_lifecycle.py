@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 from sqlalchemy import event
 
-from engine.errors import AlreadyDone, InvalidInput, NotAllowed
+from engine.access import task_access
+from engine.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from engine.process.step_forms import Upload
 from engine.reading import plan_pages
 from engine.tasks import inbox, steps
@@ -158,3 +159,23 @@ def test_listing_an_inbox_deserializes_no_workflow(office, monkeypatch):
     assert box.counts["total"] == 5 and {i.form for i in box.items} == {"assign"}
     assert loads == []
     assert statements and not any("process_instances" in s for s in statements), statements
+
+
+def test_a_task_is_read_by_the_people_on_it_and_does_not_exist_for_anyone_else(office):
+    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"},
+                           {"ref": "2", "lead": [CBTH], "coordinators": [TTPV], "due": "2024-03-29"}])
+    [assign] = [i for i in office.ready(plan_id) if i.candidate_unit_id == office.units[KSTTHC]]
+    complete(office, assign, "truong.kstthc", {"assignee": office.users["cv.kstthc"]})
+    with office.uow() as uow:  # the assignee moves to another unit: holding a step, they still read its task
+        uow.users.get(office.users["cv.kstthc"]).unit_id = office.units[CBTH]
+        uow.commit()
+    with office.uow() as uow:
+        plan, tasks = uow.plans.get(plan_id), uow.tasks.for_plan(plan_id)
+        rows = [(t.ref, t) for t in tasks]
+        scope = {name: task_access.readable(uow, office.users[name], plan, rows)
+                 for name in ("theodoi", "cv.kstthc", "cv.kstthc2", "cv.ttpv", "cv.th")}
+        assert scope == {"theodoi": ["1", "2"], "cv.kstthc": ["1", "2"], "cv.kstthc2": ["1"], "cv.ttpv": ["2"],
+                         "cv.th": []}
+        task_access.require_readable(uow, office.users["cv.kstthc"], tasks[0])
+        with pytest.raises(NotFound):
+            task_access.require_readable(uow, office.users["cv.th"], tasks[0])
