@@ -43,6 +43,7 @@ _SKIPPED_SECTIONS = ("muc dich", "yeu cau", "kinh phi")
 _ORGANISATION = "to chuc thuc hien"
 _SECTION_WORDS = (*_SKIPPED_SECTIONS, _ORGANISATION, "nhiem vu", "giai phap", "noi dung")
 _END_OF_BODY = "noi nhan"
+_PLAN_HEADING = "ke hoach"
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,11 @@ def _walk(paragraphs: list[str]) -> tuple[list[_Node], list[str], list[str]]:
     preamble: list[str] = []
     section, numbered, current, last_top = "tasks", None, None, 0
     for i, text in enumerate(paragraphs):
+        if _is_end(text) or _closes_body(text):
+            # A decision "ban hành Kế hoạch" ends with its signature; the plan follows.
+            annexed = _annexed_plan(paragraphs, i)
+            if annexed is not None:
+                return _walk(paragraphs[annexed:])
         if _is_end(text):
             break
         if _closes_body(text) and i + 1 < len(paragraphs):  # read the closing paragraph, then stop
@@ -178,6 +184,11 @@ def _section_kind(title: str) -> str:
 
 def _contains(key: str, phrase: str) -> bool:
     return fuzz.partial_ratio(phrase, key) >= 85
+
+
+def _annexed_plan(paragraphs: list[str], i: int) -> int | None:
+    """Where the plan a decision issues begins, after its end: a "KẾ HOẠCH" heading."""
+    return next((j for j in range(i + 1, len(paragraphs)) if match_key(paragraphs[j]) == _PLAN_HEADING), None)
 
 
 def _is_end(text: str) -> bool:

@@ -188,3 +188,24 @@ def test_a_monitor_whose_head_is_named_by_post() -> None:
         3. Truong phong Hanh chinh - To chuc co trach nhiem theo doi, don doc, bao cao lanh dao.
     """))["plan"]
     assert plan["monitor"] == "Phong Hanh chinh - To chuc"
+
+
+def test_a_decision_whose_plan_follows_its_signature() -> None:
+    result = _read(_paragraphs("""
+        QUYẾT ĐỊNH
+        Ban hành Kế hoạch chuyển đổi số năm 2026
+        Điều 1. Ban hành kèm theo Quyết định này Kế hoạch chuyển đổi số năm 2026.
+        Điều 2. Quyết định này có hiệu lực kể từ ngày ký./.
+        Nơi nhận:
+        - Như Điều 2;
+        - Lưu: VT.
+        KẾ HOẠCH
+        Chuyển đổi số năm 2026
+        I. NHIỆM VỤ
+        1. Số hóa hồ sơ lưu trữ
+        - Cơ quan chủ trì: Sở Nội vụ
+        - Thời gian hoàn thành: Quý III năm 2026
+    """))
+    assert [t["ref"] for t in result["tasks"]] == ["1"]
+    assert result["tasks"][0]["lead"] == ["Sở Nội vụ"]
+    assert result["plan"]["title"] == "Chuyển đổi số năm 2026"
