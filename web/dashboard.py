@@ -2,6 +2,7 @@
 and the dashboard's JSON (`/api/plans/<id>/progress`)."""
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from datetime import date
 from io import BytesIO
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, jsonify, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 
 from adapters.reports.docx_report import render_docx
 from adapters.reports.xlsx_report import render_xlsx
@@ -26,6 +28,8 @@ from engine.reading.progress import (
     plan_dashboard,
 )
 from engine.reading.search import search_tasks
+from engine.reading.search_text import words
+from engine.text_folding import fold
 from web import api
 from web.extensions import today, uow
 
@@ -33,6 +37,7 @@ if TYPE_CHECKING:
     from werkzeug.wrappers import Response
 
 bp = Blueprint("dashboard", __name__)
+_TOKENS = re.compile(r"(\w+)")
 VIEWERS = ("leader", "monitor")  # who follows plans: the leadership and the monitoring unit
 MIMETYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -66,7 +71,7 @@ def overview() -> str:
 @login_required
 def search() -> str:
     query, filters = request.args.get("q", "").strip(), filters_from(request.args)
-    found = search_tasks(uow(), query, today(), filters) if query or filters != Filters() else None
+    found = search_tasks(uow(), query, today(), filters, user_id=current_user.id) if query or filters != Filters() else None
     return render_template("dashboard/search.html", query=query, found=found, state_labels=STATE_LABELS)
 
 
@@ -92,6 +97,15 @@ def progress_json(plan_id: int) -> Response:
 # (session or HTTP Basic), CSRF rule and JSON errors. This module is imported by
 # `web/app.py` before any app registers the blueprint.
 api.bp.add_url_rule("/plans/<int:plan_id>/progress", "progress", progress_json)
+
+
+@bp.app_template_filter("highlight")
+def highlight(text: str, query: str) -> Markup:
+    """`text` with the words of `query` marked (<mark>), compared folded, as search matched."""
+    wanted = set(words(fold(query or "")))
+    parts = _TOKENS.split(text or "")
+    return Markup("").join(Markup("<mark>%s</mark>") % part if part and fold(part).lower() in wanted
+                           else escape(part) for part in parts)
 
 
 # --- input -----------------------------------------------------------------------------

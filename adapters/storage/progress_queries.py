@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from adapters.storage import orm
@@ -28,7 +28,8 @@ class ProgressQueries(ports.ProgressQueries):
     def tasks(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
         """Every task (of one plan, or of all, or those of `task_ids`), with its plan's number and title."""
         query = (
-            select(_t.c.id, _t.c.plan_id, _t.c.ref, _t.c.title, _t.c.content, _t.c.position,
+            select(_t.c.id, _t.c.plan_id, _t.c.ref, _t.c.title, _t.c.content, _t.c.position, _t.c.director_user_id,
+                   _t.c.search_text,
                    _t.c.deadline_text, _t.c.due_on, _t.c.status, _t.c.closed_on,
                    _p.c.number.label("plan_number"), _p.c.title.label("plan_title"))
             .join(_p, _p.c.id == _t.c.plan_id)
@@ -52,6 +53,19 @@ class ProgressQueries(ports.ProgressQueries):
         if task_ids is not None:
             query = query.where(_tu.c.task_id.in_(task_ids))
         return self._rows(query)
+
+    def task_ids_with_words(self, words: list[str], limit: int) -> list[int]:
+        """The tasks whose folded text holds every one of `words` (folded, `\\w+` each) as a
+        whole word, through the database's word index (migration 0009); at most `limit`."""
+        if not words:
+            return []
+        if self.session.get_bind().dialect.name == "sqlite":
+            match = " ".join(f'"{word}"' for word in words)  # FTS5: quoted terms, all required
+            query = text("SELECT rowid FROM plan_task_words WHERE plan_task_words MATCH :match LIMIT :limit")
+            return list(self.session.scalars(query, {"match": match, "limit": limit}))
+        vector = func.to_tsvector(literal_column("'simple'"), _t.c.search_folded)
+        wanted = func.to_tsquery(literal_column("'simple'"), " & ".join(words))
+        return list(self.session.scalars(select(_t.c.id).where(vector.op("@@")(wanted)).limit(limit)))
 
     def unit_task_ids(self, unit_id: int) -> list[int]:
         """The tasks a unit leads or coordinates."""

@@ -110,6 +110,8 @@ class TaskProgress:
     coordinators: list[UnitRef] = field(default_factory=list)
     steps: list[Holder] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
+    director_user_id: int | None = None
+    search_text: str = ""  # its words as written (engine/reading/search_text.py), for ranking
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,7 @@ def _task(row: dict[str, Any], units: dict[str, list[UnitRef]], as_of: date,
         due_on=row["due_on"], closed_on=row["closed_on"], state=state,
         days_late=_days_late(state, row["due_on"], row["closed_on"], as_of, cal),
         lead=units.get("lead", []), coordinators=units.get("coordinator", []),
+        director_user_id=row.get("director_user_id"), search_text=row.get("search_text") or "",
     )
 
 

@@ -1,24 +1,28 @@
-"""Search tasks by title, content, unit or plan, typed with or without diacritics.
+"""Search tasks by their words, typed with or without diacritics, best match first.
 
-People type "cai cach" for "cải cách", and OCR'd plans lose marks anyway, so both
-the query and the text go through `engine.text_folding.fold`. The folding happens here over
-three bounded queries (tasks, their units, the unit directory with aliases), so no
-column has to be kept in step with the importer; at tens of thousands of tasks a
-stored folded column would be the next step.
+Each task stores its words (ref, title, content, product, units with their aliases,
+plan number and title) as written and folded (`engine/reading/search_text.py`); the
+database's word index finds the tasks holding every folded word of the query, as
+whole words ("hóa" is not inside "hoạch"). People type "so hoa" for "số hóa", and
+OCR'd plans lose marks anyway, so unaccented input matches both; accented input ranks
+the tasks written with those very marks first ("số hóa" before "sổ ... hoa"), the
+words side by side before words apart.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from engine.access import task_access
 from engine.process import instances
 from engine.reading.progress import Filters, TaskProgress, load_tasks
+from engine.reading.search_text import words
 from engine.text_folding import fold
 from engine.unit_of_work import AbstractUnitOfWork
 
 MAX_RESULTS = 100
-_WORD = re.compile(r"\w+")
+CANDIDATES = 2000  # tasks the word index hands over for ranking; a query that broad needs more words
 
 
 @dataclass(frozen=True)
@@ -29,35 +33,33 @@ class SearchResults:
 
 
 def search_tasks(uow: AbstractUnitOfWork, query: str, today: date, filters: Filters = Filters(),
-                 limit: int = MAX_RESULTS) -> SearchResults:
-    """Tasks of every plan whose title, content, ref, unit (name or alias) or plan
-    (number or title) hold every word of `query`, compared folded; `filters` narrow
-    them further (the overview's "overdue tasks of this unit" links here)."""
-    words = _words(query)
-    if not words and filters == Filters():
+                 limit: int = MAX_RESULTS, user_id: int | None = None) -> SearchResults:
+    """Tasks of every plan holding every word of `query`, best first; `filters` narrow
+    them further (the overview's "overdue tasks of this unit" links here). With
+    `user_id`, only the tasks that person may read (engine/access/task_access.py)."""
+    folded = words(fold(query))
+    if not folded and filters == Filters():
         return SearchResults(query=query, tasks=[], truncated=False)
     with uow:
-        aliases = {row["id"]: row["aliases"] or [] for row in uow.progress.units()}
-        tasks = load_tasks(uow, None, today, instances.calendar(uow))
-    found = [t for t in tasks if filters.in_scope(t) and filters.listed(t)
-             and _has_all(_haystack(t, aliases), words)]
+        ids = uow.progress.task_ids_with_words(folded, CANDIDATES) if folded else None
+        tasks = load_tasks(uow, None, today, instances.calendar(uow), ids) if ids != [] else []
+        if user_id is not None:
+            allowed = task_access.readable_ids(uow, user_id, [_access_row(t) for t in tasks])
+            tasks = [t for t in tasks if t.id in allowed]
+    found = [t for t in tasks if filters.in_scope(t) and filters.listed(t)]
+    found.sort(key=lambda t: _rank(t.search_text, words(query), folded), reverse=True)
     return SearchResults(query=query, tasks=found[:limit], truncated=len(found) > limit)
 
 
-def _words(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
+def _access_row(task: TaskProgress) -> dict[str, Any]:
+    return {"id": task.id, "plan_id": task.plan_id, "director_user_id": task.director_user_id,
+            "unit_ids": [u.id for u in task.lead + task.coordinators]}
 
 
-def _has_all(haystack: set[str], words: list[str]) -> bool:
-    """Whole words, since Vietnamese syllables are short ("so" is inside "soát"); the
-    last word may be a prefix, as people stop typing mid-word."""
-    *whole, last = words or [""]
-    return all(w in haystack for w in whole) and (
-        not last or last in haystack or any(word.startswith(last) for word in haystack))
-
-
-def _haystack(task: TaskProgress, aliases: dict[int, list[str]]) -> set[str]:
-    units = task.lead + task.coordinators
-    parts = [task.ref, task.title, task.content, task.plan_number or "", task.plan_title]
-    parts += [u.name for u in units] + [alias for u in units for alias in aliases.get(u.id, [])]
-    return set(_words(" ".join(parts)))
+def _rank(text: str, typed: list[str], folded: list[str]) -> tuple[bool, int, bool]:
+    """(the words as typed side by side, how many words as typed, the folded words side by
+    side): marks count only when the query has some; Python's sort keeps plan order on ties."""
+    accented = typed != folded
+    return (accented and f" {' '.join(typed)} " in text,
+            sum(f" {word} " in text for word in typed) if accented else 0,
+            f" {' '.join(folded)} " in fold(text))

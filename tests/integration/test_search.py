@@ -6,7 +6,7 @@ import pytest
 from engine.reading.progress import Filters
 from engine.reading.search import search_tasks
 from tests.e2e.web_helpers import login
-from tests.support.office import TTPV
+from tests.support.office import KSTTHC, TTPV, make_office
 from tests.support.progress_plan import TODAY, progress_world
 
 
@@ -54,5 +54,52 @@ def test_the_search_page_lists_the_tasks_found(world):
     client = app.test_client()
     login(client, "cv.kstthc")  # search is for everyone
     html = client.get("/search?q=cai+cach").get_data(as_text=True)
-    assert "Tuyên truyền cải cách hành chính" in html and "Kiểm tra công tác cải cách hành chính" in html
+    marked = "<mark>cải</mark> <mark>cách</mark> hành chính"
+    assert f"Tuyên truyền {marked}" in html and f"Kiểm tra công tác {marked}" in html
     assert html.count('<tr data-task="') == 2
+
+
+# --- words, not substrings; marks rank first; the database's word index ---------------
+
+RANKED = [
+    {"ref": "1", "title": "Hội thảo sổ tay hóa đơn điện tử", "lead": [KSTTHC]},
+    {"ref": "2", "title": "Báo cáo số liệu tối ưu hóa quy trình", "lead": [KSTTHC]},
+    {"ref": "3", "title": "Số hóa hồ sơ thủ tục hành chính", "lead": [KSTTHC]},
+    {"ref": "4", "title": "Rà soát quy định về phí", "lead": [KSTTHC]},
+    {"ref": "5", "title": "Đào tạo cán bộ", "lead": [KSTTHC], "coordinators": [TTPV]},
+]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def ranked(request, sqlite_url):
+    url = sqlite_url if request.param == "sqlite" else request.getfixturevalue("postgres_fresh_url")
+    office = make_office(url)
+    office.plan([{**t, "due": "2024-06-28"} for t in RANKED])
+    return office
+
+
+def test_accented_words_rank_the_task_written_so_first_and_unaccented_match_all(ranked):
+    assert refs(ranked, "số hóa") == ["3", "2", "1"]
+    assert set(refs(ranked, "so hoa")) == {"1", "2", "3"}
+    assert refs(ranked, "so hoa")[0] == "3", "side by side before apart"
+
+
+def test_a_word_matches_whole_words_never_a_part_of_another(ranked):
+    assert refs(ranked, "hóa") == ["1", "2", "3"], "'hoạch' of the plan's title is not 'hóa'"
+    assert refs(ranked, "quy") == ["2", "4"] and refs(ranked, "qu") == []
+
+
+def test_search_lists_only_the_tasks_the_reader_may_read(ranked):
+    head_of_ttpv = ranked.users["giamdoc.ttpv"]
+    found = search_tasks(ranked.uow(), "cán bộ hóa", TODAY, user_id=head_of_ttpv).tasks
+    assert found == []
+    assert [t.ref for t in search_tasks(ranked.uow(), "đào tạo", TODAY, user_id=head_of_ttpv).tasks] == ["5"]
+    assert [t.ref for t in search_tasks(ranked.uow(), "số hóa", TODAY, user_id=head_of_ttpv).tasks] == []
+
+
+def test_the_search_page_marks_the_words_found(world):
+    _, _, app = world
+    client = app.test_client()
+    login(client, "theodoi")
+    html = client.get("/search?q=cai+cach").get_data(as_text=True)
+    assert "<mark>cải</mark> <mark>cách</mark>" in html
