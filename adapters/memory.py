@@ -230,14 +230,17 @@ class ProcessVersionRepository(_ObjectRepository, ports.ProcessVersionRepository
                 counts[instance.process_version_id] = counts.get(instance.process_version_id, 0) + 1
         return counts
 
+    def keys(self) -> list[str]:
+        return sorted({v.process_key for v in self.rows.values()})
 
     def record(self, values: dict[str, Any]) -> int:
         return self._insert_into("process_events", {"actor_user_id": None, "from_version_id": None,
                                                     "to_version_id": None, "detail": {}}, values)
 
-    def history(self, process_key: str, limit: int = 50) -> list[dict[str, Any]]:
+    def history(self, process_key: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
         users = self._uow.tables["users"]
-        events = [e for e in self._uow.tables["process_events"].values() if e["process_key"] == process_key]
+        events = [e for e in self._uow.tables["process_events"].values()
+                  if process_key is None or e["process_key"] == process_key]
         events.sort(key=lambda e: (e["at"], e["id"]), reverse=True)
         return [{**e, "actor_name": users[e["actor_user_id"]].full_name if e["actor_user_id"] else None}
                 for e in events[:limit]]

@@ -61,6 +61,7 @@ class PlanTask:
     plan_id: int | None = None
     search_text: str = ""  # its words as written, then folded (engine/search_text.py)
     search_folded: str = ""
+    process_key: str = "plan_task"  # the process it follows (its plan's, unless chosen at import review)
     id: int | None = None
 
     def unit_ids(self, role: str) -> list[int]:
@@ -76,6 +77,7 @@ class Plan:
     monitor_unit_id: int | None = None
     source_name: str | None = None
     created_at: datetime | None = None
+    process_key: str = "plan_task"  # the process its tasks follow unless one chooses another
     id: int | None = None
 
 

@@ -66,10 +66,13 @@ class ProcessVersionRepository(Repository):
     @abstractmethod
     def instance_counts(self, process_key: str) -> dict[int, int]: ...
     @abstractmethod
+    def keys(self) -> list[str]:
+        """The ids of the processes in the library, each with its versions."""
+    @abstractmethod
     def record(self, values: dict[str, Any]) -> int:
         """Keep a designer's act on a process (a deploy, a migration batch) in its audit."""
     @abstractmethod
-    def history(self, process_key: str, limit: int = 50) -> list[dict[str, Any]]:
+    def history(self, process_key: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
         """The process's audit, newest first, with who acted."""
 
 

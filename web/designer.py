@@ -94,7 +94,7 @@ def index() -> str:
 def _index(**context: Any) -> str:
     listed = versions.list_versions(uow())
     return render_template("designer/index.html", versions=listed, history=versions.history(uow()),
-                           version_numbers={v.id: v.number for v in listed}, **context)
+                           version_numbers={v.id: f"{v.process_key} · {v.number}" for v in listed}, **context)
 
 
 @bp.get("/modeler")

@@ -50,6 +50,7 @@ plans = Table(
     Column("monitor_unit_id", Integer, ForeignKey("units.id")),
     Column("source_name", String(255)),
     Column("created_at", DateTime),
+    Column("process_key", String(120), nullable=False, default="plan_task", server_default="plan_task"),
 )
 
 plan_tasks = Table(
@@ -70,6 +71,7 @@ plan_tasks = Table(
     Column("closed_on", Date),
     Column("search_text", Text, nullable=False, default="", server_default=""),
     Column("search_folded", Text, nullable=False, default="", server_default=""),
+    Column("process_key", String(120), nullable=False, default="plan_task", server_default="plan_task"),
 )
 
 task_units = Table(

@@ -111,6 +111,10 @@ class ProcessVersionRepository(SqlRepository, ports.ProcessVersionRepository):
         query = select(model.ProcessVersion).filter_by(process_key=process_key, is_live=True)
         return self.session.scalars(query).first()
 
+    def keys(self) -> list[str]:
+        return list(self.session.scalars(select(orm.process_versions.c.process_key).distinct()
+                                         .order_by(orm.process_versions.c.process_key)))
+
     def for_key(self, process_key: str) -> list[model.ProcessVersion]:
         query = select(model.ProcessVersion).filter_by(process_key=process_key)
         return list(self.session.scalars(query.order_by(orm.process_versions.c.number.desc())))
@@ -129,10 +133,12 @@ class ProcessVersionRepository(SqlRepository, ports.ProcessVersionRepository):
     def record(self, values: dict[str, Any]) -> int:
         return self.session.execute(insert(orm.process_events).values(**values)).inserted_primary_key[0]
 
-    def history(self, process_key: str, limit: int = 50) -> list[dict[str, Any]]:
+    def history(self, process_key: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
         e, u = orm.process_events, orm.users
         query = (select(e, u.c.full_name.label("actor_name")).outerjoin(u, u.c.id == e.c.actor_user_id)
-                 .where(e.c.process_key == process_key).order_by(e.c.at.desc(), e.c.id.desc()).limit(limit))
+                 .order_by(e.c.at.desc(), e.c.id.desc()).limit(limit))
+        if process_key is not None:
+            query = query.where(e.c.process_key == process_key)
         return self._rows(query)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from engine.deadlines.task_dates import parse_day
 from engine.errors import N_, InvalidInput
 from engine.importing import ImportResult, UnitRef
+from engine.process.instances import PROCESS_KEY
 from engine.tasks import intake
 
 NEW = "new:"
@@ -83,7 +84,8 @@ def plan_input(draft: ImportDraft, unit_ids: dict[str, int]) -> intake.PlanInput
         raise InvalidInput(errors)
     return intake.PlanInput(title=str(plan.get("title") or "").strip(), year=year, monitor_unit_id=monitor_id,
                             tasks=tasks, number=(plan.get("number") or None), issued_on=issued,
-                            source_name=draft.source_name or None)
+                            source_name=draft.source_name or None,
+                            process_key=str(plan.get("process_key") or PROCESS_KEY))
 
 
 def _task(i: int, task: dict[str, Any], unit_ids: dict[str, int], errors: dict[str, str]) -> intake.TaskInput:
@@ -101,6 +103,7 @@ def _task(i: int, task: dict[str, Any], unit_ids: dict[str, int], errors: dict[s
         coordinator_unit_ids=_units(i, "coordinators", task.get("coordinators"), unit_ids, errors),
         content=task.get("content") or "", product=task.get("product") or "",
         director=task.get("director") or "", deadline_text=task.get("deadline_text") or "", schedule=schedule,
+        process_key=task.get("process_key") or None,  # chosen for this task at review; else the plan's
     )
 
 

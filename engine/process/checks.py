@@ -41,7 +41,6 @@ from engine.workflow.specs import MAX_BPMN_BYTES, MSG_DTD, MSG_NOT_XML, MSG_TOO_
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 PLANFLOW_NS = "http://planflow.vn/bpmn"
 NS = {"bpmn": BPMN_NS}
-PROCESS_KEY = "plan_task"  # instances move between versions only within one process id
 SAMPLE_DATE = "2024-06-14"
 CODE_TASKS = ("scriptTask", "serviceTask")
 
@@ -65,7 +64,6 @@ MSG_TIMER_RESULT = N_("The timer expression must give a date and time, e.g. work
 MSG_CONDITION = N_("The condition is not a valid expression over the task's data.")
 MSG_NOT_BPMN = N_("The file is not a BPMN process (its root must be bpmn:definitions).")
 UNREADABLE = (MSG_NOT_XML, MSG_DTD, MSG_TOO_LARGE, MSG_NOT_BPMN)  # nothing a modeler could draw
-MSG_PROCESS_ID = N_("The process id must stay plan_task, so that running tasks can move to this version.")
 MSG_MANUAL_NO_ACTOR = N_("The manual task has no planflow:actor: say who marks it done.")
 MSG_JUEL = N_("Expressions are written in Python, not JUEL: write %(python)s")
 # What the proof run found, per kind (engine.workflow.simulation.Finding.kind).
@@ -113,14 +111,16 @@ def _safe_tree(data: bytes):
 def _planflow_problems(tree) -> list[Problem]:
     juel = _juel(tree)
     if juel:  # the expression checks would only repeat "not an expression" on the same elements
-        return [*_process_id(tree), *_user_tasks(tree), *_manual_tasks(tree), *_code_tasks(tree), *juel]
-    return [*_process_id(tree), *_user_tasks(tree), *_manual_tasks(tree), *_code_tasks(tree), *_timers(tree),
+        return [*_user_tasks(tree), *_manual_tasks(tree), *_code_tasks(tree), *juel]
+    return [*_user_tasks(tree), *_manual_tasks(tree), *_code_tasks(tree), *_timers(tree),
             *_conditions(tree)]
 
 
-def _process_id(tree) -> list[Problem]:
-    ids = tree.xpath("//bpmn:process/@id", namespaces=NS)
-    return [] if not ids or PROCESS_KEY in ids else [Problem(ids[0], MSG_PROCESS_ID)]
+def process_id(text: str) -> str | None:
+    """The id of the diagram's executable process: the key its versions are kept under."""
+    tree = _safe_tree(text.encode("utf-8"))
+    ids = tree.xpath("//bpmn:process[@isExecutable='true']/@id", namespaces=NS) if tree is not None else []
+    return str(ids[0]) if ids else None
 
 
 def _user_tasks(tree) -> list[Problem]:

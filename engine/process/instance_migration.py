@@ -118,10 +118,13 @@ def _record_batch(uow: AbstractUnitOfWork, from_id: int, to_id: int, user_id: in
 
 
 def _check_versions(uow: AbstractUnitOfWork, from_id: int, to_id: int) -> None:
-    if uow.process_versions.get(from_id) is None or uow.process_versions.get(to_id) is None:
+    source, target = uow.process_versions.get(from_id), uow.process_versions.get(to_id)
+    if source is None or target is None:
         raise NotFound(N_("Process version not found."))
     if from_id == to_id:
         raise InvalidInput({"to_version": N_("Choose another version to move the tasks to.")})
+    if source.process_key != target.process_key:
+        raise InvalidInput({"to_version": N_("Tasks move only between versions of the same process.")})
 
 
 def _migrate_one(uow: AbstractUnitOfWork, instance_id: int, from_id: int, to_id: int,

@@ -13,7 +13,7 @@ from typing import Any
 from engine import model
 from engine.clock import office_date, to_storage
 from engine.deadlines.working_days import OfficeDay, WorkingCalendar
-from engine.errors import N_, NotFound
+from engine.errors import N_, InvalidInput, NotFound
 from engine.process import actors
 from engine.unit_of_work import AbstractUnitOfWork
 from engine.workflow import (
@@ -28,11 +28,18 @@ PROCESS_KEY = "plan_task"
 DEFAULT_BPMN = resources.files("processes") / "plan_task.bpmn"
 
 
-def ensure_live_version(uow: AbstractUnitOfWork, now: datetime) -> model.ProcessVersion:
-    """The version new tasks start on; the shipped BPMN becomes version 1 on first use."""
-    live = uow.process_versions.live(PROCESS_KEY)
+MSG_NOT_DEPLOYED = N_("No version of this process is deployed: deploy one first, or choose another process.")
+
+
+def ensure_live_version(uow: AbstractUnitOfWork, now: datetime,
+                        process_key: str = PROCESS_KEY) -> model.ProcessVersion:
+    """The version new tasks of `process_key` start on; the shipped BPMN becomes version 1
+    of `plan_task` on first use. Another process has none until a designer deploys one."""
+    live = uow.process_versions.live(process_key)
     if live is not None:
         return live
+    if process_key != PROCESS_KEY:
+        raise InvalidInput({"process_key": MSG_NOT_DEPLOYED})
     version = model.ProcessVersion(
         process_key=PROCESS_KEY, number=1, bpmn_xml=DEFAULT_BPMN.read_text(encoding="utf-8"),
         comment="planflow", created_at=to_storage(now), is_live=True,
@@ -63,7 +70,7 @@ def spec(uow: AbstractUnitOfWork, version_id: int):
 
 def start(uow: AbstractUnitOfWork, rt: WorkflowRuntime, task: model.PlanTask,
           data: dict[str, Any], now: datetime) -> model.ProcessInstance:
-    version = ensure_live_version(uow, now)
+    version = ensure_live_version(uow, now, task.process_key)
     wf = rt.start(spec(uow, version.id), data)
     instance = model.ProcessInstance(
         plan_task_id=task.id, process_version_id=version.id, state="",

@@ -21,9 +21,12 @@ from engine.workflow import InvalidProcess, Problem
 from engine.workflow.specs import MAX_BPMN_BYTES
 
 __all__ = [
-    "InstancePreview", "MigrationReport", "Stayed", "VersionView", "deploy", "history", "preview", "get_version", "list_versions", "migrate",
-    "open_diagram", "read_bpmn", "save_checked", "save_version", "validate",
+    "InstancePreview", "MigrationReport", "Stayed", "VersionView", "deploy", "get_version", "history",
+    "list_versions", "live_processes", "migrate", "open_diagram", "preview", "read_bpmn", "save_checked",
+    "save_version", "validate",
 ]
+
+DEFAULT_PROCESS = instances.PROCESS_KEY
 
 MAX_COMMENT = 500
 MSG_NOT_UTF8 = N_("The file is not UTF-8 text: save it as UTF-8.")
@@ -85,6 +88,7 @@ class VersionView:
     created_at: datetime | None
     is_live: bool
     instances: int  # running instances on this version
+    process_key: str = DEFAULT_PROCESS
 
 
 def save_version(uow: AbstractUnitOfWork, xml: str | bytes, user_id: int, comment: str = "",
@@ -104,12 +108,14 @@ def save_checked(uow: AbstractUnitOfWork, xml: str | bytes, user_id: int, commen
     if any(problem.is_error for problem in problems):
         raise InvalidProcess(problems)
     now = (clock or SystemClock()).now()
+    key = checks.process_id(text) or instances.PROCESS_KEY  # any process id: each has its own versions
     with uow:
-        # The shipped file is version 1: make sure it exists before numbering ours.
-        instances.ensure_live_version(uow, now)
-        latest = uow.process_versions.for_key(instances.PROCESS_KEY)[0]
+        if key == instances.PROCESS_KEY:
+            # The shipped file is version 1: make sure it exists before numbering ours.
+            instances.ensure_live_version(uow, now)
+        earlier = uow.process_versions.for_key(key)
         version = model.ProcessVersion(
-            process_key=instances.PROCESS_KEY, number=latest.number + 1, bpmn_xml=text,
+            process_key=key, number=earlier[0].number + 1 if earlier else 1, bpmn_xml=text,
             comment=comment.strip()[:MAX_COMMENT], created_by=user_id, created_at=to_storage(now),
         )
         uow.process_versions.add(version)
@@ -137,25 +143,38 @@ def deploy(uow: AbstractUnitOfWork, version_id: int, user_id: int, clock: Clock 
         uow.commit()
 
 
-def history(uow: AbstractUnitOfWork, process_key: str = instances.PROCESS_KEY) -> list[dict]:
-    """Deploys and migration batches of a process, newest first."""
+def history(uow: AbstractUnitOfWork, process_key: str | None = None) -> list[dict]:
+    """Deploys and migration batches of a process (of every process when None), newest first."""
     with uow:
         return uow.process_versions.history(process_key)
 
 
-def list_versions(uow: AbstractUnitOfWork) -> list[VersionView]:
-    """Every version, newest first, with its running instances counted in one query."""
+def list_versions(uow: AbstractUnitOfWork, process_key: str | None = None) -> list[VersionView]:
+    """The library: every version of `process_key` (of every process when None), newest first
+    within each process, with its running instances counted in one query per process."""
     with uow:
         instances.ensure_live_version(uow, SystemClock().now())
         uow.commit()
-        versions = uow.process_versions.for_key(instances.PROCESS_KEY)
-        counts = uow.process_versions.instance_counts(instances.PROCESS_KEY)
-        names = uow.users.names(v.created_by for v in versions if v.created_by)
-        return [
-            VersionView(id=v.id, number=v.number, comment=v.comment, created_by=names.get(v.created_by),
-                        created_at=v.created_at, is_live=v.is_live, instances=counts.get(v.id, 0))
-            for v in versions
-        ]
+        views = []
+        for key in [process_key] if process_key else uow.process_versions.keys():
+            versions = uow.process_versions.for_key(key)
+            counts = uow.process_versions.instance_counts(key)
+            names = uow.users.names(v.created_by for v in versions if v.created_by)
+            views += [
+                VersionView(id=v.id, number=v.number, comment=v.comment, created_by=names.get(v.created_by),
+                            created_at=v.created_at, is_live=v.is_live, instances=counts.get(v.id, 0),
+                            process_key=key)
+                for v in versions
+            ]
+        return views
+
+
+def live_processes(uow: AbstractUnitOfWork) -> list[str]:
+    """The processes a plan or a task may follow: those with a deployed version."""
+    with uow:
+        instances.ensure_live_version(uow, SystemClock().now())
+        uow.commit()
+        return [key for key in uow.process_versions.keys() if uow.process_versions.live(key) is not None]
 
 
 def get_version(uow: AbstractUnitOfWork, version_id: int | None = None) -> model.ProcessVersion:

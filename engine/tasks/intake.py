@@ -30,6 +30,7 @@ class TaskInput:
     director_user_id: int | None = None
     deadline_text: str = ""
     schedule: dict[str, Any] = field(default_factory=dict)
+    process_key: str | None = None  # chosen at import review; None: the plan's
 
 
 @dataclass
@@ -41,6 +42,7 @@ class PlanInput:
     number: str | None = None
     issued_on: date | None = None
     source_name: str | None = None
+    process_key: str = instances.PROCESS_KEY  # the process its tasks follow unless one chooses another
 
 
 def create_plan(uow: AbstractUnitOfWork, plan_in: PlanInput, clock: Clock | None = None) -> int:
@@ -58,7 +60,7 @@ def store_plan(uow: AbstractUnitOfWork, plan_in: PlanInput, now: datetime) -> in
     _check(plan_in)
     plan = model.Plan(title=plan_in.title, year=plan_in.year, number=plan_in.number,
                       issued_on=plan_in.issued_on, monitor_unit_id=plan_in.monitor_unit_id,
-                      source_name=plan_in.source_name, created_at=to_storage(now))
+                      source_name=plan_in.source_name, created_at=to_storage(now), process_key=plan_in.process_key)
     uow.plans.add(plan)
     uow.flush()
     rt = instances.runtime(uow)
@@ -102,6 +104,7 @@ def _task(plan: model.Plan, task_in: TaskInput, position: int, unit_words: dict[
         deadline_text=task_in.deadline_text, schedule=task_in.schedule,
         due_on=date.fromisoformat(due[-1]) if due else None,
         status="open" if due else "waiting_date", units=units, search_text=text, search_folded=folded,
+        process_key=task_in.process_key or plan.process_key,
     )
 
 
