@@ -1,14 +1,14 @@
 """plans and tasks choose their process (any process id; plan_task by default)
 
-Revision ID: 0009_process_choice
-Revises: 0008_process_events
+Revision ID: 0010_process_choice
+Revises: 0009_task_word_index
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0009_process_choice"
-down_revision = "0008_process_events"
+revision = "0010_process_choice"
+down_revision = "0009_task_word_index"
 branch_labels = None
 depends_on = None
 
