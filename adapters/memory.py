@@ -6,9 +6,11 @@ port, so a port method one lacks fails when the repository is made. They keep th
 semantics services rely on: a unit of work works on its own copy of the committed
 state and puts it back only on commit (a refused request changes nothing, and what a
 service returned stays as it was read); ids are given on `add` from one counter that,
-like a database sequence, no rollback winds back. This module imports no SQLAlchemy,
-which is why it sits in `adapters/` rather than in `adapters/storage/` (whose package
-builds the SQL engine on import).
+like a database sequence, no rollback winds back.
+`tests/integration/test_memory_storage_agrees.py` holds them to the answers SQLite and
+PostgreSQL give. This module imports no SQLAlchemy, which is why it sits in
+`adapters/` rather than in `adapters/storage/` (whose package builds the SQL engine on
+import).
 
 Not faked: `ProgressQueries` (the dashboard, search and report read models are SQL
 aggregates, tested against the real databases); `uow.progress` is absent here.
