@@ -105,11 +105,9 @@ def for_task(uow: AbstractUnitOfWork, task_id: int) -> list[dict[str, Any]]:
 
 
 def may_decide(user: model.User, row: dict[str, Any]) -> bool:
-    if row["approver_user_id"] is not None:
-        return row["approver_user_id"] == user.id
-    if row["approver_role"] != user.role:
-        return False
-    return row["approver_unit_id"] is None or row["approver_unit_id"] == user.unit_id
+    approver = actors.Holder(user_id=row["approver_user_id"], unit_id=row["approver_unit_id"],
+                             role=row["approver_role"])
+    return actors.holds(user, approver)
 
 
 # -- helpers ---------------------------------------------------------------------

@@ -46,15 +46,26 @@ def resolve(actor: str, data: dict[str, Any]) -> Holder:
     raise UnknownActor(f"unknown actor {actor!r}; known: {', '.join(ACTORS)}")
 
 
-def may_act(user: model.User, item: model.WorkItem) -> bool:
-    """The named holder; else whoever took it from the unit's role; else anyone with that role."""
-    if item.claimed_by is not None:
-        return item.claimed_by == user.id
-    if item.assignee_user_id is not None:
-        return item.assignee_user_id == user.id
-    if item.candidate_role != user.role:
+def holds(user: model.User, holder: Holder) -> bool:
+    """The one rule of who a holder is: the person named, else anyone with the role in
+    the unit (in any unit when none is named: the leaders). Steps and extension
+    approvals alike."""
+    if holder.user_id is not None:
+        return holder.user_id == user.id
+    if holder.role != user.role:
         return False
-    return item.candidate_unit_id is None or item.candidate_unit_id == user.unit_id
+    return holder.unit_id is None or holder.unit_id == user.unit_id
+
+
+def holder_of(item: model.WorkItem) -> Holder:
+    """Who holds a step now: whoever took it from the unit's role, else whom the BPMN names."""
+    if item.claimed_by is not None:
+        return Holder(user_id=item.claimed_by)
+    return Holder(user_id=item.assignee_user_id, unit_id=item.candidate_unit_id, role=item.candidate_role)
+
+
+def may_act(user: model.User, item: model.WorkItem) -> bool:
+    return holds(user, holder_of(item))
 
 
 def may_claim(user: model.User, item: model.WorkItem) -> bool:
