@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
 from adapters.reports.docx_report import render_docx
+from adapters.reports.rows import file_name
 from adapters.reports.xlsx_report import render_xlsx
 from engine.errors import N_, NotAllowed
 from engine.reading.period_reports import period_report
@@ -82,8 +83,8 @@ def report(plan_id: int, kind: str) -> Response:
     start, end = _date(request.args.get("from")), _date(request.args.get("to"))
     found = period_report(uow(), plan_id, today(), start, end)
     data = (render_docx if kind == "docx" else render_xlsx)(found, _)
-    name = f"{_('progress')}-{(found.plan.number or str(plan_id)).replace('/', '-')}.{kind}"
-    return send_file(BytesIO(data), mimetype=MIMETYPES[kind], as_attachment=True, download_name=name, max_age=0)
+    return send_file(BytesIO(data), mimetype=MIMETYPES[kind], as_attachment=True,
+                     download_name=file_name(found, _, kind), max_age=0)
 
 
 def progress_json(plan_id: int) -> Response:

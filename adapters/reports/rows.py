@@ -5,10 +5,12 @@ so this module depends on no web framework.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Callable
 
 from engine.errors import N_
+from engine.text_folding import fold
 from engine.reading.period_reports import PeriodReport, ReportRow
 from engine.reading.progress import (
     DONE_LATE,
@@ -21,6 +23,7 @@ from engine.reading.progress import (
 )
 
 Translate = Callable[[str], str]
+_NOT_PLAIN = re.compile(r"[^A-Za-z0-9]+")
 
 COLUMNS = (N_("No."), N_("Task"), N_("Lead unit"), N_("Coordinating units"), N_("Deadline"),
            N_("Status"), N_("Result or reason late"))
@@ -89,3 +92,18 @@ def summary(report: PeriodReport, t: Translate) -> str:
     return t("Of %(total)s tasks: %(done_on_time)s done on time, %(done_late)s done late, "
              "%(in_progress)s in progress, %(overdue)s overdue, %(waiting_date)s waiting for a date.") % {
         "total": c["total"], **{state: c[state] for state in STATES}}
+
+
+def file_name(report: PeriodReport, t: Translate, kind: str) -> str:
+    """`bao-cao-tien-do-12-KH-VP-2024-01-01-den-2024-03-31.docx`: the plan's number and
+    the period, in plain letters, so that two reports never share a name in a folder."""
+    if report.start or report.end:
+        span = t("%(start)s-to-%(end)s") % {"start": report.start or "", "end": report.end or report.as_of}
+    else:
+        span = t("whole-plan") + f"-{report.as_of}"
+    parts = [t("progress-report"), report.plan.number or str(report.plan.id), span]
+    return "-".join(_plain(part) for part in parts) + f".{kind}"
+
+
+def _plain(text: str) -> str:
+    return "-".join(_NOT_PLAIN.split(fold(text).replace("đ", "d"))).strip("-")

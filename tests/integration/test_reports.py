@@ -2,13 +2,14 @@
 python-docx and openpyxl and check the heading, the counts and every row."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from io import BytesIO
 
 import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from adapters.reports.rows import day
 from engine.reading.period_reports import period_report
 from tests.e2e.web_helpers import login
 from tests.support.office import KSTTHC, TTPV
@@ -61,7 +62,7 @@ def test_the_word_report_has_the_heading_the_counts_and_every_task(world):
     assert "TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH SỐ 1/KH-TEST NGÀY 15/01/2024" in text
     assert "Kỳ báo cáo: toàn bộ kế hoạch; số liệu tính đến ngày 11/03/2024." in text
     assert SUMMARY in text
-    letterhead, table = document.tables
+    letterhead, table, _closing = document.tables
     assert letterhead.rows[0].cells[0].text == "PHÒNG HÀNH CHÍNH - QUẢN TRỊ"
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in letterhead.rows[0].cells[1].text
     rows = [[c.text for c in row.cells] for row in table.rows]
@@ -75,7 +76,7 @@ def test_the_excel_list_has_the_same_columns_a_filter_and_a_frozen_header(world)
     sheet = book["Nhiệm vụ"]
     rows = [[c if c is not None else "" for c in row] for row in sheet.iter_rows(values_only=True)]
     assert rows[0] == HEADER
-    check_rows(rows[1:], WHOLE_PLAN)
+    check_rows([[day(c) if isinstance(c, datetime) else c for c in row] for row in rows[1:]], WHOLE_PLAN)
     assert sheet.auto_filter.ref == "A1:G7"
     assert sheet.freeze_panes == "A2"
     summary = [row[0] for row in book["Tổng hợp"].iter_rows(values_only=True)]
@@ -114,3 +115,47 @@ def test_only_the_leadership_and_the_monitor_download_reports(world):
     app_client = world[2].application.test_client()
     login(app_client, "cv.kstthc")
     assert app_client.get(f"/plans/{ids['plan']}/report.docx").status_code == 403
+
+
+def test_the_word_report_is_one_an_office_can_number_sign_and_send(world):
+    """Decree 30/2020/NĐ-CP: issuing unit and national heading, number and symbol, place
+    and date, the kind and title, the body with the counts and the late tasks with their
+    reasons, Nơi nhận, and the signer's title and name to fill."""
+    _, ids, client = world
+    document = Document(BytesIO(download(client, ids["plan"], "docx")))
+    letterhead, table, closing = document.tables
+    assert [c.text for c in letterhead.rows[1].cells] == ["Số: ……/BC-……", "……, ngày 11 tháng 3 năm 2024"]
+    assert letterhead.rows[1].cells[1].paragraphs[0].runs[0].italic
+    text = [p.text for p in document.paragraphs]
+    assert text.index("BÁO CÁO") < text.index("TIẾN ĐỘ THỰC HIỆN KẾ HOẠCH SỐ 1/KH-TEST NGÀY 15/01/2024")
+    late = text.index("Các nhiệm vụ quá hạn (2):")
+    assert text[late + 1].startswith(f"- 3 {TITLES['3']} ({TTPV}): Quá hạn 7 ngày làm việc.")
+    assert text[late + 2].startswith(f"- 6 {TITLES['6']} ({KSTTHC}, {TTPV}): Quá hạn 6 ngày làm việc.")
+    recipients, signer = closing.rows[0].cells
+    assert recipients.paragraphs[0].text == "Nơi nhận:" and recipients.paragraphs[-1].text.startswith("- Lưu")
+    assert signer.paragraphs[0].text == "CHỨC VỤ NGƯỜI KÝ" and signer.paragraphs[-1].text == "Họ và tên người ký"
+
+
+def test_the_excel_dates_are_dates_and_each_lead_unit_has_its_sheet(world):
+    _, ids, client = world
+    book = load_workbook(BytesIO(download(client, ids["plan"], "xlsx")))
+    sheet = book["Nhiệm vụ"]
+    deadline = {row[0].value: row[4] for row in sheet.iter_rows(min_row=2)}
+    assert deadline["1"].value == datetime(2024, 3, 29) and deadline["1"].number_format == "DD/MM/YYYY"
+    assert deadline["5"].value == "—", "an undated task keeps its text"
+    assert sheet.column_dimensions["B"].width == 60
+    assert book.sheetnames == ["Nhiệm vụ", "Tổng hợp", KSTTHC[:31], TTPV[:31]]
+    per_unit = book[KSTTHC[:31]]
+    assert [r[0] for r in per_unit.iter_rows(min_row=2, values_only=True)] == ["1", "2", "5", "6"]
+    assert per_unit.freeze_panes == "A2" and per_unit.auto_filter.ref == "A1:G5"
+    assert per_unit["E2"].is_date
+
+
+@pytest.mark.parametrize(("kind", "query", "name"), [
+    ("docx", "", "bao-cao-tien-do-1-kh-test-ca-ke-hoach-2024-03-11.docx"),
+    ("xlsx", "?from=2024-01-01&to=2024-02-29", "bao-cao-tien-do-1-kh-test-2024-01-01-den-2024-02-29.xlsx"),
+])
+def test_a_report_file_is_named_with_the_plan_number_and_the_period(world, kind, query, name):
+    _, ids, client = world
+    response = client.get(f"/plans/{ids['plan']}/report.{kind}{query}")
+    assert response.headers["Content-Disposition"] == f"attachment; filename={name}"
