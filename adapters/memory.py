@@ -263,6 +263,11 @@ class InstanceRepository(_ObjectRepository, ports.InstanceRepository):
     def running_ids(self) -> list[int]:
         return sorted(i.id for i in self._where(status="running"))
 
+    def armed_between(self, start: datetime, end: datetime) -> list[int]:
+        armed = self._where(lambda i: i.next_timer_at is not None and start <= i.next_timer_at <= end,
+                            status="running")
+        return sorted(i.id for i in armed)
+
     def due_for_timers(self, now: datetime, limit: int) -> list[model.ProcessInstance]:
         due = self._where(lambda i: i.next_timer_at is not None and i.next_timer_at <= now, status="running")
         return sorted(due, key=lambda i: i.next_timer_at)[:limit]

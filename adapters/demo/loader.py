@@ -18,7 +18,6 @@ from engine.process import actors
 from engine.process.step_forms import Upload
 from engine.tasks import intake, steps
 from engine.unit_of_work import AbstractUnitOfWork
-from engine.workflow import frozen_now
 
 DEMO_PASSWORD = "planflow"
 UowFactory = Callable[[], AbstractUnitOfWork]
@@ -70,8 +69,7 @@ def _load_plan(uow_factory: UowFactory, demo_plan: DemoPlan, today: date) -> Non
         issued_on=issued, monitor_unit_id=unit_ids[MONITOR_UNIT], source_name="demo",
         tasks=[_task_input(t, unit_ids, users, today) for t in demo_plan.tasks],
     )
-    with frozen_now(_at(issued).now()):
-        plan_id = intake.create_plan(uow_factory(), plan_in, clock=_at(issued))
+    plan_id = intake.create_plan(uow_factory(), plan_in, clock=_at(issued))
     with uow_factory() as uow:
         tasks = uow.tasks.for_plan(plan_id)
     for demo_task, task in zip(demo_plan.tasks, tasks):
@@ -116,10 +114,9 @@ def _act(uow_factory: UowFactory, task: model.PlanTask, action: str, clock: Cloc
     for item in ready:
         user_id = _someone_who_may_act(uow_factory, item)
         fields, upload = _answer(uow_factory, item, action, task)
-        # SpiffWorkflow checks timers against its own clock: hold it on the demo's day,
-        # or rungs of a step done months ago would fire as if it were today.
-        with frozen_now(clock.now()):
-            steps.complete_step(uow_factory(), item.id, user_id, fields, upload, clock=clock)
+        # The workflow's timers run on this clock too: a rung of a step done months ago
+        # fires on the story's day, not as if it were today.
+        steps.complete_step(uow_factory(), item.id, user_id, fields, upload, clock=clock)
 
 
 def _ready(uow_factory: UowFactory, task: model.PlanTask) -> list[model.WorkItem]:

@@ -50,7 +50,8 @@ class NoticeRepository(_Store, ports.NoticeRepository):
         t, p = orm.plan_tasks, orm.plans
         query = (
             select(_n, t.c.ref.label("task_ref"), t.c.title.label("task_title"), p.c.id.label("plan_id"),
-                   p.c.number.label("plan_number"), p.c.title.label("plan_title"))
+                   p.c.number.label("plan_number"), p.c.title.label("plan_title"),
+                   p.c.issued_on.label("plan_issued_on"))
             .join(t, t.c.id == _n.c.plan_task_id).join(p, p.c.id == t.c.plan_id)
             .where(_n.c.recipient_user_id == user_id)
             .order_by(_n.c.created_at.desc(), _n.c.id.desc()).limit(limit)

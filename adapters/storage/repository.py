@@ -188,6 +188,12 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
         c = orm.process_instances.c
         return list(self.session.scalars(select(c.id).where(c.status == "running").order_by(c.id)))
 
+    def armed_between(self, start: datetime, end: datetime) -> list[int]:
+        """Running instances whose next timer falls in [start, end] (the indexed column)."""
+        c = orm.process_instances.c
+        query = select(c.id).where(c.status == "running", c.next_timer_at.between(start, end)).order_by(c.id)
+        return list(self.session.scalars(query))
+
     def due_for_timers(self, now: datetime, limit: int) -> list[model.ProcessInstance]:
         begin_write(self.session)  # SQLite: one writer at a time, people and sweep alike
         c = orm.process_instances.c

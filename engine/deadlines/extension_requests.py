@@ -23,7 +23,7 @@ from engine.deadlines.task_dates import parse_day
 from engine.errors import N_, AlreadyDone, InvalidInput, NotAllowed, NotFound
 from engine.process import actors, instances
 from engine.unit_of_work import AbstractUnitOfWork
-from engine.workflow import StepNotReady
+from engine.workflow import StepNotReady, WorkflowRuntime
 
 DEFAULT_APPROVER = "director"
 APPROVER_ATTRIBUTE = "extension_approver"  # planflow:extension_approver on a bpmn:userTask
@@ -63,7 +63,8 @@ def require_holder(uow: AbstractUnitOfWork, work_item_id: int, user_id: int) -> 
 def decide_extension(uow: AbstractUnitOfWork, request_id: int, user_id: int, accept: bool,
                      comment: str = "", clock: Clock | None = None) -> None:
     """The approver accepts (the deadline moves) or refuses (nothing changes)."""
-    now = (clock or SystemClock()).now()
+    clock = clock or SystemClock()
+    now = clock.now()
     with uow:
         row = uow.extensions.get(request_id)
         if row is None:
@@ -82,7 +83,7 @@ def decide_extension(uow: AbstractUnitOfWork, request_id: int, user_id: int, acc
             uow.commit()
             raise AlreadyDone(N_("The step was completed before the request was decided."))
         if accept:
-            _move_deadline(uow, item, row["new_due"], now)
+            _move_deadline(uow, instances.runtime(uow, clock), item, row["new_due"], now)
         uow.extensions.decide(request_id, state="accepted" if accept else "refused", decided_by=user.id,
                               decided_at=to_storage(now), comment=comment.strip())
         _audit(uow, item, user.id, now, "extension_accepted" if accept else "extension_refused",
@@ -159,8 +160,8 @@ def _approver_data(task: model.PlanTask, plan: model.Plan) -> dict[str, Any]:
             "monitor_unit": plan.monitor_unit_id}
 
 
-def _move_deadline(uow: AbstractUnitOfWork, item: model.WorkItem, new_due: date, now) -> None:
-    rt = instances.runtime(uow)
+def _move_deadline(uow: AbstractUnitOfWork, rt: WorkflowRuntime, item: model.WorkItem, new_due: date,
+                   now) -> None:
     instance = uow.instances.get(item.instance_id)  # locked by decide_extension
     task = uow.tasks.get(item.plan_task_id)
     wf = instances.load(uow, rt, instance)

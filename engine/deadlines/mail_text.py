@@ -20,40 +20,56 @@ def with_links(body: str, base_url: str) -> str:
 
 
 _LEADS = {
-    "holder": "Nhắc việc: bước “{step}” của nhiệm vụ dưới đây sắp đến hạn.",
-    "unit_head": "Nhiệm vụ do đơn vị đồng chí chủ trì đã quá hạn ở bước “{step}”.",
-    "director": "Báo cáo lãnh đạo: nhiệm vụ đồng chí chỉ đạo đã quá hạn ở bước “{step}”.",
+    "holder": "Bước “{step}” của nhiệm vụ dưới đây, do đồng chí xử lý, {status}.",
+    "unit_head": "Nhiệm vụ do đơn vị đồng chí chủ trì {status} ở bước “{step}”.",
+    "director": "Báo cáo lãnh đạo: nhiệm vụ đồng chí chỉ đạo {status} ở bước “{step}”.",
 }
-_SUBJECTS = {
-    "holder": "[planflow] Nhắc việc: nhiệm vụ {ref} đến hạn ngày {due}",
-    "unit_head": "[planflow] Trễ hạn: nhiệm vụ {ref} ({late})",
-    "director": "[planflow] Báo cáo lãnh đạo: nhiệm vụ {ref} trễ hạn ({late})",
-}
+SHORT_TITLE = 70  # characters of a plan's title in a notice: enough to recognise it
 
 
-def lateness_text(late: int | None) -> str:
-    if late is None:
+def lateness_text(late: int | None, due: date | None = None, today: date | None = None) -> str:
+    """How late a step is, as a notice says it: never "sắp đến hạn" once the date has passed."""
+    if late is None or due is None:
         return "chưa có hạn"
     if late > 0:
-        return f"đã trễ hạn {late} ngày làm việc"
+        return f"quá hạn {late} ngày làm việc"
+    if today is not None and today > due:  # past the date, no working day since (a weekend)
+        return f"quá hạn (hạn ngày {due:%d/%m/%Y})"
     if late == 0:
         return "đến hạn hôm nay"
-    return f"còn {-late} ngày làm việc"
+    return f"sắp đến hạn (hạn ngày {due:%d/%m/%Y}, còn {-late} ngày làm việc)"
+
+
+def plan_label(plan: model.Plan) -> str:
+    """A plan as people name it: "Kế hoạch số 58/KH-UBND ngày 15/01/2024 – <short title>"."""
+    head = "Kế hoạch" + (f" số {plan.number}" if plan.number else "")
+    if plan.issued_on:
+        head += f" ngày {plan.issued_on:%d/%m/%Y}"
+    return f"{head} – {short_title(plan.title)}" if plan.title else head
+
+
+def short_title(title: str, limit: int = SHORT_TITLE) -> str:
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    return title[:limit].rsplit(" ", 1)[0].rstrip(",;:–- ") + "…"
 
 
 def compose(rung: str, user: model.User, task: model.PlanTask, plan: model.Plan, step_name: str,
-            due: date | None, late: int | None) -> tuple[str, str]:
+            due: date | None, late: int | None, today: date | None = None) -> tuple[str, str]:
+    """The subject and body of a notice to `user`: who they are told as (the rung), how
+    late the step is on `today`, and the plan by number, date and short title."""
     due_text = due.strftime("%d/%m/%Y") if due else "chưa có"
-    plan_name = " – ".join(x for x in (plan.number and f"Kế hoạch số {plan.number}", plan.title) if x)
-    subject = _SUBJECTS.get(rung, _SUBJECTS["holder"]).format(ref=task.ref, due=due_text, late=lateness_text(late))
+    status = lateness_text(late, due, today)
+    subject = f"[planflow] {status[:1].upper()}{status[1:]}: nhiệm vụ {task.ref} – {plan_label(plan)}"
     body = "\n".join([
         f"Kính gửi đồng chí {user.full_name},",
         "",
-        _LEADS.get(rung, _LEADS["holder"]).format(step=step_name),
+        _LEADS.get(rung, _LEADS["holder"]).format(step=step_name, status=status),
         "",
         f"Nhiệm vụ: {task.ref}. {task.title}",
-        f"Thuộc: {plan_name}",
-        f"Hạn: {due_text} ({lateness_text(late)})",
+        f"Thuộc: {plan_label(plan)}",
+        f"Hạn: {due_text} ({status})",
         f"Xem và xử lý: {BASE_URL}/tasks/{task.id}",
         "",
         "Thư này do planflow gửi tự động; xin đừng trả lời thư này.",

@@ -2,22 +2,25 @@
 national holidays (read-only, from `holidays`).
 
 Only the leadership and the plan monitor change it. A change applies to what is
-computed afterwards (`processes.calendar(uow)` reads the table each time): new steps
-and their timers, days left / days late. Timers already armed in running instances
-keep the times computed when they were armed; recomputing every open workflow on
-each edit would rewrite every instance for a rare, usually forward-looking change.
+computed afterwards (`instances.calendar(uow)` reads the table each time): new steps
+and their timers, days left / days late; and, in the same transaction, the open steps
+it affects are re-armed: every instance whose next rung lies within REARM_WINDOW of
+the day has its armed timers computed again on the new calendar, a rung that moved
+into the past fires at once (merged notices), the others wait for their new time.
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from holidays.countries.vietnam import Vietnam
 
-from engine.clock import Clock, SystemClock, from_storage, to_storage
+from engine.clock import OFFICE_TZ, Clock, SystemClock, from_storage, to_storage
+from engine.deadlines import notices
 from engine.deadlines.task_dates import parse_day
 from engine.deadlines.working_days import WorkingCalendar
+from engine.process import instances
 from engine.errors import N_, InvalidInput, NotAllowed, NotFound
 from engine.unit_of_work import AbstractUnitOfWork
 
@@ -29,6 +32,9 @@ KINDS = ("off", "workday")
 # that a typo (20244) is refused rather than computed.
 MIN_YEAR, MAX_YEAR = 2000, 2100
 NAME_MAX = 255
+# A rung is at most a few working days from its step's date (5 in the shipped ladder:
+# two weeks across Tết), so a day changes only rungs armed within weeks of it.
+REARM_WINDOW = timedelta(days=60)
 
 
 @dataclass(frozen=True)
@@ -74,27 +80,49 @@ def national_days(year: int) -> list[CalendarDay]:
 
 def add_day(uow: AbstractUnitOfWork, user_id: int, day: date | str | None, kind: str, name: str,
             clock: Clock | None = None) -> int:
-    """Record an office day; its id. Refuses what would change nothing or contradict."""
-    now = (clock or SystemClock()).now()
+    """Record an office day and re-arm the open steps it affects; its id. Refuses what
+    would change nothing or contradict."""
+    clock = clock or SystemClock()
     with uow:
         _require_editor(uow, user_id)
         parsed, name = _validate(uow, day, kind, name)
         day_id = uow.office_days.add({"day": parsed, "kind": kind, "name": name,
-                                      "created_by": user_id, "created_at": to_storage(now)})
+                                      "created_by": user_id, "created_at": to_storage(clock.now())})
+        rearm_around(uow, parsed, clock)
         uow.commit()
     return day_id
 
 
-def remove_day(uow: AbstractUnitOfWork, user_id: int, day_id: int) -> None:
+def remove_day(uow: AbstractUnitOfWork, user_id: int, day_id: int, clock: Clock | None = None) -> None:
     with uow:
         _require_editor(uow, user_id)
         row = uow.office_days.get(day_id)
         if row is None:
             raise NotFound(N_("This office day does not exist."))
         uow.office_days.remove(day_id)
+        rearm_around(uow, row["day"], clock or SystemClock())
         uow.commit()
     # The row is gone; the log keeps who removed which day.
     log.info("office day removed by user %s: %s %s %r", user_id, row["day"], row["kind"], row["name"])
+
+
+def rearm_around(uow: AbstractUnitOfWork, day: date, clock: Clock) -> int:
+    """Compute again the armed rungs of every instance whose next one is near `day`, on
+    the calendar as it now is; record what fires at once. Returns the instances re-armed."""
+    now = clock.now()
+    middle = datetime.combine(day, time(), OFFICE_TZ)
+    ids = uow.instances.armed_between(to_storage(middle - REARM_WINDOW), to_storage(middle + REARM_WINDOW))
+    if not ids:
+        return 0
+    rt, cal = instances.runtime(uow, clock), instances.calendar(uow)
+    for instance_id in ids:
+        instance = uow.instances.lock(instance_id)
+        task = uow.tasks.get(instance.plan_task_id)
+        wf = instances.load(uow, rt, instance)
+        events = rt.rearm(wf)
+        instances.save(uow, rt, instance, task, wf, now)
+        notices.record(uow, instance, task, events, now, cal)
+    return len(ids)
 
 
 def _require_editor(uow: AbstractUnitOfWork, user_id: int) -> None:

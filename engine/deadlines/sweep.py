@@ -40,18 +40,22 @@ class SweepResult:
 
 def sweep(uow_factory: Callable[[], AbstractUnitOfWork], clock: Clock | None = None,
           batch: int = BATCH, max_batches: int | None = None) -> SweepResult:
-    """Fire every due timer, batch by batch, until none is due (or `max_batches`)."""
-    now = (clock or SystemClock()).now()
+    """Fire every due timer, batch by batch, until none is due (or `max_batches`).
+
+    Back after days down, an instance fires every rung past since, at once: its
+    notices are merged, one per recipient, saying how late the step is now."""
+    clock = clock or SystemClock()
+    now = clock.now()
     result = SweepResult()
     done = 0
     while max_batches is None or done < max_batches:
         done += 1
-        if not _sweep_batch(uow_factory, now, batch, result):
+        if not _sweep_batch(uow_factory, clock, now, batch, result):
             break
     return result
 
 
-def _sweep_batch(uow_factory: Callable[[], AbstractUnitOfWork], now: datetime, batch: int,
+def _sweep_batch(uow_factory: Callable[[], AbstractUnitOfWork], clock: Clock, now: datetime, batch: int,
                  result: SweepResult) -> bool:
     """One transaction over up to `batch` due instances; False when none was due."""
     broken: int | None = None
@@ -59,7 +63,7 @@ def _sweep_batch(uow_factory: Callable[[], AbstractUnitOfWork], now: datetime, b
         due = uow.instances.due_for_timers(to_storage(now), batch)
         if not due:
             return False
-        rt = instances.runtime(uow)
+        rt = instances.runtime(uow, clock)
         cal = instances.calendar(uow)
         fired = recorded = 0
         try:
@@ -88,7 +92,7 @@ def _sweep_batch(uow_factory: Callable[[], AbstractUnitOfWork], now: datetime, b
 def _fire(uow: AbstractUnitOfWork, rt, cal, instance: model.ProcessInstance, now: datetime) -> tuple[int, int]:
     task = uow.tasks.get(instance.plan_task_id)
     wf = instances.load(uow, rt, instance)
-    events = rt.fire_due_timers(wf, now)
+    events = rt.fire_due_timers(wf)
     instances.save(uow, rt, instance, task, wf, now)  # rewrites next_timer_at
     if instance.next_timer_at is not None and instance.next_timer_at <= to_storage(now):
         # A timer that would not fire: never let it hold the sweep in a loop.

@@ -12,6 +12,7 @@ from engine.deadlines import notices
 from engine.errors import N_, AlreadyDone, InvalidInput, NotAllowed, NotFound
 from engine.process import instances
 from engine.unit_of_work import AbstractUnitOfWork
+from engine.workflow import WorkflowRuntime
 
 
 def waiting_tasks(uow: AbstractUnitOfWork) -> list[dict[str, Any]]:
@@ -27,8 +28,10 @@ def may_set_due(user: Any, plan: model.Plan) -> bool:
 
 def set_task_due(uow: AbstractUnitOfWork, task_id: int, user_id: int, due: date | str | None,
                  clock: Clock | None = None) -> None:
-    """Give an unresolved task its date: its steps get the deadline, its timers arm."""
-    now = (clock or SystemClock()).now()
+    """Give an unresolved task its date: its steps get the deadline, its timers arm (and
+    the rungs already past fire at once)."""
+    clock = clock or SystemClock()
+    now = clock.now()
     with uow:
         task = uow.tasks.get(task_id)
         if task is None:
@@ -39,15 +42,14 @@ def set_task_due(uow: AbstractUnitOfWork, task_id: int, user_id: int, due: date 
         if task.status != "waiting_date":
             raise AlreadyDone(N_("This task already has a date."))
         day = _parse(due)
-        _arm(uow, task, day.isoformat(), now)
+        _arm(uow, instances.runtime(uow, clock), task, day.isoformat(), now)
         task.due_on, task.status = day, "open"
         uow.audit.add(model.AuditEvent(plan_task_id=task.id, action="due_set", at=to_storage(now),
                                        actor_user_id=user_id, detail={"due": day.isoformat()}))
         uow.commit()
 
 
-def _arm(uow: AbstractUnitOfWork, task: model.PlanTask, iso: str, now) -> None:
-    rt = instances.runtime(uow)
+def _arm(uow: AbstractUnitOfWork, rt: WorkflowRuntime, task: model.PlanTask, iso: str, now) -> None:
     instance = uow.instances.lock(uow.instances.for_task(task.id).id)
     wf = instances.load(uow, rt, instance)
     # `due`, `periods`, `first_due` for the steps to come; a report already waiting gets its own.

@@ -111,7 +111,7 @@ def confirm(uow: AbstractUnitOfWork, draft_edits: dict[str, Any], user_id: int, 
             draft_id: int | None = None) -> int:
     """Create the confirmed new units, store the plan, start its tasks, drop the draft:
     one transaction. Returns the plan's id; raises InvalidInput naming what to fix."""
-    now = (clock or SystemClock()).now()
+    clock = clock or SystemClock()
     draft = ImportDraft.from_dict(draft_edits)
     if draft_id is not None:
         load_draft(uow, draft_id, user_id)
@@ -119,7 +119,7 @@ def confirm(uow: AbstractUnitOfWork, draft_edits: dict[str, Any], user_id: int, 
         require_monitor(uow, user_id)
         unit_ids = {str(u.id): u.id for u in uow.units.list()}
         unit_ids.update(_create_new_units(uow, draft))
-        plan_id = intake.store_plan(uow, plan_input(draft, unit_ids), now)
+        plan_id = intake.store_plan(uow, plan_input(draft, unit_ids), clock)
         if draft_id is not None:
             uow.import_drafts.delete(draft_id)
         uow.commit()

@@ -89,14 +89,15 @@ def preview(uow: AbstractUnitOfWork, from_version_id: int, to_version_id: int) -
 def migrate(uow: AbstractUnitOfWork, from_version_id: int, to_version_id: int, user_id: int | None = None,
             clock: Clock | None = None, instance_ids: list[int] | None = None) -> MigrationReport:
     """Move the running instances of `from_version_id` (or those of `instance_ids` among them)."""
-    now = (clock or SystemClock()).now()
+    clock = clock or SystemClock()
+    now = clock.now()
     with uow:
         _check_versions(uow, from_version_id, to_version_id)
         running = uow.instances.running_ids_for_version(from_version_id)
     chosen = running if instance_ids is None else [i for i in running if i in set(instance_ids)]
     report = MigrationReport()
     for instance_id in chosen:
-        stayed = _migrate_one(uow, instance_id, from_version_id, to_version_id, user_id, now)
+        stayed = _migrate_one(uow, clock, instance_id, from_version_id, to_version_id, user_id, now)
         if stayed is None:
             report.moved.append(instance_id)
         else:
@@ -127,7 +128,7 @@ def _check_versions(uow: AbstractUnitOfWork, from_id: int, to_id: int) -> None:
         raise InvalidInput({"to_version": N_("Tasks move only between versions of the same process.")})
 
 
-def _migrate_one(uow: AbstractUnitOfWork, instance_id: int, from_id: int, to_id: int,
+def _migrate_one(uow: AbstractUnitOfWork, clock: Clock, instance_id: int, from_id: int, to_id: int,
                  user_id: int | None, now) -> Stayed | None:
     try:
         with uow:
@@ -135,7 +136,7 @@ def _migrate_one(uow: AbstractUnitOfWork, instance_id: int, from_id: int, to_id:
             task = uow.tasks.get(instance.plan_task_id)
             if instance.process_version_id != from_id or instance.status != "running":
                 return None  # moved or finished since the list was read: nothing to do
-            stayed = _move(uow, instance, task, to_id, user_id, now)
+            stayed = _move(uow, instances.runtime(uow, clock), instance, task, to_id, user_id, now)
             if stayed is None:
                 uow.commit()
             return stayed
@@ -143,9 +144,8 @@ def _migrate_one(uow: AbstractUnitOfWork, instance_id: int, from_id: int, to_id:
         return Stayed(instance_id, _task_ref(uow, instance_id), MSG_REBUILD_FAILED)
 
 
-def _move(uow: AbstractUnitOfWork, instance: model.ProcessInstance, task: model.PlanTask, to_id: int,
-          user_id: int | None, now) -> Stayed | None:
-    rt = instances.runtime(uow)
+def _move(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.ProcessInstance, task: model.PlanTask,
+          to_id: int, user_id: int | None, now) -> Stayed | None:
     old_wf = instances.load(uow, rt, instance)
     new_spec = instances.spec(uow, to_id)
     obstacle = _obstacle(instance, task, old_wf, new_spec)

@@ -11,7 +11,7 @@ from importlib import resources
 from typing import Any
 
 from engine import model
-from engine.clock import office_date, to_storage
+from engine.clock import Clock, office_date, to_storage
 from engine.deadlines.working_days import OfficeDay, WorkingCalendar
 from engine.errors import N_, InvalidInput, NotFound
 from engine.process import actors
@@ -20,6 +20,7 @@ from engine.workflow import (
     SERIALIZER_VERSION,
     STATE_VERSION,
     HumanStep,
+    NoticeEvent,
     WorkflowRuntime,
 )
 
@@ -54,8 +55,9 @@ def calendar(uow: AbstractUnitOfWork) -> WorkingCalendar:
     return WorkingCalendar(days)
 
 
-def runtime(uow: AbstractUnitOfWork) -> WorkflowRuntime:
-    return WorkflowRuntime(calendar(uow).add_working_days)
+def runtime(uow: AbstractUnitOfWork, clock: Clock) -> WorkflowRuntime:
+    """The runtime on the office's working days; its timers run on `clock`, the caller's."""
+    return WorkflowRuntime(calendar(uow).add_working_days, clock)
 
 
 def spec(uow: AbstractUnitOfWork, version_id: int):
@@ -69,16 +71,18 @@ def spec(uow: AbstractUnitOfWork, version_id: int):
 
 
 def start(uow: AbstractUnitOfWork, rt: WorkflowRuntime, task: model.PlanTask,
-          data: dict[str, Any], now: datetime) -> model.ProcessInstance:
+          data: dict[str, Any], now: datetime) -> tuple[model.ProcessInstance, list[NoticeEvent]]:
+    """Start and save the task's instance; the notices its first step already owes
+    (a plan imported after a deadline) are returned, for `notices.record`."""
     version = ensure_live_version(uow, now, task.process_key)
-    wf = rt.start(spec(uow, version.id), data)
+    wf, events = rt.start_with_notices(spec(uow, version.id), data)
     instance = model.ProcessInstance(
         plan_task_id=task.id, process_version_id=version.id, state="",
         serializer_version=SERIALIZER_VERSION, state_version=STATE_VERSION, started_at=to_storage(now),
     )
     uow.instances.add(instance)
     save(uow, rt, instance, task, wf, now)
-    return instance
+    return instance, events
 
 
 def load(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.ProcessInstance):

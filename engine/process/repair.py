@@ -18,7 +18,7 @@ from engine.clock import Clock, SystemClock, to_storage
 from engine.deadlines import notices
 from engine.process import instances
 from engine.unit_of_work import AbstractUnitOfWork
-from engine.workflow import StalledInstance
+from engine.workflow import StalledInstance, WorkflowRuntime
 
 
 @dataclass
@@ -38,13 +38,15 @@ class Repair:
 def repair_stalled(uow_factory: Callable[[], AbstractUnitOfWork], clock: Clock | None = None,
                    dry_run: bool = False) -> list[Repair]:
     """Every open instance with an unmerged finished instance: merged unless `dry_run`."""
-    now = (clock or SystemClock()).now()
+    clock = clock or SystemClock()
+    now = clock.now()
     with uow_factory() as uow:
         instance_ids = uow.instances.running_ids()
     found = []
     for instance_id in instance_ids:
         with uow_factory() as uow:
-            repair = _repair_one(uow, uow.instances.get(instance_id), now)
+            instance = uow.instances.lock(instance_id)  # a person may be completing a step of it
+            repair = _repair_one(uow, instances.runtime(uow, clock), instance, now)
             if repair is not None:
                 found.append(repair)
                 if repair.repaired and not dry_run:
@@ -52,8 +54,8 @@ def repair_stalled(uow_factory: Callable[[], AbstractUnitOfWork], clock: Clock |
     return found
 
 
-def _repair_one(uow: AbstractUnitOfWork, instance: model.ProcessInstance, now: datetime) -> Repair | None:
-    rt = instances.runtime(uow)
+def _repair_one(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.ProcessInstance,
+                now: datetime) -> Repair | None:
     wf = instances.load(uow, rt, instance)
     stalled, events = rt.merge_stalled(wf)
     if not stalled:

@@ -6,12 +6,12 @@ nothing is.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from engine import model
 from engine.clock import Clock, SystemClock, to_storage
-from engine.deadlines import report_dates
+from engine.deadlines import notices, report_dates
 from engine.errors import N_, InvalidInput
 from engine.process import instances
 from engine.reading.search_text import search_texts
@@ -47,31 +47,33 @@ class PlanInput:
 
 def create_plan(uow: AbstractUnitOfWork, plan_in: PlanInput, clock: Clock | None = None) -> int:
     """Store the plan, start every task's process; return the plan's id."""
-    now = (clock or SystemClock()).now()
     with uow:
-        plan_id = store_plan(uow, plan_in, now)
+        plan_id = store_plan(uow, plan_in, clock or SystemClock())
         uow.commit()
         return plan_id
 
 
-def store_plan(uow: AbstractUnitOfWork, plan_in: PlanInput, now: datetime) -> int:
+def store_plan(uow: AbstractUnitOfWork, plan_in: PlanInput, clock: Clock) -> int:
     """`create_plan` inside the caller's open unit of work, which commits: an import
     creates its new units and the plan in one transaction (engine/plan_import.py)."""
     _check(plan_in)
+    now = clock.now()
     plan = model.Plan(title=plan_in.title, year=plan_in.year, number=plan_in.number,
                       issued_on=plan_in.issued_on, monitor_unit_id=plan_in.monitor_unit_id,
                       source_name=plan_in.source_name, created_at=to_storage(now), process_key=plan_in.process_key)
     uow.plans.add(plan)
     uow.flush()
-    rt = instances.runtime(uow)
+    rt, cal = instances.runtime(uow, clock), instances.calendar(uow)
     unit_words = {u.id: [u.name, *u.aliases] for u in uow.units.list()}
     for position, task_in in enumerate(plan_in.tasks):
         task = _task(plan, task_in, position, unit_words)
         uow.tasks.add(task)
         uow.flush()
-        instances.start(uow, rt, task, start_data(plan, task), now)
+        instance, events = instances.start(uow, rt, task, start_data(plan, task), now)
         uow.audit.add(model.AuditEvent(plan_task_id=task.id, action="task_started", at=to_storage(now),
                                        detail={"due": task.due_on.isoformat() if task.due_on else None}))
+        # Imported after a deadline: what the ladder already owes is told now, merged.
+        notices.record(uow, instance, task, events, now, cal)
     return plan.id
 
 

@@ -12,7 +12,7 @@ from engine.errors import N_, AlreadyDone, NotAllowed, NotFound
 from engine.process import actors, instances, step_forms
 from engine.process.step_forms import Upload
 from engine.unit_of_work import AbstractUnitOfWork
-from engine.workflow import StepNotReady
+from engine.workflow import StepNotReady, WorkflowRuntime
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,8 @@ def get_step(uow: AbstractUnitOfWork, work_item_id: int, user_id: int) -> StepVi
 def complete_step(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, fields: dict[str, Any],
                   upload: Upload | None = None, clock: Clock | None = None) -> None:
     """Complete a ready step as `user_id`: validate, run the workflow on, save, audit."""
-    now = (clock or SystemClock()).now()
+    clock = clock or SystemClock()
+    now = clock.now()
     with uow:
         item, user = _item_and_user(uow, work_item_id, user_id)
         # Waits for another writer of this instance (a parallel contribution, the
@@ -96,7 +97,7 @@ def complete_step(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, fiel
             data["product"] = attachment.id
         # Marked before the index is rewritten, so the sync does not cancel it.
         item.state, item.completed_by, item.completed_at = "completed", user.id, to_storage(now)
-        _run_step(uow, instance, item, task, data, now)
+        _run_step(uow, instances.runtime(uow, clock), instance, item, task, data, now)
         uow.audit.add(model.AuditEvent(
             plan_task_id=task.id, instance_id=item.instance_id, work_item_id=item.id,
             at=to_storage(now), actor_user_id=user.id, action="step_completed",
@@ -141,16 +142,16 @@ def _audit_claim(uow: AbstractUnitOfWork, item: model.WorkItem, user: model.User
     ))
 
 
-def _run_step(uow: AbstractUnitOfWork, instance: model.ProcessInstance, item: model.WorkItem,
-              task: model.PlanTask, data: dict[str, Any], now) -> None:
-    rt = instances.runtime(uow)
+def _run_step(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.ProcessInstance,
+              item: model.WorkItem, task: model.PlanTask, data: dict[str, Any], now) -> None:
     wf = instances.load(uow, rt, instance)
     try:
         events = rt.complete(wf, item.task_uuid, data)
     except StepNotReady as error:
         raise AlreadyDone(N_("This step was already completed or has moved on.")) from error
     instances.save(uow, rt, instance, task, wf, now)
-    # A loop back past a deadline re-arms the ladder and fires at once: tell people.
+    # The next step's rungs already past (a late completion, a return past the date)
+    # fired at once: tell people, merged.
     notices.record(uow, instance, task, events, now)
 
 

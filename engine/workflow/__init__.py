@@ -32,13 +32,14 @@ from .serializer import (
     loads,
 )
 from .specs import InvalidProcess, Problem, ProcessSpec, SpecCache, parse_process
-from .timer_clock import FrozenClock, frozen_now
+from .timer_clock import ClockedScriptEngine, ClockedTimeDate
 from .timer_functions import FAR_FUTURE, OFFICE_TZ, deadline_functions
 
 __all__ = [
     "DONE_FORM", "FAR_FUTURE", "OFFICE_TZ", "SERIALIZER_VERSION", "STATE_VERSION",
-    "EndlessLoop", "FrozenClock", "HumanStep", "IncompatibleState", "InvalidProcess", "NoticeEvent", "Problem",
+    "ClockedScriptEngine", "ClockedTimeDate", "EndlessLoop", "HumanStep", "IncompatibleState", "InvalidProcess",
+    "NoticeEvent", "Problem",
     "ProcessSpec", "SandboxEnvironment", "ScriptsNotAllowed", "SpecCache", "StalledInstance", "StepNotReady",
-    "WorkflowRuntime", "deadline_functions", "dumps", "frozen_now", "loads", "make_script_engine",
+    "WorkflowRuntime", "deadline_functions", "dumps", "loads", "make_script_engine",
     "parse_process",
 ]

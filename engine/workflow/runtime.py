@@ -28,6 +28,8 @@ from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+from engine.clock import Clock, SystemClock
+
 from . import serializer
 from .sandbox import make_script_engine
 from .specs import ProcessSpec
@@ -71,6 +73,7 @@ class NoticeEvent:
     rung: str  # the planflow:notice value: holder | unit_head | director
     timer_id: str | None  # the boundary event's BPMN id
     due: str | None  # the step's deadline the timer was computed from
+    activity_task_id: str | None = None  # the step the timer is on: a multi-instance's whole activity
 
 
 @dataclass(frozen=True)
@@ -83,12 +86,15 @@ class StalledInstance:
 
 
 class WorkflowRuntime:
-    def __init__(self, functions: Mapping[str, Callable[..., Any]] | Callable[..., Any]) -> None:
+    def __init__(self, functions: Mapping[str, Callable[..., Any]] | Callable[..., Any],
+                 clock: Clock | None = None) -> None:
         """`functions` are exposed to expressions; a bare callable is taken as
-        `add_working_days(date, n) -> date` and gives the deadline functions."""
+        `add_working_days(date, n) -> date` and gives the deadline functions. `clock`
+        is the time the workflows' timers run at (the system's when None)."""
         if callable(functions):
             functions = deadline_functions(functions)
         self.functions = dict(functions)
+        self.clock = clock or SystemClock()
 
     # -- life cycle -------------------------------------------------------------
 
@@ -117,13 +123,8 @@ class WorkflowRuntime:
 
     # -- timers -----------------------------------------------------------------
 
-    def fire_due_timers(self, wf: BpmnWorkflow, now: datetime) -> list[NoticeEvent]:
-        """Fire every timer whose time is at or before `now`, run what follows."""
-        for task in _timer_tasks(wf):
-            at = _event_time(task)
-            if at is not None and at <= now:
-                # Spiff compares with its own clock; marking the timer fired makes `now` win.
-                task._set_internal_data(event_fired=True)
+    def fire_due_timers(self, wf: BpmnWorkflow) -> list[NoticeEvent]:
+        """Fire every timer whose time is at or before the runtime's clock, run what follows."""
         wf.refresh_timers()
         return _run_engine(wf)
 
@@ -166,7 +167,17 @@ class WorkflowRuntime:
         for task in wf.get_tasks(state=TaskState.NOT_FINISHED_MASK):
             task.data.update(deepcopy(dict(data)))
         for timer in _timer_tasks(wf):
-            timer.internal_data.pop("event_value", None)
+            if timer.parent is not None:  # a timer reads its data from its (finished) boundary split
+                timer.parent.data.update(deepcopy(dict(data)))
+        return self.rearm(wf)
+
+    def rearm(self, wf: BpmnWorkflow) -> list[NoticeEvent]:
+        """Compute every armed timer again (its data or the working calendar changed);
+        a rung whose new time has passed fires now, the others wait for theirs."""
+        for timer in _timer_tasks(wf):
+            if timer.state == TaskState.WAITING:
+                timer.internal_data.pop("event_value", None)
+                timer.internal_data.pop("event_fired", None)
         wf.refresh_timers()
         return _run_engine(wf)
 
@@ -203,7 +214,7 @@ class WorkflowRuntime:
         return serializer.loads(spec, text, self._engine())
 
     def _engine(self):
-        return make_script_engine(self.functions)
+        return make_script_engine(self.functions, self.clock)
 
 
 # -- helpers ---------------------------------------------------------------------
@@ -337,14 +348,14 @@ def _notices_of(task: Task) -> list[NoticeEvent]:
         # extension) no longer matches the activity's timers: it is left out rather
         # than called late against a date it no longer has.
         due = timer.data.get(_due_variable(step))
-        return [_notice(rung, timer, child, due) for child in step.children
+        return [_notice(rung, timer, child, due, step) for child in step.children
                 if _is_open_instance(step, child) and child.data.get(_due_variable(child)) == due]
-    return [_notice(rung, timer, step, timer.data.get(_due_variable(step)))]
+    return [_notice(rung, timer, step, timer.data.get(_due_variable(step)), step)]
 
 
-def _notice(rung: str, timer: Task, step: Task, due: str | None) -> NoticeEvent:
+def _notice(rung: str, timer: Task, step: Task, due: str | None, activity: Task) -> NoticeEvent:
     return NoticeEvent(step_task_id=str(step.id), step_id=step.task_spec.bpmn_id, rung=rung,
-                       timer_id=timer.task_spec.bpmn_id, due=due)
+                       timer_id=timer.task_spec.bpmn_id, due=due, activity_task_id=str(activity.id))
 
 
 def _is_open_instance(activity: Task, child: Task) -> bool:

@@ -10,10 +10,13 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping
 
 from simpleeval import EvalWithCompoundTypes
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import (
     BasePythonScriptEngineEnvironment,
 )
+
+from engine.clock import Clock
+
+from .timer_clock import ClockedScriptEngine
 
 # Pure, side-effect-free helpers a condition may reasonably want.
 SAFE_BUILTINS: dict[str, Callable[..., Any]] = {
@@ -41,5 +44,7 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
         raise ScriptsNotAllowed("Service tasks are not allowed in planflow processes.")
 
 
-def make_script_engine(functions: Mapping[str, Callable[..., Any]] | None = None) -> PythonScriptEngine:
-    return PythonScriptEngine(environment=SandboxEnvironment(functions))
+def make_script_engine(functions: Mapping[str, Callable[..., Any]] | None = None,
+                       clock: Clock | None = None) -> ClockedScriptEngine:
+    """The sandbox, on `clock` (the system's when None) for the workflow's timers."""
+    return ClockedScriptEngine(SandboxEnvironment(functions), clock)

@@ -19,10 +19,13 @@ from SpiffWorkflow.bpmn.parser import BpmnParser, BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.defaults import UserTask
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine.errors import N_
+
+from .timer_clock import ClockedTimeDate
 
 PLANFLOW_NS = "http://planflow.vn/bpmn"
 NSMAP = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
@@ -67,12 +70,19 @@ class ProcessSpec:
 
 
 class _PlanflowAttributes:
-    """Mixin for every node parser: keep the `planflow:` attributes of the node."""
+    """Mixin for every node parser: keep the `planflow:` attributes of the node, and
+    make each timeDate timer read the workflow's clock (clock.ClockedTimeDate)."""
 
     def parse_extensions(self, node=None):
         node = self.node if node is None else node
         prefix = "{%s}" % PLANFLOW_NS
         return {key[len(prefix):]: value for key, value in node.attrib.items() if key.startswith(prefix)}
+
+    def parse_timer_event(self, event):
+        definition = super().parse_timer_event(event)
+        if type(definition) is TimeDateEventDefinition:
+            return ClockedTimeDate(definition.name, definition.expression, description=definition.description)
+        return definition
 
 
 class PlanflowParser(BpmnParser):

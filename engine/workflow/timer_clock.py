@@ -1,48 +1,47 @@
-"""A controllable clock for SpiffWorkflow's timers, for tests and the demo loader.
+"""SpiffWorkflow's timers on the clock planflow gives them: registered, not patched.
 
-SpiffWorkflow asks `datetime.now(timezone.utc)` inside
-`SpiffWorkflow.bpmn.specs.event_definitions.timer` whenever it checks a timer (in
-`refresh_timers` and at the end of every `do_engine_steps`). It offers no clock hook,
-so the only way to move its time is to replace that module's `datetime` name with a
-subclass whose `now()` we control. This patches a module global: use it in tests
-and single-threaded commands (`planflow demo load`), never in a server with threads.
+SpiffWorkflow's `TimeDateEventDefinition.has_fired` compares a timer's time with
+`datetime.now()`. planflow's parser (specs.PlanflowParser) builds every `timeDate`
+timer as a `ClockedTimeDate` instead, which asks the clock carried by the workflow's
+script engine (`ClockedScriptEngine`, made by `WorkflowRuntime` from the clock each
+service, the sweep or the demo loader was given). So a workflow's "now" is the
+caller's, in every thread, and nothing global is replaced.
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
-from datetime import datetime, timezone
-from typing import Iterator
+from datetime import datetime
 
-from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition
+from SpiffWorkflow.task import Task
 
-
-class FrozenClock:
-    def __init__(self, at: datetime) -> None:
-        self.at = _aware(at)
-
-    def move_to(self, at: datetime) -> None:
-        self.at = _aware(at)
+from engine.clock import Clock, SystemClock
 
 
-def _aware(at: datetime) -> datetime:
-    if at.tzinfo is None:
-        raise ValueError("frozen_now needs an aware datetime")
-    return at
+class ClockedScriptEngine(PythonScriptEngine):
+    """A script engine that also carries the clock its workflow's timers read."""
+
+    def __init__(self, environment: BasePythonScriptEngineEnvironment, clock: Clock | None = None) -> None:
+        super().__init__(environment=environment)
+        self.clock = clock or SystemClock()
 
 
-@contextmanager
-def frozen_now(at: datetime) -> Iterator[FrozenClock]:
-    """Within the block, SpiffWorkflow's timers see `clock.at` as now; `clock.move_to` moves it."""
-    clock = FrozenClock(at)
+def now_for(task: Task) -> datetime:
+    """The time the task's workflow runs at: its script engine's clock (the system's if
+    the engine carries none, e.g. a workflow built outside WorkflowRuntime)."""
+    clock = getattr(task.workflow.script_engine, "clock", None) or SystemClock()
+    return clock.now()
 
-    class _FrozenDatetime(datetime):
-        @classmethod
-        def now(cls, tz=None):  # noqa: ANN001 - mirrors datetime.now
-            return clock.at.astimezone(tz or timezone.utc)
 
-    original = spiff_timer.datetime
-    spiff_timer.datetime = _FrozenDatetime
-    try:
-        yield clock
-    finally:
-        spiff_timer.datetime = original
+class ClockedTimeDate(TimeDateEventDefinition):
+    """A timeDate timer that fires when its time is at or before its workflow's clock."""
+
+    def has_fired(self, my_task: Task) -> bool:
+        value = my_task._get_internal_data("event_value")
+        if value is None:
+            value = my_task.workflow.script_engine.evaluate(my_task, self.expression)
+            my_task._set_internal_data(event_value=value)
+        if self.parse_time_or_duration(value) <= now_for(my_task):
+            my_task._set_internal_data(event_fired=True)
+        return my_task._get_internal_data("event_fired", False)

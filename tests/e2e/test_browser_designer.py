@@ -10,6 +10,7 @@ from datetime import datetime
 import pytest
 from playwright.sync_api import Page, expect
 
+from engine.clock import SystemClock
 from engine.process import instances, versions
 from engine.tasks import steps
 from engine.workflow import deadline_functions
@@ -53,7 +54,7 @@ def armed_reminder(world, plan_id: int) -> datetime:
     steps.complete_step(office.uow(), item.id, office.users[HEAD], {"assignee": office.users["cv.kstthc"]},
                         clock=clock_on(datetime(2030, 1, 7).date()))
     with office.uow() as uow:
-        rt = instances.runtime(uow)
+        rt = instances.runtime(uow, SystemClock())
         instance = uow.instances.get(item.instance_id)
         return rt.next_timer_at(instances.load(uow, rt, instance))
 

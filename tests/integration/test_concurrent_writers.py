@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from adapters.storage import orm
+from engine.clock import SystemClock
 from engine.deadlines import sweep
 from engine.errors import AlreadyDone
 from engine.process import instances
@@ -86,7 +87,7 @@ def test_parallel_contributions_to_one_step_are_all_kept(office):
     with office.uow() as uow:
         for task_id, pair in by_task.items():
             instance = uow.instances.for_task(task_id)
-            wf = instances.load(uow, instances.runtime(uow), instance)
+            wf = instances.load(uow, instances.runtime(uow, SystemClock()), instance)
             kept = sorted(wf.data.get("contributions") or _child_contributions(wf))
             assert len(kept) == 2, (task_id, kept)
             assert {i.form for i in uow.work_items.ready_for_instance(instance.id)} == {"report"}, task_id

@@ -83,9 +83,10 @@ def test_the_ladder_tells_holder_then_unit_head_then_director_once_each_in_app_a
     assert len(mails) == 3
     assert [m["To"] for m in mails] == [f"{u}@demo.planflow.vn" for u in ("cv.kstthc", "truong.kstthc", "chanhvp")]
     body = mails[2].get_body().get_content()
-    assert "Nhiệm vụ 1" in body and "Kế hoạch số 1/KH-TEST" in body and "29/03/2024" in body
-    assert "đã trễ hạn 5 ngày làm việc" in body and f"{OFFICE_URL}/tasks/{task_id}" in body
-    assert "trễ hạn" in mails[1]["Subject"]
+    assert "Nhiệm vụ 1" in body and "Kế hoạch số 1/KH-TEST ngày 15/01/2024" in body and "29/03/2024" in body
+    assert "quá hạn 5 ngày làm việc" in body and f"{OFFICE_URL}/tasks/{task_id}" in body
+    assert "Quá hạn 1 ngày làm việc" in mails[1]["Subject"]
+    assert "Sắp đến hạn" in mails[0]["Subject"] and "sắp đến hạn" not in mails[1]["Subject"].lower()
 
     audit = audit_rows(office, task_id, "notice_")
     assert [(a["action"], a["detail"]["recipients"]) for a in audit] == [

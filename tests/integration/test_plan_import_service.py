@@ -133,6 +133,7 @@ def test_a_failure_while_starting_the_tasks_stores_nothing(office: Office, monke
         if started:
             raise RuntimeError("the second task's process fails to start")
         started.append(real_start(*args, **kwargs))
+        return started[-1]
 
     monkeypatch.setattr(instances, "start", start_then_fail)
     edits = _preview(office).to_dict()

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from engine.clock import SystemClock
 from engine.process import instances, versions
 from engine.process.instance_migration import MSG_STEP_REMOVED, migrate
 from engine.tasks import steps
@@ -33,7 +34,7 @@ def start_tasks(office, n: int, due: str = "2024-03-29") -> int:
 
 def next_timer(office, instance_id: int):
     with office.uow() as uow:
-        rt = instances.runtime(uow)
+        rt = instances.runtime(uow, SystemClock())
         return rt.next_timer_at(instances.load(uow, rt, uow.instances.get(instance_id)))
 
 

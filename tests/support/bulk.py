@@ -17,7 +17,7 @@ def tasks_at_their_report_step(office: Office, clock, count: int) -> int:
                            for n in range(1, count + 1)], issued=date(2024, 1, 15))
     clock.on(date(2024, 1, 16))
     with office.uow() as uow:
-        rt = instances.runtime(uow)
+        rt = instances.runtime(uow, clock)
         for task in uow.tasks.for_plan(plan_id):
             instance = uow.instances.for_task(task.id)
             [item] = uow.work_items.ready_for_instance(instance.id)

@@ -1,5 +1,5 @@
-"""Helpers for deadline tests: one clock for the services and SpiffWorkflow, walking a
-task to its report step, reading notices."""
+"""Helpers for deadline tests: one clock for the services (and through them the
+workflows' timers), walking a task to its report step, reading notices."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -10,33 +10,22 @@ from adapters.memory import MemoryDatabase
 from engine.clock import OFFICE_TZ, FixedClock
 from engine.deadlines import sweep
 from engine.tasks import steps
-from engine.workflow import frozen_now
 
 ISSUED = date(2024, 1, 15)  # a plan's date
 DUE = "2024-03-29"  # a Friday: the shipped ladder fires Tue 26/03 (holder), Mon 01/04 (unit head), Fri 05/04 (director)
 
 
-class Clock:
-    """A FixedClock for the services that also moves SpiffWorkflow's own clock."""
-
-    def __init__(self, frozen) -> None:
-        self.frozen = frozen
-        self.fixed = FixedClock(frozen.at)
-
-    def now(self) -> datetime:
-        return self.fixed.at
+class Clock(FixedClock):
+    """A FixedClock moved by office day and hour."""
 
     def on(self, day: date, hour: int = 9) -> Clock:
-        at = datetime.combine(day, time(hour), tzinfo=OFFICE_TZ)
-        self.fixed.at = at
-        self.frozen.move_to(at)
+        self.at = datetime.combine(day, time(hour), tzinfo=OFFICE_TZ)
         return self
 
 
 @contextmanager
 def office_clock(day: date, hour: int = 9) -> Iterator[Clock]:
-    with frozen_now(datetime.combine(day, time(hour), tzinfo=OFFICE_TZ)) as frozen:
-        yield Clock(frozen)
+    yield Clock(datetime.combine(day, time(hour), tzinfo=OFFICE_TZ))
 
 
 def ready(office, plan_id: int, form: str | None = None):

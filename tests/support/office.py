@@ -36,14 +36,15 @@ class Office:
     def uow(self):
         return self.storage.uow()
 
-    def plan(self, tasks: list[dict[str, Any]], issued: date = date(2024, 1, 15)) -> int:
-        """Store a plan of `tasks` (dicts: ref, lead, coordinators, due) and start them."""
+    def plan(self, tasks: list[dict[str, Any]], issued: date = date(2024, 1, 15), clock=None) -> int:
+        """Store a plan of `tasks` (dicts: ref, lead, coordinators, due, director) and start
+        them, on `clock` (default: the day it was issued)."""
         plan_in = intake.PlanInput(
             title="Kế hoạch thử nghiệm", year=issued.year, number="1/KH-TEST", issued_on=issued,
             monitor_unit_id=self.units[MONITOR_UNIT],
             tasks=[self._task(t) for t in tasks],
         )
-        return intake.create_plan(self.uow(), plan_in, clock=clock_on(issued))
+        return intake.create_plan(self.uow(), plan_in, clock=clock or clock_on(issued))
 
     def _task(self, t: dict[str, Any]) -> intake.TaskInput:
         due = t.get("due")

@@ -1,11 +1,10 @@
 """Fixtures for the workflow runtime tests: the shipped process, a weekday calendar, a clock."""
 from __future__ import annotations
 
-from typing import Iterator
-
 import pytest
 
-from engine.workflow import FrozenClock, ProcessSpec, WorkflowRuntime, frozen_now, parse_process
+from engine.clock import FixedClock
+from engine.workflow import ProcessSpec, WorkflowRuntime, parse_process
 from tests.support.workflow import BPMN_PATH, START, weekday_add_working_days
 
 
@@ -20,12 +19,11 @@ def spec(bpmn_text: str) -> ProcessSpec:
 
 
 @pytest.fixture
-def runtime() -> WorkflowRuntime:
-    return WorkflowRuntime(weekday_add_working_days)
+def clock() -> FixedClock:
+    # Test dates are in 2024: on the system's clock every timer would be long past.
+    return FixedClock(START)
 
 
 @pytest.fixture
-def clock() -> Iterator[FrozenClock]:
-    # Test dates are in 2024: without a frozen clock every timer would be long past.
-    with frozen_now(START) as frozen:
-        yield frozen
+def runtime(clock: FixedClock) -> WorkflowRuntime:
+    return WorkflowRuntime(weekday_add_working_days, clock)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from engine.clock import FixedClock
 from engine.workflow import WorkflowRuntime, parse_process
 from tests.support.workflow import only_step, task_data, walk_to_report, weekday_add_working_days
 
@@ -18,8 +19,8 @@ MINUTE = timedelta(minutes=1)
 
 
 def fire_at(runtime, wf, clock, at):
-    clock.move_to(at)
-    return runtime.fire_due_timers(wf, at)
+    clock.at = at
+    return runtime.fire_due_timers(wf)
 
 
 def test_the_ladder_fires_each_rung_once_at_its_time(runtime, spec, clock):
@@ -43,11 +44,23 @@ def test_the_ladder_fires_each_rung_once_at_its_time(runtime, spec, clock):
     assert only_step(runtime, wf, "report").task_id == report.task_id
 
 
-def test_fire_due_timers_honours_now_and_a_late_sweep_fires_every_past_rung(runtime, spec, clock):
+def test_a_late_sweep_fires_every_past_rung_at_once(runtime, spec, clock):
     wf, _ = walk_to_report(runtime, spec)
-    late = DIRECTOR_AT + timedelta(days=1)
-    notices = runtime.fire_due_timers(wf, late)  # Spiff's own clock is still at START
+    notices = fire_at(runtime, wf, clock, DIRECTOR_AT + timedelta(days=1))
     assert sorted(n.rung for n in notices) == ["director", "holder", "unit_head"]
+    assert runtime.next_timer_at(wf) is None
+
+
+def test_a_timer_fires_at_its_very_time_on_the_runtime_clock_in_any_runtime(spec, clock):
+    # Two runtimes, two clocks, one process: each workflow reads only its own clock.
+    fired = []
+    for at in (HOLDER_AT - MINUTE, HOLDER_AT):
+        own = FixedClock(clock.at)
+        runtime = WorkflowRuntime(weekday_add_working_days, own)
+        wf, _ = walk_to_report(runtime, spec)
+        own.at = at
+        fired.append([n.rung for n in runtime.fire_due_timers(wf)])
+    assert fired == [[], ["holder"]]
 
 
 def test_notices_survive_a_save_and_load_between_rungs(runtime, spec, clock):
@@ -83,7 +96,7 @@ def test_a_step_without_a_deadline_never_fires_until_one_is_set(runtime, spec, c
     assert runtime.next_timer_at(wf) is None
     assert fire_at(runtime, wf, clock, datetime(2030, 1, 1, tzinfo=timezone.utc)) == []
 
-    clock.move_to(datetime(2024, 3, 1, tzinfo=timezone.utc))
+    clock.at = datetime(2024, 3, 1, tzinfo=timezone.utc)
     runtime.reset_timers(wf, report.task_id, {"period_due": "2024-03-29", "due": "2024-03-29"})
     assert runtime.next_timer_at(wf) == HOLDER_AT
 
@@ -115,8 +128,8 @@ def test_each_period_report_has_its_own_ladder(runtime, spec, clock):
 def test_a_bare_add_working_days_callable_or_a_functions_dict_both_configure_the_runtime(spec, clock):
     from engine.workflow import deadline_functions
 
-    for runtime in (WorkflowRuntime(weekday_add_working_days),
-                    WorkflowRuntime(deadline_functions(weekday_add_working_days))):
+    for runtime in (WorkflowRuntime(weekday_add_working_days, clock),
+                    WorkflowRuntime(deadline_functions(weekday_add_working_days), clock)):
         wf, _ = walk_to_report(runtime, spec)
         assert runtime.next_timer_at(wf) == HOLDER_AT
 
