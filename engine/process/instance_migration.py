@@ -71,11 +71,12 @@ class InstancePreview:
         return self.stayed is None
 
 
-def preview(uow: AbstractUnitOfWork, from_version_id: int, to_version_id: int) -> list[InstancePreview]:
+def preview(uow: AbstractUnitOfWork, from_version_id: int, to_version_id: int,
+            clock: Clock | None = None) -> list[InstancePreview]:
     """What a migration would do to each running instance, before anything changes."""
     with uow:
         _check_versions(uow, from_version_id, to_version_id)
-        rt, new_spec = instances.runtime(uow), instances.spec(uow, to_version_id)
+        rt, new_spec = instances.runtime(uow, clock or SystemClock()), instances.spec(uow, to_version_id)
         result = []
         for instance_id in uow.instances.running_ids_for_version(from_version_id):
             instance = uow.instances.get(instance_id)
