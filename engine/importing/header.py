@@ -39,7 +39,9 @@ def plan_number(paragraphs: list[str]) -> str | None:
 
 
 def issued_on(paragraphs: list[str]) -> date | None:
-    for text in paragraphs[:_LETTERHEAD_SIZE]:
+    lines = paragraphs[:_LETTERHEAD_SIZE]
+    # The date may wrap inside its cell ("Bắc Ninh, ngày 20" / "tháng 11 năm 2025").
+    for text in [*lines, *(f"{a} {b}" for a, b in zip(lines, lines[1:]))]:
         match = _ISSUED.search(ocr_fold(text))
         if match:
             day, month, year = (int(g) for g in match.groups())

@@ -209,3 +209,84 @@ def test_a_decision_whose_plan_follows_its_signature() -> None:
     assert [t["ref"] for t in result["tasks"]] == ["1"]
     assert result["tasks"][0]["lead"] == ["Sở Nội vụ"]
     assert result["plan"]["title"] == "Chuyển đổi số năm 2026"
+
+
+FLATTENED = """|
+**ỦY BAN NHÂN DÂN**
+TỈNH THỬ NGHIỆM
+|
+**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**
+|
+|
+Số: 21/KH-UBND
+|
+*Thử Nghiệm, ngày 3
+tháng 2 năm 2026*
+|
+
+**KẾ HOẠCH**
+
+Chuyển đổi số năm 2026
+
+**I. MỤC ĐÍCH**
+
+Nâng cao hiệu quả quản lý.
+
+|
+**STT**
+|
+**Nhiệm vụ**
+|
+**Đơn vị chủ trì**
+|
+**Đơn vị phối hợp**
+|
+**Thời gian thực
+hiện**
+|
+|
+**I**
+|
+**Hạ tầng số**
+|
+|
+1.1
+|
+Nâng cấp mạng diện rộng của tỉnh
+|
+Sở Khoa học và
+Công nghệ
+|
+|
+Quý II năm 2026
+|
+|
+1.2
+|
+Số hóa hồ sơ lưu trữ
+|
+Sở Nội vụ
+|
+Các sở, ban,
+ngành
+|
+Năm 2026
+|
+|
+"""
+
+
+def test_a_table_flattened_one_cell_per_line(tmp_path) -> None:
+    """A Word table converted to text: each cell, then a line holding "|"; a blank cell
+    (the coordinating unit of 1.1) does not split its row."""
+    from adapters.readers import read_blocks
+
+    path = tmp_path / "flattened.md"
+    path.write_text(FLATTENED, encoding="utf-8")
+    result = parse_blocks(read_blocks(path), UnitDirectory([])).to_dict()
+    tasks = _by_ref(result)
+    assert list(tasks) == ["1.1", "1.2"]
+    assert tasks["1.1"]["lead"] == ["Sở Khoa học và Công nghệ"] and tasks["1.1"]["coordinators"] == []
+    assert tasks["1.1"]["schedule"]["due"] == ["2026-06-30"]
+    assert tasks["1.2"]["coordinators"] == ["Các sở, ban, ngành"]
+    assert (result["plan"]["number"], result["plan"]["issued_on"]) == ("21/KH-UBND", "2026-02-03")
