@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from engine.tasks.inbox import InboxWhere
 
 TABLES = ("units", "users", "plans", "tasks", "process_versions", "process_events", "instances", "work_items",
-          "audit", "attachments", "office_days", "notices", "extensions", "import_drafts")
+          "audit", "attachments", "office_days", "notices", "extensions", "import_drafts", "logins")
 
 # Rows kept as dicts (the SQL repositories return them so), with their columns' defaults.
 NOTICE_COLUMNS = dict.fromkeys((
@@ -113,6 +113,7 @@ class MemoryUnitOfWork(ports.AbstractUnitOfWork):
         self.notices = NoticeRepository(self, "notices")
         self.extensions = ExtensionRepository(self, "extensions")
         self.import_drafts = ImportDraftRepository(self, "import_drafts")
+        self.logins = LoginAttemptRepository(self, "logins")
         return self
 
     def commit(self) -> None:
@@ -490,3 +491,22 @@ class ImportDraftRepository(_Table, ports.ImportDraftRepository):
 
     def delete(self, draft_id: int) -> None:
         self.rows.pop(draft_id, None)
+
+
+class LoginAttemptRepository(_Table, ports.LoginAttemptRepository):
+    """Rows keyed by the username key itself, as the table's primary key is."""
+
+    def retry_at(self, key: str) -> datetime | None:
+        return (self.rows.get(key) or {}).get("retry_at")
+
+    def count_failure(self, key: str, at: datetime, forget_before: datetime) -> int:
+        row = self.rows.get(key)
+        failures = 1 if row is None or row["last_failure_at"] < forget_before else row["failures"] + 1
+        self.rows[key] = {**(row or {"retry_at": None}), "failures": failures, "last_failure_at": at}
+        return failures
+
+    def hold(self, key: str, until: datetime) -> None:
+        self.rows[key]["retry_at"] = until
+
+    def forget(self, key: str) -> None:
+        self.rows.pop(key, None)

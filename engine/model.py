@@ -32,6 +32,7 @@ class User:
     email: str | None = None
     active: bool = True
     id: int | None = None
+    session_version: int = 1  # raised by a logout: every older session ends
 
 
 @dataclass(eq=False)

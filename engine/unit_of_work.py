@@ -206,6 +206,19 @@ class ImportDraftRepository(abc.ABC):
     def delete(self, draft_id: int) -> None: ...
 
 
+class LoginAttemptRepository(abc.ABC):
+    """Failed logins per username (`engine/access/accounts.py`), shared by every worker."""
+
+    @abstractmethod
+    def retry_at(self, key: str) -> datetime | None: ...
+    @abstractmethod
+    def count_failure(self, key: str, at: datetime, forget_before: datetime) -> int: ...
+    @abstractmethod
+    def hold(self, key: str, until: datetime) -> None: ...
+    @abstractmethod
+    def forget(self, key: str) -> None: ...
+
+
 class AbstractUnitOfWork(abc.ABC):
     users: UserRepository
     units: UnitRepository
@@ -221,6 +234,7 @@ class AbstractUnitOfWork(abc.ABC):
     extensions: ExtensionRepository
     progress: ProgressQueries
     import_drafts: ImportDraftRepository
+    logins: LoginAttemptRepository
     specs: SpecCache  # parsed process versions of this database
 
     def __enter__(self) -> AbstractUnitOfWork:

@@ -17,7 +17,7 @@ from flask_babel import format_date, format_datetime, gettext, lazy_gettext as _
 from werkzeug.routing import IntegerConverter
 
 from adapters.storage import Storage
-from engine.access.accounts import LoginThrottle
+from engine.clock import SystemClock
 from engine.errors import N_
 from web import (  # noqa: F401  imports_api: routes on the API blueprint
     api,
@@ -26,10 +26,12 @@ from web import (  # noqa: F401  imports_api: routes on the API blueprint
     dashboard,
     date_changes,
     designer,
+    headers,
     i18n,
     imports,
     imports_api,
     inbox,
+    limits,
     notices,
     plans,
     steps,
@@ -89,13 +91,16 @@ def create_app(config: dict[str, Any] | None = None, settings: Settings | None =
         # Served over HTTPS (its public address says so): the cookie never goes out in clear.
         SESSION_COOKIE_SECURE=settings.served_over_https,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session: forms are long
+        # ASVS 3.3.2 (level 2): log in again after 30 idle minutes, or 12 hours in all.
+        SESSION_IDLE_MINUTES=settings.session_idle_minutes,
+        SESSION_ABSOLUTE_HOURS=settings.session_absolute_hours,
     )
     app.config.from_mapping(config or {})
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(app)
 
     app.extensions["planflow"] = Storage(app.config["DATABASE_URL"])
-    app.extensions["planflow_logins"] = LoginThrottle()
+    app.extensions["planflow_clock"] = SystemClock()  # sessions and logins; tests move it
 
     i18n.init_app(app)
     csrf.init_app(app)
@@ -113,6 +118,8 @@ def create_app(config: dict[str, Any] | None = None, settings: Settings | None =
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # the API applies its own rule: see web/api.py
     register_error_handlers(app)
+    headers.init_app(app)
+    limits.init_app(app)
     _register_template_helpers(app)
     return app
 

@@ -12,6 +12,7 @@ arguments: the storage, the mailer, the address mails link to.
 | `PLANFLOW_SMTP_HOST`, `PLANFLOW_SMTP_PORT`, `PLANFLOW_MAIL_FROM` | mail server; no host: mail waits | none, 25, `planflow@localhost` |
 | `PLANFLOW_SCHEDULER_INTERVAL` | seconds between timer sweeps | 60 |
 | `PLANFLOW_MAIL_LEASE` | seconds a worker may take to send one mail before another may send it again | 300 |
+| `PLANFLOW_SESSION_IDLE_MINUTES`, `PLANFLOW_SESSION_ABSOLUTE_HOURS` | a session ends after this long unused, or this long in all (ASVS 3.3.2) | 30, 12 |
 """
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ class Settings:
     mail_from: str = "planflow@localhost"
     scheduler_interval: int = DEFAULT_INTERVAL
     mail_lease: timedelta = MAIL_LEASE
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -53,6 +56,8 @@ class Settings:
             mail_from=get("MAIL_FROM") or "planflow@localhost",
             scheduler_interval=int(get("SCHEDULER_INTERVAL") or DEFAULT_INTERVAL),
             mail_lease=timedelta(seconds=int(get("MAIL_LEASE"))) if get("MAIL_LEASE") else MAIL_LEASE,
+            session_idle_minutes=int(get("SESSION_IDLE_MINUTES") or 30),
+            session_absolute_hours=int(get("SESSION_ABSOLUTE_HOURS") or 12),
         )
 
     @property

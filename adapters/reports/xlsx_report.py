@@ -15,6 +15,9 @@ from engine.reading.period_reports import PeriodReport, ReportRow
 
 COLUMN_WIDTHS = (8, 60, 30, 30, 14, 16, 60)
 DEADLINE = COLUMNS.index("Deadline")
+# What spreadsheet programs read as the start of a formula: staff type these (a
+# result "=HYPERLINK(...)", a "-" list, "+84 ..."), and they must stay text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
 DATE_FORMAT = "DD/MM/YYYY"
 _NOT_IN_SHEET_NAMES = str.maketrans({c: " " for c in "[]:*?/\\"})
@@ -29,6 +32,7 @@ def render_xlsx(report: PeriodReport, t: Translate) -> bytes:
     for unit in units:
         rows = [row for row in report.rows if unit in row.task.lead]
         _task_sheet(book.create_sheet(_sheet_name(unit.name, taken)), None, rows, t)
+    formulas_as_text(book)
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -57,6 +61,16 @@ def _sheet_name(name: str, taken: set[str]) -> str:
         candidate, n = base[:31 - len(suffix)] + suffix, n + 1
     taken.add(candidate)
     return candidate
+
+
+def formulas_as_text(book: Workbook) -> None:
+    """Every cell of the book that would start a formula is written as text, marked
+    quoted so that editing it in Excel keeps it text (no formula injection)."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    cell.data_type, cell.quotePrefix = "s", True
 
 
 def _format(sheet) -> None:

@@ -38,6 +38,17 @@ users = Table(
     Column("role", String(16), nullable=False),
     Column("password_hash", String(255), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
+    Column("session_version", Integer, nullable=False, default=1, server_default="1"),
+)
+
+# Failed logins per username (lowercased), whether or not it exists: every worker
+# reads the same count (engine/access/accounts.py).
+login_attempts = Table(
+    "login_attempts", metadata,
+    Column("key", String(80), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at", DateTime, nullable=False),
+    Column("retry_at", DateTime),
 )
 
 plans = Table(

@@ -8,6 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from adapters.storage import repository
 from adapters.storage.deadline_store import ExtensionRepository, NoticeRepository
 from adapters.storage.import_drafts import ImportDraftRepository
+from adapters.storage.login_attempts import LoginAttemptRepository
 from adapters.storage.progress_queries import ProgressQueries
 from engine.errors import AlreadyDone, N_
 from engine.unit_of_work import AbstractUnitOfWork
@@ -37,6 +38,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.extensions = ExtensionRepository(s)
         self.progress = ProgressQueries(s)
         self.import_drafts = ImportDraftRepository(s)
+        self.logins = LoginAttemptRepository(s)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, error: BaseException | None, tb: object) -> None:

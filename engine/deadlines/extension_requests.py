@@ -22,6 +22,7 @@ from engine.deadlines import notices
 from engine.deadlines.task_dates import parse_day
 from engine.errors import N_, AlreadyDone, InvalidInput, NotAllowed, NotFound
 from engine.process import actors, instances
+from engine.process.step_forms import limited_text
 from engine.unit_of_work import AbstractUnitOfWork
 from engine.workflow import StepNotReady, WorkflowRuntime
 
@@ -33,6 +34,7 @@ def request_extension(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, 
                       reason: str, clock: Clock | None = None) -> int:
     """The holder of a ready step asks for `new_due`; return the request's id."""
     now = (clock or SystemClock()).now()
+    reason = limited_text(reason, "reason")
     with uow:
         item, user = _holder_item(uow, work_item_id, user_id)
         wanted = _check_request(uow, item, new_due, reason)
@@ -65,6 +67,7 @@ def decide_extension(uow: AbstractUnitOfWork, request_id: int, user_id: int, acc
     """The approver accepts (the deadline moves) or refuses (nothing changes)."""
     clock = clock or SystemClock()
     now = clock.now()
+    comment = limited_text(comment, "comment")
     with uow:
         row = uow.extensions.get(request_id)
         if row is None:

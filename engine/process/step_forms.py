@@ -11,6 +11,9 @@ from typing import Any, Callable
 from engine.errors import N_, InvalidInput
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# A step's texts go into the workflow's state and every page that shows the task: a
+# long report fits; a pasted megabyte does not.
+MAX_TEXT = 10_000
 FORMS = ("assign", "contribute", "report", "review", "done")  # "done": a manualTask, nothing to fill in
 
 
@@ -43,8 +46,16 @@ def check_upload(upload: Upload | None, required: bool) -> dict[str, str]:
     return {}
 
 
+def limited_text(value: Any, name: str) -> str:
+    """`value` as stripped text, or `InvalidInput` on field `name` past MAX_TEXT."""
+    text = str(value or "").strip()
+    if len(text) > MAX_TEXT:
+        raise InvalidInput({name: N_("This text is too long: write at most 10,000 characters.")})
+    return text
+
+
 def _text(fields: dict[str, Any], name: str) -> str:
-    return str(fields.get(name) or "").strip()
+    return limited_text(fields.get(name), name)
 
 
 def _assign(fields: dict[str, Any], choices: list[tuple[int, str]]) -> dict[str, Any]:

@@ -1,0 +1,31 @@
+"""Size limits on what a request may carry, before any view reads it (ASVS V5.1.4).
+
+Files go up to `MAX_CONTENT_LENGTH` (20 MB). A JSON body is commands, not files: at
+most `MAX_JSON_BYTES` (a process diagram is tens of KB), else 413. A form field is
+text a person typed: at most `MAX_FIELD_CHARS`, else 400 naming the field. The
+engine keeps its own, tighter limits on what it stores (`engine.process.step_forms.MAX_TEXT`).
+"""
+from __future__ import annotations
+
+from flask import Flask, request
+
+from engine.errors import N_, InvalidInput
+
+MAX_JSON_BYTES = 2 * 1024 * 1024
+MAX_FIELD_CHARS = 50_000
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(limit_request_body)
+
+
+def limit_request_body() -> None:
+    if request.is_json or request.mimetype in ("application/xml", "text/xml"):
+        request.max_content_length = MAX_JSON_BYTES  # read lazily: a 413 when the view reads it
+        return
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+        too_long = {name: N_("This text is too long.") for name, value in request.form.items(multi=True)
+                    if len(value) > MAX_FIELD_CHARS}
+        if too_long:
+            raise InvalidInput(too_long, N_("A field is too long; shorten it and send again."))
