@@ -123,7 +123,8 @@ def upload() -> BaseResponse | tuple[str, int]:
         flash(_("Choose a .bpmn file to upload."), "error")
         return redirect(url_for("designer.index"))
     try:
-        version_id = versions.save_version(uow(), file.read(), current_user.id, request.form.get("comment", ""))
+        version_id = versions.save_version(uow(), versions.adopted(file.read()), current_user.id,
+                                           request.form.get("comment", ""))
     except InvalidProcess as invalid:
         return _index(problems=_problems(invalid.problems)), 400
     flash(_("Saved as a new version; deploy it to use it for new tasks."), "success")
@@ -171,14 +172,14 @@ def api_version(version_id: int) -> BaseResponse:
 
 @bp.post("/api/validate")
 def api_validate() -> BaseResponse:
-    return jsonify({"problems": _problems(versions.validate(_xml_from_request()))})
+    return jsonify({"problems": _problems(versions.validate(_xml_from_request(), uow()))})
 
 
 @bp.post("/api/open")
 def api_open() -> BaseResponse:
     """The modeler's Open: the file's bytes, checked like any save, back as text with its problems."""
     try:
-        text, problems = versions.open_diagram(request.get_data())
+        text, problems = versions.open_diagram(request.get_data(), uow())
     except InvalidProcess as invalid:
         return _invalid(invalid, _("This file could not be opened as BPMN."))
     return jsonify({"xml": text, "problems": _problems(problems)})

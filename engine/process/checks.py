@@ -13,10 +13,11 @@ variables each path has set, so what would fail on a real task fails here first.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Sequence
 
 from defusedxml import DefusedXmlException, ElementTree as SafeElementTree
 from lxml import etree
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from simpleeval import FeatureNotAvailable, FunctionNotDefined, NameNotDefined
 
 from engine.deadlines.working_days import WorkingCalendar
@@ -58,12 +59,14 @@ MSG_UNKNOWN_ACTOR = N_("Choose who acts on this step from the planflow list.")
 MSG_UNKNOWN_FORM = N_("Choose this step's form from the planflow list.")
 MSG_SCRIPT = N_("Script and service tasks are not allowed: planflow runs no code from a process.")
 MSG_TIMER_EMPTY = N_("The timer has no date expression.")
-MSG_TIMER_KIND = N_("Use a date expression (timeDate) for planflow timers, e.g. working_days_before(due, 3).")
+MSG_TIMER_ISO = N_('A duration or a cycle is an ISO 8601 text in quotes, e.g. "P3D", "PT4H", "R3/P1D", '
+                   'or working_days(3) for three working days.')
 MSG_TIMER_EVAL = N_("The timer expression cannot be evaluated, e.g. working_days_before(due, 3).")
 MSG_TIMER_RESULT = N_("The timer expression must give a date and time, e.g. working_days_before(due, 3).")
 MSG_CONDITION = N_("The condition is not a valid expression over the task's data.")
 MSG_NOT_BPMN = N_("The file is not a BPMN process (its root must be bpmn:definitions).")
 UNREADABLE = (MSG_NOT_XML, MSG_DTD, MSG_TOO_LARGE, MSG_NOT_BPMN)  # nothing a modeler could draw
+MSG_CALLED_MISSING = N_("This calls the process %(process)s, which has no deployed version: deploy it first.")
 MSG_MANUAL_NO_ACTOR = N_("The manual task has no planflow:actor: say who marks it done.")
 MSG_JUEL = N_("Expressions are written in Python, not JUEL: write %(python)s")
 # What the proof run found, per kind (engine.workflow.simulation.Finding.kind).
@@ -77,16 +80,18 @@ MSG_RUN_TOO_MANY = N_("The process has too many paths to check them all; %(count
 MSG_START = N_("the start")
 
 
-def validate(xml: str | bytes) -> list[Problem]:
+def validate(xml: str | bytes, called: Sequence[str] = ()) -> list[Problem]:
     """Every problem of `xml` as a planflow process; an empty list means it may be saved."""
     data = xml.encode("utf-8") if isinstance(xml, str) else xml
     tree = _safe_tree(data)
     if tree is not None and tree.tag != f"{{{BPMN_NS}}}definitions":
         return [Problem(None, MSG_NOT_BPMN)]  # Spiff's schema errors would only confuse
     spec = None
+    missing = _missing_calls(tree, called) if tree is not None else []
     try:
-        spec = parse_process(data)
-        problems: list[Problem] = []
+        # SpiffWorkflow would only say, on no element, that some process was not found.
+        spec = None if missing else parse_process(data, called=called)
+        problems: list[Problem] = list(missing)
     except InvalidProcess as invalid:
         problems = list(invalid.problems)
     if tree is not None:
@@ -114,6 +119,16 @@ def _planflow_problems(tree) -> list[Problem]:
         return [*_user_tasks(tree), *_manual_tasks(tree), *_code_tasks(tree), *juel]
     return [*_user_tasks(tree), *_manual_tasks(tree), *_code_tasks(tree), *_timers(tree),
             *_conditions(tree)]
+
+
+def _missing_calls(tree, called: Sequence[str]) -> list[Problem]:
+    """Call activities whose process is neither in this file nor deployed."""
+    known = set(tree.xpath("//bpmn:process/@id", namespaces=NS))
+    for other in called:
+        other_tree = _safe_tree(other.encode("utf-8"))
+        known |= set(other_tree.xpath("//bpmn:process/@id", namespaces=NS)) if other_tree is not None else set()
+    return [Problem(node.get("id"), MSG_CALLED_MISSING, (("process", node.get("calledElement") or ""),))
+            for node in tree.xpath("//bpmn:callActivity", namespaces=NS) if node.get("calledElement") not in known]
 
 
 def process_id(text: str) -> str | None:
@@ -189,9 +204,7 @@ def _timers(tree) -> list[Problem]:
 
 
 def _timer_problem(definition, sandbox: SandboxEnvironment, sample: dict[str, Any]) -> str | None:
-    if definition.xpath("bpmn:timeDuration|bpmn:timeCycle", namespaces=NS):
-        return MSG_TIMER_KIND
-    found = definition.xpath("bpmn:timeDate", namespaces=NS)
+    found = definition.xpath("bpmn:timeDate|bpmn:timeDuration|bpmn:timeCycle", namespaces=NS)
     expression = (found[0].text or "").strip() if found else ""
     if not expression:
         return MSG_TIMER_EMPTY
@@ -199,11 +212,25 @@ def _timer_problem(definition, sandbox: SandboxEnvironment, sample: dict[str, An
         value = sandbox.evaluate(expression, dict(sample))
     except Exception:  # any failure of a designer's expression is a problem to show, not a crash
         return MSG_TIMER_EVAL
+    kind = etree.QName(found[0]).localname
+    if kind != "timeDate":  # ISO 8601: a duration (P3D, PT4H) or a repeating interval (R3/PT1H)
+        return None if _iso_timer(kind, value) else MSG_TIMER_ISO
     try:
         moment = datetime.fromisoformat(str(value))
     except ValueError:
         return MSG_TIMER_RESULT
     return None if isinstance(value, str) and moment.tzinfo is not None else MSG_TIMER_RESULT
+
+
+def _iso_timer(kind: str, value: Any) -> bool:
+    try:
+        if kind == "timeDuration":
+            TimerEventDefinition.parse_iso_duration(str(value))
+        else:
+            TimerEventDefinition.parse_iso_recurring_interval(str(value))
+    except Exception:  # SpiffWorkflow's parsers raise plain errors on anything not ISO 8601
+        return False
+    return isinstance(value, str)
 
 
 def _conditions(tree) -> list[Problem]:

@@ -6,6 +6,7 @@ the same transaction, so the inbox (which reads only `work_items`) is never stal
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from importlib import resources
 from typing import Any
@@ -61,13 +62,32 @@ def runtime(uow: AbstractUnitOfWork, clock: Clock) -> WorkflowRuntime:
 
 
 def spec(uow: AbstractUnitOfWork, version_id: int):
-    def xml() -> str:
+    def source() -> tuple[str, None, list[str]]:
         version = uow.process_versions.get(version_id)
         if version is None:
             raise NotFound(N_("Process version not found."))
-        return version.bpmn_xml
+        return version.bpmn_xml, None, called_diagrams(uow, version.bpmn_xml)
 
-    return uow.specs.get(version_id, xml)
+    return uow.specs.get(version_id, source)
+
+
+_CALLED = re.compile(r"""<(?:\w+:)?callActivity\b[^>]*?\bcalledElement\s*=\s*["']([^"']+)["']""")
+
+
+def called_diagrams(uow: AbstractUnitOfWork, xml: str) -> list[str]:
+    """The deployed diagrams a process's call activities call, and those they call in turn.
+
+    A version's spec is parsed once and cached: it keeps calling the versions live when it
+    was first loaded in this process, until a restart."""
+    found: dict[str, str] = {}
+    waiting = _CALLED.findall(xml)
+    while waiting:
+        key = waiting.pop()
+        live = uow.process_versions.live(key) if key not in found else None
+        if live is not None:
+            found[key] = live.bpmn_xml
+            waiting += _CALLED.findall(live.bpmn_xml)
+    return list(found.values())
 
 
 def start(uow: AbstractUnitOfWork, rt: WorkflowRuntime, task: model.PlanTask,

@@ -14,14 +14,14 @@ from datetime import datetime
 from engine import model
 from engine.clock import Clock, SystemClock, to_storage
 from engine.errors import N_, InvalidInput, NotFound
-from engine.process import checks, instances
+from engine.process import checks, foreign, instances
 from engine.process.instance_migration import InstancePreview, MigrationReport, Stayed, migrate, preview
 from engine.unit_of_work import AbstractUnitOfWork
 from engine.workflow import InvalidProcess, Problem
 from engine.workflow.specs import MAX_BPMN_BYTES
 
 __all__ = [
-    "InstancePreview", "MigrationReport", "Stayed", "VersionView", "deploy", "get_version", "history",
+    "InstancePreview", "MigrationReport", "Stayed", "VersionView", "adopted", "deploy", "get_version", "history",
     "list_versions", "live_processes", "migrate", "open_diagram", "preview", "read_bpmn", "save_checked",
     "save_version", "validate",
 ]
@@ -59,24 +59,36 @@ def _encoding_problem(before: str) -> Problem:
     return Problem(None, MSG_NOT_UTF8, line=line, column=len(before) - (before.rfind("\n") + 1) + 1)
 
 
-def open_diagram(data: str | bytes) -> tuple[str, list[Problem]]:
-    """A diagram to draw in the modeler (its Open): the text and its problems, to mark them on
-    the canvas; raise InvalidProcess when there is nothing to draw (not XML, not BPMN)."""
-    text = read_bpmn(data)
-    problems = validate(text)
+def adopted(data: str | bytes) -> str:
+    """A file from outside (the modeler's Open, the upload page), checked and made planflow's."""
+    return foreign.adopt(read_bpmn(data))
+
+
+def open_diagram(data: str | bytes, uow: AbstractUnitOfWork | None = None) -> tuple[str, list[Problem]]:
+    """A diagram to draw in the modeler (its Open): the text, made planflow's where another
+    modeler drew it (engine.process.foreign), and its problems, to mark them on the canvas;
+    raise InvalidProcess when there is nothing to draw (not XML, not BPMN)."""
+    text = adopted(data)
+    problems = validate(text, uow)
     unreadable = [p for p in problems if p.message in checks.UNREADABLE]
     if unreadable:
         raise InvalidProcess(unreadable)
     return text, problems
 
 
-def validate(xml: str | bytes) -> list[Problem]:
-    """Every problem of a diagram (errors and warnings), whichever way it came in."""
+def validate(xml: str | bytes, uow: AbstractUnitOfWork | None = None) -> list[Problem]:
+    """Every problem of a diagram (errors and warnings), whichever way it came in; with a
+    unit of work, its call activities are checked against the processes deployed there."""
     try:
         text = read_bpmn(xml)
     except InvalidProcess as invalid:
         return list(invalid.problems)
-    return checks.validate(text)
+    return checks.validate(text, _called(uow, text) if uow is not None else ())
+
+
+def _called(uow: AbstractUnitOfWork, text: str) -> list[str]:
+    with uow:
+        return instances.called_diagrams(uow, text)
 
 
 @dataclass(frozen=True)
@@ -104,7 +116,7 @@ def save_checked(uow: AbstractUnitOfWork, xml: str | bytes, user_id: int, commen
     Warnings (e.g. an element no path reaches) do not stop a save: the designer sees them
     and may accept them; errors (what would fail on a real task) raise InvalidProcess."""
     text = read_bpmn(xml)
-    problems = checks.validate(text)
+    problems = checks.validate(text, _called(uow, text))
     if any(problem.is_error for problem in problems):
         raise InvalidProcess(problems)
     now = (clock or SystemClock()).now()
@@ -129,7 +141,8 @@ def deploy(uow: AbstractUnitOfWork, version_id: int, user_id: int, clock: Clock 
     with uow:
         version = _version(uow, version_id)
         # Checked again: the rules may have grown since the version was saved.
-        if any(problem.is_error for problem in validate(version.bpmn_xml)):
+        called = instances.called_diagrams(uow, version.bpmn_xml)
+        if any(problem.is_error for problem in checks.validate(version.bpmn_xml, called)):
             raise InvalidInput({"version": N_("This version has problems; fix them and save a new version.")})
         previous = uow.process_versions.live(version.process_key)
         for other in uow.process_versions.for_key(version.process_key):

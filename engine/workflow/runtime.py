@@ -312,8 +312,10 @@ def _timer_tasks(wf: BpmnWorkflow) -> list[Task]:
 
 def _event_time(task: Task) -> datetime | None:
     value = task.internal_data.get("event_value")
+    if isinstance(value, dict):  # a cycle timer: its next firing, while cycles remain
+        value = value.get("next") if value.get("cycles") else None
     if not isinstance(value, str):
-        return None  # not computed yet, or a cycle timer (not used by planflow)
+        return None  # not computed yet
     return TimerEventDefinition.get_datetime(value).astimezone(timezone.utc)
 
 

@@ -32,6 +32,7 @@ from .runtime import (EndlessLoop, HumanStep, WorkflowRuntime, _checked_initial_
 from .specs import ProcessSpec
 
 MAX_STATES = 400  # a real process has a few dozen; beyond this the diagram is reported as too large to prove
+PAST = "2000-01-01T00:00:00+00:00"
 REACHED = TaskState.READY | TaskState.STARTED | TaskState.WAITING | TaskState.COMPLETED
 
 
@@ -200,7 +201,11 @@ def _complete(wf: BpmnWorkflow, task_id: str, data: Mapping[str, Any]) -> None:
 
 def _fire(wf: BpmnWorkflow, timer_id) -> None:
     timer = wf.get_task_from_id(timer_id)
-    timer._set_internal_data(event_fired=True)
+    cycle = timer.internal_data.get("event_value")
+    if isinstance(cycle, dict):  # a cycle timer reads only its next time ("fired" would end it): due now
+        cycle["next"] = PAST
+    else:
+        timer._set_internal_data(event_fired=True)
     wf.refresh_timers()
 
 
@@ -221,7 +226,13 @@ def _signature(wf: BpmnWorkflow) -> tuple:
     # not the first one again.
     open_tasks = wf.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED)
     return tuple(sorted((t.task_spec.name, t.state, tuple(sorted(t.data)),
-                         len(t.children) if t.state == TaskState.STARTED else 0) for t in open_tasks))
+                         len(t.children) if t.state == TaskState.STARTED else _cycles_left(t)) for t in open_tasks))
+
+
+def _cycles_left(task: Task) -> int:
+    # A cycle timer that fired stays armed with one cycle less: a state of its own.
+    value = task.internal_data.get("event_value")
+    return value.get("cycles", 0) if isinstance(value, dict) else 0
 
 
 def _stop_without_end(wf: BpmnWorkflow) -> str | None:

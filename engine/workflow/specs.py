@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Callable, Hashable
+from typing import Callable, Hashable, Sequence, Union
 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeElementTree
@@ -105,8 +105,11 @@ def _shared_validator() -> BpmnValidator:
     return _validator
 
 
-def parse_process(xml: str | bytes, process_id: str | None = None) -> ProcessSpec:
-    """Parse and validate BPMN text; raise InvalidProcess with every problem found."""
+def parse_process(xml: str | bytes, process_id: str | None = None, called: Sequence[str] = ()) -> ProcessSpec:
+    """Parse and validate BPMN text; raise InvalidProcess with every problem found.
+
+    `called` holds the diagrams of the processes its call activities call (their deployed
+    versions): SpiffWorkflow makes them sub-process specs of this one."""
     data = xml.encode("utf-8") if isinstance(xml, str) else xml
     tree = _safe_tree(data)
     parser = PlanflowParser(validator=_shared_validator())
@@ -114,6 +117,8 @@ def parse_process(xml: str | bytes, process_id: str | None = None) -> ProcessSpe
         parser.add_bpmn_xml(tree)
         process_id = process_id or _main_process_id(parser)
         _check_start_event(tree, process_id)
+        for other in called:
+            parser.add_bpmn_xml(_safe_tree(other.encode("utf-8")))
         spec = ProcessSpec(process_id, parser.get_spec(process_id), parser.get_subprocess_specs(process_id))
     except ValidationException as exc:
         raise InvalidProcess([_validation_problem(exc)]) from exc
@@ -201,6 +206,10 @@ def _check_planflow_attributes(spec: ProcessSpec) -> None:
         raise InvalidProcess(problems)
 
 
+# A diagram's text, or (text, process id or None, the diagrams its call activities call).
+Source = Union[str, bytes, tuple]
+
+
 class SpecCache:
     """Parsed specs by version key (the process_versions row id): parse once per version."""
 
@@ -209,13 +218,15 @@ class SpecCache:
         self._lock = threading.Lock()
         self._max = max_entries
 
-    def get(self, key: Hashable, source: str | bytes | Callable[[], str | bytes]) -> ProcessSpec:
-        """The spec for `key`; `source` (text, or a loader called only on a miss) is parsed once."""
+    def get(self, key: Hashable, source: Source | Callable[[], Source]) -> ProcessSpec:
+        """The spec for `key`; `source` (text, or text and the diagrams it calls, or a loader
+        of either called only on a miss) is parsed once."""
         with self._lock:
             if key in self._specs:
                 self._specs.move_to_end(key)
                 return self._specs[key]
-        spec = parse_process(source() if callable(source) else source)
+        loaded = source() if callable(source) else source
+        spec = parse_process(*loaded) if isinstance(loaded, tuple) else parse_process(loaded)
         with self._lock:
             self._specs[key] = spec
             while len(self._specs) > self._max:

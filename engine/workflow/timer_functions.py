@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable
 
+from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
+
 try:
     from zoneinfo import ZoneInfo
 
@@ -49,8 +51,14 @@ def deadline_functions(add_working_days: AddWorkingDays) -> dict[str, Callable[.
     def on_day(due: date | str | None) -> str:
         return FAR_FUTURE if not due else fire_time(as_date(due))
 
+    def working_days(n: int) -> str:
+        """A timeDuration of `n` working days from now, as the ISO duration in calendar days."""
+        today = spiff_timer.datetime.now(timezone.utc).astimezone(OFFICE_TZ).date()  # SpiffWorkflow's own clock
+        return f"P{(add_working_days(today, int(n)) - today).days}D"
+
     return {
         "working_days_before": working_days_before,
         "working_days_after": working_days_after,
         "on_day": on_day,
+        "working_days": working_days,
     }
