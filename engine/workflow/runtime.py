@@ -91,10 +91,10 @@ class WorkflowRuntime:
         """`functions` are exposed to expressions; a bare callable is taken as
         `add_working_days(date, n) -> date` and gives the deadline functions. `clock`
         is the time the workflows' timers run at (the system's when None)."""
-        if callable(functions):
-            functions = deadline_functions(functions)
-        self.functions = dict(functions)
         self.clock = clock or SystemClock()
+        if callable(functions):
+            functions = deadline_functions(functions, self.clock)
+        self.functions = dict(functions)
 
     # -- life cycle -------------------------------------------------------------
 

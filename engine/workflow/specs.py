@@ -19,13 +19,17 @@ from SpiffWorkflow.bpmn.parser import BpmnParser, BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.defaults import UserTask
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+)
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine.errors import N_
 
-from .timer_clock import ClockedTimeDate
+from .timer_clock import ClockedCycle, ClockedDuration, ClockedTimeDate
 
 PLANFLOW_NS = "http://planflow.vn/bpmn"
 NSMAP = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
@@ -69,9 +73,13 @@ class ProcessSpec:
     subprocesses: dict[str, BpmnProcessSpec] = field(default_factory=dict)
 
 
+CLOCKED_TIMERS = {TimeDateEventDefinition: ClockedTimeDate, DurationTimerEventDefinition: ClockedDuration,
+                  CycleTimerEventDefinition: ClockedCycle}
+
+
 class _PlanflowAttributes:
     """Mixin for every node parser: keep the `planflow:` attributes of the node, and
-    make each timeDate timer read the workflow's clock (clock.ClockedTimeDate)."""
+    make each timer (a date, a duration, a cycle) read the workflow's clock (timer_clock)."""
 
     def parse_extensions(self, node=None):
         node = self.node if node is None else node
@@ -80,8 +88,9 @@ class _PlanflowAttributes:
 
     def parse_timer_event(self, event):
         definition = super().parse_timer_event(event)
-        if type(definition) is TimeDateEventDefinition:
-            return ClockedTimeDate(definition.name, definition.expression, description=definition.description)
+        clocked = CLOCKED_TIMERS.get(type(definition))
+        if clocked is not None:
+            return clocked(definition.name, definition.expression, description=definition.description)
         return definition
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable
 
-from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
+from engine.clock import Clock, SystemClock
 
 try:
     from zoneinfo import ZoneInfo
@@ -39,8 +39,9 @@ def fire_time(day: date) -> str:
     return datetime.combine(day, FIRE_AT, OFFICE_TZ).isoformat()
 
 
-def deadline_functions(add_working_days: AddWorkingDays) -> dict[str, Callable[..., str]]:
-    """The functions timer expressions may call, over an injected working calendar."""
+def deadline_functions(add_working_days: AddWorkingDays, clock: Clock | None = None) -> dict[str, Callable[..., str]]:
+    """The functions timer expressions may call, over an injected working calendar; `clock`
+    is the runtime's, for a duration counted from now."""
 
     def working_days_before(due: date | str | None, n: int) -> str:
         return FAR_FUTURE if not due else fire_time(add_working_days(as_date(due), -int(n)))
@@ -53,7 +54,7 @@ def deadline_functions(add_working_days: AddWorkingDays) -> dict[str, Callable[.
 
     def working_days(n: int) -> str:
         """A timeDuration of `n` working days from now, as the ISO duration in calendar days."""
-        today = spiff_timer.datetime.now(timezone.utc).astimezone(OFFICE_TZ).date()  # SpiffWorkflow's own clock
+        today = (clock or SystemClock()).now().astimezone(OFFICE_TZ).date()
         return f"P{(add_working_days(today, int(n)) - today).days}D"
 
     return {

@@ -9,7 +9,8 @@ import pytest
 from engine.deadlines.working_days import WorkingCalendar
 from engine.process import versions
 from engine.process.checks import MSG_TIMER_ISO
-from engine.workflow import WorkflowRuntime, frozen_now, parse_process
+from engine.clock import FixedClock
+from engine.workflow import WorkflowRuntime, parse_process
 from tests.support.designer_bpmn import version
 
 DATE_TIMER = '<bpmn:timeDate xsi:type="bpmn:tFormalExpression">working_days_before(due, 3)</bpmn:timeDate>'
@@ -35,12 +36,11 @@ def test_a_duration_or_cycle_that_is_not_iso_8601_is_refused_on_its_timer(kind, 
 
 
 def armed_after_assign(xml: str) -> datetime | None:
-    rt = WorkflowRuntime(WorkingCalendar([]).add_working_days)
-    with frozen_now(NOW):
-        wf = rt.start(parse_process(xml), {"plan_task_id": 1, "lead_unit": 1, "coordinators": [], "monitor_unit": 3,
-                                           "director": None, "due": "2030-03-29"})
-        rt.complete(wf, rt.ready_steps(wf)[0].task_id, {"assignee": 4})
-        return rt.next_timer_at(wf)
+    rt = WorkflowRuntime(WorkingCalendar([]).add_working_days, FixedClock(NOW))
+    wf = rt.start(parse_process(xml), {"plan_task_id": 1, "lead_unit": 1, "coordinators": [], "monitor_unit": 3,
+                                       "director": None, "due": "2030-03-29"})
+    rt.complete(wf, rt.ready_steps(wf)[0].task_id, {"assignee": 4})
+    return rt.next_timer_at(wf)
 
 
 def test_working_days_skip_the_weekend_and_the_holidays():
