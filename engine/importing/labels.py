@@ -56,6 +56,7 @@ class RawTask:
     director: list[str] = field(default_factory=list)
     product: list[str] = field(default_factory=list)
     deadline: list[str] = field(default_factory=list)
+    from_sentence: bool = False  # its lead was read from a sentence or a heading, not a label
 
     def add(self, role: str, text: str, explicit: bool = True) -> None:
         if role == LEAD:

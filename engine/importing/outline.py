@@ -25,6 +25,7 @@ from engine.importing.labels import (
     split_label,
     strip_content_label,
 )
+from engine.importing.sentences import deadline_in, read_assignment, unit_heading
 from engine.importing.titles import split_title
 from engine.text_folding import match_key, squash
 
@@ -70,12 +71,15 @@ class _Node:
 
 @dataclass
 class Outline:
-    """The parts of a body the parser needs: task items, organisation section, preamble,
-    and the leaf items, which are the tasks only when nothing else is (`guessed`)."""
+    """The parts of a body the parser needs: task items (with labelled fields),
+    organisation section, preamble; the items whose lead a sentence or a unit heading
+    names (`said`), and the leaf items (`guessed`), each the tasks only when nothing
+    surer is."""
 
     tasks: list[RawTask]
     organisation: list[str]
     preamble: list[str]
+    said: list[RawTask] = field(default_factory=list)
     guessed: list[RawTask] = field(default_factory=list)
 
 
@@ -83,10 +87,14 @@ def read_outline(paragraphs: list[str]) -> Outline:
     """Tasks, the organisation section and the preamble of a plan's paragraphs."""
     nodes, organisation, preamble = _walk(_merge_continuations(paragraphs))
     nodes = _share_trailing_fields(nodes)
-    tasks = [raw for node in nodes for raw in _node_tasks(node) if raw.has_fields]
+    parents = _parents(nodes)
+    headings = {id(n): unit_heading(n.head) for n in nodes if not _has_fields(n)}
+    found = [raw for node in nodes for raw in _unit_tasks(node, parents, headings) if raw.has_fields]
+    tasks = [raw for raw in found if not raw.from_sentence]
+    said = [raw for raw in found if raw.from_sentence]
     # Without any labelled field, the leaf items are the tasks: a guess from the layout.
     guessed = [RawTask(n.ref, split_title(n.head)[0]) for n in nodes if not _has_children(n, nodes)]
-    return Outline(tasks, organisation, preamble, guessed)
+    return Outline(tasks, organisation, preamble, said, guessed)
 
 
 def _merge_continuations(paragraphs: list[str]) -> list[str]:
@@ -222,6 +230,51 @@ def _next_letter(paragraphs: list[str], i: int) -> str | None:
         if mark.kind == "letter":
             return mark.text
     return None
+
+
+def _parents(nodes: list[_Node]) -> dict[int, _Node]:
+    """Each sub-item's item: the latest node before it with its parent's ref (refs
+    repeat from one section to the next)."""
+    latest: dict[str, _Node] = {}
+    parents: dict[int, _Node] = {}
+    for node in nodes:
+        parent = latest.get(_parent_ref(node.ref))
+        if parent is not None:
+            parents[id(node)] = parent
+        latest[node.ref] = node
+    return parents
+
+
+def _unit_tasks(node: _Node, parents: dict[int, _Node], headings: dict[int, str]) -> list[RawTask]:
+    """A node's tasks, reading sentences when it has no fields: "Giao Sở X chủ trì, phối
+    hợp với Y ..."; under a unit heading ("2. Sở Tài chính:"), each sub-item or bullet
+    is a task that unit leads."""
+    unit = headings.get(id(node), "")
+    if unit and any(parent is node for parent in parents.values()):
+        return []  # its sub-items are the tasks
+    if unit and node.lines:
+        return [_sentence_task(RawTask(f"{node.ref}.{n}", split_title(line.text)[0], [line.text]), unit)
+                for n, line in enumerate(node.lines, 1)]
+    parent = parents.get(id(node))
+    heading_unit = headings.get(id(parent), "") if parent is not None else ""
+    return [_sentence_task(raw, heading_unit) for raw in _node_tasks(node)]
+
+
+def _sentence_task(raw: RawTask, heading_unit: str) -> RawTask:
+    if raw.has_fields:
+        return raw
+    text = " ".join([raw.title, *raw.content])
+    said = read_assignment(text)
+    lead = said.lead or heading_unit
+    if lead:
+        raw.from_sentence = True
+        raw.add(LEAD, lead)
+        if said.coordinators:
+            raw.add(COORDINATORS, said.coordinators)
+        deadline = said.deadline or deadline_in(text)
+        if deadline:
+            raw.add(DEADLINE, deadline)
+    return raw
 
 
 def _node_tasks(node: _Node) -> list[RawTask]:

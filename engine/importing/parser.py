@@ -41,8 +41,9 @@ def parse_blocks(blocks: list[Block], directory: UnitDirectory) -> ImportResult:
     paragraphs = [b.text for b in blocks if not b.is_row]
     outline = read_outline(paragraphs)
     # A plan with an appendix table of tasks describes them in its body: the body's
-    # unlabelled items are tasks only when neither fields nor a table name any.
-    raw_tasks = outline.tasks + table_tasks([b for b in blocks if b.is_row]) or outline.guessed
+    # unlabelled items are tasks only when neither fields nor a table name any; then
+    # those a sentence or a heading assigns, else the bare headings.
+    raw_tasks = outline.tasks + table_tasks([b for b in blocks if b.is_row]) or outline.said or outline.guessed
     if not raw_tasks:
         raise NoTaskFound()
     title = header.plan_title(outline.preamble)

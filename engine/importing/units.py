@@ -261,6 +261,8 @@ def _new_at(tokens: list[_Token], text: str, i: int) -> tuple[UnitRef, int] | No
 
 def _continues_name(tokens: list[_Token], text: str, j: int, group: bool) -> bool:
     gap, token = text[tokens[j - 1].end:tokens[j].start], tokens[j]
+    if j >= 2 and (tokens[j - 2].key, tokens[j - 1].key) == ("lien", "quan"):
+        return False  # "các cơ quan liên quan" ends there
     if _HARD_GAP.search(gap) or "." in gap:
         return False
     if _lowercase(token) and (token.key in _VERBS or _is_role_phrase(tokens, j)) and not _in_noun(tokens, j):

@@ -290,3 +290,44 @@ def test_a_table_flattened_one_cell_per_line(tmp_path) -> None:
     assert tasks["1.1"]["schedule"]["due"] == ["2026-06-30"]
     assert tasks["1.2"]["coordinators"] == ["Các sở, ban, ngành"]
     assert (result["plan"]["number"], result["plan"]["issued_on"]) == ("21/KH-UBND", "2026-02-03")
+
+
+def test_assignments_written_as_sentences() -> None:
+    tasks = _by_ref(_read(_paragraphs("""
+        II. NHIỆM VỤ
+        1. Giao Sở Tài chính chủ trì, phối hợp với Sở Nội vụ và các cơ quan liên quan bố trí kinh phí thực hiện Kế hoạch, hoàn thành trước ngày 30/6/2026.
+        2. Sở Khoa học và Công nghệ chủ trì tham mưu UBND tỉnh ban hành quy chế chia sẻ dữ liệu; thực hiện trong quý III năm 2026.
+    """)))
+    assert tasks["1"]["lead"] == ["Sở Tài chính"]
+    assert tasks["1"]["coordinators"] == ["Sở Nội vụ", "các cơ quan liên quan"]
+    assert tasks["1"]["schedule"]["due"] == ["2026-06-30"]
+    assert tasks["2"]["lead"] == ["Sở Khoa học và Công nghệ"]
+    assert tasks["2"]["schedule"]["due"] == ["2026-09-30"]
+
+
+def test_units_as_headings_with_their_tasks_beneath() -> None:
+    tasks = _by_ref(_read(_paragraphs("""
+        IV. PHÂN CÔNG TRÁCH NHIỆM
+        1. Sở Nội vụ:
+        - Hướng dẫn các cơ quan rà soát vị trí việc làm.
+        - Tổng hợp, báo cáo kết quả hằng năm.
+        2. Công an tỉnh
+        a) Tổ chức tập huấn nghiệp vụ cho lực lượng cơ sở.
+        b) Phối hợp với Sở Y tế quản lý người sau cai nghiện.
+    """)))
+    assert list(tasks) == ["1.1", "1.2", "2.a", "2.b"]
+    assert tasks["1.1"]["lead"] == ["Sở Nội vụ"] and tasks["2.b"]["lead"] == ["Công an tỉnh"]
+    assert tasks["1.2"]["schedule"]["kind"] == "periodic"
+
+
+def test_labelled_fields_are_surer_than_sentences() -> None:
+    """In a plan whose tasks carry fields, a paragraph that happens to say "X chủ trì"
+    is no task of its own."""
+    tasks = _read(_paragraphs("""
+        II. NHIỆM VỤ
+        1. Rà soát thủ tục hành chính
+        - Cơ quan chủ trì: Văn phòng UBND tỉnh
+        - Thời gian: Quý I năm 2026
+        2. Sở Nội vụ chủ trì tổng hợp ý kiến các cơ quan.
+    """))["tasks"]
+    assert [t["ref"] for t in tasks] == ["1"]
