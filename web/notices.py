@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import current_app, Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from engine.deadlines import notices, outbox
@@ -56,4 +56,6 @@ def open_notice(notice_id: int) -> Response:
 def mail() -> str:
     if current_user.role not in MAIL_VIEW_ROLES:
         abort(403)
-    return render_template("notices/mail.html", rows=outbox.mail_problems(uow()))
+    # "Every mail was delivered" would mislead where no server is set: then mail waits.
+    mail_on = bool(current_app.config["PLANFLOW_SETTINGS"].smtp_host)
+    return render_template("notices/mail.html", rows=outbox.mail_problems(uow()), mail_on=mail_on)

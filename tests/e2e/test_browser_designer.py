@@ -84,7 +84,7 @@ def test_a_designer_changes_the_reminder_and_a_step_name_and_new_tasks_follow(
     select(page, "review")
     page.select_option("#prop-actor", "")
     page.click("#save")
-    expect(page.locator('#problems li[data-element-id="review"]')).to_contain_text("planflow:actor")
+    expect(page.locator('#problems li[data-element-id="review"]')).to_contain_text("Bước này chưa chọn người xử lý")
     expect(page.locator('.djs-element.pf-problem[data-element-id="review"]')).to_have_count(1)
     expect(page.locator(".pf-problem-note")).to_be_visible()
     page.select_option("#prop-actor", "monitor")

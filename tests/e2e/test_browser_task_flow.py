@@ -71,7 +71,7 @@ def test_a_task_is_assigned_reported_returned_reported_again_and_accepted(page: 
     page.goto(f"{base}/plans")
     page.locator("table.grid a").first.click()
     page.locator("table.plan-tasks a").first.click()
-    expect(page.locator(".task-status")).to_contain_text("Đã đóng")
+    expect(page.locator(".task-status")).to_contain_text("Đã hoàn thành (trễ hạn)")
     history = page.locator("table.history tbody tr[data-action=step_completed]")
     expect(history).to_have_count(5)
     expect(history.nth(0)).to_contain_text("Đã phân công cho Phạm Thu Dung")

@@ -42,7 +42,7 @@ def test_the_header_shows_who_i_am_and_logout_ends_the_session(world: WebWorld) 
     assert "Lê Minh Châu" in page and "Phòng Kiểm soát thủ tục hành chính" in page and "Lãnh đạo đơn vị" in page
 
     response = client.post("/auth/logout", follow_redirects=True)
-    assert "Bạn đã đăng xuất." in response.get_data(as_text=True)
+    assert "Đồng chí đã đăng xuất." in response.get_data(as_text=True)
     assert client.get("/").status_code == 302
 
 
@@ -62,7 +62,7 @@ def test_the_inbox_colours_an_overdue_step_red(sqlite_url: str) -> None:
 
 def test_an_inbox_with_nothing_waiting_says_so(world: WebWorld) -> None:
     page = world.client(MONITOR).get("/").get_data(as_text=True)
-    assert "Không có việc nào đang chờ bạn xử lý." in page
+    assert "Không có việc nào đang chờ đồng chí xử lý." in page
 
 
 def test_the_plan_page_shows_each_task_its_step_and_who_holds_it(world: WebWorld) -> None:

@@ -69,7 +69,7 @@ def test_completing_twice_is_409_and_nothing_is_doubled(world: WebWorld) -> None
 def test_completing_a_step_that_is_not_mine_is_403_and_changes_nothing(world: WebWorld) -> None:
     step_id = world.step("assign")
     error = assert_error(complete(world.client(), step_id, STAFF, json={"assignee": 1}), 403, "not_allowed")
-    assert error["message"] == "Bạn không có quyền xử lý bước này."
+    assert error["message"] == "Đồng chí không có quyền xử lý bước này."
     assert world.step("assign") == step_id
 
 

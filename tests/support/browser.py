@@ -17,4 +17,4 @@ def log_in(page: Page, base: str, username: str) -> None:
 
 def log_out(page: Page) -> None:
     page.locator("header button[type=submit]").click()
-    expect(page.locator(".flash")).to_contain_text("Bạn đã đăng xuất.")
+    expect(page.locator(".flash")).to_contain_text("Đồng chí đã đăng xuất.")
