@@ -41,12 +41,13 @@ if [ ! -x .venv/bin/python ]; then
     say "python3 -m venv .venv"
     python3 -m venv .venv
 fi
-# The stamp is touched after a successful install; a newer pyproject.toml
-# (new dependency) triggers a reinstall.
+# Versions come from constraints.txt (every package pinned, as package-lock.json pins
+# npm's): a set-up next month installs what was tested today. The stamp is touched
+# after a successful install; a newer pyproject.toml or constraints.txt reinstalls.
 stamp=.venv/.planflow-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    say "pip install -e '.[test,serve]'"
-    .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,serve]'
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt "$stamp" ]; then
+    say "pip install -c constraints.txt -e '.[test,serve]'"
+    .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test,serve]'
     touch "$stamp"
 fi
 
