@@ -48,27 +48,60 @@
     return defs.find((d) => d.$instanceOf("bpmn:TimerEventDefinition")) || null;
   }
 
+  // The process itself (its id is the key its versions are kept under): the canvas root,
+  // or, in a diagram drawn with a pool (SpiffArena, Camunda), the pool's process.
+  function processTarget() {
+    const root = canvas.getRootElement();
+    if (!root || !bo(root)) return null;  // nothing imported yet
+    if (isA(root, "bpmn:Process")) return { element: root, object: bo(root) };
+    const pool = registry.filter((e) => e.type === "bpmn:Participant" && bo(e).processRef)[0];
+    return pool ? { element: pool, object: bo(pool).processRef } : null;
+  }
+
+  function showProcess() {
+    const target = processTarget();
+    $("process-form").hidden = !target;
+    if (!target) return;
+    $("proc-id").value = target.object.id || "";
+    $("proc-name").value = target.object.name || "";
+  }
+
+  function timerKind(timer) {
+    // Edit the expression the timer has (Camunda writes durations): never add a timeDate beside it.
+    return ["timeDuration", "timeCycle"].find((kind) => timer[kind]) || "timeDate";
+  }
+
   function select(element) {
     selected = element && element.type !== "label" ? element : null;
     const form = $("properties-form");
     const editable = selected && selected !== canvas.getRootElement();
     form.hidden = !editable;
     $("properties-empty").hidden = Boolean(editable);
-    if (!editable) return;
+    if (!editable) {
+      showProcess();
+      return;
+    }
+    $("process-form").hidden = true;
     const object = bo(selected);
     $("prop-id").textContent = object.id;
     $("prop-type").textContent = object.$type.replace("bpmn:", "");
     $("prop-name").value = object.name || "";
 
     const userTask = isA(selected, "bpmn:UserTask");
-    $("prop-user-task").hidden = !userTask;
-    if (userTask) {
+    const person = userTask || isA(selected, "bpmn:ManualTask");  // a manual task asks only "done"
+    $("prop-user-task").hidden = !person;
+    $("prop-form-row").hidden = !userTask;
+    if (person) {
       $("prop-actor").value = object.get("planflow:actor") || "";
       $("prop-form").value = object.get("planflow:form") || "";
     }
     const timer = timerDefinition(selected);
     $("prop-timer").hidden = !timer;
-    if (timer) $("prop-time").value = (timer.timeDate && timer.timeDate.body) || "";
+    if (timer) {
+      const kind = timerKind(timer);
+      $("prop-time").value = (timer[kind] && timer[kind].body) || "";
+      $("prop-time").dataset.kind = kind;
+    }
 
     const flow = isA(selected, "bpmn:SequenceFlow");
     $("prop-flow").hidden = !flow;
@@ -88,8 +121,16 @@
   bindField("prop-form", (element, value) => modeling.updateProperties(element, { "planflow:form": value || undefined }));
   bindField("prop-time", (element, value) => {
     const timer = timerDefinition(element);
-    modeling.updateModdleProperties(element, timer, { timeDate: expression(value) });
+    modeling.updateModdleProperties(element, timer, { [timerKind(timer)]: expression(value) });
   });
+  for (const [id, property] of [["proc-id", "id"], ["proc-name", "name"]]) {
+    $(id).addEventListener("change", () => {
+      const target = processTarget();
+      if (target && (property !== "id" || $(id).value.trim())) {
+        modeling.updateModdleProperties(target.element, target.object, { [property]: $(id).value.trim() });
+      }
+    });
+  }
   bindField("prop-condition", (element, value) => {
     modeling.updateProperties(element, { conditionExpression: expression(value) });
   });
