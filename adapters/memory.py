@@ -31,13 +31,17 @@ if TYPE_CHECKING:
     from engine.tasks.inbox import InboxWhere
 
 TABLES = ("units", "users", "plans", "tasks", "process_versions", "process_events", "instances", "work_items",
-          "audit", "attachments", "office_days", "notices", "extensions", "import_drafts", "logins")
+          "audit", "attachments", "office_days", "notices", "extensions", "import_drafts", "logins",
+          "incidents")
 
 # Rows kept as dicts (the SQL repositories return them so), with their columns' defaults.
 NOTICE_COLUMNS = dict.fromkeys((
     "key", "plan_task_id", "instance_id", "step_task_id", "step_id", "step_name", "rung", "due", "days_late",
     "recipient_user_id", "created_at", "read_at", "email_to", "last_error", "next_attempt_at", "sent_at",
     "mail_claimed_by", "mail_lease_until")) | {"subject": "", "body": "", "email_state": "none", "attempts": 0}
+INCIDENT_COLUMNS = dict.fromkeys((
+    "instance_id", "plan_task_id", "source", "element", "error", "created_at", "updated_at", "work_item_id",
+    "user_id", "data", "resolved_at", "resolved_by")) | {"state": "open", "attempts": 1}
 EXTENSION_COLUMNS = dict.fromkeys((
     "plan_task_id", "instance_id", "work_item_id", "step_task_id", "step_id", "step_name", "requested_by",
     "requested_at", "old_due", "new_due", "reason", "approver_user_id", "approver_unit_id", "approver_role",
@@ -114,6 +118,7 @@ class MemoryUnitOfWork(ports.AbstractUnitOfWork):
         self.extensions = ExtensionRepository(self, "extensions")
         self.import_drafts = ImportDraftRepository(self, "import_drafts")
         self.logins = LoginAttemptRepository(self, "logins")
+        self.incidents = IncidentRepository(self, "incidents")
         return self
 
     def commit(self) -> None:
@@ -510,3 +515,32 @@ class LoginAttemptRepository(_Table, ports.LoginAttemptRepository):
 
     def forget(self, key: str) -> None:
         self.rows.pop(key, None)
+
+
+class IncidentRepository(_Table, ports.IncidentRepository):
+    def add(self, values: dict[str, Any]) -> int:
+        return self._insert(INCIDENT_COLUMNS, _copy(values))
+
+    def get(self, incident_id: int) -> dict[str, Any] | None:
+        row = self.rows.get(incident_id)
+        return _copy(row) if row else None
+
+    def update(self, incident_id: int, **values: Any) -> None:
+        self.rows[incident_id].update(_copy(values))
+
+    def open_for_instance(self, instance_id: int) -> dict[str, Any] | None:
+        found = sorted(self._where(instance_id=instance_id, state="open"), key=lambda i: i["id"])
+        return _copy(found[0]) if found else None
+
+    def open_rows(self, limit: int = 500) -> list[dict[str, Any]]:
+        instances, versions = self._uow.tables["instances"], self._uow.tables["process_versions"]
+        rows = []
+        for row in sorted(self._where(state="open"), key=lambda i: (i["updated_at"], i["id"]), reverse=True)[:limit]:
+            version = versions[instances[row["instance_id"]].process_version_id]
+            rows.append({**self._joined(row, task_ref="ref", task_title="title", plan_id="id", plan_number="number"),
+                         "process_version_id": version.id, "process_key": version.process_key,
+                         "version_number": version.number})
+        return rows
+
+    def open_count(self) -> int:
+        return len(self._where(state="open"))

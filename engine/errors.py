@@ -43,3 +43,17 @@ class InvalidInput(PlanflowError):
     def __init__(self, errors: dict[str, str], message: str = N_("Please correct the fields marked below.")) -> None:
         super().__init__(message)
         self.errors = errors
+
+
+class StepFailed(PlanflowError):
+    """The process itself failed on this step (an expression, its stored state): an
+    incident records it and the person's input for a retry after a fix."""
+
+    code = "incident"
+
+    def __init__(self, incident_id: int, message: str = N_(
+            "This step could not be completed: the process met an error. Your input is kept, and the "
+            "process designers and the leadership have been told: they will finish the step once the "
+            "process is fixed.")) -> None:
+        super().__init__(message)
+        self.incident_id = incident_id

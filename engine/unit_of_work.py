@@ -219,6 +219,25 @@ class LoginAttemptRepository(abc.ABC):
     def forget(self, key: str) -> None: ...
 
 
+class IncidentRepository(abc.ABC):
+    """Incidents (`engine/process/incidents.py`), rows as dicts."""
+
+    @abstractmethod
+    def add(self, values: dict[str, Any]) -> int: ...
+    @abstractmethod
+    def get(self, incident_id: int) -> dict[str, Any] | None: ...
+    @abstractmethod
+    def update(self, incident_id: int, **values: Any) -> None: ...
+    @abstractmethod
+    def open_for_instance(self, instance_id: int) -> dict[str, Any] | None: ...
+    @abstractmethod
+    def open_rows(self, limit: int = 500) -> list[dict[str, Any]]:
+        """Open incidents with task_ref, task_title, plan_id, plan_number, process_version_id,
+        process_key and version_number; the latest failure first."""
+    @abstractmethod
+    def open_count(self) -> int: ...
+
+
 class AbstractUnitOfWork(abc.ABC):
     users: UserRepository
     units: UnitRepository
@@ -235,6 +254,7 @@ class AbstractUnitOfWork(abc.ABC):
     progress: ProgressQueries
     import_drafts: ImportDraftRepository
     logins: LoginAttemptRepository
+    incidents: IncidentRepository
     specs: SpecCache  # parsed process versions of this database
 
     def __enter__(self) -> AbstractUnitOfWork:

@@ -1,8 +1,9 @@
 """Every error, as a page for people and as JSON for the API.
 
 The service layer's errors map to HTTP codes (`NotFound` 404, `NotAllowed` 403,
-`AlreadyDone` 409, `InvalidInput` 400); HTTP errors (413 upload too large, CSRF 400,
-unknown URL 404) get the same treatment. The API's body is always
+`AlreadyDone` 409, `InvalidInput` 400, `StepFailed` 422: the process failed, an
+incident holds it); HTTP errors (413 upload too large, CSRF 400, unknown URL 404) get
+the same treatment. The API's body is always
 `{"error": {"code", "message", "fields"}}`, with messages in the user's language.
 """
 from __future__ import annotations
@@ -15,12 +16,13 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from engine.access.accounts import TooManyAttempts
-from engine.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound, PlanflowError
+from engine.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound, PlanflowError, StepFailed
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response
 
-STATUS = {NotFound: 404, NotAllowed: 403, AlreadyDone: 409, InvalidInput: 400, TooManyAttempts: 429}
+STATUS = {NotFound: 404, NotAllowed: 403, AlreadyDone: 409, InvalidInput: 400, TooManyAttempts: 429,
+          StepFailed: 422}
 
 # code -> (machine code, default message) for HTTP errors without an engine message
 HTTP_MESSAGES = {

@@ -3,7 +3,9 @@
 GET renders the form named by the step (`assign`, `contribute`, `report`, `review`);
 POST hands the fields to `complete_step`, which owns every rule: its `InvalidInput`
 errors go back next to the fields (400), `AlreadyDone` is a clear message (409) and
-changes nothing, `NotAllowed` is the 403 page (raised through to `web/errors.py`).
+changes nothing, `StepFailed` (the process itself failed; an incident keeps the
+input) is a clear message (422), `NotAllowed` is the 403 page (raised through to
+`web/errors.py`).
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine.errors import AlreadyDone, InvalidInput
+from engine.errors import AlreadyDone, InvalidInput, StepFailed
 from engine.process.step_forms import Upload
 from engine.tasks.steps import complete_step, get_step
 from web.errors import engine_error_message
@@ -50,5 +52,8 @@ def show(work_item_id: int) -> str | tuple[str, int] | Response:
     except AlreadyDone as error:
         step = get_step(uow(), work_item_id, current_user.id)  # show where it stands now
         return render_template("steps/step.html", step=step, form=form, done_message=engine_error_message(error)), 409
+    except StepFailed as error:  # the process failed, not the person: an incident holds the input
+        return render_template("steps/step.html", step=step, form=form, failed_message=engine_error_message(error),
+                               incident_id=error.incident_id), 422
     flash(_("Done: “%(step)s” of task %(ref)s.", step=step.item.step_name, ref=step.task.ref), "success")
     return redirect(url_for("inbox.index"))

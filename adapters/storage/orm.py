@@ -232,6 +232,28 @@ notices = Table(
     Index("ix_notices_outbox", "email_state", "next_attempt_at"),
 )
 
+# Incidents (engine/incidents.py): a step or timer whose workflow failed; at most one
+# open per instance (the code keeps it so), kept after it is resolved.
+incidents = Table(
+    "incidents", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("instance_id", Integer, ForeignKey("process_instances.id"), nullable=False, index=True),
+    Column("plan_task_id", Integer, ForeignKey("plan_tasks.id"), nullable=False),
+    Column("source", String(16), nullable=False),  # step|timer|load
+    Column("element", String(120)),
+    Column("error", Text, nullable=False),
+    Column("state", String(16), nullable=False, default="open"),  # open|resolved
+    Column("attempts", Integer, nullable=False, default=1),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("work_item_id", Integer, ForeignKey("work_items.id")),  # a step's: what to retry
+    Column("user_id", Integer, ForeignKey("users.id")),  # ... as whom
+    Column("data", JSON),  # ... with what input
+    Column("resolved_at", DateTime),
+    Column("resolved_by", Integer, ForeignKey("users.id")),
+    Index("ix_incidents_state", "state"),
+)
+
 # Extension requests (xin gia hạn): asked by a step's holder, decided by its approver.
 extension_requests = Table(
     "extension_requests", metadata,

@@ -9,6 +9,7 @@ from adapters.storage import repository
 from adapters.storage.deadline_store import ExtensionRepository, NoticeRepository
 from adapters.storage.import_drafts import ImportDraftRepository
 from adapters.storage.login_attempts import LoginAttemptRepository
+from adapters.storage.incident_store import IncidentRepository
 from adapters.storage.progress_queries import ProgressQueries
 from engine.errors import AlreadyDone, N_
 from engine.unit_of_work import AbstractUnitOfWork
@@ -39,6 +40,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.progress = ProgressQueries(s)
         self.import_drafts = ImportDraftRepository(s)
         self.logins = LoginAttemptRepository(s)
+        self.incidents = IncidentRepository(s)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, error: BaseException | None, tb: object) -> None:

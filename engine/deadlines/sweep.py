@@ -17,8 +17,8 @@ from typing import Callable
 from engine import model
 from engine.clock import Clock, SystemClock, to_storage
 from engine.deadlines import notices
-from engine.errors import AlreadyDone
-from engine.process import instances
+from engine.errors import AlreadyDone, NotFound
+from engine.process import incidents, instances
 from engine.unit_of_work import AbstractUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -76,11 +76,12 @@ def _sweep_batch(uow_factory: Callable[[], AbstractUnitOfWork], clock: Clock, no
         except AlreadyDone:
             log.info("a step was completed during the sweep; its instance is swept again")
             return True
-        except Exception:  # noqa: BLE001 - one bad instance must not stop the clock
+        except Exception as error:  # noqa: BLE001 - one bad instance must not stop the clock
             log.exception("timer sweep failed on instance %s", broken)
             uow.rollback()
+            failure = error
     if broken is not None:
-        _set_aside(uow_factory, broken, now)
+        _set_aside(uow_factory(), broken, failure, now)
         result.errors += 1
         return True
     result.instances += len(due)
@@ -91,20 +92,50 @@ def _sweep_batch(uow_factory: Callable[[], AbstractUnitOfWork], clock: Clock, no
 
 def _fire(uow: AbstractUnitOfWork, rt, cal, instance: model.ProcessInstance, now: datetime) -> tuple[int, int]:
     task = uow.tasks.get(instance.plan_task_id)
-    wf = instances.load(uow, rt, instance)
+    try:
+        wf = instances.load(uow, rt, instance)
+    except Exception as error:  # noqa: BLE001 - an unreadable state is an incident of its own kind
+        raise incidents.LoadFailed(error) from error
     events = rt.fire_due_timers(wf)
     instances.save(uow, rt, instance, task, wf, now)  # rewrites next_timer_at
     if instance.next_timer_at is not None and instance.next_timer_at <= to_storage(now):
         # A timer that would not fire: never let it hold the sweep in a loop.
         log.warning("instance %s still has a due timer after firing; retried later", instance.id)
         instance.next_timer_at = to_storage(now + RETRY_BROKEN_AFTER)
+    incidents.resolve_timer(uow, instance.id, now)
     return len(events), notices.record(uow, instance, task, events, now, cal)
 
 
-def _set_aside(uow_factory: Callable[[], AbstractUnitOfWork], instance_id: int, now: datetime) -> None:
-    """Try a failing instance again later, so the others of its batch go on."""
-    with uow_factory() as uow:
-        instance = uow.instances.get(instance_id)
-        if instance is not None:
-            instance.next_timer_at = to_storage(now + RETRY_BROKEN_AFTER)
+def fire_now(uow: AbstractUnitOfWork, instance_id: int, user_id: int, clock: Clock | None = None) -> bool:
+    """A person's retry of a failing instance: fire what is due now, as the sweep would.
+    True if it ran (its incident resolved); False if it failed again (counted)."""
+    clock = clock or SystemClock()
+    now = clock.now()
+    try:
+        with uow:
+            instance = uow.instances.lock(instance_id)
+            _fire(uow, instances.runtime(uow, clock), instances.calendar(uow), instance, now)
+            incidents.resolve(uow, instance_id, now, user_id)
             uow.commit()
+            return True
+    except (AlreadyDone, NotFound):
+        raise
+    except Exception as error:  # noqa: BLE001 - recorded on the incident, shown on its page
+        _set_aside(uow, instance_id, error, now)
+        return False
+
+
+def _set_aside(uow: AbstractUnitOfWork, instance_id: int, error: BaseException, now: datetime) -> None:
+    """Record the failure as the instance's incident and try it again after a growing
+    pause, so the others of its batch go on; after the last pause a person retries."""
+    load = isinstance(error, incidents.LoadFailed)
+    cause = error.__cause__ if load and error.__cause__ else error
+    with uow:
+        instance = uow.instances.lock(instance_id)
+        if instance is None:
+            return
+        row = incidents.record(uow, instance.id, instance.plan_task_id, "load" if load else "timer",
+                               None if load else incidents.element_of(cause), cause, now)
+        retry = incidents.timer_retry_at(row["attempts"], now)
+        instance.next_timer_at = to_storage(retry) if retry else None
+        uow.commit()

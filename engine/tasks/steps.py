@@ -8,8 +8,8 @@ from engine import model
 from engine.access import task_access
 from engine.clock import Clock, SystemClock, to_storage
 from engine.deadlines import notices
-from engine.errors import N_, AlreadyDone, NotAllowed, NotFound
-from engine.process import actors, instances, step_forms
+from engine.errors import N_, AlreadyDone, NotAllowed, NotFound, PlanflowError, StepFailed
+from engine.process import actors, incidents, instances, step_forms
 from engine.process.step_forms import Upload
 from engine.unit_of_work import AbstractUnitOfWork
 from engine.workflow import StepNotReady, WorkflowRuntime
@@ -78,32 +78,86 @@ def get_step(uow: AbstractUnitOfWork, work_item_id: int, user_id: int) -> StepVi
 
 def complete_step(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, fields: dict[str, Any],
                   upload: Upload | None = None, clock: Clock | None = None) -> None:
-    """Complete a ready step as `user_id`: validate, run the workflow on, save, audit."""
+    """Complete a ready step as `user_id`: validate, run the workflow on, save, audit.
+
+    If the process itself fails (an expression, its stored state), nothing of it is
+    saved: the instance gets an incident holding this input, and `StepFailed` says so.
+    """
     clock = clock or SystemClock()
     now = clock.now()
-    with uow:
-        item, user = _item_and_user(uow, work_item_id, user_id)
-        # Waits for another writer of this instance (a parallel contribution, the
-        # sweep), then reads it fresh: its work is kept, and ours goes on top of it.
-        instance = uow.instances.lock(item.instance_id)
-        if item.state != "ready":
-            raise AlreadyDone(N_("This step was already completed or has moved on."))
-        if not actors.may_act(user, item):
-            raise NotAllowed(N_("This step is not yours to complete."))
-        data = step_forms.validate(item.form, fields, upload, _choices(uow, item))
-        task = uow.tasks.get(item.plan_task_id)
-        attachment = _store_upload(uow, item, user, upload, now)
-        if attachment is not None:
-            data["product"] = attachment.id
-        # Marked before the index is rewritten, so the sync does not cancel it.
-        item.state, item.completed_by, item.completed_at = "completed", user.id, to_storage(now)
+    try:
+        with uow:
+            item, user = _item_and_user(uow, work_item_id, user_id)
+            # Waits for another writer of this instance (a parallel contribution, the
+            # sweep), then reads it fresh: its work is kept, and ours goes on top of it.
+            instance = uow.instances.lock(item.instance_id)
+            if item.state != "ready":
+                raise AlreadyDone(N_("This step was already completed or has moved on."))
+            if not actors.may_act(user, item):
+                raise NotAllowed(N_("This step is not yours to complete."))
+            data = step_forms.validate(item.form, fields, upload, _choices(uow, item))
+            attachment = _store_upload(uow, item, user, upload, now)
+            _finish(uow, instance, item, user, data, attachment, clock)
+    except _WorkflowFailed as failure:
+        raise StepFailed(_record_failure(uow, failure, upload, now)) from failure.error
+
+
+def retry_step(uow: AbstractUnitOfWork, incident: dict[str, Any], retried_by: int,
+               clock: Clock | None = None) -> None:
+    """Complete a step that failed, with the input kept on its incident, as the person
+    who gave it (the audit names who retried). `StepFailed` if it fails again."""
+    clock = clock or SystemClock()
+    now = clock.now()
+    try:
+        with uow:
+            item = uow.work_items.get(incident["work_item_id"])
+            instance = uow.instances.lock(item.instance_id)
+            if item.state != "ready":
+                incidents.resolve(uow, instance.id, now, retried_by)
+                uow.commit()
+                raise AlreadyDone(N_("This step has moved on since it failed; the incident is closed."))
+            data = dict(incident["data"] or {})
+            attachment = uow.attachments.get(data["product"]) if data.get("product") else None
+            _finish(uow, instance, item, uow.users.get(incident["user_id"]), data, attachment, clock, retried_by)
+    except _WorkflowFailed as failure:
+        raise StepFailed(_record_failure(uow, failure, None, now)) from failure.error
+
+
+class _WorkflowFailed(Exception):
+    """The workflow raised while a step was completed: what the incident needs."""
+
+    def __init__(self, error: BaseException, source: str, element: str | None) -> None:
+        super().__init__(str(error))
+        self.error, self.source, self.element = error, source, element
+        self.step: dict[str, Any] = {}
+
+
+def _finish(uow: AbstractUnitOfWork, instance: model.ProcessInstance, item: model.WorkItem, user: model.User,
+            data: dict[str, Any], attachment: model.Attachment | None, clock: Clock,
+            retried_by: int | None = None) -> None:
+    """Run the step on with `data`, save, audit, commit (the rest of a completion)."""
+    now = clock.now()
+    task = uow.tasks.get(item.plan_task_id)
+    if attachment is not None:
+        data["product"] = attachment.id
+    # Marked before the index is rewritten, so the sync does not cancel it.
+    item.state, item.completed_by, item.completed_at = "completed", user.id, to_storage(now)
+    try:
         _run_step(uow, instances.runtime(uow, clock), instance, item, task, data, now)
-        uow.audit.add(model.AuditEvent(
-            plan_task_id=task.id, instance_id=item.instance_id, work_item_id=item.id,
-            at=to_storage(now), actor_user_id=user.id, action="step_completed",
-            step_id=item.step_id, step_name=item.step_name, detail=_audit_detail(uow, data, attachment),
-        ))
-        uow.commit()
+    except _WorkflowFailed as failure:
+        failure.step = {"instance_id": instance.id, "plan_task_id": task.id, "work_item_id": item.id,
+                        "user_id": user.id, "data": data}
+        raise
+    detail = _audit_detail(uow, data, attachment)
+    if retried_by is not None:
+        detail["retried_by"] = retried_by
+    uow.audit.add(model.AuditEvent(
+        plan_task_id=task.id, instance_id=item.instance_id, work_item_id=item.id,
+        at=to_storage(now), actor_user_id=user.id, action="step_completed",
+        step_id=item.step_id, step_name=item.step_name, detail=detail,
+    ))
+    incidents.resolve_step(uow, instance.id, item.id, now, retried_by)
+    uow.commit()
 
 
 def claim(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, clock: Clock | None = None) -> None:
@@ -144,15 +198,41 @@ def _audit_claim(uow: AbstractUnitOfWork, item: model.WorkItem, user: model.User
 
 def _run_step(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.ProcessInstance,
               item: model.WorkItem, task: model.PlanTask, data: dict[str, Any], now) -> None:
-    wf = instances.load(uow, rt, instance)
+    try:
+        wf = instances.load(uow, rt, instance)
+    except PlanflowError:
+        raise
+    except Exception as error:  # noqa: BLE001 - an unreadable state: an incident, not a 500
+        raise _WorkflowFailed(error, "load", None) from error
     try:
         events = rt.complete(wf, item.task_uuid, data)
     except StepNotReady as error:
         raise AlreadyDone(N_("This step was already completed or has moved on.")) from error
+    except PlanflowError:
+        raise
+    except Exception as error:  # noqa: BLE001 - e.g. an expression of the process that raises
+        raise _WorkflowFailed(error, "step", incidents.element_of(error, item.step_id)) from error
     instances.save(uow, rt, instance, task, wf, now)
     # The next step's rungs already past (a late completion, a return past the date)
     # fired at once: tell people, merged.
     notices.record(uow, instance, task, events, now)
+
+
+def _record_failure(uow: AbstractUnitOfWork, failure: _WorkflowFailed, upload: Upload | None, now) -> int:
+    """The incident, in a transaction of its own (the step's was rolled back); the
+    upload is stored again so that a retry has the product. Its id."""
+    step = failure.step
+    with uow:
+        instance = uow.instances.lock(step["instance_id"])
+        data = dict(step["data"])
+        if upload is not None and upload.filename:
+            item, user = uow.work_items.get(step["work_item_id"]), uow.users.get(step["user_id"])
+            data["product"] = _store_upload(uow, item, user, upload, now).id
+        row = incidents.record(uow, instance.id, step["plan_task_id"], failure.source, failure.element,
+                               failure.error, now, work_item_id=step["work_item_id"], user_id=step["user_id"],
+                               data=data)
+        uow.commit()
+    return row["id"]
 
 
 def _item_and_user(uow: AbstractUnitOfWork, work_item_id: int, user_id: int):
