@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Iterable
 
 ROLES = ("leader", "unit_head", "staff", "monitor", "designer")
 
@@ -67,6 +67,16 @@ class PlanTask:
 
     def unit_ids(self, role: str) -> list[int]:
         return [u.unit_id for u in sorted(self.units, key=lambda u: u.position) if u.role == role]
+
+    @classmethod
+    def with_units(cls, ref: str, title: str, lead: Iterable[int], coordinators: Iterable[int] = (),
+                   **fields: Any) -> PlanTask:
+        """A task as a plan states it (before intake dates and stores it): its lead and
+        coordinating units by id, in the plan's order."""
+        units = [TaskUnit(unit_id=u, role="lead", position=i) for i, u in enumerate(lead)]
+        units += [TaskUnit(unit_id=u, role="coordinator", position=i) for i, u in enumerate(coordinators)]
+        fields.setdefault("process_key", None)  # none chosen: intake gives it the plan's
+        return cls(ref=ref, title=title, units=units, **fields)
 
 
 @dataclass(eq=False)

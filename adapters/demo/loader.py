@@ -64,19 +64,17 @@ def _load_plan(uow_factory: UowFactory, demo_plan: DemoPlan, today: date) -> Non
     with uow_factory() as uow:
         unit_ids = {u.name: u.id for u in uow.units.list()}
         users = {u.username: u.id for u in uow.users.with_role("leader")}
-    plan_in = intake.PlanInput(
-        title=demo_plan.title.format(year=today.year), year=today.year, number=demo_plan.number,
-        issued_on=issued, monitor_unit_id=unit_ids[MONITOR_UNIT], source_name="demo",
-        tasks=[_task_input(t, unit_ids, users, today) for t in demo_plan.tasks],
-    )
-    plan_id = intake.create_plan(uow_factory(), plan_in, clock=_at(issued))
+    plan = model.Plan(title=demo_plan.title.format(year=today.year), year=today.year, number=demo_plan.number,
+                      issued_on=issued, monitor_unit_id=unit_ids[MONITOR_UNIT], source_name="demo")
+    tasks = [_task(t, unit_ids, users, today) for t in demo_plan.tasks]
+    plan_id = intake.create_plan(uow_factory(), plan, tasks, clock=_at(issued))
     with uow_factory() as uow:
         tasks = uow.tasks.for_plan(plan_id)
     for demo_task, task in zip(demo_plan.tasks, tasks):
         _walk(uow_factory, task, demo_task, issued, today)
 
 
-def _task_input(t: DemoTask, unit_ids: dict[str, int], users: dict[str, int], today: date) -> intake.TaskInput:
+def _task(t: DemoTask, unit_ids: dict[str, int], users: dict[str, int], today: date) -> model.PlanTask:
     if t.months_from_now is None:
         schedule = {"kind": "unresolved", "due": [], "every": None, "until": None}
         deadline_text = t.deadline_text
@@ -84,9 +82,9 @@ def _task_input(t: DemoTask, unit_ids: dict[str, int], users: dict[str, int], to
         due = _month_end(today, t.months_from_now)
         schedule = {"kind": "once", "due": [due.isoformat()], "every": None, "until": None}
         deadline_text = f"Trong tháng {due.month}/{due.year}"
-    return intake.TaskInput(
+    return model.PlanTask.with_units(
         ref=t.ref, title=t.title.format(year=today.year), content=t.content, product=t.product,
-        lead_unit_ids=[unit_ids[n] for n in t.lead], coordinator_unit_ids=[unit_ids[n] for n in t.coordinators],
+        lead=[unit_ids[n] for n in t.lead], coordinators=[unit_ids[n] for n in t.coordinators],
         director="Chánh Văn phòng" if t.director == "chanhvp" else ("Phó Chánh Văn phòng" if t.director else ""),
         director_user_id=users.get(t.director) if t.director else None,
         deadline_text=deadline_text, schedule=schedule,

@@ -3,7 +3,7 @@
 A draft is JSON-simple (it waits in `import_drafts` between upload and confirm, and
 goes out as the API's body). Units are named by a key: a known unit's id as text
 ("12"), or "new:<n>" for the n-th proposed new unit, created only when confirmed.
-The same shape comes back edited; `plan_input` turns it into `intake.PlanInput`.
+The same shape comes back edited; `plan_and_tasks` turns it into the plan and its tasks.
 """
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from engine import model
 from engine.deadlines.task_dates import parse_day
 from engine.errors import N_, InvalidInput
 from engine.importing import ImportResult, UnitRef
 from engine.process.instances import PROCESS_KEY
-from engine.tasks import intake
 
 NEW = "new:"
 
@@ -69,7 +69,7 @@ def used_new_units(draft: ImportDraft) -> list[int]:
     return [i for i in range(len(draft.new_units)) if f"{NEW}{i}" in keys]
 
 
-def plan_input(draft: ImportDraft, unit_ids: dict[str, int]) -> intake.PlanInput:
+def plan_and_tasks(draft: ImportDraft, unit_ids: dict[str, int]) -> tuple[model.Plan, list[model.PlanTask]]:
     """The edited draft as intake's input; `unit_ids` maps every usable key to a unit id.
     Raises InvalidInput naming each field to fix."""
     errors: dict[str, str] = {}
@@ -82,13 +82,13 @@ def plan_input(draft: ImportDraft, unit_ids: dict[str, int]) -> intake.PlanInput
     tasks = [_task(i, t, unit_ids, errors) for i, t in enumerate(draft.tasks)]
     if errors:
         raise InvalidInput(errors)
-    return intake.PlanInput(title=str(plan.get("title") or "").strip(), year=year, monitor_unit_id=monitor_id,
-                            tasks=tasks, number=(plan.get("number") or None), issued_on=issued,
-                            source_name=draft.source_name or None,
-                            process_key=str(plan.get("process_key") or PROCESS_KEY))
+    return model.Plan(title=str(plan.get("title") or "").strip(), year=year, monitor_unit_id=monitor_id,
+                      number=(plan.get("number") or None), issued_on=issued,
+                      source_name=draft.source_name or None,
+                      process_key=str(plan.get("process_key") or PROCESS_KEY)), tasks
 
 
-def _task(i: int, task: dict[str, Any], unit_ids: dict[str, int], errors: dict[str, str]) -> intake.TaskInput:
+def _task(i: int, task: dict[str, Any], unit_ids: dict[str, int], errors: dict[str, str]) -> model.PlanTask:
     schedule = dict(task.get("schedule") or {"kind": "unresolved", "due": [], "every": None, "until": None})
     due_text = str(task.get("due") or "").strip()
     if due_text:
@@ -97,10 +97,10 @@ def _task(i: int, task: dict[str, Any], unit_ids: dict[str, int], errors: dict[s
             errors[f"task-{i}-due"] = N_("Give the date as dd/mm/yyyy or yyyy-mm-dd.")
         else:  # a person settled an unresolved deadline: one date
             schedule = {"kind": "once", "due": [day.isoformat()], "every": None, "until": None}
-    return intake.TaskInput(
+    return model.PlanTask.with_units(
         ref=str(task.get("ref") or i + 1), title=str(task.get("title") or "").strip(),
-        lead_unit_ids=_units(i, "lead", task.get("lead"), unit_ids, errors),
-        coordinator_unit_ids=_units(i, "coordinators", task.get("coordinators"), unit_ids, errors),
+        lead=_units(i, "lead", task.get("lead"), unit_ids, errors),
+        coordinators=_units(i, "coordinators", task.get("coordinators"), unit_ids, errors),
         content=task.get("content") or "", product=task.get("product") or "",
         director=task.get("director") or "", deadline_text=task.get("deadline_text") or "", schedule=schedule,
         process_key=task.get("process_key") or None,  # chosen for this task at review; else the plan's

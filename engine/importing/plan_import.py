@@ -22,7 +22,7 @@ from engine.importing.draft import (
     NEW,
     ImportDraft,
     from_result,
-    plan_input,
+    plan_and_tasks,
     used_new_units,
 )
 from engine.tasks import intake
@@ -119,7 +119,7 @@ def confirm(uow: AbstractUnitOfWork, draft_edits: dict[str, Any], user_id: int, 
         require_monitor(uow, user_id)
         unit_ids = {str(u.id): u.id for u in uow.units.list()}
         unit_ids.update(_create_new_units(uow, draft))
-        plan_id = intake.store_plan(uow, plan_input(draft, unit_ids), clock)
+        plan_id = intake.store_plan(uow, *plan_and_tasks(draft, unit_ids), clock)
         if draft_id is not None:
             uow.import_drafts.delete(draft_id)
         uow.commit()

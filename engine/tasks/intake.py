@@ -5,7 +5,6 @@ nothing is.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -18,55 +17,28 @@ from engine.reading.search_text import search_texts
 from engine.unit_of_work import AbstractUnitOfWork
 
 
-@dataclass
-class TaskInput:
-    ref: str
-    title: str
-    lead_unit_ids: list[int]
-    coordinator_unit_ids: list[int] = field(default_factory=list)
-    content: str = ""
-    product: str = ""
-    director: str = ""
-    director_user_id: int | None = None
-    deadline_text: str = ""
-    schedule: dict[str, Any] = field(default_factory=dict)
-    process_key: str | None = None  # chosen at import review; None: the plan's
-
-
-@dataclass
-class PlanInput:
-    title: str
-    year: int
-    monitor_unit_id: int
-    tasks: list[TaskInput]
-    number: str | None = None
-    issued_on: date | None = None
-    source_name: str | None = None
-    process_key: str = instances.PROCESS_KEY  # the process its tasks follow unless one chooses another
-
-
-def create_plan(uow: AbstractUnitOfWork, plan_in: PlanInput, clock: Clock | None = None) -> int:
-    """Store the plan, start every task's process; return the plan's id."""
+def create_plan(uow: AbstractUnitOfWork, plan: model.Plan, tasks: list[model.PlanTask],
+                clock: Clock | None = None) -> int:
+    """Store the plan, start every task's process; return the plan's id. The tasks are
+    as the plan states them (`PlanTask.with_units`): intake dates, indexes and stores them."""
     with uow:
-        plan_id = store_plan(uow, plan_in, clock or SystemClock())
+        plan_id = store_plan(uow, plan, tasks, clock or SystemClock())
         uow.commit()
         return plan_id
 
 
-def store_plan(uow: AbstractUnitOfWork, plan_in: PlanInput, clock: Clock) -> int:
+def store_plan(uow: AbstractUnitOfWork, plan: model.Plan, tasks: list[model.PlanTask], clock: Clock) -> int:
     """`create_plan` inside the caller's open unit of work, which commits: an import
-    creates its new units and the plan in one transaction (engine/plan_import.py)."""
-    _check(plan_in)
+    creates its new units and the plan in one transaction (engine/importing/plan_import.py)."""
+    _check(plan, tasks)
     now = clock.now()
-    plan = model.Plan(title=plan_in.title, year=plan_in.year, number=plan_in.number,
-                      issued_on=plan_in.issued_on, monitor_unit_id=plan_in.monitor_unit_id,
-                      source_name=plan_in.source_name, created_at=to_storage(now), process_key=plan_in.process_key)
+    plan.created_at = to_storage(now)
     uow.plans.add(plan)
     uow.flush()
     rt, cal = instances.runtime(uow, clock), instances.calendar(uow)
     unit_words = {u.id: [u.name, *u.aliases] for u in uow.units.list()}
-    for position, task_in in enumerate(plan_in.tasks):
-        task = _task(plan, task_in, position, unit_words)
+    for position, task in enumerate(tasks):
+        _date_and_index(plan, task, position, unit_words)
         uow.tasks.add(task)
         uow.flush()
         instance, events = instances.start(uow, rt, task, start_data(plan, task), now)
@@ -92,32 +64,27 @@ def start_data(plan: model.Plan, task: model.PlanTask) -> dict[str, Any]:
     }
 
 
-def _task(plan: model.Plan, task_in: TaskInput, position: int, unit_words: dict[int, list[str]]) -> model.PlanTask:
-    units = [model.TaskUnit(unit_id=u, role="lead", position=i) for i, u in enumerate(task_in.lead_unit_ids)]
-    units += [model.TaskUnit(unit_id=u, role="coordinator", position=i)
-              for i, u in enumerate(task_in.coordinator_unit_ids)]
-    due = report_dates.report_dates(task_in.schedule, plan.issued_on)  # the last is the final deadline
-    names = [name for u in units for name in unit_words.get(u.unit_id, [])]
-    text, folded = search_texts([task_in.ref, task_in.title, task_in.content, task_in.product,
-                                 plan.number or "", plan.title, *names])
-    return model.PlanTask(
-        plan_id=plan.id, position=position, ref=task_in.ref, title=task_in.title, content=task_in.content,
-        product=task_in.product, director=task_in.director, director_user_id=task_in.director_user_id,
-        deadline_text=task_in.deadline_text, schedule=task_in.schedule,
-        due_on=date.fromisoformat(due[-1]) if due else None,
-        status="open" if due else "waiting_date", units=units, search_text=text, search_folded=folded,
-        process_key=task_in.process_key or plan.process_key,
-    )
+def _date_and_index(plan: model.Plan, task: model.PlanTask, position: int,
+                    unit_words: dict[int, list[str]]) -> None:
+    """What intake adds to a task as the plan states it: its place, dates, words, process."""
+    due = report_dates.report_dates(task.schedule, plan.issued_on)  # the last is the final deadline
+    names = [name for u in task.units for name in unit_words.get(u.unit_id, [])]
+    task.search_text, task.search_folded = search_texts(
+        [task.ref, task.title, task.content, task.product, plan.number or "", plan.title, *names])
+    task.plan_id, task.position = plan.id, position
+    task.due_on = date.fromisoformat(due[-1]) if due else None
+    task.status = "open" if due else "waiting_date"
+    task.process_key = task.process_key or plan.process_key  # chosen at import review, else the plan's
 
 
-def _check(plan_in: PlanInput) -> None:
+def _check(plan: model.Plan, tasks: list[model.PlanTask]) -> None:
     errors: dict[str, str] = {}
-    if not plan_in.title.strip():
+    if not plan.title.strip():
         errors["title"] = N_("The plan needs a title.")
-    if not plan_in.tasks:
+    if not tasks:
         errors["tasks"] = N_("The plan has no task.")
-    for task_in in plan_in.tasks:
-        if not task_in.lead_unit_ids:
-            errors[f"task:{task_in.ref}"] = N_("Every task needs a lead unit.")
+    for task in tasks:
+        if not task.unit_ids("lead"):
+            errors[f"task:{task.ref}"] = N_("Every task needs a lead unit.")
     if errors:
         raise InvalidInput(errors)

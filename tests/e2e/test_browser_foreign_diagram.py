@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from engine import model
 from engine.process import versions
 from engine.tasks import intake
 from tests.e2e.web_helpers import build_world
@@ -29,11 +30,10 @@ def world(sqlite_url: str):
     text, _ = versions.open_diagram(FIXTURE.read_bytes(), office.uow())
     v1 = versions.save_version(office.uow(), text, office.users["thietke"], "Camunda", clock=clock_on(date(2024, 3, 4)))
     versions.deploy(office.uow(), v1, office.users["thietke"])
-    task = intake.TaskInput(ref="7", title="Duyệt báo cáo quý", lead_unit_ids=[office.units[KSTTHC]],
-                            schedule={"kind": "once", "due": ["2030-03-29"], "every": None, "until": None})
-    intake.create_plan(office.uow(), intake.PlanInput(
-        title="Kế hoạch", year=2024, monitor_unit_id=office.units[MONITOR_UNIT], tasks=[task], process_key=PROCESS),
-        clock=clock_on(date(2024, 3, 4)))
+    task = model.PlanTask.with_units(ref="7", title="Duyệt báo cáo quý", lead=[office.units[KSTTHC]],
+                                     schedule={"kind": "once", "due": ["2030-03-29"], "every": None, "until": None})
+    plan = model.Plan(title="Kế hoạch", year=2024, monitor_unit_id=office.units[MONITOR_UNIT], process_key=PROCESS)
+    intake.create_plan(office.uow(), plan, [task], clock=clock_on(date(2024, 3, 4)))
     world.v1 = v1
     yield world
     office.storage.engine.dispose()

@@ -168,11 +168,11 @@ def test_editing_the_timer_in_a_new_process_version_changes_when_the_reminder_co
 def test_a_quarterly_ongoing_task_has_one_report_per_quarter_each_with_its_deadline(office):
     schedule = {"kind": "ongoing", "due": [], "every": None, "until": "2024-12-31"}
     with office_clock(ISSUED) as clock:
-        plan_in = intake.PlanInput(
-            title="KH", year=2024, number="2/KH-TEST", issued_on=ISSUED, monitor_unit_id=office.units[MONITOR_UNIT],
-            tasks=[intake.TaskInput(ref="1", title="Thường xuyên", lead_unit_ids=[office.units[KSTTHC]],
-                                    deadline_text="Thường xuyên trong năm 2024", schedule=schedule)])
-        plan_id = intake.create_plan(office.uow(), plan_in, clock=clock)
+        plan = model.Plan(title="KH", year=2024, number="2/KH-TEST", issued_on=ISSUED,
+                          monitor_unit_id=office.units[MONITOR_UNIT])
+        task = model.PlanTask.with_units(ref="1", title="Thường xuyên", lead=[office.units[KSTTHC]],
+                                         deadline_text="Thường xuyên trong năm 2024", schedule=schedule)
+        plan_id = intake.create_plan(office.uow(), plan, [task], clock=clock)
         assign(office, plan_id, clock.on(date(2024, 1, 16)))
         seen = []
         for quarter_end in ("2024-03-31", "2024-06-30", "2024-09-30", "2024-12-31"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta, timezone
 from pathlib import Path
 
+from engine import model
 from engine.process import instances, versions
 from engine.process.checks import MSG_NO_ACTOR
 from engine.process.step_forms import Upload
@@ -28,11 +29,10 @@ def deploy(office, text: str) -> int:
 
 
 def start(office, process_key: str) -> int:
-    task = intake.TaskInput(ref="1", title="Nhiệm vụ", lead_unit_ids=[office.units[KSTTHC]],
-                            schedule={"kind": "once", "due": ["2030-03-29"], "every": None, "until": None})
-    plan_in = intake.PlanInput(title="Kế hoạch", year=2024, monitor_unit_id=office.units[MONITOR_UNIT],
-                               tasks=[task], process_key=process_key)
-    return intake.create_plan(office.uow(), plan_in, clock=clock_on(DAY))
+    task = model.PlanTask.with_units(ref="1", title="Nhiệm vụ", lead=[office.units[KSTTHC]],
+                                     schedule={"kind": "once", "due": ["2030-03-29"], "every": None, "until": None})
+    plan = model.Plan(title="Kế hoạch", year=2024, monitor_unit_id=office.units[MONITOR_UNIT], process_key=process_key)
+    return intake.create_plan(office.uow(), plan, [task], clock=clock_on(DAY))
 
 
 def run_to_the_end(office, plan_id: int, answers: dict[str, tuple[str, dict]]) -> list[str]:

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from engine import model
 from engine.errors import InvalidInput
 from engine.process import instances, versions
 from engine.tasks import intake
@@ -19,12 +20,12 @@ INCOMING = PROCESS.replace('id="plan_task" name="Thực hiện nhiệm vụ"', '
 
 
 def plan(office, process_key: str | None = None, task_keys: tuple[str | None, ...] = (None,)) -> int:
-    tasks = [intake.TaskInput(ref=str(i), title=f"Nhiệm vụ {i}", lead_unit_ids=[office.units[KSTTHC]],
-                              schedule={"kind": "once", "due": ["2030-03-29"], "every": None, "until": None},
-                              process_key=key) for i, key in enumerate(task_keys, 1)]
-    plan_in = intake.PlanInput(title="Kế hoạch", year=2024, monitor_unit_id=office.units[MONITOR_UNIT], tasks=tasks,
-                               **({"process_key": process_key} if process_key else {}))
-    return intake.create_plan(office.uow(), plan_in, clock=clock_on(DAY))
+    tasks = [model.PlanTask.with_units(ref=str(i), title=f"Nhiệm vụ {i}", lead=[office.units[KSTTHC]],
+                                       schedule={"kind": "once", "due": ["2030-03-29"], "every": None, "until": None},
+                                       process_key=key) for i, key in enumerate(task_keys, 1)]
+    the_plan = model.Plan(title="Kế hoạch", year=2024, monitor_unit_id=office.units[MONITOR_UNIT],
+                          **({"process_key": process_key} if process_key else {}))
+    return intake.create_plan(office.uow(), the_plan, tasks, clock=clock_on(DAY))
 
 
 def processes_of(office, plan_id: int) -> list[str]:

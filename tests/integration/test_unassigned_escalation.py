@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from adapters.demo.directory import MONITOR_UNIT
+from engine import model
 from engine.tasks import intake, steps
 from tests.support.deadlines import assign, notice_rows, office_clock, ready, sweep_at
 from tests.support.office import CBTH, KSTTHC, TTPV
@@ -80,15 +81,13 @@ def test_coordinating_units_that_have_not_contributed_are_reminded_and_the_lead_
 
 def test_an_ongoing_task_left_unassigned_is_flagged_by_its_first_report_not_at_year_end(office):
     """A quarterly task's assign step is due with the first quarter's report (31/03)."""
-    plan_in = intake.PlanInput(
-        title="Kế hoạch thử nghiệm", year=2024, number="1/KH-TEST", issued_on=ISSUED,
-        monitor_unit_id=office.units[MONITOR_UNIT],
-        tasks=[intake.TaskInput(ref="1", title="Nhiệm vụ thường xuyên", lead_unit_ids=[office.units[KSTTHC]],
-                                schedule={"kind": "ongoing", "due": ["2024-03-31"], "every": None,
-                                          "until": "2024-12-31"})],
-    )
+    plan = model.Plan(title="Kế hoạch thử nghiệm", year=2024, number="1/KH-TEST", issued_on=ISSUED,
+                      monitor_unit_id=office.units[MONITOR_UNIT])
+    task = model.PlanTask.with_units(ref="1", title="Nhiệm vụ thường xuyên", lead=[office.units[KSTTHC]],
+                                     schedule={"kind": "ongoing", "due": ["2024-03-31"], "every": None,
+                                               "until": "2024-12-31"})
     with office_clock(ISSUED) as clock:
-        plan_id = intake.create_plan(office.uow(), plan_in, clock=clock)
+        plan_id = intake.create_plan(office.uow(), plan, [task], clock=clock)
         [item] = ready(office, plan_id)
         assert item.form == "assign" and item.due_on == date(2024, 3, 31)
         with office.uow() as uow:

@@ -12,7 +12,7 @@ from adapters.demo.directory import MONITOR_UNIT
 from adapters.demo.loader import load_directory
 from adapters.memory import MemoryDatabase
 from engine.clock import OFFICE_TZ, FixedClock
-from engine.model import WorkItem
+from engine.model import Plan, PlanTask, WorkItem
 from engine.tasks import intake
 
 if TYPE_CHECKING:
@@ -39,21 +39,18 @@ class Office:
     def plan(self, tasks: list[dict[str, Any]], issued: date = date(2024, 1, 15), clock=None) -> int:
         """Store a plan of `tasks` (dicts: ref, lead, coordinators, due, director) and start
         them, on `clock` (default: the day it was issued)."""
-        plan_in = intake.PlanInput(
-            title="Kế hoạch thử nghiệm", year=issued.year, number="1/KH-TEST", issued_on=issued,
-            monitor_unit_id=self.units[MONITOR_UNIT],
-            tasks=[self._task(t) for t in tasks],
-        )
-        return intake.create_plan(self.uow(), plan_in, clock=clock or clock_on(issued))
+        plan = Plan(title="Kế hoạch thử nghiệm", year=issued.year, number="1/KH-TEST", issued_on=issued,
+                    monitor_unit_id=self.units[MONITOR_UNIT])
+        return intake.create_plan(self.uow(), plan, [self._task(t) for t in tasks], clock=clock or clock_on(issued))
 
-    def _task(self, t: dict[str, Any]) -> intake.TaskInput:
+    def _task(self, t: dict[str, Any]) -> PlanTask:
         due = t.get("due")
         schedule = {"kind": "once", "due": [due], "every": None, "until": None} if due else \
             {"kind": "unresolved", "due": [], "every": None, "until": None}
-        return intake.TaskInput(
+        return PlanTask.with_units(
             ref=t["ref"], title=t.get("title", f"Nhiệm vụ {t['ref']}"),
-            lead_unit_ids=[self.units[n] for n in t["lead"]],
-            coordinator_unit_ids=[self.units[n] for n in t.get("coordinators", [])],
+            lead=[self.units[n] for n in t["lead"]],
+            coordinators=[self.units[n] for n in t.get("coordinators", [])],
             director_user_id=self.users.get(t.get("director", "")), schedule=schedule,
         )
 
@@ -66,7 +63,9 @@ class Office:
 
 
 def make_office(url: str) -> Office:
-    from adapters.storage import Storage  # here: unit tests import this module without SQLAlchemy
+    from adapters.storage import (
+        Storage,  # here: unit tests import this module without SQLAlchemy
+    )
 
     storage = Storage(url)
     storage.upgrade()

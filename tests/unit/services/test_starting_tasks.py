@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from engine.errors import InvalidInput
+from engine.model import Plan, PlanTask
 from engine.tasks import intake
 from tests.support.deadlines import DUE
 from tests.support.office import CBTH, KSTTHC, TTPV
@@ -49,15 +50,14 @@ def test_the_workflow_starts_with_the_task_s_units_director_and_report_dates(off
 
 
 @pytest.mark.parametrize("title, tasks, fields", [
-    (" ", [intake.TaskInput(ref="1", title="Việc", lead_unit_ids=[1])], {"title"}),
+    (" ", [PlanTask.with_units(ref="1", title="Việc", lead=[1])], {"title"}),
     ("Kế hoạch", [], {"tasks"}),
-    ("Kế hoạch", [intake.TaskInput(ref="1", title="Việc", lead_unit_ids=[1]),
-                  intake.TaskInput(ref="2", title="Việc không ai chủ trì", lead_unit_ids=[])], {"task:2"}),
+    ("Kế hoạch", [PlanTask.with_units(ref="1", title="Việc", lead=[1]),
+                  PlanTask.with_units(ref="2", title="Việc không ai chủ trì", lead=[])], {"task:2"}),
 ])
 def test_a_plan_without_a_title_tasks_or_a_lead_unit_per_task_is_refused_and_nothing_is_stored(
         office, title, tasks, fields):
-    plan_in = intake.PlanInput(title=title, year=2024, monitor_unit_id=1, tasks=tasks)
     with pytest.raises(InvalidInput) as refused:
-        intake.create_plan(office.uow(), plan_in)
+        intake.create_plan(office.uow(), Plan(title=title, year=2024, monitor_unit_id=1), tasks)
     assert set(refused.value.errors) == fields
     assert office.storage.tables["plans"] == {} and office.storage.tables["tasks"] == {}
