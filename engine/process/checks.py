@@ -13,6 +13,7 @@ variables each path has set, so what would fail on a real task fails here first.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any, Sequence
 
 from defusedxml import DefusedXmlException, ElementTree as SafeElementTree
@@ -36,7 +37,7 @@ from engine.workflow import (
     deadline_functions,
     parse_process,
 )
-from engine.workflow.simulation import Finding, explore
+from engine.workflow.simulation import Exploration, Finding, explore
 from engine.workflow.specs import MAX_BPMN_BYTES, MSG_DTD, MSG_NOT_XML, MSG_TOO_LARGE
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -83,6 +84,13 @@ MSG_START = N_("the start")
 def validate(xml: str | bytes, called: Sequence[str] = ()) -> list[Problem]:
     """Every problem of `xml` as a planflow process; an empty list means it may be saved."""
     data = xml.encode("utf-8") if isinstance(xml, str) else xml
+    return list(_validate(data, tuple(called)))
+
+
+# Saving proves a diagram, and deploying it proves the same text again (seconds for a real
+# process): the result of the same text and the same called diagrams is kept.
+@lru_cache(maxsize=16)
+def _validate(data: bytes, called: tuple[str, ...]) -> tuple[Problem, ...]:
     tree = _safe_tree(data)
     if tree is not None and tree.tag != f"{{{BPMN_NS}}}definitions":
         return [Problem(None, MSG_NOT_BPMN)]  # Spiff's schema errors would only confuse
@@ -98,7 +106,7 @@ def validate(xml: str | bytes, called: Sequence[str] = ()) -> list[Problem]:
         problems += _planflow_problems(tree)
     if spec is not None and not problems:
         problems = prove(spec)
-    return _unique(problems)
+    return tuple(_unique(problems))
 
 
 def _safe_tree(data: bytes):
@@ -289,10 +297,14 @@ def _check_actor(step: HumanStep) -> Finding | None:
 
 def prove(spec: ProcessSpec, today: date | None = None) -> list[Problem]:
     """Run `spec` along every path of a simulated plan task; every finding as a problem."""
+    return [_problem(finding) for finding in proof_run(spec, today).findings]
+
+
+def proof_run(spec: ProcessSpec, today: date | None = None) -> Exploration:
+    """The exploration behind `prove`: its findings and how many states it went through."""
     rt = WorkflowRuntime(WorkingCalendar([]).add_working_days)
-    result = explore(rt, spec, _proof_starts(today or date.today()),
-                     lambda step: FORM_ANSWERS.get(step.form or "", [("", {})]), _check_actor)
-    return [_problem(finding) for finding in result.findings]
+    return explore(rt, spec, _proof_starts(today or date.today()),
+                   lambda step: FORM_ANSWERS.get(step.form or "", [("", {})]), _check_actor)
 
 
 def _problem(finding: Finding) -> Problem:
