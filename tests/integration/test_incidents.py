@@ -20,7 +20,7 @@ from engine.errors import StepFailed
 from engine.process import incidents, instances, recovery
 from engine.process.step_forms import Upload
 from engine.tasks import steps
-from tests.e2e.web_helpers import HEAD, MONITOR, STAFF, login
+from tests.e2e.web_helpers import HEAD, MONITOR, STAFF, basic, login
 from tests.support.deadlines import office_clock
 from tests.support.office import KSTTHC, clock_on, make_office
 from web import create_app
@@ -71,13 +71,17 @@ def test_a_failing_expression_makes_one_incident_shown_on_its_page_and_a_fix_com
 
     monitor = app.test_client()
     login(monitor, MONITOR)
-    for _ in range(2):  # the monitor tries twice: one incident, two attempts
+    for _ in range(2):  # the monitor tries twice, then through the API: one incident, three attempts
         page = monitor.post(f"/steps/{review.id}", data={"decision": "accept", "comment": ""})
         assert page.status_code == 422
         text = page.get_data(as_text=True)
         assert "Bước này chưa hoàn thành được" in text and "đã được giữ lại" in text
+    api = app.test_client().post(f"/api/steps/{review.id}/complete", headers=basic(MONITOR),
+                                 json={"decision": "accept", "comment": ""})
+    assert api.status_code == 422 and api.get_json()["error"]["code"] == "incident"
+    assert "quy trình gặp lỗi" in api.get_json()["error"]["message"]
     [incident] = _incidents(office)
-    assert (incident["state"], incident["source"], incident["attempts"]) == ("open", "step", 2)
+    assert (incident["state"], incident["source"], incident["attempts"]) == ("open", "step", 3)
     assert incident["element"] == "decision_gateway" and "accepted_decision" in incident["error"]
     assert incident["data"]["decision"] == "accept" and incident["user_id"] == office.users[MONITOR]
     assert _ready(office, plan_id, "review").id == review.id  # nothing of the failed try was saved
@@ -93,7 +97,7 @@ def test_a_failing_expression_makes_one_incident_shown_on_its_page_and_a_fix_com
     assert monitor.get("/incidents").status_code == 403
 
     assert designer.post(f"/incidents/{incident['id']}/retry").status_code == 302  # not fixed yet
-    assert _incidents(office)[0]["attempts"] == 3
+    assert _incidents(office)[0]["attempts"] == 4
 
     fixed = _version(office, GOOD, 2)
     moved = designer.post(f"/incidents/{incident['id']}/move", data={"version_id": fixed})
