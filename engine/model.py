@@ -60,8 +60,9 @@ class PlanTask:
     position: int = 0
     units: list[TaskUnit] = field(default_factory=list)
     plan_id: int | None = None
-    search_text: str = ""  # its words as written, then folded (engine/search_text.py)
+    search_text: str = ""  # its words as written, then folded (engine/reading/search_text.py)
     search_folded: str = ""
+    people: dict[str, list[int]] | None = None  # named at assign: {"co_handlers": [...], "informed": [...]}
     process_key: str = "plan_task"  # the process it follows (its plan's, unless chosen at import review)
     id: int | None = None
 

@@ -21,6 +21,7 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -75,18 +76,23 @@ class StepForm(PlanflowForm):
         return stray
 
 
-def _user_id(value: Any) -> int | None:
+def user_id_value(value: Any) -> int | None:
     return int(value) if str(value).isdigit() else None
 
 
 class AssignForm(StepForm):
-    assignee = SelectField(_l("Staff member who does the task"), coerce=_user_id, validate_choice=False)
+    assignee = SelectField(_l("Main handler"), coerce=user_id_value, validate_choice=False)
+    co_handlers = SelectMultipleField(_l("Co-handlers"), coerce=user_id_value, validate_choice=False)
+    informed = SelectMultipleField(_l("For information"), coerce=user_id_value, validate_choice=False)
+    instruction = TextAreaField(_l("Instruction (ý kiến chỉ đạo)"))
+    internal_due = StringField(_l("Internal deadline"))
 
     def __init__(self, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        people = [SelectChoice(int(uid), name) for uid, name in choices]
         # The empty first option makes the head choose, instead of sending the first name.
-        self.assignee.choices = [SelectChoice("", _l("— choose —")),
-                                 *(SelectChoice(int(uid), name) for uid, name in choices)]
+        self.assignee.choices = [SelectChoice("", _l("— choose —")), *people]
+        self.co_handlers.choices = self.informed.choices = people
 
 
 class ContributeForm(StepForm):

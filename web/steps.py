@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine.errors import AlreadyDone, InvalidInput, StepFailed
 from engine.process.step_forms import Upload
-from engine.tasks.steps import complete_step, get_step
+from engine.tasks.steps import complete_step, get_step, reassign as reassign_step
 from web.errors import engine_error_message
 from web.extensions import uow
-from web.forms import ReportForm, form_for
+from web.forms import ReportForm, user_id_value, form_for
 
 if TYPE_CHECKING:
     from werkzeug.datastructures import FileStorage
@@ -57,3 +57,19 @@ def show(work_item_id: int) -> str | tuple[str, int] | Response:
                                incident_id=error.incident_id), 422
     flash(_("Done: “%(step)s” of task %(ref)s.", step=step.item.step_name, ref=step.task.ref), "success")
     return redirect(url_for("inbox.index"))
+
+
+@bp.post("/<int:work_item_id>/reassign")
+@login_required
+def reassign(work_item_id: int) -> str | tuple[str, int] | Response:
+    """The unit head gives the step to another of the unit's people, or withdraws it."""
+    withdraw = request.form.get("action") == "withdraw"
+    target = None if withdraw else user_id_value(request.form.get("assignee"))
+    try:
+        reassign_step(uow(), work_item_id, current_user.id, target, request.form.get("reason", ""))
+    except InvalidInput as error:
+        for message in error.errors.values():
+            flash(_(message), "error")
+        return redirect(url_for("steps.show", work_item_id=work_item_id))
+    flash(_("The step was withdrawn to you.") if withdraw else _("The step was reassigned."), "success")
+    return redirect(url_for("steps.show", work_item_id=work_item_id))

@@ -82,6 +82,7 @@ plan_tasks = Table(
     Column("closed_on", Date),
     Column("search_text", Text, nullable=False, default="", server_default=""),
     Column("search_folded", Text, nullable=False, default="", server_default=""),
+    Column("people", JSON),
     Column("process_key", String(120), nullable=False, default="plan_task", server_default="plan_task"),
 )
 

@@ -29,7 +29,7 @@ class ProgressQueries(ports.ProgressQueries):
         """Every task (of one plan, or of all, or those of `task_ids`), with its plan's number and title."""
         query = (
             select(_t.c.id, _t.c.plan_id, _t.c.ref, _t.c.title, _t.c.content, _t.c.position, _t.c.director_user_id,
-                   _t.c.search_text,
+                   _t.c.people, _t.c.search_text,
                    _t.c.deadline_text, _t.c.due_on, _t.c.status, _t.c.closed_on,
                    _p.c.number.label("plan_number"), _p.c.title.label("plan_title"))
             .join(_p, _p.c.id == _t.c.plan_id)

@@ -26,15 +26,21 @@ def reads_every_task(user: model.User) -> bool:
 
 def may_read(user: model.User, units: set[int | None], people: set[int | None]) -> bool:
     """`units`: the task's lead and coordinating units and its plan's monitoring unit;
-    `people`: its director and whoever held or completed one of its steps."""
+    `people`: its director, whoever held or completed one of its steps, and the
+    co-handlers and those told for information its assignment named."""
     if reads_every_task(user) or user.id in people:
         return True
     return user.unit_id is not None and user.unit_id in units
 
 
+def named(people: dict[str, list[int]] | None) -> set[int]:
+    """The co-handlers and those told for information that an assignment named."""
+    return {user_id for ids in (people or {}).values() for user_id in ids}
+
+
 def _may_read_task(user: model.User, task: model.PlanTask, plan: model.Plan, holders: set[int]) -> bool:
     units = {u.unit_id for u in task.units} | {plan.monitor_unit_id}
-    return may_read(user, units, holders | {task.director_user_id})
+    return may_read(user, units, holders | {task.director_user_id} | named(task.people))
 
 
 def reader(uow: AbstractUnitOfWork, user_id: int) -> model.User:
@@ -68,7 +74,7 @@ def readable(uow: AbstractUnitOfWork, user_id: int, plan: model.Plan,
 
 
 def readable_ids(uow: AbstractUnitOfWork, user_id: int, tasks: list[dict[str, Any]]) -> set[int]:
-    """Of task rows of any plans (`id`, `plan_id`, `director_user_id`, `unit_ids`), the ids
+    """Of task rows of any plans (`id`, `plan_id`, `director_user_id`, `people`, `unit_ids`), the ids
     `user_id` may read: a list across plans (search) asks this once."""
     user = reader(uow, user_id)
     if reads_every_task(user):
@@ -77,4 +83,4 @@ def readable_ids(uow: AbstractUnitOfWork, user_id: int, tasks: list[dict[str, An
     monitors = {plan_id: uow.plans.get(plan_id).monitor_unit_id for plan_id in {row["plan_id"] for row in tasks}}
     return {row["id"] for row in tasks
             if may_read(user, set(row["unit_ids"]) | {monitors[row["plan_id"]]},
-                        people.get(row["id"], set()) | {row["director_user_id"]})}
+                        people.get(row["id"], set()) | {row["director_user_id"]} | named(row["people"]))}

@@ -6,6 +6,7 @@ message per field, so the page can show the form again with its errors.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Callable
 
 from engine.errors import N_, InvalidInput
@@ -59,13 +60,39 @@ def _text(fields: dict[str, Any], name: str) -> str:
 
 
 def _assign(fields: dict[str, Any], choices: list[tuple[int, str]]) -> dict[str, Any]:
+    """As offices assign: the main handler (`assignee`), co-handlers who work with them,
+    people told for information, the head's instruction (ý kiến chỉ đạo) and an internal
+    deadline earlier than the task's own (checked against it by the step)."""
+    members = {user_id for user_id, _ in choices}
+    assignee = _user_id(fields.get("assignee"))
+    errors: dict[str, str] = {}
+    if assignee not in members:
+        errors["assignee"] = N_("Choose a member of the unit to do this task.")
+    co_handlers = [u for u in _user_ids(fields.get("co_handlers")) if u != assignee]
+    informed = [u for u in _user_ids(fields.get("informed")) if u != assignee and u not in co_handlers]
+    if not set(co_handlers + informed) <= members:
+        errors["co_handlers"] = N_("Choose members of the unit.")
+    internal_due = _text(fields, "internal_due")
     try:
-        assignee = int(fields.get("assignee") or 0)
-    except (TypeError, ValueError):
-        assignee = 0
-    if assignee not in {user_id for user_id, _ in choices}:
-        raise InvalidInput({"assignee": N_("Choose a member of the unit to do this task.")})
-    return {"assignee": assignee}
+        internal_due = date.fromisoformat(internal_due).isoformat() if internal_due else None
+    except ValueError:
+        errors["internal_due"] = N_("Give the date as YYYY-MM-DD.")
+    if errors:
+        raise InvalidInput(errors)
+    extras = {"co_handlers": co_handlers, "informed": informed, "instruction": _text(fields, "instruction"),
+              "internal_due": internal_due}
+    return {"assignee": assignee, **{name: value for name, value in extras.items() if value}}
+
+
+def _user_id(value: Any) -> int | None:
+    return int(value) if str(value).strip().isdigit() and len(str(value).strip()) < 10 else None
+
+
+def _user_ids(value: Any) -> list[int]:
+    """A list of ids from a form's several values or the API's list, in order, once each."""
+    values = value if isinstance(value, (list, tuple)) else str(value or "").split(",")
+    ids = [_user_id(v) for v in values]
+    return list(dict.fromkeys(i for i in ids if i is not None))
 
 
 def _contribute(fields: dict[str, Any], _choices: list[tuple[int, str]]) -> dict[str, Any]:

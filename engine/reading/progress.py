@@ -111,6 +111,7 @@ class TaskProgress:
     steps: list[Holder] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     director_user_id: int | None = None
+    people: dict[str, list[int]] | None = None  # named at assign (co-handlers, for information)
     search_text: str = ""  # its words as written (engine/reading/search_text.py), for ranking
 
 
@@ -238,7 +239,7 @@ def _task(row: dict[str, Any], units: dict[str, list[UnitRef]], as_of: date,
         due_on=row["due_on"], closed_on=row["closed_on"], state=state,
         days_late=_days_late(state, row["due_on"], row["closed_on"], as_of, cal),
         lead=units.get("lead", []), coordinators=units.get("coordinator", []),
-        director_user_id=row.get("director_user_id"), search_text=row.get("search_text") or "",
+        director_user_id=row.get("director_user_id"), people=row.get("people"), search_text=row.get("search_text") or "",
     )
 
 

@@ -52,7 +52,7 @@ def search_tasks(uow: AbstractUnitOfWork, query: str, today: date, filters: Filt
 
 
 def _access_row(task: TaskProgress) -> dict[str, Any]:
-    return {"id": task.id, "plan_id": task.plan_id, "director_user_id": task.director_user_id,
+    return {"id": task.id, "plan_id": task.plan_id, "director_user_id": task.director_user_id, "people": task.people,
             "unit_ids": [u.id for u in task.lead + task.coordinators]}
 
 

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from engine import model
 from engine.access import task_access
 from engine.clock import Clock, SystemClock, to_storage
 from engine.deadlines import notices
-from engine.errors import N_, AlreadyDone, NotAllowed, NotFound, PlanflowError, StepFailed
+from engine.errors import N_, AlreadyDone, InvalidInput, NotAllowed, NotFound, PlanflowError, StepFailed
 from engine.process import actors, incidents, instances, step_forms
 from engine.process.step_forms import Upload
 from engine.unit_of_work import AbstractUnitOfWork
@@ -26,13 +27,16 @@ class Evidence:
     report: dict[str, Any] | None = None
     opinions: list[dict[str, Any]] = field(default_factory=list)
     returned: dict[str, Any] | None = None
+    assignment: dict[str, Any] | None = None  # the latest assign: handler, co-handlers, instruction, internal deadline
 
 
 def evidence(history: list[dict[str, Any]], attachments: list[dict[str, Any]]) -> Evidence:
     details = [(event, event.get("detail") or {}) for event in history]
     reports = [event for event, d in details if d.get("result")]
     returns = [event for event, d in details if d.get("decision") == "return"]
+    assignments = [event for event, d in details if event["action"] == "step_completed" and "assignee" in d]
     return Evidence(
+        assignment=assignments[-1] if assignments else None,
         history=history, attachments=attachments, report=reports[-1] if reports else None,
         opinions=[event for event, d in details if d.get("contribution")],
         returned=returns[-1] if returns and (not reports or _after(returns[-1], reports[-1])) else None,
@@ -53,6 +57,7 @@ class StepView:
     can_act: bool
     state: str
     evidence: Evidence
+    reassign_to: list[tuple[int, str]] = field(default_factory=list)  # for the head who may reassign it
 
 
 def get_step(uow: AbstractUnitOfWork, work_item_id: int, user_id: int) -> StepView:
@@ -73,7 +78,18 @@ def get_step(uow: AbstractUnitOfWork, work_item_id: int, user_id: int) -> StepVi
             choices=_choices(uow, item), can_act=item.state == "ready" and actors.may_act(user, item),
             state=item.state,
             evidence=evidence(uow.audit.for_task(task.id), uow.attachments.for_task(task.id)),
+            reassign_to=_reassign_choices(uow, item, user),
         )
+
+
+def _reassign_choices(uow: AbstractUnitOfWork, item: model.WorkItem, user: model.User) -> list[tuple[int, str]]:
+    """The unit's other people, when `user` heads the unit of the person holding the step."""
+    if item.state != "ready" or user.role != "unit_head" or item.assignee_user_id is None:
+        return []
+    holder = uow.users.get(item.assignee_user_id)
+    if holder is None or holder.unit_id != user.unit_id:
+        return []
+    return [(u.id, u.full_name) for u in uow.users.in_unit(user.unit_id) if u.id != holder.id]
 
 
 def complete_step(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, fields: dict[str, Any],
@@ -138,6 +154,8 @@ def _finish(uow: AbstractUnitOfWork, instance: model.ProcessInstance, item: mode
     """Run the step on with `data`, save, audit, commit (the rest of a completion)."""
     now = clock.now()
     task = uow.tasks.get(item.plan_task_id)
+    if item.form == "assign":
+        _name_people(task, data)
     if attachment is not None:
         data["product"] = attachment.id
     # Marked before the index is rewritten, so the sync does not cancel it.
@@ -158,6 +176,55 @@ def _finish(uow: AbstractUnitOfWork, instance: model.ProcessInstance, item: mode
     ))
     incidents.resolve_step(uow, instance.id, item.id, now, retried_by)
     uow.commit()
+
+
+def _name_people(task: model.PlanTask, data: dict[str, Any]) -> None:
+    """The co-handlers and those told for information read the task from now on; an
+    internal deadline must come before the task's own."""
+    internal = data.get("internal_due")
+    if internal and task.due_on and date.fromisoformat(internal) > task.due_on:
+        raise InvalidInput({"internal_due": N_("The internal deadline must not be after the task's deadline.")})
+    task.people = {"co_handlers": data.get("co_handlers", []), "informed": data.get("informed", [])}
+
+
+def reassign(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, new_assignee: int | None, reason: str,
+             clock: Clock | None = None) -> None:
+    """The unit head gives a step held by one of the unit's people to another (or, with
+    `new_assignee` None, withdraws it to themselves: "thu hồi"), with a reason. The
+    workflow's `assignee` changes too, so a later revision goes to the new holder."""
+    clock = clock or SystemClock()
+    now = clock.now()
+    with uow:
+        item, user = _item_and_user(uow, work_item_id, user_id)
+        task = task_access.require_readable(uow, user_id, uow.tasks.get(item.plan_task_id))
+        instance = uow.instances.lock(item.instance_id)
+        if item.state != "ready":
+            raise AlreadyDone(N_("This step was already completed or has moved on."))
+        holder = uow.users.get(item.assignee_user_id) if item.assignee_user_id else None
+        if user.role != "unit_head" or holder is None or holder.unit_id != user.unit_id:
+            raise NotAllowed(N_("Only the head of the unit of the person who holds this step can reassign it."))
+        target = uow.users.get(new_assignee) if new_assignee else user
+        errors = {}
+        if target is None or target.unit_id != user.unit_id or target.id == holder.id or not target.active:
+            errors["assignee"] = N_("Choose another member of the unit.")
+        reason = step_forms.limited_text(reason, "reason").strip()
+        if not reason:
+            errors["reason"] = N_("Say why.")
+        if errors:
+            raise InvalidInput(errors)
+        rt = instances.runtime(uow, clock)
+        wf = instances.load(uow, rt, instance)
+        events = rt.update_data(wf, {"assignee": target.id})
+        item.assignee_user_id, item.claimed_by, item.claimed_at = target.id, None, None
+        instances.save(uow, rt, instance, task, wf, now)
+        notices.record(uow, instance, task, events, now)
+        uow.audit.add(model.AuditEvent(
+            plan_task_id=task.id, instance_id=item.instance_id, work_item_id=item.id, at=to_storage(now),
+            actor_user_id=user.id, action="step_withdrawn" if new_assignee is None else "step_reassigned",
+            step_id=item.step_id, step_name=item.step_name,
+            detail={"from_name": holder.full_name, "assignee_name": target.full_name, "reason": reason},
+        ))
+        uow.commit()
 
 
 def claim(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, clock: Clock | None = None) -> None:
@@ -271,7 +338,10 @@ def _audit_detail(uow: AbstractUnitOfWork, data: dict[str, Any],
                   attachment: model.Attachment | None) -> dict[str, Any]:
     detail = dict(data)
     if "assignee" in data:
-        detail["assignee_name"] = uow.users.names([data["assignee"]]).get(data["assignee"])
+        names = uow.users.names([data["assignee"], *data.get("co_handlers", []), *data.get("informed", [])])
+        detail["assignee_name"] = names.get(data["assignee"])
+        detail["co_handler_names"] = [names.get(u) for u in data.get("co_handlers", [])]
+        detail["informed_names"] = [names.get(u) for u in data.get("informed", [])]
     if attachment is not None:
         detail["product_name"] = attachment.filename
     return detail

@@ -1,0 +1,90 @@
+"""Assigning as offices do: a main handler, co-handlers, people told for information, an
+instruction and an internal deadline; the head later reassigns or withdraws, with a
+reason; the workflow's own data follows, so a revision goes to the new holder."""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from tests.e2e.web_helpers import HEAD, MONITOR, OTHER_STAFF, STAFF, WebWorld, basic, build_world
+
+UNRELATED_HEAD = "truong.th"
+
+
+@pytest.fixture
+def world(sqlite_url: str) -> WebWorld:
+    return build_world(sqlite_url)
+
+
+def assign(world: WebWorld, **extra) -> None:
+    users = world.office.users
+    data = {"assignee": users[STAFF], "co_handlers": [users[OTHER_STAFF]], "instruction": "Ưu tiên hồ sơ đất đai",
+            "internal_due": "2024-03-28", **extra}
+    response = world.client(HEAD).post(f"/steps/{world.step('assign')}", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def test_the_assignment_names_co_handlers_an_instruction_and_an_internal_deadline(world: WebWorld) -> None:
+    assign(world)
+    page = world.client(STAFF).get(f"/steps/{world.step('report')}").get_data(as_text=True)
+    facts = page[page.index('id="assignment"'):]
+    assert "Phạm Thu Dung" in facts and "Hoàng Văn Em" in facts
+    assert "Ưu tiên hồ sơ đất đai" in facts and "28/03/2024" in facts
+    task = world.client().get(f"/api/tasks/{world.ready()[0].plan_task_id}", headers=basic(MONITOR)).get_json()
+    (done,) = [h for h in task["history"] if h["action"] == "step_completed"]
+    assert done["detail"]["co_handlers"] == [world.office.users[OTHER_STAFF]]
+    assert done["detail"]["internal_due"] == "2024-03-28" and done["detail"]["instruction"] == "Ưu tiên hồ sơ đất đai"
+
+
+def test_an_internal_deadline_after_the_tasks_own_is_refused(world: WebWorld) -> None:
+    response = world.client(HEAD).post(f"/steps/{world.step('assign')}", data={
+        "assignee": world.office.users[STAFF], "internal_due": "2024-04-30"})
+    assert response.status_code == 400 and "không được sau thời hạn của nhiệm vụ" in response.get_data(as_text=True)
+    assert world.step("assign")
+
+
+def test_a_co_handler_of_another_unit_reads_nothing_but_one_named_reads_the_task(world: WebWorld) -> None:
+    assign(world)
+    task_id = world.ready()[0].plan_task_id
+    assert world.client(UNRELATED_HEAD).get(f"/tasks/{task_id}").status_code == 404
+    assert world.client(OTHER_STAFF).get(f"/tasks/{task_id}").status_code == 200
+
+
+def test_the_head_reassigns_with_a_reason_and_the_revision_follows_the_new_holder(world: WebWorld) -> None:
+    assign(world)
+    report = world.step("report")
+    head = world.client(HEAD)
+    assert 'id="reassign"' in head.get(f"/steps/{report}").get_data(as_text=True)
+    assert 'id="reassign"' not in world.client(STAFF).get(f"/steps/{report}").get_data(as_text=True)
+
+    refused = head.post(f"/steps/{report}/reassign", data={"assignee": world.office.users[OTHER_STAFF], "reason": ""},
+                        follow_redirects=True)
+    assert "Cần nêu lý do." in refused.get_data(as_text=True)
+    assert world.ready()[0].assignee_user_id == world.office.users[STAFF]
+
+    head.post(f"/steps/{report}/reassign", data={"assignee": world.office.users[OTHER_STAFF],
+                                                 "reason": "Đồng chí Dung đi công tác"})
+    assert world.ready()[0].assignee_user_id == world.office.users[OTHER_STAFF]
+    assert world.client(STAFF).post(f"/steps/{report}", content_type="multipart/form-data", data={
+        "result": "x", "product": (io.BytesIO(b"%PDF"), "a.pdf")}).status_code == 403
+    sent = world.client(OTHER_STAFF).post(f"/steps/{report}", content_type="multipart/form-data", data={
+        "result": "Đã xong", "product": (io.BytesIO(b"%PDF"), "a.pdf")})
+    assert sent.status_code == 302
+    world.client(MONITOR).post(f"/steps/{world.step('review')}", data={"decision": "return", "comment": "Bổ sung"})
+    revise = world.step("report")
+    assert [i.assignee_user_id for i in world.ready()] == [world.office.users[OTHER_STAFF]], "the workflow's data moved"
+    history = world.client(MONITOR).get(f"/tasks/{world.ready()[0].plan_task_id}").get_data(as_text=True)
+    assert 'data-action="step_reassigned"' in history and "Đồng chí Dung đi công tác" in history
+    assert revise
+
+
+def test_the_head_withdraws_a_step_to_themselves_and_no_one_else_may(world: WebWorld) -> None:
+    assign(world)
+    report = world.step("report")
+    assert world.client(UNRELATED_HEAD).post(f"/steps/{report}/reassign", data={
+        "action": "withdraw", "reason": "x"}).status_code == 404
+    assert world.client(OTHER_STAFF).post(f"/steps/{report}/reassign", data={
+        "action": "withdraw", "reason": "x"}).status_code == 403
+    world.client(HEAD).post(f"/steps/{report}/reassign", data={"action": "withdraw", "reason": "Chưa đúng người"})
+    assert world.ready()[0].assignee_user_id == world.office.users[HEAD]
