@@ -261,7 +261,12 @@ def _run_engine(wf: BpmnWorkflow) -> list[NoticeEvent]:
 
 
 def _extensions(task: Task) -> dict[str, str]:
-    return getattr(task.task_spec, "extensions", None) or {}
+    spec = task.task_spec
+    if isinstance(spec, MultiInstanceTask):
+        # The planflow:* attributes are on the BPMN element, which the parser gives to the
+        # instance spec: the multi-instance activity has none of its own (its due too).
+        spec = task.workflow.spec.task_specs[spec.task_spec]
+    return getattr(spec, "extensions", None) or {}
 
 
 def _due_variable(task: Task) -> str:

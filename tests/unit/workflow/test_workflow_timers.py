@@ -176,3 +176,15 @@ def test_an_unassigned_task_reminds_its_holder_then_escalates_to_the_director(ru
     assert runtime.next_timer_at(wf) == UNIT_HEAD_AT  # 1 working day after: straight to the director
     assert [n.rung for n in fire_at(runtime, wf, clock, UNIT_HEAD_AT + MINUTE)] == ["director"]
     assert runtime.next_timer_at(wf) is None
+
+
+def test_a_coordinate_rung_of_a_task_with_several_reports_speaks_for_each_open_unit(runtime, spec, clock):
+    # coordinate is due by the first report (first_due), not the task's last date (due).
+    wf = runtime.start(spec, task_data(coordinators=[2, 3], periods=["2024-03-29", "2024-06-28"], due="2024-06-28"))
+    runtime.complete(wf, only_step(runtime, wf, "assign").task_id, {"assignee": 7})
+    by_unit = {s.data["coordinator"]: s.task_id for s in runtime.ready_steps(wf)}
+
+    notices = fire_at(runtime, wf, clock, HOLDER_AT + MINUTE)
+
+    assert sorted((n.rung, n.step_task_id, n.due) for n in notices) == sorted(
+        ("holder", by_unit[unit], "2024-03-29") for unit in (2, 3))
