@@ -1,0 +1,176 @@
+"""What must hold after every simulated day, whatever happened during it.
+
+1. Every rung fired for an active step has told each of its recipients exactly once
+   since the step became active (a merged notice covers the rungs it names).
+2. When the scheduler has swept, no armed rung is due; `next_timer_at` is always the
+   earliest armed rung (never NULL while a dated rung waits).
+3. No instance is stuck: every open instance has a ready step, and the inbox index
+   holds exactly the workflow's ready steps.
+4. Every completed step's input is stored in the history.
+5. The dashboard's counts equal the counts recomputed from the audit trail.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
+from SpiffWorkflow.util.task import TaskState
+
+from adapters.storage import orm
+from engine.clock import from_storage, office_date, to_storage
+from engine.deadlines.recipients import recipients
+from engine.process import instances
+from engine.workflow.runtime import _extensions
+from engine.workflow.timer_functions import FAR_FUTURE_YEAR
+
+if TYPE_CHECKING:
+    from tests.simulation.office_year import OfficeYear
+
+INPUTS = {"assign": ("assignee",), "contribute": ("contribution",), "report": ("result", "product"),
+          "review": ("decision",)}
+
+
+def check(world: OfficeYear, day: date, since: datetime) -> list[str]:
+    """The problems of `day`. The instances saved since `since` (naive UTC) are loaded
+    and checked in full (one not saved has not changed); the checks over every
+    instance (a rung left due after a sweep, the dashboard) are single queries."""
+    problems: list[str] = []
+    i = orm.process_instances
+    changed = world.rows(select(i.c.id).where(i.c.status == "running", i.c.updated_at >= since))
+    with world.uow() as uow:
+        rt = instances.runtime(uow, world.clock)
+        notices_told = _notice_lines(world, changed)
+        for instance in map(uow.instances.get, changed):
+            task = uow.tasks.get(instance.plan_task_id)
+            wf = instances.load(uow, rt, instance)
+            problems += _rungs_told(uow, instance, task, wf, notices_told.get(instance.id, []))
+            problems += _timers_armed(instance, wf)
+            problems += _not_stuck(uow, instance, rt, wf)
+        problems += _swept(world)
+        problems += _inputs_stored(world, since)
+        problems += _dashboard_agrees(world, uow, day)
+    return problems
+
+
+def _notice_lines(world: OfficeYear, instance_ids: list[int]) -> dict[int, list[dict]]:
+    """The history lines of the notices of these instances, by instance."""
+    a = orm.audit_events
+    lines: dict[int, list[dict]] = {}
+    with world.storage.engine.connect() as conn:
+        for row in conn.execute(select(a).where(a.c.action.like("notice_%"), a.c.instance_id.in_(instance_ids))):
+            lines.setdefault(row.instance_id, []).append(dict(row._mapping))
+    return lines
+
+
+def _rungs_told(uow, instance, task, wf, audit) -> list[str]:
+    problems = []
+    for timer in _timers(wf):
+        if timer.state != TaskState.COMPLETED:
+            continue
+        rung = next((c.task_spec.extensions.get("notice") for c in timer.children
+                     if getattr(c.task_spec, "extensions", None)), None)
+        step = _attached(timer)
+        if rung is None or step is None or step.state not in (TaskState.READY, TaskState.STARTED):
+            continue  # the step has moved on: its ladder is history
+        due_name = _extensions(step).get("due") or "due"
+        due = timer.data.get(due_name)
+        holders = ([c for c in step.children if c.task_spec.name == step.task_spec.task_spec
+                    and c.state == TaskState.READY and c.data.get(due_name) == due]
+                   if isinstance(step.task_spec, MultiInstanceTask) else [step])
+        for holder_task in holders:
+            holder = uow.notices.step_holder(instance.id, str(holder_task.id))
+            since = uow.work_items.get(holder["id"]).created_at
+            for user in recipients(uow, rung, task, holder):
+                told = [a for a in audit if a["action"].startswith("notice_") and a["instance_id"] == instance.id
+                        and a["step_id"] == step.task_spec.bpmn_id and a["at"] >= since
+                        and (a["detail"] or {}).get("due") == (str(due)[:10] if due else None)
+                        and rung in ((a["detail"] or {}).get("rungs") or [(a["detail"] or {}).get("rung")])
+                        and user.id in (a["detail"] or {}).get("recipient_ids", [])]
+                if len(told) != 1:
+                    problems.append(f"task {task.id} step {step.task_spec.bpmn_id} rung {rung}: "
+                                    f"{user.username} told {len(told)} times")
+    return problems
+
+
+def _timers_armed(instance, wf) -> list[str]:
+    armed = [TimerEventDefinition.get_datetime(t.internal_data["event_value"]).astimezone(timezone.utc)
+             for t in _timers(wf) if t.state == TaskState.WAITING and isinstance(t.internal_data.get("event_value"), str)]
+    earliest = min((at for at in armed if at.year < FAR_FUTURE_YEAR), default=None)
+    stored = from_storage(instance.next_timer_at)
+    if stored != earliest:
+        return [f"instance {instance.id}: next_timer_at {stored} but the earliest armed rung is {earliest}"]
+    return []
+
+
+def _swept(world: OfficeYear) -> list[str]:
+    """After a sweep, no running instance has a rung due by then (the column is the truth,
+    checked against each workflow when it was saved)."""
+    if world.swept_at is None or world.down_until is not None:
+        return []
+    i = orm.process_instances
+    late = world.rows(select(i.c.id).where(i.c.status == "running", i.c.next_timer_at <= to_storage(world.swept_at)))
+    return [f"instances {late}: a rung due by {world.swept_at} is still armed after the sweep"] if late else []
+
+
+def _not_stuck(uow, instance, rt, wf) -> list[str]:
+    ready = {s.task_id for s in rt.ready_steps(wf)}
+    indexed = {i.task_uuid for i in uow.work_items.ready_for_instance(instance.id)}
+    if not ready:
+        return [f"instance {instance.id} is open with no ready step"]
+    if ready != indexed:
+        return [f"instance {instance.id}: inbox index {sorted(indexed)} != ready steps {sorted(ready)}"]
+    return []
+
+
+def _inputs_stored(world: OfficeYear, since) -> list[str]:
+    w, a = orm.work_items, orm.audit_events
+    with world.storage.engine.connect() as conn:
+        done = conn.execute(select(w.c.id, w.c.form).where(w.c.state == "completed", w.c.completed_at >= since)).all()
+        audited = {r.work_item_id: r.detail for r in conn.execute(
+            select(a.c.work_item_id, a.c.detail).where(a.c.action == "step_completed", a.c.at >= since))}
+    problems = []
+    for item_id, form in done:
+        detail = audited.get(item_id)
+        if detail is None or any(detail.get(name) in (None, "") for name in INPUTS.get(form, ())):
+            problems.append(f"work item {item_id} ({form}) completed without its input stored: {detail}")
+    return problems
+
+
+def _dashboard_agrees(world: OfficeYear, uow, day: date) -> list[str]:
+    """The plan list's counts (one query) against the same counts rebuilt from the
+    audit trail: a task is closed when its last review accepted, waiting while undated."""
+    t, a = orm.plan_tasks, orm.audit_events
+    with world.storage.engine.connect() as conn:
+        tasks = conn.execute(select(t.c.id, t.c.plan_id, t.c.due_on)).all()
+        reviews = conn.execute(select(a.c.plan_task_id, a.c.detail).where(
+            a.c.action == "step_completed", a.c.step_id == "review").order_by(a.c.id)).all()
+    last_decision = {task_id: (detail or {}).get("decision") for task_id, detail in reviews}
+    rebuilt: dict[int, Counter] = {}
+    for task_id, plan_id, due in tasks:
+        closed = last_decision.get(task_id) == "accept"
+        rebuilt.setdefault(plan_id, Counter()).update(
+            total=1, closed=closed, waiting=due is None and not closed,
+            overdue=not closed and due is not None and due < day)
+    shown = {r["id"]: Counter({k: r[k] or 0 for k in ("total", "closed", "overdue", "waiting")})
+             for r in uow.progress.plan_counts(day)}
+    return [f"plan {plan_id}: dashboard {dict(shown.get(plan_id, {}))} != audit {dict(counts)}"
+            for plan_id, counts in rebuilt.items() if +shown.get(plan_id, Counter()) != +counts]
+
+
+def _timers(wf):
+    return [t for t in wf.get_tasks() if isinstance(t.task_spec, CatchingEvent)
+            and isinstance(t.task_spec.event_definition, TimerEventDefinition)]
+
+
+def _attached(timer):
+    split = timer.parent
+    if split is None or not isinstance(split.task_spec, BoundaryEventSplit):
+        return None
+    activity = split.task_spec.outputs[0]
+    return next((t for t in split.children if t.task_spec is activity), None)
