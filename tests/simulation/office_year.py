@@ -175,17 +175,16 @@ class OfficeYear:
                 first = day + timedelta(days=rng.randint(-25, 90))
                 due = sorted({(first + timedelta(days=91 * k)).isoformat() for k in range(rng.randint(1, 3))})
                 self.stats.late_imports += first < day
-            tasks.append(intake.TaskInput(
+            tasks.append(model.PlanTask.with_units(
                 ref=str(n), title=f"Nhiệm vụ {n} của kế hoạch ngày {day:%d/%m}",
-                lead_unit_ids=[self.units[lead]], coordinator_unit_ids=[self.units[u] for u in helpers],
+                lead=[self.units[lead]], coordinators=[self.units[u] for u in helpers],
                 director_user_id=self.users[rng.choice(LEADERS)] if rng.random() < 0.8 else None,
                 schedule={"kind": "once" if due else "unresolved", "due": due, "every": None, "until": None},
             ))
         self.tick()
-        plan_id = intake.create_plan(self.uow(), intake.PlanInput(
-            title=f"Kế hoạch cải cách hành chính ngày {day:%d/%m/%Y}", year=day.year,
-            number=f"{self.stats.plans + 1}/KH-SIM", issued_on=day, monitor_unit_id=self.monitor_unit(),
-            tasks=tasks), clock=self.clock)
+        plan = model.Plan(title=f"Kế hoạch cải cách hành chính ngày {day:%d/%m/%Y}", year=day.year,
+                          number=f"{self.stats.plans + 1}/KH-SIM", issued_on=day, monitor_unit_id=self.monitor_unit())
+        plan_id = intake.create_plan(self.uow(), plan, tasks, clock=self.clock)
         self.stats.plans += 1
         with self.uow() as uow:
             for task in uow.tasks.for_plan(plan_id):
