@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 TABLES = ("units", "users", "plans", "tasks", "process_versions", "process_events", "instances", "work_items",
           "audit", "attachments", "office_days", "notices", "extensions", "import_drafts", "logins",
-          "incidents")
+          "incidents", "jobs")
 
 # Rows kept as dicts (the SQL repositories return them so), with their columns' defaults.
 NOTICE_COLUMNS = dict.fromkeys((
@@ -119,6 +119,7 @@ class MemoryUnitOfWork(ports.AbstractUnitOfWork):
         self.import_drafts = ImportDraftRepository(self, "import_drafts")
         self.logins = LoginAttemptRepository(self, "logins")
         self.incidents = IncidentRepository(self, "incidents")
+        self.jobs = JobRepository(self, "jobs")
         return self
 
     def commit(self) -> None:
@@ -544,3 +545,30 @@ class IncidentRepository(_Table, ports.IncidentRepository):
 
     def open_count(self) -> int:
         return len(self._where(state="open"))
+
+
+class JobRepository(_Table, ports.JobRepository):
+    def add(self, values: dict[str, Any]) -> int:
+        defaults = {"started_at": None, "finished_at": None, "claimed_until": None, "error": None}
+        return self._insert(defaults, _copy(values))
+
+    def get(self, job_id: int) -> dict[str, Any] | None:
+        row = self.rows.get(job_id)
+        return {k: _copy(v) for k, v in row.items() if k != "payload"} if row else None
+
+    def claim(self, now: datetime, lease_until: datetime) -> dict[str, Any] | None:
+        for row in sorted(self.rows.values(), key=lambda r: r["id"]):
+            if row["state"] == "queued" or (row["state"] == "running" and row["claimed_until"] < now):
+                row.update(state="running", claimed_until=lease_until, started_at=now)
+                return _copy(row)
+        return None
+
+    def progress(self, job_id: int, done: int, lease_until: datetime | None,
+                 finished_at: datetime | None = None) -> None:
+        row = self.rows[job_id]
+        row.update(done=done, claimed_until=lease_until)
+        if finished_at is not None:
+            row.update(state="done", finished_at=finished_at, claimed_until=None)
+
+    def fail(self, job_id: int, error: str, at: datetime) -> None:
+        self.rows[job_id].update(state="failed", error=error, finished_at=at, claimed_until=None)

@@ -238,6 +238,26 @@ class IncidentRepository(abc.ABC):
     def open_count(self) -> int: ...
 
 
+class JobRepository(abc.ABC):
+    """Background jobs (`engine/jobs.py`); rows as dicts, timestamps naive UTC."""
+
+    @abstractmethod
+    def add(self, values: dict[str, Any]) -> int: ...
+    @abstractmethod
+    def get(self, job_id: int) -> dict[str, Any] | None:
+        """The job without its payload."""
+    @abstractmethod
+    def claim(self, now: datetime, lease_until: datetime) -> dict[str, Any] | None:
+        """The oldest queued job, or a running one whose lease passed, now running under
+        a lease until `lease_until`; with its payload. None when there is none."""
+    @abstractmethod
+    def progress(self, job_id: int, done: int, lease_until: datetime | None,
+                 finished_at: datetime | None = None) -> None:
+        """Record `done`; with `finished_at`, the job is done."""
+    @abstractmethod
+    def fail(self, job_id: int, error: str, at: datetime) -> None: ...
+
+
 class AbstractUnitOfWork(abc.ABC):
     users: UserRepository
     units: UnitRepository
@@ -255,6 +275,7 @@ class AbstractUnitOfWork(abc.ABC):
     import_drafts: ImportDraftRepository
     logins: LoginAttemptRepository
     incidents: IncidentRepository
+    jobs: JobRepository
     specs: SpecCache  # parsed process versions of this database
 
     def __enter__(self) -> AbstractUnitOfWork:

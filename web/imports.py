@@ -75,6 +75,9 @@ def confirm(draft_id: int) -> Response | tuple[str, int]:
     draft = plan_import.load_draft(uow(), draft_id, current_user.id)
     edits = edits_from_form(request.form, draft)
     try:
+        if len(draft.tasks) > plan_import.LARGE_PLAN:  # minutes of work: a background job
+            job = plan_import.confirm_in_background(uow(), edits, current_user.id, draft_id=draft_id)
+            return redirect(url_for("jobs.show", job_id=job.id))
         plan_id = plan_import.confirm(uow(), edits, current_user.id, draft_id=draft_id)
     except InvalidInput as error:
         plan_import.save_edits(uow(), draft_id, edits, current_user.id)  # a reload keeps them

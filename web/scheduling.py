@@ -1,4 +1,5 @@
-"""APScheduler is planflow's clock: it runs the timer sweep and the mail outbox.
+"""APScheduler is planflow's clock: it runs the timer sweep, the mail outbox and the
+background jobs (`engine/jobs.py`: a large plan's confirmation, in chunks).
 
 Embedded (`planflow serve`): a BackgroundScheduler in the web process. Scale-out
 (`planflow scheduler`): on PostgreSQL as many worker processes as wanted, each a
@@ -21,25 +22,32 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from adapters.storage import Storage
+from engine import jobs
 from engine.clock import Clock
 from engine.deadlines import outbox, sweep
 from engine.deadlines.mailer import Mailer
+from engine.importing import plan_import
 from web.config import Settings
 
 log = logging.getLogger(__name__)
 
 ONCE_MAIL_LIMIT = 1_000_000  # --once empties the outbox; the periodic job sends 500 a run
+JOBS_EVERY = 2  # seconds: a queued job starts soon after the page that asked for it
+# Each kind of background job and its chunk (engine/jobs.py).
+JOB_CHUNKS: dict[str, jobs.Chunk] = {plan_import.START_TASKS: plan_import.start_tasks_chunk}
 
 
 @dataclass
 class Round:
     sweep: sweep.SweepResult
     mail: outbox.SendResult | None
+    jobs: jobs.RunResult | None = None
 
     def __str__(self) -> str:
         mail = "mail: off (no PLANFLOW_SMTP_HOST)" if self.mail is None else \
             f"mail: sent={self.mail.sent} retrying={self.mail.retrying} failed={self.mail.failed}"
-        return f"sweep: {self.sweep}; {mail}"
+        done = f"; jobs: finished={self.jobs.finished} failed={self.jobs.failed}" if self.jobs else ""
+        return f"sweep: {self.sweep}; {mail}{done}"
 
 
 def run_once(storage: Storage, settings: Settings, clock: Clock | None = None) -> Round:
@@ -47,7 +55,11 @@ def run_once(storage: Storage, settings: Settings, clock: Clock | None = None) -
     swept = sweep.sweep(storage.uow, clock=clock)
     mailer = settings.mailer()
     mail = None if mailer is None else _send(storage, mailer, settings, clock=clock, limit=ONCE_MAIL_LIMIT)
-    return Round(swept, mail)
+    return Round(swept, mail, run_jobs(storage, clock))
+
+
+def run_jobs(storage: Storage, clock: Clock | None = None) -> jobs.RunResult:
+    return jobs.run_pending(storage.uow, JOB_CHUNKS, clock)
 
 
 def _send(storage: Storage, mailer: Mailer, settings: Settings, **options) -> outbox.SendResult:
@@ -59,6 +71,8 @@ def add_jobs(scheduler: BaseScheduler, storage: Storage, settings: Settings, eve
     options = {"trigger": "interval", "seconds": every or settings.scheduler_interval,
                "max_instances": 1, "coalesce": True}
     scheduler.add_job(_sweep_job, args=[storage], id="timer_sweep", **options)
+    scheduler.add_job(_jobs_job, args=[storage], id="background_jobs",
+                      **{**options, "seconds": min(JOBS_EVERY, options["seconds"])})
     mailer = settings.mailer()
     if mailer is not None:
         scheduler.add_job(_mail_job, args=[storage, mailer, settings], id="mail_outbox", **options)
@@ -85,6 +99,14 @@ def _sweep_job(storage: Storage) -> None:
     result = sweep.sweep(storage.uow)
     if result.instances or result.errors:
         log.info("timer sweep: %s", result)
+
+
+def _jobs_job(storage: Storage) -> None:
+    if not storage.clock_lock.acquire():
+        return
+    result = run_jobs(storage)
+    if result.finished or result.failed:
+        log.info("background jobs: finished=%s failed=%s", result.finished, result.failed)
 
 
 def _mail_job(storage: Storage, mailer: Mailer, settings: Settings) -> None:

@@ -281,6 +281,26 @@ extension_requests = Table(
     Index("ix_extension_requests_unit_pending", "state", "approver_unit_id", "approver_role"),
 )
 
+# Background jobs (engine/jobs.py): long work done in chunks by the scheduler's
+# process, each chunk a short transaction that also records the progress.
+jobs = Table(
+    "jobs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(40), nullable=False),
+    Column("state", String(16), nullable=False, default="queued"),  # queued|running|done|failed
+    Column("created_by", Integer, ForeignKey("users.id")),
+    Column("created_at", DateTime, nullable=False),
+    Column("started_at", DateTime),
+    Column("finished_at", DateTime),
+    Column("claimed_until", DateTime),  # a worker's lease: past it, another may resume the job
+    Column("done", Integer, nullable=False, default=0),
+    Column("total", Integer, nullable=False, default=0),
+    Column("params", JSON, nullable=False, default=dict),  # small: what the page shows (a plan id)
+    Column("payload", JSON, nullable=False, default=dict),  # the work's input, read by the worker only
+    Column("error", Text),
+    Index("ix_jobs_state_claimed", "state", "claimed_until"),
+)
+
 mapper_registry = registry(metadata=metadata)
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from adapters.storage import repository
 from adapters.storage.deadline_store import ExtensionRepository, NoticeRepository
 from adapters.storage.import_drafts import ImportDraftRepository
+from adapters.storage.jobs_store import JobRepository
 from adapters.storage.login_attempts import LoginAttemptRepository
 from adapters.storage.incident_store import IncidentRepository
 from adapters.storage.progress_queries import ProgressQueries
@@ -41,6 +42,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.import_drafts = ImportDraftRepository(s)
         self.logins = LoginAttemptRepository(s)
         self.incidents = IncidentRepository(s)
+        self.jobs = JobRepository(s)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, error: BaseException | None, tb: object) -> None:

@@ -17,7 +17,10 @@ Definitions (the rest of planflow relies on them):
   (due Friday, today the Monday after: 1); days left = ``working_days_between(today,
   due)``. For a working day ``a``: ``working_days_between(a, add_working_days(a, n)) == n``.
 
-Pure: no database, no clock. Years are computed on demand for any date queried.
+Pure: no database, no clock. Years are computed on demand for any date queried,
+once per calendar, into a table: for each day, whether it is a working day and the
+ordinal of working days up to it. "Days left" is then a subtraction of two ordinals,
+not a walk over every day in between (a task a year late was 365 holiday look-ups).
 """
 
 from __future__ import annotations
@@ -84,6 +87,16 @@ class _OfficeVietnam(Vietnam):
         return "; ".join(names) if names else "Ngày nghỉ"
 
 
+_BASE_YEAR = 2000  # ordinals count from here; years before it count backwards
+
+
+@dataclass(frozen=True)
+class _YearTable:
+    base: int  # working days from the base year's start to this year's start
+    working: bytes  # per day of the year: 1 for a working day
+    upto: tuple[int, ...]  # per day of the year: working days from the year's start to it, inclusive
+
+
 class WorkingCalendar:
     """Working-day arithmetic over Vietnam's holidays and an office's own days."""
 
@@ -91,11 +104,56 @@ class WorkingCalendar:
         self._vn = _OfficeVietnam(office_days)
         self._years: set[int] = set()
         self._lock = threading.Lock()
+        self._tables: dict[int, _YearTable] = {}
+        self._tables_lock = threading.Lock()
 
     def is_working_day(self, d: date) -> bool:
         d = _as_date(d)
+        return bool(self._table(d.year).working[d.timetuple().tm_yday - 1])
+
+    def ordinal(self, d: date) -> int:
+        """Working days from the start of 2000 to `d`, inclusive (negative before it)."""
+        d = _as_date(d)
+        table = self._table(d.year)
+        return table.base + table.upto[d.timetuple().tm_yday - 1]
+
+    def _national_is_working_day(self, d: date) -> bool:
         self._ensure_year(d.year)
         return self._vn.is_working_day(d)
+
+    def _table(self, year: int) -> _YearTable:
+        table = self._tables.get(year)
+        if table is not None:
+            return table
+        with self._tables_lock:
+            # Years are laid end to end from the base year, so each year's base is known.
+            if year >= _BASE_YEAR:
+                for y in range(_BASE_YEAR, year + 1):
+                    if y not in self._tables:
+                        before = self._tables.get(y - 1)
+                        base = 0 if before is None else before.base + before.upto[-1]
+                        self._tables[y] = self._year(y, base)
+            else:
+                for y in range(_BASE_YEAR, year - 1, -1):
+                    if y not in self._tables:
+                        flags = self._flags(y)
+                        after = self._tables.get(y + 1)
+                        base = (0 if after is None else after.base) - sum(flags)
+                        self._tables[y] = self._year(y, base, flags)
+            return self._tables[year]
+
+    def _flags(self, year: int) -> bytes:
+        start = date(year, 1, 1)
+        days = (date(year + 1, 1, 1) - start).days
+        return bytes(self._national_is_working_day(start + timedelta(days=i)) for i in range(days))
+
+    def _year(self, year: int, base: int, flags: bytes | None = None) -> _YearTable:
+        flags = flags if flags is not None else self._flags(year)
+        upto, count = [], 0
+        for flag in flags:
+            count += flag
+            upto.append(count)
+        return _YearTable(base, flags, tuple(upto))
 
     def holiday_name(self, d: date) -> str | None:
         """The Vietnamese name of the day off `d`, or None (weekends have none)."""
@@ -120,15 +178,7 @@ class WorkingCalendar:
 
     def working_days_between(self, a: date, b: date) -> int:
         """Signed count of working days in (a, b] (see the module docstring)."""
-        a, b = _as_date(a), _as_date(b)
-        if b < a:
-            return -self.working_days_between(b, a)
-        count = 0
-        d = a
-        while d < b:
-            d += _ONE_DAY
-            count += self.is_working_day(d)
-        return count
+        return self.ordinal(b) - self.ordinal(a)
 
     def _ensure_year(self, year: int) -> None:
         # Unlocked fast path: set membership is atomic, and a year is recorded only

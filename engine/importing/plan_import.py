@@ -6,6 +6,11 @@ confirm; `confirm` takes the edited draft and, in ONE transaction, creates the n
 units the person confirmed, stores the plan and starts one process per task (via
 `intake.store_plan`): if anything fails, nothing is stored. Only monitors import.
 
+A plan of more than `LARGE_PLAN` tasks is confirmed in the background instead
+(`confirm_in_background`): the plan and its new units are stored at once, and a job
+(`engine/jobs.py`) stores and starts its tasks `CHUNK` at a time, so no request waits
+minutes and the database is never held for long.
+
 Reading files is an outside effect, so the reader is passed in (`read(source,
 filename) -> blocks`; `adapters.readers.read_source`): the engine imports no adapter.
 """
@@ -14,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from engine import model
+from engine import jobs, model
 from engine.clock import Clock, SystemClock, to_storage
 from engine.errors import N_, InvalidInput, NotAllowed, NotFound
 from engine.importing import Block, ImportResult, UnitDirectory, parse_blocks
@@ -29,6 +34,9 @@ from engine.tasks import intake
 from engine.unit_of_work import AbstractUnitOfWork
 
 PlanReader = Callable[[Path | bytes, str], list[Block]]
+LARGE_PLAN = 100  # tasks: a larger plan is confirmed by a background job
+CHUNK = 10  # tasks stored and started per transaction of that job: the write lock is held that long
+START_TASKS = "start_plan_tasks"  # the job's kind
 
 
 def may_import(user: model.User | None) -> bool:
@@ -124,6 +132,42 @@ def confirm(uow: AbstractUnitOfWork, draft_edits: dict[str, Any], user_id: int, 
             uow.import_drafts.delete(draft_id)
         uow.commit()
         return plan_id
+
+
+def confirm_in_background(uow: AbstractUnitOfWork, draft_edits: dict[str, Any], user_id: int,
+                          clock: Clock | None = None, draft_id: int | None = None) -> jobs.JobView:
+    """`confirm` for a large plan: check the draft, create the confirmed new units and
+    the plan (without tasks) and drop the draft in one short transaction, and queue the
+    job that stores and starts the tasks in chunks. Returns the job."""
+    clock = clock or SystemClock()
+    draft = ImportDraft.from_dict(draft_edits)
+    if draft_id is not None:
+        load_draft(uow, draft_id, user_id)
+    with uow:
+        require_monitor(uow, user_id)
+        unit_ids = {str(u.id): u.id for u in uow.units.list()}
+        unit_ids.update(_create_new_units(uow, draft))
+        plan, tasks = plan_and_tasks(draft, unit_ids)  # every task checked now, stored later
+        intake.store_plan_row(uow, plan, tasks, clock)
+        job_id = jobs.enqueue(uow, START_TASKS, {"plan_id": plan.id},
+                              {"plan_id": plan.id, "draft": draft.to_dict(), "unit_ids": unit_ids},
+                              len(tasks), user_id, clock.now())
+        if draft_id is not None:
+            uow.import_drafts.delete(draft_id)
+        uow.commit()
+    return jobs.get_job(uow, job_id, user_id)
+
+
+def start_tasks_chunk(uow: AbstractUnitOfWork, payload: dict[str, Any], done: int, clock: Clock) -> int:
+    """The job's chunk: the next CHUNK tasks of the plan stored and started."""
+    plan = uow.plans.get(payload["plan_id"])
+    if plan is None:
+        raise NotFound(N_("This plan does not exist."))
+    draft = ImportDraft.from_dict(payload["draft"])
+    draft.tasks = draft.tasks[done:done + CHUNK]  # only this chunk's tasks are built
+    _, batch = plan_and_tasks(draft, payload["unit_ids"])
+    intake.start_tasks(uow, plan, batch, done, clock)
+    return done + len(batch)
 
 
 def _create_new_units(uow: AbstractUnitOfWork, draft: ImportDraft) -> dict[str, int]:

@@ -6,7 +6,9 @@ the same transaction, so the inbox (which reads only `work_items`) is never stal
 """
 from __future__ import annotations
 
+
 import re
+from functools import lru_cache
 from datetime import date, datetime
 from importlib import resources
 from typing import Any
@@ -52,7 +54,14 @@ def ensure_live_version(uow: AbstractUnitOfWork, now: datetime,
 
 
 def calendar(uow: AbstractUnitOfWork) -> WorkingCalendar:
-    days = [OfficeDay(row["day"], row["kind"], row["name"]) for row in uow.office_days.list()]
+    days = tuple(OfficeDay(row["day"], row["kind"], row["name"]) for row in uow.office_days.list())
+    return _calendar(days)
+
+
+@lru_cache(maxsize=16)
+def _calendar(days: tuple[OfficeDay, ...]) -> WorkingCalendar:
+    # One calendar per set of office days, kept: its holiday tables are built once per
+    # process instead of on every request (a new office day makes a new key).
     return WorkingCalendar(days)
 
 

@@ -30,14 +30,27 @@ def create_plan(uow: AbstractUnitOfWork, plan: model.Plan, tasks: list[model.Pla
 def store_plan(uow: AbstractUnitOfWork, plan: model.Plan, tasks: list[model.PlanTask], clock: Clock) -> int:
     """`create_plan` inside the caller's open unit of work, which commits: an import
     creates its new units and the plan in one transaction (engine/importing/plan_import.py)."""
+    store_plan_row(uow, plan, tasks, clock)
+    start_tasks(uow, plan, tasks, 0, clock)
+    return plan.id
+
+
+def store_plan_row(uow: AbstractUnitOfWork, plan: model.Plan, tasks: list[model.PlanTask], clock: Clock) -> None:
+    """The plan itself, checked with all its tasks, but stored without them: a large
+    plan's tasks are then started in chunks by a background job (`start_tasks`)."""
     _check(plan, tasks)
-    now = clock.now()
-    plan.created_at = to_storage(now)
+    plan.created_at = to_storage(clock.now())
     uow.plans.add(plan)
     uow.flush()
+
+
+def start_tasks(uow: AbstractUnitOfWork, plan: model.Plan, tasks: list[model.PlanTask], first_position: int,
+                clock: Clock) -> None:
+    """Store `tasks` (the plan's, from `first_position` on) and start each one's process."""
+    now = clock.now()
     rt, cal = instances.runtime(uow, clock), instances.calendar(uow)
     unit_words = {u.id: [u.name, *u.aliases] for u in uow.units.list()}
-    for position, task in enumerate(tasks):
+    for position, task in enumerate(tasks, start=first_position):
         _date_and_index(plan, task, position, unit_words)
         uow.tasks.add(task)
         uow.flush()
@@ -46,7 +59,6 @@ def store_plan(uow: AbstractUnitOfWork, plan: model.Plan, tasks: list[model.Plan
                                        detail={"due": task.due_on.isoformat() if task.due_on else None}))
         # Imported after a deadline: what the ladder already owes is told now, merged.
         notices.record(uow, instance, task, events, now, cal)
-    return plan.id
 
 
 def start_data(plan: model.Plan, task: model.PlanTask) -> dict[str, Any]:
