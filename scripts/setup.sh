@@ -28,6 +28,12 @@ if [ ! -d .venv ] && ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
     missing+=(python3-venv)
 fi
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# Scanned plans: Tesseract with its Vietnamese data reads them; poppler-utils renders
+# PDF pages; DejaVu has the Vietnamese glyphs the tests draw their scans with.
+command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
+[ -f /usr/share/tesseract-ocr/5/tessdata/vie.traineddata ] || ls /usr/share/tesseract-ocr/*/tessdata/vie.traineddata >/dev/null 2>&1 || missing+=(tesseract-ocr-vie)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || missing+=(fonts-dejavu-core)
 if [ ${#missing[@]} -gt 0 ]; then
     say "apt-get install ${missing[*]}"
     # Always update first: a stale package list can offer an older Chromium than

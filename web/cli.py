@@ -46,7 +46,7 @@ def plan() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--as", "username", default=None, help="Import as this monitor (default: the first monitor).")
 def plan_import(file: Path, dry_run: bool, as_json: bool, username: str | None) -> None:
-    """Read a plan file (.docx, .md, .txt) into tasks; without --dry-run, store the
+    """Read a plan file (.docx, .md, .txt, .pdf, a scanned .png/.jpg/.tif) into tasks; without --dry-run, store the
     plan, create its new units and start its tasks (one transaction)."""
     if not dry_run:
         _store_plan(file, username)

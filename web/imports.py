@@ -13,7 +13,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from adapters.readers import MAX_BYTES, read_source
+from adapters.readers import MAX_BYTES, SUFFIXES, read_source
 from engine.errors import N_, InvalidInput
 from engine.importing import plan_import
 from engine.importing.errors import PlanFileError
@@ -25,12 +25,12 @@ if TYPE_CHECKING:
     from werkzeug.wrappers import Response
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
-ACCEPT = ".docx,.md,.txt"
+ACCEPT = ",".join(SUFFIXES)
 
 
 class NoFileChosen(PlanFileError):
     def __init__(self) -> None:
-        super().__init__(N_("Choose a plan file (.docx, .md or .txt) to upload."))
+        super().__init__(N_("Choose a plan file (.docx, .md, .txt, .pdf or a scanned page) to upload."))
 
 
 def start_import(upload: FileStorage | None) -> plan_import.ImportDraft:

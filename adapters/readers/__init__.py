@@ -1,4 +1,5 @@
-"""File readers: a plan file (.docx, .md, .txt) becomes the neutral block stream.
+"""File readers: a plan file (.docx, .md, .txt, .pdf, a scanned image) becomes the
+neutral block stream.
 
 `read_blocks(path)` picks the reader by extension, after checking the file's size;
 each reader checks the content really is of its type. Every failure is an
@@ -9,9 +10,10 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from functools import partial
 from typing import Callable
 
-from adapters.readers import markdown, plain_text, word
+from adapters.readers import markdown, pdf, plain_text, word
 from adapters.readers.errors import UnreadableFile
 from engine.importing import Block, errors as messages
 
@@ -22,14 +24,23 @@ _READERS: dict[str, Callable[[Path], list[Block]]] = {
     ".markdown": markdown.read,
     ".txt": plain_text.read,
 }
+# Readers that work page by page and tell their progress: `progress(done, total)`.
+_PAGED_READERS: dict[str, Callable[..., list[Block]]] = {
+    ".pdf": pdf.read,
+    **{suffix: pdf.read_image for suffix in pdf.IMAGE_SUFFIXES},
+}
+SUFFIXES = (*_READERS, *_PAGED_READERS)
 
-__all__ = ["MAX_BYTES", "UnreadableFile", "read_blocks", "read_source"]
+__all__ = ["MAX_BYTES", "SUFFIXES", "UnreadableFile", "read_blocks", "read_source"]
 
 
-def read_blocks(path: str | Path) -> list[Block]:
-    """The blocks of a plan file; raises UnreadableFile with a message for the user."""
+def read_blocks(path: str | Path, progress: pdf.Progress | None = None) -> list[Block]:
+    """The blocks of a plan file; raises UnreadableFile with a message for the user.
+    A PDF or an image calls `progress(done, total)` after each page it reads."""
     path = Path(path)
-    reader = _READERS.get(path.suffix.lower())
+    suffix = path.suffix.lower()
+    reader = _READERS.get(suffix) or (partial(_PAGED_READERS[suffix], progress=progress)
+                                      if suffix in _PAGED_READERS else None)
     if reader is None:
         raise UnreadableFile(messages.UNSUPPORTED_TYPE, suffix=path.suffix or path.name)
     _check_size(path)
@@ -50,16 +61,16 @@ def _check_size(path: Path) -> None:
         raise UnreadableFile(messages.TOO_LARGE, size=f"{size / 1024 / 1024:.1f}", limit=MAX_BYTES // 1024 // 1024)
 
 
-def read_source(source: Path | bytes, filename: str) -> list[Block]:
+def read_source(source: Path | bytes, filename: str, progress: pdf.Progress | None = None) -> list[Block]:
     """`read_blocks` for a path or an upload's bytes (the engine's `PlanReader`).
 
     An upload is checked for its type and size before anything is written, then read
     from a private temporary file named by its extension only: the client's name
     never becomes a path here."""
     if not isinstance(source, bytes):
-        return read_blocks(source)
+        return read_blocks(source, progress)
     suffix = Path(filename).suffix.lower()
-    if suffix not in _READERS:
+    if suffix not in SUFFIXES:
         raise UnreadableFile(messages.UNSUPPORTED_TYPE, suffix=suffix or filename)
     if len(source) > MAX_BYTES:
         raise UnreadableFile(messages.TOO_LARGE, size=f"{len(source) / 1024 / 1024:.1f}",
@@ -67,4 +78,4 @@ def read_source(source: Path | bytes, filename: str) -> list[Block]:
     with tempfile.TemporaryDirectory(prefix="planflow-import-") as folder:
         path = Path(folder) / f"plan{suffix}"
         path.write_bytes(source)
-        return read_blocks(path)
+        return read_blocks(path, progress)

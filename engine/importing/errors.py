@@ -23,8 +23,8 @@ class PlanFileError(ValueError):
 # The messages, kept here (not in adapters/) so that `pybabel extract ... web engine`
 # finds them for the catalogue.
 UNSUPPORTED_TYPE = N_(
-    "File type “%(suffix)s” is not supported: only Word (.docx), Markdown (.md) or text (.txt) "
-    "files are read. Save a .doc file again as .docx; turn a scan into .txt."
+    "File type “%(suffix)s” is not supported: Word (.docx), Markdown (.md), text (.txt), PDF (.pdf) "
+    "or a scanned page (.png, .jpg, .tif) are read. Save a .doc file again as .docx."
 )
 NOTHING_TO_READ = N_("The file has nothing to read.")
 NOT_FOUND = N_("The file “%(path)s” was not found or could not be opened.")
@@ -35,3 +35,9 @@ DAMAGED_DOCX = N_("This .docx file is damaged or is not a Word file: %(detail)s"
 NOT_TEXT = N_("This %(suffix)s file is not text (it may be a Word file or a binary file).")
 UNKNOWN_ENCODING = N_("The encoding of this %(suffix)s file cannot be read: save it again as UTF-8.")
 NO_TASK = N_("No task was found in the file: is it a plan?")
+DAMAGED_PDF = N_("This .pdf file is damaged or is not a PDF: %(detail)s")
+TOO_MANY_PAGES = N_("The file has %(pages)s pages: the limit is %(limit)s. Import the plan's pages with its tasks.")
+NOT_AN_IMAGE = N_("This image cannot be read (damaged, too large, or not an image): %(detail)s")
+NO_OCR = N_("Scanned pages cannot be read here: the OCR program (Tesseract) is not installed.")
+OCR_TOO_SLOW = N_("A scanned page took more than %(seconds)s seconds to read: scan it again at a lower resolution.")
+OCR_FAILED = N_("A scanned page could not be read by OCR: %(detail)s")

@@ -34,6 +34,8 @@ _ROMAN = re.compile(r"^\s*([IVX][IVXl1]{0,4})\s*[.)]\s+")
 _NUMBER = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})*)\s*[.)](?!\d)\s*(?=\S)|^\s*(\d{1,3}(?:\.\d{1,3})+)\s+(?=\S)")
 # OCR loses the dot of "7." now and then: a bare number counts when it is the next one.
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,2})\s+(?=[A-ZĐ])")
+_ANY_NUMERAL = re.compile(r"^\s*(\S{1,4}?)\s*[.)]?\s+(?=[A-ZĐÀ-Ỹ])")
+_JUNK_LETTER = re.compile(r"^\s*[^\w\s]{1,3}\)\s*(?=[A-ZĐÀ-Ỹ])")
 _LETTER = re.compile(r"^\s*([a-zA-Z¢đĐ])[^\w\s)]?\)\s*")
 _BULLET = re.compile(r"^\s*((?:[-–—+•*·▪]\s*)+)")
 _BETWEEN_FIELDS = re.compile(r"[;.]\s+")
@@ -131,6 +133,8 @@ def _walk(paragraphs: list[str]) -> tuple[list[_Node], list[str], list[str]]:
         if _closes_body(text) and i + 1 < len(paragraphs):  # read the closing paragraph, then stop
             return _walk(paragraphs[: i + 1])
         mark = _mark(text, last_top + 1)
+        if not mark.kind and numbered is not None and current is not numbered:
+            mark = _misread_letter(text, current.ref.rsplit(".", 1)[-1]) or mark
         if mark.kind == "roman":
             section, current, numbered, last_top = _section_kind(mark.text), None, None, 0
         elif section == "organisation":
@@ -155,6 +159,10 @@ def _mark(text: str, next_number: int) -> _Mark:
     match = _ROMAN.match(text)
     if match and (_mostly_upper(text[match.end():]) or _names_a_section(text[match.end():])):
         return _Mark("roman", match.group(1), text[match.end():])
+    # OCR misreads a section's numeral ("III." as "HT." or "1."): its words in capitals say it.
+    match = _ANY_NUMERAL.match(text)
+    if match and _mostly_upper(text[match.end():]) and _names_a_section(text[match.end():]):
+        return _Mark("roman", match.group(1), text[match.end():])
     match = _NUMBER.match(text)
     if match:
         return _Mark("number", match.group(1) or match.group(2), text[match.end():])
@@ -170,6 +178,14 @@ def _mark(text: str, next_number: int) -> _Mark:
         bullet = "+" if "+" in match.group(1) else "-"
         return _Mark("bullet", "", text[match.end():], bullet)
     return _Mark("", "", text)
+
+
+def _misread_letter(text: str, previous: str) -> _Mark | None:
+    """ "‡$) Tham mưu ..." after "b) ...": OCR's reading of "c)", the next letter."""
+    match = _JUNK_LETTER.match(text)
+    if not match or len(previous) != 1 or not previous.isalpha() or previous >= "z":
+        return None
+    return _Mark("letter", chr(ord(previous) + 1), text[match.end():])
 
 
 def _mostly_upper(text: str) -> bool:

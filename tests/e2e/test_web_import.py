@@ -58,12 +58,13 @@ def _review_form(html: str) -> dict[str, object]:
         ("rong.txt", b"", "Tệp rỗng"),
         ("ke-hoach.docx", "Kế hoạch\n1. Nhiệm vụ".encode(), "không phải là tệp Word"),
         ("ke-hoach.txt", _zip(), "không phải là văn bản"),
-        ("ke-hoach.pdf", b"%PDF-1.4", "Không hỗ trợ loại tệp"),
+        ("ke-hoach.pdf", b"%PDF-1.4", "Tệp .pdf này bị hỏng"),
+        ("ke-hoach.doc", b"\xd0\xcf\x11\xe0", "Không hỗ trợ loại tệp"),
         ("lon.txt", b"1. " + b"a" * MAX_BYTES, "Tệp quá lớn"),
         ("thu.md", "Kính gửi: Sở Nội vụ\n\nĐề nghị báo cáo đúng hạn.".encode(), "Không tìm thấy nhiệm vụ"),
         ("", b"", "Hãy chọn tệp kế hoạch"),
     ],
-    ids=["empty", "docx-not-zip", "txt-is-zip", "pdf", "too-large", "no-task", "no-file"],
+    ids=["empty", "docx-not-zip", "txt-is-zip", "pdf", "doc", "too-large", "no-task", "no-file"],
 )
 def test_bad_input_gets_a_vietnamese_message_and_stores_nothing(world: WebWorld, name, data, message) -> None:
     client = world.client(MONITOR)

@@ -56,7 +56,7 @@ def import_json(path: Path, database_url: str | None = None) -> str:
     command = [sys.executable, "-c", "from web.cli import main; main()", "plan", "import", str(path), "--dry-run", "--json"]
     with tempfile.TemporaryDirectory(prefix="planflow-new-office-") as folder:
         url = database_url or f"sqlite:///{Path(folder) / 'new.sqlite3'}"
-        done = subprocess.run(command, cwd=REPO, capture_output=True, timeout=120,
+        done = subprocess.run(command, cwd=REPO, capture_output=True, timeout=300,
                               env={**os.environ, "PLANFLOW_DATABASE_URL": url})
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     return done.stdout.decode("utf-8")

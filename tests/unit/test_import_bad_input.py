@@ -48,14 +48,15 @@ def _zip_named_txt(tmp_path: Path) -> Path:
         (lambda tmp: _file(tmp, "trang.md", b"  \n\n  \n"), "không có nội dung"),
         (lambda tmp: _file(tmp, "ke-hoach.docx", "Kế hoạch\n1. Nhiệm vụ".encode()), "không phải là tệp Word"),
         (lambda tmp: _zip_named_txt(tmp), "không phải là văn bản"),
-        (lambda tmp: _file(tmp, "ke-hoach.pdf", b"%PDF-1.4"), "Không hỗ trợ loại tệp"),
+        (lambda tmp: _file(tmp, "ke-hoach.pdf", b"%PDF-1.4"), "Tệp .pdf này bị hỏng"),
+        (lambda tmp: _file(tmp, "trang-scan.png", b"not an image"), "Không đọc được ảnh này"),
         (lambda tmp: _file(tmp, "ke-hoach.doc", b"\xd0\xcf\x11\xe0"), "Không hỗ trợ loại tệp"),
         (_too_large, "Tệp quá lớn"),
         (lambda tmp: tmp / "khong-co.txt", "Không tìm thấy"),
         (lambda tmp: _file(tmp, "thu.md", "Kính gửi: Sở Nội vụ\n\nĐề nghị báo cáo đúng hạn.".encode()),
          "Không tìm thấy nhiệm vụ"),
     ],
-    ids=["empty", "blank", "docx-not-zip", "txt-is-zip", "pdf", "doc", "too-large", "missing", "no-task"],
+    ids=["empty", "blank", "docx-not-zip", "txt-is-zip", "pdf", "png", "doc", "too-large", "missing", "no-task"],
 )
 def test_bad_input_is_refused_in_vietnamese(tmp_path: Path, make, message: str) -> None:
     code, stderr = _import(make(tmp_path), "--dry-run", "--json")

@@ -1,0 +1,127 @@
+"""Reader of PDF files and images: a text layer is read with its tables; a page
+without one (a scan), and an image, go through OCR (Tesseract, Vietnamese data).
+
+A page's text between its tables becomes paragraphs (lines rebuilt as the plain-text
+reader does), each table's rows become rows, in the order they stand on the page.
+Work is bounded before it starts: a PDF of more than MAX_PAGES pages, or an image
+larger than MAX_PIXELS, is refused. `progress(done, total)` is called after each page.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from adapters.readers.errors import UnreadableFile
+from adapters.readers.plain_text import paragraphs
+from engine.importing import Block
+from engine.importing import errors as messages
+
+Progress = Callable[[int, int], None]
+
+MAX_PAGES = 40
+MAX_PIXELS = 60_000_000  # a scanned A4 page at 600 dpi is about 35 megapixels
+OCR_DPI = 300
+OCR_SECONDS = 120  # for one page: a page that takes longer is refused, never left running
+_TEXT_LAYER_CHARS = 40  # fewer characters than this on a page: a scan
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+
+
+def read(path: Path, progress: Progress | None = None) -> list[Block]:
+    import pdfplumber
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        document = pdfplumber.open(path)
+    except (PdfminerException, ValueError, TypeError, OSError) as error:
+        raise UnreadableFile(messages.DAMAGED_PDF, detail=str(error)) from error
+    with document:
+        pages = document.pages
+        if len(pages) > MAX_PAGES:
+            raise UnreadableFile(messages.TOO_MANY_PAGES, pages=len(pages), limit=MAX_PAGES)
+        blocks: list[Block] = []
+        for number, page in enumerate(pages, 1):
+            text_layer = page.extract_text() or ""
+            if len(text_layer.strip()) >= _TEXT_LAYER_CHARS:
+                blocks += _page_blocks(page)
+            else:
+                image = page.to_image(resolution=OCR_DPI).original
+                blocks += _ocr_blocks(image)
+            if progress:
+                progress(number, len(pages))
+    return blocks
+
+
+def read_image(path: Path, progress: Progress | None = None) -> list[Block]:
+    from PIL import Image, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # larger ones raise instead of filling memory
+    try:
+        with Image.open(path) as image:
+            frames = getattr(image, "n_frames", 1)
+            if frames > MAX_PAGES:
+                raise UnreadableFile(messages.TOO_MANY_PAGES, pages=frames, limit=MAX_PAGES)
+            blocks: list[Block] = []
+            for number in range(frames):  # a .tif may hold one page per frame
+                image.seek(number)
+                blocks += _ocr_blocks(image.convert("L"))
+                if progress:
+                    progress(number + 1, frames)
+            return blocks
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError) as error:
+        raise UnreadableFile(messages.NOT_AN_IMAGE, detail=str(error)) from error
+
+
+def _page_blocks(page) -> list[Block]:
+    """Text above, between and below the page's tables, and the tables' rows."""
+    blocks: list[Block] = []
+    top = 0.0
+    for table in sorted(page.find_tables(), key=lambda t: t.bbox[1]):
+        blocks += _text_between(page, top, table.bbox[1])
+        blocks += [Block.row([(cell or "").strip() for cell in row]) for row in table.extract() if any(row)]
+        top = table.bbox[3]
+    return blocks + _text_between(page, top, page.height)
+
+
+def _text_between(page, top: float, bottom: float) -> list[Block]:
+    if bottom - top < 1:
+        return []
+    text = page.crop((0, top, page.width, bottom)).extract_text() or ""
+    return [Block.paragraph(p) for p in paragraphs(_with_paragraph_breaks(text))]
+
+
+def _with_paragraph_breaks(text: str) -> str:
+    """A text layer has lines, not paragraphs: a line that ends a sentence or a clause,
+    or a heading in capitals, ends its paragraph."""
+    out: list[str] = []
+    for line in text.splitlines():
+        out.append(line)
+        letters = [c for c in line if c.isalpha()]
+        if line.rstrip().endswith((".", ":", ";")) or (letters and all(c.isupper() for c in letters)):
+            out.append("")
+    return "\n".join(out)
+
+
+def _ocr_blocks(image) -> list[Block]:
+    return [Block.paragraph(p) for p in paragraphs(ocr_text(image))]
+
+
+def ocr_text(image) -> str:
+    """The text Tesseract reads on a page image, in Vietnamese (diacritics kept)."""
+    if shutil.which("tesseract") is None:
+        raise UnreadableFile(messages.NO_OCR)
+    with tempfile.TemporaryDirectory(prefix="planflow-ocr-") as folder:
+        page = Path(folder) / "page.png"
+        image.save(page)
+        try:
+            # One thread: on a busy server Tesseract's own threads slow it down several times.
+            done = subprocess.run(["tesseract", str(page), "stdout", "-l", "vie"], capture_output=True,
+                                  timeout=OCR_SECONDS, check=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+        except subprocess.TimeoutExpired as error:
+            raise UnreadableFile(messages.OCR_TOO_SLOW, seconds=OCR_SECONDS) from error
+        except subprocess.CalledProcessError as error:
+            raise UnreadableFile(messages.OCR_FAILED, detail=error.stderr.decode("utf-8", "replace")[-200:]) from error
+    return done.stdout.decode("utf-8", "replace")
