@@ -13,8 +13,8 @@ from werkzeug.datastructures import MultiDict
 
 from engine.importing.draft import ImportDraft
 
-PLAN_FIELDS = ("number", "issued_on", "year", "title", "monitor_unit_id")
-TASK_FIELDS = ("ref", "title", "director", "deadline_text", "due")
+PLAN_FIELDS = ("number", "issued_on", "year", "title", "monitor_unit_id", "process_key")
+TASK_FIELDS = ("ref", "title", "director", "deadline_text", "due", "process_key")  # process_key "": the plan's
 
 
 def edits_from_form(form: MultiDict, draft: ImportDraft) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from adapters.readers import MAX_BYTES, SUFFIXES, read_source
 from engine.errors import N_, InvalidInput
 from engine.importing import plan_import
 from engine.importing.errors import PlanFileError
+from engine.process import versions
 from web.extensions import uow
 from web.import_form import edits_from_form
 
@@ -95,4 +96,6 @@ def _upload_page(error: str | None = None) -> str:
 
 def _review_page(draft: plan_import.ImportDraft, errors: dict[str, str]) -> str:
     units = plan_import.known_units(uow(), current_user.id)
-    return render_template("imports/review.html", draft=draft, units=units, errors=errors)
+    # The processes a plan or one of its tasks may follow (chosen only when there is more than one).
+    return render_template("imports/review.html", draft=draft, units=units, errors=errors,
+                           processes=versions.live_processes(uow()))

@@ -66,3 +66,25 @@ def test_tasks_move_only_between_versions_of_one_process(office):
     live = versions.get_version(office.uow()).id
     with pytest.raises(InvalidInput):
         versions.preview(office.uow(), live, other)
+
+
+def test_at_import_review_one_task_is_given_another_process(sqlite_url):
+    from tests.e2e.test_web_import import PLAN, _review_form, _upload
+    from tests.e2e.web_helpers import MONITOR, build_world
+
+    world = build_world(sqlite_url)
+    try:
+        office = world.office
+        version_id = versions.save_version(office.uow(), INCOMING, office.users["thietke"], clock=clock_on(DAY))
+        versions.deploy(office.uow(), version_id, office.users["thietke"], clock=clock_on(DAY))
+        client = world.client(MONITOR)
+        review_url = _upload(client, PLAN.name, PLAN.read_bytes()).headers["Location"]
+        form = _review_form(client.get(review_url).get_data(as_text=True))
+        assert form["plan-process_key"] == ["plan_task"] and form["task-1-process_key"] == []
+        form.update({"new-0-create": "on", "task-1-due": "2024-06-28", "task-1-process_key": "van_ban_den"})
+        done = client.post(review_url, data=form)
+        assert done.status_code == 302
+        plan_id = int(done.headers["Location"].rsplit("/", 1)[1])
+        assert processes_of(office, plan_id) == ["plan_task", "van_ban_den"]
+    finally:
+        world.office.storage.engine.dispose()
