@@ -46,7 +46,6 @@ EXTENSION_COLUMNS = dict.fromkeys((
     "plan_task_id", "instance_id", "work_item_id", "step_task_id", "step_id", "step_name", "requested_by",
     "requested_at", "old_due", "new_due", "reason", "approver_user_id", "approver_unit_id", "approver_role",
     "decided_by", "decided_at")) | {"state": "pending", "comment": ""}
-OFFICE_DAY_COLUMNS = {"day": None, "kind": None, "name": "", "created_by": None, "created_at": None}
 
 
 class MemoryDatabase:
@@ -370,21 +369,17 @@ class AttachmentRepository(_ObjectRepository, ports.AttachmentRepository):
         return [{name: getattr(a, name) for name in columns} for a in found]
 
 
-class OfficeDayRepository(_Table, ports.OfficeDayRepository):
-    def list(self) -> list[Any]:
-        return [dict(row) for row in sorted(self.rows.values(), key=lambda r: r["day"])]
+class OfficeDayRepository(_ObjectRepository, ports.OfficeDayRepository):
+    def add(self, obj: model.DeclaredDay) -> None:
+        if self._where(lambda d: d.id != obj.id, day=obj.day):
+            raise ValueError(f"{obj.day} is in the calendar already")  # the unique key
+        super().add(obj)
 
-    def add(self, values: dict[str, Any]) -> int:
-        if self._where(day=values["day"]):
-            raise ValueError(f"{values['day']} is in the calendar already")  # the unique key
-        return self._insert(OFFICE_DAY_COLUMNS, values)
+    def list(self) -> list[model.DeclaredDay]:
+        return sorted(self.rows.values(), key=lambda d: d.day)
 
-    def get(self, day_id: int) -> dict[str, Any] | None:
-        row = self.rows.get(day_id)
-        return dict(row) if row else None
-
-    def remove(self, day_id: int) -> None:
-        self.rows.pop(day_id, None)
+    def remove(self, day: model.DeclaredDay) -> None:
+        self.rows.pop(day.id, None)
 
 
 class NoticeRepository(_Table, ports.NoticeRepository):

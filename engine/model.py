@@ -94,6 +94,19 @@ class Plan:
 
 
 @dataclass(eq=False)
+class DeclaredDay:
+    """A day the office declared off, or a make-up working day: one entry of its own
+    calendar (engine/deadlines/office_days.py), with who declared it and when."""
+
+    day: date
+    kind: str  # "off" | "workday"
+    name: str = ""
+    created_by: int | None = None
+    created_at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass(eq=False)
 class ProcessVersion:
     """One saved version of a BPMN process; instances keep the version they started on."""
 

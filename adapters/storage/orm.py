@@ -317,6 +317,7 @@ def start_mappers() -> None:
         "units": relationship(model.TaskUnit, cascade="all, delete-orphan",
                               order_by=task_units.c.position, lazy="selectin"),
     })
+    reg.map_imperatively(model.DeclaredDay, office_days)
     reg.map_imperatively(model.ProcessVersion, process_versions)
     reg.map_imperatively(model.ProcessInstance, process_instances,
                          version_id_col=process_instances.c.version)

@@ -342,15 +342,10 @@ class AttachmentRepository(SqlRepository, ports.AttachmentRepository):
 
 
 class OfficeDayRepository(SqlRepository, ports.OfficeDayRepository):
-    def list(self) -> list[Any]:
-        return self._rows(select(orm.office_days).order_by(orm.office_days.c.day))
+    model_class = model.DeclaredDay
 
-    def add(self, values: dict[str, Any]) -> int:  # type: ignore[override]
-        return self.session.execute(orm.office_days.insert().values(**values)).inserted_primary_key[0]
+    def list(self) -> list[model.DeclaredDay]:
+        return list(self.session.scalars(select(model.DeclaredDay).order_by(orm.office_days.c.day)))
 
-    def get(self, day_id: int) -> dict[str, Any] | None:
-        rows = self._rows(select(orm.office_days).where(orm.office_days.c.id == day_id))
-        return rows[0] if rows else None
-
-    def remove(self, day_id: int) -> None:
-        self.session.execute(orm.office_days.delete().where(orm.office_days.c.id == day_id))
+    def remove(self, day: model.DeclaredDay) -> None:
+        self.session.delete(day)

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 
 from holidays.countries.vietnam import Vietnam
 
+from engine import model
 from engine.clock import OFFICE_TZ, Clock, SystemClock, from_storage, to_storage
 from engine.deadlines import notices
 from engine.deadlines.task_dates import parse_day
@@ -59,12 +60,11 @@ def list_days(uow: AbstractUnitOfWork, year: int) -> list[CalendarDay]:
     """The national holidays and make-up days of `year` with the office's days, by date."""
     _check_year(year)
     with uow:
-        rows = [r for r in uow.office_days.list() if r["day"].year == year]
-        names = uow.users.names(r["created_by"] for r in rows)
+        declared = [d for d in uow.office_days.list() if d.day.year == year]
+        names = uow.users.names(d.created_by for d in declared)
     office = [
-        CalendarDay(r["day"], r["kind"], r["name"], "office", r["id"],
-                    names.get(r["created_by"], ""), from_storage(r["created_at"]))
-        for r in rows
+        CalendarDay(d.day, d.kind, d.name, "office", d.id, names.get(d.created_by, ""), from_storage(d.created_at))
+        for d in declared
     ]
     return sorted(national_days(year) + office, key=lambda d: (d.day, d.source))
 
@@ -86,24 +86,26 @@ def add_day(uow: AbstractUnitOfWork, user_id: int, day: date | str | None, kind:
     with uow:
         _require_editor(uow, user_id)
         parsed, name = _validate(uow, day, kind, name)
-        day_id = uow.office_days.add({"day": parsed, "kind": kind, "name": name,
-                                      "created_by": user_id, "created_at": to_storage(clock.now())})
+        declared = model.DeclaredDay(day=parsed, kind=kind, name=name, created_by=user_id,
+                                     created_at=to_storage(clock.now()))
+        uow.office_days.add(declared)
+        uow.flush()
         rearm_around(uow, parsed, clock)
         uow.commit()
-    return day_id
+    return declared.id
 
 
 def remove_day(uow: AbstractUnitOfWork, user_id: int, day_id: int, clock: Clock | None = None) -> None:
     with uow:
         _require_editor(uow, user_id)
-        row = uow.office_days.get(day_id)
-        if row is None:
+        declared = uow.office_days.get(day_id)
+        if declared is None:
             raise NotFound(N_("This office day does not exist."))
-        uow.office_days.remove(day_id)
-        rearm_around(uow, row["day"], clock or SystemClock())
+        uow.office_days.remove(declared)
+        rearm_around(uow, declared.day, clock or SystemClock())
         uow.commit()
     # The row is gone; the log keeps who removed which day.
-    log.info("office day removed by user %s: %s %s %r", user_id, row["day"], row["kind"], row["name"])
+    log.info("office day removed by user %s: %s %s %r", user_id, declared.day, declared.kind, declared.name)
 
 
 def rearm_around(uow: AbstractUnitOfWork, day: date, clock: Clock) -> int:
@@ -156,7 +158,7 @@ def _validate(uow: AbstractUnitOfWork, day: date | str | None, kind: str, name: 
 
 def _clash(uow: AbstractUnitOfWork, day: date, kind: str) -> str | None:
     """Why `day` cannot take `kind`: already an office day, or already so nationally."""
-    if any(r["day"] == day for r in uow.office_days.list()):
+    if any(d.day == day for d in uow.office_days.list()):
         return N_("The office calendar already has this date; remove it first.")
     national = WorkingCalendar()  # without the office's days: those were checked above
     if kind == "workday" and national.is_working_day(day):

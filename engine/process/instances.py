@@ -54,7 +54,7 @@ def ensure_live_version(uow: AbstractUnitOfWork, now: datetime,
 
 
 def calendar(uow: AbstractUnitOfWork) -> WorkingCalendar:
-    days = tuple(OfficeDay(row["day"], row["kind"], row["name"]) for row in uow.office_days.list())
+    days = tuple(OfficeDay(d.day, d.kind, d.name) for d in uow.office_days.list())
     return _calendar(days)
 
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from engine import model
 from engine.process import instances
 from tests.e2e.web_helpers import MONITOR, STAFF, WebWorld, build_world
 
@@ -23,7 +24,7 @@ def form_token(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def office_days(world: WebWorld) -> list[dict]:
+def office_days(world: WebWorld) -> list[model.DeclaredDay]:
     with world.office.uow() as uow:
         return uow.office_days.list()
 
@@ -40,13 +41,13 @@ def test_a_monitor_adds_a_day_off_and_deletes_it(world: WebWorld) -> None:
                                                 "csrf_token": form_token(page)})
     assert added.status_code == 302 and added.headers["Location"].endswith("/calendar?year=2024")
     [row] = office_days(world)
-    assert (row["kind"], row["name"], row["created_by"]) == ("off", "Ngày thành lập", world.office.users[MONITOR])
+    assert (row.kind, row.name, row.created_by) == ("off", "Ngày thành lập", world.office.users[MONITOR])
     with world.office.uow() as uow:  # Wed 27 + 1 working day skips Thu 28
-        assert instances.calendar(uow).add_working_days(row["day"].replace(day=27), 1).day == 29
+        assert instances.calendar(uow).add_working_days(row.day.replace(day=27), 1).day == 29
 
     page = client.get("/calendar?year=2024").get_data(as_text=True)
     assert 'data-source="office" data-kind="off" data-day="2024-03-28"' in page and "Đỗ Thị Lan" in page
-    deleted = client.post(f"/calendar/days/{row['id']}/delete", data={"year": "2024", "csrf_token": form_token(page)})
+    deleted = client.post(f"/calendar/days/{row.id}/delete", data={"year": "2024", "csrf_token": form_token(page)})
     assert deleted.status_code == 302 and office_days(world) == []
 
 
