@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from adapters.readers import MAX_BYTES, SUFFIXES, read_source
+from adapters.readers import MAX_BYTES, SUFFIXES, pages_to_read, read_source
 from engine.errors import N_, InvalidInput
-from engine.importing import plan_import
+from engine.importing import plan_import, scan_reading
 from engine.importing.errors import PlanFileError
 from engine.process import versions
 from web.extensions import uow
@@ -34,11 +34,17 @@ class NoFileChosen(PlanFileError):
         super().__init__(N_("Choose a plan file (.docx, .md, .txt, .pdf or a scanned page) to upload."))
 
 
-def start_import(upload: FileStorage | None) -> plan_import.ImportDraft:
-    """Read an uploaded plan into a stored draft (pages and API alike)."""
+def start_import(upload: FileStorage | None) -> plan_import.ImportDraft | int:
+    """Read an uploaded plan into a stored draft (pages and API alike); a PDF or a
+    scan is read in the background, page by page: then the job's id."""
     if upload is None or not upload.filename:
         raise NoFileChosen()
-    draft = plan_import.preview(uow(), upload.read(), upload.filename, current_user.id, read_source)
+    data = upload.read()
+    pages = pages_to_read(data, upload.filename)
+    if pages is not None:
+        return scan_reading.start(current_app.extensions["planflow"].uow, data, upload.filename, pages,
+                                  current_user.id, read_source)
+    draft = plan_import.preview(uow(), data, upload.filename, current_user.id, read_source)
     plan_import.save_draft(uow(), draft, current_user.id)
     return draft
 
@@ -58,10 +64,12 @@ def new() -> str:
 @login_required
 def upload() -> Response | tuple[str, int]:
     try:
-        draft = start_import(request.files.get("plan"))
+        started = start_import(request.files.get("plan"))
     except PlanFileError as error:
         return _upload_page(file_error_message(error)), 400
-    return redirect(url_for("imports.review", draft_id=draft.id))
+    if isinstance(started, int):  # a PDF or a scan: its reading's progress page
+        return redirect(url_for("jobs.show", job_id=started))
+    return redirect(url_for("imports.review", draft_id=started.id))
 
 
 @bp.get("/<int:draft_id>")

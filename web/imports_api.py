@@ -1,7 +1,10 @@
 """The import's JSON API, on the API blueprint (its authentication and CSRF rule):
 
 - `POST /api/imports` (multipart, the file as `plan`) → 201 `{"id", "draft",
-  "review_url", "confirm_url"}`; a file that is no plan → 400 with the reason.
+  "review_url", "confirm_url"}`; a file that is no plan → 400 with the reason. A PDF
+  or a scan is read in the background: 202 `{"job", "progress_url", "page_url"}`;
+  `progress_url` gives `{"state", "done", "total", "url"}` (the review page once
+  read) or the `error`.
 - `POST /api/imports/<id>/confirm` with the edited draft as the JSON body (the
   draft's own shape; no body confirms it as read) → 201 `{"plan_id", "url"}`.
 
@@ -33,6 +36,11 @@ def create_import() -> Response:
         draft = start_import(request.files.get("plan"))
     except PlanFileError as error:
         return json_error(400, "unreadable_plan", file_error_message(error))
+    if isinstance(draft, int):  # a PDF or a scan, read page by page in the background
+        response = jsonify({"job": draft, "progress_url": url_for("jobs.progress", job_id=draft),
+                            "page_url": url_for("jobs.show", job_id=draft)})
+        response.status_code = 202
+        return response
     response = jsonify({
         "id": draft.id, "draft": draft.to_dict(),
         "review_url": url_for("imports.review", draft_id=draft.id),

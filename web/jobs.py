@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, jsonify, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine import jobs
+from engine.importing import scan_reading
 from web.extensions import uow
 
 if TYPE_CHECKING:
@@ -22,7 +24,8 @@ REFRESH_SECONDS = 2
 @login_required
 def show(job_id: int) -> str:
     job = jobs.get_job(uow(), job_id, current_user.id)
-    return render_template("jobs/show.html", job=job, refresh=REFRESH_SECONDS, result_url=_result_url(job))
+    return render_template("jobs/show.html", job=job, refresh=REFRESH_SECONDS, result_url=_result_url(job),
+                           reading=job.kind == scan_reading.READ_SCAN, error=_error(job))
 
 
 @bp.get("/<int:job_id>.json")
@@ -30,9 +33,19 @@ def show(job_id: int) -> str:
 def progress(job_id: int) -> Response:
     job = jobs.get_job(uow(), job_id, current_user.id)
     return jsonify({"id": job.id, "kind": job.kind, "state": job.state, "done": job.done, "total": job.total,
-                    "percent": job.percent, "url": _result_url(job)})
+                    "percent": job.percent, "url": _result_url(job), "error": _error(job)})
 
 
 def _result_url(job: jobs.JobView) -> str | None:
+    if job.state != "done":
+        return None
+    if job.kind == scan_reading.READ_SCAN:
+        return url_for("imports.review", draft_id=job.params["draft_id"])
     plan_id = job.params.get("plan_id")
-    return url_for("plans.show", plan_id=plan_id) if plan_id and job.state == "done" else None
+    return url_for("plans.show", plan_id=plan_id) if plan_id else None
+
+
+def _error(job: jobs.JobView) -> str | None:
+    """A failed reading's reason, in the reader's language."""
+    reason = scan_reading.failure(job) if job.kind == scan_reading.READ_SCAN else None
+    return _(reason[0], **reason[1]) if reason else None

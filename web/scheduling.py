@@ -26,7 +26,7 @@ from engine import jobs
 from engine.clock import Clock
 from engine.deadlines import outbox, sweep
 from engine.deadlines.mailer import Mailer
-from engine.importing import plan_import
+from engine.importing import plan_import, scan_reading
 from web.config import Settings
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 ONCE_MAIL_LIMIT = 1_000_000  # --once empties the outbox; the periodic job sends 500 a run
 JOBS_EVERY = 2  # seconds: a queued job starts soon after the page that asked for it
 # Each kind of background job and its chunk (engine/jobs.py).
-JOB_CHUNKS: dict[str, jobs.Chunk] = {plan_import.START_TASKS: plan_import.start_tasks_chunk}
+JOB_CHUNKS: dict[str, jobs.Chunk] = {plan_import.START_TASKS: plan_import.start_tasks_chunk,
+                                     scan_reading.READ_SCAN: scan_reading.interrupted_chunk}
 
 
 @dataclass

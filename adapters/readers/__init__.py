@@ -11,13 +11,14 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 from functools import partial
-from typing import Callable
+from typing import Callable, TypeVar
 
 from adapters.readers import markdown, pdf, plain_text, word
 from adapters.readers.errors import UnreadableFile
 from engine.importing import Block, errors as messages
 
 MAX_BYTES = 10 * 1024 * 1024
+T = TypeVar("T")
 _READERS: dict[str, Callable[[Path], list[Block]]] = {
     ".docx": word.read,
     ".md": markdown.read,
@@ -31,7 +32,7 @@ _PAGED_READERS: dict[str, Callable[..., list[Block]]] = {
 }
 SUFFIXES = (*_READERS, *_PAGED_READERS)
 
-__all__ = ["MAX_BYTES", "SUFFIXES", "UnreadableFile", "read_blocks", "read_source"]
+__all__ = ["MAX_BYTES", "SUFFIXES", "UnreadableFile", "pages_to_read", "read_blocks", "read_source"]
 
 
 def read_blocks(path: str | Path, progress: pdf.Progress | None = None) -> list[Block]:
@@ -72,10 +73,26 @@ def read_source(source: Path | bytes, filename: str, progress: pdf.Progress | No
     suffix = Path(filename).suffix.lower()
     if suffix not in SUFFIXES:
         raise UnreadableFile(messages.UNSUPPORTED_TYPE, suffix=suffix or filename)
+    return _on_disk(source, suffix, lambda path: read_blocks(path, progress))
+
+
+def pages_to_read(source: bytes, filename: str) -> int | None:
+    """For a paged file (a PDF, a scanned image): its pages, checked against the size
+    and page limits before any is read; None for a file read at once (.docx, .md, .txt)."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in _PAGED_READERS:
+        return None
+    if not source:
+        raise UnreadableFile(messages.EMPTY)
+    return _on_disk(source, suffix, pdf.page_count)
+
+
+def _on_disk(source: bytes, suffix: str, use: Callable[[Path], T]) -> T:
+    """`use` on an upload written to a private temporary file, once its size is checked."""
     if len(source) > MAX_BYTES:
         raise UnreadableFile(messages.TOO_LARGE, size=f"{len(source) / 1024 / 1024:.1f}",
                              limit=MAX_BYTES // 1024 // 1024)
     with tempfile.TemporaryDirectory(prefix="planflow-import-") as folder:
         path = Path(folder) / f"plan{suffix}"
         path.write_bytes(source)
-        return read_blocks(path, progress)
+        return use(path)

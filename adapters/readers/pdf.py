@@ -125,3 +125,29 @@ def ocr_text(image) -> str:
         except subprocess.CalledProcessError as error:
             raise UnreadableFile(messages.OCR_FAILED, detail=error.stderr.decode("utf-8", "replace")[-200:]) from error
     return done.stdout.decode("utf-8", "replace")
+
+
+def page_count(path: Path) -> int:
+    """How many pages a PDF or an image holds, refusing one over the limit: cheap, so
+    it is checked before any page is read."""
+    if path.suffix.lower() == ".pdf":
+        import pdfplumber
+        from pdfplumber.utils.exceptions import PdfminerException
+
+        try:
+            with pdfplumber.open(path) as document:
+                pages = len(document.pages)
+        except (PdfminerException, ValueError, TypeError, OSError) as error:
+            raise UnreadableFile(messages.DAMAGED_PDF, detail=str(error)) from error
+    else:
+        from PIL import Image, UnidentifiedImageError
+
+        Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+        try:
+            with Image.open(path) as image:
+                pages = getattr(image, "n_frames", 1)
+        except (UnidentifiedImageError, Image.DecompressionBombError, OSError) as error:
+            raise UnreadableFile(messages.NOT_AN_IMAGE, detail=str(error)) from error
+    if pages > MAX_PAGES:
+        raise UnreadableFile(messages.TOO_MANY_PAGES, pages=pages, limit=MAX_PAGES)
+    return pages
