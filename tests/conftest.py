@@ -89,6 +89,17 @@ def office(sqlite_url: str):
     office.storage.engine.dispose()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def office_on_each_database(request: pytest.FixtureRequest):
+    """The same office on SQLite, then on PostgreSQL: a test using it runs once on each."""
+    from tests.support.office import make_office
+
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_fresh_url")
+    office = make_office(url)
+    yield office
+    office.storage.engine.dispose()
+
+
 # --- SMTP ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")

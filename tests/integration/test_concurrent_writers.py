@@ -29,12 +29,9 @@ AT_ONCE = 5  # pairs racing together: ten writers, within the connection pool
 HEADS = {TTPV: "giamdoc.ttpv", CBTH: "giamdoc.cbth"}
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def office(request):
-    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_fresh_url")
-    office = make_office(url)
-    yield office
-    office.storage.engine.dispose()
+@pytest.fixture
+def office(office_on_each_database):
+    return office_on_each_database
 
 
 def _coordinating_tasks(office, clock, count: int) -> int:

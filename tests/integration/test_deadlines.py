@@ -23,6 +23,7 @@ from engine.tasks import inbox, intake, steps
 from tests.support.deadlines import (
     assign,
     audit_rows,
+    name_extension_approver,
     notice_rows,
     office_clock,
     ready,
@@ -281,16 +282,7 @@ def test_the_due_query_uses_the_next_timer_index_on_postgresql(pg_office):
 
 def test_the_bpmn_names_another_extension_approver(office):
     with office_clock(ISSUED) as clock:
-        with office.uow() as uow:
-            live = instances.ensure_live_version(uow, clock.now())
-            xml = live.bpmn_xml.replace('planflow:due="period_due"',
-                                        'planflow:due="period_due" planflow:extension_approver="lead_head"', 1)
-            assert xml != live.bpmn_xml
-            live.is_live = False
-            uow.process_versions.add(model.ProcessVersion(
-                process_key=instances.PROCESS_KEY, number=live.number + 1, bpmn_xml=xml,
-                created_at=to_storage(clock.now()), is_live=True))
-            uow.commit()
+        name_extension_approver(office, clock, "lead_head")
         plan_id, report = one_task(office, clock)
         extension_requests.request_extension(office.uow(), report.id, office.users["cv.kstthc"], "2024-04-12", "Lý do",
                                      clock=clock)

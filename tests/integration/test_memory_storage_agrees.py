@@ -19,21 +19,13 @@ from engine.deadlines import extension_requests, notices, outbox, task_dates
 from engine.process import instances
 from engine.tasks import inbox, steps
 from tests.support.deadlines import DUE, ISSUED, office_clock, ready, sweep_at
-from tests.support.office import CBTH, KSTTHC, TTPV, make_office, memory_office
+from tests.support.office import CBTH, KSTTHC, TTPV, memory_office
 
 LATER = date(2024, 4, 5)
 PEOPLE = ("chanhvp", "truong.kstthc", "cv.kstthc", "giamdoc.ttpv", "giamdoc.cbth", "pho.cbth", "theodoi", "cv.th")
 QUERIES = [inbox.InboxQuery(), inbox.InboxQuery(whose="unit"), inbox.InboxQuery(whose="mine"),
            inbox.InboxQuery(due="late"), inbox.InboxQuery(due="later"), inbox.InboxQuery(sort="plan"),
            inbox.InboxQuery(sort="received"), inbox.InboxQuery(sort="step"), inbox.InboxQuery(text="hai"), inbox.InboxQuery(text="nhiem vu")]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def real_office(request):
-    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_fresh_url")
-    office = make_office(url)
-    yield office
-    office.storage.engine.dispose()
 
 
 def walk(office) -> None:
@@ -119,7 +111,8 @@ def _inbox(box: inbox.Inbox) -> tuple:
              for i in box.items], box.counts, box.pages, [name for _, name in box.plans], box.steps)
 
 
-def test_the_fakes_answer_every_read_as_the_real_database_does(real_office):
+def test_the_fakes_answer_every_read_as_the_real_database_does(office_on_each_database):
+    real_office = office_on_each_database
     fake = memory_office()
     walk(fake)
     walk(real_office)

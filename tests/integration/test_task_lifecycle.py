@@ -12,20 +12,14 @@ from engine.process.step_forms import Upload
 from engine.reading import plan_pages
 from engine.tasks import inbox, steps
 from engine.workflow import serializer
-from tests.support.office import CBTH, KSTTHC, TTPV, clock_on, make_office
+from tests.support.office import CBTH, KSTTHC, TTPV, clock_on
 
 DAY = date(2024, 3, 4)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def office(request):
-    if request.param == "sqlite":
-        url = request.getfixturevalue("sqlite_url")
-    else:
-        url = request.getfixturevalue("postgres_fresh_url")
-    office = make_office(url)
-    yield office
-    office.storage.engine.dispose()
+@pytest.fixture
+def office(office_on_each_database):
+    return office_on_each_database
 
 
 def complete(office, item, username, fields, upload=None):

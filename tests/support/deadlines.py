@@ -7,8 +7,10 @@ from datetime import date, datetime, time
 from typing import Any, Iterator
 
 from adapters.memory import MemoryDatabase
-from engine.clock import OFFICE_TZ, FixedClock
+from engine import model
+from engine.clock import OFFICE_TZ, FixedClock, to_storage
 from engine.deadlines import sweep
+from engine.process import instances
 from engine.tasks import steps
 
 ISSUED = date(2024, 1, 15)  # a plan's date
@@ -26,6 +28,21 @@ class Clock(FixedClock):
 @contextmanager
 def office_clock(day: date, hour: int = 9) -> Iterator[Clock]:
     yield Clock(datetime.combine(day, time(hour), tzinfo=OFFICE_TZ))
+
+
+def name_extension_approver(office, clock: Clock, actor: str) -> None:
+    """A new live version of the process whose report step names `actor` as the approver
+    of its extension requests (`planflow:extension_approver`)."""
+    with office.uow() as uow:
+        live = instances.ensure_live_version(uow, clock.now())
+        xml = live.bpmn_xml.replace('planflow:due="period_due"',
+                                    f'planflow:due="period_due" planflow:extension_approver="{actor}"', 1)
+        assert xml != live.bpmn_xml
+        live.is_live = False
+        uow.process_versions.add(model.ProcessVersion(
+            process_key=live.process_key, number=live.number + 1, bpmn_xml=xml,
+            created_at=to_storage(clock.now()), is_live=True))
+        uow.commit()
 
 
 def ready(office, plan_id: int, form: str | None = None):

@@ -8,14 +8,11 @@ from datetime import date
 
 import pytest
 
-from engine import model
-from engine.clock import to_storage
 from engine.deadlines import extension_requests as ext
 from engine.errors import AlreadyDone, InvalidInput, NotAllowed
-from engine.process import instances
 from engine.process.step_forms import Upload
 from engine.tasks import steps
-from tests.support.deadlines import DUE, assign, audit_rows, ready, sweep_at
+from tests.support.deadlines import DUE, assign, audit_rows, name_extension_approver, ready, sweep_at
 from tests.support.office import KSTTHC
 
 NEW_DUE = date(2024, 4, 12)
@@ -96,15 +93,7 @@ def test_without_a_director_any_leader_decides(office, clock):
 
 
 def test_the_bpmn_may_name_the_lead_unit_s_head_as_approver(office, clock):
-    with office.uow() as uow:
-        live = instances.ensure_live_version(uow, clock.now())
-        xml = live.bpmn_xml.replace('planflow:due="period_due"',
-                                    'planflow:due="period_due" planflow:extension_approver="lead_head"', 1)
-        assert xml != live.bpmn_xml
-        live.is_live = False
-        uow.process_versions.add(model.ProcessVersion(process_key=instances.PROCESS_KEY, number=live.number + 1,
-                                                      bpmn_xml=xml, created_at=to_storage(clock.now()), is_live=True))
-        uow.commit()
+    name_extension_approver(office, clock, "lead_head")
     plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "due": DUE, "director": "chanhvp"}])
     assign(office, plan_id, clock.on(date(2024, 1, 16)))
     [report] = ready(office, plan_id, "report")
