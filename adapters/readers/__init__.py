@@ -18,6 +18,7 @@ from adapters.readers.errors import UnreadableFile
 from engine.importing import Block, errors as messages
 
 MAX_BYTES = 10 * 1024 * 1024
+MAX_BLOCKS = 8000  # paragraphs and table rows: the longest plans of the shared corpus hold under 1000
 T = TypeVar("T")
 _READERS: dict[str, Callable[[Path], list[Block]]] = {
     ".docx": word.read,
@@ -46,6 +47,8 @@ def read_blocks(path: str | Path, progress: pdf.Progress | None = None) -> list[
         raise UnreadableFile(messages.UNSUPPORTED_TYPE, suffix=path.suffix or path.name)
     _check_size(path)
     blocks = reader(path)
+    if len(blocks) > MAX_BLOCKS:  # the parser's work grows with them: bounded here
+        raise UnreadableFile(messages.TOO_MANY_PARAGRAPHS, count=len(blocks), limit=MAX_BLOCKS)
     if not any(b.text.strip() for b in blocks):
         raise UnreadableFile(messages.NOTHING_TO_READ)
     return blocks

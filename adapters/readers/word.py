@@ -15,6 +15,10 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from adapters.readers.errors import UnreadableFile
+
+MAX_UNPACKED = 200 * 1024 * 1024  # a long plan with photos unpacks to a few MB
+MAX_XML = 30 * 1024 * 1024  # the text and tables: a 100-page plan holds about 5 MB
+MAX_ENTRIES = 2000
 from adapters.readers.word_numbering import Numbering
 from engine.importing import Block, errors as messages
 
@@ -34,10 +38,25 @@ def read(path: Path) -> list[Block]:
 def _open(path: Path) -> docx.document.Document:
     if not zipfile.is_zipfile(path):
         raise UnreadableFile(messages.NOT_DOCX)
+    _refuse_bomb(path)
     try:
         return docx.Document(str(path))
     except Exception as error:  # python-docx raises many kinds for a damaged package
         raise UnreadableFile(messages.DAMAGED_DOCX, detail=str(error)) from error
+
+
+def _refuse_bomb(path: Path) -> None:
+    """A .docx is a zip archive: one that unpacks far larger than a plan (a "zip bomb")
+    is refused from its directory, before anything is unpacked."""
+    with zipfile.ZipFile(path) as archive:
+        entries = archive.infolist()
+    # The XML is what python-docx parses (images are only carried): it is bounded tighter.
+    xml = sum(e.file_size for e in entries if e.filename.endswith((".xml", ".rels")))
+    unpacked = sum(entry.file_size for entry in entries)
+    size, limit = (xml, MAX_XML) if xml > MAX_XML else (unpacked, MAX_UNPACKED)
+    if len(entries) > MAX_ENTRIES or size > limit:
+        raise UnreadableFile(messages.UNPACKS_TOO_LARGE, size=f"{size / 1024 / 1024:.0f}",
+                             limit=limit // 1024 // 1024)
 
 
 def _paragraph(paragraph: Paragraph, numbering: Numbering) -> Block:

@@ -67,3 +67,25 @@ def test_bad_input_is_refused_in_vietnamese(tmp_path: Path, make, message: str) 
 def test_a_good_plan_is_read() -> None:
     result = CliRunner().invoke(main, ["plan", "import", str(PLANS / "numbered_list.md"), "--dry-run"])
     assert result.exit_code == 0 and "58/KH-UBND" in result.stdout
+
+
+def test_a_zip_bomb_named_docx_is_refused_before_it_is_unpacked(tmp_path: Path) -> None:
+    """40 MB of XML packed into a few kilobytes: refused from the archive's directory."""
+    path = tmp_path / "bom.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w") as member:
+            for _ in range(40):
+                member.write(b" " * (1024 * 1024))
+    assert path.stat().st_size < 200_000
+    code, stderr = _import(path, "--dry-run", "--json")
+    assert code != 0 and "nhiều hơn một kế hoạch" in stderr
+
+
+def test_a_document_of_too_many_paragraphs_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import adapters.readers as readers
+
+    monkeypatch.setattr(readers, "MAX_BLOCKS", 50)
+    path = _file(tmp_path, "dai.txt", "\n\n".join(f"{n}. Nhiệm vụ số {n}" for n in range(1, 80)).encode())
+    code, stderr = _import(path, "--dry-run", "--json")
+    assert code != 0 and "giới hạn là 50" in stderr
