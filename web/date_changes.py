@@ -39,8 +39,12 @@ def ask(work_item_id: int) -> str | tuple[str, int] | Response:
 @login_required
 def decide(request_id: int) -> Response:
     accept = request.form.get("decision") == "accept"
-    extension_requests.decide_extension(uow(), request_id, current_user.id, accept, request.form.get("comment", ""))
-    flash(_("Extension accepted: the deadline has moved.") if accept else _("Extension refused."), "success")
+    try:
+        extension_requests.decide_extension(uow(), request_id, current_user.id, accept, request.form.get("comment", ""))
+    except InvalidInput as error:
+        flash(_(next(iter(error.errors.values()))), "error")
+    else:
+        flash(_("Extension accepted: the deadline has moved.") if accept else _("Extension refused."), "success")
     return redirect(url_for("inbox.index"))
 
 
@@ -53,6 +57,21 @@ def set_due(task_id: int) -> Response:
         flash(_(next(iter(error.errors.values()))), "error")
     else:
         flash(_("The task's date is set; its reminders start."), "success")
+    return redirect(url_for("plans.task", task_id=task_id))
+
+
+@bp.post("/tasks/<int:task_id>/due/change")
+@login_required
+def change_due(task_id: int) -> Response:
+    """The monitor corrects a task's date, saying why (and confirming an unusual one)."""
+    try:
+        task_dates.change_task_due(uow(), task_id, current_user.id, request.form.get("due", ""),
+                                   request.form.get("reason", ""), confirmed=request.form.get("confirm") == "yes")
+    except InvalidInput as error:
+        for message in error.errors.values():
+            flash(_(message), "error")
+    else:
+        flash(_("The task's date is changed; its reminders follow the new date."), "success")
     return redirect(url_for("plans.task", task_id=task_id))
 
 

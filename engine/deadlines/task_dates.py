@@ -1,5 +1,11 @@
-"""Tasks waiting for a date: an unresolved deadline ("Theo Kế hoạch số ...") is set by
-the plan's monitor; until then the task's timers never fire (its steps are undated).
+"""A task's date, set and corrected by the plan's monitor.
+
+A task waiting for a date (an unresolved deadline, "Theo Kế hoạch số ...") gets one;
+until then its timers never fire (its steps are undated). A task that has a date can
+have it changed after import, with a reason: the open steps and the steps to come
+take the new date, the ladder re-arms on it (rungs already past fire at once), and the
+history keeps the old date, the new one and why. A date in the past, or far from the
+plan's years, is taken only once the monitor confirms it.
 """
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from engine import model
-from engine.clock import Clock, SystemClock, to_storage
+from engine.clock import Clock, SystemClock, office_date, to_storage
 from engine.deadlines import notices
 from engine.errors import N_, AlreadyDone, InvalidInput, NotAllowed, NotFound
 from engine.process import instances
@@ -47,6 +53,84 @@ def set_task_due(uow: AbstractUnitOfWork, task_id: int, user_id: int, due: date 
         uow.audit.add(model.AuditEvent(plan_task_id=task.id, action="due_set", at=to_storage(now),
                                        actor_user_id=user_id, detail={"due": day.isoformat()}))
         uow.commit()
+
+
+FAR = 1  # years outside the plan's own that a date may be without asking for confirmation
+
+
+def change_task_due(uow: AbstractUnitOfWork, task_id: int, user_id: int, due: date | str | None, reason: str,
+                    confirmed: bool = False, clock: Clock | None = None) -> None:
+    """Move the deadline of a task that has one. `InvalidInput` on `confirm` when the
+    date is in the past or far from the plan's years and `confirmed` is not set."""
+    clock = clock or SystemClock()
+    now = clock.now()
+    with uow:
+        task = uow.tasks.get(task_id)
+        if task is None:
+            raise NotFound(N_("This task does not exist."))
+        plan = uow.plans.get(task.plan_id)
+        if not may_set_due(uow.users.get(user_id), plan):
+            raise NotAllowed(N_("Only the plan's monitoring unit sets a task's date."))
+        if task.status != "open" or task.due_on is None:
+            raise AlreadyDone(N_("Only an open task with a date can have it changed."))
+        day = _parse(due)
+        errors = {}
+        if day == task.due_on:
+            errors["due"] = N_("This is already the task's date.")
+        if not (reason or "").strip():
+            errors["reason"] = N_("Say why the date changes.")
+        if errors:
+            raise InvalidInput(errors)
+        if not confirmed and unusual(day, plan_years(uow, plan), office_date(now)):
+            raise InvalidInput({"confirm": N_("This date is in the past or far from the plan's years: "
+                                              "confirm it if it is right.")})
+        old = task.due_on
+        _move(uow, instances.runtime(uow, clock), task, old, day, now)
+        task.due_on = day
+        uow.audit.add(model.AuditEvent(plan_task_id=task.id, action="due_changed", at=to_storage(now),
+                                       actor_user_id=user_id,
+                                       detail={"old_due": old.isoformat(), "due": day.isoformat(),
+                                               "reason": reason.strip(), "confirmed": confirmed}))
+        uow.commit()
+
+
+def unusual(day: date, years: tuple[int, int], today: date) -> bool:
+    """A date to confirm: before today, or more than FAR years outside the plan's."""
+    return day < today or not (years[0] - FAR <= day.year <= years[1] + FAR)
+
+
+def plan_years(uow: AbstractUnitOfWork, plan: model.Plan) -> tuple[int, int]:
+    """The plan's first and last year: its year, to the last date its tasks name."""
+    last = plan.year
+    for task in uow.tasks.for_plan(plan.id):
+        schedule = task.schedule or {}
+        dates = [*(schedule.get("due") or []), schedule.get("until") or ""]
+        last = max([last, *(int(d[:4]) for d in dates if d)])
+    return plan.year, last
+
+
+def _move(uow: AbstractUnitOfWork, rt: WorkflowRuntime, task: model.PlanTask, old: date, day: date, now) -> None:
+    """The task's steps take `day` where they had `old`: the open ones (their timers
+    computed again on the caller's clock: rungs already past fire at once) and those to
+    come (the process data)."""
+    instance = uow.instances.lock(uow.instances.for_task(task.id).id)
+    wf = instances.load(uow, rt, instance)
+    iso, was = day.isoformat(), old.isoformat()
+    ready = rt.ready_steps(wf)
+    data = ready[0].data if ready else {}  # task-wide data, as every open step holds it
+    moved = {"due": iso} if data.get("due") in (was, None) else {}
+    periods = [iso if p == was else p for p in data.get("periods") or []]
+    if periods != (data.get("periods") or []):
+        moved["periods"] = periods
+    if data.get("first_due") == was:
+        moved["first_due"] = iso
+    events = rt.update_data(wf, moved) if moved else []
+    for item in uow.work_items.ready_for_instance(instance.id):
+        if item.due_on == old:
+            events += rt.set_due(wf, item.task_uuid, iso)
+            item.due_on = day
+    instances.save(uow, rt, instance, task, wf, now)
+    notices.record(uow, instance, task, events, now)
 
 
 def _arm(uow: AbstractUnitOfWork, rt: WorkflowRuntime, task: model.PlanTask, iso: str, now) -> None:
