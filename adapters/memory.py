@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from engine.tasks.inbox import InboxWhere
 
 TABLES = ("units", "users", "plans", "tasks", "process_versions", "process_events", "instances", "work_items",
-          "audit", "attachments", "office_days", "notices", "extensions", "import_drafts", "logins",
+          "audit", "attachments", "office_days", "notices", "arrivals", "extensions", "import_drafts", "logins",
           "incidents", "jobs")
 
 # Rows kept as dicts (the SQL repositories return them so), with their columns' defaults.
@@ -42,6 +42,10 @@ NOTICE_COLUMNS = dict.fromkeys((
 INCIDENT_COLUMNS = dict.fromkeys((
     "instance_id", "plan_task_id", "source", "element", "error", "created_at", "updated_at", "work_item_id",
     "user_id", "data", "resolved_at", "resolved_by")) | {"state": "open", "attempts": 1}
+ARRIVAL_COLUMNS = dict.fromkeys((
+    "key", "kind", "plan_task_id", "work_item_id", "extension_request_id", "step_name", "due", "recipient_user_id",
+    "created_at", "read_at", "email_to", "last_error", "next_attempt_at", "sent_at", "mail_claimed_by",
+    "mail_lease_until")) | {"subject": "", "body": "", "email_state": "none", "attempts": 0}
 EXTENSION_COLUMNS = dict.fromkeys((
     "plan_task_id", "instance_id", "work_item_id", "step_task_id", "step_id", "step_name", "requested_by",
     "requested_at", "old_due", "new_due", "reason", "approver_user_id", "approver_unit_id", "approver_role",
@@ -114,6 +118,7 @@ class MemoryUnitOfWork(ports.AbstractUnitOfWork):
         self.attachments = AttachmentRepository(self, "attachments")
         self.office_days = OfficeDayRepository(self, "office_days")
         self.notices = NoticeRepository(self, "notices")
+        self.arrivals = ArrivalRepository(self, "arrivals")
         self.extensions = ExtensionRepository(self, "extensions")
         self.import_drafts = ImportDraftRepository(self, "import_drafts")
         self.logins = LoginAttemptRepository(self, "logins")
@@ -382,30 +387,26 @@ class OfficeDayRepository(_ObjectRepository, ports.OfficeDayRepository):
         self.rows.pop(day.id, None)
 
 
-class NoticeRepository(_Table, ports.NoticeRepository):
+class _Outbox(_Table):
+    """A table of things people are told, with their mail: `notices` or `arrivals`."""
+
+    columns: dict[str, Any]
+
     def add_if_absent(self, values: dict[str, Any]) -> int | None:
         if self._where(key=values["key"]):
             return None
-        return self._insert(NOTICE_COLUMNS, values)
-
-    def step_holder(self, instance_id: int, task_uuid: str) -> dict[str, Any] | None:
-        items = self._uow.tables["work_items"].values()
-        item = next((i for i in items if i.instance_id == instance_id and i.task_uuid == task_uuid), None)
-        if item is None:
-            return None
-        return {name: getattr(item, name) for name in (
-            "id", "step_name", "assignee_user_id", "candidate_unit_id", "candidate_role")}
+        return self._insert(self.columns, values)
 
     def for_user(self, user_id: int, limit: int = 200) -> list[dict[str, Any]]:
         found = sorted(self._where(recipient_user_id=user_id), key=lambda n: (n["created_at"], n["id"]), reverse=True)
         return [self._joined(n, task_ref="ref", task_title="title", plan_id="id", plan_number="number",
-                             plan_title="title") for n in found[:limit]]
+                             plan_title="title", plan_issued_on="issued_on") for n in found[:limit]]
 
     def unread_count(self, user_id: int) -> int:
         return len(self._where(recipient_user_id=user_id, read_at=None))
 
-    def mark_read(self, user_id: int, at: datetime, notice_id: int | None = None) -> None:
-        for row in self._where(lambda n: notice_id is None or n["id"] == notice_id,
+    def mark_read(self, user_id: int, at: datetime, row_id: int | None = None) -> None:
+        for row in self._where(lambda n: row_id is None or n["id"] == row_id,
                                recipient_user_id=user_id, read_at=None):
             row["read_at"] = at
 
@@ -421,8 +422,8 @@ class NoticeRepository(_Table, ports.NoticeRepository):
         row.update(mail_claimed_by=owner, mail_lease_until=lease_until)
         return {name: row[name] for name in ("id", "key", "email_to", "subject", "body", "attempts")}
 
-    def finish_mail(self, notice_id: int, owner: str, **values: Any) -> bool:
-        row = self.rows.get(notice_id)
+    def finish_mail(self, row_id: int, owner: str, **values: Any) -> bool:
+        row = self.rows.get(row_id)
         if row is None or row["mail_claimed_by"] != owner:
             return False
         row.update(mail_claimed_by=None, mail_lease_until=None, **values)
@@ -436,6 +437,49 @@ class NoticeRepository(_Table, ports.NoticeRepository):
         found = sorted(self._where(trouble), key=lambda n: (n["created_at"], n["id"]), reverse=True)[:limit]
         return [{**self._joined(n, task_ref="ref", task_title="title"),
                  "recipient_name": users[n["recipient_user_id"]].full_name} for n in found]
+
+
+class NoticeRepository(_Outbox, ports.NoticeRepository):
+    columns = NOTICE_COLUMNS
+
+    def step_holder(self, instance_id: int, task_uuid: str) -> dict[str, Any] | None:
+        items = self._uow.tables["work_items"].values()
+        item = next((i for i in items if i.instance_id == instance_id and i.task_uuid == task_uuid), None)
+        if item is None:
+            return None
+        return {name: getattr(item, name) for name in (
+            "id", "step_name", "assignee_user_id", "candidate_unit_id", "candidate_role")}
+
+
+class ArrivalRepository(_Outbox, ports.ArrivalRepository):
+    columns = ARRIVAL_COLUMNS
+
+    def digest_recipients(self, before: datetime) -> list[int]:
+        return sorted({a["recipient_user_id"] for a in self._where(lambda a: a["created_at"] < before,
+                                                                   email_state="digest")})
+
+    def lock_recipient(self, user_id: int) -> bool:
+        return True  # one unit of work at a time
+
+    def held_for_digest(self, user_id: int, before: datetime) -> list[dict[str, Any]]:
+        held = self._where(lambda a: a["created_at"] < before, recipient_user_id=user_id, email_state="digest")
+        return [self._joined(a, task_ref="ref", task_title="title")
+                for a in sorted(held, key=lambda a: (a["created_at"], a["id"]))]
+
+    def set_mail_state(self, arrival_ids: list[int], **values: Any) -> None:
+        for arrival_id in arrival_ids:
+            self.rows[arrival_id].update(values)
+
+    def retry(self, outbox: str, row_id: int, now: datetime) -> bool:
+        row = self._uow.tables[outbox].get(row_id)
+        if row is None or row["email_state"] != "failed":
+            return False
+        row.update(email_state="pending", next_attempt_at=now, attempts=0)
+        return True
+
+    def mail_waiting(self) -> int:
+        return sum(1 for outbox in ("notices", "arrivals") for row in self._uow.tables[outbox].values()
+                   if row["email_state"] in ("pending", "digest"))
 
 
 class ExtensionRepository(_Table, ports.ExtensionRepository):

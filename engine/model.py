@@ -31,6 +31,7 @@ class User:
     password_hash: str
     email: str | None = None
     active: bool = True
+    notice_mail: str = "each"  # "each": a mail per notice; "digest": one mail a day
     id: int | None = None
     session_version: int = 1  # raised by a logout: every older session ends
 

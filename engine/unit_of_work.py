@@ -170,6 +170,38 @@ class NoticeRepository(abc.ABC):
     def mail_problems(self, limit: int = 200) -> list[dict[str, Any]]: ...
 
 
+class ArrivalRepository(abc.ABC):
+    """Work arrivals (`engine/tasks/arrivals.py`) and their mail: the notices' outbox,
+    the daily digest, and the mail page's look-ups over both outboxes."""
+
+    @abstractmethod
+    def add_if_absent(self, values: dict[str, Any]) -> int | None: ...
+    @abstractmethod
+    def for_user(self, user_id: int, limit: int = 200) -> list[dict[str, Any]]: ...
+    @abstractmethod
+    def unread_count(self, user_id: int) -> int: ...
+    @abstractmethod
+    def mark_read(self, user_id: int, at: datetime, row_id: int | None = None) -> None: ...
+    @abstractmethod
+    def claim_mail(self, now: datetime, owner: str, lease_until: datetime) -> dict[str, Any] | None: ...
+    @abstractmethod
+    def finish_mail(self, row_id: int, owner: str, **values: Any) -> bool: ...
+    @abstractmethod
+    def mail_problems(self, limit: int = 200) -> list[dict[str, Any]]: ...
+    @abstractmethod
+    def digest_recipients(self, before: datetime) -> list[int]: ...
+    @abstractmethod
+    def lock_recipient(self, user_id: int) -> bool: ...
+    @abstractmethod
+    def held_for_digest(self, user_id: int, before: datetime) -> list[dict[str, Any]]: ...
+    @abstractmethod
+    def set_mail_state(self, arrival_ids: list[int], **values: Any) -> None: ...
+    @abstractmethod
+    def retry(self, outbox: str, row_id: int, now: datetime) -> bool: ...
+    @abstractmethod
+    def mail_waiting(self) -> int: ...
+
+
 class ExtensionRepository(abc.ABC):
     """Extension requests (`engine/extensions.py`) and the tasks waiting for a date."""
 
@@ -266,6 +298,7 @@ class AbstractUnitOfWork(abc.ABC):
     attachments: AttachmentRepository
     office_days: OfficeDayRepository
     notices: NoticeRepository
+    arrivals: ArrivalRepository
     extensions: ExtensionRepository
     progress: ProgressQueries
     import_drafts: ImportDraftRepository

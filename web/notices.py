@@ -1,12 +1,16 @@
-"""Notices: the bell in the header, my notices, and the mail that did not leave."""
+"""Notices: the bell in the header, my notices (deadlines and work that arrived), how
+mail reaches me, and the office's mail: waiting, failed, sent again."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app, Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine.deadlines import notices, outbox
+from engine.errors import InvalidInput
+from engine.tasks import arrivals
 from web.extensions import uow
 
 if TYPE_CHECKING:
@@ -21,7 +25,9 @@ MAIL_VIEW_ROLES = ("leader", "monitor", "designer")  # who may see the office's 
 def bell() -> dict[str, Any]:
     # A function, so the count is queried only by the header that shows it.
     def unread_notices() -> int:
-        return notices.unread_count(uow(), current_user.id) if current_user.is_authenticated else 0
+        if not current_user.is_authenticated:
+            return 0
+        return notices.unread_count(uow(), current_user.id) + arrivals.unread_count(uow(), current_user.id)
 
     return {"unread_notices": unread_notices}
 
@@ -30,6 +36,7 @@ def bell() -> dict[str, Any]:
 @login_required
 def index() -> str:
     return render_template("notices/index.html", rows=notices.for_user(uow(), current_user.id),
+                           arrivals=arrivals.for_user(uow(), current_user.id),
                            can_see_mail=current_user.role in MAIL_VIEW_ROLES)
 
 
@@ -37,7 +44,34 @@ def index() -> str:
 @login_required
 def read_all() -> Response:
     notices.mark_read(uow(), current_user.id)
+    arrivals.mark_read(uow(), current_user.id)
     return redirect(url_for("notices.index"))
+
+
+@bp.post("/arrivals/<int:arrival_id>/open")
+@login_required
+def open_arrival(arrival_id: int) -> Response:
+    """Mark it read and go to its task."""
+    rows = [r for r in arrivals.for_user(uow(), current_user.id) if r["id"] == arrival_id]
+    if not rows:
+        abort(404)
+    arrivals.mark_read(uow(), current_user.id, arrival_id)
+    return redirect(url_for("plans.task", task_id=rows[0]["plan_task_id"]))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings() -> str | tuple[str, int] | Response:
+    """How notices reach me by mail: one mail each, or one a day."""
+    if request.method == "POST":
+        try:
+            arrivals.choose_mail(uow(), current_user.id, request.form.get("notice_mail", ""))
+        except InvalidInput as error:
+            flash(_(next(iter(error.errors.values()))), "error")
+            return render_template("notices/settings.html", choice=""), 400
+        flash(_("Your choice is saved."), "success")
+        return redirect(url_for("notices.settings"))
+    return render_template("notices/settings.html", choice=arrivals.mail_choice(uow(), current_user.id))
 
 
 @bp.post("/<int:notice_id>/open")
@@ -56,6 +90,19 @@ def open_notice(notice_id: int) -> Response:
 def mail() -> str:
     if current_user.role not in MAIL_VIEW_ROLES:
         abort(403)
-    # "Every mail was delivered" would mislead where no server is set: then mail waits.
-    mail_on = bool(current_app.config["PLANFLOW_SETTINGS"].smtp_host)
-    return render_template("notices/mail.html", rows=outbox.mail_problems(uow()), mail_on=mail_on)
+    problems = [{**row, "outbox": "notices"} for row in outbox.mail_problems(uow())]
+    problems += [{**row, "outbox": "arrivals", "rung": row["kind"]} for row in arrivals.mail_problems(uow())]
+    problems.sort(key=lambda row: row["created_at"], reverse=True)
+    return render_template("notices/mail.html", rows=problems, waiting=arrivals.mail_waiting(uow()),
+                           smtp_host=current_app.config["PLANFLOW_SETTINGS"].smtp_host)
+
+
+@bp.post("/mail/<which>/<int:row_id>/retry")
+@login_required
+def retry(which: str, row_id: int) -> Response:
+    """A failed mail goes back to its outbox, once someone fixed the address or the server."""
+    if current_user.role not in MAIL_VIEW_ROLES:
+        abort(403)
+    arrivals.retry_mail(uow(), which, row_id)
+    flash(_("The mail is back in the outbox: it leaves with the next round."), "success")
+    return redirect(url_for("notices.mail"))

@@ -27,6 +27,7 @@ from engine.clock import Clock
 from engine.deadlines import outbox, sweep
 from engine.deadlines.mailer import Mailer
 from engine.importing import plan_import, scan_reading
+from engine.tasks import arrivals
 from web.config import Settings
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ class Round:
 
 
 def run_once(storage: Storage, settings: Settings, clock: Clock | None = None) -> Round:
-    """One sweep of every due timer, then one pass over the mail outbox."""
+    """One sweep of every due timer, then one pass over the mail outboxes."""
     swept = sweep.sweep(storage.uow, clock=clock)
     mailer = settings.mailer()
     mail = None if mailer is None else _send(storage, mailer, settings, clock=clock, limit=ONCE_MAIL_LIMIT)
@@ -63,8 +64,15 @@ def run_jobs(storage: Storage, clock: Clock | None = None) -> jobs.RunResult:
     return jobs.run_pending(storage.uow, JOB_CHUNKS, clock)
 
 
-def _send(storage: Storage, mailer: Mailer, settings: Settings, **options) -> outbox.SendResult:
-    return outbox.send_pending(storage.uow, mailer, lease=settings.mail_lease, base_url=settings.base_url, **options)
+def _send(storage: Storage, mailer: Mailer, settings: Settings, clock: Clock | None = None,
+          limit: int = 500) -> outbox.SendResult:
+    """Every outbox: the deadline notices, the work arrivals, then the daily digests due."""
+    options = {"clock": clock, "limit": limit, "base_url": settings.base_url}
+    ladder = outbox.send_pending(storage.uow, mailer, lease=settings.mail_lease, **options)
+    work = arrivals.send_pending(storage.uow, mailer, lease=settings.mail_lease, **options)
+    digests = arrivals.send_digests(storage.uow, mailer, **options)
+    return outbox.SendResult(sent=ladder.sent + work.sent + digests, retrying=ladder.retrying + work.retrying,
+                             failed=ladder.failed + work.failed)
 
 
 def add_jobs(scheduler: BaseScheduler, storage: Storage, settings: Settings, every: int | None = None) -> None:

@@ -31,12 +31,85 @@ class _Store:
         return self.session.get_bind().dialect.name
 
 
-class NoticeRepository(_Store, ports.NoticeRepository):
+class _Outbox(_Store):
+    """A table of things people are told, each with its mail: `notices` or `arrivals`
+    (adapters/storage/arrival_store.py); the same columns, the same mail lease."""
+
+    table: Any
+
     def add_if_absent(self, values: dict[str, Any]) -> int | None:
-        """Insert a notice unless its key exists; the new id, or None when it did."""
+        """Insert a row unless its key exists; the new id, or None when it did."""
+        t = self.table
         insert = postgresql.insert if self._dialect() == "postgresql" else sqlite.insert
-        statement = insert(_n).values(**values).on_conflict_do_nothing(index_elements=["key"]).returning(_n.c.id)
+        statement = insert(t).values(**values).on_conflict_do_nothing(index_elements=["key"]).returning(t.c.id)
         return self.session.execute(statement).scalar_one_or_none()
+
+    def for_user(self, user_id: int, limit: int = 200) -> list[dict[str, Any]]:
+        n, t, p = self.table, orm.plan_tasks, orm.plans
+        query = (
+            select(n, t.c.ref.label("task_ref"), t.c.title.label("task_title"), p.c.id.label("plan_id"),
+                   p.c.number.label("plan_number"), p.c.title.label("plan_title"),
+                   p.c.issued_on.label("plan_issued_on"))
+            .join(t, t.c.id == n.c.plan_task_id).join(p, p.c.id == t.c.plan_id)
+            .where(n.c.recipient_user_id == user_id)
+            .order_by(n.c.created_at.desc(), n.c.id.desc()).limit(limit)
+        )
+        return self._rows(query)
+
+    def unread_count(self, user_id: int) -> int:
+        n = self.table
+        query = select(func.count()).select_from(n).where(n.c.recipient_user_id == user_id, n.c.read_at.is_(None))
+        return int(self.session.execute(query).scalar_one())
+
+    def mark_read(self, user_id: int, at: datetime, row_id: int | None = None) -> None:
+        n = self.table
+        where = [n.c.recipient_user_id == user_id, n.c.read_at.is_(None)]
+        if row_id is not None:
+            where.append(n.c.id == row_id)
+        self.session.execute(update(n).where(*where).values(read_at=at))
+
+    def claim_mail(self, now: datetime, owner: str, lease_until: datetime) -> dict[str, Any] | None:
+        """Take the lease of one pending mail whose time has come and whose lease (if
+        any) has run out: the row, now `owner`'s until `lease_until`, or None."""
+        n = self.table
+        begin_write(self.session)  # SQLite: claims are one at a time
+        free = or_(n.c.mail_lease_until.is_(None), n.c.mail_lease_until <= now)
+        query = (select(n.c.id, n.c.key, n.c.email_to, n.c.subject, n.c.body, n.c.attempts)
+                 .where(n.c.email_state == "pending", n.c.next_attempt_at <= now, free)
+                 .order_by(n.c.next_attempt_at, n.c.id).limit(1).with_for_update(skip_locked=True))
+        rows = self._rows(query)
+        if not rows:
+            return None
+        self.session.execute(update(n).where(n.c.id == rows[0]["id"])
+                             .values(mail_claimed_by=owner, mail_lease_until=lease_until))
+        return rows[0]
+
+    def finish_mail(self, row_id: int, owner: str, **values: Any) -> bool:
+        """Record how sending went and give the lease back; False when `owner` no longer
+        held it (it ran out and another worker took the mail)."""
+        n = self.table
+        statement = (update(n).where(n.c.id == row_id, n.c.mail_claimed_by == owner)
+                     .values(mail_claimed_by=None, mail_lease_until=None, **values))
+        return self.session.execute(statement).rowcount == 1
+
+    def mail_problems(self, limit: int = 200) -> list[dict[str, Any]]:
+        """Failed mails, and pending ones that failed at least once (being retried)."""
+        n, u, t = self.table, orm.users, orm.plan_tasks
+        query = (
+            select(n, u.c.full_name.label("recipient_name"), t.c.ref.label("task_ref"),
+                   t.c.title.label("task_title"))
+            .join(u, u.c.id == n.c.recipient_user_id).join(t, t.c.id == n.c.plan_task_id)
+            .where(or_(n.c.email_state == "failed", and_(n.c.email_state == "pending", n.c.attempts > 0)))
+            .order_by(n.c.created_at.desc(), n.c.id.desc()).limit(limit)
+        )
+        return self._rows(query)
+
+    def count(self) -> int:
+        return int(self.session.execute(select(func.count()).select_from(self.table)).scalar_one())
+
+
+class NoticeRepository(_Outbox, ports.NoticeRepository):
+    table = _n
 
     def step_holder(self, instance_id: int, task_uuid: str) -> dict[str, Any] | None:
         """Who holds a step (the work item's assignee or unit+role), whatever its state."""
@@ -45,65 +118,6 @@ class NoticeRepository(_Store, ports.NoticeRepository):
                  .where(w.c.instance_id == instance_id, w.c.task_uuid == task_uuid))
         rows = self._rows(query)
         return rows[0] if rows else None
-
-    def for_user(self, user_id: int, limit: int = 200) -> list[dict[str, Any]]:
-        t, p = orm.plan_tasks, orm.plans
-        query = (
-            select(_n, t.c.ref.label("task_ref"), t.c.title.label("task_title"), p.c.id.label("plan_id"),
-                   p.c.number.label("plan_number"), p.c.title.label("plan_title"),
-                   p.c.issued_on.label("plan_issued_on"))
-            .join(t, t.c.id == _n.c.plan_task_id).join(p, p.c.id == t.c.plan_id)
-            .where(_n.c.recipient_user_id == user_id)
-            .order_by(_n.c.created_at.desc(), _n.c.id.desc()).limit(limit)
-        )
-        return self._rows(query)
-
-    def unread_count(self, user_id: int) -> int:
-        query = select(func.count()).select_from(_n).where(_n.c.recipient_user_id == user_id, _n.c.read_at.is_(None))
-        return int(self.session.execute(query).scalar_one())
-
-    def mark_read(self, user_id: int, at: datetime, notice_id: int | None = None) -> None:
-        where = [_n.c.recipient_user_id == user_id, _n.c.read_at.is_(None)]
-        if notice_id is not None:
-            where.append(_n.c.id == notice_id)
-        self.session.execute(update(_n).where(*where).values(read_at=at))
-
-    def claim_mail(self, now: datetime, owner: str, lease_until: datetime) -> dict[str, Any] | None:
-        """Take the lease of one pending mail whose time has come and whose lease (if
-        any) has run out: the row, now `owner`'s until `lease_until`, or None."""
-        begin_write(self.session)  # SQLite: claims are one at a time
-        free = or_(_n.c.mail_lease_until.is_(None), _n.c.mail_lease_until <= now)
-        query = (select(_n.c.id, _n.c.key, _n.c.email_to, _n.c.subject, _n.c.body, _n.c.attempts)
-                 .where(_n.c.email_state == "pending", _n.c.next_attempt_at <= now, free)
-                 .order_by(_n.c.next_attempt_at, _n.c.id).limit(1).with_for_update(skip_locked=True))
-        rows = self._rows(query)
-        if not rows:
-            return None
-        self.session.execute(update(_n).where(_n.c.id == rows[0]["id"])
-                             .values(mail_claimed_by=owner, mail_lease_until=lease_until))
-        return rows[0]
-
-    def finish_mail(self, notice_id: int, owner: str, **values: Any) -> bool:
-        """Record how sending went and give the lease back; False when `owner` no longer
-        held it (it ran out and another worker took the mail)."""
-        statement = (update(_n).where(_n.c.id == notice_id, _n.c.mail_claimed_by == owner)
-                     .values(mail_claimed_by=None, mail_lease_until=None, **values))
-        return self.session.execute(statement).rowcount == 1
-
-    def mail_problems(self, limit: int = 200) -> list[dict[str, Any]]:
-        """Failed mails, and pending ones that failed at least once (being retried)."""
-        u, t = orm.users, orm.plan_tasks
-        query = (
-            select(_n, u.c.full_name.label("recipient_name"), t.c.ref.label("task_ref"),
-                   t.c.title.label("task_title"))
-            .join(u, u.c.id == _n.c.recipient_user_id).join(t, t.c.id == _n.c.plan_task_id)
-            .where(or_(_n.c.email_state == "failed", and_(_n.c.email_state == "pending", _n.c.attempts > 0)))
-            .order_by(_n.c.created_at.desc(), _n.c.id.desc()).limit(limit)
-        )
-        return self._rows(query)
-
-    def count(self) -> int:
-        return int(self.session.execute(select(func.count()).select_from(_n)).scalar_one())
 
 
 class ExtensionRepository(_Store, ports.ExtensionRepository):

@@ -39,6 +39,8 @@ users = Table(
     Column("password_hash", String(255), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("session_version", Integer, nullable=False, default=1, server_default="1"),
+    # How the person gets notice mail: "each" (one mail per notice) or "digest" (one a day).
+    Column("notice_mail", String(8), nullable=False, default="each", server_default="each"),
 )
 
 # Failed logins per username (lowercased), whether or not it exists: every worker
@@ -253,6 +255,36 @@ incidents = Table(
     Column("resolved_at", DateTime),
     Column("resolved_by", Integer, ForeignKey("users.id")),
     Index("ix_incidents_state", "state"),
+)
+
+# Work arrivals (engine/tasks/arrivals.py): one row per (event, recipient), `key` unique so
+# that a retried transaction tells nobody twice; the same e-mail outbox columns as
+# `notices` (with the mail's lease), plus "digest" (held for the person's daily mail).
+arrivals = Table(
+    "arrivals", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("plan_task_id", Integer, ForeignKey("plan_tasks.id"), nullable=False),
+    Column("work_item_id", Integer, ForeignKey("work_items.id")),
+    Column("extension_request_id", Integer, ForeignKey("extension_requests.id")),
+    Column("step_name", String(255)),
+    Column("due", Date),
+    Column("recipient_user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("read_at", DateTime),
+    Column("subject", Text, nullable=False, default=""),
+    Column("body", Text, nullable=False, default=""),
+    Column("email_to", String(255)),
+    Column("email_state", String(16), nullable=False, default="none"),  # none|pending|digest|sent|failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+    Column("next_attempt_at", DateTime),
+    Column("sent_at", DateTime),
+    Column("mail_claimed_by", String(120)),
+    Column("mail_lease_until", DateTime),
+    Index("ix_arrivals_recipient_read", "recipient_user_id", "read_at"),
+    Index("ix_arrivals_outbox", "email_state", "next_attempt_at"),
 )
 
 # Extension requests (xin gia hạn): asked by a step's holder, decided by its approver.

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from adapters.storage import repository
+from adapters.storage.arrival_store import ArrivalRepository
 from adapters.storage.deadline_store import ExtensionRepository, NoticeRepository
 from adapters.storage.import_drafts import ImportDraftRepository
 from adapters.storage.jobs_store import JobRepository
@@ -37,6 +38,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.attachments = repository.AttachmentRepository(s)
         self.office_days = repository.OfficeDayRepository(s)
         self.notices = NoticeRepository(s)
+        self.arrivals = ArrivalRepository(s)
         self.extensions = ExtensionRepository(s)
         self.progress = ProgressQueries(s)
         self.import_drafts = ImportDraftRepository(s)

@@ -23,6 +23,7 @@ from engine.deadlines.task_dates import parse_day
 from engine.errors import N_, AlreadyDone, InvalidInput, NotAllowed, NotFound
 from engine.process import actors, instances
 from engine.process.step_forms import limited_text
+from engine.tasks import arrivals
 from engine.unit_of_work import AbstractUnitOfWork
 from engine.workflow import StepNotReady, WorkflowRuntime
 
@@ -51,6 +52,7 @@ def request_extension(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, 
         })
         _audit(uow, item, user.id, now, "extension_requested",
                {"old_due": _iso(item.due_on), "new_due": wanted.isoformat(), "reason": reason.strip()})
+        arrivals.extension_asked(uow, uow.extensions.get(request_id), now)
         uow.commit()
         return request_id
 
@@ -64,7 +66,8 @@ def require_holder(uow: AbstractUnitOfWork, work_item_id: int, user_id: int) -> 
 
 def decide_extension(uow: AbstractUnitOfWork, request_id: int, user_id: int, accept: bool,
                      comment: str = "", clock: Clock | None = None) -> None:
-    """The approver accepts (the deadline moves) or refuses (nothing changes)."""
+    """The approver accepts (the deadline moves) or refuses, saying why (nothing else
+    changes); the requester is told either way."""
     clock = clock or SystemClock()
     now = clock.now()
     comment = limited_text(comment, "comment")
@@ -80,6 +83,8 @@ def decide_extension(uow: AbstractUnitOfWork, request_id: int, user_id: int, acc
             raise NotAllowed(N_("This extension request is not yours to decide."))
         if row["state"] != "pending":
             raise AlreadyDone(N_("This extension request was already decided."))
+        if not accept and not comment.strip():  # the requester is owed a reason
+            raise InvalidInput({"comment": N_("Say why the request is refused.")})
         item = uow.work_items.get(row["work_item_id"])
         if item.state != "ready":
             uow.extensions.decide(request_id, state="lapsed", decided_at=to_storage(now))
@@ -91,6 +96,7 @@ def decide_extension(uow: AbstractUnitOfWork, request_id: int, user_id: int, acc
                               decided_at=to_storage(now), comment=comment.strip())
         _audit(uow, item, user.id, now, "extension_accepted" if accept else "extension_refused",
                {"old_due": _iso(row["old_due"]), "new_due": _iso(row["new_due"]), "comment": comment.strip()})
+        arrivals.extension_decided(uow, row, accept, comment.strip(), now)
         uow.commit()
 
 

@@ -37,7 +37,7 @@ def backoff(attempts: int) -> timedelta:
 
 def send_pending(uow_factory: Callable[[], AbstractUnitOfWork], mailer: Mailer,
                  clock: Clock | None = None, limit: int = 500, lease: timedelta = MAIL_LEASE,
-                 base_url: str = DEFAULT_BASE_URL) -> SendResult:
+                 base_url: str = DEFAULT_BASE_URL, outbox: str = "notices") -> SendResult:
     """Send the mails whose time has come: claim, send, record, one mail at a time.
 
     A mail is claimed (a lease: this worker, until now + `lease`) and the claim is
@@ -45,6 +45,8 @@ def send_pending(uow_factory: Callable[[], AbstractUnitOfWork], mailer: Mailer,
     takes a mail whose lease runs, so two workers never send it twice; a worker that
     dies between sending and recording leaves the lease to run out, and only then is
     the mail sent again, with the same Message-ID (the reader's mail program can tell).
+    `outbox` names the unit of work's store of the mails: the deadline notices, or the
+    work arrivals of engine/tasks/arrivals.py.
     """
     clock = clock or SystemClock()
     owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -52,13 +54,13 @@ def send_pending(uow_factory: Callable[[], AbstractUnitOfWork], mailer: Mailer,
     for _ in range(limit):
         now = to_storage(clock.now())
         with uow_factory() as uow:
-            row = uow.notices.claim_mail(now, owner, now + lease)
+            row = getattr(uow, outbox).claim_mail(now, owner, now + lease)
             if row is None:
                 break
             uow.commit()
         outcome = _send_one(mailer, row, now, base_url, result)
         with uow_factory() as uow:
-            if not uow.notices.finish_mail(row["id"], owner, **outcome):
+            if not getattr(uow, outbox).finish_mail(row["id"], owner, **outcome):
                 log.warning("mail of notice %s outlived its lease; another worker has it now", row["id"])
             uow.commit()
     return result

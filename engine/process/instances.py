@@ -18,6 +18,7 @@ from engine.clock import Clock, office_date, to_storage
 from engine.deadlines.working_days import OfficeDay, WorkingCalendar
 from engine.errors import N_, InvalidInput, NotFound
 from engine.process import actors
+from engine.tasks import arrivals
 from engine.unit_of_work import AbstractUnitOfWork
 from engine.workflow import (
     SERIALIZER_VERSION,
@@ -132,20 +133,24 @@ def save(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.ProcessIn
         task.status = "closed"
         task.closed_on = office_date(now)
     uow.flush()
-    _sync_work_items(uow, instance, rt.ready_steps(wf), now)
+    new_items = _sync_work_items(uow, instance, rt.ready_steps(wf), now)
+    arrivals.work_arrived(uow, task, new_items, now)  # whoever gets a step is told
 
 
 def _sync_work_items(uow: AbstractUnitOfWork, instance: model.ProcessInstance,
-                     ready: list[HumanStep], now: datetime) -> None:
+                     ready: list[HumanStep], now: datetime) -> list[model.WorkItem]:
+    """Cancel the items of steps no longer ready, add the new ones; return the new."""
     ready_by_uuid = {step.task_id: step for step in ready}
     for item in uow.work_items.ready_for_instance(instance.id):
         if item.task_uuid not in ready_by_uuid:
             item.state = "cancelled"  # the process moved on without it (e.g. a boundary event)
         else:
             del ready_by_uuid[item.task_uuid]
-    for step in ready_by_uuid.values():
-        uow.work_items.add(_work_item(instance, step, now))
+    new_items = [_work_item(instance, step, now) for step in ready_by_uuid.values()]
+    for item in new_items:
+        uow.work_items.add(item)
     uow.flush()
+    return new_items
 
 
 def _work_item(instance: model.ProcessInstance, step: HumanStep, now: datetime) -> model.WorkItem:

@@ -12,6 +12,7 @@ from engine.deadlines import notices
 from engine.errors import N_, AlreadyDone, InvalidInput, NotAllowed, NotFound, PlanflowError, StepFailed
 from engine.process import actors, incidents, instances, step_forms
 from engine.process.step_forms import Upload
+from engine.tasks import arrivals
 from engine.unit_of_work import AbstractUnitOfWork
 from engine.workflow import StepNotReady, WorkflowRuntime
 
@@ -166,6 +167,8 @@ def _finish(uow: AbstractUnitOfWork, instance: model.ProcessInstance, item: mode
         failure.step = {"instance_id": instance.id, "plan_task_id": task.id, "work_item_id": item.id,
                         "user_id": user.id, "data": data}
         raise
+    if task.status == "closed":
+        arrivals.task_closed(uow, task, user.id, now)
     detail = _audit_detail(uow, data, attachment)
     if retried_by is not None:
         detail["retried_by"] = retried_by

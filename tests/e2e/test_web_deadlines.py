@@ -26,11 +26,12 @@ def world(sqlite_url):
 
 
 def test_the_bell_counts_unread_notices_and_the_notices_page_lists_them(world):
+    client = world.client(STAFF)
+    assert 'data-unread="1"' in client.get("/").get_data(as_text=True)  # the task assigned to her
     sweep_at(world.office, world.clock, date(2024, 3, 26))
     assert len(notice_rows(world.office)) == 1
-    client = world.client(STAFF)
     page = client.get("/").get_data(as_text=True)
-    assert 'data-unread="1"' in page
+    assert 'data-unread="2"' in page  # and the reminder
     notices_page = client.get("/notices").get_data(as_text=True)
     assert 'data-rung="holder"' in notices_page and "unread" in notices_page
     client.post("/notices/read")

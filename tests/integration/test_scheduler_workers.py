@@ -2,7 +2,9 @@
 every notice recorded and mailed exactly once, none lost.
 
 700 tasks wait at their report step, due 2024-03-29, so each has its three rungs
-(holder, unit head, director) armed in 2024: on today's clock all 2,100 are due.
+(holder, unit head, director) armed in 2024: on today's clock all 2,100 are due. The
+two people each task reached (its unit head, then its assignee) chose the daily digest:
+their 1,400 work arrivals leave as two digests, each written once by one worker.
 """
 from __future__ import annotations
 
@@ -16,17 +18,21 @@ from datetime import date
 from sqlalchemy import func, select
 
 from adapters.storage import orm
+from engine.tasks import arrivals
 from tests.support.deadlines import office_clock
 from tests.support.bulk import tasks_at_their_report_step
 from tests.support.office import make_office
 
 TASKS = 700
+DIGESTS = 2  # engine/tasks/arrivals.py: the unit head's and the staff member's
 WORKERS = 4
 RESULT = re.compile(r"instances=(\d+) fired=(\d+) notices=(\d+) errors=(\d+); mail: sent=(\d+)")
 
 
 def test_four_scheduler_processes_fire_every_timer_once(postgres_fresh_url, smtp_server):
     office = make_office(postgres_fresh_url)
+    for username in ("truong.kstthc", "cv.kstthc"):
+        arrivals.choose_mail(office.uow(), office.users[username], "digest")
     with office_clock(date(2024, 1, 15)) as clock:
         tasks_at_their_report_step(office, clock, TASKS)
     started = time.monotonic()
@@ -48,7 +54,7 @@ def test_four_scheduler_processes_fire_every_timer_once(postgres_fresh_url, smtp
     assert errors == 0
     assert instances == TASKS, counts  # no instance swept twice: the row locks held
     assert fired == recorded == 3 * TASKS, counts  # no rung fired twice, none lost
-    assert sent == 3 * TASKS, counts
+    assert sent == 3 * TASKS + DIGESTS, counts
     assert sum(1 for c in counts if c[0]) >= 2, f"the workers shared the work: {counts}"
 
     n = orm.notices
@@ -61,7 +67,9 @@ def test_four_scheduler_processes_fire_every_timer_once(postgres_fresh_url, smtp
     assert states == {"sent": 3 * TASKS}
     assert (still_due, audited) == (0, 3 * TASKS)
 
-    mails = smtp_server.wait_for(3 * TASKS, timeout=30)
-    assert len(mails) == 3 * TASKS
-    assert len({(m["To"], m["Subject"]) for m in mails}) == 3 * TASKS  # each mail once
+    mails = smtp_server.wait_for(3 * TASKS + DIGESTS, timeout=30)
+    assert len(mails) == 3 * TASKS + DIGESTS
+    assert len({(m["To"], m["Subject"]) for m in mails}) == 3 * TASKS + DIGESTS  # each mail once
+    digests = [m for m in mails if "Tổng hợp việc mới" in m["Subject"]]
+    assert sorted(m["To"] for m in digests) == ["cv.kstthc@demo.planflow.vn", "truong.kstthc@demo.planflow.vn"]
     office.storage.engine.dispose()
