@@ -236,6 +236,7 @@ def claim(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, clock: Clock
     now = (clock or SystemClock()).now()
     with uow:
         item, user = _item_and_user(uow, work_item_id, user_id)
+        uow.instances.lock(item.instance_id)  # two people taking it at once: the second is told
         if item.state != "ready" or item.claimed_by is not None:
             raise AlreadyDone(N_("This step was already taken by someone or has moved on."))
         if not actors.may_claim(user, item):
@@ -250,6 +251,7 @@ def unclaim(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, clock: Clo
     now = (clock or SystemClock()).now()
     with uow:
         item, user = _item_and_user(uow, work_item_id, user_id)
+        uow.instances.lock(item.instance_id)
         if item.state != "ready":
             raise AlreadyDone(N_("This step was already completed or has moved on."))
         if item.claimed_by != user.id:

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from adapters.storage import orm
+from engine import model
 from engine.clock import SystemClock
 from engine.deadlines import sweep
 from engine.errors import AlreadyDone
@@ -187,3 +188,19 @@ def test_a_stale_flush_is_a_409_not_a_server_error(office):
         theirs.updated_at = None
         with pytest.raises(AlreadyDone):
             second.flush()
+
+
+def test_two_people_taking_the_same_step_at_once_one_takes_it_the_other_is_told(office):
+    with office.uow() as uow:
+        deputy = model.User(username="pho.kstthc", full_name="Phó trưởng phòng", unit_id=office.units[KSTTHC],
+                            role="unit_head", password_hash="-")
+        uow.users.add(deputy)
+        uow.commit()
+    with office_clock(date(2024, 3, 4)) as clock:
+        plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}])
+        [item] = office.ready(plan_id)
+        takers = [office.users["truong.kstthc"], deputy.id]
+        outcomes = _race([lambda who=who: steps.claim(office.uow(), item.id, who, clock=clock) for who in takers])
+    assert sorted(type(o).__name__ for o in outcomes) == ["AlreadyDone", "NoneType"], outcomes
+    [taken] = office.ready(plan_id)
+    assert taken.claimed_by == takers[outcomes.index(None)]
