@@ -221,6 +221,7 @@ def reassign(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, new_assig
         item.assignee_user_id, item.claimed_by, item.claimed_at = target.id, None, None
         instances.save(uow, rt, instance, task, wf, now)
         notices.record(uow, instance, task, events, now)
+        arrivals.work_arrived(uow, task, [item], now)  # the step reached the new holder: tell them
         uow.audit.add(model.AuditEvent(
             plan_task_id=task.id, instance_id=item.instance_id, work_item_id=item.id, at=to_storage(now),
             actor_user_id=user.id, action="step_withdrawn" if new_assignee is None else "step_reassigned",

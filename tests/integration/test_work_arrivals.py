@@ -152,3 +152,13 @@ def test_a_failed_mail_waits_on_the_mail_page_and_a_retry_sends_it(office):
         assert arrivals.mail_waiting(office.uow()) == 1
         assert arrivals.send_pending(office.uow, mailer, clock).sent == 1
     assert arrivals.mail_problems(office.uow()) == []
+
+
+def test_a_step_given_to_another_person_tells_the_new_holder(office):
+    with office_clock(ISSUED) as clock:
+        plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}], issued=ISSUED)
+        complete(office, clock, plan_id, "assign", "truong.kstthc", {"assignee": office.users["cv.kstthc"]})
+        [step] = ready(office, plan_id, "report")
+        steps.reassign(office.uow(), step.id, office.users["truong.kstthc"], office.users["cv.kstthc2"],
+                       "Đồng chí Dung nghỉ phép", clock=clock)
+    assert told(office) == [("task", "truong.kstthc"), ("assigned", "cv.kstthc"), ("assigned", "cv.kstthc2")]
