@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 from adapters.readers import MAX_BYTES, SUFFIXES, pages_to_read, read_source
 from engine.errors import N_, InvalidInput
 from engine.importing import plan_import, scan_reading
+from engine.importing.draft import reread_deadlines
 from engine.importing.errors import PlanFileError
 from engine.process import versions
 from web.extensions import uow
@@ -91,7 +92,7 @@ def confirm(draft_id: int) -> Response | tuple[str, int]:
     except InvalidInput as error:
         plan_import.save_edits(uow(), draft_id, edits, current_user.id)  # a reload keeps them
         errors = {name: _(message) for name, message in error.errors.items()}
-        edited = plan_import.ImportDraft.from_dict(edits, draft_id)
+        edited = reread_deadlines(plan_import.ImportDraft.from_dict(edits, draft_id))
         return _review_page(edited, errors), 400
     flash(_("The plan is stored and its tasks have started."), "success")
     return redirect(url_for("plans.show", plan_id=plan_id))

@@ -14,6 +14,7 @@ from typing import Any
 from engine import model
 from engine.deadlines.task_dates import parse_day
 from engine.errors import N_, InvalidInput
+from engine.importing.deadline_phrases import PlanYears, parse_deadline
 from engine.importing import ImportResult, UnitRef
 from engine.process.instances import PROCESS_KEY
 
@@ -58,9 +59,23 @@ def from_result(result: ImportResult, known: dict[str, int], source_name: str,
     plan = {**result.plan.to_dict(), "monitor_text": monitor.name if monitor else None,
             "monitor_unit_id": known.get(monitor.name) if monitor and not monitor.new else fallback_monitor_id}
     del plan["monitor"]
-    tasks = [{**t.to_dict(), "lead": [key(u) for u in t.lead],
-              "coordinators": [key(u) for u in t.coordinators], "due": ""} for t in result.tasks]
+    # "deadline_read": the text the schedule was read from; an edited text is read again.
+    tasks = [{**t.to_dict(), "lead": [key(u) for u in t.lead], "coordinators": [key(u) for u in t.coordinators],
+              "due": "", "deadline_read": t.deadline_text} for t in result.tasks]
     return ImportDraft(source_name, plan, tasks, new_units, list(result.warnings))
+
+
+def flag_used_number(draft: ImportDraft, plans: list[dict[str, Any]]) -> ImportDraft:
+    """Mark the draft when another stored plan has its number ("12/KH-VP", compared
+    without spaces and case): the same plan imported twice, or a misread number."""
+    number = _number_key(draft.plan.get("number"))
+    used = next((p for p in plans if number and _number_key(p.get("number")) == number), None)
+    draft.plan["number_used_by"] = {"id": used["id"], "title": used.get("title") or ""} if used else None
+    return draft
+
+
+def _number_key(number: Any) -> str:
+    return "".join(str(number or "").split()).lower()
 
 
 def used_new_units(draft: ImportDraft) -> list[int]:
@@ -79,7 +94,8 @@ def plan_and_tasks(draft: ImportDraft, unit_ids: dict[str, int]) -> tuple[model.
     monitor_id = _int(plan.get("monitor_unit_id"))
     if monitor_id is None:
         errors["monitor_unit_id"] = N_("Choose the unit that monitors the plan.")
-    tasks = [_task(i, t, unit_ids, errors) for i, t in enumerate(draft.tasks)]
+    years = _years(year, draft.tasks)
+    tasks = [_task(i, t, unit_ids, errors, years) for i, t in enumerate(draft.tasks)]
     if errors:
         raise InvalidInput(errors)
     return model.Plan(title=str(plan.get("title") or "").strip(), year=year, monitor_unit_id=monitor_id,
@@ -88,8 +104,12 @@ def plan_and_tasks(draft: ImportDraft, unit_ids: dict[str, int]) -> tuple[model.
                       process_key=str(plan.get("process_key") or PROCESS_KEY)), tasks
 
 
-def _task(i: int, task: dict[str, Any], unit_ids: dict[str, int], errors: dict[str, str]) -> model.PlanTask:
+def _task(i: int, task: dict[str, Any], unit_ids: dict[str, int], errors: dict[str, str],
+          years: PlanYears) -> model.PlanTask:
     schedule = dict(task.get("schedule") or {"kind": "unresolved", "due": [], "every": None, "until": None})
+    text = str(task.get("deadline_text") or "").strip()
+    if "deadline_read" in task and text != str(task.get("deadline_read") or "").strip():
+        schedule = parse_deadline(text, years).to_dict()  # a person corrected the deadline's text
     due_text = str(task.get("due") or "").strip()
     if due_text:
         day = parse_day(due_text)
@@ -117,6 +137,23 @@ def _units(i: int, role: str, keys: Any, unit_ids: dict[str, int], errors: dict[
         elif unit_id not in found:
             found.append(unit_id)
     return found
+
+
+def reread_deadlines(draft: ImportDraft) -> ImportDraft:
+    """The draft with every edited deadline text read again (kept on a refused confirm,
+    so the page shows what the new text says)."""
+    years = _years(_int(draft.plan.get("year")) or 0, draft.tasks)
+    for task in draft.tasks:
+        text = str(task.get("deadline_text") or "").strip()
+        if "deadline_read" in task and text != str(task.get("deadline_read") or "").strip():
+            task["schedule"], task["deadline_read"] = parse_deadline(text, years).to_dict(), text
+    return draft
+
+
+def _years(year: int, tasks: list[dict[str, Any]]) -> PlanYears:
+    """The plan's years: its year to the last year its read schedules run to."""
+    untils = [int(str(t.get("schedule", {}).get("until") or "")[:4] or 0) for t in tasks]
+    return PlanYears(year, max([year, *untils]))
 
 
 def _year(value: Any, errors: dict[str, str]) -> int:

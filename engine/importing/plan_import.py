@@ -26,6 +26,7 @@ from engine.importing import Block, ImportResult, UnitDirectory, parse_blocks
 from engine.importing.draft import (
     NEW,
     ImportDraft,
+    flag_used_number,
     from_result,
     plan_and_tasks,
     used_new_units,
@@ -84,7 +85,9 @@ def preview(uow: AbstractUnitOfWork, source: Path | bytes, filename: str, user_i
         user = require_monitor(uow, user_id)
         units = uow.units.list()
     result = parse_blocks(read(source, filename), directory_of(units))  # outside the transaction: it may take a while
-    return from_result(result, {u.name: u.id for u in units}, Path(filename).name, user.unit_id)
+    draft = from_result(result, {u.name: u.id for u in units}, Path(filename).name, user.unit_id)
+    with uow:
+        return flag_used_number(draft, uow.plans.list_with_counts())
 
 
 def save_draft(uow: AbstractUnitOfWork, draft: ImportDraft, user_id: int, clock: Clock | None = None) -> int:

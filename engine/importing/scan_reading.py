@@ -20,6 +20,7 @@ from typing import Any, Callable
 from engine import jobs
 from engine.clock import Clock, SystemClock, to_storage
 from engine.errors import N_
+from engine.importing.draft import flag_used_number
 from engine.importing.errors import PlanFileError
 from engine.importing.plan_import import directory_of, from_result, require_monitor
 from engine.importing.parser import parse_blocks
@@ -86,6 +87,7 @@ class _Reading:
             draft = from_result(parse_blocks(blocks, directory_of(units)), {u.name: u.id for u in units},
                                 Path(filename).name, self.unit_id)
             with self.uow_factory() as uow:
+                flag_used_number(draft, uow.plans.list_with_counts())
                 uow.import_drafts.update(self.draft_id, draft.to_dict())
                 row = uow.jobs.get(self.job_id)
                 uow.jobs.progress(self.job_id, row["total"], None, finished_at=to_storage(self.clock.now()))

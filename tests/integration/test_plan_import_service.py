@@ -157,3 +157,34 @@ def test_on_postgresql_a_failure_midway_stores_nothing_and_a_confirm_stores_all(
     after = _counts(office)
     assert (after["plans"], after["process_instances"], after["units"]) == (
         before["plans"] + 1, before["process_instances"] + 2, before["units"] + 1)
+
+
+def test_a_deadline_whose_text_is_corrected_is_read_again(office: Office) -> None:
+    edits = _preview(office).to_dict()
+    edits["new_units"][0]["create"] = True
+    assert edits["tasks"][1]["schedule"]["kind"] == "unresolved"
+    edits["tasks"][1]["deadline_text"] = "Quý III năm 2024"  # the reviewer reads the scan better
+    plan_id = plan_import.confirm(office.uow(), edits, office.users["theodoi"], clock_on(date(2024, 1, 10)))
+    with office.uow() as uow:
+        task = uow.tasks.for_plan(plan_id)[1]
+    assert task.schedule["kind"] == "once" and task.schedule["due"] == ["2024-09-30"]
+    assert task.deadline_text == "Quý III năm 2024"
+
+
+def test_an_unchanged_deadline_text_keeps_its_reading(office: Office) -> None:
+    edits = _preview(office).to_dict()
+    edits["new_units"][0]["create"] = True
+    edits["tasks"][0]["schedule"] = {"kind": "once", "due": ["2024-02-29"], "every": None, "until": None}
+    plan_id = plan_import.confirm(office.uow(), edits, office.users["theodoi"], clock_on(date(2024, 1, 10)))
+    with office.uow() as uow:
+        assert uow.tasks.for_plan(plan_id)[0].schedule["due"] == ["2024-02-29"]
+
+
+def test_a_plan_number_already_used_is_flagged(office: Office) -> None:
+    first = _preview(office)
+    assert first.plan["number"] == "12/KH-VP" and first.plan["number_used_by"] is None
+    edits = first.to_dict()
+    edits["new_units"][0]["create"] = True
+    plan_id = plan_import.confirm(office.uow(), edits, office.users["theodoi"])
+    again = _preview(office)
+    assert again.plan["number_used_by"] == {"id": plan_id, "title": first.plan["title"]}
