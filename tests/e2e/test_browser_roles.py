@@ -1,0 +1,198 @@
+"""Each role's day in headless Chromium, as the office does it, with CSRF on: the unit
+head assigns with co-handlers and an instruction, later reassigns, and filters the
+unit's late tasks; the staff member reports and sees the report returned with its
+reason; the monitor searches "số hóa", opens the report's file and accepts it; a second
+monitor takes a shared review and gives it back; the leader follows the plans and
+opens a report's file. Every page visited is saved at 1366 and 390 px wide in
+test-artifacts/roles/ (the phone width must show no sideways scroll)."""
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from werkzeug.security import generate_password_hash
+
+from adapters.demo.directory import MONITOR_UNIT
+from adapters.demo.loader import DEMO_PASSWORD
+from engine import model
+from tests.e2e.web_helpers import HEAD, MONITOR, OTHER_STAFF, STAFF, WebWorld, basic, build_world
+from tests.support.browser import log_in, log_out
+from tests.support.office import KSTTHC, TTPV
+
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "roles"
+LEADER, COORDINATOR_HEAD, SECOND_MONITOR = "chanhvp", "giamdoc.ttpv", "theodoi2"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+
+
+@pytest.fixture
+def world(sqlite_url: str, live_server: Callable[..., str]) -> tuple[str, WebWorld]:
+    # The app's today is Wednesday 2024-03-27: task 2 is late.
+    world = build_world(sqlite_url, WTF_CSRF_ENABLED=True, tasks=[
+        {"ref": "1", "title": "Số hóa hồ sơ thủ tục hành chính", "lead": [KSTTHC], "coordinators": [TTPV],
+         "due": "2024-03-29"},
+        {"ref": "2", "title": "Rà soát quy trình nội bộ", "lead": [KSTTHC], "due": "2024-03-20"},
+        {"ref": "3", "title": "Hội thảo sổ tay hóa đơn điện tử", "lead": [KSTTHC], "due": "2024-05-31"},
+    ])
+    with world.office.uow() as uow:
+        uow.users.add(model.User(username=SECOND_MONITOR, full_name="Cao Thị Mơ", role="monitor",
+                                 unit_id=world.office.units[MONITOR_UNIT],
+                                 password_hash=generate_password_hash(DEMO_PASSWORD)))
+        uow.commit()
+    return live_server(world.app), world
+
+
+def shoot(page: Page, name: str) -> None:
+    """The page at an office screen's width and a phone's; at the phone's nothing may
+    stick out sideways (tables read as cards, the menu folds, forms fit)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for width, height in ((1366, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        if width == 390:
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 1, f"{name} scrolls sideways by {overflow}px at 390px"
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+
+def open_file(page: Page, link: str) -> None:
+    """Click a file's "Xem": it opens in a tab of its own, shown by the browser."""
+    with page.context.expect_page() as popup:
+        page.locator(link).first.click()
+    viewer = popup.value
+    viewer.wait_for_load_state()
+    assert "view=1" in viewer.url
+    shown = page.request.get(viewer.url)
+    assert shown.status == 200 and shown.headers["content-type"] == "application/pdf"
+    assert shown.headers["content-disposition"].startswith("inline") and shown.body() == PDF
+    viewer.close()
+
+
+def api(world: WebWorld, username: str, path: str, **kwargs) -> dict:
+    response = world.app.test_client().post(path, headers=basic(username), **kwargs)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def step_of(world: WebWorld, form: str, ref: str) -> int:
+    (item,) = [i for i in world.ready() if i.form == form and i.plan_task_id == int(ref)]
+    return item.id
+
+
+def reported(world: WebWorld, ref: str = "1") -> None:
+    users = world.office.users
+    api(world, HEAD, f"/api/steps/{step_of(world, 'assign', ref)}/complete", json={"assignee": users[STAFF]})
+    if ref == "1":
+        api(world, COORDINATOR_HEAD, f"/api/steps/{step_of(world, 'contribute', ref)}/complete",
+            json={"contribution": "Trung tâm đề nghị số hóa cả hồ sơ tồn đọng"})
+    api(world, STAFF, f"/api/steps/{step_of(world, 'report', ref)}/complete",
+        data={"result": "Đã số hóa 1.200 hồ sơ", "product": (io.BytesIO(PDF), "bao-cao.pdf", "application/pdf")})
+
+
+def test_a_unit_head_assigns_with_co_handlers_then_reassigns_and_filters_the_late_tasks(page: Page, world) -> None:
+    base, w = world
+    log_in(page, base, HEAD)
+    expect(page.locator("table.inbox tbody tr")).to_have_count(3)
+    shoot(page, "head-inbox")
+
+    page.goto(f"{base}/unit")
+    page.select_option("#filter-status", "overdue")
+    page.locator("form.filters button.primary").click()
+    expect(page.locator("table.work-list tbody tr")).to_have_count(1)
+    expect(page.locator("table.work-list")).to_contain_text("Rà soát quy trình nội bộ")
+    shoot(page, "head-unit-late")
+
+    page.goto(f"{base}/steps/{step_of(w, 'assign', '1')}")
+    page.select_option("#assignee", label="Phạm Thu Dung")
+    page.select_option("#co_handlers", label="Hoàng Văn Em")
+    page.fill("#instruction", "Ưu tiên hồ sơ đất đai; báo cáo trước ngày 28/3")
+    page.fill("#internal_due", "2024-03-28")
+    shoot(page, "head-assign")
+    page.locator("main form.step-form button.primary").click()
+    expect(page.locator(".flash-success")).to_contain_text("Đã hoàn thành bước")
+    api(w, COORDINATOR_HEAD, f"/api/steps/{step_of(w, 'contribute', '1')}/complete", json={"contribution": "Đồng ý"})
+
+    page.goto(f"{base}/steps/{step_of(w, 'report', '1')}")
+    expect(page.locator("#assignment")).to_contain_text("Hoàng Văn Em")
+    page.locator("#reassign summary").click()
+    page.select_option("#reassign-to", label="Hoàng Văn Em")
+    page.fill("#reassign textarea[name=reason]", "Đồng chí Dung đi công tác")
+    shoot(page, "head-reassign")
+    page.locator("#reassign button[value=reassign]").click()
+    expect(page.locator(".flash-success")).to_contain_text("Đã giao lại")
+    assert [i.assignee_user_id for i in w.ready() if i.form == "report"] == [w.office.users[OTHER_STAFF]]
+
+
+def test_a_staff_member_reports_and_sees_the_return_with_its_reason(page: Page, world) -> None:
+    base, w = world
+    api(w, HEAD, f"/api/steps/{step_of(w, 'assign', '2')}/complete", json={"assignee": w.office.users[STAFF]})
+    log_in(page, base, STAFF)
+    page.locator("table.inbox tbody tr a[href^='/steps/']").first.click()
+    page.fill("#result", "Đã rà soát 14 quy trình")
+    page.set_input_files("#product", files=[{"name": "ra-soat.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    shoot(page, "staff-report")
+    page.locator("main form.step-form button.primary").click()
+    expect(page.locator(".flash-success")).to_contain_text("Đã hoàn thành bước")
+    log_out(page)
+
+    review = step_of(w, "review", "2")
+    api(w, MONITOR, f"/api/steps/{review}/complete", json={"decision": "return", "comment": "Thiếu danh mục quy trình"})
+    log_in(page, base, STAFF)
+    page.locator("table.inbox tbody tr a[href^='/steps/']").first.click()
+    expect(page.locator("#return-reason")).to_contain_text("Thiếu danh mục quy trình")
+    shoot(page, "staff-returned")
+    page.goto(f"{base}/mine")
+    expect(page.locator("table.work-list")).to_contain_text("Rà soát quy trình nội bộ")
+    shoot(page, "staff-mine")
+
+
+def test_a_monitor_searches_opens_the_file_and_accepts(page: Page, world) -> None:
+    base, w = world
+    reported(w)
+    log_in(page, base, MONITOR)
+    page.goto(f"{base}/search?q=số+hóa")
+    first = page.locator("table.search-results tbody tr").first
+    expect(first).to_contain_text("Số hóa hồ sơ thủ tục hành chính")
+    expect(first.locator("mark").first).to_have_text("Số")
+    shoot(page, "monitor-search")
+
+    page.goto(f"{base}/steps/{step_of(w, 'review', '1')}")
+    expect(page.locator("#report-under-review")).to_contain_text("Đã số hóa 1.200 hồ sơ")
+    expect(page.locator("#opinions")).to_contain_text("Trung tâm đề nghị số hóa cả hồ sơ tồn đọng")
+    shoot(page, "monitor-review")
+    open_file(page, "#report-under-review a.view-file")
+    page.check("input[name=decision][value=accept]")
+    page.locator("main form.step-form button.primary").click()
+    expect(page.locator(".flash-success")).to_contain_text("Đã hoàn thành bước")
+
+
+def test_a_second_monitor_takes_the_shared_review_and_gives_it_back(page: Page, world) -> None:
+    base, w = world
+    reported(w)
+    log_in(page, base, SECOND_MONITOR)
+    page.goto(f"{base}/?whose=unit")
+    row = page.locator("table.inbox tbody tr")
+    expect(row).to_have_count(1)
+    row.locator("button[data-action=claim]").click()
+    expect(page.locator(".flash-success")).to_contain_text("nhận xử lý")
+    page.goto(f"{base}/?whose=mine")
+    expect(page.locator("button[data-action=unclaim]")).to_have_count(1)
+    shoot(page, "monitor-claimed")
+    page.locator("button[data-action=unclaim]").click()
+    expect(page.locator(".flash-success")).to_contain_text("trả lại")
+
+
+def test_the_leader_follows_the_plans_and_opens_a_reports_file(page: Page, world) -> None:
+    base, w = world
+    reported(w)
+    log_in(page, base, LEADER)
+    page.goto(f"{base}/overview")
+    shoot(page, "leader-overview")
+    page.goto(f"{base}/plans/{w.plan_id}/dashboard")
+    shoot(page, "leader-dashboard")
+    page.goto(f"{base}/tasks/1")
+    expect(page.locator("h1")).to_contain_text("Số hóa hồ sơ")
+    shoot(page, "leader-task")
+    open_file(page, "ul.files a.view-file")
