@@ -220,7 +220,7 @@ class OfficeYear:
                 rows = uow.office_days.list()
             if rows:
                 self.tick()
-                office_days.remove_day(self.uow(), self.users["chanhvp"], rng.choice(rows)["id"], clock=self.clock)
+                office_days.remove_day(self.uow(), self.users["chanhvp"], rng.choice(rows).id, clock=self.clock)
                 self.stats.office_days += 1
 
     # -- people ----------------------------------------------------------------------
