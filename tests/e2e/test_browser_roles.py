@@ -196,3 +196,18 @@ def test_the_leader_follows_the_plans_and_opens_a_reports_file(page: Page, world
     expect(page.locator("h1")).to_contain_text("Số hóa hồ sơ")
     shoot(page, "leader-task")
     open_file(page, "ul.files a.view-file")
+
+
+@pytest.mark.parametrize(("username", "paths"), [
+    (MONITOR, ["/plans", "/plans/1", "/notices", "/notices/mail", "/notices/settings", "/calendar", "/imports/new", "/tasks/waiting-date",
+               "/unit", "/search?q=hóa"]),
+    ("thietke", ["/designer/", "/incidents", "/plans"]),
+])
+def test_every_page_fits_a_phone(page: Page, world, username: str, paths: list[str]) -> None:
+    base, w = world
+    reported(w)
+    log_in(page, base, username)
+    for path in paths:
+        response = page.goto(f"{base}{path}")
+        assert response is not None and response.status == 200, path
+        shoot(page, f"{username}-{path.strip('/').replace('/', '-').split('?')[0] or 'home'}")
