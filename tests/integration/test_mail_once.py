@@ -89,6 +89,36 @@ def test_a_long_running_scheduler_refuses_while_another_process_runs_the_clock_o
     office.storage.engine.dispose()
 
 
+def test_the_embedded_clock_of_serve_stands_by_while_another_process_runs_it_then_takes_over(sqlite_url):
+    from web.scheduling import _sweep_job
+
+    office = make_office(sqlite_url)
+    with office_clock(date(2024, 1, 15)) as clock:
+        tasks_at_their_report_step(office, clock, 3)  # their rungs are due on today's clock
+    lock_file = office.storage.clock_lock.path
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(lock_file)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        _sweep_job(office.storage)  # a `planflow scheduler` holds the clock: this one waits
+        assert _states(office) == {}
+    finally:
+        holder.kill()
+        holder.wait(30)
+    _sweep_job(office.storage)  # its holder stopped: this process takes the clock over
+    assert _states(office) == {"pending": 9}
+    office.storage.clock_lock.release()
+    office.storage.engine.dispose()
+
+
+HOLD_LOCK = """
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("held", flush=True)
+time.sleep(120)
+"""
+
+
 def test_threads_sending_the_same_outbox_on_sqlite_claim_each_mail_once(sqlite_url, smtp_server):
     """Below the process lock, the lease itself: senders racing on one SQLite file."""
     office = make_office(sqlite_url)
