@@ -37,8 +37,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run(sys.executable, "-m", "pip", "wheel", REPO, "--no-deps", "-q", "-w", work / "dist", cwd=work, env=env)
     [wheel] = (work / "dist").glob("planflow-*.whl")
     run(sys.executable, "-m", "venv", work / "venv", cwd=work, env=env)
-    run(work / "venv" / "bin" / "python", "-m", "pip", "install", "-q", "--disable-pip-version-check", wheel,
-        cwd=work, env=env)
+    # The pinned versions of a set-up (constraints.txt), as an office would install them.
+    run(work / "venv" / "bin" / "python", "-m", "pip", "install", "-q", "--disable-pip-version-check",
+        "-c", REPO / "constraints.txt", wheel, cwd=work, env=env)
     return work / "venv" / "bin"
 
 
