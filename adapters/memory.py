@@ -293,6 +293,9 @@ class WorkItemRepository(_ObjectRepository, ports.WorkItemRepository):
     def ready_for_instance(self, instance_id: int) -> list[model.WorkItem]:
         return self._where(instance_id=instance_id, state="ready")
 
+    def for_step(self, instance_id: int, task_uuid: str) -> model.WorkItem | None:
+        return next(iter(self._where(instance_id=instance_id, task_uuid=task_uuid)), None)
+
     def inbox_page(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere) -> dict[str, Any]:
         tasks, plans = self._uow.tables["tasks"], self._uow.tables["plans"]
 
@@ -441,14 +444,6 @@ class _Outbox(_Table):
 
 class NoticeRepository(_Outbox, ports.NoticeRepository):
     columns = NOTICE_COLUMNS
-
-    def step_holder(self, instance_id: int, task_uuid: str) -> dict[str, Any] | None:
-        items = self._uow.tables["work_items"].values()
-        item = next((i for i in items if i.instance_id == instance_id and i.task_uuid == task_uuid), None)
-        if item is None:
-            return None
-        return {name: getattr(item, name) for name in (
-            "id", "step_name", "assignee_user_id", "candidate_unit_id", "candidate_role")}
 
 
 class ArrivalRepository(_Outbox, ports.ArrivalRepository):

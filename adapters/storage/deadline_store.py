@@ -111,14 +111,6 @@ class _Outbox(_Store):
 class NoticeRepository(_Outbox, ports.NoticeRepository):
     table = _n
 
-    def step_holder(self, instance_id: int, task_uuid: str) -> dict[str, Any] | None:
-        """Who holds a step (the work item's assignee or unit+role), whatever its state."""
-        w = orm.work_items
-        query = (select(w.c.id, w.c.step_name, w.c.assignee_user_id, w.c.candidate_unit_id, w.c.candidate_role)
-                 .where(w.c.instance_id == instance_id, w.c.task_uuid == task_uuid))
-        rows = self._rows(query)
-        return rows[0] if rows else None
-
 
 class ExtensionRepository(_Store, ports.ExtensionRepository):
     def add(self, values: dict[str, Any]) -> int:

@@ -259,6 +259,9 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         query = select(model.WorkItem).filter_by(instance_id=instance_id, state="ready")
         return list(self.session.scalars(query))
 
+    def for_step(self, instance_id: int, task_uuid: str) -> model.WorkItem | None:
+        return self.session.scalars(select(model.WorkItem).filter_by(instance_id=instance_id, task_uuid=task_uuid)).first()
+
     def inbox_page(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere) -> dict[str, Any]:
         """One page of a person's inbox narrowed by `where`, with the narrowed set's counts
         (`total`, `overdue`, `soon`) and the plans and steps to filter by (of the whole inbox)."""

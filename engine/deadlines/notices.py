@@ -36,7 +36,7 @@ class _Told:
 
     user: model.User
     event: NoticeEvent  # of the highest rung: its step names the notice
-    holder: dict[str, Any] | None
+    step: model.WorkItem | None  # the step's work item, for its name
     rungs: list[str]
 
 
@@ -58,19 +58,19 @@ def record(uow: AbstractUnitOfWork, instance: model.ProcessInstance, task: model
     plan = uow.plans.get(task.plan_id)
     told: dict[tuple[str | None, str | None, int], _Told] = {}
     for event in events:
-        holder = uow.notices.step_holder(instance.id, event.step_task_id) if event.step_task_id else None
-        people = recipients_of(uow, event.rung, task, holder)
+        step = uow.work_items.for_step(instance.id, event.step_task_id) if event.step_task_id else None
+        people = recipients_of(uow, event.rung, task, step)
         if not people:
             log.warning("notice %s of task %s has nobody to tell", event.rung, task.id)
         for user in people:
             key = (_step_of(event), event.due, user.id)
             group = told.get(key)
             if group is None:
-                told[key] = _Told(user, event, holder, [event.rung])
+                told[key] = _Told(user, event, step, [event.rung])
             elif event.rung not in group.rungs:
                 group.rungs.append(event.rung)
                 if _rank(event.rung) > _rank(group.event.rung):
-                    group.event, group.holder = event, holder
+                    group.event, group.step = event, step
     new = [one for one in told.values() if _insert(uow, instance, task, plan, one, now, cal)]
     _audit(uow, instance, task, new, now, cal)
     return len(new)
@@ -90,7 +90,7 @@ def _insert(uow: AbstractUnitOfWork, instance: model.ProcessInstance, task: mode
     event, user = told.event, told.user
     due, today = _as_date(event.due), office_date(now)
     late = cal.working_days_between(due, today) if due else None
-    step_name = _step_name(told.holder, event)
+    step_name = _step_name(told.step, event)
     subject, body = compose(event.rung, user, task, plan, step_name, due, late, today)
     values = {
         "key": _key(instance.id, event, user.id), "plan_task_id": task.id, "instance_id": instance.id,
@@ -112,9 +112,9 @@ def _audit(uow: AbstractUnitOfWork, instance: model.ProcessInstance, task: model
     for (_, rung), group in lines.items():
         event, due = group[0].event, _as_date(group[0].event.due)
         uow.audit.add(model.AuditEvent(
-            plan_task_id=task.id, instance_id=instance.id, work_item_id=(group[0].holder or {}).get("id"),
+            plan_task_id=task.id, instance_id=instance.id, work_item_id=group[0].step.id if group[0].step else None,
             at=to_storage(now), action=f"notice_{rung}", step_id=event.step_id,
-            step_name=_step_name(group[0].holder, event),
+            step_name=_step_name(group[0].step, event),
             detail={"rung": rung, "rungs": sorted({r for t in group for r in t.rungs}, key=_rank),
                     "due": due.isoformat() if due else None,
                     "days_late": cal.working_days_between(due, office_date(now)) if due else None,
@@ -122,8 +122,8 @@ def _audit(uow: AbstractUnitOfWork, instance: model.ProcessInstance, task: model
         ))
 
 
-def _step_name(holder: dict[str, Any] | None, event: NoticeEvent) -> str:
-    return (holder or {}).get("step_name") or event.step_id or ""
+def _step_name(step: model.WorkItem | None, event: NoticeEvent) -> str:
+    return (step.step_name if step else None) or event.step_id or ""
 
 
 def _key(instance_id: int, event: NoticeEvent, user_id: int) -> str:

@@ -84,9 +84,9 @@ def _rungs_told(uow, instance, task, wf, audit) -> list[str]:
                     and c.state == TaskState.READY and c.data.get(due_name) == due]
                    if isinstance(step.task_spec, MultiInstanceTask) else [step])
         for holder_task in holders:
-            holder = uow.notices.step_holder(instance.id, str(holder_task.id))
-            since = uow.work_items.get(holder["id"]).created_at
-            for user in recipients(uow, rung, task, holder):
+            item = uow.work_items.for_step(instance.id, str(holder_task.id))
+            since = item.created_at
+            for user in recipients(uow, rung, task, item):
                 told = [a for a in audit if a["action"].startswith("notice_") and a["instance_id"] == instance.id
                         and a["step_id"] == step.task_spec.bpmn_id and a["at"] >= since
                         and (a["detail"] or {}).get("due") == (str(due)[:10] if due else None)

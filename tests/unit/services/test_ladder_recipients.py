@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from engine import model
+from engine.tasks import steps
 from tests.support.deadlines import DUE, assign, notice_rows, sweep_at
 from tests.support.office import CBTH, KSTTHC, TTPV
 
@@ -74,3 +75,12 @@ def test_a_person_without_an_e_mail_is_told_in_the_app_only(office, clock):
     sweep_at(office, clock, HOLDER_DAY)
     [row] = notice_rows(office, rung="holder")
     assert (row["recipient_user_id"], row["email_to"], row["email_state"]) == (office.users["cv.kstthc"], None, "none")
+
+
+def test_a_step_taken_from_the_unit_s_role_reminds_only_the_one_who_took_it(office, clock):
+    add_person(office, "pho.kstthc", KSTTHC, "unit_head")
+    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "due": DUE}])
+    [item] = office.ready(plan_id)
+    steps.claim(office.uow(), item.id, office.users["pho.kstthc"], clock=clock)
+    sweep_at(office, clock, HOLDER_DAY)
+    assert told(office, "holder") == ["pho.kstthc"]
