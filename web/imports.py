@@ -98,6 +98,13 @@ def confirm(draft_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("plans.show", plan_id=plan_id))
 
 
+def _flag_labels() -> dict[str, str]:
+    return {"guessed": _("Guessed from the layout: check it is a task"),
+            "fuzzy_unit": _("A unit matched a look-alike name: check it"),
+            "new_unit": _("A unit not in the directory"),
+            "unread_deadline": _("Deadline not read")}
+
+
 def _upload_page(error: str | None = None) -> str:
     return render_template("imports/upload.html", error=error, accept=ACCEPT,
                            limit_mb=MAX_BYTES // (1024 * 1024))
@@ -107,4 +114,4 @@ def _review_page(draft: plan_import.ImportDraft, errors: dict[str, str]) -> str:
     units = plan_import.known_units(uow(), current_user.id)
     # The processes a plan or one of its tasks may follow (chosen only when there is more than one).
     return render_template("imports/review.html", draft=draft, units=units, errors=errors,
-                           processes=versions.live_processes(uow()))
+                           processes=versions.live_processes(uow()), flag_labels=_flag_labels())

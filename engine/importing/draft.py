@@ -15,7 +15,7 @@ from engine import model
 from engine.deadlines.task_dates import parse_day
 from engine.errors import N_, InvalidInput
 from engine.importing.deadline_phrases import PlanYears, parse_deadline
-from engine.importing import ImportResult, UnitRef
+from engine.importing import ImportedTask, ImportResult, UnitRef
 from engine.process.instances import PROCESS_KEY
 
 NEW = "new:"
@@ -61,8 +61,18 @@ def from_result(result: ImportResult, known: dict[str, int], source_name: str,
     del plan["monitor"]
     # "deadline_read": the text the schedule was read from; an edited text is read again.
     tasks = [{**t.to_dict(), "lead": [key(u) for u in t.lead], "coordinators": [key(u) for u in t.coordinators],
-              "due": "", "deadline_read": t.deadline_text} for t in result.tasks]
+              "due": "", "deadline_read": t.deadline_text, "flags": _flags(t)} for t in result.tasks]
     return ImportDraft(source_name, plan, tasks, new_units, list(result.warnings))
+
+
+def _flags(task: ImportedTask) -> list[str]:
+    """What a person should check in a task, each a mark on the review table: a task
+    guessed from the layout or a sentence, a unit matched fuzzily, a unit name the
+    directory lacks (proposed new), a deadline not read."""
+    units = [*task.lead, *task.coordinators]
+    marks = [("guessed", task.guessed), ("fuzzy_unit", any(u.written for u in units)),
+             ("new_unit", any(u.new for u in units)), ("unread_deadline", task.schedule.kind == "unresolved")]
+    return [name for name, applies in marks if applies]
 
 
 def flag_used_number(draft: ImportDraft, plans: list[dict[str, Any]]) -> ImportDraft:

@@ -57,6 +57,7 @@ class RawTask:
     product: list[str] = field(default_factory=list)
     deadline: list[str] = field(default_factory=list)
     from_sentence: bool = False  # its lead was read from a sentence or a heading, not a label
+    guessed: bool = False  # found from the layout or a sentence, not from labelled fields
 
     def add(self, role: str, text: str, explicit: bool = True) -> None:
         if role == LEAD:

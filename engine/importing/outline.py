@@ -95,7 +95,7 @@ def read_outline(paragraphs: list[str]) -> Outline:
     tasks = [raw for raw in found if not raw.from_sentence]
     said = [raw for raw in found if raw.from_sentence]
     # Without any labelled field, the leaf items are the tasks: a guess from the layout.
-    guessed = [RawTask(n.ref, split_title(n.head)[0]) for n in nodes if not _has_children(n, nodes)]
+    guessed = [RawTask(n.ref, split_title(n.head)[0], guessed=True) for n in nodes if not _has_children(n, nodes)]
     return Outline(tasks, organisation, preamble, said, guessed)
 
 
@@ -283,7 +283,7 @@ def _sentence_task(raw: RawTask, heading_unit: str) -> RawTask:
     said = read_assignment(text)
     lead = said.lead or heading_unit
     if lead:
-        raw.from_sentence = True
+        raw.from_sentence = raw.guessed = True
         raw.add(LEAD, lead)
         if said.coordinators:
             raw.add(COORDINATORS, said.coordinators)

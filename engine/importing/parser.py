@@ -89,7 +89,15 @@ def _task(raw: RawTask, years: PlanYears, directory: UnitDirectory, warnings: li
         product=squash("; ".join(raw.product)) or None,
         deadline_text=deadline_text,
         schedule=schedule,
+        guessed=raw.guessed,
+        source=_source(raw),
     )
+
+
+def _source(raw: RawTask) -> str:
+    """The task as written: its heading and the fields' values, as the plan has them."""
+    parts = [raw.title, *(text for text, _ in raw.lead), *raw.coordinators, *raw.director, *raw.deadline]
+    return " · ".join(squash(p) for p in parts if p.strip())
 
 
 def _units(raw: RawTask, directory: UnitDirectory) -> tuple[list[UnitRef], list[UnitRef]]:

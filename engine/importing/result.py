@@ -38,6 +38,8 @@ class ImportedTask:
     product: str | None
     deadline_text: str
     schedule: Schedule
+    guessed: bool = False  # found from the layout or a sentence: a person should check it
+    source: str = ""  # the task's text as the plan wrote it, to show beside what was read
 
     def to_dict(self) -> dict:
         return {
@@ -50,6 +52,9 @@ class ImportedTask:
             "product": self.product,
             "deadline_text": self.deadline_text,
             "schedule": self.schedule.to_dict(),
+            "guessed": self.guessed,
+            "source": self.source,
+            "as_written": {u.name: u.written for u in [*self.lead, *self.coordinators] if u.written},
         }
 
 

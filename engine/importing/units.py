@@ -9,7 +9,7 @@ ban ngành", "UBND cấp huyện") are kept as groups.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from rapidfuzz import fuzz
@@ -76,11 +76,14 @@ _WORD = re.compile(r"¢?[^\W_]+")  # OCR reads "c" as "¢": "¢6" is "có"
 
 @dataclass(frozen=True)
 class UnitRef:
-    """A unit named in a plan: the directory's name, or the name as written when `new`."""
+    """A unit named in a plan: the directory's name, or the name as written when `new`;
+    `written` is the plan's spelling when the directory's unit was found by a fuzzy
+    match (lost diacritics, OCR damage, an alias): a person should glance at it."""
 
     name: str
     kind: str = UNIT
     new: bool = False
+    written: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -194,8 +197,13 @@ class UnitDirectory:
                     best = (score, size, alias.entry)
         if best is None:
             return None
-        entry = best[2]
-        return UnitRef(entry["name"], entry.get("kind", UNIT)), i + best[1]
+        score, size, entry = best
+        written = text[tokens[i].start:tokens[i + size - 1].end]
+        # Exact: a spelling the directory holds, diacritics and all; anything else (folded,
+        # OCR-damaged, fuzzy) shows the person how the plan wrote it.
+        spellings = {squash(name).lower() for name in (entry["name"], *entry.get("aliases", []))}
+        exact = squash(written).lower() in spellings
+        return UnitRef(entry["name"], entry.get("kind", UNIT), written="" if exact else _clean(written)), i + size
 
 
 def _longer_group(known: tuple[UnitRef, int] | None,

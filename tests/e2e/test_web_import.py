@@ -143,3 +143,13 @@ def test_another_monitor_s_draft_is_not_found(world: WebWorld) -> None:
         uow.users.get(world.office.users[HEAD]).role = "monitor"
         uow.commit()
     assert world.client(HEAD).get(response.headers["Location"]).status_code == 404
+
+
+def test_the_review_marks_what_the_importer_was_unsure_of_with_the_text_as_written(world: WebWorld) -> None:
+    client = world.client(MONITOR)
+    review = client.get(_upload(client, "ke-hoach.txt", PLAN.read_bytes()).headers["Location"]).get_data(as_text=True)
+    # "Phong KSTTHC" (no diacritics) found the office's unit by a look-alike: marked, with its spelling.
+    assert "Đơn vị khớp theo tên gần giống" in review and "“Phong KSTTHC” → Phòng Kiểm soát thủ tục hành chính" in review
+    assert "Chưa có trong danh mục" in review or "Đơn vị chưa có trong danh mục" in review
+    assert "Chưa đọc được thời hạn" in review
+    assert "Nguyên văn trong kế hoạch" in review and "Theo ke hoach cua UBND tinh" in review

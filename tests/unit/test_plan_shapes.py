@@ -72,6 +72,7 @@ def test_headings_alone_are_the_tasks_when_nothing_else_is() -> None:
         2. Công khai thủ tục hành chính
     """))["tasks"]
     assert [t["ref"] for t in tasks] == ["1", "2"]
+    assert all(t["guessed"] for t in tasks)  # marked for a person to check
 
 
 def test_refs_without_a_trailing_dot_and_above_99() -> None:
