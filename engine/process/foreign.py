@@ -22,12 +22,12 @@ from lxml import etree
 
 from engine.process.actors import ACTORS
 from engine.text_folding import fold
+from engine.workflow import DONE_FORM
 from engine.workflow.specs import PLANFLOW_NS
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 NS = {"bpmn": BPMN_NS}
-DONE_FORM = "done"
 # Office roles (engine.access.accounts) and the names designers give them, to planflow's actors.
 ROLE_ACTORS = {
     "unit_head": "lead_head", "leader": "director", "monitor": "monitor", "staff": "assignee",
