@@ -58,7 +58,8 @@ def test_the_monitor_is_named_with_as(office: Office) -> None:
     [
         ("rong.txt", b"", "Tệp rỗng"),
         ("ke-hoach.docx", "Kế hoạch\n1. Nhiệm vụ".encode(), "không phải là tệp Word"),
-        ("ke-hoach.pdf", b"%PDF-1.4", "Không hỗ trợ loại tệp"),
+        ("ke-hoach.pdf", b"%PDF-1.4", "Tệp .pdf này bị hỏng"),
+        ("ke-hoach.doc", b"\xd0\xcf\x11\xe0", "Không hỗ trợ loại tệp"),
         ("thu.md", "Kính gửi: Sở Nội vụ\n\nĐề nghị báo cáo đúng hạn.".encode(), "Không tìm thấy nhiệm vụ"),
     ],
 )
