@@ -34,7 +34,12 @@ NOT_DOCX = N_("This .docx file is not a valid Word file (it is not in the .docx 
 DAMAGED_DOCX = N_("This .docx file is damaged or is not a Word file: %(detail)s")
 NOT_TEXT = N_("This %(suffix)s file is not text (it may be a Word file or a binary file).")
 UNKNOWN_ENCODING = N_("The encoding of this %(suffix)s file cannot be read: save it again as UTF-8.")
-NO_TASK = N_("No task was found in the file: is it a plan?")
+# Never silently empty: say what was looked for, so a person can tell a misread plan
+# from a file that is not one.
+NO_TASK = N_("No task was found in the file. planflow looks for numbered items (1., 1.1, a), -) under the "
+            "plan's tasks section (“Nhiệm vụ”, “Nhiệm vụ và giải pháp”), a table with a task column and a lead "
+            "unit column (“Nội dung”, “Chủ trì”), or sentences that give a unit a task (“Giao Sở … chủ trì …”): "
+            "is it a plan?")
 DAMAGED_PDF = N_("This .pdf file is damaged or is not a PDF: %(detail)s")
 TOO_MANY_PAGES = N_("The file has %(pages)s pages: the limit is %(limit)s. Import the plan's pages with its tasks.")
 NOT_AN_IMAGE = N_("This image cannot be read (damaged, too large, or not an image): %(detail)s")

@@ -141,8 +141,10 @@ def test_no_task_found() -> None:
     blocks = [Block.paragraph("Kính gửi: các đơn vị"), Block.paragraph("Đề nghị các đơn vị báo cáo đúng hạn.")]
     with pytest.raises(NoTaskFound, match="No task was found") as raised:
         parse_blocks(blocks, office_directory())
-    # An English msgid, shown in Vietnamese through the catalogue.
-    assert cli_gettext(raised.value.msgid).startswith("Không tìm thấy nhiệm vụ")
+    # An English msgid, shown in Vietnamese through the catalogue, saying what was looked for.
+    shown = cli_gettext(raised.value.msgid)
+    assert shown.startswith("Không tìm thấy nhiệm vụ")
+    assert all(looked_for in shown for looked_for in ("mục đánh số", "Nhiệm vụ", "Chủ trì", "Giao Sở"))
 
 
 def test_two_fields_on_one_line() -> None:
