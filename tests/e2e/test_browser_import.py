@@ -54,6 +54,19 @@ def test_a_monitor_imports_a_word_plan_and_the_unit_heads_receive_its_tasks(page
     expect(page.locator("#task-0-lead option:checked")).to_have_text("Phòng Kiểm soát thủ tục hành chính")
     expect(page.locator("select.has-new")).to_have_count(1)
 
+    # The unit lists are searchable, with or without diacritics, and a click picks or
+    # unpicks a unit without Ctrl; the units already chosen stay in view.
+    lead = page.locator("#task-0-lead")
+    page.fill("#task-0-lead-filter", "tiep cong dan")
+    expect(lead.locator("option:not([hidden])")).to_have_text(
+        ["Ban Tiếp công dân tỉnh", "Phòng Kiểm soát thủ tục hành chính"])  # in the list's order
+    lead.locator("option", has_text="Ban Tiếp công dân tỉnh").click()
+    expect(lead.locator("option:checked")).to_have_text(["Ban Tiếp công dân tỉnh", "Phòng Kiểm soát thủ tục hành chính"])
+    lead.locator("option", has_text="Ban Tiếp công dân tỉnh").click()
+    expect(lead.locator("option:checked")).to_have_text("Phòng Kiểm soát thủ tục hành chính")
+    page.fill("#task-0-lead-filter", "")
+    expect(lead.locator("option[hidden]")).to_have_count(0)
+
     page.fill("#task-1-due", "2024-06-28")
     page.check("#new-0-create")
     ARTIFACTS.mkdir(exist_ok=True)
