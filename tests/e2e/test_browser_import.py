@@ -54,6 +54,16 @@ def test_a_monitor_imports_a_word_plan_and_the_unit_heads_receive_its_tasks(page
     expect(page.locator("#task-0-lead option:checked")).to_have_text("Phòng Kiểm soát thủ tục hành chính")
     expect(page.locator("select.has-new")).to_have_count(1)
 
+    # The review table fits an office screen: nothing scrolls sideways at 1366 px, the
+    # page nor the table inside its box.
+    page.set_viewport_size({"width": 1366, "height": 768})
+    sideways = page.evaluate("""() => {
+        const table = document.querySelector('table.import-tasks');
+        const page = document.documentElement.scrollWidth - document.documentElement.clientWidth;
+        return [page, table.scrollWidth - table.parentElement.clientWidth];
+    }""")
+    assert max(sideways) <= 1, f"the review scrolls sideways at 1366 px by {sideways} px (page, table)"
+
     # The unit lists are searchable, with or without diacritics, and a click picks or
     # unpicks a unit without Ctrl; the units already chosen stay in view.
     lead = page.locator("#task-0-lead")
