@@ -39,12 +39,7 @@ def set_task_due(uow: AbstractUnitOfWork, task_id: int, user_id: int, due: date 
     clock = clock or SystemClock()
     now = clock.now()
     with uow:
-        task = uow.tasks.get(task_id)
-        if task is None:
-            raise NotFound(N_("This task does not exist."))
-        plan = uow.plans.get(task.plan_id)
-        if not may_set_due(uow.users.get(user_id), plan):
-            raise NotAllowed(N_("Only the plan's monitoring unit sets a task's date."))
+        task, _ = _task_to_date(uow, task_id, user_id)
         if task.status != "waiting_date":
             raise AlreadyDone(N_("This task already has a date."))
         day = _parse(due)
@@ -58,6 +53,17 @@ def set_task_due(uow: AbstractUnitOfWork, task_id: int, user_id: int, due: date 
 FAR = 1  # years outside the plan's own that a date may be without asking for confirmation
 
 
+def _task_to_date(uow: AbstractUnitOfWork, task_id: int, user_id: int) -> tuple[model.PlanTask, model.Plan]:
+    """The task and its plan, if this user may set the task's dates."""
+    task = uow.tasks.get(task_id)
+    if task is None:
+        raise NotFound(N_("This task does not exist."))
+    plan = uow.plans.get(task.plan_id)
+    if not may_set_due(uow.users.get(user_id), plan):
+        raise NotAllowed(N_("Only the plan's monitoring unit sets a task's date."))
+    return task, plan
+
+
 def change_task_due(uow: AbstractUnitOfWork, task_id: int, user_id: int, due: date | str | None, reason: str,
                     confirmed: bool = False, clock: Clock | None = None) -> None:
     """Move the deadline of a task that has one. `InvalidInput` on `confirm` when the
@@ -65,12 +71,7 @@ def change_task_due(uow: AbstractUnitOfWork, task_id: int, user_id: int, due: da
     clock = clock or SystemClock()
     now = clock.now()
     with uow:
-        task = uow.tasks.get(task_id)
-        if task is None:
-            raise NotFound(N_("This task does not exist."))
-        plan = uow.plans.get(task.plan_id)
-        if not may_set_due(uow.users.get(user_id), plan):
-            raise NotAllowed(N_("Only the plan's monitoring unit sets a task's date."))
+        task, plan = _task_to_date(uow, task_id, user_id)
         if task.status != "open" or task.due_on is None:
             raise AlreadyDone(N_("Only an open task with a date can have it changed."))
         day = _parse(due)
