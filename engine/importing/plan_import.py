@@ -127,14 +127,22 @@ def confirm(uow: AbstractUnitOfWork, draft_edits: dict[str, Any], user_id: int, 
     if draft_id is not None:
         load_draft(uow, draft_id, user_id)
     with uow:
-        require_monitor(uow, user_id)
-        unit_ids = {str(u.id): u.id for u in uow.units.list()}
-        unit_ids.update(_create_new_units(uow, draft))
-        plan_id = intake.store_plan(uow, *plan_and_tasks(draft, unit_ids), clock)
+        plan, tasks, _ = _settle(uow, draft, user_id)
+        plan_id = intake.store_plan(uow, plan, tasks, clock)
         if draft_id is not None:
             uow.import_drafts.delete(draft_id)
         uow.commit()
         return plan_id
+
+
+def _settle(uow: AbstractUnitOfWork, draft: ImportDraft,
+            user_id: int) -> tuple[model.Plan, list[model.PlanTask], dict[str, int]]:
+    """Inside the confirm's transaction: the monitor checked, the confirmed new units
+    created, the draft as the plan and its tasks, and every unit key's id."""
+    require_monitor(uow, user_id)
+    unit_ids = {str(u.id): u.id for u in uow.units.list()}
+    unit_ids.update(_create_new_units(uow, draft))
+    return *plan_and_tasks(draft, unit_ids), unit_ids
 
 
 def confirm_in_background(uow: AbstractUnitOfWork, draft_edits: dict[str, Any], user_id: int,
@@ -147,10 +155,7 @@ def confirm_in_background(uow: AbstractUnitOfWork, draft_edits: dict[str, Any], 
     if draft_id is not None:
         load_draft(uow, draft_id, user_id)
     with uow:
-        require_monitor(uow, user_id)
-        unit_ids = {str(u.id): u.id for u in uow.units.list()}
-        unit_ids.update(_create_new_units(uow, draft))
-        plan, tasks = plan_and_tasks(draft, unit_ids)  # every task checked now, stored later
+        plan, tasks, unit_ids = _settle(uow, draft, user_id)  # every task checked now, stored later
         intake.store_plan_row(uow, plan, tasks, clock)
         job_id = jobs.enqueue(uow, START_TASKS, {"plan_id": plan.id},
                               {"plan_id": plan.id, "draft": draft.to_dict(), "unit_ids": unit_ids},
