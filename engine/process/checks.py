@@ -21,6 +21,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from simpleeval import FeatureNotAvailable, FunctionNotDefined, NameNotDefined
 
+from engine.clock import Clock, SystemClock, today
 from engine.deadlines.working_days import WorkingCalendar
 from engine.errors import N_
 from engine.process import actors
@@ -278,10 +279,10 @@ FORM_ANSWERS: dict[str, list[tuple[str, dict[str, Any]]]] = {
 }
 
 
-def _proof_starts(today: date) -> list[dict[str, Any]]:
+def _proof_starts(day: date) -> list[dict[str, Any]]:
     """The data a task starts with (engine.tasks.intake.start_data), dated a year ahead so that
     no timer fires by itself: the proof fires each one as a branch of its own."""
-    first, last = (today + timedelta(days=days) for days in (330, 365))
+    first, last = (day + timedelta(days=days) for days in (330, 365))
     task = {"plan_task_id": 1, "lead_unit": 1, "monitor_unit": 3, "director": None, "due": last.isoformat(),
             "periods": [first.isoformat(), last.isoformat()]}
     return [{**task, "coordinators": [2]}, {**task, "coordinators": []}]
@@ -295,15 +296,18 @@ def _check_actor(step: HumanStep) -> Finding | None:
     return None
 
 
-def prove(spec: ProcessSpec, today: date | None = None) -> list[Problem]:
+def prove(spec: ProcessSpec, clock: Clock | None = None) -> list[Problem]:
     """Run `spec` along every path of a simulated plan task; every finding as a problem."""
-    return [_problem(finding) for finding in proof_run(spec, today).findings]
+    return [_problem(finding) for finding in proof_run(spec, clock).findings]
 
 
-def proof_run(spec: ProcessSpec, today: date | None = None) -> Exploration:
-    """The exploration behind `prove`: its findings and how many states it went through."""
-    rt = WorkflowRuntime(WorkingCalendar([]).add_working_days)
-    return explore(rt, spec, _proof_starts(today or date.today()),
+def proof_run(spec: ProcessSpec, clock: Clock | None = None) -> Exploration:
+    """The exploration behind `prove`: its findings and how many states it went through.
+    The simulated tasks start on the clock's day and their timers run on the same clock,
+    so a proof at a given moment judges deadlines and timers against one "now"."""
+    clock = clock or SystemClock()
+    rt = WorkflowRuntime(WorkingCalendar([]).add_working_days, clock)
+    return explore(rt, spec, _proof_starts(today(clock)),
                    lambda step: FORM_ANSWERS.get(step.form or "", [("", {})]), _check_actor)
 
 
