@@ -112,20 +112,6 @@ def test_completing_a_step_twice_is_refused_and_nothing_is_doubled(office):
     assert sum(h["action"] == "step_completed" for h in detail.history) == 1
 
 
-def test_a_stale_writer_loses_to_the_first(office):
-    """Two requests load the same step; the second commit must not overwrite the first."""
-    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}])
-    assign = only(office.ready(plan_id), "assign")
-    first, second = office.uow(), office.uow()
-    with first, second:
-        mine, theirs = (uow.instances.get(assign.instance_id) for uow in (first, second))
-        mine.updated_at = None
-        first.commit()
-        theirs.updated_at = None
-        with pytest.raises(AlreadyDone):
-            second.commit()
-
-
 def test_invalid_fields_are_reported_per_field(office):
     plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}])
     with pytest.raises(InvalidInput) as invalid:
