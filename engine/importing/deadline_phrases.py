@@ -88,7 +88,7 @@ class Schedule:
 def parse_deadline(text: str, years: int | PlanYears) -> Schedule:
     """Read a deadline phrase; `years` are the plan's (an int: a one-year plan)."""
     plan = PlanYears.of(years)
-    folded = ocr_fold(text)
+    folded = _spelled(ocr_fold(text))
     if not folded.strip(" .;,"):
         return Schedule(UNRESOLVED, text=text, reason=EMPTY)
     if _REFERENCE.match(folded):
@@ -119,6 +119,12 @@ def plan_years(title: str, deadline_texts: list[str], issued: date | None) -> Pl
     return PlanYears(year, year)
 
 
+def _spelled(folded: str) -> str:
+    for pattern, word in _SPELLINGS:
+        folded = pattern.sub(word, folded)
+    return folded
+
+
 def years_named(text: str) -> list[int]:
     """The years a deadline phrase names, ignoring document numbers and periods."""
     clean = _PERIOD.sub(" ", _DOCUMENT.sub(" ", ocr_fold(text)))
@@ -134,7 +140,8 @@ def most_common_year(texts: list[str]) -> int | None:
 # ---------------------------------------------------------------- the phrase table
 
 _Y = r"(?:\s*(?:/|-|nam)\s*(\d{4}))?"  # an optional year after a month or quarter
-_QUARTER_TOKENS = r"((?:\b[ivx1-4lt|]+\b[\s,]*(?:va\s+|-\s*)?)+)"
+# "II, III", "III và IV", "III và Quý IV": a quarter's numeral, then another's.
+_QUARTER_TOKENS = r"((?:\b[ivx1-4lt|]+\b[\s,]*(?:va\s+|-\s*)?(?:quy\s+)?)+)"
 _DATE = r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})"
 _LONG_DATE = r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})(?:\s*(?:nam\s*)?(\d{4}))?"
 _DAY_MONTH = r"(\d{1,2})/(\d{1,2})\b(?![/.-]\d)"
@@ -152,7 +159,11 @@ _DOCUMENT = re.compile(
 _PERIOD = re.compile(r"(?:giai doan\s*)?\b\d{4}\s*[-–]\s*\d{4}\b")
 _TITLE_PERIOD = re.compile(r"(?:giai doan|nam|thoi ky)\s*(20\d\d)\s*[-–]\s*(20\d\d)\b")
 _TITLE_HORIZON = re.compile(r"\bden nam (20\d\d)\b")
-_CONDITION = re.compile(r"\b(?:sau khi|khi co|ke tu|tuy theo)\b")
+# An event, not a date: "sau khi ...", "khi có yêu cầu", "đột xuất" (when something comes
+# up), "kịp thời" (as soon as needed), "khi phát sinh".
+_CONDITION = re.compile(r"\b(?:sau khi|khi co|ke tu|tuy theo|dot xuat|kip thoi|khi phat sinh|khi can thiet)\b")
+# Another spelling of the same word: "quí" for "quý".
+_SPELLINGS = ((re.compile(r"\bqui\b"), "quy"),)
 _DURATION = re.compile(r"\b\d+\s*(?:ngay|thang|tuan)\b")
 
 
@@ -172,6 +183,11 @@ def _span(m: re.Match[str], r: _Reading) -> None:
     end = _interval(m.group("end"), r.year_of(m.group("end")), None)
     if end is None:
         return
+    hyphen_year = not re.match(r"tu\b", m.group(0)) and "den" not in m.group(0) and _is_year(m.group("end"))
+    if hyphen_year and not _is_year(m.group("begin")) and not _year(m.group("begin")):
+        within = _interval(m.group("begin"), end[1].year, end[1])  # "Quý IV-2025": the quarter's year
+        r.add_date(within[1] if within else None)
+        return
     begin = _interval(m.group("begin"), _year(m.group("begin")) or end[1].year, end[1])
     if _is_year(m.group("begin")) and _is_year(m.group("end")):
         r.ongoing_until(end[1], begin[0] if begin else None)  # "Từ năm 2025 đến hết năm 2030"
@@ -179,6 +195,20 @@ def _span(m: re.Match[str], r: _Reading) -> None:
     r.milestones.append(end[1])
     if begin:
         r.begin(begin[0])
+
+
+def _school_year(m: re.Match[str], r: _Reading) -> None:
+    """"Năm học 2025 - 2026": a school year runs from September to the end of May."""
+    first, last = int(m.group(1)), int(m.group(2))
+    if last == first + 1:
+        r.ongoing_until(date(last, 5, 31), date(first, 9, 1))
+
+
+def _from_now(m: re.Match[str], r: _Reading) -> None:
+    """"Từ nay đến hết năm 2025": the work goes on from the plan's start to that end."""
+    end = _interval(m.group("end"), r.year_of(m.group("end")), None)
+    if end:
+        r.ongoing_until(end[1], None)
 
 
 def _start_only(m: re.Match[str], r: _Reading) -> None:
@@ -300,10 +330,17 @@ _DATE_EXPR = (
     r"|quy\s+[ivx1-4lt|]+\b(?:\s*(?:/|nam)\s*\d{4})?|(?:nam\s*)?\d{4}"
 )
 
+# A span's end may be a bare "12/2025" after a month: "tháng 10 - 12/2025".
+_END_EXPR = rf"{_DATE_EXPR}|\d{{1,2}}/\d{{4}}\b"
+
 PHRASES: tuple[Phrase, ...] = (
+    Phrase("school year", re.compile(r"\bnam hoc\s*(\d{4})\s*(?:-|–|den)\s*(\d{4})\b"), _school_year,
+           "Năm học 2025 - 2026"),
+    Phrase("from now on", re.compile(rf"\btu nay\s*(?:den|toi)\s*(?:het\s+)?(?:nam\s+)?(?P<end>{_DATE_EXPR})"),
+           _from_now, "Từ nay đến hết năm 2025"),
     Phrase("span", re.compile(
-        rf"(?:\btu\s+|\b(?=thang|quy))(?P<begin>{_DATE_EXPR})\s*(?:den|-|–)\s*(?:het\s+)?(?P<end>{_DATE_EXPR})"),
-        _span, "Từ tháng 3 đến tháng 6 năm 2025"),
+        rf"(?:\btu\s+|\b(?=thang|quy))(?P<begin>{_DATE_EXPR})\s*(?:den|-|–)\s*(?:het\s+)?(?P<end>{_END_EXPR})"),
+        _span, "Từ tháng 3 đến tháng 6 năm 2025; tháng 10 - 12/2025"),
     Phrase("years", re.compile(
         r"(?:^\W*(?:trong\s+)?(?:(?:cac\s+)?nam|giai doan|tu\s+nam)?|\btu\s+nam)\s*(\d{4})\s*(?:-|–|den(?:\s+het)?(?:\s+nam)?)\s*(\d{4})\b"),
         _years, "Giai đoạn 2026 - 2030"),
@@ -332,6 +369,8 @@ PHRASES: tuple[Phrase, ...] = (
            "Quý II, III, IV năm 2024"),
     Phrase("date", re.compile(rf"\b{_DATE}\b"), _full_date, "30/6/2025, 30-6-2025, 30.6.2025"),
     Phrase("long date", re.compile(rf"\b{_LONG_DATE}"), _long_date, "ngày 15 tháng 10 năm 2025"),
+    Phrase("long date without 'ngày'", re.compile(r"\b(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})\b"),
+           _long_date, "Trước 20 tháng 12 năm 2025"),
     Phrase("day and month", re.compile(rf"\b{_DAY_MONTH}"), _day_month, "Trước ngày 30/6"),
     Phrase("month", re.compile(rf"\bthang\s*(\d{{1,2}})\b{_Y}"), _month, "tháng 9/2021"),
     Phrase("ongoing", re.compile(r"\bth\w{0,3}ng\s*xuy\w{0,2}n\b|\blien tuc\b|\bhang ngay\b|\bdinh\s*ky\b"), _ongoing,
@@ -491,7 +530,7 @@ def _interval(text: str, year: int, end: date | None) -> tuple[date, date] | Non
     if m := re.fullmatch(r"ngay\s*(\d{1,2})", text):  # "từ ngày 08 đến ngày 10 tháng 12": the end's month
         day = _safe_date(end.year, end.month, int(m.group(1))) if end else None
         return (day, day) if day else None
-    if m := re.fullmatch(r"thang\s*(\d{1,2})(?:\s*(?:/|nam)\s*(\d{4}))?", text):
+    if m := re.fullmatch(r"(?:thang\s*)?(\d{1,2})(?:\s*(?:/|nam)\s*(\d{4}))?", text):
         month, in_year = int(m.group(1)), int(m.group(2) or year)
         return (date(in_year, month, 1), _month_end(month, in_year)) if 1 <= month <= 12 else None
     if m := re.fullmatch(r"quy\s+([ivx1-4lt|]+)(?:\s*(?:/|nam)\s*(\d{4}))?", text):

@@ -263,3 +263,46 @@ def test_a_multi_year_plans_ongoing_and_recurring_tasks_run_to_its_last_year() -
 )
 def test_a_plans_years_come_from_its_period_title_or_deadlines(title, texts, issued, years) -> None:
     assert plan_years(title, texts, issued) == PlanYears(*years)
+
+
+# Forms other offices write, each in a few spellings (phrases written for this test).
+@pytest.mark.parametrize(
+    "text, due, start",
+    [
+        ("Quí II/2026", ["2026-06-30"], None),  # "quí" is another spelling of "quý"
+        ("Hoàn thành trong quí IV năm 2026", ["2026-12-31"], None),
+        ("Quý I-2026", ["2026-03-31"], None),  # a hyphen before the year, not a span
+        ("QUÍ III - 2026", ["2026-09-30"], None),
+        ("Tháng 8-2026", ["2026-08-31"], None),
+        ("Quý II và Quý III năm 2026", ["2026-06-30", "2026-09-30"], None),
+        ("quý I và quý IV/2026", ["2026-03-31", "2026-12-31"], None),
+        ("Tháng 9 - 11/2026", ["2026-11-30"], "2026-09-01"),  # a span of months, the year once
+        ("tháng 02-04/2026", ["2026-04-30"], "2026-02-01"),
+        ("Trước 15 tháng 3 năm 2026", ["2026-03-15"], None),  # a long date without "ngày"
+        ("chậm nhất 05 tháng 11 năm 2026", ["2026-11-05"], None),
+    ],
+)
+def test_other_offices_dated_forms(text: str, due: list[str], start: str | None) -> None:
+    schedule = _schedule(text, 2026)
+    assert (schedule["kind"], schedule["due"], schedule.get("start")) == ("once", due, start)
+
+
+@pytest.mark.parametrize(
+    "text, until, start",
+    [
+        ("Năm học 2026 - 2027", "2027-05-31", "2026-09-01"),  # September to the end of May
+        ("Trong năm học 2026-2027", "2027-05-31", "2026-09-01"),
+        ("Từ nay đến hết năm 2026", "2026-12-31", None),  # from the plan's start, running
+        ("Từ nay đến năm 2028", "2028-12-31", None),
+        ("từ nay tới 30/9/2026", "2026-09-30", None),
+    ],
+)
+def test_periods_that_run_are_ongoing(text: str, until: str, start: str | None) -> None:
+    schedule = _schedule(text, 2026)
+    assert (schedule["kind"], schedule["until"], schedule.get("start")) == ("ongoing", until, start)
+
+
+@pytest.mark.parametrize("text", ["Đột xuất", "Kịp thời khi có phát sinh", "Thực hiện kịp thời", "Khi cần thiết"])
+def test_events_are_unresolved_as_conditions(text: str) -> None:
+    schedule = _schedule(text, 2026)
+    assert (schedule["kind"], schedule["reason"]) == ("unresolved", "condition")
