@@ -55,7 +55,7 @@ def require_viewer() -> None:
 @login_required
 def plan(plan_id: int) -> str:
     require_viewer()
-    view = plan_dashboard(uow(), plan_id, today(), filters_from(request.args))
+    view = plan_dashboard(uow(), plan_id, today(), filters_from(request.args), page_from(request.args))
     return render_template("dashboard/plan.html", view=view, charts=chart_data(view),
                            state_labels=STATE_LABELS, states=STATES, rung_labels=RUNG_LABELS,
                            link=dashboard_link(view))
@@ -90,7 +90,7 @@ def report(plan_id: int, kind: str) -> Response:
 def progress_json(plan_id: int) -> Response:
     """The dashboard as JSON: the same read model, the same filters (query string)."""
     require_viewer()
-    view = plan_dashboard(uow(), plan_id, today(), filters_from(request.args))
+    view = plan_dashboard(uow(), plan_id, today(), filters_from(request.args), page_from(request.args))
     return jsonify(dashboard_json(view))
 
 
@@ -120,6 +120,12 @@ def filters_from(args: Any) -> Filters:
                    plan_id=int(plan) if plan.isdigit() else None)
 
 
+def page_from(args: Any) -> int:
+    """The page asked for (`page`), 1 when absent or not a page number."""
+    page = args.get("page", "")
+    return int(page) if page.isdigit() and len(page) < 7 else 1
+
+
 def _date(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value) if value else None
@@ -133,7 +139,7 @@ def dashboard_link(view: Dashboard):
     """`link(status=..., unit=...)`: this dashboard's URL with the current filters and
     those given, at its task list. Every number on the page links through it."""
     base = {"unit": view.filters.unit_id, "status": view.filters.state,
-            "from": view.filters.due_from, "to": view.filters.due_to}
+            "from": view.filters.due_from, "to": view.filters.due_to, "page": None}
 
     def link(**changes: Any) -> str:
         args = {k: v for k, v in {**base, **changes}.items() if v is not None}
@@ -162,6 +168,7 @@ def dashboard_json(view: Dashboard) -> dict[str, Any]:
         "units": [{"unit_id": u.unit_id, "name": u.name, "counts": u.counts} for u in view.units],
         "overdue": [_task_json(t) for t in view.overdue],
         "tasks": [_task_json(t) for t in view.tasks],
+        "listed": view.listed, "page": view.page, "pages": view.pages,
         "completion": [asdict(p) for p in view.completion],
     }
 

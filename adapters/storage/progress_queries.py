@@ -1,19 +1,30 @@
 """The read queries behind the dashboard, the overview, search and reports.
 
 Each method is one SQL statement over plan tables, the work-item index and the audit
-trail, whatever the number of tasks: the callers classify and group in Python. None
-reads `process_instances.state`.
+trail, whatever the number of tasks. Counts are GROUP BY in the database (a task's
+state on a day is a CASE over its status and dates, `_state`), and lists come a page
+at a time, so a read costs what its page costs, not what the plan holds. None reads
+`process_instances.state`.
 """
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal_column, or_, select, text
+from sqlalchemy import Date, Integer, String, and_, case, cast, func, literal_column, null, or_, select, text, union_all
 from sqlalchemy.orm import Session
 
 from adapters.storage import orm
 from engine import unit_of_work as ports
+from engine.reading.progress import (
+    DONE_LATE,
+    DONE_ON_TIME,
+    IN_PROGRESS,
+    OVERDUE,
+    WAITING,
+    TaskScope,
+    TaskSlice,
+)
 
 _t, _p, _tu, _u = orm.plan_tasks, orm.plans, orm.task_units, orm.units
 
@@ -27,18 +38,71 @@ class ProgressQueries(ports.ProgressQueries):
 
     def tasks(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
         """Every task (of one plan, or of all, or those of `task_ids`), with its plan's number and title."""
-        query = (
-            select(_t.c.id, _t.c.plan_id, _t.c.ref, _t.c.title, _t.c.content, _t.c.position, _t.c.director_user_id,
-                   _t.c.people, _t.c.search_text,
-                   _t.c.deadline_text, _t.c.due_on, _t.c.status, _t.c.closed_on,
-                   _p.c.number.label("plan_number"), _p.c.title.label("plan_title"))
-            .join(_p, _p.c.id == _t.c.plan_id)
-            .order_by(_t.c.plan_id, _t.c.position, _t.c.id)
-        )
+        query = _task_columns().order_by(_t.c.plan_id, _t.c.position, _t.c.id)
         if plan_id is not None:
             query = query.where(_t.c.plan_id == plan_id)
         if task_ids is not None:
             query = query.where(_t.c.id.in_(task_ids))
+        return self._rows(query)
+
+    def state_counts(self, scope: TaskScope) -> list[dict[str, Any]]:
+        """How many tasks of `scope` are in each state on `scope.as_of` (`state`, `n`)."""
+        states = _states(scope)
+        return self._rows(select(states.c.state, func.count().label("n")).group_by(states.c.state))
+
+    def dashboard_counts(self, scope: TaskScope, choices: TaskScope) -> dict[str, list[dict[str, Any]]]:
+        """In one statement: the tasks of `scope` per state (`states`: `state`, `n`), per
+        lead unit and state (`units`: with `unit_id`, `name`; a task led by two units
+        counts for both), per due date, closing date and state (`dates`: as many rows as
+        distinct dates, the completion chart sums them by month), and the units leading
+        a task of `choices` (`choices`: `unit_id`, `name`)."""
+        states = _states(scope)
+        n = func.count().label("n")
+        no_int, no_text, no_date = (cast(null(), type_) for type_ in (Integer, String, Date))
+        lead = and_(_tu.c.task_id == states.c.id, _tu.c.role == "lead")
+        parts = [
+            select(literal_column("'states'").label("part"), no_int.label("unit_id"), no_text.label("name"),
+                   states.c.state, no_date.label("due_on"), no_date.label("closed_on"), n)
+            .group_by(states.c.state),
+            select(literal_column("'units'"), _u.c.id, _u.c.name, states.c.state, no_date, no_date, n)
+            .select_from(states).join(_tu, lead).join(_u, _u.c.id == _tu.c.unit_id)
+            .group_by(_u.c.id, _u.c.name, states.c.state),
+            select(literal_column("'dates'"), no_int, no_text, states.c.state, states.c.due_on, states.c.closed_on, n)
+            .group_by(states.c.due_on, states.c.closed_on, states.c.state),
+            select(literal_column("'choices'"), _u.c.id, _u.c.name, no_text, no_date, no_date, n)
+            .select_from(_tu).join(_t, _t.c.id == _tu.c.task_id).join(_u, _u.c.id == _tu.c.unit_id)
+            .where(_tu.c.role == "lead", *_scope(choices)).group_by(_u.c.id, _u.c.name),
+        ]
+        found: dict[str, list[dict[str, Any]]] = {"states": [], "units": [], "dates": [], "choices": []}
+        for row in self._rows(union_all(*parts)):
+            found[row.pop("part")].append(row)
+        return found
+
+    def task_slices(self, scope: TaskScope, slices: list[TaskSlice]) -> list[list[dict[str, Any]]]:
+        """Pages of the tasks of `scope`, one per slice (its `state` on `scope.as_of`, if
+        given; in plan order, "position", or most urgent first, "urgency": overdue, the
+        longest late first, then open by due date, then done), in one statement; rows as
+        `tasks` gives them."""
+        parts = []
+        for number, part in enumerate(slices):
+            conditions = _scope(scope)
+            if part.state is not None:
+                conditions.append(_state(scope.as_of) == part.state)
+            order_by = [_t.c.plan_id, _t.c.position, _t.c.id] if part.order == "position" else [
+                case((_state(scope.as_of) == OVERDUE, 0), else_=1), case((_t.c.closed_on.is_(None), 0), else_=1),
+                _t.c.due_on.asc().nulls_last(), _t.c.plan_id, _t.c.id]
+            page = (_task_columns().add_columns(literal_column(str(number)).label("part"))
+                    .where(*conditions).order_by(*order_by).offset(part.offset).limit(part.limit).subquery())
+            parts.append(select(page))  # LIMIT inside a UNION needs its own SELECT on SQLite
+        found: list[list[dict[str, Any]]] = [[] for _ in slices]
+        for row in self._rows(union_all(*parts) if len(parts) > 1 else parts[0]):
+            found[row.pop("part")].append(row)
+        return found
+
+    def plans_of(self, scope: TaskScope) -> list[dict[str, Any]]:
+        """The plans holding a task of `scope`."""
+        query = select(_p.c.id, _p.c.number, _p.c.title).where(
+            _p.c.id.in_(select(_t.c.plan_id).where(*_scope(scope)))).order_by(_p.c.id)
         return self._rows(query)
 
     def task_units(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
@@ -66,16 +130,6 @@ class ProgressQueries(ports.ProgressQueries):
         vector = func.to_tsvector(literal_column("'simple'"), _t.c.search_folded)
         wanted = func.to_tsquery(literal_column("'simple'"), " & ".join(words))
         return list(self.session.scalars(select(_t.c.id).where(vector.op("@@")(wanted)).limit(limit)))
-
-    def unit_task_ids(self, unit_id: int) -> list[int]:
-        """The tasks a unit leads or coordinates."""
-        return list(self.session.scalars(select(_tu.c.task_id).where(_tu.c.unit_id == unit_id).distinct()))
-
-    def person_task_ids(self, user_id: int) -> list[int]:
-        """The tasks one of whose steps a person holds by name, or held, or completed."""
-        w = orm.work_items
-        held = or_(w.c.assignee_user_id == user_id, w.c.completed_by == user_id)
-        return list(self.session.scalars(select(w.c.plan_task_id).where(held).distinct()))
 
     def open_steps(self, plan_id: int | None, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
         """The ready steps of a plan's tasks (or of `task_ids`) and who holds them (a person, or a unit's role)."""
@@ -149,6 +203,56 @@ class ProgressQueries(ports.ProgressQueries):
     def units(self) -> list[dict[str, Any]]:
         """Every unit with its aliases: search matches "KSTTHC" as well as the full name."""
         return self._rows(select(_u.c.id, _u.c.name, _u.c.aliases).order_by(_u.c.name))
+
+
+def _task_columns() -> Any:
+    return (select(_t.c.id, _t.c.plan_id, _t.c.ref, _t.c.title, _t.c.content, _t.c.position, _t.c.director_user_id,
+                   _t.c.people, _t.c.search_text, _t.c.deadline_text, _t.c.due_on, _t.c.status, _t.c.closed_on,
+                   _p.c.number.label("plan_number"), _p.c.title.label("plan_title"))
+            .join(_p, _p.c.id == _t.c.plan_id))
+
+
+def _states(scope: TaskScope) -> Any:
+    """The tasks of `scope` with their state on its day, as a subquery to group outside:
+    PostgreSQL does not see two copies of a CASE with bound dates as one expression to
+    GROUP BY."""
+    return (select(_t.c.id, _t.c.due_on, _t.c.closed_on, _state(scope.as_of).label("state"))
+            .where(*_scope(scope)).subquery())
+
+
+def _state(as_of: date) -> Any:
+    """A task's state on `as_of`, as `engine.reading.progress.task_state` decides it."""
+    t = _t.c
+    done = and_(t.status == "closed", t.closed_on.is_not(None), t.closed_on <= as_of)
+    return case(
+        (and_(done, t.due_on.is_not(None), t.closed_on > t.due_on), DONE_LATE),
+        (done, DONE_ON_TIME),
+        (or_(t.status == "waiting_date", t.due_on.is_(None)), WAITING),
+        (t.due_on < as_of, OVERDUE),
+        else_=IN_PROGRESS,
+    )
+
+
+def _scope(scope: TaskScope) -> list[Any]:
+    """WHERE conditions on `plan_tasks` for `scope`; a task without a date is outside
+    any deadline range (a comparison with NULL is not true)."""
+    conditions: list[Any] = []
+    if scope.plan_id is not None:
+        conditions.append(_t.c.plan_id == scope.plan_id)
+    if scope.unit_id is not None:
+        conditions.append(_t.c.id.in_(select(_tu.c.task_id).where(_tu.c.unit_id == scope.unit_id)))
+    if scope.lead_unit_id is not None:
+        conditions.append(_t.c.id.in_(select(_tu.c.task_id).where(_tu.c.unit_id == scope.lead_unit_id,
+                                                                  _tu.c.role == "lead")))
+    if scope.person_id is not None:
+        w = orm.work_items
+        held = or_(w.c.assignee_user_id == scope.person_id, w.c.completed_by == scope.person_id)
+        conditions.append(_t.c.id.in_(select(w.c.plan_task_id).where(held)))
+    if scope.due_from is not None:
+        conditions.append(_t.c.due_on >= scope.due_from)
+    if scope.due_to is not None:
+        conditions.append(_t.c.due_on <= scope.due_to)
+    return conditions
 
 
 def _sum(condition: Any) -> Any:

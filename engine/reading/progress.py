@@ -6,7 +6,9 @@ overall and per lead unit, lists the overdue tasks (days late in working days, w
 holds each step, which notices were sent), and follows completion month by month.
 
 Every view is a fixed handful of queries (`uow.progress`), whatever the number of
-tasks; grouping and counting happen here, in Python, over those rows.
+tasks: the database counts (GROUP BY over a task's state, `TaskScope`) and hands over
+one page of tasks; only that page's working days late, holders and notices are
+worked out here.
 """
 from __future__ import annotations
 
@@ -66,6 +68,38 @@ class Filters:
 
     def listed(self, task: TaskProgress) -> bool:
         return self.state is None or task.state == self.state
+
+    def scope(self, as_of: date, **owner: int | None) -> TaskScope:
+        """These filters as the repository's scope (`owner`: the plan, unit or person whose
+        tasks are read), states taken on `as_of`; the state stays out of it."""
+        return TaskScope(as_of=as_of, lead_unit_id=self.unit_id, due_from=self.due_from, due_to=self.due_to,
+                         **{"plan_id": self.plan_id, **{k: v for k, v in owner.items() if v is not None}})
+
+
+@dataclass(frozen=True)
+class TaskScope:
+    """The tasks a read covers, in the repository's terms (`uow.progress`): of a plan,
+    led or coordinated by a unit, led by a unit, held or done by a person, due in a
+    range; every given field narrows. States are taken on `as_of`."""
+
+    as_of: date
+    plan_id: int | None = None
+    unit_id: int | None = None
+    lead_unit_id: int | None = None
+    person_id: int | None = None
+    due_from: date | None = None
+    due_to: date | None = None
+
+
+@dataclass(frozen=True)
+class TaskSlice:
+    """A page of a scope's tasks: those in `state` (any when None), in plan order
+    ("position") or most urgent first ("urgency"), rows `offset` to `offset + limit`."""
+
+    state: str | None
+    order: str
+    offset: int
+    limit: int
 
 
 @dataclass(frozen=True)
@@ -138,27 +172,73 @@ class Dashboard:
     filters: Filters
     counts: dict[str, int]
     units: list[UnitProgress]
-    overdue: list[TaskProgress]
-    tasks: list[TaskProgress]
+    overdue: list[TaskProgress]  # the most late first, at most OVERDUE_SHOWN (counts[OVERDUE] tells how many)
+    tasks: list[TaskProgress]  # this page of the listed tasks, in plan order
     completion: list[CompletionPoint]
     unit_choices: list[UnitRef]
+    listed: int = 0
+    page: int = 1
+    pages: int = 1
+
+
+PAGE_SIZE = 50
+OVERDUE_SHOWN = 20  # the rest are one click away: the task list filtered to overdue
 
 
 def plan_dashboard(uow: AbstractUnitOfWork, plan_id: int, today: date,
-                   filters: Filters = Filters()) -> Dashboard:
+                   filters: Filters = Filters(), page: int = 1) -> Dashboard:
+    """A plan's counts (overall, per lead unit, month by month) from the database's
+    GROUP BY, and one page of its listed tasks and the most overdue, with their
+    holders and notices: eight statements, whatever the plan's size."""
+    filters = replace(filters, plan_id=plan_id)
+    scope = filters.scope(today)
     with uow:
         plan = get_plan(uow, plan_id)
         monitor = uow.units.names([plan.monitor_unit_id]).get(plan.monitor_unit_id)
-        tasks = load_tasks(uow, plan_id, today, instances.calendar(uow))
-        tasks = with_steps_and_notices(uow, plan_id, tasks)
-    scope = [t for t in tasks if filters.in_scope(t)]
+        found = uow.progress.dashboard_counts(scope, TaskScope(today, plan_id))
+        counts = states_counted(found["states"])
+        listed = counts[filters.state] if filters.state else counts["total"]
+        paging = Paging.of(listed, page, PAGE_SIZE)
+        tasks, overdue = task_pages(uow, scope, [paging.slice(filters.state, "position"),
+                                                 TaskSlice(OVERDUE, "urgency", 0, OVERDUE_SHOWN)], today)
     return Dashboard(
-        plan=plan, monitor=monitor, today=today, filters=filters, counts=count_states(scope),
-        units=by_lead_unit(scope), overdue=sorted((t for t in scope if t.state == OVERDUE),
-                                                  key=lambda t: (-(t.days_late or 0), t.id)),
-        tasks=[t for t in scope if filters.listed(t)], completion=completion(scope, plan, today),
-        unit_choices=sorted({u for t in tasks for u in t.lead}, key=lambda u: u.name),
+        plan=plan, monitor=monitor, today=today, filters=filters, counts=counts, units=by_lead_unit(found["units"]),
+        overdue=overdue, tasks=tasks, completion=completion(found["dates"], plan, today),
+        unit_choices=[UnitRef(r["unit_id"], r["name"]) for r in sorted(found["choices"], key=lambda r: r["name"])],
+        listed=listed, page=paging.page, pages=paging.pages,
     )
+
+
+@dataclass(frozen=True)
+class Paging:
+    """Which page of a list of `total` rows is shown; a page past the end is the last."""
+
+    page: int
+    pages: int
+    size: int
+
+    @classmethod
+    def of(cls, total: int, page: int, size: int) -> Paging:
+        pages = max(1, -(-total // size))
+        return cls(page=min(max(page, 1), pages), pages=pages, size=size)
+
+    def slice(self, state: str | None, order: str) -> TaskSlice:
+        return TaskSlice(state, order, (self.page - 1) * self.size, self.size)
+
+
+def task_pages(uow: AbstractUnitOfWork, scope: TaskScope, slices: list[TaskSlice],
+               as_of: date) -> list[list[TaskProgress]]:
+    """Pages of the tasks of `scope`, with their units, holders and notices: five
+    statements (the calendar's office days among them) whatever the pages' sizes."""
+    pages = uow.progress.task_slices(scope, slices)
+    rows = {r["id"]: r for page in pages for r in page}  # a task may be on two pages
+    if not rows:
+        return [[] for _ in slices]
+    cal = instances.calendar(uow)
+    units = _units_by_task(uow.progress.task_units(None, list(rows)))
+    tasks = [_task(row, units.get(task_id, {}), as_of, cal) for task_id, row in rows.items()]
+    found = {t.id: t for t in with_steps_and_notices(uow, None, tasks, list(rows))}
+    return [[found[r["id"]] for r in page] for page in pages]
 
 
 def get_plan(uow: AbstractUnitOfWork, plan_id: int) -> model.Plan:
@@ -183,32 +263,43 @@ def count_states(tasks: list[TaskProgress]) -> dict[str, int]:
     return {**counts, "total": len(tasks)}
 
 
-def by_lead_unit(tasks: list[TaskProgress]) -> list[UnitProgress]:
-    """Counts per lead unit, most overdue first; a task led by two units counts for both."""
-    groups: dict[UnitRef, list[TaskProgress]] = defaultdict(list)
-    for task in tasks:
-        for unit in task.lead:
-            groups[unit].append(task)
-    rows = [UnitProgress(u.id, u.name, count_states(ts)) for u, ts in groups.items()]
-    return sorted(rows, key=lambda r: (-r.counts[OVERDUE], -r.counts[DONE_LATE], r.name))
+def states_counted(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """The database's counts per state (`state`, `n` rows), as `count_states` counts tasks."""
+    counts = dict.fromkeys(STATES, 0)
+    for row in rows:
+        counts[row["state"]] += int(row["n"])
+    return {**counts, "total": sum(counts.values())}
 
 
-def completion(tasks: list[TaskProgress], plan: model.Plan, today: date) -> list[CompletionPoint]:
+def by_lead_unit(rows: list[dict[str, Any]]) -> list[UnitProgress]:
+    """Counts per lead unit (`unit_id`, `name`, `state`, `n` rows), most overdue first."""
+    groups: dict[UnitRef, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[UnitRef(row["unit_id"], row["name"])].append(row)
+    units = [UnitProgress(u.id, u.name, states_counted(r)) for u, r in groups.items()]
+    return sorted(units, key=lambda r: (-r.counts[OVERDUE], -r.counts[DONE_LATE], r.name))
+
+
+def completion(rows: list[dict[str, Any]], plan: model.Plan, today: date) -> list[CompletionPoint]:
     """Month by month, from the plan's year start to this month (or to the end of the
-    last year it has dates in, for a plan looked at later): how many were due, how many done."""
-    last_year = max([plan.year] + [d.year for t in tasks for d in (t.due_on, t.closed_on) if d])
+    last year it has dates in, for a plan looked at later): how many were due, how many
+    done. `rows` count tasks per (`due_on`, `closed_on`, `state`)."""
+    last_year = max([plan.year] + [d.year for r in rows for d in (r["due_on"], r["closed_on"]) if d])
     end = today if today.year <= last_year else date(last_year, 12, 31)
     months = _months(date(plan.year, 1, 1), end) or [_month(date(plan.year, 1, 1))]
-    done = [t for t in tasks if t.state in (DONE_ON_TIME, DONE_LATE)]
-    points = []
-    for month in months:
-        points.append(CompletionPoint(
-            month=month,
-            due=sum(1 for t in tasks if t.due_on and _month(t.due_on) <= month),
-            on_time=sum(1 for t in done if t.state == DONE_ON_TIME and _month(t.closed_on) <= month),
-            late=sum(1 for t in done if t.state == DONE_LATE and _month(t.closed_on) <= month),
-        ))
-    return points
+    due: dict[str, int] = defaultdict(int)
+    done: dict[tuple[str, str], int] = defaultdict(int)
+    for row in rows:
+        if row["due_on"]:
+            due[_month(row["due_on"])] += row["n"]
+        if row["state"] in (DONE_ON_TIME, DONE_LATE):
+            done[row["state"], _month(row["closed_on"])] += row["n"]
+    return [CompletionPoint(
+        month=month,
+        due=sum(n for m, n in due.items() if m <= month),
+        on_time=sum(n for (s, m), n in done.items() if s == DONE_ON_TIME and m <= month),
+        late=sum(n for (s, m), n in done.items() if s == DONE_LATE and m <= month),
+    ) for month in months]
 
 
 def _months(start: date, end: date) -> list[str]:

@@ -11,15 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from engine.errors import N_, NotFound
-from engine.process import instances
-from engine.reading.progress import (
-    OVERDUE,
-    Filters,
-    TaskProgress,
-    count_states,
-    load_tasks,
-    with_steps_and_notices,
-)
+from engine.reading.progress import Filters, Paging, TaskProgress, TaskScope, states_counted, task_pages
 from engine.unit_of_work import AbstractUnitOfWork
 
 PAGE_SIZE = 50
@@ -47,9 +39,8 @@ def unit_work(uow: AbstractUnitOfWork, user_id: int, today: date, filters: Filte
         user = uow.users.get(user_id)
         if user is None or user.unit_id is None:
             raise NotFound(N_("You belong to no unit."))
-        tasks = _load(uow, uow.progress.unit_task_ids(user.unit_id), today)
         owner = uow.units.names([user.unit_id]).get(user.unit_id, "")
-    return _view("unit", owner, user.unit_id, tasks, filters, today, page)
+        return _view(uow, "unit", owner, user.unit_id, filters, today, page, unit_id=user.unit_id)
 
 
 def person_work(uow: AbstractUnitOfWork, user_id: int, today: date, filters: Filters = Filters(),
@@ -59,34 +50,19 @@ def person_work(uow: AbstractUnitOfWork, user_id: int, today: date, filters: Fil
         user = uow.users.get(user_id)
         if user is None:
             raise NotFound(N_("User not found."))
-        tasks = _load(uow, uow.progress.person_task_ids(user.id), today)
-    return _view("person", user.full_name, user.unit_id, tasks, filters, today, page)
+        return _view(uow, "person", user.full_name, user.unit_id, filters, today, page, person_id=user.id)
 
 
-def _load(uow: AbstractUnitOfWork, task_ids: list[int], today: date) -> list[TaskProgress]:
-    if not task_ids:
-        return []
-    tasks = load_tasks(uow, None, today, instances.calendar(uow), task_ids)
-    return with_steps_and_notices(uow, None, tasks, task_ids)
-
-
-def _view(scope: str, owner: str, unit_id: int | None, tasks: list[TaskProgress], filters: Filters,
-          today: date, page: int) -> WorkView:
-    in_scope = [t for t in tasks if filters.in_scope(t)]
-    listed = sorted((t for t in in_scope if filters.listed(t)), key=_urgency)
-    pages = max(1, -(-len(listed) // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    plans = {t.plan_id: t.plan_number or t.plan_title for t in tasks}
+def _view(uow: AbstractUnitOfWork, scope: str, owner: str, owner_unit_id: int | None, filters: Filters,
+          today: date, page: int, **whose: int) -> WorkView:
+    """Counts from the database's GROUP BY, and one page of the listed tasks, most urgent first."""
+    counts = states_counted(uow.progress.state_counts(filters.scope(today, **whose)))
+    listed = counts[filters.state] if filters.state else counts["total"]
+    paging = Paging.of(listed, page, PAGE_SIZE)
+    [tasks] = task_pages(uow, filters.scope(today, **whose), [paging.slice(filters.state, "urgency")], today)
+    plans = uow.progress.plans_of(TaskScope(today, **whose))
     return WorkView(
-        scope=scope, owner=owner, owner_unit_id=unit_id, today=today, filters=filters,
-        counts=count_states(in_scope), tasks=listed[(page - 1) * PAGE_SIZE: page * PAGE_SIZE],
-        listed=len(listed), page=page, pages=pages,
-        plan_choices=sorted(plans.items(), key=lambda p: p[1]),
+        scope=scope, owner=owner, owner_unit_id=owner_unit_id, today=today, filters=filters, counts=counts, tasks=tasks,
+        listed=listed, page=paging.page, pages=paging.pages,
+        plan_choices=sorted(((p["id"], p["number"] or p["title"]) for p in plans), key=lambda p: p[1]),
     )
-
-
-def _urgency(task: TaskProgress) -> tuple:
-    """Overdue first (most late first), then by due date; done and undated last."""
-    late = task.state == OVERDUE
-    return (not late, -(task.days_late or 0) if late else 0, task.closed_on is not None,
-            task.due_on or date.max, task.plan_id, task.id)

@@ -1,0 +1,92 @@
+"""Every list that grows comes a page at a time, on SQLite and PostgreSQL: the pages
+put together are the whole list once, in a stable order; the counts are the whole
+list's on every page; a page past the end is the last page.
+
+The plan (TODAY is Monday 11/03/2024): 23 tasks; every third one has no date
+(waiting), the others are due in February (overdue, the earlier the later) or at
+the end of March (in progress); the lead units alternate, the other coordinates."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from engine.reading import progress, unit_work
+from engine.reading.progress import Filters, plan_dashboard
+from engine.reading.unit_work import unit_work as unit_page
+from tests.support.office import KSTTHC, TTPV, make_office
+
+TODAY = date(2024, 3, 11)
+N = 23
+
+
+def _due(i: int) -> dict[str, str]:
+    if i % 3 == 0:
+        return {}
+    return {"due": f"2024-02-{1 + i:02d}"} if i % 2 else {"due": "2024-03-29"}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def world(request):
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_fresh_url")
+    office = make_office(url)
+    plan_id = office.plan([{"ref": str(i), "title": f"Nhiệm vụ số {i}", "lead": [(KSTTHC, TTPV)[i % 2]],
+                            "coordinators": [(TTPV, KSTTHC)[i % 2]], **_due(i)}
+                           for i in range(1, N + 1)])
+    yield office, plan_id
+    office.storage.engine.dispose()
+
+
+def expected_states() -> dict[str, str]:
+    return {str(i): "waiting_date" if i % 3 == 0 else "overdue" if i % 2 else "in_progress"
+            for i in range(1, N + 1)}
+
+
+def all_pages(read, size_attr: str, monkeypatch, size: int = 5):
+    monkeypatch.setattr(size_attr, size)
+    first = read(1)
+    pages = [first] + [read(page) for page in range(2, first.pages + 1)]
+    return first, pages
+
+
+def test_the_dashboards_pages_list_every_task_once_in_plan_order(world, monkeypatch):
+    office, plan_id = world
+    first, pages = all_pages(lambda page: plan_dashboard(office.uow(), plan_id, TODAY, page=page),
+                             "engine.reading.progress.PAGE_SIZE", monkeypatch)
+
+    assert first.pages == 5 and [len(p.tasks) for p in pages] == [5, 5, 5, 5, 3]
+    listed = [t.ref for p in pages for t in p.tasks]
+    assert listed == [str(i) for i in range(1, N + 1)], "plan order, each task once"
+    assert {t.ref: t.state for p in pages for t in p.tasks} == expected_states()
+    assert all(p.counts == first.counts and p.listed == N for p in pages), "the counts are the plan's"
+    assert first.counts["total"] == N and first.counts["waiting_date"] == 7 and first.counts["overdue"] == 8
+    past_end = plan_dashboard(office.uow(), plan_id, TODAY, page=99)
+    assert past_end.page == 5 and [t.ref for t in past_end.tasks] == ["21", "22", "23"]
+
+
+def test_a_state_pages_its_own_tasks_and_the_overdue_list_shows_the_most_late(world, monkeypatch):
+    office, plan_id = world
+    late = Filters(state="overdue")
+    first, pages = all_pages(lambda page: plan_dashboard(office.uow(), plan_id, TODAY, late, page=page),
+                             "engine.reading.progress.PAGE_SIZE", monkeypatch, size=3)
+    assert first.listed == 8 and first.pages == 3
+    assert [t.ref for p in pages for t in p.tasks] == ["1", "5", "7", "11", "13", "17", "19", "23"]
+
+    monkeypatch.setattr(progress, "OVERDUE_SHOWN", 4)
+    view = plan_dashboard(office.uow(), plan_id, TODAY)
+    assert [t.ref for t in view.overdue] == ["1", "5", "7", "11"], "the earliest due, the most late, first"
+    assert [t.days_late for t in view.overdue] == sorted((t.days_late for t in view.overdue), reverse=True)
+    assert view.counts["overdue"] == 8
+
+
+def test_the_units_page_pages_most_urgent_first(world, monkeypatch):
+    office, _ = world
+    head = office.users["giamdoc.ttpv"]  # the unit leads or coordinates every task
+    first, pages = all_pages(lambda page: unit_page(office.uow(), head, TODAY, page=page),
+                             "engine.reading.unit_work.PAGE_SIZE", monkeypatch, size=4)
+    assert first.pages == 6 and unit_work.PAGE_SIZE == 4
+    overdue = ["1", "5", "7", "11", "13", "17", "19", "23"]  # most late first
+    in_progress = ["2", "4", "8", "10", "14", "16", "20", "22"]  # all due 29/03: plan order
+    waiting = ["3", "6", "9", "12", "15", "18", "21"]
+    assert [t.ref for p in pages for t in p.tasks] == overdue + in_progress + waiting
+    assert all(p.counts == first.counts and p.counts["total"] == N for p in pages)
