@@ -110,7 +110,7 @@ class ReportForm(StepForm):
 class ReviewForm(StepForm):
     decision = RadioField(
         _l("Decision"),
-        choices=[SelectChoice("accept", _l("Accept: the task is done")),
+        choices=[SelectChoice("accept", _l("Accept the report")),
                  SelectChoice("return", _l("Return for more work"))],
         validate_choice=False,
     )

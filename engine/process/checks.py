@@ -38,6 +38,7 @@ from engine.workflow import (
     deadline_functions,
     parse_process,
 )
+from engine.workflow.specs import process_settings
 from engine.workflow.simulation import Exploration, Finding, explore
 from engine.workflow.specs import MAX_BPMN_BYTES, MSG_DTD, MSG_NOT_XML, MSG_TOO_LARGE
 
@@ -193,7 +194,18 @@ def _code_tasks(tree) -> list[Problem]:
 def _sample_data(tree) -> dict[str, Any]:
     # A step may measure its deadline by another variable (planflow:due="period_due").
     due_names = tree.xpath("//@*[local-name()='due' and namespace-uri()=$ns]", ns=PLANFLOW_NS)
-    return {**SAMPLE_DATA, **{str(name): SAMPLE_DATE for name in due_names}}
+    return {**SAMPLE_DATA, **{str(name): SAMPLE_DATE for name in due_names}, **_settings(tree)}
+
+
+def _settings(tree) -> dict[str, Any]:
+    """The process's settings as a task starts with them (a bad value is parse_process's to report)."""
+    settings = {}
+    for process_id in tree.xpath("//bpmn:process/@id", namespaces=NS):
+        try:
+            settings.update(process_settings(tree, str(process_id)))
+        except InvalidProcess:
+            continue
+    return settings
 
 
 def _sandbox() -> SandboxEnvironment:
@@ -279,13 +291,19 @@ FORM_ANSWERS: dict[str, list[tuple[str, dict[str, Any]]]] = {
 }
 
 
-def _proof_starts(day: date) -> list[dict[str, Any]]:
+def _proof_starts(day: date, settings: dict[str, Any]) -> list[dict[str, Any]]:
     """The data a task starts with (engine.tasks.intake.start_data), dated a year ahead so that
-    no timer fires by itself: the proof fires each one as a branch of its own."""
+    no timer fires by itself: the proof fires each one as a branch of its own. With the
+    diagram's settings, and once with every yes/no setting turned the other way and a
+    directing leader named, so that the steps a setting switches on are proved too."""
     first, last = (day + timedelta(days=days) for days in (330, 365))
     task = {"plan_task_id": 1, "lead_unit": 1, "monitor_unit": 3, "director": None, "due": last.isoformat(),
             "periods": [first.isoformat(), last.isoformat()]}
-    return [{**task, "coordinators": [2]}, {**task, "coordinators": []}]
+    starts = [{**task, "coordinators": [2]}, {**task, "coordinators": []}]
+    flipped = {name: not value for name, value in settings.items() if isinstance(value, bool)}
+    if flipped:
+        starts.append({**task, "coordinators": [2], "director": 5, **flipped})
+    return starts
 
 
 def _check_actor(step: HumanStep) -> Finding | None:
@@ -307,7 +325,7 @@ def proof_run(spec: ProcessSpec, clock: Clock | None = None) -> Exploration:
     so a proof at a given moment judges deadlines and timers against one "now"."""
     clock = clock or SystemClock()
     rt = WorkflowRuntime(WorkingCalendar([]).add_working_days, clock)
-    return explore(rt, spec, _proof_starts(today(clock)),
+    return explore(rt, spec, _proof_starts(today(clock), spec.settings),
                    lambda step: FORM_ANSWERS.get(step.form or "", [("", {})]), _check_actor)
 
 

@@ -103,7 +103,8 @@ class WorkflowRuntime:
         return wf
 
     def start_with_notices(self, spec: ProcessSpec, data: Mapping[str, Any]) -> tuple[BpmnWorkflow, list[NoticeEvent]]:
-        initial = _checked_initial_data(data)
+        # The diagram's settings first: the task's own data may say otherwise.
+        initial = _checked_initial_data({**spec.settings, **data})
         wf = BpmnWorkflow(spec.top, spec.subprocesses, script_engine=self._engine())
         wf.task_tree.data.update(initial)  # root data is inherited by every task
         return wf, _run_engine(wf)

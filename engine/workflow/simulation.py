@@ -78,6 +78,10 @@ def explore(rt: WorkflowRuntime, spec: ProcessSpec, starts: Iterable[Mapping[str
     queue: deque[_Path] = deque()
 
     def enqueue(wf: BpmnWorkflow, path: _Path, label: str | None = None) -> None:
+        # Counted before the state is dropped as seen: two paths may end in the same state
+        # (both completed) through different elements, e.g. a gateway just before the end.
+        reached.update(t.task_spec.bpmn_id for t in wf.get_tasks(state=REACHED) if t.task_spec.bpmn_id)
+        fired.update(t.task_spec.bpmn_id for t in wf.get_tasks(state=TaskState.COMPLETED) if _catches(t))
         key = _signature(wf)
         if key not in seen:
             seen.add(key)
@@ -103,8 +107,6 @@ def explore(rt: WorkflowRuntime, spec: ProcessSpec, starts: Iterable[Mapping[str
             break
         explored.add(path.key)
         wf = rt.loads(spec, path.text)
-        reached |= {t.task_spec.bpmn_id for t in wf.get_tasks(state=REACHED) if t.task_spec.bpmn_id}
-        fired |= {t.task_spec.bpmn_id for t in wf.get_tasks(state=TaskState.COMPLETED) if _catches(t)}
         where = " → ".join(path.steps)
         if wf.is_completed():
             stop = _stop_without_end(wf)

@@ -4,13 +4,18 @@ Untrusted XML (a designer's upload) is first read by defusedxml, which refuses D
 and entities (XXE, billion laughs); only then does lxml (SpiffWorkflow's parser) see
 it, through a parser that resolves nothing either. `planflow:*` attributes end up in
 each task spec's `extensions` dict (`actor`, `form`, `notice`, `due`).
+
+A process's settings are data objects with a `planflow:value` (JSON: true, false, a
+number, a quoted text): every new instance starts with them in its data, so a gateway
+reads the office's choice from the diagram the instance started on.
 """
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Callable, Hashable, Sequence, Union
+from typing import Any, Callable, Hashable, Sequence, Union
 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeElementTree
@@ -43,6 +48,7 @@ MSG_NOT_EXECUTABLE = N_("The file has no executable process.")
 MSG_SEVERAL = N_("The file must hold exactly one executable process.")
 MSG_NO_START = N_("The process has no start event.")
 MSG_SPIFF = N_("The diagram does not follow the BPMN standard: %(detail)s")
+MSG_SETTING = N_("A setting's planflow:value is JSON: true, false, a number or a text in double quotes.")
 MSG_MISSING = {"actor": N_("The user task has no planflow:actor."), "form": N_("The user task has no planflow:form.")}
 
 
@@ -71,6 +77,7 @@ class ProcessSpec:
     process_id: str
     top: BpmnProcessSpec
     subprocesses: dict[str, BpmnProcessSpec] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)  # the data objects' planflow:value, by name
 
 
 CLOCKED_TIMERS = {TimeDateEventDefinition: ClockedTimeDate, DurationTimerEventDefinition: ClockedDuration,
@@ -128,7 +135,8 @@ def parse_process(xml: str | bytes, process_id: str | None = None, called: Seque
         _check_start_event(tree, process_id)
         for other in called:
             parser.add_bpmn_xml(_safe_tree(other.encode("utf-8")))
-        spec = ProcessSpec(process_id, parser.get_spec(process_id), parser.get_subprocess_specs(process_id))
+        spec = ProcessSpec(process_id, parser.get_spec(process_id), parser.get_subprocess_specs(process_id),
+                           process_settings(tree, process_id))
     except ValidationException as exc:
         raise InvalidProcess([_validation_problem(exc)]) from exc
     except SpiffWorkflowException as exc:
@@ -192,6 +200,20 @@ def _main_process_id(parser: BpmnParser) -> str:
     if len(ids) > 1:
         raise InvalidProcess([Problem(None, MSG_SEVERAL)])
     return ids[0]
+
+
+def process_settings(tree, process_id: str) -> dict[str, Any]:
+    """The process's settings: each data object with a `planflow:value`, by its name."""
+    settings: dict[str, Any] = {}
+    for node in tree.xpath("//bpmn:process[@id=$pid]/bpmn:dataObject", pid=process_id, namespaces=NSMAP):
+        value = node.get(f"{{{PLANFLOW_NS}}}value")
+        if value is None:
+            continue
+        try:
+            settings[node.get("name") or node.get("id")] = json.loads(value)
+        except ValueError as exc:
+            raise InvalidProcess([Problem(node.get("id"), MSG_SETTING)]) from exc
+    return settings
 
 
 def _check_start_event(tree, process_id: str) -> None:

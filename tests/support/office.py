@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 from adapters.demo.directory import MONITOR_UNIT
 from adapters.demo.loader import load_directory
 from adapters.memory import MemoryDatabase
-from engine.clock import OFFICE_TZ, FixedClock
-from engine.model import Plan, PlanTask, WorkItem
+from engine.clock import OFFICE_TZ, FixedClock, to_storage
+from engine.model import Plan, PlanTask, ProcessVersion, WorkItem
+from engine.process import instances
 from engine.tasks import intake
 
 if TYPE_CHECKING:
@@ -60,6 +61,24 @@ class Office:
             for task in uow.tasks.for_plan(plan_id):
                 items += uow.work_items.ready_for_instance(uow.instances.for_task(task.id).id)
             return items
+
+
+def deploy_settings(office: Office, now: datetime, **settings: bool) -> None:
+    """A new live version of the shipped process with its settings (the data objects'
+    planflow:value) changed as `settings` says: tasks started from now on follow it."""
+    with office.uow() as uow:
+        live = instances.ensure_live_version(uow, now)
+        xml = live.bpmn_xml
+        for name, value in settings.items():
+            changed = xml.replace(f'name="{name}" planflow:value="{str(not value).lower()}"',
+                                  f'name="{name}" planflow:value="{str(value).lower()}"')
+            assert changed != xml, f"no setting {name} to change"
+            xml = changed
+        live.is_live = False
+        uow.process_versions.add(ProcessVersion(
+            process_key=live.process_key, number=live.number + 1, bpmn_xml=xml, comment=f"settings {settings}",
+            created_at=to_storage(now), is_live=True))
+        uow.commit()
 
 
 def make_office(url: str) -> Office:

@@ -24,6 +24,7 @@ from engine.process.checks import (
 from engine.process.checks import proof_run
 from engine.process.instances import DEFAULT_BPMN
 from engine.workflow import parse_process
+from engine.workflow.specs import MSG_SETTING
 from tests.support.designer_bpmn import version
 
 REVIEW_AFTER_REPORT = '<bpmn:sequenceFlow id="f3" sourceRef="report" targetRef="review" />'
@@ -152,3 +153,28 @@ def test_the_proof_judges_timers_on_its_own_clock_not_the_machines(moment):
     dated, now = proof_run(spec, FixedClock(moment)), proof_run(spec)
     assert dated.states == now.states
     assert [(f.kind, f.element_id) for f in dated.findings] == [(f.kind, f.element_id) for f in now.findings]
+
+
+# A setting (a data object with planflow:value) that sends the report to the unit head first.
+SETTING = '<bpmn:dataObject id="unit_approval" name="unit_approval" planflow:value="false" />'
+APPROVAL = (REVIEW_AFTER_REPORT,
+            '<bpmn:sequenceFlow id="f3" sourceRef="report" targetRef="ask" />'
+            '<bpmn:exclusiveGateway id="ask" default="f_direct"/>'
+            '<bpmn:sequenceFlow id="f_direct" sourceRef="ask" targetRef="review" />'
+            '<bpmn:sequenceFlow id="f_approve" sourceRef="ask" targetRef="approve">'
+            '<bpmn:conditionExpression>unit_approval</bpmn:conditionExpression></bpmn:sequenceFlow>'
+            '<bpmn:userTask id="approve" planflow:actor="lead_head" planflow:form="review"/>'
+            '<bpmn:sequenceFlow id="f_approved" sourceRef="approve" targetRef="review" />' + SETTING)
+
+
+def test_the_steps_a_setting_switches_off_are_proved_too():
+    assert found(version(APPROVAL)) == []
+    # Behind the setting, a step for a person nobody has named yet.
+    broken = version(APPROVAL, ('planflow:actor="lead_head" planflow:form="review"/>',
+                                'planflow:actor="coordinator_head" planflow:form="review"/>'))
+    assert errors(broken) == [("approve", MSG_RUN_UNDEFINED)]
+
+
+def test_a_setting_whose_value_is_not_json_is_refused_on_it():
+    xml = version(APPROVAL, ('planflow:value="false"', 'planflow:value="maybe"'))
+    assert ("unit_approval", MSG_SETTING) in errors(xml)

@@ -1,0 +1,60 @@
+"""The approvals the process's settings switch on, on SQLite and PostgreSQL, every step
+completed in a fresh Storage (a new engine, an empty spec cache: a restarted server):
+the unit head returns, then approves; the monitor accepts; the directing leader
+returns, then accepts. A task started before the settings changed keeps its version."""
+from __future__ import annotations
+
+from datetime import date
+
+from adapters.storage import Storage
+from engine.process.step_forms import Upload
+from engine.tasks import steps
+from tests.support.office import KSTTHC, clock_on, deploy_settings
+
+DAY = date(2024, 3, 4)
+PDF = Upload("bao-cao.pdf", "application/pdf", b"%PDF-1.4")
+
+
+def act(office, plan_id, username, fields, upload=None):
+    """Complete the task's one ready step as `username` in a fresh Storage; its step id."""
+    [item] = office.ready(plan_id)
+    storage = Storage(office.storage.url)
+    try:
+        steps.complete_step(storage.uow(), item.id, office.users[username], fields, upload, clock=clock_on(DAY))
+    finally:
+        storage.engine.dispose()
+    return item.step_id
+
+
+def test_a_report_passes_the_unit_head_the_monitor_and_the_leader_after_restarts(office_on_each_database):
+    office = office_on_each_database
+    old = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29", "director": "chanhvp"}])
+    deploy_settings(office, clock_on(DAY).now(), unit_approval=True, leader_acceptance=True)
+    new = office.plan([{"ref": "2", "lead": [KSTTHC], "due": "2024-03-29", "director": "chanhvp"}])
+    staff = office.users["cv.kstthc"]
+    walk = [
+        ("truong.kstthc", {"assignee": staff}, None),
+        ("cv.kstthc", {"result": "Báo cáo lần 1"}, PDF),
+        ("truong.kstthc", {"decision": "return", "comment": "Thiếu số liệu"}, None),
+        ("cv.kstthc", {"result": "Báo cáo lần 2"}, PDF),
+        ("truong.kstthc", {"decision": "accept"}, None),
+        ("theodoi", {"decision": "accept"}, None),
+        ("chanhvp", {"decision": "return", "comment": "Cần so sánh với năm trước"}, None),
+        ("cv.kstthc", {"result": "Báo cáo lần 3"}, PDF),
+        ("truong.kstthc", {"decision": "accept"}, None),
+        ("theodoi", {"decision": "accept"}, None),
+        ("chanhvp", {"decision": "accept"}, None),
+    ]
+    done = [act(office, new, username, fields, upload) for username, fields, upload in walk]
+
+    assert done == ["assign", "report", "approve", "revise", "approve", "review", "accept", "revise", "approve",
+                    "review", "accept"]
+    assert office.ready(new) == []
+    with office.uow() as uow:
+        assert uow.tasks.get(uow.tasks.for_plan(new)[0].id).status == "closed"
+
+    # The task started before: its report goes to the monitor, who closes it.
+    done = [act(office, old, username, fields, upload) for username, fields, upload in
+            [walk[0], walk[1], ("theodoi", {"decision": "accept"}, None)]]
+    assert done == ["assign", "report", "review"]
+    assert office.ready(old) == []
