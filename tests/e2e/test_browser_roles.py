@@ -1,10 +1,12 @@
-"""Each role's day in headless Chromium, as the office does it, with CSRF on: the unit
-head assigns with co-handlers and an instruction, later reassigns, and filters the
-unit's late tasks; the staff member reports and sees the report returned with its
-reason; the monitor searches "số hóa", opens the report's file and accepts it; a second
-monitor takes a shared review and gives it back; the leader follows the plans and
-opens a report's file. Every page visited is saved at 1366 and 390 px wide in
-test-artifacts/roles/ (the phone width must show no sideways scroll)."""
+"""Each role's day in headless Chromium, as the office does it, with CSRF on, in an
+office whose process has the unit head approve a report and the directing leader
+accept it (the settings `unit_approval` and `leader_acceptance`): the unit head assigns
+with co-handlers and an instruction, later reassigns, and filters the unit's late
+tasks; the staff member reports, the unit head returns the report and the staff member
+sees the reason; the monitor searches "số hóa", opens the report's file and accepts
+it; a second monitor takes a shared review and gives it back; the leader follows the
+plans, opens the report's file and accepts it. Every page visited is saved at 1366 and
+390 px wide in test-artifacts/roles/ (the phone width must show no sideways scroll)."""
 from __future__ import annotations
 
 import io
@@ -25,14 +27,15 @@ from tests.support.office import KSTTHC, TTPV
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "roles"
 LEADER, COORDINATOR_HEAD, SECOND_MONITOR = "chanhvp", "giamdoc.ttpv", "theodoi2"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+APPROVALS = {"unit_approval": True, "leader_acceptance": True}
 
 
 @pytest.fixture
 def world(sqlite_url: str, live_server: Callable[..., str]) -> tuple[str, WebWorld]:
     # The app's today is Wednesday 2024-03-27: task 2 is late.
-    world = build_world(sqlite_url, WTF_CSRF_ENABLED=True, tasks=[
+    world = build_world(sqlite_url, WTF_CSRF_ENABLED=True, process_settings=APPROVALS, tasks=[
         {"ref": "1", "title": "Số hóa hồ sơ thủ tục hành chính", "lead": [KSTTHC], "coordinators": [TTPV],
-         "due": "2024-03-29"},
+         "due": "2024-03-29", "director": LEADER},
         {"ref": "2", "title": "Rà soát quy trình nội bộ", "lead": [KSTTHC], "due": "2024-03-20"},
         {"ref": "3", "title": "Hội thảo sổ tay hóa đơn điện tử", "lead": [KSTTHC], "due": "2024-05-31"},
     ])
@@ -82,6 +85,8 @@ def step_of(world: WebWorld, form: str, ref: str) -> int:
 
 
 def reported(world: WebWorld, ref: str = "1") -> None:
+    """Task `ref` assigned, its opinion given, reported and approved by the unit head:
+    it waits for the monitor."""
     users = world.office.users
     api(world, HEAD, f"/api/steps/{step_of(world, 'assign', ref)}/complete", json={"assignee": users[STAFF]})
     if ref == "1":
@@ -89,6 +94,12 @@ def reported(world: WebWorld, ref: str = "1") -> None:
             json={"contribution": "Trung tâm đề nghị số hóa cả hồ sơ tồn đọng"})
     api(world, STAFF, f"/api/steps/{step_of(world, 'report', ref)}/complete",
         data={"result": "Đã số hóa 1.200 hồ sơ", "product": (io.BytesIO(PDF), "bao-cao.pdf", "application/pdf")})
+    api(world, HEAD, f"/api/steps/{step_id(world, 'approve', ref)}/complete", json={"decision": "accept"})
+
+
+def step_id(world: WebWorld, bpmn_id: str, ref: str) -> int:
+    (item,) = [i for i in world.ready() if i.step_id == bpmn_id and i.plan_task_id == int(ref)]
+    return item.id
 
 
 def test_a_unit_head_assigns_with_co_handlers_then_reassigns_and_filters_the_late_tasks(page: Page, world) -> None:
@@ -137,8 +148,15 @@ def test_a_staff_member_reports_and_sees_the_return_with_its_reason(page: Page, 
     expect(page.locator(".flash-success")).to_contain_text("Đã hoàn thành bước")
     log_out(page)
 
-    review = step_of(w, "review", "2")
-    api(w, MONITOR, f"/api/steps/{review}/complete", json={"decision": "return", "comment": "Thiếu danh mục quy trình"})
+    log_in(page, base, HEAD)  # the unit head judges the report before the monitor sees it
+    page.goto(f"{base}/steps/{step_id(w, 'approve', '2')}")
+    expect(page.locator("#report-under-review")).to_contain_text("Đã rà soát 14 quy trình")
+    page.check("input[name=decision][value=return]")
+    page.fill("textarea[name=comment]", "Thiếu danh mục quy trình")
+    shoot(page, "head-approve")
+    page.locator("main form.step-form button.primary").click()
+    expect(page.locator(".flash-success")).to_contain_text("Đã hoàn thành bước")
+    log_out(page)
     log_in(page, base, STAFF)
     page.locator("table.inbox tbody tr a[href^='/steps/']").first.click()
     expect(page.locator("#return-reason")).to_contain_text("Thiếu danh mục quy trình")
@@ -166,6 +184,7 @@ def test_a_monitor_searches_opens_the_file_and_accepts(page: Page, world) -> Non
     page.check("input[name=decision][value=accept]")
     page.locator("main form.step-form button.primary").click()
     expect(page.locator(".flash-success")).to_contain_text("Đã hoàn thành bước")
+    assert [i.step_id for i in w.ready() if i.plan_task_id == 1] == ["accept"]  # on to the directing leader
 
 
 def test_a_second_monitor_takes_the_shared_review_and_gives_it_back(page: Page, world) -> None:
@@ -184,10 +203,12 @@ def test_a_second_monitor_takes_the_shared_review_and_gives_it_back(page: Page, 
     expect(page.locator(".flash-success")).to_contain_text("trả lại")
 
 
-def test_the_leader_follows_the_plans_and_opens_a_reports_file(page: Page, world) -> None:
+def test_the_leader_follows_the_plans_opens_the_reports_file_and_accepts_it(page: Page, world) -> None:
     base, w = world
     reported(w)
+    api(w, MONITOR, f"/api/steps/{step_id(w, 'review', '1')}/complete", json={"decision": "accept"})
     log_in(page, base, LEADER)
+    shoot(page, "leader-inbox")
     page.goto(f"{base}/overview")
     shoot(page, "leader-overview")
     page.goto(f"{base}/plans/{w.plan_id}/dashboard")
@@ -196,6 +217,19 @@ def test_the_leader_follows_the_plans_and_opens_a_reports_file(page: Page, world
     expect(page.locator("h1")).to_contain_text("Số hóa hồ sơ")
     shoot(page, "leader-task")
     open_file(page, "ul.files a.view-file")
+
+    page.goto(f"{base}/")
+    page.locator("table.inbox tbody tr a[href^='/steps/']").first.click()
+    expect(page.locator("#report-under-review")).to_contain_text("Đã số hóa 1.200 hồ sơ")
+    expect(page.locator("#opinions")).to_contain_text("Trung tâm đề nghị số hóa cả hồ sơ tồn đọng")
+    open_file(page, "#report-under-review a.view-file")
+    page.check("input[name=decision][value=accept]")
+    shoot(page, "leader-accept")
+    page.locator("main form.step-form button.primary").click()
+    expect(page.locator(".flash-success")).to_contain_text("Đã hoàn thành bước")
+    assert [i for i in w.ready() if i.plan_task_id == 1] == []
+    with w.office.uow() as uow:
+        assert uow.tasks.get(1).status == "closed"
 
 
 @pytest.mark.parametrize(("username", "paths"), [

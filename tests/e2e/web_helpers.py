@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from adapters.demo.loader import DEMO_PASSWORD
-from tests.support.office import KSTTHC, Office, make_office
+from tests.support.office import KSTTHC, Office, clock_on, deploy_settings, make_office
 from web import create_app
 
 # The unit head of KSTTHC assigns; its staff member reports; the monitor reviews.
@@ -48,11 +48,15 @@ class WebWorld:
         return client
 
 
-def build_world(url: str, tasks: list[dict[str, Any]] | None = None, **config: Any) -> WebWorld:
+def build_world(url: str, tasks: list[dict[str, Any]] | None = None,
+                process_settings: dict[str, bool] | None = None, **config: Any) -> WebWorld:
     """A migrated office with one plan of one task (lead: KSTTHC, no coordinators, unless
     `tasks` says otherwise), its process started and waiting at `assign`; the app pinned
-    to a day before DUE."""
+    to a day before DUE. `process_settings` turns the shipped process's settings (e.g.
+    unit_approval) before the plan starts."""
     office = make_office(url)
+    if process_settings:
+        deploy_settings(office, clock_on(date(2024, 1, 15)).now(), **process_settings)
     plan_id = office.plan(tasks or [{"ref": "1", "title": "Rà soát thủ tục hành chính", "lead": [KSTTHC],
                                      "due": DUE.isoformat()}])
     settings = {"DATABASE_URL": url, "TESTING": True, "WTF_CSRF_ENABLED": False,
