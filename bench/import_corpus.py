@@ -1,6 +1,7 @@
 """How far the importer reaches on a folder of real plans that have no golden: for each
 file, read or refused (and why), the tasks found, the share with a lead and the share
-with a resolved deadline, then the totals.
+with a resolved deadline (and the share whose deadline the task's own words give, not
+its heading's or the plan's time), then the totals.
 
     .venv/bin/python bench/import_corpus.py DIR [--url DATABASE_URL]
 
@@ -29,8 +30,8 @@ def main() -> None:
     args = parser.parse_args()
     uow_factory = _uow_factory(args.url)
     files = sorted(p for p in args.folder.iterdir() if p.is_file())
-    read = tasks = with_lead = with_deadline = 0
-    print(f"{'file':32} {'result':8} {'tasks':>5} {'lead':>6} {'deadline':>8} {'s':>5}")
+    read = tasks = with_lead = with_deadline = with_own = 0
+    print(f"{'file':32} {'result':8} {'tasks':>5} {'lead':>6} {'deadline':>8} {'own':>5} {'s':>5}")
     for path in files:
         started = time.perf_counter()
         try:
@@ -41,11 +42,14 @@ def main() -> None:
         found = result.tasks
         led = sum(1 for t in found if t.lead)
         dated = sum(1 for t in found if t.schedule.kind != UNRESOLVED)
+        own = sum(1 for t in found if t.schedule.kind != UNRESOLVED and t.deadline_from in ("", "text"))
         read, tasks, with_lead, with_deadline = read + 1, tasks + len(found), with_lead + led, with_deadline + dated
+        with_own += own
         print(f"{path.name[:32]:32} {'read':8} {len(found):5} {_share(led, len(found)):>6} "
-              f"{_share(dated, len(found)):>8} {time.perf_counter() - started:5.1f}")
+              f"{_share(dated, len(found)):>8} {_share(own, len(found)):>5} {time.perf_counter() - started:5.1f}")
     print(f"\ntotal: {read} of {len(files)} files read, {tasks} tasks, "
-          f"{_share(with_lead, tasks)} with a lead, {_share(with_deadline, tasks)} with a resolved deadline")
+          f"{_share(with_lead, tasks)} with a lead, {_share(with_deadline, tasks)} with a resolved deadline "
+          f"({_share(with_own, tasks)} from the task's own words)")
 
 
 def _uow_factory(url: str | None):

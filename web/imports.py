@@ -102,7 +102,10 @@ def _flag_labels() -> dict[str, str]:
     return {"guessed": _("Guessed from the layout: check it is a task"),
             "fuzzy_unit": _("A unit matched a look-alike name: check it"),
             "new_unit": _("A unit not in the directory"),
-            "unread_deadline": _("Deadline not read")}
+            "unread_deadline": _("Deadline not read"),
+            "deadline_from_text": _("Deadline read from the task's own sentence: check it"),
+            "deadline_from_group": _("Deadline taken from the heading above: check it"),
+            "deadline_from_plan": _("Deadline taken from the plan's time: check it")}
 
 
 def _upload_page(error: str | None = None) -> str:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
-from engine.text_folding import ocr_fold
+from engine.text_folding import fold, ocr_fold
 
 ONCE, ONGOING, PERIODIC, UNRESOLVED = "once", "ongoing", "periodic", "unresolved"
 # Why a phrase stays unresolved.
@@ -119,6 +119,25 @@ def plan_years(title: str, deadline_texts: list[str], issued: date | None) -> Pl
     return PlanYears(year, year)
 
 
+def running(schedule: Schedule) -> Schedule:
+    """A plan's own time as the schedule of a task that states none: the task runs
+    through it (ongoing until its end), rather than falling due once at its end."""
+    if schedule.kind != ONCE:
+        return schedule
+    return Schedule(ONGOING, (), None, schedule.due[-1], schedule.text, schedule.start)
+
+
+def title_period(title: str) -> str:
+    """The time a plan's title names, as written ("giai đoạn 2026 - 2030", "năm 2025",
+    "đến năm 2030"), or ""; a document's date in the title ("Chỉ thị số 32/CT-TTg ngày
+    21/10/2025") names none."""
+    folded = fold(title)
+    if len(folded) != len(title):
+        return ""
+    match = _TITLE_TIME.search(_DOCUMENT.sub(lambda m: " " * len(m.group(0)), folded))
+    return title[match.start():match.end()] if match else ""
+
+
 def _spelled(folded: str) -> str:
     for pattern, word in _SPELLINGS:
         folded = pattern.sub(word, folded)
@@ -159,6 +178,8 @@ _DOCUMENT = re.compile(
 _PERIOD = re.compile(r"(?:giai doan\s*)?\b\d{4}\s*[-–]\s*\d{4}\b")
 _TITLE_PERIOD = re.compile(r"(?:giai doan|nam|thoi ky)\s*(20\d\d)\s*[-–]\s*(20\d\d)\b")
 _TITLE_HORIZON = re.compile(r"\bden nam (20\d\d)\b")
+_TITLE_TIME = re.compile(
+    r"\b(?:giai doan|thoi ky|nam)\s*20\d\d\s*[-–]\s*20\d\d\b|\bden nam 20\d\d\b|\bnam 20\d\d\b(?!\s*[-–])")
 # An event, not a date: "sau khi ...", "khi có yêu cầu", "đột xuất" (when something comes
 # up), "kịp thời" (as soon as needed), "khi phát sinh".
 _CONDITION = re.compile(r"\b(?:sau khi|khi co|ke tu|tuy theo|dot xuat|kip thoi|khi phat sinh|khi can thiet)\b")

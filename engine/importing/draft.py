@@ -68,10 +68,12 @@ def from_result(result: ImportResult, known: dict[str, int], source_name: str,
 def _flags(task: ImportedTask) -> list[str]:
     """What a person should check in a task, each a mark on the review table: a task
     guessed from the layout or a sentence, a unit matched fuzzily, a unit name the
-    directory lacks (proposed new), a deadline not read."""
+    directory lacks (proposed new), a deadline not read, a deadline read elsewhere than
+    in the task's deadline field (its sentence, the heading above it, the plan's time)."""
     units = [*task.lead, *task.coordinators]
     marks = [("guessed", task.guessed), ("fuzzy_unit", any(u.written for u in units)),
-             ("new_unit", any(u.new for u in units)), ("unread_deadline", task.schedule.kind == "unresolved")]
+             ("new_unit", any(u.new for u in units)), ("unread_deadline", task.schedule.kind == "unresolved"),
+             (f"deadline_from_{task.deadline_from}", bool(task.deadline_from))]
     return [name for name, applies in marks if applies]
 
 

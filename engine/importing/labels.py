@@ -58,6 +58,9 @@ class RawTask:
     deadline: list[str] = field(default_factory=list)
     from_sentence: bool = False  # its lead was read from a sentence or a heading, not a label
     guessed: bool = False  # found from the layout or a sentence, not from labelled fields
+    # Where its deadline was read when it has no deadline field of its own: "text" (its
+    # own sentence), "group" (the heading it is under), "plan" (the plan's time); "" its field.
+    deadline_from: str = ""
 
     def add(self, role: str, text: str, explicit: bool = True) -> None:
         if role == LEAD:

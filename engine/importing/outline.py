@@ -46,6 +46,9 @@ _SKIPPED_SECTIONS = ("muc dich", "yeu cau", "kinh phi")
 _ORGANISATION = "to chuc thuc hien"
 _SECTION_WORDS = (*_SKIPPED_SECTIONS, _ORGANISATION, "nhiem vu", "giai phap", "noi dung")
 _END_OF_BODY = "noi nhan"
+# "III. THỜI GIAN THỰC HIỆN", "3. Thời gian thực hiện Chương trình: Từ năm 2025 đến hết năm 2030":
+# the plan's own time, which its tasks that state none run through.
+_PLAN_TIME = re.compile(r"^thoi gian(?: thuc hien| trien khai)?\b")
 _PLAN_HEADING = "ke hoach"
 
 
@@ -83,20 +86,59 @@ class Outline:
     preamble: list[str]
     said: list[RawTask] = field(default_factory=list)
     guessed: list[RawTask] = field(default_factory=list)
+    period: str = ""  # the plan's time as it states it ("Từ năm 2025 đến hết năm 2030"), if it does
 
 
 def read_outline(paragraphs: list[str]) -> Outline:
     """Tasks, the organisation section and the preamble of a plan's paragraphs."""
-    nodes, organisation, preamble = _walk(_merge_continuations(paragraphs))
-    nodes = _share_trailing_fields(nodes)
+    nodes, organisation, preamble, period = _walk(_merge_continuations(paragraphs))
+    times = [n for n in nodes if "." not in n.ref and _plan_time(n.head) is not None]
+    nodes = [n for n in _share_trailing_fields(nodes) if n not in times]
     parents = _parents(nodes)
     headings = {id(n): unit_heading(n.head) for n in nodes if not _has_fields(n)}
-    found = [raw for node in nodes for raw in _unit_tasks(node, parents, headings) if raw.has_fields]
+    found = [_dated(raw, node, parents) for node in nodes for raw in _unit_tasks(node, parents, headings)
+             if raw.has_fields]
     tasks = [raw for raw in found if not raw.from_sentence]
     said = [raw for raw in found if raw.from_sentence]
     # Without any labelled field, the leaf items are the tasks: a guess from the layout.
     guessed = [RawTask(n.ref, split_title(n.head)[0], guessed=True) for n in nodes if not _has_children(n, nodes)]
-    return Outline(tasks, organisation, preamble, said, guessed)
+    if not period and times:
+        period = " ".join([_plan_time(times[0].head) or "", *(line.text for line in times[0].lines)]).strip()
+    return Outline(tasks, organisation, preamble, said, guessed, period)
+
+
+def _plan_time(head: str) -> str | None:
+    """What a "Thời gian thực hiện: ..." heading says (maybe "", the text then follows
+    beneath it), or None when the heading is about something else."""
+    label, colon, value = head.partition(":")
+    key = match_key(label)
+    if not _PLAN_TIME.match(key) or len(key.split()) > 6:
+        return None
+    return value.strip() if colon else ""
+
+
+def _dated(raw: RawTask, node: _Node, parents: dict[int, _Node]) -> RawTask:
+    """A task with no deadline field takes the time its own sentence states ("... hoàn
+    thành trong quý III"), else the one of the heading it is under ("1. Nhiệm vụ hoàn
+    thành trong năm 2026:" or that heading's deadline field)."""
+    if raw.deadline:
+        return raw
+    said = deadline_in(" ".join([raw.title, *raw.content]))
+    if said:
+        raw.add(DEADLINE, said)
+        raw.deadline_from = "text"
+        return raw
+    parent = parents.get(id(node)) if raw.ref == node.ref else node
+    while parent is not None:
+        group = _node_tasks(parent)
+        deadline = group[0].deadline if len(group) == 1 else []
+        deadline = deadline or [d for d in [deadline_in(parent.head)] if d]
+        if deadline:
+            raw.deadline = list(deadline)
+            raw.deadline_from = "group"
+            return raw
+        parent = parents.get(id(parent))
+    return raw
 
 
 def _merge_continuations(paragraphs: list[str]) -> list[str]:
@@ -117,10 +159,11 @@ def _continues(previous: str, text: str) -> bool:
     return starts_low and previous[-1] not in ".:;!?" and not _mark(text, 0).kind
 
 
-def _walk(paragraphs: list[str]) -> tuple[list[_Node], list[str], list[str]]:
+def _walk(paragraphs: list[str]) -> tuple[list[_Node], list[str], list[str], str]:
     nodes: list[_Node] = []
     organisation: list[str] = []
     preamble: list[str] = []
+    period: list[str] = []
     section, numbered, current, last_top = "tasks", None, None, 0
     for i, text in enumerate(paragraphs):
         if _is_end(text) or _closes_body(text):
@@ -137,6 +180,11 @@ def _walk(paragraphs: list[str]) -> tuple[list[_Node], list[str], list[str]]:
             mark = _misread_letter(text, current.ref.rsplit(".", 1)[-1]) or mark
         if mark.kind == "roman":
             section, current, numbered, last_top = _section_kind(mark.text), None, None, 0
+            if _plan_time(mark.text) is not None:
+                section = "period"
+                period.append(_plan_time(mark.text) or "")
+        elif section == "period":
+            period.append(text)
         elif section == "organisation":
             organisation.append(text)
         elif section == "skip":
@@ -152,7 +200,7 @@ def _walk(paragraphs: list[str]) -> tuple[list[_Node], list[str], list[str]]:
             current.lines.append(_Line(mark.text if mark.kind else text, mark.bullet))
         else:
             preamble.append(text)
-    return nodes, organisation, preamble
+    return nodes, organisation, preamble, " ".join(period).strip()
 
 
 def _mark(text: str, next_number: int) -> _Mark:

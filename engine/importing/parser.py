@@ -3,7 +3,8 @@
 Paragraphs go through the outline reader, table rows through the table reader; both
 give raw tasks (fields as written), which are then resolved here: units through the
 directory, deadlines into schedules in the plan's year, and a warning for everything
-a person must settle.
+a person must settle. A task that states no deadline of its own runs through the time
+the plan states for itself (its "Thời gian thực hiện", else its title's period).
 """
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from engine.importing.deadline_phrases import (
     PlanYears,
     parse_deadline,
     plan_years,
+    running,
+    title_period,
 )
 from engine.importing.errors import NO_TASK, PlanFileError
 from engine.importing.labels import COORDINATORS, LEAD, RawTask, trailing_role
@@ -50,6 +53,11 @@ def parse_blocks(blocks: list[Block], directory: UnitDirectory) -> ImportResult:
     letterhead = _letterhead(blocks)
     issued = header.issued_on(letterhead)
     years = plan_years(title, [" ".join(raw.deadline) for raw in raw_tasks], issued)
+    # A task that states no time runs through the plan's: as its body states it, else its title.
+    period = squash(outline.period) or title_period(title)
+    for raw in raw_tasks:
+        if not raw.deadline and period:
+            raw.deadline, raw.deadline_from = [period], "plan"
     warnings: list[str] = []
     tasks = [_task(raw, years, directory, warnings) for raw in raw_tasks]
     plan = ImportedPlan(
@@ -75,6 +83,8 @@ def _task(raw: RawTask, years: PlanYears, directory: UnitDirectory, warnings: li
     lead, coordinators = _units(raw, directory)
     deadline_text = squash("; ".join(raw.deadline))
     schedule = parse_deadline(deadline_text, years)
+    if raw.deadline_from == "plan":
+        schedule = running(schedule)
     if schedule.kind == UNRESOLVED:
         warnings.append(f"Nhiệm vụ {raw.ref}: chưa xác định được thời hạn “{deadline_text}”.")
     if not lead:
@@ -91,6 +101,7 @@ def _task(raw: RawTask, years: PlanYears, directory: UnitDirectory, warnings: li
         schedule=schedule,
         guessed=raw.guessed,
         source=_source(raw),
+        deadline_from=raw.deadline_from,
     )
 
 

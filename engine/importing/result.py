@@ -40,6 +40,7 @@ class ImportedTask:
     schedule: Schedule
     guessed: bool = False  # found from the layout or a sentence: a person should check it
     source: str = ""  # the task's text as the plan wrote it, to show beside what was read
+    deadline_from: str = ""  # "text", "group" or "plan" when not read from its own deadline field
 
     def to_dict(self) -> dict:
         return {
@@ -54,6 +55,7 @@ class ImportedTask:
             "schedule": self.schedule.to_dict(),
             "guessed": self.guessed,
             "source": self.source,
+            "deadline_from": self.deadline_from,
             "as_written": {u.name: u.written for u in [*self.lead, *self.coordinators] if u.written},
         }
 

@@ -132,7 +132,7 @@ def test_json_shape(numbered: ImportResult) -> None:
     assert set(data["plan"]) == {"number", "issued_on", "year", "monitor", "title"}
     assert set(data["tasks"][0]) == {
         "ref", "title", "content", "lead", "coordinators", "director", "product", "deadline_text", "schedule",
-        "guessed", "source", "as_written",
+        "guessed", "source", "as_written", "deadline_from",
     }
     assert "Nội vụ" in numbered.to_json()  # UTF-8, not \\u escapes
 
