@@ -227,6 +227,9 @@ class TaskRepository(_ObjectRepository, ports.TaskRepository):
     def for_plan(self, plan_id: int) -> list[model.PlanTask]:
         return sorted(self._where(plan_id=plan_id), key=lambda t: t.position)
 
+    def with_ids(self, task_ids: list[int]) -> list[model.PlanTask]:
+        return [t for t in map(self.get, task_ids) if t is not None]
+
 
 class ProcessVersionRepository(_ObjectRepository, ports.ProcessVersionRepository):
     def live(self, process_key: str) -> model.ProcessVersion | None:
@@ -400,10 +403,13 @@ class _Outbox(_Table):
             return None
         return self._insert(self.columns, values)
 
-    def for_user(self, user_id: int, limit: int = 200) -> list[dict[str, Any]]:
+    def for_user(self, user_id: int, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
         found = sorted(self._where(recipient_user_id=user_id), key=lambda n: (n["created_at"], n["id"]), reverse=True)
         return [self._joined(n, task_ref="ref", task_title="title", plan_id="id", plan_number="number",
-                             plan_title="title", plan_issued_on="issued_on") for n in found[:limit]]
+                             plan_title="title", plan_issued_on="issued_on") for n in found[offset:offset + limit]]
+
+    def count_for_user(self, user_id: int) -> int:
+        return len(self._where(recipient_user_id=user_id))
 
     def unread_count(self, user_id: int) -> int:
         return len(self._where(recipient_user_id=user_id, read_at=None))

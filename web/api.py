@@ -29,7 +29,7 @@ from engine.tasks.inbox import list_inbox
 from engine.tasks.steps import claim, complete_step, get_step, unclaim
 from web.errors import json_error
 from web.inbox import query_from as inbox_query
-from web.extensions import csrf, today, uow
+from web.extensions import csrf, page, today, uow
 from web.plans import send_attachment
 from web.steps import upload_from
 
@@ -99,9 +99,10 @@ def plans() -> Response:
 
 @bp.get("/plans/<int:plan_id>")
 def plan(plan_id: int) -> Response:
-    view = plan_overview(uow(), plan_id, today(), current_user.id)
+    view = plan_overview(uow(), plan_id, today(), current_user.id, page())
     return jsonify({
-        "plan": _plan(view.plan), "monitor": view.monitor,
+        "plan": _plan(view.plan), "monitor": view.monitor, "listed": view.listed, "page": view.page,
+        "pages": view.pages,
         "tasks": [{**_task(row.task), "lead": row.lead, "coordinators": row.coordinators,
                    "steps": [asdict(s) for s in row.steps]} for row in view.tasks],
     })

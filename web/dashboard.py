@@ -32,7 +32,7 @@ from engine.reading.search import search_tasks
 from engine.reading.search_text import words
 from engine.text_folding import fold
 from web import api
-from web.extensions import today, uow
+from web.extensions import page, today, uow
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response
@@ -55,7 +55,7 @@ def require_viewer() -> None:
 @login_required
 def plan(plan_id: int) -> str:
     require_viewer()
-    view = plan_dashboard(uow(), plan_id, today(), filters_from(request.args), page_from(request.args))
+    view = plan_dashboard(uow(), plan_id, today(), filters_from(request.args), page())
     return render_template("dashboard/plan.html", view=view, charts=chart_data(view),
                            state_labels=STATE_LABELS, states=STATES, rung_labels=RUNG_LABELS,
                            link=dashboard_link(view))
@@ -90,7 +90,7 @@ def report(plan_id: int, kind: str) -> Response:
 def progress_json(plan_id: int) -> Response:
     """The dashboard as JSON: the same read model, the same filters (query string)."""
     require_viewer()
-    view = plan_dashboard(uow(), plan_id, today(), filters_from(request.args), page_from(request.args))
+    view = plan_dashboard(uow(), plan_id, today(), filters_from(request.args), page())
     return jsonify(dashboard_json(view))
 
 
@@ -118,12 +118,6 @@ def filters_from(args: Any) -> Filters:
     return Filters(unit_id=int(unit) if unit.isdigit() else None, state=state if state in STATES else None,
                    due_from=_date(args.get("from")), due_to=_date(args.get("to")),
                    plan_id=int(plan) if plan.isdigit() else None)
-
-
-def page_from(args: Any) -> int:
-    """The page asked for (`page`), 1 when absent or not a page number."""
-    page = args.get("page", "")
-    return int(page) if page.isdigit() and len(page) < 7 else 1
 
 
 def _date(value: str | None) -> date | None:

@@ -3,6 +3,7 @@ without importing the factory (which imports the blueprints).
 
 - `uow()`: a fresh unit of work from the app's storage; views hand it to a service
   (`list_inbox(uow(), ...)`), which opens it, commits or not, and closes it.
+- `page()`: the page of a list asked for (`?page=`), 1 when absent or not a number.
 - `today()`: the date in Vietnam, not on the server's clock: a server in UTC would
   call a task due today "overdue" from 00:00 to 07:00 local time.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from flask import current_app
+from flask import current_app, request
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
@@ -28,6 +29,11 @@ login_manager = LoginManager()
 
 def uow() -> AbstractUnitOfWork:
     return current_app.extensions["planflow"].uow()
+
+
+def page() -> int:
+    asked = request.args.get("page", "")
+    return int(asked) if asked.isdigit() and len(asked) < 7 else 1
 
 
 def today() -> date:

@@ -10,8 +10,9 @@ from flask_login import current_user, login_required
 
 from engine.deadlines import notices, outbox
 from engine.errors import InvalidInput
+from engine.reading.my_notices import my_notices
 from engine.tasks import arrivals
-from web.extensions import uow
+from web.extensions import page, uow
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response
@@ -35,8 +36,9 @@ def bell() -> dict[str, Any]:
 @bp.get("")
 @login_required
 def index() -> str:
-    return render_template("notices/index.html", rows=notices.for_user(uow(), current_user.id),
-                           arrivals=arrivals.for_user(uow(), current_user.id),
+    view = my_notices(uow(), current_user.id, page())
+    return render_template("notices/index.html", rows=view.notices, arrivals=view.arrivals, view=view,
+                           link=lambda **args: url_for("notices.index", **args),
                            can_see_mail=current_user.role in MAIL_VIEW_ROLES)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from io import BytesIO
 from typing import TYPE_CHECKING
 
-from flask import Blueprint, render_template, request, send_file
+from flask import Blueprint, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from engine.reading.plan_pages import (
@@ -13,7 +13,7 @@ from engine.reading.plan_pages import (
     plan_overview,
     task_detail,
 )
-from web.extensions import today, uow
+from web.extensions import page, today, uow
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response
@@ -38,7 +38,9 @@ def index() -> str:
 @bp.get("/plans/<int:plan_id>")
 @login_required
 def show(plan_id: int) -> str:
-    return render_template("plans/plan.html", view=plan_overview(uow(), plan_id, today(), current_user.id))
+    view = plan_overview(uow(), plan_id, today(), current_user.id, page())
+    return render_template("plans/plan.html", view=view,
+                           link=lambda **args: url_for("plans.show", plan_id=plan_id, **args))
 
 
 @bp.get("/tasks/<int:task_id>")

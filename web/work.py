@@ -9,8 +9,8 @@ from flask_login import current_user, login_required
 
 from engine.reading.progress import STATE_LABELS, STATES
 from engine.reading.unit_work import WorkView, person_work, unit_work
-from web.dashboard import filters_from, page_from
-from web.extensions import today, uow
+from web.dashboard import filters_from
+from web.extensions import page, today, uow
 
 bp = Blueprint("work", __name__)
 
@@ -21,14 +21,14 @@ def unit() -> str:
     filters = filters_from(request.args)
     if request.args.get("lead") == "1":
         filters = replace(filters, unit_id=current_user.unit_id)
-    view = unit_work(uow(), current_user.id, today(), filters, page_from(request.args))
+    view = unit_work(uow(), current_user.id, today(), filters, page())
     return _render(view, "work.unit")
 
 
 @bp.get("/mine")
 @login_required
 def mine() -> str:
-    return _render(person_work(uow(), current_user.id, today(), filters_from(request.args), page_from(request.args)), "work.mine")
+    return _render(person_work(uow(), current_user.id, today(), filters_from(request.args), page()), "work.mine")
 
 
 def _render(view: WorkView, endpoint: str) -> str:

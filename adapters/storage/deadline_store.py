@@ -44,7 +44,7 @@ class _Outbox(_Store):
         statement = insert(t).values(**values).on_conflict_do_nothing(index_elements=["key"]).returning(t.c.id)
         return self.session.execute(statement).scalar_one_or_none()
 
-    def for_user(self, user_id: int, limit: int = 200) -> list[dict[str, Any]]:
+    def for_user(self, user_id: int, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
         n, t, p = self.table, orm.plan_tasks, orm.plans
         query = (
             select(n, t.c.ref.label("task_ref"), t.c.title.label("task_title"), p.c.id.label("plan_id"),
@@ -52,9 +52,14 @@ class _Outbox(_Store):
                    p.c.issued_on.label("plan_issued_on"))
             .join(t, t.c.id == n.c.plan_task_id).join(p, p.c.id == t.c.plan_id)
             .where(n.c.recipient_user_id == user_id)
-            .order_by(n.c.created_at.desc(), n.c.id.desc()).limit(limit)
+            .order_by(n.c.created_at.desc(), n.c.id.desc()).offset(offset).limit(limit)
         )
         return self._rows(query)
+
+    def count_for_user(self, user_id: int) -> int:
+        n = self.table
+        return int(self.session.execute(select(func.count()).select_from(n).where(n.c.recipient_user_id == user_id))
+                   .scalar_one())
 
     def unread_count(self, user_id: int) -> int:
         n = self.table

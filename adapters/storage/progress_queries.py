@@ -45,6 +45,9 @@ class ProgressQueries(ports.ProgressQueries):
             query = query.where(_t.c.id.in_(task_ids))
         return self._rows(query)
 
+    def count(self, scope: TaskScope) -> int:
+        return self.session.scalar(select(func.count()).select_from(_t).where(*_scope(scope))) or 0
+
     def state_counts(self, scope: TaskScope) -> list[dict[str, Any]]:
         """How many tasks of `scope` are in each state on `scope.as_of` (`state`, `n`)."""
         states = _states(scope)
@@ -248,11 +251,29 @@ def _scope(scope: TaskScope) -> list[Any]:
         w = orm.work_items
         held = or_(w.c.assignee_user_id == scope.person_id, w.c.completed_by == scope.person_id)
         conditions.append(_t.c.id.in_(select(w.c.plan_task_id).where(held)))
+    if scope.reader_id is not None:
+        conditions.append(_readable_by(scope.reader_id, scope.reader_unit_id))
     if scope.due_from is not None:
         conditions.append(_t.c.due_on >= scope.due_from)
     if scope.due_to is not None:
         conditions.append(_t.c.due_on <= scope.due_to)
     return conditions
+
+
+def _readable_by(user_id: int, unit_id: int | None) -> Any:
+    """`engine.access.task_access.may_read` for one who does not read every task: their
+    unit leads, coordinates or monitors it, or they direct it, held or did one of its
+    steps, or its assignment named them (`people`, JSON lists of ids as `json.dumps`
+    writes them: `[7]`, `[7, 12]`, `[12, 7]`)."""
+    w = orm.work_items
+    held = select(w.c.plan_task_id).where(or_(w.c.assignee_user_id == user_id, w.c.completed_by == user_id))
+    people = cast(_t.c.people, String)
+    named = or_(*(people.like(f"%{before}{user_id}{after}%") for before in "[ " for after in "],"))
+    either = [_t.c.director_user_id == user_id, _t.c.id.in_(held), named]
+    if unit_id is not None:
+        either += [_t.c.id.in_(select(_tu.c.task_id).where(_tu.c.unit_id == unit_id)),
+                   _t.c.plan_id.in_(select(_p.c.id).where(_p.c.monitor_unit_id == unit_id))]
+    return or_(*either)
 
 
 def _sum(condition: Any) -> Any:

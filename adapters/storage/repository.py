@@ -103,6 +103,10 @@ class TaskRepository(SqlRepository, ports.TaskRepository):
         query = select(model.PlanTask).filter_by(plan_id=plan_id).order_by(orm.plan_tasks.c.position)
         return list(self.session.scalars(query))
 
+    def with_ids(self, task_ids: list[int]) -> list[model.PlanTask]:
+        found = {t.id: t for t in self.session.scalars(select(model.PlanTask).where(orm.plan_tasks.c.id.in_(task_ids)))}
+        return [found[i] for i in task_ids if i in found]
+
 
 class ProcessVersionRepository(SqlRepository, ports.ProcessVersionRepository):
     model_class = model.ProcessVersion

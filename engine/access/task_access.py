@@ -33,6 +33,12 @@ def may_read(user: model.User, units: set[int | None], people: set[int | None]) 
     return user.unit_id is not None and user.unit_id in units
 
 
+def scope_of(user: model.User) -> dict[str, int | None]:
+    """`may_read` for a list the database narrows (`engine.reading.progress.TaskScope`
+    fields): nothing for those who read every task, else the reader and their unit."""
+    return {} if reads_every_task(user) else {"reader_id": user.id, "reader_unit_id": user.unit_id}
+
+
 def named(people: dict[str, list[int]] | None) -> set[int]:
     """The co-handlers and those told for information that an assignment named."""
     return {user_id for ids in (people or {}).values() for user_id in ids}

@@ -14,6 +14,7 @@ from engine.access import task_access
 from engine.deadlines.working_days import WorkingCalendar
 from engine.errors import N_, NotFound
 from engine.process import instances
+from engine.reading.progress import Paging, TaskScope
 from engine.tasks.inbox import days_left, urgency
 from engine.unit_of_work import AbstractUnitOfWork
 
@@ -44,7 +45,13 @@ class TaskRow:
 class PlanView:
     plan: model.Plan
     monitor: str | None
-    tasks: list[TaskRow]
+    tasks: list[TaskRow]  # this page, in plan order
+    listed: int = 0  # the tasks the reader may read
+    page: int = 1
+    pages: int = 1
+
+
+PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -63,16 +70,22 @@ def list_plans(uow: AbstractUnitOfWork) -> list[dict[str, Any]]:
         return uow.plans.list_with_counts()
 
 
-def plan_overview(uow: AbstractUnitOfWork, plan_id: int, today: date, user_id: int) -> PlanView:
-    """The plan's tasks that `user_id` may read (all of them for the leadership and monitors)."""
+def plan_overview(uow: AbstractUnitOfWork, plan_id: int, today: date, user_id: int, page: int = 1) -> PlanView:
+    """A page of the plan's tasks that `user_id` may read (all of them for the leadership
+    and monitors): the database narrows, counts and pages them."""
     with uow:
         plan = _plan(uow, plan_id)
-        tasks = task_access.readable(uow, user_id, plan, ((t, t) for t in uow.tasks.for_plan(plan.id)))
+        scope = TaskScope(today, plan_id=plan.id, **task_access.scope_of(task_access.reader(uow, user_id)))
+        listed = uow.progress.count(scope)
+        paging = Paging.of(listed, page, PAGE_SIZE)
+        [rows] = uow.progress.task_slices(scope, [paging.slice(None, "position")])
+        tasks = uow.tasks.with_ids([r["id"] for r in rows])
         steps = _open_steps(uow, [t.id for t in tasks], today)
         names = _unit_names(uow, tasks, plan)
         rows = [TaskRow(t, _names(t, "lead", names), _names(t, "coordinator", names), steps.get(t.id, []))
                 for t in tasks]
-        return PlanView(plan=plan, monitor=names.get(plan.monitor_unit_id), tasks=rows)
+        return PlanView(plan=plan, monitor=names.get(plan.monitor_unit_id), tasks=rows, listed=listed,
+                        page=paging.page, pages=paging.pages)
 
 
 def task_detail(uow: AbstractUnitOfWork, task_id: int, today: date, user_id: int) -> TaskView:

@@ -80,7 +80,9 @@ class Filters:
 class TaskScope:
     """The tasks a read covers, in the repository's terms (`uow.progress`): of a plan,
     led or coordinated by a unit, led by a unit, held or done by a person, due in a
-    range; every given field narrows. States are taken on `as_of`."""
+    range, readable by a reader who does not read every task (`reader_id` of
+    `reader_unit_id`: `engine.access.task_access.may_read` as SQL); every given field
+    narrows. States are taken on `as_of`."""
 
     as_of: date
     plan_id: int | None = None
@@ -89,6 +91,8 @@ class TaskScope:
     person_id: int | None = None
     due_from: date | None = None
     due_to: date | None = None
+    reader_id: int | None = None
+    reader_unit_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -222,8 +226,12 @@ class Paging:
         pages = max(1, -(-total // size))
         return cls(page=min(max(page, 1), pages), pages=pages, size=size)
 
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.size
+
     def slice(self, state: str | None, order: str) -> TaskSlice:
-        return TaskSlice(state, order, (self.page - 1) * self.size, self.size)
+        return TaskSlice(state, order, self.offset, self.size)
 
 
 def task_pages(uow: AbstractUnitOfWork, scope: TaskScope, slices: list[TaskSlice],

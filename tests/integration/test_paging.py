@@ -7,14 +7,16 @@ The plan (TODAY is Monday 11/03/2024): 23 tasks; every third one has no date
 the end of March (in progress); the lead units alternate, the other coordinates."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
-from engine.reading import progress, unit_work
+from engine.access import task_access
+from engine.reading import my_notices, plan_pages, progress, unit_work
 from engine.reading.progress import Filters, plan_dashboard
 from engine.reading.unit_work import unit_work as unit_page
-from tests.support.office import KSTTHC, TTPV, make_office
+from engine.tasks import steps
+from tests.support.office import CBTH, KSTTHC, TTPV, clock_on, make_office
 
 TODAY = date(2024, 3, 11)
 N = 23
@@ -90,3 +92,54 @@ def test_the_units_page_pages_most_urgent_first(world, monkeypatch):
     waiting = ["3", "6", "9", "12", "15", "18", "21"]
     assert [t.ref for p in pages for t in p.tasks] == overdue + in_progress + waiting
     assert all(p.counts == first.counts and p.counts["total"] == N for p in pages)
+
+
+def test_the_plan_pages_list_what_each_reader_may_read_as_the_access_rule_says(world, monkeypatch):
+    """The database narrows the plan page by the reading rule (`task_access.may_read`):
+    for every person of the office, the pages put together are the tasks the rule in
+    Python lets them read, in plan order. Task 2's assignment names a co-handler, who
+    then moves to another unit."""
+    office, plan_id = world
+    users = office.users
+    assign = {i.plan_task_id: i for i in office.ready(plan_id) if i.form == "assign"}
+    with office.uow() as uow:
+        task_ids = {t.ref: t.id for t in uow.tasks.for_plan(plan_id)}
+    steps.complete_step(office.uow(), assign[task_ids["2"]].id, users["truong.kstthc"],
+                        {"assignee": users["cv.kstthc"], "co_handlers": [users["cv.kstthc2"]]}, clock=clock_on(TODAY))
+    with office.uow() as uow:
+        uow.users.get(users["cv.kstthc2"]).unit_id = office.units[CBTH]
+        uow.commit()
+
+    monkeypatch.setattr(plan_pages, "PAGE_SIZE", 4)
+    with office.uow() as uow:
+        plan, tasks = uow.plans.get(plan_id), uow.tasks.for_plan(plan_id)
+        rule = {name: task_access.readable(uow, user_id, plan, [(t.ref, t) for t in tasks])
+                for name, user_id in users.items()}
+    for name, user_id in users.items():
+        first = plan_pages.plan_overview(office.uow(), plan_id, TODAY, user_id)
+        pages = [first] + [plan_pages.plan_overview(office.uow(), plan_id, TODAY, user_id, page=n)
+                           for n in range(2, first.pages + 1)]
+        assert [r.task.ref for p in pages for r in p.tasks] == rule[name], name
+        assert first.listed == len(rule[name]) and first.pages == max(1, -(-len(rule[name]) // 4)), name
+    assert rule["cv.kstthc2"] == ["2"] and rule["cv.cbth"] == []
+    assert len(rule["theodoi"]) == N and len(rule["truong.kstthc"]) == N
+
+
+def test_my_notices_come_a_page_at_a_time_newest_first(world, monkeypatch):
+    office, plan_id = world
+    staff = office.users["cv.kstthc"]
+    with office.uow() as uow:
+        task_id = uow.tasks.for_plan(plan_id)[0].id
+        for i in range(N):  # two notices a day, the same minute: the newer id first
+            uow.notices.add_if_absent({"key": f"test-{i}", "plan_task_id": task_id, "rung": "holder",
+                                       "recipient_user_id": staff, "created_at": datetime(2024, 3, 1 + i // 2, 8)})
+        uow.commit()
+    monkeypatch.setattr(my_notices, "PAGE_SIZE", 10)
+    first = my_notices.my_notices(office.uow(), staff)
+    pages = [first] + [my_notices.my_notices(office.uow(), staff, n) for n in range(2, first.pages + 1)]
+
+    keys = [n["key"] for p in pages for n in p.notices]
+    newest_first = sorted(range(N), key=lambda i: (i // 2, i), reverse=True)
+    assert first.pages == 3 and keys == [f"test-{i}" for i in newest_first]
+    assert first.counts == {"notices": N, "arrivals": 0} and all(p.arrivals == [] for p in pages)
+    assert my_notices.my_notices(office.uow(), staff, 99).page == 3
