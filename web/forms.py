@@ -28,6 +28,7 @@ from wtforms import (
 from wtforms.validators import InputRequired
 
 from engine.errors import N_
+from engine.process.step_forms import UNIT_STAFF
 
 REQUIRED = _l("This field is required.")
 WTFORMS_MESSAGES = (  # WTForms' own English messages, extracted into our catalogue
@@ -80,8 +81,13 @@ def user_id_value(value: Any) -> int | None:
     return int(value) if str(value).isdigit() else None
 
 
+def assignee_value(value: Any) -> int | str | None:
+    """A person's id, or UNIT_STAFF: the task goes to the unit's staff, one takes it."""
+    return UNIT_STAFF if value == UNIT_STAFF else user_id_value(value)
+
+
 class AssignForm(StepForm):
-    assignee = SelectField(_l("Main handler"), coerce=user_id_value, validate_choice=False)
+    assignee = SelectField(_l("Main handler"), coerce=assignee_value, validate_choice=False)
     co_handlers = SelectMultipleField(_l("Co-handlers"), coerce=user_id_value, validate_choice=False)
     informed = SelectMultipleField(_l("For information"), coerce=user_id_value, validate_choice=False)
     instruction = TextAreaField(_l("Instruction (ý kiến chỉ đạo)"))
@@ -91,7 +97,8 @@ class AssignForm(StepForm):
         super().__init__(**kwargs)
         people = [SelectChoice(int(uid), name) for uid, name in choices]
         # The empty first option makes the head choose, instead of sending the first name.
-        self.assignee.choices = [SelectChoice("", _l("— choose —")), *people]
+        self.assignee.choices = [SelectChoice("", _l("— choose —")), *people,
+                                 SelectChoice(UNIT_STAFF, _l("The unit's staff: one of them takes it"))]
         self.co_handlers.choices = self.informed.choices = people
 
 

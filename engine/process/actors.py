@@ -37,6 +37,9 @@ def resolve(actor: str, data: dict[str, Any]) -> Holder:
     if actor == "coordinator_head":
         return Holder(unit_id=_required(data, "coordinator"), role="unit_head")
     if actor == "assignee":
+        if data.get("assignee") is None and data.get("shared_with_unit"):
+            # Given to the lead unit's staff: it waits for them until one takes it.
+            return Holder(unit_id=_required(data, "lead_unit"), role="staff")
         return Holder(user_id=_required(data, "assignee"))
     if actor == "monitor":
         return Holder(unit_id=_required(data, "monitor_unit"), role="monitor")

@@ -26,6 +26,7 @@ class Upload:
 
 
 MAX_FILENAME = 200
+UNIT_STAFF = "unit"  # the assign form's choice "the unit's staff" instead of one person
 
 
 def safe_filename(name: str) -> str:
@@ -62,11 +63,16 @@ def _text(fields: dict[str, Any], name: str) -> str:
 def _assign(fields: dict[str, Any], choices: list[tuple[int, str]]) -> dict[str, Any]:
     """As offices assign: the main handler (`assignee`), co-handlers who work with them,
     people told for information, the head's instruction (ý kiến chỉ đạo) and an internal
-    deadline earlier than the task's own (checked against it by the step)."""
+    deadline earlier than the task's own (checked against it by the step).
+
+    Instead of a person, the head may give the task to the unit's staff (`assignee` is
+    UNIT_STAFF): it waits for them as a unit item until one takes it ("nhận xử lý"),
+    and whoever takes it becomes the main handler (engine/process/actors.py)."""
     members = {user_id for user_id, _ in choices}
-    assignee = _user_id(fields.get("assignee"))
+    shared = str(fields.get("assignee") or "").strip() == UNIT_STAFF
+    assignee = None if shared else _user_id(fields.get("assignee"))
     errors: dict[str, str] = {}
-    if assignee not in members:
+    if assignee not in members and not shared:
         errors["assignee"] = N_("Choose a member of the unit to do this task.")
     co_handlers = [u for u in _user_ids(fields.get("co_handlers")) if u != assignee]
     informed = [u for u in _user_ids(fields.get("informed")) if u != assignee and u not in co_handlers]
@@ -81,6 +87,7 @@ def _assign(fields: dict[str, Any], choices: list[tuple[int, str]]) -> dict[str,
         raise InvalidInput(errors)
     extras = {"co_handlers": co_handlers, "informed": informed, "instruction": _text(fields, "instruction"),
               "internal_due": internal_due}
+    extras["shared_with_unit"] = shared
     return {"assignee": assignee, **{name: value for name, value in extras.items() if value}}
 
 

@@ -215,12 +215,8 @@ def reassign(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, new_assig
             errors["reason"] = N_("Say why.")
         if errors:
             raise InvalidInput(errors)
-        rt = instances.runtime(uow, clock)
-        wf = instances.load(uow, rt, instance)
-        events = rt.update_data(wf, {"assignee": target.id})
         item.assignee_user_id, item.claimed_by, item.claimed_at = target.id, None, None
-        instances.save(uow, rt, instance, task, wf, now)
-        notices.record(uow, instance, task, events, now)
+        _set_assignee(uow, instance, task, target.id, clock)
         arrivals.work_arrived(uow, task, [item], now)  # the step reached the new holder: tell them
         uow.audit.add(model.AuditEvent(
             plan_task_id=task.id, instance_id=item.instance_id, work_item_id=item.id, at=to_storage(now),
@@ -231,33 +227,53 @@ def reassign(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, new_assig
         uow.commit()
 
 
+def _set_assignee(uow: AbstractUnitOfWork, instance: model.ProcessInstance, task: model.PlanTask,
+                  assignee: int | None, clock: Clock) -> None:
+    """Write the workflow's main handler (`assignee`) into every unfinished step, so the
+    later steps of the `assignee` actor (a revision) go to them; save, tell the rungs."""
+    now = clock.now()
+    rt = instances.runtime(uow, clock)
+    wf = instances.load(uow, rt, instance)
+    events = rt.update_data(wf, {"assignee": assignee})
+    instances.save(uow, rt, instance, task, wf, now)
+    notices.record(uow, instance, task, events, now)
+
+
 def claim(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, clock: Clock | None = None) -> None:
     """Take a step that waits for the user's unit role ("nhận xử lý"): from now on it is
-    theirs alone, and leaves their colleagues' inboxes until given back."""
-    now = (clock or SystemClock()).now()
+    theirs alone, and leaves their colleagues' inboxes until given back. A staff member
+    who takes the task the head gave to the unit's staff becomes its main handler."""
+    clock = clock or SystemClock()
+    now = clock.now()
     with uow:
         item, user = _item_and_user(uow, work_item_id, user_id)
-        uow.instances.lock(item.instance_id)  # two people taking it at once: the second is told
+        instance = uow.instances.lock(item.instance_id)  # two people taking it at once: the second is told
         if item.state != "ready" or item.claimed_by is not None:
             raise AlreadyDone(N_("This step was already taken by someone or has moved on."))
         if not actors.may_claim(user, item):
             raise NotAllowed(N_("This step is not yours to take."))
         item.claimed_by, item.claimed_at = user.id, to_storage(now)
+        if item.actor == "assignee":
+            _set_assignee(uow, instance, uow.tasks.get(item.plan_task_id), user.id, clock)
         _audit_claim(uow, item, user, "step_claimed", now)
         uow.commit()
 
 
 def unclaim(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, clock: Clock | None = None) -> None:
-    """Give a taken step back to the unit ("trả lại"): it waits for the role again."""
-    now = (clock or SystemClock()).now()
+    """Give a taken step back to the unit ("trả lại"): it waits for the role again (a
+    unit item of the main handler has none again until someone takes it)."""
+    clock = clock or SystemClock()
+    now = clock.now()
     with uow:
         item, user = _item_and_user(uow, work_item_id, user_id)
-        uow.instances.lock(item.instance_id)
+        instance = uow.instances.lock(item.instance_id)
         if item.state != "ready":
             raise AlreadyDone(N_("This step was already completed or has moved on."))
         if item.claimed_by != user.id:
             raise NotAllowed(N_("Only the person who took this step can give it back."))
         item.claimed_by, item.claimed_at = None, None
+        if item.actor == "assignee":
+            _set_assignee(uow, instance, uow.tasks.get(item.plan_task_id), None, clock)
         _audit_claim(uow, item, user, "step_unclaimed", now)
         uow.commit()
 
@@ -344,7 +360,8 @@ def _audit_detail(uow: AbstractUnitOfWork, data: dict[str, Any],
                   attachment: model.Attachment | None) -> dict[str, Any]:
     detail = dict(data)
     if "assignee" in data:
-        names = uow.users.names([data["assignee"], *data.get("co_handlers", []), *data.get("informed", [])])
+        people = [data["assignee"], *data.get("co_handlers", []), *data.get("informed", [])]
+        names = uow.users.names([u for u in people if u is not None])  # None: given to the unit's staff
         detail["assignee_name"] = names.get(data["assignee"])
         detail["co_handler_names"] = [names.get(u) for u in data.get("co_handlers", [])]
         detail["informed_names"] = [names.get(u) for u in data.get("informed", [])]

@@ -2,8 +2,8 @@
 office whose process has the unit head approve a report and the directing leader
 accept it (the settings `unit_approval` and `leader_acceptance`): the unit head assigns
 with co-handlers and an instruction, later reassigns, and filters the unit's late
-tasks; the staff member reports, the unit head returns the report and the staff member
-sees the reason; the monitor searches "số hóa", opens the report's file and accepts
+tasks; the staff member takes a task the head gave to the unit's staff ("nhận xử lý"),
+reports, the unit head returns the report and the staff member sees the reason; the monitor searches "số hóa", opens the report's file and accepts
 it; a second monitor takes a shared review and gives it back; the leader follows the
 plans, opens the report's file and accepts it. Every page visited is saved at 1366 and
 390 px wide in test-artifacts/roles/ (the phone width must show no sideways scroll)."""
@@ -20,6 +20,7 @@ from werkzeug.security import generate_password_hash
 from adapters.demo.directory import MONITOR_UNIT
 from adapters.demo.loader import DEMO_PASSWORD
 from engine import model
+from engine.process.step_forms import UNIT_STAFF
 from tests.e2e.web_helpers import HEAD, MONITOR, OTHER_STAFF, STAFF, WebWorld, basic, build_world
 from tests.support.browser import log_in, log_out
 from tests.support.office import KSTTHC, TTPV
@@ -136,10 +137,20 @@ def test_a_unit_head_assigns_with_co_handlers_then_reassigns_and_filters_the_lat
     assert [i.assignee_user_id for i in w.ready() if i.form == "report"] == [w.office.users[OTHER_STAFF]]
 
 
-def test_a_staff_member_reports_and_sees_the_return_with_its_reason(page: Page, world) -> None:
+def test_a_staff_member_takes_a_unit_item_reports_and_sees_the_return_with_its_reason(page: Page, world) -> None:
     base, w = world
-    api(w, HEAD, f"/api/steps/{step_of(w, 'assign', '2')}/complete", json={"assignee": w.office.users[STAFF]})
+    # The head gives task 2 to the unit's staff rather than to one person.
+    api(w, HEAD, f"/api/steps/{step_of(w, 'assign', '2')}/complete", json={"assignee": UNIT_STAFF})
     log_in(page, base, STAFF)
+    page.goto(f"{base}/?whose=unit")
+    row = page.locator("table.inbox tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Rà soát quy trình nội bộ")
+    shoot(page, "staff-unit-items")
+    row.locator("button[data-action=claim]").click()
+    expect(page.locator(".flash-success")).to_contain_text("nhận xử lý")
+    assert [i.claimed_by for i in w.ready() if i.plan_task_id == 2] == [w.office.users[STAFF]]
+    page.goto(f"{base}/?whose=mine")
     page.locator("table.inbox tbody tr a[href^='/steps/']").first.click()
     page.fill("#result", "Đã rà soát 14 quy trình")
     page.set_input_files("#product", files=[{"name": "ra-soat.pdf", "mimeType": "application/pdf", "buffer": PDF}])
@@ -160,6 +171,7 @@ def test_a_staff_member_reports_and_sees_the_return_with_its_reason(page: Page, 
     log_in(page, base, STAFF)
     page.locator("table.inbox tbody tr a[href^='/steps/']").first.click()
     expect(page.locator("#return-reason")).to_contain_text("Thiếu danh mục quy trình")
+    assert [i.assignee_user_id for i in w.ready() if i.plan_task_id == 2] == [w.office.users[STAFF]]
     shoot(page, "staff-returned")
     page.goto(f"{base}/mine")
     expect(page.locator("table.work-list")).to_contain_text("Rà soát quy trình nội bộ")

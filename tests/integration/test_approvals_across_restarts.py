@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from adapters.storage import Storage
-from engine.process.step_forms import Upload
+from engine.process.step_forms import UNIT_STAFF, Upload
 from engine.tasks import steps
 from tests.support.office import KSTTHC, clock_on, deploy_settings
 
@@ -58,3 +58,20 @@ def test_a_report_passes_the_unit_head_the_monitor_and_the_leader_after_restarts
             [walk[0], walk[1], ("theodoi", {"decision": "accept"}, None)]]
     assert done == ["assign", "report", "review"]
     assert office.ready(old) == []
+
+
+def test_a_unit_item_taken_reported_and_returned_after_restarts_comes_back_to_who_took_it(office_on_each_database):
+    office = office_on_each_database
+    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}])
+    act(office, plan_id, "truong.kstthc", {"assignee": UNIT_STAFF})
+    [report] = office.ready(plan_id)
+    storage = Storage(office.storage.url)
+    try:
+        steps.claim(storage.uow(), report.id, office.users["cv.kstthc2"], clock=clock_on(DAY))
+    finally:
+        storage.engine.dispose()
+    act(office, plan_id, "cv.kstthc2", {"result": "Đã xong"}, PDF)
+    act(office, plan_id, "theodoi", {"decision": "return", "comment": "Thiếu phụ lục"})
+
+    [revise] = office.ready(plan_id)
+    assert (revise.step_id, revise.assignee_user_id) == ("revise", office.users["cv.kstthc2"])
