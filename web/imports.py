@@ -7,7 +7,7 @@ progress and a "reading" spinner, then opens the same review page. Every rule is
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -19,6 +19,7 @@ from engine.importing import plan_import, scan_reading
 from engine.importing.draft import reread_deadlines
 from engine.importing.errors import PlanFileError
 from engine.process import versions
+from web.date_changes import isoday
 from web.extensions import uow
 from web.import_form import edits_from_form
 
@@ -96,6 +97,38 @@ def confirm(draft_id: int) -> Response | tuple[str, int]:
         return _review_page(edited, errors), 400
     flash(_("The plan is stored and its tasks have started."), "success")
     return redirect(url_for("plans.show", plan_id=plan_id))
+
+
+@bp.app_template_global()
+def schedule_summary(schedule: dict[str, Any]) -> str:
+    """A read schedule in words, as the review shows it (and the live re-read returns it)."""
+    kind = schedule.get("kind")
+    if kind == "once":
+        return ", ".join(isoday(day) for day in schedule.get("due") or [])
+    if kind == "ongoing":
+        return _("Ongoing, reported each period until %(day)s", day=isoday(schedule.get("until")))
+    if kind == "periodic":
+        every = {"P1W": _("every week"), "P1M": _("every month"), "P3M": _("every quarter"),
+                 "P6M": _("every six months")}.get(schedule.get("every") or "", _("every year"))
+        first = [isoday(day) for day in schedule.get("due") or []]
+        if schedule.get("until"):
+            text = _("Reported %(every)s until %(day)s", every=every, day=isoday(schedule["until"]))
+        else:  # no end of its own: it runs as long as the plan
+            text = _("Reported %(every)s while the plan runs", every=every)
+        return "; ".join([*first, text])
+    return _("No date yet")
+
+
+@bp.app_template_global()
+def unread_reason(schedule: dict[str, Any]) -> str:
+    """Why a deadline text was not read, for the person who will settle it."""
+    reasons = {
+        "reference": _("Not readable: another document sets this date"),
+        "condition": _("Not readable: it names an event, not a date"),
+        "duration": _("Not readable: a length of time with no start"),
+        "empty": _("Not readable: no deadline is written"),
+    }
+    return reasons.get(schedule.get("reason") or "", _("Not readable: no date, period or recurrence in these words"))
 
 
 def _flag_labels() -> dict[str, str]:

@@ -5,6 +5,9 @@
   or a scan is read in the background: 202 `{"job", "progress_url", "page_url"}`;
   `progress_url` gives `{"state", "done", "total", "url"}` (the review page once
   read) or the `error`.
+- `GET /api/imports/<id>/deadline?text=…&year=…` → `{"schedule", "resolved",
+  "summary", "reason"}`: a deadline text read as confirm would read it (the review page
+  asks as the person types); `reason` says why an unread text is not read.
 - `POST /api/imports/<id>/confirm` with the edited draft as the JSON body (the
   draft's own shape; no body confirms it as read) → 201 `{"plan_id", "url"}`.
 
@@ -24,7 +27,7 @@ from engine.importing.errors import PlanFileError
 from web.api import bp
 from web.errors import json_error
 from web.extensions import uow
-from web.imports import file_error_message, start_import
+from web.imports import file_error_message, schedule_summary, start_import, unread_reason
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response
@@ -48,6 +51,17 @@ def create_import() -> Response:
     })
     response.status_code = 201
     return response
+
+
+@bp.get("/imports/<int:draft_id>/deadline")
+def read_deadline(draft_id: int) -> Response:
+    """`?text=…&year=…`: the deadline text read as confirm would read it, while the
+    person types it on the review page."""
+    schedule = plan_import.reread_deadline(uow(), draft_id, current_user.id, request.args.get("text", ""),
+                                           request.args.get("year"))
+    resolved = schedule["kind"] != "unresolved"
+    return jsonify({"schedule": schedule, "resolved": resolved, "summary": schedule_summary(schedule),
+                    "reason": None if resolved else unread_reason(schedule)})
 
 
 @bp.post("/imports/<int:draft_id>/confirm")

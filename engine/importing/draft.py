@@ -162,6 +162,15 @@ def reread_deadlines(draft: ImportDraft) -> ImportDraft:
     return draft
 
 
+def read_deadline(draft: ImportDraft, text: str, year: Any = None) -> dict[str, Any]:
+    """A deadline text read as it would be on confirm, in the draft's plan years (with
+    the plan's year as the person has it now, when given): the review page reads it
+    again as the person types."""
+    given = _int(year)
+    plan_year = given if given and 2000 <= given <= 2100 else _int(draft.plan.get("year")) or 0
+    return parse_deadline(text.strip(), _years(plan_year, draft.tasks)).to_dict()
+
+
 def _years(year: int, tasks: list[dict[str, Any]]) -> PlanYears:
     """The plan's years: its year to the last year its read schedules run to."""
     untils = [int(str(t.get("schedule", {}).get("until") or "")[:4] or 0) for t in tasks]

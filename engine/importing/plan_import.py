@@ -29,6 +29,7 @@ from engine.importing.draft import (
     flag_used_number,
     from_result,
     plan_and_tasks,
+    read_deadline,
     used_new_units,
 )
 from engine.tasks import intake
@@ -108,6 +109,13 @@ def load_draft(uow: AbstractUnitOfWork, draft_id: int, user_id: int) -> ImportDr
     if row is None or row["created_by"] != user_id:
         raise NotFound(N_("This import draft does not exist, or was already confirmed."))
     return ImportDraft.from_dict(row["data"], draft_id)
+
+
+def reread_deadline(uow: AbstractUnitOfWork, draft_id: int, user_id: int, text: str,
+                    year: Any = None) -> dict[str, Any]:
+    """A deadline text of the uploader's draft read as confirm would read it (the
+    schedule's dict: a date, a period, a recurrence, or unresolved with its reason)."""
+    return read_deadline(load_draft(uow, draft_id, user_id), text, year)
 
 
 def save_edits(uow: AbstractUnitOfWork, draft_id: int, edits: dict[str, Any], user_id: int) -> None:
@@ -202,7 +210,8 @@ def created_unit_names(draft: ImportDraft) -> list[str]:
 
 
 __all__ = ["ImportDraft", "InvalidInput", "confirm", "created_unit_names", "directory_of", "known_units",
-           "load_draft", "may_import", "preview", "read_plan", "require_monitor", "save_draft", "save_edits"]
+           "load_draft", "may_import", "preview", "read_plan", "reread_deadline", "require_monitor", "save_draft",
+           "save_edits"]
 
 
 def importing_user(uow: AbstractUnitOfWork, username: str | None) -> model.User:
