@@ -72,8 +72,10 @@ def overview() -> str:
 @login_required
 def search() -> str:
     query, filters = request.args.get("q", "").strip(), filters_from(request.args)
-    found = search_tasks(uow(), query, today(), filters, user_id=current_user.id) if query or filters != Filters() else None
-    return render_template("dashboard/search.html", query=query, found=found, state_labels=STATE_LABELS)
+    found = (search_tasks(uow(), query, today(), filters, user_id=current_user.id, page=page())
+             if query or filters != Filters() else None)
+    return render_template("dashboard/search.html", query=query, found=found, state_labels=STATE_LABELS,
+                           link=lambda **args: url_for("dashboard.search", **{**request.args, **args}))
 
 
 @bp.get("/plans/<int:plan_id>/report.<any(docx, xlsx):kind>")

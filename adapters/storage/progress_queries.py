@@ -45,12 +45,30 @@ class ProgressQueries(ports.ProgressQueries):
             query = query.where(_t.c.id.in_(task_ids))
         return self._rows(query)
 
+    def _scope(self, scope: TaskScope) -> list[Any]:
+        """WHERE conditions on `plan_tasks` for `scope`, its words through the word index."""
+        conditions = _conditions(scope)
+        if scope.words:
+            conditions.append(_t.c.id.in_(self._with_words(list(scope.words))))
+        return conditions
+
+    def _with_words(self, words: list[str]) -> Any:
+        """The ids of the tasks whose folded text holds every one of `words` (folded, `\\w+`
+        each) as a whole word, through the database's word index (migration 0009)."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            match = " ".join(f'"{word}"' for word in words)  # FTS5: quoted terms, all required
+            return (text("SELECT rowid FROM plan_task_words WHERE plan_task_words MATCH :match")
+                    .bindparams(match=match).columns(id=Integer))
+        vector = func.to_tsvector(literal_column("'simple'"), _t.c.search_folded)  # the GIN index's expression
+        wanted = func.to_tsquery(literal_column("'simple'"), " & ".join(words))
+        return select(_t.c.id).where(vector.op("@@")(wanted))
+
     def count(self, scope: TaskScope) -> int:
-        return self.session.scalar(select(func.count()).select_from(_t).where(*_scope(scope))) or 0
+        return self.session.scalar(select(func.count()).select_from(_t).where(*self._scope(scope))) or 0
 
     def state_counts(self, scope: TaskScope) -> list[dict[str, Any]]:
         """How many tasks of `scope` are in each state on `scope.as_of` (`state`, `n`)."""
-        states = _states(scope)
+        states = _states(scope, self._scope(scope))
         return self._rows(select(states.c.state, func.count().label("n")).group_by(states.c.state))
 
     def dashboard_counts(self, scope: TaskScope, choices: TaskScope) -> dict[str, list[dict[str, Any]]]:
@@ -59,7 +77,7 @@ class ProgressQueries(ports.ProgressQueries):
         counts for both), per due date, closing date and state (`dates`: as many rows as
         distinct dates, the completion chart sums them by month), and the units leading
         a task of `choices` (`choices`: `unit_id`, `name`)."""
-        states = _states(scope)
+        states = _states(scope, self._scope(scope))
         n = func.count().label("n")
         no_int, no_text, no_date = (cast(null(), type_) for type_ in (Integer, String, Date))
         lead = and_(_tu.c.task_id == states.c.id, _tu.c.role == "lead")
@@ -74,7 +92,7 @@ class ProgressQueries(ports.ProgressQueries):
             .group_by(states.c.due_on, states.c.closed_on, states.c.state),
             select(literal_column("'choices'"), _u.c.id, _u.c.name, no_text, no_date, no_date, n)
             .select_from(_tu).join(_t, _t.c.id == _tu.c.task_id).join(_u, _u.c.id == _tu.c.unit_id)
-            .where(_tu.c.role == "lead", *_scope(choices)).group_by(_u.c.id, _u.c.name),
+            .where(_tu.c.role == "lead", *self._scope(choices)).group_by(_u.c.id, _u.c.name),
         ]
         found: dict[str, list[dict[str, Any]]] = {"states": [], "units": [], "dates": [], "choices": []}
         for row in self._rows(union_all(*parts)):
@@ -83,17 +101,20 @@ class ProgressQueries(ports.ProgressQueries):
 
     def task_slices(self, scope: TaskScope, slices: list[TaskSlice]) -> list[list[dict[str, Any]]]:
         """Pages of the tasks of `scope`, one per slice (its `state` on `scope.as_of`, if
-        given; in plan order, "position", or most urgent first, "urgency": overdue, the
-        longest late first, then open by due date, then done), in one statement; rows as
-        `tasks` gives them."""
+        given; in plan order, "position", most urgent first, "urgency": overdue, the
+        longest late first, then open by due date, then done; or best match first,
+        "words": `_relevance`), in one statement; rows as `tasks` gives them."""
         parts = []
         for number, part in enumerate(slices):
-            conditions = _scope(scope)
+            conditions = self._scope(scope)
             if part.state is not None:
                 conditions.append(_state(scope.as_of) == part.state)
-            order_by = [_t.c.plan_id, _t.c.position, _t.c.id] if part.order == "position" else [
-                case((_state(scope.as_of) == OVERDUE, 0), else_=1), case((_t.c.closed_on.is_(None), 0), else_=1),
-                _t.c.due_on.asc().nulls_last(), _t.c.plan_id, _t.c.id]
+            order_by = {
+                "position": [],
+                "urgency": [case((_state(scope.as_of) == OVERDUE, 0), else_=1),
+                            case((_t.c.closed_on.is_(None), 0), else_=1), _t.c.due_on.asc().nulls_last()],
+                "words": _relevance(scope),
+            }[part.order] + [_t.c.plan_id, _t.c.position, _t.c.id]
             page = (_task_columns().add_columns(literal_column(str(number)).label("part"))
                     .where(*conditions).order_by(*order_by).offset(part.offset).limit(part.limit).subquery())
             parts.append(select(page))  # LIMIT inside a UNION needs its own SELECT on SQLite
@@ -105,7 +126,7 @@ class ProgressQueries(ports.ProgressQueries):
     def plans_of(self, scope: TaskScope) -> list[dict[str, Any]]:
         """The plans holding a task of `scope`."""
         query = select(_p.c.id, _p.c.number, _p.c.title).where(
-            _p.c.id.in_(select(_t.c.plan_id).where(*_scope(scope)))).order_by(_p.c.id)
+            _p.c.id.in_(select(_t.c.plan_id).where(*self._scope(scope)))).order_by(_p.c.id)
         return self._rows(query)
 
     def task_units(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
@@ -120,19 +141,6 @@ class ProgressQueries(ports.ProgressQueries):
         if task_ids is not None:
             query = query.where(_tu.c.task_id.in_(task_ids))
         return self._rows(query)
-
-    def task_ids_with_words(self, words: list[str], limit: int) -> list[int]:
-        """The tasks whose folded text holds every one of `words` (folded, `\\w+` each) as a
-        whole word, through the database's word index (migration 0009); at most `limit`."""
-        if not words:
-            return []
-        if self.session.get_bind().dialect.name == "sqlite":
-            match = " ".join(f'"{word}"' for word in words)  # FTS5: quoted terms, all required
-            query = text("SELECT rowid FROM plan_task_words WHERE plan_task_words MATCH :match LIMIT :limit")
-            return list(self.session.scalars(query, {"match": match, "limit": limit}))
-        vector = func.to_tsvector(literal_column("'simple'"), _t.c.search_folded)
-        wanted = func.to_tsquery(literal_column("'simple'"), " & ".join(words))
-        return list(self.session.scalars(select(_t.c.id).where(vector.op("@@")(wanted)).limit(limit)))
 
     def open_steps(self, plan_id: int | None, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
         """The ready steps of a plan's tasks (or of `task_ids`) and who holds them (a person, or a unit's role)."""
@@ -210,17 +218,17 @@ class ProgressQueries(ports.ProgressQueries):
 
 def _task_columns() -> Any:
     return (select(_t.c.id, _t.c.plan_id, _t.c.ref, _t.c.title, _t.c.content, _t.c.position, _t.c.director_user_id,
-                   _t.c.people, _t.c.search_text, _t.c.deadline_text, _t.c.due_on, _t.c.status, _t.c.closed_on,
+                   _t.c.people, _t.c.deadline_text, _t.c.due_on, _t.c.status, _t.c.closed_on,
                    _p.c.number.label("plan_number"), _p.c.title.label("plan_title"))
             .join(_p, _p.c.id == _t.c.plan_id))
 
 
-def _states(scope: TaskScope) -> Any:
+def _states(scope: TaskScope, conditions: list[Any]) -> Any:
     """The tasks of `scope` with their state on its day, as a subquery to group outside:
     PostgreSQL does not see two copies of a CASE with bound dates as one expression to
     GROUP BY."""
     return (select(_t.c.id, _t.c.due_on, _t.c.closed_on, _state(scope.as_of).label("state"))
-            .where(*_scope(scope)).subquery())
+            .where(*conditions).subquery())
 
 
 def _state(as_of: date) -> Any:
@@ -236,9 +244,9 @@ def _state(as_of: date) -> Any:
     )
 
 
-def _scope(scope: TaskScope) -> list[Any]:
-    """WHERE conditions on `plan_tasks` for `scope`; a task without a date is outside
-    any deadline range (a comparison with NULL is not true)."""
+def _conditions(scope: TaskScope) -> list[Any]:
+    """WHERE conditions on `plan_tasks` for `scope` but its words; a task without a date
+    is outside any deadline range (a comparison with NULL is not true)."""
     conditions: list[Any] = []
     if scope.plan_id is not None:
         conditions.append(_t.c.plan_id == scope.plan_id)
@@ -274,6 +282,22 @@ def _readable_by(user_id: int, unit_id: int | None) -> Any:
         either += [_t.c.id.in_(select(_tu.c.task_id).where(_tu.c.unit_id == unit_id)),
                    _t.c.plan_id.in_(select(_p.c.id).where(_p.c.monitor_unit_id == unit_id))]
     return or_(*either)
+
+
+def _relevance(scope: TaskScope) -> list[Any]:
+    """Best match first: the words as typed side by side, how many words as typed (marks
+    count only when the query has some: "số hóa" before "sổ ... hoa"), the folded words
+    side by side ("so hoa" before "so ... hoa"); each a whole-word LIKE on the stored text."""
+    def has(column: Any, phrase: str) -> Any:
+        return case((column.contains(f" {phrase} ", autoescape=True), 1), else_=0)
+
+    typed, folded = list(scope.typed_words), list(scope.words)
+    keys = [has(_t.c.search_folded, " ".join(folded)).desc()] if folded else []
+    if typed and typed != folded:
+        keys = [has(_t.c.search_text, " ".join(typed)).desc(),
+                sum((has(_t.c.search_text, word) for word in typed[1:]), has(_t.c.search_text, typed[0])).desc(),
+                *keys]
+    return keys
 
 
 def _sum(condition: Any) -> Any:

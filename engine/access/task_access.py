@@ -9,7 +9,7 @@ direct it. A task outside that scope does not exist for the reader (`NotFound`, 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from engine import model
 from engine.errors import N_, NotFound
@@ -77,16 +77,3 @@ def readable(uow: AbstractUnitOfWork, user_id: int, plan: model.Plan,
         return [row for row, _ in pairs]
     people = uow.work_items.people_on_tasks([t.id for _, t in pairs])
     return [row for row, t in pairs if _may_read_task(user, t, plan, people.get(t.id, set()))]
-
-
-def readable_ids(uow: AbstractUnitOfWork, user_id: int, tasks: list[dict[str, Any]]) -> set[int]:
-    """Of task rows of any plans (`id`, `plan_id`, `director_user_id`, `people`, `unit_ids`), the ids
-    `user_id` may read: a list across plans (search) asks this once."""
-    user = reader(uow, user_id)
-    if reads_every_task(user):
-        return {row["id"] for row in tasks}
-    people = uow.work_items.people_on_tasks([row["id"] for row in tasks])
-    monitors = {plan_id: uow.plans.get(plan_id).monitor_unit_id for plan_id in {row["plan_id"] for row in tasks}}
-    return {row["id"] for row in tasks
-            if may_read(user, set(row["unit_ids"]) | {monitors[row["plan_id"]]},
-                        people.get(row["id"], set()) | {row["director_user_id"]} | named(row["people"]))}

@@ -81,8 +81,9 @@ class TaskScope:
     """The tasks a read covers, in the repository's terms (`uow.progress`): of a plan,
     led or coordinated by a unit, led by a unit, held or done by a person, due in a
     range, readable by a reader who does not read every task (`reader_id` of
-    `reader_unit_id`: `engine.access.task_access.may_read` as SQL); every given field
-    narrows. States are taken on `as_of`."""
+    `reader_unit_id`: `engine.access.task_access.may_read` as SQL), holding every one
+    of `words` (folded) as a whole word; every given field narrows. States are taken on
+    `as_of`. `typed_words`, the words as typed, rank a search's results."""
 
     as_of: date
     plan_id: int | None = None
@@ -93,6 +94,8 @@ class TaskScope:
     due_to: date | None = None
     reader_id: int | None = None
     reader_unit_id: int | None = None
+    words: tuple[str, ...] = ()
+    typed_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -150,7 +153,6 @@ class TaskProgress:
     notices: list[Notice] = field(default_factory=list)
     director_user_id: int | None = None
     people: dict[str, list[int]] | None = None  # named at assign (co-handlers, for information)
-    search_text: str = ""  # its words as written (engine/reading/search_text.py), for ranking
 
 
 @dataclass(frozen=True)
@@ -235,9 +237,10 @@ class Paging:
 
 
 def task_pages(uow: AbstractUnitOfWork, scope: TaskScope, slices: list[TaskSlice],
-               as_of: date) -> list[list[TaskProgress]]:
-    """Pages of the tasks of `scope`, with their units, holders and notices: five
-    statements (the calendar's office days among them) whatever the pages' sizes."""
+               as_of: date, holders: bool = True) -> list[list[TaskProgress]]:
+    """Pages of the tasks of `scope`, with their units and (`holders`) who holds their
+    steps and the notices sent: five statements (the calendar's office days among them)
+    whatever the pages' sizes, three without holders."""
     pages = uow.progress.task_slices(scope, slices)
     rows = {r["id"]: r for page in pages for r in page}  # a task may be on two pages
     if not rows:
@@ -245,7 +248,9 @@ def task_pages(uow: AbstractUnitOfWork, scope: TaskScope, slices: list[TaskSlice
     cal = instances.calendar(uow)
     units = _units_by_task(uow.progress.task_units(None, list(rows)))
     tasks = [_task(row, units.get(task_id, {}), as_of, cal) for task_id, row in rows.items()]
-    found = {t.id: t for t in with_steps_and_notices(uow, None, tasks, list(rows))}
+    if holders:
+        tasks = with_steps_and_notices(uow, None, tasks, list(rows))
+    found = {t.id: t for t in tasks}
     return [[found[r["id"]] for r in page] for page in pages]
 
 
@@ -338,7 +343,7 @@ def _task(row: dict[str, Any], units: dict[str, list[UnitRef]], as_of: date,
         due_on=row["due_on"], closed_on=row["closed_on"], state=state,
         days_late=_days_late(state, row["due_on"], row["closed_on"], as_of, cal),
         lead=units.get("lead", []), coordinators=units.get("coordinator", []),
-        director_user_id=row.get("director_user_id"), people=row.get("people"), search_text=row.get("search_text") or "",
+        director_user_id=row.get("director_user_id"), people=row.get("people"),
     )
 
 

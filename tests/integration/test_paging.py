@@ -10,10 +10,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from sqlalchemy import insert
+
+from adapters.storage import orm
 
 from engine.access import task_access
-from engine.reading import my_notices, plan_pages, progress, unit_work
+from engine.reading import my_notices, plan_pages, progress, search, unit_work
 from engine.reading.progress import Filters, plan_dashboard
+from engine.reading.search_text import search_texts
 from engine.reading.unit_work import unit_work as unit_page
 from engine.tasks import steps
 from tests.support.office import CBTH, KSTTHC, TTPV, clock_on, make_office
@@ -143,3 +147,32 @@ def test_my_notices_come_a_page_at_a_time_newest_first(world, monkeypatch):
     assert first.pages == 3 and keys == [f"test-{i}" for i in newest_first]
     assert first.counts == {"notices": N, "arrivals": 0} and all(p.arrivals == [] for p in pages)
     assert my_notices.my_notices(office.uow(), staff, 99).page == 3
+
+
+def test_search_pages_the_tasks_found_best_first(world, monkeypatch):
+    office, _ = world
+    monkeypatch.setattr(search, "PAGE_SIZE", 6)
+    first = search.search_tasks(office.uow(), "nhiem vu", TODAY)
+    pages = [first] + [search.search_tasks(office.uow(), "nhiem vu", TODAY, page=n) for n in range(2, first.pages + 1)]
+    assert first.listed == N and first.pages == 4 and [len(p.tasks) for p in pages] == [6, 6, 6, 5]
+    assert [t.ref for p in pages for t in p.tasks] == [str(i) for i in range(1, N + 1)], "ties in plan order"
+    late = search.search_tasks(office.uow(), "nhiem vu", TODAY, Filters(state="overdue"), page=2)
+    assert late.listed == 8 and late.pages == 2 and [t.ref for t in late.tasks] == ["19", "23"]
+    assert search.search_tasks(office.uow(), "nhiem vu", TODAY, page=99).page == 4
+
+
+def test_the_best_match_is_first_however_many_tasks_match(world):
+    """2,500 tasks hold "số" and "hóa" apart, one holds "số hóa" and comes last in plan
+    order: the database ranks them all (no cap on candidates), so it is first."""
+    office, plan_id = world
+    texts = [f"Báo cáo số liệu tối ưu hóa quy trình {i}" for i in range(2500)] + ["Số hóa hồ sơ lưu trữ"]
+    rows = []
+    for position, title in enumerate(texts, start=100):
+        plain, folded = search_texts([title])
+        rows.append({"plan_id": plan_id, "position": position, "ref": str(position), "title": title,
+                     "search_text": plain, "search_folded": folded})
+    with office.storage.engine.begin() as conn:
+        conn.execute(insert(orm.plan_tasks), rows)
+    found = search.search_tasks(office.uow(), "số hóa", TODAY)
+    assert found.listed == 2501 and found.tasks[0].title == "Số hóa hồ sơ lưu trữ"
+    assert search.search_tasks(office.uow(), "so hoa", TODAY).tasks[0].title == "Số hóa hồ sơ lưu trữ"
