@@ -40,6 +40,9 @@ NO_TASK = N_("No task was found in the file. planflow looks for numbered items (
             "plan's tasks section (“Nhiệm vụ”, “Nhiệm vụ và giải pháp”), a table with a task column and a lead "
             "unit column (“Nội dung”, “Chủ trì”), or sentences that give a unit a task (“Giao Sở … chủ trì …”): "
             "is it a plan?")
+# A document of another kind (a decision that announces procedures, a report): say so.
+NOT_A_PLAN = N_("No task was found: this document is a “%(kind)s”, not a plan, and no plan (“Kế hoạch”) follows "
+                "it. planflow reads plans and the tasks they assign: import the plan itself.")
 DAMAGED_PDF = N_("This .pdf file is damaged or is not a PDF: %(detail)s")
 TOO_MANY_PAGES = N_("The file has %(pages)s pages: the limit is %(limit)s. Import the plan's pages with its tasks.")
 NOT_AN_IMAGE = N_("This image cannot be read (damaged, too large, or not an image): %(detail)s")

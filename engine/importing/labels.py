@@ -32,6 +32,7 @@ _LABEL_STARTS = (
     "noi dung", "giai phap", "bien phap", "muc tieu", "chu tri", "ket qua", "han hoan thanh",
 )
 _MAX_LABEL_WORDS = 8
+_TARGETS = re.compile(r"\b(?:chi tieu|don vi tinh)\b")  # exact words: fuzzily, "chỉ tiêu" is "mục tiêu"
 _FUZZY = 75
 
 
@@ -92,6 +93,10 @@ def role_of(text: str) -> str | None:
         return REF
     if _holds(key, "chu tri") and _holds(key, "phoi hop"):  # "Cơ quan chủ trì, phối hợp"
         return LEAD
+    # "Chỉ tiêu" (an indicator, a target to reach) and "Đơn vị tính" (its measure) head a
+    # table of targets, not of tasks; "Chỉ tiêu" is no misspelt "Mục tiêu".
+    if _TARGETS.search(key) and not _holds(key, "nhiem vu"):
+        return None
     return next((role for role, words in _ROLE_WORDS if any(_holds(key, w) for w in words)), None)
 
 

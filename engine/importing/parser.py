@@ -20,23 +20,33 @@ from engine.importing.deadline_phrases import (
     running,
     title_period,
 )
-from engine.importing.errors import NO_TASK, PlanFileError
+from engine.importing.errors import NO_TASK, NOT_A_PLAN, PlanFileError
 from engine.importing.labels import COORDINATORS, LEAD, RawTask, trailing_role
 from engine.importing.outline import read_outline
 from engine.importing.result import ImportedPlan, ImportedTask, ImportResult
 from engine.importing.tables import table_tasks
 from engine.importing.units import UnitDirectory, UnitRef
-from engine.text_folding import squash
+from engine.text_folding import match_key, squash
 
 _PARENTHESES = re.compile(r"\([^()]*\)|\([^()]*$")
 _ROLE_MARK = re.compile(r"\(\s*((?:ch[uủ]|chu)\s+tr[iì]|ph[oốô]i\s+h[oợ]p)\s*\)", re.IGNORECASE)
 
 
-class NoTaskFound(PlanFileError):
-    """The document reads, but holds no task of a plan."""
+# The title line of documents that are not plans; a plan's is "KẾ HOẠCH".
+_OTHER_KINDS = ("quyet dinh", "cong van", "thong bao", "bao cao", "to trinh", "chi thi", "nghi quyet", "thong tu",
+                "nghi dinh", "huong dan", "cong dien", "giay moi", "quy che", "quy dinh")
+_PLAN_KIND = "ke hoach"
 
-    def __init__(self) -> None:
-        super().__init__(NO_TASK)
+
+class NoTaskFound(PlanFileError):
+    """The document reads, but holds no task of a plan; `kind` is what it is instead,
+    when its title line says ("QUYẾT ĐỊNH")."""
+
+    def __init__(self, kind: str | None = None) -> None:
+        if kind:
+            super().__init__(NOT_A_PLAN, kind=kind)
+        else:
+            super().__init__(NO_TASK)
 
 
 def parse_blocks(blocks: list[Block], directory: UnitDirectory) -> ImportResult:
@@ -48,7 +58,7 @@ def parse_blocks(blocks: list[Block], directory: UnitDirectory) -> ImportResult:
     # those a sentence or a heading assigns, else the bare headings.
     raw_tasks = outline.tasks + table_tasks([b for b in blocks if b.is_row]) or outline.said or outline.guessed
     if not raw_tasks:
-        raise NoTaskFound()
+        raise NoTaskFound(_other_kind(blocks))
     title = header.plan_title(outline.preamble)
     letterhead = _letterhead(blocks)
     issued = header.issued_on(letterhead)
@@ -70,6 +80,16 @@ def parse_blocks(blocks: list[Block], directory: UnitDirectory) -> ImportResult:
     result = ImportResult(plan, tasks, warnings)
     warnings += [f"Đơn vị “{u.name}” chưa có trong danh mục: xác nhận để thêm mới." for u in result.new_units]
     return result
+
+
+def _other_kind(blocks: list[Block]) -> str | None:
+    """The kind of document, as its title line writes it, when it is no plan and holds
+    none ("QUYẾT ĐỊNH Công bố thủ tục hành chính ..."); None when a "KẾ HOẠCH" is in it."""
+    lines = _letterhead(blocks)
+    keys = [match_key(line) for line in lines]
+    if _PLAN_KIND in keys:
+        return None
+    return next((squash(line).rstrip(" :") for line, key in zip(lines, keys) if key in _OTHER_KINDS), None)
 
 
 def _letterhead(blocks: list[Block]) -> list[str]:

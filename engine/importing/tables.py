@@ -36,15 +36,29 @@ def table_tasks(rows: list[Block]) -> list[RawTask]:
     found: list[tuple[str, RawTask]] = []  # (group, task with its own number)
     table: _Table | None = None
     for row in rows:
-        heading = _columns(row.cells)
+        start, heading = _heading_in(row.cells)
         if heading:
-            table = _Table(heading, all(explicit(LEAD, row.cells[i]) for i, r in heading.items() if r == LEAD))
+            if start and table:  # the row above's cells, then the next table's heading
+                _read_row(row.cells[:start], table, found)
+            cells = row.cells[start:]
+            table = _Table(heading, all(explicit(LEAD, cells[i]) for i, r in heading.items() if r == LEAD))
         elif table:
             _read_row(row.cells, table, found)
     restarts = len({t.ref for _, t in found}) < len(found)
     for group, task in found:
         task.ref = f"{group}.{task.ref}" if group and restarts else task.ref
     return [task for _, task in found]
+
+
+def _heading_in(cells: tuple[str, ...]) -> tuple[int, dict[int, str] | None]:
+    """Where a heading row begins in a row, and its columns. A table flattened to one
+    cell per line runs into the text before it when no blank cell parts them (the
+    plan's last paragraph, its signature, the appendix's title): the heading then
+    begins at its "STT" cell, and the rows below line up with it."""
+    for start in range(len(cells) - 2):
+        if role_of(cells[start]) == REF and (heading := _columns(cells[start:])):
+            return start, heading
+    return 0, _columns(cells)
 
 
 def _columns(cells: tuple[str, ...]) -> dict[int, str] | None:
@@ -62,6 +76,8 @@ def _columns(cells: tuple[str, ...]) -> dict[int, str] | None:
 def _read_row(cells: tuple[str, ...], table: _Table, found: list[tuple[str, RawTask]]) -> None:
     fields = {role: cells[i].strip() for i, role in table.columns.items() if i < len(cells) and cells[i].strip()}
     ref = fields.pop(REF, "").rstrip(".")
+    if ":" in ref or len(ref.split()) > 2:
+        return  # a label in the STT column ("Địa chỉ:"): a page's footer, not a task
     texts = [v for v in fields.values() if v]
     group = _ROMAN.match(ref)
     if group or (ref and len(texts) <= 1 and not _REF.match(ref)):
