@@ -199,6 +199,10 @@ class UserRepository(_ObjectRepository, ports.UserRepository):
     def names(self, user_ids: Iterable[int]) -> dict[int, str]:
         return self._names(user_ids, "full_name")
 
+    def directory(self, user_ids: Iterable[int], unit_ids: Iterable[int], roles: Iterable[str]) -> list[model.User]:
+        ids, units, wanted_roles = set(user_ids), set(unit_ids), set(roles)
+        return self._where(lambda u: u.id in ids or (u.active and (u.unit_id in units or u.role in wanted_roles)))
+
 
 class UnitRepository(_ObjectRepository, ports.UnitRepository):
     def list(self) -> list[model.Unit]:
@@ -229,6 +233,10 @@ class TaskRepository(_ObjectRepository, ports.TaskRepository):
 
     def with_ids(self, task_ids: list[int]) -> list[model.PlanTask]:
         return [t for t in map(self.get, task_ids) if t is not None]
+
+    def with_plans(self, task_ids: Iterable[int]) -> dict[int, tuple[model.PlanTask, model.Plan]]:
+        plans = self._uow.tables["plans"]
+        return {t.id: (t, plans[t.plan_id]) for t in (self.rows.get(i) for i in set(task_ids)) if t is not None}
 
 
 class ProcessVersionRepository(_ObjectRepository, ports.ProcessVersionRepository):
@@ -267,6 +275,21 @@ class InstanceRepository(_ObjectRepository, ports.InstanceRepository):
         """One writer at a time is all a unit test has: nothing to wait for."""
         return self.get(instance_id)
 
+    def write_states(self, instances: list[model.ProcessInstance]) -> None:
+        """The instances are this unit of work's own rows: written already."""
+
+    def lock_step(self, work_item_id: int, user_id: int) -> ports.LockedStep | None:
+        tables = self._uow.tables
+        item = tables["work_items"].get(work_item_id)
+        if item is None:
+            return None
+        instance = self.get(item.instance_id)
+        task = tables["tasks"][instance.plan_task_id]
+        items = sorted((i for i in tables["work_items"].values() if i.instance_id == instance.id), key=lambda i: i.id)
+        incident = self._uow.incidents.open_for_instance(instance.id)
+        return ports.LockedStep(item=item, instance=instance, task=task, plan=tables["plans"][task.plan_id],
+                                user=tables["users"].get(user_id), items=items, incident=incident)
+
     def for_task(self, plan_task_id: int) -> model.ProcessInstance | None:
         found = self._where(plan_task_id=plan_task_id)
         return max(found, key=lambda i: i.id) if found else None
@@ -295,6 +318,13 @@ class WorkItemRepository(_ObjectRepository, ports.WorkItemRepository):
 
     def ready_for_instance(self, instance_id: int) -> list[model.WorkItem]:
         return self._where(instance_id=instance_id, state="ready")
+
+    def ready_for_instances(self, instance_ids: Iterable[int]) -> dict[int, list[model.WorkItem]]:
+        ids = set(instance_ids)
+        found: dict[int, list[model.WorkItem]] = {i: [] for i in ids}
+        for item in sorted(self._where(lambda i: i.instance_id in ids, state="ready"), key=lambda i: i.id):
+            found[item.instance_id].append(item)
+        return found
 
     def for_step(self, instance_id: int, task_uuid: str) -> model.WorkItem | None:
         return next(iter(self._where(instance_id=instance_id, task_uuid=task_uuid)), None)
@@ -362,6 +392,10 @@ class WorkItemRepository(_ObjectRepository, ports.WorkItemRepository):
 
 
 class AuditRepository(_ObjectRepository, ports.AuditRepository):
+    def add_many(self, events: list[model.AuditEvent]) -> None:
+        for event in events:
+            self.add(event)
+
     def for_task(self, plan_task_id: int) -> list[dict[str, Any]]:
         users, units = self._uow.tables["users"], self._uow.tables["units"]
         rows = []
@@ -402,6 +436,9 @@ class _Outbox(_Table):
         if self._where(key=values["key"]):
             return None
         return self._insert(self.columns, values)
+
+    def add_many_if_absent(self, rows: list[dict[str, Any]]) -> set[str]:
+        return {row["key"] for row in rows if self.add_if_absent(row) is not None}
 
     def for_user(self, user_id: int, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
         found = sorted(self._where(recipient_user_id=user_id), key=lambda n: (n["created_at"], n["id"]), reverse=True)
@@ -572,6 +609,14 @@ class IncidentRepository(_Table, ports.IncidentRepository):
     def open_for_instance(self, instance_id: int) -> dict[str, Any] | None:
         found = sorted(self._where(instance_id=instance_id, state="open"), key=lambda i: i["id"])
         return _copy(found[0]) if found else None
+
+    def open_for_instances(self, instance_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        found = {}
+        for instance_id in set(instance_ids):
+            row = self.open_for_instance(instance_id)
+            if row is not None:
+                found[instance_id] = row
+        return found
 
     def open_rows(self, limit: int = 500) -> list[dict[str, Any]]:
         instances, versions = self._uow.tables["instances"], self._uow.tables["process_versions"]

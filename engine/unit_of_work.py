@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import abc
 from abc import abstractmethod
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -20,6 +21,19 @@ from engine.workflow import SpecCache
 if TYPE_CHECKING:
     from engine.reading.progress import TaskScope, TaskSlice
     from engine.tasks.inbox import InboxWhere
+
+
+@dataclass(frozen=True)
+class LockedStep:
+    """What completing a step reads (`InstanceRepository.lock_step`)."""
+
+    item: model.WorkItem
+    instance: model.ProcessInstance
+    task: model.PlanTask
+    plan: model.Plan
+    user: model.User | None  # the person acting; None when there is no such user
+    items: list[model.WorkItem]  # the instance's work items, read after the lock
+    incident: dict[str, Any] | None  # the instance's open incident
 
 
 class Repository(abc.ABC):
@@ -38,6 +52,10 @@ class UserRepository(Repository):
     def with_role(self, role: str) -> list[model.User]: ...
     @abstractmethod
     def names(self, user_ids: Iterable[int]) -> dict[int, str]: ...
+    @abstractmethod
+    def directory(self, user_ids: Iterable[int], unit_ids: Iterable[int], roles: Iterable[str]) -> list[model.User]:
+        """In one query: the users by id (whatever their state), and the active users of
+        the units and of the roles (`engine/process/people.py`)."""
 
 
 class UnitRepository(Repository):
@@ -60,6 +78,9 @@ class TaskRepository(Repository):
     @abstractmethod
     def with_ids(self, task_ids: list[int]) -> list[model.PlanTask]:
         """The tasks of `task_ids`, in that order."""
+    @abstractmethod
+    def with_plans(self, task_ids: Iterable[int]) -> dict[int, tuple[model.PlanTask, model.Plan]]:
+        """The tasks with their units and plans, by task id, in one query."""
 
 
 class ProcessVersionRepository(Repository):
@@ -95,11 +116,22 @@ class InstanceRepository(Repository):
     def armed_between(self, start: datetime, end: datetime) -> list[int]: ...
     @abstractmethod
     def due_for_timers(self, now: datetime, limit: int) -> list[model.ProcessInstance]: ...
+    @abstractmethod
+    def write_states(self, instances: list[model.ProcessInstance]) -> None:
+        """Write what `instances.store` set on these locked instances, in one statement,
+        each checked against the version it was read at (`AlreadyDone` if one moved)."""
+    @abstractmethod
+    def lock_step(self, work_item_id: int, user_id: int) -> LockedStep | None:
+        """A step with all its completion needs, in one query, its instance locked as by
+        `lock` (and its work items read again after the wait); None if no such step."""
 
 
 class WorkItemRepository(Repository):
     @abstractmethod
     def ready_for_instance(self, instance_id: int) -> list[model.WorkItem]: ...
+    @abstractmethod
+    def ready_for_instances(self, instance_ids: Iterable[int]) -> dict[int, list[model.WorkItem]]:
+        """The ready work items of several instances, by instance id, in one query."""
     @abstractmethod
     def for_step(self, instance_id: int, task_uuid: str) -> model.WorkItem | None:
         """The work item of one step of an instance, whatever its state."""
@@ -114,6 +146,9 @@ class WorkItemRepository(Repository):
 class AuditRepository(Repository):
     @abstractmethod
     def for_task(self, plan_task_id: int) -> list[dict[str, Any]]: ...
+    @abstractmethod
+    def add_many(self, events: list[model.AuditEvent]) -> None:
+        """Record events whose ids nobody reads back, in one statement, now."""
 
 
 class AttachmentRepository(Repository):
@@ -166,6 +201,9 @@ class NoticeRepository(abc.ABC):
     @abstractmethod
     def add_if_absent(self, values: dict[str, Any]) -> int | None: ...
     @abstractmethod
+    def add_many_if_absent(self, rows: list[dict[str, Any]]) -> set[str]:
+        """Insert the rows whose key is not stored yet, in one statement; their keys."""
+    @abstractmethod
     def for_user(self, user_id: int, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
         """The person's rows, newest first."""
     @abstractmethod
@@ -188,6 +226,9 @@ class ArrivalRepository(abc.ABC):
 
     @abstractmethod
     def add_if_absent(self, values: dict[str, Any]) -> int | None: ...
+    @abstractmethod
+    def add_many_if_absent(self, rows: list[dict[str, Any]]) -> set[str]:
+        """Insert the rows whose key is not stored yet, in one statement; their keys."""
     @abstractmethod
     def for_user(self, user_id: int, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
         """The person's rows, newest first."""
@@ -273,6 +314,9 @@ class IncidentRepository(abc.ABC):
     def update(self, incident_id: int, **values: Any) -> None: ...
     @abstractmethod
     def open_for_instance(self, instance_id: int) -> dict[str, Any] | None: ...
+    @abstractmethod
+    def open_for_instances(self, instance_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """The open incident of each of several instances that has one, in one query."""
     @abstractmethod
     def open_rows(self, limit: int = 500) -> list[dict[str, Any]]:
         """Open incidents with task_ref, task_title, plan_id, plan_number, process_version_id,

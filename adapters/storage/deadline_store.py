@@ -44,6 +44,16 @@ class _Outbox(_Store):
         statement = insert(t).values(**values).on_conflict_do_nothing(index_elements=["key"]).returning(t.c.id)
         return self.session.execute(statement).scalar_one_or_none()
 
+    def add_many_if_absent(self, rows: list[dict[str, Any]]) -> set[str]:
+        """One INSERT of every row (SQLAlchemy sends them as one multi-row statement),
+        skipping keys stored already; the keys inserted."""
+        if not rows:
+            return set()
+        t = self.table
+        insert = postgresql.insert if self._dialect() == "postgresql" else sqlite.insert
+        statement = insert(t).on_conflict_do_nothing(index_elements=["key"]).returning(t.c.key)
+        return set(self.session.scalars(statement, rows))
+
     def for_user(self, user_id: int, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
         n, t, p = self.table, orm.plan_tasks, orm.plans
         query = (

@@ -1,7 +1,7 @@
 """Storage of incidents (engine/incidents.py): SQL Core over `orm.incidents`, rows as dicts."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -32,6 +32,13 @@ class IncidentRepository(ports.IncidentRepository):
     def open_for_instance(self, instance_id: int) -> dict[str, Any] | None:
         rows = self._rows(select(_i).where(_i.c.instance_id == instance_id, _i.c.state == "open").order_by(_i.c.id))
         return rows[0] if rows else None
+
+    def open_for_instances(self, instance_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+        ids = sorted(set(instance_ids))
+        if not ids:
+            return {}
+        rows = self._rows(select(_i).where(_i.c.instance_id.in_(ids), _i.c.state == "open").order_by(_i.c.id.desc()))
+        return {row["instance_id"]: row for row in rows}  # the first opened wins, as in open_for_instance
 
     def open_rows(self, limit: int = 500) -> list[dict[str, Any]]:
         """Open incidents with their task, plan and process version, newest failure first."""

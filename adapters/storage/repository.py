@@ -8,12 +8,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import and_, case, func, insert, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from adapters.storage import orm
 from engine import model
 from engine import unit_of_work as ports
+from engine.errors import N_, AlreadyDone
 from engine.tasks.inbox import InboxWhere
 
 
@@ -58,6 +60,18 @@ class UserRepository(SqlRepository, ports.UserRepository):
 
     def names(self, user_ids: Iterable[int]) -> dict[int, str]:
         return self._names(orm.users.c.id, orm.users.c.full_name, user_ids)
+
+    def directory(self, user_ids: Iterable[int], unit_ids: Iterable[int], roles: Iterable[str]) -> list[model.User]:
+        u = orm.users.c
+        ids, units, wanted_roles = sorted(set(user_ids)), sorted(set(unit_ids)), sorted(set(roles))
+        wanted = [u.id.in_(ids)] if ids else []
+        if units:
+            wanted.append(and_(u.active.is_(True), u.unit_id.in_(units)))
+        if wanted_roles:
+            wanted.append(and_(u.active.is_(True), u.role.in_(wanted_roles)))
+        if not wanted:
+            return []
+        return list(self.session.scalars(select(model.User).where(or_(*wanted))))
 
 
 class UnitRepository(SqlRepository, ports.UnitRepository):
@@ -106,6 +120,15 @@ class TaskRepository(SqlRepository, ports.TaskRepository):
     def with_ids(self, task_ids: list[int]) -> list[model.PlanTask]:
         found = {t.id: t for t in self.session.scalars(select(model.PlanTask).where(orm.plan_tasks.c.id.in_(task_ids)))}
         return [found[i] for i in task_ids if i in found]
+
+    def with_plans(self, task_ids: Iterable[int]) -> dict[int, tuple[model.PlanTask, model.Plan]]:
+        ids = sorted(set(task_ids))
+        if not ids:
+            return {}
+        t, p = orm.plan_tasks, orm.plans
+        query = (select(model.PlanTask, model.Plan).join(model.Plan, p.c.id == t.c.plan_id)
+                 .where(t.c.id.in_(ids)).options(joinedload(model.PlanTask.units)))
+        return {task.id: (task, plan) for task, plan in self.session.execute(query).unique()}
 
 
 class ProcessVersionRepository(SqlRepository, ports.ProcessVersionRepository):
@@ -161,6 +184,10 @@ def begin_write(session: Session) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+# The columns `instances.store` writes.
+_STATE_COLUMNS = ("state", "serializer_version", "state_version", "updated_at", "next_timer_at", "status")
+
+
 class InstanceRepository(SqlRepository, ports.InstanceRepository):
     model_class = model.ProcessInstance
 
@@ -178,6 +205,63 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
             items = select(model.WorkItem).where(orm.work_items.c.instance_id == instance_id)
             self.session.scalars(items.execution_options(**fresh)).all()
         return instance
+
+    def write_states(self, instances: list[model.ProcessInstance]) -> None:
+        # Core: the ORM sends one UPDATE per versioned row.
+        if not instances:
+            return
+        i = orm.process_instances
+        values = {name: bindparam(name) for name in _STATE_COLUMNS}
+        statement = (update(i).where(i.c.id == bindparam("_id"), i.c.version == bindparam("_read"))
+                     .values(version=bindparam("_next"), **values))
+        rows = [{"_id": x.id, "_read": x.version, "_next": x.version + 1,
+                 **{name: getattr(x, name) for name in _STATE_COLUMNS}} for x in instances]
+        with self.session.no_autoflush:  # a flush first would write them, and bump their versions
+            written = self.session.execute(statement, rows).rowcount
+        if written != len(rows):
+            # Another writer saved one since it was read: ours must not overwrite it.
+            raise AlreadyDone(N_("This step was already completed or has moved on."))
+        for instance, row in zip(instances, rows):
+            # What the row holds now: nothing left for the ORM to write.
+            for name in _STATE_COLUMNS:
+                set_committed_value(instance, name, row[name])
+            set_committed_value(instance, "version", row["_next"])
+
+    def lock_step(self, work_item_id: int, user_id: int) -> ports.LockedStep | None:
+        """Two statements where `lock` and the look-ups after it took seven: the lock,
+        then one query of everything read after it (so read fresh on PostgreSQL too,
+        where a row joined to a locked row keeps the version seen before the wait)."""
+        w, i, t, p, u, n = (orm.work_items, orm.process_instances, orm.plan_tasks, orm.plans, orm.users,
+                            orm.incidents)
+        instance_of_item = select(w.c.instance_id).where(w.c.id == work_item_id).scalar_subquery()
+        begin_write(self.session)
+        if self.session.get_bind().dialect.name != "sqlite":  # SQLite: BEGIN IMMEDIATE was the lock
+            self.session.execute(select(i.c.id).where(i.c.id == instance_of_item).with_for_update())
+        query = (
+            select(model.WorkItem, model.ProcessInstance, model.PlanTask, model.Plan, model.User,
+                   n.c.id.label("incident_id"), n.c.work_item_id.label("incident_work_item_id"))
+            .join(model.ProcessInstance, i.c.id == w.c.instance_id)
+            .join(model.PlanTask, t.c.id == i.c.plan_task_id)
+            .join(model.Plan, p.c.id == t.c.plan_id)
+            .outerjoin(model.User, u.c.id == user_id)
+            .outerjoin(n, and_(n.c.instance_id == i.c.id, n.c.state == "open"))
+            .where(w.c.instance_id == instance_of_item)
+            .options(joinedload(model.PlanTask.units))
+            .order_by(w.c.id, n.c.id)
+            .execution_options(populate_existing=True)
+        )
+        rows = self.session.execute(query).unique().all()
+        if not rows:
+            return None
+        first = rows[0]
+        items = list({row.WorkItem.id: row.WorkItem for row in rows}.values())
+        item = next((x for x in items if x.id == work_item_id), None)
+        if item is None:
+            return None
+        incident = ({"id": first.incident_id, "work_item_id": first.incident_work_item_id}
+                    if first.incident_id is not None else None)
+        return ports.LockedStep(item=item, instance=first.ProcessInstance, task=first.PlanTask, plan=first.Plan,
+                                user=first.User, items=items, incident=incident)
 
     def for_task(self, plan_task_id: int) -> model.ProcessInstance | None:
         query = select(model.ProcessInstance).filter_by(plan_task_id=plan_task_id)
@@ -263,6 +347,16 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         query = select(model.WorkItem).filter_by(instance_id=instance_id, state="ready")
         return list(self.session.scalars(query))
 
+    def ready_for_instances(self, instance_ids: Iterable[int]) -> dict[int, list[model.WorkItem]]:
+        ids = sorted(set(instance_ids))
+        found: dict[int, list[model.WorkItem]] = {i: [] for i in ids}
+        if ids:
+            w = orm.work_items.c
+            query = select(model.WorkItem).where(w.instance_id.in_(ids), w.state == "ready").order_by(w.id)
+            for item in self.session.scalars(query):
+                found[item.instance_id].append(item)
+        return found
+
     def for_step(self, instance_id: int, task_uuid: str) -> model.WorkItem | None:
         return self.session.scalars(select(model.WorkItem).filter_by(instance_id=instance_id, task_uuid=task_uuid)).first()
 
@@ -321,6 +415,12 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
 
 class AuditRepository(SqlRepository, ports.AuditRepository):
     model_class = model.AuditEvent
+
+    def add_many(self, events: list[model.AuditEvent]) -> None:
+        # Core: the ORM would insert them one by one on SQLite, to read each id back.
+        if events:
+            columns = [c.name for c in orm.audit_events.c if c.name != "id"]
+            self.session.execute(insert(orm.audit_events), [{c: getattr(e, c) for c in columns} for e in events])
 
     def for_task(self, plan_task_id: int) -> list[dict[str, Any]]:
         a, u, n = orm.audit_events, orm.users, orm.units

@@ -20,10 +20,10 @@ from typing import Any, Iterable
 from engine import model
 from engine.clock import Clock, SystemClock, office_date, to_storage
 from engine.deadlines.mail_text import compose
-from engine.deadlines.recipients import RUNGS
+from engine.deadlines.recipients import RUNGS, Directory, want
 from engine.deadlines.recipients import recipients as recipients_of
 from engine.deadlines.working_days import WorkingCalendar
-from engine.process import instances
+from engine.process import instances, people
 from engine.unit_of_work import AbstractUnitOfWork
 from engine.workflow import NoticeEvent
 
@@ -40,6 +40,16 @@ class _Told:
     rungs: list[str]
 
 
+@dataclass
+class _Call:
+    """The notice events of one instance's call, with the work items of their steps."""
+
+    instance: model.ProcessInstance
+    task: model.PlanTask
+    events: list[NoticeEvent]
+    steps: dict[str, model.WorkItem | None]
+
+
 def record(uow: AbstractUnitOfWork, instance: model.ProcessInstance, task: model.PlanTask,
            events: Iterable[NoticeEvent], now: datetime, cal: WorkingCalendar | None = None) -> int:
     """Turn the notice events of one call into notices (new ones only); return how many.
@@ -51,18 +61,70 @@ def record(uow: AbstractUnitOfWork, instance: model.ProcessInstance, task: model
     instance. Call after `instances.save`, so that a step the call just created has its
     work item.
     """
-    events = list(events)
-    if not events:
-        return 0
-    cal = cal or instances.calendar(uow)
-    plan = uow.plans.get(task.plan_id)
+    batch = Batch(uow, now, cal)
+    batch.add(instance, task, events)
+    return batch.write()
+
+
+class Batch:
+    """The notices of several calls (a sweep batch's instances), written together: their
+    recipients read in one query, their rows inserted in one statement, then the
+    audit lines of the rows that were new."""
+
+    def __init__(self, uow: AbstractUnitOfWork, now: datetime, cal: WorkingCalendar | None = None) -> None:
+        self.uow, self.now, self.cal = uow, now, cal
+        self.calls: list[_Call] = []
+
+    def add(self, instance: model.ProcessInstance, task: model.PlanTask, events: Iterable[NoticeEvent],
+            items: Iterable[model.WorkItem] = ()) -> None:
+        """The events of one call on `instance`; `items`: its work items already at hand
+        (a step's item not among them is looked up)."""
+        events = list(events)
+        if not events:
+            return
+        known = {item.task_uuid: item for item in items}
+        steps = {}
+        for event in events:
+            uuid = event.step_task_id
+            if uuid and uuid not in steps:
+                steps[uuid] = known[uuid] if uuid in known else self.uow.work_items.for_step(instance.id, uuid)
+        self.calls.append(_Call(instance, task, events, steps))
+
+    def write(self) -> int:
+        """Insert the notices not yet recorded, audit them; how many were new."""
+        if not self.calls:
+            return 0
+        cal = self.cal or instances.calendar(self.uow)
+        wanted = people.Wanted()
+        for call in self.calls:
+            for event in call.events:
+                want(wanted, event.rung, call.task, call.steps.get(event.step_task_id))
+        directory = people.load(self.uow, wanted)
+        rows, told = [], []
+        for call in self.calls:
+            plan = self.uow.plans.get(call.task.plan_id)
+            for one in _group(directory, call).values():
+                rows.append(_row(call, plan, one, self.now, cal))
+                told.append((call, one))
+        inserted = self.uow.notices.add_many_if_absent(rows)
+        new: dict[int, list[_Told]] = {}
+        for row, (call, one) in zip(rows, told):
+            if row["key"] in inserted:
+                new.setdefault(id(call), []).append(one)
+        lines = [line for call in self.calls for line in _audit(call, new.get(id(call), []), self.now, cal)]
+        self.uow.audit.add_many(lines)
+        return sum(len(group) for group in new.values())
+
+
+def _group(directory: Directory, call: _Call) -> dict[tuple[str | None, str | None, int], _Told]:
+    """One `_Told` per step, deadline and recipient: the rungs of one call merged."""
     told: dict[tuple[str | None, str | None, int], _Told] = {}
-    for event in events:
-        step = uow.work_items.for_step(instance.id, event.step_task_id) if event.step_task_id else None
-        people = recipients_of(uow, event.rung, task, step)
-        if not people:
-            log.warning("notice %s of task %s has nobody to tell", event.rung, task.id)
-        for user in people:
+    for event in call.events:
+        step = call.steps.get(event.step_task_id) if event.step_task_id else None
+        found = recipients_of(directory, event.rung, call.task, step)
+        if not found:
+            log.warning("notice %s of task %s has nobody to tell", event.rung, call.task.id)
+        for user in found:
             key = (_step_of(event), event.due, user.id)
             group = told.get(key)
             if group is None:
@@ -71,9 +133,7 @@ def record(uow: AbstractUnitOfWork, instance: model.ProcessInstance, task: model
                 group.rungs.append(event.rung)
                 if _rank(event.rung) > _rank(group.event.rung):
                     group.event, group.step = event, step
-    new = [one for one in told.values() if _insert(uow, instance, task, plan, one, now, cal)]
-    _audit(uow, instance, task, new, now, cal)
-    return len(new)
+    return told
 
 
 def _step_of(event: NoticeEvent) -> str | None:
@@ -85,14 +145,14 @@ def _rank(rung: str) -> int:
     return RUNGS.index(rung) if rung in RUNGS else -1
 
 
-def _insert(uow: AbstractUnitOfWork, instance: model.ProcessInstance, task: model.PlanTask, plan: model.Plan,
-            told: _Told, now: datetime, cal: WorkingCalendar) -> bool:
-    event, user = told.event, told.user
+def _row(call: _Call, plan: model.Plan, told: _Told, now: datetime, cal: WorkingCalendar) -> dict[str, Any]:
+    """The notice's row, with its mail."""
+    event, user, instance, task = told.event, told.user, call.instance, call.task
     due, today = _as_date(event.due), office_date(now)
     late = cal.working_days_between(due, today) if due else None
     step_name = _step_name(told.step, event)
     subject, body = compose(event.rung, user, task, plan, step_name, due, late, today)
-    values = {
+    return {
         "key": _key(instance.id, event, user.id), "plan_task_id": task.id, "instance_id": instance.id,
         "step_task_id": event.step_task_id, "step_id": event.step_id, "step_name": step_name,
         "rung": event.rung, "due": due, "days_late": late, "recipient_user_id": user.id,
@@ -100,18 +160,18 @@ def _insert(uow: AbstractUnitOfWork, instance: model.ProcessInstance, task: mode
         "email_state": "pending" if user.email else "none", "attempts": 0,
         "next_attempt_at": to_storage(now) if user.email else None,
     }
-    return uow.notices.add_if_absent(values) is not None
 
 
-def _audit(uow: AbstractUnitOfWork, instance: model.ProcessInstance, task: model.PlanTask, new: list[_Told],
-           now: datetime, cal: WorkingCalendar) -> None:
+def _audit(call: _Call, new: list[_Told], now: datetime, cal: WorkingCalendar) -> list[model.AuditEvent]:
     """One history line per step and rung told, with everyone told, by whoever inserted them."""
+    instance, task = call.instance, call.task
+    found = []
     lines: dict[tuple[str | None, str], list[_Told]] = {}
     for told in new:
         lines.setdefault((_step_of(told.event), told.event.rung), []).append(told)
     for (_, rung), group in lines.items():
         event, due = group[0].event, _as_date(group[0].event.due)
-        uow.audit.add(model.AuditEvent(
+        found.append(model.AuditEvent(
             plan_task_id=task.id, instance_id=instance.id, work_item_id=group[0].step.id if group[0].step else None,
             at=to_storage(now), action=f"notice_{rung}", step_id=event.step_id,
             step_name=_step_name(group[0].step, event),
@@ -120,6 +180,7 @@ def _audit(uow: AbstractUnitOfWork, instance: model.ProcessInstance, task: model
                     "days_late": cal.working_days_between(due, office_date(now)) if due else None,
                     "recipients": [t.user.full_name for t in group], "recipient_ids": [t.user.id for t in group]},
         ))
+    return found
 
 
 def _step_name(step: model.WorkItem | None, event: NoticeEvent) -> str:

@@ -4,45 +4,68 @@ holder → the step's holder (whoever took it, else its assignee, else the users
 unit+role: `actors.holder_of`, the rule the inbox and `may_act` follow);
 unit_head → the heads of the task's lead unit(s); director → the task's
 directing leader, else every leader.
+
+`want` says which users answering that needs, so that a batch of rungs reads its
+people in one query (`engine/process/people.py`); `recipients` asks them of
+`people`: a `People` so read, or `uow.users` itself.
 """
 from __future__ import annotations
 
 import logging
-from typing import Iterable
+from typing import Iterable, Protocol
 
 from engine import model
 from engine.process import actors
-from engine.unit_of_work import AbstractUnitOfWork
+from engine.process.people import Wanted
 
 log = logging.getLogger(__name__)
 
 RUNGS = ("holder", "unit_head", "director")
 
 
-def recipients(uow: AbstractUnitOfWork, rung: str, task: model.PlanTask,
+class Directory(Protocol):
+    def get(self, user_id: int) -> model.User | None: ...
+    def in_unit(self, unit_id: int, role: str | None = None) -> list[model.User]: ...
+    def with_role(self, role: str) -> list[model.User]: ...
+
+
+def want(wanted: Wanted, rung: str, task: model.PlanTask, step: model.WorkItem | None) -> None:
+    """Add to `wanted` the users `recipients` will ask for."""
+    if rung == "holder":
+        if step is not None:
+            wanted.holder(actors.holder_of(step))
+    elif rung == "unit_head":
+        wanted.unit_ids.update(task.unit_ids("lead"))
+    elif rung == "director":
+        if task.director_user_id:
+            wanted.user_ids.add(task.director_user_id)
+        wanted.roles.add("leader")  # told when the directing leader is gone
+
+
+def recipients(people: Directory, rung: str, task: model.PlanTask,
                step: model.WorkItem | None) -> list[model.User]:
     """The people told of `rung` fired on `step` (its work item; None when it has none)."""
     if rung == "holder":
-        return _holders(uow, step)
+        return _holders(people, step)
     if rung == "unit_head":
-        return _unique(u for unit_id in task.unit_ids("lead") for u in uow.users.in_unit(unit_id, "unit_head"))
+        return _unique(u for unit_id in task.unit_ids("lead") for u in people.in_unit(unit_id, "unit_head"))
     if rung == "director":
-        director = uow.users.get(task.director_user_id) if task.director_user_id else None
-        return [director] if director is not None and director.active else uow.users.with_role("leader")
+        director = people.get(task.director_user_id) if task.director_user_id else None
+        return [director] if director is not None and director.active else people.with_role("leader")
     log.warning("unknown notice rung %r (planflow:notice in the BPMN)", rung)
     return []
 
 
-def _holders(uow: AbstractUnitOfWork, step: model.WorkItem | None) -> list[model.User]:
+def _holders(people: Directory, step: model.WorkItem | None) -> list[model.User]:
     if step is None:
         return []
     holder = actors.holder_of(step)
     if holder.user_id:
-        user = uow.users.get(holder.user_id)
+        user = people.get(holder.user_id)
         return [user] if user is not None else []
     if holder.unit_id:
-        return uow.users.in_unit(holder.unit_id, holder.role)
-    return uow.users.with_role(holder.role) if holder.role else []
+        return people.in_unit(holder.unit_id, holder.role)
+    return people.with_role(holder.role) if holder.role else []
 
 
 def _unique(users: Iterable[model.User]) -> list[model.User]:

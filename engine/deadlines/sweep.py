@@ -19,6 +19,7 @@ from engine.clock import Clock, SystemClock, to_storage
 from engine.deadlines import notices
 from engine.errors import AlreadyDone, NotFound
 from engine.process import incidents, instances
+from engine.tasks import arrivals
 from engine.unit_of_work import AbstractUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -47,63 +48,99 @@ def sweep(uow_factory: Callable[[], AbstractUnitOfWork], clock: Clock | None = N
     clock = clock or SystemClock()
     now = clock.now()
     result = SweepResult()
-    done = 0
+    done = alone = 0
     while max_batches is None or done < max_batches:
         done += 1
-        if not _sweep_batch(uow_factory, clock, now, batch, result):
+        # After a batch failed where no one instance was to blame, its instances go one
+        # per batch, so that the one that fails is found and set aside.
+        outcome = _sweep_batch(uow_factory, clock, now, 1 if alone else batch, result)
+        if outcome is None:
             break
+        alone = outcome if outcome else max(0, alone - 1)
     return result
 
 
+class _Failed(Exception):
+    """Firing a batch failed; `instance_id` is the instance to blame, if one is."""
+
+    def __init__(self, error: BaseException, instance_id: int | None) -> None:
+        super().__init__(str(error))
+        self.error, self.instance_id = error, instance_id
+
+
 def _sweep_batch(uow_factory: Callable[[], AbstractUnitOfWork], clock: Clock, now: datetime, batch: int,
-                 result: SweepResult) -> bool:
-    """One transaction over up to `batch` due instances; False when none was due."""
-    broken: int | None = None
+                 result: SweepResult) -> int | None:
+    """One transaction over up to `batch` due instances: None when none was due, else
+    0, or how many instances to sweep one by one (a failure no one of them was blamed for)."""
     with uow_factory() as uow:
         due = uow.instances.due_for_timers(to_storage(now), batch)
         if not due:
-            return False
-        rt = instances.runtime(uow, clock)
+            return None
         cal = instances.calendar(uow)
-        fired = recorded = 0
         try:
-            for instance in due:
-                broken = instance.id
-                f, r = _fire(uow, rt, cal, instance, now)
-                fired, recorded = fired + f, recorded + r
-            broken = None
+            fired, recorded = _fire(uow, instances.runtime(uow, clock, cal), cal, due, now)
             uow.commit()
+            result.instances += len(due)
+            result.fired += fired
+            result.notices += recorded
+            return 0
         except AlreadyDone:
             log.info("a step was completed during the sweep; its instance is swept again")
-            return True
+            return 0
         except Exception as error:  # noqa: BLE001 - one bad instance must not stop the clock
-            log.exception("timer sweep failed on instance %s", broken)
+            failure = error if isinstance(error, _Failed) else _Failed(error, due[0].id if len(due) == 1 else None)
+            log.error("timer sweep failed on instance %s", failure.instance_id, exc_info=failure.error)
             uow.rollback()
-            failure = error
-    if broken is not None:
-        _set_aside(uow_factory(), broken, failure, now)
-        result.errors += 1
-        return True
-    result.instances += len(due)
-    result.fired += fired
-    result.notices += recorded
-    return True
+    if failure.instance_id is None:
+        return len(due)
+    _set_aside(uow_factory(), failure.instance_id, failure.error, now)
+    result.errors += 1
+    return 0
 
 
-def _fire(uow: AbstractUnitOfWork, rt, cal, instance: model.ProcessInstance, now: datetime) -> tuple[int, int]:
-    task = uow.tasks.get(instance.plan_task_id)
+def _fire(uow: AbstractUnitOfWork, rt, cal, due: list[model.ProcessInstance], now: datetime) -> tuple[int, int]:
+    """Fire the due timers of `due`, write them back; (notice events, new notices).
+
+    The statements do not grow with the batch: its tasks and plans, work items and
+    incidents are read in one query each, the instances fired one by one in memory,
+    then written together (the instances, the work items by difference, the
+    arrivals and the notices, one statement each)."""
+    current: int | None = None
     try:
-        wf = instances.load(uow, rt, instance)
-    except Exception as error:  # noqa: BLE001 - an unreadable state is an incident of its own kind
-        raise incidents.LoadFailed(error) from error
-    events = rt.fire_due_timers(wf)
-    instances.save(uow, rt, instance, task, wf, now)  # rewrites next_timer_at
-    if instance.next_timer_at is not None and instance.next_timer_at <= to_storage(now):
-        # A timer that would not fire: never let it hold the sweep in a loop.
-        log.warning("instance %s still has a due timer after firing; retried later", instance.id)
-        instance.next_timer_at = to_storage(now + RETRY_BROKEN_AFTER)
-    incidents.resolve_timer(uow, instance.id, now)
-    return len(events), notices.record(uow, instance, task, events, now, cal)
+        tasks = uow.tasks.with_plans(i.plan_task_id for i in due)
+        ready = uow.work_items.ready_for_instances(i.id for i in due)
+        open_incidents = uow.incidents.open_for_instances(i.id for i in due)
+        told = notices.Batch(uow, now, cal)
+        arrived: list[tuple[model.PlanTask, list[model.WorkItem]]] = []
+        fired = 0
+        for instance in due:
+            current = instance.id
+            task, _ = tasks[instance.plan_task_id]
+            try:
+                wf = instances.load(uow, rt, instance)
+            except Exception as error:  # noqa: BLE001 - an unreadable state is an incident of its own kind
+                raise incidents.LoadFailed(error) from error
+            events = rt.fire_due_timers(wf)
+            instances.store(rt, instance, task, wf, now)  # rewrites next_timer_at
+            if instance.next_timer_at is not None and instance.next_timer_at <= to_storage(now):
+                # A timer that would not fire: never let it hold the sweep in a loop.
+                log.warning("instance %s still has a due timer after firing; retried later", instance.id)
+                instance.next_timer_at = to_storage(now + RETRY_BROKEN_AFTER)
+            items = ready[instance.id]
+            new = instances.sync_work_items(uow, instance, rt.ready_steps(wf), items, now)
+            arrived.append((task, new))
+            incidents.resolve_timer_of(uow, open_incidents.get(instance.id), now)
+            told.add(instance, task, events, items + new)
+            fired += len(events)
+        current = due[0].id if len(due) == 1 else None
+        uow.instances.write_states(due)
+        uow.flush()
+        arrivals.steps_arrived(uow, arrived, now)  # whoever gets a step is told
+        return fired, told.write()
+    except AlreadyDone:
+        raise
+    except Exception as error:  # noqa: BLE001 - one bad instance must not stop the clock
+        raise _Failed(error, current) from error
 
 
 def fire_now(uow: AbstractUnitOfWork, instance_id: int, user_id: int, clock: Clock | None = None) -> bool:
@@ -114,14 +151,17 @@ def fire_now(uow: AbstractUnitOfWork, instance_id: int, user_id: int, clock: Clo
     try:
         with uow:
             instance = uow.instances.lock(instance_id)
-            _fire(uow, instances.runtime(uow, clock), instances.calendar(uow), instance, now)
+            if instance is None:
+                return False  # nothing to fire (its incident, if any, stays for a person)
+            cal = instances.calendar(uow)
+            _fire(uow, instances.runtime(uow, clock, cal), cal, [instance], now)
             incidents.resolve(uow, instance_id, now, user_id)
             uow.commit()
             return True
     except (AlreadyDone, NotFound):
         raise
     except Exception as error:  # noqa: BLE001 - recorded on the incident, shown on its page
-        _set_aside(uow, instance_id, error, now)
+        _set_aside(uow, instance_id, error.error if isinstance(error, _Failed) else error, now)
         return False
 
 

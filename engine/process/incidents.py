@@ -72,18 +72,18 @@ def resolve(uow: AbstractUnitOfWork, instance_id: int, now: datetime, user_id: i
         uow.incidents.update(current["id"], state="resolved", resolved_at=to_storage(now), resolved_by=user_id)
 
 
-def resolve_step(uow: AbstractUnitOfWork, instance_id: int, work_item_id: int, now: datetime,
+def resolve_step(uow: AbstractUnitOfWork, current: dict[str, Any] | None, work_item_id: int, now: datetime,
                  user_id: int | None = None) -> None:
-    """The step completed: the incident it had (if any) is over."""
-    current = uow.incidents.open_for_instance(instance_id)
+    """The step completed: the incident it had (if any) is over. `current`: the
+    instance's open incident (its id and work_item_id), read with the step."""
     if current is not None and current["work_item_id"] == work_item_id:
         uow.incidents.update(current["id"], state="resolved", resolved_at=to_storage(now), resolved_by=user_id)
 
 
-def resolve_timer(uow: AbstractUnitOfWork, instance_id: int, now: datetime) -> None:
-    """The sweep ran the instance: a timer or load incident is over (a step's waits for
-    its retry, which carries the person's input)."""
-    current = uow.incidents.open_for_instance(instance_id)
+def resolve_timer_of(uow: AbstractUnitOfWork, current: dict[str, Any] | None, now: datetime) -> None:
+    """The sweep ran the instance whose open incident is `current` (None: it has none):
+    a timer or load incident is over (a step's waits for its retry, which carries the
+    person's input)."""
     if current is not None and current["work_item_id"] is None:
         uow.incidents.update(current["id"], state="resolved", resolved_at=to_storage(now))
 

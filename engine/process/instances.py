@@ -66,9 +66,10 @@ def _calendar(days: tuple[OfficeDay, ...]) -> WorkingCalendar:
     return WorkingCalendar(days)
 
 
-def runtime(uow: AbstractUnitOfWork, clock: Clock) -> WorkflowRuntime:
-    """The runtime on the office's working days; its timers run on `clock`, the caller's."""
-    return WorkflowRuntime(calendar(uow).add_working_days, clock)
+def runtime(uow: AbstractUnitOfWork, clock: Clock, cal: WorkingCalendar | None = None) -> WorkflowRuntime:
+    """The runtime on the office's working days (`cal`, read when not given); its
+    timers run on `clock`, the caller's."""
+    return WorkflowRuntime((cal or calendar(uow)).add_working_days, clock)
 
 
 def spec(uow: AbstractUnitOfWork, version_id: int):
@@ -120,8 +121,20 @@ def load(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.ProcessIn
 
 
 def save(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.ProcessInstance,
-         task: model.PlanTask, wf, now: datetime) -> None:
-    """Write the workflow, its next timer and its ready steps: one transaction, one truth."""
+         task: model.PlanTask, wf, now: datetime, items: list[model.WorkItem] | None = None) -> None:
+    """Write the workflow, its next timer and its ready steps: one transaction, one truth.
+
+    `items`: the instance's work items as read after its lock (read here when not given)."""
+    store(rt, instance, task, wf, now)
+    uow.flush()
+    ready = uow.work_items.ready_for_instance(instance.id) if items is None else items
+    new_items = sync_work_items(uow, instance, rt.ready_steps(wf), ready, now)
+    uow.flush()
+    arrivals.work_arrived(uow, task, new_items, now)  # whoever gets a step is told
+
+
+def store(rt: WorkflowRuntime, instance: model.ProcessInstance, task: model.PlanTask, wf, now: datetime) -> None:
+    """Put the workflow, its next timer and (when it ended) the closing on the rows."""
     instance.state = rt.dumps(wf)
     instance.serializer_version = SERIALIZER_VERSION
     instance.state_version = STATE_VERSION
@@ -132,16 +145,17 @@ def save(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.ProcessIn
         instance.status = "completed"
         task.status = "closed"
         task.closed_on = office_date(now)
-    uow.flush()
-    new_items = _sync_work_items(uow, instance, rt.ready_steps(wf), now)
-    arrivals.work_arrived(uow, task, new_items, now)  # whoever gets a step is told
 
 
-def _sync_work_items(uow: AbstractUnitOfWork, instance: model.ProcessInstance,
-                     ready: list[HumanStep], now: datetime) -> list[model.WorkItem]:
-    """Cancel the items of steps no longer ready, add the new ones; return the new."""
+def sync_work_items(uow: AbstractUnitOfWork, instance: model.ProcessInstance, ready: list[HumanStep],
+                    items: list[model.WorkItem], now: datetime) -> list[model.WorkItem]:
+    """The inbox index by difference: of the instance's `items`, the ready ones whose
+    step is no longer ready are cancelled, a ready step without one gets a new item
+    (added, not yet flushed); the rest is left untouched. Return the new."""
     ready_by_uuid = {step.task_id: step for step in ready}
-    for item in uow.work_items.ready_for_instance(instance.id):
+    for item in items:
+        if item.state != "ready":
+            continue
         if item.task_uuid not in ready_by_uuid:
             item.state = "cancelled"  # the process moved on without it (e.g. a boundary event)
         else:
@@ -149,7 +163,6 @@ def _sync_work_items(uow: AbstractUnitOfWork, instance: model.ProcessInstance,
     new_items = [_work_item(instance, step, now) for step in ready_by_uuid.values()]
     for item in new_items:
         uow.work_items.add(item)
-    uow.flush()
     return new_items
 
 

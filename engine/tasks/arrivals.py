@@ -27,7 +27,9 @@ from engine import model
 from engine.clock import OFFICE_TZ, Clock, SystemClock, office_date, to_storage
 from engine.deadlines import mail_text, outbox
 from engine.deadlines.mailer import MailError, Mailer, OutgoingMail
+from engine.deadlines.recipients import Directory
 from engine.errors import N_, InvalidInput, NotFound
+from engine.process import actors, people
 from engine.unit_of_work import AbstractUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -68,15 +70,30 @@ _SUBJECTS = {
 def work_arrived(uow: AbstractUnitOfWork, task: model.PlanTask, items: Iterable[model.WorkItem],
                  now: datetime) -> None:
     """New ready steps (work items with ids): tell their holders."""
-    items = list(items)
-    if not items:
+    steps_arrived(uow, [(task, list(items))], now)
+
+
+def steps_arrived(uow: AbstractUnitOfWork, arrived: Iterable[tuple[model.PlanTask, list[model.WorkItem]]],
+                  now: datetime) -> None:
+    """New ready steps of several tasks (a sweep batch's): their holders read in one
+    query, every arrival inserted in one statement."""
+    arrived = [(task, items) for task, items in arrived if items]
+    if not arrived:
         return
-    plan = uow.plans.get(task.plan_id)
-    for item in items:
-        kind = step_kind(item)
-        for user in holders(uow, item):
-            _tell(uow, kind, f"item:{item.id}", user, task, plan, now, work_item_id=item.id,
-                  step_name=item.step_name, due=item.due_on, words={"step": item.step_name})
+    wanted = people.Wanted()
+    for _, items in arrived:
+        for item in items:
+            wanted.holder(_named(item))
+    directory = people.load(uow, wanted)
+    rows = []
+    for task, items in arrived:
+        plan = uow.plans.get(task.plan_id)
+        for item in items:
+            kind = step_kind(item)
+            for user in holders(directory, item):
+                rows.append(_row(kind, f"item:{item.id}", user, task, plan, now, work_item_id=item.id,
+                                 step_name=item.step_name, due=item.due_on, words={"step": item.step_name}))
+    uow.arrivals.add_many_if_absent(rows)
 
 
 def extension_asked(uow: AbstractUnitOfWork, request: dict[str, Any], now: datetime) -> None:
@@ -124,14 +141,19 @@ def step_kind(item: model.WorkItem) -> str:
     return {"assign": "task", "contribute": "contribute", "review": "review"}.get(item.form, "step")
 
 
-def holders(uow: AbstractUnitOfWork, item: model.WorkItem) -> list[model.User]:
+def holders(directory: Directory, item: model.WorkItem) -> list[model.User]:
     """The people a step waits for: its assignee, else its unit's people in its role."""
     if item.assignee_user_id:
-        user = uow.users.get(item.assignee_user_id)
+        user = directory.get(item.assignee_user_id)
         return [user] if user is not None and user.active else []
     if item.candidate_unit_id:
-        return uow.users.in_unit(item.candidate_unit_id, item.candidate_role)
-    return uow.users.with_role(item.candidate_role) if item.candidate_role else []
+        return directory.in_unit(item.candidate_unit_id, item.candidate_role)
+    return directory.with_role(item.candidate_role) if item.candidate_role else []
+
+
+def _named(item: model.WorkItem) -> actors.Holder:
+    """Whom the step names (a new step is nobody's taken one yet)."""
+    return actors.Holder(item.assignee_user_id, item.candidate_unit_id, item.candidate_role)
 
 
 def _approvers(uow: AbstractUnitOfWork, request: dict[str, Any]) -> list[model.User]:
@@ -146,15 +168,22 @@ def _approvers(uow: AbstractUnitOfWork, request: dict[str, Any]) -> list[model.U
 def _tell(uow: AbstractUnitOfWork, kind: str, about: str, user: model.User, task: model.PlanTask,
           plan: model.Plan, now: datetime, words: dict[str, Any], work_item_id: int | None = None,
           extension_request_id: int | None = None, step_name: str | None = None, due: date | None = None) -> None:
+    uow.arrivals.add_if_absent(_row(kind, about, user, task, plan, now, words, work_item_id, extension_request_id,
+                                    step_name, due))
+
+
+def _row(kind: str, about: str, user: model.User, task: model.PlanTask, plan: model.Plan, now: datetime,
+         words: dict[str, Any], work_item_id: int | None = None, extension_request_id: int | None = None,
+         step_name: str | None = None, due: date | None = None) -> dict[str, Any]:
     subject, body = compose(kind, user, task, plan, due, words)
     mail_state = "none" if not user.email else DIGEST if user.notice_mail == DIGEST else "pending"
-    uow.arrivals.add_if_absent({
+    return {
         "key": f"{kind}:{about}:{user.id}", "kind": kind, "plan_task_id": task.id, "work_item_id": work_item_id,
         "extension_request_id": extension_request_id, "step_name": step_name, "due": due,
         "recipient_user_id": user.id, "created_at": to_storage(now), "subject": subject, "body": body,
         "email_to": user.email or None, "email_state": mail_state, "attempts": 0,
         "next_attempt_at": to_storage(now) if mail_state == "pending" else None,
-    })
+    }
 
 
 def compose(kind: str, user: model.User, task: model.PlanTask, plan: model.Plan, due: date | None,

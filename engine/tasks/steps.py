@@ -13,7 +13,7 @@ from engine.errors import N_, AlreadyDone, InvalidInput, NotAllowed, NotFound, P
 from engine.process import actors, incidents, instances, step_forms
 from engine.process.step_forms import Upload
 from engine.tasks import arrivals
-from engine.unit_of_work import AbstractUnitOfWork
+from engine.unit_of_work import AbstractUnitOfWork, LockedStep
 from engine.workflow import StepNotReady, WorkflowRuntime
 
 
@@ -104,17 +104,22 @@ def complete_step(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, fiel
     now = clock.now()
     try:
         with uow:
-            item, user = _item_and_user(uow, work_item_id, user_id)
             # Waits for another writer of this instance (a parallel contribution, the
             # sweep), then reads it fresh: its work is kept, and ours goes on top of it.
-            instance = uow.instances.lock(item.instance_id)
+            locked = uow.instances.lock_step(work_item_id, user_id)
+            if locked is None:
+                raise NotFound(N_("This step does not exist."))
+            item, user = locked.item, locked.user
+            if user is None:
+                raise NotAllowed(N_("This step is not yours to complete."))
             if item.state != "ready":
                 raise AlreadyDone(N_("This step was already completed or has moved on."))
             if not actors.may_act(user, item):
                 raise NotAllowed(N_("This step is not yours to complete."))
-            data = step_forms.validate(item.form, fields, upload, _choices(uow, item))
+            choices = _choices(uow, item)
+            data = step_forms.validate(item.form, fields, upload, choices)
             attachment = _store_upload(uow, item, user, upload, now)
-            _finish(uow, instance, item, user, data, attachment, clock)
+            _finish(uow, locked, user, data, attachment, clock, names=dict(choices))
     except _WorkflowFailed as failure:
         raise StepFailed(_record_failure(uow, failure, upload, now)) from failure.error
 
@@ -127,15 +132,14 @@ def retry_step(uow: AbstractUnitOfWork, incident: dict[str, Any], retried_by: in
     now = clock.now()
     try:
         with uow:
-            item = uow.work_items.get(incident["work_item_id"])
-            instance = uow.instances.lock(item.instance_id)
-            if item.state != "ready":
-                incidents.resolve(uow, instance.id, now, retried_by)
+            locked = uow.instances.lock_step(incident["work_item_id"], incident["user_id"])
+            if locked.item.state != "ready":
+                incidents.resolve(uow, locked.instance.id, now, retried_by)
                 uow.commit()
                 raise AlreadyDone(N_("This step has moved on since it failed; the incident is closed."))
             data = dict(incident["data"] or {})
             attachment = uow.attachments.get(data["product"]) if data.get("product") else None
-            _finish(uow, instance, item, uow.users.get(incident["user_id"]), data, attachment, clock, retried_by)
+            _finish(uow, locked, locked.user, data, attachment, clock, retried_by)
     except _WorkflowFailed as failure:
         raise StepFailed(_record_failure(uow, failure, None, now)) from failure.error
 
@@ -149,12 +153,14 @@ class _WorkflowFailed(Exception):
         self.step: dict[str, Any] = {}
 
 
-def _finish(uow: AbstractUnitOfWork, instance: model.ProcessInstance, item: model.WorkItem, user: model.User,
-            data: dict[str, Any], attachment: model.Attachment | None, clock: Clock,
-            retried_by: int | None = None) -> None:
-    """Run the step on with `data`, save, audit, commit (the rest of a completion)."""
+def _finish(uow: AbstractUnitOfWork, locked: LockedStep, user: model.User, data: dict[str, Any],
+            attachment: model.Attachment | None, clock: Clock, retried_by: int | None = None,
+            names: dict[int, str] | None = None) -> None:
+    """Run the step on with `data`, save, audit, commit (the rest of a completion).
+    `names`: people's names already at hand (an assign step's choices)."""
     now = clock.now()
-    task = uow.tasks.get(item.plan_task_id)
+    instance, item, task = locked.instance, locked.item, locked.task
+    rt = instances.runtime(uow, clock)  # read before anything changes: no flush of half a step
     if item.form == "assign":
         _name_people(task, data)
     if attachment is not None:
@@ -162,14 +168,14 @@ def _finish(uow: AbstractUnitOfWork, instance: model.ProcessInstance, item: mode
     # Marked before the index is rewritten, so the sync does not cancel it.
     item.state, item.completed_by, item.completed_at = "completed", user.id, to_storage(now)
     try:
-        _run_step(uow, instances.runtime(uow, clock), instance, item, task, data, now)
+        _run_step(uow, rt, instance, item, task, data, now, locked.items)
     except _WorkflowFailed as failure:
         failure.step = {"instance_id": instance.id, "plan_task_id": task.id, "work_item_id": item.id,
                         "user_id": user.id, "data": data}
         raise
     if task.status == "closed":
         arrivals.task_closed(uow, task, user.id, now)
-    detail = _audit_detail(uow, data, attachment)
+    detail = _audit_detail(uow, data, attachment, names or {})
     if retried_by is not None:
         detail["retried_by"] = retried_by
     uow.audit.add(model.AuditEvent(
@@ -177,7 +183,7 @@ def _finish(uow: AbstractUnitOfWork, instance: model.ProcessInstance, item: mode
         at=to_storage(now), actor_user_id=user.id, action="step_completed",
         step_id=item.step_id, step_name=item.step_name, detail=detail,
     ))
-    incidents.resolve_step(uow, instance.id, item.id, now, retried_by)
+    incidents.resolve_step(uow, locked.incident, item.id, now, retried_by)
     uow.commit()
 
 
@@ -286,7 +292,8 @@ def _audit_claim(uow: AbstractUnitOfWork, item: model.WorkItem, user: model.User
 
 
 def _run_step(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.ProcessInstance,
-              item: model.WorkItem, task: model.PlanTask, data: dict[str, Any], now) -> None:
+              item: model.WorkItem, task: model.PlanTask, data: dict[str, Any], now,
+              items: list[model.WorkItem]) -> None:
     try:
         wf = instances.load(uow, rt, instance)
     except PlanflowError:
@@ -301,7 +308,7 @@ def _run_step(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.Proc
         raise
     except Exception as error:  # noqa: BLE001 - e.g. an expression of the process that raises
         raise _WorkflowFailed(error, "step", incidents.element_of(error, item.step_id)) from error
-    instances.save(uow, rt, instance, task, wf, now)
+    instances.save(uow, rt, instance, task, wf, now, items)
     # The next step's rungs already past (a late completion, a return past the date)
     # fired at once: tell people, merged.
     notices.record(uow, instance, task, events, now)
@@ -356,12 +363,13 @@ def _store_upload(uow: AbstractUnitOfWork, item: model.WorkItem, user: model.Use
     return attachment
 
 
-def _audit_detail(uow: AbstractUnitOfWork, data: dict[str, Any],
-                  attachment: model.Attachment | None) -> dict[str, Any]:
+def _audit_detail(uow: AbstractUnitOfWork, data: dict[str, Any], attachment: model.Attachment | None,
+                  known: dict[int, str]) -> dict[str, Any]:
     detail = dict(data)
     if "assignee" in data:
-        people = [data["assignee"], *data.get("co_handlers", []), *data.get("informed", [])]
-        names = uow.users.names([u for u in people if u is not None])  # None: given to the unit's staff
+        named = [u for u in (data["assignee"], *data.get("co_handlers", []), *data.get("informed", []))
+                 if u is not None]  # None: given to the unit's staff
+        names = known if set(named) <= known.keys() else uow.users.names(named)
         detail["assignee_name"] = names.get(data["assignee"])
         detail["co_handler_names"] = [names.get(u) for u in data.get("co_handlers", [])]
         detail["informed_names"] = [names.get(u) for u in data.get("informed", [])]

@@ -1,18 +1,23 @@
-"""The number of SQL statements a step costs does not grow with the plan: completing a
-step of a 40-task plan sends as many as one of a 4-task plan, and so does an inbox
-holding ten times the rows. (Statements are counted, never timed.)"""
+"""The number of SQL statements a step or a timer costs does not grow with the work:
+completing a step of a 40-task plan sends as many as one of a 4-task plan, a sweep
+batch of 4N due instances as many as one of N, and an inbox holding ten times the
+rows as many as a small one. On SQLite and PostgreSQL, each write in a fresh Storage
+(a new engine, an empty spec cache: a restarted server). (Counted, never timed.)"""
 from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import date
 from typing import Iterator
 
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 
+from adapters.storage import Storage, orm
+from engine.deadlines import sweep
 from engine.tasks import inbox, steps
 from tests.support.office import KSTTHC, clock_on, make_office
 
 DAY = date(2024, 2, 1)
+ALL_DUE = date(2024, 4, 30)  # past every rung of a task due on 2024-03-29
 
 
 @contextmanager
@@ -26,17 +31,46 @@ def counted(engine) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", listener)
 
 
-def test_completing_a_step_costs_the_same_statements_in_a_small_and_a_large_plan(sqlite_url: str) -> None:
-    office = make_office(sqlite_url)
+@contextmanager
+def restarted(url: str) -> Iterator[Storage]:
+    storage = Storage(url)
+    try:
+        yield storage
+    finally:
+        storage.engine.dispose()
+
+
+def tasks(count: int) -> list[dict]:
+    return [{"ref": str(n), "lead": [KSTTHC], "due": "2024-03-29", "director": "chanhvp"} for n in range(count)]
+
+
+def test_completing_a_step_costs_the_same_statements_in_a_small_and_a_large_plan(office_on_each_database) -> None:
+    office = office_on_each_database
     head, staff = office.users["truong.kstthc"], office.users["cv.kstthc"]
     counts = []
     for size in (4, 40):
-        plan_id = office.plan([{"ref": str(n), "lead": [KSTTHC], "due": "2024-03-29"} for n in range(1, size + 1)])
-        first, second = office.ready(plan_id)[:2]
-        steps.complete_step(office.uow(), first.id, head, {"assignee": staff}, clock=clock_on(DAY))  # warm caches
-        with counted(office.storage.engine) as statements:
-            steps.complete_step(office.uow(), second.id, head, {"assignee": staff}, clock=clock_on(DAY))
+        plan_id = office.plan(tasks(size))
+        item = office.ready(plan_id)[0]
+        with restarted(office.storage.url) as storage, counted(storage.engine) as statements:
+            steps.complete_step(storage.uow(), item.id, head, {"assignee": staff}, clock=clock_on(DAY))
         counts.append(len(statements))
+        assert sorted(i.form for i in office.ready(plan_id)).count("report") == 1
+    assert counts[0] == counts[1], counts
+
+
+def test_a_sweep_batch_of_four_times_the_due_instances_costs_the_same_statements(office_on_each_database) -> None:
+    office = office_on_each_database
+    counts, notices = [], []
+    for size in (3, 12):
+        office.plan(tasks(size))
+        with restarted(office.storage.url) as storage, counted(storage.engine) as statements:
+            result = sweep.sweep(storage.uow, clock=clock_on(ALL_DUE), batch=50, max_batches=1)
+        counts.append(len(statements))
+        assert result.instances == size and result.errors == 0
+        notices.append(result.notices)
+    with office.storage.engine.connect() as connection:
+        stored = connection.execute(select(func.count()).select_from(orm.notices)).scalar_one()
+    assert notices[1] == 4 * notices[0] > 0 and stored == sum(notices)
     assert counts[0] == counts[1], counts
 
 

@@ -1,0 +1,61 @@
+"""The people one write tells, read in one query and looked up in memory.
+
+Telling the recipients of fired rungs or of arrived work asks for users by id, by
+unit and role, or by role: asked of the database one question at a time, that is a
+statement per step told. Instead the callers first say what they will ask
+(`Wanted`), `load` reads those users at once, and `People` answers the questions
+with the repository's rules (`UserRepository`): by id whatever the account's state,
+by unit or by role only the active ones, a unit's people by name.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from engine import model
+from engine.process.actors import Holder
+from engine.unit_of_work import AbstractUnitOfWork
+
+
+@dataclass
+class Wanted:
+    user_ids: set[int] = field(default_factory=set)
+    unit_ids: set[int] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)
+
+    def holder(self, holder: Holder) -> None:
+        """What asking for `holder`'s people needs: the person, else the unit, else the role."""
+        if holder.user_id:
+            self.user_ids.add(holder.user_id)
+        elif holder.unit_id:
+            self.unit_ids.add(holder.unit_id)
+        elif holder.role:
+            self.roles.add(holder.role)
+
+    def __bool__(self) -> bool:
+        return bool(self.user_ids or self.unit_ids or self.roles)
+
+
+class People:
+    """The users `load` read, asked as `uow.users` is asked."""
+
+    def __init__(self, users: Iterable[model.User]) -> None:
+        self._by_id = {user.id: user for user in users}
+
+    def get(self, user_id: int) -> model.User | None:
+        return self._by_id.get(user_id)
+
+    def in_unit(self, unit_id: int, role: str | None = None) -> list[model.User]:
+        found = [u for u in self._by_id.values()
+                 if u.unit_id == unit_id and u.active and (role is None or u.role == role)]
+        return sorted(found, key=lambda u: (u.full_name, u.id))
+
+    def with_role(self, role: str) -> list[model.User]:
+        return sorted((u for u in self._by_id.values() if u.role == role and u.active), key=lambda u: u.id)
+
+
+def load(uow: AbstractUnitOfWork, wanted: Wanted) -> People:
+    """The people `wanted` names, in one query (none when nobody is wanted)."""
+    if not wanted:
+        return People([])
+    return People(uow.users.directory(wanted.user_ids, wanted.unit_ids, wanted.roles))
