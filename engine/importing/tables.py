@@ -37,6 +37,8 @@ def table_tasks(rows: list[Block]) -> list[RawTask]:
     table: _Table | None = None
     for row in rows:
         start, heading = _heading_in(row.cells)
+        if heading and table and _repeats(heading, table):
+            continue
         if heading:
             if start and table:  # the row above's cells, then the next table's heading
                 _read_row(row.cells[:start], table, found)
@@ -48,6 +50,13 @@ def table_tasks(rows: list[Block]) -> list[RawTask]:
     for group, task in found:
         task.ref = f"{group}.{task.ref}" if group and restarts else task.ref
     return [task for _, task in found]
+
+
+def _repeats(heading: dict[int, str], table: _Table) -> bool:
+    """The table's heading repeated (on a new page, above a group) without its STT
+    cell, which a conversion dropped as blank: the rows below keep the table's columns."""
+    roles = set(table.columns.values())
+    return REF in roles and REF not in heading.values() and set(heading.values()) == roles - {REF}
 
 
 def _heading_in(cells: tuple[str, ...]) -> tuple[int, dict[int, str] | None]:

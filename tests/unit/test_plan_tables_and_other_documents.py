@@ -83,3 +83,28 @@ def test_a_document_that_is_no_plan_says_what_it_is() -> None:
     with pytest.raises(NoTaskFound) as refused:
         parse_blocks(empty_plan, UnitDirectory([]))
     assert refused.value.msgid == NO_TASK
+
+
+def test_a_repeated_heading_that_lost_its_blank_stt_cell_keeps_the_columns() -> None:
+    """Above each group (or on each page) the heading comes again; a conversion dropped
+    its blank STT cell, so the repeat is one cell short: the rows keep their columns."""
+    heading = ["Nội dung", "Đơn vị thực hiện", "Đơn vị phối hợp", "Thời gian thực hiện"]
+    blocks = [
+        Block.paragraph("KẾ HOẠCH"), Block.paragraph("Phát triển kinh tế số giai đoạn 2027 - 2030"),
+        Block.row(["STT", *heading]),
+        Block.row(["I", "Nông nghiệp số"]),
+        Block.row(["1", "Xây dựng sàn nông sản", "Sở Nông nghiệp", "Sở Công Thương", "2027 - 2028"]),
+        Block.row(["II", "Y tế số"]),
+        Block.row(heading),
+        Block.row(["2", "Bệnh án điện tử", "Sở Y tế", "Các bệnh viện", "Năm 2027"]),
+        Block.row(["III", "Giáo dục số"]),
+        Block.row(heading),
+        Block.row(["3", "Học bạ số", "Sở Giáo dục và Đào tạo", "UBND cấp xã", "Năm học 2027 - 2028"]),
+    ]
+    tasks = _tasks(blocks)
+    assert [(t["title"], t["lead"], t["coordinators"]) for t in tasks.values()] == [
+        ("Xây dựng sàn nông sản", ["Sở Nông nghiệp"], ["Sở Công Thương"]),
+        ("Bệnh án điện tử", ["Sở Y tế"], ["Các bệnh viện"]),
+        ("Học bạ số", ["Sở Giáo dục và Đào tạo"], ["UBND cấp xã"]),
+    ]
+    assert [t["schedule"]["until"] for t in tasks.values()] == ["2028-12-31", None, "2028-05-31"]
