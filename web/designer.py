@@ -40,6 +40,7 @@ ACTOR_LABELS = {
     "lead_head": _l("Head of the lead unit"),
     "coordinator_head": _l("Head of the coordinating unit"),
     "assignee": _l("The assigned staff member"),
+    "co_handler": _l("Each co-handler named at assign"),
     "monitor": _l("The monitoring unit"),
     "director": _l("The directing leader"),
 }

@@ -256,9 +256,10 @@ def _conditions(scope: TaskScope) -> list[Any]:
         conditions.append(_t.c.id.in_(select(_tu.c.task_id).where(_tu.c.unit_id == scope.lead_unit_id,
                                                                   _tu.c.role == "lead")))
     if scope.person_id is not None:
+        # Steps they hold or did, and the tasks whose assignment named them (co-handler, for information).
         w = orm.work_items
         held = or_(w.c.assignee_user_id == scope.person_id, w.c.completed_by == scope.person_id)
-        conditions.append(_t.c.id.in_(select(w.c.plan_task_id).where(held)))
+        conditions.append(or_(_t.c.id.in_(select(w.c.plan_task_id).where(held)), _named(scope.person_id)))
     if scope.reader_id is not None:
         conditions.append(_readable_by(scope.reader_id, scope.reader_unit_id))
     if scope.due_from is not None:
@@ -268,16 +269,20 @@ def _conditions(scope: TaskScope) -> list[Any]:
     return conditions
 
 
+def _named(user_id: int) -> Any:
+    """Tasks whose assignment named the user (`people`, JSON lists of ids as `json.dumps`
+    writes them: `[7]`, `[7, 12]`, `[12, 7]`)."""
+    people = cast(_t.c.people, String)
+    return or_(*(people.like(f"%{before}{user_id}{after}%") for before in "[ " for after in "],"))
+
+
 def _readable_by(user_id: int, unit_id: int | None) -> Any:
     """`engine.access.task_access.may_read` for one who does not read every task: their
     unit leads, coordinates or monitors it, or they direct it, held or did one of its
-    steps, or its assignment named them (`people`, JSON lists of ids as `json.dumps`
-    writes them: `[7]`, `[7, 12]`, `[12, 7]`)."""
+    steps, or its assignment named them (`_named`)."""
     w = orm.work_items
     held = select(w.c.plan_task_id).where(or_(w.c.assignee_user_id == user_id, w.c.completed_by == user_id))
-    people = cast(_t.c.people, String)
-    named = or_(*(people.like(f"%{before}{user_id}{after}%") for before in "[ " for after in "],"))
-    either = [_t.c.director_user_id == user_id, _t.c.id.in_(held), named]
+    either = [_t.c.director_user_id == user_id, _t.c.id.in_(held), _named(user_id)]
     if unit_id is not None:
         either += [_t.c.id.in_(select(_tu.c.task_id).where(_tu.c.unit_id == unit_id)),
                    _t.c.plan_id.in_(select(_p.c.id).where(_p.c.monitor_unit_id == unit_id))]

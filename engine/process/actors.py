@@ -12,7 +12,7 @@ from typing import Any
 
 from engine import model
 
-ACTORS = ("lead_head", "coordinator_head", "assignee", "monitor", "director")
+ACTORS = ("lead_head", "coordinator_head", "assignee", "co_handler", "monitor", "director")
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ def resolve(actor: str, data: dict[str, Any]) -> Holder:
             # Given to the lead unit's staff: it waits for them until one takes it.
             return Holder(unit_id=_required(data, "lead_unit"), role="staff")
         return Holder(user_id=_required(data, "assignee"))
+    if actor == "co_handler":
+        return Holder(user_id=_required(data, "co_handler"))
     if actor == "monitor":
         return Holder(unit_id=_required(data, "monitor_unit"), role="monitor")
     if actor == "director":

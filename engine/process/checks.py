@@ -283,7 +283,7 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 
 # Answers each form allows, as a person would give them: (label shown in a path, data written).
 FORM_ANSWERS: dict[str, list[tuple[str, dict[str, Any]]]] = {
-    "assign": [("", {"assignee": 4})],
+    "assign": [("", {"assignee": 4, "co_handlers": [6]})],
     "contribute": [("", {"contribution": "…"})],
     "report": [("", {"result": "…", "product": None})],
     "review": [(" (accept)", {"decision": "accept", "comment": ""}),

@@ -86,8 +86,7 @@ def _assign(fields: dict[str, Any], choices: list[tuple[int, str]]) -> dict[str,
     if errors:
         raise InvalidInput(errors)
     extras = {"co_handlers": co_handlers, "informed": informed, "instruction": _text(fields, "instruction"),
-              "internal_due": internal_due}
-    extras["shared_with_unit"] = shared
+              "internal_due": internal_due, "shared_with_unit": shared}
     return {"assignee": assignee, **{name: value for name, value in extras.items() if value}}
 
 

@@ -45,7 +45,8 @@ def unit_work(uow: AbstractUnitOfWork, user_id: int, today: date, filters: Filte
 
 def person_work(uow: AbstractUnitOfWork, user_id: int, today: date, filters: Filters = Filters(),
                 page: int = 1) -> WorkView:
-    """The tasks whose steps the user holds by name, held, or completed."""
+    """The tasks whose steps the user holds by name, held, or completed, and those whose
+    assignment named them (a co-handler, for information)."""
     with uow:
         user = uow.users.get(user_id)
         if user is None:

@@ -4,12 +4,14 @@ Events, and who is told:
 - a step lands in an inbox (`processes.save` made its work item): its holder — the
   named assignee, else the people of its unit and role. The kind says what arrived:
   `task` (a task for the lead unit to assign), `assigned` (a report to write),
-  `contribute` (a contribution asked of a coordinating unit), `returned` (a report
+  `contribute` (a contribution asked of a coordinating unit), `co_handle` (a
+  co-handler's part), `returned` (a report
   sent back), `review` (a report to review), `step` (a designer's own step);
 - an extension request waits for its approver (`ext_asked`): the approver;
 - an extension was decided (`ext_decided`): the requester, with the refusal's reason;
 - a task was closed (`closed`): the people who held its steps and its lead units'
-  heads, not the person who closed it.
+  heads, not the person who closed it;
+- a task was assigned naming people for information (`informed`): each of them.
 
 Each becomes one `arrivals` row per recipient, keyed on (kind, object, recipient)
 and inserted only when absent, so a retried transaction tells nobody twice. Mail: a
@@ -42,6 +44,7 @@ _LEADS = {
     "task": "Đơn vị đồng chí được giao chủ trì nhiệm vụ dưới đây; đề nghị đồng chí phân công người thực hiện.",
     "assigned": "Đồng chí được giao thực hiện và báo cáo nhiệm vụ dưới đây.",
     "contribute": "Đơn vị đồng chí được đề nghị phối hợp, gửi ý kiến cho nhiệm vụ dưới đây.",
+    "co_handle": "Đồng chí được phân công phối hợp xử lý nhiệm vụ dưới đây; đề nghị đồng chí gửi phần việc, ý kiến của mình.",
     "returned": "Báo cáo nhiệm vụ dưới đây đã được trả lại; đề nghị đồng chí hoàn thiện và gửi lại.",
     "review": "Có báo cáo nhiệm vụ dưới đây chờ đồng chí xem xét, kết luận.",
     "step": "Có bước “{step}” của nhiệm vụ dưới đây chờ đồng chí xử lý.",
@@ -49,11 +52,13 @@ _LEADS = {
     "ext_accepted": "Đề nghị gia hạn bước “{step}” của đồng chí đã được chấp thuận: hạn mới là {new}.",
     "ext_refused": "Đề nghị gia hạn bước “{step}” của đồng chí không được chấp thuận. Lý do: {reason}",
     "closed": "Nhiệm vụ dưới đây đã được kết luận hoàn thành và đóng lại.",
+    "informed": "Đồng chí {who} đã phân công nhiệm vụ dưới đây và gửi đồng chí để biết, theo dõi.",
 }
 _SUBJECTS = {
     "task": "Việc mới: phân công nhiệm vụ {ref}",
     "assigned": "Việc mới: nhiệm vụ {ref}",
     "contribute": "Đề nghị phối hợp: nhiệm vụ {ref}",
+    "co_handle": "Phối hợp xử lý: nhiệm vụ {ref}",
     "returned": "Báo cáo bị trả lại: nhiệm vụ {ref}",
     "review": "Báo cáo chờ xem xét: nhiệm vụ {ref}",
     "step": "Việc mới: nhiệm vụ {ref}",
@@ -61,6 +66,7 @@ _SUBJECTS = {
     "ext_accepted": "Đã chấp thuận gia hạn: nhiệm vụ {ref}",
     "ext_refused": "Không chấp thuận gia hạn: nhiệm vụ {ref}",
     "closed": "Nhiệm vụ {ref} đã hoàn thành",
+    "informed": "Để biết: nhiệm vụ {ref}",
 }
 
 
@@ -134,8 +140,21 @@ def task_closed(uow: AbstractUnitOfWork, task: model.PlanTask, closed_by: int | 
             _tell(uow, "closed", f"task:{task.id}", user, task, plan, now, words={})
 
 
+def people_informed(uow: AbstractUnitOfWork, task: model.PlanTask, informed: Iterable[int], by: model.User,
+                    now: datetime) -> None:
+    """The head named people for information (để biết) at assign: tell each of them."""
+    plan = uow.plans.get(task.plan_id)
+    for user_id in informed:
+        user = uow.users.get(user_id)
+        if user is not None and user.active:
+            _tell(uow, "informed", f"task:{task.id}", user, task, plan, now, words={"who": by.full_name},
+                  due=task.due_on)
+
+
 def step_kind(item: model.WorkItem) -> str:
     """What arrived, from the step's form (and the shipped process's revise step)."""
+    if item.actor == "co_handler":
+        return "co_handle"
     if item.form == "report":
         return "returned" if item.step_id == "revise" else "assigned"
     return {"assign": "task", "contribute": "contribute", "review": "review"}.get(item.form, "step")

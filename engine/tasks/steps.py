@@ -175,6 +175,8 @@ def _finish(uow: AbstractUnitOfWork, locked: LockedStep, user: model.User, data:
         raise
     if task.status == "closed":
         arrivals.task_closed(uow, task, user.id, now)
+    if data.get("informed"):
+        arrivals.people_informed(uow, task, data["informed"], user, now)
     detail = _audit_detail(uow, data, attachment, names or {})
     if retried_by is not None:
         detail["retried_by"] = retried_by

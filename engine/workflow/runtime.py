@@ -225,6 +225,7 @@ def _checked_initial_data(data: Mapping[str, Any]) -> dict[str, Any]:
     # Spiff raises a bare TypeError on a missing multi-instance list: say what is wrong.
     initial = deepcopy(dict(data))
     initial.setdefault("periods", [initial.get("due")])  # a once-task reports once, on `due`
+    initial.setdefault("co_handlers", [])  # named at assign, if at all: each then has a step
     for name in LIST_INPUTS:
         if not isinstance(initial.get(name), list):
             raise ValueError(f"Workflow data {name!r} must be a list.")

@@ -1,8 +1,8 @@
 """Each role's day in headless Chromium, as the office does it, with CSRF on, in an
 office whose process has the unit head approve a report and the directing leader
 accept it (the settings `unit_approval` and `leader_acceptance`): the unit head assigns
-with co-handlers and an instruction, later reassigns, and filters the unit's late
-tasks; the staff member takes a task the head gave to the unit's staff ("nhận xử lý"),
+with co-handlers and an instruction, the co-handler finds the task in "Việc của tôi"
+and gives their part, the head later reassigns and filters the unit's late tasks; the staff member takes a task the head gave to the unit's staff ("nhận xử lý"),
 reports, the unit head returns the report and the staff member sees the reason; the monitor searches "số hóa", opens the report's file and accepts
 it; a second monitor takes a shared review and gives it back; the leader follows the
 plans, opens the report's file and accepts it. Every page visited is saved at 1366 and
@@ -91,7 +91,7 @@ def reported(world: WebWorld, ref: str = "1") -> None:
     users = world.office.users
     api(world, HEAD, f"/api/steps/{step_of(world, 'assign', ref)}/complete", json={"assignee": users[STAFF]})
     if ref == "1":
-        api(world, COORDINATOR_HEAD, f"/api/steps/{step_of(world, 'contribute', ref)}/complete",
+        api(world, COORDINATOR_HEAD, f"/api/steps/{step_id(world, 'coordinate', ref)}/complete",
             json={"contribution": "Trung tâm đề nghị số hóa cả hồ sơ tồn đọng"})
     api(world, STAFF, f"/api/steps/{step_of(world, 'report', ref)}/complete",
         data={"result": "Đã số hóa 1.200 hồ sơ", "product": (io.BytesIO(PDF), "bao-cao.pdf", "application/pdf")})
@@ -124,8 +124,21 @@ def test_a_unit_head_assigns_with_co_handlers_then_reassigns_and_filters_the_lat
     shoot(page, "head-assign")
     page.locator("main form.step-form button.primary").click()
     expect(page.locator(".flash-success")).to_contain_text("Đã hoàn thành bước")
-    api(w, COORDINATOR_HEAD, f"/api/steps/{step_of(w, 'contribute', '1')}/complete", json={"contribution": "Đồng ý"})
+    api(w, COORDINATOR_HEAD, f"/api/steps/{step_id(w, 'coordinate', '1')}/complete", json={"contribution": "Đồng ý"})
+    log_out(page)
 
+    # The co-handler finds the task in "Việc của tôi" and gives their part.
+    log_in(page, base, OTHER_STAFF)
+    page.goto(f"{base}/mine")
+    expect(page.locator("table.work-list")).to_contain_text("Số hóa hồ sơ thủ tục hành chính")
+    page.goto(f"{base}/steps/{step_id(w, 'co_handle', '1')}")
+    page.fill("#contribution", "Phần hồ sơ đất đai: đã số hóa 300 hồ sơ")
+    shoot(page, "cohandler-part")
+    page.locator("main form.step-form button.primary").click()
+    expect(page.locator(".flash-success")).to_contain_text("Đã hoàn thành bước")
+    log_out(page)
+
+    log_in(page, base, HEAD)
     page.goto(f"{base}/steps/{step_of(w, 'report', '1')}")
     expect(page.locator("#assignment")).to_contain_text("Hoàng Văn Em")
     page.locator("#reassign summary").click()

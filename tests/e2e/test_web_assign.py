@@ -1,13 +1,19 @@
-"""Assigning as offices do: a main handler, co-handlers, people told for information, an
-instruction and an internal deadline; the head later reassigns or withdraws, with a
-reason; the workflow's own data follows, so a revision goes to the new holder."""
+"""Assigning as offices do: a main handler, co-handlers (each gives their part before the
+report), people told for information, an instruction and an internal deadline; the head
+later reassigns or withdraws, with a reason; the workflow's own data follows, so a
+revision goes to the new holder."""
 from __future__ import annotations
 
 import io
 
 import pytest
 
+from werkzeug.security import generate_password_hash
+
+from adapters.demo.loader import DEMO_PASSWORD
+from engine import model
 from tests.e2e.web_helpers import HEAD, MONITOR, OTHER_STAFF, STAFF, WebWorld, basic, build_world
+from tests.support.office import KSTTHC
 
 UNRELATED_HEAD = "truong.th"
 
@@ -18,11 +24,15 @@ def world(sqlite_url: str) -> WebWorld:
 
 
 def assign(world: WebWorld, **extra) -> None:
+    """Assign with a co-handler, who then gives their part: the report is ready."""
     users = world.office.users
     data = {"assignee": users[STAFF], "co_handlers": [users[OTHER_STAFF]], "instruction": "Ưu tiên hồ sơ đất đai",
             "internal_due": "2024-03-28", **extra}
     response = world.client(HEAD).post(f"/steps/{world.step('assign')}", data=data)
     assert response.status_code == 302, response.get_data(as_text=True)
+    part = world.client(OTHER_STAFF).post(f"/steps/{world.step('contribute')}",
+                                          data={"contribution": "Phần hồ sơ đất đai do tôi rà soát"})
+    assert part.status_code == 302, part.get_data(as_text=True)
 
 
 def test_the_assignment_names_co_handlers_an_instruction_and_an_internal_deadline(world: WebWorld) -> None:
@@ -32,7 +42,7 @@ def test_the_assignment_names_co_handlers_an_instruction_and_an_internal_deadlin
     assert "Phạm Thu Dung" in facts and "Hoàng Văn Em" in facts
     assert "Ưu tiên hồ sơ đất đai" in facts and "28/03/2024" in facts
     task = world.client().get(f"/api/tasks/{world.ready()[0].plan_task_id}", headers=basic(MONITOR)).get_json()
-    (done,) = [h for h in task["history"] if h["action"] == "step_completed"]
+    (done,) = [h for h in task["history"] if h["action"] == "step_completed" and h["step_id"] == "assign"]
     assert done["detail"]["co_handlers"] == [world.office.users[OTHER_STAFF]]
     assert done["detail"]["internal_due"] == "2024-03-28" and done["detail"]["instruction"] == "Ưu tiên hồ sơ đất đai"
 
@@ -88,3 +98,26 @@ def test_the_head_withdraws_a_step_to_themselves_and_no_one_else_may(world: WebW
         "action": "withdraw", "reason": "x"}).status_code == 403
     world.client(HEAD).post(f"/steps/{report}/reassign", data={"action": "withdraw", "reason": "Chưa đúng người"})
     assert world.ready()[0].assignee_user_id == world.office.users[HEAD]
+
+
+def test_a_co_handler_gives_their_part_and_the_people_named_see_the_task_in_their_work(world: WebWorld) -> None:
+    with world.office.uow() as uow:
+        uow.users.add(model.User(username="cv.kstthc3", full_name="Trịnh Văn Giáp", role="staff",
+                                 unit_id=world.office.units[KSTTHC], password_hash=generate_password_hash(DEMO_PASSWORD)))
+        uow.commit()
+        informed = uow.users.by_username("cv.kstthc3").id
+    users = world.office.users
+    world.client(HEAD).post(f"/steps/{world.step('assign')}", data={
+        "assignee": users[STAFF], "co_handlers": [users[OTHER_STAFF]], "informed": [informed]})
+    [part] = world.ready()
+    assert (part.step_id, part.assignee_user_id) == ("co_handle", users[OTHER_STAFF])
+    for username in (OTHER_STAFF, "cv.kstthc3"):
+        mine = world.client(username).get("/mine").get_data(as_text=True)
+        assert "Rà soát thủ tục hành chính" in mine, username
+    assert "Rà soát thủ tục hành chính" not in world.client("cv.th").get("/mine").get_data(as_text=True)
+    notices = world.client("cv.kstthc3").get("/notices").get_data(as_text=True)
+    assert "Nhiệm vụ được gửi đồng chí để biết" in notices
+
+    world.client(OTHER_STAFF).post(f"/steps/{part.id}", data={"contribution": "Phần hồ sơ đất đai do tôi rà soát"})
+    page = world.client(STAFF).get(f"/steps/{world.step('report')}").get_data(as_text=True)
+    assert "Phần hồ sơ đất đai do tôi rà soát" in page[page.index('id="opinions"'):]

@@ -9,7 +9,7 @@ from datetime import date
 from adapters.storage import Storage
 from engine.process.step_forms import UNIT_STAFF, Upload
 from engine.tasks import steps
-from tests.support.office import KSTTHC, clock_on, deploy_settings
+from tests.support.office import KSTTHC, TTPV, clock_on, deploy_settings
 
 DAY = date(2024, 3, 4)
 PDF = Upload("bao-cao.pdf", "application/pdf", b"%PDF-1.4")
@@ -75,3 +75,21 @@ def test_a_unit_item_taken_reported_and_returned_after_restarts_comes_back_to_wh
 
     [revise] = office.ready(plan_id)
     assert (revise.step_id, revise.assignee_user_id) == ("revise", office.users["cv.kstthc2"])
+
+
+def test_co_handlers_parts_given_after_restarts_lead_on_to_the_report(office_on_each_database):
+    office = office_on_each_database
+    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "coordinators": [TTPV], "due": "2024-03-29"}])
+    co_handlers = [office.users["cv.kstthc2"], office.users["truong.kstthc"]]
+    act(office, plan_id, "truong.kstthc", {"assignee": office.users["cv.kstthc"], "co_handlers": co_handlers})
+    names = {office.users[u]: u for u in ("cv.kstthc2", "truong.kstthc")}
+    for item in office.ready(plan_id):
+        username = names.get(item.assignee_user_id, "giamdoc.ttpv")
+        storage = Storage(office.storage.url)
+        try:
+            steps.complete_step(storage.uow(), item.id, office.users[username], {"contribution": f"Phần của {username}"},
+                                clock=clock_on(DAY))
+        finally:
+            storage.engine.dispose()
+
+    assert [i.step_id for i in office.ready(plan_id)] == ["report"]
