@@ -163,6 +163,7 @@ work_items = Table(
     UniqueConstraint("instance_id", "task_uuid", name="uq_work_items_instance_task"),
     Index("ix_work_items_user_ready", "state", "assignee_user_id"),
     Index("ix_work_items_unit_ready", "state", "candidate_unit_id", "candidate_role"),
+    Index("ix_work_items_claimed_ready", "state", "claimed_by"),
 )
 
 audit_events = Table(

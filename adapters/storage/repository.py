@@ -309,12 +309,21 @@ def _inbox_columns() -> list[Any]:
 def _waiting_for(user_id: int, unit_id: int | None, role: str) -> Any:
     """Ready steps for this person: by name, taken by them, or waiting for their unit's role
     (a step for a role with no unit, the leaders', waits for everyone with that role) and
-    not taken by a colleague."""
+    not taken by a colleague. Each branch of the OR names `state` with its own columns,
+    so that each is one index range (`ix_work_items_user_ready`, `_claimed_ready`,
+    `_unit_ready`): SQLite's OR optimisation and PostgreSQL's BitmapOr read only the
+    person's rows instead of every ready step."""
     w = orm.work_items
-    mine = or_(w.c.assignee_user_id == user_id, w.c.claimed_by == user_id)
-    unit_match = or_(w.c.candidate_unit_id.is_(None), w.c.candidate_unit_id == unit_id)
-    unit_role = and_(w.c.assignee_user_id.is_(None), w.c.candidate_role == role, unit_match, w.c.claimed_by.is_(None))
-    return and_(w.c.state == "ready", or_(mine, unit_role))
+    ready = w.c.state == "ready"
+    # "Nobody holds it" as an expression no index serves: else a planner without
+    # statistics reads the free steps through the name or claim index (all of them).
+    nobody = func.coalesce(w.c.assignee_user_id, w.c.claimed_by, 0) == 0
+    free = and_(w.c.candidate_role == role, nobody)
+    branches = [and_(ready, w.c.assignee_user_id == user_id), and_(ready, w.c.claimed_by == user_id),
+                and_(ready, w.c.candidate_unit_id.is_(None), free)]
+    if unit_id is not None:
+        branches.append(and_(ready, w.c.candidate_unit_id == unit_id, free))
+    return or_(*branches)
 
 
 def _narrowing(user_id: int, where: InboxWhere) -> list[Any]:

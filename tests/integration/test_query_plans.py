@@ -1,0 +1,100 @@
+"""The inbox and the dashboard read through their indexes on both databases: the query
+plan of every statement they send names no full scan of the work items or the plan's
+tasks, and reads the work items by more than their state (every ready step of the
+office is "state = ready"). Another unit has 3,000 steps waiting, so that PostgreSQL's
+planner (its statistics taken, as autovacuum would) has a reason to use an index."""
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date
+
+import pytest
+from sqlalchemy import event, insert, select, text
+
+from adapters.storage import orm
+
+from engine.reading.progress import plan_dashboard
+from engine.tasks.inbox import list_inbox
+from tests.support.office import CBTH, KSTTHC, TTPV, make_office
+
+TODAY = date(2024, 3, 11)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def office(request):
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_fresh_url")
+    office = make_office(url)
+    office.plan([{"ref": str(i), "lead": [(KSTTHC, TTPV)[i % 2]], "due": "2024-03-29"} for i in range(1, 9)])
+    engine = office.storage.engine
+    with engine.begin() as conn:
+        item = dict(conn.execute(select(orm.work_items).limit(1)).one()._mapping)
+        others = [{**item, "id": None, "task_uuid": str(uuid.uuid4()), "candidate_unit_id": office.units[CBTH]}
+                  for _ in range(3000)]
+        conn.execute(insert(orm.work_items), [{k: v for k, v in o.items() if k != "id"} for o in others])
+        plan = {k: v for k, v in conn.execute(select(orm.plans)).one()._mapping.items() if k != "id"}
+        other_plan = conn.execute(insert(orm.plans).values(**plan).returning(orm.plans.c.id)).scalar_one()
+        task = {k: v for k, v in conn.execute(select(orm.plan_tasks).limit(1)).one()._mapping.items() if k != "id"}
+        conn.execute(insert(orm.plan_tasks), [{**task, "plan_id": other_plan} for _ in range(3000)])
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
+    yield office
+    office.storage.engine.dispose()
+
+
+def plans_of(office, read) -> list[str]:
+    """The query plan of each SELECT `read` sends, one string each."""
+    engine = office.storage.engine
+    sent = []
+    listener = lambda conn, cursor, statement, parameters, *rest: sent.append((statement, parameters))  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        read()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    sqlite = engine.dialect.name == "sqlite"
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        found = []
+        for statement, parameters in sent:
+            if statement.lstrip().upper().startswith("SELECT"):
+                cursor.execute(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + statement, parameters)
+                found.append("\n".join(str(r[-1] if sqlite else r[0]) for r in cursor.fetchall()))
+        connection.rollback()
+    finally:
+        connection.close()
+    assert found
+    return found
+
+
+def by_state_alone(plans: list[str]) -> list[str]:
+    """Work items read through an index by `state` only: every ready step of the office."""
+    found = []
+    for plan in plans:
+        lines = plan.splitlines()
+        for before, line in zip([""] + lines, lines):
+            if re.search(r"work_items USING (COVERING )?INDEX \w+ \(state=\?\)", line):
+                found.append(line)
+            if "Index Cond" in line and "ix_work_items" in before and " AND " not in line:
+                found.append(before + " / " + line)
+    return found
+
+
+def full_scans(plans: list[str], table: str) -> list[str]:
+    return [p for p in plans if f"SCAN {table}\n" in p + "\n" or f"SCAN {table} " in p
+            or f"Seq Scan on {table}" in p]
+
+
+@pytest.mark.parametrize("username", ["cv.kstthc", "truong.kstthc", "theodoi"])
+def test_an_inbox_reads_only_the_persons_steps_through_an_index(office, username):
+    plans = plans_of(office, lambda: list_inbox(office.uow(), office.users[username], TODAY))
+    assert not full_scans(plans, "work_items") and not by_state_alone(plans), plans
+
+
+def test_the_dashboard_reads_the_plans_tasks_through_an_index(office):
+    with office.uow() as uow:
+        plan = min(p["id"] for p in uow.plans.list_with_counts())
+    plans = plans_of(office, lambda: plan_dashboard(office.uow(), plan, TODAY))
+    assert not full_scans(plans, "plan_tasks") and not full_scans(plans, "work_items"), plans
