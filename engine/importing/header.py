@@ -13,6 +13,7 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
+from engine.importing.labels import trailing_role
 from engine.importing.units import UnitDirectory, UnitRef
 from engine.text_folding import match_key, ocr_fold, squash
 
@@ -96,8 +97,13 @@ def _duties(text: str) -> int:
 
 
 def _leading_unit(text: str, directory: UnitDirectory) -> UnitRef | None:
-    """An unknown unit that opens the sentence ("2. Phòng Nội vụ có trách nhiệm ...")."""
-    units, _ = directory.leading_units(_without_post(_LEADING_MARKER.sub("", text)))
+    """An unknown unit that opens the sentence ("2. Phòng Nội vụ có trách nhiệm ..."); a
+    sentence that opens with its role ("- Chủ trì theo dõi, đôn đốc ...") names none:
+    its unit is the heading above it."""
+    sentence = _without_post(_LEADING_MARKER.sub("", text))
+    if trailing_role(sentence):
+        return None
+    units, _ = directory.leading_units(sentence)
     return units[0] if units else None
 
 

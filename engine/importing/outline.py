@@ -46,6 +46,7 @@ _SKIPPED_SECTIONS = ("muc dich", "yeu cau", "kinh phi")
 _ORGANISATION = "to chuc thuc hien"
 _SECTION_WORDS = (*_SKIPPED_SECTIONS, _ORGANISATION, "nhiem vu", "giai phap", "noi dung")
 _END_OF_BODY = "noi nhan"
+_CLOSING_WORDS = "tren day la"  # "Trên đây là Kế hoạch ...": the plan's closing paragraph, never a task
 # "III. THỜI GIAN THỰC HIỆN", "3. Thời gian thực hiện Chương trình: Từ năm 2025 đến hết năm 2030":
 # the plan's own time, which its tasks that state none run through.
 _PLAN_TIME = re.compile(r"^thoi gian(?: thuc hien| trien khai)?\b")
@@ -78,8 +79,9 @@ class _Node:
 class Outline:
     """The parts of a body the parser needs: task items (with labelled fields),
     organisation section, preamble; the items whose lead a sentence or a unit heading
-    names (`said`), and the leaf items (`guessed`), each the tasks only when nothing
-    surer is."""
+    names (`said`), the duties the organisation section gives each unit (`assigned`:
+    "IV. TỔ CHỨC THỰC HIỆN 1. Sở Khoa học và Công nghệ: - ..."), and the leaf items
+    (`guessed`), each the tasks only when nothing surer is."""
 
     tasks: list[RawTask]
     organisation: list[str]
@@ -87,6 +89,7 @@ class Outline:
     said: list[RawTask] = field(default_factory=list)
     guessed: list[RawTask] = field(default_factory=list)
     period: str = ""  # the plan's time as it states it ("Từ năm 2025 đến hết năm 2030"), if it does
+    assigned: list[RawTask] = field(default_factory=list)
 
 
 def read_outline(paragraphs: list[str]) -> Outline:
@@ -94,17 +97,23 @@ def read_outline(paragraphs: list[str]) -> Outline:
     nodes, organisation, preamble, period = _walk(_merge_continuations(paragraphs))
     times = [n for n in nodes if "." not in n.ref and _plan_time(n.head) is not None]
     nodes = [n for n in _share_trailing_fields(nodes) if n not in times]
-    parents = _parents(nodes)
-    headings = {id(n): unit_heading(n.head) for n in nodes if not _has_fields(n)}
-    found = [_dated(raw, node, parents) for node in nodes for raw in _unit_tasks(node, parents, headings)
-             if raw.has_fields]
+    found = _found(nodes)
     tasks = [raw for raw in found if not raw.from_sentence]
     said = [raw for raw in found if raw.from_sentence]
     # Without any labelled field, the leaf items are the tasks: a guess from the layout.
     guessed = [RawTask(n.ref, split_title(n.head)[0], guessed=True) for n in nodes if not _has_children(n, nodes)]
     if not period and times:
         period = " ".join([_plan_time(times[0].head) or "", *(line.text for line in times[0].lines)]).strip()
-    return Outline(tasks, organisation, preamble, said, guessed, period)
+    assigned = _found(_share_trailing_fields(_walk(organisation)[0])) if organisation else []
+    return Outline(tasks, organisation, preamble, said, guessed, period, assigned)
+
+
+def _found(nodes: list[_Node]) -> list[RawTask]:
+    """The items that are tasks: with fields, or whose lead a sentence or heading names."""
+    parents = _parents(nodes)
+    headings = {id(n): unit_heading(n.head) for n in nodes if not _has_fields(n)}
+    return [_dated(raw, node, parents) for node in nodes for raw in _unit_tasks(node, parents, headings)
+            if raw.has_fields]
 
 
 def _plan_time(head: str) -> str | None:
@@ -264,8 +273,10 @@ def _annexed_plan(paragraphs: list[str], i: int) -> int | None:
 
 
 def _is_end(text: str) -> bool:
-    """"Nơi nhận" (the distribution list) ends the body."""
-    return fuzz.ratio(match_key(text)[: len(_END_OF_BODY)], _END_OF_BODY) >= 80
+    """"Nơi nhận" (the distribution list) ends the body, and so does "Trên đây là Kế
+    hoạch ..." (its closing words)."""
+    key = match_key(text)
+    return fuzz.ratio(key[: len(_END_OF_BODY)], _END_OF_BODY) >= 80 or key.startswith(_CLOSING_WORDS)
 
 
 def _closes_body(text: str) -> bool:

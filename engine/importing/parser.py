@@ -55,8 +55,10 @@ def parse_blocks(blocks: list[Block], directory: UnitDirectory) -> ImportResult:
     outline = read_outline(paragraphs)
     # A plan with an appendix table of tasks describes them in its body: the body's
     # unlabelled items are tasks only when neither fields nor a table name any; then
-    # those a sentence or a heading assigns, else the bare headings.
-    raw_tasks = outline.tasks + table_tasks([b for b in blocks if b.is_row]) or outline.said or outline.guessed
+    # those a sentence or a heading assigns, then the duties its organisation section
+    # gives each unit, else the bare headings.
+    raw_tasks = (outline.tasks + table_tasks([b for b in blocks if b.is_row]) or outline.said or outline.assigned
+                 or outline.guessed)
     if not raw_tasks:
         raise NoTaskFound(_other_kind(blocks))
     title = header.plan_title(outline.preamble)
