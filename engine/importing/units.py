@@ -32,6 +32,8 @@ _HEADS = {
     "benh vien", "toa an", "doan", "lien doan", "tinh doan", "tinh uy", "huyen uy", "cac",
     "co quan", "don vi", "ngan hang", "cong ty", "hoi dong", "mat tran", "bo chi huy",
     "cong chuc",  # a commune assigns work to its civil servants by post
+    # Outside the administration, plans give tasks to enterprises and their associations.
+    "doanh nghiep", "hiep hoi", "tong cong ty", "dien luc", "buu dien", "hai quan",
     # Posts and persons lead too ("Đồng chí Phó Chủ tịch Thường trực", "Cán bộ phụ trách ...").
     "dong chi", "pho", "chu tich", "giam doc", "can bo", "chuyen vien",
 }

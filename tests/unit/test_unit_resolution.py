@@ -45,6 +45,21 @@ def test_a_new_office_reads_names_whole_as_written(text: str, names: list[tuple[
 
 
 @pytest.mark.parametrize(
+    "text, names",
+    [
+        ("Doanh nghiệp cấp nước; Điện lực huyện Tân Lạc", ["Doanh nghiệp cấp nước", "Điện lực huyện Tân Lạc"]),
+        ("Hiệp hội Du lịch tỉnh, Bưu điện tỉnh", ["Hiệp hội Du lịch tỉnh", "Bưu điện tỉnh"]),
+        ("Tổng công ty Cấp nước miền Trung và Hải quan cửa khẩu Lào Cai",
+         ["Tổng công ty Cấp nước miền Trung", "Hải quan cửa khẩu Lào Cai"]),
+    ],
+)
+def test_enterprises_and_associations_lead_too(text: str, names: list[str]) -> None:
+    """Plans give tasks to enterprises, their associations and public utilities."""
+    units, rest = UnitDirectory([]).field_units(text)
+    assert ([u.name for u in units], rest) == (names, "")
+
+
+@pytest.mark.parametrize(
     "written, name",
     [
         ("VPUB", "Văn phòng UBND tỉnh"),
