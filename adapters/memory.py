@@ -639,7 +639,7 @@ class JobRepository(_Table, ports.JobRepository):
 
     def get(self, job_id: int) -> dict[str, Any] | None:
         row = self.rows.get(job_id)
-        return {k: _copy(v) for k, v in row.items() if k != "payload"} if row else None
+        return {k: _copy(v) for k, v in row.items() if k not in ("payload", "file_data")} if row else None
 
     def claim(self, now: datetime, lease_until: datetime) -> dict[str, Any] | None:
         for row in sorted(self.rows.values(), key=lambda r: r["id"]):
@@ -657,3 +657,10 @@ class JobRepository(_Table, ports.JobRepository):
 
     def fail(self, job_id: int, error: str, at: datetime) -> None:
         self.rows[job_id].update(state="failed", error=error, finished_at=at, claimed_until=None)
+
+    def keep_file(self, job_id: int, name: str, data: bytes) -> None:
+        self.rows[job_id].update(file_name=name, file_data=data)
+
+    def file(self, job_id: int) -> tuple[str, bytes] | None:
+        row = self.rows.get(job_id) or {}
+        return (row["file_name"], row["file_data"]) if row.get("file_name") else None

@@ -31,7 +31,8 @@ LEASE = timedelta(minutes=5)  # longer than any one chunk takes
 PAUSE = 0.15
 
 # A chunk: do the next slice of the job in the open unit of work (no commit) and
-# return how many of `total` are done now. Receives the job's payload and `done`.
+# return how many of `total` are done now. Receives the job's payload (with the job's
+# own id under "job_id", for a job that keeps a file) and `done`.
 Chunk = Callable[[AbstractUnitOfWork, dict[str, Any], int, Clock], int]
 
 
@@ -73,6 +74,12 @@ def get_job(uow: AbstractUnitOfWork, job_id: int, user_id: int) -> JobView:
     return _view(row)
 
 
+def get_file(uow: AbstractUnitOfWork, job_id: int) -> tuple[str, bytes] | None:
+    """The file a job made (name, bytes); ask `get_job` first, which checks who asks."""
+    with uow:
+        return uow.jobs.file(job_id)
+
+
 @dataclass
 class RunResult:
     finished: int = 0
@@ -102,7 +109,7 @@ def _run(uow_factory: Callable[[], AbstractUnitOfWork], chunk: Chunk, row: dict[
     try:
         while done < total:
             with uow_factory() as uow:
-                done = chunk(uow, row["payload"], done, clock)
+                done = chunk(uow, {**row["payload"], "job_id": row["id"]}, done, clock)
                 now = clock.now()
                 uow.jobs.progress(row["id"], done, to_storage(now + LEASE),
                                   finished_at=to_storage(now) if done >= total else None)

@@ -343,6 +343,12 @@ class JobRepository(abc.ABC):
         """Record `done`; with `finished_at`, the job is done."""
     @abstractmethod
     def fail(self, job_id: int, error: str, at: datetime) -> None: ...
+    @abstractmethod
+    def keep_file(self, job_id: int, name: str, data: bytes) -> None:
+        """Keep the file a job made (a report), to be downloaded from its page."""
+    @abstractmethod
+    def file(self, job_id: int) -> tuple[str, bytes] | None:
+        """The name and bytes of the file a job made, if any."""
 
 
 class AbstractUnitOfWork(abc.ABC):

@@ -8,15 +8,17 @@ from datetime import date
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, jsonify, render_template, request, send_file, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
 from adapters.reports.docx_report import render_docx
 from adapters.reports.rows import file_name
 from adapters.reports.xlsx_report import render_xlsx
+from engine.clock import SystemClock
 from engine.errors import N_, NotAllowed
+from engine.reading import period_reports
 from engine.reading.period_reports import period_report
 from engine.reading.progress import (
     RUNG_LABELS,
@@ -33,6 +35,7 @@ from engine.reading.search_text import words
 from engine.text_folding import fold
 from web import api
 from web.extensions import page, today, uow
+from web.i18n import DEFAULT_LOCALE
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response
@@ -76,6 +79,18 @@ def search() -> str:
              if query or filters != Filters() else None)
     return render_template("dashboard/search.html", query=query, found=found, state_labels=STATE_LABELS,
                            link=lambda **args: url_for("dashboard.search", **{**request.args, **args}))
+
+
+@bp.post("/plans/<int:plan_id>/reports")
+@login_required
+def queue_report(plan_id: int) -> Response:
+    """The report as a background job; its page shows it being made, then offers the file."""
+    require_viewer()
+    job_id = period_reports.queue_report(
+        uow(), plan_id, request.form.get("kind", ""), today(), _date(request.form.get("from")),
+        _date(request.form.get("to")), get_locale().language if get_locale() else DEFAULT_LOCALE,
+        current_user.id, SystemClock())
+    return redirect(url_for("jobs.show", job_id=job_id))
 
 
 @bp.get("/plans/<int:plan_id>/report.<any(docx, xlsx):kind>")

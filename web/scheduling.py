@@ -27,8 +27,10 @@ from engine.clock import Clock
 from engine.deadlines import outbox, sweep
 from engine.deadlines.mailer import Mailer
 from engine.importing import plan_import, scan_reading
+from engine.reading import period_reports
 from engine.tasks import arrivals
 from web.config import Settings
+from web.report_jobs import report_chunk
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +38,8 @@ ONCE_MAIL_LIMIT = 1_000_000  # --once empties the outbox; the periodic job sends
 JOBS_EVERY = 2  # seconds: a queued job starts soon after the page that asked for it
 # Each kind of background job and its chunk (engine/jobs.py).
 JOB_CHUNKS: dict[str, jobs.Chunk] = {plan_import.START_TASKS: plan_import.start_tasks_chunk,
-                                     scan_reading.READ_SCAN: scan_reading.interrupted_chunk}
+                                     scan_reading.READ_SCAN: scan_reading.interrupted_chunk,
+                                     period_reports.REPORT: report_chunk}
 
 
 @dataclass

@@ -13,7 +13,7 @@ from engine import unit_of_work as ports
 from adapters.storage import orm
 
 _j = orm.jobs
-_SHOWN = [c for c in _j.c if c.name != "payload"]
+_SHOWN = [c for c in _j.c if c.name not in ("payload", "file_data")]
 
 
 class JobRepository(ports.JobRepository):
@@ -43,6 +43,13 @@ class JobRepository(ports.JobRepository):
         if finished_at is not None:
             values.update(state="done", finished_at=finished_at, claimed_until=None)
         self.session.execute(update(_j).where(_j.c.id == job_id).values(**values))
+
+    def keep_file(self, job_id: int, name: str, data: bytes) -> None:
+        self.session.execute(update(_j).where(_j.c.id == job_id).values(file_name=name, file_data=data))
+
+    def file(self, job_id: int) -> tuple[str, bytes] | None:
+        row = self.session.execute(select(_j.c.file_name, _j.c.file_data).where(_j.c.id == job_id)).first()
+        return (row.file_name, row.file_data) if row and row.file_name else None
 
     def fail(self, job_id: int, error: str, at: datetime) -> None:
         self.session.execute(update(_j).where(_j.c.id == job_id)

@@ -331,6 +331,8 @@ jobs = Table(
     Column("params", JSON, nullable=False, default=dict),  # small: what the page shows (a plan id)
     Column("payload", JSON, nullable=False, default=dict),  # the work's input, read by the worker only
     Column("error", Text),
+    Column("file_name", String(255)),  # what the job made, if a file (a report): downloaded from its page
+    Column("file_data", LargeBinary),
     Index("ix_jobs_state_claimed", "state", "claimed_until"),
 )
 

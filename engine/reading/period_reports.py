@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from engine import model
+from engine import jobs, model
+from engine.clock import Clock
+from engine.errors import N_, InvalidInput
 from engine.process import instances
 from engine.reading.progress import (
     WAITING,
@@ -40,15 +43,47 @@ class PeriodReport:
     rows: list[ReportRow]
 
 
+REPORT = "period_report"  # the background job's kind
+KINDS = ("docx", "xlsx")
+
+
 def period_report(uow: AbstractUnitOfWork, plan_id: int, today: date,
                   start: date | None = None, end: date | None = None) -> PeriodReport:
-    as_of = min(today, end) if end else today
+    with uow:
+        return read_report(uow, plan_id, today, start, end)
+
+
+def queue_report(uow: AbstractUnitOfWork, plan_id: int, kind: str, today: date, start: date | None,
+                 end: date | None, language: str, user_id: int, clock: Clock) -> int:
+    """Ask for a plan's report as a background job (a large plan's takes longer than a
+    request should); the job's page shows it running, then offers the file. The id."""
+    if kind not in KINDS:
+        raise InvalidInput({"kind": N_("Choose a Word or an Excel report.")})
     with uow:
         plan = get_plan(uow, plan_id)
-        monitor = uow.units.names([plan.monitor_unit_id]).get(plan.monitor_unit_id)
-        tasks = load_tasks(uow, plan_id, as_of, instances.calendar(uow))
-        tasks = with_steps_and_notices(uow, plan_id, tasks)
-        results = _results(uow, plan_id, as_of)
+        payload = {"plan_id": plan.id, "kind": kind, "today": today.isoformat(), "language": language,
+                   "start": start.isoformat() if start else None, "end": end.isoformat() if end else None}
+        job_id = jobs.enqueue(uow, REPORT, params={"plan_id": plan.id, "kind": kind}, payload=payload, total=1,
+                              user_id=user_id, now=clock.now())
+        uow.commit()
+        return job_id
+
+
+def report_of(uow: AbstractUnitOfWork, payload: dict[str, Any]) -> PeriodReport:
+    """The report a queued job asked for, read in the job's open unit of work."""
+    day = {key: date.fromisoformat(payload[key]) if payload.get(key) else None for key in ("today", "start", "end")}
+    return read_report(uow, payload["plan_id"], day["today"], day["start"], day["end"])
+
+
+def read_report(uow: AbstractUnitOfWork, plan_id: int, today: date, start: date | None,
+                end: date | None) -> PeriodReport:
+    """The report, in the caller's open unit of work."""
+    as_of = min(today, end) if end else today
+    plan = get_plan(uow, plan_id)
+    monitor = uow.units.names([plan.monitor_unit_id]).get(plan.monitor_unit_id)
+    tasks = load_tasks(uow, plan_id, as_of, instances.calendar(uow))
+    tasks = with_steps_and_notices(uow, plan_id, tasks)
+    results = _results(uow, plan_id, as_of)
     tasks = [t for t in tasks if in_period(t, start, end)]
     return PeriodReport(plan=plan, monitor=monitor, start=start, end=end, as_of=as_of,
                         counts=count_states(tasks),
