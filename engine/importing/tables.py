@@ -99,8 +99,8 @@ def _read_row(cells: tuple[str, ...], table: _Table, found: list[tuple[str, RawT
         for role, text in fields.items():
             _add(in_group[-1], role, text, table)
         return
-    if not texts:
-        return
+    if not texts or (CONTENT not in fields and len(texts) == 1):
+        return  # a numbered sub-heading whose words fell into another column (merged cells)
     title, rest = _cell_title(fields.pop(CONTENT, ""))
     task = RawTask(ref, title, [rest] if rest else [])
     for role, text in fields.items():

@@ -108,3 +108,18 @@ def test_a_repeated_heading_that_lost_its_blank_stt_cell_keeps_the_columns() -> 
         ("Học bạ số", ["Sở Giáo dục và Đào tạo"], ["UBND cấp xã"]),
     ]
     assert [t["schedule"]["until"] for t in tasks.values()] == ["2028-12-31", None, "2028-05-31"]
+
+
+def test_a_numbered_sub_heading_whose_words_fell_into_another_column_is_no_task() -> None:
+    """"5.1 | (blank) | Thương mại điện tử": a sub-heading merged across the row, its
+    words landed in the lead column; the numbered rows under it are the tasks."""
+    blocks = [
+        Block.paragraph("KẾ HOẠCH"),
+        Block.row(["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Thời gian"]),
+        Block.row(["5.1", "", "Thương mại điện tử"]),
+        Block.row(["5.1.1", "Mở gian hàng trên sàn", "Sở Công Thương", "Năm 2027"]),
+        Block.row(["5.2", "", "Du lịch thông minh"]),
+        Block.row(["5.2.1", "Bản đồ du lịch số", "Sở Văn hóa, Thể thao và Du lịch", "Năm 2028"]),
+    ]
+    assert [(ref, t["lead"]) for ref, t in _tasks(blocks).items()] == [
+        ("5.1.1", ["Sở Công Thương"]), ("5.2.1", ["Sở Văn hóa, Thể thao và Du lịch"])]
