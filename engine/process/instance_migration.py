@@ -31,7 +31,7 @@ from engine.clock import Clock, SystemClock, to_storage
 from engine.errors import N_, InvalidInput, NotFound
 from engine.process import instances
 from engine.unit_of_work import AbstractUnitOfWork
-from engine.workflow import ProcessSpec, WorkflowRuntime
+from engine.workflow import ProcessSpec, WorkflowRuntime, full_dict
 from engine.workflow.serializer import spec_registry
 
 MSG_STEP_REMOVED = N_("An active step is not in the new version.")
@@ -226,7 +226,7 @@ def _spec_names(spec: ProcessSpec) -> set[str]:
 
 def _pruned_state(text: str, new_spec: ProcessSpec) -> dict:
     """The stored state without its predicted tasks under unfinished ones (they are predicted again)."""
-    state = json.loads(text)
+    state = full_dict(text)  # every task names its parent
     outputs = _outputs_by_name(new_spec)
     for workflow in [state, *state.get("subprocesses", {}).values()]:
         _prune(workflow["tasks"], outputs)

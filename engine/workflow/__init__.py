@@ -29,6 +29,7 @@ from .serializer import (
     STATE_VERSION,
     IncompatibleState,
     dumps,
+    full_dict,
     loads,
 )
 from .specs import InvalidProcess, Problem, ProcessSpec, SpecCache, parse_process
@@ -40,6 +41,6 @@ __all__ = [
     "ClockedScriptEngine", "ClockedTimeDate", "EndlessLoop", "HumanStep", "IncompatibleState", "InvalidProcess",
     "NoticeEvent", "Problem",
     "ProcessSpec", "SandboxEnvironment", "ScriptsNotAllowed", "SpecCache", "StalledInstance", "StepNotReady",
-    "WorkflowRuntime", "deadline_functions", "dumps", "loads", "make_script_engine",
+    "WorkflowRuntime", "deadline_functions", "dumps", "full_dict", "loads", "make_script_engine",
     "parse_process",
 ]

@@ -11,6 +11,13 @@ out, `spec_name` instead), SERIALIZER_VERSION is SpiffWorkflow's serialization f
 SpiffWorkflow format is brought up to date on load by SpiffWorkflow's own migrations
 (given the spec they read, then dropped again); a text neither can read is refused
 with IncompatibleState, never half-read.
+
+Layout planflow-2 (planflow-1 plus): each task leaves out what the rest of the text
+already says (its id is its key in `tasks`, its parent lists it among its children,
+its typename is `Task`) and fields at SpiffWorkflow's defaults (no data, no change to
+its parent's data, not triggered, no internal data), and the JSON has no spaces: half
+the size. On load they are put back first, so SpiffWorkflow's converters and
+migrations read the text as SpiffWorkflow wrote it; planflow-1 text loads as it is.
 """
 from __future__ import annotations
 
@@ -29,7 +36,8 @@ from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SPIFF_FORMAT
 
 from .specs import ProcessSpec, connect_loop_merges
 
-STATE_VERSION = "planflow-1"  # planflow's layout of the text: bump it when that layout changes
+STATE_VERSION = "planflow-2"  # planflow's layout of the text: bump it when that layout changes
+_READABLE = ("planflow-1", STATE_VERSION)  # layouts `loads` reads (planflow-1: every task field written)
 SERIALIZER_VERSION = SPIFF_FORMAT  # SpiffWorkflow's serialization format, as it writes it
 _VERSION_KEY = BpmnWorkflowSerializer.VERSION_KEY
 _STATE_KEY = "planflow_state"
@@ -50,6 +58,8 @@ class SpecFreeWorkflowConverter(BpmnWorkflowConverter):
         dct["spec_name"] = workflow.spec.name
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        for tasks in _task_mappings(dct):
+            _leave_out_said(tasks)
         return dct
 
     def from_dict(self, dct: dict, spec: ProcessSpec | None = None) -> BpmnWorkflow:
@@ -67,9 +77,57 @@ class SpecFreeWorkflowConverter(BpmnWorkflowConverter):
         return workflow
 
 
+_TASK_DEFAULTS = {"typename": "Task", "data": {}, "triggered": False, "internal_data": {}}
+_NO_DELTA = {"updates": {}, "deletions": []}  # a child task's data is its parent's
+
+
+def _task_mappings(dct: dict) -> list[dict]:
+    """The `tasks` of a workflow's dict and of each of its subprocesses'."""
+    return [dct["tasks"], *(sub["tasks"] for sub in dct.get("subprocesses", {}).values())]
+
+
+def _parents(tasks: dict) -> dict[str, str]:
+    return {child: task_id for task_id, task in tasks.items() for child in task["children"]}
+
+
+def _leave_out_said(tasks: dict) -> None:
+    """planflow-1 → planflow-2: drop from each task what the text says elsewhere or
+    SpiffWorkflow's default; `_put_back_said` restores it exactly."""
+    parents = _parents(tasks)
+    for task_id, task in tasks.items():
+        if task.get("id") == task_id:
+            del task["id"]
+        if task.get("parent") == parents.get(task_id):
+            del task["parent"]
+        if task.get("delta") == ({} if parents.get(task_id) is None else _NO_DELTA):
+            del task["delta"]
+        for name, default in _TASK_DEFAULTS.items():
+            if name in task and task[name] == default:
+                del task[name]
+
+
+def _put_back_said(tasks: dict) -> None:
+    parents = _parents(tasks)
+    for task_id, task in tasks.items():
+        task.setdefault("id", task_id)
+        task.setdefault("parent", parents.get(task_id))
+        task.setdefault("delta", {} if task["parent"] is None else dict(_NO_DELTA))
+        for name, default in _TASK_DEFAULTS.items():
+            task.setdefault(name, type(default)(default) if isinstance(default, dict) else default)
+
+
+class _CompactEncoder(json.JSONEncoder):
+    """JSON without the spaces after separators (a tenth of the text)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs["separators"] = (",", ":")
+        super().__init__(*args, **kwargs)
+
+
 def _new_serializer() -> BpmnWorkflowSerializer:
     config = {**DEFAULT_CONFIG, BpmnWorkflow: SpecFreeWorkflowConverter}
-    return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config), version=SERIALIZER_VERSION)
+    return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config), version=SERIALIZER_VERSION,
+                                  json_encoder_cls=_CompactEncoder)
 
 
 def _migrate(dct: dict, spiff_format: str | None, spec: ProcessSpec) -> None:
@@ -124,14 +182,27 @@ def _versions(dct: dict) -> tuple[str | None, str | None]:
     return dct.get(_STATE_KEY), dct.get(_VERSION_KEY)
 
 
+def full_dict(text: str) -> dict:
+    """A stored text as a dict with every task field, as SpiffWorkflow's converters write
+    them (for code that reads or edits tasks in the text itself); `loads` reads it back."""
+    dct = json.loads(text)
+    if _versions(dct)[0] not in (None, "planflow-1"):
+        for tasks in _task_mappings(dct):
+            _put_back_said(tasks)
+    return dct
+
+
 def loads(spec: ProcessSpec, text: str, script_engine: PythonScriptEngine | None = None) -> BpmnWorkflow:
     """Rebuild a workflow from `dumps` text; the script engine is not stored, so attach one."""
     dct = json.loads(text)  # a fresh dict: from_dict mutates what it is given
     state, spiff_format = _versions(dct)
     dct.pop(_VERSION_KEY, None)
     dct.pop(_STATE_KEY, None)
-    if state != STATE_VERSION:
+    if state not in _READABLE:
         raise IncompatibleState(f"Stored as planflow state {state!r}, this is {STATE_VERSION!r}.")
+    if state != "planflow-1":
+        for tasks in _task_mappings(dct):
+            _put_back_said(tasks)
     if spiff_format != SERIALIZER_VERSION:
         _migrate(dct, spiff_format, spec)
     workflow = _serializer().from_dict(dct, spec=spec)
