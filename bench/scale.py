@@ -329,8 +329,9 @@ def measure(office, engine, counter: Counter, clock, plan_ids: list[int], start_
         result = sweep.sweep(office.uow, clock=FixedClock(clock.now()), max_batches=2)
         elapsed = 1000 * (now_ms() - started)
     fired = max(1, result.instances)
+    batches = -(-fired // sweep.BATCH)
     row("sweep, per due instance", elapsed / fired, statistics.median(bare_fire),
-        note=f"{fired} instances, {len(statements) / fired:.1f} statements each")
+        note=f"{fired} instances, {len(statements) / batches:.1f} statements per batch of {sweep.BATCH}")
 
     with engine.connect() as conn:
         count, size = conn.execute(select(func.count(), func.sum(func.length(orm.process_instances.c.state)))).one()
