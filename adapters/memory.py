@@ -448,6 +448,10 @@ class _Outbox(_Table):
     def count_for_user(self, user_id: int) -> int:
         return len(self._where(recipient_user_id=user_id))
 
+    def one_for_user(self, user_id: int, row_id: int) -> dict[str, Any] | None:
+        found = [n for n in self.for_user(user_id, limit=len(self.rows)) if n["id"] == row_id]
+        return found[0] if found else None
+
     def unread_count(self, user_id: int) -> int:
         return len(self._where(recipient_user_id=user_id, read_at=None))
 

@@ -209,6 +209,9 @@ class NoticeRepository(abc.ABC):
     @abstractmethod
     def count_for_user(self, user_id: int) -> int: ...
     @abstractmethod
+    def one_for_user(self, user_id: int, row_id: int) -> dict[str, Any] | None:
+        """One of the person's rows, as `for_user` gives it; None for anyone else's."""
+    @abstractmethod
     def unread_count(self, user_id: int) -> int: ...
     @abstractmethod
     def mark_read(self, user_id: int, at: datetime, notice_id: int | None = None) -> None: ...
@@ -234,6 +237,9 @@ class ArrivalRepository(abc.ABC):
         """The person's rows, newest first."""
     @abstractmethod
     def count_for_user(self, user_id: int) -> int: ...
+    @abstractmethod
+    def one_for_user(self, user_id: int, row_id: int) -> dict[str, Any] | None:
+        """One of the person's rows, as `for_user` gives it; None for anyone else's."""
     @abstractmethod
     def unread_count(self, user_id: int) -> int: ...
     @abstractmethod

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from engine.deadlines import notices, outbox
 from engine.errors import InvalidInput
-from engine.reading.my_notices import my_notices
+from engine.reading.my_notices import my_notice, my_notices
 from engine.tasks import arrivals
 from web.extensions import page, uow
 
@@ -54,11 +54,11 @@ def read_all() -> Response:
 @login_required
 def open_arrival(arrival_id: int) -> Response:
     """Mark it read and go to its task."""
-    rows = [r for r in arrivals.for_user(uow(), current_user.id) if r["id"] == arrival_id]
-    if not rows:
+    row = my_notice(uow(), current_user.id, "arrivals", arrival_id)
+    if row is None:
         abort(404)
     arrivals.mark_read(uow(), current_user.id, arrival_id)
-    return redirect(url_for("plans.task", task_id=rows[0]["plan_task_id"]))
+    return redirect(url_for("plans.task", task_id=row["plan_task_id"]))
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -80,11 +80,11 @@ def settings() -> str | tuple[str, int] | Response:
 @login_required
 def open_notice(notice_id: int) -> Response:
     """Mark it read and go to its task."""
-    rows = [r for r in notices.for_user(uow(), current_user.id) if r["id"] == notice_id]
-    if not rows:
+    row = my_notice(uow(), current_user.id, "notices", notice_id)
+    if row is None:
         abort(404)
     notices.mark_read(uow(), current_user.id, notice_id)
-    return redirect(url_for("plans.task", task_id=rows[0]["plan_task_id"]))
+    return redirect(url_for("plans.task", task_id=row["plan_task_id"]))
 
 
 @bp.get("/mail")

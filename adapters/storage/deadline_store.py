@@ -55,16 +55,22 @@ class _Outbox(_Store):
         return set(self.session.scalars(statement, rows))
 
     def for_user(self, user_id: int, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+        return self._rows(self._of_user(user_id).offset(offset).limit(limit))
+
+    def one_for_user(self, user_id: int, row_id: int) -> dict[str, Any] | None:
+        found = self._rows(self._of_user(user_id).where(self.table.c.id == row_id))
+        return found[0] if found else None
+
+    def _of_user(self, user_id: int) -> Any:
         n, t, p = self.table, orm.plan_tasks, orm.plans
-        query = (
+        return (
             select(n, t.c.ref.label("task_ref"), t.c.title.label("task_title"), p.c.id.label("plan_id"),
                    p.c.number.label("plan_number"), p.c.title.label("plan_title"),
                    p.c.issued_on.label("plan_issued_on"))
             .join(t, t.c.id == n.c.plan_task_id).join(p, p.c.id == t.c.plan_id)
             .where(n.c.recipient_user_id == user_id)
-            .order_by(n.c.created_at.desc(), n.c.id.desc()).offset(offset).limit(limit)
+            .order_by(n.c.created_at.desc(), n.c.id.desc())
         )
-        return self._rows(query)
 
     def count_for_user(self, user_id: int) -> int:
         n = self.table

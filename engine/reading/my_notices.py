@@ -21,6 +21,13 @@ class MyNotices:
     pages: int
 
 
+def my_notice(uow: AbstractUnitOfWork, user_id: int, outbox: str, row_id: int) -> dict[str, Any] | None:
+    """One of my deadline notices (`outbox` "notices") or arrivals ("arrivals"), wherever
+    its page; None for someone else's."""
+    with uow:
+        return (uow.notices if outbox == "notices" else uow.arrivals).one_for_user(user_id, row_id)
+
+
 def my_notices(uow: AbstractUnitOfWork, user_id: int, page: int = 1) -> MyNotices:
     with uow:
         counts = {"notices": uow.notices.count_for_user(user_id), "arrivals": uow.arrivals.count_for_user(user_id)}

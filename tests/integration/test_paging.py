@@ -147,6 +147,9 @@ def test_my_notices_come_a_page_at_a_time_newest_first(world, monkeypatch):
     assert first.pages == 3 and keys == [f"test-{i}" for i in newest_first]
     assert first.counts == {"notices": N, "arrivals": 0} and all(p.arrivals == [] for p in pages)
     assert my_notices.my_notices(office.uow(), staff, 99).page == 3
+    oldest = pages[-1].notices[-1]  # opened from the last page: found wherever its page
+    assert my_notices.my_notice(office.uow(), staff, "notices", oldest["id"])["key"] == "test-0"
+    assert my_notices.my_notice(office.uow(), office.users["cv.kstthc2"], "notices", oldest["id"]) is None
 
 
 def test_search_pages_the_tasks_found_best_first(world, monkeypatch):
