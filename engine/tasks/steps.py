@@ -201,8 +201,14 @@ def _name_people(task: model.PlanTask, data: dict[str, Any]) -> None:
 def reassign(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, new_assignee: int | None, reason: str,
              clock: Clock | None = None) -> None:
     """The unit head gives a step held by one of the unit's people to another (or, with
-    `new_assignee` None, withdraws it to themselves: "thu hồi"), with a reason. The
-    workflow's `assignee` changes too, so a later revision goes to the new holder."""
+    `new_assignee` None, withdraws it: "thu hồi"), with a reason. The workflow's
+    `assignee` changes too, so a later revision goes to the new holder.
+
+    What the step does then is the process's: one that catches the message "reassign"
+    starts the step again for the new holder, one that catches "withdraw" takes the work
+    back to an assign step of the head's (processes/plan_task.bpmn). A version that
+    catches neither (tasks started before) has the step handed over as it stands, a
+    withdrawn one to the head."""
     clock = clock or SystemClock()
     now = clock.now()
     with uow:
@@ -223,9 +229,21 @@ def reassign(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, new_assig
             errors["reason"] = N_("Say why.")
         if errors:
             raise InvalidInput(errors)
-        item.assignee_user_id, item.claimed_by, item.claimed_at = target.id, None, None
-        _set_assignee(uow, instance, task, target.id, clock)
-        arrivals.work_arrived(uow, task, [item], now)  # the step reached the new holder: tell them
+        message = "reassign" if new_assignee else "withdraw"
+        rt = instances.runtime(uow, clock)
+        wf = instances.load(uow, rt, instance)
+        modelled = rt.waits_for(wf, message)
+        events = rt.update_data(wf, {"assignee": target.id}) if new_assignee or not modelled else []
+        if modelled:
+            # The message carries the new holder into the step it starts again; its new
+            # work item then tells its holders.
+            events += rt.send_message(wf, message, {"assignee": target.id} if new_assignee else {})
+        else:
+            item.assignee_user_id, item.claimed_by, item.claimed_at = target.id, None, None
+        instances.save(uow, rt, instance, task, wf, now)
+        notices.record(uow, instance, task, events, now)
+        if not modelled:
+            arrivals.work_arrived(uow, task, [item], now)  # the step reached the new holder: tell them
         uow.audit.add(model.AuditEvent(
             plan_task_id=task.id, instance_id=item.instance_id, work_item_id=item.id, at=to_storage(now),
             actor_user_id=user.id, action="step_withdrawn" if new_assignee is None else "step_reassigned",

@@ -18,12 +18,14 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.defaults import ManualTask, NoneTask
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import (
     LoopTask,
     MultiInstanceTask,
 )
+from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
@@ -41,6 +43,10 @@ MAX_ENGINE_STEPS = 400  # tasks one call may run with no person or timer between
 DUE_VARIABLE = "due"  # a step's deadline variable unless it names another (planflow:due)
 LIST_INPUTS = ("coordinators", "periods")  # multi-instance inputs: must be lists
 UNDATED = ""  # a period whose date is not set yet; HumanStep.due shows it as None
+# The messages planflow sends into a workflow (engine/tasks/steps.reassign), with the data
+# each carries (the reason is kept in the audit trail): a process that catches one says
+# in BPMN what reassigning or withdrawing does.
+MESSAGES: dict[str, tuple[str, ...]] = {"reassign": ("assignee",), "withdraw": ()}
 
 
 class StepNotReady(Exception):
@@ -117,6 +123,18 @@ class WorkflowRuntime:
         task = _ready_human_task(wf, task_id)
         task.data.update(deepcopy(dict(data)))
         task.run()
+        return _run_engine(wf)
+
+    def waits_for(self, wf: BpmnWorkflow, message: str) -> bool:
+        """Whether an event of the workflow waits for `message` now (older versions have none)."""
+        return bool(message_catchers(wf, message))
+
+    def send_message(self, wf: BpmnWorkflow, message: str, payload: Mapping[str, Any]) -> list[NoticeEvent]:
+        """Deliver `message` with `payload` (written into the catching path's data) and run on."""
+        catchers = message_catchers(wf, message)
+        if not catchers:
+            raise StepNotReady(f"Nothing waits for the message {message!r}.")
+        wf.catch(BpmnEvent(catchers[0].task_spec.event_definition, deepcopy(dict(payload))))
         return _run_engine(wf)
 
     def is_completed(self, wf: BpmnWorkflow) -> bool:
@@ -306,6 +324,13 @@ def _ready_human_task(wf: BpmnWorkflow, task_id: str) -> Task:
     if task.state != TaskState.READY:
         raise StepNotReady(f"Task {task_id} is {TaskState.get_name(task.state)}, not READY.")
     return task
+
+
+def message_catchers(wf: BpmnWorkflow, message: str) -> list[Task]:
+    """The events waiting now for the message named `message`."""
+    return [t for t in wf.get_tasks(state=TaskState.WAITING) if isinstance(t.task_spec, CatchingEvent)
+            and isinstance(t.task_spec.event_definition, MessageEventDefinition)
+            and t.task_spec.event_definition.name == message]
 
 
 def _is_timer(task: Task) -> bool:

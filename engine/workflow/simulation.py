@@ -27,8 +27,8 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
-from .runtime import (EndlessLoop, HumanStep, WorkflowRuntime, _checked_initial_data, _human_step, _is_human,
-                      _run_engine)
+from .runtime import (MESSAGES, EndlessLoop, HumanStep, WorkflowRuntime, _checked_initial_data, _human_step,
+                      _is_human, _run_engine, message_catchers)
 from .specs import ProcessSpec
 
 MAX_STATES = 400  # a real process has a few dozen; beyond this the diagram is reported as too large to prove
@@ -81,7 +81,9 @@ def explore(rt: WorkflowRuntime, spec: ProcessSpec, starts: Iterable[Mapping[str
         # Counted before the state is dropped as seen: two paths may end in the same state
         # (both completed) through different elements, e.g. a gateway just before the end.
         reached.update(t.task_spec.bpmn_id for t in wf.get_tasks(state=REACHED) if t.task_spec.bpmn_id)
-        fired.update(t.task_spec.bpmn_id for t in wf.get_tasks(state=TaskState.COMPLETED) if _catches(t))
+        # Every task, filtered here: SpiffWorkflow's state filter misses a boundary event
+        # caught inside a sub-process (the "withdraw" on a period's report).
+        fired.update(t.task_spec.bpmn_id for t in wf.get_tasks() if t.state == TaskState.COMPLETED and _catches(t))
         key = _signature(wf)
         if key not in seen:
             seen.add(key)
@@ -124,7 +126,10 @@ def explore(rt: WorkflowRuntime, spec: ProcessSpec, starts: Iterable[Mapping[str
         timers = [t for t in wf.get_tasks(state=TaskState.WAITING) if _catches(t, TimerEventDefinition)]
         events = [t for t in wf.get_tasks(state=TaskState.WAITING) if _catches(t) and t not in timers]
         waited |= {t.task_spec.bpmn_id for t in events}
-        if not moves and not timers and not failed:
+        # The messages planflow sends (a head reassigns or withdraws), each a branch of its own,
+        # once a path: sent again, a message leads where it led (a loop back into the step).
+        sent = [name for name in MESSAGES if message_catchers(wf, name) and name not in path.steps]
+        if not moves and not timers and not sent and not failed:
             stuck = events[0].task_spec.bpmn_id if events else _last_step(wf)
             report(Finding(stuck, "untriggered" if events else "no_end", where))
             continue
@@ -134,6 +139,9 @@ def explore(rt: WorkflowRuntime, spec: ProcessSpec, starts: Iterable[Mapping[str
         for timer in timers:
             _branch(rt, spec, path, enqueue, report, timer.task_spec.bpmn_name or timer.task_spec.bpmn_id,
                     lambda wf, timer_id=timer.id: _fire(wf, timer_id))
+        for name in sent:
+            _branch(rt, spec, path, enqueue, report, name,
+                    lambda wf, name=name: rt.send_message(wf, name, {key: "…" for key in MESSAGES[name]}))
 
     result.states = len(explored)
     for event in sorted(waited - fired):  # waited on some path and never caught on any

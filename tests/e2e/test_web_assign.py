@@ -75,7 +75,11 @@ def test_the_head_reassigns_with_a_reason_and_the_revision_follows_the_new_holde
 
     head.post(f"/steps/{report}/reassign", data={"assignee": world.office.users[OTHER_STAFF],
                                                  "reason": "Đồng chí Dung đi công tác"})
-    assert world.ready()[0].assignee_user_id == world.office.users[OTHER_STAFF]
+    # The process's "Giao lại" event starts the report again, for the new holder.
+    old, report = report, world.step("report")
+    assert report != old and world.ready()[0].assignee_user_id == world.office.users[OTHER_STAFF]
+    assert world.client(STAFF).post(f"/steps/{old}", content_type="multipart/form-data", data={
+        "result": "x", "product": (io.BytesIO(b"%PDF"), "a.pdf")}).status_code == 409  # moved on
     assert world.client(STAFF).post(f"/steps/{report}", content_type="multipart/form-data", data={
         "result": "x", "product": (io.BytesIO(b"%PDF"), "a.pdf")}).status_code == 403
     sent = world.client(OTHER_STAFF).post(f"/steps/{report}", content_type="multipart/form-data", data={
@@ -89,7 +93,7 @@ def test_the_head_reassigns_with_a_reason_and_the_revision_follows_the_new_holde
     assert revise
 
 
-def test_the_head_withdraws_a_step_to_themselves_and_no_one_else_may(world: WebWorld) -> None:
+def test_the_head_withdraws_a_step_back_to_assigning_and_no_one_else_may(world: WebWorld) -> None:
     assign(world)
     report = world.step("report")
     assert world.client(UNRELATED_HEAD).post(f"/steps/{report}/reassign", data={
@@ -97,7 +101,13 @@ def test_the_head_withdraws_a_step_to_themselves_and_no_one_else_may(world: WebW
     assert world.client(OTHER_STAFF).post(f"/steps/{report}/reassign", data={
         "action": "withdraw", "reason": "x"}).status_code == 403
     world.client(HEAD).post(f"/steps/{report}/reassign", data={"action": "withdraw", "reason": "Chưa đúng người"})
-    assert world.ready()[0].assignee_user_id == world.office.users[HEAD]
+    # The process's "Thu hồi" event takes the work back to an assign step of the head's.
+    [again] = world.ready()
+    assert (again.step_id, again.candidate_role, again.assignee_user_id) == ("assign_again", "unit_head", None)
+    history = world.client(MONITOR).get(f"/tasks/{again.plan_task_id}").get_data(as_text=True)
+    assert 'data-action="step_withdrawn"' in history and "Chưa đúng người" in history
+    world.client(HEAD).post(f"/steps/{again.id}", data={"assignee": world.office.users[OTHER_STAFF]})
+    assert [(i.step_id, i.assignee_user_id) for i in world.ready()] == [("report", world.office.users[OTHER_STAFF])]
 
 
 def test_a_co_handler_gives_their_part_and_the_people_named_see_the_task_in_their_work(world: WebWorld) -> None:

@@ -93,3 +93,23 @@ def test_co_handlers_parts_given_after_restarts_lead_on_to_the_report(office_on_
             storage.engine.dispose()
 
     assert [i.step_id for i in office.ready(plan_id)] == ["report"]
+
+
+def test_a_report_reassigned_then_withdrawn_after_restarts_reaches_whom_the_head_names(office_on_each_database):
+    office = office_on_each_database
+    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}])
+    act(office, plan_id, "truong.kstthc", {"assignee": office.users["cv.kstthc"]})
+    for to, reason in (("cv.kstthc2", "Đồng chí Dung đi công tác"), (None, "Chưa đúng người")):
+        [item] = office.ready(plan_id)
+        storage = Storage(office.storage.url)
+        try:
+            steps.reassign(storage.uow(), item.id, office.users["truong.kstthc"], office.users[to] if to else None,
+                           reason, clock=clock_on(DAY))
+        finally:
+            storage.engine.dispose()
+        [after] = office.ready(plan_id)
+        assert (after.step_id, after.assignee_user_id) == \
+            (("report", office.users["cv.kstthc2"]) if to else ("assign_again", None))
+    assert act(office, plan_id, "truong.kstthc", {"assignee": office.users["cv.kstthc"]}) == "assign_again"
+    assert act(office, plan_id, "cv.kstthc", {"result": "Đã xong"}, PDF) == "report"
+    assert [i.step_id for i in office.ready(plan_id)] == ["review"]
