@@ -178,3 +178,20 @@ def test_the_steps_a_setting_switches_off_are_proved_too():
 def test_a_setting_whose_value_is_not_json_is_refused_on_it():
     xml = version(APPROVAL, ('planflow:value="false"', 'planflow:value="maybe"'))
     assert ("unit_approval", MSG_SETTING) in errors(xml)
+
+
+def reassign_on_report(message: str) -> str:
+    """The test process with a message boundary event on the report that starts it again
+    (through a gateway, as the shipped process does)."""
+    return version(
+        ('<bpmn:process id="plan_task"', f'<bpmn:message id="m" name="{message}" /><bpmn:process id="plan_task"'),
+        ('<bpmn:sequenceFlow id="f2" sourceRef="assign" targetRef="report" />',
+         '<bpmn:sequenceFlow id="f2" sourceRef="assign" targetRef="again" />'
+         '<bpmn:exclusiveGateway id="again"/><bpmn:sequenceFlow id="f_again" sourceRef="again" targetRef="report" />'
+         '<bpmn:boundaryEvent id="given" attachedToRef="report"><bpmn:messageEventDefinition messageRef="m"/>'
+         '</bpmn:boundaryEvent><bpmn:sequenceFlow id="f_given" sourceRef="given" targetRef="again" />'))
+
+
+def test_a_message_planflow_sends_is_proved_and_one_it_never_sends_is_refused():
+    assert found(reassign_on_report("reassign")) == []
+    assert errors(reassign_on_report("someone_else")) == [("given", MSG_RUN_UNTRIGGERED)]
