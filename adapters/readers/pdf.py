@@ -2,20 +2,19 @@
 without one (a scan), and an image, go through OCR (Tesseract, Vietnamese data).
 
 A page's text between its tables becomes paragraphs (lines rebuilt as the plain-text
-reader does), each table's rows become rows, in the order they stand on the page.
+reader does), each table's rows become rows, in the order they stand on the page;
+a scanned page's tables are found by their rules (adapters.readers.ocr).
 Work is bounded before it starts: a PDF of more than MAX_PAGES pages, or an image
 larger than MAX_PIXELS, is refused. `progress(done, total)` is called after each page.
 """
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 from typing import Callable
 
+from adapters.readers import ocr
 from adapters.readers.errors import UnreadableFile
+from adapters.readers.ocr_repair import repaired
 from adapters.readers.plain_text import paragraphs
 from engine.importing import Block
 from engine.importing import errors as messages
@@ -25,7 +24,6 @@ Progress = Callable[[int, int], None]
 MAX_PAGES = 40
 MAX_PIXELS = 60_000_000  # a scanned A4 page at 600 dpi is about 35 megapixels
 OCR_DPI = 300
-OCR_SECONDS = 120  # for one page: a page that takes longer is refused, never left running
 _TEXT_LAYER_CHARS = 40  # fewer characters than this on a page: a scan
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
@@ -43,16 +41,18 @@ def read(path: Path, progress: Progress | None = None) -> list[Block]:
         if len(pages) > MAX_PAGES:
             raise UnreadableFile(messages.TOO_MANY_PAGES, pages=len(pages), limit=MAX_PAGES)
         blocks: list[Block] = []
+        scanned = False
         for number, page in enumerate(pages, 1):
             text_layer = page.extract_text() or ""
             if len(text_layer.strip()) >= _TEXT_LAYER_CHARS:
                 blocks += _page_blocks(page)
             else:
                 image = page.to_image(resolution=OCR_DPI).original
-                blocks += _ocr_blocks(image)
+                blocks += ocr.page_blocks(image)
+                scanned = True
             if progress:
                 progress(number, len(pages))
-    return blocks
+    return repaired(blocks) if scanned else blocks
 
 
 def read_image(path: Path, progress: Progress | None = None) -> list[Block]:
@@ -67,10 +67,10 @@ def read_image(path: Path, progress: Progress | None = None) -> list[Block]:
             blocks: list[Block] = []
             for number in range(frames):  # a .tif may hold one page per frame
                 image.seek(number)
-                blocks += _ocr_blocks(image.convert("L"))
+                blocks += ocr.page_blocks(image)
                 if progress:
                     progress(number + 1, frames)
-            return blocks
+            return repaired(blocks)
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError) as error:
         raise UnreadableFile(messages.NOT_AN_IMAGE, detail=str(error)) from error
 
@@ -103,28 +103,6 @@ def _with_paragraph_breaks(text: str) -> str:
         if line.rstrip().endswith((".", ":", ";")) or (letters and all(c.isupper() for c in letters)):
             out.append("")
     return "\n".join(out)
-
-
-def _ocr_blocks(image) -> list[Block]:
-    return [Block.paragraph(p) for p in paragraphs(ocr_text(image))]
-
-
-def ocr_text(image) -> str:
-    """The text Tesseract reads on a page image, in Vietnamese (diacritics kept)."""
-    if shutil.which("tesseract") is None:
-        raise UnreadableFile(messages.NO_OCR)
-    with tempfile.TemporaryDirectory(prefix="planflow-ocr-") as folder:
-        page = Path(folder) / "page.png"
-        image.save(page)
-        try:
-            # One thread: on a busy server Tesseract's own threads slow it down several times.
-            done = subprocess.run(["tesseract", str(page), "stdout", "-l", "vie"], capture_output=True,
-                                  timeout=OCR_SECONDS, check=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
-        except subprocess.TimeoutExpired as error:
-            raise UnreadableFile(messages.OCR_TOO_SLOW, seconds=OCR_SECONDS) from error
-        except subprocess.CalledProcessError as error:
-            raise UnreadableFile(messages.OCR_FAILED, detail=error.stderr.decode("utf-8", "replace")[-200:]) from error
-    return done.stdout.decode("utf-8", "replace")
 
 
 def page_count(path: Path) -> int:

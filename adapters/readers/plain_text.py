@@ -15,7 +15,8 @@ from adapters.readers.errors import UnreadableFile
 from engine.importing import Block, errors as messages
 
 _STARTS_BLOCK = re.compile(
-    r"^\s*(?:[-–—+•*·▪]\s|[a-zA-Z¢đĐ][^\w\s)]?\)\s|\d{1,2}(?:\.\d{1,2})*\.?\s+[A-ZĐÀ-Ỹ]|[IVX]{1,4}\.\s)"
+    r"^\s*(?:[-–—+•*·▪]\s|[a-zA-Z¢đĐ][^\w\s)]?\)\s|\d{1,2}(?:\.\d{1,2})*\.?\s+[A-ZĐÀ-Ỹ]|[IVX]{1,4}\.\s"
+    r"|[^\w\s(]{1,3}\)\s+[A-ZĐÀ-Ỹ])"  # a letter OCR read as symbols ("‡) Thời gian"): the parser knows which
 )
 _PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -39,11 +40,13 @@ def decode(data: bytes, suffix: str) -> str:
     raise UnreadableFile(messages.UNKNOWN_ENCODING, suffix=suffix)
 
 
-def paragraphs(text: str) -> list[str]:
-    """One string per paragraph, wrapped lines joined."""
+def paragraphs(text: str, page: bool = True) -> list[str]:
+    """One string per paragraph, wrapped lines joined. In a page's text (`page`) a line
+    holding only a number is the page's number, and dropped; in a table's cell it is
+    the row's number."""
     blocks: list[list[str]] = [[]]
     for line in text.replace("\f", "\n").splitlines():
-        if not line.strip() or _PAGE_NUMBER.match(line):
+        if not line.strip() or (page and _PAGE_NUMBER.match(line)):
             blocks.append([])
         elif _STARTS_BLOCK.match(line) and blocks[-1]:
             blocks.append([line])

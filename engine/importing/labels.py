@@ -86,10 +86,14 @@ def split_label(text: str) -> Label | None:
     return Label(role, _explicit(role, key), value.strip()) if role else None
 
 
+# "TT", "STT", "Số TT"; OCR reads the middle T of "STT" as another letter ("SIT", "SET").
+_REF_HEADING = re.compile(r"(?:so )?s?tt|s[a-z]t")
+
+
 def role_of(text: str) -> str | None:
     """The role a label or a table column heading names, if any."""
     key = match_key(text)
-    if key in ("tt", "stt", "so tt"):
+    if _REF_HEADING.fullmatch(key):
         return REF
     if _holds(key, "chu tri") and _holds(key, "phoi hop"):  # "Cơ quan chủ trì, phối hợp"
         return LEAD
