@@ -50,4 +50,7 @@ def test_a_monitor_imports_a_scanned_pdf_watching_its_pages_read(page: Page, bas
     page.screenshot(path=str(ARTIFACTS / "import-scan-review.png"), full_page=True)
     page.locator("form.import-review button.primary").click()
     expect(page.locator(".flash-success")).to_contain_text("Đã lưu kế hoạch")
-    expect(page.locator("table.plan-tasks tbody tr")).to_have_count(2)
+    tasks = page.locator("table.plan-tasks tbody tr")
+    expect(tasks).to_have_count(2)
+    # What the monitor settled is what was stored: the date typed for the task the plan left open.
+    expect(tasks.nth(1)).to_contain_text("28/06/2024")
