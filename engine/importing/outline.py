@@ -349,6 +349,7 @@ def _sentence_task(raw: RawTask, heading_unit: str) -> RawTask:
         deadline = said.deadline or deadline_in(text)
         if deadline:
             raw.add(DEADLINE, deadline)
+            raw.deadline_from = "text"
     return raw
 
 

@@ -3,9 +3,10 @@
 The heading row says which column is which, by the same label words as the body's
 fields. Rows whose STT is a Roman numeral ("I", "II.", or "I. CẢI CÁCH THỂ CHẾ" in a
 cell merged across the row), or that fill only the task column, are group headings,
-not tasks. A row without STT continues the task above (its cells were merged). A
-task row whose lead or deadline cell is blank shares the one above in its group: a
-task always has both, so the cell was merged over several rows. Refs take their
+not tasks; a group row's deadline is its tasks' when their own cell is blank. A row
+without STT continues the task above (its cells were merged). A task row whose lead
+or deadline cell is blank shares the one above in its group: a task always has both,
+so the cell was merged over several rows. Refs take their
 group's numeral ("II.1") only when the numbering restarts in each group.
 """
 from __future__ import annotations
@@ -29,6 +30,7 @@ class _Table:
     columns: dict[int, str]
     explicit_lead: bool
     group: str = ""
+    group_deadline: tuple[str, ...] = ()  # a group row's deadline cell: its tasks' when theirs is blank
 
 
 def table_tasks(rows: list[Block]) -> list[RawTask]:
@@ -91,6 +93,7 @@ def _read_row(cells: tuple[str, ...], table: _Table, found: list[tuple[str, RawT
     group = _ROMAN.match(ref)
     if group or (ref and len(texts) <= 1 and not _REF.match(ref)):
         table.group = group.group(1) if group else ref
+        table.group_deadline = (fields[DEADLINE],) if DEADLINE in fields else ()
         return
     in_group = [task for g, task in found if g == table.group]
     if not ref and set(fields) == {CONTENT}:
@@ -105,6 +108,8 @@ def _read_row(cells: tuple[str, ...], table: _Table, found: list[tuple[str, RawT
     task = RawTask(ref, title, [rest] if rest else [])
     for role, text in fields.items():
         _add(task, role, text, table)
+    if not task.deadline and table.group_deadline:
+        task.deadline, task.deadline_from = list(table.group_deadline), "group"
     if in_group:
         _share_merged_cells(task, in_group[-1], table)
     found.append((table.group, task))

@@ -138,3 +138,26 @@ def test_table_tasks_with_a_blank_time_and_the_review_marks() -> None:
     assert tasks["2"].schedule.due[0].isoformat() == "2027-06-30"
     flags = {t["ref"]: t["flags"] for t in from_result(result, {}, "plan.docx", None).tasks}
     assert "deadline_from_plan" in flags["1"] and not any(f.startswith("deadline_from") for f in flags["2"])
+
+
+def test_a_table_group_rows_time_is_its_tasks_when_their_cell_is_blank() -> None:
+    rows = [("STT", "Nội dung", "Cơ quan chủ trì", "Thời hạn"),
+            ("I", "Nhiệm vụ hoàn thành trong năm đầu", "", "Năm 2027"),
+            ("1", "Ban hành quy chế phối hợp", "Sở Nội vụ", ""),
+            ("2", "Kiện toàn tổ công tác", "Văn phòng UBND tỉnh", "Quý II/2027"),
+            ("II", "Nhiệm vụ cả giai đoạn", "", ""),
+            ("1", "Kiểm tra việc thực hiện", "Sở Nội vụ", "")]
+    tasks = _tasks("KẾ HOẠCH\nKiểm tra công vụ\nPHỤ LỤC", rows)
+    assert _when(tasks["I.1"]) == ("once", ["2027-12-31"], None, None, "group")
+    assert _when(tasks["I.2"]) == ("once", ["2027-06-30"], None, None, "")
+    assert _when(tasks["II.1"])[0] == "unresolved"  # no time anywhere: a person sets it
+
+
+def test_a_sentence_tasks_time_is_marked_as_read_from_its_text() -> None:
+    tasks = _tasks("""
+        KẾ HOẠCH
+        Vệ sinh môi trường năm 2027
+        I. NHIỆM VỤ
+        1. Giao Phòng Tài nguyên chủ trì, phối hợp với Công an xã kiểm tra bãi rác, hoàn thành trước ngày 30/9/2027.
+    """)
+    assert _when(tasks["1"]) == ("once", ["2027-09-30"], None, None, "text")
