@@ -86,7 +86,7 @@ def _rungs_told(uow, instance, task, wf, audit) -> list[str]:
         for holder_task in holders:
             item = uow.work_items.for_step(instance.id, str(holder_task.id))
             since = item.created_at
-            for user in recipients(uow, rung, task, item):
+            for user in recipients(uow.users, rung, task, item):
                 told = [a for a in audit if a["action"].startswith("notice_") and a["instance_id"] == instance.id
                         and a["step_id"] == step.task_spec.bpmn_id and a["at"] >= since
                         and (a["detail"] or {}).get("due") == (str(due)[:10] if due else None)
