@@ -151,7 +151,7 @@ class ProgressQueries(ports.ProgressQueries):
             .join(_t, _t.c.id == w.c.plan_task_id)
             .outerjoin(us, us.c.id == w.c.assignee_user_id)
             .outerjoin(_u, _u.c.id == w.c.candidate_unit_id)
-            .where(w.c.state == "ready")
+            .where(orm.ready_among_ids(w))
             .order_by(w.c.plan_task_id, w.c.id)
         )
         if plan_id is not None:

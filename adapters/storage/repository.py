@@ -402,7 +402,7 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
             select(*_inbox_columns())
             .join(orm.plan_tasks, orm.plan_tasks.c.id == w.c.plan_task_id)
             .join(orm.plans, orm.plans.c.id == orm.plan_tasks.c.plan_id)
-            .where(w.c.state == "ready", w.c.plan_task_id.in_(ids))
+            .where(orm.ready_among_ids(w), w.c.plan_task_id.in_(ids))
             .order_by(w.c.id)
         )
         return self._rows(query)
