@@ -183,8 +183,13 @@ _TITLE_TIME = re.compile(
 # An event, not a date: "sau khi ...", "khi có yêu cầu", "đột xuất" (when something comes
 # up), "kịp thời" (as soon as needed), "khi phát sinh".
 _CONDITION = re.compile(r"\b(?:sau khi|khi co|ke tu|tuy theo|dot xuat|kip thoi|khi phat sinh|khi can thiet)\b")
-# Another spelling of the same word: "quí" for "quý".
-_SPELLINGS = ((re.compile(r"\bqui\b"), "quy"),)
+# Another spelling of the same word ("quí" for "quý"), and what a scan does to the
+# genre's words: a letter O inside a year ("2O25"), a word split by a space ("xu yên").
+_SPELLINGS = (
+    (re.compile(r"\bqui\b"), "quy"),
+    (re.compile(r"\b[12]o\d\d\b|\b[12]\do\d\b"), lambda m: m.group(0).replace("o", "0")),
+    (re.compile(r"\bxu\s+yen\b|\bxuye\s+n\b"), "xuyen"),
+)
 _DURATION = re.compile(r"\b\d+\s*(?:ngay|thang|tuan)\b")
 
 

@@ -306,3 +306,18 @@ def test_periods_that_run_are_ongoing(text: str, until: str, start: str | None) 
 def test_events_are_unresolved_as_conditions(text: str) -> None:
     schedule = _schedule(text, 2026)
     assert (schedule["kind"], schedule["reason"]) == ("unresolved", "condition")
+
+
+@pytest.mark.parametrize(
+    "text, kind, due, until",
+    [
+        ("Năm 2O27", "once", ["2027-12-31"], None),  # a scan's letter O inside a year
+        ("Quý III/2O27", "once", ["2027-09-30"], None),
+        ("Tháng 4/20O7", "once", ["2007-04-30"], None),
+        ("Thường xu yên", "ongoing", [], "2026-12-31"),  # a word split by a space
+        ("Thường xuyê n trong năm 2O27", "ongoing", [], "2027-12-31"),
+    ],
+)
+def test_what_a_scan_does_to_deadline_words(text: str, kind: str, due: list[str], until: str | None) -> None:
+    schedule = _schedule(text, 2026)
+    assert (schedule["kind"], schedule["due"], schedule["until"]) == (kind, due, until)
