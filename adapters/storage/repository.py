@@ -376,7 +376,11 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         waiting = _waiting_for(user_id, unit_id, role)
         conditions = [waiting, *_narrowing(user_id, where)]
         base = select().select_from(w.join(t, t.c.id == w.c.plan_task_id).join(p, p.c.id == t.c.plan_id))
-        counts = self.session.execute(base.add_columns(
+        # The task is joined only when a filter asks for it: a head's inbox of 100,000 steps
+        # is counted and paged on the work-item index alone, and only the page's rows join.
+        by_task = bool(where.words) or where.plan_id is not None
+        counted = base if by_task else select().select_from(w)
+        counts = self.session.execute(counted.add_columns(
             func.count().label("total"),
             _sum_when(w.c.due_on < where.today).label("overdue"),
             _sum_when(and_(w.c.due_on >= where.today, w.c.due_on <= where.soon_until)).label("soon"),
@@ -386,8 +390,13 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
             "plan": [p.c.number, t.c.plan_id, t.c.position, w.c.id],
             "step": [w.c.step_name, w.c.due_on.asc().nulls_last(), w.c.id],
         }.get(where.sort, [w.c.due_on.asc().nulls_last(), w.c.id])
-        rows = self._rows(base.add_columns(*_inbox_columns(), w.c.claimed_by).where(*conditions)
-                          .order_by(*order).offset(where.offset).limit(where.limit))
+        if by_task or where.sort == "plan":
+            page = base.add_columns(w.c.id).where(*conditions)
+        else:
+            page = select(w.c.id).where(*conditions)
+        ids = page.order_by(*order).offset(where.offset).limit(where.limit).subquery()
+        rows = self._rows(base.add_columns(*_inbox_columns(), w.c.claimed_by).where(w.c.id.in_(select(ids.c.id)))
+                          .order_by(*order))
         choices = self._rows(base.add_columns(p.c.id.label("plan_id"), p.c.number.label("plan_number"),
                                               p.c.title.label("plan_title"), w.c.step_id, w.c.step_name)
                              .where(waiting).distinct())
