@@ -236,24 +236,30 @@ def _runs(shrunk, least: int) -> list[_Rule]:
 
 
 def _rows(across: list[_Rule], down: list[_Rule]) -> list[_Row]:
-    """Table rows: the band under each rule across, down to the next rule across
-    below it, where at least two rules down cross the whole band; its cells lie
-    between those."""
+    """Table rows: the band under each rule across, down to the nearest rule across
+    below it such that two rules down or more cross the whole band; its cells lie
+    between those. A short rule inside a cell (the line under a letterhead's name)
+    is crossed by no rule down: the band goes on past it."""
     rows: list[_Row] = []
     ordered = sorted(across, key=lambda r: r.at)
     for n, upper in enumerate(ordered):
-        lower = next((r for r in ordered[n + 1:] if r.start < upper.end and r.end > upper.start
-                      and r.at0 - upper.at1 > 2 * _NEAR), None)
-        if lower is None:
-            continue
-        # A rule's length is known to a piece (_STEP): its ends meet a rule that near.
-        left, right = max(upper.start, lower.start) - _STEP, min(upper.end, lower.end) + _STEP
-        walls = sorted({rule.at for rule in down if left <= rule.at <= right
-                        and rule.start <= upper.at1 + _STEP and rule.end >= lower.at0 - _STEP})
-        walls = [x for i, x in enumerate(walls) if i == 0 or x - walls[i - 1] > _NEAR]
-        if len(walls) >= 2:
-            rows.append(_Row(upper.at1, lower.at0, tuple(zip(walls, walls[1:]))))
+        for lower in ordered[n + 1:]:
+            if not (lower.start < upper.end and lower.end > upper.start and lower.at0 - upper.at1 > 2 * _NEAR):
+                continue
+            walls = _walls(upper, lower, down)
+            if len(walls) >= 2:
+                rows.append(_Row(upper.at1, lower.at0, tuple(zip(walls, walls[1:]))))
+                break
     return rows
+
+
+def _walls(upper: _Rule, lower: _Rule, down: list[_Rule]) -> list[int]:
+    """Where rules down cross the whole band between two rules across. A rule's
+    length is known to a piece (_STEP): its ends meet a rule that near."""
+    left, right = max(upper.start, lower.start) - _STEP, min(upper.end, lower.end) + _STEP
+    walls = sorted({rule.at for rule in down if left <= rule.at <= right
+                    and rule.start <= upper.at1 + _STEP and rule.end >= lower.at0 - _STEP})
+    return [x for i, x in enumerate(walls) if i == 0 or x - walls[i - 1] > _NEAR]
 
 
 def _erase(page, across: list[_Rule], down: list[_Rule]):
