@@ -148,7 +148,7 @@ def test_an_element_no_path_reaches_is_a_warning_the_designer_may_accept():
 def test_the_proof_judges_timers_on_its_own_clock_not_the_machines(moment):
     # The simulated tasks start on the clock's day; if their timers ran on the machine's
     # clock instead, a proof dated in the past would find every timer due at once and
-    # explore a few states instead of every branch (9 instead of 64 for the shipped process).
+    # explore a few states instead of every branch.
     spec = parse_process(DEFAULT_BPMN.read_text(encoding="utf-8"))
     dated, now = proof_run(spec, FixedClock(moment)), proof_run(spec)
     assert dated.states == now.states
