@@ -28,6 +28,8 @@ from engine.importing.tables import table_tasks
 from engine.importing.units import UnitDirectory, UnitRef
 from engine.text_folding import match_key, squash
 
+_NAME_WORDS = 6
+_NOT_A_NAME = re.compile(r"(?:theo|khi|sau|tuy|neu|thuc hien|trien khai|cac nhiem vu|khong)\b")
 _PARENTHESES = re.compile(r"\([^()]*\)|\([^()]*$")
 _ROLE_MARK = re.compile(r"\(\s*((?:ch[uủ]|chu)\s+tr[iì]|ph[oốô]i\s+h[oợ]p)\s*\)", re.IGNORECASE)
 
@@ -143,10 +145,21 @@ def _units(raw: RawTask, directory: UnitDirectory) -> tuple[list[UnitRef], list[
               for part in ([text] if explicit else text.split(";"))]
     for role, text, explicit in values:
         units, rest = directory.field_units(_names_part(text))
+        if not units and explicit:
+            # A label names units: a short name of no known shape ("Viettel Nghệ An") is
+            # kept as written, for a person to confirm, rather than dropped.
+            units = [directory.resolve(part.strip(" .")) for part in _names_part(text).split(";") if _a_name(part)]
         # "Đơn vị thực hiện: ... A và B phối hợp": the phrase decides when the label does not.
         role = role if explicit else trailing_role(rest) or role
         found[role] += [u for u in units if u not in found[role]]
     return found[LEAD], found[COORDINATORS]
+
+
+def _a_name(text: str) -> bool:
+    """Words that can be a name: a few, capitalised, no figures, no phrase of time or manner."""
+    text = text.strip(" .,")
+    return (0 < len(text.split()) <= _NAME_WORDS and text[:1].isupper() and not any(c.isdigit() for c in text)
+            and not _NOT_A_NAME.match(match_key(text)) and not trailing_role(text))
 
 
 def _marked(role: str, text: str, explicit: bool) -> list[tuple[str, str, bool]]:

@@ -332,3 +332,24 @@ def test_labelled_fields_are_surer_than_sentences() -> None:
         2. Sở Nội vụ chủ trì tổng hợp ý kiến các cơ quan.
     """))["tasks"]
     assert [t["ref"] for t in tasks] == ["1"]
+
+
+def test_a_labelled_name_of_no_known_shape_is_kept_as_written() -> None:
+    """A lead or coordinating label names units: an enterprise's branch or a working
+    group the directory does not know comes back as written (new), never dropped; a
+    phrase that names no one ("Theo phân cấp") is no unit."""
+    tasks = _by_ref(_read(_paragraphs("""
+        KẾ HOẠCH
+        Phủ sóng vùng biên năm 2027
+        I. NHIỆM VỤ
+        1. Lắp trạm phát sóng
+        - Đơn vị chủ trì: Viettel Quảng Trị
+        - Đơn vị phối hợp: VNPT Quảng Trị; Tổ công tác liên ngành
+        - Thời gian: Quý II/2027
+        2. Cấp phép xây dựng trạm
+        - Đơn vị chủ trì: Theo phân cấp
+        - Thời gian: Quý I/2027
+    """)))
+    assert tasks["1"]["lead"] == ["Viettel Quảng Trị"]
+    assert tasks["1"]["coordinators"] == ["VNPT Quảng Trị", "Tổ công tác liên ngành"]
+    assert tasks["2"]["lead"] == []
