@@ -19,14 +19,21 @@ from engine.importing import Block
 _LETTER_ITEM = re.compile(r"^(\s*)([a-zđ])[^\s)\d]{1,2}\)(?=\s)")
 
 
-# A Roman numeral never bears a diacritic: OCR puts one on its I ("Quý IĨ", "VỊ").
-_MARKED_ROMAN = re.compile(r"\b(?=\w*[ÌÍĨỈỊ])[IVXÌÍĨỈỊ]+\b")
+# A Roman numeral never bears a diacritic: OCR puts one on its I ("Quý IĨ", "IÏ").
+# Only a word of I's alone: "VỊ", "XÍ" are words ("ĐƠN VỊ", "XÍ NGHIỆP").
+_WORD = re.compile(r"\b[^\W\d_]+\b")
+_ROMAN_LETTERS = re.compile(r"I+")
 
 
 def repair_line(line: str) -> str:
     """One line of OCR text, repaired."""
-    line = _MARKED_ROMAN.sub(lambda m: _fold(m.group(0)), line)
+    line = _WORD.sub(_unmarked_roman, line)
     return _LETTER_ITEM.sub(r"\1\2)", line)
+
+
+def _unmarked_roman(word: re.Match[str]) -> str:
+    bare = _fold(word.group(0))
+    return bare if bare != word.group(0) and _ROMAN_LETTERS.fullmatch(bare) else word.group(0)
 
 
 # The number column of a table: its numbers run in order, Roman ones for the groups

@@ -84,9 +84,11 @@ def test_a_scanned_image_is_read(tmp_path: Path) -> None:
 
 
 @needs_ocr
-def test_a_scanned_table_is_read_row_by_row_and_cell_by_cell(tmp_path: Path) -> None:
+@pytest.mark.parametrize("askew", [0, 1.5], ids=["straight", "fed-askew"])
+def test_a_scanned_table_is_read_row_by_row_and_cell_by_cell(askew: float, tmp_path: Path) -> None:
     """A printed table's ruled cells are its cells: each row a row, each cell's text
-    whole however it wraps, the lone numbers of the number column read too."""
+    whole however it wraps, the lone numbers of the number column read too; a page
+    scanned a degree and a half askew is turned straight first."""
     blocks = [
         Block.paragraph("KẾ HOẠCH"),
         Block.paragraph("Cải cách thủ tục hành chính năm 2026"),
@@ -100,7 +102,7 @@ def test_a_scanned_table_is_read_row_by_row_and_cell_by_cell(tmp_path: Path) -> 
         ]),
         Block.paragraph("Phòng Nội vụ theo dõi, đôn đốc việc thực hiện."),
     ]
-    read = read_blocks(printed_pdf(blocks, tmp_path / "bang.pdf"))
+    read = read_blocks(printed_pdf(blocks, tmp_path / "bang.pdf", askew))
     rows, written = [b for b in read if b.is_row], [b for b in blocks if b.is_row]
     # Every cell as written, but the heading's "STT", which OCR may read "SIT": the
     # parser knows the columns by their labels all the same.

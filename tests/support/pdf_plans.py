@@ -110,10 +110,15 @@ def printed_scan(plan: Path, cache: Path) -> Path:
     return path
 
 
-def printed_pdf(blocks: list[Block], path: Path) -> Path:
+def printed_pdf(blocks: list[Block], path: Path, askew: float = 0) -> Path:
     """Blocks printed (`print_blocks`) and scanned in black and white, as a scanner
-    keeps a page of text (a tenth of the bytes of grey): a PDF of page images."""
-    return _save([page.convert("1") for page in print_blocks(blocks)], path, PRINT_DPI)
+    keeps a page of text (a tenth of the bytes of grey): a PDF of page images; each
+    page turned by `askew` degrees, as a page fed askew into the scanner."""
+    from PIL import Image
+
+    pages = [page.rotate(askew, resample=Image.Resampling.BICUBIC, fillcolor=255) if askew else page
+             for page in print_blocks(blocks)]
+    return _save([page.convert("1") for page in pages], path, PRINT_DPI)
 
 
 def print_blocks(blocks: list[Block]) -> list:
