@@ -32,11 +32,14 @@ def test_a_deadline_is_read_again_as_it_is_typed(page: Page, base: str) -> None:
     schedule = page.locator("#task-1-schedule")
     expect(row).to_have_class(re.compile(r"\bunresolved\b"))
     expect(schedule).to_contain_text("thời hạn do văn bản khác quy định")  # "Theo kế hoạch của UBND tỉnh"
+    expect(page.locator("#task-1-due")).to_be_visible()
+    expect(page.locator("#task-0-due")).to_be_hidden()  # read: no date to set
     page.evaluate("window.notReloaded = true")
 
     page.fill("#task-1-deadline_text", "Quý III năm 2024")
     expect(schedule).to_have_text("30/09/2024")
     expect(row).not_to_have_class(re.compile(r"\bunresolved\b"))
+    expect(page.locator("#task-1-due")).to_be_hidden()
 
     page.locator("#task-1-deadline_text").press_sequentially("; định kỳ hằng tháng", delay=20)
     expect(schedule).to_have_text("30/09/2024; Báo cáo hằng tháng trong suốt thời gian kế hoạch")
@@ -45,9 +48,12 @@ def test_a_deadline_is_read_again_as_it_is_typed(page: Page, base: str) -> None:
     expect(schedule).to_contain_text("Chưa có thời hạn")
     expect(schedule).to_contain_text("đây là một sự việc, không phải một ngày")
     expect(row).to_have_class(re.compile(r"\bunresolved\b"))
+    page.fill("#task-1-due", "2024-11-20")  # settled by hand, then the text is made readable: the text wins
 
     page.fill("#task-1-deadline_text", "Trước ngày 15/10/2024")
     expect(schedule).to_have_text("15/10/2024")
+    expect(page.locator("#task-1-due")).to_be_hidden()
+    expect(page.locator("#task-1-due")).to_have_value("")
     assert page.evaluate("window.notReloaded") is True  # read in place, no form was sent
 
     page.check("#new-0-create")

@@ -1,7 +1,8 @@
 /* Deadline texts on the import review are read again as the person types: a moment
    after the last key, the text goes to GET /api/imports/<id>/deadline and the
    schedule beside it shows what it now reads as (a date, a period, a recurrence), or
-   "no date yet" with the reason. Answers to older texts are dropped. Without
+   "no date yet" with the reason and a date box to settle it. Answers to older texts
+   are dropped. Without
    JavaScript the text is read again on confirm. */
 (function () {
   "use strict";
@@ -26,6 +27,11 @@
       output.appendChild(reason);
     }
     row.classList.toggle("unresolved", !answer.resolved);
+    var setDate = row.querySelector(".set-date");
+    if (setDate) {
+      setDate.hidden = answer.resolved;
+      if (answer.resolved) { setDate.querySelector("input").value = ""; }  // the text's reading wins
+    }
   }
 
   function watch(input) {
