@@ -360,8 +360,8 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         ids = sorted(set(instance_ids))
         found: dict[int, list[model.WorkItem]] = {i: [] for i in ids}
         if ids:
-            w = orm.work_items.c
-            query = select(model.WorkItem).where(w.instance_id.in_(ids), w.state == "ready").order_by(w.id)
+            w = orm.work_items
+            query = select(model.WorkItem).where(w.c.instance_id.in_(ids), orm.ready_among_ids(w)).order_by(w.c.id)
             for item in self.session.scalars(query):
                 found[item.instance_id].append(item)
         return found

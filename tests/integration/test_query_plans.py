@@ -1,7 +1,7 @@
-"""The inbox and the dashboard read through their indexes on both databases: the query
-plan of every statement they send names no full scan of the work items or the plan's
-tasks, and reads the work items by more than their state (every ready step of the
-office is "state = ready"). Another unit has 3,000 steps waiting, so that PostgreSQL's
+"""The inbox, the dashboard and the sweep's batch read through their indexes on both
+databases: the query plan of every statement they send names no full scan of the work
+items or the plan's tasks, and reads the work items by more than their state (every
+ready step of the office is "state = ready"). Another unit has 3,000 steps waiting, so that PostgreSQL's
 planner (its statistics taken, as autovacuum would) has a reason to use an index."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import uuid
 from datetime import date
 
 import pytest
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import event, func, insert, select, text
 
 from adapters.storage import orm
 
@@ -103,3 +103,20 @@ def test_the_dashboard_and_the_plan_page_read_the_plans_tasks_through_an_index(o
     page = plans_of(office, lambda: plan_overview(office.uow(), plan, TODAY, office.users["theodoi"]))
     assert not full_scans(page, "plan_tasks") and not full_scans(page, "work_items"), page
     assert not by_state_alone(page), page
+
+
+def test_the_sweep_reads_the_ready_steps_of_its_batch_by_their_instances(office):
+    """The sweep's batch read: the steps of a few due instances, among the office's
+    3,000 waiting elsewhere, read by the instances' ids and not by their state."""
+    with office.uow() as uow:
+        # The 3,000 copied steps share the instance of the row they copy: take the fewest-stepped.
+        w = orm.work_items.c
+        ids = list(uow.session.scalars(select(w.instance_id).group_by(w.instance_id)
+                                       .order_by(func.count(), w.instance_id).limit(3)))
+    assert ids
+
+    def read():
+        with office.uow() as uow:
+            assert any(uow.work_items.ready_for_instances(ids).values())
+    plans = plans_of(office, read)
+    assert not full_scans(plans, "work_items") and not by_state_alone(plans), plans
