@@ -1,8 +1,9 @@
 """The number of SQL statements a step or a timer costs does not grow with the work:
 completing a step of a 40-task plan sends as many as one of a 4-task plan, a sweep
-batch of 4N due instances as many as one of N, and an inbox holding ten times the
-rows as many as a small one. On SQLite and PostgreSQL, each write in a fresh Storage
-(a new engine, an empty spec cache: a restarted server). (Counted, never timed.)"""
+batch of 4N due instances as many as one of N, a sweep with nothing due one read, and
+an inbox holding ten times the rows as many as a small one. On SQLite and PostgreSQL,
+each write in a fresh Storage (a new engine, an empty spec cache: a restarted server).
+(Counted, never timed.)"""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -72,6 +73,20 @@ def test_a_sweep_batch_of_four_times_the_due_instances_costs_the_same_statements
         stored = connection.execute(select(func.count()).select_from(orm.notices)).scalar_one()
     assert notices[1] == 4 * notices[0] > 0 and stored == sum(notices)
     assert counts[0] == counts[1], counts
+
+
+def test_a_sweep_with_nothing_due_sends_one_read_and_locks_nothing(office_on_each_database) -> None:
+    """Most sweeps (one a minute) find nothing due: they take neither SQLite's write lock
+    nor a row lock, so they never wait for a person's step, nor hold one up."""
+    office = office_on_each_database
+    office.plan(tasks(3))
+    with restarted(office.storage.url) as storage, counted(storage.engine) as statements:
+        idle = sweep.sweep(storage.uow, clock=clock_on(DAY))
+    assert idle.instances == 0 and idle.errors == 0
+    assert len(statements) == 1, statements
+    assert statements[0].lstrip().startswith("SELECT") and "FOR UPDATE" not in statements[0], statements
+    # The timers were there, only not due yet: when they are, the sweep fires them.
+    assert sweep.sweep(office.storage.uow, clock=clock_on(ALL_DUE)).instances == 3
 
 
 def test_an_inbox_costs_the_same_statements_with_ten_times_the_rows(sqlite_url: str) -> None:
