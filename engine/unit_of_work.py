@@ -195,37 +195,9 @@ class ProgressQueries(abc.ABC):
     def units(self) -> list[dict[str, Any]]: ...
 
 
-class NoticeRepository(abc.ABC):
-    """Deadline notices and their mail outbox (`engine/notices.py`)."""
-
-    @abstractmethod
-    def add_if_absent(self, values: dict[str, Any]) -> int | None: ...
-    @abstractmethod
-    def add_many_if_absent(self, rows: list[dict[str, Any]]) -> set[str]:
-        """Insert the rows whose key is not stored yet, in one statement; their keys."""
-    @abstractmethod
-    def for_user(self, user_id: int, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
-        """The person's rows, newest first."""
-    @abstractmethod
-    def count_for_user(self, user_id: int) -> int: ...
-    @abstractmethod
-    def one_for_user(self, user_id: int, row_id: int) -> dict[str, Any] | None:
-        """One of the person's rows, as `for_user` gives it; None for anyone else's."""
-    @abstractmethod
-    def unread_count(self, user_id: int) -> int: ...
-    @abstractmethod
-    def mark_read(self, user_id: int, at: datetime, notice_id: int | None = None) -> None: ...
-    @abstractmethod
-    def claim_mail(self, now: datetime, owner: str, lease_until: datetime) -> dict[str, Any] | None: ...
-    @abstractmethod
-    def finish_mail(self, notice_id: int, owner: str, **values: Any) -> bool: ...
-    @abstractmethod
-    def mail_problems(self, limit: int = 200) -> list[dict[str, Any]]: ...
-
-
-class ArrivalRepository(abc.ABC):
-    """Work arrivals (`engine/tasks/arrivals.py`) and their mail: the notices' outbox,
-    the daily digest, and the mail page's look-ups over both outboxes."""
+class Outbox(abc.ABC):
+    """A person's rows that may also go out by mail: deadline notices and work arrivals.
+    Two tables (each kind keeps its own keys and columns), one shape."""
 
     @abstractmethod
     def add_if_absent(self, values: dict[str, Any]) -> int | None: ...
@@ -250,6 +222,16 @@ class ArrivalRepository(abc.ABC):
     def finish_mail(self, row_id: int, owner: str, **values: Any) -> bool: ...
     @abstractmethod
     def mail_problems(self, limit: int = 200) -> list[dict[str, Any]]: ...
+
+
+class NoticeRepository(Outbox):
+    """Deadline notices and their mail outbox (`engine/deadlines/notices.py`)."""
+
+
+class ArrivalRepository(Outbox):
+    """Work arrivals (`engine/tasks/arrivals.py`) and their mail: the notices' outbox,
+    the daily digest, and the mail page's look-ups over both outboxes."""
+
     @abstractmethod
     def digest_recipients(self, before: datetime) -> list[int]: ...
     @abstractmethod
