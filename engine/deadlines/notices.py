@@ -201,11 +201,6 @@ def _as_date(value: Any) -> date | None:
 # -- reading ---------------------------------------------------------------------
 
 
-def for_user(uow: AbstractUnitOfWork, user_id: int) -> list[dict[str, Any]]:
-    with uow:
-        return uow.notices.for_user(user_id)
-
-
 def unread_count(uow: AbstractUnitOfWork, user_id: int) -> int:
     with uow:
         return uow.notices.unread_count(user_id)

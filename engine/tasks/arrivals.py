@@ -288,11 +288,6 @@ def _deliver_digest(uow: AbstractUnitOfWork, mailer: Mailer, ids: list[int], mai
 # -- reading and settings ------------------------------------------------------------
 
 
-def for_user(uow: AbstractUnitOfWork, user_id: int) -> list[dict[str, Any]]:
-    with uow:
-        return uow.arrivals.for_user(user_id)
-
-
 def unread_count(uow: AbstractUnitOfWork, user_id: int) -> int:
     with uow:
         return uow.arrivals.unread_count(user_id)

@@ -9,6 +9,7 @@ import pytest
 
 from adapters.mail import MemoryMailer
 from engine.deadlines import extension_requests
+from engine.reading.my_notices import my_notices
 from engine.tasks import arrivals, steps
 from tests.e2e.web_helpers import HEAD, STAFF, build_world
 from tests.support.deadlines import office_clock
@@ -33,7 +34,7 @@ def test_the_notices_page_shows_the_work_that_arrived_naming_the_plan(world):
     page = client.get("/notices").get_data(as_text=True)
     assert 'data-kind="assigned"' in page and "Việc mới: nhiệm vụ cần thực hiện và báo cáo" in page
     assert "Kế hoạch số 1/KH-TEST" in page and "ngày 15/01/2024" in page
-    [row] = arrivals.for_user(world.office.uow(), world.office.users[STAFF])
+    [row] = my_notices(world.office.uow(), world.office.users[STAFF]).arrivals
     opened = client.post(f"/notices/arrivals/{row['id']}/open")
     assert opened.status_code == 302 and opened.location.endswith(f"/tasks/{row['plan_task_id']}")
     assert 'data-unread="0"' in client.get("/").get_data(as_text=True)

@@ -19,6 +19,7 @@ from engine.deadlines import extension_requests, notices, outbox, task_dates
 from engine.errors import InvalidInput, NotAllowed
 from engine.process import instances
 from engine.process.step_forms import Upload
+from engine.reading.my_notices import my_notices
 from engine.tasks import inbox, intake, steps
 from tests.support.deadlines import (
     assign,
@@ -97,7 +98,7 @@ def test_the_ladder_tells_holder_then_unit_head_then_director_once_each_in_app_a
     for username in ("cv.kstthc", "truong.kstthc", "chanhvp"):
         uid = office.users[username]
         assert notices.unread_count(office.uow(), uid) == 1
-        assert len(notices.for_user(office.uow(), uid)) == 1
+        assert len(my_notices(office.uow(), uid).notices) == 1
         notices.mark_read(office.uow(), uid)
         assert notices.unread_count(office.uow(), uid) == 0
 

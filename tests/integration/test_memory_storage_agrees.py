@@ -17,6 +17,7 @@ from engine import model
 from engine.access import task_access
 from engine.deadlines import extension_requests, notices, outbox, task_dates
 from engine.process import instances
+from engine.reading.my_notices import my_notices
 from engine.tasks import inbox, steps
 from tests.support.deadlines import DUE, ISSUED, office_clock, ready, sweep_at
 from tests.support.office import CBTH, KSTTHC, TTPV, memory_office
@@ -98,7 +99,7 @@ def answers(office) -> dict:
             "inbox": [_inbox(inbox.list_inbox(office.uow(), user_id, LATER, query)) for query in QUERIES],
             "notices": [(n["rung"], n["task_ref"], n["plan_number"], n["step_name"], n["due"], n["days_late"],
                          n["read_at"] is not None, n["email_state"], n["attempts"])
-                        for n in notices.for_user(office.uow(), user_id)],
+                        for n in my_notices(office.uow(), user_id).notices],
             "unread": notices.unread_count(office.uow(), user_id),
             "to_decide": [(x["task_ref"], x["plan_number"], x["old_due"], x["new_due"], x["requested_by_name"],
                            x["approver_role"]) for x in extension_requests.pending_for(office.uow(), user_id)],

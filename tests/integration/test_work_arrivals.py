@@ -13,6 +13,7 @@ from adapters.storage import orm
 from engine.deadlines import extension_requests
 from engine.errors import InvalidInput
 from engine.process.step_forms import Upload
+from engine.reading.my_notices import my_notices
 from engine.tasks import arrivals, steps
 from tests.support.deadlines import office_clock, ready
 from tests.support.office import KSTTHC
@@ -97,7 +98,7 @@ def test_each_arrival_goes_to_the_right_person_once_in_app_and_by_smtp(office, s
     # In the app: each person sees what reached them, unread until opened.
     staff = office.users["cv.kstthc"]
     assert arrivals.unread_count(office.uow(), staff) == 4
-    assert {r["kind"] for r in arrivals.for_user(office.uow(), staff)} == {"assigned", "ext_refused", "returned",
+    assert {r["kind"] for r in my_notices(office.uow(), staff).arrivals} == {"assigned", "ext_refused", "returned",
                                                                            "closed"}
     arrivals.mark_read(office.uow(), staff)
     assert arrivals.unread_count(office.uow(), staff) == 0
