@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from adapters.mail import MemoryMailer
 from engine import model
 from engine.access import task_access
