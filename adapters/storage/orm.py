@@ -205,6 +205,27 @@ office_days = Table(
     Column("created_at", DateTime),
 )
 
+
+def _outbox_columns() -> list[Column]:
+    """A person's row that may go out by mail (`notices`, `arrivals`): read or not, the
+    mail, its state (none|pending|sent|failed, and "digest" for arrivals), its retries,
+    and its lease: who is sending it, and until when nobody else may. New Column objects
+    each call: a column belongs to one table."""
+    return [
+        Column("read_at", DateTime),
+        Column("subject", Text, nullable=False, default=""),
+        Column("body", Text, nullable=False, default=""),
+        Column("email_to", String(255)),
+        Column("email_state", String(16), nullable=False, default="none"),
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("last_error", Text),
+        Column("next_attempt_at", DateTime),
+        Column("sent_at", DateTime),
+        Column("mail_claimed_by", String(120)),
+        Column("mail_lease_until", DateTime),
+    ]
+
+
 # Deadline notices (engine/notices.py): one row per (step, rung, deadline, recipient),
 # and its e-mail outbox state. `key` is unique so that a re-armed timer or a second
 # scheduler worker inserting the same notice does nothing.
@@ -222,18 +243,7 @@ notices = Table(
     Column("days_late", Integer),
     Column("recipient_user_id", Integer, ForeignKey("users.id"), nullable=False),
     Column("created_at", DateTime, nullable=False),
-    Column("read_at", DateTime),
-    Column("subject", Text, nullable=False, default=""),
-    Column("body", Text, nullable=False, default=""),
-    Column("email_to", String(255)),
-    Column("email_state", String(16), nullable=False, default="none"),  # none|pending|sent|failed
-    Column("attempts", Integer, nullable=False, default=0),
-    Column("last_error", Text),
-    Column("next_attempt_at", DateTime),
-    Column("sent_at", DateTime),
-    # The mail's lease: who is sending it, and until when nobody else may.
-    Column("mail_claimed_by", String(120)),
-    Column("mail_lease_until", DateTime),
+    *_outbox_columns(),
     Index("ix_notices_recipient_read", "recipient_user_id", "read_at"),
     Index("ix_notices_outbox", "email_state", "next_attempt_at"),
 )
@@ -275,17 +285,7 @@ arrivals = Table(
     Column("due", Date),
     Column("recipient_user_id", Integer, ForeignKey("users.id"), nullable=False),
     Column("created_at", DateTime, nullable=False),
-    Column("read_at", DateTime),
-    Column("subject", Text, nullable=False, default=""),
-    Column("body", Text, nullable=False, default=""),
-    Column("email_to", String(255)),
-    Column("email_state", String(16), nullable=False, default="none"),  # none|pending|digest|sent|failed
-    Column("attempts", Integer, nullable=False, default=0),
-    Column("last_error", Text),
-    Column("next_attempt_at", DateTime),
-    Column("sent_at", DateTime),
-    Column("mail_claimed_by", String(120)),
-    Column("mail_lease_until", DateTime),
+    *_outbox_columns(),
     Index("ix_arrivals_recipient_read", "recipient_user_id", "read_at"),
     Index("ix_arrivals_outbox", "email_state", "next_attempt_at"),
 )
