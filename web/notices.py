@@ -53,12 +53,7 @@ def read_all() -> Response:
 @bp.post("/arrivals/<int:arrival_id>/open")
 @login_required
 def open_arrival(arrival_id: int) -> Response:
-    """Mark it read and go to its task."""
-    row = my_notice(uow(), current_user.id, "arrivals", arrival_id)
-    if row is None:
-        abort(404)
-    arrivals.mark_read(uow(), current_user.id, arrival_id)
-    return redirect(url_for("plans.task", task_id=row["plan_task_id"]))
+    return _open("arrivals", arrival_id)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -79,11 +74,15 @@ def settings() -> str | tuple[str, int] | Response:
 @bp.post("/<int:notice_id>/open")
 @login_required
 def open_notice(notice_id: int) -> Response:
-    """Mark it read and go to its task."""
-    row = my_notice(uow(), current_user.id, "notices", notice_id)
+    return _open("notices", notice_id)
+
+
+def _open(outbox: str, row_id: int) -> Response:
+    """Mark one of my notices or arrivals read and go to its task; 404 for anyone else's."""
+    row = my_notice(uow(), current_user.id, outbox, row_id)
     if row is None:
         abort(404)
-    notices.mark_read(uow(), current_user.id, notice_id)
+    (notices if outbox == "notices" else arrivals).mark_read(uow(), current_user.id, row_id)
     return redirect(url_for("plans.task", task_id=row["plan_task_id"]))
 
 

@@ -78,3 +78,13 @@ def test_the_monitor_sets_the_date_of_a_task_waiting_for_one(world):
     assert 'name="due"' in monitor.get(f"/tasks/{task_id}").get_data(as_text=True)
     assert monitor.post(f"/tasks/{task_id}/due", data={"due": "2024-06-28"}).status_code == 302
     assert f"/tasks/{task_id}" not in monitor.get("/tasks/waiting-date").get_data(as_text=True)
+
+
+def test_a_reminder_opens_on_its_task_for_its_recipient_only(world):
+    sweep_at(world.office, world.clock, date(2024, 3, 26))
+    [reminder] = notice_rows(world.office)
+    client = world.client(STAFF)
+    assert world.client(HEAD).post(f"/notices/{reminder['id']}/open").status_code == 404  # not his
+    opened = client.post(f"/notices/{reminder['id']}/open")
+    assert opened.status_code == 302 and opened.location.endswith(f"/tasks/{reminder['plan_task_id']}")
+    assert notice_rows(world.office, id=reminder["id"])[0]["read_at"] is not None
