@@ -145,7 +145,8 @@ def switch_lang_url(lang: str) -> str:
     link off-site."""
     if request.endpoint is None or request.endpoint == "static":
         return url_for("inbox.index", lang=lang)
-    return url_for(request.endpoint, **{**(request.view_args or {}), **request.args.to_dict(), "lang": lang})
+    # The route's own values win over a query argument of the same name.
+    return url_for(request.endpoint, **{**request.args.to_dict(), **(request.view_args or {}), "lang": lang})
 
 
 # The step names of processes/plan_task.bpmn (version 1), with their English labels.

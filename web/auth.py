@@ -31,7 +31,7 @@ from flask_login import UserMixin, current_user, login_required, login_user, log
 from engine.access import accounts
 from engine.clock import Clock
 from web.errors import engine_error_message
-from web.extensions import login_manager, uow
+from web.extensions import login_manager, uow, whole_number
 from web.forms import LoginForm
 
 if TYPE_CHECKING:
@@ -98,7 +98,8 @@ def _session_alive(view: UserView) -> bool:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> CurrentUser | None:
-    view = accounts.get_user(uow(), int(user_id)) if user_id.isdigit() else None
+    number = whole_number(user_id)
+    view = accounts.get_user(uow(), number) if number is not None else None
     if view is None or not _session_alive(view):
         end_session()  # the page then asks to log in again
         return None

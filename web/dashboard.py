@@ -34,7 +34,7 @@ from engine.reading.search import search_tasks
 from engine.reading.search_text import words
 from engine.text_folding import fold
 from web import api
-from web.extensions import page, today, uow
+from web.extensions import page, today, uow, whole_number
 from web.i18n import DEFAULT_LOCALE
 
 if TYPE_CHECKING:
@@ -132,9 +132,9 @@ def filters_from(args: Any) -> Filters:
     """Filters from the query string; a value that does not parse is ignored."""
     unit, plan = args.get("unit", ""), args.get("plan", "")
     state = args.get("status")
-    return Filters(unit_id=int(unit) if unit.isdigit() else None, state=state if state in STATES else None,
+    return Filters(unit_id=whole_number(unit), state=state if state in STATES else None,
                    due_from=_date(args.get("from")), due_to=_date(args.get("to")),
-                   plan_id=int(plan) if plan.isdigit() else None)
+                   plan_id=whole_number(plan))
 
 
 def _date(value: str | None) -> date | None:

@@ -29,7 +29,7 @@ from engine.process.actors import ACTORS
 from engine.process.step_forms import FORMS
 from engine.workflow import InvalidProcess, Problem
 from web.errors import engine_error_message, error_page, http_message, json_error
-from web.extensions import MAX_ID, login_manager, uow
+from web.extensions import login_manager, uow, whole_number
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response as BaseResponse
@@ -100,7 +100,7 @@ def _index(**context: Any) -> str:
 
 @bp.get("/modeler")
 def modeler() -> str:
-    version = versions.get_version(uow(), request.args.get("version", type=int))
+    version = versions.get_version(uow(), request.args.get("version", type=whole_number))
     return render_template("designer/modeler.html", version=version, actors=_choices(ACTORS, ACTOR_LABELS),
                            forms=_choices(FORMS, FORM_LABELS))
 
@@ -142,7 +142,8 @@ def deploy_page(version_id: int) -> BaseResponse:
 @bp.get("/migrate")
 def preview_page() -> str:
     """What moving would do to each running task; the designer then moves the movable ones."""
-    from_id, to_id = request.args.get("from_version", type=int) or 0, request.args.get("to_version", type=int) or 0
+    from_id = request.args.get("from_version", type=whole_number) or 0
+    to_id = request.args.get("to_version", type=whole_number) or 0
     planned = versions.preview(uow(), from_id, to_id)
     return _index(preview={"from_version": from_id, "to_version": to_id, "instances": _previews(planned)})
 
@@ -150,9 +151,9 @@ def preview_page() -> str:
 @bp.post("/migrate")
 def migrate_page() -> str:
     # From the preview, only the tasks the designer ticked move ("chosen" marks that form).
-    chosen = [int(i) for i in request.form.getlist("instance_id") if i.isdigit()]
-    report = versions.migrate(uow(), request.form.get("from_version", type=int) or 0,
-                              request.form.get("to_version", type=int) or 0, current_user.id,
+    chosen = [n for n in map(whole_number, request.form.getlist("instance_id")) if n is not None]
+    report = versions.migrate(uow(), request.form.get("from_version", type=whole_number) or 0,
+                              request.form.get("to_version", type=whole_number) or 0, current_user.id,
                               instance_ids=chosen if "chosen" in request.form else None)
     return _index(report=_report(report))
 
@@ -276,9 +277,7 @@ def _json_object() -> dict[str, Any]:
 
 def _id(value: Any) -> int:
     """A version id from JSON (a number or its digits); anything else is 0, which no version has."""
-    number = value if isinstance(value, int) and not isinstance(value, bool) else \
-        int(value) if isinstance(value, str) and value.isdigit() else 0
-    return number if 0 < number <= MAX_ID else 0
+    return whole_number(value) or 0
 
 
 def _xml_from_request() -> str | bytes:

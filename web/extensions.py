@@ -3,6 +3,7 @@ without importing the factory (which imports the blueprints).
 
 - `uow()`: a fresh unit of work from the app's storage; views hand it to a service
   (`list_inbox(uow(), ...)`), which opens it, commits or not, and closes it.
+- `whole_number(value)`: an id or count from a request, None unless it is one.
 - `page()`: the page of a list asked for (`?page=`), 1 when absent or not a number.
 - `today()`: the date in Vietnam, not on the server's clock: a server in UTC would
   call a task due today "overdue" from 00:00 to 07:00 local time.
@@ -31,9 +32,21 @@ def uow() -> AbstractUnitOfWork:
     return current_app.extensions["planflow"].uow()
 
 
+def whole_number(value: object, limit: int = MAX_ID) -> int | None:
+    """A number typed or sent as ASCII digits (or a JSON int), up to `limit`; None for
+    anything else. `str.isdigit` alone lets through "²" (int() then raises) and numbers
+    too large for the database's integer (the driver then raises): both were 500s."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= len(str(limit)):
+        number = int(value)
+    else:
+        return None
+    return number if 0 <= number <= limit else None
+
+
 def page() -> int:
-    asked = request.args.get("page", "")
-    return int(asked) if asked.isdigit() and len(asked) < 7 else 1
+    return whole_number(request.args.get("page", ""), limit=99_999) or 1
 
 
 def today() -> date:

@@ -29,6 +29,7 @@ from wtforms.validators import InputRequired
 
 from engine.errors import N_
 from engine.process.step_forms import UNIT_STAFF
+from web.extensions import whole_number
 
 REQUIRED = _l("This field is required.")
 WTFORMS_MESSAGES = (  # WTForms' own English messages, extracted into our catalogue
@@ -78,7 +79,7 @@ class StepForm(PlanflowForm):
 
 
 def user_id_value(value: Any) -> int | None:
-    return int(value) if str(value).isdigit() else None
+    return whole_number(str(value))
 
 
 def assignee_value(value: Any) -> int | str | None:

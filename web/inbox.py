@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from engine.deadlines.extension_requests import pending_for
 from engine.tasks.inbox import DUE_FILTERS, SORTS, WHOSE, InboxQuery, list_inbox
 from engine.tasks.steps import claim, unclaim
-from web.extensions import today, uow
+from web.extensions import today, uow, whole_number
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response
@@ -50,10 +50,10 @@ def query_from(args: Any) -> InboxQuery:
     plan, page = args.get("plan", ""), args.get("page", "")
     due, whose, sort = args.get("due"), args.get("whose"), args.get("sort", "due")
     return InboxQuery(
-        plan_id=int(plan) if plan.isdigit() and len(plan) < 10 else None, step_id=args.get("step") or None,
+        plan_id=whole_number(plan), step_id=args.get("step") or None,
         due=due if due in DUE_FILTERS else None, whose=whose if whose in WHOSE else None,
         text=args.get("q", "").strip()[:200], sort=sort if sort in SORTS else "due",
-        page=int(page) if page.isdigit() and len(page) < 7 else 1,
+        page=whole_number(page, limit=99_999) or 1,
     )
 
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine.process import incidents, recovery
-from web.extensions import uow
+from web.extensions import uow, whole_number
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response
@@ -47,7 +47,7 @@ def retry(incident_id: int) -> Response:
 @bp.post("/<int:incident_id>/move")
 @login_required
 def move(incident_id: int) -> Response:
-    version_id = request.form.get("version_id", type=int)
+    version_id = request.form.get("version_id", type=whole_number)
     outcome = recovery.move_and_retry(uow(), incident_id, version_id or 0, current_user.id)
     if isinstance(outcome, recovery.Stayed):
         flash(_("The task stayed on its version: %(reason)s", reason=_(outcome.reason)), "error")

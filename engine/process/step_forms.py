@@ -91,7 +91,7 @@ def _assign(fields: dict[str, Any], choices: list[tuple[int, str]]) -> dict[str,
 
 
 def _user_id(value: Any) -> int | None:
-    return int(value) if str(value).strip().isdigit() and len(str(value).strip()) < 10 else None
+    return int(value) if str(value).strip().isdecimal() and len(str(value).strip()) < 10 else None
 
 
 def _user_ids(value: Any) -> list[int]:
