@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from engine import model
 from engine import unit_of_work as ports
+from engine.deadlines.working_days import CalendarCache
 from engine.workflow import SpecCache
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ class MemoryDatabase:
     def __init__(self) -> None:
         self.tables: dict[str, dict[int, Any]] = {name: {} for name in TABLES}
         self.specs = SpecCache()  # parsed specs are not data: shared, as `Storage` shares them
+        self.calendars = CalendarCache()  # unused (no version): the calendar follows the days as they are
         self._last_id = 0
 
     def next_id(self) -> int:
@@ -102,6 +104,7 @@ class MemoryUnitOfWork(ports.AbstractUnitOfWork):
     def __init__(self, database: MemoryDatabase) -> None:
         self.database = database
         self.specs = database.specs
+        self.calendars = database.calendars
         self.committed = False
         self.tables: dict[str, dict[int, Any]] = {}
 
@@ -186,6 +189,10 @@ class _ObjectRepository(_Table):
 
 
 class UserRepository(_ObjectRepository, ports.UserRepository):
+    def acting(self, user_id: int) -> model.Actor | None:
+        user = self.get(user_id)
+        return None if user is None else model.Actor(user.id, user.unit_id, user.role, user.active)
+
     def by_username(self, username: str) -> model.User | None:
         return next(iter(self._where(username=username)), None)
 
@@ -422,6 +429,9 @@ class OfficeDayRepository(_ObjectRepository, ports.OfficeDayRepository):
 
     def list(self) -> list[model.DeclaredDay]:
         return sorted(self.rows.values(), key=lambda d: d.day)
+
+    def version(self) -> None:
+        return None
 
     def remove(self, day: model.DeclaredDay) -> None:
         self.rows.pop(day.id, None)

@@ -36,6 +36,16 @@ class User:
     session_version: int = 1  # raised by a logout: every older session ends
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who acts or reads, as the rules of a request need them: not their whole row."""
+
+    id: int
+    unit_id: int | None
+    role: str
+    active: bool = True
+
+
 @dataclass(eq=False)
 class TaskUnit:
     """A unit's part in a task: `lead` (accountable) or `coordinator` (contributes)."""

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Iterable
 
 from engine import model
+from engine.deadlines.working_days import CalendarCache
 from engine.workflow import SpecCache
 
 if TYPE_CHECKING:
@@ -44,6 +45,10 @@ class Repository(abc.ABC):
 
 
 class UserRepository(Repository):
+    @abstractmethod
+    def acting(self, user_id: int) -> model.Actor | None:
+        """The person a request acts for, in one small read (which may also tell the
+        office days' `version` in the same round trip)."""
     @abstractmethod
     def by_username(self, username: str) -> model.User | None: ...
     @abstractmethod
@@ -163,6 +168,10 @@ class OfficeDayRepository(Repository):
     def list(self) -> list[model.DeclaredDay]: ...
     @abstractmethod
     def remove(self, day: model.DeclaredDay) -> None: ...
+    @abstractmethod
+    def version(self) -> object | None:
+        """A value that changes whenever the office days change (committed by anyone),
+        for `CalendarCache`; None when unknown or when this unit of work changed them."""
 
 
 class ProgressQueries(abc.ABC):
@@ -359,6 +368,7 @@ class AbstractUnitOfWork(abc.ABC):
     incidents: IncidentRepository
     jobs: JobRepository
     specs: SpecCache  # parsed process versions of this database
+    calendars: CalendarCache  # the working-day calendar of this database's office days
 
     def __enter__(self) -> AbstractUnitOfWork:
         return self

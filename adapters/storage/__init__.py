@@ -14,6 +14,7 @@ from sqlalchemy.orm import sessionmaker
 from adapters.storage.clock_lock import ClockLock, for_database
 from adapters.storage.orm import metadata, start_mappers
 from adapters.storage.unit_of_work import SqlAlchemyUnitOfWork
+from engine.deadlines.working_days import CalendarCache
 from engine.workflow import SpecCache
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -49,11 +50,13 @@ class Storage:
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
         # Parsed process specs, by version id: ids are only unique within one database.
         self.specs = SpecCache()
+        # The calendar built from this database's office days, while they stay unchanged.
+        self.calendars = CalendarCache()
         # On SQLite one process at a time runs the timer sweep and the mail outbox.
         self.clock_lock: ClockLock = for_database(url, self.engine.dialect.name)
 
     def uow(self) -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(self.session_factory, self.specs)
+        return SqlAlchemyUnitOfWork(self.session_factory, self.specs, self.calendars)
 
     def upgrade(self) -> None:
         """Bring the schema to the newest migration."""

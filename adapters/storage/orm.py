@@ -205,6 +205,14 @@ office_days = Table(
     Column("created_at", DateTime),
 )
 
+# Raised by a trigger on every change of `office_days` (migration 0018): a process keeps
+# the calendar it built while this number stays the same.
+change_counters = Table(
+    "change_counters", metadata,
+    Column("name", String(40), primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+
 
 def _outbox_columns() -> list[Column]:
     """A person's row that may go out by mail (`notices`, `arrivals`): read or not, the

@@ -43,8 +43,24 @@ class SqlRepository:
         return [dict(row._mapping) for row in self.session.execute(statement)]
 
 
+# Built once (a read's fixed cost is mostly building its statements): the office days'
+# version, and the acting person with it in one round trip (`CalendarCache`).
+_OFFICE_DAYS_VERSION = (select(orm.change_counters.c.version)
+                        .where(orm.change_counters.c.name == "office_days").scalar_subquery())
+_ACTING = select(orm.users.c.id, orm.users.c.unit_id, orm.users.c.role, orm.users.c.active,
+                 _OFFICE_DAYS_VERSION.label("office_days")).where(orm.users.c.id == bindparam("user_id"))
+_SEEN_VERSION, _DAYS_WRITTEN = "office_days_version", "office_days_written"  # keys of `Session.info`
+
+
 class UserRepository(SqlRepository, ports.UserRepository):
     model_class = model.User
+
+    def acting(self, user_id: int) -> model.Actor | None:
+        row = self.session.execute(_ACTING, {"user_id": user_id}).first()
+        if row is None:
+            return None
+        self.session.info.setdefault(_SEEN_VERSION, row.office_days)
+        return model.Actor(row.id, row.unit_id, row.role, row.active)
 
     def by_username(self, username: str) -> model.User | None:
         return self.session.scalars(select(model.User).filter_by(username=username)).first()
@@ -483,5 +499,20 @@ class OfficeDayRepository(SqlRepository, ports.OfficeDayRepository):
     def list(self) -> list[model.DeclaredDay]:
         return list(self.session.scalars(select(model.DeclaredDay).order_by(orm.office_days.c.day)))
 
+    def add(self, obj: model.DeclaredDay) -> None:
+        self.session.info[_DAYS_WRITTEN] = True
+        super().add(obj)
+
     def remove(self, day: model.DeclaredDay) -> None:
+        self.session.info[_DAYS_WRITTEN] = True
         self.session.delete(day)
+
+    def version(self) -> int | None:
+        """The version read with the acting person, else read now; None once this session
+        has changed the days (its calendar holds what is not committed)."""
+        info = self.session.info
+        if info.get(_DAYS_WRITTEN):
+            return None
+        if _SEEN_VERSION not in info:
+            info[_SEEN_VERSION] = self.session.scalar(select(_OFFICE_DAYS_VERSION))
+        return info[_SEEN_VERSION]

@@ -13,15 +13,17 @@ from adapters.storage.jobs_store import JobRepository
 from adapters.storage.login_attempts import LoginAttemptRepository
 from adapters.storage.incident_store import IncidentRepository
 from adapters.storage.progress_queries import ProgressQueries
+from engine.deadlines.working_days import CalendarCache
 from engine.errors import AlreadyDone, N_
 from engine.unit_of_work import AbstractUnitOfWork
 from engine.workflow import SpecCache
 
 
 class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
-    def __init__(self, session_factory: sessionmaker, specs: SpecCache) -> None:
+    def __init__(self, session_factory: sessionmaker, specs: SpecCache, calendars: CalendarCache) -> None:
         self.session_factory = session_factory
         self.specs = specs
+        self.calendars = calendars
         self.session: Session | None = None
 
     def __enter__(self) -> SqlAlchemyUnitOfWork:
@@ -64,11 +66,13 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         except (StaleDataError, IntegrityError) as error:
             # Another request saved the same instance or work item first (two tabs,
             # two people): ours must not overwrite it.
-            self.session.rollback()
+            self.rollback()
             raise _already_done() from error
+        self.session.info.clear()  # what this transaction saw (the office days' version)
 
     def rollback(self) -> None:
         self.session.rollback()
+        self.session.info.clear()
 
     def flush(self) -> None:
         try:

@@ -20,11 +20,11 @@ READS_EVERY_TASK = ("leader", "monitor")
 T = TypeVar("T")
 
 
-def reads_every_task(user: model.User) -> bool:
+def reads_every_task(user: model.Actor) -> bool:
     return user.role in READS_EVERY_TASK
 
 
-def may_read(user: model.User, units: set[int | None], people: set[int | None]) -> bool:
+def may_read(user: model.Actor, units: set[int | None], people: set[int | None]) -> bool:
     """`units`: the task's lead and coordinating units and its plan's monitoring unit;
     `people`: its director, whoever held or completed one of its steps, and the
     co-handlers and those told for information its assignment named."""
@@ -33,7 +33,7 @@ def may_read(user: model.User, units: set[int | None], people: set[int | None]) 
     return user.unit_id is not None and user.unit_id in units
 
 
-def scope_of(user: model.User) -> dict[str, int | None]:
+def scope_of(user: model.Actor) -> dict[str, int | None]:
     """`may_read` for a list the database narrows (`engine.reading.progress.TaskScope`
     fields): nothing for those who read every task, else the reader and their unit."""
     return {} if reads_every_task(user) else {"reader_id": user.id, "reader_unit_id": user.unit_id}
@@ -44,13 +44,13 @@ def named(people: dict[str, list[int]] | None) -> set[int]:
     return {user_id for ids in (people or {}).values() for user_id in ids}
 
 
-def _may_read_task(user: model.User, task: model.PlanTask, plan: model.Plan, holders: set[int]) -> bool:
+def _may_read_task(user: model.Actor, task: model.PlanTask, plan: model.Plan, holders: set[int]) -> bool:
     units = {u.unit_id for u in task.units} | {plan.monitor_unit_id}
     return may_read(user, units, holders | {task.director_user_id} | named(task.people))
 
 
-def reader(uow: AbstractUnitOfWork, user_id: int) -> model.User:
-    user = uow.users.get(user_id)
+def reader(uow: AbstractUnitOfWork, user_id: int) -> model.Actor:
+    user = uow.users.acting(user_id)
     if user is None or not user.active:
         raise NotFound(N_("This task does not exist."))
     return user

@@ -2,7 +2,8 @@
 national holidays (read-only, from `holidays`).
 
 Only the leadership and the plan monitor change it. A change applies to what is
-computed afterwards (`instances.calendar(uow)` reads the table each time): new steps
+computed afterwards (`instances.calendar(uow)` builds the calendar again once the
+days' version changes, in every process: `CalendarCache`): new steps
 and their timers, days left / days late; and, in the same transaction, the open steps
 it affects are re-armed: every instance whose next rung lies within REARM_WINDOW of
 the day has its armed timers computed again on the new calendar, a rung that moved

@@ -26,9 +26,10 @@ not a walk over every day in between (a task a year late was 365 holiday look-up
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Literal
 
 from holidays.countries.vietnam import Vietnam
@@ -205,3 +206,38 @@ class WorkingCalendar:
 def _as_date(d: date) -> date:
     # datetime is a date subclass; arithmetic on it would keep the time of day.
     return d.date() if isinstance(d, datetime) else d
+
+
+class CalendarCache:
+    """The office's calendar as last built, kept with the version of the office days it
+    was built from (`OfficeDayRepository.version`): while the database reports the same
+    version, no request reads the office days or builds a calendar again.
+
+    Correct with several workers: the version is raised in the same transaction as any
+    change of the days, and it is read before the days are, so a calendar kept under a
+    version holds the days of that version or newer ones (a change between the two reads
+    is already in it, and the next read sees a newer version and builds again). A unit of
+    work that changed the days itself reports no version: it builds from what it sees,
+    uncommitted, and keeps nothing.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: tuple[object, WorkingCalendar] | None = None
+
+    def get(self, version: object | None, days: Callable[[], Iterable[OfficeDay]]) -> WorkingCalendar:
+        kept = self._kept
+        if version is not None and kept is not None and kept[0] == version:
+            return kept[1]
+        calendar = _calendar(tuple(days()))
+        if version is not None:
+            with self._lock:
+                self._kept = (version, calendar)
+        return calendar
+
+
+@lru_cache(maxsize=16)
+def _calendar(days: tuple[OfficeDay, ...]) -> WorkingCalendar:
+    # One calendar per set of office days: its year tables are built once per process,
+    # and databases with the same days (none, most often) share them.
+    return WorkingCalendar(days)

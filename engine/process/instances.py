@@ -8,7 +8,6 @@ from __future__ import annotations
 
 
 import re
-from functools import lru_cache
 from datetime import date, datetime
 from importlib import resources
 from typing import Any
@@ -55,15 +54,10 @@ def ensure_live_version(uow: AbstractUnitOfWork, now: datetime,
 
 
 def calendar(uow: AbstractUnitOfWork) -> WorkingCalendar:
-    days = tuple(OfficeDay(d.day, d.kind, d.name) for d in uow.office_days.list())
-    return _calendar(days)
-
-
-@lru_cache(maxsize=16)
-def _calendar(days: tuple[OfficeDay, ...]) -> WorkingCalendar:
-    # One calendar per set of office days, kept: its holiday tables are built once per
-    # process instead of on every request (a new office day makes a new key).
-    return WorkingCalendar(days)
+    """The office's working days: the one this process keeps while the office days have
+    not changed (`CalendarCache`), else built from them."""
+    return uow.calendars.get(uow.office_days.version(),
+                             lambda: [OfficeDay(d.day, d.kind, d.name) for d in uow.office_days.list()])
 
 
 def runtime(uow: AbstractUnitOfWork, clock: Clock, cal: WorkingCalendar | None = None) -> WorkflowRuntime:

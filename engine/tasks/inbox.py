@@ -103,7 +103,7 @@ def list_inbox(uow: AbstractUnitOfWork, user_id: int, today: date, query: InboxQ
                page_size: int | None = None) -> Inbox:
     page_size = page_size or PAGE_SIZE
     with uow:
-        user = uow.users.get(user_id)
+        user = uow.users.acting(user_id)
         if user is None:
             raise NotFound(N_("User not found."))
         cal = instances.calendar(uow)
