@@ -181,6 +181,10 @@ class _ObjectRepository(_Table):
             obj.id = self._new_id()
         self.rows[obj.id] = obj
 
+    def add_many(self, objs: list[Any]) -> None:
+        for obj in objs:
+            self.add(obj)
+
     def get(self, obj_id: int) -> Any | None:
         return self.rows.get(obj_id)
 
@@ -399,10 +403,6 @@ class WorkItemRepository(_ObjectRepository, ports.WorkItemRepository):
 
 
 class AuditRepository(_ObjectRepository, ports.AuditRepository):
-    def add_many(self, events: list[model.AuditEvent]) -> None:
-        for event in events:
-            self.add(event)
-
     def for_task(self, plan_task_id: int) -> list[dict[str, Any]]:
         users, units = self._uow.tables["users"], self._uow.tables["units"]
         rows = []

@@ -79,6 +79,10 @@ class PlanRepository(Repository):
 
 class TaskRepository(Repository):
     @abstractmethod
+    def add_many(self, tasks: list[model.PlanTask]) -> None:
+        """Store new tasks with their units now, in a number of statements that does not
+        grow with them (positions unique within their plan); each gets its id."""
+    @abstractmethod
     def for_plan(self, plan_id: int) -> list[model.PlanTask]: ...
     @abstractmethod
     def with_ids(self, task_ids: list[int]) -> list[model.PlanTask]:
@@ -108,6 +112,9 @@ class ProcessVersionRepository(Repository):
 
 class InstanceRepository(Repository):
     @abstractmethod
+    def add_many(self, instances: list[model.ProcessInstance]) -> None:
+        """Store new instances (one per task) now, in one statement; each gets its id."""
+    @abstractmethod
     def lock(self, instance_id: int) -> model.ProcessInstance | None:
         """Load the instance for writing: other writers wait until this transaction ends;
         the instance and its work items are read fresh after the wait."""
@@ -132,6 +139,9 @@ class InstanceRepository(Repository):
 
 
 class WorkItemRepository(Repository):
+    @abstractmethod
+    def add_many(self, items: list[model.WorkItem]) -> None:
+        """Store new work items now, in one statement; each gets its id."""
     @abstractmethod
     def ready_for_instance(self, instance_id: int) -> list[model.WorkItem]: ...
     @abstractmethod

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from adapters.storage import orm
@@ -50,6 +50,24 @@ _OFFICE_DAYS_VERSION = (select(orm.change_counters.c.version)
 _ACTING = select(orm.users.c.id, orm.users.c.unit_id, orm.users.c.role, orm.users.c.active,
                  _OFFICE_DAYS_VERSION.label("office_days")).where(orm.users.c.id == bindparam("user_id"))
 _SEEN_VERSION, _DAYS_WRITTEN = "office_days_version", "office_days_written"  # keys of `Session.info`
+
+
+def insert_new(session: Session, table: Any, objects: list[Any], key: tuple[str, ...]) -> None:
+    """New domain objects, inserted in one Core statement (the ORM sends one INSERT per
+    row on SQLite, to read each id back in order) and given their ids by `key`, columns
+    unique among them that come back with the ids. Then they are put in the session as
+    though read, so a later change to one is flushed as an UPDATE."""
+    if not objects:
+        return
+    columns = [c.name for c in table.c if c.name != "id"]
+    rows = [{c: getattr(obj, c) for c in columns} for obj in objects]
+    by_key = {tuple(row[k] for k in key): obj for row, obj in zip(rows, objects)}
+    if len(by_key) != len(objects):
+        raise ValueError(f"new {table.name} rows share their {key}")
+    for found in session.execute(insert(table).returning(table.c.id, *(table.c[k] for k in key)), rows):
+        by_key[tuple(found[1:])].id = found[0]
+    for obj in objects:
+        make_transient_to_detached(obj)
 
 
 class UserRepository(SqlRepository, ports.UserRepository):
@@ -128,6 +146,15 @@ class PlanRepository(SqlRepository, ports.PlanRepository):
 
 class TaskRepository(SqlRepository, ports.TaskRepository):
     model_class = model.PlanTask
+
+    def add_many(self, tasks: list[model.PlanTask]) -> None:
+        insert_new(self.session, orm.plan_tasks, tasks, ("plan_id", "position"))
+        for task in tasks:
+            for unit in task.units:
+                unit.task_id = task.id
+        insert_new(self.session, orm.task_units, [u for task in tasks for u in task.units],
+                   ("task_id", "role", "position"))
+        self.session.add_all(tasks)  # and their units (the relationship's cascade)
 
     def for_plan(self, plan_id: int) -> list[model.PlanTask]:
         query = select(model.PlanTask).filter_by(plan_id=plan_id).order_by(orm.plan_tasks.c.position)
@@ -213,6 +240,10 @@ _ANY_DUE = (select(orm.process_instances.c.id)
 
 class InstanceRepository(SqlRepository, ports.InstanceRepository):
     model_class = model.ProcessInstance
+
+    def add_many(self, instances: list[model.ProcessInstance]) -> None:
+        insert_new(self.session, orm.process_instances, instances, ("plan_task_id",))
+        self.session.add_all(instances)
 
     def lock(self, instance_id: int) -> model.ProcessInstance | None:
         """The instance, locked until commit, with its work items read again.
@@ -378,6 +409,10 @@ def _sum_when(condition: Any) -> Any:
 
 class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
     model_class = model.WorkItem
+
+    def add_many(self, items: list[model.WorkItem]) -> None:
+        insert_new(self.session, orm.work_items, items, ("instance_id", "task_uuid"))
+        self.session.add_all(items)
 
     def ready_for_instance(self, instance_id: int) -> list[model.WorkItem]:
         query = select(model.WorkItem).filter_by(instance_id=instance_id, state="ready")

@@ -6,8 +6,8 @@ the same transaction, so the inbox (which reads only `work_items`) is never stal
 """
 from __future__ import annotations
 
-
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
 from typing import Any
@@ -95,19 +95,48 @@ def called_diagrams(uow: AbstractUnitOfWork, xml: str) -> list[str]:
     return list(found.values())
 
 
-def start(uow: AbstractUnitOfWork, rt: WorkflowRuntime, task: model.PlanTask,
-          data: dict[str, Any], now: datetime) -> tuple[model.ProcessInstance, list[NoticeEvent]]:
-    """Start and save the task's instance; the notices its first step already owes
-    (a plan imported after a deadline) are returned, for `notices.record`."""
-    version = ensure_live_version(uow, now, task.process_key)
+def start(uow: AbstractUnitOfWork, rt: WorkflowRuntime, task: model.PlanTask, data: dict[str, Any],
+          version: model.ProcessVersion, now: datetime) -> tuple[model.ProcessInstance, Any, list[NoticeEvent]]:
+    """Start the task's workflow in memory on `version`: its instance (not stored yet,
+    its state written), the workflow, and the notices its first step already owes (a
+    plan imported after a deadline), for `notices`."""
     wf, events = rt.start_with_notices(spec(uow, version.id), data)
     instance = model.ProcessInstance(
         plan_task_id=task.id, process_version_id=version.id, state="",
         serializer_version=SERIALIZER_VERSION, state_version=STATE_VERSION, started_at=to_storage(now),
     )
-    uow.instances.add(instance)
-    save(uow, rt, instance, task, wf, now)
-    return instance, events
+    store(rt, instance, task, wf, now)
+    return instance, wf, events
+
+
+@dataclass
+class Started:
+    """A task's started instance, with its first steps' work items and notice events."""
+
+    task: model.PlanTask
+    instance: model.ProcessInstance
+    items: list[model.WorkItem]
+    events: list[NoticeEvent]
+
+
+def start_all(uow: AbstractUnitOfWork, rt: WorkflowRuntime, tasks: list[tuple[model.PlanTask, dict[str, Any]]],
+              now: datetime) -> list[Started]:
+    """Start the processes of stored tasks (each with its start data) and save them: the
+    workflows run in memory, then their instances, their ready steps and the arrivals
+    are written a table at a time, so a chunk of tasks costs the same statements
+    whatever its size."""
+    versions: dict[str, model.ProcessVersion] = {}
+    runs = []
+    for task, data in tasks:
+        if task.process_key not in versions:
+            versions[task.process_key] = ensure_live_version(uow, now, task.process_key)
+        runs.append((task, *start(uow, rt, task, data, versions[task.process_key], now)))
+    uow.instances.add_many([instance for _, instance, _, _ in runs])
+    started = [Started(task, instance, [_work_item(instance, step, now) for step in rt.ready_steps(wf)], events)
+               for task, instance, wf, events in runs]
+    uow.work_items.add_many([item for one in started for item in one.items])
+    arrivals.steps_arrived(uow, [(one.task, one.items) for one in started], now)  # whoever gets a step is told
+    return started
 
 
 def load(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.ProcessInstance):

@@ -1,4 +1,5 @@
 """The number of SQL statements a step or a timer costs does not grow with the work:
+starting a plan of 40 tasks sends as many as one of 10,
 completing a step of a 40-task plan sends as many as one of a 4-task plan, a sweep
 batch of 4N due instances as many as one of N, a sweep with nothing due one read, and
 an inbox holding ten times the rows as many as a small one. On SQLite and PostgreSQL,
@@ -6,6 +7,7 @@ each write in a fresh Storage (a new engine, an empty spec cache: a restarted se
 (Counted, never timed.)"""
 from __future__ import annotations
 
+import dataclasses
 from contextlib import contextmanager
 from datetime import date
 from typing import Iterator
@@ -15,7 +17,7 @@ from sqlalchemy import event, func, select
 from adapters.storage import Storage, orm
 from engine.deadlines import sweep
 from engine.tasks import inbox, steps
-from tests.support.office import KSTTHC, clock_on, make_office
+from tests.support.office import CBTH, KSTTHC, TTPV, clock_on, make_office
 
 DAY = date(2024, 2, 1)
 ALL_DUE = date(2024, 4, 30)  # past every rung of a task due on 2024-03-29
@@ -43,6 +45,34 @@ def restarted(url: str) -> Iterator[Storage]:
 
 def tasks(count: int) -> list[dict]:
     return [{"ref": str(n), "lead": [KSTTHC], "due": "2024-03-29", "director": "chanhvp"} for n in range(count)]
+
+
+def test_starting_a_plan_of_four_times_the_tasks_costs_the_same_statements(office_on_each_database) -> None:
+    """Tasks, their units, instances, first steps, arrivals, audit lines and the notices
+    of a plan imported after its deadlines are each written in one statement for the
+    whole plan (as for each chunk of a large plan's job), whatever the tasks hold."""
+    office = office_on_each_database
+    office.plan(tasks(1))  # the shipped process deployed on first use: not part of what is counted
+    counts, started = [], []
+    for size in (10, 40):
+        varied = [{"ref": str(n), "lead": [KSTTHC] if n % 3 else [TTPV], "coordinators": [CBTH] if n % 2 else [],
+                   "due": "2024-03-29" if n % 4 else "2024-01-10", "director": "chanhvp" if n % 5 else None}
+                  for n in range(size)]
+        with restarted(office.storage.url) as storage, counted(storage.engine) as statements:
+            plan_id = dataclasses.replace(office, storage=storage).plan(varied, clock=clock_on(DAY))
+        counts.append(len(statements))
+        with office.uow() as uow:
+            task_ids = [task.id for task in uow.tasks.for_plan(plan_id)]
+            assert [len(task.units) for task in uow.tasks.for_plan(plan_id)] == [1 + n % 2 for n in range(size)]
+            assert all(uow.instances.for_task(task_id).version == 1 for task_id in task_ids)
+        with office.storage.engine.connect() as connection:
+            def rows(table):
+                return connection.execute(select(func.count()).select_from(table)
+                                          .where(table.c.plan_task_id.in_(task_ids))).scalar_one()
+            started.append((rows(orm.work_items), rows(orm.arrivals), rows(orm.notices), rows(orm.audit_events)))
+        items, told, notices, audit = started[-1]
+        assert len(task_ids) == items == told == size and notices > 0 and audit > size, started
+    assert counts[0] == counts[1], counts
 
 
 def test_completing_a_step_costs_the_same_statements_in_a_small_and_a_large_plan(office_on_each_database) -> None:
