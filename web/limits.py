@@ -4,8 +4,13 @@ Files go up to `MAX_CONTENT_LENGTH` (20 MB). A JSON body is commands, not files:
 most `MAX_JSON_BYTES` (a process diagram is tens of KB), else 413. A form field is
 text a person typed: at most `MAX_FIELD_CHARS`, else 400 naming the field. The
 engine keeps its own, tighter limits on what it stores (`engine.process.step_forms.MAX_TEXT`).
+
+No text may hold a NUL, in the query, a form or a JSON body: nobody types one, SQLite
+would store it and PostgreSQL refuses it mid-query, so it is a 400 here, before either.
 """
 from __future__ import annotations
+
+from typing import Any
 
 from flask import Flask, request
 
@@ -17,6 +22,7 @@ MAX_FIELD_CHARS = 50_000
 
 def init_app(app: Flask) -> None:
     app.before_request(limit_request_body)
+    app.before_request(refuse_nul)
 
 
 def limit_request_body() -> None:
@@ -29,3 +35,25 @@ def limit_request_body() -> None:
                     if len(value) > MAX_FIELD_CHARS}
         if too_long:
             raise InvalidInput(too_long, N_("A field is too long; shorten it and send again."))
+
+
+def refuse_nul() -> None:
+    fields = [*request.args.items(multi=True)]
+    if request.is_json:
+        fields.append(("json", request.get_json(silent=True)))
+    elif request.method in ("POST", "PUT", "PATCH"):
+        fields += request.form.items(multi=True)
+    holding = {name: N_("This text holds a character that cannot be stored.") for name, value in fields
+               if _holds_nul(value)}
+    if holding:
+        raise InvalidInput(holding, N_("A field holds a character that cannot be stored; remove it and send again."))
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
