@@ -3,16 +3,13 @@ chooses the daily digest, a refusal without a reason is refused, and the mail pa
 the truth about the mail server, the mails waiting and the mails that failed."""
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from adapters.mail import MemoryMailer
 from engine.deadlines import extension_requests
 from engine.reading.my_notices import my_notices
-from engine.tasks import arrivals, steps
-from tests.e2e.web_helpers import HEAD, STAFF, build_world
-from tests.support.deadlines import office_clock
+from engine.tasks import arrivals
+from tests.e2e.web_helpers import HEAD, STAFF, assigned_world
 from web.config import Settings
 
 DIRECTOR = "chanhvp"
@@ -20,13 +17,9 @@ DIRECTOR = "chanhvp"
 
 @pytest.fixture
 def world(sqlite_url):
-    world = build_world(sqlite_url, PLANFLOW_SETTINGS=Settings())  # no mail server, whatever the environment says
-    with office_clock(date(2024, 1, 16)) as clock:
-        steps.complete_step(world.office.uow(), world.step("assign"), world.office.users[HEAD],
-                            {"assignee": world.office.users[STAFF]}, clock=clock)
-        world.clock = clock
+    # No mail server, whatever the environment says.
+    with assigned_world(sqlite_url, PLANFLOW_SETTINGS=Settings()) as world:
         yield world
-    world.office.storage.engine.dispose()
 
 
 def test_the_notices_page_shows_the_work_that_arrived_naming_the_plan(world):

@@ -6,9 +6,8 @@ from datetime import date
 
 import pytest
 
-from engine.tasks import steps
-from tests.e2e.web_helpers import HEAD, MONITOR, STAFF, build_world
-from tests.support.deadlines import notice_rows, office_clock, sweep_at
+from tests.e2e.web_helpers import HEAD, MONITOR, STAFF, assigned_world
+from tests.support.deadlines import notice_rows, sweep_at
 from tests.support.office import KSTTHC
 
 DIRECTOR = "chanhvp"
@@ -16,13 +15,8 @@ DIRECTOR = "chanhvp"
 
 @pytest.fixture
 def world(sqlite_url):
-    world = build_world(sqlite_url)
-    with office_clock(date(2024, 1, 16)) as clock:
-        steps.complete_step(world.office.uow(), world.step("assign"), world.office.users[HEAD],
-                            {"assignee": world.office.users[STAFF]}, clock=clock)
-        world.clock = clock
+    with assigned_world(sqlite_url) as world:
         yield world
-    world.office.storage.engine.dispose()
 
 
 def test_the_bell_counts_unread_notices_and_the_notices_page_lists_them(world):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,6 +18,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from adapters.demo.loader import DEMO_PASSWORD
+from engine.tasks import steps
+from tests.support.deadlines import office_clock
 from tests.support.office import KSTTHC, Office, clock_on, deploy_settings, make_office
 from web import create_app
 
@@ -62,6 +66,19 @@ def build_world(url: str, tasks: list[dict[str, Any]] | None = None,
     settings = {"DATABASE_URL": url, "TESTING": True, "WTF_CSRF_ENABLED": False,
                 "SECRET_KEY": "test", "TODAY": date(2024, 3, 27), **config}
     return WebWorld(office=office, app=create_app(settings), plan_id=plan_id)
+
+
+@contextmanager
+def assigned_world(url: str, **config: Any) -> Iterator[WebWorld]:
+    """`build_world`, its task assigned to STAFF on 16 January 2024, inside that day's
+    office clock (kept as `world.clock` for the test to move on)."""
+    world = build_world(url, **config)
+    with office_clock(date(2024, 1, 16)) as clock:
+        steps.complete_step(world.office.uow(), world.step("assign"), world.office.users[HEAD],
+                            {"assignee": world.office.users[STAFF]}, clock=clock)
+        world.clock = clock
+        yield world
+    world.office.storage.engine.dispose()
 
 
 def login(client: FlaskClient, username: str, password: str = DEMO_PASSWORD) -> None:
