@@ -227,6 +227,13 @@ class UnitRepository(_ObjectRepository, ports.UnitRepository):
 
 
 class PlanRepository(_ObjectRepository, ports.PlanRepository):
+    def heading(self, plan_id: int) -> tuple[model.Plan, str | None] | None:
+        plan = self.get(plan_id)
+        if plan is None:
+            return None
+        unit = self._uow.tables["units"].get(plan.monitor_unit_id)
+        return plan, unit.name if unit else None
+
     def list_with_counts(self) -> list[dict[str, Any]]:
         tasks = list(self._uow.tables["tasks"].values())
         rows = [{**dataclasses.asdict(plan), "tasks": sum(t.plan_id == plan.id for t in tasks),
@@ -380,7 +387,11 @@ class WorkItemRepository(_ObjectRepository, ports.WorkItemRepository):
     def open_for_tasks(self, task_ids: Iterable[int]) -> list[dict[str, Any]]:
         ids = set(task_ids)
         items = self._where(lambda i: i.plan_task_id in ids, state="ready")
-        return [self._inbox_row(i) for i in sorted(items, key=lambda i: i.id)]
+        users, units = self._uow.tables["users"], self._uow.tables["units"]
+        return [{**self._inbox_row(i),
+                 "user_name": users[i.assignee_user_id].full_name if i.assignee_user_id in users else None,
+                 "unit_name": units[i.candidate_unit_id].name if i.candidate_unit_id in units else None}
+                for i in sorted(items, key=lambda i: i.id)]
 
     def _inbox_row(self, item: model.WorkItem) -> dict[str, Any]:
         row = {name: getattr(item, name) for name in (

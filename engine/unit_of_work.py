@@ -75,6 +75,10 @@ class UnitRepository(Repository):
 class PlanRepository(Repository):
     @abstractmethod
     def list_with_counts(self) -> list[dict[str, Any]]: ...
+    @abstractmethod
+    def heading(self, plan_id: int) -> tuple[model.Plan, str | None] | None:
+        """The plan and the name of its monitoring unit, in one small read (which may also
+        tell the office days' `version` in the same round trip)."""
 
 
 class TaskRepository(Repository):
@@ -86,7 +90,7 @@ class TaskRepository(Repository):
     def for_plan(self, plan_id: int) -> list[model.PlanTask]: ...
     @abstractmethod
     def with_ids(self, task_ids: list[int]) -> list[model.PlanTask]:
-        """The tasks of `task_ids`, in that order."""
+        """The tasks of `task_ids`, in that order, with their units (one query)."""
     @abstractmethod
     def with_plans(self, task_ids: Iterable[int]) -> dict[int, tuple[model.PlanTask, model.Plan]]:
         """The tasks with their units and plans, by task id, in one query."""
@@ -153,7 +157,9 @@ class WorkItemRepository(Repository):
     @abstractmethod
     def inbox_page(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere) -> dict[str, Any]: ...
     @abstractmethod
-    def open_for_tasks(self, task_ids: Iterable[int]) -> list[dict[str, Any]]: ...
+    def open_for_tasks(self, task_ids: Iterable[int]) -> list[dict[str, Any]]:
+        """The tasks' ready steps as inbox rows, with the named holder's `user_name` and
+        the waiting unit's `unit_name`."""
     @abstractmethod
     def people_on_tasks(self, task_ids: Iterable[int]) -> dict[int, set[int]]: ...
 

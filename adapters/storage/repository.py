@@ -5,6 +5,7 @@ plain dicts; none of them touches `process_instances.state`.
 """
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any, Iterable
 
@@ -121,8 +122,23 @@ class UnitRepository(SqlRepository, ports.UnitRepository):
         return self._names(orm.units.c.id, orm.units.c.name, unit_ids)
 
 
+@functools.cache
+def _heading() -> Any:
+    # Built on first use, the mappers being set up by then.
+    p, u = orm.plans, orm.units
+    return (select(model.Plan, u.c.name.label("monitor"), _OFFICE_DAYS_VERSION.label("office_days"))
+            .outerjoin(u, u.c.id == p.c.monitor_unit_id).where(p.c.id == bindparam("plan_id")))
+
+
 class PlanRepository(SqlRepository, ports.PlanRepository):
     model_class = model.Plan
+
+    def heading(self, plan_id: int) -> tuple[model.Plan, str | None] | None:
+        row = self.session.execute(_heading(), {"plan_id": plan_id}).first()
+        if row is None:
+            return None
+        self.session.info.setdefault(_SEEN_VERSION, row.office_days)
+        return row[0], row.monitor
 
     def list_with_counts(self) -> list[dict[str, Any]]:
         t = orm.plan_tasks
@@ -161,7 +177,11 @@ class TaskRepository(SqlRepository, ports.TaskRepository):
         return list(self.session.scalars(query))
 
     def with_ids(self, task_ids: list[int]) -> list[model.PlanTask]:
-        found = {t.id: t for t in self.session.scalars(select(model.PlanTask).where(orm.plan_tasks.c.id.in_(task_ids)))}
+        if not task_ids:
+            return []
+        query = (select(model.PlanTask).where(orm.plan_tasks.c.id.in_(task_ids))
+                 .options(joinedload(model.PlanTask.units)))
+        found = {t.id: t for t in self.session.scalars(query).unique()}
         return [found[i] for i in task_ids if i in found]
 
     def with_plans(self, task_ids: Iterable[int]) -> dict[int, tuple[model.PlanTask, model.Plan]]:
@@ -468,11 +488,13 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         ids = list(task_ids)
         if not ids:
             return []
-        w = orm.work_items
+        w, u, n = orm.work_items, orm.users, orm.units
         query = (
-            select(*_inbox_columns())
+            select(*_inbox_columns(), u.c.full_name.label("user_name"), n.c.name.label("unit_name"))
             .join(orm.plan_tasks, orm.plan_tasks.c.id == w.c.plan_task_id)
             .join(orm.plans, orm.plans.c.id == orm.plan_tasks.c.plan_id)
+            .outerjoin(u, u.c.id == w.c.assignee_user_id)
+            .outerjoin(n, n.c.id == w.c.candidate_unit_id)
             .where(orm.ready_among_ids(w), w.c.plan_task_id.in_(ids))
             .order_by(w.c.id)
         )

@@ -74,18 +74,20 @@ def plan_overview(uow: AbstractUnitOfWork, plan_id: int, today: date, user_id: i
     """A page of the plan's tasks that `user_id` may read (all of them for the leadership
     and monitors): the database narrows, counts and pages them."""
     with uow:
-        plan = _plan(uow, plan_id)
+        heading = uow.plans.heading(plan_id)
+        if heading is None:
+            raise NotFound(N_("This plan does not exist."))
+        plan, monitor = heading
         scope = TaskScope(today, plan_id=plan.id, **task_access.scope_of(task_access.reader(uow, user_id)))
         listed = uow.progress.count(scope)
         paging = Paging.of(listed, page, PAGE_SIZE)
         [rows] = uow.progress.task_slices(scope, [paging.slice(None, "position")])
         tasks = uow.tasks.with_ids([r["id"] for r in rows])
         steps = _open_steps(uow, [t.id for t in tasks], today)
-        names = _unit_names(uow, tasks, plan)
+        names = uow.units.names(u.unit_id for t in tasks for u in t.units)
         rows = [TaskRow(t, _names(t, "lead", names), _names(t, "coordinator", names), steps.get(t.id, []))
                 for t in tasks]
-        return PlanView(plan=plan, monitor=names.get(plan.monitor_unit_id), tasks=rows, listed=listed,
-                        page=paging.page, pages=paging.pages)
+        return PlanView(plan=plan, monitor=monitor, tasks=rows, listed=listed, page=paging.page, pages=paging.pages)
 
 
 def task_detail(uow: AbstractUnitOfWork, task_id: int, today: date, user_id: int) -> TaskView:
@@ -134,20 +136,18 @@ def _names(task: model.PlanTask, role: str, names: dict[int, str]) -> list[str]:
 
 def _open_steps(uow: AbstractUnitOfWork, task_ids: list[int], today: date) -> dict[int, list[OpenStep]]:
     rows = uow.work_items.open_for_tasks(task_ids)
-    people = uow.users.names(r["assignee_user_id"] for r in rows)
-    units = uow.units.names(r["candidate_unit_id"] for r in rows)
+    if not rows:
+        return {}
     cal = instances.calendar(uow)
     steps: dict[int, list[OpenStep]] = {}
     for row in rows:
-        steps.setdefault(row["task_id"], []).append(_open_step(row, people, units, cal, today))
+        steps.setdefault(row["task_id"], []).append(_open_step(row, cal, today))
     return steps
 
 
-def _open_step(row: dict[str, Any], people: dict[int, str], units: dict[int, str],
-               cal: WorkingCalendar, today: date) -> OpenStep:
+def _open_step(row: dict[str, Any], cal: WorkingCalendar, today: date) -> OpenStep:
     left = days_left(cal, row["due_on"], today)
-    unit = units.get(row["candidate_unit_id"])
-    person = people.get(row["assignee_user_id"])
+    unit, person = row["unit_name"], row["user_name"]
     return OpenStep(
         work_item_id=row["work_item_id"], step_id=row["step_id"], step_name=row["step_name"],
         holder=person or " · ".join(x for x in (row["candidate_role"], unit) if x),

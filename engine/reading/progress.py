@@ -195,12 +195,15 @@ def plan_dashboard(uow: AbstractUnitOfWork, plan_id: int, today: date,
                    filters: Filters = Filters(), page: int = 1) -> Dashboard:
     """A plan's counts (overall, per lead unit, month by month) from the database's
     GROUP BY, and one page of its listed tasks and the most overdue, with their
-    holders and notices: eight statements, whatever the plan's size."""
+    holders and notices: six statements, whatever the plan's size (the plan's read
+    also tells whether the calendar this process keeps is still the office's)."""
     filters = replace(filters, plan_id=plan_id)
     scope = filters.scope(today)
     with uow:
-        plan = get_plan(uow, plan_id)
-        monitor = uow.units.names([plan.monitor_unit_id]).get(plan.monitor_unit_id)
+        heading = uow.plans.heading(plan_id)
+        if heading is None:
+            raise NotFound(N_("This plan does not exist."))
+        plan, monitor = heading
         found = uow.progress.dashboard_counts(scope, TaskScope(today, plan_id))
         counts = states_counted(found["states"])
         listed = counts[filters.state] if filters.state else counts["total"]
@@ -239,8 +242,8 @@ class Paging:
 def task_pages(uow: AbstractUnitOfWork, scope: TaskScope, slices: list[TaskSlice],
                as_of: date, holders: bool = True) -> list[list[TaskProgress]]:
     """Pages of the tasks of `scope`, with their units and (`holders`) who holds their
-    steps and the notices sent: five statements (the calendar's office days among them)
-    whatever the pages' sizes, three without holders."""
+    steps and the notices sent: four statements whatever the pages' sizes, two without
+    holders; and the office days' version, unless read before (`instances.calendar`)."""
     pages = uow.progress.task_slices(scope, slices)
     rows = {r["id"]: r for page in pages for r in page}  # a task may be on two pages
     if not rows:

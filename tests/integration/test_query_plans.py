@@ -34,6 +34,8 @@ def office(request):
         task = {k: v for k, v in conn.execute(select(orm.plan_tasks).limit(1)).one()._mapping.items() if k != "id"}
         task_ids = conn.execute(insert(orm.plan_tasks).returning(orm.plan_tasks.c.id),
                                 [{**task, "plan_id": other_plan} for _ in range(3000)]).scalars().all()
+        conn.execute(insert(orm.task_units), [{"task_id": task_id, "unit_id": office.units[CBTH], "role": "lead",
+                                               "position": 0} for task_id in task_ids])
         item = {k: v for k, v in conn.execute(select(orm.work_items).limit(1)).one()._mapping.items() if k != "id"}
         conn.execute(insert(orm.work_items), [{**item, "plan_task_id": task_id, "task_uuid": str(uuid.uuid4()),
                                                "candidate_unit_id": office.units[CBTH]} for task_id in task_ids])
@@ -103,6 +105,16 @@ def test_the_dashboard_and_the_plan_page_read_the_plans_tasks_through_an_index(o
     page = plans_of(office, lambda: plan_overview(office.uow(), plan, TODAY, office.users["theodoi"]))
     assert not full_scans(page, "plan_tasks") and not full_scans(page, "work_items"), page
     assert not by_state_alone(page), page
+
+
+def test_the_dashboard_of_a_plan_holding_most_tasks_reads_their_units_by_task(office):
+    """The counts per lead unit and the unit choices read `task_units` by the plan's task
+    ids, one index look-up each: PostgreSQL hashed the whole table (every unit row of the
+    office) as soon as the plan held a fair share of the tasks."""
+    with office.uow() as uow:
+        plan = max(p["id"] for p in uow.plans.list_with_counts())
+    plans = plans_of(office, lambda: plan_dashboard(office.uow(), plan, TODAY))
+    assert not full_scans(plans, "task_units"), plans
 
 
 def test_the_sweep_reads_the_ready_steps_of_its_batch_by_their_instances(office):
