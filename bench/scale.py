@@ -102,6 +102,7 @@ def build(office, clock, total: int, plan_size: int) -> tuple[list[int], float]:
         count = min(plan_size, total - sum(templates.sizes(plan_ids)))
         plan_ids.append(templates.copy_plan(count, number=f"{len(plan_ids) + 1}/KH-SCALE"))
         print(f"  built {sum(templates.sizes(plan_ids))} / {total} open instances", file=sys.stderr)
+    office.storage.compact_inbox_counts()  # the scheduler folds the inbox's count rows after changes
     templates.finish()
     return plan_ids, start_ms
 

@@ -1,5 +1,6 @@
-"""APScheduler is planflow's clock: it runs the timer sweep, the mail outbox and the
-background jobs (`engine/jobs.py`: a large plan's confirmation, in chunks).
+"""APScheduler is planflow's clock: it runs the timer sweep, the mail outbox, the
+background jobs (`engine/jobs.py`: a large plan's confirmation, in chunks) and the
+folding of the inbox's count rows (`adapters/storage/inbox_counts.py`).
 
 Embedded (`planflow serve`): a BackgroundScheduler in the web process. Scale-out
 (`planflow scheduler`): on PostgreSQL as many worker processes as wanted, each a
@@ -60,7 +61,9 @@ def run_once(storage: Storage, settings: Settings, clock: Clock | None = None) -
     swept = sweep.sweep(storage.uow, clock=clock)
     mailer = settings.mailer()
     mail = None if mailer is None else _send(storage, mailer, settings, clock=clock, limit=ONCE_MAIL_LIMIT)
-    return Round(swept, mail, run_jobs(storage, clock))
+    done = run_jobs(storage, clock)
+    storage.compact_inbox_counts()
+    return Round(swept, mail, done)
 
 
 def run_jobs(storage: Storage, clock: Clock | None = None) -> jobs.RunResult:
@@ -83,6 +86,7 @@ def add_jobs(scheduler: BaseScheduler, storage: Storage, settings: Settings, eve
     options = {"trigger": "interval", "seconds": every or settings.scheduler_interval,
                "max_instances": 1, "coalesce": True}
     scheduler.add_job(_sweep_job, args=[storage], id="timer_sweep", **options)
+    scheduler.add_job(_counts_job, args=[storage], id="inbox_counts", **options)
     scheduler.add_job(_jobs_job, args=[storage], id="background_jobs",
                       **{**options, "seconds": min(JOBS_EVERY, options["seconds"])})
     mailer = settings.mailer()
@@ -111,6 +115,15 @@ def _sweep_job(storage: Storage) -> None:
     result = sweep.sweep(storage.uow)
     if result.instances or result.errors:
         log.info("timer sweep: %s", result)
+
+
+def _counts_job(storage: Storage) -> None:
+    # Any process may fold (each fold is one transaction); on SQLite the clock's holder does.
+    if not storage.clock_lock.acquire():
+        return
+    folded = storage.compact_inbox_counts()
+    if folded:
+        log.debug("inbox counts: %s rows folded", folded)
 
 
 def _jobs_job(storage: Storage) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
+from adapters.storage import inbox_counts
 from adapters.storage.clock_lock import ClockLock, for_database
 from adapters.storage.orm import metadata, start_mappers
 from adapters.storage.unit_of_work import SqlAlchemyUnitOfWork
@@ -54,6 +55,11 @@ class Storage:
         self.calendars = CalendarCache()
         # On SQLite one process at a time runs the timer sweep and the mail outbox.
         self.clock_lock: ClockLock = for_database(url, self.engine.dialect.name)
+        self._folded: dict[str, int] = {}  # the newest count rows at the last fold
+
+    def compact_inbox_counts(self) -> int:
+        """Fold the inbox's count rows added since the last call (`inbox_counts`)."""
+        return inbox_counts.compact(self.engine, self._folded)
 
     def uow(self) -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(self.session_factory, self.specs, self.calendars)

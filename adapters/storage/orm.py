@@ -163,9 +163,46 @@ work_items = Table(
     Column("claimed_by", Integer, ForeignKey("users.id", name="fk_work_items_claimed_by_users")),
     Column("claimed_at", DateTime),
     UniqueConstraint("instance_id", "task_uuid", name="uq_work_items_instance_task"),
-    Index("ix_work_items_user_ready", "state", "assignee_user_id"),
-    Index("ix_work_items_unit_ready", "state", "candidate_unit_id", "candidate_role"),
-    Index("ix_work_items_claimed_ready", "state", "claimed_by"),
+    # Each index ends in the inbox's order (due date, then id), so that a page of a
+    # large inbox is read in order from each of them and no row past the page is sorted.
+    Index("ix_work_items_user_ready", "state", "assignee_user_id", "due_on", "id"),
+    Index("ix_work_items_unit_ready", "state", "candidate_unit_id", "candidate_role", "due_on", "id"),
+    Index("ix_work_items_claimed_ready", "state", "claimed_by", "due_on", "id"),
+)
+
+
+def _holder_columns() -> list[Column]:
+    """Whose inbox a count is of: a person (`holder_user_id`, unit 0, role ""), or a
+    unit's role for the steps nobody holds (user 0, the unit or 0 for none, the role)."""
+    return [Column("holder_user_id", Integer, nullable=False), Column("holder_unit_id", Integer, nullable=False),
+            Column("holder_role", String(16), nullable=False)]
+
+
+# The inbox's counts, kept by triggers on `work_items` in the transaction that changes a
+# ready step (migration 0019): each change adds a row of +1 or -1 for each inbox the
+# step enters or leaves; `compact_inbox_counts` folds them into one row per key. A count
+# is the sum of a holder's rows: as many rows as steps of the process and dates, not as
+# ready steps.
+inbox_counts = Table(
+    "inbox_counts", metadata,
+    Column("id", Integer, primary_key=True),
+    *_holder_columns(),
+    Column("step_id", String(120), nullable=False),
+    Column("due_on", Date),
+    Column("n", Integer, nullable=False),
+    Index("ix_inbox_counts_holder", "holder_user_id", "holder_unit_id", "holder_role", "step_id", "due_on"),
+)
+
+# The same for the inbox's filter choices: the plans and steps a holder's ready steps are of.
+inbox_choices = Table(
+    "inbox_choices", metadata,
+    Column("id", Integer, primary_key=True),
+    *_holder_columns(),
+    Column("plan_id", Integer, nullable=False),
+    Column("step_id", String(120), nullable=False),
+    Column("step_name", String(255), nullable=False),
+    Column("n", Integer, nullable=False),
+    Index("ix_inbox_choices_holder", "holder_user_id", "holder_unit_id", "holder_role"),
 )
 
 audit_events = Table(

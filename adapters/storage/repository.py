@@ -9,7 +9,7 @@ import functools
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
+from sqlalchemy import Table, and_, bindparam, case, func, insert, or_, select, union_all, update
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -374,8 +374,15 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
         return list(self.session.scalars(query))
 
 
-def _inbox_columns() -> list[Any]:
-    w, t, p = orm.work_items, orm.plan_tasks, orm.plans
+# The columns of a work item an inbox row shows.
+_ITEM_COLUMNS = ("id", "step_id", "step_name", "form", "due_on", "assignee_user_id", "candidate_unit_id",
+                 "candidate_role", "created_at", "claimed_by", "plan_task_id")
+
+
+def _inbox_columns(items: Any = None) -> list[Any]:
+    """An inbox row's columns: the work item's (of `items`, the table or a subquery of
+    its `_ITEM_COLUMNS`), its task's and its plan's."""
+    w, t, p = items if items is not None else orm.work_items, orm.plan_tasks, orm.plans
     return [
         w.c.id.label("work_item_id"), w.c.step_id, w.c.step_name, w.c.form, w.c.due_on,
         w.c.assignee_user_id, w.c.candidate_unit_id, w.c.candidate_role, w.c.created_at,
@@ -384,24 +391,45 @@ def _inbox_columns() -> list[Any]:
     ]
 
 
-def _waiting_for(user_id: int, unit_id: int | None, role: str) -> Any:
-    """Ready steps for this person: by name, taken by them, or waiting for their unit's role
-    (a step for a role with no unit, the leaders', waits for everyone with that role) and
-    not taken by a colleague. Each branch of the OR names `state` with its own columns,
-    so that each is one index range (`ix_work_items_user_ready`, `_claimed_ready`,
-    `_unit_ready`): SQLite's OR optimisation and PostgreSQL's BitmapOr read only the
-    person's rows instead of every ready step."""
+def _branches(user_id: int, unit_id: int | None, role: str, whose: str | None = None,
+              sqlite: bool = True) -> list[Any]:
+    """Ready steps for this person, as disjoint conditions: held by name, taken by them
+    (and not also theirs by name), or waiting for their unit's role (a step for a role
+    with no unit, the leaders', waits for everyone with that role) and not taken by a
+    colleague; `whose` keeps the first two ("mine") or the others ("unit"). Each names
+    `state` with its own columns, so that each is one range of an index that ends in
+    (due_on, id): `ix_work_items_user_ready`, `_claimed_ready`, `_unit_ready`."""
     w = orm.work_items
     ready = w.c.state == "ready"
-    # "Nobody holds it" as an expression no index serves: else a planner without
-    # statistics reads the free steps through the name or claim index (all of them).
-    nobody = func.coalesce(w.c.assignee_user_id, w.c.claimed_by, 0) == 0
+    # "Nobody holds it": on SQLite as an expression no index serves, else a planner
+    # without statistics reads the free steps through the name or claim index (all of
+    # them); on PostgreSQL as the columns, whose statistics say how many steps are free
+    # (it takes the expression for a rare one and sorts them all instead of reading its index).
+    nobody = (func.coalesce(w.c.assignee_user_id, w.c.claimed_by, 0) == 0 if sqlite
+              else and_(w.c.assignee_user_id.is_(None), w.c.claimed_by.is_(None)))
     free = and_(w.c.candidate_role == role, nobody)
-    branches = [and_(ready, w.c.assignee_user_id == user_id), and_(ready, w.c.claimed_by == user_id),
-                and_(ready, w.c.candidate_unit_id.is_(None), free)]
+    mine = [and_(ready, w.c.assignee_user_id == user_id),
+            and_(ready, w.c.claimed_by == user_id, func.coalesce(w.c.assignee_user_id, 0) != user_id)]
+    units = [and_(ready, w.c.candidate_unit_id.is_(None), free)]
     if unit_id is not None:
-        branches.append(and_(ready, w.c.candidate_unit_id == unit_id, free))
-    return or_(*branches)
+        units.append(and_(ready, w.c.candidate_unit_id == unit_id, free))
+    return {"mine": mine, "unit": units}.get(whose or "", mine + units)
+
+
+def _waiting_for(user_id: int, unit_id: int | None, role: str, sqlite: bool) -> Any:
+    """Every ready step for this person (`_branches`) as one OR: SQLite's OR optimisation
+    and PostgreSQL's BitmapOr read only the person's rows instead of every ready step."""
+    return or_(*_branches(user_id, unit_id, role, sqlite=sqlite))
+
+
+def _held_by(table: Table, user_id: int, unit_id: int | None, role: str, whose: str | None) -> Any:
+    """The rows of a count table (`orm.inbox_counts`) of this person's inbox: theirs, and
+    their unit's role's (migration 0019 names the holders as `_branches` does)."""
+    c = table.c
+    person = and_(c.holder_user_id == user_id, c.holder_unit_id == 0, c.holder_role == "")
+    unit = and_(c.holder_user_id == 0, c.holder_unit_id.in_([0] if unit_id is None else [0, unit_id]),
+                c.holder_role == role)
+    return {"mine": person, "unit": unit}.get(whose or "", or_(person, unit))
 
 
 def _narrowing(user_id: int, where: InboxWhere) -> list[Any]:
@@ -421,6 +449,35 @@ def _narrowing(user_id: int, where: InboxWhere) -> list[Any]:
         found.append(or_(w.c.due_on >= where.due_from, w.c.due_on.is_(None)) if where.undated
                      else w.c.due_on >= where.due_from)
     return found
+
+
+def _due_page(user_id: int, unit_id: int | None, role: str, where: InboxWhere, sqlite: bool) -> Any:
+    """A page in due order (undated last, then by id), as inbox rows: from each holder
+    branch (`_branches`), its dated and its undated steps in the order of its index, as
+    many as the page reaches, then those few sorted and joined to their tasks and plans.
+    No step past the page is read. (Not for a filter by plan or words: those join the task.)"""
+    w, t, p = orm.work_items, orm.plan_tasks, orm.plans
+    reach = where.offset + where.limit
+    step = [w.c.step_id == where.step_id] if where.step_id else []
+    dated = [w.c.due_on.is_not(None), *step]
+    if where.due_before is not None:
+        dated.append(w.c.due_on < where.due_before)
+    if where.due_from is not None:
+        dated.append(w.c.due_on >= where.due_from)
+    undated = where.due_before is None and (where.due_from is None or where.undated)
+    columns = [w.c[name] for name in _ITEM_COLUMNS]
+    parts = []
+    for branch in _branches(user_id, unit_id, role, where.whose, sqlite):
+        parts.append(select(*columns).where(branch, *dated).order_by(w.c.due_on, w.c.id).limit(reach))
+        if undated:
+            # (by due_on too, all NULL: else PostgreSQL does not see the index's order)
+            parts.append(select(*columns).where(branch, w.c.due_on.is_(None), *step)
+                         .order_by(w.c.due_on, w.c.id).limit(reach))
+    # LIMIT inside a UNION needs its own SELECT on SQLite.
+    merged = union_all(*(select(part.subquery()) for part in parts)).subquery()
+    return (select(*_inbox_columns(merged), merged.c.claimed_by)
+            .join(t, t.c.id == merged.c.plan_task_id).join(p, p.c.id == t.c.plan_id)
+            .order_by(merged.c.due_on.asc().nulls_last(), merged.c.id).offset(where.offset).limit(where.limit))
 
 
 def _sum_when(condition: Any) -> Any:
@@ -453,36 +510,71 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
 
     def inbox_page(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere) -> dict[str, Any]:
         """One page of a person's inbox narrowed by `where`, with the narrowed set's counts
-        (`total`, `overdue`, `soon`) and the plans and steps to filter by (of the whole inbox)."""
+        (`total`, `overdue`, `soon`) and the plans and steps to filter by (of the whole inbox).
+
+        Its cost follows the page, not the inbox: the counts and choices are sums over the
+        count tables (a row per date, per plan and step), and in due order the page is
+        read from each holder branch's index in that order, `_due_page`. A filter by plan
+        or words counts the rows it leaves, and another order sorts them."""
         w, t, p = orm.work_items, orm.plan_tasks, orm.plans
-        waiting = _waiting_for(user_id, unit_id, role)
-        conditions = [waiting, *_narrowing(user_id, where)]
+        sqlite = self.session.get_bind().dialect.name == "sqlite"
+        conditions = [_waiting_for(user_id, unit_id, role, sqlite), *_narrowing(user_id, where)]
         base = select().select_from(w.join(t, t.c.id == w.c.plan_task_id).join(p, p.c.id == t.c.plan_id))
-        # The task is joined only when a filter asks for it: a head's inbox of 100,000 steps
-        # is counted and paged on the work-item index alone, and only the page's rows join.
+        # The task is joined only when a filter asks for it, and then the rows are counted.
         by_task = bool(where.words) or where.plan_id is not None
-        counted = base if by_task else select().select_from(w)
-        counts = self.session.execute(counted.add_columns(
-            func.count().label("total"),
-            _sum_when(w.c.due_on < where.today).label("overdue"),
-            _sum_when(and_(w.c.due_on >= where.today, w.c.due_on <= where.soon_until)).label("soon"),
-        ).where(*conditions)).one()._mapping
-        order = {
-            "received": [w.c.created_at.desc(), w.c.id.desc()],
-            "plan": [p.c.number, t.c.plan_id, t.c.position, w.c.id],
-            "step": [w.c.step_name, w.c.due_on.asc().nulls_last(), w.c.id],
-        }.get(where.sort, [w.c.due_on.asc().nulls_last(), w.c.id])
-        if by_task or where.sort == "plan":
-            page = base.add_columns(w.c.id).where(*conditions)
+        if by_task:
+            counts = self.session.execute(base.add_columns(
+                func.count().label("total"),
+                _sum_when(w.c.due_on < where.today).label("overdue"),
+                _sum_when(and_(w.c.due_on >= where.today, w.c.due_on <= where.soon_until)).label("soon"),
+            ).where(*conditions)).one()._mapping
         else:
-            page = select(w.c.id).where(*conditions)
-        ids = page.order_by(*order).offset(where.offset).limit(where.limit).subquery()
-        rows = self._rows(base.add_columns(*_inbox_columns(), w.c.claimed_by).where(w.c.id.in_(select(ids.c.id)))
-                          .order_by(*order))
-        choices = self._rows(base.add_columns(p.c.id.label("plan_id"), p.c.number.label("plan_number"),
-                                              p.c.title.label("plan_title"), w.c.step_id, w.c.step_name)
-                             .where(waiting).distinct())
-        return {"rows": rows, "counts": {k: int(v or 0) for k, v in counts.items()}, "choices": choices}
+            counts = self._counted(user_id, unit_id, role, where)
+        if where.sort == "due" and not by_task:
+            rows = self._rows(_due_page(user_id, unit_id, role, where, sqlite))
+        else:
+            order = {
+                "received": [w.c.created_at.desc(), w.c.id.desc()],
+                "plan": [p.c.number, t.c.plan_id, t.c.position, w.c.id],
+                "step": [w.c.step_name, w.c.due_on.asc().nulls_last(), w.c.id],
+            }.get(where.sort, [w.c.due_on.asc().nulls_last(), w.c.id])
+            if by_task or where.sort == "plan":
+                ids = base.add_columns(w.c.id).where(*conditions)
+            else:
+                ids = select(w.c.id).where(*conditions)
+            ids = ids.order_by(*order).offset(where.offset).limit(where.limit).subquery()
+            rows = self._rows(base.add_columns(*_inbox_columns(), w.c.claimed_by)
+                              .where(w.c.id.in_(select(ids.c.id))).order_by(*order))
+        return {"rows": rows, "counts": {k: int(v or 0) for k, v in counts.items()},
+                "choices": self._choices(user_id, unit_id, role)}
+
+    def _counted(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere) -> dict[str, Any]:
+        """The inbox's counts narrowed by whose, step and due date, from `inbox_counts`."""
+        c = orm.inbox_counts.c
+        conditions = [_held_by(orm.inbox_counts, user_id, unit_id, role, where.whose)]
+        if where.step_id:
+            conditions.append(c.step_id == where.step_id)
+        if where.due_before is not None:
+            conditions.append(c.due_on < where.due_before)
+        if where.due_from is not None:
+            conditions.append(or_(c.due_on >= where.due_from, c.due_on.is_(None)) if where.undated
+                              else c.due_on >= where.due_from)
+
+        def total(condition: Any = None) -> Any:
+            return func.coalesce(func.sum(c.n if condition is None else case((condition, c.n), else_=0)), 0)
+        query = select(total().label("total"), total(c.due_on < where.today).label("overdue"),
+                       total(and_(c.due_on >= where.today, c.due_on <= where.soon_until)).label("soon"))
+        return dict(self.session.execute(query.where(*conditions)).one()._mapping)
+
+    def _choices(self, user_id: int, unit_id: int | None, role: str) -> list[dict[str, Any]]:
+        """The plans and steps of the whole inbox, from `inbox_choices`."""
+        c, p = orm.inbox_choices.c, orm.plans
+        held = (select(c.plan_id, c.step_id, c.step_name)
+                .where(_held_by(orm.inbox_choices, user_id, unit_id, role, None))
+                .group_by(c.plan_id, c.step_id, c.step_name).having(func.sum(c.n) > 0).subquery())
+        return self._rows(select(p.c.id.label("plan_id"), p.c.number.label("plan_number"),
+                                 p.c.title.label("plan_title"), held.c.step_id, held.c.step_name)
+                          .join(held, held.c.plan_id == p.c.id))
 
     def open_for_tasks(self, task_ids: Iterable[int]) -> list[dict[str, Any]]:
         ids = list(task_ids)

@@ -1,0 +1,172 @@
+"""The inbox's counts and filter choices come from count tables kept by triggers
+(migration 0019); they must be what the ready steps themselves say, after every kind
+of change to a step: started, taken, given back, assigned, reassigned, completed, its
+date moved, swept by the timers, folded by the scheduler, read by a fresh Storage.
+On SQLite and PostgreSQL. The page in due order must be the same as sorting every
+row, on every page, and its plan must read the holder's steps in index order."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from adapters.storage import Storage, orm
+from engine.deadlines import extension_requests
+from engine.process import instances
+from engine.tasks import inbox, steps
+from tests.support.deadlines import DUE, ISSUED, office_clock, ready, sweep_at
+from tests.support.office import CBTH, KSTTHC, TTPV, Office, make_office
+
+QUERIES = [inbox.InboxQuery(), inbox.InboxQuery(whose="unit"), inbox.InboxQuery(whose="mine"),
+           inbox.InboxQuery(due="late"), inbox.InboxQuery(due="week"), inbox.InboxQuery(due="later")]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def office(request):
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_fresh_url")
+    office = make_office(url)
+    yield office
+    office.storage.engine.dispose()
+
+
+def expected(office: Office, user_id: int, query: inbox.InboxQuery, today: date) -> tuple[dict[str, int], set]:
+    """The counts and the choices as the work items say, straight from their rows."""
+    w, t = orm.work_items.c, orm.plan_tasks.c
+    with office.storage.engine.connect() as conn:
+        user = conn.execute(select(orm.users).where(orm.users.c.id == user_id)).one()
+        rows = conn.execute(select(w.assignee_user_id, w.claimed_by, w.candidate_unit_id, w.candidate_role,
+                                   w.due_on, w.step_id, w.step_name, t.plan_id)
+                            .join(orm.plan_tasks, t.id == w.plan_task_id).where(w.state == "ready")).all()
+    where = inbox._where(query, today, _calendar(office), 50)
+
+    def mine(r) -> bool:
+        return user_id in (r.assignee_user_id, r.claimed_by)
+
+    def waiting(r) -> bool:
+        free = r.assignee_user_id is None and r.claimed_by is None
+        return mine(r) or (free and r.candidate_role == user.role and r.candidate_unit_id in (None, user.unit_id))
+
+    def kept(r) -> bool:
+        due = r.due_on
+        return ((query.whose != "mine" or mine(r)) and (query.whose != "unit" or not mine(r))
+                and query.step_id in (None, r.step_id)
+                and (where.due_before is None or (due is not None and due < where.due_before))
+                and (where.due_from is None or (due is None and where.undated)
+                     or (due is not None and due >= where.due_from)))
+
+    inbox_rows = [r for r in rows if waiting(r)]
+    found = [r for r in inbox_rows if kept(r)]
+    dated = [r.due_on for r in found if r.due_on is not None]
+    counts = {"total": len(found), "overdue": sum(d < today for d in dated),
+              "soon": sum(today <= d <= where.soon_until for d in dated)}
+    return counts, {(r.plan_id, r.step_id) for r in inbox_rows}
+
+
+def _calendar(office: Office):
+    with office.uow() as uow:
+        return instances.calendar(uow)
+
+
+def check_every_inbox(office: Office, today: date) -> int:
+    """Every person's counts and choices under every filter equal the rows'; return how
+    many steps are waiting in all, so that a walk can check it did something."""
+    waiting = 0
+    for user_id in office.users.values():
+        for query in QUERIES:
+            box = inbox.list_inbox(office.uow(), user_id, today, query)
+            counts, choices = expected(office, user_id, query, today)
+            assert box.counts == counts, (user_id, query)
+            assert {p for p, _ in box.plans} == {p for p, _ in choices}, (user_id, box.plans)
+            assert {s for s, _ in box.steps} == {s for _, s in choices}, (user_id, box.steps)
+        whole = inbox.list_inbox(office.uow(), user_id, today)
+        for step_id, _ in whole.steps:
+            for due in (None, "late"):
+                query = inbox.InboxQuery(step_id=step_id, due=due)
+                assert inbox.list_inbox(office.uow(), user_id, today, query).counts == expected(
+                    office, user_id, query, today)[0], (user_id, query)
+        waiting += whole.counts["total"]
+    return waiting
+
+
+def count_rows(office: Office) -> int:
+    with office.storage.engine.connect() as conn:
+        return sum(conn.scalar(select(func.count()).select_from(t)) for t in (orm.inbox_counts, orm.inbox_choices))
+
+
+def test_the_counts_follow_every_change_to_a_step_and_survive_folding_and_a_restart(office):
+    with office_clock(ISSUED) as clock:
+        plan_id = office.plan([
+            {"ref": "1", "lead": [KSTTHC], "coordinators": [TTPV], "due": DUE, "director": "chanhvp"},
+            {"ref": "2", "lead": [KSTTHC, CBTH], "due": "2024-06-28"},
+            {"ref": "3", "lead": [CBTH]},
+            {"ref": "4", "lead": [KSTTHC], "due": "2024-01-19"},
+            {"ref": "5", "lead": [KSTTHC]},
+        ], issued=ISSUED)
+        today = date(2024, 1, 16)
+        clock.on(today)
+        started = check_every_inbox(office, today)
+        assert started
+        head, staff = office.users["truong.kstthc"], office.users["cv.kstthc"]
+        assigns = {i.plan_task_id: i for i in ready(office, plan_id, "assign")}
+        with office.uow() as uow:
+            by_ref = {t.ref: t.id for t in uow.tasks.for_plan(plan_id)}
+
+        steps.claim(office.uow(), assigns[by_ref["2"]].id, head, clock=clock)  # taken
+        check_every_inbox(office, today)
+        steps.unclaim(office.uow(), assigns[by_ref["2"]].id, head, clock=clock)  # given back
+        check_every_inbox(office, today)
+        steps.claim(office.uow(), assigns[by_ref["2"]].id, head, clock=clock)
+        steps.complete_step(office.uow(), assigns[by_ref["2"]].id, head, {"assignee": staff}, clock=clock)
+        steps.complete_step(office.uow(), assigns[by_ref["1"]].id, head, {"assignee": staff}, clock=clock)
+        check_every_inbox(office, today)  # completed: a report step for the staff member
+
+        reports = ready(office, plan_id, "report")
+        steps.reassign(office.uow(), reports[0].id, head, office.users["cv.kstthc2"], "Đổi người", clock=clock)
+        check_every_inbox(office, today)
+        report = ready(office, plan_id, "report")[-1]
+        asked = extension_requests.request_extension(office.uow(), report.id, report.assignee_user_id, "2024-07-12",
+                                                     "Chờ số liệu", clock=clock)
+        check_every_inbox(office, today)
+        extension_requests.decide_extension(office.uow(), asked, office.users["chanhvp"], True, "", clock=clock)
+        check_every_inbox(office, today)  # its date moved
+
+        later = date(2024, 4, 5)
+        sweep_at(office, clock, later)  # the ladder fires; steps fall late
+        check_every_inbox(office, later)
+
+        rows = count_rows(office)
+        assert office.storage.compact_inbox_counts() > 0
+        assert count_rows(office) < rows
+        check_every_inbox(office, later)
+        assert office.storage.compact_inbox_counts() == 0  # nothing new: nothing folded
+
+        fresh = Office(Storage(office.storage.url), office.units, office.users)
+        try:
+            check_every_inbox(fresh, later)
+        finally:
+            fresh.storage.engine.dispose()
+
+
+def test_a_page_in_due_order_is_the_sorted_inbox_page_by_page(office):
+    """A unit head with 130 steps of several dates and none: 3 pages of 50 in due order,
+    undated last, each step once, as sorting all of them gives."""
+    with office_clock(ISSUED):
+        office.plan([{"ref": str(i), "lead": [KSTTHC], "due": None if i % 5 == 0 else f"2024-0{2 + i % 6}-1{i % 9}"}
+                     for i in range(130)])
+    head, today = office.users["truong.kstthc"], date(2024, 4, 1)
+    with office.storage.engine.connect() as conn:
+        w = orm.work_items.c
+        rows = conn.execute(select(w.id, w.due_on).where(w.state == "ready", w.candidate_unit_id == office.units[KSTTHC],
+                                                         w.candidate_role == "unit_head")).all()
+    want = [r.id for r in sorted(rows, key=lambda r: (r.due_on is None, r.due_on or today, r.id))]
+    assert len(want) == 130
+    got = []
+    for page in (1, 2, 3):
+        box = inbox.list_inbox(office.uow(), head, today, inbox.InboxQuery(page=page))
+        assert box.pages == 3 and box.counts["total"] == 130
+        got += [item.work_item_id for item in box.items]
+    assert got == want
+    late = inbox.list_inbox(office.uow(), head, today, inbox.InboxQuery(due="late", page=2), page_size=10)
+    dated_late = [i for i in want if dict(rows)[i] is not None and dict(rows)[i] < today]
+    assert len(dated_late) > 20 and [item.work_item_id for item in late.items] == dated_late[10:20]
