@@ -63,16 +63,6 @@ class ProgressQueries(ports.ProgressQueries):
         wanted = func.to_tsquery(literal_column("'simple'"), " & ".join(words))
         return select(_t.c.id).where(vector.op("@@")(wanted))
 
-    def _among_tasks(self, column: Any, conditions: list[Any]) -> Any:
-        """`column` (a task id) among the tasks meeting `conditions`. On PostgreSQL as
-        `= ANY(ARRAY(...))`, which it reads through `column`'s index, one look-up per task:
-        as `IN` (a semi-join) it hashed the whole of `task_units` as soon as a plan was a
-        fair share of the office (every unit of 100,000 tasks for a plan of 1,000)."""
-        ids = select(_t.c.id).where(*conditions)
-        if self.session.get_bind().dialect.name == "postgresql":
-            return column == any_(func.array(ids.scalar_subquery()))
-        return column.in_(ids)
-
     def count(self, scope: TaskScope) -> int:
         return self.session.scalar(select(func.count()).select_from(_t).where(*self._scope(scope))) or 0
 
@@ -91,19 +81,29 @@ class ProgressQueries(ports.ProgressQueries):
         states = _states(scope, conditions)
         n = func.count().label("n")
         no_int, no_text, no_date = (cast(null(), type_) for type_ in (Integer, String, Date))
+        lead = _tu.c.role == "lead"
+        if self.session.get_bind().dialect.name == "postgresql":
+            # The units of the scope's tasks by their ids, through `task_units`' task-id index:
+            # as a join PostgreSQL hashed the whole table (every unit row of the office) once
+            # a plan held a fair share of the tasks. `= ANY(ARRAY(...))` it looks up id by id.
+            led = (_tu.join(states, states.c.id == _tu.c.task_id),
+                   [lead, _tu.c.task_id == any_(func.array(select(_t.c.id).where(*conditions).scalar_subquery()))])
+            chosen = (_tu, [lead, _tu.c.task_id == any_(func.array(
+                select(_t.c.id).where(*self._scope(choices)).scalar_subquery()))])
+        else:  # SQLite looks each task's units up by its index already, and a join costs it less
+            led = (states.join(_tu, and_(_tu.c.task_id == states.c.id, lead)), [])
+            chosen = (_tu.join(_t, _t.c.id == _tu.c.task_id), [lead, *self._scope(choices)])
         parts = [
             select(literal_column("'states'").label("part"), no_int.label("unit_id"), no_text.label("name"),
                    states.c.state, no_date.label("due_on"), no_date.label("closed_on"), n)
             .group_by(states.c.state),
             select(literal_column("'units'"), _u.c.id, _u.c.name, states.c.state, no_date, no_date, n)
-            .select_from(_tu).join(states, states.c.id == _tu.c.task_id).join(_u, _u.c.id == _tu.c.unit_id)
-            .where(_tu.c.role == "lead", self._among_tasks(_tu.c.task_id, conditions))
+            .select_from(led[0].join(_u, _u.c.id == _tu.c.unit_id)).where(*led[1])
             .group_by(_u.c.id, _u.c.name, states.c.state),
             select(literal_column("'dates'"), no_int, no_text, states.c.state, states.c.due_on, states.c.closed_on, n)
             .group_by(states.c.due_on, states.c.closed_on, states.c.state),
             select(literal_column("'choices'"), _u.c.id, _u.c.name, no_text, no_date, no_date, n)
-            .select_from(_tu).join(_u, _u.c.id == _tu.c.unit_id)
-            .where(_tu.c.role == "lead", self._among_tasks(_tu.c.task_id, self._scope(choices)))
+            .select_from(chosen[0].join(_u, _u.c.id == _tu.c.unit_id)).where(*chosen[1])
             .group_by(_u.c.id, _u.c.name),
         ]
         found: dict[str, list[dict[str, Any]]] = {"states": [], "units": [], "dates": [], "choices": []}
