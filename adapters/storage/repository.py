@@ -9,7 +9,7 @@ import functools
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import Table, and_, bindparam, case, func, insert, or_, select, union_all, update
+from sqlalchemy import Date, Integer, Table, and_, bindparam, case, func, insert, or_, select, union_all, update
 from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -422,7 +422,7 @@ def _waiting_for(user_id: int, unit_id: int | None, role: str, sqlite: bool) -> 
     return or_(*_branches(user_id, unit_id, role, sqlite=sqlite))
 
 
-def _held_by(table: Table, user_id: int, unit_id: int | None, role: str, whose: str | None) -> Any:
+def _held_by(table: Table, user_id: Any, unit_id: Any, role: Any, whose: str | None) -> Any:
     """The rows of a count table (`orm.inbox_counts`) of this person's inbox: theirs, and
     their unit's role's (migration 0019 names the holders as `_branches` does)."""
     c = table.c
@@ -430,6 +430,28 @@ def _held_by(table: Table, user_id: int, unit_id: int | None, role: str, whose: 
     unit = and_(c.holder_user_id == 0, c.holder_unit_id.in_([0] if unit_id is None else [0, unit_id]),
                 c.holder_role == role)
     return {"mine": person, "unit": unit}.get(whose or "", or_(person, unit))
+
+
+# The values of a person's inbox page, bound at each read into statements built once per
+# shape (`_due_page`, `_inbox_counts`, `_inbox_choices`): building these unions and
+# subqueries costs SQLAlchemy more than the database takes to run them.
+_USER, _UNIT, _ROLE, _STEP = (bindparam(name) for name in ("user_id", "unit_id", "role", "step_id"))
+_TODAY, _SOON, _BEFORE, _FROM = (bindparam(name, type_=Date) for name in ("today", "soon_until", "due_before",
+                                                                            "due_from"))
+_REACH, _OFFSET, _LIMIT = (bindparam(name, type_=Integer) for name in ("reach", "offset", "limit"))
+
+
+def _inbox_values(user_id: int, unit_id: int | None, role: str, where: InboxWhere) -> dict[str, Any]:
+    return {"user_id": user_id, "unit_id": unit_id, "role": role, "step_id": where.step_id,
+            "today": where.today, "soon_until": where.soon_until, "due_before": where.due_before,
+            "due_from": where.due_from, "reach": where.offset + where.limit, "offset": where.offset,
+            "limit": where.limit}
+
+
+def _shape(unit_id: int | None, where: InboxWhere) -> tuple[Any, ...]:
+    """What the statements of `_due_page` and `_inbox_counts` are built from, but the values."""
+    return (unit_id is not None, where.whose, bool(where.step_id), where.due_before is not None,
+            where.due_from is not None, where.undated)
 
 
 def _narrowing(user_id: int, where: InboxWhere) -> list[Any]:
@@ -451,33 +473,64 @@ def _narrowing(user_id: int, where: InboxWhere) -> list[Any]:
     return found
 
 
-def _due_page(user_id: int, unit_id: int | None, role: str, where: InboxWhere, sqlite: bool) -> Any:
+@functools.cache
+def _due_page(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool, undated: bool,
+              sqlite: bool) -> Any:
     """A page in due order (undated last, then by id), as inbox rows: from each holder
     branch (`_branches`), its dated and its undated steps in the order of its index, as
     many as the page reaches, then those few sorted and joined to their tasks and plans.
-    No step past the page is read. (Not for a filter by plan or words: those join the task.)"""
+    No step past the page is read. (Not for a filter by plan or words: those join the
+    task.) Built once per shape (`_shape`), for `_inbox_values`."""
     w, t, p = orm.work_items, orm.plan_tasks, orm.plans
-    reach = where.offset + where.limit
-    step = [w.c.step_id == where.step_id] if where.step_id else []
-    dated = [w.c.due_on.is_not(None), *step]
-    if where.due_before is not None:
-        dated.append(w.c.due_on < where.due_before)
-    if where.due_from is not None:
-        dated.append(w.c.due_on >= where.due_from)
-    undated = where.due_before is None and (where.due_from is None or where.undated)
+    by_step = [w.c.step_id == _STEP] if step else []
+    dated = [w.c.due_on.is_not(None), *by_step]
+    if before:
+        dated.append(w.c.due_on < _BEFORE)
+    if after:
+        dated.append(w.c.due_on >= _FROM)
     columns = [w.c[name] for name in _ITEM_COLUMNS]
     parts = []
-    for branch in _branches(user_id, unit_id, role, where.whose, sqlite):
-        parts.append(select(*columns).where(branch, *dated).order_by(w.c.due_on, w.c.id).limit(reach))
-        if undated:
+    for branch in _branches(_USER, _UNIT if with_unit else None, _ROLE, whose, sqlite):
+        parts.append(select(*columns).where(branch, *dated).order_by(w.c.due_on, w.c.id).limit(_REACH))
+        if not before and (not after or undated):
             # (by due_on too, all NULL: else PostgreSQL does not see the index's order)
-            parts.append(select(*columns).where(branch, w.c.due_on.is_(None), *step)
-                         .order_by(w.c.due_on, w.c.id).limit(reach))
+            parts.append(select(*columns).where(branch, w.c.due_on.is_(None), *by_step)
+                         .order_by(w.c.due_on, w.c.id).limit(_REACH))
     # LIMIT inside a UNION needs its own SELECT on SQLite.
     merged = union_all(*(select(part.subquery()) for part in parts)).subquery()
     return (select(*_inbox_columns(merged), merged.c.claimed_by)
             .join(t, t.c.id == merged.c.plan_task_id).join(p, p.c.id == t.c.plan_id)
-            .order_by(merged.c.due_on.asc().nulls_last(), merged.c.id).offset(where.offset).limit(where.limit))
+            .order_by(merged.c.due_on.asc().nulls_last(), merged.c.id).offset(_OFFSET).limit(_LIMIT))
+
+
+@functools.cache
+def _inbox_counts(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool, undated: bool) -> Any:
+    """The inbox's counts narrowed by whose, step and due date, from `inbox_counts`; built
+    once per shape (`_shape`), for `_inbox_values`."""
+    c = orm.inbox_counts.c
+    conditions = [_held_by(orm.inbox_counts, _USER, _UNIT if with_unit else None, _ROLE, whose)]
+    if step:
+        conditions.append(c.step_id == _STEP)
+    if before:
+        conditions.append(c.due_on < _BEFORE)
+    if after:
+        conditions.append(or_(c.due_on >= _FROM, c.due_on.is_(None)) if undated else c.due_on >= _FROM)
+
+    def total(condition: Any = None) -> Any:
+        return func.coalesce(func.sum(c.n if condition is None else case((condition, c.n), else_=0)), 0)
+    return select(total().label("total"), total(c.due_on < _TODAY).label("overdue"),
+                  total(and_(c.due_on >= _TODAY, c.due_on <= _SOON)).label("soon")).where(*conditions)
+
+
+@functools.cache
+def _inbox_choices(with_unit: bool) -> Any:
+    """The plans and steps of a whole inbox, from `inbox_choices`."""
+    c, p = orm.inbox_choices.c, orm.plans
+    held = (select(c.plan_id, c.step_id, c.step_name)
+            .where(_held_by(orm.inbox_choices, _USER, _UNIT if with_unit else None, _ROLE, None))
+            .group_by(c.plan_id, c.step_id, c.step_name).having(func.sum(c.n) > 0).subquery())
+    return (select(p.c.id.label("plan_id"), p.c.number.label("plan_number"), p.c.title.label("plan_title"),
+                   held.c.step_id, held.c.step_name).join(held, held.c.plan_id == p.c.id))
 
 
 def _sum_when(condition: Any) -> Any:
@@ -516,65 +569,49 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         count tables (a row per date, per plan and step), and in due order the page is
         read from each holder branch's index in that order, `_due_page`. A filter by plan
         or words counts the rows it leaves, and another order sorts them."""
-        w, t, p = orm.work_items, orm.plan_tasks, orm.plans
         sqlite = self.session.get_bind().dialect.name == "sqlite"
+        values, shape = _inbox_values(user_id, unit_id, role, where), _shape(unit_id, where)
+        # A filter by plan or words joins the task: then the rows are counted and sorted.
+        by_task = bool(where.words) or where.plan_id is not None
+        if by_task or where.sort != "due":
+            counts, rows = self._sorted_page(user_id, unit_id, role, where, sqlite, count=by_task)
+        if not by_task:
+            counts = self.session.execute(_inbox_counts(*shape), values).one()._mapping
+        if where.sort == "due" and not by_task:
+            rows = self._rows_of(_due_page(*shape, sqlite), values)
+        return {"rows": rows, "counts": {k: int(v or 0) for k, v in counts.items()},
+                "choices": self._rows_of(_inbox_choices(unit_id is not None), values)}
+
+    def _sorted_page(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere, sqlite: bool,
+                     count: bool) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The page in an order no index gives (or of a filter that joins the task), sorted
+        from all the rows the filters leave; and, if `count`, their counts."""
+        w, t, p = orm.work_items, orm.plan_tasks, orm.plans
         conditions = [_waiting_for(user_id, unit_id, role, sqlite), *_narrowing(user_id, where)]
         base = select().select_from(w.join(t, t.c.id == w.c.plan_task_id).join(p, p.c.id == t.c.plan_id))
-        # The task is joined only when a filter asks for it, and then the rows are counted.
-        by_task = bool(where.words) or where.plan_id is not None
-        if by_task:
-            counts = self.session.execute(base.add_columns(
+        counts: dict[str, Any] = {}
+        if count:
+            counts = dict(self.session.execute(base.add_columns(
                 func.count().label("total"),
                 _sum_when(w.c.due_on < where.today).label("overdue"),
                 _sum_when(and_(w.c.due_on >= where.today, w.c.due_on <= where.soon_until)).label("soon"),
-            ).where(*conditions)).one()._mapping
-        else:
-            counts = self._counted(user_id, unit_id, role, where)
-        if where.sort == "due" and not by_task:
-            rows = self._rows(_due_page(user_id, unit_id, role, where, sqlite))
-        else:
-            order = {
-                "received": [w.c.created_at.desc(), w.c.id.desc()],
-                "plan": [p.c.number, t.c.plan_id, t.c.position, w.c.id],
-                "step": [w.c.step_name, w.c.due_on.asc().nulls_last(), w.c.id],
-            }.get(where.sort, [w.c.due_on.asc().nulls_last(), w.c.id])
-            if by_task or where.sort == "plan":
-                ids = base.add_columns(w.c.id).where(*conditions)
-            else:
-                ids = select(w.c.id).where(*conditions)
-            ids = ids.order_by(*order).offset(where.offset).limit(where.limit).subquery()
-            rows = self._rows(base.add_columns(*_inbox_columns(), w.c.claimed_by)
-                              .where(w.c.id.in_(select(ids.c.id))).order_by(*order))
-        return {"rows": rows, "counts": {k: int(v or 0) for k, v in counts.items()},
-                "choices": self._choices(user_id, unit_id, role)}
+            ).where(*conditions)).one()._mapping)
+        order = {
+            "received": [w.c.created_at.desc(), w.c.id.desc()],
+            "plan": [p.c.number, t.c.plan_id, t.c.position, w.c.id],
+            "step": [w.c.step_name, w.c.due_on.asc().nulls_last(), w.c.id],
+        }.get(where.sort, [w.c.due_on.asc().nulls_last(), w.c.id])
+        if count or where.sort == "plan":
+            ids = base.add_columns(w.c.id).where(*conditions)
+        else:  # the task is joined for the page's rows only
+            ids = select(w.c.id).where(*conditions)
+        ids = ids.order_by(*order).offset(where.offset).limit(where.limit).subquery()
+        rows = self._rows(base.add_columns(*_inbox_columns(), w.c.claimed_by)
+                          .where(w.c.id.in_(select(ids.c.id))).order_by(*order))
+        return counts, rows
 
-    def _counted(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere) -> dict[str, Any]:
-        """The inbox's counts narrowed by whose, step and due date, from `inbox_counts`."""
-        c = orm.inbox_counts.c
-        conditions = [_held_by(orm.inbox_counts, user_id, unit_id, role, where.whose)]
-        if where.step_id:
-            conditions.append(c.step_id == where.step_id)
-        if where.due_before is not None:
-            conditions.append(c.due_on < where.due_before)
-        if where.due_from is not None:
-            conditions.append(or_(c.due_on >= where.due_from, c.due_on.is_(None)) if where.undated
-                              else c.due_on >= where.due_from)
-
-        def total(condition: Any = None) -> Any:
-            return func.coalesce(func.sum(c.n if condition is None else case((condition, c.n), else_=0)), 0)
-        query = select(total().label("total"), total(c.due_on < where.today).label("overdue"),
-                       total(and_(c.due_on >= where.today, c.due_on <= where.soon_until)).label("soon"))
-        return dict(self.session.execute(query.where(*conditions)).one()._mapping)
-
-    def _choices(self, user_id: int, unit_id: int | None, role: str) -> list[dict[str, Any]]:
-        """The plans and steps of the whole inbox, from `inbox_choices`."""
-        c, p = orm.inbox_choices.c, orm.plans
-        held = (select(c.plan_id, c.step_id, c.step_name)
-                .where(_held_by(orm.inbox_choices, user_id, unit_id, role, None))
-                .group_by(c.plan_id, c.step_id, c.step_name).having(func.sum(c.n) > 0).subquery())
-        return self._rows(select(p.c.id.label("plan_id"), p.c.number.label("plan_number"),
-                                 p.c.title.label("plan_title"), held.c.step_id, held.c.step_name)
-                          .join(held, held.c.plan_id == p.c.id))
+    def _rows_of(self, statement: Any, values: dict[str, Any]) -> list[dict[str, Any]]:
+        return [dict(row._mapping) for row in self.session.execute(statement, values)]
 
     def open_for_tasks(self, task_ids: Iterable[int]) -> list[dict[str, Any]]:
         ids = list(task_ids)
