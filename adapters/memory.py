@@ -249,9 +249,6 @@ class TaskRepository(_ObjectRepository, ports.TaskRepository):
     def for_plan(self, plan_id: int) -> list[model.PlanTask]:
         return sorted(self._where(plan_id=plan_id), key=lambda t: t.position)
 
-    def with_ids(self, task_ids: list[int]) -> list[model.PlanTask]:
-        return [t for t in map(self.get, task_ids) if t is not None]
-
     def with_plans(self, task_ids: Iterable[int]) -> dict[int, tuple[model.PlanTask, model.Plan]]:
         plans = self._uow.tables["plans"]
         return {t.id: (t, plans[t.plan_id]) for t in (self.rows.get(i) for i in set(task_ids)) if t is not None}

@@ -89,9 +89,6 @@ class TaskRepository(Repository):
     @abstractmethod
     def for_plan(self, plan_id: int) -> list[model.PlanTask]: ...
     @abstractmethod
-    def with_ids(self, task_ids: list[int]) -> list[model.PlanTask]:
-        """The tasks of `task_ids`, in that order, with their units (one query)."""
-    @abstractmethod
     def with_plans(self, task_ids: Iterable[int]) -> dict[int, tuple[model.PlanTask, model.Plan]]:
         """The tasks with their units and plans, by task id, in one query."""
 

@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from engine import model
-from engine.reading.plan_pages import list_plans, plan_overview, task_detail
+from engine.reading.plan_pages import TaskLine, list_plans, plan_overview, task_detail
 from engine.tasks.inbox import list_inbox
 from engine.tasks.steps import claim, complete_step, get_step, unclaim
 from web.errors import json_error
@@ -144,7 +144,7 @@ def _plan_row(row: dict[str, Any]) -> dict[str, Any]:
     return {key: row.get(key) for key in keys}
 
 
-def _task(task: model.PlanTask) -> dict[str, Any]:
+def _task(task: model.PlanTask | TaskLine) -> dict[str, Any]:
     return {
         "id": task.id, "plan_id": task.plan_id, "ref": task.ref, "title": task.title,
         "content": task.content, "product": task.product, "director": task.director,

@@ -229,8 +229,9 @@ class ProgressQueries(ports.ProgressQueries):
 
 
 def _task_columns() -> Any:
-    return (select(_t.c.id, _t.c.plan_id, _t.c.ref, _t.c.title, _t.c.content, _t.c.position, _t.c.director_user_id,
-                   _t.c.people, _t.c.deadline_text, _t.c.due_on, _t.c.status, _t.c.closed_on,
+    return (select(_t.c.id, _t.c.plan_id, _t.c.ref, _t.c.title, _t.c.content, _t.c.product, _t.c.director,
+                   _t.c.position, _t.c.director_user_id, _t.c.people, _t.c.deadline_text, _t.c.due_on,
+                   _t.c.status, _t.c.closed_on,
                    _p.c.number.label("plan_number"), _p.c.title.label("plan_title"))
             .join(_p, _p.c.id == _t.c.plan_id))
 

@@ -176,14 +176,6 @@ class TaskRepository(SqlRepository, ports.TaskRepository):
         query = select(model.PlanTask).filter_by(plan_id=plan_id).order_by(orm.plan_tasks.c.position)
         return list(self.session.scalars(query))
 
-    def with_ids(self, task_ids: list[int]) -> list[model.PlanTask]:
-        if not task_ids:
-            return []
-        query = (select(model.PlanTask).where(orm.plan_tasks.c.id.in_(task_ids))
-                 .options(joinedload(model.PlanTask.units)))
-        found = {t.id: t for t in self.session.scalars(query).unique()}
-        return [found[i] for i in task_ids if i in found]
-
     def with_plans(self, task_ids: Iterable[int]) -> dict[int, tuple[model.PlanTask, model.Plan]]:
         ids = sorted(set(task_ids))
         if not ids:

@@ -34,8 +34,30 @@ class OpenStep:
 
 
 @dataclass(frozen=True)
+class TaskLine:
+    """A task as its plan's page lists it: the columns read with the page, not the
+    stored task (its schedule, search text and units are not needed to list it)."""
+
+    id: int
+    plan_id: int
+    ref: str
+    title: str
+    content: str
+    product: str
+    director: str
+    deadline_text: str
+    due_on: date | None
+    status: str
+    closed_on: date | None
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> TaskLine:
+        return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
 class TaskRow:
-    task: model.PlanTask
+    task: TaskLine
     lead: list[str]
     coordinators: list[str]
     steps: list[OpenStep]
@@ -82,12 +104,14 @@ def plan_overview(uow: AbstractUnitOfWork, plan_id: int, today: date, user_id: i
         listed = uow.progress.count(scope)
         paging = Paging.of(listed, page, PAGE_SIZE)
         [rows] = uow.progress.task_slices(scope, [paging.slice(None, "position")])
-        tasks = uow.tasks.with_ids([r["id"] for r in rows])
-        steps = _open_steps(uow, [t.id for t in tasks], today)
-        names = uow.units.names(u.unit_id for t in tasks for u in t.units)
-        rows = [TaskRow(t, _names(t, "lead", names), _names(t, "coordinator", names), steps.get(t.id, []))
-                for t in tasks]
-        return PlanView(plan=plan, monitor=monitor, tasks=rows, listed=listed, page=paging.page, pages=paging.pages)
+        ids = [r["id"] for r in rows]
+        steps = _open_steps(uow, ids, today)
+        units: dict[tuple[int, str], list[str]] = {}
+        for unit in uow.progress.task_units(task_ids=ids) if ids else []:
+            units.setdefault((unit["task_id"], unit["role"]), []).append(unit["name"])
+        tasks = [TaskRow(TaskLine.of(r), units.get((r["id"], "lead"), []), units.get((r["id"], "coordinator"), []),
+                         steps.get(r["id"], [])) for r in rows]
+        return PlanView(plan=plan, monitor=monitor, tasks=tasks, listed=listed, page=paging.page, pages=paging.pages)
 
 
 def task_detail(uow: AbstractUnitOfWork, task_id: int, today: date, user_id: int) -> TaskView:

@@ -1,5 +1,5 @@
 """What a page's read sends, on SQLite and PostgreSQL: the dashboard six statements and
-the plan page seven, whatever the plan's size; neither reads the office days (the
+the plan page six, whatever the plan's size; neither reads the office days (the
 calendar this process keeps is known current from the plan's read) nor a person's
 whole row. (Counted, never timed.)"""
 from __future__ import annotations
@@ -35,4 +35,4 @@ def test_the_dashboard_and_the_plan_page_send_a_fixed_handful_of_statements(offi
     assert len(statements(office, lambda: plan_dashboard(office.uow(), plan, TODAY))) == 6
     for person in ("theodoi", "cv.kstthc"):
         sent = statements(office, lambda: plan_overview(office.uow(), plan, TODAY, office.users[person]))
-        assert len(sent) == 7, sent  # plan, person, count, page, tasks with units, steps with names, unit names
+        assert len(sent) == 6, sent  # plan, person, count, page, units with names, steps with names
