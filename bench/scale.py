@@ -396,8 +396,8 @@ def _bare_search_query(engine):
     if engine.dialect.name == "sqlite":
         return text("SELECT count(*) FROM plan_task_words WHERE plan_task_words MATCH '\"nhiem\" \"vu\"'")
     t = orm.plan_tasks
-    vector = func.to_tsvector(literal_column("'simple'"), t.c.search_folded)
-    return select(func.count()).where(vector.op("@@")(func.to_tsquery(literal_column("'simple'"), "nhiem & vu")))
+    vector = literal_column("plan_tasks.search_words")
+    return select(func.count()).select_from(t).where(vector.op("@@")(func.to_tsquery(literal_column("'simple'"), "nhiem & vu")))
 
 
 def _bare_dashboard_query(plan_id: int):

@@ -54,12 +54,12 @@ class ProgressQueries(ports.ProgressQueries):
 
     def _with_words(self, words: list[str]) -> Any:
         """The ids of the tasks whose folded text holds every one of `words` (folded, `\\w+`
-        each) as a whole word, through the database's word index (migration 0009)."""
+        each) as a whole word, through the database's word index (migrations 0009, 0020)."""
         if self.session.get_bind().dialect.name == "sqlite":
             match = " ".join(f'"{word}"' for word in words)  # FTS5: quoted terms, all required
             return (text("SELECT rowid FROM plan_task_words WHERE plan_task_words MATCH :match")
                     .bindparams(match=match).columns(id=Integer))
-        vector = func.to_tsvector(literal_column("'simple'"), _t.c.search_folded)  # the GIN index's expression
+        vector = literal_column("plan_tasks.search_words")  # stored and indexed (migration 0020)
         wanted = func.to_tsquery(literal_column("'simple'"), " & ".join(words))
         return select(_t.c.id).where(vector.op("@@")(wanted))
 

@@ -11,20 +11,27 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from alembic import command
+
 from adapters.storage import Storage, orm
 from engine.deadlines import extension_requests
 from engine.process import instances
+from engine.reading.search import search_tasks
 from engine.tasks import inbox, steps
 from tests.support.deadlines import DUE, ISSUED, office_clock, ready, sweep_at
-from tests.support.office import CBTH, KSTTHC, TTPV, Office, make_office
+from tests.support.office import CBTH, KSTTHC, TTPV, Office, make_office, staffed
 
 QUERIES = [inbox.InboxQuery(), inbox.InboxQuery(whose="unit"), inbox.InboxQuery(whose="mine"),
            inbox.InboxQuery(due="late"), inbox.InboxQuery(due="week"), inbox.InboxQuery(due="later")]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def office(request):
-    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_fresh_url")
+def url(request):
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_fresh_url")
+
+
+@pytest.fixture
+def office(url):
     office = make_office(url)
     yield office
     office.storage.engine.dispose()
@@ -170,3 +177,28 @@ def test_a_page_in_due_order_is_the_sorted_inbox_page_by_page(office):
     late = inbox.list_inbox(office.uow(), head, today, inbox.InboxQuery(due="late", page=2), page_size=10)
     dated_late = [i for i in want if dict(rows)[i] is not None and dict(rows)[i] < today]
     assert len(dated_late) > 20 and [item.work_item_id for item in late.items] == dated_late[10:20]
+
+
+def test_an_office_upgraded_from_before_the_counts_has_them_and_its_words(url):
+    """A database with plans, steps waiting and one taken, made before migration 0019: the
+    upgrade fills the count tables from its steps (and on PostgreSQL the stored words of
+    0020), and the changes after it are counted on top."""
+    storage = Storage(url)
+    command.upgrade(storage.alembic_config(), "0018_calendar_version")
+    office = staffed(storage)
+    try:
+        with office_clock(ISSUED) as clock:
+            plan_id = office.plan([{"ref": str(i), "title": f"Nhiệm vụ số {i}", "lead": [KSTTHC, CBTH],
+                                    "due": DUE if i % 2 else None} for i in range(1, 7)], issued=ISSUED)
+            today = date(2024, 3, 27)
+            clock.on(today)
+            first, second = ready(office, plan_id, "assign")[:2]
+            steps.claim(office.uow(), first.id, office.users["truong.kstthc"], clock=clock)
+            storage.upgrade()
+            assert check_every_inbox(office, today) == 6
+            steps.claim(office.uow(), second.id, office.users["truong.kstthc"], clock=clock)
+            check_every_inbox(office, today)
+        found = search_tasks(office.uow(), "nhiệm vụ số", today, user_id=office.users["theodoi"])
+        assert found.listed == 6
+    finally:
+        storage.engine.dispose()

@@ -16,6 +16,7 @@ from adapters.storage import orm
 
 from engine.reading.plan_pages import plan_overview
 from engine.reading.progress import plan_dashboard
+from engine.reading.search import search_tasks
 from engine.tasks.inbox import list_inbox
 from tests.support.office import CBTH, KSTTHC, TTPV, make_office
 
@@ -158,6 +159,20 @@ def test_a_large_inbox_reads_its_page_in_index_order_and_counts_without_its_step
         before, largest = max(scans, key=lambda scan: rows(scan[1]))
         assert rows(largest) >= 3000 and "ix_work_items_unit_ready" in largest and "Limit" in before, "\n".join(lines)
         assert all(rows(line) <= 50 for line in lines if re.match(r"\s*(->  )?Sort  \(", line)), "\n".join(lines)
+
+
+def test_search_finds_the_words_through_the_word_index_and_checks_the_stored_words(office):
+    """The 3,008 tasks all hold "nhiệm vụ" (the fixture's title): SQLite reads its FTS5 table;
+    PostgreSQL reads the stored vector (migration 0020: through its GIN index, or every row
+    when every row matches), not `to_tsvector` worked out again from the text of each."""
+    plans = plans_of(office, lambda: search_tasks(office.uow(), "nhiệm vụ", TODAY, user_id=office.users["theodoi"]))
+    matching = [p for p in plans if "plan_task_words" in p or "search_words" in p]
+    assert matching, plans
+    assert not any("to_tsvector" in p for p in plans), plans
+    if office.storage.engine.dialect.name == "sqlite":
+        assert all("VIRTUAL TABLE INDEX" in p for p in matching), matching
+    else:
+        assert all("search_words @@" in p for p in matching), matching
 
 
 def rows(line: str) -> int:

@@ -88,7 +88,7 @@ def make_office(url: str) -> Office:
 
     storage = Storage(url)
     storage.upgrade()
-    return _staffed(storage)
+    return staffed(storage)
 
 
 def memory_office() -> Office:
@@ -99,10 +99,10 @@ def memory_office() -> Office:
 
 @functools.cache
 def _memory_office() -> Office:
-    return _staffed(MemoryDatabase())
+    return staffed(MemoryDatabase())
 
 
-def _staffed(storage: Storage | MemoryDatabase) -> Office:
+def staffed(storage: Storage | MemoryDatabase) -> Office:
     with storage.uow() as uow:
         load_directory(uow)
         uow.commit()
