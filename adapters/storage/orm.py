@@ -193,6 +193,22 @@ inbox_counts = Table(
     Index("ix_inbox_counts_holder", "holder_user_id", "holder_unit_id", "holder_role", "step_id", "due_on"),
 )
 
+# A unit's tasks counted by (led by it or only coordinated, plan, status, due date,
+# closing date), kept by triggers on `task_units` and `plan_tasks` as `inbox_counts` is
+# (migration 0021): the unit page's counts on any day and its plans, without its tasks.
+unit_task_counts = Table(
+    "unit_task_counts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("unit_id", Integer, nullable=False),
+    Column("lead", Integer, nullable=False),
+    Column("plan_id", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("due_on", Date),
+    Column("closed_on", Date),
+    Column("n", Integer, nullable=False),
+    Index("ix_unit_task_counts_unit", "unit_id", "lead", "plan_id"),
+)
+
 # The same for the inbox's filter choices: the plans and steps a holder's ready steps are of.
 inbox_choices = Table(
     "inbox_choices", metadata,

@@ -67,7 +67,14 @@ class ProgressQueries(ports.ProgressQueries):
         return self.session.scalar(select(func.count()).select_from(_t).where(*self._scope(scope))) or 0
 
     def state_counts(self, scope: TaskScope) -> list[dict[str, Any]]:
-        """How many tasks of `scope` are in each state on `scope.as_of` (`state`, `n`)."""
+        """How many tasks of `scope` are in each state on `scope.as_of` (`state`, `n`); a
+        unit's from its groups in `unit_task_counts` (`_unit_groups`)."""
+        groups = _unit_groups(scope)
+        if groups is not None:
+            c = orm.unit_task_counts.c
+            states = select(_state(scope.as_of, c).label("state"), c.n).where(*groups).subquery()
+            return self._rows(select(states.c.state, func.coalesce(func.sum(states.c.n), 0).label("n"))
+                              .group_by(states.c.state))
         states = _states(scope, self._scope(scope))
         return self._rows(select(states.c.state, func.count().label("n")).group_by(states.c.state))
 
@@ -136,9 +143,11 @@ class ProgressQueries(ports.ProgressQueries):
         return found
 
     def plans_of(self, scope: TaskScope) -> list[dict[str, Any]]:
-        """The plans holding a task of `scope`."""
-        query = select(_p.c.id, _p.c.number, _p.c.title).where(
-            _p.c.id.in_(select(_t.c.plan_id).where(*self._scope(scope)))).order_by(_p.c.id)
+        """The plans holding a task of `scope` (a unit's: from its groups, `_unit_groups`)."""
+        groups, c = _unit_groups(scope), orm.unit_task_counts.c
+        held = (select(_t.c.plan_id).where(*self._scope(scope)) if groups is None
+                else select(c.plan_id).where(*groups).group_by(c.plan_id).having(func.sum(c.n) > 0))
+        query = select(_p.c.id, _p.c.number, _p.c.title).where(_p.c.id.in_(held)).order_by(_p.c.id)
         return self._rows(query)
 
     def task_units(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
@@ -244,9 +253,28 @@ def _states(scope: TaskScope, conditions: list[Any]) -> Any:
             .where(*conditions).subquery())
 
 
-def _state(as_of: date) -> Any:
-    """A task's state on `as_of`, as `engine.reading.progress.task_state` decides it."""
-    t = _t.c
+def _unit_groups(scope: TaskScope) -> list[Any] | None:
+    """WHERE conditions on `unit_task_counts` for a scope of one unit's tasks (led or
+    coordinated, or led), narrowed by plan and due dates; None for any other scope."""
+    if (scope.unit_id is None or scope.person_id is not None or scope.reader_id is not None or scope.words
+            or scope.lead_unit_id not in (None, scope.unit_id)):
+        return None
+    c = orm.unit_task_counts.c
+    conditions = [c.unit_id == scope.unit_id]
+    if scope.lead_unit_id is not None:
+        conditions.append(c.lead == 1)
+    if scope.plan_id is not None:
+        conditions.append(c.plan_id == scope.plan_id)
+    if scope.due_from is not None:
+        conditions.append(c.due_on >= scope.due_from)
+    if scope.due_to is not None:
+        conditions.append(c.due_on <= scope.due_to)
+    return conditions
+
+
+def _state(as_of: date, t: Any = _t.c) -> Any:
+    """A task's state on `as_of`, as `engine.reading.progress.task_state` decides it, from
+    the columns `t` (of `plan_tasks`, or of a unit's groups of tasks)."""
     done = and_(t.status == "closed", t.closed_on.is_not(None), t.closed_on <= as_of)
     return case(
         (and_(done, t.due_on.is_not(None), t.closed_on > t.due_on), DONE_LATE),

@@ -15,7 +15,7 @@ from sqlalchemy import event, func, insert, select, text
 from adapters.storage import orm
 
 from engine.reading.plan_pages import plan_overview
-from engine.reading.progress import plan_dashboard
+from engine.reading.progress import TaskScope, plan_dashboard
 from engine.reading.search import search_tasks
 from engine.tasks.inbox import list_inbox
 from tests.support.office import CBTH, KSTTHC, TTPV, make_office
@@ -178,3 +178,15 @@ def test_search_finds_the_words_through_the_word_index_and_checks_the_stored_wor
 def rows(line: str) -> int:
     """PostgreSQL's estimate of the rows a plan node gives."""
     return int(re.search(r"rows=(\d+)", line).group(1))
+
+
+def test_a_units_counts_and_plans_read_its_groups_not_its_tasks(office):
+    """The unit page's counts by state and its plans: sums over the unit's groups
+    (`unit_task_counts`), not a read of its tasks or their units."""
+    def read():
+        with office.uow() as uow:
+            scope = TaskScope(TODAY, unit_id=office.units[KSTTHC])
+            assert uow.progress.state_counts(scope) and uow.progress.plans_of(scope)
+    plans = plans_of(office, read)
+    assert len(plans) == 2 and all("unit_task_counts" in p for p in plans), plans
+    assert not any("plan_tasks" in p or "task_units" in p for p in plans), plans
