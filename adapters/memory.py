@@ -197,6 +197,14 @@ class UserRepository(_ObjectRepository, ports.UserRepository):
         user = self.get(user_id)
         return None if user is None else model.Actor(user.id, user.unit_id, user.role, user.active)
 
+    def profile(self, user_id: int) -> dict[str, Any] | None:
+        user = self.get(user_id)
+        if user is None:
+            return None
+        unit = self._uow.tables["units"].get(user.unit_id)
+        fields = ("id", "username", "full_name", "unit_id", "role", "email", "session_version", "active")
+        return {**{name: getattr(user, name) for name in fields}, "unit_name": unit.name if unit else None}
+
     def by_username(self, username: str) -> model.User | None:
         return next(iter(self._where(username=username)), None)
 

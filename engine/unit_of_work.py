@@ -50,6 +50,10 @@ class UserRepository(Repository):
         """The person a request acts for, in one small read (which may also tell the
         office days' `version` in the same round trip)."""
     @abstractmethod
+    def profile(self, user_id: int) -> dict[str, Any] | None:
+        """What a page shows of its person, in one read: the row's columns but the
+        password hash and the mail setting, and `unit_name`."""
+    @abstractmethod
     def by_username(self, username: str) -> model.User | None: ...
     @abstractmethod
     def in_unit(self, unit_id: int, role: str | None = None) -> list[model.User]: ...

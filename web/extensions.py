@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from flask import current_app, request
+from flask import current_app, g, has_request_context, request
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
@@ -29,7 +29,14 @@ login_manager = LoginManager()
 
 
 def uow() -> AbstractUnitOfWork:
-    return current_app.extensions["planflow"].uow()
+    """In a request, its units of work share what was read of the person and of the office
+    days' version (the session's check reads both): a page does not read its person twice."""
+    storage = current_app.extensions["planflow"]
+    if not has_request_context():
+        return storage.uow()
+    if "planflow_seen" not in g:
+        g.planflow_seen = {}
+    return storage.uow(g.planflow_seen)
 
 
 def whole_number(value: object, limit: int = MAX_ID) -> int | None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -61,8 +62,9 @@ class Storage:
         """Fold the inbox's count rows added since the last call (`inbox_counts`)."""
         return inbox_counts.compact(self.engine, self._folded)
 
-    def uow(self) -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(self.session_factory, self.specs, self.calendars)
+    def uow(self, seen: dict[str, Any] | None = None) -> SqlAlchemyUnitOfWork:
+        """A unit of work; `seen`: what the units of work of one request share (see there)."""
+        return SqlAlchemyUnitOfWork(self.session_factory, self.specs, self.calendars, seen)
 
     def upgrade(self) -> None:
         """Bring the schema to the newest migration."""

@@ -8,6 +8,7 @@ at a time, so a read costs what its page costs, not what the plan holds. None re
 """
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
@@ -237,7 +238,9 @@ class ProgressQueries(ports.ProgressQueries):
         return self._rows(select(_u.c.id, _u.c.name, _u.c.aliases).order_by(_u.c.name))
 
 
+@functools.cache
 def _task_columns() -> Any:
+    # Built once: statements are immutable, and each read adds its conditions to a copy.
     return (select(_t.c.id, _t.c.plan_id, _t.c.ref, _t.c.title, _t.c.content, _t.c.product, _t.c.director,
                    _t.c.position, _t.c.director_user_id, _t.c.people, _t.c.deadline_text, _t.c.due_on,
                    _t.c.status, _t.c.closed_on,

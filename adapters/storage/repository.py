@@ -50,7 +50,15 @@ _OFFICE_DAYS_VERSION = (select(orm.change_counters.c.version)
                         .where(orm.change_counters.c.name == "office_days").scalar_subquery())
 _ACTING = select(orm.users.c.id, orm.users.c.unit_id, orm.users.c.role, orm.users.c.active,
                  _OFFICE_DAYS_VERSION.label("office_days")).where(orm.users.c.id == bindparam("user_id"))
-_SEEN_VERSION, _DAYS_WRITTEN = "office_days_version", "office_days_written"  # keys of `Session.info`
+_PROFILE = (select(*(orm.users.c[name] for name in ("id", "username", "full_name", "unit_id", "role", "email",
+                                                    "session_version", "active")),
+                   orm.units.c.name.label("unit_name"), _OFFICE_DAYS_VERSION.label("office_days"))
+            .outerjoin(orm.units, orm.units.c.id == orm.users.c.unit_id).where(orm.users.c.id == bindparam("user_id")))
+# Keys of `Session.info`: what this transaction saw (`SEEN`, shared with the request's
+# later units of work until one of them commits: `SqlAlchemyUnitOfWork`), and whether it
+# changed the office days.
+_SEEN_VERSION, _ACTOR, _DAYS_WRITTEN = "office_days_version", "actor", "office_days_written"
+SEEN = (_SEEN_VERSION, _ACTOR)
 
 
 def insert_new(session: Session, table: Any, objects: list[Any], key: tuple[str, ...]) -> None:
@@ -75,11 +83,24 @@ class UserRepository(SqlRepository, ports.UserRepository):
     model_class = model.User
 
     def acting(self, user_id: int) -> model.Actor | None:
+        known = self.session.info.get(_ACTOR)
+        if known is not None and known.id == user_id:  # this request's person, read as it began
+            return known
         row = self.session.execute(_ACTING, {"user_id": user_id}).first()
+        return None if row is None else self._seen(row)
+
+    def profile(self, user_id: int) -> dict[str, Any] | None:
+        row = self.session.execute(_PROFILE, {"user_id": user_id}).first()
         if row is None:
             return None
+        self._seen(row)
+        return {name: value for name, value in row._mapping.items() if name != "office_days"}
+
+    def _seen(self, row: Any) -> model.Actor:
+        actor = model.Actor(row.id, row.unit_id, row.role, row.active)
         self.session.info.setdefault(_SEEN_VERSION, row.office_days)
-        return model.Actor(row.id, row.unit_id, row.role, row.active)
+        self.session.info.setdefault(_ACTOR, actor)
+        return actor
 
     def by_username(self, username: str) -> model.User | None:
         return self.session.scalars(select(model.User).filter_by(username=username)).first()

@@ -1,6 +1,8 @@
 """The SQLAlchemy unit of work: one session, one transaction, rolled back unless committed."""
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -20,15 +22,23 @@ from engine.workflow import SpecCache
 
 
 class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
-    def __init__(self, session_factory: sessionmaker, specs: SpecCache, calendars: CalendarCache) -> None:
+    """`seen`, when given, is shared by the units of work of one request: what one read of
+    the person and of the office days' version, the next ones reuse instead of reading
+    again, until one of them commits (the request's own write may have changed them)."""
+
+    def __init__(self, session_factory: sessionmaker, specs: SpecCache, calendars: CalendarCache,
+                 seen: dict[str, Any] | None = None) -> None:
         self.session_factory = session_factory
         self.specs = specs
         self.calendars = calendars
+        self.seen = seen
         self.session: Session | None = None
 
     def __enter__(self) -> SqlAlchemyUnitOfWork:
         self.session = self.session_factory()
         s = self.session
+        if self.seen:
+            s.info.update(self.seen)
         self.users = repository.UserRepository(s)
         self.units = repository.UnitRepository(s)
         self.plans = repository.PlanRepository(s)
@@ -53,6 +63,8 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         # Detach what was read first: a rollback would expire it, and services hand
         # such objects to pages after the unit of work has ended.
         self.session.expunge_all()
+        if self.seen is not None:
+            self.seen.update({key: self.session.info[key] for key in repository.SEEN if key in self.session.info})
         super().__exit__(exc_type, error, tb)
         self.session.close()
         if isinstance(error, StaleDataError):
@@ -69,6 +81,8 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             self.rollback()
             raise _already_done() from error
         self.session.info.clear()  # what this transaction saw (the office days' version)
+        if self.seen is not None:
+            self.seen.clear()
 
     def rollback(self) -> None:
         self.session.rollback()

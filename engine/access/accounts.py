@@ -104,9 +104,13 @@ def end_sessions(uow: AbstractUnitOfWork, user_id: int) -> None:
 
 
 def get_user(uow: AbstractUnitOfWork, user_id: int) -> UserView | None:
+    """Who a request's session is for (read on every page): one read, without the hash."""
     with uow:
-        user = uow.users.get(user_id)
-        return _view(uow, user) if user is not None and user.active else None
+        row = uow.users.profile(user_id)
+    if row is None or not row["active"]:
+        return None
+    return UserView(row["id"], row["username"], row["full_name"], row["unit_id"], row["unit_name"], row["role"],
+                    row["email"], row["session_version"])
 
 
 def _view(uow: AbstractUnitOfWork, user: model.User) -> UserView:

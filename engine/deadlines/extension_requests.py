@@ -103,7 +103,7 @@ def decide_extension(uow: AbstractUnitOfWork, request_id: int, user_id: int, acc
 def pending_for(uow: AbstractUnitOfWork, user_id: int) -> list[dict[str, Any]]:
     """The requests waiting for this user's decision (the inbox's extra section)."""
     with uow:
-        user = uow.users.get(user_id)
+        user = uow.users.acting(user_id)
         if user is None:
             return []
         return uow.extensions.pending_for_approver(user.id, user.unit_id, user.role)

@@ -1,22 +1,29 @@
 """What a page's read sends, on SQLite and PostgreSQL: the dashboard six statements and
 the plan page six, whatever the plan's size; neither reads the office days (the
 calendar this process keeps is known current from the plan's read) nor a person's
-whole row. (Counted, never timed.)"""
+whole row. Over HTTP a page reads its person once: the session's check, whose read the
+page's own reads reuse until the request writes. (Counted, never timed.)"""
 from __future__ import annotations
 
 from datetime import date
 
 from sqlalchemy import event
 
+from engine import model
+from engine.deadlines import office_days
+from engine.process import instances
 from engine.reading.plan_pages import plan_overview
 from engine.reading.progress import plan_dashboard
-from tests.support.office import KSTTHC, TTPV
+from tests.e2e.web_helpers import login
+from tests.support.office import KSTTHC, TTPV, clock_on
+from web import create_app
 
 TODAY = date(2024, 3, 11)
 
 
-def statements(office, read) -> list[str]:
-    read()  # the first read of a process builds the calendar
+def statements(office, read, warm: bool = True) -> list[str]:
+    if warm:
+        read()  # the first read of a process builds the calendar
     sent: list[str] = []
     listener = lambda conn, cursor, statement, *rest: sent.append(statement)  # noqa: E731
     event.listen(office.storage.engine, "before_cursor_execute", listener)
@@ -24,6 +31,11 @@ def statements(office, read) -> list[str]:
         read()
     finally:
         event.remove(office.storage.engine, "before_cursor_execute", listener)
+    return sent
+
+
+def lean(sent: list[str]) -> list[str]:
+    """`sent`, having read neither the office days nor a password hash."""
     assert not [s for s in sent if "FROM office_days" in s or "password_hash" in s], sent
     return sent
 
@@ -32,7 +44,41 @@ def test_the_dashboard_and_the_plan_page_send_a_fixed_handful_of_statements(offi
     office = office_on_each_database
     plan = office.plan([{"ref": str(i), "lead": [(KSTTHC, TTPV)[i % 2]], "coordinators": [TTPV], "due": "2024-03-29"}
                         for i in range(1, 7)])
-    assert len(statements(office, lambda: plan_dashboard(office.uow(), plan, TODAY))) == 6
+    assert len(lean(statements(office, lambda: plan_dashboard(office.uow(), plan, TODAY)))) == 6
     for person in ("theodoi", "cv.kstthc"):
-        sent = statements(office, lambda: plan_overview(office.uow(), plan, TODAY, office.users[person]))
+        sent = lean(statements(office, lambda: plan_overview(office.uow(), plan, TODAY, office.users[person])))
         assert len(sent) == 6, sent  # plan, person, count, page, units with names, steps with names
+
+
+def test_a_page_over_http_reads_its_person_once(office):
+    plan = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}])
+    app = create_app({"DATABASE_URL": office.storage.url, "TESTING": True, "SECRET_KEY": "test", "TODAY": TODAY})
+    app.extensions["planflow"] = office.storage  # one engine, so the listener sees the pages' SQL
+    client = app.test_client()
+    login(client, "truong.kstthc")
+    for path in ("/", f"/plans/{plan}", f"/plans/{plan}/dashboard"):
+        sent = lean(statements(office, lambda: client.get(path)))
+        users = [s for s in sent if "FROM users" in s]
+        assert len(users) == 1 and "units.name" in users[0], (path, sent)  # with the unit's name, in one read
+
+
+def test_a_request_s_units_of_work_share_what_they_read_until_one_commits(office_on_each_database):
+    office = office_on_each_database
+    head = office.users["truong.kstthc"]
+    seen: dict = {}
+    with office.storage.uow(seen) as uow:  # the session's check, and a page building the calendar
+        uow.users.profile(head)
+        instances.calendar(uow)
+    sent = statements(office, lambda: _acting_and_calendar(office, seen, head), warm=False)
+    assert sent == [], sent
+    office_days.add_day(office.storage.uow(seen), office.users["theodoi"], "2024-03-25", "off", "Kỷ niệm",
+                        clock=clock_on(TODAY))
+    assert seen == {}
+    sent = statements(office, lambda: _acting_and_calendar(office, seen, head), warm=False)
+    assert len(sent) == 2 and "FROM office_days" in sent[1], sent  # the person and the version, then the days
+
+
+def _acting_and_calendar(office, seen: dict, user_id: int) -> None:
+    with office.storage.uow(seen) as uow:
+        assert uow.users.acting(user_id) == model.Actor(user_id, office.units[KSTTHC], "unit_head")
+        instances.calendar(uow)
