@@ -9,8 +9,8 @@ import functools
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import Date, Integer, Table, and_, bindparam, case, func, insert, or_, select, union_all, update
-from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
+from sqlalchemy import Date, Integer, Table, and_, bindparam, case, func, insert, inspect, or_, select, union_all, update
+from sqlalchemy.orm import Session, joinedload, make_transient, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from adapters.storage import orm
@@ -68,6 +68,7 @@ def insert_new(session: Session, table: Any, objects: list[Any], key: tuple[str,
     though read, so a later change to one is flushed as an UPDATE."""
     if not objects:
         return
+    write_changes(session)  # before the insert's autoflush would, by the ORM
     columns = [c.name for c in table.c if c.name != "id"]
     rows = [{c: getattr(obj, c) for c in columns} for obj in objects]
     by_key = {tuple(row[k] for k in key): obj for row, obj in zip(rows, objects)}
@@ -77,6 +78,46 @@ def insert_new(session: Session, table: Any, objects: list[Any], key: tuple[str,
         by_key[tuple(found[1:])].id = found[0]
     for obj in objects:
         make_transient_to_detached(obj)
+
+
+def write_changes(session: Session) -> None:
+    """Write what changed on the session's plain objects (no version column, no
+    collection changed: a step's work items, its task) with Core, one UPDATE per table
+    and set of columns, and mark it written. For the few rows a step changes, the ORM's
+    flush costs more than the statements; what it still has to write (new objects, the
+    versioned instances, deletions) it writes next."""
+    groups: dict[tuple[Any, tuple[str, ...]], list[Any]] = {}
+    for obj in session.dirty:
+        state = inspect(obj)
+        mapper, changed = state.mapper, tuple(sorted(state.committed_state))
+        if mapper.version_id_col is not None or not changed or not all(k in mapper.columns for k in changed):
+            continue
+        groups.setdefault((mapper.local_table, changed), []).append(obj)
+    for (table, changed), objects in groups.items():
+        statement = _update_by_id(table, changed)
+        rows = [{"_id": obj.id, **{name: getattr(obj, name) for name in changed}} for obj in objects]
+        with session.no_autoflush:
+            written = session.execute(statement, rows).rowcount
+        if written != len(rows):  # a row gone since it was read: as the ORM's StaleDataError
+            raise AlreadyDone(N_("This step was already completed or has moved on."))
+        for obj in objects:
+            _as_read(session, obj)
+
+
+@functools.lru_cache(maxsize=64)
+def _update_by_id(table: Any, columns: tuple[str, ...]) -> Any:
+    """UPDATE `columns` of one row by id (`_id`), built once per table and columns."""
+    return update(table).where(table.c.id == bindparam("_id")).values({name: bindparam(name) for name in columns})
+
+
+def _as_read(session: Session, obj: Any) -> None:
+    """A persistent object whose changes were written without the ORM, put back in the
+    session as though read again: its flush has nothing left to look at (with only its
+    values marked written, it would still go through the whole flush)."""
+    session.expunge(obj)
+    make_transient(obj)
+    make_transient_to_detached(obj)
+    session.add(obj)
 
 
 class UserRepository(SqlRepository, ports.UserRepository):
@@ -262,6 +303,10 @@ def begin_write(session: Session) -> None:
 
 # The columns `instances.store` writes.
 _STATE_COLUMNS = ("state", "serializer_version", "state_version", "updated_at", "next_timer_at", "status")
+_WRITE_STATES = (update(orm.process_instances)
+                 .where(orm.process_instances.c.id == bindparam("_id"),
+                        orm.process_instances.c.version == bindparam("_read"))
+                 .values(version=bindparam("_next"), **{name: bindparam(name) for name in _STATE_COLUMNS}))
 
 
 # Built once: an idle sweep runs every minute and costs little more than this read.
@@ -297,22 +342,21 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
         # Core: the ORM sends one UPDATE per versioned row.
         if not instances:
             return
-        i = orm.process_instances
-        values = {name: bindparam(name) for name in _STATE_COLUMNS}
-        statement = (update(i).where(i.c.id == bindparam("_id"), i.c.version == bindparam("_read"))
-                     .values(version=bindparam("_next"), **values))
         rows = [{"_id": x.id, "_read": x.version, "_next": x.version + 1,
                  **{name: getattr(x, name) for name in _STATE_COLUMNS}} for x in instances]
         with self.session.no_autoflush:  # a flush first would write them, and bump their versions
-            written = self.session.execute(statement, rows).rowcount
+            written = self.session.execute(_WRITE_STATES, rows).rowcount
         if written != len(rows):
             # Another writer saved one since it was read: ours must not overwrite it.
             raise AlreadyDone(N_("This step was already completed or has moved on."))
         for instance, row in zip(instances, rows):
             # What the row holds now: nothing left for the ORM to write.
-            for name in _STATE_COLUMNS:
-                set_committed_value(instance, name, row[name])
-            set_committed_value(instance, "version", row["_next"])
+            instance.version = row["_next"]
+            if set(inspect(instance).committed_state) <= {*_STATE_COLUMNS, "version"}:
+                _as_read(self.session, instance)
+            else:  # a change of its own (another version's process) for the ORM to write
+                for name in (*_STATE_COLUMNS, "version"):
+                    set_committed_value(instance, name, getattr(instance, name))
 
     def lock_step(self, work_item_id: int, user_id: int) -> ports.LockedStep | None:
         """Two statements where `lock` and the look-ups after it took seven: the lock,

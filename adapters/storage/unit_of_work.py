@@ -74,6 +74,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
 
     def commit(self) -> None:
         try:
+            repository.write_changes(self.session)
             self.session.commit()
         except (StaleDataError, IntegrityError) as error:
             # Another request saved the same instance or work item first (two tabs,
@@ -90,6 +91,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
 
     def flush(self) -> None:
         try:
+            repository.write_changes(self.session)
             self.session.flush()
         except StaleDataError as error:
             self.session.rollback()

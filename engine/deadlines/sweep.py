@@ -127,13 +127,14 @@ def _fire(uow: AbstractUnitOfWork, rt, cal, due: list[model.ProcessInstance], no
                 log.warning("instance %s still has a due timer after firing; retried later", instance.id)
                 instance.next_timer_at = to_storage(now + RETRY_BROKEN_AFTER)
             items = ready[instance.id]
-            new = instances.sync_work_items(uow, instance, rt.ready_steps(wf), items, now)
+            new = instances.sync_work_items(instance, rt.ready_steps(wf), items, now)
             arrived.append((task, new))
             incidents.resolve_timer_of(uow, open_incidents.get(instance.id), now)
             told.add(instance, task, events, items + new)
             fired += len(events)
         current = due[0].id if len(due) == 1 else None
         uow.instances.write_states(due)
+        uow.work_items.add_many([item for _, new in arrived for item in new])
         uow.flush()
         arrivals.steps_arrived(uow, arrived, now)  # whoever gets a step is told
         return fired, told.write()

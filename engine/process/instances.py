@@ -16,7 +16,7 @@ from engine import model
 from engine.clock import Clock, office_date, to_storage
 from engine.deadlines.working_days import OfficeDay, WorkingCalendar
 from engine.errors import N_, InvalidInput, NotFound
-from engine.process import actors
+from engine.process import actors, people
 from engine.tasks import arrivals
 from engine.unit_of_work import AbstractUnitOfWork
 from engine.workflow import (
@@ -144,16 +144,18 @@ def load(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.ProcessIn
 
 
 def save(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.ProcessInstance,
-         task: model.PlanTask, wf, now: datetime, items: list[model.WorkItem] | None = None) -> None:
+         task: model.PlanTask, wf, now: datetime, items: list[model.WorkItem] | None = None,
+         known: people.People | None = None) -> None:
     """Write the workflow, its next timer and its ready steps: one transaction, one truth.
 
-    `items`: the instance's work items as read after its lock (read here when not given)."""
+    `items`: the instance's work items as read after its lock (read here when not given);
+    `known`: people the caller read already, who may be the new steps' holders."""
     store(rt, instance, task, wf, now)
-    uow.flush()
+    uow.instances.write_states([instance])  # checked against the version read
     ready = uow.work_items.ready_for_instance(instance.id) if items is None else items
-    new_items = sync_work_items(uow, instance, rt.ready_steps(wf), ready, now)
-    uow.flush()
-    arrivals.work_arrived(uow, task, new_items, now)  # whoever gets a step is told
+    new_items = sync_work_items(instance, rt.ready_steps(wf), ready, now)
+    uow.work_items.add_many(new_items)
+    arrivals.work_arrived(uow, task, new_items, now, known)  # whoever gets a step is told
 
 
 def store(rt: WorkflowRuntime, instance: model.ProcessInstance, task: model.PlanTask, wf, now: datetime) -> None:
@@ -170,11 +172,11 @@ def store(rt: WorkflowRuntime, instance: model.ProcessInstance, task: model.Plan
         task.closed_on = office_date(now)
 
 
-def sync_work_items(uow: AbstractUnitOfWork, instance: model.ProcessInstance, ready: list[HumanStep],
-                    items: list[model.WorkItem], now: datetime) -> list[model.WorkItem]:
+def sync_work_items(instance: model.ProcessInstance, ready: list[HumanStep], items: list[model.WorkItem],
+                    now: datetime) -> list[model.WorkItem]:
     """The inbox index by difference: of the instance's `items`, the ready ones whose
     step is no longer ready are cancelled, a ready step without one gets a new item
-    (added, not yet flushed); the rest is left untouched. Return the new."""
+    (returned, for the caller to add); the rest is left untouched."""
     ready_by_uuid = {step.task_id: step for step in ready}
     for item in items:
         if item.state != "ready":
@@ -183,10 +185,7 @@ def sync_work_items(uow: AbstractUnitOfWork, instance: model.ProcessInstance, re
             item.state = "cancelled"  # the process moved on without it (e.g. a boundary event)
         else:
             del ready_by_uuid[item.task_uuid]
-    new_items = [_work_item(instance, step, now) for step in ready_by_uuid.values()]
-    for item in new_items:
-        uow.work_items.add(item)
-    return new_items
+    return [_work_item(instance, step, now) for step in ready_by_uuid.values()]
 
 
 def _work_item(instance: model.ProcessInstance, step: HumanStep, now: datetime) -> model.WorkItem:

@@ -10,7 +10,7 @@ by unit or by role only the active ones, a unit's people by name.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from engine import model
 from engine.process.actors import Holder
@@ -37,10 +37,21 @@ class Wanted:
 
 
 class People:
-    """The users `load` read, asked as `uow.users` is asked."""
+    """The users `load` read, asked as `uow.users` is asked. `units`: units whose
+    active people are all among `users` (read with `uow.users.in_unit`)."""
 
-    def __init__(self, users: Iterable[model.User]) -> None:
+    def __init__(self, users: Iterable[model.User], units: Iterable[int] = ()) -> None:
         self._by_id = {user.id: user for user in users}
+        self._units = set(units)
+
+    def answers(self, wanted: Wanted) -> bool:
+        """Whether every question `wanted` names is answered without a query."""
+        return (wanted.user_ids <= self._by_id.keys() and wanted.unit_ids <= self._units
+                and not wanted.roles)
+
+    def __iter__(self) -> Iterator[model.User]:
+        """Everyone, in the order they were read."""
+        return iter(self._by_id.values())
 
     def get(self, user_id: int) -> model.User | None:
         return self._by_id.get(user_id)
@@ -54,8 +65,11 @@ class People:
         return sorted((u for u in self._by_id.values() if u.role == role and u.active), key=lambda u: u.id)
 
 
-def load(uow: AbstractUnitOfWork, wanted: Wanted) -> People:
-    """The people `wanted` names, in one query (none when nobody is wanted)."""
+def load(uow: AbstractUnitOfWork, wanted: Wanted, known: People | None = None) -> People:
+    """The people `wanted` names, in one query (none when nobody is wanted, or when
+    `known`, people the caller read already, answers for them all)."""
     if not wanted:
         return People([])
+    if known is not None and known.answers(wanted):
+        return known
     return People(uow.users.directory(wanted.user_ids, wanted.unit_ids, wanted.roles))

@@ -74,15 +74,16 @@ _SUBJECTS = {
 
 
 def work_arrived(uow: AbstractUnitOfWork, task: model.PlanTask, items: Iterable[model.WorkItem],
-                 now: datetime) -> None:
+                 now: datetime, known: people.People | None = None) -> None:
     """New ready steps (work items with ids): tell their holders."""
-    steps_arrived(uow, [(task, list(items))], now)
+    steps_arrived(uow, [(task, list(items))], now, known)
 
 
 def steps_arrived(uow: AbstractUnitOfWork, arrived: Iterable[tuple[model.PlanTask, list[model.WorkItem]]],
-                  now: datetime) -> None:
+                  now: datetime, known: people.People | None = None) -> None:
     """New ready steps of several tasks (a sweep batch's): their holders read in one
-    query, every arrival inserted in one statement."""
+    query (none when `known`, people already read, holds them all), every arrival
+    inserted in one statement."""
     arrived = [(task, items) for task, items in arrived if items]
     if not arrived:
         return
@@ -90,7 +91,7 @@ def steps_arrived(uow: AbstractUnitOfWork, arrived: Iterable[tuple[model.PlanTas
     for _, items in arrived:
         for item in items:
             wanted.holder(_named(item))
-    directory = people.load(uow, wanted)
+    directory = people.load(uow, wanted, known)
     rows = []
     for task, items in arrived:
         plan = uow.plans.get(task.plan_id)

@@ -10,7 +10,7 @@ from engine.access import task_access
 from engine.clock import Clock, SystemClock, to_storage
 from engine.deadlines import notices
 from engine.errors import N_, AlreadyDone, InvalidInput, NotAllowed, NotFound, PlanflowError, StepFailed
-from engine.process import actors, incidents, instances, step_forms
+from engine.process import actors, incidents, instances, people, step_forms
 from engine.process.step_forms import Upload
 from engine.tasks import arrivals
 from engine.unit_of_work import AbstractUnitOfWork, LockedStep
@@ -116,10 +116,11 @@ def complete_step(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, fiel
                 raise AlreadyDone(N_("This step was already completed or has moved on."))
             if not actors.may_act(user, item):
                 raise NotAllowed(N_("This step is not yours to complete."))
-            choices = _choices(uow, item)
+            unit = _unit_people(uow, item)
+            choices = _choosable(unit)
             data = step_forms.validate(item.form, fields, upload, choices)
             attachment = _store_upload(uow, item, user, upload, now)
-            _finish(uow, locked, user, data, attachment, clock, names=dict(choices))
+            _finish(uow, locked, user, data, attachment, clock, names=dict(choices), known=unit)
     except _WorkflowFailed as failure:
         raise StepFailed(_record_failure(uow, failure, upload, now)) from failure.error
 
@@ -155,9 +156,10 @@ class _WorkflowFailed(Exception):
 
 def _finish(uow: AbstractUnitOfWork, locked: LockedStep, user: model.User, data: dict[str, Any],
             attachment: model.Attachment | None, clock: Clock, retried_by: int | None = None,
-            names: dict[int, str] | None = None) -> None:
+            names: dict[int, str] | None = None, known: people.People | None = None) -> None:
     """Run the step on with `data`, save, audit, commit (the rest of a completion).
-    `names`: people's names already at hand (an assign step's choices)."""
+    `names`: people's names already at hand (an assign step's choices); `known`: the
+    people read already (the unit's, who may hold the next step)."""
     now = clock.now()
     instance, item, task = locked.instance, locked.item, locked.task
     rt = instances.runtime(uow, clock)  # read before anything changes: no flush of half a step
@@ -168,7 +170,7 @@ def _finish(uow: AbstractUnitOfWork, locked: LockedStep, user: model.User, data:
     # Marked before the index is rewritten, so the sync does not cancel it.
     item.state, item.completed_by, item.completed_at = "completed", user.id, to_storage(now)
     try:
-        _run_step(uow, rt, instance, item, task, data, now, locked.items)
+        _run_step(uow, rt, instance, item, task, data, now, locked.items, known)
     except _WorkflowFailed as failure:
         failure.step = {"instance_id": instance.id, "plan_task_id": task.id, "work_item_id": item.id,
                         "user_id": user.id, "data": data}
@@ -180,11 +182,11 @@ def _finish(uow: AbstractUnitOfWork, locked: LockedStep, user: model.User, data:
     detail = _audit_detail(uow, data, attachment, names or {})
     if retried_by is not None:
         detail["retried_by"] = retried_by
-    uow.audit.add(model.AuditEvent(
+    uow.audit.add_many([model.AuditEvent(
         plan_task_id=task.id, instance_id=item.instance_id, work_item_id=item.id,
         at=to_storage(now), actor_user_id=user.id, action="step_completed",
         step_id=item.step_id, step_name=item.step_name, detail=detail,
-    ))
+    )])
     incidents.resolve_step(uow, locked.incident, item.id, now, retried_by)
     uow.commit()
 
@@ -313,7 +315,7 @@ def _audit_claim(uow: AbstractUnitOfWork, item: model.WorkItem, user: model.User
 
 def _run_step(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.ProcessInstance,
               item: model.WorkItem, task: model.PlanTask, data: dict[str, Any], now,
-              items: list[model.WorkItem]) -> None:
+              items: list[model.WorkItem], known: people.People | None = None) -> None:
     try:
         wf = instances.load(uow, rt, instance)
     except PlanflowError:
@@ -328,7 +330,7 @@ def _run_step(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.Proc
         raise
     except Exception as error:  # noqa: BLE001 - e.g. an expression of the process that raises
         raise _WorkflowFailed(error, "step", incidents.element_of(error, item.step_id)) from error
-    instances.save(uow, rt, instance, task, wf, now, items)
+    instances.save(uow, rt, instance, task, wf, now, items, known)
     # The next step's rungs already past (a late completion, a return past the date)
     # fired at once: tell people, merged.
     notices.record(uow, instance, task, events, now)
@@ -362,11 +364,21 @@ def _item_and_user(uow: AbstractUnitOfWork, work_item_id: int, user_id: int):
 
 
 def _choices(uow: AbstractUnitOfWork, item: model.WorkItem) -> list[tuple[int, str]]:
-    """For an assign step, the people of the unit the step waits for."""
+    """For an assign step, whom it may name."""
+    return _choosable(_unit_people(uow, item))
+
+
+def _unit_people(uow: AbstractUnitOfWork, item: model.WorkItem) -> people.People | None:
+    """For an assign step, the active people of the unit it waits for: whom it may name,
+    and who may hold the step it makes (kept, so they are not read again)."""
     if item.form != "assign" or item.candidate_unit_id is None:
-        return []
-    people = uow.users.in_unit(item.candidate_unit_id)
-    return [(u.id, u.full_name) for u in people if u.role in ("staff", "unit_head")]
+        return None
+    return people.People(uow.users.in_unit(item.candidate_unit_id), units=[item.candidate_unit_id])
+
+
+def _choosable(unit: people.People | None) -> list[tuple[int, str]]:
+    """The unit's staff and head, in the order they were read."""
+    return [(u.id, u.full_name) for u in unit or () if u.role in ("staff", "unit_head")]
 
 
 def _store_upload(uow: AbstractUnitOfWork, item: model.WorkItem, user: model.User,

@@ -89,6 +89,20 @@ def test_completing_a_step_costs_the_same_statements_in_a_small_and_a_large_plan
     assert counts[0] == counts[1], counts
 
 
+def test_an_assign_step_tells_the_assignee_from_the_people_it_read_for_the_choices(office_on_each_database) -> None:
+    """The unit's people, read to check whom the head may name, are the new step's
+    holders too: users are read once, and the assignee is told."""
+    office = office_on_each_database
+    head, staff = office.users["truong.kstthc"], office.users["cv.kstthc"]
+    [item] = office.ready(office.plan(tasks(1)))
+    with restarted(office.storage.url) as storage, counted(storage.engine) as statements:
+        steps.complete_step(storage.uow(), item.id, head, {"assignee": staff}, clock=clock_on(DAY))
+    assert sum(" FROM users " in f" {' '.join(s.split())} " for s in statements) == 1, statements
+    with office.storage.engine.connect() as connection:
+        told = connection.execute(select(orm.arrivals.c.kind).where(orm.arrivals.c.recipient_user_id == staff)).all()
+    assert [kind for kind, in told] == ["assigned"]
+
+
 def test_a_sweep_batch_of_four_times_the_due_instances_costs_the_same_statements(office_on_each_database) -> None:
     office = office_on_each_database
     counts, notices = [], []
