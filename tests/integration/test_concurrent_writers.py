@@ -192,6 +192,21 @@ def test_a_stale_writer_loses_to_the_first_with_a_409_not_a_server_error(office,
             getattr(second, write)()
 
 
+def test_a_step_locked_after_it_was_read_is_read_again_with_what_another_wrote_in_between(office):
+    """The step's objects its unit of work already held are refreshed by the locked
+    read (not left as first read): a colleague took the step in between."""
+    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}])
+    [assign] = office.ready(plan_id)
+    head = office.users["truong.kstthc"]
+    with office.uow() as uow:
+        held = uow.work_items.get(assign.id)
+        assert held.claimed_by is None
+        steps.claim(office.uow(), assign.id, head)
+        locked = uow.instances.lock_step(assign.id, head)
+        assert locked.item is held and held.claimed_by == head
+        assert locked.task.unit_ids("lead") == [office.units[KSTTHC]] and locked.user.id == head
+
+
 def test_two_people_taking_the_same_step_at_once_one_takes_it_the_other_is_told(office):
     with office.uow() as uow:
         deputy = model.User(username="pho.kstthc", full_name="Phó trưởng phòng", unit_id=office.units[KSTTHC],
