@@ -22,6 +22,9 @@ KEYS: dict[str, list[str]] = {
 }
 
 
+_FOLDING = 0x19F01D  # the advisory lock's first key: "folding count rows"
+
+
 def compact(engine: Engine, seen: dict[str, int]) -> int:
     """Fold each table whose newest row is newer than `seen` holds (the newest id after
     the last fold, updated here): an idle office costs one indexed read per table.
@@ -34,15 +37,24 @@ def compact(engine: Engine, seen: dict[str, int]) -> int:
         if newest == seen.get(name):
             continue
         with engine.begin() as connection:
-            folded += _fold(connection, table, key)
+            done = _fold(connection, table, key)
+            if done is None:
+                continue  # another worker is folding it
+            folded += done
             seen[name] = connection.scalar(select(func.max(table.c.id))) or 0
     return folded
 
 
-def _fold(connection: Connection, table: Table, key: list[str]) -> int:
+def _fold(connection: Connection, table: Table, key: list[str]) -> int | None:
+    """Fold `table`'s rows into one per `key`; the rows folded away, or None if another
+    worker holds the table's fold."""
     columns = [table.c[k] for k in key]
     before = connection.scalar(select(func.count()).select_from(table)) or 0
     if connection.dialect.name == "postgresql":
+        # Several scheduler workers: one folds a table at a time (two deleting the same
+        # rows in different orders could deadlock); the others leave it to the next run.
+        if not connection.scalar(select(func.pg_try_advisory_xact_lock(_FOLDING, list(KEYS).index(table.name)))):
+            return None
         # One statement, one snapshot: it sums exactly the rows it deletes; rows of
         # transactions not yet committed stay for the next fold.
         gone = delete(table).returning(*columns, table.c.n).cte("gone")

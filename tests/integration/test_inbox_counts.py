@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from alembic import command
 
-from adapters.storage import Storage, orm
+from adapters.storage import Storage, inbox_counts, orm
 from engine.deadlines import extension_requests
 from engine.process import instances
 from engine.reading.search import search_tasks
@@ -202,3 +202,23 @@ def test_an_office_upgraded_from_before_the_counts_has_them_and_its_words(url):
         assert found.listed == 6
     finally:
         storage.engine.dispose()
+
+
+def test_one_worker_folds_a_table_at_a_time_on_postgresql(postgres_fresh_url):
+    """Another scheduler worker folding (its advisory lock held): this one leaves the rows,
+    the counts stay exact, and it folds them at its next run once the other is done."""
+    office = make_office(postgres_fresh_url)
+    try:
+        with office_clock(ISSUED):
+            office.plan([{"ref": str(i), "lead": [KSTTHC], "due": DUE} for i in range(1, 4)], issued=ISSUED)
+        rows = count_rows(office)
+        with office.storage.engine.begin() as other:
+            other.execute(select(func.pg_advisory_xact_lock(inbox_counts._FOLDING, 0)))  # inbox_counts's fold
+            office.storage.compact_inbox_counts()
+            with office.storage.engine.connect() as conn:
+                assert conn.scalar(select(func.count()).select_from(orm.inbox_counts)) == 3  # not folded
+            assert check_every_inbox(office, date(2024, 3, 1)) == 3
+        assert office.storage.compact_inbox_counts() > 0 and count_rows(office) < rows
+        assert check_every_inbox(office, date(2024, 3, 1)) == 3
+    finally:
+        office.storage.engine.dispose()
