@@ -320,8 +320,8 @@ _ANY_DUE = (select(orm.process_instances.c.id)
 def _step_query() -> tuple[Any, Any, dict[str, dict[str, str]]]:
     """`lock_step`'s two statements, built once: the instance's lock (PostgreSQL), and
     its step's item with every item of the instance, the instance, task (with its
-    units), plan, acting user and open incident, as labelled columns; and the labels
-    of each table's columns."""
+    units), plan, acting user, open incident and the office days' version, as labelled
+    columns; and the labels of each table's columns."""
     w, i, t, p, u, n, tu = (orm.work_items, orm.process_instances, orm.plan_tasks, orm.plans, orm.users,
                             orm.incidents, orm.task_units)
     asked = w.alias("asked")
@@ -332,7 +332,8 @@ def _step_query() -> tuple[Any, Any, dict[str, dict[str, str]]]:
     tables = {"w": w, "i": i, "t": t, "p": p, "u": u, "tu": tu}
     columns = [tables[prefix].c[name].label(label) for prefix, part in parts.items() for label, name in part.items()]
     query = (
-        select(*columns, n.c.id.label("incident_id"), n.c.work_item_id.label("incident_work_item_id"))
+        select(*columns, n.c.id.label("incident_id"), n.c.work_item_id.label("incident_work_item_id"),
+               _OFFICE_DAYS_VERSION.label("office_days"))
         .join(i, i.c.id == w.c.instance_id)
         .join(t, t.c.id == i.c.plan_task_id)
         .join(p, p.c.id == t.c.plan_id)
@@ -430,6 +431,7 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
         if not rows:
             return None
         first, parts = rows[0], _STEP_READ_PARTS
+        self.session.info.setdefault(_SEEN_VERSION, first.office_days)  # the step's calendar, read with it
         items: dict[int, model.WorkItem] = {}
         units: dict[int, model.TaskUnit] = {}
         for row in rows:
