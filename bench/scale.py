@@ -21,14 +21,13 @@ import sys
 import tempfile
 import time
 import uuid
-from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere: tests/ helpers
 
-from sqlalchemy import event, func, literal_column, select, text  # noqa: E402
+from sqlalchemy import func, literal_column, select, text  # noqa: E402
 
 from adapters.storage import orm  # noqa: E402
 from engine.clock import FixedClock, to_storage  # noqa: E402
@@ -38,39 +37,12 @@ from engine.reading import plan_pages, progress, search, unit_work  # noqa: E402
 from engine.tasks import inbox, steps  # noqa: E402
 from tests.support.deadlines import office_clock  # noqa: E402
 from tests.support.office import KSTTHC, make_office  # noqa: E402
+from tests.support.statements import sent_statements, sent_with_parameters  # noqa: E402
 
 ISSUED, WORK_DAY, ALL_DUE = date(2024, 1, 15), date(2024, 1, 16), date(2024, 4, 30)
 HEAD, STAFF, MONITOR = "truong.kstthc", "cv.kstthc", "theodoi"
 SAMPLE = 100  # steps completed, instances fired: enough for a median
 now_ms = time.perf_counter  # or time.process_time (--cpu)
-
-
-class Counter:
-    """SQL statements sent while measuring."""
-
-    def __init__(self, engine) -> None:
-        self.engine, self.statements = engine, []
-
-    @contextmanager
-    def capturing(self) -> Iterator[list[tuple[str, Any]]]:
-        """The statements sent, with their parameters, to replay or EXPLAIN them."""
-        sent: list[tuple[str, Any]] = []
-        listener = lambda conn, cursor, statement, parameters, *rest: sent.append((statement, parameters))  # noqa: E731
-        event.listen(self.engine, "before_cursor_execute", listener)
-        try:
-            yield sent
-        finally:
-            event.remove(self.engine, "before_cursor_execute", listener)
-
-    @contextmanager
-    def counting(self) -> Iterator[list[str]]:
-        self.statements = []
-        listener = lambda *args: self.statements.append(args[2])  # noqa: E731  (conn, cursor, statement, ...)
-        event.listen(self.engine, "before_cursor_execute", listener)
-        try:
-            yield self.statements
-        finally:
-            event.remove(self.engine, "before_cursor_execute", listener)
 
 
 def settled() -> None:
@@ -232,14 +204,14 @@ def main() -> None:
         now_ms = time.process_time
     url = args.url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'scale.sqlite3'}"
     office = make_office(url)
-    engine, counter = office.storage.engine, Counter(office.storage.engine)
+    engine = office.storage.engine
     with office_clock(ISSUED) as clock:
         plan_ids, start_ms = build(office, clock, args.open, args.plan_size)
         clock.on(WORK_DAY)
-        measure(office, engine, counter, clock, plan_ids, start_ms, args)
+        measure(office, engine, clock, plan_ids, start_ms, args)
 
 
-def measure(office, engine, counter: Counter, clock, plan_ids: list[int], start_ms: float, args) -> None:
+def measure(office, engine, clock, plan_ids: list[int], start_ms: float, args) -> None:
     users = office.users
     clock_name = "CPU time of this process" if args.cpu else "wall clock"
     print(f"\n{engine.dialect.name}: {args.open} open instances in plans of {args.plan_size} tasks ({clock_name})\n")
@@ -266,7 +238,7 @@ def measure(office, engine, counter: Counter, clock, plan_ids: list[int], start_
     assignee = {"assignee": users[STAFF]}
     times = []
     settled()
-    with counter.counting() as statements:
+    with sent_statements(engine) as statements:
         for item in items:
             started = now_ms()
             steps.complete_step(office.uow(), item.id, users[HEAD], assignee, clock=clock)
@@ -309,7 +281,7 @@ def measure(office, engine, counter: Counter, clock, plan_ids: list[int], start_
     for label, action, bare_query, note in reads:
         ours, p95 = per_call(action, 20)
         bare_ms, _ = per_call(lambda: _run(engine, bare_query), 20)
-        with counter.capturing() as sent:
+        with sent_with_parameters(engine) as sent:
             action()
         captured[label] = list(sent)
         same_ms, _ = per_call(lambda: _replay(engine, sent), 20)
@@ -335,7 +307,7 @@ def measure(office, engine, counter: Counter, clock, plan_ids: list[int], start_
         rt.dumps(wf)
         bare_fire.append(1000 * (now_ms() - started))
     settled()
-    with counter.counting() as statements:
+    with sent_statements(engine) as statements:
         started = now_ms()
         result = sweep.sweep(office.uow, clock=FixedClock(clock.now()), max_batches=2)
         elapsed = 1000 * (now_ms() - started)

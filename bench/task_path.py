@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere: tests/ helpers
 
-from sqlalchemy import event, func, select  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from adapters.storage import orm  # noqa: E402
 from engine.reading import plan_pages
@@ -27,6 +27,7 @@ from engine.tasks import (
     steps,
 )
 from tests.support.office import KSTTHC, TTPV, clock_on, make_office  # noqa: E402
+from tests.support.statements import sent_statements  # noqa: E402
 
 DAY = date(2024, 2, 1)
 
@@ -39,15 +40,12 @@ def timed(label: str, count: int, action) -> None:
 
 
 def sampled(label: str, runs: int, action, engine) -> None:
-    statements: list[str] = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, ...)
     times = []
-    event.listen(engine, "before_cursor_execute", listener)
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    event.remove(engine, "before_cursor_execute", listener)
+    with sent_statements(engine) as statements:
+        for _ in range(runs):
+            started = time.perf_counter()
+            action()
+            times.append(time.perf_counter() - started)
     print(f"{label}: median {1000 * statistics.median(times):.1f} ms, {len(statements) // runs} SQL statements")
 
 

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Iterator
 
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
 from adapters.storage import Storage, orm
 from engine import model
@@ -19,20 +19,10 @@ from engine.deadlines import office_days
 from engine.process import instances
 from engine.tasks import inbox
 from tests.support.office import KSTTHC, Office, clock_on
+from tests.support.statements import sent_statements
 
 FRI, MON, TUE = date(2024, 3, 22), date(2024, 3, 25), date(2024, 3, 26)
 HEAD = "truong.kstthc"
-
-
-@contextmanager
-def sent(storage: Storage) -> Iterator[list[str]]:
-    statements: list[str] = []
-    listener = lambda conn, cursor, statement, *rest: statements.append(statement)  # noqa: E731
-    event.listen(storage.engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(storage.engine, "before_cursor_execute", listener)
 
 
 @contextmanager
@@ -89,7 +79,7 @@ def test_an_inbox_reads_its_person_once_and_the_office_days_only_after_they_chan
     office = office_on_each_database
     office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-26"}], issued=date(2024, 3, 1))
     days_left(office)
-    with sent(office.storage) as statements:
+    with sent_statements(office.storage.engine) as statements:
         days_left(office)
     users = [s for s in statements if "FROM users" in s]
     assert len(users) == 1 and "password_hash" not in users[0], statements
@@ -97,6 +87,6 @@ def test_an_inbox_reads_its_person_once_and_the_office_days_only_after_they_chan
     assert len(statements) == 4, statements  # the person (and the days' version), counts, page, choices
 
     office_days.add_day(office.uow(), office.users["theodoi"], MON, "off", "Kỷ niệm", clock=clock_on(FRI))
-    with sent(office.storage) as statements:
+    with sent_statements(office.storage.engine) as statements:
         assert days_left(office) == [1]
     assert len([s for s in statements if "FROM office_days" in s]) == 1, statements

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from adapters.storage import orm
 from engine import model
@@ -14,6 +14,7 @@ from engine.reading.progress import leader_overview, plan_dashboard
 from engine.reading.search import search_tasks
 from tests.e2e.web_helpers import login
 from tests.support.office import CBTH, KSTTHC, TTPV, make_office
+from tests.support.statements import sent_statements
 from web import create_app
 
 TODAY = date(2024, 3, 11)
@@ -44,16 +45,8 @@ def build(url: str, n: int):
 
 
 def statements_of(office, action) -> list[str]:
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, *rest):
-        seen.append(statement)
-
-    event.listen(office.storage.engine, "before_cursor_execute", record)
-    try:
+    with sent_statements(office.storage.engine) as seen:
         action()
-    finally:
-        event.remove(office.storage.engine, "before_cursor_execute", record)
     return seen
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from adapters.demo.directory import MONITOR_UNIT
 from adapters.mail import MemoryMailer, SmtpMailer
@@ -31,6 +30,7 @@ from tests.support.deadlines import (
     sweep_at,
 )
 from tests.support.office import KSTTHC, make_office
+from tests.support.statements import sent_statements
 
 OFFICE_URL = "https://planflow.example.gov.vn"  # the address mails link to (web/config.py)
 
@@ -258,12 +258,12 @@ def test_the_sweep_reads_only_the_due_instances(office, monkeypatch):
         for item in ready(office, plan_id, "assign"):
             steps.complete_step(office.uow(), item.id, office.users["truong.kstthc"],
                                 {"assignee": office.users["cv.kstthc"]}, clock=clock.on(date(2024, 1, 16)))
-        loads, statements = [], []
+        loads = []
         real_load = instances.load
         monkeypatch.setattr(instances, "load", lambda *a: loads.append(a[2].id) or real_load(*a))
-        event.listen(office.storage.engine, "before_cursor_execute",
-                     lambda conn, cur, statement, *rest: statements.append(" ".join(statement.split())))
-        result = sweep_at(office, clock, date(2024, 3, 26))
+        with sent_statements(office.storage.engine) as sent:
+            result = sweep_at(office, clock, date(2024, 3, 26))
+        statements = [" ".join(s.split()) for s in sent]
     assert (result.instances, result.notices) == (3, 3)
     assert len(loads) == 3, "only the 3 instances due were loaded, not the 10 open"
     scans = [s for s in statements if s.startswith("SELECT") and "FROM process_instances" in s]

@@ -10,15 +10,15 @@ import uuid
 from datetime import date
 
 import pytest
-from sqlalchemy import event, func, insert, select, text
+from sqlalchemy import func, insert, select, text
 
 from adapters.storage import orm
-
 from engine.reading.plan_pages import plan_overview
 from engine.reading.progress import TaskScope, plan_dashboard
 from engine.reading.search import search_tasks
 from engine.tasks.inbox import list_inbox
 from tests.support.office import CBTH, KSTTHC, TTPV, make_office
+from tests.support.statements import sent_with_parameters
 
 TODAY = date(2024, 3, 11)
 
@@ -51,13 +51,8 @@ def office(request):
 def plans_of(office, read) -> list[str]:
     """The query plan of each SELECT `read` sends, one string each."""
     engine = office.storage.engine
-    sent = []
-    listener = lambda conn, cursor, statement, parameters, *rest: sent.append((statement, parameters))  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
+    with sent_with_parameters(engine) as sent:
         read()
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
     sqlite = engine.dialect.name == "sqlite"
     connection = engine.raw_connection()
     try:

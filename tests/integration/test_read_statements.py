@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import event
-
 from engine import model
 from engine.deadlines import office_days
 from engine.process import instances
@@ -16,6 +14,7 @@ from engine.reading.plan_pages import plan_overview
 from engine.reading.progress import plan_dashboard
 from tests.e2e.web_helpers import login
 from tests.support.office import KSTTHC, TTPV, clock_on
+from tests.support.statements import sent_statements
 from web import create_app
 
 TODAY = date(2024, 3, 11)
@@ -24,13 +23,8 @@ TODAY = date(2024, 3, 11)
 def statements(office, read, warm: bool = True) -> list[str]:
     if warm:
         read()  # the first read of a process builds the calendar
-    sent: list[str] = []
-    listener = lambda conn, cursor, statement, *rest: sent.append(statement)  # noqa: E731
-    event.listen(office.storage.engine, "before_cursor_execute", listener)
-    try:
+    with sent_statements(office.storage.engine) as sent:
         read()
-    finally:
-        event.remove(office.storage.engine, "before_cursor_execute", listener)
     return sent
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from engine.access import task_access
 from engine.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
@@ -13,6 +12,7 @@ from engine.reading import plan_pages
 from engine.tasks import inbox, steps
 from engine.workflow import serializer
 from tests.support.office import CBTH, KSTTHC, TTPV, clock_on
+from tests.support.statements import sent_statements
 
 DAY = date(2024, 3, 4)
 
@@ -130,11 +130,8 @@ def test_listing_an_inbox_deserializes_no_workflow(office, monkeypatch):
     assert len(office.ready(plan_id)) == 5
     loads = []
     monkeypatch.setattr(serializer, "loads", lambda *a, **k: loads.append(a))
-    statements = []
-    event.listen(office.storage.engine, "before_cursor_execute",
-                 lambda conn, cursor, statement, *rest: statements.append(statement))
-
-    box = inbox.list_inbox(office.uow(), office.users["truong.kstthc"], DAY)
+    with sent_statements(office.storage.engine) as statements:
+        box = inbox.list_inbox(office.uow(), office.users["truong.kstthc"], DAY)
 
     assert box.counts["total"] == 5 and {i.form for i in box.items} == {"assign"}
     assert loads == []
