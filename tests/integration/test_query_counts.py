@@ -12,26 +12,16 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Iterator
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from adapters.storage import Storage, orm
 from engine.deadlines import sweep
 from engine.tasks import inbox, steps
 from tests.support.office import CBTH, KSTTHC, TTPV, clock_on, make_office
+from tests.support.statements import sent_statements
 
 DAY = date(2024, 2, 1)
 ALL_DUE = date(2024, 4, 30)  # past every rung of a task due on 2024-03-29
-
-
-@contextmanager
-def counted(engine) -> Iterator[list[str]]:
-    statements: list[str] = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731  (conn, cursor, statement, ...)
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
 
 
 @contextmanager
@@ -58,7 +48,7 @@ def test_starting_a_plan_of_four_times_the_tasks_costs_the_same_statements(offic
         varied = [{"ref": str(n), "lead": [KSTTHC] if n % 3 else [TTPV], "coordinators": [CBTH] if n % 2 else [],
                    "due": "2024-03-29" if n % 4 else "2024-01-10", "director": "chanhvp" if n % 5 else None}
                   for n in range(size)]
-        with restarted(office.storage.url) as storage, counted(storage.engine) as statements:
+        with restarted(office.storage.url) as storage, sent_statements(storage.engine) as statements:
             plan_id = dataclasses.replace(office, storage=storage).plan(varied, clock=clock_on(DAY))
         counts.append(len(statements))
         with office.uow() as uow:
@@ -82,7 +72,7 @@ def test_completing_a_step_costs_the_same_statements_in_a_small_and_a_large_plan
     for size in (4, 40):
         plan_id = office.plan(tasks(size))
         item = office.ready(plan_id)[0]
-        with restarted(office.storage.url) as storage, counted(storage.engine) as statements:
+        with restarted(office.storage.url) as storage, sent_statements(storage.engine) as statements:
             steps.complete_step(storage.uow(), item.id, head, {"assignee": staff}, clock=clock_on(DAY))
         counts.append(len(statements))
         assert sorted(i.form for i in office.ready(plan_id)).count("report") == 1
@@ -95,7 +85,7 @@ def test_an_assign_step_tells_the_assignee_from_the_people_it_read_for_the_choic
     office = office_on_each_database
     head, staff = office.users["truong.kstthc"], office.users["cv.kstthc"]
     [item] = office.ready(office.plan(tasks(1)))
-    with restarted(office.storage.url) as storage, counted(storage.engine) as statements:
+    with restarted(office.storage.url) as storage, sent_statements(storage.engine) as statements:
         steps.complete_step(storage.uow(), item.id, head, {"assignee": staff}, clock=clock_on(DAY))
     assert sum(" FROM users " in f" {' '.join(s.split())} " for s in statements) == 1, statements
     with office.storage.engine.connect() as connection:
@@ -108,7 +98,7 @@ def test_a_sweep_batch_of_four_times_the_due_instances_costs_the_same_statements
     counts, notices = [], []
     for size in (3, 12):
         office.plan(tasks(size))
-        with restarted(office.storage.url) as storage, counted(storage.engine) as statements:
+        with restarted(office.storage.url) as storage, sent_statements(storage.engine) as statements:
             result = sweep.sweep(storage.uow, clock=clock_on(ALL_DUE), batch=50, max_batches=1)
         counts.append(len(statements))
         assert result.instances == size and result.errors == 0
@@ -124,7 +114,7 @@ def test_a_sweep_with_nothing_due_sends_one_read_and_locks_nothing(office_on_eac
     nor a row lock, so they never wait for a person's step, nor hold one up."""
     office = office_on_each_database
     office.plan(tasks(3))
-    with restarted(office.storage.url) as storage, counted(storage.engine) as statements:
+    with restarted(office.storage.url) as storage, sent_statements(storage.engine) as statements:
         idle = sweep.sweep(storage.uow, clock=clock_on(DAY))
     assert idle.instances == 0 and idle.errors == 0
     assert len(statements) == 1, statements
@@ -140,7 +130,7 @@ def test_an_inbox_costs_the_same_statements_with_ten_times_the_rows(sqlite_url: 
     for size in (5, 45):  # the head holds 5, then 50 assign steps
         office.plan([{"ref": str(n), "lead": [KSTTHC], "due": "2024-03-29"} for n in range(1, size + 1)])
         inbox.list_inbox(office.uow(), head, DAY)
-        with counted(office.storage.engine) as statements:
+        with sent_statements(office.storage.engine) as statements:
             found = inbox.list_inbox(office.uow(), head, DAY)
         counts.append(len(statements))
         assert found.items
