@@ -16,6 +16,7 @@ from sqlalchemy import Date, Integer, String, and_, any_, case, cast, func, lite
 from sqlalchemy.orm import Session
 
 from adapters.storage import orm
+from adapters.storage.row_dicts import dicts
 from engine import unit_of_work as ports
 from engine.reading.progress import (
     DONE_LATE,
@@ -35,7 +36,7 @@ class ProgressQueries(ports.ProgressQueries):
         self.session = session
 
     def _rows(self, statement: Any) -> list[dict[str, Any]]:
-        return [dict(row._mapping) for row in self.session.execute(statement)]
+        return dicts(self.session.execute(statement))
 
     def tasks(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
         """Every task (of one plan, or of all, or those of `task_ids`), with its plan's number and title."""

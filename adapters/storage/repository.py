@@ -15,6 +15,7 @@ from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.attributes import set_committed_value
 
 from adapters.storage import orm
+from adapters.storage.row_dicts import dicts
 from engine import model
 from engine import unit_of_work as ports
 from engine.errors import N_, AlreadyDone
@@ -42,7 +43,7 @@ class SqlRepository:
         return {key: value for key, value in rows}
 
     def _rows(self, statement: Any) -> list[dict[str, Any]]:
-        return [dict(row._mapping) for row in self.session.execute(statement)]
+        return dicts(self.session.execute(statement))
 
 
 # Built once (a read's fixed cost is mostly building its statements): the office days'
@@ -725,7 +726,7 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         return counts, rows
 
     def _rows_of(self, statement: Any, values: dict[str, Any]) -> list[dict[str, Any]]:
-        return [dict(row._mapping) for row in self.session.execute(statement, values)]
+        return dicts(self.session.execute(statement, values))
 
     def open_for_tasks(self, task_ids: Iterable[int]) -> list[dict[str, Any]]:
         ids = list(task_ids)

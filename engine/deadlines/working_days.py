@@ -96,6 +96,7 @@ class _YearTable:
     base: int  # working days from the base year's start to this year's start
     working: bytes  # per day of the year: 1 for a working day
     upto: tuple[int, ...]  # per day of the year: working days from the year's start to it, inclusive
+    first: int  # the year's first day, as `date.toordinal` (a day's index is a subtraction)
 
 
 class WorkingCalendar:
@@ -110,13 +111,14 @@ class WorkingCalendar:
 
     def is_working_day(self, d: date) -> bool:
         d = _as_date(d)
-        return bool(self._table(d.year).working[d.timetuple().tm_yday - 1])
+        table = self._table(d.year)
+        return bool(table.working[d.toordinal() - table.first])
 
     def ordinal(self, d: date) -> int:
         """Working days from the start of 2000 to `d`, inclusive (negative before it)."""
         d = _as_date(d)
         table = self._table(d.year)
-        return table.base + table.upto[d.timetuple().tm_yday - 1]
+        return table.base + table.upto[d.toordinal() - table.first]
 
     def _national_is_working_day(self, d: date) -> bool:
         self._ensure_year(d.year)
@@ -154,7 +156,7 @@ class WorkingCalendar:
         for flag in flags:
             count += flag
             upto.append(count)
-        return _YearTable(base, flags, tuple(upto))
+        return _YearTable(base, flags, tuple(upto), date(year, 1, 1).toordinal())
 
     def holiday_name(self, d: date) -> str | None:
         """The Vietnamese name of the day off `d`, or None (weekends have none)."""

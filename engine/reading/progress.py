@@ -250,10 +250,9 @@ def task_pages(uow: AbstractUnitOfWork, scope: TaskScope, slices: list[TaskSlice
         return [[] for _ in slices]
     cal = instances.calendar(uow)
     units = _units_by_task(uow.progress.task_units(None, list(rows)))
-    tasks = [_task(row, units.get(task_id, {}), as_of, cal) for task_id, row in rows.items()]
-    if holders:
-        tasks = with_steps_and_notices(uow, None, tasks, list(rows))
-    found = {t.id: t for t in tasks}
+    steps, notices = _steps_and_notices(uow, None, list(rows)) if holders else ({}, {})
+    found = {task_id: _task(row, units.get(task_id, {}), as_of, cal, steps.get(task_id, []), notices.get(task_id, []))
+             for task_id, row in rows.items()}
     return [[found[r["id"]] for r in page] for page in pages]
 
 
@@ -337,8 +336,8 @@ def _units_by_task(rows: list[dict[str, Any]]) -> dict[int, dict[str, list[UnitR
     return units
 
 
-def _task(row: dict[str, Any], units: dict[str, list[UnitRef]], as_of: date,
-          cal: WorkingCalendar) -> TaskProgress:
+def _task(row: dict[str, Any], units: dict[str, list[UnitRef]], as_of: date, cal: WorkingCalendar,
+          steps: list[Holder] | None = None, notices: list[Notice] | None = None) -> TaskProgress:
     state = task_state(row["status"], row["due_on"], row["closed_on"], as_of)
     return TaskProgress(
         id=row["id"], plan_id=row["plan_id"], plan_number=row["plan_number"], plan_title=row["plan_title"],
@@ -347,6 +346,7 @@ def _task(row: dict[str, Any], units: dict[str, list[UnitRef]], as_of: date,
         days_late=_days_late(state, row["due_on"], row["closed_on"], as_of, cal),
         lead=units.get("lead", []), coordinators=units.get("coordinator", []),
         director_user_id=row.get("director_user_id"), people=row.get("people"),
+        steps=[] if steps is None else steps, notices=[] if notices is None else notices,
     )
 
 
@@ -361,6 +361,13 @@ def _days_late(state: str, due: date | None, closed: date | None, as_of: date,
 
 def with_steps_and_notices(uow: AbstractUnitOfWork, plan_id: int | None, tasks: list[TaskProgress],
                            task_ids: list[int] | None = None) -> list[TaskProgress]:
+    steps, notices = _steps_and_notices(uow, plan_id, task_ids)
+    return [replace(t, steps=steps.get(t.id, []), notices=notices.get(t.id, [])) for t in tasks]
+
+
+def _steps_and_notices(uow: AbstractUnitOfWork, plan_id: int | None, task_ids: list[int] | None
+                       ) -> tuple[dict[int, list[Holder]], dict[int, list[Notice]]]:
+    """Per task (of a plan, or of `task_ids`), who holds its open steps and the notices sent."""
     steps: dict[int, list[Holder]] = defaultdict(list)
     for row in uow.progress.open_steps(plan_id, task_ids):
         steps[row["task_id"]].append(Holder(row["step_name"], row["user_name"], row["unit_name"],
@@ -368,7 +375,7 @@ def with_steps_and_notices(uow: AbstractUnitOfWork, plan_id: int | None, tasks: 
     notices: dict[int, list[Notice]] = defaultdict(list)
     for row in uow.progress.audit(plan_id, NOTICE_PREFIX, task_ids):
         notices[row["task_id"]].append(_notice(row))
-    return [replace(t, steps=steps.get(t.id, []), notices=notices.get(t.id, [])) for t in tasks]
+    return steps, notices
 
 
 def _notice(row: dict[str, Any]) -> Notice:
