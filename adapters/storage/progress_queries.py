@@ -5,6 +5,10 @@ trail, whatever the number of tasks. Counts are GROUP BY in the database (a task
 state on a day is a CASE over its status and dates, `_state`), and lists come a page
 at a time, so a read costs what its page costs, not what the plan holds. None reads
 `process_instances.state`.
+
+The statements of the dashboard and the plan page are built once per shape of their
+scope (which of its fields are given, `_bound`) and run with the values bound: building
+and keying a statement cost SQLAlchemy more than SQLite takes to run it.
 """
 from __future__ import annotations
 
@@ -12,7 +16,24 @@ import functools
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, Integer, String, and_, any_, case, cast, func, literal_column, null, or_, select, text, union_all
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    and_,
+    any_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from adapters.storage import orm
@@ -35,8 +56,12 @@ class ProgressQueries(ports.ProgressQueries):
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def _rows(self, statement: Any) -> list[dict[str, Any]]:
-        return dicts(self.session.execute(statement))
+    def _rows(self, statement: Any, values: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        return dicts(self.session.execute(statement, values))
+
+    @property
+    def _sqlite(self) -> bool:
+        return self.session.get_bind().dialect.name == "sqlite"
 
     def tasks(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
         """Every task (of one plan, or of all, or those of `task_ids`), with its plan's number and title."""
@@ -48,25 +73,11 @@ class ProgressQueries(ports.ProgressQueries):
         return self._rows(query)
 
     def _scope(self, scope: TaskScope) -> list[Any]:
-        """WHERE conditions on `plan_tasks` for `scope`, its words through the word index."""
-        conditions = _conditions(scope)
-        if scope.words:
-            conditions.append(_t.c.id.in_(self._with_words(list(scope.words))))
-        return conditions
-
-    def _with_words(self, words: list[str]) -> Any:
-        """The ids of the tasks whose folded text holds every one of `words` (folded, `\\w+`
-        each) as a whole word, through the database's word index (migrations 0009, 0020)."""
-        if self.session.get_bind().dialect.name == "sqlite":
-            match = " ".join(f'"{word}"' for word in words)  # FTS5: quoted terms, all required
-            return (text("SELECT rowid FROM plan_task_words WHERE plan_task_words MATCH :match")
-                    .bindparams(match=match).columns(id=Integer))
-        vector = literal_column("plan_tasks.search_words")  # stored and indexed (migration 0020)
-        wanted = func.to_tsquery(literal_column("'simple'"), " & ".join(words))
-        return select(_t.c.id).where(vector.op("@@")(wanted))
+        return _scope_conditions(scope, self._sqlite)
 
     def count(self, scope: TaskScope) -> int:
-        return self.session.scalar(select(func.count()).select_from(_t).where(*self._scope(scope))) or 0
+        shape, values = _bound(scope)
+        return self.session.scalar(_count_statement(shape, self._sqlite), values) or 0
 
     def state_counts(self, scope: TaskScope) -> list[dict[str, Any]]:
         """How many tasks of `scope` are in each state on `scope.as_of` (`state`, `n`); a
@@ -86,37 +97,11 @@ class ProgressQueries(ports.ProgressQueries):
         counts for both), per due date, closing date and state (`dates`: as many rows as
         distinct dates, the completion chart sums them by month), and the units leading
         a task of `choices` (`choices`: `unit_id`, `name`)."""
-        conditions = self._scope(scope)
-        states = _states(scope, conditions)
-        n = func.count().label("n")
-        no_int, no_text, no_date = (cast(null(), type_) for type_ in (Integer, String, Date))
-        lead = _tu.c.role == "lead"
-        if self.session.get_bind().dialect.name == "postgresql":
-            # The units of the scope's tasks by their ids, through `task_units`' task-id index:
-            # as a join PostgreSQL hashed the whole table (every unit row of the office) once
-            # a plan held a fair share of the tasks. `= ANY(ARRAY(...))` it looks up id by id.
-            led = (_tu.join(states, states.c.id == _tu.c.task_id),
-                   [lead, _tu.c.task_id == any_(func.array(select(_t.c.id).where(*conditions).scalar_subquery()))])
-            chosen = (_tu, [lead, _tu.c.task_id == any_(func.array(
-                select(_t.c.id).where(*self._scope(choices)).scalar_subquery()))])
-        else:  # SQLite looks each task's units up by its index already, and a join costs it less
-            led = (states.join(_tu, and_(_tu.c.task_id == states.c.id, lead)), [])
-            chosen = (_tu.join(_t, _t.c.id == _tu.c.task_id), [lead, *self._scope(choices)])
-        parts = [
-            select(literal_column("'states'").label("part"), no_int.label("unit_id"), no_text.label("name"),
-                   states.c.state, no_date.label("due_on"), no_date.label("closed_on"), n)
-            .group_by(states.c.state),
-            select(literal_column("'units'"), _u.c.id, _u.c.name, states.c.state, no_date, no_date, n)
-            .select_from(led[0].join(_u, _u.c.id == _tu.c.unit_id)).where(*led[1])
-            .group_by(_u.c.id, _u.c.name, states.c.state),
-            select(literal_column("'dates'"), no_int, no_text, states.c.state, states.c.due_on, states.c.closed_on, n)
-            .group_by(states.c.due_on, states.c.closed_on, states.c.state),
-            select(literal_column("'choices'"), _u.c.id, _u.c.name, no_text, no_date, no_date, n)
-            .select_from(chosen[0].join(_u, _u.c.id == _tu.c.unit_id)).where(*chosen[1])
-            .group_by(_u.c.id, _u.c.name),
-        ]
+        shape, values = _bound(scope)
+        choices_shape, choices_values = _bound(choices, "choices_")
+        statement = _dashboard_statement(shape, choices_shape, self._sqlite)
         found: dict[str, list[dict[str, Any]]] = {"states": [], "units": [], "dates": [], "choices": []}
-        for row in self._rows(union_all(*parts)):
+        for row in self._rows(statement, {**values, **choices_values}):
             found[row.pop("part")].append(row)
         return found
 
@@ -125,22 +110,13 @@ class ProgressQueries(ports.ProgressQueries):
         given; in plan order, "position", most urgent first, "urgency": overdue, the
         longest late first, then open by due date, then done; or best match first,
         "words": `_relevance`), in one statement; rows as `tasks` gives them."""
-        parts = []
+        shape, values = _bound(scope)
         for number, part in enumerate(slices):
-            conditions = self._scope(scope)
-            if part.state is not None:
-                conditions.append(_task_state(scope.as_of) == part.state)
-            order_by = {
-                "position": [],
-                "urgency": [case((_task_state(scope.as_of) == OVERDUE, 0), else_=1),
-                            case((_t.c.closed_on.is_(None), 0), else_=1), _t.c.due_on.asc().nulls_last()],
-                "words": _relevance(scope),
-            }[part.order] + [_t.c.plan_id, _t.c.position, _t.c.id]
-            page = (_task_columns().add_columns(literal_column(str(number)).label("part"))
-                    .where(*conditions).order_by(*order_by).offset(part.offset).limit(part.limit).subquery())
-            parts.append(select(page))  # LIMIT inside a UNION needs its own SELECT on SQLite
+            values.update({f"state_{number}": part.state, f"offset_{number}": part.offset,
+                           f"limit_{number}": part.limit})
+        statement = _slices_statement(shape, tuple((p.state is not None, p.order) for p in slices), self._sqlite)
         found: list[list[dict[str, Any]]] = [[] for _ in slices]
-        for row in self._rows(union_all(*parts) if len(parts) > 1 else parts[0]):
+        for row in self._rows(statement, values):
             found[row.pop("part")].append(row)
         return found
 
@@ -154,51 +130,18 @@ class ProgressQueries(ports.ProgressQueries):
 
     def task_units(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
         """Who leads and who coordinates each task, with the units' names."""
-        query = (
-            select(_tu.c.task_id, _tu.c.unit_id, _tu.c.role, _u.c.name)
-            .join(_u, _u.c.id == _tu.c.unit_id)
-            .order_by(_tu.c.task_id, _tu.c.role, _tu.c.position)
-        )
-        if plan_id is not None:
-            query = query.join(_t, _t.c.id == _tu.c.task_id).where(_t.c.plan_id == plan_id)
-        if task_ids is not None:
-            query = query.where(_tu.c.task_id.in_(task_ids))
-        return self._rows(query)
+        return self._rows(_task_units_statement(plan_id is not None, task_ids is not None),
+                          {"plan_id": plan_id, "task_ids": task_ids})
 
     def open_steps(self, plan_id: int | None, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
         """The ready steps of a plan's tasks (or of `task_ids`) and who holds them (a person, or a unit's role)."""
-        w, us = orm.work_items, orm.users
-        query = (
-            select(w.c.plan_task_id.label("task_id"), w.c.step_name, w.c.due_on, w.c.candidate_role,
-                   us.c.full_name.label("user_name"), _u.c.name.label("unit_name"))
-            .join(_t, _t.c.id == w.c.plan_task_id)
-            .outerjoin(us, us.c.id == w.c.assignee_user_id)
-            .outerjoin(_u, _u.c.id == w.c.candidate_unit_id)
-            .where(orm.ready_among_ids(w))
-            .order_by(w.c.plan_task_id, w.c.id)
-        )
-        if plan_id is not None:
-            query = query.where(_t.c.plan_id == plan_id)
-        if task_ids is not None:
-            query = query.where(w.c.plan_task_id.in_(task_ids))
-        return self._rows(query)
+        return self._rows(_open_steps_statement(plan_id is not None, task_ids is not None),
+                          {"plan_id": plan_id, "task_ids": task_ids})
 
     def audit(self, plan_id: int | None, action_prefix: str, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
         """A plan's (or `task_ids`') audit events whose action starts with `action_prefix`, oldest first."""
-        a, us = orm.audit_events, orm.users
-        query = (
-            select(a.c.plan_task_id.label("task_id"), a.c.action, a.c.at, a.c.step_name, a.c.detail,
-                   us.c.full_name.label("actor_name"))
-            .join(_t, _t.c.id == a.c.plan_task_id)
-            .outerjoin(us, us.c.id == a.c.actor_user_id)
-            .where(a.c.action.startswith(action_prefix, autoescape=True))
-            .order_by(a.c.at, a.c.id)
-        )
-        if plan_id is not None:
-            query = query.where(_t.c.plan_id == plan_id)
-        if task_ids is not None:
-            query = query.where(a.c.plan_task_id.in_(task_ids))
-        return self._rows(query)
+        return self._rows(_audit_statement(action_prefix, plan_id is not None, task_ids is not None),
+                          {"plan_id": plan_id, "task_ids": task_ids})
 
     def plan_counts(self, today: date) -> list[dict[str, Any]]:
         """Per plan: tasks, closed, overdue (open and past due), waiting for a date."""
@@ -249,6 +192,163 @@ def _task_columns() -> Any:
             .join(_p, _p.c.id == _t.c.plan_id))
 
 
+def _of_tasks(query: Any, task_id: Any, by_plan: bool, by_ids: bool) -> Any:
+    """`query` narrowed to the plan `plan_id` (`plan_tasks` joined) and to the ids `task_ids`,
+    as bound parameters, when given."""
+    if by_plan:
+        query = query.where(_t.c.plan_id == bindparam("plan_id", type_=Integer))
+    if by_ids:
+        query = query.where(task_id.in_(bindparam("task_ids", expanding=True)))
+    return query
+
+
+@functools.lru_cache(maxsize=8)
+def _task_units_statement(by_plan: bool, by_ids: bool) -> Any:
+    query = (
+        select(_tu.c.task_id, _tu.c.unit_id, _tu.c.role, _u.c.name)
+        .join(_u, _u.c.id == _tu.c.unit_id)
+        .order_by(_tu.c.task_id, _tu.c.role, _tu.c.position)
+    )
+    if by_plan:
+        query = query.join(_t, _t.c.id == _tu.c.task_id)
+    return _of_tasks(query, _tu.c.task_id, by_plan, by_ids)
+
+
+@functools.lru_cache(maxsize=8)
+def _open_steps_statement(by_plan: bool, by_ids: bool) -> Any:
+    w, us = orm.work_items, orm.users
+    query = (
+        select(w.c.plan_task_id.label("task_id"), w.c.step_name, w.c.due_on, w.c.candidate_role,
+               us.c.full_name.label("user_name"), _u.c.name.label("unit_name"))
+        .join(_t, _t.c.id == w.c.plan_task_id)
+        .outerjoin(us, us.c.id == w.c.assignee_user_id)
+        .outerjoin(_u, _u.c.id == w.c.candidate_unit_id)
+        .where(orm.ready_among_ids(w))
+        .order_by(w.c.plan_task_id, w.c.id)
+    )
+    return _of_tasks(query, w.c.plan_task_id, by_plan, by_ids)
+
+
+@functools.lru_cache(maxsize=16)
+def _audit_statement(action_prefix: str, by_plan: bool, by_ids: bool) -> Any:
+    a, us = orm.audit_events, orm.users
+    query = (
+        select(a.c.plan_task_id.label("task_id"), a.c.action, a.c.at, a.c.step_name, a.c.detail,
+               us.c.full_name.label("actor_name"))
+        .join(_t, _t.c.id == a.c.plan_task_id)
+        .outerjoin(us, us.c.id == a.c.actor_user_id)
+        .where(a.c.action.startswith(action_prefix, autoescape=True))
+        .order_by(a.c.at, a.c.id)
+    )
+    return _of_tasks(query, a.c.plan_task_id, by_plan, by_ids)
+
+
+_SCOPE_IDS = ("plan_id", "unit_id", "lead_unit_id", "person_id", "reader_id", "reader_unit_id")
+_SCOPE_DATES = ("due_from", "due_to")
+
+
+def _bound(scope: TaskScope, prefix: str = "") -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """`scope`'s shape (which of its fields are given, and its words, which stay in the
+    statement) and the values of its fields, to bind to the statement built from the shape
+    (`_symbolic`) under their names (`prefix` keeps two scopes of one statement apart)."""
+    given = tuple(name for name in (*_SCOPE_IDS, *_SCOPE_DATES) if getattr(scope, name) is not None)
+    values = {prefix + name: getattr(scope, name) for name in given}
+    values[prefix + "as_of"] = scope.as_of
+    return (prefix, given, scope.words, scope.typed_words), values
+
+
+def _symbolic(shape: tuple[Any, ...]) -> TaskScope:
+    """The scope of `shape` (`_bound`), a bound parameter in place of each value."""
+    prefix, given, words, typed = shape
+    binds = {name: bindparam(prefix + name, type_=Date if name in _SCOPE_DATES else Integer) for name in given}
+    return TaskScope(as_of=bindparam(prefix + "as_of", type_=Date), words=words, typed_words=typed,  # type: ignore[arg-type]
+                     **binds)
+
+
+def _scope_conditions(scope: TaskScope, sqlite: bool) -> list[Any]:
+    """WHERE conditions on `plan_tasks` for `scope`, its words through the word index."""
+    conditions = _conditions(scope)
+    if scope.words:
+        conditions.append(_t.c.id.in_(_with_words(list(scope.words), sqlite)))
+    return conditions
+
+
+def _with_words(words: list[str], sqlite: bool) -> Any:
+    """The ids of the tasks whose folded text holds every one of `words` (folded, `\\w+`
+    each) as a whole word, through the database's word index (migrations 0009, 0020)."""
+    if sqlite:
+        match = " ".join(f'"{word}"' for word in words)  # FTS5: quoted terms, all required
+        return (text("SELECT rowid FROM plan_task_words WHERE plan_task_words MATCH :match")
+                .bindparams(match=match).columns(id=Integer))
+    vector = literal_column("plan_tasks.search_words")  # stored and indexed (migration 0020)
+    wanted = func.to_tsquery(literal_column("'simple'"), " & ".join(words))
+    return select(_t.c.id).where(vector.op("@@")(wanted))
+
+
+@functools.lru_cache(maxsize=256)
+def _count_statement(shape: tuple[Any, ...], sqlite: bool) -> Any:
+    return select(func.count()).select_from(_t).where(*_scope_conditions(_symbolic(shape), sqlite))
+
+
+@functools.lru_cache(maxsize=256)
+def _dashboard_statement(shape: tuple[Any, ...], choices_shape: tuple[Any, ...], sqlite: bool) -> Any:
+    """`ProgressQueries.dashboard_counts`' statement for scopes of these shapes."""
+    scope = _symbolic(shape)
+    conditions = _scope_conditions(scope, sqlite)
+    choices = _scope_conditions(_symbolic(choices_shape), sqlite)
+    states = _states(scope, conditions)
+    n = func.count().label("n")
+    no_int, no_text, no_date = (cast(null(), type_) for type_ in (Integer, String, Date))
+    lead = _tu.c.role == "lead"
+    if not sqlite:
+        # The units of the scope's tasks by their ids, through `task_units`' task-id index:
+        # as a join PostgreSQL hashed the whole table (every unit row of the office) once
+        # a plan held a fair share of the tasks. `= ANY(ARRAY(...))` it looks up id by id.
+        led = (_tu.join(states, states.c.id == _tu.c.task_id),
+               [lead, _tu.c.task_id == any_(func.array(select(_t.c.id).where(*conditions).scalar_subquery()))])
+        chosen = (_tu, [lead, _tu.c.task_id == any_(func.array(select(_t.c.id).where(*choices).scalar_subquery()))])
+    else:  # SQLite looks each task's units up by its index already, and a join costs it less
+        led = (states.join(_tu, and_(_tu.c.task_id == states.c.id, lead)), [])
+        chosen = (_tu.join(_t, _t.c.id == _tu.c.task_id), [lead, *choices])
+    return union_all(
+        select(literal_column("'states'").label("part"), no_int.label("unit_id"), no_text.label("name"),
+               states.c.state, no_date.label("due_on"), no_date.label("closed_on"), n)
+        .group_by(states.c.state),
+        select(literal_column("'units'"), _u.c.id, _u.c.name, states.c.state, no_date, no_date, n)
+        .select_from(led[0].join(_u, _u.c.id == _tu.c.unit_id)).where(*led[1])
+        .group_by(_u.c.id, _u.c.name, states.c.state),
+        select(literal_column("'dates'"), no_int, no_text, states.c.state, states.c.due_on, states.c.closed_on, n)
+        .group_by(states.c.due_on, states.c.closed_on, states.c.state),
+        select(literal_column("'choices'"), _u.c.id, _u.c.name, no_text, no_date, no_date, n)
+        .select_from(chosen[0].join(_u, _u.c.id == _tu.c.unit_id)).where(*chosen[1])
+        .group_by(_u.c.id, _u.c.name),
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[bool, str], ...], sqlite: bool) -> Any:
+    """`ProgressQueries.task_slices`' statement for a scope of this shape and pages that are
+    or are not narrowed to a state, in these orders; the pages' states, offsets and limits
+    bound (`state_<n>`, `offset_<n>`, `limit_<n>`)."""
+    scope = _symbolic(shape)
+    parts = []
+    for number, (by_state, order) in enumerate(slices):
+        conditions = _scope_conditions(scope, sqlite)
+        if by_state:
+            conditions.append(_task_state(scope.as_of) == bindparam(f"state_{number}"))
+        order_by = {
+            "position": [],
+            "urgency": [case((_task_state(scope.as_of) == OVERDUE, 0), else_=1),
+                        case((_t.c.closed_on.is_(None), 0), else_=1), _t.c.due_on.asc().nulls_last()],
+            "words": _relevance(scope),
+        }[order] + [_t.c.plan_id, _t.c.position, _t.c.id]
+        page = (_task_columns().add_columns(literal_column(str(number)).label("part"))
+                .where(*conditions).order_by(*order_by)
+                .offset(bindparam(f"offset_{number}")).limit(bindparam(f"limit_{number}")).subquery())
+        parts.append(select(page))  # LIMIT inside a UNION needs its own SELECT on SQLite
+    return union_all(*parts) if len(parts) > 1 else parts[0]
+
+
 def _states(scope: TaskScope, conditions: list[Any]) -> Any:
     """The tasks of `scope` with their state on its day, as a subquery to group outside:
     PostgreSQL does not see two copies of a CASE with bound dates as one expression to
@@ -276,11 +376,15 @@ def _unit_groups(scope: TaskScope) -> list[Any] | None:
     return conditions
 
 
+def _task_state(as_of: Any) -> Any:
+    """`_state` of `plan_tasks` on a day, or on a bound parameter (`_symbolic`)."""
+    return _state_on(as_of) if isinstance(as_of, date) else _state(as_of)
+
+
 @functools.lru_cache(maxsize=8)
-def _task_state(as_of: date) -> Any:
-    """`_state` of `plan_tasks`, built once a day (most reads ask about today; expressions
-    are immutable and shared by the statements that use them): 0.1 ms a build, four a
-    dashboard."""
+def _state_on(as_of: date) -> Any:
+    """`_state` of `plan_tasks`, built once a day for the statements built per read (most
+    reads ask about today; expressions are immutable and shared): 0.1 ms a build."""
     return _state(as_of)
 
 
@@ -322,11 +426,11 @@ def _conditions(scope: TaskScope) -> list[Any]:
     return conditions
 
 
-def _named(user_id: int) -> Any:
+def _named(user_id: Any) -> Any:
     """Tasks whose assignment named the user (`people`, JSON lists of ids as `json.dumps`
-    writes them: `[7]`, `[7, 12]`, `[12, 7]`)."""
-    people = cast(_t.c.people, String)
-    return or_(*(people.like(f"%{before}{user_id}{after}%") for before in "[ " for after in "],"))
+    writes them: `[7]`, `[7, 12]`, `[12, 7]`); the id a value or a bound parameter."""
+    people, user = cast(_t.c.people, String), cast(user_id, String)
+    return or_(*(people.like(literal(f"%{before}") + user + literal(f"{after}%")) for before in "[ " for after in "],"))
 
 
 def _readable_by(user_id: int, unit_id: int | None) -> Any:

@@ -1,0 +1,95 @@
+"""The dashboard's and the plan page's statements are built once per shape of what they
+read and run with the values bound, on SQLite and PostgreSQL: read for two plans, two
+filters and two people in turn, each read still gives its own rows, the same as the
+plain per-task reading (`progress.load_tasks` and the access rule in Python) says; and a
+read sends as many statements for a plan of 4 tasks as for one of 40. (Counted, never
+timed.)
+
+The office (TODAY is Monday 11/03/2024): plan A, 40 tasks led by KSTTHC or TTPV in turn,
+due in February (overdue), at the end of March, or not dated; plan B, 4 tasks led by
+CBTH, due at the end of March."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from datetime import date
+
+from adapters.storage import progress_queries
+from engine.access import task_access
+from engine.process import instances
+from engine.reading import plan_pages
+from engine.reading.progress import OVERDUE, Filters, count_states, load_tasks, plan_dashboard
+from tests.support.office import CBTH, KSTTHC, TTPV
+from tests.support.statements import sent_statements
+
+TODAY = date(2024, 3, 11)
+
+
+def _plans(office) -> tuple[int, int]:
+    a = office.plan([{"ref": str(i), "lead": [(KSTTHC, TTPV)[i % 2]], "coordinators": [CBTH],
+                      **({} if i % 5 == 0 else {"due": f"2024-02-{1 + i % 28:02d}" if i % 3 else "2024-03-29"})}
+                     for i in range(1, 41)])
+    b = office.plan([{"ref": f"B{i}", "lead": [CBTH], "due": "2024-03-29"} for i in range(1, 5)])
+    return a, b
+
+
+def _plain(office, plan_id: int, filters: Filters) -> tuple[dict, Counter, list[str], list[str]]:
+    """What the dashboard should show, worked out task by task in Python: the counts, the
+    lead units' counts, the listed tasks in plan order, and the overdue ones most late first."""
+    with office.uow() as uow:
+        tasks = [t for t in load_tasks(uow, plan_id, TODAY, instances.calendar(uow)) if filters.in_scope(t)]
+    units = Counter((u.name, t.state) for t in tasks for u in t.lead)
+    overdue = sorted((t for t in tasks if t.state == OVERDUE), key=lambda t: t.due_on)  # stable: then plan order
+    return count_states(tasks), units, [t.ref for t in tasks if filters.listed(t)], [t.ref for t in overdue]
+
+
+def test_dashboards_of_two_plans_and_filters_in_turn_show_each_its_own_tasks(office_on_each_database):
+    office = office_on_each_database
+    a, b = _plans(office)
+    reads = [(a, Filters()), (b, Filters()), (a, Filters(unit_id=office.units[TTPV], state=OVERDUE)),
+             (a, Filters(due_from=date(2024, 2, 10), due_to=date(2024, 3, 31))), (b, Filters(state=OVERDUE)),
+             (a, Filters(unit_id=office.units[KSTTHC]))]
+    for plan_id, filters in reads * 2:
+        view = plan_dashboard(office.uow(), plan_id, TODAY, filters)
+        counts, units, listed, overdue = _plain(office, plan_id, replace(filters, plan_id=plan_id))
+        assert view.counts == counts, (plan_id, filters)
+        assert Counter({(u.name, s): n for u in view.units for s, n in u.counts.items()
+                        if s != "total" and n}) == units, (plan_id, filters)
+        assert [t.ref for t in view.tasks] == listed[:50], (plan_id, filters)
+        assert [t.ref for t in view.overdue] == overdue[:20], (plan_id, filters)
+    assert {u.name for u in plan_dashboard(office.uow(), b, TODAY).unit_choices} == {CBTH}
+
+
+def test_plan_pages_read_by_two_people_in_turn_list_what_each_may_read(office_on_each_database):
+    office = office_on_each_database
+    a, b = _plans(office)
+    people = ("theodoi", "cv.kstthc", "truong.kstthc", "cv.cbth")
+    with office.uow() as uow:
+        rule = {(plan_id, name): task_access.readable(uow, office.users[name], uow.plans.get(plan_id),
+                                                      [(t.ref, t) for t in uow.tasks.for_plan(plan_id)])
+                for plan_id in (a, b) for name in people}
+    assert len(rule[a, "theodoi"]) == 40 and len(rule[a, "truong.kstthc"]) == 20 and rule[b, "cv.kstthc"] == []
+    for plan_id in (a, b, a):
+        for name in people:
+            view = plan_pages.plan_overview(office.uow(), plan_id, TODAY, office.users[name])
+            assert [r.task.ref for r in view.tasks] == rule[plan_id, name], (plan_id, name)
+            assert view.listed == len(rule[plan_id, name])
+
+
+def test_a_read_sends_as_many_statements_for_40_tasks_as_for_4_and_builds_them_once(office_on_each_database):
+    office = office_on_each_database
+    a, b = _plans(office)
+    monitor = office.users["theodoi"]
+    dashboard = lambda plan_id: plan_dashboard(office.uow(), plan_id, TODAY)  # noqa: E731
+    page = lambda plan_id: plan_pages.plan_overview(office.uow(), plan_id, TODAY, monitor)  # noqa: E731
+    for read in (dashboard, page):
+        read(a)  # the first read of a shape builds its statements
+        built = progress_queries._dashboard_statement.cache_info().misses, \
+            progress_queries._slices_statement.cache_info().misses
+        with sent_statements(office.storage.engine) as big:
+            read(a)
+        with sent_statements(office.storage.engine) as small:
+            read(b)
+        assert len(big) == len(small) == 6, (big, small)
+        assert (progress_queries._dashboard_statement.cache_info().misses,
+                progress_queries._slices_statement.cache_info().misses) == built, "no statement built again"
