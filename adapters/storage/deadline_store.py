@@ -6,6 +6,7 @@ PostgreSQL both speak it), so a notice is recorded at most once whoever tries.
 """
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +32,14 @@ class _Store:
         return self.session.get_bind().dialect.name
 
 
+@functools.cache
+def _write_insert_absent(table: Any, dialect: str) -> Any:
+    """`_Outbox.add_many_if_absent`'s statement, built once per table and dialect (a step
+    and a sweep batch send it; building it cost a third of sending it)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key)
+
+
 class _Outbox(_Store):
     """A table of things people are told, each with its mail: `notices` or `arrivals`
     (adapters/storage/arrival_store.py); the same columns, the same mail lease."""
@@ -49,10 +58,7 @@ class _Outbox(_Store):
         skipping keys stored already; the keys inserted."""
         if not rows:
             return set()
-        t = self.table
-        insert = postgresql.insert if self._dialect() == "postgresql" else sqlite.insert
-        statement = insert(t).on_conflict_do_nothing(index_elements=["key"]).returning(t.c.key)
-        return set(self.session.scalars(statement, rows))
+        return set(self.session.scalars(_write_insert_absent(self.table, self._dialect()), rows))
 
     def for_user(self, user_id: int, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
         return self._rows(self._of_user(user_id).offset(offset).limit(limit))

@@ -56,6 +56,11 @@ _PROFILE = (select(*(orm.users.c[name] for name in ("id", "username", "full_name
                                                     "session_version", "active")),
                    orm.units.c.name.label("unit_name"), _OFFICE_DAYS_VERSION.label("office_days"))
             .outerjoin(orm.units, orm.units.c.id == orm.users.c.unit_id).where(orm.users.c.id == bindparam("user_id")))
+# A unit's active people by name (with a role, or all of them): `UserRepository.in_unit`.
+_WRITE_IN_UNIT = {with_role: select(orm.users).where(orm.users.c.unit_id == bindparam("unit_id"),
+                                                      orm.users.c.active.is_(True),
+                                                      *([orm.users.c.role == bindparam("role")] if with_role else []))
+                  .order_by(orm.users.c.full_name) for with_role in (False, True)}
 # Keys of `Session.info`: what this transaction saw (`SEEN`, shared with the request's
 # later units of work until one of them commits: `SqlAlchemyUnitOfWork`), and whether it
 # changed the office days.
@@ -71,15 +76,22 @@ def insert_new(session: Session, table: Any, objects: list[Any], key: tuple[str,
     if not objects:
         return
     write_changes(session)  # before the insert's autoflush would, by the ORM
-    columns = [c.name for c in table.c if c.name != "id"]
+    statement, columns = _write_insert_returning(table, key)
     rows = [{c: getattr(obj, c) for c in columns} for obj in objects]
     by_key = {tuple(row[k] for k in key): obj for row, obj in zip(rows, objects)}
     if len(by_key) != len(objects):
         raise ValueError(f"new {table.name} rows share their {key}")
-    for found in session.execute(insert(table).returning(table.c.id, *(table.c[k] for k in key)), rows):
+    for found in session.execute(statement, rows):
         by_key[tuple(found[1:])].id = found[0]
     for obj in objects:
         make_transient_to_detached(obj)
+
+
+@functools.lru_cache(maxsize=16)
+def _write_insert_returning(table: Any, key: tuple[str, ...]) -> tuple[Any, list[str]]:
+    """`insert_new`'s statement and the columns it writes, built once per table."""
+    return (insert(table).returning(table.c.id, *(table.c[k] for k in key)),
+            [c.name for c in table.c if c.name != "id"])
 
 
 def write_changes(session: Session) -> None:
@@ -149,10 +161,10 @@ class UserRepository(SqlRepository, ports.UserRepository):
         return self.session.scalars(select(model.User).filter_by(username=username)).first()
 
     def in_unit(self, unit_id: int, role: str | None = None) -> list[model.User]:
-        query = select(model.User).filter_by(unit_id=unit_id, active=True)
-        if role:
-            query = query.filter_by(role=role)
-        return list(self.session.scalars(query.order_by(orm.users.c.full_name)))
+        # Core, its statements built once: a step reads its unit's people (the head's
+        # choices, the next holder), and the ORM's query cost more than the rest of it.
+        rows = self.session.execute(_WRITE_IN_UNIT[bool(role)], {"unit_id": unit_id, "role": role})
+        return [_loaded(self.session, model.User, dict(row._mapping)) for row in rows]
 
     def with_role(self, role: str) -> list[model.User]:
         return list(self.session.scalars(select(model.User).filter_by(role=role, active=True)))
@@ -364,9 +376,20 @@ def _loaded(session: Session, cls: type, values: dict[str, Any], **extra: Any) -
         for name, value in values.items():
             set_committed_value(existing, name, value)
         return existing
-    obj = cls(**values, **extra)
-    make_transient_to_detached(obj)
+    obj = _write_built(cls, values, **extra)
     session.add(obj)  # and a task's units with it (the relationship's cascade)
+    return obj
+
+
+def _write_built(cls: type, values: dict[str, Any], **extra: Any) -> Any:
+    """A detached domain object made from all its columns' `values` (and `extra`
+    relationships) as the ORM's loading makes one: its class's `__init__` would send an
+    attribute event per column (a third of a step's object building)."""
+    obj = inspect(cls).class_manager.new_instance()
+    obj.__dict__.update(values)
+    for name, value in extra.items():
+        set_committed_value(obj, name, value)
+    make_transient_to_detached(obj)
     return obj
 
 
@@ -764,14 +787,17 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         return people
 
 
+_WRITE_AUDIT = insert(orm.audit_events), [c.name for c in orm.audit_events.c if c.name != "id"]
+
+
 class AuditRepository(SqlRepository, ports.AuditRepository):
     model_class = model.AuditEvent
 
     def add_many(self, events: list[model.AuditEvent]) -> None:
         # Core: the ORM would insert them one by one on SQLite, to read each id back.
         if events:
-            columns = [c.name for c in orm.audit_events.c if c.name != "id"]
-            self.session.execute(insert(orm.audit_events), [{c: getattr(e, c) for c in columns} for e in events])
+            statement, columns = _WRITE_AUDIT
+            self.session.execute(statement, [{c: getattr(e, c) for c in columns} for e in events])
 
     def for_task(self, plan_task_id: int) -> list[dict[str, Any]]:
         a, u, n = orm.audit_events, orm.users, orm.units
