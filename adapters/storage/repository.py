@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from sqlalchemy import Date, Integer, Table, and_, bindparam, case, func, insert, inspect, or_, select, union_all, update
-from sqlalchemy.orm import Session, joinedload, make_transient, make_transient_to_detached
+from sqlalchemy.orm import Session, make_transient, make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -173,16 +173,26 @@ class UserRepository(SqlRepository, ports.UserRepository):
         return self._names(orm.users.c.id, orm.users.c.full_name, user_ids)
 
     def directory(self, user_ids: Iterable[int], unit_ids: Iterable[int], roles: Iterable[str]) -> list[model.User]:
-        u = orm.users.c
         ids, units, wanted_roles = sorted(set(user_ids)), sorted(set(unit_ids)), sorted(set(roles))
-        wanted = [u.id.in_(ids)] if ids else []
-        if units:
-            wanted.append(and_(u.active.is_(True), u.unit_id.in_(units)))
-        if wanted_roles:
-            wanted.append(and_(u.active.is_(True), u.role.in_(wanted_roles)))
-        if not wanted:
+        if not (ids or units or wanted_roles):
             return []
-        return list(self.session.scalars(select(model.User).where(or_(*wanted))))
+        # Core (a step's or a sweep batch's people), built once per shape of the question.
+        rows = self.session.execute(_write_directory(bool(ids), bool(units), bool(wanted_roles)),
+                                    {"ids": ids, "units": units, "roles": wanted_roles})
+        return [_loaded(self.session, model.User, dict(row._mapping)) for row in rows]
+
+
+@functools.cache
+def _write_directory(ids: bool, units: bool, roles: bool) -> Any:
+    """`UserRepository.directory`'s read: users by id (whatever their state), the active
+    ones of units, the active ones of roles; the lists bound as `ids`, `units`, `roles`."""
+    u = orm.users.c
+    wanted = [u.id.in_(bindparam("ids", expanding=True))] if ids else []
+    if units:
+        wanted.append(and_(u.active.is_(True), u.unit_id.in_(bindparam("units", expanding=True))))
+    if roles:
+        wanted.append(and_(u.active.is_(True), u.role.in_(bindparam("roles", expanding=True))))
+    return select(orm.users).where(or_(*wanted))
 
 
 class UnitRepository(SqlRepository, ports.UnitRepository):
@@ -236,6 +246,14 @@ class PlanRepository(SqlRepository, ports.PlanRepository):
         return self._rows(query)
 
 
+def _write_with_plans_query() -> tuple[Any, dict[str, dict[str, str]]]:
+    """`TaskRepository.with_plans`: tasks by id with their plans and units, labelled."""
+    t, p, tu = orm.plan_tasks, orm.plans, orm.task_units
+    columns, parts = _write_labelled({"t": t, "p": p, "tu": tu})
+    return (select(*columns).join(p, p.c.id == t.c.plan_id).outerjoin(tu, tu.c.task_id == t.c.id)
+            .where(t.c.id.in_(bindparam("ids", expanding=True))).order_by(t.c.id, tu.c.id)), parts
+
+
 class TaskRepository(SqlRepository, ports.TaskRepository):
     model_class = model.PlanTask
 
@@ -256,10 +274,23 @@ class TaskRepository(SqlRepository, ports.TaskRepository):
         ids = sorted(set(task_ids))
         if not ids:
             return {}
-        t, p = orm.plan_tasks, orm.plans
-        query = (select(model.PlanTask, model.Plan).join(model.Plan, p.c.id == t.c.plan_id)
-                 .where(t.c.id.in_(ids)).options(joinedload(model.PlanTask.units)))
-        return {task.id: (task, plan) for task, plan in self.session.execute(query).unique()}
+        # Core, its rows made into the domain objects (`_loaded`): a sweep batch's read.
+        statement, parts = _WRITE_WITH_PLANS
+        plans: dict[int, model.Plan] = {}
+        units: dict[int, dict[int, model.TaskUnit]] = {}
+        firsts: dict[int, Any] = {}
+        for row in self.session.execute(statement, {"ids": ids}):
+            firsts.setdefault(row.t_id, row)
+            if row.p_id not in plans:
+                plans[row.p_id] = _loaded(self.session, model.Plan, _part(row, parts["p"]))
+            if row.tu_id is not None:
+                units.setdefault(row.t_id, {}).setdefault(row.tu_id, _task_unit(_part(row, parts["tu"])))
+        found = {}
+        for task_id, row in firsts.items():
+            task_units = sorted(units.get(task_id, {}).values(), key=lambda x: x.position)
+            found[task_id] = (_loaded(self.session, model.PlanTask, _part(row, parts["t"]), units=task_units),
+                              plans[row.p_id])
+        return found
 
 
 class ProcessVersionRepository(SqlRepository, ports.ProcessVersionRepository):
@@ -330,6 +361,26 @@ _ANY_DUE = (select(orm.process_instances.c.id)
             .limit(1))
 
 
+# The sweep's batch, oldest timer first, with the office days' version (its calendar's);
+# Core, its rows made into instances (`_loaded`).
+_WRITE_DUE_COLUMNS = {c.name: c.name for c in orm.process_instances.c}
+_WRITE_DUE = (select(orm.process_instances, _OFFICE_DAYS_VERSION.label("office_days"))
+              .where(orm.process_instances.c.next_timer_at <= bindparam("now"),
+                     orm.process_instances.c.status == "running")
+              .order_by(orm.process_instances.c.next_timer_at)
+              .limit(bindparam("limit", type_=Integer))
+              # Several scheduler workers: each takes rows the others have not locked.
+              .with_for_update(skip_locked=True, of=orm.process_instances))
+
+
+def _write_labelled(tables: dict[str, Any]) -> tuple[list[Any], dict[str, dict[str, str]]]:
+    """Every column of `tables` labelled with its table's prefix, for a joined read whose
+    rows become several domain objects; and per prefix, the labels' column names (`_part`)."""
+    parts = {prefix: {f"{prefix}_{c.name}": c.name for c in table.c} for prefix, table in tables.items()}
+    columns = [tables[prefix].c[name].label(label) for prefix, part in parts.items() for label, name in part.items()]
+    return columns, parts
+
+
 def _step_query() -> tuple[Any, Any, dict[str, dict[str, str]]]:
     """`lock_step`'s two statements, built once: the instance's lock (PostgreSQL), and
     its step's item with every item of the instance, the instance, task (with its
@@ -340,10 +391,7 @@ def _step_query() -> tuple[Any, Any, dict[str, dict[str, str]]]:
     asked = w.alias("asked")
     instance_of_item = select(asked.c.instance_id).where(asked.c.id == bindparam("item")).scalar_subquery()
     lock = select(i.c.id).where(i.c.id == instance_of_item).with_for_update()
-    parts = {prefix: {f"{prefix}_{c.name}": c.name for c in table.c}
-             for prefix, table in (("w", w), ("i", i), ("t", t), ("p", p), ("u", u), ("tu", tu))}
-    tables = {"w": w, "i": i, "t": t, "p": p, "u": u, "tu": tu}
-    columns = [tables[prefix].c[name].label(label) for prefix, part in parts.items() for label, name in part.items()]
+    columns, parts = _write_labelled({"w": w, "i": i, "t": t, "p": p, "u": u, "tu": tu})
     query = (
         select(*columns, n.c.id.label("incident_id"), n.c.work_item_id.label("incident_work_item_id"),
                _OFFICE_DAYS_VERSION.label("office_days"))
@@ -360,6 +408,7 @@ def _step_query() -> tuple[Any, Any, dict[str, dict[str, str]]]:
 
 
 _LOCK_STEP_INSTANCE, _STEP_READ, _STEP_READ_PARTS = _step_query()
+_WRITE_WITH_PLANS = _write_with_plans_query()
 
 
 def _part(row: Any, labels: dict[str, str]) -> dict[str, Any]:
@@ -500,16 +549,10 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
         if self.session.execute(_ANY_DUE, {"now": now}).first() is None:
             return []
         begin_write(self.session)  # SQLite: one writer at a time, people and sweep alike
-        c = orm.process_instances.c
-        query = (
-            select(model.ProcessInstance)
-            .where(c.next_timer_at <= now, c.status == "running")
-            .order_by(c.next_timer_at)
-            .limit(limit)
-            # Several scheduler workers: each takes rows the others have not locked.
-            .with_for_update(skip_locked=True)
-        )
-        return list(self.session.scalars(query))
+        rows = self.session.execute(_WRITE_DUE, {"now": now, "limit": limit}).all()
+        if rows:  # the batch's calendar, read with it
+            self.session.info.setdefault(_SEEN_VERSION, rows[0].office_days)
+        return [_loaded(self.session, model.ProcessInstance, _part(row, _WRITE_DUE_COLUMNS)) for row in rows]
 
 
 # The columns of a work item an inbox row shows.
@@ -690,6 +733,13 @@ def _sum_when(condition: Any) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
+# The ready items of a sweep batch's instances (Core, made into items by `_loaded`).
+_WRITE_READY_OF = (select(orm.work_items)
+                   .where(orm.work_items.c.instance_id.in_(bindparam("ids", expanding=True)),
+                          orm.ready_among_ids(orm.work_items))
+                   .order_by(orm.work_items.c.id))
+
+
 class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
     model_class = model.WorkItem
 
@@ -704,11 +754,8 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
     def ready_for_instances(self, instance_ids: Iterable[int]) -> dict[int, list[model.WorkItem]]:
         ids = sorted(set(instance_ids))
         found: dict[int, list[model.WorkItem]] = {i: [] for i in ids}
-        if ids:
-            w = orm.work_items
-            query = select(model.WorkItem).where(w.c.instance_id.in_(ids), orm.ready_among_ids(w)).order_by(w.c.id)
-            for item in self.session.scalars(query):
-                found[item.instance_id].append(item)
+        for row in self.session.execute(_WRITE_READY_OF, {"ids": ids}) if ids else ():
+            found[row.instance_id].append(_loaded(self.session, model.WorkItem, dict(row._mapping)))
         return found
 
     def for_step(self, instance_id: int, task_uuid: str) -> model.WorkItem | None:

@@ -109,6 +109,18 @@ def test_a_sweep_batch_of_four_times_the_due_instances_costs_the_same_statements
     assert counts[0] == counts[1], counts
 
 
+def test_a_sweep_batch_reads_its_calendar_version_with_its_due_instances(office_on_each_database) -> None:
+    """Which office days the batch's deadlines are counted on (the calendar's version)
+    comes as a column of the batch's locked read of its instances: no read of its own."""
+    office = office_on_each_database
+    office.plan(tasks(3))
+    with restarted(office.storage.url) as storage, sent_statements(storage.engine) as statements:
+        result = sweep.sweep(storage.uow, clock=clock_on(ALL_DUE), batch=50, max_batches=1)
+    assert result.instances == 3 and result.errors == 0 and result.notices > 0
+    versions = [" ".join(s.split()) for s in statements if "change_counters" in s]
+    assert len(versions) == 1 and "FROM process_instances" in versions[0], statements
+
+
 def test_a_sweep_with_nothing_due_sends_one_read_and_locks_nothing(office_on_each_database) -> None:
     """Most sweeps (one a minute) find nothing due: they take neither SQLite's write lock
     nor a row lock, so they never wait for a person's step, nor hold one up."""
