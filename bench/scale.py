@@ -1,13 +1,18 @@
 """A province's load: N open task instances stored for real (each loadable and
 completable), then every row of issue 15's table measured side by side with what the
 same work costs bare (the SQL alone, or SpiffWorkflow through our runtime alone), and
-EXPLAIN of the inbox, sweep and dashboard queries.
+EXPLAIN of the inbox, sweep, dashboard, unit page and search queries.
 
     .venv/bin/python bench/scale.py --open 10000 [--url postgresql+psycopg://...] [--plan-size 1000] [--cpu]
+                                    [--db built.sqlite3]
 
 --cpu times with this process's CPU clock instead of the wall clock: on a shared
 machine the wall clock measures the neighbours too. It leaves out the PostgreSQL
 server's own time, so use it for SQLite (in-process) or for ratios of Python work.
+
+--db keeps the built SQLite file (built there if absent) and measures a copy of it: the
+measures complete steps and fire timers, so each run starts from the same office. A
+file built by older code is brought to the newest schema when opened.
 
 Prints figures; asserts nothing (timings belong here, not in tests).
 """
@@ -16,6 +21,7 @@ from __future__ import annotations
 import argparse
 import gc
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -36,7 +42,7 @@ from engine.process import instances  # noqa: E402
 from engine.reading import plan_pages, progress, search, unit_work  # noqa: E402
 from engine.tasks import inbox, steps  # noqa: E402
 from tests.support.deadlines import office_clock  # noqa: E402
-from tests.support.office import KSTTHC, make_office  # noqa: E402
+from tests.support.office import KSTTHC, make_office, open_office  # noqa: E402
 from tests.support.statements import sent_statements, sent_with_parameters  # noqa: E402
 
 ISSUED, WORK_DAY, ALL_DUE = date(2024, 1, 15), date(2024, 1, 16), date(2024, 4, 30)
@@ -198,15 +204,29 @@ def main() -> None:
     parser.add_argument("--plan-size", type=int, default=1000, help="tasks per plan")
     parser.add_argument("--url", default=None, help="a database URL (default: a fresh SQLite file)")
     parser.add_argument("--cpu", action="store_true", help="time with the process's CPU clock")
+    parser.add_argument("--db", type=Path, default=None,
+                        help="a SQLite file to build once and measure copies of (the start row is then not measured)")
     args = parser.parse_args()
     if args.cpu:
         global now_ms
         now_ms = time.process_time
-    url = args.url or f"sqlite:///{Path(tempfile.mkdtemp()) / 'scale.sqlite3'}"
-    office = make_office(url)
+    measured = Path(tempfile.mkdtemp()) / "scale.sqlite3"
+    url = args.url or f"sqlite:///{args.db if args.db else measured}"
+    reused = args.db is not None and args.db.exists()
+    office = open_office(url) if reused else make_office(url)
     engine = office.storage.engine
     with office_clock(ISSUED) as clock:
-        plan_ids, start_ms = build(office, clock, args.open, args.plan_size)
+        if reused:
+            with engine.connect() as conn:
+                plan_ids = list(conn.execute(select(orm.plans.c.id).order_by(orm.plans.c.id)).scalars())
+            start_ms = float("nan")
+        else:
+            plan_ids, start_ms = build(office, clock, args.open, args.plan_size)
+        if args.db is not None:
+            engine.dispose()
+            shutil.copyfile(args.db, measured)
+            office = open_office(f"sqlite:///{measured}")
+            engine = office.storage.engine
         clock.on(WORK_DAY)
         measure(office, engine, clock, plan_ids, start_ms, args)
 
@@ -266,6 +286,12 @@ def measure(office, engine, clock, plan_ids: list[int], start_ms: float, args) -
          lambda: inbox.list_inbox(office.uow(), users[HEAD], WORK_DAY), _bare_unit_inbox_query(office), ""),
         ("the monitor's inbox (first page)",
          lambda: inbox.list_inbox(office.uow(), users[MONITOR], WORK_DAY), _bare_inbox_query(users[MONITOR]), ""),
+        (f"the unit head's inbox filtered by one plan ({args.plan_size} rows, first page)",
+         lambda: inbox.list_inbox(office.uow(), users[HEAD], WORK_DAY, inbox.InboxQuery(plan_id=plan_ids[-1])),
+         _bare_unit_inbox_query(office, plan_ids[-1]), "bare: the plan's rows by due date"),
+        ("the unit head's inbox sorted by received (first page)",
+         lambda: inbox.list_inbox(office.uow(), users[HEAD], WORK_DAY, inbox.InboxQuery(sort="received")),
+         _bare_unit_inbox_query(office), ""),
         (f"dashboard of a {args.plan_size}-task plan",
          lambda: progress.plan_dashboard(office.uow(), plan_ids[0], WORK_DAY), _bare_dashboard_query(plan_ids[0]),
          "bare: counts by status"),
@@ -391,12 +417,13 @@ def _count_ready(engine, user_id: int) -> int:
                                                         w.c.candidate_role == "unit_head")).scalar()
 
 
-def _bare_unit_inbox_query(office):
+def _bare_unit_inbox_query(office, plan_id: int | None = None):
     w, t, p = orm.work_items, orm.plan_tasks, orm.plans
-    return (select(w.c.id, w.c.step_name, w.c.due_on, t.c.ref, t.c.title, p.c.number)
-            .join(t, t.c.id == w.c.plan_task_id).join(p, p.c.id == t.c.plan_id)
-            .where(w.c.state == "ready", w.c.candidate_unit_id == office.units[KSTTHC],
-                   w.c.candidate_role == "unit_head").order_by(w.c.due_on, w.c.id).limit(50))
+    query = (select(w.c.id, w.c.step_name, w.c.due_on, t.c.ref, t.c.title, p.c.number)
+             .join(t, t.c.id == w.c.plan_task_id).join(p, p.c.id == t.c.plan_id)
+             .where(w.c.state == "ready", w.c.candidate_unit_id == office.units[KSTTHC],
+                    w.c.candidate_role == "unit_head").order_by(w.c.due_on, w.c.id).limit(50))
+    return query if plan_id is None else query.where(t.c.plan_id == plan_id)
 
 
 def _bare_unit_page_query(office):
@@ -432,11 +459,12 @@ def _bare_due_query(now: datetime):
 
 
 def explain(engine, now: datetime, captured: dict[str, list[tuple[str, Any]]]) -> None:
-    """The query plan of every statement the inboxes and the dashboard sent (with their
-    parameters), and of the sweep's due range."""
+    """The query plan of every statement the inboxes, the dashboard, the unit page and
+    search sent (with their parameters), and of the sweep's due range."""
     sqlite = engine.dialect.name == "sqlite"
     sweep_sql = _bare_due_query(now).compile(engine, compile_kwargs={"literal_binds": True})
-    wanted = [(label, sent) for label, sent in captured.items() if "inbox" in label or "dashboard" in label]
+    wanted = [(label, sent) for label, sent in captured.items()
+              if any(word in label for word in ("inbox", "dashboard", "unit page", "search"))]
     for label, sent in [*wanted, ("sweep (due range)", [(str(sweep_sql), ())])]:
         print(f"\nEXPLAIN {label}:")
         connection = engine.raw_connection()

@@ -102,10 +102,21 @@ def _memory_office() -> Office:
     return staffed(MemoryDatabase())
 
 
-def staffed(storage: Storage | MemoryDatabase) -> Office:
+def open_office(url: str) -> Office:
+    """An office already staffed and stored at `url` (the bench's kept database), brought
+    to the newest schema."""
+    from adapters.storage import Storage
+
+    storage = Storage(url)
+    storage.upgrade()
+    return staffed(storage, load=False)
+
+
+def staffed(storage: Storage | MemoryDatabase, load: bool = True) -> Office:
     with storage.uow() as uow:
-        load_directory(uow)
-        uow.commit()
+        if load:
+            load_directory(uow)
+            uow.commit()
         units = {u.name: u.id for u in uow.units.list()}
         users = {u.username: u.id for role in ("leader", "unit_head", "staff", "monitor", "designer")
                  for u in uow.users.with_role(role)}
