@@ -209,6 +209,28 @@ unit_task_counts = Table(
     Index("ix_unit_task_counts_unit", "unit_id", "lead", "plan_id"),
 )
 
+# A unit's tasks (one row per unit and task, led by it or only coordinated) with the task's
+# plan, position, status and dates copied, kept by triggers on `task_units` and
+# `plan_tasks` (migration 0022): the unit page reads its list a group at a time in the
+# order of `ix_unit_tasks_order` (`sort_group`: 0 open, 1 waiting for a date, 2 closed,
+# 3 a closing date on a task not closed), never sorting all of the unit's tasks.
+unit_tasks = Table(
+    "unit_tasks", metadata,
+    Column("unit_id", Integer, primary_key=True),
+    Column("task_id", Integer, primary_key=True),
+    Column("lead", Integer, nullable=False),
+    Column("plan_id", Integer, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("due_on", Date),
+    Column("closed_on", Date),
+    Column("sort_group", Integer, nullable=False),
+    Index("ix_unit_tasks_order", "unit_id", "sort_group", "due_on", "plan_id", "position", "task_id"),
+    Index("ix_unit_tasks_plan_order", "unit_id", "plan_id", "sort_group", "due_on", "position", "task_id"),
+    Index("ix_unit_tasks_closed", "unit_id", "sort_group", "closed_on"),
+    Index("ix_unit_tasks_task", "task_id"),
+)
+
 # The same for the inbox's filter choices: the plans and steps a holder's ready steps are of.
 inbox_choices = Table(
     "inbox_choices", metadata,

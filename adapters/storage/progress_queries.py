@@ -110,6 +110,14 @@ class ProgressQueries(ports.ProgressQueries):
         given; in plan order, "position", most urgent first, "urgency": overdue, the
         longest late first, then open by due date, then done; or best match first,
         "words": `_relevance`), in one statement; rows as `tasks` gives them."""
+        if len(slices) == 1 and slices[0].order == "urgency" and _of_one_unit(scope):
+            [part] = slices
+            values = {"as_of": scope.as_of, "unit_id": scope.unit_id, "plan_id": scope.plan_id,
+                      "due_from": scope.due_from, "due_to": scope.due_to, "reach": part.offset + part.limit,
+                      "offset": part.offset, "limit": part.limit}
+            shape = (part.state, scope.lead_unit_id is not None, scope.plan_id is not None,
+                     scope.due_from is not None, scope.due_to is not None)
+            return [self._rows(_unit_page(*shape), values)]
         shape, values = _bound(scope)
         for number, part in enumerate(slices):
             values.update({f"state_{number}": part.state, f"offset_{number}": part.offset,
@@ -338,8 +346,7 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[bool, str], ..
             conditions.append(_task_state(scope.as_of) == bindparam(f"state_{number}"))
         order_by = {
             "position": [],
-            "urgency": [case((_task_state(scope.as_of) == OVERDUE, 0), else_=1),
-                        case((_t.c.closed_on.is_(None), 0), else_=1), _t.c.due_on.asc().nulls_last()],
+            "urgency": _urgency(_task_state(scope.as_of), _t.c),
             "words": _relevance(scope),
         }[order] + [_t.c.plan_id, _t.c.position, _t.c.id]
         page = (_task_columns().add_columns(literal_column(str(number)).label("part"))
@@ -357,13 +364,22 @@ def _states(scope: TaskScope, conditions: list[Any]) -> Any:
             .where(*conditions).subquery())
 
 
+def _of_one_unit(scope: TaskScope) -> bool:
+    """Whether `scope` is of one unit's tasks (led or coordinated, or led), narrowed by
+    plan and due dates only: what the unit's tables (`unit_task_counts`, `unit_tasks`) answer."""
+    return not (scope.unit_id is None or scope.person_id is not None or scope.reader_id is not None
+                or scope.words or scope.lead_unit_id not in (None, scope.unit_id))
+
+
 def _unit_groups(scope: TaskScope) -> list[Any] | None:
-    """WHERE conditions on `unit_task_counts` for a scope of one unit's tasks (led or
-    coordinated, or led), narrowed by plan and due dates; None for any other scope."""
-    if (scope.unit_id is None or scope.person_id is not None or scope.reader_id is not None or scope.words
-            or scope.lead_unit_id not in (None, scope.unit_id)):
-        return None
-    c = orm.unit_task_counts.c
+    """WHERE conditions on `unit_task_counts` for a scope of one unit's tasks; None for
+    any other scope."""
+    return _unit_conditions(orm.unit_task_counts.c, scope) if _of_one_unit(scope) else None
+
+
+def _unit_conditions(c: Any, scope: TaskScope) -> list[Any]:
+    """WHERE conditions on a unit's table (`c`) for `scope`, whose values may be bound
+    parameters."""
     conditions = [c.unit_id == scope.unit_id]
     if scope.lead_unit_id is not None:
         conditions.append(c.lead == 1)
@@ -379,6 +395,64 @@ def _unit_groups(scope: TaskScope) -> list[Any] | None:
 def _task_state(as_of: Any) -> Any:
     """`_state` of `plan_tasks` on a day, or on a bound parameter (`_symbolic`)."""
     return _state_on(as_of) if isinstance(as_of, date) else _state(as_of)
+
+
+# The values of a unit's list, bound at each read into the statements of `_unit_page`.
+_AS_OF, _DUE_FROM, _DUE_TO = (bindparam(name, type_=Date) for name in ("as_of", "due_from", "due_to"))
+_UNIT, _PLAN = bindparam("unit_id", type_=Integer), bindparam("plan_id", type_=Integer)
+_REACH, _OFFSET, _LIMIT = (bindparam(name, type_=Integer) for name in ("reach", "offset", "limit"))
+
+
+@functools.cache
+def _unit_page(state: str | None, led: bool, plan: bool, due_from: bool, due_to: bool) -> Any:
+    """A page of a unit's tasks most urgent first (`task_slices`' "urgency"), from
+    `unit_tasks`: its rows split into parts by `sort_group` and due date, each read in the
+    order of its index (`ix_unit_tasks_order`, or `ix_unit_tasks_plan_order` for one plan) up to the
+    page's end, then those few sorted and joined to their tasks and plans. Two parts hold
+    what is rare and are sorted: closed tasks whose closing date is after the day, and
+    group 3. A part whose rows cannot be in `state` is left out. Built once per shape
+    (building it cost SQLAlchemy more than the database takes to run it)."""
+    c, as_of = orm.unit_tasks.c, _AS_OF
+    groups = _unit_conditions(c, TaskScope(as_of, unit_id=_UNIT, lead_unit_id=_UNIT if led else None,
+                                           plan_id=_PLAN if plan else None, due_from=_DUE_FROM if due_from else None,
+                                           due_to=_DUE_TO if due_to else None))
+    late, closed_later = c.due_on < as_of, c.closed_on > as_of
+    dated, undated = c.due_on.is_not(None), c.due_on.is_(None)
+    in_order = [c.due_on, c.plan_id, c.position, c.task_id]
+    everything = [*_urgency(_state(as_of, c), c), c.plan_id, c.position, c.task_id]
+    layout = [  # (sort_group, conditions, the states its rows can be in, read in index order)
+        (0, [dated, late], {OVERDUE}, True),
+        (2, [closed_later, late], {OVERDUE}, False),
+        (3, [], None, False),
+        (0, [c.due_on >= as_of], {IN_PROGRESS}, True),
+        (1, [dated], {WAITING}, True),
+        (0, [undated], {WAITING}, True),
+        (1, [undated], {WAITING}, True),
+        (2, [dated, ~and_(closed_later, late)], {DONE_ON_TIME, DONE_LATE, IN_PROGRESS}, True),
+        (2, [undated], {DONE_ON_TIME, WAITING}, True),
+    ]
+    parts = []
+    for group, conditions, states, ordered in layout:
+        if state is not None and states is not None and state not in states:
+            continue
+        if state is not None and states != {state}:
+            conditions = [*conditions, _state(as_of, c) == state]
+        rows = (select(c.task_id, c.plan_id, c.position, c.status, c.due_on, c.closed_on)
+                .where(*groups, c.sort_group == group, *conditions)
+                .order_by(*(in_order if ordered else everything)).limit(_REACH))
+        parts.append(select(rows.subquery()))  # LIMIT inside a UNION needs its own SELECT on SQLite
+    m = union_all(*parts).subquery()
+    return (_task_columns().join(m, m.c.task_id == _t.c.id)
+            .order_by(*_urgency(_state(as_of, m.c), m.c), m.c.plan_id, m.c.position, m.c.task_id)
+            .offset(_OFFSET).limit(_LIMIT))
+
+
+def _urgency(state: Any, t: Any) -> list[Any]:
+    """Most urgent first, of the rows `t` (of `plan_tasks`, or with its columns) whose
+    state is `state`: overdue, the longest late first, then open by due date, then done
+    (then in plan order)."""
+    return [case((state == OVERDUE, 0), else_=1), case((t.closed_on.is_(None), 0), else_=1),
+            t.due_on.asc().nulls_last()]
 
 
 @functools.lru_cache(maxsize=8)

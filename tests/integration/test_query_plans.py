@@ -14,7 +14,7 @@ from sqlalchemy import func, insert, select, text
 
 from adapters.storage import orm
 from engine.reading.plan_pages import plan_overview
-from engine.reading.progress import TaskScope, plan_dashboard
+from engine.reading.progress import TaskScope, TaskSlice, plan_dashboard
 from engine.reading.search import search_tasks
 from engine.tasks.inbox import list_inbox
 from tests.support.office import CBTH, KSTTHC, TTPV, make_office
@@ -185,3 +185,32 @@ def test_a_units_counts_and_plans_read_its_groups_not_its_tasks(office):
     plans = plans_of(office, read)
     assert len(plans) == 2 and all("unit_task_counts" in p for p in plans), plans
     assert not any("plan_tasks" in p or "task_units" in p for p in plans), plans
+
+
+def test_a_units_list_reads_its_page_in_index_order(office):
+    """The unit page's list of the unit with 3,000 tasks, most urgent first: each part of
+    `unit_tasks` is read through an index, in the page's order for those that can hold
+    many (nothing sorts the 3,000), and only the page's tasks are read from `plan_tasks`,
+    by id; `task_units` is not read."""
+    def read():
+        with office.uow() as uow:
+            [page] = uow.progress.task_slices(TaskScope(TODAY, unit_id=office.units[CBTH]),
+                                              [TaskSlice(None, "urgency", 0, 50)])
+            assert len(page) == 50
+    [plan] = plans_of(office, read)
+    assert "task_units" not in plan, plan
+    lines = plan.splitlines()
+    if office.storage.engine.dialect.name == "sqlite":
+        tasks = [(line, after) for line, after in zip(lines, lines[1:] + [""]) if "unit_tasks" in line]
+        assert tasks and all(line.startswith("SEARCH unit_tasks USING INDEX ix_unit_tasks_") for line, _ in tasks), plan
+        ordered = [after for line, after in tasks if "ix_unit_tasks_order" in line]
+        assert len(ordered) >= 6 and not any(after.startswith("USE TEMP B-TREE") for after in ordered), plan
+        assert [line for line in lines if "plan_tasks" in line] == ["SEARCH plan_tasks USING INTEGER PRIMARY KEY (rowid=?)"]
+    else:
+        scans = [(before, line) for before, line in zip([""] + lines, lines) if " on unit_tasks" in line]
+        assert scans and all("Index Scan using ix_unit_tasks_" in line for _, line in scans), plan
+        before, largest = max(scans, key=lambda scan: rows(scan[1]))
+        assert rows(largest) >= 3000 and "ix_unit_tasks_order" in largest and "Limit" in before, plan
+        assert all(rows(line) <= 9 * 50 for line in lines if re.match(r"\s*(->  )?Sort  \(", line)), plan
+        by_id = [line for line in lines if " on plan_tasks" in line]
+        assert by_id and all("Index Scan using pk_plan_tasks on plan_tasks" in line for line in by_id), plan

@@ -1,21 +1,25 @@
-"""The unit page's counts by state and its plans come from `unit_task_counts`, kept by
-triggers (migration 0021); they must be what the tasks and their units say after any
-write to either table: a plan imported, a task closed, its date set or moved, moved to
-another plan, a unit added (one that already leads it too), a role or unit changed, a
-unit removed, a task deleted; folded by the scheduler; read by a fresh Storage. On SQLite
-and PostgreSQL, on several days (a task's state depends on the day)."""
+"""The unit page's counts by state and its plans come from `unit_task_counts`, and its
+list of tasks from `unit_tasks`, both kept by triggers (migrations 0021, 0022); they must
+be what the tasks and their units say after any write to either table: a plan imported,
+a task closed, its date set or moved, moved to another plan, a unit added (one that
+already leads it too), a role or unit changed, a unit removed, a task deleted; folded by
+the scheduler; read by a fresh Storage. On SQLite and PostgreSQL, on several days (a
+task's state depends on the day). The list, paged, must be every task sorted most urgent
+first, under every filter and state."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 import pytest
+from alembic import command
 from sqlalchemy import delete, insert, select, update
 
 from adapters.storage import Storage, orm
-from engine.reading.progress import TaskScope, states_counted, task_state
+from engine.reading.progress import OVERDUE, STATES, TaskScope, TaskSlice, states_counted, task_state
 from engine.reading.unit_work import unit_work
 from tests.support.deadlines import ISSUED, office_clock
-from tests.support.office import CBTH, KSTTHC, TTPV, Office, make_office
+from tests.support.office import CBTH, KSTTHC, TTPV, Office, make_office, staffed
 
 DAYS = (date(2024, 3, 1), date(2024, 4, 2), date(2024, 7, 1))
 
@@ -29,22 +33,32 @@ def office(request):
 
 
 def expected(office: Office, unit_id: int, as_of: date, led: bool = False, plan_id: int | None = None,
-             due: tuple[date, date] | None = None) -> tuple[dict[str, int], set[int]]:
-    """The counts by state and the plans, straight from `plan_tasks` and `task_units`."""
+             due: tuple[date, date] | None = None) -> tuple[dict[str, int], set[int], list[Any]]:
+    """The counts by state, the plans and the tasks most urgent first (each with its
+    `state`), straight from `plan_tasks` and `task_units`, sorted here."""
     t, tu = orm.plan_tasks.c, orm.task_units.c
     with office.storage.engine.connect() as conn:
         roles = conn.execute(select(tu.task_id, tu.role).where(tu.unit_id == unit_id)).all()
-        tasks = {r.id: r for r in conn.execute(select(t.id, t.plan_id, t.status, t.due_on, t.closed_on))}
+        tasks = {r.id: r for r in conn.execute(select(t.id, t.plan_id, t.position, t.status, t.due_on, t.closed_on))}
     mine = {task_id for task_id, role in roles if not led or role == "lead"}
     kept = [tasks[i] for i in mine if (plan_id is None or tasks[i].plan_id == plan_id)
             and (due is None or (tasks[i].due_on is not None and due[0] <= tasks[i].due_on <= due[1]))]
-    rows = [{"state": task_state(k.status, k.due_on, k.closed_on, as_of), "n": 1} for k in kept]
-    return states_counted(rows), {k.plan_id for k in kept}
+    rows = [{"id": k.id, "state": task_state(k.status, k.due_on, k.closed_on, as_of), "n": 1} for k in kept]
+    key = {k.id: (0 if row["state"] == OVERDUE else 1, k.closed_on is not None, k.due_on is None,
+                  k.due_on or date.min, k.plan_id, k.position, k.id) for k, row in zip(kept, rows)}
+    return states_counted(rows), {k.plan_id for k in kept}, sorted(rows, key=lambda r: key[r["id"]])
 
 
-def check_every_unit(office: Office) -> int:
-    """Every unit's counts and plans on every day, under each filter, equal the tasks';
-    return how many tasks the units hold in all."""
+def paged(office: Office, scope: TaskScope, state: str | None, size: int, pages: int) -> list[int]:
+    """The ids of the list's first `pages` pages of `size` (one statement a page, as the unit page reads it)."""
+    with office.uow() as uow:
+        return [row["id"] for page in range(pages)
+                for row in uow.progress.task_slices(scope, [TaskSlice(state, "urgency", page * size, size)])[0]]
+
+
+def check_every_unit(office: Office, size: int = 2) -> int:
+    """Every unit's counts, plans and list (paged by `size`, in each state) on every day,
+    under each filter, equal the tasks'; return how many tasks the units hold in all."""
     held = 0
     plan_ids = [p["id"] for p in office.uow().__enter__().plans.list_with_counts()]
     for unit_id in office.units.values():
@@ -53,10 +67,13 @@ def check_every_unit(office: Office) -> int:
                                       (False, None, (date(2024, 3, 1), date(2024, 4, 30)))]:
                 scope = TaskScope(as_of, unit_id=unit_id, lead_unit_id=unit_id if led else None, plan_id=plan_id,
                                   due_from=due and due[0], due_to=due and due[1])
-                counts, plans = expected(office, unit_id, as_of, led, plan_id, due)
+                counts, plans, listed = expected(office, unit_id, as_of, led, plan_id, due)
                 with office.uow() as uow:
                     assert states_counted(uow.progress.state_counts(scope)) == counts, (unit_id, scope)
                     assert {p["id"] for p in uow.progress.plans_of(scope)} == plans, (unit_id, scope)
+                for state in (None, *STATES) if listed else ():  # (most units hold none)
+                    want = [r["id"] for r in listed if state in (None, r["state"])]
+                    assert paged(office, scope, state, size, len(want) // size + 2) == want, (unit_id, scope, state)
         held += expected(office, unit_id, DAYS[0])[0]["total"]
     return held
 
@@ -129,3 +146,63 @@ def test_the_unit_page_shows_the_counted_states_and_plans(office):
     view = unit_work(office.uow(), office.users["truong.kstthc"], date(2024, 4, 1))
     assert view.counts["overdue"] == 3 and view.counts["waiting_date"] == 2 and view.counts["total"] == 5
     assert [p for p, _ in view.plan_choices] == [plan] and view.listed == 5 == len(view.tasks)
+
+
+def test_the_unit_list_pages_every_kind_of_task_in_order(office):
+    """Tasks in each of the list's groups and parts (overdue, closed after the day while
+    late, a closing date on an open task, a closed task without one, waiting with and
+    without a date, done on time and late, due after the day, undated), for two units,
+    paged by 3: page after page is every task sorted, in each state and under each filter."""
+    day = DAYS[1]
+    with office_clock(ISSUED):
+        plan = office.plan([{"ref": str(i), "lead": [KSTTHC] if i % 3 else [CBTH], "coordinators": [TTPV]}
+                            for i in range(1, 34)], issued=ISSUED)
+    with office.uow() as uow:
+        ids = [task.id for task in uow.tasks.for_plan(plan)]
+    t = orm.plan_tasks.c
+    kinds = [  # (status, due_on, closed_on), relative to the day
+        ("open", -5, None), ("open", -40, None), ("open", 3, None), ("open", None, None),
+        ("waiting_date", None, None), ("waiting_date", 2, None), ("closed", -9, -12), ("closed", -20, -3),
+        ("closed", -3, 4), ("closed", 6, 8), ("closed", None, -1), ("closed", None, 5), ("open", -2, -1),
+        ("waiting_date", 1, 2), ("closed", -4, None), ("open", 0, None),
+    ]
+
+    def on(days: int | None) -> date | None:
+        return None if days is None else day + timedelta(days=days)
+    write(office, *(update(orm.plan_tasks).where(t.id == task_id).values(status=status, due_on=on(due),
+                                                                          closed_on=on(closed))
+                    for task_id, (status, due, closed) in zip(ids, kinds * 3)))
+    assert check_every_unit(office, size=3) == 33 * 2
+    write(office, update(orm.plan_tasks).where(t.id.in_(ids[::4])).values(status="closed", closed_on=day))
+    check_every_unit(office, size=3)
+    fresh = Office(Storage(office.storage.url), office.units, office.users)
+    try:
+        check_every_unit(fresh, size=3)
+        view = unit_work(fresh.uow(), fresh.users["truong.kstthc"], day)
+        want = [r["id"] for r in expected(fresh, fresh.units[KSTTHC], day)[2]]
+        assert [task.id for task in view.tasks] == want and len(want) == 22
+    finally:
+        fresh.storage.engine.dispose()
+
+
+def test_an_office_upgraded_from_before_the_unit_list_has_it(request):
+    """A database with plans made before migration 0022 (a task closed, one coordinated
+    and led by the same unit): the upgrade fills `unit_tasks` from its tasks, and the
+    changes after it are kept."""
+    storage = Storage(request.getfixturevalue("sqlite_url"))
+    command.upgrade(storage.alembic_config(), "0021_unit_task_counts")
+    office = staffed(storage)
+    try:
+        with office_clock(ISSUED):
+            plan = office.plan([{"ref": str(i), "lead": [KSTTHC], "coordinators": [TTPV, KSTTHC] if i == 2 else [TTPV],
+                                 "due": "2024-03-29" if i % 2 else None} for i in range(1, 8)], issued=ISSUED)
+        with office.uow() as uow:
+            first = uow.tasks.for_plan(plan)[0].id
+        write(office, update(orm.plan_tasks).where(orm.plan_tasks.c.id == first)
+              .values(status="closed", closed_on=date(2024, 3, 1)))
+        storage.upgrade()
+        assert check_every_unit(office) == 14
+        write(office, update(orm.plan_tasks).where(orm.plan_tasks.c.id == first).values(status="open", closed_on=None))
+        check_every_unit(office)
+    finally:
+        storage.engine.dispose()
