@@ -71,7 +71,7 @@ plans = Table(
 plan_tasks = Table(
     "plan_tasks", metadata,
     Column("id", Integer, primary_key=True),
-    Column("plan_id", Integer, ForeignKey("plans.id"), nullable=False, index=True),
+    Column("plan_id", Integer, ForeignKey("plans.id"), nullable=False),
     Column("position", Integer, nullable=False, default=0),
     Column("ref", String(40), nullable=False),
     Column("title", Text, nullable=False),
@@ -88,6 +88,8 @@ plan_tasks = Table(
     Column("search_folded", Text, nullable=False, default="", server_default=""),
     Column("people", JSON),
     Column("process_key", String(120), nullable=False, default="plan_task", server_default="plan_task"),
+    # A plan's tasks in plan order: a page of them reads its own rows (migration 0023).
+    Index("ix_plan_tasks_plan_position", "plan_id", "position", "id"),
 )
 
 task_units = Table(
@@ -207,6 +209,7 @@ unit_task_counts = Table(
     Column("closed_on", Date),
     Column("n", Integer, nullable=False),
     Index("ix_unit_task_counts_unit", "unit_id", "lead", "plan_id"),
+    Index("ix_unit_task_counts_plan", "plan_id", "lead", "unit_id"),  # a plan's lead units (the dashboard)
 )
 
 # A unit's tasks (one row per unit and task, led by it or only coordinated) with the task's

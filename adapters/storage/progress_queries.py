@@ -96,14 +96,21 @@ class ProgressQueries(ports.ProgressQueries):
         lead unit and state (`units`: with `unit_id`, `name`; a task led by two units
         counts for both), per due date, closing date and state (`dates`: as many rows as
         distinct dates, the completion chart sums them by month), and the units leading
-        a task of `choices` (`choices`: `unit_id`, `name`)."""
+        a task of `choices` (`choices`: `unit_id`, `name`).
+
+        The states are the dates' rows summed. For a plan's tasks (narrowed by due dates or
+        not), the lead units and the choices are sums over the plan's groups in
+        `unit_task_counts`, not a look-up of each task's units (`_plan_groups`)."""
         shape, values = _bound(scope)
         choices_shape, choices_values = _bound(choices, "choices_")
         statement = _dashboard_statement(shape, choices_shape, self._sqlite)
-        found: dict[str, list[dict[str, Any]]] = {"states": [], "units": [], "dates": [], "choices": []}
+        found: dict[str, list[dict[str, Any]]] = {"units": [], "dates": [], "choices": []}
         for row in self._rows(statement, {**values, **choices_values}):
             found[row.pop("part")].append(row)
-        return found
+        states: dict[str, int] = {}
+        for row in found["dates"]:
+            states[row["state"]] = states.get(row["state"], 0) + int(row["n"])
+        return {"states": [{"state": state, "n": n} for state, n in states.items()], **found}
 
     def task_slices(self, scope: TaskScope, slices: list[TaskSlice]) -> list[list[dict[str, Any]]]:
         """Pages of the tasks of `scope`, one per slice (its `state` on `scope.as_of`, if
@@ -300,37 +307,74 @@ def _count_statement(shape: tuple[Any, ...], sqlite: bool) -> Any:
 
 @functools.lru_cache(maxsize=256)
 def _dashboard_statement(shape: tuple[Any, ...], choices_shape: tuple[Any, ...], sqlite: bool) -> Any:
-    """`ProgressQueries.dashboard_counts`' statement for scopes of these shapes."""
-    scope = _symbolic(shape)
+    """`ProgressQueries.dashboard_counts`' statement for scopes of these shapes: its
+    dates (and so its states), lead units and choices as parts of one UNION ALL."""
+    scope, choices = _symbolic(shape), _symbolic(choices_shape)
     conditions = _scope_conditions(scope, sqlite)
-    choices = _scope_conditions(_symbolic(choices_shape), sqlite)
     states = _states(scope, conditions)
     n = func.count().label("n")
     no_int, no_text, no_date = (cast(null(), type_) for type_ in (Integer, String, Date))
     lead = _tu.c.role == "lead"
-    if not sqlite:
+    groups, chosen_groups = _plan_groups(scope), _plan_groups(choices)
+    if groups is not None:
+        counted = select(orm.unit_task_counts.c.unit_id, _state(scope.as_of, orm.unit_task_counts.c).label("state"),
+                         orm.unit_task_counts.c.n).where(*groups).subquery()
+        units = (select(literal_column("'units'"), _u.c.id, _u.c.name, counted.c.state, no_date, no_date,
+                        func.sum(counted.c.n))
+                 .select_from(counted.join(_u, _u.c.id == counted.c.unit_id))
+                 .group_by(_u.c.id, _u.c.name, counted.c.state).having(func.sum(counted.c.n) > 0))
+    elif not sqlite:
         # The units of the scope's tasks by their ids, through `task_units`' task-id index:
         # as a join PostgreSQL hashed the whole table (every unit row of the office) once
         # a plan held a fair share of the tasks. `= ANY(ARRAY(...))` it looks up id by id.
-        led = (_tu.join(states, states.c.id == _tu.c.task_id),
-               [lead, _tu.c.task_id == any_(func.array(select(_t.c.id).where(*conditions).scalar_subquery()))])
-        chosen = (_tu, [lead, _tu.c.task_id == any_(func.array(select(_t.c.id).where(*choices).scalar_subquery()))])
+        ids = _tu.c.task_id == any_(func.array(select(_t.c.id).where(*conditions).scalar_subquery()))
+        units = _lead_units(_tu.join(states, states.c.id == _tu.c.task_id), [lead, ids], states, n)
     else:  # SQLite looks each task's units up by its index already, and a join costs it less
-        led = (states.join(_tu, and_(_tu.c.task_id == states.c.id, lead)), [])
-        chosen = (_tu.join(_t, _t.c.id == _tu.c.task_id), [lead, *choices])
+        units = _lead_units(states.join(_tu, and_(_tu.c.task_id == states.c.id, lead)), [], states, n)
+    if chosen_groups is not None:
+        c = orm.unit_task_counts.c
+        chosen = (select(literal_column("'choices'"), _u.c.id, _u.c.name, no_text, no_date, no_date, func.sum(c.n))
+                  .select_from(orm.unit_task_counts.join(_u, _u.c.id == c.unit_id)).where(*chosen_groups)
+                  .group_by(_u.c.id, _u.c.name).having(func.sum(c.n) > 0))
+    else:
+        either = _scope_conditions(choices, sqlite)
+        where = ([lead, _tu.c.task_id == any_(func.array(select(_t.c.id).where(*either).scalar_subquery()))]
+                 if not sqlite else [lead, *either])
+        chosen = (select(literal_column("'choices'"), _u.c.id, _u.c.name, no_text, no_date, no_date, n)
+                  .select_from((_tu if not sqlite else _tu.join(_t, _t.c.id == _tu.c.task_id))
+                               .join(_u, _u.c.id == _tu.c.unit_id))
+                  .where(*where).group_by(_u.c.id, _u.c.name))
     return union_all(
-        select(literal_column("'states'").label("part"), no_int.label("unit_id"), no_text.label("name"),
-               states.c.state, no_date.label("due_on"), no_date.label("closed_on"), n)
-        .group_by(states.c.state),
-        select(literal_column("'units'"), _u.c.id, _u.c.name, states.c.state, no_date, no_date, n)
-        .select_from(led[0].join(_u, _u.c.id == _tu.c.unit_id)).where(*led[1])
-        .group_by(_u.c.id, _u.c.name, states.c.state),
-        select(literal_column("'dates'"), no_int, no_text, states.c.state, states.c.due_on, states.c.closed_on, n)
+        select(literal_column("'dates'").label("part"), no_int.label("unit_id"), no_text.label("name"),
+               states.c.state, states.c.due_on, states.c.closed_on, n)
         .group_by(states.c.due_on, states.c.closed_on, states.c.state),
-        select(literal_column("'choices'"), _u.c.id, _u.c.name, no_text, no_date, no_date, n)
-        .select_from(chosen[0].join(_u, _u.c.id == _tu.c.unit_id)).where(*chosen[1])
-        .group_by(_u.c.id, _u.c.name),
+        units,
+        chosen,
     )
+
+
+def _lead_units(joined: Any, where: list[Any], states: Any, n: Any) -> Any:
+    """The dashboard's lead units part from the scope's tasks (`states`) joined to their units."""
+    no_date = cast(null(), Date)
+    return (select(literal_column("'units'"), _u.c.id, _u.c.name, states.c.state, no_date, no_date, n)
+            .select_from(joined.join(_u, _u.c.id == _tu.c.unit_id)).where(*where)
+            .group_by(_u.c.id, _u.c.name, states.c.state))
+
+
+def _plan_groups(scope: TaskScope) -> list[Any] | None:
+    """WHERE conditions on `unit_task_counts` for the lead units of a plan's tasks, narrowed
+    by due dates; None for a scope narrowed otherwise (a unit's or a person's tasks, words:
+    a lead unit's groups do not tell which of them those are)."""
+    if (scope.plan_id is None or scope.unit_id is not None or scope.lead_unit_id is not None
+            or scope.person_id is not None or scope.reader_id is not None or scope.words):
+        return None
+    c = orm.unit_task_counts.c
+    conditions = [c.plan_id == scope.plan_id, c.lead == 1]
+    if scope.due_from is not None:
+        conditions.append(c.due_on >= scope.due_from)
+    if scope.due_to is not None:
+        conditions.append(c.due_on <= scope.due_to)
+    return conditions
 
 
 @functools.lru_cache(maxsize=256)

@@ -93,3 +93,17 @@ def test_a_read_sends_as_many_statements_for_40_tasks_as_for_4_and_builds_them_o
         assert len(big) == len(small) == 6, (big, small)
         assert (progress_queries._dashboard_statement.cache_info().misses,
                 progress_queries._slices_statement.cache_info().misses) == built, "no statement built again"
+
+
+def test_a_plan_s_lead_units_are_counted_from_its_groups_not_its_tasks_units(office_on_each_database):
+    """Unfiltered or by dates, the dashboard's counts statement sums the plan's groups in
+    `unit_task_counts` for its lead units and choices; narrowed to a lead unit, it joins
+    the tasks to their units (a unit's groups do not tell which tasks another also leads)."""
+    office = office_on_each_database
+    a, _ = _plans(office)
+    for filters, from_groups in ((Filters(), True), (Filters(due_from=date(2024, 2, 10)), True),
+                                 (Filters(unit_id=office.units[TTPV]), False)):
+        with sent_statements(office.storage.engine) as sent:
+            plan_dashboard(office.uow(), a, TODAY, filters)
+        [counts] = [s for s in sent if "'dates'" in s]
+        assert "unit_task_counts" in counts and ("task_units" not in counts) == from_groups, (filters, counts)
