@@ -9,7 +9,25 @@ import functools
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import Date, Integer, Table, and_, bindparam, case, func, insert, inspect, or_, select, union_all, update
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    Table,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    insert,
+    inspect,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session, make_transient, make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.attributes import set_committed_value
@@ -729,6 +747,27 @@ def _reads_open_for_tasks() -> Any:
     )
 
 
+_READS_COUNTS = ("total", "overdue", "soon")
+_READS_CHOICES = ("plan_id", "plan_number", "plan_title", "step_id", "step_name")
+
+
+@functools.cache
+def _reads_counts_and_choices(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool,
+                              undated: bool) -> Any:
+    """`_inbox_counts` (one row, `part` "counts") and `_inbox_choices` (`part` "choices")
+    as one statement, each row with the other's columns empty; built once per shape."""
+    counts = _inbox_counts(with_unit, whose, step, before, after, undated).subquery()
+    choices = _inbox_choices(with_unit).subquery()
+    no_int, no_text = cast(null(), Integer), cast(null(), String)
+    return union_all(
+        select(literal_column("'counts'").label("part"), no_int.label("plan_id"), no_text.label("plan_number"),
+               no_text.label("plan_title"), no_text.label("step_id"), no_text.label("step_name"),
+               *(counts.c[name] for name in _READS_COUNTS)),
+        select(literal_column("'choices'"), *(choices.c[name] for name in _READS_CHOICES),
+               *(cast(null(), Integer) for _ in _READS_COUNTS)),
+    )
+
+
 def _sum_when(condition: Any) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
@@ -775,12 +814,18 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         by_task = bool(where.words) or where.plan_id is not None
         if by_task or where.sort != "due":
             counts, rows = self._sorted_page(user_id, unit_id, role, where, sqlite, count=by_task)
-        if not by_task:
-            counts = self.session.execute(_inbox_counts(*shape), values).one()._mapping
+        if by_task:
+            choices = self._rows_of(_inbox_choices(unit_id is not None), values)
+        else:  # the counts and the choices, both from count tables, in one round trip
+            choices = []
+            for row in self._rows_of(_reads_counts_and_choices(*shape), values):
+                if row.pop("part") == "counts":
+                    counts = {name: row[name] for name in _READS_COUNTS}
+                else:
+                    choices.append({name: row[name] for name in _READS_CHOICES})
         if where.sort == "due" and not by_task:
             rows = self._rows_of(_due_page(*shape, sqlite), values)
-        return {"rows": rows, "counts": {k: int(v or 0) for k, v in counts.items()},
-                "choices": self._rows_of(_inbox_choices(unit_id is not None), values)}
+        return {"rows": rows, "counts": {k: int(v or 0) for k, v in counts.items()}, "choices": choices}
 
     def _sorted_page(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere, sqlite: bool,
                      count: bool) -> tuple[dict[str, Any], list[dict[str, Any]]]:

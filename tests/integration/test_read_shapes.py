@@ -19,6 +19,7 @@ from engine.access import task_access
 from engine.process import instances
 from engine.reading import plan_pages
 from engine.reading.progress import OVERDUE, Filters, count_states, load_tasks, plan_dashboard
+from engine.tasks.inbox import list_inbox
 from tests.support.office import CBTH, KSTTHC, TTPV
 from tests.support.statements import sent_statements
 
@@ -107,3 +108,20 @@ def test_a_plan_s_lead_units_are_counted_from_its_groups_not_its_tasks_units(off
             plan_dashboard(office.uow(), a, TODAY, filters)
         [counts] = [s for s in sent if "'dates'" in s]
         assert "unit_task_counts" in counts and ("task_units" not in counts) == from_groups, (filters, counts)
+
+
+def test_two_heads_inboxes_in_turn_send_three_statements_each_and_show_their_own_steps(office_on_each_database):
+    """The inbox's counts and filter choices come in one statement with each other: three
+    statements (the person, counts with choices, the page) for 4 steps as for 20; read in
+    turn, each head sees the steps of the tasks their unit leads."""
+    office = office_on_each_database
+    a, b = _plans(office)
+    with office.uow() as uow:
+        refs = {t.id: t.ref for plan_id in (a, b) for t in uow.tasks.for_plan(plan_id)}
+    expected = {"truong.kstthc": {str(i) for i in range(2, 41, 2)}, "giamdoc.cbth": {f"B{i}" for i in range(1, 5)}}
+    for name in ("truong.kstthc", "giamdoc.cbth") * 2:
+        with sent_statements(office.storage.engine) as sent:
+            box = list_inbox(office.uow(), office.users[name], TODAY)
+        assert len(sent) == 3, sent
+        assert {refs[i.task_id] for i in box.items} == expected[name] and box.counts["total"] == len(expected[name])
+        assert {p for p, _ in box.plans} == ({a} if name == "truong.kstthc" else {b})
