@@ -214,6 +214,13 @@ class ProgressQueries(abc.ABC):
     def audit(self, plan_id: int | None, action_prefix: str,
               task_ids: list[int] | None = None) -> list[dict[str, Any]]: ...
     @abstractmethod
+    def page_details(self, task_ids: list[int], notices: str | None = None) -> dict[str, list[dict[str, Any]]]:
+        """For a page of tasks, in one statement: their units as `task_units` gives them
+        (`units`), their ready steps with `task_id`, `work_item_id`, `step_id`, `step_name`,
+        `due_on`, `assignee_user_id`, `candidate_role`, `user_name` and `unit_name` (`steps`,
+        by id), and, given an action prefix, their audit events as `audit` gives them
+        (`notices`)."""
+    @abstractmethod
     def plan_counts(self, today: date) -> list[dict[str, Any]]: ...
     @abstractmethod
     def overdue_by_lead_unit(self, today: date, limit: int) -> list[dict[str, Any]]: ...

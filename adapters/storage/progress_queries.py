@@ -158,6 +158,14 @@ class ProgressQueries(ports.ProgressQueries):
         return self._rows(_audit_statement(action_prefix, plan_id is not None, task_ids is not None),
                           {"plan_id": plan_id, "task_ids": task_ids})
 
+    def page_details(self, task_ids: list[int], notices: str | None = None) -> dict[str, list[dict[str, Any]]]:
+        names = ("units", "steps", "notices") if notices is not None else ("units", "steps")
+        found: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
+        for row in self._rows(_page_details_statement(notices), {"task_ids": task_ids}):
+            part = names[row["part"]]
+            found[part].append({name[len(part) + 1:]: value for name, value in row.items() if name.startswith(part + "_")})
+        return found
+
     def plan_counts(self, today: date) -> list[dict[str, Any]]:
         """Per plan: tasks, closed, overdue (open and past due), waiting for a date."""
         overdue = and_(_t.c.status == "open", _t.c.due_on < today)
@@ -256,6 +264,38 @@ def _audit_statement(action_prefix: str, by_plan: bool, by_ids: bool) -> Any:
         .order_by(a.c.at, a.c.id)
     )
     return _of_tasks(query, a.c.plan_task_id, by_plan, by_ids)
+
+
+@functools.lru_cache(maxsize=8)
+def _page_details_statement(notices: str | None) -> Any:
+    """`ProgressQueries.page_details`' statement: its parts in one UNION ALL (`_together`),
+    the task ids bound (`task_ids`)."""
+    w, us = orm.work_items, orm.users
+    steps = (select(w.c.plan_task_id.label("task_id"), w.c.id.label("work_item_id"), w.c.step_id, w.c.step_name,
+                    w.c.due_on, w.c.assignee_user_id, w.c.candidate_role, us.c.full_name.label("user_name"),
+                    _u.c.name.label("unit_name"))
+             .outerjoin(us, us.c.id == w.c.assignee_user_id)
+             .outerjoin(_u, _u.c.id == w.c.candidate_unit_id)
+             .where(orm.ready_among_ids(w), w.c.plan_task_id.in_(bindparam("task_ids", expanding=True)))
+             .order_by(w.c.id))
+    parts = [("units", _task_units_statement(False, True)), ("steps", steps)]
+    if notices is not None:
+        parts.append(("notices", _audit_statement(notices, False, True)))
+    return _together(parts)
+
+
+def _together(parts: list[tuple[str, Any]]) -> Any:
+    """SELECTs of different columns as one UNION ALL, one round trip: a row has its part's
+    number (`part`) and its columns as `<part>_<column>`, typed NULL in the other parts'
+    columns. Each part keeps its order (its own SELECT over its ordered subquery)."""
+    columns = [(name, column) for name, part in parts for column in part.selected_columns]
+    selects = []
+    for number, (name, part) in enumerate(parts):
+        rows = part.subquery()
+        selects.append(select(literal_column(str(number)).label("part"), *(
+            (rows.c[column.key] if owner == name else cast(null(), column.type)).label(f"{owner}_{column.key}")
+            for owner, column in columns)))
+    return union_all(*selects)
 
 
 _SCOPE_IDS = ("plan_id", "unit_id", "lead_unit_id", "person_id", "reader_id", "reader_unit_id")

@@ -104,10 +104,10 @@ def plan_overview(uow: AbstractUnitOfWork, plan_id: int, today: date, user_id: i
         listed = uow.progress.count(scope)
         paging = Paging.of(listed, page, PAGE_SIZE)
         [rows] = uow.progress.task_slices(scope, [paging.slice(None, "position")])
-        ids = [r["id"] for r in rows]
-        steps = _open_steps(uow, ids, today)
+        details = uow.progress.page_details([r["id"] for r in rows]) if rows else {"units": [], "steps": []}
+        steps = _steps_by_task(uow, details["steps"], today)
         units: dict[tuple[int, str], list[str]] = {}
-        for unit in uow.progress.task_units(task_ids=ids) if ids else []:
+        for unit in details["units"]:
             units.setdefault((unit["task_id"], unit["role"]), []).append(unit["name"])
         tasks = [TaskRow(TaskLine.of(r), units.get((r["id"], "lead"), []), units.get((r["id"], "coordinator"), []),
                          steps.get(r["id"], [])) for r in rows]
@@ -159,7 +159,10 @@ def _names(task: model.PlanTask, role: str, names: dict[int, str]) -> list[str]:
 
 
 def _open_steps(uow: AbstractUnitOfWork, task_ids: list[int], today: date) -> dict[int, list[OpenStep]]:
-    rows = uow.work_items.open_for_tasks(task_ids)
+    return _steps_by_task(uow, uow.work_items.open_for_tasks(task_ids), today)
+
+
+def _steps_by_task(uow: AbstractUnitOfWork, rows: list[dict[str, Any]], today: date) -> dict[int, list[OpenStep]]:
     if not rows:
         return {}
     cal = instances.calendar(uow)

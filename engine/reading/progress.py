@@ -195,7 +195,7 @@ def plan_dashboard(uow: AbstractUnitOfWork, plan_id: int, today: date,
                    filters: Filters = Filters(), page: int = 1) -> Dashboard:
     """A plan's counts (overall, per lead unit, month by month) from the database's
     GROUP BY, and one page of its listed tasks and the most overdue, with their
-    holders and notices: six statements, whatever the plan's size (the plan's read
+    holders and notices: four statements, whatever the plan's size (the plan's read
     also tells whether the calendar this process keeps is still the office's)."""
     filters = replace(filters, plan_id=plan_id)
     scope = filters.scope(today)
@@ -242,15 +242,20 @@ class Paging:
 def task_pages(uow: AbstractUnitOfWork, scope: TaskScope, slices: list[TaskSlice],
                as_of: date, holders: bool = True) -> list[list[TaskProgress]]:
     """Pages of the tasks of `scope`, with their units and (`holders`) who holds their
-    steps and the notices sent: four statements whatever the pages' sizes, two without
-    holders; and the office days' version, unless read before (`instances.calendar`)."""
+    steps and the notices sent: two statements whatever the pages' sizes (the pages, then
+    their units with steps and notices, or units alone without holders); and the office
+    days' version, unless read before (`instances.calendar`)."""
     pages = uow.progress.task_slices(scope, slices)
     rows = {r["id"]: r for page in pages for r in page}  # a task may be on two pages
     if not rows:
         return [[] for _ in slices]
     cal = instances.calendar(uow)
-    units = _units_by_task(uow.progress.task_units(None, list(rows)))
-    steps, notices = _steps_and_notices(uow, None, list(rows)) if holders else ({}, {})
+    if holders:
+        details = uow.progress.page_details(list(rows), NOTICE_PREFIX)
+        units = _units_by_task(details["units"])
+        steps, notices = _holders(details["steps"]), _notices(details["notices"])
+    else:
+        units, steps, notices = _units_by_task(uow.progress.task_units(None, list(rows))), {}, {}
     found = {task_id: _task(row, units.get(task_id, {}), as_of, cal, steps.get(task_id, []), notices.get(task_id, []))
              for task_id, row in rows.items()}
     return [[found[r["id"]] for r in page] for page in pages]
@@ -368,14 +373,23 @@ def with_steps_and_notices(uow: AbstractUnitOfWork, plan_id: int | None, tasks: 
 def _steps_and_notices(uow: AbstractUnitOfWork, plan_id: int | None, task_ids: list[int] | None
                        ) -> tuple[dict[int, list[Holder]], dict[int, list[Notice]]]:
     """Per task (of a plan, or of `task_ids`), who holds its open steps and the notices sent."""
+    return (_holders(uow.progress.open_steps(plan_id, task_ids)),
+            _notices(uow.progress.audit(plan_id, NOTICE_PREFIX, task_ids)))
+
+
+def _holders(rows: list[dict[str, Any]]) -> dict[int, list[Holder]]:
     steps: dict[int, list[Holder]] = defaultdict(list)
-    for row in uow.progress.open_steps(plan_id, task_ids):
+    for row in rows:
         steps[row["task_id"]].append(Holder(row["step_name"], row["user_name"], row["unit_name"],
                                             row["candidate_role"], row["due_on"]))
+    return steps
+
+
+def _notices(rows: list[dict[str, Any]]) -> dict[int, list[Notice]]:
     notices: dict[int, list[Notice]] = defaultdict(list)
-    for row in uow.progress.audit(plan_id, NOTICE_PREFIX, task_ids):
+    for row in rows:
         notices[row["task_id"]].append(_notice(row))
-    return steps, notices
+    return notices
 
 
 def _notice(row: dict[str, Any]) -> Notice:
