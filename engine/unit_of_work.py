@@ -199,7 +199,8 @@ class ProgressQueries(abc.ABC):
     @abstractmethod
     def task_units(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[dict[str, Any]]: ...
     @abstractmethod
-    def count(self, scope: TaskScope) -> int: ...
+    def count(self, scope: TaskScope, state: str | None = None, up_to: int | None = None) -> int:
+        """How many tasks of `scope` (in `state` on its day), counted no further than `up_to`."""
     @abstractmethod
     def state_counts(self, scope: TaskScope) -> list[dict[str, Any]]: ...
     @abstractmethod

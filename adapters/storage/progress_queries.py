@@ -25,12 +25,14 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
+    column,
     func,
     literal,
     literal_column,
     null,
     or_,
     select,
+    table,
     text,
     union_all,
 )
@@ -44,6 +46,7 @@ from engine.reading.progress import (
     DONE_ON_TIME,
     IN_PROGRESS,
     OVERDUE,
+    SEARCH_REACH,
     WAITING,
     TaskScope,
     TaskSlice,
@@ -75,9 +78,11 @@ class ProgressQueries(ports.ProgressQueries):
     def _scope(self, scope: TaskScope) -> list[Any]:
         return _scope_conditions(scope, self._sqlite)
 
-    def count(self, scope: TaskScope) -> int:
+    def count(self, scope: TaskScope, state: str | None = None, up_to: int | None = None) -> int:
         shape, values = _bound(scope)
-        return self.session.scalar(_count_statement(shape, self._sqlite), values) or 0
+        values.update(count_state=state, up_to=up_to)
+        return self.session.scalar(_count_statement(shape, state is not None, up_to is not None, self._sqlite),
+                                   values) or 0
 
     def state_counts(self, scope: TaskScope) -> list[dict[str, Any]]:
         """How many tasks of `scope` are in each state on `scope.as_of` (`state`, `n`); a
@@ -126,9 +131,10 @@ class ProgressQueries(ports.ProgressQueries):
                      scope.due_from is not None, scope.due_to is not None)
             return [self._rows(_unit_page(*shape), values)]
         shape, values = _bound(scope)
+        values["search_reach"] = SEARCH_REACH
         for number, part in enumerate(slices):
             values.update({f"state_{number}": part.state, f"offset_{number}": part.offset,
-                           f"limit_{number}": part.limit})
+                           f"limit_{number}": part.limit, f"reach_{number}": part.offset + part.limit})
         statement = _slices_statement(shape, tuple((p.state is not None, p.order) for p in slices), self._sqlite)
         found: list[list[dict[str, Any]]] = [[] for _ in slices]
         for row in self._rows(statement, values):
@@ -332,17 +338,74 @@ def _with_words(words: list[str], sqlite: bool) -> Any:
     """The ids of the tasks whose folded text holds every one of `words` (folded, `\\w+`
     each) as a whole word, through the database's word index (migrations 0009, 0020)."""
     if sqlite:
-        match = " ".join(f'"{word}"' for word in words)  # FTS5: quoted terms, all required
         return (text("SELECT rowid FROM plan_task_words WHERE plan_task_words MATCH :match")
-                .bindparams(match=match).columns(id=Integer))
-    vector = literal_column("plan_tasks.search_words")  # stored and indexed (migration 0020)
-    wanted = func.to_tsquery(literal_column("'simple'"), " & ".join(words))
-    return select(_t.c.id).where(vector.op("@@")(wanted))
+                .bindparams(match=_fts_query(words)).columns(id=Integer))
+    return select(_t.c.id).where(_ts_match(words))
+
+
+def _fts_query(words: list[str], side_by_side: bool = False) -> str:
+    """SQLite FTS5: quoted terms, all required; or one quoted string of them, a phrase."""
+    return f'"{" ".join(words)}"' if side_by_side else " ".join(f'"{word}"' for word in words)
+
+
+def _ts_match(words: list[str], side_by_side: bool = False) -> Any:
+    """PostgreSQL: the stored and indexed words (migration 0020) hold every one of `words`,
+    or (`side_by_side`) them in this order, one after the other."""
+    wanted = func.to_tsquery(literal_column("'simple'"), (" <-> " if side_by_side else " & ").join(words))
+    return literal_column("plan_tasks.search_words").op("@@")(wanted)
+
+
+def _best_first(scope: TaskScope, conditions: list[Any], reach: Any, sqlite: bool) -> Any:
+    """The order of a search's matches (`conditions`: on `plan_tasks`, but the words), as
+    (`id`, `rest`, `rank`) rows, as many as a page `reach`es: best first (`_relevance`),
+    those of the first `search_reach` matches with the words side by side (the ones the
+    ranking puts first) and of the first `search_reach` with every word, in the word
+    index's order (`_matching`); then the other matches in that order. All of them ranked
+    when there are no more; else no more than a bounded set is read, whatever the number
+    of matches."""
+    words, tier = list(scope.words), bindparam("search_reach", type_=Integer)
+    every = _matching(words, conditions, sqlite).limit(tier)
+    ranked: Any = every
+    if len(words) > 1:  # LIMIT inside a UNION needs its own SELECT on SQLite.
+        phrase = _matching(words, conditions, sqlite, side_by_side=True).limit(tier)
+        ranked = union_all(select(phrase.subquery()), select(every.subquery()))
+    # PostgreSQL looks `= ANY(ARRAY(...))` up id by id; as IN it may hash every task.
+    among = (_t.c.id.in_(ranked) if sqlite
+             else _t.c.id == any_(func.array(select(ranked.subquery()).scalar_subquery())))
+    best = select(_t.c.id, literal_column("0").label("rest"), func.row_number().over(
+        order_by=[*_relevance(scope), _t.c.plan_id, _t.c.position, _t.c.id]).label("rank")).where(among)
+    others = _matching(words, [*conditions, _t.c.id.not_in(ranked)], sqlite).limit(reach).subquery()
+    rest = select(others.c.id, literal_column("1").label("rest"),
+                  func.row_number().over(order_by=others.c.id).label("rank"))
+    return union_all(select(best.subquery()), select(rest.subquery())).subquery()
+
+
+_task_words = table("plan_task_words", column("rowid", Integer))  # SQLite's FTS5 table (migration 0009)
+
+
+def _matching(words: list[str], conditions: list[Any], sqlite: bool, side_by_side: bool = False) -> Any:
+    """The ids of the tasks holding `words` (as `_with_words`; `side_by_side` as `_ts_match`)
+    that `conditions` keep, in the word index's order (of ids): to read under a LIMIT,
+    which then stops the index's scan (on SQLite, as a join from the FTS5 table, whose
+    rowid order it gives: `id IN (its matches)` would collect them all first)."""
+    if not sqlite:
+        return select(_t.c.id).where(_ts_match(words, side_by_side), *conditions).order_by(_t.c.id)
+    return (select(_t.c.id).select_from(_task_words.join(_t, _t.c.id == _task_words.c.rowid))
+            .where(literal_column("plan_task_words").op("MATCH")(literal(_fts_query(words, side_by_side))),
+                   *conditions).order_by(_task_words.c.rowid))
 
 
 @functools.lru_cache(maxsize=256)
-def _count_statement(shape: tuple[Any, ...], sqlite: bool) -> Any:
-    return select(func.count()).select_from(_t).where(*_scope_conditions(_symbolic(shape), sqlite))
+def _count_statement(shape: tuple[Any, ...], by_state: bool, capped: bool, sqlite: bool) -> Any:
+    """`ProgressQueries.count`'s statement: of the tasks in the state `count_state`, if
+    `by_state`, and no further than `up_to`, if `capped` (a count that stops there)."""
+    scope = _symbolic(shape)
+    state = [_task_state(scope.as_of) == bindparam("count_state")] if by_state else []
+    if not capped:
+        return select(func.count()).select_from(_t).where(*_scope_conditions(scope, sqlite), *state)
+    counted = (_matching(list(scope.words), [*_conditions(scope), *state], sqlite) if scope.words
+               else select(_t.c.id).where(*_conditions(scope), *state))
+    return select(func.count()).select_from(counted.limit(bindparam("up_to")).subquery())
 
 
 @functools.lru_cache(maxsize=256)
@@ -425,16 +488,16 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[bool, str], ..
     scope = _symbolic(shape)
     parts = []
     for number, (by_state, order) in enumerate(slices):
-        conditions = _scope_conditions(scope, sqlite)
-        if by_state:
-            conditions.append(_task_state(scope.as_of) == bindparam(f"state_{number}"))
-        order_by = {
-            "position": [],
-            "urgency": _urgency(_task_state(scope.as_of), _t.c),
-            "words": _relevance(scope),
-        }[order] + [_t.c.plan_id, _t.c.position, _t.c.id]
-        page = (_task_columns().add_columns(literal_column(str(number)).label("part"))
-                .where(*conditions).order_by(*order_by)
+        state = [_task_state(scope.as_of) == bindparam(f"state_{number}")] if by_state else []
+        columns = _task_columns().add_columns(literal_column(str(number)).label("part"))
+        if order == "words" and scope.words:
+            found = _best_first(scope, [*_conditions(scope), *state], bindparam(f"reach_{number}"), sqlite)
+            columns, order_by = columns.join(found, found.c.id == _t.c.id), [found.c.rest, found.c.rank]
+        else:
+            columns = columns.where(*_scope_conditions(scope, sqlite), *state)
+            order_by = {"position": [], "urgency": _urgency(_task_state(scope.as_of), _t.c),
+                        "words": _relevance(scope)}[order] + [_t.c.plan_id, _t.c.position, _t.c.id]
+        page = (columns.order_by(*order_by)
                 .offset(bindparam(f"offset_{number}")).limit(bindparam(f"limit_{number}")).subquery())
         parts.append(select(page))  # LIMIT inside a UNION needs its own SELECT on SQLite
     return union_all(*parts) if len(parts) > 1 else parts[0]

@@ -98,10 +98,20 @@ class TaskScope:
     typed_words: tuple[str, ...] = ()
 
 
+# A search ranks the first SEARCH_REACH of its matches of each kind (the words side by
+# side, every word anywhere) that the word index gives, as many more thousands as its
+# page reaches into; it counts its matches up to SEARCH_COUNTED, and past it says there
+# are more.
+SEARCH_REACH = 1000
+SEARCH_COUNTED = 10_000
+
+
 @dataclass(frozen=True)
 class TaskSlice:
     """A page of a scope's tasks: those in `state` (any when None), in plan order
-    ("position") or most urgent first ("urgency"), rows `offset` to `offset + limit`."""
+    ("position"), most urgent first ("urgency") or best match first ("words", among the
+    first matches with the words side by side and with every word, `SEARCH_REACH`), rows
+    `offset` to `offset + limit`."""
 
     state: str | None
     order: str

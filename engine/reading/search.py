@@ -7,8 +7,10 @@ whole words ("hóa" is not inside "hoạch"). People type "so hoa" for "số hó
 OCR'd plans lose marks anyway, so unaccented input matches both; accented input ranks
 the tasks written with those very marks first ("số hóa" before "sổ ... hoa"), the
 words side by side before words apart. The database ranks, narrows by the reading
-rule and the filters, counts and pages, so a broad query over 100,000 tasks still
-reads one page.
+rule and the filters, counts and pages. A broad query over 100,000 tasks does not read
+them all: it ranks the first matches the word index gives of each kind, the words side
+by side and every word anywhere, as many as its page reaches (`SEARCH_REACH` at a
+time), and counts to SEARCH_COUNTED, then says there are more.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from engine.access import task_access
-from engine.reading.progress import Filters, Paging, TaskProgress, states_counted, task_pages
+from engine.reading.progress import SEARCH_COUNTED, Filters, Paging, TaskProgress, task_pages
 from engine.reading.search_text import words
 from engine.text_folding import fold
 from engine.unit_of_work import AbstractUnitOfWork
@@ -28,9 +30,10 @@ PAGE_SIZE = 50
 class SearchResults:
     query: str
     tasks: list[TaskProgress]  # this page, best first
-    listed: int = 0  # every task found
+    listed: int = 0  # every task found, or SEARCH_COUNTED when `more`
     page: int = 1
     pages: int = 1
+    more: bool = False  # more than SEARCH_COUNTED found (they were not counted further)
 
 
 def search_tasks(uow: AbstractUnitOfWork, query: str, today: date, filters: Filters = Filters(),
@@ -44,8 +47,9 @@ def search_tasks(uow: AbstractUnitOfWork, query: str, today: date, filters: Filt
     with uow:
         reader = task_access.scope_of(task_access.reader(uow, user_id)) if user_id is not None else {}
         scope = replace(filters.scope(today, **reader), words=tuple(folded), typed_words=tuple(words(query)))
-        counts = states_counted(uow.progress.state_counts(scope))
-        listed = counts[filters.state] if filters.state else counts["total"]
+        found = uow.progress.count(scope, filters.state, up_to=SEARCH_COUNTED + 1)
+        listed = min(found, SEARCH_COUNTED)
         paging = Paging.of(listed, page, PAGE_SIZE)
         [tasks] = task_pages(uow, scope, [paging.slice(filters.state, "words")], today, holders=False)
-    return SearchResults(query=query, tasks=tasks, listed=listed, page=paging.page, pages=paging.pages)
+    return SearchResults(query=query, tasks=tasks, listed=listed, page=paging.page, pages=paging.pages,
+                         more=found > SEARCH_COUNTED)

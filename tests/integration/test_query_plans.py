@@ -214,3 +214,26 @@ def test_a_units_list_reads_its_page_in_index_order(office):
         assert all(rows(line) <= 9 * 50 for line in lines if re.match(r"\s*(->  )?Sort  \(", line)), plan
         by_id = [line for line in lines if " on plan_tasks" in line]
         assert by_id and all("Index Scan using pk_plan_tasks on plan_tasks" in line for line in by_id), plan
+
+
+def test_a_broad_search_reads_a_bounded_set_of_its_matches(office):
+    """The 3,008 tasks all hold "nhiệm vụ": the count and the ranked page read the word
+    index's matches under a LIMIT (SQLite from its FTS5 table, never collecting every match
+    for an `IN`; PostgreSQL's scans under a Limit), and look the tasks read up by id."""
+    plans = plans_of(office, lambda: search_tasks(office.uow(), "nhiệm vụ", TODAY, user_id=office.users["theodoi"]))
+    matching = [p for p in plans if "plan_task_words" in p or "search_words" in p]
+    assert len(matching) == 2, plans  # the count, the ranked page
+    for plan in matching:
+        lines = plan.splitlines()
+        if office.storage.engine.dialect.name == "sqlite":
+            words = [(line, after) for line, after in zip(lines, lines[1:] + [""]) if "plan_task_words" in line]
+            assert words and all(line.startswith("SCAN plan_task_words VIRTUAL TABLE")
+                                 and after == "SEARCH plan_tasks USING INTEGER PRIMARY KEY (rowid=?)"
+                                 for line, after in words), plan
+            assert not any(line.startswith("SCAN plan_tasks") for line in lines), plan
+        else:
+            scans = [(before, line, after) for before, line, after in zip([""] + lines, lines, lines[1:] + [""])
+                     if " on plan_tasks" in line]
+            # Under a Limit, or looked up by id (those read, ranked, and the page's).
+            assert scans and all("Limit" in before or after.strip().startswith("Index Cond: (id = ")
+                                 for before, line, after in scans), plan

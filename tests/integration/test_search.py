@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from adapters.storage import orm, progress_queries
+from engine.reading import search
 from engine.reading.progress import Filters
 from engine.reading.search import search_tasks
+from engine.reading.search_text import words
+from engine.text_folding import fold
 from tests.e2e.web_helpers import login
 from tests.support.office import KSTTHC, TTPV, make_office
 from tests.support.progress_plan import TODAY, progress_world
@@ -103,3 +108,58 @@ def test_the_search_page_marks_the_words_found(world):
     login(client, "theodoi")
     html = client.get("/search?q=cai+cach").get_data(as_text=True)
     assert "<mark>cải</mark> <mark>cách</mark>" in html
+
+
+# --- a broad query ranks a bounded set of its matches -------------------------------------
+
+def best_first(office, query: str) -> list[int]:
+    """Every task holding the words, ranked as `_relevance` says, straight from the stored
+    texts: the words as typed side by side, how many as typed (when typed with marks), the
+    folded words side by side, then plan order."""
+    typed, folded = words(query), words(fold(query))
+    t = orm.plan_tasks.c
+    with office.storage.engine.connect() as conn:
+        rows = conn.execute(select(t.id, t.plan_id, t.position, t.search_text, t.search_folded)).all()
+    found = [r for r in rows if all(f" {w} " in r.search_folded for w in folded)]
+    marks = typed != folded  # typed without marks: only the folded words side by side rank
+    return [r.id for r in sorted(found, key=lambda r: (
+        -(marks and f" {' '.join(typed)} " in r.search_text), -marks * sum(f" {w} " in r.search_text for w in typed),
+        -(f" {' '.join(folded)} " in r.search_folded), r.plan_id, r.position, r.id))]
+
+
+def every_page(office, query: str, user: str) -> tuple[list[int], list]:
+    first = search_tasks(office.uow(), query, TODAY, user_id=office.users[user])
+    pages = [first] + [search_tasks(office.uow(), query, TODAY, user_id=office.users[user], page=n)
+                       for n in range(2, first.pages + 1)]
+    return [t.id for found in pages for t in found.tasks], pages
+
+
+def test_a_broad_search_ranks_a_bounded_set_and_says_there_are_more(ranked, monkeypatch):
+    """Paged by 2: while the matches fit the ranked reach, page after page is every match
+    ranked as the stored texts say (for two readers). With a reach of 4, the pages begin
+    with one ranking of the matches read, the words typed side by side first, and go on
+    with the others: every match once. Past the counted limit the count stops there and
+    says so."""
+    monkeypatch.setattr(search, "PAGE_SIZE", 2)
+    ranked.plan([{"ref": str(n), "title": title, "lead": [KSTTHC] if n % 2 else [TTPV], "due": "2024-06-28"}
+                 for n, title in enumerate(["Sổ tay hoa văn", "Hoa sổ mũi", "Sổ hoa tay", "Số hóa sổ sách",
+                                            "Sổ sách hoa quả", "Số hóa văn bản", "Hóa đơn số"] * 2, 1)])
+    for user in ("theodoi", "truong.kstthc"):
+        ids, pages = every_page(ranked, "số hóa", user)
+        readable = {t.id for found in pages for t in found.tasks}
+        assert ids == [i for i in best_first(ranked, "số hóa") if i in readable] and not pages[0].more, user
+    everything = best_first(ranked, "so hoa")
+    assert every_page(ranked, "so hoa", "theodoi")[0] == everything and len(everything) == 17
+
+    monkeypatch.setattr(progress_queries, "SEARCH_REACH", 4)
+    for query in ("số hóa", "so hoa"):
+        ids, pages = every_page(ranked, query, "theodoi")
+        assert pages[0].listed == len(best_first(ranked, query)) and not pages[0].more
+        assert sorted(ids) == sorted(best_first(ranked, query)), "every match, once"
+        assert ids[:4] == [i for i in best_first(ranked, query) if i in ids[:4]], "one ranking of those read"
+    top = search_tasks(ranked.uow(), "số hóa", TODAY).tasks
+    assert len(top) == 2 and all(t.title.startswith("Số hóa") for t in top), "side by side, as typed, first"
+
+    monkeypatch.setattr(search, "SEARCH_COUNTED", 5)
+    found = search_tasks(ranked.uow(), "so hoa", TODAY, user_id=ranked.users["theodoi"], page=3)
+    assert found.more and found.listed == 5 and found.pages == 3 and len(found.tasks) == 2  # a full page
