@@ -163,3 +163,12 @@ def test_a_broad_search_ranks_a_bounded_set_and_says_there_are_more(ranked, monk
     monkeypatch.setattr(search, "SEARCH_COUNTED", 5)
     found = search_tasks(ranked.uow(), "so hoa", TODAY, user_id=ranked.users["theodoi"], page=3)
     assert found.more and found.listed == 5 and found.pages == 3 and len(found.tasks) == 2  # a full page
+
+
+def test_the_search_page_says_when_there_are_more_than_it_counted(world, monkeypatch):
+    _, _, app = world
+    monkeypatch.setattr(search, "SEARCH_COUNTED", 1)
+    client = app.test_client()
+    login(client, "theodoi")
+    html = client.get("/search?q=cai+cach").get_data(as_text=True)
+    assert "Tìm thấy hơn 1 nhiệm vụ" in html and "Tìm thấy 1 nhiệm vụ" not in html
