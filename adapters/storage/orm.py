@@ -170,6 +170,7 @@ work_items = Table(
     Index("ix_work_items_user_ready", "state", "assignee_user_id", "due_on", "id"),
     Index("ix_work_items_unit_ready", "state", "candidate_unit_id", "candidate_role", "due_on", "id"),
     Index("ix_work_items_claimed_ready", "state", "claimed_by", "due_on", "id"),
+    Index("ix_work_items_unit_received", "state", "candidate_unit_id", "candidate_role", "created_at", "id"),
 )
 
 

@@ -680,7 +680,7 @@ def _due_page(with_unit: bool, whose: str | None, step: bool, before: bool, afte
     many as the page reaches, then those few sorted and joined to their tasks and plans.
     No step past the page is read. (Not for a filter by plan or words: those join the
     task.) Built once per shape (`_shape`), for `_inbox_values`."""
-    w, t, p = orm.work_items, orm.plan_tasks, orm.plans
+    w = orm.work_items
     by_step = [w.c.step_id == _STEP] if step else []
     dated = [w.c.due_on.is_not(None), *by_step]
     if before:
@@ -695,11 +695,38 @@ def _due_page(with_unit: bool, whose: str | None, step: bool, before: bool, afte
             # (by due_on too, all NULL: else PostgreSQL does not see the index's order)
             parts.append(select(*columns).where(branch, w.c.due_on.is_(None), *by_step)
                          .order_by(w.c.due_on, w.c.id).limit(_REACH))
+    return _lists_merged(parts, lambda merged: [merged.c.due_on.asc().nulls_last(), merged.c.id])
+
+
+@functools.cache
+def _lists_received_page(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool,
+                         undated: bool, sqlite: bool) -> Any:
+    """A page in the order received (newest first), as `_due_page` reads one in due order:
+    from each holder branch in the order of an index ending in (created_at, id)
+    (`ix_work_items_unit_received` for a unit's role; a person's own are few), as many as
+    the page reaches. Built once per shape (`_shape`), for `_inbox_values`."""
+    w = orm.work_items
+    narrowed = [w.c.step_id == _STEP] if step else []
+    if before:
+        narrowed.append(w.c.due_on < _BEFORE)
+    if after:
+        narrowed.append(or_(w.c.due_on >= _FROM, w.c.due_on.is_(None)) if undated else w.c.due_on >= _FROM)
+    columns = [w.c[name] for name in _ITEM_COLUMNS]
+    return _lists_merged([select(*columns).where(branch, *narrowed).order_by(w.c.created_at.desc(), w.c.id.desc())
+                          .limit(_REACH) for branch in _branches(_USER, _UNIT if with_unit else None, _ROLE, whose,
+                                                                 sqlite)],
+                         lambda merged: [merged.c.created_at.desc(), merged.c.id.desc()])
+
+
+def _lists_merged(parts: list[Any], order: Any) -> Any:
+    """The inbox page of the rows of `parts` (work items, each part under its LIMIT), in
+    `order` (of the merged rows), joined to their tasks and plans."""
+    t, p = orm.plan_tasks, orm.plans
     # LIMIT inside a UNION needs its own SELECT on SQLite.
     merged = union_all(*(select(part.subquery()) for part in parts)).subquery()
     return (select(*_inbox_columns(merged), merged.c.claimed_by)
             .join(t, t.c.id == merged.c.plan_task_id).join(p, p.c.id == t.c.plan_id)
-            .order_by(merged.c.due_on.asc().nulls_last(), merged.c.id).offset(_OFFSET).limit(_LIMIT))
+            .order_by(*order(merged)).offset(_OFFSET).limit(_LIMIT))
 
 
 @functools.cache
@@ -806,13 +833,14 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
 
         Its cost follows the page, not the inbox: the counts and choices are sums over the
         count tables (a row per date, per plan and step), and in due order the page is
-        read from each holder branch's index in that order, `_due_page`. A filter by plan
-        or words counts the rows it leaves, and another order sorts them."""
+        read from each holder branch's index in that order, `_due_page` (the order
+        received likewise, `_lists_received_page`). A filter by plan or words counts the
+        rows it leaves, and another order sorts them."""
         sqlite = self.session.get_bind().dialect.name == "sqlite"
         values, shape = _inbox_values(user_id, unit_id, role, where), _shape(unit_id, where)
         # A filter by plan or words joins the task: then the rows are counted and sorted.
         by_task = bool(where.words) or where.plan_id is not None
-        if by_task or where.sort != "due":
+        if by_task or where.sort not in ("due", "received"):
             counts, rows = self._sorted_page(user_id, unit_id, role, where, sqlite, count=by_task)
         if by_task:
             choices = self._rows_of(_inbox_choices(unit_id is not None), values)
@@ -823,8 +851,8 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
                     counts = {name: row[name] for name in _READS_COUNTS}
                 else:
                     choices.append({name: row[name] for name in _READS_CHOICES})
-        if where.sort == "due" and not by_task:
-            rows = self._rows_of(_due_page(*shape, sqlite), values)
+        if where.sort in ("due", "received") and not by_task:
+            rows = self._rows_of((_due_page if where.sort == "due" else _lists_received_page)(*shape, sqlite), values)
         return {"rows": rows, "counts": {k: int(v or 0) for k, v in counts.items()}, "choices": choices}
 
     def _sorted_page(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere, sqlite: bool,

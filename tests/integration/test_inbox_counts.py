@@ -6,10 +6,11 @@ On SQLite and PostgreSQL. The page in due order must be the same as sorting ever
 row, on every page, and its plan must read the holder's steps in index order."""
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from alembic import command
 
@@ -177,6 +178,67 @@ def test_a_page_in_due_order_is_the_sorted_inbox_page_by_page(office):
     late = inbox.list_inbox(office.uow(), head, today, inbox.InboxQuery(due="late", page=2), page_size=10)
     dated_late = [i for i in want if dict(rows)[i] is not None and dict(rows)[i] < today]
     assert len(dated_late) > 20 and [item.work_item_id for item in late.items] == dated_late[10:20]
+
+
+def received_order(office: Office, user_id: int, today: date, query: inbox.InboxQuery) -> list[int]:
+    """The ids of every step the person's inbox lists under `query`, newest received
+    first, sorted here from the rows (the holder branches as `_branches` names them)."""
+    w, u = orm.work_items.c, orm.users.c
+    with office.storage.engine.connect() as conn:
+        unit_id, role = conn.execute(select(u.unit_id, u.role).where(u.id == user_id)).one()
+        rows = conn.execute(select(w.id, w.created_at, w.due_on, w.assignee_user_id, w.claimed_by,
+                                   w.candidate_unit_id, w.candidate_role).where(w.state == "ready")).all()
+    mine = [r for r in rows if r.assignee_user_id == user_id or r.claimed_by == user_id]
+    free = [r for r in rows if r.assignee_user_id is None and r.claimed_by is None and r.candidate_role == role
+            and r.candidate_unit_id in (None, unit_id)]
+    held = {"mine": mine, "unit": free}.get(query.whose or "", mine + free)
+    if query.due == "late":
+        held = [r for r in held if r.due_on is not None and r.due_on < today]
+    return [r.id for r in sorted(held, key=lambda r: (r.created_at, r.id), reverse=True)]
+
+
+def test_a_page_in_the_order_received_is_the_sorted_inbox_page_by_page(office):
+    """130 steps received at different times (some at the same time), a few taken by the
+    head and some assigned to a staff member: page after page, newest first, for the head
+    and the staff member, unfiltered, late only and the unit's only, again after more
+    are taken and one given back, and from a fresh Storage, as sorting every row gives."""
+    with office_clock(ISSUED) as clock:
+        plan = office.plan([{"ref": str(i), "lead": [KSTTHC], "due": None if i % 5 == 0 else f"2024-0{2 + i % 6}-1{i % 9}"}
+                            for i in range(130)])
+        w = orm.work_items.c
+        with office.storage.engine.begin() as conn:
+            for item_id in conn.execute(select(w.id).where(w.state == "ready")).scalars():
+                conn.execute(update(orm.work_items).where(w.id == item_id)
+                             .values(created_at=datetime(2024, 1, 15, 8) + timedelta(hours=item_id * 7 % 13)))
+        head, staff, today = office.users["truong.kstthc"], office.users["cv.kstthc"], date(2024, 4, 1)
+        items = ready(office, plan, "assign")
+        for item in items[:4]:
+            steps.claim(office.uow(), item.id, head, clock=clock)
+        clock.on(date(2024, 1, 20))
+        for item in items[4:10]:  # the staff member's steps by name, received at once
+            steps.complete_step(office.uow(), item.id, head, {"assignee": staff}, clock=clock)
+
+        def check(storage_office: Office) -> None:
+            for user, query, size in [(head, inbox.InboxQuery(sort="received"), 50),
+                                      (head, inbox.InboxQuery(sort="received", due="late"), 10),
+                                      (head, inbox.InboxQuery(sort="received", whose="unit"), 30),
+                                      (staff, inbox.InboxQuery(sort="received"), 2)]:
+                want = received_order(storage_office, user, today, query)
+                got = []
+                for page in range(1, -(-len(want) // size) + 1):
+                    box = inbox.list_inbox(storage_office.uow(), user, today, replace(query, page=page), page_size=size)
+                    got += [item.work_item_id for item in box.items]
+                assert got == want and len(want) > size, (user, query)
+        check(office)
+        for item in items[10:13]:
+            steps.claim(office.uow(), item.id, head, clock=clock)
+        steps.unclaim(office.uow(), items[0].id, head, clock=clock)
+        check(office)
+        fresh = Office(Storage(office.storage.url), office.units, office.users)
+        try:
+            check(fresh)
+        finally:
+            fresh.storage.engine.dispose()
 
 
 def test_an_office_upgraded_from_before_the_counts_has_them_and_its_words(url):

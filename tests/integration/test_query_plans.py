@@ -16,7 +16,7 @@ from adapters.storage import orm
 from engine.reading.plan_pages import plan_overview
 from engine.reading.progress import TaskScope, TaskSlice, plan_dashboard
 from engine.reading.search import search_tasks
-from engine.tasks.inbox import list_inbox
+from engine.tasks.inbox import InboxQuery, list_inbox
 from tests.support.office import CBTH, KSTTHC, TTPV, make_office
 from tests.support.statements import sent_with_parameters
 
@@ -237,3 +237,23 @@ def test_a_broad_search_reads_a_bounded_set_of_its_matches(office):
             # Under a Limit, or looked up by id (those read, ranked, and the page's).
             assert scans and all("Limit" in before or after.strip().startswith("Index Cond: (id = ")
                                  for before, line, after in scans), plan
+
+
+def test_a_large_inbox_in_the_order_received_reads_its_page_in_index_order(office):
+    """The head of the unit with 3,000 waiting steps, newest first: the unit's steps are
+    read through the index ending in (created_at, id), as many as the page needs."""
+    with office.uow() as uow:
+        [head] = uow.users.in_unit(office.units[CBTH], "unit_head")
+    plans = plans_of(office, lambda: list_inbox(office.uow(), head.id, TODAY, InboxQuery(sort="received")))
+    reading = [p for p in plans if "work_items" in p]
+    assert len(reading) == 1, plans
+    lines = reading[0].splitlines()
+    if office.storage.engine.dialect.name == "sqlite":
+        units = [(line, after) for line, after in zip(lines, lines[1:] + [""]) if "ix_work_items_unit" in line]
+        assert units and all("ix_work_items_unit_received" in line and not after.startswith("USE TEMP B-TREE")
+                             for line, after in units), reading
+    else:
+        scans = [(before, line) for before, line in zip([""] + lines, lines) if " on work_items" in line]
+        before, largest = max(scans, key=lambda scan: rows(scan[1]))
+        assert rows(largest) >= 3000 and "ix_work_items_unit_received" in largest and "Limit" in before, reading
+        assert all(rows(line) <= 50 for line in lines if re.match(r"\s*(->  )?Sort  \(", line)), reading
