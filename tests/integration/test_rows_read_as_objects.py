@@ -1,0 +1,68 @@
+"""The write paths read their rows with Core and make the domain objects themselves (a
+step's people, a sweep batch's instances, tasks, plans and items): the objects are what
+the rules say (only active people of a unit, by name; a task's units in plan order),
+and in the session as though the ORM had read them, so a change to one is written (an
+instance's through its versioned write). On SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from adapters.storage import orm
+from engine.clock import to_storage
+from tests.support.office import CBTH, KSTTHC, TTPV, clock_on
+
+ALL_DUE = date(2024, 4, 30)  # past every rung of a task due on 2024-03-29
+
+
+def test_a_units_people_are_its_active_ones_in_name_order_and_a_change_to_one_is_written(office_on_each_database):
+    office = office_on_each_database
+    unit, u = office.units[KSTTHC], orm.users.c
+    with office.uow() as uow:
+        staff = uow.users.in_unit(unit, "staff")
+        assert staff and {person.role for person in staff} == {"staff"}
+        leaving = staff[0]
+        leaving.active = False  # an object read with Core: its change is written at commit
+        uow.commit()
+    with office.storage.engine.connect() as connection:
+        assert connection.execute(select(u.active).where(u.id == leaving.id)).scalar_one() is False
+        by_name = list(connection.execute(select(u.id).where(u.unit_id == unit, u.active.is_(True))
+                                          .order_by(u.full_name)).scalars())
+    with office.uow() as uow:
+        assert [person.id for person in uow.users.in_unit(unit)] == by_name
+        assert leaving.id not in {person.id for person in uow.users.in_unit(unit, "staff")}
+        # By id whatever their state; by unit or role, only the active ones.
+        asked = uow.users.directory([leaving.id], [unit], ["unit_head"])
+    with office.storage.engine.connect() as connection:
+        heads = set(connection.execute(select(u.id).where(u.role == "unit_head", u.active.is_(True))).scalars())
+    assert {person.id for person in asked} == {leaving.id, *by_name, *heads}
+
+
+def test_a_sweep_batchs_rows_become_objects_whose_changes_are_written(office_on_each_database):
+    office = office_on_each_database
+    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "coordinators": [TTPV, CBTH], "due": "2024-03-29"},
+                           {"ref": "2", "lead": [TTPV], "due": "2024-03-29"}])
+    with office.uow() as uow:
+        due = uow.instances.due_for_timers(to_storage(clock_on(ALL_DUE).now()), 10)
+        assert len(due) == 2 and all(instance.state for instance in due)
+        tasks = uow.tasks.with_plans(instance.plan_task_id for instance in due)
+        (first, plan), (second, same_plan) = (tasks[i.plan_task_id] for i in sorted(due, key=lambda i: i.plan_task_id))
+        assert plan is same_plan and plan.id == plan_id
+        assert [(unit.role, unit.unit_id) for unit in first.units] == [
+            ("lead", office.units[KSTTHC]), ("coordinator", office.units[TTPV]), ("coordinator", office.units[CBTH])]
+        ready = uow.work_items.ready_for_instances(instance.id for instance in due)
+        item = ready[due[0].id][0]
+        item.due_on, first.title = date(2024, 5, 2), "Đã đổi tên"
+        for instance in due:
+            instance.next_timer_at = None
+        uow.instances.write_states(due)
+        uow.commit()
+    with office.storage.engine.connect() as connection:
+        assert connection.execute(select(orm.work_items.c.due_on).where(orm.work_items.c.id == item.id)
+                                  ).scalar_one() == date(2024, 5, 2)
+        assert connection.execute(select(orm.plan_tasks.c.title).where(orm.plan_tasks.c.id == first.id)
+                                  ).scalar_one() == "Đã đổi tên"
+        versions = connection.execute(select(orm.process_instances.c.version, orm.process_instances.c.next_timer_at)
+                                      .where(orm.process_instances.c.id.in_([i.id for i in due]))).all()
+    assert versions == [(2, None), (2, None)]
