@@ -367,6 +367,7 @@ def _bare_storing(engine, rt, spec, states: list[tuple[str, str]], data: dict[st
     times = []
     try:
         cursor = connection.cursor()
+        cursor.execute("DROP TABLE IF EXISTS bench_engine_states")  # a run stopped before its end left it
         cursor.execute("CREATE TABLE bench_engine_states (id INTEGER PRIMARY KEY, state TEXT NOT NULL)")
         for n, (state, _) in enumerate(states):
             cursor.execute(f"INSERT INTO bench_engine_states (id, state) VALUES ({mark}, {mark})", (n, state))
