@@ -208,6 +208,9 @@ class ProgressQueries(abc.ABC):
     @abstractmethod
     def task_slices(self, scope: TaskScope, slices: list[TaskSlice]) -> list[list[dict[str, Any]]]: ...
     @abstractmethod
+    def counted_slices(self, scope: TaskScope, slices: list[TaskSlice]) -> tuple[int, list[list[dict[str, Any]]]]:
+        """`count` and `task_slices` of `scope` in one statement."""
+    @abstractmethod
     def plans_of(self, scope: TaskScope) -> list[dict[str, Any]]: ...
     @abstractmethod
     def open_steps(self, plan_id: int | None, task_ids: list[int] | None = None) -> list[dict[str, Any]]: ...

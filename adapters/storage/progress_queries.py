@@ -141,6 +141,31 @@ class ProgressQueries(ports.ProgressQueries):
             found[row.pop("part")].append(row)
         return found
 
+    def counted_slices(self, scope: TaskScope, slices: list[TaskSlice]) -> tuple[int, list[list[dict[str, Any]]]]:
+        shape, values = _bound(scope)
+        for number, part in enumerate(slices):
+            values.update({f"state_{number}": part.state, f"offset_{number}": part.offset,
+                           f"limit_{number}": part.limit})
+        orders = tuple((p.state is not None, p.order) for p in slices)
+        statement = _counted_slices_statement(shape, orders, self._sqlite)
+        [counted, tasks] = self._parts(statement, ("count", "tasks"), values)
+        found: list[list[dict[str, Any]]] = [[] for _ in slices]
+        for task in tasks:
+            found[task.pop("part")].append(task)
+        return int(counted[0]["count"] or 0) if counted else 0, found
+
+    def _parts(self, statement: Any, names: tuple[str, ...], values: dict[str, Any]) -> list[list[dict[str, Any]]]:
+        """The rows of a `_together` statement of parts `names`, per part, with the part's
+        own column names."""
+        result = self.session.execute(statement, values)
+        keys = tuple(result.keys())
+        picks = [[(key[len(name) + 1:], i) for i, key in enumerate(keys) if key.startswith(name + "_")]
+                 for name in names]
+        found: list[list[dict[str, Any]]] = [[] for _ in names]
+        for row in result.all():
+            found[row[0]].append({key: row[i] for key, i in picks[row[0]]})
+        return found
+
     def plans_of(self, scope: TaskScope) -> list[dict[str, Any]]:
         """The plans holding a task of `scope` (a unit's: from its groups, `_unit_groups`)."""
         groups, c = _unit_groups(scope), orm.unit_task_counts.c
@@ -166,11 +191,7 @@ class ProgressQueries(ports.ProgressQueries):
 
     def page_details(self, task_ids: list[int], notices: str | None = None) -> dict[str, list[dict[str, Any]]]:
         names = ("units", "steps", "notices") if notices is not None else ("units", "steps")
-        found: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
-        for row in self._rows(_page_details_statement(notices), {"task_ids": task_ids}):
-            part = names[row["part"]]
-            found[part].append({name[len(part) + 1:]: value for name, value in row.items() if name.startswith(part + "_")})
-        return found
+        return dict(zip(names, self._parts(_page_details_statement(notices), names, {"task_ids": task_ids})))
 
     def plan_counts(self, today: date) -> list[dict[str, Any]]:
         """Per plan: tasks, closed, overdue (open and past due), waiting for a date."""
@@ -290,6 +311,13 @@ def _page_details_statement(notices: str | None) -> Any:
     return _together(parts)
 
 
+@functools.lru_cache(maxsize=256)
+def _counted_slices_statement(shape: tuple[Any, ...], orders: tuple[tuple[bool, str], ...], sqlite: bool) -> Any:
+    """`ProgressQueries.counted_slices`' statement: `_count_statement` and `_slices_statement`."""
+    return _together([("count", _count_statement(shape, False, False, sqlite)),
+                      ("tasks", _slices_statement(shape, orders, sqlite))])
+
+
 def _together(parts: list[tuple[str, Any]]) -> Any:
     """SELECTs of different columns as one UNION ALL, one round trip: a row has its part's
     number (`part`) and its columns as `<part>_<column>`, typed NULL in the other parts'
@@ -298,7 +326,7 @@ def _together(parts: list[tuple[str, Any]]) -> Any:
     selects = []
     for number, (name, part) in enumerate(parts):
         rows = part.subquery()
-        selects.append(select(literal_column(str(number)).label("part"), *(
+        selects.append(select(literal_column(str(number), Integer).label("part"), *(
             (rows.c[column.key] if owner == name else cast(null(), column.type)).label(f"{owner}_{column.key}")
             for owner, column in columns)))
     return union_all(*selects)
@@ -402,10 +430,10 @@ def _count_statement(shape: tuple[Any, ...], by_state: bool, capped: bool, sqlit
     scope = _symbolic(shape)
     state = [_task_state(scope.as_of) == bindparam("count_state")] if by_state else []
     if not capped:
-        return select(func.count()).select_from(_t).where(*_scope_conditions(scope, sqlite), *state)
+        return select(func.count().label("count")).select_from(_t).where(*_scope_conditions(scope, sqlite), *state)
     counted = (_matching(list(scope.words), [*_conditions(scope), *state], sqlite) if scope.words
                else select(_t.c.id).where(*_conditions(scope), *state))
-    return select(func.count()).select_from(counted.limit(bindparam("up_to")).subquery())
+    return select(func.count().label("count")).select_from(counted.limit(bindparam("up_to")).subquery())
 
 
 @functools.lru_cache(maxsize=256)
@@ -489,7 +517,7 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[bool, str], ..
     parts = []
     for number, (by_state, order) in enumerate(slices):
         state = [_task_state(scope.as_of) == bindparam(f"state_{number}")] if by_state else []
-        columns = _task_columns().add_columns(literal_column(str(number)).label("part"))
+        columns = _task_columns().add_columns(literal_column(str(number), Integer).label("part"))
         if order == "words" and scope.words:
             found = _best_first(scope, [*_conditions(scope), *state], bindparam(f"reach_{number}"), sqlite)
             columns, order_by = columns.join(found, found.c.id == _t.c.id), [found.c.rest, found.c.rank]

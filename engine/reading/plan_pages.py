@@ -101,9 +101,11 @@ def plan_overview(uow: AbstractUnitOfWork, plan_id: int, today: date, user_id: i
             raise NotFound(N_("This plan does not exist."))
         plan, monitor = heading
         scope = TaskScope(today, plan_id=plan.id, **task_access.scope_of(task_access.reader(uow, user_id)))
-        listed = uow.progress.count(scope)
+        wanted = Paging(max(page, 1), max(page, 1), PAGE_SIZE)  # the page asked for, counted with it
+        listed, [rows] = uow.progress.counted_slices(scope, [wanted.slice(None, "position")])
         paging = Paging.of(listed, page, PAGE_SIZE)
-        [rows] = uow.progress.task_slices(scope, [paging.slice(None, "position")])
+        if paging.page != wanted.page:  # past the end: the last page
+            [rows] = uow.progress.task_slices(scope, [paging.slice(None, "position")])
         details = uow.progress.page_details([r["id"] for r in rows]) if rows else {"units": [], "steps": []}
         steps = _steps_by_task(uow, details["steps"], today)
         units: dict[tuple[int, str], list[str]] = {}

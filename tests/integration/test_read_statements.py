@@ -1,5 +1,5 @@
 """What a page's read sends, on SQLite and PostgreSQL: the dashboard four statements and
-the plan page five, whatever the plan's size; neither reads the office days (the
+the plan page four, whatever the plan's size; neither reads the office days (the
 calendar this process keeps is known current from the plan's read) nor a person's
 whole row. Over HTTP a page reads its person once: the session's check, whose read the
 page's own reads reuse until the request writes. (Counted, never timed.)"""
@@ -42,7 +42,7 @@ def test_the_dashboard_and_the_plan_page_send_a_fixed_handful_of_statements(offi
     assert len(sent) == 4, sent  # plan, counts, pages, their units with steps and notices
     for person in ("theodoi", "cv.kstthc"):
         sent = lean(statements(office, lambda: plan_overview(office.uow(), plan, TODAY, office.users[person])))
-        assert len(sent) == 5, sent  # plan, person, count, page, units with names and steps with holders
+        assert len(sent) == 4, sent  # plan, person, count with page, units with names and steps with holders
 
 
 def test_a_page_over_http_reads_its_person_once(office):
