@@ -890,7 +890,7 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         ids = list(task_ids)
         if not ids:
             return []
-        return dicts(self.session.execute(_reads_open_for_tasks(), {"task_ids": ids}))
+        return self._rows_of(_reads_open_for_tasks(), {"task_ids": ids})
 
 
     def people_on_tasks(self, task_ids: Iterable[int]) -> dict[int, set[int]]:

@@ -113,9 +113,9 @@ def list_inbox(uow: AbstractUnitOfWork, user_id: int, today: date, query: InboxQ
         if where.offset and query.page > pages:  # past the end (the list shrank): the last page
             query = replace(query, page=pages)
             found = uow.work_items.inbox_page(user.id, user.unit_id, user.role, _where(query, today, cal, page_size))
-    choices, today_ordinal = found["choices"], cal.ordinal(today)
+    choices = found["choices"]
     return Inbox(
-        items=[_item(row, user.id, cal, today_ordinal) for row in found["rows"]], counts=found["counts"], query=query,
+        items=[_item(row, user.id, cal, today) for row in found["rows"]], counts=found["counts"], query=query,
         page=query.page, pages=pages,
         plans=sorted({(c["plan_id"], c["plan_number"] or c["plan_title"]) for c in choices}, key=lambda p: p[1]),
         steps=sorted({(c["step_id"], c["step_name"]) for c in choices}, key=lambda s: s[1]),
@@ -142,9 +142,8 @@ def _where(query: InboxQuery, today: date, cal: WorkingCalendar, page_size: int)
     )
 
 
-def _item(row: dict[str, Any], user_id: int, cal: WorkingCalendar, today_ordinal: int) -> InboxItem:
-    due = row["due_on"]
-    left = None if due is None else cal.ordinal(due) - today_ordinal  # `days_left`, today's ordinal taken once
+def _item(row: dict[str, Any], user_id: int, cal: WorkingCalendar, today: date) -> InboxItem:
+    left = days_left(cal, row["due_on"], today)
     return InboxItem(
         work_item_id=row["work_item_id"], step_id=row["step_id"], step_name=row["step_name"],
         form=row["form"], plan_id=row["plan_id"], plan_number=row["plan_number"],
