@@ -28,7 +28,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.orm import Session, make_transient, make_transient_to_detached
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -90,7 +90,7 @@ def insert_new(session: Session, table: Any, objects: list[Any], key: tuple[str,
     """New domain objects, inserted in one Core statement (the ORM sends one INSERT per
     row on SQLite, to read each id back in order) and given their ids by `key`, columns
     unique among them that come back with the ids. Then they are put in the session as
-    though read, so a later change to one is flushed as an UPDATE."""
+    though read (`_write_attached`), so a later change to one is written as an UPDATE."""
     if not objects:
         return
     write_changes(session)  # before the insert's autoflush would, by the ORM
@@ -103,6 +103,7 @@ def insert_new(session: Session, table: Any, objects: list[Any], key: tuple[str,
         by_key[tuple(found[1:])].id = found[0]
     for obj in objects:
         make_transient_to_detached(obj)
+        _write_attached(session, obj)
 
 
 @functools.lru_cache(maxsize=16)
@@ -143,13 +144,28 @@ def _update_by_id(table: Any, columns: tuple[str, ...]) -> Any:
 
 
 def _as_read(session: Session, obj: Any) -> None:
-    """A persistent object whose changes were written without the ORM, put back in the
-    session as though read again: its flush has nothing left to look at (with only its
-    values marked written, it would still go through the whole flush)."""
-    session.expunge(obj)
-    make_transient(obj)
-    make_transient_to_detached(obj)
-    session.add(obj)
+    """A persistent object whose changes were written without the ORM, marked as though
+    read again: its values are what the row holds, and it leaves the session's modified
+    set, so a flush has nothing to look at (the ORM's own mark after its flush)."""
+    inspect(obj)._commit_all(obj.__dict__, session.identity_map)
+
+
+def _write_attached(session: Session, obj: Any) -> None:
+    """A detached object (`make_transient_to_detached`: its row's values, nothing
+    pending) put in the session's identity map as the ORM's loading puts the object of a
+    row it read. `Session.add` does the same after cascading through relationships and
+    firing attach events, which a step's few rows do not need and which cost more than
+    their statements. A task's units go in with it."""
+    state = inspect(obj)
+    if session.identity_map.get(state.key) is not None:  # another object of that row: as `add` would
+        session.add(obj)
+        return
+    state.session_id = session.hash_key
+    session.identity_map._add_unpresent(state, state.key)
+    for unit in obj.__dict__.get("units", ()):
+        unit_state = inspect(unit)
+        if unit_state.key is not None and unit_state.session_id is None:  # (new ones: once inserted)
+            _write_attached(session, unit)
 
 
 class UserRepository(SqlRepository, ports.UserRepository):
@@ -282,7 +298,6 @@ class TaskRepository(SqlRepository, ports.TaskRepository):
                 unit.task_id = task.id
         insert_new(self.session, orm.task_units, [u for task in tasks for u in task.units],
                    ("task_id", "role", "position"))
-        self.session.add_all(tasks)  # and their units (the relationship's cascade)
 
     def for_plan(self, plan_id: int) -> list[model.PlanTask]:
         query = select(model.PlanTask).filter_by(plan_id=plan_id).order_by(orm.plan_tasks.c.position)
@@ -302,7 +317,7 @@ class TaskRepository(SqlRepository, ports.TaskRepository):
             if row.p_id not in plans:
                 plans[row.p_id] = _loaded(self.session, model.Plan, _part(row, parts["p"]))
             if row.tu_id is not None:
-                units.setdefault(row.t_id, {}).setdefault(row.tu_id, _task_unit(_part(row, parts["tu"])))
+                units.setdefault(row.t_id, {}).setdefault(row.tu_id, _write_built(model.TaskUnit, _part(row, parts["tu"])))
         found = {}
         for task_id, row in firsts.items():
             task_units = sorted(units.get(task_id, {}).values(), key=lambda x: x.position)
@@ -444,7 +459,7 @@ def _loaded(session: Session, cls: type, values: dict[str, Any], **extra: Any) -
             set_committed_value(existing, name, value)
         return existing
     obj = _write_built(cls, values, **extra)
-    session.add(obj)  # and a task's units with it (the relationship's cascade)
+    _write_attached(session, obj)
     return obj
 
 
@@ -460,11 +475,6 @@ def _write_built(cls: type, values: dict[str, Any], **extra: Any) -> Any:
     return obj
 
 
-def _task_unit(values: dict[str, Any]) -> model.TaskUnit:
-    unit = model.TaskUnit(unit_id=values["unit_id"], role=values["role"], position=values["position"])
-    unit.id, unit.task_id = values["id"], values["task_id"]
-    make_transient_to_detached(unit)
-    return unit
 
 
 class InstanceRepository(SqlRepository, ports.InstanceRepository):
@@ -472,7 +482,6 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
 
     def add_many(self, instances: list[model.ProcessInstance]) -> None:
         insert_new(self.session, orm.process_instances, instances, ("plan_task_id",))
-        self.session.add_all(instances)
 
     def lock(self, instance_id: int) -> model.ProcessInstance | None:
         """The instance, locked until commit, with its work items read again.
@@ -529,7 +538,7 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
             if row.w_id not in items:
                 items[row.w_id] = _loaded(self.session, model.WorkItem, _part(row, parts["w"]))
             if row.tu_id is not None and row.tu_id not in units:
-                units[row.tu_id] = _task_unit(_part(row, parts["tu"]))
+                units[row.tu_id] = _write_built(model.TaskUnit, _part(row, parts["tu"]))
         item = items.get(work_item_id)
         if item is None:
             return None
@@ -811,7 +820,6 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
 
     def add_many(self, items: list[model.WorkItem]) -> None:
         insert_new(self.session, orm.work_items, items, ("instance_id", "task_uuid"))
-        self.session.add_all(items)
 
     def ready_for_instance(self, instance_id: int) -> list[model.WorkItem]:
         query = select(model.WorkItem).filter_by(instance_id=instance_id, state="ready")

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
-from adapters.storage import orm
+from adapters.storage import Storage, orm
+from engine import model
 from engine.clock import to_storage
 from tests.support.office import CBTH, KSTTHC, TTPV, clock_on
+from tests.support.statements import sent_statements
 
 ALL_DUE = date(2024, 4, 30)  # past every rung of a task due on 2024-03-29
 
@@ -66,3 +68,45 @@ def test_a_sweep_batchs_rows_become_objects_whose_changes_are_written(office_on_
         versions = connection.execute(select(orm.process_instances.c.version, orm.process_instances.c.next_timer_at)
                                       .where(orm.process_instances.c.id.in_([i.id for i in due]))).all()
     assert versions == [(2, None), (2, None)]
+
+
+def test_rows_written_with_core_are_left_as_read_and_a_later_change_is_written_once(office_on_each_database):
+    """A step's rows are read, written and inserted with Core, and their objects are put
+    in the session as the ORM's loading puts them: persistent, nothing pending. So a
+    flush after the writes sends nothing, a later change to any of them (the new item, a
+    task unit) is one UPDATE of just that row, and a fresh storage reads what was written."""
+    office = office_on_each_database
+    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "coordinators": [TTPV], "due": "2024-03-29"}])
+    asked = next(item for item in office.ready(plan_id) if item.form == "assign")
+    engine = office.storage.engine
+    with office.uow() as uow:
+        locked = uow.instances.lock_step(asked.id, office.users["truong.kstthc"])
+        objects = [locked.item, locked.instance, locked.task, locked.plan, locked.user, *locked.task.units]
+        assert all(inspect(obj).persistent for obj in objects) and not uow.session.dirty
+        locked.item.state, locked.task.title = "cancelled", "Đã đổi tên"
+        locked.instance.next_timer_at = None
+        uow.instances.write_states([locked.instance])
+        new = model.WorkItem(instance_id=locked.instance.id, plan_task_id=locked.task.id, task_uuid="a-new-step",
+                             step_id="assign", step_name="Giao việc", form="assign", actor="unit_head",
+                             candidate_unit_id=office.units[KSTTHC], candidate_role="unit_head")
+        uow.work_items.add_many([new])  # writes the item's and the task's changes first
+        assert all(inspect(obj).persistent for obj in [*objects, new]) and not uow.session.dirty
+        with sent_statements(engine) as nothing_left:
+            uow.flush()
+        new.due_on, locked.task.units[-1].position = date(2024, 5, 2), 7
+        with sent_statements(engine) as changed:
+            uow.commit()
+    assert nothing_left == []
+    assert sorted(statement.split()[1] for statement in changed if statement.startswith("UPDATE")) == [
+        "task_units", "work_items"]
+    fresh = Storage(engine.url.render_as_string(hide_password=False))
+    try:
+        with fresh.uow() as uow:
+            assert uow.work_items.get(asked.id).state == "cancelled"
+            assert uow.work_items.get(new.id).due_on == date(2024, 5, 2)
+            task = uow.tasks.get(locked.task.id)
+            assert task.title == "Đã đổi tên" and [unit.position for unit in task.units][-1] == 7
+            instance = uow.instances.get(locked.instance.id)
+            assert instance.version == 2 and instance.next_timer_at is None
+    finally:
+        fresh.engine.dispose()
