@@ -138,6 +138,8 @@ class ProgressQueries(ports.ProgressQueries):
         statement = _slices_statement(shape, tuple((p.state is not None, p.order) for p in slices), self._sqlite)
         found: list[list[dict[str, Any]]] = [[] for _ in slices]
         for row in self._rows(statement, values):
+            for name in _SLICE_KEYS:
+                del row[name]
             found[row.pop("part")].append(row)
         return found
 
@@ -151,6 +153,8 @@ class ProgressQueries(ports.ProgressQueries):
         [counted, tasks] = self._parts(statement, ("count", "tasks"), values)
         found: list[list[dict[str, Any]]] = [[] for _ in slices]
         for task in tasks:
+            for name in _SLICE_KEYS:
+                del task[name]
             found[task.pop("part")].append(task)
         return int(counted[0]["count"] or 0) if counted else 0, found
 
@@ -255,7 +259,7 @@ def _of_tasks(query: Any, task_id: Any, by_plan: bool, by_ids: bool) -> Any:
 @functools.lru_cache(maxsize=8)
 def _task_units_statement(by_plan: bool, by_ids: bool) -> Any:
     query = (
-        select(_tu.c.task_id, _tu.c.unit_id, _tu.c.role, _u.c.name)
+        select(_tu.c.task_id, _tu.c.unit_id, _tu.c.role, _u.c.name, _tu.c.position)
         .join(_u, _u.c.id == _tu.c.unit_id)
         .order_by(_tu.c.task_id, _tu.c.role, _tu.c.position)
     )
@@ -284,7 +288,7 @@ def _audit_statement(action_prefix: str, by_plan: bool, by_ids: bool) -> Any:
     a, us = orm.audit_events, orm.users
     query = (
         select(a.c.plan_task_id.label("task_id"), a.c.action, a.c.at, a.c.step_name, a.c.detail,
-               us.c.full_name.label("actor_name"))
+               us.c.full_name.label("actor_name"), a.c.id)
         .join(_t, _t.c.id == a.c.plan_task_id)
         .outerjoin(us, us.c.id == a.c.actor_user_id)
         .where(a.c.action.startswith(action_prefix, autoescape=True))
@@ -305,31 +309,50 @@ def _page_details_statement(notices: str | None) -> Any:
              .outerjoin(_u, _u.c.id == w.c.candidate_unit_id)
              .where(orm.ready_among_ids(w), w.c.plan_task_id.in_(bindparam("task_ids", expanding=True)))
              .order_by(w.c.id))
-    parts = [("units", _task_units_statement(False, True)), ("steps", steps)]
+    parts = [("units", _task_units_statement(False, True), _asc("task_id", "role", "position")),
+             ("steps", steps, _asc("work_item_id"))]
     if notices is not None:
-        parts.append(("notices", _audit_statement(notices, False, True)))
+        parts.append(("notices", _audit_statement(notices, False, True), _asc("at", "id")))
     return _together(parts)
 
 
 @functools.lru_cache(maxsize=256)
 def _counted_slices_statement(shape: tuple[Any, ...], orders: tuple[tuple[bool, str], ...], sqlite: bool) -> Any:
     """`ProgressQueries.counted_slices`' statement: `_count_statement` and `_slices_statement`."""
-    return _together([("count", _count_statement(shape, False, False, sqlite)),
-                      ("tasks", _slices_statement(shape, orders, sqlite))])
+    return _together([("count", _count_statement(shape, False, False, sqlite), ()),
+                      ("tasks", _slices_statement(shape, orders, sqlite), _SLICES_ORDER)])
 
 
-def _together(parts: list[tuple[str, Any]]) -> Any:
+# An order of a statement's rows: its columns by name, ascending, and whether NULLs come last.
+Order = tuple[tuple[str, bool], ...]
+
+
+def _asc(*names: str) -> Order:
+    return tuple((name, False) for name in names)
+
+
+def _ordered(statement: Any, order: Order) -> Any:
+    """`statement` (a UNION ALL of parts, or a SELECT) ordered by its columns `order` in
+    its outermost clause: SQL promises no order of the rows of a UNION ALL (a PostgreSQL
+    parallel Append interleaves its parts) nor of a subquery's, whatever its ORDER BY."""
+    return statement.order_by(*(literal_column(name).nulls_last() if last else literal_column(name)
+                                for name, last in order))
+
+
+def _together(parts: list[tuple[str, Any, Order]]) -> Any:
     """SELECTs of different columns as one UNION ALL, one round trip: a row has its part's
     number (`part`) and its columns as `<part>_<column>`, typed NULL in the other parts'
-    columns. Each part keeps its order (its own SELECT over its ordered subquery)."""
-    columns = [(name, column) for name, part in parts for column in part.selected_columns]
+    columns; part by part, each in its `order` (`_ordered`: the parts' own ORDER BY is
+    dropped, so none may have a LIMIT of its own)."""
+    columns = [(name, column) for name, part, _ in parts for column in part.selected_columns]
     selects = []
-    for number, (name, part) in enumerate(parts):
-        rows = part.subquery()
+    for number, (name, part, _) in enumerate(parts):
+        rows = part.order_by(None).subquery()
         selects.append(select(literal_column(str(number), Integer).label("part"), *(
             (rows.c[column.key] if owner == name else cast(null(), column.type)).label(f"{owner}_{column.key}")
             for owner, column in columns)))
-    return union_all(*selects)
+    return _ordered(union_all(*selects),
+                    (("part", False), *((f"{name}_{key}", last) for name, _, order in parts for key, last in order)))
 
 
 _SCOPE_IDS = ("plan_id", "unit_id", "lead_unit_id", "person_id", "reader_id", "reader_unit_id")
@@ -450,8 +473,8 @@ def _dashboard_statement(shape: tuple[Any, ...], choices_shape: tuple[Any, ...],
     if groups is not None:
         counted = select(orm.unit_task_counts.c.unit_id, _state(scope.as_of, orm.unit_task_counts.c).label("state"),
                          orm.unit_task_counts.c.n).where(*groups).subquery()
-        units = (select(literal_column("'units'"), _u.c.id, _u.c.name, counted.c.state, no_date, no_date,
-                        func.sum(counted.c.n))
+        units = (select(*_dashboard_row("'units'", _u.c.id, _u.c.name, counted.c.state, no_date, no_date,
+                                        func.sum(counted.c.n)))
                  .select_from(counted.join(_u, _u.c.id == counted.c.unit_id))
                  .group_by(_u.c.id, _u.c.name, counted.c.state).having(func.sum(counted.c.n) > 0))
     elif not sqlite:
@@ -464,30 +487,36 @@ def _dashboard_statement(shape: tuple[Any, ...], choices_shape: tuple[Any, ...],
         units = _lead_units(states.join(_tu, and_(_tu.c.task_id == states.c.id, lead)), [], states, n)
     if chosen_groups is not None:
         c = orm.unit_task_counts.c
-        chosen = (select(literal_column("'choices'"), _u.c.id, _u.c.name, no_text, no_date, no_date, func.sum(c.n))
+        chosen = (select(*_dashboard_row("'choices'", _u.c.id, _u.c.name, no_text, no_date, no_date, func.sum(c.n)))
                   .select_from(orm.unit_task_counts.join(_u, _u.c.id == c.unit_id)).where(*chosen_groups)
                   .group_by(_u.c.id, _u.c.name).having(func.sum(c.n) > 0))
     else:
         either = _scope_conditions(choices, sqlite)
         where = ([lead, _tu.c.task_id == any_(func.array(select(_t.c.id).where(*either).scalar_subquery()))]
                  if not sqlite else [lead, *either])
-        chosen = (select(literal_column("'choices'"), _u.c.id, _u.c.name, no_text, no_date, no_date, n)
+        chosen = (select(*_dashboard_row("'choices'", _u.c.id, _u.c.name, no_text, no_date, no_date, n))
                   .select_from((_tu if not sqlite else _tu.join(_t, _t.c.id == _tu.c.task_id))
                                .join(_u, _u.c.id == _tu.c.unit_id))
                   .where(*where).group_by(_u.c.id, _u.c.name))
     return union_all(
-        select(literal_column("'dates'").label("part"), no_int.label("unit_id"), no_text.label("name"),
-               states.c.state, states.c.due_on, states.c.closed_on, n)
+        select(*_dashboard_row("'dates'", no_int, no_text, states.c.state, states.c.due_on, states.c.closed_on, n))
         .group_by(states.c.due_on, states.c.closed_on, states.c.state),
         units,
         chosen,
     )
 
 
+def _dashboard_row(part: str, *columns: Any) -> list[Any]:
+    """A row of `_dashboard_statement`'s part `part`, each column named in every part (the
+    rows are told apart by their names, whichever part a database gives first)."""
+    names = ("part", "unit_id", "name", "state", "due_on", "closed_on", "n")
+    return [value.label(name) for value, name in zip((literal_column(part), *columns), names, strict=True)]
+
+
 def _lead_units(joined: Any, where: list[Any], states: Any, n: Any) -> Any:
     """The dashboard's lead units part from the scope's tasks (`states`) joined to their units."""
     no_date = cast(null(), Date)
-    return (select(literal_column("'units'"), _u.c.id, _u.c.name, states.c.state, no_date, no_date, n)
+    return (select(*_dashboard_row("'units'", _u.c.id, _u.c.name, states.c.state, no_date, no_date, n))
             .select_from(joined.join(_u, _u.c.id == _tu.c.unit_id)).where(*where)
             .group_by(_u.c.id, _u.c.name, states.c.state))
 
@@ -508,27 +537,42 @@ def _plan_groups(scope: TaskScope) -> list[Any] | None:
     return conditions
 
 
+# The keys of a page's order that are not among a task's columns, each NULL in the pages
+# of another order (`_slices_statement`): most urgent first, `_urgency`, or best match first.
+_SLICE_KEYS = {"urgent": Integer, "open": Integer, "urgent_due": Date, "rest": Integer, "rank": Integer}
+# Pages one after the other, each in its order: "position" has every key above NULL, then
+# plan order; "urgency" its three, then plan order; "words" its rank (one row each).
+_SLICES_ORDER: Order = (("part", False), *((key, key == "urgent_due") for key in _SLICE_KEYS),
+                        *_asc("plan_id", "position", "id"))
+
+
 @functools.lru_cache(maxsize=256)
 def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[bool, str], ...], sqlite: bool) -> Any:
     """`ProgressQueries.task_slices`' statement for a scope of this shape and pages that are
     or are not narrowed to a state, in these orders; the pages' states, offsets and limits
-    bound (`state_<n>`, `offset_<n>`, `limit_<n>`)."""
+    bound (`state_<n>`, `offset_<n>`, `limit_<n>`). Each page is read in its order under
+    its LIMIT (through an index where one serves), then the pages' rows are ordered by
+    `_SLICES_ORDER` in the outermost clause."""
     scope = _symbolic(shape)
     parts = []
     for number, (by_state, order) in enumerate(slices):
         state = [_task_state(scope.as_of) == bindparam(f"state_{number}")] if by_state else []
         columns = _task_columns().add_columns(literal_column(str(number), Integer).label("part"))
+        keys: dict[str, Any] = {}
+        in_order = [_t.c.plan_id, _t.c.position, _t.c.id]
         if order == "words" and scope.words:
             found = _best_first(scope, [*_conditions(scope), *state], bindparam(f"reach_{number}"), sqlite)
-            columns, order_by = columns.join(found, found.c.id == _t.c.id), [found.c.rest, found.c.rank]
+            columns, keys = columns.join(found, found.c.id == _t.c.id), {"rest": found.c.rest, "rank": found.c.rank}
+            in_order = [found.c.rest, found.c.rank]
         else:
             columns = columns.where(*_scope_conditions(scope, sqlite), *state)
-            order_by = {"position": [], "urgency": _urgency(_task_state(scope.as_of), _t.c),
-                        "words": _relevance(scope)}[order] + [_t.c.plan_id, _t.c.position, _t.c.id]
-        page = (columns.order_by(*order_by)
-                .offset(bindparam(f"offset_{number}")).limit(bindparam(f"limit_{number}")).subquery())
-        parts.append(select(page))  # LIMIT inside a UNION needs its own SELECT on SQLite
-    return union_all(*parts) if len(parts) > 1 else parts[0]
+            if order == "urgency":  # (else plan order: "words" without words ranks no task before another)
+                urgent, still_open, _ = in_order[:0] = _urgency(_task_state(scope.as_of), _t.c)
+                keys = {"urgent": urgent, "open": still_open, "urgent_due": _t.c.due_on}
+        page = (columns.add_columns(*(keys.get(key, cast(null(), type_)).label(key) for key, type_ in _SLICE_KEYS.items()))
+                .order_by(*in_order).offset(bindparam(f"offset_{number}")).limit(bindparam(f"limit_{number}")))
+        parts.append(select(page.subquery()))  # LIMIT inside a UNION needs its own SELECT on SQLite
+    return _ordered(union_all(*parts) if len(parts) > 1 else parts[0], _SLICES_ORDER)
 
 
 def _states(scope: TaskScope, conditions: list[Any]) -> Any:
