@@ -393,7 +393,8 @@ class WorkItemRepository(_ObjectRepository, ports.WorkItemRepository):
         ids = set(task_ids)
         items = self._where(lambda i: i.plan_task_id in ids, state="ready")
         users, units = self._uow.tables["users"], self._uow.tables["units"]
-        return [{**self._inbox_row(i),
+        return [{"task_id": i.plan_task_id, "work_item_id": i.id, "step_id": i.step_id, "step_name": i.step_name,
+                 "due_on": i.due_on, "assignee_user_id": i.assignee_user_id, "candidate_role": i.candidate_role,
                  "user_name": users[i.assignee_user_id].full_name if i.assignee_user_id in users else None,
                  "unit_name": units[i.candidate_unit_id].name if i.candidate_unit_id in units else None}
                 for i in sorted(items, key=lambda i: i.id)]

@@ -159,8 +159,8 @@ class WorkItemRepository(Repository):
     def inbox_page(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere) -> dict[str, Any]: ...
     @abstractmethod
     def open_for_tasks(self, task_ids: Iterable[int]) -> list[dict[str, Any]]:
-        """The tasks' ready steps as inbox rows, with the named holder's `user_name` and
-        the waiting unit's `unit_name`."""
+        """The tasks' ready steps by id, with who holds them, as `ProgressQueries.page_details`
+        gives them (`steps`)."""
     @abstractmethod
     def people_on_tasks(self, task_ids: Iterable[int]) -> dict[int, set[int]]: ...
 

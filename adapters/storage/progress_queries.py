@@ -185,7 +185,7 @@ class ProgressQueries(ports.ProgressQueries):
 
     def open_steps(self, plan_id: int | None, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
         """The ready steps of a plan's tasks (or of `task_ids`) and who holds them (a person, or a unit's role)."""
-        return self._rows(_open_steps_statement(plan_id is not None, task_ids is not None),
+        return self._rows(ready_steps(plan_id is not None, task_ids is not None),
                           {"plan_id": plan_id, "task_ids": task_ids})
 
     def audit(self, plan_id: int | None, action_prefix: str, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
@@ -269,16 +269,21 @@ def _task_units_statement(by_plan: bool, by_ids: bool) -> Any:
 
 
 @functools.lru_cache(maxsize=8)
-def _open_steps_statement(by_plan: bool, by_ids: bool) -> Any:
+def ready_steps(by_plan: bool, by_ids: bool) -> Any:
+    """The ready steps of a plan's tasks (`plan_id`) or of some (`task_ids`), by id, with
+    who holds them: `task_id`, `work_item_id`, `step_id`, `step_name`, `due_on`,
+    `assignee_user_id` and their `user_name`, `candidate_role` and the waiting unit's
+    `unit_name`. One statement for the plan page, the dashboard, a task's page and reports."""
     w, us = orm.work_items, orm.users
     query = (
-        select(w.c.plan_task_id.label("task_id"), w.c.step_name, w.c.due_on, w.c.candidate_role,
-               us.c.full_name.label("user_name"), _u.c.name.label("unit_name"))
-        .join(_t, _t.c.id == w.c.plan_task_id)
+        select(w.c.plan_task_id.label("task_id"), w.c.id.label("work_item_id"), w.c.step_id, w.c.step_name,
+               w.c.due_on, w.c.assignee_user_id, w.c.candidate_role, us.c.full_name.label("user_name"),
+               _u.c.name.label("unit_name"))
+        .select_from(w.join(_t, _t.c.id == w.c.plan_task_id) if by_plan else w)
         .outerjoin(us, us.c.id == w.c.assignee_user_id)
         .outerjoin(_u, _u.c.id == w.c.candidate_unit_id)
         .where(orm.ready_among_ids(w))
-        .order_by(w.c.plan_task_id, w.c.id)
+        .order_by(w.c.id)
     )
     return _of_tasks(query, w.c.plan_task_id, by_plan, by_ids)
 
@@ -301,16 +306,8 @@ def _audit_statement(action_prefix: str, by_plan: bool, by_ids: bool) -> Any:
 def _page_details_statement(notices: str | None) -> Any:
     """`ProgressQueries.page_details`' statement: its parts in one UNION ALL (`_together`),
     the task ids bound (`task_ids`)."""
-    w, us = orm.work_items, orm.users
-    steps = (select(w.c.plan_task_id.label("task_id"), w.c.id.label("work_item_id"), w.c.step_id, w.c.step_name,
-                    w.c.due_on, w.c.assignee_user_id, w.c.candidate_role, us.c.full_name.label("user_name"),
-                    _u.c.name.label("unit_name"))
-             .outerjoin(us, us.c.id == w.c.assignee_user_id)
-             .outerjoin(_u, _u.c.id == w.c.candidate_unit_id)
-             .where(orm.ready_among_ids(w), w.c.plan_task_id.in_(bindparam("task_ids", expanding=True)))
-             .order_by(w.c.id))
     parts = [("units", _task_units_statement(False, True), _asc("task_id", "role", "position")),
-             ("steps", steps, _asc("work_item_id"))]
+             ("steps", ready_steps(False, True), _asc("work_item_id"))]
     if notices is not None:
         parts.append(("notices", _audit_statement(notices, False, True), _asc("at", "id")))
     return _together(parts)

@@ -34,6 +34,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from adapters.storage import orm
 from adapters.storage.row_dicts import dicts
+from adapters.storage.progress_queries import ready_steps
 from engine import model
 from engine import unit_of_work as ports
 from engine.errors import N_, AlreadyDone
@@ -768,21 +769,6 @@ def _inbox_choices(with_unit: bool) -> Any:
                    held.c.step_id, held.c.step_name).join(held, held.c.plan_id == p.c.id))
 
 
-@functools.cache
-def _reads_open_for_tasks() -> Any:
-    """`WorkItemRepository.open_for_tasks`' statement, built once (`task_ids` bound)."""
-    w, u, n = orm.work_items, orm.users, orm.units
-    return (
-        select(*_inbox_columns(), u.c.full_name.label("user_name"), n.c.name.label("unit_name"))
-        .join(orm.plan_tasks, orm.plan_tasks.c.id == w.c.plan_task_id)
-        .join(orm.plans, orm.plans.c.id == orm.plan_tasks.c.plan_id)
-        .outerjoin(u, u.c.id == w.c.assignee_user_id)
-        .outerjoin(n, n.c.id == w.c.candidate_unit_id)
-        .where(orm.ready_among_ids(w), w.c.plan_task_id.in_(bindparam("task_ids", expanding=True)))
-        .order_by(w.c.id)
-    )
-
-
 _READS_COUNTS = ("total", "overdue", "soon")
 _READS_CHOICES = ("plan_id", "plan_number", "plan_title", "step_id", "step_name")
 
@@ -898,7 +884,7 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         ids = list(task_ids)
         if not ids:
             return []
-        return self._rows_of(_reads_open_for_tasks(), {"task_ids": ids})
+        return self._rows_of(ready_steps(False, True), {"task_ids": ids})
 
 
     def people_on_tasks(self, task_ids: Iterable[int]) -> dict[int, set[int]]:

@@ -16,15 +16,15 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.storage import progress_queries
 from engine.access import task_access
 from engine.process import instances
 from engine.reading import plan_pages, progress, search, unit_work
-from engine.reading.progress import OVERDUE, Filters, TaskScope, TaskSlice, load_tasks, plan_dashboard
+from engine.reading.progress import OVERDUE, Filters, TaskScope, load_tasks, plan_dashboard
 from tests.support.office import CBTH, KSTTHC, TTPV, make_office
+from tests.support.unordered import shuffled_union_all
 
 TODAY = date(2024, 3, 11)
 N = 30
@@ -57,12 +57,8 @@ def _statements_built_again() -> None:
 def parts_in_any_order(monkeypatch):
     """Each UNION ALL of `progress_queries` built with its parts in reverse, each part's
     rows (after its own ORDER BY and LIMIT) in a random order: what a planner is free to do."""
-    def shuffled(*parts):
-        return union_all(*(select(select(part.subquery()).order_by(func.random()).subquery())
-                           for part in reversed(parts)))
-
     _statements_built_again()
-    monkeypatch.setattr(progress_queries, "union_all", shuffled)
+    monkeypatch.setattr(progress_queries, "union_all", shuffled_union_all)
     yield
     monkeypatch.undo()
     _statements_built_again()
