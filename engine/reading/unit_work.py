@@ -36,11 +36,11 @@ def unit_work(uow: AbstractUnitOfWork, user_id: int, today: date, filters: Filte
               page: int = 1) -> WorkView:
     """The tasks the user's unit leads or coordinates (`filters.unit_id` = the unit: led only)."""
     with uow:
-        user = uow.users.get(user_id)
-        if user is None or user.unit_id is None:
+        user = uow.users.profile(user_id)  # not the whole row: no password hash
+        if user is None or user["unit_id"] is None:
             raise NotFound(N_("You belong to no unit."))
-        owner = uow.units.names([user.unit_id]).get(user.unit_id, "")
-        return _view(uow, "unit", owner, user.unit_id, filters, today, page, unit_id=user.unit_id)
+        return _view(uow, "unit", user["unit_name"] or "", user["unit_id"], filters, today, page,
+                     unit_id=user["unit_id"])
 
 
 def person_work(uow: AbstractUnitOfWork, user_id: int, today: date, filters: Filters = Filters(),
@@ -48,10 +48,10 @@ def person_work(uow: AbstractUnitOfWork, user_id: int, today: date, filters: Fil
     """The tasks whose steps the user holds by name, held, or completed, and those whose
     assignment named them (a co-handler, for information)."""
     with uow:
-        user = uow.users.get(user_id)
+        user = uow.users.profile(user_id)
         if user is None:
             raise NotFound(N_("User not found."))
-        return _view(uow, "person", user.full_name, user.unit_id, filters, today, page, person_id=user.id)
+        return _view(uow, "person", user["full_name"], user["unit_id"], filters, today, page, person_id=user_id)
 
 
 def _view(uow: AbstractUnitOfWork, scope: str, owner: str, owner_unit_id: int | None, filters: Filters,

@@ -12,6 +12,7 @@ from engine.deadlines import office_days
 from engine.process import instances
 from engine.reading.plan_pages import plan_overview
 from engine.reading.progress import plan_dashboard
+from engine.reading.unit_work import person_work, unit_work
 from tests.e2e.web_helpers import login
 from tests.support.office import KSTTHC, TTPV, clock_on
 from tests.support.statements import sent_statements
@@ -77,3 +78,18 @@ def _acting_and_calendar(office, seen: dict, user_id: int) -> None:
     with office.storage.uow(seen) as uow:
         assert uow.users.acting(user_id) == model.Actor(user_id, office.units[KSTTHC], "unit_head")
         instances.calendar(uow)
+
+
+def test_the_unit_page_and_a_person_s_page_read_only_what_they_show_of_the_person(office_on_each_database):
+    office = office_on_each_database
+    office.plan([{"ref": str(i), "lead": [(KSTTHC, TTPV)[i % 2]], "coordinators": [TTPV], "due": "2024-03-29"}
+                 for i in range(1, 7)])
+    head, staff = office.users["truong.kstthc"], office.users["cv.kstthc"]
+    sent = lean(statements(office, lambda: unit_work(office.uow(), head, TODAY)))
+    assert len(sent) == 5, sent  # the person with the unit's name, counts, the page, its units with steps, plans
+    sent = lean(statements(office, lambda: person_work(office.uow(), staff, TODAY)))
+    assert len(sent) == 4, sent  # the same but the page's units: they hold no step yet
+    view = unit_work(office.uow(), head, TODAY)
+    assert view.owner == KSTTHC and view.owner_unit_id == office.units[KSTTHC] and view.listed == 3
+    view = person_work(office.uow(), staff, TODAY)
+    assert view.scope == "person" and view.owner_unit_id == office.units[KSTTHC]
