@@ -33,7 +33,7 @@ class LockedStep:
     task: model.PlanTask
     plan: model.Plan
     user: model.User | None  # the person acting; None when there is no such user
-    items: list[model.WorkItem]  # the instance's work items, read after the lock
+    items: list[model.WorkItem]  # the asked item and the instance's ready ones, read after the lock
     incident: dict[str, Any] | None  # the instance's open incident
 
 

@@ -417,7 +417,7 @@ def _write_labelled(tables: dict[str, Any]) -> tuple[list[Any], dict[str, dict[s
 
 def _step_query() -> tuple[Any, Any, dict[str, dict[str, str]]]:
     """`lock_step`'s two statements, built once: the instance's lock (PostgreSQL), and
-    its step's item with every item of the instance, the instance, task (with its
+    its step's item with the instance's ready items, the instance, task (with its
     units), plan, acting user, open incident and the office days' version, as labelled
     columns; and the labels of each table's columns."""
     w, i, t, p, u, n, tu = (orm.work_items, orm.process_instances, orm.plan_tasks, orm.plans, orm.users,
@@ -435,7 +435,9 @@ def _step_query() -> tuple[Any, Any, dict[str, dict[str, str]]]:
         .outerjoin(tu, tu.c.task_id == t.c.id)
         .outerjoin(u, u.c.id == bindparam("user"))
         .outerjoin(n, and_(n.c.instance_id == i.c.id, n.c.state == "open"))
-        .where(w.c.instance_id == instance_of_item)
+        # The asked item and the ready ones: an instance's finished items (its whole
+        # history) would come with every step, each row carrying the state again.
+        .where(w.c.instance_id == instance_of_item, or_(w.c.id == bindparam("item"), orm.ready_among_ids(w)))
         .order_by(w.c.id, n.c.id, tu.c.id)
     )
     return lock, query, parts

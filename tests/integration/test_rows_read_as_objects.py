@@ -110,3 +110,28 @@ def test_rows_written_with_core_are_left_as_read_and_a_later_change_is_written_o
             assert instance.version == 2 and instance.next_timer_at is None
     finally:
         fresh.engine.dispose()
+
+
+def test_a_step_reads_the_instances_ready_items_not_its_history(office_on_each_database):
+    """An instance's finished items (each step it went through) are not read again by
+    every later step: the step's read holds the asked item and the ready ones, so it
+    does not grow with the instance's age. A finished item asked for is still read,
+    for the step to answer that it was done already."""
+    office = office_on_each_database
+    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "coordinators": [TTPV, CBTH], "due": "2024-03-29"}])
+    asked = next(item for item in office.ready(plan_id) if item.form == "assign")
+    w = orm.work_items
+    with office.storage.engine.begin() as connection:
+        history = [{**{c.name: getattr(asked, c.name) for c in w.c if c.name != "id"},
+                    "task_uuid": f"done-{n}", "state": "completed" if n % 2 else "cancelled"} for n in range(6)]
+        finished = list(connection.execute(w.insert().returning(w.c.id), history).scalars())
+        ready = set(connection.execute(select(w.c.id).where(w.c.instance_id == asked.instance_id,
+                                                            w.c.state == "ready")).scalars())
+    head = office.users["truong.kstthc"]
+    with office.uow() as uow:
+        locked = uow.instances.lock_step(asked.id, head)
+        assert {item.id for item in locked.items} == ready and locked.item.id == asked.id
+    with office.uow() as uow:
+        locked = uow.instances.lock_step(finished[0], head)
+        assert locked.item.id == finished[0] and locked.item.state == "cancelled"
+        assert {item.id for item in locked.items} == ready | {finished[0]}
