@@ -15,7 +15,7 @@ from sqlalchemy.orm import sessionmaker
 from adapters.storage import inbox_counts
 from adapters.storage.clock_lock import ClockLock, for_database
 from adapters.storage.orm import metadata, start_mappers
-from adapters.storage.unit_of_work import SqlAlchemyUnitOfWork
+from adapters.storage.unit_of_work import SqlAlchemyUnitOfWork, track_reads
 from engine.deadlines.working_days import CalendarCache
 from engine.workflow import SpecCache
 
@@ -49,6 +49,10 @@ class Storage:
             event.listen(self.engine, "connect", _sqlite_pragmas)
             if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
                 Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        # On PostgreSQL a unit of work that only read ends with a commit (`track_reads`).
+        self._reads_tracked = self.engine.dialect.name == "postgresql"
+        if self._reads_tracked:
+            track_reads(self.engine)
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
         # Parsed process specs, by version id: ids are only unique within one database.
         self.specs = SpecCache()
@@ -64,7 +68,7 @@ class Storage:
 
     def uow(self, seen: dict[str, Any] | None = None) -> SqlAlchemyUnitOfWork:
         """A unit of work; `seen`: what the units of work of one request share (see there)."""
-        return SqlAlchemyUnitOfWork(self.session_factory, self.specs, self.calendars, seen)
+        return SqlAlchemyUnitOfWork(self.session_factory, self.specs, self.calendars, seen, self._reads_tracked)
 
     def upgrade(self) -> None:
         """Bring the schema to the newest migration."""

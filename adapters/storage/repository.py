@@ -649,7 +649,13 @@ def _held_by(table: Table, user_id: Any, unit_id: Any, role: Any, whose: str | N
 _USER, _UNIT, _ROLE, _STEP = (bindparam(name) for name in ("user_id", "unit_id", "role", "step_id"))
 _TODAY, _SOON, _BEFORE, _FROM = (bindparam(name, type_=Date) for name in ("today", "soon_until", "due_before",
                                                                             "due_from"))
-_REACH, _OFFSET, _LIMIT = (bindparam(name, type_=Integer) for name in ("reach", "offset", "limit"))
+# A page's bounds (reach, offset, limit), by `sqlite`. On PostgreSQL they are written into
+# the statement (one statement per page number): bound, they left the generic plan of a
+# prepared page statement to guess a tenth of the holder's steps under the LIMIT, costlier
+# than a custom plan, so PostgreSQL planned the page again at every execution (twice the
+# time it took to run).
+_BOUNDS = {sqlite: tuple(bindparam(name, type_=Integer, literal_execute=not sqlite)
+                         for name in ("reach", "offset", "limit")) for sqlite in (True, False)}
 
 
 def _inbox_values(user_id: int, unit_id: int | None, role: str, where: InboxWhere) -> dict[str, Any]:
@@ -700,14 +706,15 @@ def _due_page(with_unit: bool, whose: str | None, step: bool, before: bool, afte
     if after:
         dated.append(w.c.due_on >= _FROM)
     columns = [w.c[name] for name in _ITEM_COLUMNS]
+    reach = _BOUNDS[sqlite][0]
     parts = []
     for branch in _branches(_USER, _UNIT if with_unit else None, _ROLE, whose, sqlite):
-        parts.append(select(*columns).where(branch, *dated).order_by(w.c.due_on, w.c.id).limit(_REACH))
+        parts.append(select(*columns).where(branch, *dated).order_by(w.c.due_on, w.c.id).limit(reach))
         if not before and (not after or undated):
             # (by due_on too, all NULL: else PostgreSQL does not see the index's order)
             parts.append(select(*columns).where(branch, w.c.due_on.is_(None), *by_step)
-                         .order_by(w.c.due_on, w.c.id).limit(_REACH))
-    return _lists_merged(parts, lambda merged: [merged.c.due_on.asc().nulls_last(), merged.c.id])
+                         .order_by(w.c.due_on, w.c.id).limit(reach))
+    return _lists_merged(parts, lambda merged: [merged.c.due_on.asc().nulls_last(), merged.c.id], sqlite)
 
 
 @functools.cache
@@ -725,12 +732,12 @@ def _lists_received_page(with_unit: bool, whose: str | None, step: bool, before:
         narrowed.append(or_(w.c.due_on >= _FROM, w.c.due_on.is_(None)) if undated else w.c.due_on >= _FROM)
     columns = [w.c[name] for name in _ITEM_COLUMNS]
     return _lists_merged([select(*columns).where(branch, *narrowed).order_by(w.c.created_at.desc(), w.c.id.desc())
-                          .limit(_REACH) for branch in _branches(_USER, _UNIT if with_unit else None, _ROLE, whose,
-                                                                 sqlite)],
-                         lambda merged: [merged.c.created_at.desc(), merged.c.id.desc()])
+                          .limit(_BOUNDS[sqlite][0])
+                          for branch in _branches(_USER, _UNIT if with_unit else None, _ROLE, whose, sqlite)],
+                         lambda merged: [merged.c.created_at.desc(), merged.c.id.desc()], sqlite)
 
 
-def _lists_merged(parts: list[Any], order: Any) -> Any:
+def _lists_merged(parts: list[Any], order: Any, sqlite: bool) -> Any:
     """The inbox page of the rows of `parts` (work items, each part under its LIMIT), in
     `order` (of the merged rows), joined to their tasks and plans."""
     t, p = orm.plan_tasks, orm.plans
@@ -738,7 +745,7 @@ def _lists_merged(parts: list[Any], order: Any) -> Any:
     merged = union_all(*(select(part.subquery()) for part in parts)).subquery()
     return (select(*_inbox_columns(merged), merged.c.claimed_by)
             .join(t, t.c.id == merged.c.plan_task_id).join(p, p.c.id == t.c.plan_id)
-            .order_by(*order(merged)).offset(_OFFSET).limit(_LIMIT))
+            .order_by(*order(merged)).offset(_BOUNDS[sqlite][1]).limit(_BOUNDS[sqlite][2]))
 
 
 @functools.cache

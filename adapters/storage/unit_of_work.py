@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -21,14 +23,35 @@ from engine.unit_of_work import AbstractUnitOfWork
 from engine.workflow import SpecCache
 
 
+# `Connection.info` key: whether this transaction sent a statement other than a SELECT.
+_WROTE = "wrote"
+
+
+def track_reads(engine: Engine) -> None:
+    """Mark each transaction on `engine` that sends anything but a SELECT, so that a unit
+    of work that only read ends with a commit (`SqlAlchemyUnitOfWork.__exit__`)."""
+    event.listen(engine, "begin", _begun)
+    event.listen(engine, "before_cursor_execute", _sending)
+
+
+def _begun(connection: Connection) -> None:
+    connection.info[_WROTE] = False
+
+
+def _sending(connection: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    if not statement.startswith("SELECT"):
+        connection.info[_WROTE] = True
+
+
 class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     """`seen`, when given, is shared by the units of work of one request: what one read of
     the person and of the office days' version, the next ones reuse instead of reading
     again, until one of them commits (the request's own write may have changed them)."""
 
     def __init__(self, session_factory: sessionmaker, specs: SpecCache, calendars: CalendarCache,
-                 seen: dict[str, Any] | None = None) -> None:
+                 seen: dict[str, Any] | None = None, reads_tracked: bool = False) -> None:
         self.session_factory = session_factory
+        self.reads_tracked = reads_tracked  # the engine marks transactions that wrote: `track_reads`
         self.specs = specs
         self.calendars = calendars
         self.seen = seen
@@ -65,12 +88,22 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.session.expunge_all()
         if self.seen is not None:
             self.seen.update({key: self.session.info[key] for key in repository.SEEN if key in self.session.info})
+        if error is None and self.reads_tracked and self._only_read():
+            # A transaction that only read ends the same committed or rolled back; but
+            # psycopg forgets its prepared statements at every rollback, so that a read run
+            # once per unit of work was planned by PostgreSQL every time.
+            self.session.commit()
         super().__exit__(exc_type, error, tb)
         self.session.close()
         if isinstance(error, StaleDataError):
             # A write that did not lock its instance first, flushed by a query (autoflush):
             # the same conflict as at commit, not a server error.
             raise _already_done() from error
+
+    def _only_read(self) -> bool:
+        if not self.session.in_transaction():
+            return False
+        return self.session.connection().info.get(_WROTE, True) is False
 
     def commit(self) -> None:
         try:

@@ -1,0 +1,56 @@
+"""A unit of work that only read ends with a commit, so that PostgreSQL keeps the
+statements psycopg prepared on the connection (psycopg forgets them at every rollback,
+and a read run once per unit of work was planned again each time); one that wrote and
+did not commit is still rolled back, on both databases."""
+from __future__ import annotations
+
+from contextlib import nullcontext
+from datetime import date
+
+import pytest
+from sqlalchemy import select, text, update
+
+from adapters.storage import orm
+from engine.tasks.inbox import list_inbox
+from tests.support.office import KSTTHC, make_office
+
+TODAY = date(2024, 3, 11)
+
+
+def test_an_inbox_read_again_and_again_runs_its_prepared_statements(postgres_fresh_url):
+    office = make_office(postgres_fresh_url)
+    office.plan([{"ref": str(n), "lead": [KSTTHC], "due": "2024-03-29"} for n in range(1, 6)])
+    head = office.users["truong.kstthc"]
+    engine = office.storage.engine
+    engine.dispose()  # one connection from here on: the pool's, reused by each read
+    for _ in range(12):
+        assert len(list_inbox(office.uow(), head, TODAY).items) == 5
+    with engine.connect() as connection:
+        prepared = connection.execute(text("SELECT statement, generic_plans, custom_plans "
+                                           "FROM pg_prepared_statements")).all()
+    assert engine.pool.checkedin() == 1
+    pages = [p for p in prepared if "FROM work_items" in p.statement and "LIMIT 50" in p.statement]
+    counts = [p for p in prepared if "inbox_counts" in p.statement]
+    people = [p for p in prepared if "FROM users" in p.statement]
+    assert len(pages) == len(counts) == len(people) == 1, prepared
+    # Prepared at the 6th read and run again by the 7 after it (psycopg's threshold is 5).
+    assert pages[0].generic_plans + pages[0].custom_plans == 7, prepared
+    # The page's bounds are written in it: its plan for any holder is one plan.
+    assert pages[0].generic_plans >= 1, prepared
+
+
+@pytest.mark.parametrize("error", [None, ValueError])
+def test_a_unit_of_work_that_wrote_and_did_not_commit_leaves_nothing(office_on_each_database, error):
+    office = office_on_each_database
+    head = office.users["truong.kstthc"]
+    users = orm.users.c
+    with pytest.raises(ValueError) if error else nullcontext():
+        with office.uow() as uow:
+            uow.users.acting(head)
+            uow.session.execute(update(orm.users).where(users.id == head).values(full_name="Đã đổi"))
+            assert uow.session.scalar(select(users.full_name).where(users.id == head)) == "Đã đổi"
+            uow.users.acting(head)
+            if error:
+                raise error("stop")
+    with office.uow() as uow:
+        assert uow.session.scalar(select(users.full_name).where(users.id == head)) != "Đã đổi"
