@@ -93,7 +93,9 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             # psycopg forgets its prepared statements at every rollback, so that a read run
             # once per unit of work was planned by PostgreSQL every time.
             self.session.commit()
-        super().__exit__(exc_type, error, tb)
+        # Not `rollback()` first: closing gives the connection back to the pool, which
+        # rolls back what was not committed, without the session's bookkeeping of a
+        # rollback (a tenth of a small read's time on SQLite).
         self.session.close()
         if isinstance(error, StaleDataError):
             # A write that did not lock its instance first, flushed by a query (autoflush):
