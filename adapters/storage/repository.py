@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    any_,
     bindparam,
     case,
     cast,
@@ -671,11 +672,17 @@ def _shape(unit_id: int | None, where: InboxWhere) -> tuple[Any, ...]:
             where.due_from is not None, where.undated)
 
 
-def _narrowing(user_id: int, where: InboxWhere) -> list[Any]:
+def _narrowing(user_id: int, where: InboxWhere, sqlite: bool) -> list[Any]:
     w, t = orm.work_items, orm.plan_tasks
     found = [t.c.search_folded.like(f"% {word} %") for word in where.words]
     if where.plan_id is not None:
         found.append(t.c.plan_id == where.plan_id)
+        if not sqlite:
+            # The plan's steps looked up by its tasks' ids (`= ANY(ARRAY(...))`), as SQLite
+            # does: else PostgreSQL reads every step of the person's unit and hashes them.
+            tasks = orm.plan_tasks.alias("plan_tasks_of_plan")
+            found.append(w.c.plan_task_id == any_(func.array(
+                select(tasks.c.id).where(tasks.c.plan_id == where.plan_id).scalar_subquery())))
     if where.step_id:
         found.append(w.c.step_id == where.step_id)
     if where.whose == "mine":
@@ -863,7 +870,7 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         """The page in an order no index gives (or of a filter that joins the task), sorted
         from all the rows the filters leave; and, if `count`, their counts."""
         w, t, p = orm.work_items, orm.plan_tasks, orm.plans
-        conditions = [_waiting_for(user_id, unit_id, role, sqlite), *_narrowing(user_id, where)]
+        conditions = [_waiting_for(user_id, unit_id, role, sqlite), *_narrowing(user_id, where, sqlite)]
         base = select().select_from(w.join(t, t.c.id == w.c.plan_task_id).join(p, p.c.id == t.c.plan_id))
         counts: dict[str, Any] = {}
         if count:

@@ -284,3 +284,74 @@ def test_one_worker_folds_a_table_at_a_time_on_postgresql(postgres_fresh_url):
         assert check_every_inbox(office, date(2024, 3, 1)) == 3
     finally:
         office.storage.engine.dispose()
+
+
+def sorted_inbox(office: Office, user_id: int, today: date, query: inbox.InboxQuery) -> list[int]:
+    """The ids of every step the person's inbox lists under `query` (a plan, a sort), in
+    its order, sorted here from every ready row (steps by name in the database's order of
+    the names: the test is of the page, not of the collation)."""
+    w, t, p, u = orm.work_items.c, orm.plan_tasks.c, orm.plans.c, orm.users.c
+    with office.storage.engine.connect() as conn:
+        unit_id, role = conn.execute(select(u.unit_id, u.role).where(u.id == user_id)).one()
+        rows = conn.execute(select(w.id, w.created_at, w.due_on, w.step_name, w.assignee_user_id, w.claimed_by,
+                                   w.candidate_unit_id, w.candidate_role, t.plan_id, t.position, p.number)
+                            .join(orm.plan_tasks, t.id == w.plan_task_id).join(orm.plans, p.id == t.plan_id)
+                            .where(w.state == "ready")).all()
+        names = list(conn.execute(select(w.step_name).distinct().order_by(w.step_name)).scalars())
+    held = [r for r in rows if user_id in (r.assignee_user_id, r.claimed_by)
+            or (r.assignee_user_id is None and r.claimed_by is None and r.candidate_role == role
+                and r.candidate_unit_id in (None, unit_id))]
+    held = [r for r in held if query.plan_id in (None, r.plan_id)]
+    undated = (date.max,)  # undated last
+    key = {"due": lambda r: ((r.due_on,) if r.due_on else undated, r.id),
+           "received": lambda r: (-r.created_at.timestamp(), -r.id),
+           "plan": lambda r: (r.number, r.plan_id, r.position, r.id),
+           "step": lambda r: (names.index(r.step_name), (r.due_on,) if r.due_on else undated, r.id)}[query.sort]
+    return [r.id for r in sorted(held, key=key)]
+
+
+def test_a_page_of_one_plan_is_the_sorted_inbox_page_by_page_in_every_order(office):
+    """Two plans whose steps wait for the head's unit, some taken by the head, some given
+    by name to a staff member: for the head and the staff member, each plan's inbox in
+    every order, page after page, is what sorting every row gives, with its counts;
+    again after more are taken and one given back, and from a fresh Storage."""
+    with office_clock(ISSUED) as clock:
+        plans = [office.plan([{"ref": str(i), "lead": [KSTTHC],
+                               "due": None if i % 5 == 0 else f"2024-0{2 + i % 6}-1{i % 9}"} for i in range(n)])
+                 for n in (40, 30)]
+        w = orm.work_items.c
+        with office.storage.engine.begin() as conn:
+            for item_id in conn.execute(select(w.id).where(w.state == "ready")).scalars():
+                conn.execute(update(orm.work_items).where(w.id == item_id)
+                             .values(created_at=datetime(2024, 1, 15, 8) + timedelta(hours=item_id * 7 % 13)))
+        head, staff, today = office.users["truong.kstthc"], office.users["cv.kstthc"], date(2024, 4, 1)
+        firsts = [ready(office, plan, "assign") for plan in plans]
+        for items in firsts:
+            for item in items[:3]:
+                steps.claim(office.uow(), item.id, head, clock=clock)
+            for item in items[3:9]:  # the staff member's steps by name
+                steps.complete_step(office.uow(), item.id, head, {"assignee": staff}, clock=clock)
+
+        def check(storage_office: Office) -> None:
+            for user, size in ((head, 7), (staff, 2)):
+                for plan in plans:
+                    for sort in inbox.SORTS:
+                        query = inbox.InboxQuery(plan_id=plan, sort=sort)
+                        want = sorted_inbox(storage_office, user, today, query)
+                        got = []
+                        for page in range(1, -(-len(want) // size) + 1):
+                            box = inbox.list_inbox(storage_office.uow(), user, today, replace(query, page=page),
+                                                   page_size=size)
+                            assert box.counts["total"] == len(want), (user, query)
+                            got += [item.work_item_id for item in box.items]
+                        assert got == want and len(want) > size, (user, query)
+        check(office)
+        for items in firsts:
+            steps.claim(office.uow(), items[10].id, head, clock=clock)
+        steps.unclaim(office.uow(), firsts[1][0].id, head, clock=clock)
+        check(office)
+        fresh = Office(Storage(office.storage.url), office.units, office.users)
+        try:
+            check(fresh)
+        finally:
+            fresh.storage.engine.dispose()

@@ -5,6 +5,7 @@ ready step of the office is "state = ready"). Another unit has 3,000 steps waiti
 planner (its statistics taken, as autovacuum would) has a reason to use an index."""
 from __future__ import annotations
 
+import itertools
 import re
 import uuid
 from datetime import date
@@ -257,3 +258,24 @@ def test_a_large_inbox_in_the_order_received_reads_its_page_in_index_order(offic
         before, largest = max(scans, key=lambda scan: rows(scan[1]))
         assert rows(largest) >= 3000 and "ix_work_items_unit_received" in largest and "Limit" in before, reading
         assert all(rows(line) <= 50 for line in lines if re.match(r"\s*(->  )?Sort  \(", line)), reading
+
+
+def test_an_inbox_filtered_by_a_plan_reads_the_plans_steps_not_the_holders(office):
+    """The head of the unit with 3,000 waiting steps, filtered by a plan (the small one, or
+    the one holding the 3,000), in due and in plan order: the steps are looked up by the
+    plan's tasks, never by reading all the unit's steps (or all the ready ones) and
+    keeping the plan's."""
+    with office.uow() as uow:
+        [head] = uow.users.in_unit(office.units[CBTH], "unit_head")
+        plan_ids = [p["id"] for p in uow.plans.list_with_counts()]
+    for plan, sort in itertools.product(plan_ids, ("due", "plan")):
+        plans = plans_of(office, lambda: list_inbox(office.uow(), head.id, TODAY, InboxQuery(plan_id=plan, sort=sort)))
+        assert not full_scans(plans, "work_items") and not by_state_alone(plans), plans
+        lines = [line for p in plans for line in p.splitlines()
+                 if re.search(r"(SEARCH|SCAN|Scan on|Scan using \w+ on) work_items", line)]
+        assert lines, plans
+        if office.storage.engine.dialect.name == "sqlite":
+            assert all("USING INDEX ix_work_items_plan_task_id" in line or "INTEGER PRIMARY KEY" in line
+                       for line in lines), plans
+        else:
+            assert all("ix_work_items_plan_task_id" in line or "pk_work_items" in line for line in lines), plans
