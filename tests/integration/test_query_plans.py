@@ -279,3 +279,21 @@ def test_an_inbox_filtered_by_a_plan_reads_the_plans_steps_not_the_holders(offic
                        for line in lines), plans
         else:
             assert all("ix_work_items_plan_task_id" in line or "pk_work_items" in line for line in lines), plans
+
+
+@pytest.mark.parametrize("unit", [KSTTHC, CBTH])
+def test_a_units_counts_and_plans_read_its_own_groups_by_the_unit_s_index(office, unit):
+    """The unit page's counts and plans sum the unit's groups in `unit_task_counts`
+    through `ix_unit_task_counts_unit` (unit first), for a unit of 4 tasks beside one of
+    3,000 and for that one; not through the dashboard's index led by the plan, where the
+    unit is a last column (a scan of the whole index)."""
+    unit_id = office.units[unit]
+
+    def read():
+        with office.uow() as uow:
+            uow.progress.state_counts(TaskScope(TODAY, unit_id=unit_id))
+            uow.progress.plans_of(TaskScope(TODAY, unit_id=unit_id))
+    plans = [p for p in plans_of(office, read) if "unit_task_counts" in p]
+    assert len(plans) == 2, plans
+    for plan in plans:
+        assert "ix_unit_task_counts_unit" in plan and "ix_unit_task_counts_plan" not in plan, plan
