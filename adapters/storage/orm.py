@@ -199,15 +199,20 @@ inbox_counts = Table(
 # A unit's tasks counted by (led by it or only coordinated, plan, status, due date,
 # closing date), kept by triggers on `task_units` and `plan_tasks` as `inbox_counts` is
 # (migration 0021): the unit page's counts on any day and its plans, without its tasks.
+def _unit_task_columns() -> list[Column]:
+    """What a unit's tables (`unit_task_counts`, `unit_tasks`) keep of a task of the unit:
+    whether the unit leads it (1) or only coordinates it (0), and the task's plan, status
+    and dates, copied by their triggers. New columns at each call: a column belongs to one
+    table."""
+    return [Column("lead", Integer, nullable=False), Column("plan_id", Integer, nullable=False),
+            Column("status", String(16), nullable=False), Column("due_on", Date), Column("closed_on", Date)]
+
+
 unit_task_counts = Table(
     "unit_task_counts", metadata,
     Column("id", Integer, primary_key=True),
     Column("unit_id", Integer, nullable=False),
-    Column("lead", Integer, nullable=False),
-    Column("plan_id", Integer, nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("due_on", Date),
-    Column("closed_on", Date),
+    *_unit_task_columns(),
     Column("n", Integer, nullable=False),
     Index("ix_unit_task_counts_unit", "unit_id", "lead", "plan_id"),
     Index("ix_unit_task_counts_plan", "plan_id", "lead", "unit_id"),  # a plan's lead units (the dashboard)
@@ -222,12 +227,8 @@ unit_tasks = Table(
     "unit_tasks", metadata,
     Column("unit_id", Integer, primary_key=True),
     Column("task_id", Integer, primary_key=True),
-    Column("lead", Integer, nullable=False),
-    Column("plan_id", Integer, nullable=False),
+    *_unit_task_columns(),
     Column("position", Integer, nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("due_on", Date),
-    Column("closed_on", Date),
     Column("sort_group", Integer, nullable=False),
     Index("ix_unit_tasks_order", "unit_id", "sort_group", "due_on", "plan_id", "position", "task_id"),
     Index("ix_unit_tasks_plan_order", "unit_id", "plan_id", "sort_group", "due_on", "position", "task_id"),
