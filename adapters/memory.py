@@ -309,7 +309,8 @@ class InstanceRepository(_ObjectRepository, ports.InstanceRepository):
         instance = self.get(item.instance_id)
         task = tables["tasks"][instance.plan_task_id]
         items = sorted((i for i in tables["work_items"].values()
-                        if i.instance_id == instance.id and (i.state == "ready" or i.id == item.id)), key=lambda i: i.id)
+                        if i.instance_id == instance.id and (i.state == "ready" or i.id == item.id)),
+                       key=lambda i: i.id)
         incident = self._uow.incidents.open_for_instance(instance.id)
         return ports.LockedStep(item=item, instance=instance, task=task, plan=tables["plans"][task.plan_id],
                                 user=tables["users"].get(user_id), items=items, incident=incident)

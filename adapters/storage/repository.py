@@ -319,7 +319,8 @@ class TaskRepository(SqlRepository, ports.TaskRepository):
             if row.p_id not in plans:
                 plans[row.p_id] = _loaded(self.session, model.Plan, _part(row, parts["p"]))
             if row.tu_id is not None:
-                units.setdefault(row.t_id, {}).setdefault(row.tu_id, _write_built(model.TaskUnit, _part(row, parts["tu"])))
+                unit = _write_built(model.TaskUnit, _part(row, parts["tu"]))
+                units.setdefault(row.t_id, {}).setdefault(row.tu_id, unit)
         found = {}
         for task_id, row in firsts.items():
             task_units = sorted(units.get(task_id, {}).values(), key=lambda x: x.position)
