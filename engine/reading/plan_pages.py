@@ -15,6 +15,7 @@ from engine.deadlines.working_days import WorkingCalendar
 from engine.errors import N_, NotFound
 from engine.process import instances
 from engine.reading.progress import Paging, TaskScope
+from engine.records import built
 from engine.tasks.inbox import days_left, urgency
 from engine.unit_of_work import AbstractUnitOfWork
 
@@ -52,7 +53,7 @@ class TaskLine:
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> TaskLine:
-        return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+        return built(cls, **{name: row[name] for name in cls.__dataclass_fields__})
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,9 @@ def plan_overview(uow: AbstractUnitOfWork, plan_id: int, today: date, user_id: i
         units: dict[tuple[int, str], list[str]] = {}
         for unit in details["units"]:
             units.setdefault((unit["task_id"], unit["role"]), []).append(unit["name"])
-        tasks = [TaskRow(TaskLine.of(r), units.get((r["id"], "lead"), []), units.get((r["id"], "coordinator"), []),
-                         steps.get(r["id"], [])) for r in rows]
+        tasks = [built(TaskRow, task=TaskLine.of(r), lead=units.get((r["id"], "lead"), []),
+                       coordinators=units.get((r["id"], "coordinator"), []), steps=steps.get(r["id"], []))
+                 for r in rows]
         return PlanView(plan=plan, monitor=monitor, tasks=tasks, listed=listed, page=paging.page, pages=paging.pages)
 
 
@@ -177,7 +179,8 @@ def _steps_by_task(uow: AbstractUnitOfWork, rows: list[dict[str, Any]], today: d
 def _open_step(row: dict[str, Any], cal: WorkingCalendar, today: date) -> OpenStep:
     left = days_left(cal, row["due_on"], today)
     unit, person = row["unit_name"], row["user_name"]
-    return OpenStep(
+    return built(
+        OpenStep,
         work_item_id=row["work_item_id"], step_id=row["step_id"], step_name=row["step_name"],
         holder=person or " · ".join(x for x in (row["candidate_role"], unit) if x),
         holder_user_id=row["assignee_user_id"], holder_unit=unit, holder_role=row["candidate_role"],

@@ -21,6 +21,7 @@ from engine import model
 from engine.deadlines.working_days import WorkingCalendar
 from engine.errors import N_, NotFound
 from engine.process import instances
+from engine.records import built
 from engine.unit_of_work import AbstractUnitOfWork
 
 DONE_ON_TIME, DONE_LATE, IN_PROGRESS, OVERDUE, WAITING = (
@@ -161,8 +162,6 @@ class TaskProgress:
     coordinators: list[UnitRef] = field(default_factory=list)
     steps: list[Holder] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
-    director_user_id: int | None = None
-    people: dict[str, list[int]] | None = None  # named at assign (co-handlers, for information)
 
 
 @dataclass(frozen=True)
@@ -354,13 +353,13 @@ def _units_by_task(rows: list[dict[str, Any]]) -> dict[int, dict[str, list[UnitR
 def _task(row: dict[str, Any], units: dict[str, list[UnitRef]], as_of: date, cal: WorkingCalendar,
           steps: list[Holder] | None = None, notices: list[Notice] | None = None) -> TaskProgress:
     state = task_state(row["status"], row["due_on"], row["closed_on"], as_of)
-    return TaskProgress(
+    return built(
+        TaskProgress,
         id=row["id"], plan_id=row["plan_id"], plan_number=row["plan_number"], plan_title=row["plan_title"],
         ref=row["ref"], title=row["title"], content=row["content"], deadline_text=row["deadline_text"],
         due_on=row["due_on"], closed_on=row["closed_on"], state=state,
         days_late=_days_late(state, row["due_on"], row["closed_on"], as_of, cal),
         lead=units.get("lead", []), coordinators=units.get("coordinator", []),
-        director_user_id=row.get("director_user_id"), people=row.get("people"),
         steps=[] if steps is None else steps, notices=[] if notices is None else notices,
     )
 
@@ -390,8 +389,8 @@ def _steps_and_notices(uow: AbstractUnitOfWork, plan_id: int | None, task_ids: l
 def _holders(rows: list[dict[str, Any]]) -> dict[int, list[Holder]]:
     steps: dict[int, list[Holder]] = defaultdict(list)
     for row in rows:
-        steps[row["task_id"]].append(Holder(row["step_name"], row["user_name"], row["unit_name"],
-                                            row["candidate_role"], row["due_on"]))
+        steps[row["task_id"]].append(built(Holder, step_name=row["step_name"], user_name=row["user_name"],
+                                           unit_name=row["unit_name"], role=row["candidate_role"], due=row["due_on"]))
     return steps
 
 

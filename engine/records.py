@@ -1,0 +1,16 @@
+"""Read models built a page of rows at a time."""
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def built(cls: type[T], **fields: Any) -> T:
+    """`cls(**fields)` for a frozen dataclass given every one of its fields, without its
+    `__init__`: that sets each field through `object.__setattr__`, about seven times the
+    cost of filling the instance's dict, and a page builds fifty rows or more. The object
+    is equal to, hashes and prints as the one `__init__` would build, and stays frozen."""
+    obj = object.__new__(cls)
+    obj.__dict__.update(fields)
+    return obj

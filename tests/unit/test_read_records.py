@@ -1,0 +1,46 @@
+"""The dashboard's and plan page's rows are built without their frozen dataclasses'
+__init__ (`engine.records.built`): each is the object __init__ would build from the same
+fields (every field set, equal, same repr and hash where it has one) and is still frozen."""
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import pytest
+
+from engine.deadlines.working_days import WorkingCalendar
+from engine.reading import plan_pages, progress
+from engine.reading.progress import Holder, TaskProgress, UnitRef
+from engine.records import built
+
+TODAY = date(2024, 3, 11)
+ROW = {"id": 7, "plan_id": 2, "plan_number": "1/KH", "plan_title": "Kế hoạch", "ref": "3", "title": "Nhiệm vụ",
+       "content": "", "product": "Báo cáo", "director": "", "deadline_text": "", "position": 3,
+       "due_on": date(2024, 3, 1), "status": "open", "closed_on": None}
+STEP = {"task_id": 7, "work_item_id": 11, "step_id": "report", "step_name": "Báo cáo", "due_on": date(2024, 3, 20),
+        "assignee_user_id": None, "candidate_role": "staff", "user_name": None, "unit_name": "Phòng KSTTHC"}
+
+
+def as_init_builds(obj):
+    fields = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+    assert set(vars(obj)) == set(fields), "every field set, nothing else"
+    again = type(obj)(**fields)
+    assert obj == again and repr(obj) == repr(again)
+    if not any(isinstance(value, list) for value in fields.values()):  # (a list field makes it unhashable)
+        assert hash(obj) == hash(again)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        obj.id = 0  # type: ignore[misc]
+    return obj
+
+
+def test_rows_are_the_objects_their_init_builds():
+    cal = WorkingCalendar()
+    holders = progress._holders([STEP])[7]
+    task = as_init_builds(progress._task(ROW, {"lead": [UnitRef(3, "Phòng KSTTHC")]}, TODAY, cal, holders, []))
+    assert task.state == progress.OVERDUE and task.days_late == 6
+    assert as_init_builds(holders[0]) == Holder("Báo cáo", None, "Phòng KSTTHC", "staff", date(2024, 3, 20))
+    assert isinstance(task, TaskProgress)
+    step = as_init_builds(plan_pages._open_step(STEP, cal, TODAY))
+    assert step.holder == "staff · Phòng KSTTHC" and step.days_left == 7
+    line = as_init_builds(plan_pages.TaskLine.of(ROW))
+    as_init_builds(built(plan_pages.TaskRow, task=line, lead=["Phòng KSTTHC"], coordinators=[], steps=[step]))
