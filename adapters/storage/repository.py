@@ -802,8 +802,8 @@ def _reads_counts_and_choices(with_unit: bool, whose: str | None, step: bool, be
         select(literal_column("'counts'").label("part"), no_int.label("plan_id"), no_text.label("plan_number"),
                no_text.label("plan_title"), no_text.label("step_id"), no_text.label("step_name"),
                *(counts.c[name] for name in _READS_COUNTS)),
-        select(literal_column("'choices'"), *(choices.c[name] for name in _READS_CHOICES),
-               *(cast(null(), Integer) for _ in _READS_COUNTS)),
+        select(literal_column("'choices'").label("part"), *(choices.c[name] for name in _READS_CHOICES),
+               *(cast(null(), Integer).label(name) for name in _READS_COUNTS)),
     )
 
 

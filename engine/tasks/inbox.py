@@ -117,8 +117,10 @@ def list_inbox(uow: AbstractUnitOfWork, user_id: int, today: date, query: InboxQ
     return Inbox(
         items=[_item(row, user.id, cal, today) for row in found["rows"]], counts=found["counts"], query=query,
         page=query.page, pages=pages,
-        plans=sorted({(c["plan_id"], c["plan_number"] or c["plan_title"]) for c in choices}, key=lambda p: p[1]),
-        steps=sorted({(c["step_id"], c["step_name"]) for c in choices}, key=lambda s: s[1]),
+        # By label, then id: two plans (or steps) may share a label, and the choices come in no order.
+        plans=sorted({(c["plan_id"], c["plan_number"] or c["plan_title"]) for c in choices},
+                     key=lambda p: (p[1], p[0])),
+        steps=sorted({(c["step_id"], c["step_name"]) for c in choices}, key=lambda s: (s[1], s[0])),
     )
 
 

@@ -14,13 +14,14 @@ from sqlalchemy import func, select, update
 
 from alembic import command
 
-from adapters.storage import Storage, inbox_counts, orm
+from adapters.storage import Storage, inbox_counts, orm, repository
 from engine.deadlines import extension_requests
 from engine.process import instances
 from engine.reading.search import search_tasks
 from engine.tasks import inbox, steps
 from tests.support.deadlines import DUE, ISSUED, office_clock, ready, sweep_at
 from tests.support.office import CBTH, KSTTHC, TTPV, Office, make_office, staffed
+from tests.support.unordered import shuffled_union_all
 
 QUERIES = [inbox.InboxQuery(), inbox.InboxQuery(whose="unit"), inbox.InboxQuery(whose="mine"),
            inbox.InboxQuery(due="late"), inbox.InboxQuery(due="week"), inbox.InboxQuery(due="later")]
@@ -355,3 +356,48 @@ def test_a_page_of_one_plan_is_the_sorted_inbox_page_by_page_in_every_order(offi
             check(fresh)
         finally:
             fresh.storage.engine.dispose()
+
+
+def test_inbox_pages_do_not_depend_on_the_order_of_union_parts_or_subquery_rows(office, monkeypatch):
+    """With a stand-in planner giving each UNION ALL's parts in reverse and each part's
+    rows shuffled, the head's and a staff member's pages in due order and in the order
+    received, page after page, are still what sorting every row gives, with their counts
+    and the same plans and steps to filter by."""
+    with office_clock(ISSUED) as clock:
+        plans = [office.plan([{"ref": str(i), "lead": [KSTTHC],
+                               "due": None if i % 5 == 0 else f"2024-0{2 + i % 6}-1{i % 9}"} for i in range(n)])
+                 for n in (30, 20)]
+        w = orm.work_items.c
+        with office.storage.engine.begin() as conn:
+            for item_id in conn.execute(select(w.id).where(w.state == "ready")).scalars():
+                conn.execute(update(orm.work_items).where(w.id == item_id)
+                             .values(created_at=datetime(2024, 1, 15, 8) + timedelta(hours=item_id * 7 % 13)))
+        head, staff, today = office.users["truong.kstthc"], office.users["cv.kstthc"], date(2024, 4, 1)
+        for items in (ready(office, plan, "assign") for plan in plans):
+            steps.claim(office.uow(), items[0].id, head, clock=clock)
+            for item in items[1:5]:
+                steps.complete_step(office.uow(), item.id, head, {"assignee": staff}, clock=clock)
+    built = (repository._due_page, repository._lists_received_page, repository._reads_counts_and_choices)
+
+    def pages(user: int, query: inbox.InboxQuery, size: int) -> tuple[list[int], list[tuple]]:
+        got, choices = [], []
+        for page in range(1, -(-len(sorted_inbox(office, user, today, query)) // size) + 1):
+            box = inbox.list_inbox(office.uow(), user, today, replace(query, page=page), page_size=size)
+            got += [item.work_item_id for item in box.items]
+            choices.append((box.counts, box.plans, box.steps))
+        return got, choices
+
+    cases = [(user, inbox.InboxQuery(sort=sort), size) for user, size in ((head, 9), (staff, 3))
+             for sort in ("due", "received")]
+    plain = [pages(*case) for case in cases]
+    monkeypatch.setattr(repository, "union_all", shuffled_union_all)
+    for statement in built:
+        statement.cache_clear()
+    try:
+        for case, (got, choices) in zip(cases, plain):
+            want = sorted_inbox(office, case[0], today, case[1])
+            assert got == want and len(want) > case[2], case
+            assert pages(*case) == (want, choices), case
+    finally:
+        for statement in built:
+            statement.cache_clear()
