@@ -6,6 +6,7 @@ On SQLite and PostgreSQL. The page in due order must be the same as sorting ever
 row, on every page, and its plan must read the holder's steps in index order."""
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -198,21 +199,29 @@ def received_order(office: Office, user_id: int, today: date, query: inbox.Inbox
     return [r.id for r in sorted(held, key=lambda r: (r.created_at, r.id), reverse=True)]
 
 
+def checked_as_steps_move(office: Office, check, head: int, clock, taken: list, given_back) -> None:
+    """`check` the office; again after the head takes the `taken` steps and gives one
+    back; and from a fresh Storage."""
+    check(office)
+    for item in taken:
+        steps.claim(office.uow(), item.id, head, clock=clock)
+    steps.unclaim(office.uow(), given_back.id, head, clock=clock)
+    check(office)
+    fresh = Office(Storage(office.storage.url), office.units, office.users)
+    try:
+        check(fresh)
+    finally:
+        fresh.storage.engine.dispose()
+
+
 def test_a_page_in_the_order_received_is_the_sorted_inbox_page_by_page(office):
     """130 steps received at different times (some at the same time), a few taken by the
     head and some assigned to a staff member: page after page, newest first, for the head
     and the staff member, unfiltered, late only and the unit's only, again after more
     are taken and one given back, and from a fresh Storage, as sorting every row gives."""
     with office_clock(ISSUED) as clock:
-        plan = office.plan([{"ref": str(i), "lead": [KSTTHC], "due": None if i % 5 == 0 else f"2024-0{2 + i % 6}-1{i % 9}"}
-                            for i in range(130)])
-        w = orm.work_items.c
-        with office.storage.engine.begin() as conn:
-            for item_id in conn.execute(select(w.id).where(w.state == "ready")).scalars():
-                conn.execute(update(orm.work_items).where(w.id == item_id)
-                             .values(created_at=datetime(2024, 1, 15, 8) + timedelta(hours=item_id * 7 % 13)))
+        [items] = spread_plans(office, (130,))[1]
         head, staff, today = office.users["truong.kstthc"], office.users["cv.kstthc"], date(2024, 4, 1)
-        items = ready(office, plan, "assign")
         for item in items[:4]:
             steps.claim(office.uow(), item.id, head, clock=clock)
         clock.on(date(2024, 1, 20))
@@ -230,16 +239,7 @@ def test_a_page_in_the_order_received_is_the_sorted_inbox_page_by_page(office):
                     box = inbox.list_inbox(storage_office.uow(), user, today, replace(query, page=page), page_size=size)
                     got += [item.work_item_id for item in box.items]
                 assert got == want and len(want) > size, (user, query)
-        check(office)
-        for item in items[10:13]:
-            steps.claim(office.uow(), item.id, head, clock=clock)
-        steps.unclaim(office.uow(), items[0].id, head, clock=clock)
-        check(office)
-        fresh = Office(Storage(office.storage.url), office.units, office.users)
-        try:
-            check(fresh)
-        finally:
-            fresh.storage.engine.dispose()
+        checked_as_steps_move(office, check, head, clock, items[10:13], items[0])
 
 
 def test_an_office_upgraded_from_before_the_counts_has_them_and_its_words(url):
@@ -311,22 +311,39 @@ def sorted_inbox(office: Office, user_id: int, today: date, query: inbox.InboxQu
     return [r.id for r in sorted(held, key=key)]
 
 
+def spread_plans(office: Office, sizes: tuple[int, ...]) -> tuple[list[int], list[list]]:
+    """Plans of `sizes` tasks the head's unit leads, due on several dates and none, their
+    steps received at several times (some at the same time); with each plan's first steps."""
+    plans = [office.plan([{"ref": str(i), "lead": [KSTTHC],
+                           "due": None if i % 5 == 0 else f"2024-0{2 + i % 6}-1{i % 9}"} for i in range(n)])
+             for n in sizes]
+    w = orm.work_items.c
+    with office.storage.engine.begin() as conn:
+        for item_id in conn.execute(select(w.id).where(w.state == "ready")).scalars():
+            conn.execute(update(orm.work_items).where(w.id == item_id)
+                         .values(created_at=datetime(2024, 1, 15, 8) + timedelta(hours=item_id * 7 % 13)))
+    return plans, [ready(office, plan, "assign") for plan in plans]
+
+
+def paged(office: Office, user: int, today: date, query: inbox.InboxQuery, size: int,
+          total: int) -> tuple[list[int], list[tuple]]:
+    """The ids of every page of `total` steps in turn, and each page's counts and choices."""
+    ids, seen = [], []
+    for page in range(1, -(-total // size) + 1):
+        box = inbox.list_inbox(office.uow(), user, today, replace(query, page=page), page_size=size)
+        ids += [item.work_item_id for item in box.items]
+        seen.append((box.counts, box.plans, box.steps))
+    return ids, seen
+
+
 def test_a_page_of_one_plan_is_the_sorted_inbox_page_by_page_in_every_order(office):
     """Two plans whose steps wait for the head's unit, some taken by the head, some given
     by name to a staff member: for the head and the staff member, each plan's inbox in
     every order, page after page, is what sorting every row gives, with its counts;
     again after more are taken and one given back, and from a fresh Storage."""
+    head, staff, today = office.users["truong.kstthc"], office.users["cv.kstthc"], date(2024, 4, 1)
     with office_clock(ISSUED) as clock:
-        plans = [office.plan([{"ref": str(i), "lead": [KSTTHC],
-                               "due": None if i % 5 == 0 else f"2024-0{2 + i % 6}-1{i % 9}"} for i in range(n)])
-                 for n in (40, 30)]
-        w = orm.work_items.c
-        with office.storage.engine.begin() as conn:
-            for item_id in conn.execute(select(w.id).where(w.state == "ready")).scalars():
-                conn.execute(update(orm.work_items).where(w.id == item_id)
-                             .values(created_at=datetime(2024, 1, 15, 8) + timedelta(hours=item_id * 7 % 13)))
-        head, staff, today = office.users["truong.kstthc"], office.users["cv.kstthc"], date(2024, 4, 1)
-        firsts = [ready(office, plan, "assign") for plan in plans]
+        plans, firsts = spread_plans(office, (40, 30))
         for items in firsts:
             for item in items[:3]:
                 steps.claim(office.uow(), item.id, head, clock=clock)
@@ -334,28 +351,13 @@ def test_a_page_of_one_plan_is_the_sorted_inbox_page_by_page_in_every_order(offi
                 steps.complete_step(office.uow(), item.id, head, {"assignee": staff}, clock=clock)
 
         def check(storage_office: Office) -> None:
-            for user, size in ((head, 7), (staff, 2)):
-                for plan in plans:
-                    for sort in inbox.SORTS:
-                        query = inbox.InboxQuery(plan_id=plan, sort=sort)
-                        want = sorted_inbox(storage_office, user, today, query)
-                        got = []
-                        for page in range(1, -(-len(want) // size) + 1):
-                            box = inbox.list_inbox(storage_office.uow(), user, today, replace(query, page=page),
-                                                   page_size=size)
-                            assert box.counts["total"] == len(want), (user, query)
-                            got += [item.work_item_id for item in box.items]
-                        assert got == want and len(want) > size, (user, query)
-        check(office)
-        for items in firsts:
-            steps.claim(office.uow(), items[10].id, head, clock=clock)
-        steps.unclaim(office.uow(), firsts[1][0].id, head, clock=clock)
-        check(office)
-        fresh = Office(Storage(office.storage.url), office.units, office.users)
-        try:
-            check(fresh)
-        finally:
-            fresh.storage.engine.dispose()
+            for (user, size), plan, sort in itertools.product(((head, 7), (staff, 2)), plans, inbox.SORTS):
+                query = inbox.InboxQuery(plan_id=plan, sort=sort)
+                want = sorted_inbox(storage_office, user, today, query)
+                got, seen = paged(storage_office, user, today, query, size, len(want))
+                assert got == want and len(want) > size, (user, query)
+                assert all(counts["total"] == len(want) for counts, _, _ in seen), (user, query)
+        checked_as_steps_move(office, check, head, clock, [items[10] for items in firsts], firsts[1][0])
 
 
 def test_inbox_pages_do_not_depend_on_the_order_of_union_parts_or_subquery_rows(office, monkeypatch):
@@ -363,41 +365,24 @@ def test_inbox_pages_do_not_depend_on_the_order_of_union_parts_or_subquery_rows(
     rows shuffled, the head's and a staff member's pages in due order and in the order
     received, page after page, are still what sorting every row gives, with their counts
     and the same plans and steps to filter by."""
+    head, staff, today = office.users["truong.kstthc"], office.users["cv.kstthc"], date(2024, 4, 1)
     with office_clock(ISSUED) as clock:
-        plans = [office.plan([{"ref": str(i), "lead": [KSTTHC],
-                               "due": None if i % 5 == 0 else f"2024-0{2 + i % 6}-1{i % 9}"} for i in range(n)])
-                 for n in (30, 20)]
-        w = orm.work_items.c
-        with office.storage.engine.begin() as conn:
-            for item_id in conn.execute(select(w.id).where(w.state == "ready")).scalars():
-                conn.execute(update(orm.work_items).where(w.id == item_id)
-                             .values(created_at=datetime(2024, 1, 15, 8) + timedelta(hours=item_id * 7 % 13)))
-        head, staff, today = office.users["truong.kstthc"], office.users["cv.kstthc"], date(2024, 4, 1)
-        for items in (ready(office, plan, "assign") for plan in plans):
+        for items in spread_plans(office, (30, 20))[1]:
             steps.claim(office.uow(), items[0].id, head, clock=clock)
             for item in items[1:5]:
                 steps.complete_step(office.uow(), item.id, head, {"assignee": staff}, clock=clock)
     built = (repository._due_page, repository._lists_received_page, repository._reads_counts_and_choices)
-
-    def pages(user: int, query: inbox.InboxQuery, size: int) -> tuple[list[int], list[tuple]]:
-        got, choices = [], []
-        for page in range(1, -(-len(sorted_inbox(office, user, today, query)) // size) + 1):
-            box = inbox.list_inbox(office.uow(), user, today, replace(query, page=page), page_size=size)
-            got += [item.work_item_id for item in box.items]
-            choices.append((box.counts, box.plans, box.steps))
-        return got, choices
-
     cases = [(user, inbox.InboxQuery(sort=sort), size) for user, size in ((head, 9), (staff, 3))
              for sort in ("due", "received")]
-    plain = [pages(*case) for case in cases]
+    wanted = [sorted_inbox(office, user, today, query) for user, query, _ in cases]
+    plain = [paged(office, user, today, query, size, len(want)) for (user, query, size), want in zip(cases, wanted)]
     monkeypatch.setattr(repository, "union_all", shuffled_union_all)
     for statement in built:
         statement.cache_clear()
     try:
-        for case, (got, choices) in zip(cases, plain):
-            want = sorted_inbox(office, case[0], today, case[1])
-            assert got == want and len(want) > case[2], case
-            assert pages(*case) == (want, choices), case
+        for (user, query, size), want, (got, seen) in zip(cases, wanted, plain):
+            assert got == want and len(want) > size, (user, query)
+            assert paged(office, user, today, query, size, len(want)) == (want, seen), (user, query)
     finally:
         for statement in built:
             statement.cache_clear()
