@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from adapters.storage import orm
 from engine.tasks.inbox import list_inbox
@@ -54,3 +55,18 @@ def test_a_unit_of_work_that_wrote_and_did_not_commit_leaves_nothing(office_on_e
                 raise error("stop")
     with office.uow() as uow:
         assert uow.session.scalar(select(users.full_name).where(users.id == head)) != "Đã đổi"
+
+
+def test_a_unit_of_work_whose_read_failed_and_was_caught_ends_without_an_error(office_on_each_database):
+    """A statement that failed (PostgreSQL then aborts the transaction, though nothing was
+    written) and whose error the service caught: the unit of work still ends quietly (its
+    commit is a rollback), and the next one reads."""
+    office = office_on_each_database
+    head = office.users["truong.kstthc"]
+    with office.uow() as uow:
+        assert uow.users.acting(head) is not None
+        with pytest.raises(DBAPIError):
+            uow.session.execute(text("SELECT no_such_column FROM users"))
+    with office.uow() as uow:
+        assert uow.users.acting(head).id == head
+
