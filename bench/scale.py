@@ -406,7 +406,9 @@ def _start_data(plan, task) -> dict[str, Any]:
 
 def _run(engine, statement) -> list:
     with engine.connect() as conn:
-        return conn.execute(statement).all()
+        rows = conn.execute(statement).all()
+        conn.commit()  # not rolled back: see `_replay`
+        return rows
 
 
 def _bare_inbox_query(user_id: int):
@@ -424,7 +426,10 @@ def _replay(engine, sent: list[tuple[str, Any]]) -> None:
         for statement, parameters in sent:
             cursor.execute(statement, parameters)
             cursor.fetchall()
-        connection.rollback()
+        # Reads only: committed, as the service's units of work that only read are. A
+        # rollback makes psycopg forget the connection's prepared statements (the service's
+        # too, on this pooled connection), and the next reads would be planned again.
+        connection.commit()
     finally:
         connection.close()
 
@@ -469,6 +474,7 @@ def _run_all(engine, statements: list) -> None:
     with engine.connect() as conn:
         for statement in statements:
             conn.execute(statement).all()
+        conn.commit()  # not rolled back: see `_replay`
 
 
 def _same_data_dashboard_queries(plan_id: int, today: date) -> list:
