@@ -206,3 +206,19 @@ def test_an_office_upgraded_from_before_the_unit_list_has_it(request):
         check_every_unit(office)
     finally:
         storage.engine.dispose()
+
+
+def test_a_unit_that_leads_and_coordinates_a_task_counts_it_once_however_its_rows_came(office):
+    """A plan states a unit as both lead and coordinator of a task: its two rows of
+    `task_units` come in one INSERT with the plan's others. On PostgreSQL a row trigger
+    runs after the whole statement, so each row sees both: the unit still counts the task
+    once, as leading; and again after one of the rows goes and after a fresh Storage."""
+    office.plan([{"ref": "1", "lead": [KSTTHC], "coordinators": [CBTH, KSTTHC], "due": "2024-03-29"},
+                 {"ref": "2", "lead": [TTPV], "coordinators": [KSTTHC, TTPV, CBTH]},
+                 {"ref": "3", "lead": [KSTTHC], "due": "2024-02-20"}])
+    assert check_every_unit(office) == 6
+    tu = orm.task_units.c
+    write(office, delete(orm.task_units).where(tu.unit_id == office.units[KSTTHC], tu.role == "coordinator"))
+    assert check_every_unit(office) == 5
+    office.storage.compact_inbox_counts()
+    assert check_every_unit(staffed(Storage(office.storage.url), load=False)) == 5
