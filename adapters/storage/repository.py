@@ -6,6 +6,7 @@ plain dicts; none of them touches `process_instances.state`.
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Iterable
 
@@ -673,17 +674,21 @@ def _shape(unit_id: int | None, where: InboxWhere) -> tuple[Any, ...]:
             where.due_from is not None, where.undated)
 
 
-def _narrowing(user_id: int, where: InboxWhere, sqlite: bool) -> list[Any]:
+def _narrowing(user_id: int, where: InboxWhere, sqlite: bool, plan_ids: list[int] | None = None) -> list[Any]:
+    """The conditions of `where` on an inbox's rows; `plan_ids`, if given, the plans kept
+    (as `where.plan_id` keeps one)."""
     w, t = orm.work_items, orm.plan_tasks
     found = [t.c.search_folded.like(f"% {word} %") for word in where.words]
     if where.plan_id is not None:
-        found.append(t.c.plan_id == where.plan_id)
+        plan_ids = [where.plan_id]
+    if plan_ids is not None:
+        found.append(t.c.plan_id.in_(plan_ids))
         if not sqlite:
-            # The plan's steps looked up by its tasks' ids (`= ANY(ARRAY(...))`), as SQLite
+            # The plans' steps looked up by their tasks' ids (`= ANY(ARRAY(...))`), as SQLite
             # does: else PostgreSQL reads every step of the person's unit and hashes them.
             tasks = orm.plan_tasks.alias("plan_tasks_of_plan")
             found.append(w.c.plan_task_id == any_(func.array(
-                select(tasks.c.id).where(tasks.c.plan_id == where.plan_id).scalar_subquery())))
+                select(tasks.c.id).where(tasks.c.plan_id.in_(plan_ids)).scalar_subquery())))
     if where.step_id:
         found.append(w.c.step_id == where.step_id)
     if where.whose == "mine":
@@ -779,14 +784,19 @@ def _inbox_counts(with_unit: bool, whose: str | None, step: bool, before: bool, 
 def _inbox_choices(with_unit: bool) -> Any:
     """The plans and steps of a whole inbox, from `inbox_choices`."""
     c, p = orm.inbox_choices.c, orm.plans
-    held = (select(c.plan_id, c.step_id, c.step_name)
+    held = (select(c.plan_id, c.step_id, c.step_name, func.sum(c.n).label("n"))
             .where(_held_by(orm.inbox_choices, _USER, _UNIT if with_unit else None, _ROLE, None))
             .group_by(c.plan_id, c.step_id, c.step_name).having(func.sum(c.n) > 0).subquery())
+    # `place`: the plan's rank in the inbox's plan order (`_sorted_page`), with the database's
+    # own order of numbers; `n`: its steps of that step id (`_plans_of_page`).
     return (select(p.c.id.label("plan_id"), p.c.number.label("plan_number"), p.c.title.label("plan_title"),
-                   held.c.step_id, held.c.step_name).join(held, held.c.plan_id == p.c.id))
+                   held.c.step_id, held.c.step_name, held.c.n,
+                   func.dense_rank().over(order_by=(p.c.number, p.c.id)).label("place"))
+            .join(held, held.c.plan_id == p.c.id))
 
 
 _READS_COUNTS = ("total", "overdue", "soon")
+_READS_PLACES = ("n", "place")
 _READS_CHOICES = ("plan_id", "plan_number", "plan_title", "step_id", "step_name")
 
 
@@ -801,10 +811,29 @@ def _reads_counts_and_choices(with_unit: bool, whose: str | None, step: bool, be
     return union_all(
         select(literal_column("'counts'").label("part"), no_int.label("plan_id"), no_text.label("plan_number"),
                no_text.label("plan_title"), no_text.label("step_id"), no_text.label("step_name"),
-               *(counts.c[name] for name in _READS_COUNTS)),
-        select(literal_column("'choices'").label("part"), *(choices.c[name] for name in _READS_CHOICES),
+               *(no_int.label(name) for name in _READS_PLACES), *(counts.c[name] for name in _READS_COUNTS)),
+        select(literal_column("'choices'").label("part"),
+               *(choices.c[name] for name in _READS_CHOICES + _READS_PLACES),
                *(cast(null(), Integer).label(name) for name in _READS_COUNTS)),
     )
+
+
+def _plans_of_page(held: list[dict[str, Any]], offset: int, limit: int) -> tuple[list[int], int]:
+    """The plans a page in plan order spans, and how many of the first one's steps come
+    before the page; from the inbox's choices (`_inbox_choices`: a row per plan and step,
+    with the plan's place in plan order and its steps of that step)."""
+    steps: dict[int, int] = {}
+    places: dict[int, int] = {}
+    for row in held:
+        steps[row["plan_id"]] = steps.get(row["plan_id"], 0) + row["n"]
+        places[row["plan_id"]] = row["place"]
+    before, spanned, skip = 0, [], 0
+    for plan_id in sorted(steps, key=places.__getitem__):
+        if before < offset + limit and before + steps[plan_id] > offset:
+            skip = skip if spanned else offset - before
+            spanned.append(plan_id)
+        before += steps[plan_id]
+    return spanned, skip
 
 
 def _sum_when(condition: Any) -> Any:
@@ -851,27 +880,37 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         values, shape = _inbox_values(user_id, unit_id, role, where), _shape(unit_id, where)
         # A filter by plan or words joins the task: then the rows are counted and sorted.
         by_task = bool(where.words) or where.plan_id is not None
-        if by_task or where.sort not in ("due", "received"):
+        # In plan order and narrowed by nothing else, the page is read from the few plans it
+        # spans, known from the count tables' steps per plan (`_plans_of_page`).
+        by_plans = (where.sort == "plan" and not by_task and not where.step_id and where.whose is None
+                    and where.due_before is None and where.due_from is None)
+        if by_task or where.sort not in ("due", "received", "plan") or where.sort == "plan" and not by_plans:
             counts, rows = self._sorted_page(user_id, unit_id, role, where, sqlite, count=by_task)
         if by_task:
             choices = self._rows_of(_inbox_choices(unit_id is not None), values)
         else:  # the counts and the choices, both from count tables, in one round trip
-            choices = []
+            choices, held = [], []
             for row in self._rows_of(_reads_counts_and_choices(*shape), values):
                 if row.pop("part") == "counts":
                     counts = {name: row[name] for name in _READS_COUNTS}
                 else:
                     choices.append({name: row[name] for name in _READS_CHOICES})
+                    held.append(row)
+            if by_plans:
+                plan_ids, skip = _plans_of_page(held, where.offset, where.limit)
+                rows = self._sorted_page(user_id, unit_id, role, replace(where, offset=skip), sqlite, count=False,
+                                         plan_ids=plan_ids)[1] if plan_ids else []
         if where.sort in ("due", "received") and not by_task:
             rows = self._rows_of((_due_page if where.sort == "due" else _lists_received_page)(*shape, sqlite), values)
         return {"rows": rows, "counts": {k: int(v or 0) for k, v in counts.items()}, "choices": choices}
 
     def _sorted_page(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere, sqlite: bool,
-                     count: bool) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+                     count: bool, plan_ids: list[int] | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """The page in an order no index gives (or of a filter that joins the task), sorted
-        from all the rows the filters leave; and, if `count`, their counts."""
+        from all the rows the filters leave (of `plan_ids` only, if given); and, if
+        `count`, their counts."""
         w, t, p = orm.work_items, orm.plan_tasks, orm.plans
-        conditions = [_waiting_for(user_id, unit_id, role, sqlite), *_narrowing(user_id, where, sqlite)]
+        conditions = [_waiting_for(user_id, unit_id, role, sqlite), *_narrowing(user_id, where, sqlite, plan_ids)]
         base = select().select_from(w.join(t, t.c.id == w.c.plan_task_id).join(p, p.c.id == t.c.plan_id))
         counts: dict[str, Any] = {}
         if count:

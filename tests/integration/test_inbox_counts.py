@@ -338,12 +338,16 @@ def paged(office: Office, user: int, today: date, query: inbox.InboxQuery, size:
 
 def test_a_page_of_one_plan_is_the_sorted_inbox_page_by_page_in_every_order(office):
     """Two plans whose steps wait for the head's unit, some taken by the head, some given
-    by name to a staff member: for the head and the staff member, each plan's inbox in
-    every order, page after page, is what sorting every row gives, with its counts;
-    again after more are taken and one given back, and from a fresh Storage."""
+    by name to a staff member: for the head and the staff member, each plan's inbox and
+    the whole inbox in every order (in plan order read from the plans a page spans),
+    page after page, is what sorting every row gives, with its counts; again after more
+    are taken and one given back, and from a fresh Storage."""
     head, staff, today = office.users["truong.kstthc"], office.users["cv.kstthc"], date(2024, 4, 1)
     with office_clock(ISSUED) as clock:
         plans, firsts = spread_plans(office, (40, 30))
+        with office.storage.engine.begin() as conn:  # the later plan first in plan order
+            for plan, number in zip(plans, ("2/KH-TEST", "1/KH-TEST")):
+                conn.execute(update(orm.plans).where(orm.plans.c.id == plan).values(number=number))
         for items in firsts:
             for item in items[:3]:
                 steps.claim(office.uow(), item.id, head, clock=clock)
@@ -351,7 +355,7 @@ def test_a_page_of_one_plan_is_the_sorted_inbox_page_by_page_in_every_order(offi
                 steps.complete_step(office.uow(), item.id, head, {"assignee": staff}, clock=clock)
 
         def check(storage_office: Office) -> None:
-            for (user, size), plan, sort in itertools.product(((head, 7), (staff, 2)), plans, inbox.SORTS):
+            for (user, size), plan, sort in itertools.product(((head, 7), (staff, 2)), [*plans, None], inbox.SORTS):
                 query = inbox.InboxQuery(plan_id=plan, sort=sort)
                 want = sorted_inbox(storage_office, user, today, query)
                 got, seen = paged(storage_office, user, today, query, size, len(want))
