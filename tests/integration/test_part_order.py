@@ -30,19 +30,17 @@ TODAY = date(2024, 3, 11)
 N = 30
 
 
-def _due(i: int) -> dict[str, str]:
-    if i % 3 == 0:
-        return {}
-    return {"due": f"2024-02-{1 + i % 28:02d}"} if i % 2 else {"due": "2024-03-29"}
+def _task(i: int) -> dict:
+    due = None if i % 3 == 0 else f"2024-02-{1 + i % 28:02d}" if i % 2 else "2024-03-29"
+    return {"ref": str(i), "title": f"Nhiệm vụ số {i}", "lead": [(KSTTHC, TTPV)[i % 2]],
+            "coordinators": ([CBTH, KSTTHC] if i % 3 else [KSTTHC, CBTH]) if i % 2 else [CBTH],
+            **({"due": due} if due else {})}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def office(request):
-    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_fresh_url")
-    office = make_office(url)
-    office.plan_id = office.plan([{"ref": str(i), "title": f"Nhiệm vụ số {i}", "lead": [(KSTTHC, TTPV)[i % 2]],
-                                   "coordinators": ([CBTH, KSTTHC] if i % 3 else [KSTTHC, CBTH]) if i % 2 else [CBTH],
-                                   **_due(i)} for i in range(1, N + 1)])
+    office = make_office(request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_fresh_url"))
+    office.plan_id = office.plan([_task(i) for i in range(1, N + 1)])
     yield office
     office.storage.engine.dispose()
 

@@ -26,29 +26,31 @@ down_revision = "0025_state_lz4"
 branch_labels = None
 depends_on = None
 
-COLUMNS = "unit_id, lead, plan_id, status, due_on, closed_on, n"
+
+def _migration_0021():
+    """0021's module: its trigger's SQL helpers (`_count`, `_lead`, `COLUMNS`) and, for the
+    downgrade, its trigger as it wrote it."""
+    spec = importlib.util.spec_from_file_location("unit_task_counts_0021",
+                                                  Path(__file__).with_name("0021_unit_task_counts.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def _count(task: str, unit: str, role: str | None = None) -> str:
-    lead = f" AND x.role = '{role}'" if role else ""
-    return f"(SELECT count(*) FROM task_units x WHERE x.task_id = {task} AND x.unit_id = {unit}{lead})"
-
-
-def _lead(row: str) -> str:
-    return f"(CASE WHEN {row}.role = 'lead' THEN 1 ELSE 0 END)"
+_0021 = _migration_0021()
+COLUMNS, _count, _lead = _0021.COLUMNS, _0021._count, _0021._lead
 
 
 def _change(task: str, unit: str, rows_after: str, leads_after: str) -> str:
     """The -1 of the unit's group for the task as it is before the row's change (the rows
-    a BEFORE trigger sees) and the +1 as it is after (`rows_after`, `leads_after`)."""
-    rows_before, leads_before = _count(task, unit), _count(task, unit, "lead")
-    key = "p.plan_id, p.status, p.due_on, p.closed_on"
+    a BEFORE trigger sees) and the +1 as it is after (`rows_after`, `leads_after`); none
+    for a side where the unit has no row of the task."""
     return (
         f"INSERT INTO unit_task_counts ({COLUMNS}) "
-        f"SELECT {unit}, CASE WHEN {leads_before} > 0 THEN 1 ELSE 0 END, {key}, -1 FROM plan_tasks p "
-        f"WHERE p.id = {task} AND {rows_before} > 0 "
-        f"UNION ALL SELECT {unit}, CASE WHEN {leads_after} > 0 THEN 1 ELSE 0 END, {key}, 1 FROM plan_tasks p "
-        f"WHERE p.id = {task} AND {rows_after} > 0"
+        f"SELECT {unit}, CASE WHEN s.leads > 0 THEN 1 ELSE 0 END, p.plan_id, p.status, p.due_on, p.closed_on, s.n "
+        f"FROM plan_tasks p, (VALUES ({_count(task, unit)}, {_count(task, unit, 'lead')}, -1), "
+        f"({rows_after}, {leads_after}, 1)) AS s (row_count, leads, n) WHERE p.id = {task} AND s.row_count > 0"
     )
 
 
@@ -85,12 +87,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    # 0021's trigger and function, as that migration wrote them.
-    spec = importlib.util.spec_from_file_location("unit_task_counts_0021",
-                                                  Path(__file__).with_name("0021_unit_task_counts.py"))
-    assert spec is not None and spec.loader is not None
-    before = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(before)
     op.execute("DROP TRIGGER task_units_counts ON task_units")
-    for statement in before._postgresql()[:2]:
+    for statement in _0021._postgresql()[:2]:  # 0021's function and trigger
         op.execute(statement.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"))
