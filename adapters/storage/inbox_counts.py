@@ -34,6 +34,7 @@ def compact(engine: Engine, seen: dict[str, int]) -> int:
         table: Table = orm.metadata.tables[name]
         with engine.connect() as connection:
             newest = connection.scalar(select(func.max(table.c.id))) or 0
+            connection.commit()  # a read: a rollback would make psycopg drop the connection's prepared statements
         if newest == seen.get(name):
             continue
         with engine.begin() as connection:

@@ -29,6 +29,7 @@ def test_an_inbox_read_again_and_again_runs_its_prepared_statements(postgres_fre
     with engine.connect() as connection:
         prepared = connection.execute(text("SELECT statement, generic_plans, custom_plans "
                                            "FROM pg_prepared_statements")).all()
+        connection.commit()  # a rollback would make psycopg drop them
     assert engine.pool.checkedin() == 1
     pages = [p for p in prepared if "FROM work_items" in p.statement and "LIMIT 50" in p.statement]
     counts = [p for p in prepared if "inbox_counts" in p.statement]
@@ -38,6 +39,10 @@ def test_an_inbox_read_again_and_again_runs_its_prepared_statements(postgres_fre
     assert pages[0].generic_plans + pages[0].custom_plans == 7, prepared
     # The page's bounds are written in it: its plan for any holder is one plan.
     assert pages[0].generic_plans >= 1, prepared
+    # The scheduler's fold of the count rows, on the same pooled connection, keeps them.
+    office.storage.compact_inbox_counts()
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM pg_prepared_statements")) >= 3
 
 
 @pytest.mark.parametrize("error", [None, ValueError])
