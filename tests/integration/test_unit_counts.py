@@ -208,6 +208,28 @@ def test_an_office_upgraded_from_before_the_unit_list_has_it(request):
         storage.engine.dispose()
 
 
+def test_an_office_counted_by_the_old_trigger_is_counted_again_by_the_upgrade(postgres_fresh_url):
+    """On PostgreSQL, before migration 0026, a unit that leads and coordinates a task
+    imported in one INSERT lost it from its counts; the upgrade counts every unit again,
+    and the changes after it are kept."""
+    storage = Storage(postgres_fresh_url)
+    command.upgrade(storage.alembic_config(), "0025_state_lz4")
+    office = staffed(storage)
+    try:
+        office.plan([{"ref": "1", "lead": [KSTTHC], "coordinators": [CBTH, KSTTHC], "due": "2024-03-29"},
+                     {"ref": "2", "lead": [TTPV], "coordinators": [KSTTHC, TTPV]}])
+        with office.uow() as uow:
+            miscounted = states_counted(uow.progress.state_counts(TaskScope(DAYS[0], unit_id=office.units[KSTTHC])))
+        assert miscounted != expected(office, office.units[KSTTHC], DAYS[0])[0]  # what the upgrade must mend
+        storage.upgrade()
+        assert check_every_unit(office) == 4
+        write(office, delete(orm.task_units).where(orm.task_units.c.unit_id == office.units[TTPV],
+                                                   orm.task_units.c.role == "coordinator"))
+        assert check_every_unit(office) == 4
+    finally:
+        storage.engine.dispose()
+
+
 def test_a_unit_that_leads_and_coordinates_a_task_counts_it_once_however_its_rows_came(office):
     """A plan states a unit as both lead and coordinator of a task: its two rows of
     `task_units` come in one INSERT with the plan's others. On PostgreSQL a row trigger

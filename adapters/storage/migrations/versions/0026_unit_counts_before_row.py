@@ -10,8 +10,10 @@ took the other for an earlier one and the unit lost the task from its counts.
 
 A BEFORE ROW trigger sees the rows earlier rows of its statement wrote, and not its own:
 the state just before its row, on both databases' terms. PostgreSQL's trigger is now one,
-reckoning the state after its row from that. SQLite's are unchanged. An office upgraded
-keeps any count already wrong: the fold (`compact_inbox_counts`) does not recount.
+reckoning the state after its row from that. SQLite's are unchanged. The upgrade then
+counts every unit's tasks again from `task_units` (0021's backfill), on PostgreSQL: an
+office upgraded would otherwise keep the counts the old trigger got wrong, since the fold
+(`compact_inbox_counts`) only adds up the rows it finds.
 
 Revision ID: 0026_unit_counts_before_row
 Revises: 0025_state_lz4
@@ -82,6 +84,8 @@ def upgrade() -> None:
     )
     op.execute("CREATE TRIGGER task_units_counts BEFORE INSERT OR DELETE OR UPDATE OF task_id, unit_id, role "
                "ON task_units FOR EACH ROW EXECUTE FUNCTION task_units_counts()")
+    op.execute("DELETE FROM unit_task_counts")
+    op.execute(_0021.BACKFILL)
 
 
 def downgrade() -> None:
