@@ -570,7 +570,9 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[bool, str], ..
         else:
             columns = columns.where(*_scope_conditions(scope, sqlite), *state)
             if order == "urgency":  # (else plan order: "words" without words ranks no task before another)
-                urgent, still_open, _ = in_order[:0] = _urgency(_task_state(scope.as_of), _t.c)
+                urgency = _urgency(_task_state(scope.as_of), _t.c)
+                in_order = [*urgency, *in_order]
+                urgent, still_open, _ = urgency
                 keys = {"urgent": urgent, "open": still_open, "urgent_due": _t.c.due_on}
         page = (columns.add_columns(*(keys.get(key, cast(null(), type_)).label(key) for key, type_ in _SLICE_KEYS.items()))
                 .order_by(*in_order).offset(bindparam(f"offset_{number}")).limit(bindparam(f"limit_{number}")))

@@ -481,8 +481,6 @@ def _write_built(cls: type, values: dict[str, Any], **extra: Any) -> Any:
     return obj
 
 
-
-
 class InstanceRepository(SqlRepository, ports.InstanceRepository):
     model_class = model.ProcessInstance
 
