@@ -154,7 +154,7 @@ def _cell_words(page, rows: list[_Row]) -> dict[tuple[int, int], list[_Word]]:
     another as one column of text: read on the page, a lone short text in a wide blank
     ("1", "II" in the number column) is taken for noise, and words of neighbouring
     cells run together."""
-    from PIL import Image, ImageOps
+    from PIL import ImageOps
 
     pieces: list[tuple[tuple[int, int], object]] = []
     for r, row in enumerate(rows):

@@ -3,7 +3,7 @@ session version that lets a logout end every copy of a session."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import cache
 
 from werkzeug.security import check_password_hash, generate_password_hash

@@ -23,7 +23,7 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.util.task import TaskState
 
 from adapters.storage import orm
-from engine.clock import from_storage, office_date, to_storage
+from engine.clock import from_storage, to_storage
 from engine.deadlines.recipients import recipients
 from engine.process import instances
 from engine.workflow.runtime import _extensions
