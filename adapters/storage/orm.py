@@ -99,6 +99,8 @@ task_units = Table(
     Column("unit_id", Integer, ForeignKey("units.id"), nullable=False, index=True),
     Column("role", String(16), nullable=False),
     Column("position", Integer, nullable=False, default=0),
+    # A task's rows of one unit, as the count and list triggers look them up (0027).
+    Index("ix_task_units_task_unit", "task_id", "unit_id"),
 )
 
 process_versions = Table(

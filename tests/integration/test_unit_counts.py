@@ -244,3 +244,44 @@ def test_a_unit_that_leads_and_coordinates_a_task_counts_it_once_however_its_row
     assert check_every_unit(office) == 5
     office.storage.compact_inbox_counts()
     assert check_every_unit(staffed(Storage(office.storage.url), load=False)) == 5
+
+
+def _trigger_work(office: Office, task_id: int, unit_id: int) -> int:
+    """SQLite's virtual-machine steps to add a unit to a task and run its triggers (the
+    counts and the list); rolled back."""
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+    with office.storage.engine.connect() as connection:
+        raw = connection.connection.dbapi_connection
+        raw.set_progress_handler(count, 1)
+        try:
+            connection.execute(insert(orm.task_units).values(task_id=task_id, unit_id=unit_id, role="coordinator",
+                                                             position=9))
+        finally:
+            raw.set_progress_handler(None, 1)
+            connection.rollback()
+    return steps
+
+
+def test_a_units_row_is_counted_and_listed_without_reading_the_units_other_tasks(sqlite_url):
+    """Starting a task writes its units, and their triggers look up the task's rows of
+    each unit: that must read the task's rows, not every task of the unit, or a start
+    costs more the more tasks its units have (SQLite without statistics chose the index
+    on the unit for it before 0027)."""
+    office = make_office(sqlite_url)
+    try:
+        plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}])
+        with office.storage.engine.connect() as conn:
+            task_id = conn.execute(select(orm.plan_tasks.c.id).where(orm.plan_tasks.c.plan_id == plan_id)).scalar_one()
+        unit = office.units[TTPV]
+        office.plan([{"ref": str(n), "lead": [TTPV], "due": "2024-03-29"} for n in range(5)])
+        few = _trigger_work(office, task_id, unit)
+        office.plan([{"ref": str(n), "lead": [TTPV], "due": "2024-03-29"} for n in range(300)])
+        many = _trigger_work(office, task_id, unit)
+        assert many - few < 100, (few, many)
+    finally:
+        office.storage.engine.dispose()
