@@ -129,7 +129,7 @@ class ProgressQueries(ports.ProgressQueries):
                       "due_from": scope.due_from, "due_to": scope.due_to, "reach": part.offset + part.limit,
                       "offset": part.offset, "limit": part.limit}
             shape = (part.state, scope.lead_unit_id is not None, scope.plan_id is not None,
-                     scope.due_from is not None, scope.due_to is not None)
+                     scope.due_from is not None, scope.due_to is not None, self._sqlite)
             return [self._rows(_unit_page(*shape), values)]
         shape, values = _bound(scope)
         values["search_reach"] = SEARCH_REACH
@@ -417,7 +417,7 @@ def _best_first(scope: TaskScope, conditions: list[Any], reach: Any, sqlite: boo
     index's order (`_matching`); then the other matches in that order. All of them ranked
     when there are no more; else no more than a bounded set is read, whatever the number
     of matches."""
-    words, tier = list(scope.words), bindparam("search_reach", type_=Integer)
+    words, tier = list(scope.words), _page_bound("search_reach", sqlite)
     every = _matching(words, conditions, sqlite).limit(tier)
     ranked: Any = every
     if len(words) > 1:  # LIMIT inside a UNION needs its own SELECT on SQLite.
@@ -459,7 +459,7 @@ def _count_statement(shape: tuple[Any, ...], by_state: bool, capped: bool, sqlit
         return select(func.count().label("count")).select_from(_t).where(*_scope_conditions(scope, sqlite), *state)
     counted = (_matching(list(scope.words), [*_conditions(scope), *state], sqlite) if scope.words
                else select(_t.c.id).where(*_conditions(scope), *state))
-    return select(func.count().label("count")).select_from(counted.limit(bindparam("up_to")).subquery())
+    return select(func.count().label("count")).select_from(counted.limit(_page_bound("up_to", sqlite)).subquery())
 
 
 @functools.lru_cache(maxsize=256)
@@ -564,7 +564,7 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[bool, str], ..
         keys: dict[str, Any] = {}
         in_order = [_t.c.plan_id, _t.c.position, _t.c.id]
         if order == "words" and scope.words:
-            found = _best_first(scope, [*_conditions(scope), *state], bindparam(f"reach_{number}"), sqlite)
+            found = _best_first(scope, [*_conditions(scope), *state], _page_bound(f"reach_{number}", sqlite), sqlite)
             columns, keys = columns.join(found, found.c.id == _t.c.id), {"rest": found.c.rest, "rank": found.c.rank}
             in_order = [found.c.rest, found.c.rank]
         else:
@@ -575,7 +575,8 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[bool, str], ..
                 urgent, still_open, _ = urgency
                 keys = {"urgent": urgent, "open": still_open, "urgent_due": _t.c.due_on}
         page = (columns.add_columns(*(keys.get(key, cast(null(), type_)).label(key) for key, type_ in _SLICE_KEYS.items()))
-                .order_by(*in_order).offset(bindparam(f"offset_{number}")).limit(bindparam(f"limit_{number}")))
+                .order_by(*in_order).offset(_page_bound(f"offset_{number}", sqlite))
+                .limit(_page_bound(f"limit_{number}", sqlite)))
         parts.append(select(page.subquery()))  # LIMIT inside a UNION needs its own SELECT on SQLite
     return _ordered(union_all(*parts) if len(parts) > 1 else parts[0], _SLICES_ORDER)
 
@@ -622,13 +623,20 @@ def _task_state(as_of: Any) -> Any:
 
 
 # The values of a unit's list, bound at each read into the statements of `_unit_page`.
-_AS_OF, _DUE_FROM, _DUE_TO = (bindparam(name, type_=Date) for name in ("as_of", "due_from", "due_to"))
+_DUE_FROM, _DUE_TO = (bindparam(name, type_=Date) for name in ("due_from", "due_to"))
 _UNIT, _PLAN = bindparam("unit_id", type_=Integer), bindparam("plan_id", type_=Integer)
-_REACH, _OFFSET, _LIMIT = (bindparam(name, type_=Integer) for name in ("reach", "offset", "limit"))
+
+
+def _page_bound(name: str, sqlite: bool) -> Any:
+    """A page's offset, limit or reach, bound: on PostgreSQL written into the statement at
+    each execution (one prepared statement per value). Bound there, the generic plan
+    guesses a tenth of the rows under the LIMIT, costs more than a custom plan, and
+    PostgreSQL planned the page again at every execution."""
+    return bindparam(name, type_=Integer, literal_execute=not sqlite)
 
 
 @functools.cache
-def _unit_page(state: str | None, led: bool, plan: bool, due_from: bool, due_to: bool) -> Any:
+def _unit_page(state: str | None, led: bool, plan: bool, due_from: bool, due_to: bool, sqlite: bool) -> Any:
     """A page of a unit's tasks most urgent first (`task_slices`' "urgency"), from
     `unit_tasks`: its rows split into parts by `sort_group` and due date, each read in the
     order of its index (`ix_unit_tasks_order`, or `ix_unit_tasks_plan_order` for one plan) up to the
@@ -636,7 +644,11 @@ def _unit_page(state: str | None, led: bool, plan: bool, due_from: bool, due_to:
     what is rare and are sorted: closed tasks whose closing date is after the day, and
     group 3. A part whose rows cannot be in `state` is left out. Built once per shape
     (building it cost SQLAlchemy more than the database takes to run it)."""
-    c, as_of = orm.unit_tasks.c, _AS_OF
+    # The day and each part's group are written into the statement on PostgreSQL: bound,
+    # the generic plan read group 3 by a scan of the unit's rows and costed the overdue
+    # part at a third of them, so PostgreSQL planned the page again (1 ms) at every read.
+    c, as_of = orm.unit_tasks.c, bindparam("as_of", type_=Date, literal_execute=not sqlite)
+    reach, offset, limit = (_page_bound(name, sqlite) for name in ("reach", "offset", "limit"))
     groups = _unit_conditions(c, TaskScope(as_of, unit_id=_UNIT, lead_unit_id=_UNIT if led else None,
                                            plan_id=_PLAN if plan else None, due_from=_DUE_FROM if due_from else None,
                                            due_to=_DUE_TO if due_to else None))
@@ -662,13 +674,13 @@ def _unit_page(state: str | None, led: bool, plan: bool, due_from: bool, due_to:
         if state is not None and states != {state}:
             conditions = [*conditions, _state(as_of, c) == state]
         rows = (select(c.task_id, c.plan_id, c.position, c.status, c.due_on, c.closed_on)
-                .where(*groups, c.sort_group == group, *conditions)
-                .order_by(*(in_order if ordered else everything)).limit(_REACH))
+                .where(*groups, c.sort_group == literal_column(str(group), Integer), *conditions)
+                .order_by(*(in_order if ordered else everything)).limit(reach))
         parts.append(select(rows.subquery()))  # LIMIT inside a UNION needs its own SELECT on SQLite
     m = union_all(*parts).subquery()
     return (_task_columns().join(m, m.c.task_id == _t.c.id)
             .order_by(*_urgency(_state(as_of, m.c), m.c), m.c.plan_id, m.c.position, m.c.task_id)
-            .offset(_OFFSET).limit(_LIMIT))
+            .offset(offset).limit(limit))
 
 
 def _urgency(state: Any, t: Any) -> list[Any]:

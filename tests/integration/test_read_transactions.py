@@ -12,6 +12,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from adapters.storage import orm
+from engine.reading import plan_pages, progress, unit_work
 from engine.tasks.inbox import list_inbox
 from tests.support.office import KSTTHC, make_office
 
@@ -75,3 +76,32 @@ def test_a_unit_of_work_whose_read_failed_and_was_caught_ends_without_an_error(o
     with office.uow() as uow:
         assert uow.users.acting(head).id == head
 
+
+
+def test_the_dashboard_plan_page_and_unit_page_read_again_run_their_pages_on_one_plan(postgres_fresh_url):
+    """Their pages' offsets and limits (and the unit page's day) are written into the
+    statements on PostgreSQL: bound, the generic plan guessed a tenth of the rows under
+    each LIMIT, and PostgreSQL planned each page again at every read."""
+    office = make_office(postgres_fresh_url)
+    plan_id = office.plan([{"ref": str(n), "lead": [KSTTHC], "due": "2024-03-29"} for n in range(1, 601)])
+    head, monitor = office.users["truong.kstthc"], office.users["theodoi"]
+    engine = office.storage.engine
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("ANALYZE"))
+    engine.dispose()  # one connection from here on: the pool's, reused by each read
+    for _ in range(12):
+        assert progress.plan_dashboard(office.uow(), plan_id, TODAY).listed == 600
+        assert len(plan_pages.plan_overview(office.uow(), plan_id, TODAY, monitor).tasks) == 50
+        assert len(unit_work.unit_work(office.uow(), head, TODAY).tasks) == 50
+    with engine.connect() as connection:
+        prepared = connection.execute(text("SELECT statement, generic_plans, custom_plans "
+                                           "FROM pg_prepared_statements")).all()
+        connection.commit()
+    pages = {name: [p for p in prepared if all(mark in p.statement for mark in marks)]
+             for name, marks in (("dashboard", ("SELECT anon_1.id", "urgent_due")), ("plan page", ("count_count",)),
+                                 ("unit page", ("unit_tasks.sort_group",)))}
+    for name, found in pages.items():
+        assert len(found) == 1, (name, prepared)
+        # Prepared at the 6th read and run again by the 7 after it, on one plan.
+        assert found[0].generic_plans + found[0].custom_plans == 7, (name, found)
+        assert found[0].generic_plans >= 1, (name, found)
