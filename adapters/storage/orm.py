@@ -11,7 +11,7 @@ from sqlalchemy import (
     JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, LargeBinary,
     MetaData, String, Table, Text, UniqueConstraint,
 )
-from sqlalchemy.orm import deferred, registry, relationship
+from sqlalchemy.orm import configure_mappers, deferred, registry, relationship
 
 from engine import model
 
@@ -461,4 +461,6 @@ def start_mappers() -> None:
         # The file's bytes are read only when downloaded, never for a list.
         "data": deferred(attachments.c.data),
     })
+    # Now, not at the first ORM query: the write paths build their objects without one.
+    configure_mappers()
     start_mappers.done = True

@@ -31,8 +31,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.orm import Session, make_transient_to_detached
-from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from adapters.storage import orm
 from adapters.storage.row_dicts import dicts
@@ -46,14 +46,16 @@ from engine.tasks.inbox import InboxWhere
 class SqlRepository:
     model_class: type
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, rows: Rows | None = None) -> None:
         self.session = session
+        self.rows = Rows() if rows is None else rows  # the unit of work's, shared by its repositories
 
     def add(self, obj: Any) -> None:
         self.session.add(obj)
 
     def get(self, obj_id: int) -> Any | None:
-        return self.session.get(self.model_class, obj_id)
+        held = self.rows.get(self.model_class, obj_id)  # a row this unit of work read with Core
+        return held if held is not None else self.session.get(self.model_class, obj_id)
 
     def _names(self, id_column: Any, name_column: Any, ids: Iterable[int]) -> dict[int, str]:
         """Names by id for the ids given (None and 0 ignored), in one query."""
@@ -62,6 +64,11 @@ class SqlRepository:
             return {}
         rows = self.session.execute(select(id_column, name_column).where(id_column.in_(wanted)))
         return {key: value for key, value in rows}
+
+    def _core(self, statement: Any, values: Any = None) -> Any:
+        """A Core statement on the transaction's connection: the write paths' statements
+        need nothing of the ORM's execution around them."""
+        return self.session.connection().execute(statement, values)
 
     def _rows(self, statement: Any) -> list[dict[str, Any]]:
         return dicts(self.session.execute(statement))
@@ -89,24 +96,64 @@ _SEEN_VERSION, _ACTOR, _DAYS_WRITTEN = "office_days_version", "actor", "office_d
 SEEN = (_SEEN_VERSION, _ACTOR)
 
 
-def insert_new(session: Session, table: Any, objects: list[Any], key: tuple[str, ...]) -> None:
+class Rows:
+    """The rows a write path read or inserted with Core, by class and id: each row's
+    domain object with the values it held when read (or written). The unit of work
+    writes what changed on them itself (`write_changes`), one UPDATE per table and set of
+    columns. They are not in the ORM's session: neither its identity map nor its flush
+    spends anything on them, and the same row read again gives the same object."""
+
+    def __init__(self, session: Session | None = None) -> None:
+        self.session = session
+        self.held: dict[tuple[type, int], tuple[Any, dict[str, Any]]] = {}
+
+    def get(self, cls: type, row_id: Any) -> Any | None:
+        found = self.held.get((cls, row_id))
+        return None if found is None else found[0]
+
+    def loaded(self, cls: type, values: dict[str, Any], **extra: Any) -> Any:
+        """The object of a row read with Core (`values`, all its columns, kept as what it
+        held): the one already held refreshed, else a new one (with `extra`'s
+        relationships). A row the ORM loaded in this unit of work stays the ORM's object,
+        refreshed (its changes are the ORM's to write)."""
+        key = (cls, values["id"])
+        found = self.held.get(key)
+        if found is not None:
+            found[0].__dict__.update(values)
+            self.held[key] = (found[0], values)
+            return found[0]
+        if self.session is not None and self.session.identity_map:
+            loaded = self.session.identity_map.get(identity_key(cls, values["id"]))
+            if loaded is not None:
+                for name, value in values.items():
+                    set_committed_value(loaded, name, value)
+                return loaded
+        obj = _write_built(cls, values, **extra)
+        self.held[key] = (obj, values)
+        return obj
+
+    def written(self, obj: Any, values: dict[str, Any]) -> None:
+        """`obj`'s row now holds `values` (all its columns)."""
+        self.held[(type(obj), values["id"])] = (obj, values)
+
+
+def insert_new(session: Session, rows_held: Rows, table: Any, objects: list[Any], key: tuple[str, ...]) -> None:
     """New domain objects, inserted in one Core statement (the ORM sends one INSERT per
     row on SQLite, to read each id back in order) and given their ids by `key`, columns
-    unique among them that come back with the ids. Then they are put in the session as
-    though read (`_write_attached`), so a later change to one is written as an UPDATE."""
+    unique among them that come back with the ids. Then they are held as read
+    (`Rows`), so a later change to one is written as an UPDATE."""
     if not objects:
         return
-    write_changes(session)  # before the insert's autoflush would, by the ORM
+    write_changes(session, rows_held)  # what changed before, first (a cancelled item, then its successor)
     statement, columns = _write_insert_returning(table, key)
     rows = [{c: getattr(obj, c) for c in columns} for obj in objects]
-    by_key = {tuple(row[k] for k in key): obj for row, obj in zip(rows, objects)}
+    by_key = {tuple(row[k] for k in key): (obj, row) for row, obj in zip(rows, objects)}
     if len(by_key) != len(objects):
         raise ValueError(f"new {table.name} rows share their {key}")
-    for found in session.execute(statement, rows):
-        by_key[tuple(found[1:])].id = found[0]
-    for obj in objects:
-        make_transient_to_detached(obj)
-        _write_attached(session, obj)
+    for found in session.connection().execute(statement, rows):
+        obj, row = by_key[tuple(found[1:])]
+        obj.id = row["id"] = found[0]
+        rows_held.written(obj, row)
 
 
 @functools.lru_cache(maxsize=16)
@@ -116,59 +163,44 @@ def _write_insert_returning(table: Any, key: tuple[str, ...]) -> tuple[Any, list
             [c.name for c in table.c if c.name != "id"])
 
 
-def write_changes(session: Session) -> None:
-    """Write what changed on the session's plain objects (no version column, no
-    collection changed: a step's work items, its task) with Core, one UPDATE per table
-    and set of columns, and mark it written. For the few rows a step changes, the ORM's
-    flush costs more than the statements; what it still has to write (new objects, the
-    versioned instances, deletions) it writes next."""
-    groups: dict[tuple[Any, tuple[str, ...]], list[Any]] = {}
-    for obj in session.dirty:
-        state = inspect(obj)
-        mapper, changed = state.mapper, tuple(sorted(state.committed_state))
-        if mapper.version_id_col is not None or not changed or not all(k in mapper.columns for k in changed):
-            continue
-        groups.setdefault((mapper.local_table, changed), []).append(obj)
-    for (table, changed), objects in groups.items():
-        statement = _update_by_id(table, changed)
-        rows = [{"_id": obj.id, **{name: getattr(obj, name) for name in changed}} for obj in objects]
-        with session.no_autoflush:
-            written = session.execute(statement, rows).rowcount
-        if written != len(rows):  # a row gone since it was read: as the ORM's StaleDataError
+def write_changes(session: Session, rows_held: Rows) -> None:
+    """Write what changed on the held rows' objects (`Rows`) with Core, one UPDATE per
+    table and set of columns, and hold the written values as read. A versioned row (an
+    instance) is written only at the version it was read, and moves to the next one."""
+    groups: dict[tuple[Any, tuple[str, ...]], list[tuple[Any, dict[str, Any]]]] = {}
+    for obj, values in rows_held.held.values():
+        current = obj.__dict__
+        changed = tuple(name for name, value in values.items()
+                        if name in current and current[name] is not value and current[name] != value)
+        if changed:
+            groups.setdefault((_table_of(type(obj)), changed), []).append((obj, values))
+    for (table, changed), held in groups.items():
+        versioned = "version" in table.c and "version" not in changed
+        statement = _update_by_id(table, changed, versioned)
+        rows = [{"_id": values["id"], **({"_read": values["version"]} if versioned else {}),
+                 **{name: obj.__dict__[name] for name in changed}} for obj, values in held]
+        written = session.connection().execute(statement, rows).rowcount
+        if written != len(rows):  # a row gone (or moved on) since it was read: as the ORM's StaleDataError
             raise AlreadyDone(N_("This step was already completed or has moved on."))
-        for obj in objects:
-            _as_read(session, obj)
+        for obj, values in held:
+            if versioned:
+                obj.version = values["version"] + 1
+            rows_held.written(obj, {name: obj.__dict__.get(name, value) for name, value in values.items()})
+
+
+@functools.cache
+def _table_of(cls: type) -> Table:
+    return inspect(cls).local_table
 
 
 @functools.lru_cache(maxsize=64)
-def _update_by_id(table: Any, columns: tuple[str, ...]) -> Any:
-    """UPDATE `columns` of one row by id (`_id`), built once per table and columns."""
-    return update(table).where(table.c.id == bindparam("_id")).values({name: bindparam(name) for name in columns})
-
-
-def _as_read(session: Session, obj: Any) -> None:
-    """A persistent object whose changes were written without the ORM, marked as though
-    read again: its values are what the row holds, and it leaves the session's modified
-    set, so a flush has nothing to look at (the ORM's own mark after its flush)."""
-    inspect(obj)._commit_all(obj.__dict__, session.identity_map)
-
-
-def _write_attached(session: Session, obj: Any) -> None:
-    """A detached object (`make_transient_to_detached`: its row's values, nothing
-    pending) put in the session's identity map as the ORM's loading puts the object of a
-    row it read. `Session.add` does the same after cascading through relationships and
-    firing attach events, which a step's few rows do not need and which cost more than
-    their statements. A task's units go in with it."""
-    state = inspect(obj)
-    if session.identity_map.get(state.key) is not None:  # another object of that row: as `add` would
-        session.add(obj)
-        return
-    state.session_id = session.hash_key
-    session.identity_map._add_unpresent(state, state.key)
-    for unit in obj.__dict__.get("units", ()):
-        unit_state = inspect(unit)
-        if unit_state.key is not None and unit_state.session_id is None:  # (new ones: once inserted)
-            _write_attached(session, unit)
+def _update_by_id(table: Any, columns: tuple[str, ...], versioned: bool = False) -> Any:
+    """UPDATE `columns` of one row by id (`_id`), built once per table and columns; a
+    versioned one only at the version read (`_read`), moving it to the next."""
+    statement = update(table).where(table.c.id == bindparam("_id"))
+    if versioned:
+        statement = statement.where(table.c.version == bindparam("_read")).values(version=table.c.version + 1)
+    return statement.values({name: bindparam(name) for name in columns})
 
 
 class UserRepository(SqlRepository, ports.UserRepository):
@@ -200,8 +232,8 @@ class UserRepository(SqlRepository, ports.UserRepository):
     def in_unit(self, unit_id: int, role: str | None = None) -> list[model.User]:
         # Core, its statements built once: a step reads its unit's people (the head's
         # choices, the next holder), and the ORM's query cost more than the rest of it.
-        rows = self.session.execute(_WRITE_IN_UNIT[bool(role)], {"unit_id": unit_id, "role": role})
-        return [_loaded(self.session, model.User, dict(row._mapping)) for row in rows]
+        rows = self._core(_WRITE_IN_UNIT[bool(role)], {"unit_id": unit_id, "role": role})
+        return [self.rows.loaded(model.User, dict(row._mapping)) for row in rows]
 
     def with_role(self, role: str) -> list[model.User]:
         return list(self.session.scalars(select(model.User).filter_by(role=role, active=True)))
@@ -214,9 +246,9 @@ class UserRepository(SqlRepository, ports.UserRepository):
         if not (ids or units or wanted_roles):
             return []
         # Core (a step's or a sweep batch's people), built once per shape of the question.
-        rows = self.session.execute(_write_directory(bool(ids), bool(units), bool(wanted_roles)),
+        rows = self._core(_write_directory(bool(ids), bool(units), bool(wanted_roles)),
                                     {"ids": ids, "units": units, "roles": wanted_roles})
-        return [_loaded(self.session, model.User, dict(row._mapping)) for row in rows]
+        return [self.rows.loaded(model.User, dict(row._mapping)) for row in rows]
 
 
 @functools.cache
@@ -260,7 +292,7 @@ class PlanRepository(SqlRepository, ports.PlanRepository):
         if row is None:
             return None
         self.session.info.setdefault(_SEEN_VERSION, row.office_days)
-        plan = _loaded(self.session, model.Plan, {column.name: row[n] for n, column in enumerate(orm.plans.c)})
+        plan = self.rows.loaded(model.Plan, {column.name: row[n] for n, column in enumerate(orm.plans.c)})
         return plan, row.monitor
 
     def list_with_counts(self) -> list[dict[str, Any]]:
@@ -295,11 +327,11 @@ class TaskRepository(SqlRepository, ports.TaskRepository):
     model_class = model.PlanTask
 
     def add_many(self, tasks: list[model.PlanTask]) -> None:
-        insert_new(self.session, orm.plan_tasks, tasks, ("plan_id", "position"))
+        insert_new(self.session, self.rows, orm.plan_tasks, tasks, ("plan_id", "position"))
         for task in tasks:
             for unit in task.units:
                 unit.task_id = task.id
-        insert_new(self.session, orm.task_units, [u for task in tasks for u in task.units],
+        insert_new(self.session, self.rows, orm.task_units, [u for task in tasks for u in task.units],
                    ("task_id", "role", "position"))
 
     def for_plan(self, plan_id: int) -> list[model.PlanTask]:
@@ -315,17 +347,17 @@ class TaskRepository(SqlRepository, ports.TaskRepository):
         plans: dict[int, model.Plan] = {}
         units: dict[int, dict[int, model.TaskUnit]] = {}
         firsts: dict[int, Any] = {}
-        for row in self.session.execute(statement, {"ids": ids}):
+        for row in self._core(statement, {"ids": ids}):
             firsts.setdefault(row.t_id, row)
             if row.p_id not in plans:
-                plans[row.p_id] = _loaded(self.session, model.Plan, _part(row, parts["p"]))
+                plans[row.p_id] = self.rows.loaded(model.Plan, _part(row, parts["p"]))
             if row.tu_id is not None:
-                unit = _write_built(model.TaskUnit, _part(row, parts["tu"]))
+                unit = self.rows.loaded(model.TaskUnit, _part(row, parts["tu"]))
                 units.setdefault(row.t_id, {}).setdefault(row.tu_id, unit)
         found = {}
         for task_id, row in firsts.items():
             task_units = sorted(units.get(task_id, {}).values(), key=lambda x: x.position)
-            found[task_id] = (_loaded(self.session, model.PlanTask, _part(row, parts["t"]), units=task_units),
+            found[task_id] = (self.rows.loaded(model.PlanTask, _part(row, parts["t"]), units=task_units),
                               plans[row.p_id])
         return found
 
@@ -456,19 +488,6 @@ def _part(row: Any, labels: dict[str, str]) -> dict[str, Any]:
     return {name: mapping[label] for label, name in labels.items()}
 
 
-def _loaded(session: Session, cls: type, values: dict[str, Any], **extra: Any) -> Any:
-    """The domain object of a row read with Core, in the session as though the ORM had
-    loaded it: the one already there refreshed (as `populate_existing`), else a new one."""
-    existing = session.identity_map.get(identity_key(cls, values["id"]))
-    if existing is not None:
-        for name, value in values.items():
-            set_committed_value(existing, name, value)
-        return existing
-    obj = _write_built(cls, values, **extra)
-    _write_attached(session, obj)
-    return obj
-
-
 def _write_built(cls: type, values: dict[str, Any], **extra: Any) -> Any:
     """A detached domain object made from all its columns' `values` (and `extra`
     relationships) as the ORM's loading makes one: its class's `__init__` would send an
@@ -485,7 +504,7 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
     model_class = model.ProcessInstance
 
     def add_many(self, instances: list[model.ProcessInstance]) -> None:
-        insert_new(self.session, orm.process_instances, instances, ("plan_task_id",))
+        insert_new(self.session, self.rows, orm.process_instances, instances, ("plan_task_id",))
 
     def lock(self, instance_id: int) -> model.ProcessInstance | None:
         """The instance, locked until commit, with its work items read again.
@@ -509,16 +528,18 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
         rows = [{"_id": x.id, "_read": x.version, "_next": x.version + 1,
                  **{name: getattr(x, name) for name in _STATE_COLUMNS}} for x in instances]
         with self.session.no_autoflush:  # a flush first would write them, and bump their versions
-            written = self.session.execute(_WRITE_STATES, rows).rowcount
+            written = self._core(_WRITE_STATES, rows).rowcount
         if written != len(rows):
             # Another writer saved one since it was read: ours must not overwrite it.
             raise AlreadyDone(N_("This step was already completed or has moved on."))
         for instance, row in zip(instances, rows):
-            # What the row holds now: nothing left for the ORM to write.
+            # What the row holds now: nothing left to write of these columns.
             instance.version = row["_next"]
-            if set(inspect(instance).committed_state) <= {*_STATE_COLUMNS, "version"}:
-                _as_read(self.session, instance)
-            else:  # a change of its own (another version's process) for the ORM to write
+            held = self.rows.held.get((model.ProcessInstance, instance.id))
+            if held is not None and held[0] is instance:
+                self.rows.written(instance, {**held[1], "version": row["_next"],
+                                             **{name: row[name] for name in _STATE_COLUMNS}})
+            else:  # one the ORM loaded (`lock`): it writes the rest, if anything else changed
                 for name in (*_STATE_COLUMNS, "version"):
                     set_committed_value(instance, name, getattr(instance, name))
 
@@ -530,8 +551,8 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
         as the ORM would have loaded them, at a fraction of the ORM's cost."""
         begin_write(self.session)
         if self.session.get_bind().dialect.name != "sqlite":  # SQLite: BEGIN IMMEDIATE was the lock
-            self.session.execute(_LOCK_STEP_INSTANCE, {"item": work_item_id})
-        rows = self.session.execute(_STEP_READ, {"item": work_item_id, "user": user_id}).all()
+            self._core(_LOCK_STEP_INSTANCE, {"item": work_item_id})
+        rows = self._core(_STEP_READ, {"item": work_item_id, "user": user_id}).all()
         if not rows:
             return None
         first, parts = rows[0], _STEP_READ_PARTS
@@ -540,19 +561,19 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
         units: dict[int, model.TaskUnit] = {}
         for row in rows:
             if row.w_id not in items:
-                items[row.w_id] = _loaded(self.session, model.WorkItem, _part(row, parts["w"]))
+                items[row.w_id] = self.rows.loaded(model.WorkItem, _part(row, parts["w"]))
             if row.tu_id is not None and row.tu_id not in units:
-                units[row.tu_id] = _write_built(model.TaskUnit, _part(row, parts["tu"]))
+                units[row.tu_id] = self.rows.loaded(model.TaskUnit, _part(row, parts["tu"]))
         item = items.get(work_item_id)
         if item is None:
             return None
-        task = _loaded(self.session, model.PlanTask, _part(first, parts["t"]),
+        task = self.rows.loaded(model.PlanTask, _part(first, parts["t"]),
                        units=sorted(units.values(), key=lambda x: x.position))
-        user = _loaded(self.session, model.User, _part(first, parts["u"])) if first.u_id is not None else None
+        user = self.rows.loaded(model.User, _part(first, parts["u"])) if first.u_id is not None else None
         incident = ({"id": first.incident_id, "work_item_id": first.incident_work_item_id}
                     if first.incident_id is not None else None)
-        return ports.LockedStep(item=item, instance=_loaded(self.session, model.ProcessInstance, _part(first, parts["i"])),
-                                task=task, plan=_loaded(self.session, model.Plan, _part(first, parts["p"])),
+        return ports.LockedStep(item=item, instance=self.rows.loaded(model.ProcessInstance, _part(first, parts["i"])),
+                                task=task, plan=self.rows.loaded(model.Plan, _part(first, parts["p"])),
                                 user=user, items=list(items.values()), incident=incident)
 
     def for_task(self, plan_task_id: int) -> model.ProcessInstance | None:
@@ -577,13 +598,13 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
     def due_for_timers(self, now: datetime, limit: int) -> list[model.ProcessInstance]:
         # Most sweeps find nothing due: one indexed read, without a lock, says so before
         # the sweep takes SQLite's write lock or locks rows. What it saw is read again below.
-        if self.session.execute(_ANY_DUE, {"now": now}).first() is None:
+        if self._core(_ANY_DUE, {"now": now}).first() is None:
             return []
         begin_write(self.session)  # SQLite: one writer at a time, people and sweep alike
-        rows = self.session.execute(_WRITE_DUE, {"now": now, "limit": limit}).all()
+        rows = self._core(_WRITE_DUE, {"now": now, "limit": limit}).all()
         if rows:  # the batch's calendar, read with it
             self.session.info.setdefault(_SEEN_VERSION, rows[0].office_days)
-        return [_loaded(self.session, model.ProcessInstance, _part(row, _WRITE_DUE_COLUMNS)) for row in rows]
+        return [self.rows.loaded(model.ProcessInstance, _part(row, _WRITE_DUE_COLUMNS)) for row in rows]
 
 
 # The columns of a work item an inbox row shows.
@@ -849,7 +870,7 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
     model_class = model.WorkItem
 
     def add_many(self, items: list[model.WorkItem]) -> None:
-        insert_new(self.session, orm.work_items, items, ("instance_id", "task_uuid"))
+        insert_new(self.session, self.rows, orm.work_items, items, ("instance_id", "task_uuid"))
 
     def ready_for_instance(self, instance_id: int) -> list[model.WorkItem]:
         query = select(model.WorkItem).filter_by(instance_id=instance_id, state="ready")
@@ -858,8 +879,8 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
     def ready_for_instances(self, instance_ids: Iterable[int]) -> dict[int, list[model.WorkItem]]:
         ids = sorted(set(instance_ids))
         found: dict[int, list[model.WorkItem]] = {i: [] for i in ids}
-        for row in self.session.execute(_WRITE_READY_OF, {"ids": ids}) if ids else ():
-            found[row.instance_id].append(_loaded(self.session, model.WorkItem, dict(row._mapping)))
+        for row in self._core(_WRITE_READY_OF, {"ids": ids}) if ids else ():
+            found[row.instance_id].append(self.rows.loaded(model.WorkItem, dict(row._mapping)))
         return found
 
     def for_step(self, instance_id: int, task_uuid: str) -> model.WorkItem | None:
@@ -965,7 +986,7 @@ class AuditRepository(SqlRepository, ports.AuditRepository):
         # Core: the ORM would insert them one by one on SQLite, to read each id back.
         if events:
             statement, columns = _WRITE_AUDIT
-            self.session.execute(statement, [{c: getattr(e, c) for c in columns} for e in events])
+            self._core(statement, [{c: getattr(e, c) for c in columns} for e in events])
 
     def for_task(self, plan_task_id: int) -> list[dict[str, Any]]:
         a, u, n = orm.audit_events, orm.users, orm.units

@@ -62,16 +62,19 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         s = self.session
         if self.seen:
             s.info.update(self.seen)
-        self.users = repository.UserRepository(s)
-        self.units = repository.UnitRepository(s)
-        self.plans = repository.PlanRepository(s)
-        self.tasks = repository.TaskRepository(s)
-        self.process_versions = repository.ProcessVersionRepository(s)
-        self.instances = repository.InstanceRepository(s)
-        self.work_items = repository.WorkItemRepository(s)
-        self.audit = repository.AuditRepository(s)
-        self.attachments = repository.AttachmentRepository(s)
-        self.office_days = repository.OfficeDayRepository(s)
+        # The rows the write paths read and insert with Core, held by the unit of work
+        # itself, outside the session; their changes are written at flush and commit.
+        self.rows = rows = repository.Rows(s)
+        self.users = repository.UserRepository(s, rows)
+        self.units = repository.UnitRepository(s, rows)
+        self.plans = repository.PlanRepository(s, rows)
+        self.tasks = repository.TaskRepository(s, rows)
+        self.process_versions = repository.ProcessVersionRepository(s, rows)
+        self.instances = repository.InstanceRepository(s, rows)
+        self.work_items = repository.WorkItemRepository(s, rows)
+        self.audit = repository.AuditRepository(s, rows)
+        self.attachments = repository.AttachmentRepository(s, rows)
+        self.office_days = repository.OfficeDayRepository(s, rows)
         self.notices = NoticeRepository(s)
         self.arrivals = ArrivalRepository(s)
         self.extensions = ExtensionRepository(s)
@@ -109,7 +112,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
 
     def commit(self) -> None:
         try:
-            repository.write_changes(self.session)
+            repository.write_changes(self.session, self.rows)
             self.session.commit()
         except (StaleDataError, IntegrityError) as error:
             # Another request saved the same instance or work item first (two tabs,
@@ -122,11 +125,12 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
 
     def rollback(self) -> None:
         self.session.rollback()
+        self.rows.held.clear()  # what they changed is not written; read again, they are new objects
         self.session.info.clear()
 
     def flush(self) -> None:
         try:
-            repository.write_changes(self.session)
+            repository.write_changes(self.session, self.rows)
             self.session.flush()
         except StaleDataError as error:
             self.session.rollback()

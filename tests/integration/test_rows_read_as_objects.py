@@ -1,13 +1,13 @@
 """The write paths read their rows with Core and make the domain objects themselves (a
 step's people, a sweep batch's instances, tasks, plans and items): the objects are what
 the rules say (only active people of a unit, by name; a task's units in plan order),
-and in the session as though the ORM had read them, so a change to one is written (an
-instance's through its versioned write). On SQLite and PostgreSQL."""
+and held by the unit of work as read, so a change to one is written (an instance's
+through its versioned write). On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 
 from adapters.storage import Storage, orm
 from engine import model
@@ -71,10 +71,11 @@ def test_a_sweep_batchs_rows_become_objects_whose_changes_are_written(office_on_
 
 
 def test_rows_written_with_core_are_left_as_read_and_a_later_change_is_written_once(office_on_each_database):
-    """A step's rows are read, written and inserted with Core, and their objects are put
-    in the session as the ORM's loading puts them: persistent, nothing pending. So a
-    flush after the writes sends nothing, a later change to any of them (the new item, a
-    task unit) is one UPDATE of just that row, and a fresh storage reads what was written."""
+    """A step's rows are read, written and inserted with Core, and their objects are held
+    by the unit of work itself as read, outside the ORM's session: the same object for the
+    same row, nothing pending. So a flush after the writes sends nothing, a later change to
+    any of them (the new item, a task unit) is one UPDATE of just that row, and a fresh
+    storage reads what was written."""
     office = office_on_each_database
     plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "coordinators": [TTPV], "due": "2024-03-29"}])
     asked = next(item for item in office.ready(plan_id) if item.form == "assign")
@@ -82,7 +83,9 @@ def test_rows_written_with_core_are_left_as_read_and_a_later_change_is_written_o
     with office.uow() as uow:
         locked = uow.instances.lock_step(asked.id, office.users["truong.kstthc"])
         objects = [locked.item, locked.instance, locked.task, locked.plan, locked.user, *locked.task.units]
-        assert all(inspect(obj).persistent for obj in objects) and not uow.session.dirty
+        assert all(uow.rows.get(type(obj), obj.id) is obj for obj in objects)
+        assert not any(obj in uow.session for obj in objects) and not uow.session.dirty
+        assert uow.work_items.get(asked.id) is locked.item and uow.tasks.get(locked.task.id) is locked.task
         locked.item.state, locked.task.title = "cancelled", "Đã đổi tên"
         locked.instance.next_timer_at = None
         uow.instances.write_states([locked.instance])
@@ -90,7 +93,7 @@ def test_rows_written_with_core_are_left_as_read_and_a_later_change_is_written_o
                              step_id="assign", step_name="Giao việc", form="assign", actor="unit_head",
                              candidate_unit_id=office.units[KSTTHC], candidate_role="unit_head")
         uow.work_items.add_many([new])  # writes the item's and the task's changes first
-        assert all(inspect(obj).persistent for obj in [*objects, new]) and not uow.session.dirty
+        assert all(uow.rows.get(type(obj), obj.id) is obj for obj in [*objects, new]) and not uow.session.dirty
         with sent_statements(engine) as nothing_left:
             uow.flush()
         new.due_on, locked.task.units[-1].position = date(2024, 5, 2), 7
