@@ -247,7 +247,7 @@ class UserRepository(SqlRepository, ports.UserRepository):
             return []
         # Core (a step's or a sweep batch's people), built once per shape of the question.
         rows = self._core(_write_directory(bool(ids), bool(units), bool(wanted_roles)),
-                                    {"ids": ids, "units": units, "roles": wanted_roles})
+                          {"ids": ids, "units": units, "roles": wanted_roles})
         return [self.rows.loaded(model.User, dict(row._mapping)) for row in rows]
 
 
@@ -342,7 +342,7 @@ class TaskRepository(SqlRepository, ports.TaskRepository):
         ids = sorted(set(task_ids))
         if not ids:
             return {}
-        # Core, its rows made into the domain objects (`_loaded`): a sweep batch's read.
+        # Core, its rows made into the domain objects (`Rows.loaded`): a sweep batch's read.
         statement, parts = _WRITE_WITH_PLANS
         plans: dict[int, model.Plan] = {}
         units: dict[int, dict[int, model.TaskUnit]] = {}
@@ -431,7 +431,7 @@ _ANY_DUE = (select(orm.process_instances.c.id)
 
 
 # The sweep's batch, oldest timer first, with the office days' version (its calendar's);
-# Core, its rows made into instances (`_loaded`).
+# Core, its rows made into instances (`Rows.loaded`).
 _WRITE_DUE_COLUMNS = {c.name: c.name for c in orm.process_instances.c}
 _WRITE_DUE = (select(orm.process_instances, _OFFICE_DAYS_VERSION.label("office_days"))
               .where(orm.process_instances.c.next_timer_at <= bindparam("now"),
@@ -547,8 +547,8 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
         """Two statements where `lock` and the look-ups after it took seven: the lock,
         then one query of everything read after it (so read fresh on PostgreSQL too,
         where a row joined to a locked row keeps the version seen before the wait).
-        That query is Core: its rows become the domain objects here, put in the session
-        as the ORM would have loaded them, at a fraction of the ORM's cost."""
+        That query is Core: its rows become the domain objects here, held by the unit
+        of work (`Rows`), at a fraction of the ORM's cost."""
         begin_write(self.session)
         if self.session.get_bind().dialect.name != "sqlite":  # SQLite: BEGIN IMMEDIATE was the lock
             self._core(_LOCK_STEP_INSTANCE, {"item": work_item_id})
@@ -568,7 +568,7 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
         if item is None:
             return None
         task = self.rows.loaded(model.PlanTask, _part(first, parts["t"]),
-                       units=sorted(units.values(), key=lambda x: x.position))
+                                units=sorted(units.values(), key=lambda x: x.position))
         user = self.rows.loaded(model.User, _part(first, parts["u"])) if first.u_id is not None else None
         incident = ({"id": first.incident_id, "work_item_id": first.incident_work_item_id}
                     if first.incident_id is not None else None)
@@ -859,7 +859,7 @@ def _sum_when(condition: Any) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-# The ready items of a sweep batch's instances (Core, made into items by `_loaded`).
+# The ready items of a sweep batch's instances (Core, made into items by `Rows.loaded`).
 _WRITE_READY_OF = (select(orm.work_items)
                    .where(orm.work_items.c.instance_id.in_(bindparam("ids", expanding=True)),
                           orm.ready_among_ids(orm.work_items))
