@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from adapters.storage import Storage, orm
 from engine import model
 from engine.clock import to_storage
+from engine.errors import AlreadyDone
 from tests.support.office import CBTH, KSTTHC, TTPV, clock_on
 from tests.support.statements import sent_statements
 
@@ -138,3 +140,35 @@ def test_a_step_reads_the_instances_ready_items_not_its_history(office_on_each_d
         locked = uow.instances.lock_step(finished[0], head)
         assert locked.item.id == finished[0] and locked.item.state == "cancelled"
         assert {item.id for item in locked.items} == ready | {finished[0]}
+
+
+def test_a_held_instances_own_change_is_written_at_the_version_it_was_read(office_on_each_database):
+    """An instance the unit of work holds, changed outside `write_states` (a column of its
+    own), is written at commit as one UPDATE that checks the version it was read at and
+    moves it to the next; a row that moved on since is not overwritten (AlreadyDone)."""
+    office = office_on_each_database
+    office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}])
+    now, engine, i = to_storage(clock_on(ALL_DUE).now()), office.storage.engine, orm.process_instances
+    with office.uow() as uow:
+        [instance] = uow.instances.due_for_timers(now, 10)
+        read_at = instance.version
+        instance.status = "suspended"
+        with sent_statements(engine) as sent:
+            uow.commit()
+    assert [s.split()[1] for s in sent if s.startswith("UPDATE")] == ["process_instances"]
+    with engine.connect() as connection:
+        assert connection.execute(select(i.c.status, i.c.version).where(i.c.id == instance.id)).one() == (
+            "suspended", read_at + 1)
+        connection.execute(i.update().where(i.c.id == instance.id).values(status="running"))
+        connection.commit()
+    with office.uow() as uow:
+        [instance] = uow.instances.due_for_timers(now, 10)
+        instance.status = "suspended"
+        # Another write of the row in between (here in the same transaction, as no other
+        # writer can pass the instance's lock): the version read no longer matches.
+        uow.session.connection().execute(i.update().where(i.c.id == instance.id).values(version=i.c.version + 1))
+        with pytest.raises(AlreadyDone):
+            uow.commit()
+    with engine.connect() as connection:
+        assert connection.execute(select(i.c.status, i.c.version).where(i.c.id == instance.id)).one() == (
+            "running", read_at + 1)
