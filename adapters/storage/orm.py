@@ -166,6 +166,9 @@ work_items = Table(
     Column("completed_by", Integer, ForeignKey("users.id")),
     Column("claimed_by", Integer, ForeignKey("users.id", name="fk_work_items_claimed_by_users")),
     Column("claimed_at", DateTime),
+    # Its task's plan, copied and kept right by triggers (migration 0028): a holder's
+    # steps of one plan are one range of the `_plan` indexes. Not the domain object's.
+    Column("plan_id", Integer, info={"kept_by_database": True}),
     UniqueConstraint("instance_id", "task_uuid", name="uq_work_items_instance_task"),
     # Each index ends in the inbox's order (due date, then id), so that a page of a
     # large inbox is read in order from each of them and no row past the page is sorted.
@@ -173,6 +176,9 @@ work_items = Table(
     Index("ix_work_items_unit_ready", "state", "candidate_unit_id", "candidate_role", "due_on", "id"),
     Index("ix_work_items_claimed_ready", "state", "claimed_by", "due_on", "id"),
     Index("ix_work_items_unit_received", "state", "candidate_unit_id", "candidate_role", "created_at", "id"),
+    Index("ix_work_items_user_plan", "state", "assignee_user_id", "plan_id", "due_on", "id"),
+    Index("ix_work_items_unit_plan", "state", "candidate_unit_id", "candidate_role", "plan_id", "due_on", "id"),
+    Index("ix_work_items_claimed_plan", "state", "claimed_by", "plan_id", "due_on", "id"),
 )
 
 
@@ -435,6 +441,12 @@ def ready_among_ids(items: Table) -> Any:
     return items.c.state.concat("") == "ready"
 
 
+def written(table: Table) -> list[Column]:
+    """The columns of `table` its domain objects hold and the code writes: not the
+    copies the database keeps by itself (`kept_by_database`)."""
+    return [c for c in table.c if not c.info.get("kept_by_database")]
+
+
 mapper_registry = registry(metadata=metadata)
 
 
@@ -455,7 +467,8 @@ def start_mappers() -> None:
     reg.map_imperatively(model.ProcessVersion, process_versions)
     reg.map_imperatively(model.ProcessInstance, process_instances,
                          version_id_col=process_instances.c.version)
-    reg.map_imperatively(model.WorkItem, work_items)
+    reg.map_imperatively(model.WorkItem, work_items,
+                         exclude_properties=[c.name for c in work_items.c if c not in written(work_items)])
     reg.map_imperatively(model.AuditEvent, audit_events)
     reg.map_imperatively(model.Attachment, attachments, properties={
         # The file's bytes are read only when downloaded, never for a list.

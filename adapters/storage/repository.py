@@ -16,7 +16,6 @@ from sqlalchemy import (
     String,
     Table,
     and_,
-    any_,
     bindparam,
     case,
     cast,
@@ -160,7 +159,7 @@ def insert_new(session: Session, rows_held: Rows, table: Any, objects: list[Any]
 def _write_insert_returning(table: Any, key: tuple[str, ...]) -> tuple[Any, list[str]]:
     """`insert_new`'s statement and the columns it writes, built once per table."""
     return (insert(table).returning(table.c.id, *(table.c[k] for k in key)),
-            [c.name for c in table.c if c.name != "id"])
+            [c.name for c in orm.written(table) if c.name != "id"])
 
 
 def write_changes(session: Session, rows_held: Rows) -> None:
@@ -445,7 +444,7 @@ _WRITE_DUE = (select(orm.process_instances, _OFFICE_DAYS_VERSION.label("office_d
 def _write_labelled(tables: dict[str, Any]) -> tuple[list[Any], dict[str, dict[str, str]]]:
     """Every column of `tables` labelled with its table's prefix, for a joined read whose
     rows become several domain objects; and per prefix, the labels' column names (`_part`)."""
-    parts = {prefix: {f"{prefix}_{c.name}": c.name for c in table.c} for prefix, table in tables.items()}
+    parts = {prefix: {f"{prefix}_{c.name}": c.name for c in orm.written(table)} for prefix, table in tables.items()}
     columns = [tables[prefix].c[name].label(label) for prefix, part in parts.items() for label, name in part.items()]
     return columns, parts
 
@@ -668,7 +667,7 @@ def _held_by(table: Table, user_id: Any, unit_id: Any, role: Any, whose: str | N
 # The values of a person's inbox page, bound at each read into statements built once per
 # shape (`_due_page`, `_inbox_counts`, `_inbox_choices`): building these unions and
 # subqueries costs SQLAlchemy more than the database takes to run them.
-_USER, _UNIT, _ROLE, _STEP = (bindparam(name) for name in ("user_id", "unit_id", "role", "step_id"))
+_USER, _UNIT, _ROLE, _STEP, _PLAN = (bindparam(name) for name in ("user_id", "unit_id", "role", "step_id", "plan_id"))
 _TODAY, _SOON, _BEFORE, _FROM = (bindparam(name, type_=Date) for name in ("today", "soon_until", "due_before",
                                                                             "due_from"))
 # A page's bounds (reach, offset, limit), by `sqlite`. On PostgreSQL they are written into
@@ -681,7 +680,7 @@ _BOUNDS = {sqlite: tuple(bindparam(name, type_=Integer, literal_execute=not sqli
 
 
 def _inbox_values(user_id: int, unit_id: int | None, role: str, where: InboxWhere) -> dict[str, Any]:
-    return {"user_id": user_id, "unit_id": unit_id, "role": role, "step_id": where.step_id,
+    return {"user_id": user_id, "unit_id": unit_id, "role": role, "step_id": where.step_id, "plan_id": where.plan_id,
             "today": where.today, "soon_until": where.soon_until, "due_before": where.due_before,
             "due_from": where.due_from, "reach": where.offset + where.limit, "offset": where.offset,
             "limit": where.limit}
@@ -693,7 +692,7 @@ def _shape(unit_id: int | None, where: InboxWhere) -> tuple[Any, ...]:
             where.due_from is not None, where.undated)
 
 
-def _narrowing(user_id: int, where: InboxWhere, sqlite: bool, plan_ids: list[int] | None = None) -> list[Any]:
+def _narrowing(user_id: int, where: InboxWhere, plan_ids: list[int] | None = None) -> list[Any]:
     """The conditions of `where` on an inbox's rows; `plan_ids`, if given, the plans kept
     (as `where.plan_id` keeps one)."""
     w, t = orm.work_items, orm.plan_tasks
@@ -701,13 +700,9 @@ def _narrowing(user_id: int, where: InboxWhere, sqlite: bool, plan_ids: list[int
     if where.plan_id is not None:
         plan_ids = [where.plan_id]
     if plan_ids is not None:
-        found.append(t.c.plan_id.in_(plan_ids))
-        if not sqlite:
-            # The plans' steps looked up by their tasks' ids (`= ANY(ARRAY(...))`), as SQLite
-            # does: else PostgreSQL reads every step of the person's unit and hashes them.
-            tasks = orm.plan_tasks.alias("plan_tasks_of_plan")
-            found.append(w.c.plan_task_id == any_(func.array(
-                select(tasks.c.id).where(tasks.c.plan_id.in_(plan_ids)).scalar_subquery())))
+        # The work item's own copy of its plan (migration 0028): with the holder branch,
+        # one range of an index (`ix_work_items_*_plan`), on both databases at any size.
+        found.append(w.c.plan_id.in_(plan_ids))
     if where.step_id:
         found.append(w.c.step_id == where.step_id)
     if where.whose == "mine":
@@ -724,14 +719,17 @@ def _narrowing(user_id: int, where: InboxWhere, sqlite: bool, plan_ids: list[int
 
 @functools.cache
 def _due_page(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool, undated: bool,
-              sqlite: bool) -> Any:
+              sqlite: bool, plan: bool = False) -> Any:
     """A page in due order (undated last, then by id), as inbox rows: from each holder
     branch (`_branches`), its dated and its undated steps in the order of its index, as
     many as the page reaches, then those few sorted and joined to their tasks and plans.
-    No step past the page is read. (Not for a filter by plan or words: those join the
-    task.) Built once per shape (`_shape`), for `_inbox_values`."""
+    No step past the page is read. With `plan`, of one plan: each branch's steps of it
+    through its `ix_work_items_*_plan` index, in the same order. (Not for a filter by
+    words: it joins the task.) Built once per shape (`_shape`), for `_inbox_values`."""
     w = orm.work_items
     by_step = [w.c.step_id == _STEP] if step else []
+    if plan:
+        by_step.append(w.c.plan_id == _PLAN)
     dated = [w.c.due_on.is_not(None), *by_step]
     if before:
         dated.append(w.c.due_on < _BEFORE)
@@ -860,7 +858,7 @@ def _sum_when(condition: Any) -> Any:
 
 
 # The ready items of a sweep batch's instances (Core, made into items by `Rows.loaded`).
-_WRITE_READY_OF = (select(orm.work_items)
+_WRITE_READY_OF = (select(*orm.written(orm.work_items))
                    .where(orm.work_items.c.instance_id.in_(bindparam("ids", expanding=True)),
                           orm.ready_among_ids(orm.work_items))
                    .order_by(orm.work_items.c.id))
@@ -893,18 +891,21 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         Its cost follows the page, not the inbox: the counts and choices are sums over the
         count tables (a row per date, per plan and step), and in due order the page is
         read from each holder branch's index in that order, `_due_page` (the order
-        received likewise, `_lists_received_page`). A filter by plan or words counts the
-        rows it leaves, and another order sorts them."""
+        received likewise, `_lists_received_page`); by a plan, from each branch's index of
+        its steps of one plan (`ix_work_items_*_plan`). A filter by plan or words counts the
+        rows it leaves (a plan's: those ranges), and another order sorts them."""
         sqlite = self.session.get_bind().dialect.name == "sqlite"
         values, shape = _inbox_values(user_id, unit_id, role, where), _shape(unit_id, where)
-        # A filter by plan or words joins the task: then the rows are counted and sorted.
+        # A filter by plan or words: the rows it leaves are counted (words join the task).
         by_task = bool(where.words) or where.plan_id is not None
+        in_due_order = where.sort == "due" and not where.words
         # In plan order and narrowed by nothing else, the page is read from the few plans it
         # spans, known from the count tables' steps per plan (`_plans_of_page`).
         by_plans = (where.sort == "plan" and not by_task and not where.step_id and where.whose is None
                     and where.due_before is None and where.due_from is None)
         if by_task or where.sort not in ("due", "received", "plan") or where.sort == "plan" and not by_plans:
-            counts, rows = self._sorted_page(user_id, unit_id, role, where, sqlite, count=by_task)
+            counts, rows = self._sorted_page(user_id, unit_id, role, where, sqlite, count=by_task,
+                                             page=not in_due_order)
         if by_task:
             choices = self._rows_of(_inbox_choices(unit_id is not None), values)
         else:  # the counts and the choices, both from count tables, in one round trip
@@ -919,31 +920,40 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
                 plan_ids, skip = _plans_of_page(held, where.offset, where.limit)
                 rows = self._sorted_page(user_id, unit_id, role, replace(where, offset=skip), sqlite, count=False,
                                          plan_ids=plan_ids)[1] if plan_ids else []
-        if where.sort in ("due", "received") and not by_task:
-            rows = self._rows_of((_due_page if where.sort == "due" else _lists_received_page)(*shape, sqlite), values)
+        if in_due_order:
+            rows = self._rows_of(_due_page(*shape, sqlite, where.plan_id is not None), values)
+        elif where.sort == "received" and not by_task:
+            rows = self._rows_of(_lists_received_page(*shape, sqlite), values)
         return {"rows": rows, "counts": {k: int(v or 0) for k, v in counts.items()}, "choices": choices}
 
     def _sorted_page(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere, sqlite: bool,
-                     count: bool, plan_ids: list[int] | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+                     count: bool, plan_ids: list[int] | None = None,
+                     page: bool = True) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """The page in an order no index gives (or of a filter that joins the task), sorted
         from all the rows the filters leave (of `plan_ids` only, if given); and, if
         `count`, their counts."""
         w, t, p = orm.work_items, orm.plan_tasks, orm.plans
-        conditions = [_waiting_for(user_id, unit_id, role, sqlite), *_narrowing(user_id, where, sqlite, plan_ids)]
+        conditions = [_waiting_for(user_id, unit_id, role, sqlite), *_narrowing(user_id, where, plan_ids)]
         base = select().select_from(w.join(t, t.c.id == w.c.plan_task_id).join(p, p.c.id == t.c.plan_id))
         counts: dict[str, Any] = {}
-        if count:
-            counts = dict(self.session.execute(base.add_columns(
+        if count:  # the task joined only for its words
+            counted = base if where.words else select().select_from(w)
+            counts = dict(self.session.execute(counted.add_columns(
                 func.count().label("total"),
                 _sum_when(w.c.due_on < where.today).label("overdue"),
                 _sum_when(and_(w.c.due_on >= where.today, w.c.due_on <= where.soon_until)).label("soon"),
             ).where(*conditions)).one()._mapping)
+        if not page:
+            return counts, []
         order = {
             "received": [w.c.created_at.desc(), w.c.id.desc()],
             "plan": [p.c.number, t.c.plan_id, t.c.position, w.c.id],
             "step": [w.c.step_name, w.c.due_on.asc().nulls_last(), w.c.id],
         }.get(where.sort, [w.c.due_on.asc().nulls_last(), w.c.id])
-        if count or where.sort == "plan":
+        if where.sort == "plan":  # sorted by the task's columns: the page's rows read at once
+            return counts, self._rows(base.add_columns(*_inbox_columns(), w.c.claimed_by).where(*conditions)
+                                      .order_by(*order).offset(where.offset).limit(where.limit))
+        if where.words:
             ids = base.add_columns(w.c.id).where(*conditions)
         else:  # the task is joined for the page's rows only
             ids = select(w.c.id).where(*conditions)

@@ -127,7 +127,7 @@ def test_a_step_reads_the_instances_ready_items_not_its_history(office_on_each_d
     asked = next(item for item in office.ready(plan_id) if item.form == "assign")
     w = orm.work_items
     with office.storage.engine.begin() as connection:
-        history = [{**{c.name: getattr(asked, c.name) for c in w.c if c.name != "id"},
+        history = [{**{c.name: getattr(asked, c.name) for c in orm.written(w) if c.name != "id"},
                     "task_uuid": f"done-{n}", "state": "completed" if n % 2 else "cancelled"} for n in range(6)]
         finished = list(connection.execute(w.insert().returning(w.c.id), history).scalars())
         ready = set(connection.execute(select(w.c.id).where(w.c.instance_id == asked.instance_id,
