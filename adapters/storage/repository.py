@@ -104,23 +104,25 @@ class Rows:
 
     def __init__(self, session: Session | None = None) -> None:
         self.session = session
-        self.held: dict[tuple[type, int], tuple[Any, dict[str, Any]]] = {}
+        # By class, then id: the objects, and what their rows held. Two plain dicts, no
+        # tuple per row: a chunk of starts holds thousands, and each garbage collection
+        # walks them.
+        self.objects: dict[type, dict[Any, Any]] = {}
+        self.values: dict[type, dict[Any, dict[str, Any]]] = {}
 
     def get(self, cls: type, row_id: Any) -> Any | None:
-        found = self.held.get((cls, row_id))
-        return None if found is None else found[0]
+        return self.objects.get(cls, {}).get(row_id)
 
     def loaded(self, cls: type, values: dict[str, Any], **extra: Any) -> Any:
         """The object of a row read with Core (`values`, all its columns, kept as what it
         held): the one already held refreshed, else a new one (with `extra`'s
         relationships). A row the ORM loaded in this unit of work stays the ORM's object,
         refreshed (its changes are the ORM's to write)."""
-        key = (cls, values["id"])
-        found = self.held.get(key)
+        found = self.get(cls, values["id"])
         if found is not None:
-            found[0].__dict__.update(values)
-            self.held[key] = (found[0], values)
-            return found[0]
+            found.__dict__.update(values)
+            self.written(found, values)
+            return found
         if self.session is not None and self.session.identity_map:
             loaded = self.session.identity_map.get(identity_key(cls, values["id"]))
             if loaded is not None:
@@ -128,12 +130,26 @@ class Rows:
                     set_committed_value(loaded, name, value)
                 return loaded
         obj = _write_built(cls, values, **extra)
-        self.held[key] = (obj, values)
+        self.written(obj, values)
         return obj
 
     def written(self, obj: Any, values: dict[str, Any]) -> None:
         """`obj`'s row now holds `values` (all its columns)."""
-        self.held[(type(obj), values["id"])] = (obj, values)
+        cls = type(obj)
+        if cls not in self.objects:
+            self.objects[cls], self.values[cls] = {}, {}
+        self.objects[cls][values["id"]] = obj
+        self.values[cls][values["id"]] = values
+
+    def read_values(self, obj: Any) -> dict[str, Any] | None:
+        """What `obj`'s row held when read or last written, if `obj` is held."""
+        if self.get(type(obj), obj.id) is not obj:
+            return None
+        return self.values[type(obj)][obj.id]
+
+    def clear(self) -> None:
+        self.objects.clear()
+        self.values.clear()
 
 
 def insert_new(session: Session, rows_held: Rows, table: Any, objects: list[Any], key: tuple[str, ...]) -> None:
@@ -167,12 +183,14 @@ def write_changes(session: Session, rows_held: Rows) -> None:
     table and set of columns, and hold the written values as read. A versioned row (an
     instance) is written only at the version it was read, and moves to the next one."""
     groups: dict[tuple[Any, tuple[str, ...]], list[tuple[Any, dict[str, Any]]]] = {}
-    for obj, values in rows_held.held.values():
-        current = obj.__dict__
-        changed = tuple(name for name, value in values.items()
-                        if name in current and current[name] is not value and current[name] != value)
-        if changed:
-            groups.setdefault((_table_of(type(obj)), changed), []).append((obj, values))
+    for cls, objects in rows_held.objects.items():
+        read = rows_held.values[cls]
+        for row_id, obj in objects.items():
+            values, current = read[row_id], obj.__dict__
+            changed = tuple(name for name, value in values.items()
+                            if name in current and current[name] is not value and current[name] != value)
+            if changed:
+                groups.setdefault((_table_of(cls), changed), []).append((obj, values))
     for (table, changed), held in groups.items():
         versioned = "version" in table.c and "version" not in changed
         statement = _update_by_id(table, changed, versioned)
@@ -534,9 +552,9 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
         for instance, row in zip(instances, rows):
             # What the row holds now: nothing left to write of these columns.
             instance.version = row["_next"]
-            held = self.rows.held.get((model.ProcessInstance, instance.id))
-            if held is not None and held[0] is instance:
-                self.rows.written(instance, {**held[1], "version": row["_next"],
+            held = self.rows.read_values(instance)
+            if held is not None:
+                self.rows.written(instance, {**held, "version": row["_next"],
                                              **{name: row[name] for name in _STATE_COLUMNS}})
             else:  # one the ORM loaded (`lock`): it writes the rest, if anything else changed
                 for name in (*_STATE_COLUMNS, "version"):

@@ -125,7 +125,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
 
     def rollback(self) -> None:
         self.session.rollback()
-        self.rows.held.clear()  # what they changed is not written; read again, they are new objects
+        self.rows.clear()  # what they changed is not written; read again, they are new objects
         self.session.info.clear()
 
     def flush(self) -> None:
