@@ -685,7 +685,8 @@ def _held_by(table: Table, user_id: Any, unit_id: Any, role: Any, whose: str | N
 # The values of a person's inbox page, bound at each read into statements built once per
 # shape (`_due_page`, `_inbox_counts`, `_inbox_choices`): building these unions and
 # subqueries costs SQLAlchemy more than the database takes to run them.
-_USER, _UNIT, _ROLE, _STEP, _PLAN = (bindparam(name) for name in ("user_id", "unit_id", "role", "step_id", "plan_id"))
+_USER, _UNIT, _ROLE, _STEP, _PLAN, _STEP_NAME = (bindparam(name) for name in ("user_id", "unit_id", "role", "step_id",
+                                                                              "plan_id", "step_name"))
 _TODAY, _SOON, _BEFORE, _FROM = (bindparam(name, type_=Date) for name in ("today", "soon_until", "due_before",
                                                                             "due_from"))
 # A page's bounds (reach, offset, limit), by `sqlite`. On PostgreSQL they are written into
@@ -737,17 +738,20 @@ def _narrowing(user_id: int, where: InboxWhere, plan_ids: list[int] | None = Non
 
 @functools.cache
 def _due_page(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool, undated: bool,
-              sqlite: bool, plan: bool = False) -> Any:
+              sqlite: bool, plan: bool = False, named: bool = False) -> Any:
     """A page in due order (undated last, then by id), as inbox rows: from each holder
     branch (`_branches`), its dated and its undated steps in the order of its index, as
     many as the page reaches, then those few sorted and joined to their tasks and plans.
     No step past the page is read. With `plan`, of one plan: each branch's steps of it
-    through its `ix_work_items_*_plan` index, in the same order. (Not for a filter by
-    words: it joins the task.) Built once per shape (`_shape`), for `_inbox_values`."""
+    through its `ix_work_items_*_plan` index, in the same order; with `named`, of one step
+    name (a part of the step order, `_steps_of_page`). (Not for a filter by words: it
+    joins the task.) Built once per shape (`_shape`), for `_inbox_values`."""
     w = orm.work_items
     by_step = [w.c.step_id == _STEP] if step else []
     if plan:
         by_step.append(w.c.plan_id == _PLAN)
+    if named:
+        by_step.append(w.c.step_name == _STEP_NAME)
     dated = [w.c.due_on.is_not(None), *by_step]
     if before:
         dated.append(w.c.due_on < _BEFORE)
@@ -823,15 +827,17 @@ def _inbox_choices(with_unit: bool) -> Any:
             .where(_held_by(orm.inbox_choices, _USER, _UNIT if with_unit else None, _ROLE, None))
             .group_by(c.plan_id, c.step_id, c.step_name).having(func.sum(c.n) > 0).subquery())
     # `place`: the plan's rank in the inbox's plan order (`_sorted_page`), with the database's
-    # own order of numbers; `n`: its steps of that step id (`_plans_of_page`).
+    # own order of numbers; `step_place`, the step name's in the step order, with its order
+    # of names (collation); `n`: its steps of that step id (`_plans_of_page`, `_steps_of_page`).
     return (select(p.c.id.label("plan_id"), p.c.number.label("plan_number"), p.c.title.label("plan_title"),
                    held.c.step_id, held.c.step_name, held.c.n,
-                   func.dense_rank().over(order_by=(p.c.number, p.c.id)).label("place"))
+                   func.dense_rank().over(order_by=(p.c.number, p.c.id)).label("place"),
+                   func.dense_rank().over(order_by=held.c.step_name).label("step_place"))
             .join(held, held.c.plan_id == p.c.id))
 
 
 _READS_COUNTS = ("total", "overdue", "soon")
-_READS_PLACES = ("n", "place")
+_READS_PLACES = ("n", "place", "step_place")
 _READS_CHOICES = ("plan_id", "plan_number", "plan_title", "step_id", "step_name")
 
 
@@ -869,6 +875,25 @@ def _plans_of_page(held: list[dict[str, Any]], offset: int, limit: int) -> tuple
             spanned.append(plan_id)
         before += steps[plan_id]
     return spanned, skip
+
+
+def _steps_of_page(held: list[dict[str, Any]], offset: int, limit: int) -> list[tuple[str, int, int]]:
+    """The step names a page in step order spans, each with how many of its steps come
+    before the page and how many the page takes; from the inbox's choices, as
+    `_plans_of_page` (each name's place in the database's order of names)."""
+    steps: dict[str, int] = {}
+    places: dict[str, int] = {}
+    for row in held:
+        steps[row["step_name"]] = steps.get(row["step_name"], 0) + row["n"]
+        places[row["step_name"]] = row["step_place"]
+    before, spanned = 0, []
+    for name in sorted(steps, key=places.__getitem__):
+        skip = max(offset - before, 0)
+        take = min(steps[name] - skip, offset + limit - before - skip)
+        if take > 0:
+            spanned.append((name, skip, take))
+        before += steps[name]
+    return spanned
 
 
 def _sum_when(condition: Any) -> Any:
@@ -910,8 +935,9 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         count tables (a row per date, per plan and step), and in due order the page is
         read from each holder branch's index in that order, `_due_page` (the order
         received likewise, `_lists_received_page`); by a plan, from each branch's index of
-        its steps of one plan (`ix_work_items_*_plan`). A filter by plan or words counts the
-        rows it leaves (a plan's: those ranges), and another order sorts them."""
+        its steps of one plan (`ix_work_items_*_plan`); in plan or step order, from the
+        plans or step names the page spans. A filter by plan or words counts the rows it
+        leaves (a plan's: those ranges), and another order or filter sorts them."""
         sqlite = self.session.get_bind().dialect.name == "sqlite"
         values, shape = _inbox_values(user_id, unit_id, role, where), _shape(unit_id, where)
         # A filter by plan or words: the rows it leaves are counted (words join the task).
@@ -921,7 +947,11 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         # spans, known from the count tables' steps per plan (`_plans_of_page`).
         by_plans = (where.sort == "plan" and not by_task and not where.step_id and where.whose is None
                     and where.due_before is None and where.due_from is None)
-        if by_task or where.sort not in ("due", "received", "plan") or where.sort == "plan" and not by_plans:
+        # In step order likewise, from the few step names it spans (`_steps_of_page`), each
+        # read in due order.
+        by_steps = (where.sort == "step" and not by_task and not where.step_id and where.whose is None
+                    and where.due_before is None and where.due_from is None)
+        if by_task or not {"due": True, "received": True, "plan": by_plans, "step": by_steps}[where.sort]:
             counts, rows = self._sorted_page(user_id, unit_id, role, where, sqlite, count=by_task,
                                              page=not in_due_order)
         if by_task:
@@ -934,6 +964,11 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
                 else:
                     choices.append({name: row[name] for name in _READS_CHOICES})
                     held.append(row)
+            if by_steps:
+                rows = [row for name, skip, take in _steps_of_page(held, where.offset, where.limit)
+                        for row in self._rows_of(_due_page(*shape, sqlite, named=True),
+                                                 {**values, "step_name": name, "reach": skip + take, "offset": skip,
+                                                  "limit": take})]
             if by_plans:
                 plan_ids, skip = _plans_of_page(held, where.offset, where.limit)
                 rows = self._sorted_page(user_id, unit_id, role, replace(where, offset=skip), sqlite, count=False,

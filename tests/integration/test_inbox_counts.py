@@ -339,9 +339,10 @@ def paged(office: Office, user: int, today: date, query: inbox.InboxQuery, size:
 def test_a_page_of_one_plan_is_the_sorted_inbox_page_by_page_in_every_order(office):
     """Two plans whose steps wait for the head's unit, some taken by the head, some given
     by name to a staff member: for the head and the staff member, each plan's inbox and
-    the whole inbox in every order (in plan order read from the plans a page spans),
-    page after page, is what sorting every row gives, with its counts; again after more
-    are taken and one given back, and from a fresh Storage."""
+    the whole inbox in every order (in plan order read from the plans a page spans, in
+    step order from the step names it spans: the head holds two), page after page, is
+    what sorting every row gives, with its counts; again after more are taken and one
+    given back, and from a fresh Storage."""
     head, staff, today = office.users["truong.kstthc"], office.users["cv.kstthc"], date(2024, 4, 1)
     with office_clock(ISSUED) as clock:
         plans, firsts = spread_plans(office, (40, 30))
@@ -353,6 +354,8 @@ def test_a_page_of_one_plan_is_the_sorted_inbox_page_by_page_in_every_order(offi
                 steps.claim(office.uow(), item.id, head, clock=clock)
             for item in items[3:9]:  # the staff member's steps by name
                 steps.complete_step(office.uow(), item.id, head, {"assignee": staff}, clock=clock)
+            for item in items[12:16]:  # the head's own by name: a step name after "assign"'s
+                steps.complete_step(office.uow(), item.id, head, {"assignee": head}, clock=clock)
 
         def check(storage_office: Office) -> None:
             for (user, size), plan, sort in itertools.product(((head, 7), (staff, 2)), [*plans, None], inbox.SORTS):

@@ -143,14 +143,16 @@ def test_the_sweep_reads_the_ready_steps_of_its_batch_by_their_instances(office)
     assert not full_scans(plans, "work_items") and not by_state_alone(plans), plans
 
 
-def test_a_large_inbox_reads_its_page_in_index_order_and_counts_without_its_steps(office):
+@pytest.mark.parametrize("sort", ["due", "step"])
+def test_a_large_inbox_reads_its_page_in_index_order_and_counts_without_its_steps(office, sort):
     """The head of the unit with 3,000 waiting steps: the page's statement reads each
     holder's steps through an index that gives them in the page's order, as many as
     the page needs (nothing sorts the 3,000), and the other statements (counts, filter
-    choices) read no work item at all."""
+    choices) read no work item at all. In step order too: the page's one step name is
+    read in due order."""
     with office.uow() as uow:
         [head] = uow.users.in_unit(office.units[CBTH], "unit_head")
-    plans = plans_of(office, lambda: list_inbox(office.uow(), head.id, TODAY))
+    plans = plans_of(office, lambda: list_inbox(office.uow(), head.id, TODAY, InboxQuery(sort=sort)))
     reading = [p for p in plans if "work_items" in p]
     assert len(reading) == 1, plans
     lines = reading[0].splitlines()
