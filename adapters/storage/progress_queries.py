@@ -132,11 +132,11 @@ class ProgressQueries(ports.ProgressQueries):
                      scope.due_from is not None, scope.due_to is not None, self._sqlite)
             return [self._rows(_unit_page(*shape), values)]
         shape, values = _bound(scope)
-        values["search_reach"] = SEARCH_REACH
+        values.update(search_reach=SEARCH_REACH, state_day=scope.as_of)
         for number, part in enumerate(slices):
             values.update({f"state_{number}": part.state, f"offset_{number}": part.offset,
                            f"limit_{number}": part.limit, f"reach_{number}": part.offset + part.limit})
-        statement = _slices_statement(shape, tuple((p.state is not None, p.order) for p in slices), self._sqlite)
+        statement = _slices_statement(shape, tuple((p.state, p.order) for p in slices), self._sqlite)
         found: list[list[dict[str, Any]]] = [[] for _ in slices]
         for row in self._rows(statement, values):
             for name in _SLICE_KEYS:
@@ -146,10 +146,11 @@ class ProgressQueries(ports.ProgressQueries):
 
     def counted_slices(self, scope: TaskScope, slices: list[TaskSlice]) -> tuple[int, list[list[dict[str, Any]]]]:
         shape, values = _bound(scope)
+        values["state_day"] = scope.as_of
         for number, part in enumerate(slices):
             values.update({f"state_{number}": part.state, f"offset_{number}": part.offset,
                            f"limit_{number}": part.limit})
-        orders = tuple((p.state is not None, p.order) for p in slices)
+        orders = tuple((p.state, p.order) for p in slices)
         statement = _counted_slices_statement(shape, orders, self._sqlite)
         [counted, tasks] = self._parts(statement, ("count", "tasks"), values)
         found: list[list[dict[str, Any]]] = [[] for _ in slices]
@@ -320,7 +321,7 @@ def _page_details_statement(notices: str | None) -> Any:
 
 
 @functools.lru_cache(maxsize=256)
-def _counted_slices_statement(shape: tuple[Any, ...], orders: tuple[tuple[bool, str], ...], sqlite: bool) -> Any:
+def _counted_slices_statement(shape: tuple[Any, ...], orders: tuple[tuple[str | None, str], ...], sqlite: bool) -> Any:
     """`ProgressQueries.counted_slices`' statement: `_count_statement` and `_slices_statement`."""
     return _together([("count", _count_statement(shape, False, False, sqlite), ()),
                       ("tasks", _slices_statement(shape, orders, sqlite), _SLICES_ORDER)])
@@ -550,16 +551,20 @@ _SLICES_ORDER: Order = (("part", False), *((key, key == "urgent_due") for key in
 
 
 @functools.lru_cache(maxsize=256)
-def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[bool, str], ...], sqlite: bool) -> Any:
-    """`ProgressQueries.task_slices`' statement for a scope of this shape and pages that are
-    or are not narrowed to a state, in these orders; the pages' states, offsets and limits
-    bound (`state_<n>`, `offset_<n>`, `limit_<n>`). Each page is read in its order under
-    its LIMIT (through an index where one serves), then the pages' rows are ordered by
+def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, str], ...], sqlite: bool) -> Any:
+    """`ProgressQueries.task_slices`' statement for a scope of this shape and pages of these
+    states (or of any), in these orders; the pages' states, offsets and limits bound
+    (`state_<n>`, `offset_<n>`, `limit_<n>`). Each page is read in its order under its
+    LIMIT (through an index where one serves), then the pages' rows are ordered by
     `_SLICES_ORDER` in the outermost clause."""
     scope = _symbolic(shape)
+    # The day again, for the due dates of a state's page: written in on PostgreSQL, as the
+    # page's bounds are (`_page_bound`), else its generic plan guesses a third of the
+    # plan's tasks due before it and PostgreSQL plans the page again at every read.
+    day = bindparam("state_day", type_=Date, literal_execute=not sqlite)
     parts = []
-    for number, (by_state, order) in enumerate(slices):
-        state = [_task_state(scope.as_of) == bindparam(f"state_{number}")] if by_state else []
+    for number, (state_name, order) in enumerate(slices):
+        state = _in_state(scope.as_of, state_name, bindparam(f"state_{number}"), day)
         columns = _task_columns().add_columns(literal_column(str(number), Integer).label("part"))
         keys: dict[str, Any] = {}
         in_order = [_t.c.plan_id, _t.c.position, _t.c.id]
@@ -579,6 +584,17 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[bool, str], ..
                 .limit(_page_bound(f"limit_{number}", sqlite)))
         parts.append(select(page.subquery()))  # LIMIT inside a UNION needs its own SELECT on SQLite
     return _ordered(union_all(*parts) if len(parts) > 1 else parts[0], _SLICES_ORDER)
+
+
+def _in_state(as_of: Any, state: str | None, bound: Any, day: Any) -> list[Any]:
+    """WHERE conditions on `plan_tasks` for the tasks in `state` (its value `bound`) on
+    `as_of` (also `day`): their state, and the due dates an overdue or in-progress task
+    has, a range of `ix_plan_tasks_plan_due` (the state alone is an expression no index
+    holds, so a plan's overdue page read every task of the plan)."""
+    if state is None:
+        return []
+    due = {OVERDUE: [_t.c.due_on < day], IN_PROGRESS: [_t.c.due_on >= day]}.get(state, [])
+    return [_task_state(as_of) == bound, *due]
 
 
 def _states(scope: TaskScope, conditions: list[Any]) -> Any:

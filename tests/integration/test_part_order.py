@@ -134,7 +134,7 @@ def test_statements_of_parts_end_by_ordering_on_the_part_and_its_keys(dialect):
     """The rows of parts come in the order the outermost clause gives: by part, then each
     part's own keys (columns of the statement, NULL in the other parts)."""
     scope = progress_queries._bound(TaskScope(TODAY, plan_id=1))[0]
-    both = ((False, "position"), (True, "urgency"))
+    both = ((None, "position"), ("overdue", "urgency"))
     statements = [progress_queries._slices_statement(scope, both, dialect.name == "sqlite"),
                   progress_queries._counted_slices_statement(scope, both[:1], dialect.name == "sqlite"),
                   progress_queries._page_details_statement("notice_"), progress_queries._page_details_statement(None)]

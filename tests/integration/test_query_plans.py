@@ -126,6 +126,18 @@ def test_the_dashboard_of_a_plan_holding_most_tasks_reads_their_units_by_task(of
     assert not full_scans(plans, "task_units"), plans
 
 
+def test_the_dashboard_reads_a_plans_most_overdue_tasks_by_their_due_dates(office):
+    """A plan of 3,000 tasks, none overdue: the page of the most overdue reads the plan's
+    tasks due before the day (a range of `ix_plan_tasks_plan_due`), not all of them."""
+    with office.uow() as uow:
+        plan = max(p["id"] for p in uow.plans.list_with_counts())
+    plans = plans_of(office, lambda: plan_dashboard(office.uow(), plan, TODAY))
+    ranges = [p for p in plans if re.search(r"ix_plan_tasks_plan_due \(plan_id=\? AND due_on<\?\)", p)
+              or re.search(r"ix_plan_tasks_plan_due on plan_tasks.*\n.*Index Cond: \(\(plan_id = \d+\) AND "
+                           r"\(due_on < '2024-03-11'::date\)\)", p)]
+    assert len(ranges) == 1, plans
+
+
 def test_the_sweep_reads_the_ready_steps_of_its_batch_by_their_instances(office):
     """The sweep's batch read: the steps of a few due instances, among the office's
     3,000 waiting elsewhere, read by the instances' ids and not by their state."""
