@@ -943,9 +943,9 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         # A filter by plan or words: the rows it leaves are counted (words join the task).
         by_task = bool(where.words) or where.plan_id is not None
         in_due_order = where.sort == "due" and not where.words
-        # In plan order and narrowed by nothing else, the page is read from the few plans it
-        # spans, known from the count tables' steps per plan (`_plans_of_page`).
-        by_plans = (where.sort == "plan" and not by_task and not where.step_id and where.whose is None
+        # In plan order, narrowed by nothing but a step, the page is read from the few plans
+        # it spans, known from the count tables' steps per plan and step (`_plans_of_page`).
+        by_plans = (where.sort == "plan" and not by_task and where.whose is None
                     and where.due_before is None and where.due_from is None)
         # In step order likewise, from the few step names it spans (`_steps_of_page`), each
         # read in due order.
@@ -970,7 +970,8 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
                                                  {**values, "step_name": name, "reach": skip + take, "offset": skip,
                                                   "limit": take})]
             if by_plans:
-                plan_ids, skip = _plans_of_page(held, where.offset, where.limit)
+                plan_ids, skip = _plans_of_page([row for row in held if where.step_id in (None, row["step_id"])],
+                                                where.offset, where.limit)
                 rows = self._sorted_page(user_id, unit_id, role, replace(where, offset=skip), sqlite, count=False,
                                          plan_ids=plan_ids)[1] if plan_ids else []
         if in_due_order:

@@ -294,7 +294,7 @@ def sorted_inbox(office: Office, user_id: int, today: date, query: inbox.InboxQu
     w, t, p, u = orm.work_items.c, orm.plan_tasks.c, orm.plans.c, orm.users.c
     with office.storage.engine.connect() as conn:
         unit_id, role = conn.execute(select(u.unit_id, u.role).where(u.id == user_id)).one()
-        rows = conn.execute(select(w.id, w.created_at, w.due_on, w.step_name, w.assignee_user_id, w.claimed_by,
+        rows = conn.execute(select(w.id, w.created_at, w.due_on, w.step_id, w.step_name, w.assignee_user_id, w.claimed_by,
                                    w.candidate_unit_id, w.candidate_role, t.plan_id, t.position, p.number)
                             .join(orm.plan_tasks, t.id == w.plan_task_id).join(orm.plans, p.id == t.plan_id)
                             .where(w.state == "ready")).all()
@@ -302,7 +302,7 @@ def sorted_inbox(office: Office, user_id: int, today: date, query: inbox.InboxQu
     held = [r for r in rows if user_id in (r.assignee_user_id, r.claimed_by)
             or (r.assignee_user_id is None and r.claimed_by is None and r.candidate_role == role
                 and r.candidate_unit_id in (None, unit_id))]
-    held = [r for r in held if query.plan_id in (None, r.plan_id)]
+    held = [r for r in held if query.plan_id in (None, r.plan_id) and query.step_id in (None, r.step_id)]
     undated = (date.max,)  # undated last
     key = {"due": lambda r: ((r.due_on,) if r.due_on else undated, r.id),
            "received": lambda r: (-r.created_at.timestamp(), -r.id),
@@ -358,8 +358,10 @@ def test_a_page_of_one_plan_is_the_sorted_inbox_page_by_page_in_every_order(offi
                 steps.complete_step(office.uow(), item.id, head, {"assignee": head}, clock=clock)
 
         def check(storage_office: Office) -> None:
-            for (user, size), plan, sort in itertools.product(((head, 7), (staff, 2)), [*plans, None], inbox.SORTS):
-                query = inbox.InboxQuery(plan_id=plan, sort=sort)
+            cases = itertools.product(((head, 7), (staff, 2)), [*plans, None], inbox.SORTS, [None])
+            # and the whole inbox of one step in plan order (read from the plans it spans)
+            for (user, size), plan, sort, step in [*cases, ((head, 7), None, "plan", "assign")]:
+                query = inbox.InboxQuery(plan_id=plan, sort=sort, step_id=step)
                 want = sorted_inbox(storage_office, user, today, query)
                 got, seen = paged(storage_office, user, today, query, size, len(want))
                 assert got == want and len(want) > size, (user, query)
