@@ -90,8 +90,9 @@ plan_tasks = Table(
     Column("process_key", String(120), nullable=False, default="plan_task", server_default="plan_task"),
     # A plan's tasks in plan order: a page of them reads its own rows (migration 0023).
     Index("ix_plan_tasks_plan_position", "plan_id", "position", "id"),
-    # A plan's tasks due before or from a day: its overdue and in-progress pages (0029).
-    Index("ix_plan_tasks_plan_due", "plan_id", "due_on"),
+    # A plan's tasks due before or from a day: its overdue and in-progress pages (0029);
+    # and its counts by dates and state, from the index alone (0030).
+    Index("ix_plan_tasks_plan_due", "plan_id", "due_on", "closed_on", "status"),
 )
 
 task_units = Table(
