@@ -821,23 +821,25 @@ def _inbox_counts(with_unit: bool, whose: str | None, step: bool, before: bool, 
 
 @functools.cache
 def _inbox_choices(with_unit: bool) -> Any:
-    """The plans and steps of a whole inbox, from `inbox_choices`."""
+    """The plans and steps of a whole inbox, from `inbox_choices`: a row per plan, step
+    and whose (`mine` 1: the person's own, by name or taken; 0: their unit's role's)."""
     c, p = orm.inbox_choices.c, orm.plans
-    held = (select(c.plan_id, c.step_id, c.step_name, func.sum(c.n).label("n"))
+    mine = case((c.holder_user_id == 0, 0), else_=1)
+    held = (select(c.plan_id, c.step_id, c.step_name, mine.label("mine"), func.sum(c.n).label("n"))
             .where(_held_by(orm.inbox_choices, _USER, _UNIT if with_unit else None, _ROLE, None))
-            .group_by(c.plan_id, c.step_id, c.step_name).having(func.sum(c.n) > 0).subquery())
+            .group_by(c.plan_id, c.step_id, c.step_name, mine).having(func.sum(c.n) > 0).subquery())
     # `place`: the plan's rank in the inbox's plan order (`_sorted_page`), with the database's
     # own order of numbers; `step_place`, the step name's in the step order, with its order
     # of names (collation); `n`: its steps of that step id (`_plans_of_page`, `_steps_of_page`).
     return (select(p.c.id.label("plan_id"), p.c.number.label("plan_number"), p.c.title.label("plan_title"),
-                   held.c.step_id, held.c.step_name, held.c.n,
+                   held.c.step_id, held.c.step_name, held.c.mine, held.c.n,
                    func.dense_rank().over(order_by=(p.c.number, p.c.id)).label("place"),
                    func.dense_rank().over(order_by=held.c.step_name).label("step_place"))
             .join(held, held.c.plan_id == p.c.id))
 
 
 _READS_COUNTS = ("total", "overdue", "soon")
-_READS_PLACES = ("n", "place", "step_place")
+_READS_PLACES = ("n", "place", "step_place", "mine")
 _READS_CHOICES = ("plan_id", "plan_number", "plan_title", "step_id", "step_name")
 
 
@@ -943,14 +945,13 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         # A filter by plan or words: the rows it leaves are counted (words join the task).
         by_task = bool(where.words) or where.plan_id is not None
         in_due_order = where.sort == "due" and not where.words
-        # In plan order, narrowed by nothing but a step, the page is read from the few plans
-        # it spans, known from the count tables' steps per plan and step (`_plans_of_page`).
-        by_plans = (where.sort == "plan" and not by_task and where.whose is None
-                    and where.due_before is None and where.due_from is None)
-        # In step order likewise, from the few step names it spans (`_steps_of_page`), each
-        # read in due order.
-        by_steps = (where.sort == "step" and not by_task and not where.step_id and where.whose is None
-                    and where.due_before is None and where.due_from is None)
+        # In plan order, narrowed by nothing but a step or whose, the page is read from the
+        # few plans it spans, known from the count tables' steps per plan, step and whose
+        # (`_plans_of_page`); in step order likewise, from the few step names it spans
+        # (`_steps_of_page`), each read in due order.
+        by_counts = not by_task and where.due_before is None and where.due_from is None
+        by_plans = where.sort == "plan" and by_counts
+        by_steps = where.sort == "step" and by_counts and not where.step_id
         if by_task or not {"due": True, "received": True, "plan": by_plans, "step": by_steps}[where.sort]:
             counts, rows = self._sorted_page(user_id, unit_id, role, where, sqlite, count=by_task,
                                              page=not in_due_order)
@@ -964,14 +965,15 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
                 else:
                     choices.append({name: row[name] for name in _READS_CHOICES})
                     held.append(row)
+            held = [row for row in held if where.step_id in (None, row["step_id"])
+                    and where.whose in (None, ("unit", "mine")[row["mine"]])]
             if by_steps:
                 rows = [row for name, skip, take in _steps_of_page(held, where.offset, where.limit)
                         for row in self._rows_of(_due_page(*shape, sqlite, named=True),
                                                  {**values, "step_name": name, "reach": skip + take, "offset": skip,
                                                   "limit": take})]
             if by_plans:
-                plan_ids, skip = _plans_of_page([row for row in held if where.step_id in (None, row["step_id"])],
-                                                where.offset, where.limit)
+                plan_ids, skip = _plans_of_page(held, where.offset, where.limit)
                 rows = self._sorted_page(user_id, unit_id, role, replace(where, offset=skip), sqlite, count=False,
                                          plan_ids=plan_ids)[1] if plan_ids else []
         if in_due_order:

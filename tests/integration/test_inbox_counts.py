@@ -302,7 +302,8 @@ def sorted_inbox(office: Office, user_id: int, today: date, query: inbox.InboxQu
     held = [r for r in rows if user_id in (r.assignee_user_id, r.claimed_by)
             or (r.assignee_user_id is None and r.claimed_by is None and r.candidate_role == role
                 and r.candidate_unit_id in (None, unit_id))]
-    held = [r for r in held if query.plan_id in (None, r.plan_id) and query.step_id in (None, r.step_id)]
+    held = [r for r in held if query.plan_id in (None, r.plan_id) and query.step_id in (None, r.step_id)
+            and query.whose in (None, "mine" if user_id in (r.assignee_user_id, r.claimed_by) else "unit")]
     undated = (date.max,)  # undated last
     key = {"due": lambda r: ((r.due_on,) if r.due_on else undated, r.id),
            "received": lambda r: (-r.created_at.timestamp(), -r.id),
@@ -358,10 +359,13 @@ def test_a_page_of_one_plan_is_the_sorted_inbox_page_by_page_in_every_order(offi
                 steps.complete_step(office.uow(), item.id, head, {"assignee": head}, clock=clock)
 
         def check(storage_office: Office) -> None:
-            cases = itertools.product(((head, 7), (staff, 2)), [*plans, None], inbox.SORTS, [None])
-            # and the whole inbox of one step in plan order (read from the plans it spans)
-            for (user, size), plan, sort, step in [*cases, ((head, 7), None, "plan", "assign")]:
-                query = inbox.InboxQuery(plan_id=plan, sort=sort, step_id=step)
+            cases = itertools.product(((head, 7), (staff, 2)), [*plans, None], inbox.SORTS, [None], [None])
+            # and the head's whole inbox of one step, or of whose, in plan and step order (read
+            # from the plans or step names it spans)
+            narrowed = [((head, 7), None, "plan", "assign", None), ((head, 7), None, "plan", None, "unit"),
+                        ((head, 3), None, "step", None, "mine"), ((head, 7), None, "step", None, "unit")]
+            for (user, size), plan, sort, step, whose in [*cases, *narrowed]:
+                query = inbox.InboxQuery(plan_id=plan, sort=sort, step_id=step, whose=whose)
                 want = sorted_inbox(storage_office, user, today, query)
                 got, seen = paged(storage_office, user, today, query, size, len(want))
                 assert got == want and len(want) > size, (user, query)
