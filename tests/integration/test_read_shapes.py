@@ -1,4 +1,4 @@
-"""The dashboard's and the plan page's statements are built once per shape of what they
+"""The dashboard's, the plan page's and the unit page's statements are built once per shape of what they
 read and run with the values bound, on SQLite and PostgreSQL: read for two plans, two
 filters and two people in turn, each read still gives its own rows, the same as the
 plain per-task reading (`progress.load_tasks` and the access rule in Python) says; and a
@@ -17,7 +17,7 @@ from datetime import date
 from adapters.storage import progress_queries
 from engine.access import task_access
 from engine.process import instances
-from engine.reading import plan_pages
+from engine.reading import plan_pages, unit_work
 from engine.reading.progress import OVERDUE, Filters, count_states, load_tasks, plan_dashboard
 from engine.tasks.inbox import list_inbox
 from tests.support.office import CBTH, KSTTHC, TTPV
@@ -141,3 +141,32 @@ def test_a_plan_page_past_the_end_is_the_last_page_read_again(office_on_each_dat
         past = plan_pages.plan_overview(office.uow(), a, TODAY, monitor, page=9)
     assert past.page == past.pages == 3 and [r.task.ref for r in past.tasks] == [str(i) for i in range(31, 41)]
     assert past.listed == 40 and len(sent) == 5, sent  # the page asked for, then the last one
+
+
+def test_unit_pages_of_units_in_turn_count_each_its_own_tasks_from_statements_built_once(office_on_each_database):
+    """The unit page's counts, plans and page statements are built once per shape and run
+    with the unit, plan and day bound: read for three units and one of their plans in
+    turn, each page still counts and lists its own unit's tasks."""
+    office = office_on_each_database
+    a, b = _plans(office)
+    with office.uow() as uow:
+        tasks = [t for plan_id in (a, b) for t in load_tasks(uow, plan_id, TODAY, instances.calendar(uow))]
+    reads = [("truong.kstthc", KSTTHC, None), ("giamdoc.ttpv", TTPV, None), ("giamdoc.cbth", CBTH, None),
+             ("giamdoc.cbth", CBTH, b)]
+
+    def read_all() -> None:
+        for username, unit, plan_id in reads:
+            mine = [t for t in tasks if unit in {u.name for u in t.lead + t.coordinators}
+                    and plan_id in (None, t.plan_id)]
+            view = unit_work.unit_work(office.uow(), office.users[username], TODAY, Filters(plan_id=plan_id))
+            assert view.counts == count_states(mine), (username, plan_id)
+            assert view.listed == len(mine) and {t.id for t in view.tasks} <= {t.id for t in mine}
+            if plan_id is None:
+                assert sorted(p for p, _ in view.plan_choices) == sorted({t.plan_id for t in mine}), username
+
+    read_all()  # the first read of each shape builds its statements
+    built = [f.cache_info().misses for f in (progress_queries._unit_state_counts, progress_queries._unit_plans,
+                                             progress_queries._unit_page)]
+    read_all()
+    assert [f.cache_info().misses for f in (progress_queries._unit_state_counts, progress_queries._unit_plans,
+                                            progress_queries._unit_page)] == built, "no statement built again"
