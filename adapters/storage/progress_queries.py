@@ -400,7 +400,11 @@ def _fts_query(words: list[str], side_by_side: bool = False) -> str:
 def _ts_match(words: list[str], side_by_side: bool = False) -> Any:
     """PostgreSQL: the stored and indexed words (migration 0020) hold every one of `words`,
     or (`side_by_side`) them in this order, one after the other."""
-    wanted = func.to_tsquery(literal_column("'simple'"), (" <-> " if side_by_side else " & ").join(words))
+    # The words written into the statement (they are in its shape already): bound, once
+    # psycopg prepared a search run five times on a connection, PostgreSQL's generic plan
+    # could not estimate the match and read a page ten times slower.
+    query = literal((" <-> " if side_by_side else " & ").join(words), String, literal_execute=True)
+    wanted = func.to_tsquery(literal_column("'simple'"), query)
     return literal_column("plan_tasks.search_words").op("@@")(wanted)
 
 
@@ -562,10 +566,16 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, st
         columns = _task_columns().add_columns(literal_column(str(number), Integer).label("part"))
         keys: dict[str, Any] = {}
         in_order = [_t.c.plan_id, _t.c.position, _t.c.id]
+        offset, limit = _page_bound(f"offset_{number}", sqlite), _page_bound(f"limit_{number}", sqlite)
         if order == "words" and scope.words:
-            found = _best_first(scope, [*_conditions(scope), *state], _page_bound(f"reach_{number}", sqlite), sqlite)
+            ranked = _best_first(scope, [*_conditions(scope), *state], _page_bound(f"reach_{number}", sqlite), sqlite)
+            # The page's ids are picked from the ordered matches first, and only they are
+            # joined to their tasks: joined before the OFFSET, a page past the ranked
+            # matches had PostgreSQL hash every task of the office.
+            found = (select(ranked).order_by(ranked.c.rest, ranked.c.rank).offset(offset).limit(limit)
+                     .subquery())
             columns, keys = columns.join(found, found.c.id == _t.c.id), {"rest": found.c.rest, "rank": found.c.rank}
-            in_order = [found.c.rest, found.c.rank]
+            in_order, offset, limit = [found.c.rest, found.c.rank], None, None
         else:
             columns = columns.where(*_scope_conditions(scope, sqlite), *state)
             if order == "urgency":  # (else plan order: "words" without words ranks no task before another)
@@ -574,8 +584,7 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, st
                 urgent, still_open, _ = urgency
                 keys = {"urgent": urgent, "open": still_open, "urgent_due": _t.c.due_on}
         page = (columns.add_columns(*(keys.get(key, cast(null(), type_)).label(key) for key, type_ in _SLICE_KEYS.items()))
-                .order_by(*in_order).offset(_page_bound(f"offset_{number}", sqlite))
-                .limit(_page_bound(f"limit_{number}", sqlite)))
+                .order_by(*in_order).offset(offset).limit(limit))
         parts.append(select(page.subquery()))  # LIMIT inside a UNION needs its own SELECT on SQLite
     return _ordered(union_all(*parts) if len(parts) > 1 else parts[0], _SLICES_ORDER)
 

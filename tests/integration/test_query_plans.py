@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, insert, select, text
 
-from adapters.storage import orm
+from adapters.storage import orm, progress_queries
 from engine.reading.plan_pages import plan_overview
 from engine.reading.progress import TaskScope, TaskSlice, plan_dashboard
 from engine.reading.search import search_tasks
@@ -246,7 +246,19 @@ def test_a_broad_search_reads_a_bounded_set_of_its_matches(office):
     """The 3,008 tasks all hold "nhiệm vụ": the count and the ranked page read the word
     index's matches under a LIMIT (SQLite from its FTS5 table, never collecting every match
     for an `IN`; PostgreSQL's scans under a Limit), and look the tasks read up by id."""
-    plans = plans_of(office, lambda: search_tasks(office.uow(), "nhiệm vụ", TODAY, user_id=office.users["theodoi"]))
+    _assert_bounded_search(office, 1)
+
+
+def test_a_broad_search_s_page_past_its_ranked_matches_reads_a_bounded_set(office, monkeypatch):
+    """Past the ranked first matches (here 100), a page is read in the word index's order
+    up to its end, still under a LIMIT: its cost is its offset's, not the matches'."""
+    monkeypatch.setattr(progress_queries, "SEARCH_REACH", 100)
+    _assert_bounded_search(office, 5)
+
+
+def _assert_bounded_search(office, page: int) -> None:
+    plans = plans_of(office, lambda: search_tasks(office.uow(), "nhiệm vụ", TODAY, user_id=office.users["theodoi"],
+                                                  page=page))
     matching = [p for p in plans if "plan_task_words" in p or "search_words" in p]
     assert len(matching) == 2, plans  # the count, the ranked page
     for plan in matching:
