@@ -16,7 +16,7 @@ from engine.errors import N_, NotFound
 from engine.process import instances
 from engine.reading.progress import Paging, TaskScope
 from engine.records import built
-from engine.tasks.inbox import urgency
+from engine.tasks.inbox import days_left, urgency
 from engine.unit_of_work import AbstractUnitOfWork
 
 
@@ -170,18 +170,14 @@ def _steps_by_task(uow: AbstractUnitOfWork, rows: list[dict[str, Any]], today: d
     if not rows:
         return {}
     cal = instances.calendar(uow)
-    start = cal.ordinal(today)  # read once for the page, not twice for each step
     steps: dict[int, list[OpenStep]] = {}
     for row in rows:
-        steps.setdefault(row["task_id"], []).append(_open_step(row, cal, start))
+        steps.setdefault(row["task_id"], []).append(_open_step(row, cal, today))
     return steps
 
 
-def _open_step(row: dict[str, Any], cal: WorkingCalendar, start: int) -> OpenStep:
-    """`row`'s step, its working days left counted from the day whose ordinal is `start`
-    (`WorkingCalendar.ordinal`: days left are a subtraction of two ordinals)."""
-    due = row["due_on"]
-    left = None if due is None else cal.ordinal(due) - start
+def _open_step(row: dict[str, Any], cal: WorkingCalendar, today: date) -> OpenStep:
+    left = days_left(cal, row["due_on"], today)
     unit, person = row["unit_name"], row["user_name"]
     return built(
         OpenStep,

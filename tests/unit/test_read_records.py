@@ -40,7 +40,7 @@ def test_rows_are_the_objects_their_init_builds():
     assert task.state == progress.OVERDUE and task.days_late == 6
     assert as_init_builds(holders[0]) == Holder("Báo cáo", None, "Phòng KSTTHC", "staff", date(2024, 3, 20))
     assert isinstance(task, TaskProgress)
-    step = as_init_builds(plan_pages._open_step(STEP, cal, cal.ordinal(TODAY)))
+    step = as_init_builds(plan_pages._open_step(STEP, cal, TODAY))
     assert step.holder == "staff · Phòng KSTTHC" and step.days_left == 7
     line = as_init_builds(plan_pages.TaskLine.of(ROW))
     as_init_builds(built(plan_pages.TaskRow, task=line, lead=["Phòng KSTTHC"], coordinators=[], steps=[step]))
