@@ -544,8 +544,7 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
             return
         rows = [{"_id": x.id, "_read": x.version, "_next": x.version + 1,
                  **{name: getattr(x, name) for name in _STATE_COLUMNS}} for x in instances]
-        with self.session.no_autoflush:  # a flush first would write them, and bump their versions
-            written = self._core(_WRITE_STATES, rows).rowcount
+        written = self._core(_WRITE_STATES, rows).rowcount  # on the connection: no autoflush before it
         if written != len(rows):
             # Another writer saved one since it was read: ours must not overwrite it.
             raise AlreadyDone(N_("This step was already completed or has moved on."))
