@@ -39,7 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from adapters.storage import orm
+from adapters.storage import cursor_reads, orm
 from adapters.storage.row_dicts import dicts
 from engine import unit_of_work as ports
 from engine.reading.progress import (
@@ -61,7 +61,13 @@ class ProgressQueries(ports.ProgressQueries):
         self.session = session
 
     def _rows(self, statement: Any, values: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        return dicts(self.session.execute(statement, values))
+        """The rows of a statement built once and kept (`cursor_reads`)."""
+        return cursor_reads.dicts(self.session, statement, values)
+
+    def _built_rows(self, statement: Any) -> list[dict[str, Any]]:
+        """The rows of a statement built for this read: through the session, whose cache
+        of compiled statements knows it by its shape (compiling it here would cost more)."""
+        return dicts(self.session.execute(statement))
 
     @property
     def _sqlite(self) -> bool:
@@ -74,13 +80,14 @@ class ProgressQueries(ports.ProgressQueries):
             query = query.where(_t.c.plan_id == plan_id)
         if task_ids is not None:
             query = query.where(_t.c.id.in_(task_ids))
-        return self._rows(query)
+        return self._built_rows(query)
 
     def count(self, scope: TaskScope, state: str | None = None, up_to: int | None = None) -> int:
         shape, values = _bound(scope)
         values.update(count_state=state, up_to=up_to)
-        return self.session.scalar(_count_statement(shape, state is not None, up_to is not None, self._sqlite),
-                                   values) or 0
+        _, [(found,)] = cursor_reads.rows(
+            self.session, _count_statement(shape, state is not None, up_to is not None, self._sqlite), values)
+        return found or 0
 
     def state_counts(self, scope: TaskScope) -> list[dict[str, Any]]:
         """How many tasks of `scope` are in each state on `scope.as_of` (`state`, `n`); a
@@ -157,15 +164,14 @@ class ProgressQueries(ports.ProgressQueries):
     def _parts(self, statement: Any, names: tuple[str, ...], values: dict[str, Any]) -> list[list[dict[str, Any]]]:
         """The rows of a `_together` statement of parts `names`, per part, with the part's
         own column names."""
-        result = self.session.execute(statement, values)
-        keys = tuple(result.keys())
+        keys, rows = cursor_reads.rows(self.session, statement, values)
         picks = [[(key[len(name) + 1:], i) for i, key in enumerate(keys) if key.startswith(name + "_")]
                  for name in names]
         # Per part, its columns' names and one getter of their values (a dict comprehension
         # per row cost more than the statement on SQLite).
         parts = [(tuple(key for key, _ in pick), itemgetter(*(i for _, i in pick))) for pick in picks]
         found: list[list[dict[str, Any]]] = [[] for _ in names]
-        for row in result.all():
+        for row in rows:
             part_keys, values_of = parts[row[0]]
             values = values_of(row)
             found[row[0]].append(dict(zip(part_keys, values if len(part_keys) > 1 else (values,))))
@@ -215,7 +221,7 @@ class ProgressQueries(ports.ProgressQueries):
             .join(counts, counts.c.plan_id == _p.c.id)
             .order_by(_p.c.issued_on.desc().nulls_last(), _p.c.id.desc())
         )
-        return self._rows(query)
+        return self._built_rows(query)
 
     def overdue_by_lead_unit(self, today: date, limit: int) -> list[dict[str, Any]]:
         """The lead units with the most overdue tasks across all plans."""
@@ -230,11 +236,11 @@ class ProgressQueries(ports.ProgressQueries):
             .order_by(overdue.desc(), _u.c.name)
             .limit(limit)
         )
-        return self._rows(query)
+        return self._built_rows(query)
 
     def units(self) -> list[dict[str, Any]]:
         """Every unit with its aliases: search matches "KSTTHC" as well as the full name."""
-        return self._rows(select(_u.c.id, _u.c.name, _u.c.aliases).order_by(_u.c.name))
+        return self._built_rows(select(_u.c.id, _u.c.name, _u.c.aliases).order_by(_u.c.name))
 
 
 @functools.cache

@@ -1,0 +1,90 @@
+"""The small reads' statements run on the DB-API cursor (`adapters/storage/cursor_reads.py`),
+on SQLite and PostgreSQL: the same rows with the same values as the session gives them
+(dates, times and JSON converted as the dialect converts them), lists of ids of every
+length and page bounds in turn each with its own rows, in the unit of work's own
+transaction, and each statement seen by `before_cursor_execute` listeners."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import literal_column, select, update
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
+
+from adapters.storage import cursor_reads, orm, progress_queries
+from adapters.storage.row_dicts import dicts
+from engine.reading.progress import OVERDUE, TaskScope, TaskSlice
+from tests.support.office import CBTH, KSTTHC
+from tests.support.statements import sent_statements
+
+TODAY = date(2024, 3, 11)
+
+
+def _plan(office) -> int:
+    return office.plan([{"ref": str(i), "lead": [KSTTHC], "coordinators": [CBTH],
+                         **({"due": "2024-02-20" if i % 2 else "2024-03-29"} if i % 3 else {})}
+                        for i in range(1, 13)])
+
+
+def _slices(uow, plan_id: int, offset: int) -> list[list[dict]]:
+    return uow.progress.task_slices(TaskScope(TODAY, plan_id=plan_id), [TaskSlice(None, "position", offset, 5),
+                                                                         TaskSlice(OVERDUE, "urgency", 0, 3)])
+
+
+def test_a_read_on_the_cursor_gives_the_rows_and_values_the_session_gives(office_on_each_database):
+    office = office_on_each_database
+    plan_id = _plan(office)
+    with office.uow() as uow:
+        session = uow.session
+        sqlite = session.get_bind().dialect.name == "sqlite"
+        ids = [t.id for t in uow.tasks.for_plan(plan_id)]
+        shape, values = progress_queries._bound(TaskScope(TODAY, plan_id=plan_id))
+        every_event = progress_queries._audit_statement("", False, True)  # times and JSON details
+        reads = [
+            (progress_queries._page_details_statement("notice"), {"task_ids": ids[:2]}),
+            (progress_queries._page_details_statement("notice"), {"task_ids": ids}),
+            (progress_queries._page_details_statement("notice"), {"task_ids": ids[3:5]}),
+            (every_event, {"task_ids": ids}),
+            (every_event, {"task_ids": ids[:2]}),
+            (every_event, {"task_ids": ids[6:8]}),  # as many ids as the read before: other rows
+            (progress_queries._state_counts_statement(shape, sqlite), values),
+            (progress_queries._slices_statement(shape, ((None, "position"),), sqlite),
+             {**values, "state_0": None, "offset_0": 0, "limit_0": 4, "reach_0": 4, "state_day": TODAY,
+              "search_reach": 1000}),
+            (progress_queries._slices_statement(shape, ((None, "position"),), sqlite),
+             {**values, "state_0": None, "offset_0": 4, "limit_0": 6, "reach_0": 10, "state_day": TODAY,
+              "search_reach": 1000}),
+        ]
+        for statement, bound in reads:
+            assert cursor_reads.dicts(session, statement, bound) == dicts(session.execute(statement, bound))
+        events = cursor_reads.dicts(session, every_event, {"task_ids": ids})
+        assert events and all(isinstance(e["at"], datetime) for e in events)
+        assert any(isinstance(e["detail"], dict) for e in events)
+        counted = cursor_reads.dicts(session, progress_queries._state_counts_statement(shape, sqlite), values)
+        assert sum(row["n"] for row in counted) == 12
+        position, overdue = _slices(uow, plan_id, 5)
+        assert [t["ref"] for t in position] == ["6", "7", "8", "9", "10"]
+        assert all(isinstance(t["due_on"], date) for t in overdue) and len(overdue) == 3
+
+
+def test_a_read_on_the_cursor_runs_in_its_unit_of_work_and_is_seen_by_listeners(office_on_each_database):
+    office = office_on_each_database
+    plan_id = _plan(office)
+    with office.uow() as uow:
+        first = _slices(uow, plan_id, 0)[0][0]
+        uow.session.execute(update(orm.plan_tasks).where(orm.plan_tasks.c.id == first["id"]).values(title="Đổi tên"))
+        with sent_statements(office.storage.engine) as sent:
+            seen = _slices(uow, plan_id, 0)[0][0]
+        assert seen["title"] == "Đổi tên"  # its own uncommitted write: the same transaction
+        assert len(sent) == 1 and sent[0].startswith("SELECT")
+    with office.uow() as uow:
+        assert _slices(uow, plan_id, 0)[0][0]["title"] == first["title"]  # not committed, gone
+
+
+def test_a_read_on_the_cursor_that_fails_raises_as_the_session_does(office_on_each_database):
+    office = office_on_each_database
+    with office.uow() as uow:
+        broken = select(literal_column("no_such_column")).select_from(orm.plan_tasks)
+        with pytest.raises(DBAPIError) as raised:
+            cursor_reads.rows(uow.session, broken)
+        assert isinstance(raised.value, (OperationalError, ProgrammingError))
