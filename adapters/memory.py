@@ -235,7 +235,7 @@ class UnitRepository(_ObjectRepository, ports.UnitRepository):
 
 
 class PlanRepository(_ObjectRepository, ports.PlanRepository):
-    def heading(self, plan_id: int) -> tuple[model.Plan, str | None] | None:
+    def heading(self, plan_id: int, reader_id: int | None = None) -> tuple[model.Plan, str | None] | None:
         plan = self.get(plan_id)
         if plan is None:
             return None

@@ -80,9 +80,10 @@ class PlanRepository(Repository):
     @abstractmethod
     def list_with_counts(self) -> list[dict[str, Any]]: ...
     @abstractmethod
-    def heading(self, plan_id: int) -> tuple[model.Plan, str | None] | None:
+    def heading(self, plan_id: int, reader_id: int | None = None) -> tuple[model.Plan, str | None] | None:
         """The plan and the name of its monitoring unit, in one small read (which may also
-        tell the office days' `version` in the same round trip)."""
+        tell the office days' `version` in the same round trip); with `reader_id`, who
+        reads it too, for `UserRepository.acting` to answer from."""
 
 
 class TaskRepository(Repository):

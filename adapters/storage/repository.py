@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from adapters.storage import orm
+from adapters.storage import cursor_reads, orm
 from adapters.storage.row_dicts import dicts
 from adapters.storage.progress_queries import ready_steps
 from engine import model
@@ -295,22 +295,34 @@ class UnitRepository(SqlRepository, ports.UnitRepository):
 
 
 # A plan with its monitor unit's name and the office days' version, read with Core: the
-# ORM's loading of the plan was a tenth of a plan page's time.
+# ORM's loading of the plan was a tenth of a plan page's time. With a reader, also who
+# they are (`_ACTING`'s columns, NULL for no such person), in the same round trip.
+_READER = orm.users.alias("reader")
 _HEADING = (select(*orm.plans.c, orm.units.c.name.label("monitor"), _OFFICE_DAYS_VERSION.label("office_days"))
             .outerjoin(orm.units, orm.units.c.id == orm.plans.c.monitor_unit_id)
             .where(orm.plans.c.id == bindparam("plan_id")))
+_HEADING_AND_READER = (_HEADING.add_columns(*(_READER.c[name].label(f"reader_{name}")
+                                             for name in ("id", "unit_id", "role", "active")))
+                       .outerjoin(_READER, _READER.c.id == bindparam("user_id")))
 
 
 class PlanRepository(SqlRepository, ports.PlanRepository):
     model_class = model.Plan
 
-    def heading(self, plan_id: int) -> tuple[model.Plan, str | None] | None:
-        row = self.session.execute(_HEADING, {"plan_id": plan_id}).first()
-        if row is None:
+    def heading(self, plan_id: int, reader_id: int | None = None) -> tuple[model.Plan, str | None] | None:
+        known = self.session.info.get(_ACTOR)
+        with_reader = reader_id is not None and (known is None or known.id != reader_id)
+        keys, rows = cursor_reads.rows(self.session, _HEADING_AND_READER if with_reader else _HEADING,
+                                       {"plan_id": plan_id, "user_id": reader_id})
+        if not rows:
             return None
-        self.session.info.setdefault(_SEEN_VERSION, row.office_days)
-        plan = self.rows.loaded(model.Plan, {column.name: row[n] for n, column in enumerate(orm.plans.c)})
-        return plan, row.monitor
+        row = dict(zip(keys, rows[0]))
+        self.session.info.setdefault(_SEEN_VERSION, row["office_days"])
+        if with_reader and row["reader_id"] is not None:  # `UserRepository.acting` answers from it
+            self.session.info.setdefault(_ACTOR, model.Actor(row["reader_id"], row["reader_unit_id"],
+                                                             row["reader_role"], row["reader_active"]))
+        plan = self.rows.loaded(model.Plan, {column.name: row[column.name] for column in orm.plans.c})
+        return plan, row["monitor"]
 
     def list_with_counts(self) -> list[dict[str, Any]]:
         t = orm.plan_tasks

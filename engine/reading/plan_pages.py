@@ -97,7 +97,7 @@ def plan_overview(uow: AbstractUnitOfWork, plan_id: int, today: date, user_id: i
     """A page of the plan's tasks that `user_id` may read (all of them for the leadership
     and monitors): the database narrows, counts and pages them."""
     with uow:
-        heading = uow.plans.heading(plan_id)
+        heading = uow.plans.heading(plan_id, reader_id=user_id)  # who reads, in the same round trip
         if heading is None:
             raise NotFound(N_("This plan does not exist."))
         plan, monitor = heading

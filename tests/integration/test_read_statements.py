@@ -1,5 +1,5 @@
 """What a page's read sends, on SQLite and PostgreSQL: the dashboard four statements and
-the plan page four, whatever the plan's size; neither reads the office days (the
+the plan page three (its plan read with who reads it), whatever the plan's size; neither reads the office days (the
 calendar this process keeps is known current from the plan's read) nor a person's
 whole row. Over HTTP a page reads its person once: the session's check, whose read the
 page's own reads reuse until the request writes. (Counted, never timed.)"""
@@ -7,8 +7,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+from sqlalchemy import update
+
+from adapters.storage import orm
 from engine import model
 from engine.deadlines import office_days
+from engine.errors import NotFound
 from engine.process import instances
 from engine.reading.plan_pages import plan_overview
 from engine.reading.progress import plan_dashboard
@@ -43,7 +48,7 @@ def test_the_dashboard_and_the_plan_page_send_a_fixed_handful_of_statements(offi
     assert len(sent) == 4, sent  # plan, counts, pages, their units with steps and notices
     for person in ("theodoi", "cv.kstthc"):
         sent = lean(statements(office, lambda: plan_overview(office.uow(), plan, TODAY, office.users[person])))
-        assert len(sent) == 4, sent  # plan, person, count with page, units with names and steps with holders
+        assert len(sent) == 3, sent  # plan with person, count with page, units with names and steps with holders
 
 
 def test_a_page_over_http_reads_its_person_once(office):
@@ -93,3 +98,17 @@ def test_the_unit_page_and_a_person_s_page_read_only_what_they_show_of_the_perso
     assert view.owner == KSTTHC and view.owner_unit_id == office.units[KSTTHC] and view.listed == 3
     view = person_work(office.uow(), staff, TODAY)
     assert view.scope == "person" and view.owner_unit_id == office.units[KSTTHC]
+
+
+def test_a_plan_page_read_with_its_reader_refuses_one_no_longer_active_or_unknown(office_on_each_database):
+    """The plan page reads who reads it with the plan: the access rule still holds."""
+    office = office_on_each_database
+    plan = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}])
+    with office.uow() as uow:
+        uow.session.execute(update(orm.users).where(orm.users.c.id == office.users["cv.kstthc"]).values(active=False))
+        uow.commit()
+    for user_id in (office.users["cv.kstthc"], 10_000):
+        with pytest.raises(NotFound):
+            plan_overview(office.uow(), plan, TODAY, user_id)
+    head = office.users["truong.kstthc"]
+    assert [row.task.ref for row in plan_overview(office.uow(), plan, TODAY, head).tasks] == ["1"]
