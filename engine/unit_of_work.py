@@ -136,8 +136,9 @@ class InstanceRepository(Repository):
     def due_for_timers(self, now: datetime, limit: int) -> list[model.ProcessInstance]: ...
     @abstractmethod
     def write_states(self, instances: list[model.ProcessInstance]) -> None:
-        """Write what `instances.store` set on these locked instances, in one statement,
-        each checked against the version it was read at (`AlreadyDone` if one moved)."""
+        """Write what `instances.store` set on these locked instances, in one statement
+        (the storage may send it with its next write, at the latest at commit), each
+        checked against the version it was read at (`AlreadyDone` if one moved)."""
     @abstractmethod
     def lock_step(self, work_item_id: int, user_id: int) -> LockedStep | None:
         """A step with all its completion needs, in one query, its instance locked as by

@@ -109,6 +109,9 @@ class Rows:
         # walks them.
         self.objects: dict[type, dict[Any, Any]] = {}
         self.values: dict[type, dict[Any, dict[str, Any]]] = {}
+        # Instances' new states, held as written but not sent yet: `write_changes` sends
+        # them with the unit of work's next write (on PostgreSQL in the same statement).
+        self.pending: list[tuple[Any, tuple[str, ...], list[dict[str, Any]]]] = []
 
     def get(self, cls: type, row_id: Any) -> Any | None:
         return self.objects.get(cls, {}).get(row_id)
@@ -119,6 +122,9 @@ class Rows:
         relationships). A row the ORM loaded in this unit of work stays the ORM's object,
         refreshed (its changes are the ORM's to write)."""
         found = self.get(cls, values["id"])
+        if found is not None and self.pending and any(row["_id"] == found.id for table, _, rows in self.pending
+                                                      if table is _table_of(cls) for row in rows):
+            return found  # its state written by this unit of work, not sent yet: newer than the read
         if found is not None:
             found.__dict__.update(values)
             self.written(found, values)
@@ -150,6 +156,7 @@ class Rows:
     def clear(self) -> None:
         self.objects.clear()
         self.values.clear()
+        self.pending.clear()
 
 
 def insert_new(session: Session, rows_held: Rows, table: Any, objects: list[Any], key: tuple[str, ...]) -> None:
@@ -159,29 +166,61 @@ def insert_new(session: Session, rows_held: Rows, table: Any, objects: list[Any]
     (`Rows`), so a later change to one is written as an UPDATE."""
     if not objects:
         return
-    write_changes(session, rows_held)  # what changed before, first (a cancelled item, then its successor)
-    statement, columns = _write_insert_returning(table, key)
-    rows = [{c: getattr(obj, c) for c in columns} for obj in objects]
+    rows = [{c: getattr(obj, c) for c in _inserted(table)} for obj in objects]
     by_key = {tuple(row[k] for k in key): (obj, row) for row, obj in zip(rows, objects)}
     if len(by_key) != len(objects):
         raise ValueError(f"new {table.name} rows share their {key}")
-    for found in session.connection().execute(statement, rows):
-        obj, row = by_key[tuple(found[1:])]
+    # What changed before is written first (a cancelled item, then its successor).
+    for found in write_changes(session, rows_held, (table, key, rows)):
+        obj, row = by_key[tuple(found[1:1 + len(key)])]
         obj.id = row["id"] = found[0]
         rows_held.written(obj, row)
 
 
+@functools.cache
+def _inserted(table: Any) -> list[str]:
+    """The columns `insert_new` writes."""
+    return [c.name for c in orm.written(table) if c.name != "id"]
+
+
 @functools.lru_cache(maxsize=16)
-def _write_insert_returning(table: Any, key: tuple[str, ...]) -> tuple[Any, list[str]]:
-    """`insert_new`'s statement and the columns it writes, built once per table."""
-    return (insert(table).returning(table.c.id, *(table.c[k] for k in key)),
-            [c.name for c in orm.written(table) if c.name != "id"])
+def _write_insert_returning(table: Any, key: tuple[str, ...]) -> Any:
+    """`insert_new`'s statement, built once per table."""
+    return insert(table).returning(table.c.id, *(table.c[k] for k in key))
 
 
-def write_changes(session: Session, rows_held: Rows) -> None:
+def write_changes(session: Session, rows_held: Rows,
+                  then: tuple[Any, tuple[str, ...], list[dict[str, Any]]] | None = None) -> list[Any]:
     """Write what changed on the held rows' objects (`Rows`) with Core, one UPDATE per
-    table and set of columns, and hold the written values as read. A versioned row (an
-    instance) is written only at the version it was read, and moves to the next one."""
+    table and set of columns, and the instances' states written but not sent yet
+    (`Rows.pending`); hold the written values as read. A versioned row (an instance) is
+    written only at the version it was read, and moves to the next one. `then`: rows to
+    insert after them (table, key columns, rows); their ids and keys are returned.
+
+    On PostgreSQL, when there is more than one statement to send, they go as one: each
+    UPDATE a data-modifying CTE of the INSERT (or of a SELECT of their counts), one
+    round trip instead of one each."""
+    writes = rows_held.pending
+    rows_held.pending = []
+    writes += _changed(rows_held)
+    if not writes and then is None:
+        return []
+    connection = session.connection()
+    if connection.dialect.name == "postgresql" and len(writes) + (then is not None) > 1 and _apart(writes):
+        found, written = _write_together(connection, writes, then)
+    else:
+        written = [connection.execute(_update_by_id(table, columns, "_read" in rows[0]), rows).rowcount
+                   for table, columns, rows in writes]
+        found = connection.execute(_write_insert_returning(then[0], then[1]), then[2]).all() if then else []
+    if written != [len(rows) for _, _, rows in writes]:
+        # A row gone (or moved on) since it was read: as the ORM's StaleDataError.
+        raise AlreadyDone(N_("This step was already completed or has moved on."))
+    return found
+
+
+def _changed(rows_held: Rows) -> list[tuple[Any, tuple[str, ...], list[dict[str, Any]]]]:
+    """The held rows' changes, by table and set of columns, as UPDATE rows (`_update_by_id`),
+    each object held from now on with what it is written with."""
     groups: dict[tuple[Any, tuple[str, ...]], list[tuple[Any, dict[str, Any]]]] = {}
     for cls, objects in rows_held.objects.items():
         read = rows_held.values[cls]
@@ -191,18 +230,84 @@ def write_changes(session: Session, rows_held: Rows) -> None:
                             if name in current and current[name] is not value and current[name] != value)
             if changed:
                 groups.setdefault((_table_of(cls), changed), []).append((obj, values))
+    writes = []
     for (table, changed), held in groups.items():
         versioned = "version" in table.c and "version" not in changed
-        statement = _update_by_id(table, changed, versioned)
         rows = [{"_id": values["id"], **({"_read": values["version"]} if versioned else {}),
                  **{name: obj.__dict__[name] for name in changed}} for obj, values in held]
-        written = session.connection().execute(statement, rows).rowcount
-        if written != len(rows):  # a row gone (or moved on) since it was read: as the ORM's StaleDataError
-            raise AlreadyDone(N_("This step was already completed or has moved on."))
+        writes.append((table, changed, rows))
         for obj, values in held:
             if versioned:
                 obj.version = values["version"] + 1
             rows_held.written(obj, {name: obj.__dict__.get(name, value) for name, value in values.items()})
+    return writes
+
+
+def _apart(writes: list[tuple[Any, tuple[str, ...], list[dict[str, Any]]]]) -> bool:
+    """Whether no row is in two of `writes` (an instance's state, then another column of
+    it): in one statement both would see the row as read, and the second would miss the
+    version the first wrote."""
+    seen = set()
+    for table, _, rows in writes:
+        for row in rows:
+            if (table, row["_id"]) in seen:
+                return False
+            seen.add((table, row["_id"]))
+    return True
+
+
+def _write_together(connection: Any, writes: list[tuple[Any, tuple[str, ...], list[dict[str, Any]]]],
+                    then: tuple[Any, tuple[str, ...], list[dict[str, Any]]] | None) -> tuple[list[Any], list[int]]:
+    """PostgreSQL: `writes` and `then` as one statement (`_together`); the inserted rows'
+    ids and keys, and how many rows each UPDATE wrote."""
+    shape = tuple((table, columns, "_read" in rows[0], len(rows)) for table, columns, rows in writes)
+    values = {f"w{n}_{k}_{name}": value for n, (_, _, rows) in enumerate(writes)
+              for k, row in enumerate(rows) for name, value in row.items()}
+    if then is not None:
+        values.update({f"i_{k}_{name}": value for k, row in enumerate(then[2]) for name, value in row.items()})
+    statement = _together(shape, then and (then[0], then[1], tuple(then[2][0]), len(then[2])))
+    found = connection.execute(statement, values).all()
+    if then is None:
+        return [], list(found[0])
+    return [row[:1 + len(then[1])] for row in found], list(found[0][1 + len(then[1]):]) if found else []
+
+
+@functools.lru_cache(maxsize=64)
+def _together(shape: tuple[tuple[Any, tuple[str, ...], bool, int], ...],
+              then: tuple[Any, tuple[str, ...], tuple[str, ...], int] | None) -> Any:
+    """One statement of UPDATEs by id, each of `shape`'s (table, columns, versioned, rows)
+    a CTE updating from its bound rows, then an INSERT of `then`'s (table, key, columns,
+    rows) returning ids, keys and the UPDATEs' counts (or only the counts), built once
+    per shape. The parts see one snapshot: their rows are distinct (`_apart`: an UPDATE
+    of rows already held, an INSERT of new ones), and each row's triggers run as they
+    would for separate statements."""
+    counts = []
+    ctes = []
+    for n, (table, columns, versioned, size) in enumerate(shape):
+        names = ("_id", *(("_read",) if versioned else ()), *columns)
+        types = {name: table.c[name].type for name in columns} | {"_id": Integer(), "_read": Integer()}
+        given = _bound_rows(f"w{n}", names, types, size).subquery(f"v{n}")
+        statement = update(table).where(table.c.id == given.c._id)
+        if versioned:
+            statement = statement.where(table.c.version == given.c._read).values(version=table.c.version + 1)
+        cte = statement.values({name: given.c[name] for name in columns}).returning(table.c.id).cte(f"w{n}")
+        ctes.append(cte)
+        counts.append(select(func.count()).select_from(cte).scalar_subquery())
+    if then is None:
+        return select(*counts).add_cte(*ctes)
+    table, key, names, size = then
+    rows = _bound_rows("i", names, {name: table.c[name].type for name in names}, size)
+    return (insert(table).from_select(names, rows, include_defaults=False)
+            .returning(table.c.id, *(table.c[k] for k in key), *counts).add_cte(*ctes))
+
+
+def _bound_rows(prefix: str, names: tuple[str, ...], types: dict[str, Any], size: int) -> Any:
+    """`size` rows of `names`, each a SELECT of binds `{prefix}_{row}_{name}`, in a union:
+    SQLAlchemy caches the statement's compiled form (not that of a VALUES list of binds,
+    which it would compile again at every step)."""
+    rows = [select(*(bindparam(f"{prefix}_{k}_{name}", type_=types[name]).label(name) for name in names))
+            for k in range(size)]
+    return union_all(*rows) if size > 1 else rows[0]
 
 
 @functools.cache
@@ -446,10 +551,6 @@ def begin_write(session: Session) -> None:
 
 # The columns `instances.store` writes.
 _STATE_COLUMNS = ("state", "serializer_version", "state_version", "updated_at", "next_timer_at", "status")
-_WRITE_STATES = (update(orm.process_instances)
-                 .where(orm.process_instances.c.id == bindparam("_id"),
-                        orm.process_instances.c.version == bindparam("_read"))
-                 .values(version=bindparam("_next"), **{name: bindparam(name) for name in _STATE_COLUMNS}))
 
 
 # Built once: an idle sweep runs every minute and costs little more than this read.
@@ -554,18 +655,23 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
         # Core: the ORM sends one UPDATE per versioned row.
         if not instances:
             return
-        rows = [{"_id": x.id, "_read": x.version, "_next": x.version + 1,
-                 **{name: getattr(x, name) for name in _STATE_COLUMNS}} for x in instances]
-        written = self._core(_WRITE_STATES, rows).rowcount  # on the connection: no autoflush before it
-        if written != len(rows):
-            # Another writer saved one since it was read: ours must not overwrite it.
-            raise AlreadyDone(N_("This step was already completed or has moved on."))
+        rows = [{"_id": x.id, "_read": x.version, **{name: getattr(x, name) for name in _STATE_COLUMNS}}
+                for x in instances]
+        if all(self.rows.read_values(x) is not None for x in instances):
+            # Held (a step's, a sweep's): sent with the next write, checked there against
+            # the version read; from now on held as written.
+            self.rows.pending.append((orm.process_instances, _STATE_COLUMNS, rows))
+        else:
+            written = self._core(_update_by_id(orm.process_instances, _STATE_COLUMNS, True), rows).rowcount
+            if written != len(rows):
+                # Another writer saved one since it was read: ours must not overwrite it.
+                raise AlreadyDone(N_("This step was already completed or has moved on."))
         for instance, row in zip(instances, rows):
-            # What the row holds now: nothing left to write of these columns.
-            instance.version = row["_next"]
+            # What the row holds now (or will once sent): nothing left to write of these columns.
+            instance.version = row["_read"] + 1
             held = self.rows.read_values(instance)
             if held is not None:
-                self.rows.written(instance, {**held, "version": row["_next"],
+                self.rows.written(instance, {**held, "version": instance.version,
                                              **{name: row[name] for name in _STATE_COLUMNS}})
             else:  # one the ORM loaded (`lock`): it writes the rest, if anything else changed
                 for name in (*_STATE_COLUMNS, "version"):

@@ -5,6 +5,8 @@ and held by the unit of work as read, so a change to one is written (an instance
 through its versioned write). On SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import re
+
 from datetime import date
 
 import pytest
@@ -102,8 +104,8 @@ def test_rows_written_with_core_are_left_as_read_and_a_later_change_is_written_o
         with sent_statements(engine) as changed:
             uow.commit()
     assert nothing_left == []
-    assert sorted(statement.split()[1] for statement in changed if statement.startswith("UPDATE")) == [
-        "task_units", "work_items"]
+    # (on PostgreSQL both in one statement, each UPDATE a CTE of it)
+    assert sorted(re.findall(r"\bUPDATE (\w+)", " ".join(changed))) == ["task_units", "work_items"]
     fresh = Storage(engine.url.render_as_string(hide_password=False))
     try:
         with fresh.uow() as uow:
@@ -172,3 +174,54 @@ def test_a_held_instances_own_change_is_written_at_the_version_it_was_read(offic
     with engine.connect() as connection:
         assert connection.execute(select(i.c.status, i.c.version).where(i.c.id == instance.id)).one() == (
             "running", read_at + 1)
+
+
+def test_a_steps_writes_go_with_its_new_items_insert_and_still_check_the_version(office_on_each_database):
+    """A step's state (`write_states`), its item's and task's changes and its new item are
+    written together: on PostgreSQL in one statement, the INSERT's CTEs, on SQLite one
+    after the other. Either way the instance is written only at the version it was read:
+    a row that moved on since makes it AlreadyDone, and nothing of it is written, the new
+    item neither."""
+    office = office_on_each_database
+    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}])
+    asked = next(item for item in office.ready(plan_id) if item.form == "assign")
+    engine, i, w = office.storage.engine, orm.process_instances, orm.work_items
+
+    def step(moved_on: bool) -> list[str]:
+        with office.uow() as uow:
+            locked = uow.instances.lock_step(asked.id, office.users["truong.kstthc"])
+            if moved_on:  # as another writer would (none can pass the lock: here in the same transaction)
+                uow.session.connection().execute(i.update().where(i.c.id == locked.instance.id)
+                                                 .values(version=i.c.version + 1))
+            locked.item.state, locked.task.title = "completed", "Đã đổi tên"
+            locked.instance.next_timer_at = None
+            uow.instances.write_states([locked.instance])
+            new = model.WorkItem(instance_id=locked.instance.id, plan_task_id=locked.task.id, task_uuid="a-new-step",
+                                 step_id="assign", step_name="Giao việc", form="assign", actor="unit_head",
+                                 candidate_unit_id=office.units[KSTTHC], candidate_role="unit_head")
+            with sent_statements(engine) as sent:
+                uow.work_items.add_many([new])
+                uow.commit()
+        return sent
+
+    with pytest.raises(AlreadyDone):
+        step(moved_on=True)
+    with engine.connect() as connection:
+        assert connection.execute(select(i.c.version).where(i.c.id == asked.instance_id)).scalar_one() == 1
+        assert connection.execute(select(w.c.state).where(w.c.id == asked.id)).scalar_one() == "ready"
+        assert connection.execute(select(w.c.id).where(w.c.task_uuid == "a-new-step")).all() == []
+    sent = step(moved_on=False)
+    writes = [s for s in sent if not s.lstrip().startswith("SELECT")]
+    if engine.dialect.name == "postgresql":
+        assert len(writes) == 1 and sorted(re.findall(r"\b(UPDATE|INSERT INTO) (\w+)", writes[0])) == [
+            ("INSERT INTO", "work_items"), ("UPDATE", "plan_tasks"), ("UPDATE", "process_instances"),
+            ("UPDATE", "work_items")], writes
+    else:
+        assert len(writes) == 4, writes
+    with engine.connect() as connection:
+        assert connection.execute(select(i.c.version, i.c.next_timer_at).where(i.c.id == asked.instance_id)).one() == (
+            2, None)
+        assert connection.execute(select(w.c.state).where(w.c.id == asked.id)).scalar_one() == "completed"
+        assert connection.execute(select(orm.plan_tasks.c.title).where(orm.plan_tasks.c.plan_id == plan_id)
+                                  ).scalar_one() == "Đã đổi tên"
+        assert connection.execute(select(w.c.plan_id).where(w.c.task_uuid == "a-new-step")).scalar_one() == plan_id
