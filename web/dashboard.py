@@ -22,6 +22,7 @@ from engine.reading import period_reports
 from engine.reading.period_reports import period_report
 from engine.reading.progress import (
     RUNG_LABELS,
+    SEARCH_COUNTED,
     STATE_LABELS,
     STATES,
     Dashboard,
@@ -30,7 +31,7 @@ from engine.reading.progress import (
     leader_overview,
     plan_dashboard,
 )
-from engine.reading.search import search_tasks
+from engine.reading.search import SearchResults, search_tasks
 from engine.reading.search_text import words
 from engine.text_folding import fold
 from web import api
@@ -75,10 +76,30 @@ def overview() -> str:
 @login_required
 def search() -> str:
     query, filters = request.args.get("q", "").strip(), filters_from(request.args)
-    found = (search_tasks(uow(), query, today(), filters, user_id=current_user.id, page=page())
+    found = (search_tasks(uow(), query, today(), filters, user_id=current_user.id, page=page(),
+                          counted=whole_number(request.args.get("n", ""), limit=SEARCH_COUNTED + 1),
+                          after=_place(request.args.get("after", "")))
              if query or filters != Filters() else None)
     return render_template("dashboard/search.html", query=query, found=found, state_labels=STATE_LABELS,
-                           link=lambda **args: url_for("dashboard.search", **{**request.args, **args}))
+                           link=lambda **args: url_for("dashboard.search", **_next_page(found, args)))
+
+
+def _next_page(found: SearchResults | None, args: dict[str, Any]) -> dict[str, Any]:
+    """The address's arguments for another page of `found`: with the count (not counted
+    again), and for the next page where this one ended (read from there, `search_tasks`)."""
+    wanted = {key: value for key, value in {**request.args, **args}.items() if key not in ("n", "after")}
+    if found is not None and set(args) == {"page"}:
+        wanted["n"] = found.found
+        if args["page"] == found.page + 1 and found.next_after is not None:
+            wanted["after"] = "%d.%d" % found.next_after
+    return wanted
+
+
+def _place(value: str) -> tuple[int, int] | None:
+    """`after` as `_next_page` writes it (`<rest>.<rank>`); None for anything else."""
+    rest, _, rank = value.partition(".")
+    place = whole_number(rest, limit=1), whole_number(rank)
+    return None if None in place else place
 
 
 @bp.post("/plans/<int:plan_id>/reports")

@@ -134,12 +134,21 @@ class ProgressQueries(ports.ProgressQueries):
             return [self._rows(_unit_page(*shape), values)]
         shape, values = _bound(scope)
         values.update(search_reach=SEARCH_REACH, state_day=scope.as_of)
+        following = tuple(number for number, part in enumerate(slices)
+                          if part.after is not None and part.order == "words" and scope.words)
         for number, part in enumerate(slices):
             values.update({f"state_{number}": part.state, f"offset_{number}": part.offset,
                            f"limit_{number}": part.limit, f"reach_{number}": part.offset + part.limit})
-        statement = _slices_statement(shape, tuple((p.state, p.order) for p in slices), self._sqlite)
+            if number in following:
+                rest, rank = part.after
+                values.update({f"reach_{number}": part.limit, f"after_ranked_{number}": int(rest == 0),
+                               f"after_rank_{number}": rank if rest == 0 else 0,
+                               f"after_id_{number}": rank if rest == 1 else 0})
+        statement = _slices_statement(shape, tuple((p.state, p.order) for p in slices), self._sqlite, following)
         found: list[list[dict[str, Any]]] = [[] for _ in slices]
         for row in self._rows(statement, values):
+            if row["rest"] is not None:  # a search's row: its place in the order, to read on from
+                row["place"] = (row["rest"], row["rank"])
             for name in _SLICE_KEYS:
                 del row[name]
             found[row.pop("part")].append(row)
@@ -414,14 +423,21 @@ def _ts_match(words: list[str], side_by_side: bool = False) -> Any:
     return literal_column("plan_tasks.search_words").op("@@")(wanted)
 
 
-def _best_first(scope: TaskScope, conditions: list[Any], reach: Any, sqlite: bool) -> Any:
+def _best_first(scope: TaskScope, conditions: list[Any], reach: Any, sqlite: bool,
+                after: tuple[Any, Any, Any] | None = None) -> Any:
     """The order of a search's matches (`conditions`: on `plan_tasks`, but the words), as
     (`id`, `rest`, `rank`) rows, as many as a page `reach`es: best first (`_relevance`),
     those of the first `search_reach` matches with the words side by side (the ones the
     ranking puts first) and of the first `search_reach` with every word, in the word
     index's order (`_matching`); then the other matches in that order. All of them ranked
     when there are no more; else no more than a bounded set is read, whatever the number
-    of matches."""
+    of matches. A match's place in that order is (`rest`, `rank`): the others are ranked
+    by their ids.
+
+    `after` (whether the place is among the ranked, its rank there, else its id), for a
+    page that follows a place (keyset): only what comes after it, `reach` of the others
+    from that id on, in the word index's order; a deep page then reads its own rows, not
+    every match before it."""
     words, tier = list(scope.words), _page_bound("search_reach", sqlite)
     every = _matching(words, conditions, sqlite).limit(tier)
     ranked: Any = every
@@ -432,11 +448,13 @@ def _best_first(scope: TaskScope, conditions: list[Any], reach: Any, sqlite: boo
     among = (_t.c.id.in_(ranked) if sqlite
              else _t.c.id == any_(func.array(select(ranked.subquery()).scalar_subquery())))
     best = select(_t.c.id, literal_column("0").label("rest"), func.row_number().over(
-        order_by=[*_relevance(scope), _t.c.plan_id, _t.c.position, _t.c.id]).label("rank")).where(among)
-    others = _matching(words, [*conditions, _t.c.id.not_in(ranked)], sqlite).limit(reach).subquery()
-    rest = select(others.c.id, literal_column("1").label("rest"),
-                  func.row_number().over(order_by=others.c.id).label("rank"))
-    return union_all(select(best.subquery()), select(rest.subquery())).subquery()
+        order_by=[*_relevance(scope), _t.c.plan_id, _t.c.position, _t.c.id]).label("rank")).where(among).subquery()
+    # (on SQLite the word index's own rowid: FTS5 then starts its scan there)
+    from_id = [(_task_words.c.rowid if sqlite else _t.c.id) > after[2]] if after else []
+    others = _matching(words, [*conditions, _t.c.id.not_in(ranked), *from_id], sqlite).limit(reach).subquery()
+    rest = select(others.c.id, literal_column("1").label("rest"), others.c.id.label("rank"))
+    ranked_part = select(best).where(after[0] == 1, best.c.rank > after[1]) if after else select(best)
+    return union_all(ranked_part, select(rest.subquery())).subquery()
 
 
 _task_words = table("plan_task_words", column("rowid", Integer))  # SQLite's FTS5 table (migration 0009)
@@ -562,7 +580,8 @@ _SLICES_ORDER: Order = (("part", False), *((key, key == "urgent_due") for key in
 
 
 @functools.lru_cache(maxsize=256)
-def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, str], ...], sqlite: bool) -> Any:
+def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, str], ...], sqlite: bool,
+                      following: tuple[int, ...] = ()) -> Any:
     """`ProgressQueries.task_slices`' statement for a scope of this shape and pages of these
     states (or of any), in these orders; the pages' states, offsets and limits bound
     (`state_<n>`, `offset_<n>`, `limit_<n>`). Each page is read in its order under its
@@ -581,12 +600,15 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, st
         in_order = [_t.c.plan_id, _t.c.position, _t.c.id]
         offset, limit = _page_bound(f"offset_{number}", sqlite), _page_bound(f"limit_{number}", sqlite)
         if order == "words" and scope.words:
-            ranked = _best_first(scope, [*_conditions(scope), *state], _page_bound(f"reach_{number}", sqlite), sqlite)
+            after = (tuple(_page_bound(f"after_{key}_{number}", sqlite) for key in ("ranked", "rank", "id"))
+                     if number in following else None)
+            ranked = _best_first(scope, [*_conditions(scope), *state], _page_bound(f"reach_{number}", sqlite), sqlite,
+                                 after)
             # The page's ids are picked from the ordered matches first, and only they are
             # joined to their tasks: joined before the OFFSET, a page past the ranked
             # matches had PostgreSQL hash every task of the office.
-            found = (select(ranked).order_by(ranked.c.rest, ranked.c.rank).offset(offset).limit(limit)
-                     .subquery())
+            found = (select(ranked).order_by(ranked.c.rest, ranked.c.rank).offset(None if after else offset)
+                     .limit(limit).subquery())
             columns, keys = columns.join(found, found.c.id == _t.c.id), {"rest": found.c.rest, "rank": found.c.rank}
             in_order, offset, limit = [found.c.rest, found.c.rank], None, None
         else:

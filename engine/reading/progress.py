@@ -112,12 +112,15 @@ class TaskSlice:
     """A page of a scope's tasks: those in `state` (any when None), in plan order
     ("position"), most urgent first ("urgency") or best match first ("words", among the
     first matches with the words side by side and with every word, `SEARCH_REACH`), rows
-    `offset` to `offset + limit`."""
+    `offset` to `offset + limit`; or, best match first, the `limit` rows that follow the
+    place `after` (a row's `place` in that order, as the previous page ended: read from
+    there, a deep page does not read every match before it)."""
 
     state: str | None
     order: str
     offset: int
     limit: int
+    after: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -254,10 +257,15 @@ def task_pages(uow: AbstractUnitOfWork, scope: TaskScope, slices: list[TaskSlice
     steps and the notices sent: two statements whatever the pages' sizes (the pages, then
     their units with steps and notices, or units alone without holders); and the office
     days' version, unless read before (`instances.calendar`)."""
-    pages = uow.progress.task_slices(scope, slices)
+    return tasks_of(uow, uow.progress.task_slices(scope, slices), as_of, holders)
+
+
+def tasks_of(uow: AbstractUnitOfWork, pages: list[list[dict[str, Any]]], as_of: date,
+             holders: bool = True) -> list[list[TaskProgress]]:
+    """`task_pages` of the pages' rows read (`uow.progress.task_slices`)."""
     rows = {r["id"]: r for page in pages for r in page}  # a task may be on two pages
     if not rows:
-        return [[] for _ in slices]
+        return [[] for _ in pages]
     cal = instances.calendar(uow)
     if holders:
         details = uow.progress.page_details(list(rows), NOTICE_PREFIX)

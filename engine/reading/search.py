@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from engine.access import task_access
-from engine.reading.progress import SEARCH_COUNTED, Filters, Paging, TaskProgress, task_pages
+from engine.reading.progress import SEARCH_COUNTED, Filters, Paging, TaskProgress, tasks_of
 from engine.reading.search_text import words
 from engine.text_folding import fold
 from engine.unit_of_work import AbstractUnitOfWork
@@ -34,22 +34,36 @@ class SearchResults:
     page: int = 1
     pages: int = 1
     more: bool = False  # more than SEARCH_COUNTED found (they were not counted further)
+    found: int = 0  # as counted: `counted` for the next pages
+    next_after: tuple[int, int] | None = None  # where the next page begins: its `after`
 
 
 def search_tasks(uow: AbstractUnitOfWork, query: str, today: date, filters: Filters = Filters(),
-                 user_id: int | None = None, page: int = 1) -> SearchResults:
+                 user_id: int | None = None, page: int = 1, counted: int | None = None,
+                 after: tuple[int, int] | None = None) -> SearchResults:
     """Tasks of every plan holding every word of `query`, best first, a page at a time;
     `filters` narrow them further (the overview's "overdue tasks of this unit" links
-    here). With `user_id`, only the tasks that person may read (engine/access/task_access.py)."""
+    here). With `user_id`, only the tasks that person may read (engine/access/task_access.py).
+
+    A page after the first may say how many its first page `counted` (`found`; not
+    counted again) and where the page before it ended (`after`, that page's `next_after`):
+    it is then read from there, whatever its depth. Either is only a hint for the pages:
+    a count grown stale moves the last page, and every page holds only matches."""
     folded = words(fold(query))
     if not folded and filters == Filters():
         return SearchResults(query=query, tasks=[])
     with uow:
         reader = task_access.scope_of(task_access.reader(uow, user_id)) if user_id is not None else {}
         scope = replace(filters.scope(today, **reader), words=tuple(folded), typed_words=tuple(words(query)))
-        found = uow.progress.count(scope, filters.state, up_to=SEARCH_COUNTED + 1)
+        found = counted if counted is not None else uow.progress.count(scope, filters.state,
+                                                                        up_to=SEARCH_COUNTED + 1)
         listed = min(found, SEARCH_COUNTED)
         paging = Paging.of(listed, page, PAGE_SIZE)
-        [tasks] = task_pages(uow, scope, [paging.slice(filters.state, "words")], today, holders=False)
+        wanted = paging.slice(filters.state, "words")
+        if after is not None and paging.page == page > 1 and folded:
+            wanted = replace(wanted, after=after)
+        [rows] = uow.progress.task_slices(scope, [wanted])
+        [tasks] = tasks_of(uow, [rows], today, holders=False)
+    ends = rows[-1].get("place") if rows and paging.page < paging.pages else None
     return SearchResults(query=query, tasks=tasks, listed=listed, page=paging.page, pages=paging.pages,
-                         more=found > SEARCH_COUNTED)
+                         more=found > SEARCH_COUNTED, found=found, next_after=ends)

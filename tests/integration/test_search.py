@@ -1,6 +1,8 @@
 """Search tasks by title, content, unit or plan, typed with or without diacritics."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -13,6 +15,7 @@ from engine.text_folding import fold
 from tests.e2e.web_helpers import login
 from tests.support.office import KSTTHC, TTPV, make_office
 from tests.support.progress_plan import TODAY, progress_world
+from tests.support.statements import sent_statements
 
 
 @pytest.fixture(scope="module")
@@ -172,3 +175,62 @@ def test_the_search_page_says_when_there_are_more_than_it_counted(world, monkeyp
     login(client, "theodoi")
     html = client.get("/search?q=cai+cach").get_data(as_text=True)
     assert "Tìm thấy hơn 1 nhiệm vụ" in html and "Tìm thấy 1 nhiệm vụ" not in html
+
+
+# --- the next page read from where its page before ended ---------------------------------
+
+def every_page_onwards(office, query: str, user: str) -> tuple[list[int], list]:
+    """Page after page as the page's "next" link reads them: with the first page's count
+    and where the page before ended."""
+    pages = [search_tasks(office.uow(), query, TODAY, user_id=office.users[user])]
+    while pages[-1].page < pages[-1].pages:
+        before = pages[-1]
+        assert before.next_after is not None, before
+        pages.append(search_tasks(office.uow(), query, TODAY, user_id=office.users[user], page=before.page + 1,
+                                  counted=before.found, after=before.next_after))
+    return [t.id for found in pages for t in found.tasks], pages
+
+
+def test_pages_read_on_from_where_the_page_before_ended_are_the_pages_counted_from_the_start(ranked, monkeypatch):
+    """Paged by 2, with a reach of 4 and of 1,000: each next page read from the place its
+    page before ended (keyset) holds what the page of that number holds, through the
+    ranked matches and the others past them: every match once, for two readers; and it
+    neither counts again nor skips an OFFSET of rows."""
+    monkeypatch.setattr(search, "PAGE_SIZE", 2)
+    ranked.plan([{"ref": str(n), "title": title, "lead": [KSTTHC] if n % 2 else [TTPV], "due": "2024-06-28"}
+                 for n, title in enumerate(["Sổ tay hoa văn", "Hoa sổ mũi", "Sổ hoa tay", "Số hóa sổ sách",
+                                            "Sổ sách hoa quả", "Số hóa văn bản", "Hóa đơn số"] * 2, 1)])
+    for reach in (1000, 4):
+        monkeypatch.setattr(progress_queries, "SEARCH_REACH", reach)
+        for query, user in (("số hóa", "theodoi"), ("so hoa", "theodoi"), ("so hoa", "truong.kstthc")):
+            onwards, pages = every_page_onwards(ranked, query, user)
+            assert onwards == every_page(ranked, query, user)[0], (reach, query, user)
+            assert len(set(onwards)) == len(onwards) == pages[0].listed and len(pages) > 3, (reach, query, user)
+    first = search_tasks(ranked.uow(), "so hoa", TODAY)
+    second = search_tasks(ranked.uow(), "so hoa", TODAY, page=2, counted=first.found, after=first.next_after)
+    with sent_statements(ranked.storage.engine) as sent:
+        third = search_tasks(ranked.uow(), "so hoa", TODAY, page=3, counted=first.found, after=second.next_after)
+    assert third.tasks and not [s for s in sent if "count(" in s.lower()], sent  # the first page's count
+    [page] = [s for s in sent if "plan_task_words" in s or "search_words" in s]
+    # the others from the last one's id on (on SQLite, in the word index itself)
+    assert ("plan_task_words.rowid > " if ranked.storage.engine.dialect.name == "sqlite"
+            else "plan_tasks.id > ") in page, page
+    if ranked.storage.engine.dialect.name == "postgresql":  # (SQLite's LIMIT always has an OFFSET, here 0)
+        assert "OFFSET" not in page.upper(), page
+
+
+def test_the_search_page_s_next_link_reads_on_from_where_it_ended(world, monkeypatch):
+    _, _, app = world
+    monkeypatch.setattr(search, "PAGE_SIZE", 1)
+    client = app.test_client()
+    login(client, "theodoi")
+    html = client.get("/search?q=cai+cach").get_data(as_text=True)
+    [link] = re.findall(r'href="([^"]+)" rel="next"', html)
+    link = link.replace("&amp;", "&")
+    assert "n=2" in link and "after=" in link and "page=2" in link, link
+    second = client.get(link).get_data(as_text=True)
+    assert second.count('<tr data-task="') == 1 and "Trang 2 / 2" in second
+    first_task = re.findall(r'<tr data-task="(\d+)"', html)
+    assert re.findall(r'<tr data-task="(\d+)"', second) != first_task
+    offset_page = client.get("/search?q=cai+cach&page=2").get_data(as_text=True)
+    assert re.findall(r'<tr data-task="(\d+)"', offset_page) == re.findall(r'<tr data-task="(\d+)"', second)
