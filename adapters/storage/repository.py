@@ -758,6 +758,13 @@ def _inbox_columns(items: Any = None) -> list[Any]:
     ]
 
 
+# Constants written into the inbox's statements, not bound: PostgreSQL then knows them
+# as well in a prepared statement's generic plan as in a custom one (`_person`). 0 is the
+# count tables' "no holder", a step's "nobody" and an empty sum.
+_READY, _ZERO, _NO_ROLE = (literal_column("'ready'", String), literal_column("0", Integer),
+                             literal_column("''", String))
+
+
 def _branches(user_id: int, unit_id: int | None, role: str, whose: str | None = None,
               sqlite: bool = True) -> list[Any]:
     """Ready steps for this person, as disjoint conditions: held by name, taken by them
@@ -767,16 +774,16 @@ def _branches(user_id: int, unit_id: int | None, role: str, whose: str | None = 
     `state` with its own columns, so that each is one range of an index that ends in
     (due_on, id): `ix_work_items_user_ready`, `_claimed_ready`, `_unit_ready`."""
     w = orm.work_items
-    ready = w.c.state == "ready"
+    ready = w.c.state == _READY
     # "Nobody holds it": on SQLite as an expression no index serves, else a planner
     # without statistics reads the free steps through the name or claim index (all of
     # them); on PostgreSQL as the columns, whose statistics say how many steps are free
     # (it takes the expression for a rare one and sorts them all instead of reading its index).
-    nobody = (func.coalesce(w.c.assignee_user_id, w.c.claimed_by, 0) == 0 if sqlite
+    nobody = (func.coalesce(w.c.assignee_user_id, w.c.claimed_by, _ZERO) == _ZERO if sqlite
               else and_(w.c.assignee_user_id.is_(None), w.c.claimed_by.is_(None)))
     free = and_(w.c.candidate_role == role, nobody)
     mine = [and_(ready, w.c.assignee_user_id == user_id),
-            and_(ready, w.c.claimed_by == user_id, func.coalesce(w.c.assignee_user_id, 0) != user_id)]
+            and_(ready, w.c.claimed_by == user_id, func.coalesce(w.c.assignee_user_id, _ZERO) != user_id)]
     units = [and_(ready, w.c.candidate_unit_id.is_(None), free)]
     if unit_id is not None:
         units.append(and_(ready, w.c.candidate_unit_id == unit_id, free))
@@ -793,8 +800,8 @@ def _held_by(table: Table, user_id: Any, unit_id: Any, role: Any, whose: str | N
     """The rows of a count table (`orm.inbox_counts`) of this person's inbox: theirs, and
     their unit's role's (migration 0019 names the holders as `_branches` does)."""
     c = table.c
-    person = and_(c.holder_user_id == user_id, c.holder_unit_id == 0, c.holder_role == "")
-    unit = and_(c.holder_user_id == 0, c.holder_unit_id.in_([0] if unit_id is None else [0, unit_id]),
+    person = and_(c.holder_user_id == user_id, c.holder_unit_id == _ZERO, c.holder_role == _NO_ROLE)
+    unit = and_(c.holder_user_id == _ZERO, c.holder_unit_id.in_([_ZERO] if unit_id is None else [_ZERO, unit_id]),
                 c.holder_role == role)
     return {"mine": person, "unit": unit}.get(whose or "", or_(person, unit))
 
@@ -813,6 +820,20 @@ _TODAY, _SOON, _BEFORE, _FROM = (bindparam(name, type_=Date) for name in ("today
 # time it took to run).
 _BOUNDS = {sqlite: tuple(bindparam(name, type_=Integer, literal_execute=not sqlite)
                          for name in ("reach", "offset", "limit")) for sqlite in (True, False)}
+
+
+def _person(sqlite: bool) -> tuple[Any, Any, Any]:
+    """The reader's id, unit and role in the statements of `_inbox_values`. On PostgreSQL
+    each is a one-value subquery, which its planner cannot see into: with the values
+    visible, it planned an inbox of few steps (the monitor's, any person's with few)
+    cheaper than its generic plan, so it planned every read again (0.8 ms for a page it
+    ran in 0.06), though the generic plan runs the same. Unseen, every inbox is planned
+    for a holder of average size, once per connection; each branch is still one range of
+    its index, the subquery's value its bound."""
+    if sqlite:
+        return _USER, _UNIT, _ROLE
+    return tuple(select(bindparam(name, type_=kind)).scalar_subquery()
+                 for name, kind in (("user_id", Integer), ("unit_id", Integer), ("role", String)))
 
 
 def _inbox_values(user_id: int, unit_id: int | None, role: str, where: InboxWhere) -> dict[str, Any]:
@@ -877,7 +898,8 @@ def _due_page(with_unit: bool, whose: str | None, step: bool, before: bool, afte
     columns = [w.c[name] for name in _ITEM_COLUMNS]
     reach = _BOUNDS[sqlite][0]
     parts = []
-    for branch in _branches(_USER, _UNIT if with_unit else None, _ROLE, whose, sqlite):
+    user, unit, role = _person(sqlite)
+    for branch in _branches(user, unit if with_unit else None, role, whose, sqlite):
         parts.append(select(*columns).where(branch, *dated).order_by(w.c.due_on, w.c.id).limit(reach))
         if not before and (not after or undated):
             # (by due_on too, all NULL: else PostgreSQL does not see the index's order)
@@ -900,9 +922,10 @@ def _lists_received_page(with_unit: bool, whose: str | None, step: bool, before:
     if after:
         narrowed.append(or_(w.c.due_on >= _FROM, w.c.due_on.is_(None)) if undated else w.c.due_on >= _FROM)
     columns = [w.c[name] for name in _ITEM_COLUMNS]
+    user, unit, role = _person(sqlite)
     return _lists_merged([select(*columns).where(branch, *narrowed).order_by(w.c.created_at.desc(), w.c.id.desc())
                           .limit(_BOUNDS[sqlite][0])
-                          for branch in _branches(_USER, _UNIT if with_unit else None, _ROLE, whose, sqlite)],
+                          for branch in _branches(user, unit if with_unit else None, role, whose, sqlite)],
                          lambda merged: [merged.c.created_at.desc(), merged.c.id.desc()], sqlite)
 
 
@@ -918,11 +941,13 @@ def _lists_merged(parts: list[Any], order: Any, sqlite: bool) -> Any:
 
 
 @functools.cache
-def _inbox_counts(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool, undated: bool) -> Any:
+def _inbox_counts(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool, undated: bool,
+                  sqlite: bool) -> Any:
     """The inbox's counts narrowed by whose, step and due date, from `inbox_counts`; built
     once per shape (`_shape`), for `_inbox_values`."""
     c = orm.inbox_counts.c
-    conditions = [_held_by(orm.inbox_counts, _USER, _UNIT if with_unit else None, _ROLE, whose)]
+    user, unit, role = _person(sqlite)
+    conditions = [_held_by(orm.inbox_counts, user, unit if with_unit else None, role, whose)]
     if step:
         conditions.append(c.step_id == _STEP)
     if before:
@@ -931,20 +956,21 @@ def _inbox_counts(with_unit: bool, whose: str | None, step: bool, before: bool, 
         conditions.append(or_(c.due_on >= _FROM, c.due_on.is_(None)) if undated else c.due_on >= _FROM)
 
     def total(condition: Any = None) -> Any:
-        return func.coalesce(func.sum(c.n if condition is None else case((condition, c.n), else_=0)), 0)
+        return func.coalesce(func.sum(c.n if condition is None else case((condition, c.n), else_=_ZERO)), _ZERO)
     return select(total().label("total"), total(c.due_on < _TODAY).label("overdue"),
                   total(and_(c.due_on >= _TODAY, c.due_on <= _SOON)).label("soon")).where(*conditions)
 
 
 @functools.cache
-def _inbox_choices(with_unit: bool) -> Any:
+def _inbox_choices(with_unit: bool, sqlite: bool) -> Any:
     """The plans and steps of a whole inbox, from `inbox_choices`: a row per plan, step
     and whose (`mine` 1: the person's own, by name or taken; 0: their unit's role's)."""
     c, p = orm.inbox_choices.c, orm.plans
-    mine = case((c.holder_user_id == 0, 0), else_=1)
+    mine = case((c.holder_user_id == _ZERO, _ZERO), else_=literal_column("1", Integer))
+    user, unit, role = _person(sqlite)
     held = (select(c.plan_id, c.step_id, c.step_name, mine.label("mine"), func.sum(c.n).label("n"))
-            .where(_held_by(orm.inbox_choices, _USER, _UNIT if with_unit else None, _ROLE, None))
-            .group_by(c.plan_id, c.step_id, c.step_name, mine).having(func.sum(c.n) > 0).subquery())
+            .where(_held_by(orm.inbox_choices, user, unit if with_unit else None, role, None))
+            .group_by(c.plan_id, c.step_id, c.step_name, mine).having(func.sum(c.n) > _ZERO).subquery())
     # `place`: the plan's rank in the inbox's plan order (`_sorted_page`), with the database's
     # own order of numbers; `step_place`, the step name's in the step order, with its order
     # of names (collation); `n`: its steps of that step id (`_plans_of_page`, `_steps_of_page`).
@@ -962,11 +988,11 @@ _READS_CHOICES = ("plan_id", "plan_number", "plan_title", "step_id", "step_name"
 
 @functools.cache
 def _reads_counts_and_choices(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool,
-                              undated: bool) -> Any:
+                              undated: bool, sqlite: bool) -> Any:
     """`_inbox_counts` (one row, `part` "counts") and `_inbox_choices` (`part` "choices")
     as one statement, each row with the other's columns empty; built once per shape."""
-    counts = _inbox_counts(with_unit, whose, step, before, after, undated).subquery()
-    choices = _inbox_choices(with_unit).subquery()
+    counts = _inbox_counts(with_unit, whose, step, before, after, undated, sqlite).subquery()
+    choices = _inbox_choices(with_unit, sqlite).subquery()
     no_int, no_text = cast(null(), Integer), cast(null(), String)
     return union_all(
         select(literal_column("'counts'").label("part"), no_int.label("plan_id"), no_text.label("plan_number"),
@@ -1073,10 +1099,10 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
             counts, rows = self._sorted_page(user_id, unit_id, role, where, sqlite, count=by_task,
                                              page=not in_due_order)
         if by_task:
-            choices = self._rows_of(_inbox_choices(unit_id is not None), values)
+            choices = self._rows_of(_inbox_choices(unit_id is not None, sqlite), values)
         else:  # the counts and the choices, both from count tables, in one round trip
             choices, held = [], []
-            for row in self._rows_of(_reads_counts_and_choices(*shape), values):
+            for row in self._rows_of(_reads_counts_and_choices(*shape, sqlite), values):
                 if row.pop("part") == "counts":
                     counts = {name: row[name] for name in _READS_COUNTS}
                 else:

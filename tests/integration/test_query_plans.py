@@ -22,6 +22,10 @@ from tests.support.office import CBTH, KSTTHC, TTPV, make_office
 from tests.support.statements import sent_with_parameters
 
 TODAY = date(2024, 3, 11)
+# The steps PostgreSQL expects a unit's role to hold in an inbox statement: it does not see
+# whose inbox it plans (`repository._person`), so it plans for an average unit, here the
+# 3,008 ready steps over the three units holding them, not the 3,000 of the head's unit.
+UNIT_EXPECTED = 1000
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -175,10 +179,11 @@ def test_a_large_inbox_reads_its_page_in_index_order_and_counts_without_its_step
     else:
         # The unit's 3,000 are read in order under a Limit; a Sort, if any, is of a branch
         # the planner expects to hold a step or none (PostgreSQL's choice), never of them.
-        scans = [(before, line) for before, line in zip([""] + lines, lines) if " on work_items" in line]
+        scans = [(parent(lines, n), line) for n, line in enumerate(lines) if " on work_items" in line]
         assert all("Index Scan using ix_work_items_" in line for _, line in scans), "\n".join(lines)
         before, largest = max(scans, key=lambda scan: rows(scan[1]))
-        assert rows(largest) >= 3000 and "ix_work_items_unit_ready" in largest and "Limit" in before, "\n".join(lines)
+        assert rows(largest) >= UNIT_EXPECTED and "ix_work_items_unit_ready" in largest and "Limit" in before, \
+            "\n".join(lines)
         assert all(rows(line) <= 50 for line in lines if re.match(r"\s*(->  )?Sort  \(", line)), "\n".join(lines)
 
 
@@ -199,6 +204,14 @@ def test_search_finds_the_words_through_the_word_index_and_checks_the_stored_wor
 def rows(line: str) -> int:
     """PostgreSQL's estimate of the rows a plan node gives."""
     return int(re.search(r"rows=(\d+)", line).group(1))
+
+
+def parent(lines: list[str], n: int) -> str:
+    """The node a PostgreSQL plan's line `n` is read by: the nearest line before it that
+    opens a node (`->`, or the plan's top) further left, past the InitPlans that compute
+    the holder's values (`repository._person`) for it."""
+    at = lines[n].find("->")
+    return next((line for line in reversed(lines[:n]) if -1 < line.find("->") < at), lines[0])
 
 
 def test_a_units_counts_and_plans_read_its_groups_not_its_tasks(office):
@@ -295,9 +308,10 @@ def test_a_large_inbox_in_the_order_received_reads_its_page_in_index_order(offic
         assert units and all("ix_work_items_unit_received" in line and not after.startswith("USE TEMP B-TREE")
                              for line, after in units), reading
     else:
-        scans = [(before, line) for before, line in zip([""] + lines, lines) if " on work_items" in line]
+        scans = [(parent(lines, n), line) for n, line in enumerate(lines) if " on work_items" in line]
         before, largest = max(scans, key=lambda scan: rows(scan[1]))
-        assert rows(largest) >= 3000 and "ix_work_items_unit_received" in largest and "Limit" in before, reading
+        assert rows(largest) >= UNIT_EXPECTED and "ix_work_items_unit_received" in largest and "Limit" in before, \
+            reading
         assert all(rows(line) <= 50 for line in lines if re.match(r"\s*(->  )?Sort  \(", line)), reading
 
 
@@ -324,7 +338,7 @@ def test_an_inbox_filtered_by_a_plan_reads_the_holders_steps_of_that_plan_alone(
                               r"|Scan using ix_work_items_\w+ on", line)]
         by_plan = [r for r in reads if re.search(r"ix_work_items_\w+_plan\b", r) and re.search(r"plan_id ?=", r)]
         # The unit's steps (3,000 + 2,000) are read only by the unit and the plan together.
-        of_unit = [r for r in reads if re.search(r"candidate_unit_id ?= ?(\?|\d)", r)]
+        of_unit = [r for r in reads if re.search(r"candidate_unit_id ?= ?(\?|\$?\d)", r)]
         assert by_plan and all(r in by_plan for r in of_unit), plans
         if sqlite:
             assert all(r in by_plan for r in reads), plans
