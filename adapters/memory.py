@@ -525,6 +525,9 @@ class NoticeRepository(_Outbox, ports.NoticeRepository):
 class ArrivalRepository(_Outbox, ports.ArrivalRepository):
     columns = ARRIVAL_COLUMNS
 
+    def add_many_later(self, rows: list[dict[str, Any]]) -> None:
+        self.add_many_if_absent(rows)  # at once: nothing here is sent later
+
     def digest_recipients(self, before: datetime) -> list[int]:
         return sorted({a["recipient_user_id"] for a in self._where(lambda a: a["created_at"] < before,
                                                                    email_state="digest")})

@@ -172,7 +172,8 @@ class AuditRepository(Repository):
     def for_task(self, plan_task_id: int) -> list[dict[str, Any]]: ...
     @abstractmethod
     def add_many(self, events: list[model.AuditEvent]) -> None:
-        """Record events whose ids nobody reads back, in one statement, now."""
+        """Record events whose ids nobody reads back, in one statement, with the unit of
+        work's next write (at the latest at commit)."""
 
 
 class AttachmentRepository(Repository):
@@ -270,6 +271,11 @@ class NoticeRepository(Outbox):
 class ArrivalRepository(Outbox):
     """Work arrivals (`engine/tasks/arrivals.py`) and their mail: the notices' outbox,
     the daily digest, and the mail page's look-ups over both outboxes."""
+
+    @abstractmethod
+    def add_many_later(self, rows: list[dict[str, Any]]) -> None:
+        """Insert the rows whose key is not stored yet, in one statement, with the unit
+        of work's next write (at the latest at commit)."""
 
     @abstractmethod
     def digest_recipients(self, before: datetime) -> list[int]: ...

@@ -9,10 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from adapters.storage import orm
 from adapters.storage.deadline_store import _Outbox
-from adapters.storage.repository import begin_write
+from adapters.storage.repository import Rows, begin_write
 from engine import unit_of_work as ports
 
 _a = orm.arrivals
@@ -21,6 +22,13 @@ OUTBOXES = {"notices": orm.notices, "arrivals": _a}
 
 class ArrivalRepository(_Outbox, ports.ArrivalRepository):
     table = _a
+
+    def __init__(self, session: Session, rows: Rows) -> None:
+        super().__init__(session)
+        self.rows = rows  # the unit of work's: what it writes with its next write
+
+    def add_many_later(self, rows: list[dict[str, Any]]) -> None:
+        self.rows.insert_later(_a, rows, absent=True)
 
     def digest_recipients(self, before: datetime) -> list[int]:
         """The people with arrivals held for the digest since before `before`."""

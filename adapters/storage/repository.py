@@ -29,6 +29,8 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -112,6 +114,16 @@ class Rows:
         # Instances' new states, held as written but not sent yet: `write_changes` sends
         # them with the unit of work's next write (on PostgreSQL in the same statement).
         self.pending: list[tuple[Any, tuple[str, ...], list[dict[str, Any]]]] = []
+        # Rows to insert whose ids nobody reads back (audit lines, arrivals): sent by
+        # `write_changes` too, each table's with `absent` skipping keys stored already.
+        self.later: list[tuple[Any, bool, list[dict[str, Any]]]] = []
+
+    def insert_later(self, table: Any, rows: list[dict[str, Any]], absent: bool = False) -> None:
+        """Insert `rows` into `table` (which has no column defaults: every column not given
+        is NULL) with the unit of work's next write, at the latest at its commit; with
+        `absent`, those whose `key` is not stored yet."""
+        if rows:
+            self.later.append((table, absent, [{name: row.get(name) for name in _inserted(table)} for row in rows]))
 
     def get(self, cls: type, row_id: Any) -> Any | None:
         return self.objects.get(cls, {}).get(row_id)
@@ -157,6 +169,7 @@ class Rows:
         self.objects.clear()
         self.values.clear()
         self.pending.clear()
+        self.later.clear()
 
 
 def insert_new(session: Session, rows_held: Rows, table: Any, objects: list[Any], key: tuple[str, ...]) -> None:
@@ -200,17 +213,20 @@ def write_changes(session: Session, rows_held: Rows,
     On PostgreSQL, when there is more than one statement to send, they go as one: each
     UPDATE a data-modifying CTE of the INSERT (or of a SELECT of their counts), one
     round trip instead of one each."""
-    writes = rows_held.pending
-    rows_held.pending = []
+    writes, later = rows_held.pending, rows_held.later
+    rows_held.pending, rows_held.later = [], []
     writes += _changed(rows_held)
-    if not writes and then is None:
+    if not writes and not later and then is None:
         return []
     connection = session.connection()
-    if connection.dialect.name == "postgresql" and len(writes) + (then is not None) > 1 and _apart(writes):
-        found, written = _write_together(connection, writes, then)
+    sqlite = connection.dialect.name == "sqlite"
+    if not sqlite and len(writes) + len(later) + (then is not None) > 1 and _few_apart(writes, later, then):
+        found, written = _write_together(connection, writes, later, then)
     else:
         written = [connection.execute(_update_by_id(table, columns, "_read" in rows[0]), rows).rowcount
                    for table, columns, rows in writes]
+        for table, absent, rows in later:
+            connection.execute(_write_later(table, absent, sqlite), rows)
         found = connection.execute(_write_insert_returning(then[0], then[1]), then[2]).all() if then else []
     if written != [len(rows) for _, _, rows in writes]:
         # A row gone (or moved on) since it was read: as the ORM's StaleDataError.
@@ -243,10 +259,19 @@ def _changed(rows_held: Rows) -> list[tuple[Any, tuple[str, ...], list[dict[str,
     return writes
 
 
-def _apart(writes: list[tuple[Any, tuple[str, ...], list[dict[str, Any]]]]) -> bool:
-    """Whether no row is in two of `writes` (an instance's state, then another column of
-    it): in one statement both would see the row as read, and the second would miss the
-    version the first wrote."""
+# Rows per part up to which `write_changes` sends its parts as one statement: a step's
+# few. A chunk of starts or a sweep batch sends hundreds: as one statement each of its
+# sizes would be built, compiled and planned anew, for one round trip less in many.
+_TOGETHER_ROWS = 4
+
+
+def _few_apart(writes: list[tuple[Any, tuple[str, ...], list[dict[str, Any]]]], later: list[Any],
+               then: tuple[Any, tuple[str, ...], list[dict[str, Any]]] | None) -> bool:
+    """Whether every part of a write has few rows, and no row is in two of `writes` (an
+    instance's state, then another column of it): in one statement both would see the
+    row as read, and the second would miss the version the first wrote."""
+    if any(len(rows) > _TOGETHER_ROWS for *_, rows in (*writes, *later, *([then] if then else []))):
+        return False
     seen = set()
     for table, _, rows in writes:
         for row in rows:
@@ -256,31 +281,45 @@ def _apart(writes: list[tuple[Any, tuple[str, ...], list[dict[str, Any]]]]) -> b
     return True
 
 
+@functools.lru_cache(maxsize=16)
+def _write_later(table: Any, absent: bool, sqlite: bool) -> Any:
+    """`Rows.insert_later`'s INSERT, built once per table."""
+    if not absent:
+        return insert(table)
+    return (sqlite_insert if sqlite else postgresql_insert)(table).on_conflict_do_nothing(index_elements=["key"])
+
+
 def _write_together(connection: Any, writes: list[tuple[Any, tuple[str, ...], list[dict[str, Any]]]],
+                    later: list[tuple[Any, bool, list[dict[str, Any]]]],
                     then: tuple[Any, tuple[str, ...], list[dict[str, Any]]] | None) -> tuple[list[Any], list[int]]:
-    """PostgreSQL: `writes` and `then` as one statement (`_together`); the inserted rows'
-    ids and keys, and how many rows each UPDATE wrote."""
+    """PostgreSQL: `writes`, `later` and `then` as one statement (`_together`); the
+    inserted rows' ids and keys, and how many rows each UPDATE wrote."""
     shape = tuple((table, columns, "_read" in rows[0], len(rows)) for table, columns, rows in writes)
     values = {f"w{n}_{k}_{name}": value for n, (_, _, rows) in enumerate(writes)
               for k, row in enumerate(rows) for name, value in row.items()}
+    values.update({f"a{n}_{k}_{name}": value for n, (_, _, rows) in enumerate(later)
+                   for k, row in enumerate(rows) for name, value in row.items()})
     if then is not None:
         values.update({f"i_{k}_{name}": value for k, row in enumerate(then[2]) for name, value in row.items()})
-    statement = _together(shape, then and (then[0], then[1], tuple(then[2][0]), len(then[2])))
+    statement = _together(shape, tuple((table, absent, len(rows)) for table, absent, rows in later),
+                          then and (then[0], then[1], tuple(then[2][0]), len(then[2])))
     found = connection.execute(statement, values).all()
     if then is None:
-        return [], list(found[0])
-    return [row[:1 + len(then[1])] for row in found], list(found[0][1 + len(then[1]):]) if found else []
+        return [], list(found[0][:len(writes)])
+    key = len(then[1])
+    return [row[:1 + key] for row in found], list(found[0][1 + key:1 + key + len(writes)]) if found else []
 
 
 @functools.lru_cache(maxsize=64)
-def _together(shape: tuple[tuple[Any, tuple[str, ...], bool, int], ...],
+def _together(shape: tuple[tuple[Any, tuple[str, ...], bool, int], ...], later: tuple[tuple[Any, bool, int], ...],
               then: tuple[Any, tuple[str, ...], tuple[str, ...], int] | None) -> Any:
     """One statement of UPDATEs by id, each of `shape`'s (table, columns, versioned, rows)
-    a CTE updating from its bound rows, then an INSERT of `then`'s (table, key, columns,
-    rows) returning ids, keys and the UPDATEs' counts (or only the counts), built once
-    per shape. The parts see one snapshot: their rows are distinct (`_apart`: an UPDATE
-    of rows already held, an INSERT of new ones), and each row's triggers run as they
-    would for separate statements."""
+    a CTE updating from its bound rows, and INSERTs of `later`'s (table, absent, rows),
+    then an INSERT of `then`'s (table, key, columns, rows) returning ids, keys and the
+    UPDATEs' counts (or only the counts), built once per shape. The parts see one
+    snapshot: their rows are distinct (`_few_apart`: an UPDATE of rows already held, INSERTs
+    of new ones), and each row's triggers and foreign keys are checked as they would be
+    for separate statements."""
     counts = []
     ctes = []
     for n, (table, columns, versioned, size) in enumerate(shape):
@@ -291,6 +330,16 @@ def _together(shape: tuple[tuple[Any, tuple[str, ...], bool, int], ...],
         if versioned:
             statement = statement.where(table.c.version == given.c._read).values(version=table.c.version + 1)
         cte = statement.values({name: given.c[name] for name in columns}).returning(table.c.id).cte(f"w{n}")
+        ctes.append(cte)
+        counts.append(select(func.count()).select_from(cte).scalar_subquery())
+    for n, (table, absent, size) in enumerate(later):
+        names = tuple(_inserted(table))
+        statement = postgresql_insert(table).from_select(
+            names, _bound_rows(f"a{n}", names, {name: table.c[name].type for name in names}, size),
+            include_defaults=False)
+        if absent:
+            statement = statement.on_conflict_do_nothing(index_elements=["key"])
+        cte = statement.returning(table.c.id).cte(f"a{n}")
         ctes.append(cte)
         counts.append(select(func.count()).select_from(cte).scalar_subquery())
     if then is None:
@@ -1185,17 +1234,14 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         return people
 
 
-_WRITE_AUDIT = insert(orm.audit_events), [c.name for c in orm.audit_events.c if c.name != "id"]
-
-
 class AuditRepository(SqlRepository, ports.AuditRepository):
     model_class = model.AuditEvent
 
     def add_many(self, events: list[model.AuditEvent]) -> None:
-        # Core: the ORM would insert them one by one on SQLite, to read each id back.
-        if events:
-            statement, columns = _WRITE_AUDIT
-            self._core(statement, [{c: getattr(e, c) for c in columns} for e in events])
+        # Core (the ORM would insert them one by one on SQLite, to read each id back),
+        # with the unit of work's next write: on PostgreSQL in the same statement.
+        self.rows.insert_later(orm.audit_events, [{c: getattr(e, c) for c in _inserted(orm.audit_events)}
+                                                  for e in events])
 
     def for_task(self, plan_task_id: int) -> list[dict[str, Any]]:
         a, u, n = orm.audit_events, orm.users, orm.units

@@ -76,7 +76,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.attachments = repository.AttachmentRepository(s, rows)
         self.office_days = repository.OfficeDayRepository(s, rows)
         self.notices = NoticeRepository(s)
-        self.arrivals = ArrivalRepository(s)
+        self.arrivals = ArrivalRepository(s, rows)
         self.extensions = ExtensionRepository(s)
         self.progress = ProgressQueries(s)
         self.import_drafts = ImportDraftRepository(s)

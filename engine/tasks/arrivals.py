@@ -83,7 +83,7 @@ def steps_arrived(uow: AbstractUnitOfWork, arrived: Iterable[tuple[model.PlanTas
                   now: datetime, known: people.People | None = None) -> None:
     """New ready steps of several tasks (a sweep batch's): their holders read in one
     query (none when `known`, people already read, holds them all), every arrival
-    inserted in one statement."""
+    inserted in one statement, with the unit of work's next write."""
     arrived = [(task, items) for task, items in arrived if items]
     if not arrived:
         return
@@ -100,7 +100,7 @@ def steps_arrived(uow: AbstractUnitOfWork, arrived: Iterable[tuple[model.PlanTas
             for user in holders(directory, item):
                 rows.append(_row(kind, f"item:{item.id}", user, task, plan, now, work_item_id=item.id,
                                  step_name=item.step_name, due=item.due_on, words={"step": item.step_name}))
-    uow.arrivals.add_many_if_absent(rows)
+    uow.arrivals.add_many_later(rows)
 
 
 def extension_asked(uow: AbstractUnitOfWork, request: dict[str, Any], now: datetime) -> None:

@@ -10,10 +10,11 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from adapters.storage import Storage, orm
 from engine import model
+from engine.tasks import steps
 from engine.clock import to_storage
 from engine.errors import AlreadyDone
 from tests.support.office import CBTH, KSTTHC, TTPV, clock_on
@@ -225,3 +226,37 @@ def test_a_steps_writes_go_with_its_new_items_insert_and_still_check_the_version
         assert connection.execute(select(orm.plan_tasks.c.title).where(orm.plan_tasks.c.plan_id == plan_id)
                                   ).scalar_one() == "Đã đổi tên"
         assert connection.execute(select(w.c.plan_id).where(w.c.task_uuid == "a-new-step")).scalar_one() == plan_id
+
+
+def test_a_steps_arrivals_and_audit_line_are_written_at_its_commit_together(office_on_each_database):
+    """The rows a step adds whose ids nobody reads back (the next holder's arrival, the
+    audit line) go with the unit of work's last write: on PostgreSQL one statement for
+    both; stored once committed, and not at all when the step is not."""
+    office = office_on_each_database
+    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}])
+    asked = next(item for item in office.ready(plan_id) if item.form == "assign")
+    engine, a, e = office.storage.engine, orm.arrivals, orm.audit_events
+    staff = office.users["cv.kstthc"]
+
+    def stored() -> tuple[int, int]:
+        with engine.connect() as connection:
+            return (connection.execute(select(func.count()).where(a.c.recipient_user_id == staff)).scalar_one(),
+                    connection.execute(select(func.count()).where(e.c.action == "step_completed")).scalar_one())
+
+    now = to_storage(clock_on(date(2024, 1, 16)).now())
+    with office.uow() as uow:  # not committed: nothing of it stays
+        uow.audit.add_many([model.AuditEvent(plan_task_id=asked.plan_task_id, action="step_completed", at=now)])
+        uow.arrivals.add_many_later([{"key": "x", "kind": "assigned", "plan_task_id": asked.plan_task_id,
+                                      "recipient_user_id": staff, "created_at": now, "subject": "s", "body": "b",
+                                      "email_state": "none", "attempts": 0}])
+    assert stored() == (0, 0)
+    with sent_statements(engine) as sent:
+        steps.complete_step(office.uow(), asked.id, office.users["truong.kstthc"], {"assignee": staff},
+                            clock=clock_on(date(2024, 1, 16)))
+    assert stored() == (1, 1)
+    inserting = [s for s in sent if re.search(r"\bINSERT INTO (arrivals|audit_events)\b", s)]
+    if engine.dialect.name == "postgresql":
+        assert len(inserting) == 1 and "INSERT INTO arrivals" in inserting[0] and "INSERT INTO audit_events" in \
+            inserting[0], inserting
+    else:
+        assert len(inserting) == 2, inserting
