@@ -88,16 +88,14 @@ def rows(session: Session, statement: Any, values: dict[str, Any] | None = None
                 for name, default, processor in compiled.binds]
         parameters = tuple(value for _, value in sent) if compiled.positional else dict(sent)
     found = _run(connection, sql, parameters)
-    if compiled.results:
-        found = [_converted(row, compiled.results) for row in found]
+    if compiled.results and found:
+        # Column by column (`map` of the dialect's processors, most of them C functions):
+        # a Python loop over each row's values took a third of the dashboard's row handling.
+        columns: list[Any] = list(zip(*found))
+        for n, process in compiled.results:
+            columns[n] = map(process, columns[n])
+        found = list(zip(*columns))
     return compiled.keys, found
-
-
-def _converted(row: tuple[Any, ...], results: tuple[tuple[int, Processor], ...]) -> tuple[Any, ...]:
-    values = list(row)
-    for n, process in results:
-        values[n] = process(values[n])
-    return tuple(values)
 
 
 def dicts(session: Session, statement: Any, values: dict[str, Any] | None = None) -> list[dict[str, Any]]:

@@ -381,19 +381,19 @@ class UserRepository(SqlRepository, ports.UserRepository):
         known = self.session.info.get(_ACTOR)
         if known is not None and known.id == user_id:  # this request's person, read as it began
             return known
-        row = self.session.execute(_ACTING, {"user_id": user_id}).first()
-        return None if row is None else self._seen(row)
+        found = cursor_reads.dicts(self.session, _ACTING, {"user_id": user_id})
+        return self._seen(found[0]) if found else None
 
     def profile(self, user_id: int) -> dict[str, Any] | None:
-        row = self.session.execute(_PROFILE, {"user_id": user_id}).first()
-        if row is None:
+        found = cursor_reads.dicts(self.session, _PROFILE, {"user_id": user_id})
+        if not found:
             return None
-        self._seen(row)
-        return {name: value for name, value in row._mapping.items() if name != "office_days"}
+        self._seen(found[0])
+        return {name: value for name, value in found[0].items() if name != "office_days"}
 
-    def _seen(self, row: Any) -> model.Actor:
-        actor = model.Actor(row.id, row.unit_id, row.role, row.active)
-        self.session.info.setdefault(_SEEN_VERSION, row.office_days)
+    def _seen(self, row: dict[str, Any]) -> model.Actor:
+        actor = model.Actor(row["id"], row["unit_id"], row["role"], row["active"])
+        self.session.info.setdefault(_SEEN_VERSION, row["office_days"])
         self.session.info.setdefault(_ACTOR, actor)
         return actor
 
