@@ -174,11 +174,7 @@ class ProgressQueries(ports.ProgressQueries):
         """The rows of a `_together` statement of parts `names`, per part, with the part's
         own column names."""
         keys, rows = cursor_reads.rows(self.session, statement, values)
-        picks = [[(key[len(name) + 1:], i) for i, key in enumerate(keys) if key.startswith(name + "_")]
-                 for name in names]
-        # Per part, its columns' names and one getter of their values (a dict comprehension
-        # per row cost more than the statement on SQLite).
-        parts = [(tuple(key for key, _ in pick), itemgetter(*(i for _, i in pick))) for pick in picks]
+        parts = _part_columns(keys, names)
         found: list[list[dict[str, Any]]] = [[] for _ in names]
         for row in rows:
             part_keys, values_of = parts[row[0]]
@@ -250,6 +246,16 @@ class ProgressQueries(ports.ProgressQueries):
     def units(self) -> list[dict[str, Any]]:
         """Every unit with its aliases: search matches "KSTTHC" as well as the full name."""
         return self._built_rows(select(_u.c.id, _u.c.name, _u.c.aliases).order_by(_u.c.name))
+
+
+@functools.lru_cache(maxsize=64)
+def _part_columns(keys: tuple[str, ...], names: tuple[str, ...]) -> list[tuple[tuple[str, ...], Any]]:
+    """Per part of a `_together` statement whose columns are `keys`: its columns' names and
+    one getter of their values (a dict comprehension per row cost more than the statement
+    on SQLite); worked out once per statement, not at each read."""
+    picks = [[(key[len(name) + 1:], i) for i, key in enumerate(keys) if key.startswith(name + "_")]
+             for name in names]
+    return [(tuple(key for key, _ in pick), itemgetter(*(i for _, i in pick))) for pick in picks]
 
 
 @functools.cache
