@@ -403,8 +403,8 @@ class UserRepository(SqlRepository, ports.UserRepository):
     def in_unit(self, unit_id: int, role: str | None = None) -> list[model.User]:
         # Core, its statements built once: a step reads its unit's people (the head's
         # choices, the next holder), and the ORM's query cost more than the rest of it.
-        rows = self._core(_WRITE_IN_UNIT[bool(role)], {"unit_id": unit_id, "role": role})
-        return [self.rows.loaded(model.User, dict(row._mapping)) for row in rows]
+        keys, rows = cursor_reads.rows(self.session, _WRITE_IN_UNIT[bool(role)], {"unit_id": unit_id, "role": role})
+        return [self.rows.loaded(model.User, dict(zip(keys, row))) for row in rows]
 
     def with_role(self, role: str) -> list[model.User]:
         return list(self.session.scalars(select(model.User).filter_by(role=role, active=True)))
@@ -658,6 +658,10 @@ def _step_query() -> tuple[Any, Any, dict[str, dict[str, str]]]:
 
 
 _LOCK_STEP_INSTANCE, _STEP_READ, _STEP_READ_PARTS = _step_query()
+# Where each table's columns are in a row of `_STEP_READ` (run on the cursor: plain tuples).
+_STEP_AT = {name: n for n, name in enumerate(_STEP_READ.selected_columns.keys())}
+_STEP_PARTS_AT = {prefix: tuple((_STEP_AT[label], name) for label, name in labels.items())
+                  for prefix, labels in _STEP_READ_PARTS.items()}
 _WRITE_WITH_PLANS = _write_with_plans_query()
 
 
@@ -665,6 +669,11 @@ def _part(row: Any, labels: dict[str, str]) -> dict[str, Any]:
     """One table's columns of a joined row, by column name."""
     mapping = row._mapping
     return {name: mapping[label] for label, name in labels.items()}
+
+
+def _part_at(row: tuple[Any, ...], at: tuple[tuple[int, str], ...]) -> dict[str, Any]:
+    """One table's columns of a joined row read on the cursor, by column name."""
+    return {name: row[n] for n, name in at}
 
 
 def _write_built(cls: type, values: dict[str, Any], **extra: Any) -> Any:
@@ -734,29 +743,31 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
         of work (`Rows`), at a fraction of the ORM's cost."""
         begin_write(self.session)
         if self.session.get_bind().dialect.name != "sqlite":  # SQLite: BEGIN IMMEDIATE was the lock
-            self._core(_LOCK_STEP_INSTANCE, {"item": work_item_id})
-        rows = self._core(_STEP_READ, {"item": work_item_id, "user": user_id}).all()
+            cursor_reads.rows(self.session, _LOCK_STEP_INSTANCE, {"item": work_item_id})
+        _, rows = cursor_reads.rows(self.session, _STEP_READ, {"item": work_item_id, "user": user_id})
         if not rows:
             return None
-        first, parts = rows[0], _STEP_READ_PARTS
-        self.session.info.setdefault(_SEEN_VERSION, first.office_days)  # the step's calendar, read with it
+        first, parts, at = rows[0], _STEP_PARTS_AT, _STEP_AT
+        self.session.info.setdefault(_SEEN_VERSION, first[at["office_days"]])  # the step's calendar, read with it
         items: dict[int, model.WorkItem] = {}
         units: dict[int, model.TaskUnit] = {}
+        item_at, unit_at = at["w_id"], at["tu_id"]
         for row in rows:
-            if row.w_id not in items:
-                items[row.w_id] = self.rows.loaded(model.WorkItem, _part(row, parts["w"]))
-            if row.tu_id is not None and row.tu_id not in units:
-                units[row.tu_id] = self.rows.loaded(model.TaskUnit, _part(row, parts["tu"]))
+            if row[item_at] not in items:
+                items[row[item_at]] = self.rows.loaded(model.WorkItem, _part_at(row, parts["w"]))
+            if row[unit_at] is not None and row[unit_at] not in units:
+                units[row[unit_at]] = self.rows.loaded(model.TaskUnit, _part_at(row, parts["tu"]))
         item = items.get(work_item_id)
         if item is None:
             return None
-        task = self.rows.loaded(model.PlanTask, _part(first, parts["t"]),
+        task = self.rows.loaded(model.PlanTask, _part_at(first, parts["t"]),
                                 units=sorted(units.values(), key=lambda x: x.position))
-        user = self.rows.loaded(model.User, _part(first, parts["u"])) if first.u_id is not None else None
-        incident = ({"id": first.incident_id, "work_item_id": first.incident_work_item_id}
-                    if first.incident_id is not None else None)
-        return ports.LockedStep(item=item, instance=self.rows.loaded(model.ProcessInstance, _part(first, parts["i"])),
-                                task=task, plan=self.rows.loaded(model.Plan, _part(first, parts["p"])),
+        user = self.rows.loaded(model.User, _part_at(first, parts["u"])) if first[at["u_id"]] is not None else None
+        incident = ({"id": first[at["incident_id"]], "work_item_id": first[at["incident_work_item_id"]]}
+                    if first[at["incident_id"]] is not None else None)
+        return ports.LockedStep(item=item, instance=self.rows.loaded(model.ProcessInstance,
+                                                                     _part_at(first, parts["i"])),
+                                task=task, plan=self.rows.loaded(model.Plan, _part_at(first, parts["p"])),
                                 user=user, items=list(items.values()), incident=incident)
 
     def for_task(self, plan_task_id: int) -> model.ProcessInstance | None:
