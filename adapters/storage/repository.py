@@ -1226,7 +1226,8 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         return counts, rows
 
     def _rows_of(self, statement: Any, values: dict[str, Any]) -> list[dict[str, Any]]:
-        return dicts(self.session.execute(statement, values))
+        """The rows of a statement built once and kept (`cursor_reads`)."""
+        return cursor_reads.dicts(self.session, statement, values)
 
     def open_for_tasks(self, task_ids: Iterable[int]) -> list[dict[str, Any]]:
         ids = list(task_ids)
