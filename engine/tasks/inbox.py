@@ -116,7 +116,7 @@ def list_inbox(uow: AbstractUnitOfWork, user_id: int, today: date, query: InboxQ
             found = uow.work_items.inbox_page(user.id, user.unit_id, user.role, _where(query, today, cal, page_size))
     choices = found["choices"]
     return Inbox(
-        items=[_item(row, user.id, cal, today) for row in found["rows"]], counts=found["counts"], query=query,
+        items=_items(found["rows"], user.id, cal, today), counts=found["counts"], query=query,
         page=query.page, pages=pages,
         # By label, then id: two plans (or steps) may share a label, and the choices come in no order.
         plans=sorted({(c["plan_id"], c["plan_number"] or c["plan_title"]) for c in choices},
@@ -145,12 +145,22 @@ def _where(query: InboxQuery, today: date, cal: WorkingCalendar, page_size: int)
     )
 
 
-def _item(row: dict[str, Any], user_id: int, cal: WorkingCalendar, today: date) -> InboxItem:
-    left = days_left(cal, row["due_on"], today)
-    return built(
-        InboxItem, work_item_id=row["work_item_id"], step_id=row["step_id"], step_name=row["step_name"],
-        form=row["form"], plan_id=row["plan_id"], plan_number=row["plan_number"],
-        plan_title=row["plan_title"], task_id=row["task_id"], task_ref=row["task_ref"],
-        task_title=row["task_title"], due=row["due_on"], days_left=left, urgency=urgency(left),
-        mine=user_id in (row["assignee_user_id"], row["claimed_by"]), claimed=row["claimed_by"] == user_id,
-    )
+def _items(rows: list[dict[str, Any]], user_id: int, cal: WorkingCalendar, today: date) -> list[InboxItem]:
+    """The page's rows as items; each due date's days left worked out once (a page's steps
+    share a few dates, and two calendar look-ups a row were a sixth of a read)."""
+    lefts: dict[date | None, tuple[int | None, str]] = {}
+    items = []
+    for row in rows:
+        due = row["due_on"]
+        if due not in lefts:
+            left = days_left(cal, due, today)
+            lefts[due] = left, urgency(left)
+        left, urgent = lefts[due]
+        items.append(built(
+            InboxItem, work_item_id=row["work_item_id"], step_id=row["step_id"], step_name=row["step_name"],
+            form=row["form"], plan_id=row["plan_id"], plan_number=row["plan_number"],
+            plan_title=row["plan_title"], task_id=row["task_id"], task_ref=row["task_ref"],
+            task_title=row["task_title"], due=due, days_left=left, urgency=urgent,
+            mine=user_id in (row["assignee_user_id"], row["claimed_by"]), claimed=row["claimed_by"] == user_id,
+        ))
+    return items
