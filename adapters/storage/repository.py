@@ -1183,7 +1183,9 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
                 plan_ids, skip = _plans_of_page(held, where.offset, where.limit)
                 rows = self._sorted_page(user_id, unit_id, role, replace(where, offset=skip), sqlite, count=False,
                                          plan_ids=plan_ids)[1] if plan_ids else []
-        if in_due_order:
+        if (in_due_order or where.sort == "received" and not by_task) and not counts["total"]:
+            rows = []  # the filters leave nothing (an empty inbox, as a monitor's often is): no page to read
+        elif in_due_order:
             rows = self._rows_of(_due_page(*shape, sqlite, where.plan_id is not None), values)
         elif where.sort == "received" and not by_task:
             rows = self._rows_of(_lists_received_page(*shape, sqlite), values)

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Iterator
 
+import pytest
 from sqlalchemy import func, select
 
 from adapters.storage import Storage, orm
@@ -147,3 +148,23 @@ def test_an_inbox_costs_the_same_statements_with_ten_times_the_rows(sqlite_url: 
         counts.append(len(statements))
         assert found.items
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize("query", [inbox.InboxQuery(), inbox.InboxQuery(sort="received"),
+                                   inbox.InboxQuery(plan_id=1), inbox.InboxQuery(whose="mine")])
+def test_an_empty_inbox_reads_its_counts_and_no_page(sqlite_url: str, query) -> None:
+    """The monitor holds nothing, and the head nothing of their own: the counts say so,
+    and no page of steps is read (in due order or the order received, by a plan or by
+    whose), yet the plans and steps to filter by are the whole inbox's."""
+    office = make_office(sqlite_url)
+    office.plan([{"ref": str(n), "lead": [KSTTHC], "due": "2024-03-29"} for n in range(1, 4)])
+    for username in ("theodoi", "truong.kstthc"):
+        user = office.users[username]
+        with sent_statements(office.storage.engine) as statements:
+            found = inbox.list_inbox(office.uow(), user, DAY, query)
+        if username == "truong.kstthc" and query.whose is None:
+            assert len(found.items) == 3 and any("FROM work_items" in s for s in statements), statements
+            continue
+        assert found.items == [] and found.counts["total"] == 0 and found.pages == 1, found
+        assert not any("work_items" in s and "LIMIT" in s for s in statements), statements
+        assert [p for p, _ in found.plans] == ([1] if username == "truong.kstthc" else []), found
