@@ -1048,6 +1048,8 @@ def _inbox_choices(with_unit: bool, sqlite: bool, ranked: bool = False) -> Any:
 _READS_COUNTS = ("total", "overdue", "soon")
 _READS_PLACES = ("n", "place", "step_place", "mine")
 _READS_CHOICES = ("plan_id", "plan_number", "plan_title", "step_id", "step_name")
+# Where each part's columns are in a row of `_reads_counts_and_choices` ("part" first).
+_CHOICES_AT, _COUNTS_AT = slice(1, 1 + len(_READS_CHOICES)), slice(-len(_READS_COUNTS), None)
 
 
 @functools.cache
@@ -1165,13 +1167,19 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         if by_task:
             choices = self._rows_of(_inbox_choices(unit_id is not None, sqlite), values)
         else:  # the counts and the choices, both from count tables, in one round trip
+            # As tuples: a row per plan, step and whose (a hundred plans, a hundred rows),
+            # each made a dict of the choices' columns only, and whole only for a page
+            # that is read from what it spans.
+            ranked = by_plans or by_steps
+            keys, found = cursor_reads.rows(self.session, _reads_counts_and_choices(*shape, sqlite, ranked), values)
             choices, held = [], []
-            for row in self._rows_of(_reads_counts_and_choices(*shape, sqlite, by_plans or by_steps), values):
-                if row.pop("part") == "counts":
-                    counts = {name: row[name] for name in _READS_COUNTS}
+            for row in found:
+                if row[0] == "counts":
+                    counts = dict(zip(_READS_COUNTS, row[_COUNTS_AT]))
                 else:
-                    choices.append({name: row[name] for name in _READS_CHOICES})
-                    held.append(row)
+                    choices.append(dict(zip(_READS_CHOICES, row[_CHOICES_AT])))
+                    if ranked:
+                        held.append(dict(zip(keys, row)))
             held = [row for row in held if where.step_id in (None, row["step_id"])
                     and where.whose in (None, ("unit", "mine")[row["mine"]])]
             if by_steps:
