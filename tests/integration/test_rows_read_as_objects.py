@@ -94,9 +94,7 @@ def test_rows_written_with_core_are_left_as_read_and_a_later_change_is_written_o
         locked.item.state, locked.task.title = "cancelled", "Đã đổi tên"
         locked.instance.next_timer_at = None
         uow.instances.write_states([locked.instance])
-        new = model.WorkItem(instance_id=locked.instance.id, plan_task_id=locked.task.id, task_uuid="a-new-step",
-                             step_id="assign", step_name="Giao việc", form="assign", actor="unit_head",
-                             candidate_unit_id=office.units[KSTTHC], candidate_role="unit_head")
+        new = _next_assign_step(office, locked)
         uow.work_items.add_many([new])  # writes the item's and the task's changes first
         assert all(uow.rows.get(type(obj), obj.id) is obj for obj in [*objects, new]) and not uow.session.dirty
         with sent_statements(engine) as nothing_left:
@@ -197,9 +195,7 @@ def test_a_steps_writes_go_with_its_new_items_insert_and_still_check_the_version
             locked.item.state, locked.task.title = "completed", "Đã đổi tên"
             locked.instance.next_timer_at = None
             uow.instances.write_states([locked.instance])
-            new = model.WorkItem(instance_id=locked.instance.id, plan_task_id=locked.task.id, task_uuid="a-new-step",
-                                 step_id="assign", step_name="Giao việc", form="assign", actor="unit_head",
-                                 candidate_unit_id=office.units[KSTTHC], candidate_role="unit_head")
+            new = _next_assign_step(office, locked)
             with sent_statements(engine) as sent:
                 uow.work_items.add_many([new])
                 uow.commit()
@@ -260,3 +256,10 @@ def test_a_steps_arrivals_and_audit_line_are_written_at_its_commit_together(offi
             inserting[0], inserting
     else:
         assert len(inserting) == 2, inserting
+
+
+def _next_assign_step(office, locked) -> model.WorkItem:
+    """A new step of the locked task, as a step's completion adds one."""
+    return model.WorkItem(instance_id=locked.instance.id, plan_task_id=locked.task.id, task_uuid="a-new-step",
+                          step_id="assign", step_name="Giao việc", form="assign", actor="unit_head",
+                          candidate_unit_id=office.units[KSTTHC], candidate_role="unit_head")
