@@ -101,9 +101,10 @@ class ProgressQueries(ports.ProgressQueries):
     def dashboard_counts(self, scope: TaskScope, choices: TaskScope) -> dict[str, list[dict[str, Any]]]:
         """In one statement: the tasks of `scope` per state (`states`: `state`, `n`), per
         lead unit and state (`units`: with `unit_id`, `name`; a task led by two units
-        counts for both), per due date, closing date and state (`dates`: as many rows as
-        distinct dates, the completion chart sums them by month), and the units leading
-        a task of `choices` (`choices`: `unit_id`, `name`).
+        counts for both), per due date, closing date and status, with the state they make
+        (`dates`: as many rows as distinct dates and statuses, two of them may be in one
+        state; the completion chart sums them by month), and the units leading a task of
+        `choices` (`choices`: `unit_id`, `name`).
 
         The states are the dates' rows summed. For a plan's tasks (narrowed by due dates or
         not), the lead units and the choices are sums over the plan's groups in
@@ -537,9 +538,15 @@ def _dashboard_statement(shape: tuple[Any, ...], choices_shape: tuple[Any, ...],
                   .select_from((_tu if not sqlite else _tu.join(_t, _t.c.id == _tu.c.task_id))
                                .join(_u, _u.c.id == _tu.c.unit_id))
                   .where(*where).group_by(_u.c.id, _u.c.name))
+    # The tasks grouped by their own columns first, in the order of `ix_plan_tasks_plan_due`
+    # (SQLite groups them as it reads the index, with no sort), then each group's state:
+    # a state worked out per task and grouped on cost SQLite 0.36 ms for a plan of 1,000
+    # (its raw SQL), grouped first 0.09.
+    grouped = (select(_t.c.due_on, _t.c.closed_on, _t.c.status, func.count().label("n")).where(*conditions)
+               .group_by(_t.c.due_on, _t.c.closed_on, _t.c.status).subquery())
     return union_all(
-        select(*_dashboard_row("'dates'", no_int, no_text, states.c.state, states.c.due_on, states.c.closed_on, n))
-        .group_by(states.c.due_on, states.c.closed_on, states.c.state),
+        select(*_dashboard_row("'dates'", no_int, no_text, _state(scope.as_of, grouped.c), grouped.c.due_on,
+                               grouped.c.closed_on, grouped.c.n)),
         units,
         chosen,
     )

@@ -130,6 +130,24 @@ def test_the_dashboard_of_a_plan_holding_most_tasks_reads_their_units_by_task(of
     assert not full_scans(plans, "task_units"), plans
 
 
+def test_the_dashboard_groups_a_plans_tasks_by_their_columns_before_their_state(office):
+    """The counts by due date, closing date and state group the plan's tasks by their own
+    columns, and each group's state is worked out after: on SQLite as it reads the plan's
+    range of `ix_plan_tasks_plan_due`, in its order, with no sort; not a state worked out
+    for each task and the tasks sorted by it."""
+    with office.uow() as uow:
+        plan = min(p["id"] for p in uow.plans.list_with_counts())
+    [counts] = [p for p in plans_of(office, lambda: plan_dashboard(office.uow(), plan, TODAY))
+                if "unit_task_counts" in p]
+    if office.storage.engine.dialect.name == "sqlite":
+        lines = [line.strip() for line in counts.splitlines()]
+        [read] = [n for n, line in enumerate(lines)
+                  if line == "SEARCH plan_tasks USING COVERING INDEX ix_plan_tasks_plan_due (plan_id=?)"]
+        assert lines[read + 1] != "USE TEMP B-TREE FOR GROUP BY", counts
+    else:
+        assert "Group Key: plan_tasks.due_on, plan_tasks.closed_on, plan_tasks.status\n" in counts + "\n", counts
+
+
 def test_the_dashboard_reads_a_plans_most_overdue_tasks_by_their_due_dates(office):
     """A plan of 3,000 tasks, none overdue: the page of the most overdue reads the plan's
     tasks due before the day (a range of `ix_plan_tasks_plan_due`), not all of them."""
