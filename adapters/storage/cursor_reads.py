@@ -1,5 +1,6 @@
 """Reads run on the DB-API cursor of the unit of work's connection, from statements
-compiled once per statement and dialect, their rows as plain tuples.
+compiled once per statement and dialect, their rows as plain tuples; and writes
+(`write`: an UPDATE or INSERT of one row or many) the same way.
 
 Around each statement, `Session.execute` computes the statement's cache key (a walk of
 its whole tree), builds an execution context and a result, and makes each row an
@@ -34,16 +35,19 @@ class _Compiled:
     """A statement compiled for one dialect: its SQL and what a run binds and reads."""
 
     __slots__ = ("statement", "compiled", "sql", "positional", "binds", "keys", "results", "expanded", "lists",
-                 "written", "forms")
+                 "written", "forms", "defaults")
 
-    def __init__(self, statement: Any, dialect: Dialect) -> None:
+    def __init__(self, statement: Any, dialect: Dialect, column_keys: tuple[str, ...] | None = None) -> None:
         self.statement = statement  # held: the cache is keyed by its id
-        self.compiled = compiled = statement.compile(dialect=dialect)
+        # (an INSERT's columns are those its rows give, as the session compiles it)
+        self.compiled = compiled = statement.compile(dialect=dialect, column_keys=column_keys)
         self.positional = compiled.positional
-        self.keys = tuple(statement.selected_columns.keys())
+        # A write's columns are those it returns.
+        selected = statement.selected_columns if column_keys is None else statement.exported_columns
+        self.keys = tuple(selected.keys())
         # The columns whose values the dialect converts (on SQLite dates, times, JSON), by index.
         results = ((n, column.type.dialect_impl(dialect).result_processor(dialect, None))
-                   for n, column in enumerate(statement.selected_columns))
+                   for n, column in enumerate(selected))
         self.results = tuple((n, process) for n, process in results if process is not None)
         # An IN of a list, or a value written into the SQL at each run (`literal_execute`):
         # the SQL is only known with the values, which SQLAlchemy renders (`expanded`).
@@ -51,6 +55,8 @@ class _Compiled:
         self.lists = tuple(compiled.bind_names[p] for p in compiled.post_compile_params if p.expanding)
         self.written = tuple(compiled.bind_names[p] for p in compiled.literal_execute_params)
         self.forms: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        # A write's columns not given whose default the session would compute at each run.
+        self.defaults = bool(getattr(compiled, "insert_prefetch", None) or getattr(compiled, "update_prefetch", None))
         self.sql = compiled.string
         names = compiled.positiontup if self.positional else list(compiled.binds)
         # Per parameter sent: its name, its value when a run does not give one, its processor.
@@ -59,17 +65,17 @@ class _Compiled:
                            for name in names)
 
 
-_compiled: dict[tuple[int, str], _Compiled] = {}
+_compiled: dict[tuple[int, str, tuple[str, ...] | None], _Compiled] = {}
 _MOST = 2048  # statements are built once per shape; more than this means shapes that do not repeat
 
 
-def _compiled_for(statement: Any, dialect: Dialect) -> _Compiled:
-    key = (id(statement), dialect.name)
+def _compiled_for(statement: Any, dialect: Dialect, column_keys: tuple[str, ...] | None = None) -> _Compiled:
+    key = (id(statement), dialect.name, column_keys)
     found = _compiled.get(key)
     if found is None or found.statement is not statement:
         if len(_compiled) >= _MOST:
             _compiled.clear()
-        found = _compiled[key] = _Compiled(statement, dialect)
+        found = _compiled[key] = _Compiled(statement, dialect, column_keys)
     return found
 
 
@@ -87,7 +93,12 @@ def rows(session: Session, statement: Any, values: dict[str, Any] | None = None
         sent = [(name, _processed(values.get(name, default), processor))
                 for name, default, processor in compiled.binds]
         parameters = tuple(value for _, value in sent) if compiled.positional else dict(sent)
-    found = _run(connection, sql, parameters)
+    _, found = _run(connection, sql, parameters)
+    return compiled.keys, _converted(compiled, found)
+
+
+def _converted(compiled: _Compiled, found: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """`found`'s values as the dialect gives them (its result processors)."""
     if compiled.results and found:
         # Column by column (`map` of the dialect's processors, most of them C functions):
         # a Python loop over each row's values took a third of the dashboard's row handling.
@@ -95,7 +106,32 @@ def rows(session: Session, statement: Any, values: dict[str, Any] | None = None
         for n, process in compiled.results:
             columns[n] = map(process, columns[n])
         found = list(zip(*columns))
-    return compiled.keys, found
+    return found
+
+
+def write(session: Session, statement: Any, rows: list[dict[str, Any]]) -> tuple[int, list[tuple[Any, ...]]]:
+    """Run `statement` (an UPDATE or INSERT built once and kept, its parameters bound by
+    name) for each of `rows` (dicts of the same keys) in `session`'s transaction: how many
+    rows it wrote, and the rows it returned (RETURNING: only for one row, as the DB-API
+    gives no rows back from a statement run for many).
+
+    A step's writes are a few statements of a row or two each: around each, the
+    session's execution cost about as much as SQLite's own work."""
+    connection = session.connection()
+    compiled = _compiled_for(statement, connection.dialect, tuple(rows[0]))
+    if compiled.expanded or compiled.defaults or (compiled.keys and len(rows) > 1):
+        raise ValueError("a write with a list, a value written in, a column's default to compute, "
+                         "or RETURNING for many rows: use the session")
+    binds = compiled.binds
+    if compiled.positional:
+        sent: list[Any] = [tuple(_processed(row.get(name, default), processor) for name, default, processor in binds)
+                           for row in rows]
+    else:
+        sent = [{name: _processed(row.get(name, default), processor) for name, default, processor in binds}
+                for row in rows]
+    count, found = _run(connection, compiled.sql, sent[0] if len(sent) == 1 else sent, many=len(sent) > 1,
+                        returns=bool(compiled.keys))
+    return count, _converted(compiled, found)
 
 
 def dicts(session: Session, statement: Any, values: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -131,13 +167,20 @@ def _expanded(compiled: _Compiled, values: dict[str, Any]) -> tuple[str, Any]:
     return sql, tuple(value for _, value in sent) if compiled.positional else dict(sent)
 
 
-def _run(connection: Connection, sql: str, parameters: Any) -> list[tuple[Any, ...]]:
+def _run(connection: Connection, sql: str, parameters: Any, many: bool = False, returns: bool = True
+         ) -> tuple[int, list[tuple[Any, ...]]]:
+    """How many rows `sql` wrote (run once, or for each of `parameters` if `many`), and
+    the rows it gave (`returns`)."""
     dbapi_connection, dialect = connection.connection.dbapi_connection, connection.dialect
     cursor = dbapi_connection.cursor()
     try:
-        connection.dispatch.before_cursor_execute(connection, cursor, sql, parameters, None, False)
-        cursor.execute(sql, parameters)
-        return cursor.fetchall()
+        connection.dispatch.before_cursor_execute(connection, cursor, sql, parameters, None, many)
+        if many:
+            cursor.executemany(sql, parameters)
+        else:
+            cursor.execute(sql, parameters)
+        found = cursor.fetchall() if returns else []
+        return cursor.rowcount, found  # (SQLite counts a RETURNING statement's rows as they are read)
     except dialect.loaded_dbapi.Error as error:
         # As the session raises it: SQLAlchemy's exception, and a lost connection dropped
         # from the pool rather than handed to the next request.

@@ -218,16 +218,22 @@ def write_changes(session: Session, rows_held: Rows,
     writes += _changed(rows_held)
     if not writes and not later and then is None:
         return []
-    connection = session.connection()
-    sqlite = connection.dialect.name == "sqlite"
+    sqlite = session.get_bind().dialect.name == "sqlite"
     if not sqlite and len(writes) + len(later) + (then is not None) > 1 and _few_apart(writes, later, then):
-        found, written = _write_together(connection, writes, later, then)
+        found, written = _write_together(session, writes, later, then)
     else:
-        written = [connection.execute(_update_by_id(table, columns, "_read" in rows[0]), rows).rowcount
+        # Each statement on the cursor (`cursor_reads.write`), but for an INSERT of many
+        # rows whose ids come back (a chunk of starts): the DB-API returns no rows from a
+        # statement run for many, SQLAlchemy's insert of many values does.
+        written = [cursor_reads.write(session, _update_by_id(table, columns, "_read" in rows[0]), rows)[0]
                    for table, columns, rows in writes]
         for table, absent, rows in later:
-            connection.execute(_write_later(table, absent, sqlite), rows)
-        found = connection.execute(_write_insert_returning(then[0], then[1]), then[2]).all() if then else []
+            cursor_reads.write(session, _write_later(table, absent, sqlite), rows)
+        found = []
+        if then is not None and len(then[2]) == 1:
+            found = cursor_reads.write(session, _write_insert_returning(then[0], then[1]), then[2])[1]
+        elif then is not None:
+            found = session.connection().execute(_write_insert_returning(then[0], then[1]), then[2]).all()
     if written != [len(rows) for _, _, rows in writes]:
         # A row gone (or moved on) since it was read: as the ORM's StaleDataError.
         raise AlreadyDone(N_("This step was already completed or has moved on."))
@@ -289,7 +295,7 @@ def _write_later(table: Any, absent: bool, sqlite: bool) -> Any:
     return (sqlite_insert if sqlite else postgresql_insert)(table).on_conflict_do_nothing(index_elements=["key"])
 
 
-def _write_together(connection: Any, writes: list[tuple[Any, tuple[str, ...], list[dict[str, Any]]]],
+def _write_together(session: Session, writes: list[tuple[Any, tuple[str, ...], list[dict[str, Any]]]],
                     later: list[tuple[Any, bool, list[dict[str, Any]]]],
                     then: tuple[Any, tuple[str, ...], list[dict[str, Any]]] | None) -> tuple[list[Any], list[int]]:
     """PostgreSQL: `writes`, `later` and `then` as one statement (`_together`); the
@@ -303,7 +309,7 @@ def _write_together(connection: Any, writes: list[tuple[Any, tuple[str, ...], li
         values.update({f"i_{k}_{name}": value for k, row in enumerate(then[2]) for name, value in row.items()})
     statement = _together(shape, tuple((table, absent, len(rows)) for table, absent, rows in later),
                           then and (then[0], then[1], tuple(then[2][0]), len(then[2])))
-    found = connection.execute(statement, values).all()
+    found = cursor_reads.write(session, statement, [values])[1]
     if then is None:
         return [], list(found[0][:len(writes)])
     key = len(then[1])

@@ -1,0 +1,79 @@
+"""The write paths' statements run on the DB-API cursor (`cursor_reads.write`), on SQLite
+and PostgreSQL: what they store is what the session would store (times and JSON
+converted by the dialect), the rows they count and return are the database's, they run
+in the unit of work's transaction and are seen by `before_cursor_execute` listeners; and
+a step's writes take that path rather than SQLAlchemy's execution."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import event, func, insert, select
+
+from adapters.storage import cursor_reads, orm
+from adapters.storage.repository import _update_by_id
+from engine.tasks import steps
+from tests.support.office import KSTTHC, clock_on
+from tests.support.statements import sent_statements
+
+AT = datetime(2024, 1, 16, 9, 30)
+
+
+def test_a_write_on_the_cursor_stores_counts_and_returns_as_the_session_would(office_on_each_database):
+    office = office_on_each_database
+    plan_id = office.plan([{"ref": str(n), "lead": [KSTTHC], "due": "2024-03-29"} for n in range(1, 4)])
+    engine, e, t = office.storage.engine, orm.audit_events, orm.plan_tasks
+    with office.storage.engine.connect() as connection:
+        task_ids = list(connection.execute(select(t.c.id).where(t.c.plan_id == plan_id).order_by(t.c.id)).scalars())
+    adding = insert(e).returning(e.c.id, e.c.at, e.c.detail)
+    with office.uow() as uow, sent_statements(engine) as sent:
+        count, returned = cursor_reads.write(uow.session, adding, [
+            {"plan_task_id": task_ids[0], "at": AT, "action": "noted", "detail": {"lý do": "thử", "n": 2}}])
+        assert count == 1 and len(returned) == 1
+        event_id, at, detail = returned[0]
+        assert (at, detail) == (AT, {"lý do": "thử", "n": 2})  # as the dialect reads them back
+        # Many rows: one statement run for each, their written rows counted; one gone, not counted.
+        renaming = _update_by_id(t, ("title",))
+        count, _ = cursor_reads.write(uow.session, renaming, [{"_id": task_id, "title": f"Tên {task_id}"}
+                                                              for task_id in (*task_ids, -1)])
+        assert count == len(task_ids)
+        assert [s.split()[0] for s in sent] == ["INSERT", "UPDATE"]
+        with pytest.raises(ValueError):  # the DB-API returns no rows from a statement run for many
+            cursor_reads.write(uow.session, adding, [{"plan_task_id": task_ids[0], "at": AT, "action": "noted"}] * 2)
+        # In the unit of work's own transaction: its session sees them before the commit.
+        stored = uow.session.execute(select(e.c.at, e.c.detail).where(e.c.id == event_id)).one()
+        assert tuple(stored) == (AT, {"lý do": "thử", "n": 2})
+    with engine.connect() as connection:  # not committed: nothing stays
+        assert connection.execute(select(func.count()).where(e.c.action == "noted")).scalar_one() == 0
+        assert connection.execute(select(func.count()).where(t.c.title.like("Tên %"))).scalar_one() == 0
+    with office.uow() as uow:
+        cursor_reads.write(uow.session, renaming, [{"_id": task_id, "title": f"Tên {task_id}"} for task_id in task_ids])
+        uow.commit()
+    with engine.connect() as connection:
+        assert list(connection.execute(select(t.c.title).where(t.c.plan_id == plan_id).order_by(t.c.id)).scalars()) \
+            == [f"Tên {task_id}" for task_id in task_ids]
+
+
+def test_a_steps_writes_are_sent_on_the_cursor_not_through_sqlalchemys_execution(office_on_each_database):
+    office = office_on_each_database
+    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}])
+    asked = next(item for item in office.ready(plan_id) if item.form == "assign")
+    engine = office.storage.engine
+    executed: list[str] = []
+
+    def through_execute(connection, statement, *rest) -> None:
+        executed.append(str(statement).split()[0])
+
+    event.listen(engine, "before_execute", through_execute)
+    try:
+        with sent_statements(engine) as sent:
+            steps.complete_step(office.uow(), asked.id, office.users["truong.kstthc"],
+                                {"assignee": office.users["cv.kstthc"]}, clock=clock_on(date(2024, 1, 16)))
+    finally:
+        event.remove(engine, "before_execute", through_execute)
+    writes = [s for s in sent if s.lstrip().split()[0] in ("UPDATE", "INSERT", "WITH")]
+    assert len(writes) >= 2, sent  # the step wrote: its state, its items, its audit line
+    assert [s for s in executed if s in ("UPDATE", "INSERT", "WITH")] == [], executed
+    with engine.connect() as connection:
+        assert connection.execute(select(orm.work_items.c.state).where(orm.work_items.c.id == asked.id)
+                                  ).scalar_one() == "completed"
