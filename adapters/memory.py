@@ -312,8 +312,10 @@ class InstanceRepository(_ObjectRepository, ports.InstanceRepository):
                         if i.instance_id == instance.id and (i.state == "ready" or i.id == item.id)),
                        key=lambda i: i.id)
         incident = self._uow.incidents.open_for_instance(instance.id)
+        people = (self._uow.users.in_unit(item.candidate_unit_id)
+                  if item.form == "assign" and item.candidate_unit_id is not None else None)
         return ports.LockedStep(item=item, instance=instance, task=task, plan=tables["plans"][task.plan_id],
-                                user=tables["users"].get(user_id), items=items, incident=incident)
+                                user=tables["users"].get(user_id), items=items, incident=incident, people=people)
 
     def for_task(self, plan_task_id: int) -> model.ProcessInstance | None:
         found = self._where(plan_task_id=plan_task_id)

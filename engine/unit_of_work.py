@@ -35,6 +35,9 @@ class LockedStep:
     user: model.User | None  # the person acting; None when there is no such user
     items: list[model.WorkItem]  # the asked item and the instance's ready ones, read after the lock
     incident: dict[str, Any] | None  # the instance's open incident
+    # An assign step's: the active people of the unit it waits for, by name (whom it may
+    # name, who may hold the next step); None for a step that waits for no unit's choice.
+    people: list[model.User] | None = None
 
 
 class Repository(abc.ABC):

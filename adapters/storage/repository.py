@@ -639,16 +639,20 @@ def _step_query() -> tuple[Any, Any, dict[str, dict[str, str]]]:
     """`lock_step`'s two statements, built once: the instance's lock (PostgreSQL), and
     its step's item with the instance's ready items, the instance, task (with its
     units), plan, acting user, open incident and the office days' version, as labelled
-    columns; and the labels of each table's columns."""
+    columns, followed by rows of the active people of the unit an assign step waits for
+    (`pu`: the head's choices and the next step's holders); and the labels of each
+    table's columns."""
     w, i, t, p, u, n, tu = (orm.work_items, orm.process_instances, orm.plan_tasks, orm.plans, orm.users,
                             orm.incidents, orm.task_units)
     asked = w.alias("asked")
     instance_of_item = select(asked.c.instance_id).where(asked.c.id == bindparam("item")).scalar_subquery()
     lock = select(i.c.id).where(i.c.id == instance_of_item).with_for_update()
     columns, parts = _write_labelled({"w": w, "i": i, "t": t, "p": p, "u": u, "tu": tu})
-    query = (
+    people, people_parts = _write_labelled({"pu": u})
+    parts.update(people_parts)
+    step = (
         select(*columns, n.c.id.label("incident_id"), n.c.work_item_id.label("incident_work_item_id"),
-               _OFFICE_DAYS_VERSION.label("office_days"))
+               _OFFICE_DAYS_VERSION.label("office_days"), *_typed_nulls(people))
         .join(i, i.c.id == w.c.instance_id)
         .join(t, t.c.id == i.c.plan_task_id)
         .join(p, p.c.id == t.c.plan_id)
@@ -658,9 +662,22 @@ def _step_query() -> tuple[Any, Any, dict[str, dict[str, str]]]:
         # The asked item and the ready ones: an instance's finished items (its whole
         # history) would come with every step, each row carrying the state again.
         .where(w.c.instance_id == instance_of_item, or_(w.c.id == bindparam("item"), orm.ready_among_ids(w)))
-        .order_by(w.c.id, n.c.id, tu.c.id)
     )
-    return lock, query, parts
+    # The unit's people as rows of their own (joined, each would repeat the state), read
+    # in the same statement: one round trip less a step.
+    unit_waited_for = (select(asked.c.candidate_unit_id)
+                       .where(asked.c.id == bindparam("item"), asked.c.form == "assign").scalar_subquery())
+    of_unit = (select(*_typed_nulls(step.selected_columns[:len(step.selected_columns) - len(people)]), *people)
+               .where(u.c.unit_id == unit_waited_for, u.c.active.is_(True)))
+    query = union_all(step, of_unit)
+    c = query.selected_columns
+    return lock, query.order_by(c.w_id, c.incident_id, c.tu_id, c.pu_full_name), parts
+
+
+def _typed_nulls(columns: Any) -> list[Any]:
+    """A NULL of each of `columns`' types, under its name: a branch of a union without
+    those columns (PostgreSQL takes an untyped NULL for text)."""
+    return [cast(null(), column.type).label(column.name) for column in columns]
 
 
 _LOCK_STEP_INSTANCE, _STEP_READ, _STEP_READ_PARTS = _step_query()
@@ -750,10 +767,13 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
         begin_write(self.session)
         if self.session.get_bind().dialect.name != "sqlite":  # SQLite: BEGIN IMMEDIATE was the lock
             cursor_reads.rows(self.session, _LOCK_STEP_INSTANCE, {"item": work_item_id})
-        _, rows = cursor_reads.rows(self.session, _STEP_READ, {"item": work_item_id, "user": user_id})
+        _, read = cursor_reads.rows(self.session, _STEP_READ, {"item": work_item_id, "user": user_id})
+        parts, at = _STEP_PARTS_AT, _STEP_AT
+        person_at = at["pu_id"]
+        rows = [row for row in read if row[person_at] is None]
         if not rows:
             return None
-        first, parts, at = rows[0], _STEP_PARTS_AT, _STEP_AT
+        first = rows[0]
         self.session.info.setdefault(_SEEN_VERSION, first[at["office_days"]])  # the step's calendar, read with it
         items: dict[int, model.WorkItem] = {}
         units: dict[int, model.TaskUnit] = {}
@@ -771,10 +791,14 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
         user = self.rows.loaded(model.User, _part_at(first, parts["u"])) if first[at["u_id"]] is not None else None
         incident = ({"id": first[at["incident_id"]], "work_item_id": first[at["incident_work_item_id"]]}
                     if first[at["incident_id"]] is not None else None)
+        people = None
+        if item.form == "assign" and item.candidate_unit_id is not None:
+            people = [self.rows.loaded(model.User, _part_at(row, parts["pu"]))
+                      for row in read if row[person_at] is not None]
         return ports.LockedStep(item=item, instance=self.rows.loaded(model.ProcessInstance,
                                                                      _part_at(first, parts["i"])),
                                 task=task, plan=self.rows.loaded(model.Plan, _part_at(first, parts["p"])),
-                                user=user, items=list(items.values()), incident=incident)
+                                user=user, items=list(items.values()), incident=incident, people=people)
 
     def for_task(self, plan_task_id: int) -> model.ProcessInstance | None:
         query = select(model.ProcessInstance).filter_by(plan_task_id=plan_task_id)

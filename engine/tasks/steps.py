@@ -116,7 +116,7 @@ def complete_step(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, fiel
                 raise AlreadyDone(N_("This step was already completed or has moved on."))
             if not actors.may_act(user, item):
                 raise NotAllowed(N_("This step is not yours to complete."))
-            unit = _unit_people(uow, item)
+            unit = _unit_people(uow, item, locked.people)
             choices = _choosable(unit)
             data = step_forms.validate(item.form, fields, upload, choices)
             attachment = _store_upload(uow, item, user, upload, now)
@@ -368,12 +368,15 @@ def _choices(uow: AbstractUnitOfWork, item: model.WorkItem) -> list[tuple[int, s
     return _choosable(_unit_people(uow, item))
 
 
-def _unit_people(uow: AbstractUnitOfWork, item: model.WorkItem) -> people.People | None:
+def _unit_people(uow: AbstractUnitOfWork, item: model.WorkItem,
+                 read: list[model.User] | None = None) -> people.People | None:
     """For an assign step, the active people of the unit it waits for: whom it may name,
-    and who may hold the step it makes (kept, so they are not read again)."""
+    and who may hold the step it makes (kept, so they are not read again); `read`: those
+    read with the step (`LockedStep.people`)."""
     if item.form != "assign" or item.candidate_unit_id is None:
         return None
-    return people.People(uow.users.in_unit(item.candidate_unit_id), units=[item.candidate_unit_id])
+    found = read if read is not None else uow.users.in_unit(item.candidate_unit_id)
+    return people.People(found, units=[item.candidate_unit_id])
 
 
 def _choosable(unit: people.People | None) -> list[tuple[int, str]]:

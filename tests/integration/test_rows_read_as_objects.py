@@ -16,7 +16,7 @@ from adapters.storage import Storage, orm
 from engine import model
 from engine.tasks import steps
 from engine.clock import to_storage
-from engine.errors import AlreadyDone
+from engine.errors import AlreadyDone, InvalidInput
 from tests.support.office import CBTH, KSTTHC, TTPV, clock_on
 from tests.support.statements import sent_statements
 
@@ -263,3 +263,33 @@ def _next_assign_step(office, locked) -> model.WorkItem:
     return model.WorkItem(instance_id=locked.instance.id, plan_task_id=locked.task.id, task_uuid="a-new-step",
                           step_id="assign", step_name="Giao việc", form="assign", actor="unit_head",
                           candidate_unit_id=office.units[KSTTHC], candidate_role="unit_head")
+
+
+def test_an_assign_step_reads_its_units_people_with_its_own_rows(office_on_each_database):
+    """An assign step's lock reads the active people of the unit it waits for, by name
+    (as `in_unit`), in the step's own statement: the step sends no read of its own for
+    them, and whom the head may name is those people. A step that waits for no unit's
+    choice (a report) comes without them."""
+    office = office_on_each_database
+    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}])
+    asked = next(item for item in office.ready(plan_id) if item.form == "assign")
+    head, unit = office.users["truong.kstthc"], office.units[KSTTHC]
+    with office.uow() as uow:
+        leaving = next(person for person in uow.users.in_unit(unit, "staff") if person.id != office.users["cv.kstthc"])
+        leaving.active = False
+        uow.commit()
+    with office.uow() as uow:
+        locked = uow.instances.lock_step(asked.id, head)
+        by_name = [person.id for person in uow.users.in_unit(unit)]
+        assert len(by_name) >= 2 and leaving.id not in by_name
+        assert locked.people is not None and [person.id for person in locked.people] == by_name
+        assert locked.user.id == head and locked.item.id == asked.id and len(locked.items) == 1
+    with pytest.raises(InvalidInput):  # one who left the unit's people is not a choice
+        steps.complete_step(office.uow(), asked.id, head, {"assignee": leaving.id}, clock=clock_on(date(2024, 1, 16)))
+    with sent_statements(office.storage.engine) as sent:
+        steps.complete_step(office.uow(), asked.id, head, {"assignee": office.users["cv.kstthc"]},
+                            clock=clock_on(date(2024, 1, 16)))
+    assert [s for s in sent if re.match(r"\s*SELECT users\.", s)] == [], sent
+    report = next(item for item in office.ready(plan_id) if item.form == "report")
+    with office.uow() as uow:
+        assert uow.instances.lock_step(report.id, office.users["cv.kstthc"]).people is None
