@@ -880,6 +880,17 @@ def _branches(user_id: int, unit_id: int | None, role: str, whose: str | None = 
     return {"mine": mine, "unit": units}.get(whose or "", mine + units)
 
 
+# The holders of `_branches`' conditions, in their order: the person (by name and taken),
+# a role with no unit, the person's unit's role; each names a kind of `_HOLDERS`.
+_HOLDERS = ("person", "free", "unit")
+
+
+def _branch_holders(with_unit: bool, whose: str | None) -> list[str]:
+    """The holder (`_HOLDERS`) of each of `_branches`' conditions, in their order."""
+    mine, units = ["person", "person"], ["free", "unit"] if with_unit else ["free"]
+    return {"mine": mine, "unit": units}.get(whose or "", mine + units)
+
+
 def _waiting_for(user_id: int, unit_id: int | None, role: str, sqlite: bool) -> Any:
     """Every ready step for this person (`_branches`) as one OR: SQLite's OR optimisation
     and PostgreSQL's BitmapOr read only the person's rows instead of every ready step."""
@@ -966,14 +977,16 @@ def _narrowing(user_id: int, where: InboxWhere, plan_ids: list[int] | None = Non
 
 @functools.cache
 def _due_page(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool, undated: bool,
-              sqlite: bool, plan: bool = False, named: bool = False) -> Any:
+              sqlite: bool, plan: bool = False, named: bool = False, kept: frozenset[tuple[str, bool]] | None = None
+              ) -> Any:
     """A page in due order (undated last, then by id), as inbox rows: from each holder
     branch (`_branches`), its dated and its undated steps in the order of its index, as
     many as the page reaches, then those few sorted and joined to their tasks and plans.
     No step past the page is read. With `plan`, of one plan: each branch's steps of it
     through its `ix_work_items_*_plan` index, in the same order; with `named`, of one step
-    name (a part of the step order, `_steps_of_page`). (Not for a filter by words: it
-    joins the task.) Built once per shape (`_shape`), for `_inbox_values`."""
+    name (a part of the step order, `_steps_of_page`); with `kept`, only the parts of those
+    (holder, dated) pairs (`_parts_kept`). (Not for a filter by words: it joins the task.)
+    Built once per shape (`_shape`), for `_inbox_values`."""
     w = orm.work_items
     by_step = [w.c.step_id == _STEP] if step else []
     if plan:
@@ -989,9 +1002,11 @@ def _due_page(with_unit: bool, whose: str | None, step: bool, before: bool, afte
     reach = _BOUNDS[sqlite][0]
     parts = []
     user, unit, role = _person(sqlite)
-    for branch in _branches(user, unit if with_unit else None, role, whose, sqlite):
-        parts.append(select(*columns).where(branch, *dated).order_by(w.c.due_on, w.c.id).limit(reach))
-        if not before and (not after or undated):
+    for holder, branch in zip(_branch_holders(with_unit, whose),
+                              _branches(user, unit if with_unit else None, role, whose, sqlite)):
+        if kept is None or (holder, True) in kept:
+            parts.append(select(*columns).where(branch, *dated).order_by(w.c.due_on, w.c.id).limit(reach))
+        if not before and (not after or undated) and (kept is None or (holder, False) in kept):
             # (by due_on too, all NULL: else PostgreSQL does not see the index's order)
             parts.append(select(*columns).where(branch, w.c.due_on.is_(None), *by_step)
                          .order_by(w.c.due_on, w.c.id).limit(reach))
@@ -1000,11 +1015,12 @@ def _due_page(with_unit: bool, whose: str | None, step: bool, before: bool, afte
 
 @functools.cache
 def _lists_received_page(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool,
-                         undated: bool, sqlite: bool) -> Any:
+                         undated: bool, sqlite: bool, kept: frozenset[tuple[str, bool]] | None = None) -> Any:
     """A page in the order received (newest first), as `_due_page` reads one in due order:
     from each holder branch in the order of an index ending in (created_at, id)
     (`ix_work_items_unit_received` for a unit's role; a person's own are few), as many as
-    the page reaches. Built once per shape (`_shape`), for `_inbox_values`."""
+    the page reaches; with `kept`, only the branches of holders in it with steps, dated
+    or not. Built once per shape (`_shape`), for `_inbox_values`."""
     w = orm.work_items
     narrowed = [w.c.step_id == _STEP] if step else []
     if before:
@@ -1015,7 +1031,9 @@ def _lists_received_page(with_unit: bool, whose: str | None, step: bool, before:
     user, unit, role = _person(sqlite)
     return _lists_merged([select(*columns).where(branch, *narrowed).order_by(w.c.created_at.desc(), w.c.id.desc())
                           .limit(_BOUNDS[sqlite][0])
-                          for branch in _branches(user, unit if with_unit else None, role, whose, sqlite)],
+                          for holder, branch in zip(_branch_holders(with_unit, whose),
+                                                    _branches(user, unit if with_unit else None, role, whose, sqlite))
+                          if kept is None or (holder, True) in kept or (holder, False) in kept],
                          lambda merged: [merged.c.created_at.desc(), merged.c.id.desc()], sqlite)
 
 
@@ -1023,8 +1041,18 @@ def _lists_merged(parts: list[Any], order: Any, sqlite: bool) -> Any:
     """The inbox page of the rows of `parts` (work items, each part under its LIMIT), in
     `order` (of the merged rows), joined to their tasks and plans."""
     t, p = orm.plan_tasks, orm.plans
+    if len(parts) == 1 and sqlite:
+        # One part (a unit head's steps, all dated): its rows joined as it reads them, in
+        # its index's order, with no UNION to merge and sort (a lone subquery was read
+        # whole, then joined and sorted again). PostgreSQL reads the subquery as a union's
+        # part, its 50 rows sorted after the join.
+        part = parts[0]
+        w = orm.work_items
+        return (part.with_only_columns(*_inbox_columns(), w.c.claimed_by)
+                .join_from(w, t, t.c.id == w.c.plan_task_id).join(p, p.c.id == t.c.plan_id)
+                .limit(_BOUNDS[sqlite][2]).offset(_BOUNDS[sqlite][1]))
     # LIMIT inside a UNION needs its own SELECT on SQLite.
-    merged = union_all(*(select(part.subquery()) for part in parts)).subquery()
+    merged = (union_all(*(select(part.subquery()) for part in parts)) if len(parts) > 1 else parts[0]).subquery()
     return (select(*_inbox_columns(merged), merged.c.claimed_by)
             .join(t, t.c.id == merged.c.plan_task_id).join(p, p.c.id == t.c.plan_id)
             .order_by(*order(merged)).offset(_BOUNDS[sqlite][1]).limit(_BOUNDS[sqlite][2]))
@@ -1047,8 +1075,13 @@ def _inbox_counts(with_unit: bool, whose: str | None, step: bool, before: bool, 
 
     def total(condition: Any = None) -> Any:
         return func.coalesce(func.sum(c.n if condition is None else case((condition, c.n), else_=_ZERO)), _ZERO)
+    # Each holder's dated and undated steps (`_READS_HELD`): which parts a page reads (`_parts_kept`).
+    holders = {"person": c.holder_user_id != _ZERO, "free": and_(c.holder_user_id == _ZERO, c.holder_unit_id == _ZERO),
+               "unit": c.holder_unit_id != _ZERO}
+    held = [total(and_(holders[holder], c.due_on.is_not(None) if dated else c.due_on.is_(None))).label(name)
+            for name, (holder, dated) in _READS_HELD.items()]
     return select(total().label("total"), total(c.due_on < _TODAY).label("overdue"),
-                  total(and_(c.due_on >= _TODAY, c.due_on <= _SOON)).label("soon")).where(*conditions)
+                  total(and_(c.due_on >= _TODAY, c.due_on <= _SOON)).label("soon"), *held).where(*conditions)
 
 
 @functools.cache
@@ -1076,10 +1109,24 @@ def _inbox_choices(with_unit: bool, sqlite: bool, ranked: bool = False) -> Any:
 
 
 _READS_COUNTS = ("total", "overdue", "soon")
+_READS_HELD = {f"{holder}_{'dated' if dated else 'undated'}": (holder, dated)
+               for holder in _HOLDERS for dated in (True, False)}
 _READS_PLACES = ("n", "place", "step_place", "mine")
 _READS_CHOICES = ("plan_id", "plan_number", "plan_title", "step_id", "step_name")
 # Where each part's columns are in a row of `_reads_counts_and_choices` ("part" first).
-_CHOICES_AT, _COUNTS_AT = slice(1, 1 + len(_READS_CHOICES)), slice(-len(_READS_COUNTS), None)
+_CHOICES_AT = slice(1, 1 + len(_READS_CHOICES))
+_COUNTS_AT = slice(-len(_READS_COUNTS) - len(_READS_HELD), -len(_READS_HELD))
+_HELD_AT = slice(-len(_READS_HELD), None)
+
+
+def _parts_kept(held: tuple[int, ...], reach: int | None) -> frozenset[tuple[str, bool]]:
+    """The (holder, dated) parts of a page with steps, from their counts (`_READS_HELD`'s
+    order); with `reach`, a page in due order as far as that: undated steps come after
+    all the dated ones, so none is read when the dated ones alone reach that far."""
+    kept = {part for part, n in zip(_READS_HELD.values(), held) if n}
+    if reach is not None and sum(n for (_, dated), n in zip(_READS_HELD.values(), held) if dated) >= reach:
+        kept = {(holder, dated) for holder, dated in kept if dated}
+    return frozenset(kept)
 
 
 @functools.cache
@@ -1093,10 +1140,11 @@ def _reads_counts_and_choices(with_unit: bool, whose: str | None, step: bool, be
     return union_all(
         select(literal_column("'counts'").label("part"), no_int.label("plan_id"), no_text.label("plan_number"),
                no_text.label("plan_title"), no_text.label("step_id"), no_text.label("step_name"),
-               *(no_int.label(name) for name in _READS_PLACES), *(counts.c[name] for name in _READS_COUNTS)),
+               *(no_int.label(name) for name in _READS_PLACES),
+               *(counts.c[name] for name in (*_READS_COUNTS, *_READS_HELD))),
         select(literal_column("'choices'").label("part"),
                *(choices.c[name] for name in _READS_CHOICES + _READS_PLACES),
-               *(cast(null(), Integer).label(name) for name in _READS_COUNTS)),
+               *(cast(null(), Integer).label(name) for name in (*_READS_COUNTS, *_READS_HELD))),
     )
 
 
@@ -1206,6 +1254,9 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
             for row in found:
                 if row[0] == "counts":
                     counts = dict(zip(_READS_COUNTS, row[_COUNTS_AT]))
+                    # The page reads only the holder branches with steps under the filters.
+                    holders = tuple(n or 0 for n in row[_HELD_AT])
+                    kept = _parts_kept(holders, where.offset + where.limit if in_due_order else None)
                 else:
                     choices.append(dict(zip(_READS_CHOICES, row[_CHOICES_AT])))
                     if ranked:
@@ -1214,7 +1265,7 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
                     and where.whose in (None, ("unit", "mine")[row["mine"]])]
             if by_steps:
                 rows = [row for name, skip, take in _steps_of_page(held, where.offset, where.limit)
-                        for row in self._rows_of(_due_page(*shape, sqlite, named=True),
+                        for row in self._rows_of(_due_page(*shape, sqlite, named=True, kept=_parts_kept(holders, None)),
                                                  {**values, "step_name": name, "reach": skip + take, "offset": skip,
                                                   "limit": take})]
             if by_plans:
@@ -1224,9 +1275,10 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         if (in_due_order or where.sort == "received" and not by_task) and not counts["total"]:
             rows = []  # the filters leave nothing (an empty inbox, as a monitor's often is): no page to read
         elif in_due_order:
-            rows = self._rows_of(_due_page(*shape, sqlite, where.plan_id is not None), values)
+            rows = self._rows_of(_due_page(*shape, sqlite, where.plan_id is not None,
+                                           kept=None if by_task else kept), values)
         elif where.sort == "received" and not by_task:
-            rows = self._rows_of(_lists_received_page(*shape, sqlite), values)
+            rows = self._rows_of(_lists_received_page(*shape, sqlite, kept), values)
         return {"rows": rows, "counts": {k: int(v or 0) for k, v in counts.items()}, "choices": choices}
 
     def _sorted_page(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere, sqlite: bool,

@@ -168,3 +168,30 @@ def test_an_empty_inbox_reads_its_counts_and_no_page(sqlite_url: str, query) -> 
         assert found.items == [] and found.counts["total"] == 0 and found.pages == 1, found
         assert not any("work_items" in s and "LIMIT" in s for s in statements), statements
         assert [p for p, _ in found.plans] == ([1] if username == "truong.kstthc" else []), found
+
+
+def test_an_inbox_page_reads_only_the_holders_with_steps(sqlite_url: str) -> None:
+    """The counts say which of the person's holders (by name or taken, a role with no
+    unit, their unit's role) hold dated and undated steps: the page reads only those
+    parts, and no undated step when the dated ones fill the page; the page is still the
+    whole inbox's, undated last."""
+    office = make_office(sqlite_url)
+    plan = office.plan([{"ref": str(n), "lead": [KSTTHC], "due": None if n == 3 else f"2024-03-2{n}"}
+                        for n in range(1, 5)])
+    head, staff = office.users["truong.kstthc"], office.users["cv.kstthc"]
+
+    def page_parts(user: int, query: inbox.InboxQuery, size: int | None = None) -> tuple[list[str], int]:
+        with sent_statements(office.storage.engine) as statements:
+            found = inbox.list_inbox(office.uow(), user, DAY, query, page_size=size)
+        [page] = [s for s in statements if "FROM work_items" in s]
+        return [item.task_ref for item in found.items], page.count("FROM work_items")
+
+    # The head's steps all wait for the unit's role: of 4 holder branches, 1 (dated, undated).
+    assert page_parts(head, inbox.InboxQuery()) == (["1", "2", "4", "3"], 2)
+    assert page_parts(head, inbox.InboxQuery(), size=2) == (["1", "2"], 1)  # 3 dated fill it
+    assert page_parts(head, inbox.InboxQuery(sort="received"))[1] == 1
+    item = next(i for i in office.ready(plan) if i.form == "assign")
+    steps.complete_step(office.uow(), item.id, head, {"assignee": staff}, clock=clock_on(DAY))
+    # The staff member's step is theirs by name: the person's two branches (by name, taken), dated.
+    refs, parts = page_parts(staff, inbox.InboxQuery())
+    assert len(refs) == 1 and parts == 2
