@@ -20,8 +20,8 @@ from engine.process import instances
 from engine.reading import plan_pages, unit_work
 from engine.reading.progress import OVERDUE, Filters, count_states, load_tasks, plan_dashboard
 from engine.tasks.inbox import list_inbox
-from tests.support.office import CBTH, KSTTHC, TTPV
-from tests.support.statements import sent_statements
+from tests.support.office import CBTH, KSTTHC, TTPV, make_office
+from tests.support.statements import sent_statements, sent_with_parameters
 
 TODAY = date(2024, 3, 11)
 
@@ -170,3 +170,26 @@ def test_unit_pages_of_units_in_turn_count_each_its_own_tasks_from_statements_bu
     read_all()
     assert [f.cache_info().misses for f in (progress_queries._unit_state_counts, progress_queries._unit_plans,
                                             progress_queries._unit_page)] == built, "no statement built again"
+
+
+def test_the_dashboard_and_plan_page_statements_stay_within_what_psycopg_keeps_converted(postgres_fresh_url):
+    """psycopg converts a statement's SQL (its named parameters to PostgreSQL's) once and
+    keeps it only for SQL of at most 4 kB and 50 parameters; past that it parses the SQL
+    again at every run. A page of 50 tasks: its ids are one array, its notices are read
+    without who acted, and the most overdue are ordered by their columns' names."""
+    from psycopg import _queries as psycopg_queries
+
+    office = make_office(postgres_fresh_url)
+    plan_id = office.plan([{"ref": str(i), "lead": [KSTTHC], **({"due": "2024-02-20"} if i % 2 else {})}
+                           for i in range(1, 61)])
+    monitor = office.users["theodoi"]
+    for read in (lambda: plan_dashboard(office.uow(), plan_id, TODAY),
+                 lambda: plan_pages.plan_overview(office.uow(), plan_id, TODAY, monitor)):
+        with sent_with_parameters(office.storage.engine) as sent:
+            read()
+        assert len(sent) >= 3
+        for sql, parameters in sent:
+            assert len(sql.encode()) <= psycopg_queries.MAX_CACHED_STATEMENT_LENGTH, (len(sql.encode()), len(parameters), sql[:60])
+            assert len(parameters) <= psycopg_queries.MAX_CACHED_STATEMENT_PARAMS, sql
+    dashboard = plan_dashboard(office.uow(), plan_id, TODAY)
+    assert len(dashboard.tasks) == 50 and len(dashboard.overdue) == 20
