@@ -1058,11 +1058,9 @@ def _lists_merged(parts: list[Any], order: Any, sqlite: bool) -> Any:
             .order_by(*order(merged)).offset(_BOUNDS[sqlite][1]).limit(_BOUNDS[sqlite][2]))
 
 
-@functools.cache
-def _inbox_counts(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool, undated: bool,
-                  sqlite: bool) -> Any:
-    """The inbox's counts narrowed by whose, step and due date, from `inbox_counts`; built
-    once per shape (`_shape`), for `_inbox_values`."""
+def _counted(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool, undated: bool,
+             sqlite: bool) -> list[Any]:
+    """The rows of `inbox_counts` of a person's inbox narrowed by whose, step and due date."""
     c = orm.inbox_counts.c
     user, unit, role = _person(sqlite)
     conditions = [_held_by(orm.inbox_counts, user, unit if with_unit else None, role, whose)]
@@ -1072,6 +1070,27 @@ def _inbox_counts(with_unit: bool, whose: str | None, step: bool, before: bool, 
         conditions.append(c.due_on < _BEFORE)
     if after:
         conditions.append(or_(c.due_on >= _FROM, c.due_on.is_(None)) if undated else c.due_on >= _FROM)
+    return conditions
+
+
+@functools.cache
+def _step_counts(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool, undated: bool,
+                 sqlite: bool) -> Any:
+    """The steps of each step id in a person's inbox narrowed by whose and due date, from
+    `inbox_counts` (`_step_names`); built once per shape (`_shape`)."""
+    c = orm.inbox_counts.c
+    return (select(c.step_id, func.sum(c.n).label("n"))
+            .where(*_counted(with_unit, whose, step, before, after, undated, sqlite))
+            .group_by(c.step_id).having(func.sum(c.n) > _ZERO))
+
+
+@functools.cache
+def _inbox_counts(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool, undated: bool,
+                  sqlite: bool) -> Any:
+    """The inbox's counts narrowed by whose, step and due date, from `inbox_counts`; built
+    once per shape (`_shape`), for `_inbox_values`."""
+    c = orm.inbox_counts.c
+    conditions = _counted(with_unit, whose, step, before, after, undated, sqlite)
 
     def total(condition: Any = None) -> Any:
         return func.coalesce(func.sum(c.n if condition is None else case((condition, c.n), else_=_ZERO)), _ZERO)
@@ -1210,6 +1229,22 @@ def _steps_of_page(held: list[dict[str, Any]], offset: int, limit: int) -> list[
     return spanned
 
 
+def _step_names(held: list[dict[str, Any]], counted: list[tuple[str, int]]) -> list[dict[str, Any]] | None:
+    """The choices' rows of `_steps_of_page` for an inbox narrowed by due date: each step
+    name's steps (`counted`: per step id, from `_step_counts`) with its place from the
+    whole inbox's choices (`held`); None when a step id has two names in `held` (two
+    versions of a process) or none, so that the step ids do not say the names."""
+    names: dict[str, set[str]] = {}
+    places: dict[str, int] = {}
+    for row in held:
+        names.setdefault(row["step_id"], set()).add(row["step_name"])
+        places[row["step_name"]] = row["step_place"]
+    if any(len(names.get(step_id, ())) != 1 for step_id, _ in counted):
+        return None
+    return [{"step_name": name, "n": n, "step_place": places[name]}
+            for step_id, n in counted for name in names[step_id]]
+
+
 def _sum_when(condition: Any) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
@@ -1260,10 +1295,11 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         # In plan order, narrowed by nothing but a step or whose, the page is read from the
         # few plans it spans, known from the count tables' steps per plan, step and whose
         # (`_plans_of_page`); in step order likewise, from the few step names it spans
-        # (`_steps_of_page`), each read in due order.
-        by_counts = not by_task and where.due_before is None and where.due_from is None
-        by_plans = where.sort == "plan" and by_counts
-        by_steps = where.sort == "step" and by_counts and not where.step_id
+        # (`_steps_of_page`), each read in due order, and narrowed by due date too.
+        due_filtered = where.due_before is not None or where.due_from is not None
+        by_plans = where.sort == "plan" and not by_task and not due_filtered
+        # (Narrowed by due date, from the step ids' counts of those dates: `_step_names`.)
+        by_steps = where.sort == "step" and not by_task and not where.step_id
         if by_task or not {"due": True, "received": True, "plan": by_plans, "step": by_steps}[where.sort]:
             # By a plan alone, the counts from a statement built once (`_plan_counts`).
             by_plan = by_task and not where.words
@@ -1292,7 +1328,11 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
                         held.append(dict(zip(keys, row)))
             held = [row for row in held if where.step_id in (None, row["step_id"])
                     and where.whose in (None, ("unit", "mine")[row["mine"]])]
-            if by_steps:
+            if by_steps and due_filtered:
+                held = _step_names(held, cursor_reads.rows(self.session, _step_counts(*shape, sqlite), values)[1])
+                if held is None:  # the step ids do not say the names: sorted from the rows
+                    rows = self._sorted_page(user_id, unit_id, role, where, sqlite, count=False)[1]
+            if by_steps and held is not None:
                 rows = [row for name, skip, take in _steps_of_page(held, where.offset, where.limit)
                         for row in self._rows_of(_due_page(*shape, sqlite, named=True, kept=_parts_kept(holders, None)),
                                                  {**values, "step_name": name, "reach": skip + take, "offset": skip,

@@ -288,7 +288,7 @@ def test_one_worker_folds_a_table_at_a_time_on_postgresql(postgres_fresh_url):
 
 
 def sorted_inbox(office: Office, user_id: int, today: date, query: inbox.InboxQuery) -> list[int]:
-    """The ids of every step the person's inbox lists under `query` (a plan, a sort), in
+    """The ids of every step the person's inbox lists under `query` (a plan, a sort, a due date), in
     its order, sorted here from every ready row (steps by name in the database's order of
     the names: the test is of the page, not of the collation)."""
     w, t, p, u = orm.work_items.c, orm.plan_tasks.c, orm.plans.c, orm.users.c
@@ -302,8 +302,13 @@ def sorted_inbox(office: Office, user_id: int, today: date, query: inbox.InboxQu
     held = [r for r in rows if user_id in (r.assignee_user_id, r.claimed_by)
             or (r.assignee_user_id is None and r.claimed_by is None and r.candidate_role == role
                 and r.candidate_unit_id in (None, unit_id))]
+    monday = today + timedelta(days=7 - today.weekday())  # "this week" ends before it
+    due_kept = {None: lambda due: True, "late": lambda due: due is not None and due < today,
+                "week": lambda due: due is not None and today <= due < monday,
+                "later": lambda due: due is None or due >= monday}[query.due]
     held = [r for r in held if query.plan_id in (None, r.plan_id) and query.step_id in (None, r.step_id)
-            and query.whose in (None, "mine" if user_id in (r.assignee_user_id, r.claimed_by) else "unit")]
+            and query.whose in (None, "mine" if user_id in (r.assignee_user_id, r.claimed_by) else "unit")
+            and due_kept(r.due_on)]
     undated = (date.max,)  # undated last
     key = {"due": lambda r: ((r.due_on,) if r.due_on else undated, r.id),
            "received": lambda r: (-r.created_at.timestamp(), -r.id),
@@ -364,8 +369,11 @@ def test_a_page_of_one_plan_is_the_sorted_inbox_page_by_page_in_every_order(offi
             # from the plans or step names it spans)
             narrowed = [((head, 7), None, "plan", "assign", None), ((head, 7), None, "plan", None, "unit"),
                         ((head, 3), None, "step", None, "mine"), ((head, 7), None, "step", None, "unit")]
-            for (user, size), plan, sort, step, whose in [*cases, *narrowed]:
-                query = inbox.InboxQuery(plan_id=plan, sort=sort, step_id=step, whose=whose)
+            # and in step order narrowed by due date (read from the step names it spans too;
+            # none is due in the week of 2024-04-01)
+            dated = [((head, 3), None, "step", None, None, due) for due in ("late", "later")]
+            for (user, size), plan, sort, step, whose, due in [*((*c, None) for c in [*cases, *narrowed]), *dated]:
+                query = inbox.InboxQuery(plan_id=plan, sort=sort, step_id=step, whose=whose, due=due)
                 want = sorted_inbox(storage_office, user, today, query)
                 got, seen = paged(storage_office, user, today, query, size, len(want))
                 assert got == want and len(want) > size, (user, query)

@@ -177,16 +177,17 @@ def test_the_sweep_reads_the_ready_steps_of_its_batch_by_their_instances(office)
     assert not full_scans(plans, "work_items") and not by_state_alone(plans), plans
 
 
-@pytest.mark.parametrize("sort", ["due", "step"])
-def test_a_large_inbox_reads_its_page_in_index_order_and_counts_without_its_steps(office, sort):
+@pytest.mark.parametrize("query", [InboxQuery(sort="due"), InboxQuery(sort="step"),
+                                   InboxQuery(sort="step", due="later")])
+def test_a_large_inbox_reads_its_page_in_index_order_and_counts_without_its_steps(office, query):
     """The head of the unit with 3,000 waiting steps: the page's statement reads each
     holder's steps through an index that gives them in the page's order, as many as
     the page needs (nothing sorts the 3,000), and the other statements (counts, filter
     choices) read no work item at all. In step order too: the page's one step name is
-    read in due order."""
+    read in due order; narrowed by due date too (all 3,000 are due later)."""
     with office.uow() as uow:
         [head] = uow.users.in_unit(office.units[CBTH], "unit_head")
-    plans = plans_of(office, lambda: list_inbox(office.uow(), head.id, TODAY, InboxQuery(sort=sort)))
+    plans = plans_of(office, lambda: list_inbox(office.uow(), head.id, TODAY, query))
     reading = [p for p in plans if "work_items" in p]
     assert len(reading) == 1, plans
     lines = reading[0].splitlines()
