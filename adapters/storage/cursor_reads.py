@@ -58,7 +58,11 @@ class _Compiled:
         # A write's columns not given whose default the session would compute at each run.
         self.defaults = bool(getattr(compiled, "insert_prefetch", None) or getattr(compiled, "update_prefetch", None))
         self.sql = compiled.string
-        names = compiled.positiontup if self.positional else list(compiled.binds)
+        # By name: those the SQL names. (`binds` also holds each anonymous parameter under its
+        # key: sent too, they counted toward psycopg's 50 parameters of a statement whose
+        # conversion it keeps, 39 for the dashboard's counts, which names 21.)
+        rendered = set(compiled.bind_names.values())
+        names = compiled.positiontup if self.positional else [name for name in compiled.binds if name in rendered]
         # Per parameter sent: its name, its value when a run does not give one, its processor.
         self.binds = tuple((name, compiled.binds[name].effective_value,
                             compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))

@@ -5,6 +5,7 @@ length and page bounds in turn each with its own rows, in the unit of work's own
 transaction, and each statement seen by `before_cursor_execute` listeners."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -13,9 +14,9 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from adapters.storage import cursor_reads, orm, progress_queries
 from adapters.storage.row_dicts import dicts
-from engine.reading.progress import OVERDUE, TaskScope, TaskSlice
+from engine.reading.progress import OVERDUE, TaskScope, TaskSlice, plan_dashboard
 from tests.support.office import CBTH, KSTTHC
-from tests.support.statements import sent_statements
+from tests.support.statements import sent_statements, sent_with_parameters
 
 TODAY = date(2024, 3, 11)
 
@@ -88,3 +89,18 @@ def test_a_read_on_the_cursor_that_fails_raises_as_the_session_does(office_on_ea
         with pytest.raises(DBAPIError) as raised:
             cursor_reads.rows(uow.session, broken)
         assert isinstance(raised.value, (OperationalError, ProgrammingError))
+
+
+def test_a_read_on_the_cursor_sends_by_name_only_the_parameters_its_sql_names(office_on_each_database):
+    """The dashboard's statements, each parameter once: not also each anonymous one under
+    its key (psycopg counts what is sent toward the 50 parameters whose conversion it keeps)."""
+    office = office_on_each_database
+    plan_id = _plan(office)
+    with sent_with_parameters(office.storage.engine) as sent:
+        plan_dashboard(office.uow(), plan_id, date(2024, 3, 11))
+    assert len(sent) == 4
+    for sql, parameters in sent:
+        if isinstance(parameters, dict):
+            assert set(parameters) == set(re.findall(r"%\((\w+)\)s", sql)), sql
+        else:
+            assert len(parameters) == sql.count("?"), sql
