@@ -857,7 +857,14 @@ _READY, _ZERO, _NO_ROLE = (literal_column("'ready'", String), literal_column("0"
 
 def _branches(user_id: int, unit_id: int | None, role: str, whose: str | None = None,
               sqlite: bool = True) -> list[Any]:
-    """Ready steps for this person, as disjoint conditions: held by name, taken by them
+    """`_held_branches`' conditions alone."""
+    return [branch for _, branch in _held_branches(user_id, unit_id, role, whose, sqlite)]
+
+
+def _held_branches(user_id: int, unit_id: int | None, role: str, whose: str | None = None,
+                   sqlite: bool = True) -> list[tuple[str, Any]]:
+    """Ready steps for this person, as disjoint conditions, each with its holder (a kind
+    of `_HOLDERS`): held by name, taken by them
     (and not also theirs by name), or waiting for their unit's role (a step for a role
     with no unit, the leaders', waits for everyone with that role) and not taken by a
     colleague; `whose` keeps the first two ("mine") or the others ("unit"). Each names
@@ -872,23 +879,17 @@ def _branches(user_id: int, unit_id: int | None, role: str, whose: str | None = 
     nobody = (func.coalesce(w.c.assignee_user_id, w.c.claimed_by, _ZERO) == _ZERO if sqlite
               else and_(w.c.assignee_user_id.is_(None), w.c.claimed_by.is_(None)))
     free = and_(w.c.candidate_role == role, nobody)
-    mine = [and_(ready, w.c.assignee_user_id == user_id),
-            and_(ready, w.c.claimed_by == user_id, func.coalesce(w.c.assignee_user_id, _ZERO) != user_id)]
-    units = [and_(ready, w.c.candidate_unit_id.is_(None), free)]
+    mine = [("person", and_(ready, w.c.assignee_user_id == user_id)),
+            ("person", and_(ready, w.c.claimed_by == user_id, func.coalesce(w.c.assignee_user_id, _ZERO) != user_id))]
+    units = [("free", and_(ready, w.c.candidate_unit_id.is_(None), free))]
     if unit_id is not None:
-        units.append(and_(ready, w.c.candidate_unit_id == unit_id, free))
+        units.append(("unit", and_(ready, w.c.candidate_unit_id == unit_id, free)))
     return {"mine": mine, "unit": units}.get(whose or "", mine + units)
 
 
-# The holders of `_branches`' conditions, in their order: the person (by name and taken),
-# a role with no unit, the person's unit's role; each names a kind of `_HOLDERS`.
+# The holders of `_held_branches`' conditions: the person (by name and taken), a role
+# with no unit, the person's unit's role.
 _HOLDERS = ("person", "free", "unit")
-
-
-def _branch_holders(with_unit: bool, whose: str | None) -> list[str]:
-    """The holder (`_HOLDERS`) of each of `_branches`' conditions, in their order."""
-    mine, units = ["person", "person"], ["free", "unit"] if with_unit else ["free"]
-    return {"mine": mine, "unit": units}.get(whose or "", mine + units)
 
 
 def _waiting_for(user_id: int, unit_id: int | None, role: str, sqlite: bool) -> Any:
@@ -1002,8 +1003,7 @@ def _due_page(with_unit: bool, whose: str | None, step: bool, before: bool, afte
     reach = _BOUNDS[sqlite][0]
     parts = []
     user, unit, role = _person(sqlite)
-    for holder, branch in zip(_branch_holders(with_unit, whose),
-                              _branches(user, unit if with_unit else None, role, whose, sqlite)):
+    for holder, branch in _held_branches(user, unit if with_unit else None, role, whose, sqlite):
         if kept is None or (holder, True) in kept:
             parts.append(select(*columns).where(branch, *dated).order_by(w.c.due_on, w.c.id).limit(reach))
         if not before and (not after or undated) and (kept is None or (holder, False) in kept):
@@ -1031,8 +1031,7 @@ def _lists_received_page(with_unit: bool, whose: str | None, step: bool, before:
     user, unit, role = _person(sqlite)
     return _lists_merged([select(*columns).where(branch, *narrowed).order_by(w.c.created_at.desc(), w.c.id.desc())
                           .limit(_BOUNDS[sqlite][0])
-                          for holder, branch in zip(_branch_holders(with_unit, whose),
-                                                    _branches(user, unit if with_unit else None, role, whose, sqlite))
+                          for holder, branch in _held_branches(user, unit if with_unit else None, role, whose, sqlite)
                           if kept is None or (holder, True) in kept or (holder, False) in kept],
                          lambda merged: [merged.c.created_at.desc(), merged.c.id.desc()], sqlite)
 
