@@ -116,16 +116,17 @@ def _converted(compiled: _Compiled, found: list[tuple[Any, ...]]) -> list[tuple[
 def write(session: Session, statement: Any, rows: list[dict[str, Any]]) -> tuple[int, list[tuple[Any, ...]]]:
     """Run `statement` (an UPDATE or INSERT built once and kept, its parameters bound by
     name) for each of `rows` (dicts of the same keys) in `session`'s transaction: how many
-    rows it wrote, and the rows it returned (RETURNING: only for one row, as the DB-API
-    gives no rows back from a statement run for many).
+    rows it wrote, and the rows it returned (RETURNING: for many rows only where the
+    DB-API gives back rows from a statement run for many, `returns_many`).
 
     A step's writes are a few statements of a row or two each: around each, the
     session's execution cost about as much as SQLite's own work."""
     connection = session.connection()
     compiled = _compiled_for(statement, connection.dialect, tuple(rows[0]))
-    if compiled.expanded or compiled.defaults or (compiled.keys and len(rows) > 1):
+    if compiled.expanded or compiled.defaults or (compiled.keys and len(rows) > 1
+                                                  and not returns_many(connection.dialect)):
         raise ValueError("a write with a list, a value written in, a column's default to compute, "
-                         "or RETURNING for many rows: use the session")
+                         "or RETURNING for many rows on SQLite: use the session")
     binds = compiled.binds
     if compiled.positional:
         sent: list[Any] = [tuple(_processed(row.get(name, default), processor) for name, default, processor in binds)
@@ -136,6 +137,13 @@ def write(session: Session, statement: Any, rows: list[dict[str, Any]]) -> tuple
     count, found = _run(connection, compiled.sql, sent[0] if len(sent) == 1 else sent, many=len(sent) > 1,
                         returns=bool(compiled.keys))
     return count, _converted(compiled, found)
+
+
+def returns_many(dialect: Dialect) -> bool:
+    """Whether the DB-API gives back the rows of a statement run for many: psycopg does
+    (`executemany(..., returning=True)`, one result set per row, all sent in one round
+    trip), sqlite3 does not."""
+    return dialect.driver == "psycopg"
 
 
 def dicts(session: Session, statement: Any, values: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -179,6 +187,12 @@ def _run(connection: Connection, sql: str, parameters: Any, many: bool = False, 
     cursor = dbapi_connection.cursor()
     try:
         connection.dispatch.before_cursor_execute(connection, cursor, sql, parameters, None, many)
+        if many and returns:  # (`returns_many`) each row's result set, read in turn
+            cursor.executemany(sql, parameters, returning=True)
+            found = cursor.fetchall()
+            while cursor.nextset():
+                found += cursor.fetchall()
+            return len(found), found
         if many:
             cursor.executemany(sql, parameters)
         else:

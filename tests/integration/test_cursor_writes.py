@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import case, delete, event, func, insert, select
 
 from adapters.storage import cursor_reads, orm
 from adapters.storage.repository import _update_by_id
 from engine.tasks import steps
-from tests.support.office import KSTTHC, clock_on
+from tests.support.office import CBTH, KSTTHC, clock_on
 from tests.support.statements import sent_statements
 
 AT = datetime(2024, 1, 16, 9, 30)
@@ -38,8 +38,17 @@ def test_a_write_on_the_cursor_stores_counts_and_returns_as_the_session_would(of
                                                               for task_id in (*task_ids, -1)])
         assert count == len(task_ids)
         assert [s.split()[0] for s in sent] == ["INSERT", "UPDATE"]
-        with pytest.raises(ValueError):  # the DB-API returns no rows from a statement run for many
-            cursor_reads.write(uow.session, adding, [{"plan_task_id": task_ids[0], "at": AT, "action": "noted"}] * 2)
+        many = [{"plan_task_id": task_id, "at": AT, "action": "noted", "detail": {"n": n}}
+                for n, task_id in enumerate(task_ids)]
+        if engine.dialect.name == "sqlite":
+            with pytest.raises(ValueError):  # sqlite3 returns no rows from a statement run for many
+                cursor_reads.write(uow.session, adding, many)
+        else:  # psycopg gives back each row's, converted as for one row
+            count, returned = cursor_reads.write(uow.session, adding, many)
+            assert count == len(task_ids) and [(at, detail) for _, at, detail in returned] == \
+                [(AT, {"n": n}) for n in range(len(task_ids))]
+            assert len({event_id, *(row[0] for row in returned)}) == 1 + len(task_ids)
+            uow.session.execute(delete(e).where(e.c.id.in_([row[0] for row in returned])))
         # In the unit of work's own transaction: its session sees them before the commit.
         stored = uow.session.execute(select(e.c.at, e.c.detail).where(e.c.id == event_id)).one()
         assert tuple(stored) == (AT, {"lý do": "thử", "n": 2})
@@ -77,3 +86,40 @@ def test_a_steps_writes_are_sent_on_the_cursor_not_through_sqlalchemys_execution
     with engine.connect() as connection:
         assert connection.execute(select(orm.work_items.c.state).where(orm.work_items.c.id == asked.id)
                                   ).scalar_one() == "completed"
+
+
+def test_a_chunk_of_starts_inserts_its_rows_and_reads_their_ids_on_the_cursor_on_postgresql(office_on_each_database):
+    """On PostgreSQL the inserts of a chunk of starts whose ids come back (tasks, their
+    units, instances, work items) go on the cursor too (psycopg returns each row's id from
+    a statement run for many), each row given the id of its own: SQLAlchemy's insert of
+    many values was one long statement that psycopg parsed again at every chunk. On
+    SQLite (sqlite3 returns no rows from a statement run for many) they stay SQLAlchemy's."""
+    office = office_on_each_database
+    office.plan([{"ref": "0", "lead": [KSTTHC], "due": "2024-03-29"}])  # the process deployed: not counted
+    engine = office.storage.engine
+    executed: list[str] = []
+
+    def through_execute(connection, statement, *rest) -> None:
+        executed.append(" ".join(str(statement).split()[:3]))
+
+    refs = [str(n) for n in range(1, 8)]
+    event.listen(engine, "before_execute", through_execute)
+    try:
+        with sent_statements(engine) as sent:
+            plan_id = office.plan([{"ref": ref, "lead": [KSTTHC], "coordinators": [CBTH] if int(ref) % 2 else [],
+                                    "due": "2024-03-29"} for ref in refs])
+    finally:
+        event.remove(engine, "before_execute", through_execute)
+    inserts = [s.split()[2] for s in sent if s.lstrip().startswith("INSERT")]
+    assert {"plan_tasks", "task_units", "process_instances", "work_items"} <= set(inserts), inserts
+    started = [f"INSERT INTO {table}" for table in ("plan_tasks", "task_units", "process_instances", "work_items")]
+    assert [s for s in executed if s in started] == ([] if engine.dialect.name == "postgresql" else started), executed
+    # Each row under the id of its own: a task's units, instance and first step are its.
+    t, u, i, w = orm.plan_tasks, orm.task_units, orm.process_instances, orm.work_items
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(t.c.ref, func.count(u.c.id.distinct()), func.count(i.c.id.distinct()),
+                   func.sum(case((w.c.plan_task_id == t.c.id, 0), else_=1)))
+            .join(u, u.c.task_id == t.c.id).join(i, i.c.plan_task_id == t.c.id).join(w, w.c.instance_id == i.c.id)
+            .where(t.c.plan_id == plan_id).group_by(t.c.ref).order_by(t.c.ref)).all()
+    assert [tuple(row) for row in rows] == [(ref, 1 + int(ref) % 2, 1, 0) for ref in refs]
