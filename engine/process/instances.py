@@ -96,17 +96,18 @@ def called_diagrams(uow: AbstractUnitOfWork, xml: str) -> list[str]:
 
 
 def start(uow: AbstractUnitOfWork, rt: WorkflowRuntime, task: model.PlanTask, data: dict[str, Any],
-          version: model.ProcessVersion, now: datetime) -> tuple[model.ProcessInstance, Any, list[NoticeEvent]]:
+          version: model.ProcessVersion, now: datetime
+          ) -> tuple[model.ProcessInstance, list[HumanStep], list[NoticeEvent]]:
     """Start the task's workflow in memory on `version`: its instance (not stored yet,
-    its state written), the workflow, and the notices its first step already owes (a
-    plan imported after a deadline), for `notices`."""
-    wf, events = rt.start_with_notices(spec(uow, version.id), data)
+    its state written), the steps it waits at, and the notices its first step already
+    owes (a plan imported after a deadline), for `notices`."""
+    wf, events, steps = rt.start_with_steps(spec(uow, version.id), data)
     instance = model.ProcessInstance(
         plan_task_id=task.id, process_version_id=version.id, state="",
         serializer_version=SERIALIZER_VERSION, state_version=STATE_VERSION, started_at=to_storage(now),
     )
     store(rt, instance, task, wf, now)
-    return instance, wf, events
+    return instance, steps, events
 
 
 @dataclass
@@ -130,10 +131,9 @@ def start_all(uow: AbstractUnitOfWork, rt: WorkflowRuntime, tasks: list[tuple[mo
     for task, data in tasks:
         if task.process_key not in versions:
             versions[task.process_key] = ensure_live_version(uow, now, task.process_key)
-        instance, wf, events = start(uow, rt, task, data, versions[task.process_key], now)
         # Its ready steps, not the workflow, are kept: a chunk's workflows all alive at
         # once made each garbage collection slower (more than half of a start's time).
-        runs.append((task, instance, rt.ready_steps(wf), events))
+        runs.append((task, *start(uow, rt, task, data, versions[task.process_key], now)))
     uow.instances.add_many([instance for _, instance, _, _ in runs])
     started = [Started(task, instance, [_work_item(instance, step, now) for step in steps], events)
                for task, instance, steps, events in runs]

@@ -109,15 +109,25 @@ class WorkflowRuntime:
         return wf
 
     def start_with_notices(self, spec: ProcessSpec, data: Mapping[str, Any]) -> tuple[BpmnWorkflow, list[NoticeEvent]]:
+        wf, notices, _ = self._started(spec, data)
+        return wf, notices
+
+    def start_with_steps(self, spec: ProcessSpec, data: Mapping[str, Any]
+                         ) -> tuple[BpmnWorkflow, list[NoticeEvent], list[HumanStep]]:
+        """`start_with_notices`, and the human steps the workflow waits at (`ready_steps`),
+        taken from the engine's last pass rather than from another walk of the tree."""
+        wf, notices, ready = self._started(spec, data)
+        return wf, notices, _human_steps(ready)
+
+    def _started(self, spec: ProcessSpec, data: Mapping[str, Any]) -> tuple[BpmnWorkflow, list[NoticeEvent], list[Task]]:
         # The diagram's settings first: the task's own data may say otherwise.
         initial = _checked_initial_data({**spec.settings, **data})
         wf = BpmnWorkflow(spec.top, spec.subprocesses, script_engine=self._engine())
         wf.task_tree.data.update(initial)  # root data is inherited by every task
-        return wf, _run_engine(wf)
+        return wf, *_run_to_wait(wf)
 
     def ready_steps(self, wf: BpmnWorkflow) -> list[HumanStep]:
-        return [_human_step(task) for task in wf.get_tasks(state=TaskState.READY, manual=True)
-                if _is_human(task)]
+        return _human_steps(wf.get_tasks(state=TaskState.READY, manual=True))
 
     def complete(self, wf: BpmnWorkflow, task_id: str, data: Mapping[str, Any]) -> list[NoticeEvent]:
         task = _ready_human_task(wf, task_id)
@@ -255,7 +265,12 @@ def _checked_initial_data(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _run_engine(wf: BpmnWorkflow) -> list[NoticeEvent]:
-    """Run engine steps until only human steps and waiting events remain.
+    """Run engine steps until only human steps and waiting events remain."""
+    return _run_to_wait(wf)[0]
+
+
+def _run_to_wait(wf: BpmnWorkflow) -> tuple[list[NoticeEvent], list[Task]]:
+    """`_run_engine`'s notices, and the READY tasks it stopped at (all of them manual).
 
     `do_engine_steps` ends with `refresh_timers`, which may make a timer READY
     without running it: loop so that a past-due timer fires now, not at the next call.
@@ -271,13 +286,15 @@ def _run_engine(wf: BpmnWorkflow) -> list[NoticeEvent]:
 
     while True:
         wf.do_engine_steps(did_complete_task=collect)
+        # (One walk of the tree a pass: each costs about a twentieth of a start.)
+        ready = wf.get_tasks(state=TaskState.READY)
         # A plain bpmn:task asks nobody anything: it passes through.
-        passing = [t for t in wf.get_tasks(state=TaskState.READY) if isinstance(t.task_spec, NoneTask)]
+        passing = [t for t in ready if isinstance(t.task_spec, NoneTask)]
         for task in passing:
             task.run()
             collect(task)
-        if not passing and all(t.task_spec.manual for t in wf.get_tasks(state=TaskState.READY)):
-            return notices
+        if not passing and all(t.task_spec.manual for t in ready):
+            return notices, ready
 
 
 def _extensions(task: Task) -> dict[str, str]:
@@ -295,6 +312,11 @@ def _due_variable(task: Task) -> str:
 
 def _is_human(task: Task) -> bool:
     return task.task_spec.manual and not isinstance(task.task_spec, NoneTask)
+
+
+def _human_steps(ready: list[Task]) -> list[HumanStep]:
+    """The human steps among READY manual tasks."""
+    return [_human_step(task) for task in ready if _is_human(task)]
 
 
 def _human_step(task: Task) -> HumanStep:
