@@ -14,3 +14,11 @@ def built(cls: type[T], **fields: Any) -> T:
     obj = object.__new__(cls)
     obj.__dict__.update(fields)
     return obj
+
+
+def built_of(cls: type[T], names: tuple[str, ...], values: tuple[Any, ...]) -> T:
+    """`built` of every field's name in `names` and value in `values`, in the same order:
+    for a row whose values one `itemgetter` picks, without a dict of keywords."""
+    obj = object.__new__(cls)
+    obj.__dict__.update(zip(names, values))
+    return obj

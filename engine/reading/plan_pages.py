@@ -5,18 +5,19 @@ the number of tasks; no workflow is loaded.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from engine import model
 from engine.access import task_access
-from engine.deadlines.working_days import WorkingCalendar
 from engine.errors import N_, NotFound
 from engine.process import instances
 from engine.reading.progress import Paging, TaskScope
-from engine.records import built
-from engine.tasks.inbox import days_left, urgency
+from engine.records import built, built_of
+from engine.tasks.inbox import reckoner
 from engine.unit_of_work import AbstractUnitOfWork
 
 
@@ -53,7 +54,11 @@ class TaskLine:
 
     @classmethod
     def of(cls, row: dict[str, Any]) -> TaskLine:
-        return built(cls, **{name: row[name] for name in cls.__dataclass_fields__})
+        return built_of(cls, _LINE_FIELDS, _line_values(row))
+
+
+_LINE_FIELDS = tuple(TaskLine.__dataclass_fields__)
+_line_values = itemgetter(*_LINE_FIELDS)  # one call for a row's values, not a look-up per field
 
 
 @dataclass(frozen=True)
@@ -169,20 +174,20 @@ def _open_steps(uow: AbstractUnitOfWork, task_ids: list[int], today: date) -> di
 def _steps_by_task(uow: AbstractUnitOfWork, rows: list[dict[str, Any]], today: date) -> dict[int, list[OpenStep]]:
     if not rows:
         return {}
-    cal = instances.calendar(uow)
+    reckoned = reckoner(instances.calendar(uow), today)
     steps: dict[int, list[OpenStep]] = {}
     for row in rows:
-        steps.setdefault(row["task_id"], []).append(_open_step(row, cal, today))
+        steps.setdefault(row["task_id"], []).append(_open_step(row, reckoned))
     return steps
 
 
-def _open_step(row: dict[str, Any], cal: WorkingCalendar, today: date) -> OpenStep:
-    left = days_left(cal, row["due_on"], today)
-    unit, person = row["unit_name"], row["user_name"]
+def _open_step(row: dict[str, Any], reckoned: Callable[[date | None], tuple[int | None, str]]) -> OpenStep:
+    left, urgent = reckoned(row["due_on"])
+    unit, person, role = row["unit_name"], row["user_name"], row["candidate_role"]
     return built(
         OpenStep,
         work_item_id=row["work_item_id"], step_id=row["step_id"], step_name=row["step_name"],
-        holder=person or " · ".join(x for x in (row["candidate_role"], unit) if x),
-        holder_user_id=row["assignee_user_id"], holder_unit=unit, holder_role=row["candidate_role"],
-        due=row["due_on"], days_left=left, urgency=urgency(left),
+        holder=person or (f"{role} · {unit}" if role and unit else role or unit or ""),
+        holder_user_id=row["assignee_user_id"], holder_unit=unit, holder_role=role,
+        due=row["due_on"], days_left=left, urgency=urgent,
     )

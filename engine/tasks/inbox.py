@@ -8,6 +8,7 @@ workflows grow; days left are worked out for the page's rows only.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
@@ -100,6 +101,20 @@ def days_left(cal: WorkingCalendar, due: date | None, today: date) -> int | None
     return None if due is None else cal.working_days_between(today, due)
 
 
+def reckoner(cal: WorkingCalendar, today: date) -> Callable[[date | None], tuple[int | None, str]]:
+    """Days left and urgency of a due date on `today`, each date worked out once: a
+    page's steps share a few dates, and two calendar look-ups a row were a sixth of a read."""
+    known: dict[date | None, tuple[int | None, str]] = {}
+
+    def reckoned(due: date | None) -> tuple[int | None, str]:
+        found = known.get(due)
+        if found is None:
+            left = days_left(cal, due, today)
+            found = known[due] = left, urgency(left)
+        return found
+    return reckoned
+
+
 def list_inbox(uow: AbstractUnitOfWork, user_id: int, today: date, query: InboxQuery = InboxQuery(),
                page_size: int | None = None) -> Inbox:
     page_size = page_size or PAGE_SIZE
@@ -146,16 +161,12 @@ def _where(query: InboxQuery, today: date, cal: WorkingCalendar, page_size: int)
 
 
 def _items(rows: list[dict[str, Any]], user_id: int, cal: WorkingCalendar, today: date) -> list[InboxItem]:
-    """The page's rows as items; each due date's days left worked out once (a page's steps
-    share a few dates, and two calendar look-ups a row were a sixth of a read)."""
-    lefts: dict[date | None, tuple[int | None, str]] = {}
+    """The page's rows as items; each due date's days left worked out once (`reckoner`)."""
+    reckoned = reckoner(cal, today)
     items = []
     for row in rows:
         due = row["due_on"]
-        if due not in lefts:
-            left = days_left(cal, due, today)
-            lefts[due] = left, urgency(left)
-        left, urgent = lefts[due]
+        left, urgent = reckoned(due)
         items.append(built(
             InboxItem, work_item_id=row["work_item_id"], step_id=row["step_id"], step_name=row["step_name"],
             form=row["form"], plan_id=row["plan_id"], plan_number=row["plan_number"],

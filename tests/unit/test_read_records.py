@@ -12,6 +12,7 @@ from engine.deadlines.working_days import WorkingCalendar
 from engine.reading import plan_pages, progress
 from engine.reading.progress import Holder, TaskProgress, UnitRef
 from engine.records import built
+from engine.tasks.inbox import reckoner
 
 TODAY = date(2024, 3, 11)
 ROW = {"id": 7, "plan_id": 2, "plan_number": "1/KH", "plan_title": "Kế hoạch", "ref": "3", "title": "Nhiệm vụ",
@@ -40,7 +41,7 @@ def test_rows_are_the_objects_their_init_builds():
     assert task.state == progress.OVERDUE and task.days_late == 6
     assert as_init_builds(holders[0]) == Holder("Báo cáo", None, "Phòng KSTTHC", "staff", date(2024, 3, 20))
     assert isinstance(task, TaskProgress)
-    step = as_init_builds(plan_pages._open_step(STEP, cal, TODAY))
+    step = as_init_builds(plan_pages._open_step(STEP, reckoner(cal, TODAY)))
     assert step.holder == "staff · Phòng KSTTHC" and step.days_left == 7
     line = as_init_builds(plan_pages.TaskLine.of(ROW))
     as_init_builds(built(plan_pages.TaskRow, task=line, lead=["Phòng KSTTHC"], coordinators=[], steps=[step]))
