@@ -352,9 +352,19 @@ def _month(day: date) -> str:
 
 
 def _units_by_task(rows: list[dict[str, Any]]) -> dict[int, dict[str, list[UnitRef]]]:
-    units: dict[int, dict[str, list[UnitRef]]] = defaultdict(lambda: {"lead": [], "coordinator": []})
+    """Per task, its units by role. A unit named on many tasks (a page's few lead units)
+    is one `UnitRef` (frozen, so shared): its `__init__` for every row was half of this."""
+    units: dict[int, dict[str, list[UnitRef]]] = {}
+    refs: dict[tuple[int, str], UnitRef] = {}
     for row in rows:
-        units[row["task_id"]].setdefault(row["role"], []).append(UnitRef(row["unit_id"], row["name"]))
+        key = row["unit_id"], row["name"]
+        ref = refs.get(key)
+        if ref is None:
+            ref = refs[key] = UnitRef(*key)
+        task = units.get(row["task_id"])
+        if task is None:
+            task = units[row["task_id"]] = {"lead": [], "coordinator": []}
+        task.setdefault(row["role"], []).append(ref)
     return units
 
 

@@ -45,3 +45,15 @@ def test_rows_are_the_objects_their_init_builds():
     assert step.holder == "staff · Phòng KSTTHC" and step.days_left == 7
     line = as_init_builds(plan_pages.TaskLine.of(ROW))
     as_init_builds(built(plan_pages.TaskRow, task=line, lead=["Phòng KSTTHC"], coordinators=[], steps=[step]))
+
+
+def test_a_unit_named_on_many_tasks_is_one_unit_ref_per_read():
+    kstthc, ttpv = UnitRef(3, "Phòng KSTTHC"), UnitRef(4, "Phòng TTPV")
+    rows = [{"task_id": task_id, "unit_id": unit.id, "role": role, "name": unit.name, "position": 0}
+            for task_id, unit, role in ((7, kstthc, "lead"), (8, kstthc, "lead"), (8, ttpv, "coordinator"),
+                                        (9, ttpv, "lead"), (9, kstthc, "coordinator"))]
+    units = progress._units_by_task(rows)
+    assert units == {7: {"lead": [kstthc], "coordinator": []}, 8: {"lead": [kstthc], "coordinator": [ttpv]},
+                     9: {"lead": [ttpv], "coordinator": [kstthc]}}
+    assert units[7]["lead"][0] is units[8]["lead"][0] is units[9]["coordinator"][0]  # built once, shared
+    assert units[8]["coordinator"][0] is units[9]["lead"][0]
