@@ -168,15 +168,20 @@ def _expanded(compiled: _Compiled, values: dict[str, Any]) -> tuple[str, Any]:
         if len(compiled.forms) >= _MOST:
             compiled.forms.clear()
         state = compiled.compiled.construct_expanded_state(values)
+        names = tuple(state.positiontup or state.parameters)
+        # Each parameter's processor, by position; none at all for most (a page's ids are
+        # integers): then a run only picks its values.
+        processors = tuple(state.processors.get(name) for name in names)
         # (its parameters as rendered: the values of those a run does not give)
-        form = compiled.forms[key] = (state.statement, tuple(state.positiontup or state.parameters),
-                                      dict(state.parameter_expansion), state.processors, dict(state.parameters))
+        form = compiled.forms[key] = (state.statement, names, dict(state.parameter_expansion),
+                                      processors if any(processors) else None, dict(state.parameters))
     sql, names, expansion, processors, rendered = form
     given = {**rendered, **values}
     for name, expanded in expansion.items():
         given.update(zip(expanded, values[name]))
-    sent = [(name, _processed(given.get(name), processors.get(name))) for name in names]
-    return sql, tuple(value for _, value in sent) if compiled.positional else dict(sent)
+    sent = tuple(map(given.get, names)) if processors is None else tuple(
+        value if process is None else process(value) for value, process in zip(map(given.get, names), processors))
+    return sql, sent if compiled.positional else dict(zip(names, sent))
 
 
 def _run(connection: Connection, sql: str, parameters: Any, many: bool = False, returns: bool = True
