@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from engine import model
 from engine import unit_of_work as ports
 from engine.deadlines.working_days import CalendarCache
+from engine.tasks.inbox import INBOX_ROW
 from engine.workflow import SpecCache
 
 if TYPE_CHECKING:
@@ -390,7 +391,7 @@ class WorkItemRepository(_ObjectRepository, ports.WorkItemRepository):
         choices = {(row["plan_id"], row["step_id"]): row for row in (
             {name: value for name, value in self._inbox_row(i).items()
              if name in ("plan_id", "plan_number", "plan_title", "step_id", "step_name")} for i in inbox)}
-        return {"rows": [{**self._inbox_row(i), "claimed_by": i.claimed_by} for i in page], "counts": counts,
+        return {"rows": [_row_of({**self._inbox_row(i), "claimed_by": i.claimed_by}) for i in page], "counts": counts,
                 "choices": list(choices.values())}
 
     def open_for_tasks(self, task_ids: Iterable[int]) -> list[dict[str, Any]]:
@@ -702,3 +703,8 @@ class JobRepository(_Table, ports.JobRepository):
     def file(self, job_id: int) -> tuple[str, bytes] | None:
         row = self.rows.get(job_id) or {}
         return (row["file_name"], row["file_data"]) if row.get("file_name") else None
+
+
+def _row_of(row: dict[str, Any]) -> tuple[Any, ...]:
+    """An inbox row as the repository gives it: a tuple of `INBOX_ROW`'s columns."""
+    return tuple(row[name] for name in INBOX_ROW)

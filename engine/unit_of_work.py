@@ -161,7 +161,11 @@ class WorkItemRepository(Repository):
     def for_step(self, instance_id: int, task_uuid: str) -> model.WorkItem | None:
         """The work item of one step of an instance, whatever its state."""
     @abstractmethod
-    def inbox_page(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere) -> dict[str, Any]: ...
+    def inbox_page(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere) -> dict[str, Any]:
+        """A page of a person's inbox narrowed by `where`: its `rows` (tuples of
+        `engine.tasks.inbox.INBOX_ROW`'s columns), the `counts` of what the filters leave
+        (`total`, `overdue`, `soon`) and the `choices` to filter by (dicts of `plan_id`,
+        `plan_number`, `plan_title`, `step_id`, `step_name`)."""
     @abstractmethod
     def open_for_tasks(self, task_ids: Iterable[int]) -> list[dict[str, Any]]:
         """The tasks' ready steps by id, with who holds them, as `ProgressQueries.page_details`

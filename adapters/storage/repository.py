@@ -840,14 +840,14 @@ _ITEM_COLUMNS = ("id", "step_id", "step_name", "form", "due_on", "assignee_user_
 
 
 def _inbox_columns(items: Any = None) -> list[Any]:
-    """An inbox row's columns: the work item's (of `items`, the table or a subquery of
-    its `_ITEM_COLUMNS`), its task's and its plan's."""
+    """An inbox row's columns, `INBOX_ROW`: the work item's (of `items`, the table or a
+    subquery of its `_ITEM_COLUMNS`), its task's and its plan's, and who took it."""
     w, t, p = items if items is not None else orm.work_items, orm.plan_tasks, orm.plans
     return [
         w.c.id.label("work_item_id"), w.c.step_id, w.c.step_name, w.c.form, w.c.due_on,
         w.c.assignee_user_id, w.c.candidate_unit_id, w.c.candidate_role, w.c.created_at,
         t.c.id.label("task_id"), t.c.ref.label("task_ref"), t.c.title.label("task_title"),
-        p.c.id.label("plan_id"), p.c.number.label("plan_number"), p.c.title.label("plan_title"),
+        p.c.id.label("plan_id"), p.c.number.label("plan_number"), p.c.title.label("plan_title"), w.c.claimed_by,
     ]
 
 
@@ -1050,12 +1050,12 @@ def _lists_merged(parts: list[Any], order: Any, sqlite: bool) -> Any:
         # part, its 50 rows sorted after the join.
         part = parts[0]
         w = orm.work_items
-        return (part.with_only_columns(*_inbox_columns(), w.c.claimed_by)
+        return (part.with_only_columns(*_inbox_columns())
                 .join_from(w, t, t.c.id == w.c.plan_task_id).join(p, p.c.id == t.c.plan_id)
                 .limit(_BOUNDS[sqlite][2]).offset(_BOUNDS[sqlite][1]))
     # LIMIT inside a UNION needs its own SELECT on SQLite.
     merged = (union_all(*(select(part.subquery()) for part in parts)) if len(parts) > 1 else parts[0]).subquery()
-    return (select(*_inbox_columns(merged), merged.c.claimed_by)
+    return (select(*_inbox_columns(merged))
             .join(t, t.c.id == merged.c.plan_task_id).join(p, p.c.id == t.c.plan_id)
             .order_by(*order(merged)).offset(_BOUNDS[sqlite][1]).limit(_BOUNDS[sqlite][2]))
 
@@ -1336,7 +1336,7 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
                     rows = self._sorted_page(user_id, unit_id, role, where, sqlite, count=False)[1]
             if by_steps and held is not None:
                 rows = [row for name, skip, take in _steps_of_page(held, where.offset, where.limit)
-                        for row in self._rows_of(_due_page(*shape, sqlite, named=True, kept=_parts_kept(holders, None)),
+                        for row in self._page_of(_due_page(*shape, sqlite, named=True, kept=_parts_kept(holders, None)),
                                                  {**values, "step_name": name, "reach": skip + take, "offset": skip,
                                                   "limit": take})]
             if by_plans:
@@ -1346,10 +1346,10 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         if (in_due_order or where.sort == "received" and not by_task) and not counts["total"]:
             rows = []  # the filters leave nothing (an empty inbox, as a monitor's often is): no page to read
         elif in_due_order:
-            rows = self._rows_of(_due_page(*shape, sqlite, where.plan_id is not None,
+            rows = self._page_of(_due_page(*shape, sqlite, where.plan_id is not None,
                                            kept=None if by_task else kept), values)
         elif where.sort == "received" and not by_task:
-            rows = self._rows_of(_lists_received_page(*shape, sqlite, kept), values)
+            rows = self._page_of(_lists_received_page(*shape, sqlite, kept), values)
         return {"rows": rows, "counts": {k: int(v or 0) for k, v in counts.items()}, "choices": choices}
 
     def _sorted_page(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere, sqlite: bool,
@@ -1377,15 +1377,15 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
             "step": [w.c.step_name, w.c.due_on.asc().nulls_last(), w.c.id],
         }.get(where.sort, [w.c.due_on.asc().nulls_last(), w.c.id])
         if where.sort == "plan":  # sorted by the task's columns: the page's rows read at once
-            return counts, self._rows(base.add_columns(*_inbox_columns(), w.c.claimed_by).where(*conditions)
-                                      .order_by(*order).offset(where.offset).limit(where.limit))
+            return counts, self._page_rows(base.add_columns(*_inbox_columns()).where(*conditions)
+                                           .order_by(*order).offset(where.offset).limit(where.limit))
         if where.words:
             ids = base.add_columns(w.c.id).where(*conditions)
         else:  # the task is joined for the page's rows only
             ids = select(w.c.id).where(*conditions)
         ids = ids.order_by(*order).offset(where.offset).limit(where.limit).subquery()
-        rows = self._rows(base.add_columns(*_inbox_columns(), w.c.claimed_by)
-                          .where(w.c.id.in_(select(ids.c.id))).order_by(*order))
+        rows = self._page_rows(base.add_columns(*_inbox_columns())
+                               .where(w.c.id.in_(select(ids.c.id))).order_by(*order))
         return counts, rows
 
     def _row_of(self, statement: Any, values: dict[str, Any]) -> tuple[Any, ...]:
@@ -1395,6 +1395,15 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
     def _rows_of(self, statement: Any, values: dict[str, Any]) -> list[dict[str, Any]]:
         """The rows of a statement built once and kept (`cursor_reads`)."""
         return cursor_reads.dicts(self.session, statement, values)
+
+    def _page_of(self, statement: Any, values: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """An inbox page's rows of a statement built once and kept (`cursor_reads`): tuples
+        of `INBOX_ROW`'s columns, as every page's statement selects them (`_inbox_columns`)."""
+        return cursor_reads.rows(self.session, statement, values)[1]
+
+    def _page_rows(self, statement: Any) -> list[tuple[Any, ...]]:
+        """`_page_of` of a statement built for this read (through the session)."""
+        return [tuple(row) for row in self.session.execute(statement)]
 
     def open_for_tasks(self, task_ids: Iterable[int]) -> list[dict[str, Any]]:
         ids = list(task_ids)
