@@ -9,12 +9,14 @@ from datetime import date, datetime
 
 import pytest
 from sqlalchemy import case, delete, event, func, insert, select
+from sqlalchemy.exc import DBAPIError
 
 from adapters.storage import cursor_reads, orm
 from adapters.storage.repository import _update_by_id
+from engine.deadlines import sweep
 from engine.tasks import steps
-from tests.support.office import CBTH, KSTTHC, clock_on
-from tests.support.statements import sent_statements
+from tests.support.office import CBTH, KSTTHC, clock_on, make_office
+from tests.support.statements import sent_statements, sent_with_parameters
 
 AT = datetime(2024, 1, 16, 9, 30)
 
@@ -123,3 +125,62 @@ def test_a_chunk_of_starts_inserts_its_rows_and_reads_their_ids_on_the_cursor_on
             .join(u, u.c.task_id == t.c.id).join(i, i.c.plan_task_id == t.c.id).join(w, w.c.instance_id == i.c.id)
             .where(t.c.plan_id == plan_id).group_by(t.c.ref).order_by(t.c.ref)).all()
     assert [tuple(row) for row in rows] == [(ref, 1 + int(ref) % 2, 1, 0) for ref in refs]
+
+
+def test_a_sweep_batchs_notices_are_sent_at_once_as_sql_psycopg_keeps_converted_whatever_their_number(postgres_fresh_url):
+    """PostgreSQL: a batch's notices go as the INSERT of one row run for each, all sent at
+    once, the same SQL for 3 instances as for 12. As an insert of many values it named 17
+    parameters a notice, past the 50 up to which psycopg keeps a statement's conversion
+    (and it cannot be prepared): converted and planned again at every batch."""
+    from psycopg import _queries as psycopg_queries
+
+    office = make_office(postgres_fresh_url)
+    sent_notices, stored = [], []
+    for size in (3, 12):
+        office.plan([{"ref": str(n), "lead": [KSTTHC], "due": "2024-03-29", "director": "chanhvp"}
+                     for n in range(size)])
+        with sent_with_parameters(office.storage.engine) as sent:
+            result = sweep.sweep(office.storage.uow, clock=clock_on(date(2024, 4, 30)), batch=50, max_batches=1)
+        assert result.instances == size and result.errors == 0 and result.notices >= 2 * size
+        sent_notices.append([(sql, parameters) for sql, parameters in sent if sql.startswith("INSERT INTO notices")])
+        stored.append(result.notices)
+    for notices in sent_notices:
+        assert len(notices) == 1, notices
+        sql, parameters = notices[0]
+        assert isinstance(parameters, list) and len(parameters) >= 2  # each notice's row
+        assert len(sql.encode()) <= psycopg_queries.MAX_CACHED_STATEMENT_LENGTH
+        assert max(len(row) for row in parameters) <= psycopg_queries.MAX_CACHED_STATEMENT_PARAMS, sql
+    assert sent_notices[0][0][0] == sent_notices[1][0][0]
+    with office.storage.engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(orm.notices)).scalar_one() == sum(stored)
+
+
+def test_notices_inserted_together_store_their_values_and_skip_keys_already_stored(office_on_each_database):
+    office = office_on_each_database
+    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}])
+    task_id = office.ready(plan_id)[0].plan_task_id
+    staff = office.users["cv.kstthc"]
+
+    def notice(key: str, **values) -> dict:
+        return {"key": key, "plan_task_id": task_id, "instance_id": None, "step_task_id": None, "step_id": "s",
+                "step_name": "Bước", "rung": "holder", "due": date(2024, 3, 29), "days_late": None,
+                "recipient_user_id": staff, "created_at": AT, "subject": "Nhắc việc", "body": "Nội dung",
+                "email_to": None, "email_state": "none", "attempts": 0, "next_attempt_at": None, **values}
+
+    with office.uow() as uow:
+        assert uow.notices.add_many_if_absent([notice("a"), notice("b", days_late=3, next_attempt_at=AT)]) == {"a", "b"}
+        uow.commit()
+    with office.uow() as uow:  # a key stored already (or twice in one call) is skipped, the others inserted
+        assert uow.notices.add_many_if_absent([notice("b"), notice("c"), notice("c", rung="unit")]) == {"c"}
+        uow.commit()
+    n = orm.notices
+    with office.storage.engine.connect() as connection:
+        found = connection.execute(select(n.c.key, n.c.due, n.c.days_late, n.c.created_at, n.c.next_attempt_at,
+                                          n.c.step_name, n.c.rung).order_by(n.c.key)).all()
+    assert [tuple(row) for row in found] == [("a", date(2024, 3, 29), None, AT, None, "Bước", "holder"),
+                                            ("b", date(2024, 3, 29), 3, AT, AT, "Bước", "holder"),
+                                            ("c", date(2024, 3, 29), None, AT, None, "Bước", "holder")]
+    if office.storage.engine.dialect.name == "postgresql":
+        # A value too long for its column fails, not cut short.
+        with office.uow() as uow, pytest.raises(DBAPIError):
+            uow.notices.add_many_if_absent([notice("d", step_name="x" * 300)])
