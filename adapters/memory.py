@@ -394,15 +394,14 @@ class WorkItemRepository(_ObjectRepository, ports.WorkItemRepository):
         return {"rows": [_row_of({**self._inbox_row(i), "claimed_by": i.claimed_by}) for i in page], "counts": counts,
                 "choices": list(choices.values())}
 
-    def open_for_tasks(self, task_ids: Iterable[int]) -> list[dict[str, Any]]:
+    def open_for_tasks(self, task_ids: Iterable[int]) -> list[tuple[Any, ...]]:
         ids = set(task_ids)
         items = self._where(lambda i: i.plan_task_id in ids, state="ready")
         users, units = self._uow.tables["users"], self._uow.tables["units"]
-        return [{"task_id": i.plan_task_id, "work_item_id": i.id, "step_id": i.step_id, "step_name": i.step_name,
-                 "due_on": i.due_on, "assignee_user_id": i.assignee_user_id, "candidate_role": i.candidate_role,
-                 "user_name": users[i.assignee_user_id].full_name if i.assignee_user_id in users else None,
-                 "unit_name": units[i.candidate_unit_id].name if i.candidate_unit_id in units else None}
-                for i in sorted(items, key=lambda i: i.id)]
+        return [(i.plan_task_id, i.id, i.step_id, i.step_name, i.due_on, i.assignee_user_id, i.candidate_role,
+                 users[i.assignee_user_id].full_name if i.assignee_user_id in users else None,
+                 units[i.candidate_unit_id].name if i.candidate_unit_id in units else None)
+                for i in sorted(items, key=lambda i: i.id)]  # (`STEP_ROW`'s columns)
 
     def _inbox_row(self, item: model.WorkItem) -> dict[str, Any]:
         row = {name: getattr(item, name) for name in (

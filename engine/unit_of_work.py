@@ -167,9 +167,9 @@ class WorkItemRepository(Repository):
         (`total`, `overdue`, `soon`) and the `choices` to filter by (dicts of `plan_id`,
         `plan_number`, `plan_title`, `step_id`, `step_name`)."""
     @abstractmethod
-    def open_for_tasks(self, task_ids: Iterable[int]) -> list[dict[str, Any]]:
+    def open_for_tasks(self, task_ids: Iterable[int]) -> list[tuple[Any, ...]]:
         """The tasks' ready steps by id, with who holds them, as `ProgressQueries.page_details`
-        gives them (`steps`)."""
+        gives them (`steps`: tuples of `engine.reading.progress.STEP_ROW`)."""
     @abstractmethod
     def people_on_tasks(self, task_ids: Iterable[int]) -> dict[int, set[int]]: ...
 
@@ -207,7 +207,8 @@ class ProgressQueries(abc.ABC):
     @abstractmethod
     def tasks(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[dict[str, Any]]: ...
     @abstractmethod
-    def task_units(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[dict[str, Any]]: ...
+    def task_units(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[tuple[Any, ...]]:
+        """Each task's lead and coordinating units: tuples of `engine.reading.progress.UNIT_ROW`."""
     @abstractmethod
     def count(self, scope: TaskScope, state: str | None = None, up_to: int | None = None) -> int:
         """How many tasks of `scope` (in `state` on its day), counted no further than `up_to`."""
@@ -223,17 +224,16 @@ class ProgressQueries(abc.ABC):
     @abstractmethod
     def plans_of(self, scope: TaskScope) -> list[dict[str, Any]]: ...
     @abstractmethod
-    def open_steps(self, plan_id: int | None, task_ids: list[int] | None = None) -> list[dict[str, Any]]: ...
+    def open_steps(self, plan_id: int | None, task_ids: list[int] | None = None) -> list[tuple[Any, ...]]:
+        """The tasks' ready steps by id: tuples of `engine.reading.progress.STEP_ROW`."""
     @abstractmethod
     def audit(self, plan_id: int | None, action_prefix: str,
               task_ids: list[int] | None = None) -> list[dict[str, Any]]: ...
     @abstractmethod
-    def page_details(self, task_ids: list[int], notices: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    def page_details(self, task_ids: list[int], notices: str | None = None) -> dict[str, list[Any]]:
         """For a page of tasks, in one statement: their units as `task_units` gives them
-        (`units`), their ready steps with `task_id`, `work_item_id`, `step_id`, `step_name`,
-        `due_on`, `assignee_user_id`, `candidate_role`, `user_name` and `unit_name` (`steps`,
-        by id), and, given an action prefix, their audit events as `audit` gives them
-        (`notices`)."""
+        (`units`), their ready steps as `open_steps` gives them (`steps`, by id), and, given
+        an action prefix, their audit events as `audit` gives them (`notices`, dicts)."""
     @abstractmethod
     def plan_counts(self, today: date) -> list[dict[str, Any]]: ...
     @abstractmethod

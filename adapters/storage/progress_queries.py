@@ -179,17 +179,20 @@ class ProgressQueries(ports.ProgressQueries):
                 found[row[part]].append(dict(zip(task_keys, task_of(row))))
         return counted, found
 
-    def _parts(self, statement: Any, names: tuple[str, ...], values: dict[str, Any]) -> list[list[dict[str, Any]]]:
-        """The rows of a `_together` statement of parts `names`, per part, with the part's
-        own column names."""
+    def _parts(self, statement: Any, names: tuple[str, ...], values: dict[str, Any]) -> dict[str, list[Any]]:
+        """The rows of a `_together` statement of parts `names`, by part, each a tuple of
+        the part's own columns (in its statement's order); the "notices" part's as dicts
+        by column name."""
         keys, rows = cursor_reads.rows(self.session, statement, values)
         parts = _part_columns(keys, names)
-        found: list[list[dict[str, Any]]] = [[] for _ in names]
+        found: list[list[Any]] = [[] for _ in names]
         for row in rows:
-            part_keys, values_of = parts[row[0]]
-            values = values_of(row)
-            found[row[0]].append(dict(zip(part_keys, values if len(part_keys) > 1 else (values,))))
-        return found
+            found[row[0]].append(parts[row[0]][1](row))
+        by_name = dict(zip(names, found))
+        if "notices" in by_name:
+            notice_keys = parts[names.index("notices")][0]
+            by_name["notices"] = [dict(zip(notice_keys, row)) for row in by_name["notices"]]
+        return by_name
 
     def plans_of(self, scope: TaskScope) -> list[dict[str, Any]]:
         """The plans holding a task of `scope` (a unit's: from its groups, `_unit_plans`)."""
@@ -199,24 +202,27 @@ class ProgressQueries(ports.ProgressQueries):
         shape, values = _bound(scope)
         return self._rows(_plans_statement(shape, self._sqlite), values)
 
-    def task_units(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
-        """Who leads and who coordinates each task, with the units' names."""
-        return self._rows(_task_units_statement(plan_id is not None, task_ids is not None),
-                          {"plan_id": plan_id, "task_ids": task_ids})
+    def task_units(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[tuple[Any, ...]]:
+        """Who leads and who coordinates each task, with the units' names (`UNIT_ROW`)."""
+        return cursor_reads.rows(self.session, _task_units_statement(plan_id is not None, task_ids is not None),
+                                 {"plan_id": plan_id, "task_ids": task_ids})[1]
 
-    def open_steps(self, plan_id: int | None, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
-        """The ready steps of a plan's tasks (or of `task_ids`) and who holds them (a person, or a unit's role)."""
-        return self._rows(ready_steps(plan_id is not None, task_ids is not None),
-                          {"plan_id": plan_id, "task_ids": task_ids})
+    def open_steps(self, plan_id: int | None, task_ids: list[int] | None = None) -> list[tuple[Any, ...]]:
+        """The ready steps of a plan's tasks (or of `task_ids`) and who holds them (a person,
+        or a unit's role; `STEP_ROW`)."""
+        return cursor_reads.rows(self.session, ready_steps(plan_id is not None, task_ids is not None),
+                                 {"plan_id": plan_id, "task_ids": task_ids})[1]
 
     def audit(self, plan_id: int | None, action_prefix: str, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
         """A plan's (or `task_ids`') audit events whose action starts with `action_prefix`, oldest first."""
         return self._rows(_audit_statement(action_prefix, plan_id is not None, task_ids is not None),
                           {"plan_id": plan_id, "task_ids": task_ids})
 
-    def page_details(self, task_ids: list[int], notices: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    def page_details(self, task_ids: list[int], notices: str | None = None) -> dict[str, list[Any]]:
+        """The tasks' units (`UNIT_ROW`) and open steps (`STEP_ROW`), as tuples, and with
+        `notices` the notices sent (dicts: few on a page), in one statement."""
         names = ("units", "steps", "notices") if notices is not None else ("units", "steps")
-        return dict(zip(names, self._parts(_page_details_statement(notices), names, {"task_ids": task_ids})))
+        return self._parts(_page_details_statement(notices), names, {"task_ids": task_ids})
 
     def plan_counts(self, today: date) -> list[dict[str, Any]]:
         """Per plan: tasks, closed, overdue (open and past due), waiting for a date."""
@@ -272,8 +278,9 @@ def _slice_columns(keys: tuple[str, ...], prefix: str = "") -> tuple[tuple[str, 
 @functools.lru_cache(maxsize=64)
 def _part_columns(keys: tuple[str, ...], names: tuple[str, ...]) -> list[tuple[tuple[str, ...], Any]]:
     """Per part of a `_together` statement whose columns are `keys`: its columns' names and
-    one getter of their values (a dict comprehension per row cost more than the statement
-    on SQLite); worked out once per statement, not at each read."""
+    one getter of their values, a tuple (each part has two columns or more; a dict
+    comprehension per row cost more than the statement on SQLite); worked out once per
+    statement, not at each read."""
     picks = [[(key[len(name) + 1:], i) for i, key in enumerate(keys) if key.startswith(name + "_")]
              for name in names]
     return [(tuple(key for key, _ in pick), itemgetter(*(i for _, i in pick))) for pick in picks]

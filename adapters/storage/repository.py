@@ -1405,11 +1405,11 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         """`_page_of` of a statement built for this read (through the session)."""
         return [tuple(row) for row in self.session.execute(statement)]
 
-    def open_for_tasks(self, task_ids: Iterable[int]) -> list[dict[str, Any]]:
+    def open_for_tasks(self, task_ids: Iterable[int]) -> list[tuple[Any, ...]]:
         ids = list(task_ids)
         if not ids:
             return []
-        return self._rows_of(ready_steps(False, True), {"task_ids": ids})
+        return cursor_reads.rows(self.session, ready_steps(False, True), {"task_ids": ids})[1]
 
 
     def people_on_tasks(self, task_ids: Iterable[int]) -> dict[int, set[int]]:

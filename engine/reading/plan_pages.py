@@ -115,8 +115,8 @@ def plan_overview(uow: AbstractUnitOfWork, plan_id: int, today: date, user_id: i
         details = uow.progress.page_details([r["id"] for r in rows]) if rows else {"units": [], "steps": []}
         steps = _steps_by_task(uow, details["steps"], today)
         units: dict[tuple[int, str], list[str]] = {}
-        for unit in details["units"]:
-            units.setdefault((unit["task_id"], unit["role"]), []).append(unit["name"])
+        for task_id, _, role, name, _ in details["units"]:
+            units.setdefault((task_id, role), []).append(name)
         tasks = [built(TaskRow, task=TaskLine.of(r), lead=units.get((r["id"], "lead"), []),
                        coordinators=units.get((r["id"], "coordinator"), []), steps=steps.get(r["id"], []))
                  for r in rows]
@@ -171,23 +171,23 @@ def _open_steps(uow: AbstractUnitOfWork, task_ids: list[int], today: date) -> di
     return _steps_by_task(uow, uow.work_items.open_for_tasks(task_ids), today)
 
 
-def _steps_by_task(uow: AbstractUnitOfWork, rows: list[dict[str, Any]], today: date) -> dict[int, list[OpenStep]]:
+def _steps_by_task(uow: AbstractUnitOfWork, rows: list[tuple[Any, ...]], today: date) -> dict[int, list[OpenStep]]:
+    """Per task, its open steps (`rows`: of `engine.reading.progress.STEP_ROW`)."""
     if not rows:
         return {}
     reckoned = reckoner(instances.calendar(uow), today)
     steps: dict[int, list[OpenStep]] = {}
     for row in rows:
-        steps.setdefault(row["task_id"], []).append(_open_step(row, reckoned))
+        steps.setdefault(row[0], []).append(_open_step(row, reckoned))
     return steps
 
 
-def _open_step(row: dict[str, Any], reckoned: Callable[[date | None], tuple[int | None, str]]) -> OpenStep:
-    left, urgent = reckoned(row["due_on"])
-    unit, person, role = row["unit_name"], row["user_name"], row["candidate_role"]
+def _open_step(row: tuple[Any, ...], reckoned: Callable[[date | None], tuple[int | None, str]]) -> OpenStep:
+    _, work_item_id, step_id, step_name, due, user_id, role, person, unit = row
+    left, urgent = reckoned(due)
     return built(
         OpenStep,
-        work_item_id=row["work_item_id"], step_id=row["step_id"], step_name=row["step_name"],
+        work_item_id=work_item_id, step_id=step_id, step_name=step_name,
         holder=person or (f"{role} · {unit}" if role and unit else role or unit or ""),
-        holder_user_id=row["assignee_user_id"], holder_unit=unit, holder_role=role,
-        due=row["due_on"], days_left=left, urgency=urgent,
+        holder_user_id=user_id, holder_unit=unit, holder_role=role, due=due, days_left=left, urgency=urgent,
     )

@@ -123,6 +123,15 @@ class TaskSlice:
     after: tuple[int, int] | None = None
 
 
+# Rows of a task's units and of its open steps as `uow.progress` (`page_details`,
+# `task_units`, `open_steps`) and `uow.work_items.open_for_tasks` give them: tuples of
+# these columns (a page's hundred or more rows, each a dict first, cost more than the
+# objects made of them).
+UNIT_ROW = ("task_id", "unit_id", "role", "name", "position")
+STEP_ROW = ("task_id", "work_item_id", "step_id", "step_name", "due_on", "assignee_user_id", "candidate_role",
+            "user_name", "unit_name")
+
+
 @dataclass(frozen=True)
 class UnitRef:
     id: int
@@ -351,20 +360,19 @@ def _month(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
-def _units_by_task(rows: list[dict[str, Any]]) -> dict[int, dict[str, list[UnitRef]]]:
-    """Per task, its units by role. A unit named on many tasks (a page's few lead units)
+def _units_by_task(rows: list[tuple[Any, ...]]) -> dict[int, dict[str, list[UnitRef]]]:
+    """Per task, its units by role (`rows`: of `UNIT_ROW`). A unit named on many tasks (a page's few lead units)
     is one `UnitRef` (frozen, so shared): its `__init__` for every row was half of this."""
     units: dict[int, dict[str, list[UnitRef]]] = {}
     refs: dict[tuple[int, str], UnitRef] = {}
-    for row in rows:
-        key = row["unit_id"], row["name"]
-        ref = refs.get(key)
+    for task_id, unit_id, role, name, _ in rows:
+        ref = refs.get((unit_id, name))
         if ref is None:
-            ref = refs[key] = UnitRef(*key)
-        task = units.get(row["task_id"])
+            ref = refs[unit_id, name] = UnitRef(unit_id, name)
+        task = units.get(task_id)
         if task is None:
-            task = units[row["task_id"]] = {"lead": [], "coordinator": []}
-        task.setdefault(row["role"], []).append(ref)
+            task = units[task_id] = {"lead": [], "coordinator": []}
+        task.setdefault(role, []).append(ref)
     return units
 
 
@@ -404,11 +412,12 @@ def _steps_and_notices(uow: AbstractUnitOfWork, plan_id: int | None, task_ids: l
             _notices(uow.progress.audit(plan_id, NOTICE_PREFIX, task_ids)))
 
 
-def _holders(rows: list[dict[str, Any]]) -> dict[int, list[Holder]]:
+def _holders(rows: list[tuple[Any, ...]]) -> dict[int, list[Holder]]:
+    """Per task, who holds its open steps (`rows`: of `STEP_ROW`)."""
     steps: dict[int, list[Holder]] = defaultdict(list)
-    for row in rows:
-        steps[row["task_id"]].append(built(Holder, step_name=row["step_name"], user_name=row["user_name"],
-                                           unit_name=row["unit_name"], role=row["candidate_role"], due=row["due_on"]))
+    for task_id, _, _, step_name, due_on, _, role, user_name, unit_name in rows:
+        steps[task_id].append(built(Holder, step_name=step_name, user_name=user_name, unit_name=unit_name, role=role,
+                                    due=due_on))
     return steps
 
 

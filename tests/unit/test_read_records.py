@@ -18,8 +18,7 @@ TODAY = date(2024, 3, 11)
 ROW = {"id": 7, "plan_id": 2, "plan_number": "1/KH", "plan_title": "Kế hoạch", "ref": "3", "title": "Nhiệm vụ",
        "content": "", "product": "Báo cáo", "director": "", "deadline_text": "", "position": 3,
        "due_on": date(2024, 3, 1), "status": "open", "closed_on": None}
-STEP = {"task_id": 7, "work_item_id": 11, "step_id": "report", "step_name": "Báo cáo", "due_on": date(2024, 3, 20),
-        "assignee_user_id": None, "candidate_role": "staff", "user_name": None, "unit_name": "Phòng KSTTHC"}
+STEP = (7, 11, "report", "Báo cáo", date(2024, 3, 20), None, "staff", None, "Phòng KSTTHC")  # (`STEP_ROW`)
 
 
 def as_init_builds(obj):
@@ -49,7 +48,7 @@ def test_rows_are_the_objects_their_init_builds():
 
 def test_a_unit_named_on_many_tasks_is_one_unit_ref_per_read():
     kstthc, ttpv = UnitRef(3, "Phòng KSTTHC"), UnitRef(4, "Phòng TTPV")
-    rows = [{"task_id": task_id, "unit_id": unit.id, "role": role, "name": unit.name, "position": 0}
+    rows = [(task_id, unit.id, role, unit.name, 0)  # (`UNIT_ROW`)
             for task_id, unit, role in ((7, kstthc, "lead"), (8, kstthc, "lead"), (8, ttpv, "coordinator"),
                                         (9, ttpv, "lead"), (9, kstthc, "coordinator"))]
     units = progress._units_by_task(rows)
