@@ -29,6 +29,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.sql.expression import Alias
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, make_transient_to_detached
@@ -633,7 +634,9 @@ _WRITE_DUE = (select(orm.process_instances, _OFFICE_DAYS_VERSION.label("office_d
 def _write_labelled(tables: dict[str, Any]) -> tuple[list[Any], dict[str, dict[str, str]]]:
     """Every column of `tables` labelled with its table's prefix, for a joined read whose
     rows become several domain objects; and per prefix, the labels' column names (`_part`)."""
-    parts = {prefix: {f"{prefix}_{c.name}": c.name for c in orm.written(table)} for prefix, table in tables.items()}
+    parts = {prefix: {f"{prefix}_{c.name}": c.name
+                      for c in orm.written(table.element if isinstance(table, Alias) else table)}
+             for prefix, table in tables.items()}
     columns = [tables[prefix].c[name].label(label) for prefix, part in parts.items() for label, name in part.items()]
     return columns, parts
 
@@ -645,11 +648,16 @@ def _step_query() -> tuple[Any, Any, dict[str, dict[str, str]]]:
     columns, followed by rows of the active people of the unit an assign step waits for
     (`pu`: the head's choices and the next step's holders); and the labels of each
     table's columns."""
-    w, i, t, p, u, n, tu = (orm.work_items, orm.process_instances, orm.plan_tasks, orm.plans, orm.users,
-                            orm.incidents, orm.task_units)
-    asked = w.alias("asked")
+    # The read's tables by short names, and its people branch's other columns bare NULLs
+    # (PostgreSQL takes their types from the step's branch): the SQL stays within the 4 kB
+    # whose conversion psycopg keeps; at 7.4 kB it was converted again at every step.
+    w, i, t, p, u, n, tu = (table.alias(name) for table, name in (
+        (orm.work_items, "w"), (orm.process_instances, "i"), (orm.plan_tasks, "t"), (orm.plans, "p"),
+        (orm.users, "u"), (orm.incidents, "n"), (orm.task_units, "tu")))
+    asked = orm.work_items.alias("asked")
     instance_of_item = select(asked.c.instance_id).where(asked.c.id == bindparam("item")).scalar_subquery()
-    lock = select(i.c.id).where(i.c.id == instance_of_item).with_for_update()
+    lock = (select(orm.process_instances.c.id).where(orm.process_instances.c.id == instance_of_item)
+            .with_for_update())
     columns, parts = _write_labelled({"w": w, "i": i, "t": t, "p": p, "u": u, "tu": tu})
     people, people_parts = _write_labelled({"pu": u})
     parts.update(people_parts)
@@ -670,7 +678,9 @@ def _step_query() -> tuple[Any, Any, dict[str, dict[str, str]]]:
     # in the same statement: one round trip less a step.
     unit_waited_for = (select(asked.c.candidate_unit_id)
                        .where(asked.c.id == bindparam("item"), asked.c.form == "assign").scalar_subquery())
-    of_unit = (select(*_typed_nulls(step.selected_columns[:len(step.selected_columns) - len(people)]), *people)
+    # (its columns unlabelled: a union's names are its first branch's)
+    of_unit = (select(*(literal_column("NULL") for _ in range(len(step.selected_columns) - len(people))),
+                      *(u.c[name] for name in people_parts["pu"].values()))
                .where(u.c.unit_id == unit_waited_for, u.c.active.is_(True)))
     query = union_all(step, of_unit)
     c = query.selected_columns

@@ -17,8 +17,8 @@ from engine import model
 from engine.tasks import steps
 from engine.clock import to_storage
 from engine.errors import AlreadyDone, InvalidInput
-from tests.support.office import CBTH, KSTTHC, TTPV, clock_on
-from tests.support.statements import sent_statements
+from tests.support.office import CBTH, KSTTHC, TTPV, clock_on, make_office
+from tests.support.statements import sent_statements, sent_with_parameters
 
 ALL_DUE = date(2024, 4, 30)  # past every rung of a task due on 2024-03-29
 
@@ -293,3 +293,24 @@ def test_an_assign_step_reads_its_units_people_with_its_own_rows(office_on_each_
     report = next(item for item in office.ready(plan_id) if item.form == "report")
     with office.uow() as uow:
         assert uow.instances.lock_step(report.id, office.users["cv.kstthc"]).people is None
+
+
+def test_a_steps_statements_stay_within_what_psycopg_keeps_converted(postgres_fresh_url):
+    """psycopg converts a statement's SQL (its named parameters to PostgreSQL's) once and
+    keeps it only for SQL of at most 4 kB and 50 parameters; past that it parses the SQL
+    again at every run. The step's read (its rows and its unit's people, in a union) was
+    7.4 kB: its tables now go by short names and its people's branch names no column."""
+    from psycopg import _queries as psycopg_queries
+
+    office = make_office(postgres_fresh_url)
+    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "coordinators": [CBTH], "due": "2024-03-29"}])
+    asked = next(item for item in office.ready(plan_id) if item.form == "assign")
+    with sent_with_parameters(office.storage.engine) as sent:
+        steps.complete_step(office.uow(), asked.id, office.users["truong.kstthc"],
+                            {"assignee": office.users["cv.kstthc"]}, clock=clock_on(date(2024, 1, 16)))
+    assert len(sent) >= 4
+    for sql, parameters in sent:
+        assert len(sql.encode()) <= psycopg_queries.MAX_CACHED_STATEMENT_LENGTH, (len(sql.encode()), sql[:60])
+        assert len(parameters) <= psycopg_queries.MAX_CACHED_STATEMENT_PARAMS, sql[:60]
+    following = office.ready(plan_id)
+    assert following and asked.id not in {item.id for item in following}
