@@ -216,8 +216,11 @@ def test_an_office_counted_by_the_old_trigger_is_counted_again_by_the_upgrade(po
     command.upgrade(storage.alembic_config(), "0025_state_lz4")
     office = staffed(storage)
     try:
-        office.plan([{"ref": "1", "lead": [KSTTHC], "coordinators": [CBTH, KSTTHC], "due": "2024-03-29"},
-                     {"ref": "2", "lead": [TTPV], "coordinators": [KSTTHC, TTPV]}])
+        plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "coordinators": [CBTH, KSTTHC], "due": "2024-03-29"},
+                               {"ref": "2", "lead": [TTPV], "coordinators": [KSTTHC, TTPV]}])
+        # As the write path sent them then: it now sends a chunk's rows one execution
+        # each on PostgreSQL, which the old trigger counted right.
+        units_again_in_one_insert(office, plan_id)
         with office.uow() as uow:
             miscounted = states_counted(uow.progress.state_counts(TaskScope(DAYS[0], unit_id=office.units[KSTTHC])))
         assert miscounted != expected(office, office.units[KSTTHC], DAYS[0])[0]  # what the upgrade must mend
@@ -230,14 +233,28 @@ def test_an_office_counted_by_the_old_trigger_is_counted_again_by_the_upgrade(po
         storage.engine.dispose()
 
 
+def units_again_in_one_insert(office: Office, plan_id: int) -> None:
+    """The plan's rows of `task_units` deleted and inserted again in one INSERT, in one
+    transaction: on PostgreSQL a row trigger then runs after the whole statement, each row
+    seeing the others."""
+    u = orm.task_units
+    with office.storage.engine.connect() as connection:
+        units = [dict(row._mapping) for row in connection.execute(
+            select(u.c.task_id, u.c.unit_id, u.c.role, u.c.position).join(orm.plan_tasks)
+            .where(orm.plan_tasks.c.plan_id == plan_id).order_by(u.c.id))]
+    write(office, delete(u).where(u.c.task_id.in_({row["task_id"] for row in units})), insert(u).values(units))
+
+
 def test_a_unit_that_leads_and_coordinates_a_task_counts_it_once_however_its_rows_came(office):
     """A plan states a unit as both lead and coordinator of a task: its two rows of
-    `task_units` come in one INSERT with the plan's others. On PostgreSQL a row trigger
-    runs after the whole statement, so each row sees both: the unit still counts the task
-    once, as leading; and again after one of the rows goes and after a fresh Storage."""
-    office.plan([{"ref": "1", "lead": [KSTTHC], "coordinators": [CBTH, KSTTHC], "due": "2024-03-29"},
-                 {"ref": "2", "lead": [TTPV], "coordinators": [KSTTHC, TTPV, CBTH]},
-                 {"ref": "3", "lead": [KSTTHC], "due": "2024-02-20"}])
+    `task_units` come with the plan's others (on SQLite in one INSERT, on PostgreSQL one
+    execution each), or all in one INSERT: the unit still counts the task once, as
+    leading; and again after one of the rows goes and after a fresh Storage."""
+    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "coordinators": [CBTH, KSTTHC], "due": "2024-03-29"},
+                           {"ref": "2", "lead": [TTPV], "coordinators": [KSTTHC, TTPV, CBTH]},
+                           {"ref": "3", "lead": [KSTTHC], "due": "2024-02-20"}])
+    assert check_every_unit(office) == 6
+    units_again_in_one_insert(office, plan_id)
     assert check_every_unit(office) == 6
     tu = orm.task_units.c
     write(office, delete(orm.task_units).where(tu.unit_id == office.units[KSTTHC], tu.role == "coordinator"))
