@@ -120,14 +120,14 @@ def _fire(uow: AbstractUnitOfWork, rt, cal, due: list[model.ProcessInstance], no
                 wf = instances.load(uow, rt, instance)
             except Exception as error:  # noqa: BLE001 - an unreadable state is an incident of its own kind
                 raise incidents.LoadFailed(error) from error
-            events = rt.fire_due_timers(wf)
+            events, waiting = rt.fire_due_timers_with_steps(wf)
             instances.store(rt, instance, task, wf, now)  # rewrites next_timer_at
             if instance.next_timer_at is not None and instance.next_timer_at <= to_storage(now):
                 # A timer that would not fire: never let it hold the sweep in a loop.
                 log.warning("instance %s still has a due timer after firing; retried later", instance.id)
                 instance.next_timer_at = to_storage(now + RETRY_BROKEN_AFTER)
             items = ready[instance.id]
-            new = instances.sync_work_items(instance, rt.ready_steps(wf), items, now)
+            new = instances.sync_work_items(instance, waiting, items, now)
             arrived.append((task, new))
             incidents.resolve_timer_of(uow, open_incidents.get(instance.id), now)
             told.add(instance, task, events, items + new)

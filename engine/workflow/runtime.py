@@ -157,6 +157,13 @@ class WorkflowRuntime:
         wf.refresh_timers()
         return _run_engine(wf)
 
+    def fire_due_timers_with_steps(self, wf: BpmnWorkflow) -> tuple[list[NoticeEvent], list[HumanStep]]:
+        """`fire_due_timers`, and the human steps the workflow then waits at, from the
+        engine's last pass rather than from another walk of the tree."""
+        wf.refresh_timers()
+        notices, ready = _run_to_wait(wf)
+        return notices, _human_steps(ready)
+
     def next_timer_at(self, wf: BpmnWorkflow) -> datetime | None:
         times = [at for at in map(_event_time, _timer_tasks(wf)) if at is not None and at.year < FAR_FUTURE_YEAR]
         return min(times, default=None)
