@@ -18,6 +18,7 @@ from engine.deadlines.working_days import WorkingCalendar
 from engine.errors import N_, NotFound
 from engine.process import instances
 from engine.reading.search_text import words
+from engine.records import built_of
 from engine.text_folding import fold
 from engine.unit_of_work import AbstractUnitOfWork
 
@@ -176,11 +177,9 @@ def _items(rows: list[tuple[Any, ...]], user_id: int, cal: WorkingCalendar, toda
     for row in rows:
         due, claimed = row[_DUE], row[_CLAIMED]
         left, urgent = reckoned(due)
-        item = object.__new__(InboxItem)  # as `engine.records.built` makes it
-        fields = item.__dict__
-        fields.update(zip(_PICKED, _picked(row)))
-        fields.update(due=due, days_left=left, urgency=urgent, mine=user_id in (row[_ASSIGNEE], claimed),
-                      claimed=claimed == user_id)
+        item = built_of(InboxItem, _PICKED, _picked(row))
+        item.__dict__.update(due=due, days_left=left, urgency=urgent, mine=user_id in (row[_ASSIGNEE], claimed),
+                             claimed=claimed == user_id)
         items.append(item)
     return items
 
