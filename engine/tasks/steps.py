@@ -323,14 +323,14 @@ def _run_step(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.Proc
     except Exception as error:  # noqa: BLE001 - an unreadable state: an incident, not a 500
         raise _WorkflowFailed(error, "load", None) from error
     try:
-        events = rt.complete(wf, item.task_uuid, data)
+        events, waiting = rt.complete_with_steps(wf, item.task_uuid, data)
     except StepNotReady as error:
         raise AlreadyDone(N_("This step was already completed or has moved on.")) from error
     except PlanflowError:
         raise
     except Exception as error:  # noqa: BLE001 - e.g. an expression of the process that raises
         raise _WorkflowFailed(error, "step", incidents.element_of(error, item.step_id)) from error
-    instances.save(uow, rt, instance, task, wf, now, items, known)
+    instances.save(uow, rt, instance, task, wf, now, items, known, waiting)
     # The next step's rungs already past (a late completion, a return past the date)
     # fired at once: tell people, merged.
     notices.record(uow, instance, task, events, now)

@@ -130,10 +130,14 @@ class WorkflowRuntime:
         return _human_steps(wf.get_tasks(state=TaskState.READY, manual=True))
 
     def complete(self, wf: BpmnWorkflow, task_id: str, data: Mapping[str, Any]) -> list[NoticeEvent]:
-        task = _ready_human_task(wf, task_id)
-        task.data.update(deepcopy(dict(data)))
-        task.run()
-        return _run_engine(wf)
+        return _completed(wf, task_id, data)[0]
+
+    def complete_with_steps(self, wf: BpmnWorkflow, task_id: str, data: Mapping[str, Any]
+                            ) -> tuple[list[NoticeEvent], list[HumanStep]]:
+        """`complete`, and the human steps the workflow then waits at, from the engine's
+        last pass rather than from another walk of the tree (as a start and a sweep do)."""
+        notices, ready = _completed(wf, task_id, data)
+        return notices, _human_steps(ready)
 
     def waits_for(self, wf: BpmnWorkflow, message: str) -> bool:
         """Whether an event of the workflow waits for `message` now (older versions have none)."""
@@ -269,6 +273,14 @@ def _checked_initial_data(data: Mapping[str, Any]) -> dict[str, Any]:
     # Assigning and coordinating are due by the first report, not the last deadline.
     initial.setdefault("first_due", initial["periods"][0] if initial["periods"] else initial.get("due"))
     return initial
+
+
+def _completed(wf: BpmnWorkflow, task_id: str, data: Mapping[str, Any]) -> tuple[list[NoticeEvent], list[Task]]:
+    """Run the ready human step `task_id` with `data`, then the engine on (`_run_to_wait`)."""
+    task = _ready_human_task(wf, task_id)
+    task.data.update(deepcopy(dict(data)))
+    task.run()
+    return _run_to_wait(wf)
 
 
 def _run_engine(wf: BpmnWorkflow) -> list[NoticeEvent]:

@@ -21,3 +21,11 @@ def test_fired_timers_give_the_steps_a_walk_after_them_finds(runtime, spec, cloc
     assert sorted(n.rung for n in notices) == ["director", "holder", "unit_head"]
     assert _as_found(steps) == _as_found(runtime.ready_steps(wf)) and steps[0].task_id == report.task_id
 
+
+
+def test_a_completed_step_gives_the_steps_a_walk_after_it_finds(runtime, spec):
+    wf, report = walk_to_report(runtime, spec, periods=["2024-02-29", "2024-03-29"])
+    notices, steps = runtime.complete_with_steps(wf, report.task_id, {"result": "Đã xong kỳ một"})
+    assert notices == []
+    assert _as_found(steps) == _as_found(runtime.ready_steps(wf)) and steps
+    assert report.task_id not in {s.task_id for s in steps}
