@@ -205,7 +205,8 @@ class ProgressQueries(abc.ABC):
     """Read queries of the dashboard, search and reports (`engine/progress.py`)."""
 
     @abstractmethod
-    def tasks(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[dict[str, Any]]: ...
+    def tasks(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[tuple[Any, ...]]:
+        """Tasks with their plan's number and title: tuples of `engine.reading.progress.TASK_ROW`."""
     @abstractmethod
     def task_units(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[tuple[Any, ...]]:
         """Each task's lead and coordinating units: tuples of `engine.reading.progress.UNIT_ROW`."""
@@ -217,9 +218,10 @@ class ProgressQueries(abc.ABC):
     @abstractmethod
     def dashboard_counts(self, scope: TaskScope, choices: TaskScope) -> dict[str, list[dict[str, Any]]]: ...
     @abstractmethod
-    def task_slices(self, scope: TaskScope, slices: list[TaskSlice]) -> list[list[dict[str, Any]]]: ...
+    def task_slices(self, scope: TaskScope, slices: list[TaskSlice]) -> list[list[tuple[Any, ...]]]:
+        """A page of `scope`'s tasks per slice, in one statement: tuples as `tasks` gives them."""
     @abstractmethod
-    def counted_slices(self, scope: TaskScope, slices: list[TaskSlice]) -> tuple[int, list[list[dict[str, Any]]]]:
+    def counted_slices(self, scope: TaskScope, slices: list[TaskSlice]) -> tuple[int, list[list[tuple[Any, ...]]]]:
         """`count` and `task_slices` of `scope` in one statement."""
     @abstractmethod
     def plans_of(self, scope: TaskScope) -> list[dict[str, Any]]: ...

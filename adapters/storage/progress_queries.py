@@ -52,6 +52,7 @@ from engine.reading.progress import (
     IN_PROGRESS,
     OVERDUE,
     SEARCH_REACH,
+    TASK_ROW,
     WAITING,
     TaskScope,
     TaskSlice,
@@ -77,14 +78,16 @@ class ProgressQueries(ports.ProgressQueries):
     def _sqlite(self) -> bool:
         return self.session.get_bind().dialect.name == "sqlite"
 
-    def tasks(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
+    def tasks(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[tuple[Any, ...]]:
         """Every task (of one plan, or of all, or those of `task_ids`), with its plan's number and title."""
         query = _task_columns().order_by(_t.c.plan_id, _t.c.position, _t.c.id)
         if plan_id is not None:
             query = query.where(_t.c.plan_id == plan_id)
         if task_ids is not None:
             query = query.where(_t.c.id.in_(task_ids))
-        return self._built_rows(query)
+        found = self.session.execute(query)
+        task_of = _task_of(tuple(found.keys()))
+        return [task_of(row) + _NO_PLACE for row in found]
 
     def count(self, scope: TaskScope, state: str | None = None, up_to: int | None = None) -> int:
         shape, values = _bound(scope)
@@ -124,11 +127,11 @@ class ProgressQueries(ports.ProgressQueries):
             states[row["state"]] = states.get(row["state"], 0) + int(row["n"])
         return {"states": [{"state": state, "n": n} for state, n in states.items()], **found}
 
-    def task_slices(self, scope: TaskScope, slices: list[TaskSlice]) -> list[list[dict[str, Any]]]:
+    def task_slices(self, scope: TaskScope, slices: list[TaskSlice]) -> list[list[tuple[Any, ...]]]:
         """Pages of the tasks of `scope`, one per slice (its `state` on `scope.as_of`, if
         given; in plan order, "position", most urgent first, "urgency": overdue, the
         longest late first, then open by due date, then done; or best match first,
-        "words": `_relevance`), in one statement; rows as `tasks` gives them."""
+        "words": `_relevance`), in one statement; rows as `tasks` gives them (of `TASK_ROW`)."""
         if len(slices) == 1 and slices[0].order == "urgency" and _of_one_unit(scope):
             [part] = slices
             values = {"as_of": scope.as_of, "unit_id": scope.unit_id, "plan_id": scope.plan_id,
@@ -136,7 +139,9 @@ class ProgressQueries(ports.ProgressQueries):
                       "offset": part.offset, "limit": part.limit}
             shape = (part.state, scope.lead_unit_id is not None, scope.plan_id is not None,
                      scope.due_from is not None, scope.due_to is not None, self._sqlite)
-            return [self._rows(_unit_page(*shape), values)]
+            keys, rows = cursor_reads.rows(self.session, _unit_page(*shape), values)
+            task_of = _task_of(keys)
+            return [[task_of(row) + _NO_PLACE for row in rows]]
         shape, values = _bound(scope)
         values.update(search_reach=SEARCH_REACH, state_day=scope.as_of)
         following = tuple(number for number, part in enumerate(slices)
@@ -151,16 +156,14 @@ class ProgressQueries(ports.ProgressQueries):
                                f"after_id_{number}": rank if rest == 1 else 0})
         statement = _slices_statement(shape, tuple((p.state, p.order) for p in slices), self._sqlite, following)
         keys, rows = cursor_reads.rows(self.session, statement, values)
-        task_keys, task_of, part, rest, rank = _slice_columns(keys)
-        found: list[list[dict[str, Any]]] = [[] for _ in slices]
+        task_of, part, rest, rank = _slice_columns(keys)
+        found: list[list[tuple[Any, ...]]] = [[] for _ in slices]
         for row in rows:
-            task = dict(zip(task_keys, task_of(row)))
-            if row[rest] is not None:  # a search's row: its place in the order, to read on from
-                task["place"] = (row[rest], row[rank])
-            found[row[part]].append(task)
+            # (a search's row has its place in the order, to read on from)
+            found[row[part]].append(task_of(row) + (_NO_PLACE if row[rest] is None else ((row[rest], row[rank]),)))
         return found
 
-    def counted_slices(self, scope: TaskScope, slices: list[TaskSlice]) -> tuple[int, list[list[dict[str, Any]]]]:
+    def counted_slices(self, scope: TaskScope, slices: list[TaskSlice]) -> tuple[int, list[list[tuple[Any, ...]]]]:
         shape, values = _bound(scope)
         values["state_day"] = scope.as_of
         for number, part in enumerate(slices):
@@ -169,14 +172,14 @@ class ProgressQueries(ports.ProgressQueries):
         orders = tuple((p.state, p.order) for p in slices)
         statement = _counted_slices_statement(shape, orders, self._sqlite)
         keys, rows = cursor_reads.rows(self.session, statement, values)
-        task_keys, task_of, part, _, _ = _slice_columns(keys, "tasks_")
+        task_of, part, _, _ = _slice_columns(keys, "tasks_")
         count = keys.index("count_count")
         counted, found = 0, [[] for _ in slices]
         for row in rows:
             if row[0] == 0:  # the count's part
                 counted = int(row[count] or 0)
             else:
-                found[row[part]].append(dict(zip(task_keys, task_of(row))))
+                found[row[part]].append(task_of(row) + _NO_PLACE)
         return counted, found
 
     def _parts(self, statement: Any, names: tuple[str, ...], values: dict[str, Any]) -> dict[str, list[Any]]:
@@ -263,16 +266,21 @@ class ProgressQueries(ports.ProgressQueries):
         return self._built_rows(select(_u.c.id, _u.c.name, _u.c.aliases).order_by(_u.c.name))
 
 
+_NO_PLACE = (None,)  # a task's `place` on a page of another order than best match first
+
+
 @functools.lru_cache(maxsize=64)
-def _slice_columns(keys: tuple[str, ...], prefix: str = "") -> tuple[tuple[str, ...], Any, int, int, int]:
+def _task_of(keys: tuple[str, ...], prefix: str = "") -> Any:
+    """One getter of a task's columns of `TASK_ROW` but its place (named `prefix` and the
+    column's name) from a row of the columns `keys`, worked out once per statement."""
+    return itemgetter(*(keys.index(prefix + name) for name in TASK_ROW[:-1]))
+
+
+def _slice_columns(keys: tuple[str, ...], prefix: str = "") -> tuple[Any, int, int, int]:
     """Of `_slices_statement`'s columns `keys` (each named `prefix` and its name, in a
-    `_together` statement): a task's column names and one getter of their values, and
-    where the row's page (`part`) and its place (`rest`, `rank`) are; worked out once
-    per statement, not a dict of every column and then the order's keys taken out of it."""
-    kept = [(key[len(prefix):], n) for n, key in enumerate(keys)
-            if key.startswith(prefix) and key[len(prefix):] != "part" and key[len(prefix):] not in _SLICE_KEYS]
-    return (tuple(key for key, _ in kept), itemgetter(*(n for _, n in kept)),
-            *(keys.index(prefix + name) for name in ("part", "rest", "rank")))
+    `_together` statement): the getter of a task's columns (`_task_of`), and where the
+    row's page (`part`) and its place (`rest`, `rank`) are."""
+    return (_task_of(keys, prefix), *(keys.index(prefix + name) for name in ("part", "rest", "rank")))
 
 
 @functools.lru_cache(maxsize=64)

@@ -15,7 +15,7 @@ from engine import model
 from engine.access import task_access
 from engine.errors import N_, NotFound
 from engine.process import instances
-from engine.reading.progress import Paging, TaskScope
+from engine.reading.progress import TASK_ROW, Paging, TaskScope
 from engine.records import built, built_of
 from engine.tasks.inbox import reckoner
 from engine.unit_of_work import AbstractUnitOfWork
@@ -53,12 +53,13 @@ class TaskLine:
     closed_on: date | None
 
     @classmethod
-    def of(cls, row: dict[str, Any]) -> TaskLine:
+    def of(cls, row: tuple[Any, ...]) -> TaskLine:
+        """The line of a page's row (of `TASK_ROW`)."""
         return built_of(cls, _LINE_FIELDS, _line_values(row))
 
 
 _LINE_FIELDS = tuple(TaskLine.__dataclass_fields__)
-_line_values = itemgetter(*_LINE_FIELDS)  # one call for a row's values, not a look-up per field
+_line_values = itemgetter(*map(TASK_ROW.index, _LINE_FIELDS))  # one call for a row's values
 
 
 @dataclass(frozen=True)
@@ -112,13 +113,13 @@ def plan_overview(uow: AbstractUnitOfWork, plan_id: int, today: date, user_id: i
         paging = Paging.of(listed, page, PAGE_SIZE)
         if paging.page != wanted.page:  # past the end: the last page
             [rows] = uow.progress.task_slices(scope, [paging.slice(None, "position")])
-        details = uow.progress.page_details([r["id"] for r in rows]) if rows else {"units": [], "steps": []}
+        details = uow.progress.page_details([r[0] for r in rows]) if rows else {"units": [], "steps": []}
         steps = _steps_by_task(uow, details["steps"], today)
         units: dict[tuple[int, str], list[str]] = {}
         for task_id, _, role, name, _ in details["units"]:
             units.setdefault((task_id, role), []).append(name)
-        tasks = [built(TaskRow, task=TaskLine.of(r), lead=units.get((r["id"], "lead"), []),
-                       coordinators=units.get((r["id"], "coordinator"), []), steps=steps.get(r["id"], []))
+        tasks = [built(TaskRow, task=TaskLine.of(r), lead=units.get((r[0], "lead"), []),
+                       coordinators=units.get((r[0], "coordinator"), []), steps=steps.get(r[0], []))
                  for r in rows]
         return PlanView(plan=plan, monitor=monitor, tasks=tasks, listed=listed, page=paging.page, pages=paging.pages)
 

@@ -123,10 +123,13 @@ class TaskSlice:
     after: tuple[int, int] | None = None
 
 
-# Rows of a task's units and of its open steps as `uow.progress` (`page_details`,
-# `task_units`, `open_steps`) and `uow.work_items.open_for_tasks` give them: tuples of
-# these columns (a page's hundred or more rows, each a dict first, cost more than the
-# objects made of them).
+# Rows of a page's tasks as `uow.progress` gives them (`tasks`, `task_slices`,
+# `counted_slices`), of a task's units and of its open steps (`page_details`, `task_units`,
+# `open_steps`, and `uow.work_items.open_for_tasks`): tuples of these columns (a page's
+# rows, each a dict first, cost more than the objects made of them). A task's `place` is
+# None but on a page best match first: where the row stands in that order (`TaskSlice.after`).
+TASK_ROW = ("id", "plan_id", "ref", "title", "content", "product", "director", "position", "deadline_text", "due_on",
+            "status", "closed_on", "plan_number", "plan_title", "place")
 UNIT_ROW = ("task_id", "unit_id", "role", "name", "position")
 STEP_ROW = ("task_id", "work_item_id", "step_id", "step_name", "due_on", "assignee_user_id", "candidate_role",
             "user_name", "unit_name")
@@ -269,10 +272,10 @@ def task_pages(uow: AbstractUnitOfWork, scope: TaskScope, slices: list[TaskSlice
     return tasks_of(uow, uow.progress.task_slices(scope, slices), as_of, holders)
 
 
-def tasks_of(uow: AbstractUnitOfWork, pages: list[list[dict[str, Any]]], as_of: date,
+def tasks_of(uow: AbstractUnitOfWork, pages: list[list[tuple[Any, ...]]], as_of: date,
              holders: bool = True) -> list[list[TaskProgress]]:
-    """`task_pages` of the pages' rows read (`uow.progress.task_slices`)."""
-    rows = {r["id"]: r for page in pages for r in page}  # a task may be on two pages
+    """`task_pages` of the pages' rows read (`uow.progress.task_slices`: of `TASK_ROW`)."""
+    rows = {r[0]: r for page in pages for r in page}  # a task may be on two pages
     if not rows:
         return [[] for _ in pages]
     cal = instances.calendar(uow)
@@ -284,7 +287,7 @@ def tasks_of(uow: AbstractUnitOfWork, pages: list[list[dict[str, Any]]], as_of: 
         units, steps, notices = _units_by_task(uow.progress.task_units(None, list(rows))), {}, {}
     found = {task_id: _task(row, units.get(task_id, {}), as_of, cal, steps.get(task_id, []), notices.get(task_id, []))
              for task_id, row in rows.items()}
-    return [[found[r["id"]] for r in page] for page in pages]
+    return [[found[r[0]] for r in page] for page in pages]
 
 
 def get_plan(uow: AbstractUnitOfWork, plan_id: int) -> model.Plan:
@@ -299,7 +302,7 @@ def load_tasks(uow: AbstractUnitOfWork, plan_id: int | None, as_of: date,
     """A plan's tasks (or every plan's, or those of `task_ids`) with their units and state
     on `as_of`: two queries."""
     units = _units_by_task(uow.progress.task_units(plan_id, task_ids))
-    return [_task(row, units.get(row["id"], {}), as_of, cal) for row in uow.progress.tasks(plan_id, task_ids)]
+    return [_task(row, units.get(row[0], {}), as_of, cal) for row in uow.progress.tasks(plan_id, task_ids)]
 
 
 def count_states(tasks: list[TaskProgress]) -> dict[str, int]:
@@ -376,15 +379,17 @@ def _units_by_task(rows: list[tuple[Any, ...]]) -> dict[int, dict[str, list[Unit
     return units
 
 
-def _task(row: dict[str, Any], units: dict[str, list[UnitRef]], as_of: date, cal: WorkingCalendar,
+def _task(row: tuple[Any, ...], units: dict[str, list[UnitRef]], as_of: date, cal: WorkingCalendar,
           steps: list[Holder] | None = None, notices: list[Notice] | None = None) -> TaskProgress:
-    state = task_state(row["status"], row["due_on"], row["closed_on"], as_of)
+    """The task of `row` (of `TASK_ROW`)."""
+    task_id, plan_id, ref, title, content, _, _, _, deadline_text, due_on, status, closed_on, number, plan_title, _ = row
+    state = task_state(status, due_on, closed_on, as_of)
     return built(
         TaskProgress,
-        id=row["id"], plan_id=row["plan_id"], plan_number=row["plan_number"], plan_title=row["plan_title"],
-        ref=row["ref"], title=row["title"], content=row["content"], deadline_text=row["deadline_text"],
-        due_on=row["due_on"], closed_on=row["closed_on"], state=state,
-        days_late=_days_late(state, row["due_on"], row["closed_on"], as_of, cal),
+        id=task_id, plan_id=plan_id, plan_number=number, plan_title=plan_title,
+        ref=ref, title=title, content=content, deadline_text=deadline_text,
+        due_on=due_on, closed_on=closed_on, state=state,
+        days_late=_days_late(state, due_on, closed_on, as_of, cal),
         lead=units.get("lead", []), coordinators=units.get("coordinator", []),
         steps=[] if steps is None else steps, notices=[] if notices is None else notices,
     )

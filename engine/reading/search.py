@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from engine.access import task_access
-from engine.reading.progress import SEARCH_COUNTED, Filters, Paging, TaskProgress, tasks_of
+from engine.reading.progress import SEARCH_COUNTED, TASK_ROW, Filters, Paging, TaskProgress, tasks_of
 from engine.reading.search_text import words
 from engine.text_folding import fold
 from engine.unit_of_work import AbstractUnitOfWork
@@ -64,6 +64,6 @@ def search_tasks(uow: AbstractUnitOfWork, query: str, today: date, filters: Filt
             wanted = replace(wanted, after=after)
         [rows] = uow.progress.task_slices(scope, [wanted])
         [tasks] = tasks_of(uow, [rows], today, holders=False)
-    ends = rows[-1].get("place") if rows and paging.page < paging.pages else None
+    ends = rows[-1][TASK_ROW.index("place")] if rows and paging.page < paging.pages else None
     return SearchResults(query=query, tasks=tasks, listed=listed, page=paging.page, pages=paging.pages,
                          more=found > SEARCH_COUNTED, found=found, next_after=ends)

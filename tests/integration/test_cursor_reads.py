@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from adapters.storage import cursor_reads, orm, progress_queries
 from adapters.storage.row_dicts import dicts
-from engine.reading.progress import OVERDUE, TaskScope, TaskSlice, plan_dashboard
+from engine.reading.progress import OVERDUE, TASK_ROW, TaskScope, TaskSlice, plan_dashboard
 from tests.support.office import CBTH, KSTTHC
 from tests.support.statements import sent_statements, sent_with_parameters
 
@@ -28,8 +28,10 @@ def _plan(office) -> int:
 
 
 def _slices(uow, plan_id: int, offset: int) -> list[list[dict]]:
-    return uow.progress.task_slices(TaskScope(TODAY, plan_id=plan_id), [TaskSlice(None, "position", offset, 5),
-                                                                         TaskSlice(OVERDUE, "urgency", 0, 3)])
+    """The pages' rows as dicts by column (`TASK_ROW`)."""
+    pages = uow.progress.task_slices(TaskScope(TODAY, plan_id=plan_id), [TaskSlice(None, "position", offset, 5),
+                                                                          TaskSlice(OVERDUE, "urgency", 0, 3)])
+    return [[dict(zip(TASK_ROW, row)) for row in page] for page in pages]
 
 
 def test_a_read_on_the_cursor_gives_the_rows_and_values_the_session_gives(office_on_each_database):

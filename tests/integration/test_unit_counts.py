@@ -52,7 +52,7 @@ def expected(office: Office, unit_id: int, as_of: date, led: bool = False, plan_
 def paged(office: Office, scope: TaskScope, state: str | None, size: int, pages: int) -> list[int]:
     """The ids of the list's first `pages` pages of `size` (one statement a page, as the unit page reads it)."""
     with office.uow() as uow:
-        return [row["id"] for page in range(pages)
+        return [row[0] for page in range(pages)
                 for row in uow.progress.task_slices(scope, [TaskSlice(state, "urgency", page * size, size)])[0]]
 
 

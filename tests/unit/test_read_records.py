@@ -15,9 +15,8 @@ from engine.records import built
 from engine.tasks.inbox import reckoner
 
 TODAY = date(2024, 3, 11)
-ROW = {"id": 7, "plan_id": 2, "plan_number": "1/KH", "plan_title": "Kế hoạch", "ref": "3", "title": "Nhiệm vụ",
-       "content": "", "product": "Báo cáo", "director": "", "deadline_text": "", "position": 3,
-       "due_on": date(2024, 3, 1), "status": "open", "closed_on": None}
+ROW = (7, 2, "3", "Nhiệm vụ", "", "Báo cáo", "", 3, "", date(2024, 3, 1), "open", None, "1/KH", "Kế hoạch",
+       None)  # (`TASK_ROW`)
 STEP = (7, 11, "report", "Báo cáo", date(2024, 3, 20), None, "staff", None, "Phòng KSTTHC")  # (`STEP_ROW`)
 
 
