@@ -234,8 +234,10 @@ def write_changes(session: Session, rows_held: Rows,
         for table, absent, rows in later:
             cursor_reads.write(session, _write_later(table, absent, sqlite), rows)
         found = []
-        if then is not None and (len(then[2]) == 1 or cursor_reads.returns_many(session.get_bind().dialect)):
+        if then is not None and len(then[2]) == 1:
             found = cursor_reads.write(session, _write_insert_returning(then[0], then[1]), then[2])[1]
+        elif then is not None and not sqlite:
+            found = cursor_reads.insert_arrays(session, then[0], then[2], ("id", *then[1]))
         elif then is not None:
             found = session.connection().execute(_write_insert_returning(then[0], then[1]), then[2]).all()
     if written != [len(rows) for _, _, rows in writes]:
