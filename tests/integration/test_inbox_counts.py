@@ -22,6 +22,7 @@ from engine.reading.search import search_tasks
 from engine.tasks import inbox, steps
 from tests.support.deadlines import DUE, ISSUED, office_clock, ready, sweep_at
 from tests.support.office import CBTH, KSTTHC, TTPV, Office, make_office, staffed
+from tests.support.progress_plan import close_task
 from tests.support.unordered import shuffled_union_all
 
 QUERIES = [inbox.InboxQuery(), inbox.InboxQuery(whose="unit"), inbox.InboxQuery(whose="mine"),
@@ -273,16 +274,20 @@ def test_one_worker_folds_a_table_at_a_time_on_postgresql(postgres_fresh_url):
     office = make_office(postgres_fresh_url)
     try:
         with office_clock(ISSUED):
-            office.plan([{"ref": str(i), "lead": [KSTTHC], "due": DUE} for i in range(1, 4)], issued=ISSUED)
+            # Two plans: their steps are counted by two statements, in rows of the same keys.
+            for _ in range(2):
+                office.plan([{"ref": str(i), "lead": [KSTTHC], "due": DUE} for i in range(1, 4)], issued=ISSUED)
         rows = count_rows(office)
+        with office.storage.engine.connect() as conn:
+            counted = conn.scalar(select(func.count()).select_from(orm.inbox_counts))
         with office.storage.engine.begin() as other:
             other.execute(select(func.pg_advisory_xact_lock(inbox_counts._FOLDING, 0)))  # inbox_counts's fold
             office.storage.compact_inbox_counts()
             with office.storage.engine.connect() as conn:
-                assert conn.scalar(select(func.count()).select_from(orm.inbox_counts)) == 3  # not folded
-            assert check_every_inbox(office, date(2024, 3, 1)) == 3
+                assert conn.scalar(select(func.count()).select_from(orm.inbox_counts)) == counted  # not folded
+            assert check_every_inbox(office, date(2024, 3, 1)) == 6
         assert office.storage.compact_inbox_counts() > 0 and count_rows(office) < rows
-        assert check_every_inbox(office, date(2024, 3, 1)) == 3
+        assert check_every_inbox(office, date(2024, 3, 1)) == 6
     finally:
         office.storage.engine.dispose()
 
@@ -407,3 +412,31 @@ def test_inbox_pages_do_not_depend_on_the_order_of_union_parts_or_subquery_rows(
     finally:
         for statement in built:
             statement.cache_clear()
+
+
+def test_the_counts_stay_a_recount_through_a_chunked_start_a_step_and_a_closing_after_the_upgrade(url):
+    """An office counted by the triggers of before migration 0031 (on PostgreSQL a row at
+    a time, since a trigger a statement), upgraded: a plan started in chunks (its work
+    items one INSERT a chunk), a step and a closing leave every inbox's counts and choices
+    what its steps say."""
+    storage = Storage(url)
+    command.upgrade(storage.alembic_config(), "0030_plan_tasks_due_covering")
+    office = staffed(storage)
+    try:
+        with office_clock(ISSUED) as clock:
+            office.plan([{"ref": "1", "lead": [KSTTHC], "due": DUE}], issued=ISSUED)
+            storage.upgrade()
+            plan_id = office.plan_in_chunks([{"ref": str(n), "lead": [KSTTHC] if n % 2 else [TTPV],
+                                              "due": DUE if n % 3 else None} for n in range(1, 8)],
+                                            chunk=3, issued=ISSUED)
+            today = date(2024, 1, 16)
+            clock.on(today)
+            assert check_every_inbox(office, today) == 8
+            with office.uow() as uow:
+                task_id = uow.tasks.for_plan(plan_id)[0].id
+            close_task(office, plan_id, task_id, "Đã hoàn thành")  # a step, each one, then the closing
+            assert check_every_inbox(office, today) == 7
+            office.storage.compact_inbox_counts()
+            assert check_every_inbox(office, today) == 7
+    finally:
+        storage.engine.dispose()

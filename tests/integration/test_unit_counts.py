@@ -20,6 +20,7 @@ from engine.reading.progress import OVERDUE, STATES, TaskScope, TaskSlice, state
 from engine.reading.unit_work import unit_work
 from tests.support.deadlines import ISSUED, office_clock
 from tests.support.office import CBTH, KSTTHC, TTPV, Office, make_office, staffed
+from tests.support.progress_plan import close_task
 
 DAYS = (date(2024, 3, 1), date(2024, 4, 2), date(2024, 7, 1))
 
@@ -218,8 +219,7 @@ def test_an_office_counted_by_the_old_trigger_is_counted_again_by_the_upgrade(po
     try:
         plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "coordinators": [CBTH, KSTTHC], "due": "2024-03-29"},
                                {"ref": "2", "lead": [TTPV], "coordinators": [KSTTHC, TTPV]}])
-        # As the write path sent them then: it now sends a chunk's rows one execution
-        # each on PostgreSQL, which the old trigger counted right.
+        # As the write path sent them then, and sends them now (one INSERT a chunk).
         units_again_in_one_insert(office, plan_id)
         with office.uow() as uow:
             miscounted = states_counted(uow.progress.state_counts(TaskScope(DAYS[0], unit_id=office.units[KSTTHC])))
@@ -247,8 +247,9 @@ def units_again_in_one_insert(office: Office, plan_id: int) -> None:
 
 def test_a_unit_that_leads_and_coordinates_a_task_counts_it_once_however_its_rows_came(office):
     """A plan states a unit as both lead and coordinator of a task: its two rows of
-    `task_units` come with the plan's others (on SQLite in one INSERT, on PostgreSQL one
-    execution each), or all in one INSERT: the unit still counts the task once, as
+    `task_units` come with the plan's others in one INSERT (on PostgreSQL counted by a
+    trigger run for the statement, 0031), or again all in one INSERT of their own: the
+    unit still counts the task once, as
     leading; and again after one of the rows goes and after a fresh Storage."""
     plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "coordinators": [CBTH, KSTTHC], "due": "2024-03-29"},
                            {"ref": "2", "lead": [TTPV], "coordinators": [KSTTHC, TTPV, CBTH]},
@@ -302,3 +303,31 @@ def test_a_units_row_is_counted_and_listed_without_reading_the_units_other_tasks
         assert many - few < 100, (few, many)
     finally:
         office.storage.engine.dispose()
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_the_counts_stay_a_recount_through_a_chunked_start_a_step_and_a_closing_after_the_upgrade(request, database):
+    """An office counted by the triggers of before migration 0031 (on PostgreSQL a row
+    at a time, since a trigger a statement), upgraded: a plan started in chunks (its units
+    one INSERT a chunk, a unit leading and coordinating a task), a step and a closing
+    leave every unit's counts and list what its tasks say."""
+    storage = Storage(request.getfixturevalue("sqlite_url" if database == "sqlite" else "postgres_fresh_url"))
+    command.upgrade(storage.alembic_config(), "0030_plan_tasks_due_covering")
+    office = staffed(storage)
+    try:
+        office.plan([{"ref": "1", "lead": [KSTTHC], "coordinators": [TTPV, KSTTHC], "due": "2024-03-29"}])
+        storage.upgrade()
+        assert check_every_unit(office) == 2
+        plan_id = office.plan_in_chunks(
+            [{"ref": str(n), "lead": [KSTTHC] if n % 2 else [TTPV, KSTTHC],
+              "coordinators": [KSTTHC, CBTH] if n % 3 == 0 else [], "due": "2024-03-29" if n % 4 else None}
+             for n in range(1, 8)], chunk=3)
+        assert check_every_unit(office) == 14
+        with office.uow() as uow:
+            task_id = uow.tasks.for_plan(plan_id)[0].id
+        close_task(office, plan_id, task_id, "Đã hoàn thành")  # a step, each one, then the closing
+        assert check_every_unit(office) == 14
+        office.storage.compact_inbox_counts()
+        assert check_every_unit(office) == 14
+    finally:
+        storage.engine.dispose()

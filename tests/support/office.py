@@ -44,6 +44,25 @@ class Office:
                     monitor_unit_id=self.units[MONITOR_UNIT])
         return intake.create_plan(self.uow(), plan, [self._task(t) for t in tasks], clock=clock or clock_on(issued))
 
+    def plan_in_chunks(self, tasks: list[dict[str, Any]], chunk: int, issued: date = date(2024, 1, 15),
+                       clock=None) -> int:
+        """`plan`, stored as the import job stores a large plan: the plan row, then its
+        tasks `chunk` at a time, each chunk started in a transaction of its own."""
+        clock = clock or clock_on(issued)
+        plan = Plan(title="Kế hoạch thử nghiệm", year=issued.year, number="1/KH-TEST", issued_on=issued,
+                    monitor_unit_id=self.units[MONITOR_UNIT])
+        whole = [self._task(t) for t in tasks]
+        with self.uow() as uow:
+            intake.store_plan_row(uow, plan, whole, clock)
+            uow.commit()
+            plan_id = plan.id
+        for done in range(0, len(tasks), chunk):
+            with self.uow() as uow:
+                intake.start_tasks(uow, uow.plans.get(plan_id), [self._task(t) for t in tasks[done:done + chunk]],
+                                   done, clock)
+                uow.commit()
+        return plan_id
+
     def _task(self, t: dict[str, Any]) -> PlanTask:
         due = t.get("due")
         schedule = {"kind": "once", "due": [due], "every": None, "until": None} if due else \

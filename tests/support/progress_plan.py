@@ -64,7 +64,7 @@ def build_progress_plan(office: Office) -> dict[str, int]:
     with office.uow() as uow:
         ids = {t.ref: t.id for t in uow.tasks.for_plan(plan_id)}
     for ref in ("1", "2"):
-        _close(office, plan_id, ids[ref], RESULTS[ref])
+        close_task(office, plan_id, ids[ref], RESULTS[ref])
     _assign(office, plan_id, ids["3"], "giamdoc.ttpv", "cv.ttpv")
     _notice(office, ids["3"], datetime(2024, 3, 1, 2), "holder", "Đặng Quốc Huy")
     _notice(office, ids["3"], datetime(2024, 3, 6, 2), "unit_head", "Võ Thị Giang")
@@ -85,7 +85,8 @@ def _assign(office: Office, plan_id: int, task_id: int, head: str, staff: str) -
     _complete(office, _item(office, plan_id, task_id, "assign"), head, {"assignee": office.users[staff]})
 
 
-def _close(office: Office, plan_id: int, task_id: int, result: str) -> None:
+def close_task(office: Office, plan_id: int, task_id: int, result: str) -> None:
+    """A KSTTHC task walked to its closing on CLOSED_ON: assigned, reported, accepted."""
     _assign(office, plan_id, task_id, "truong.kstthc", "cv.kstthc")
     _complete(office, _item(office, plan_id, task_id, "report"), "cv.kstthc", {"result": result},
               Upload("bao-cao.txt", "text/plain", result.encode()))
