@@ -30,7 +30,9 @@ class SchemaNotReady(Exception):
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL lets the in-process scheduler write while pages read; foreign keys are
-    # off by default in SQLite.
+    # off by default in SQLite. `synchronous` stays at its default, FULL: WAL with
+    # NORMAL skips the fsync of each commit (a step ~0.5 ms faster) but a power cut may
+    # then lose the last steps already answered as saved; nothing lost comes first.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
