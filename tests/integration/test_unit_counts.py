@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, literal, select, text, update
 
 from adapters.storage import Storage, orm
 from engine.reading.progress import OVERDUE, STATES, TaskScope, TaskSlice, states_counted, task_state
@@ -303,6 +303,44 @@ def test_a_units_row_is_counted_and_listed_without_reading_the_units_other_tasks
         assert many - few < 100, (few, many)
     finally:
         office.storage.engine.dispose()
+
+
+def test_a_unit_added_after_a_chunk_reads_no_table_whole_on_postgresql(postgres_fresh_url):
+    """On PostgreSQL a new row of `task_units` is counted by a trigger run for its
+    statement (0031). A connection that has just written a chunk's units must then add a
+    single unit to a task by looking its rows up, not by reading `task_units`,
+    `unit_tasks` and `plan_tasks` whole as the plan made for the chunk did (0032): else
+    each unit added costs more the larger the office."""
+    office = make_office(postgres_fresh_url)
+    try:
+        plan_id = office.plan([{"ref": str(n), "lead": [KSTTHC], "due": "2024-03-29"} for n in range(1, 1501)])
+        tu = orm.task_units.c
+        with office.storage.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))  # as autovacuum leaves a running office: sizes known
+        with office.storage.engine.connect() as conn:
+            task_ids = conn.execute(select(orm.plan_tasks.c.id).where(orm.plan_tasks.c.plan_id == plan_id)
+                                    .order_by(orm.plan_tasks.c.id)).scalars().all()
+            chunk = select(orm.plan_tasks.c.id, literal(office.units[CBTH]), literal("coordinate"), literal(1)) \
+                .where(orm.plan_tasks.c.id.in_(task_ids[:-1]))
+            conn.execute(insert(orm.task_units).from_select(["task_id", "unit_id", "role", "position"], chunk))
+            conn.commit()
+            before = _tables_read_whole(conn)
+            conn.execute(insert(orm.task_units).values(task_id=task_ids[-1], unit_id=office.units[CBTH],
+                                                       role="coordinate", position=1))
+            read_whole = {name: n - before[name] for name, n in _tables_read_whole(conn).items()}
+            conn.commit()
+            units = conn.execute(select(tu.unit_id).where(tu.task_id == task_ids[-1])).scalars().all()
+        assert sorted(units) == sorted([office.units[KSTTHC], office.units[CBTH]])
+        assert read_whole == {"task_units": 0, "unit_tasks": 0, "plan_tasks": 0}
+    finally:
+        office.storage.engine.dispose()
+
+
+def _tables_read_whole(conn) -> dict[str, int]:
+    """The sequential scans of the tables a unit's trigger joins, as this connection has
+    counted them and not yet reported (PostgreSQL's pending counts span transactions)."""
+    return dict(conn.execute(text("SELECT relname, seq_scan FROM pg_stat_xact_user_tables "
+                                  "WHERE relname IN ('task_units', 'unit_tasks', 'plan_tasks')")).all())
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
