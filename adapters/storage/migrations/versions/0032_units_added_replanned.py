@@ -17,8 +17,7 @@ statement; a chunk pays it once. What the function counts is 0031's, unchanged.
 Revision ID: 0032_units_added_replanned
 Revises: 0031_counts_per_statement
 """
-import importlib.util
-from pathlib import Path
+import importlib
 
 from alembic import op
 
@@ -28,16 +27,8 @@ branch_labels = None
 depends_on = None
 
 
-def _migration(name: str):
-    """An earlier migration's module, for its SQL."""
-    spec = importlib.util.spec_from_file_location(f"counts_{name}", Path(__file__).with_name(f"{name}.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_0031 = _migration("0031_counts_per_statement")
+# 0031's module, for its SQL (a module whose name starts with a digit is imported by its string).
+_0031 = importlib.import_module("adapters.storage.migrations.versions.0031_counts_per_statement")
 
 
 def _function(*statements: str, dynamic: bool) -> str:
