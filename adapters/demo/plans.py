@@ -71,7 +71,7 @@ PLANS: list[DemoPlan] = [
                  content="Mục tiêu: đạt tối thiểu 90% số điểm của lĩnh vực.",
                  product="Báo cáo khắc phục", director="chanhvp"),
         DemoTask("2", "Nâng tỷ lệ hồ sơ giải quyết trực tuyến toàn trình",
-                 [TTPV], [CBTH, KSTTHC], -1, "assign", product="Báo cáo định kỳ", director="phochanhvp"),
+                 [TTPV], [CBTH, KSTTHC], -1, "coordinate", product="Báo cáo định kỳ", director="phochanhvp"),
         DemoTask("3", "Tuyên truyền về cải cách hành chính trên Cổng thông tin điện tử tỉnh",
                  [CBTH], [TH], 0, "report", product="Tin, bài đã đăng"),
         DemoTask("4", "Tiếp nhận, xử lý phản ánh, kiến nghị của người dân về thủ tục hành chính",
