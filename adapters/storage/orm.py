@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, LargeBinary,
-    MetaData, String, Table, Text, UniqueConstraint,
+    MetaData, String, Table, Text, UniqueConstraint, text,
 )
 from sqlalchemy.orm import configure_mappers, deferred, registry, relationship
 
@@ -149,10 +149,17 @@ process_events = Table(
     Column("detail", JSON, nullable=False, default=dict),
 )
 
+def _ready_with(holder: str) -> dict[str, Any]:
+    """The condition of an inbox index of `work_items`: ready steps whose `holder` column is set."""
+    where = text(f"state = 'ready' AND {holder} IS NOT NULL")
+    return {"sqlite_where": where, "postgresql_where": where}
+
+
 work_items = Table(
     "work_items", metadata,
     Column("id", Integer, primary_key=True),
-    Column("instance_id", Integer, ForeignKey("process_instances.id"), nullable=False, index=True),
+    # (looked up by instance through `uq_work_items_instance_task`, which it leads: migration 0033)
+    Column("instance_id", Integer, ForeignKey("process_instances.id"), nullable=False),
     Column("plan_task_id", Integer, ForeignKey("plan_tasks.id"), nullable=False, index=True),
     Column("task_uuid", String(36), nullable=False),
     Column("step_id", String(120), nullable=False),
@@ -175,13 +182,22 @@ work_items = Table(
     UniqueConstraint("instance_id", "task_uuid", name="uq_work_items_instance_task"),
     # Each index ends in the inbox's order (due date, then id), so that a page of a
     # large inbox is read in order from each of them and no row past the page is sorted.
-    Index("ix_work_items_user_ready", "state", "assignee_user_id", "due_on", "id"),
-    Index("ix_work_items_unit_ready", "state", "candidate_unit_id", "candidate_role", "due_on", "id"),
-    Index("ix_work_items_claimed_ready", "state", "claimed_by", "due_on", "id"),
-    Index("ix_work_items_unit_received", "state", "candidate_unit_id", "candidate_role", "created_at", "id"),
-    Index("ix_work_items_user_plan", "state", "assignee_user_id", "plan_id", "due_on", "id"),
-    Index("ix_work_items_unit_plan", "state", "candidate_unit_id", "candidate_role", "plan_id", "due_on", "id"),
-    Index("ix_work_items_claimed_plan", "state", "claimed_by", "plan_id", "due_on", "id"),
+    # Each holds only the rows the inbox reads through it (migration 0033): ready steps
+    # with a holder of its kind. A completed step leaves them (on PostgreSQL its new row
+    # version enters none), a new one enters only its holder's. A query reads them only
+    # with the literal `state = 'ready'` and a comparison on the holder column in its
+    # WHERE (`repository._READY`): neither database proves the index's condition from a
+    # bound value (PostgreSQL's generic plan of a prepared statement included).
+    Index("ix_work_items_user_ready", "assignee_user_id", "due_on", "id", **_ready_with("assignee_user_id")),
+    Index("ix_work_items_unit_ready", "candidate_unit_id", "candidate_role", "due_on", "id",
+          **_ready_with("candidate_role")),
+    Index("ix_work_items_claimed_ready", "claimed_by", "due_on", "id", **_ready_with("claimed_by")),
+    Index("ix_work_items_unit_received", "candidate_unit_id", "candidate_role", "created_at", "id",
+          **_ready_with("candidate_role")),
+    Index("ix_work_items_user_plan", "assignee_user_id", "plan_id", "due_on", "id", **_ready_with("assignee_user_id")),
+    Index("ix_work_items_unit_plan", "candidate_unit_id", "candidate_role", "plan_id", "due_on", "id",
+          **_ready_with("candidate_role")),
+    Index("ix_work_items_claimed_plan", "claimed_by", "plan_id", "due_on", "id", **_ready_with("claimed_by")),
 )
 
 

@@ -64,8 +64,13 @@ def steps_of_a_new_plan(office, count: int) -> int:
     return plan_id
 
 
-def plans_of(office, read) -> list[str]:
-    """The query plan of each SELECT `read` sends, one string each."""
+def plans_of(office, read, generic: bool = False) -> list[str]:
+    """The query plan of each SELECT `read` sends, one string each; `generic`, on
+    PostgreSQL, the plan of the statement prepared, as psycopg prepares one at its fifth
+    run, and planned without its values (`force_generic_plan`, the plan PostgreSQL keeps
+    when it costs no more than the custom ones): a plan made with the values given, as
+    EXPLAIN makes one, proves a partial index's condition from a bound value (`state =
+    $1`), the generic plan cannot."""
     engine = office.storage.engine
     with sent_with_parameters(engine) as sent:
         read()
@@ -75,9 +80,14 @@ def plans_of(office, read) -> list[str]:
         cursor = connection.cursor()
         found = []
         for statement, parameters in sent:
-            if statement.lstrip().upper().startswith("SELECT"):
-                cursor.execute(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + statement, parameters)
-                found.append("\n".join(str(r[-1] if sqlite else r[0]) for r in cursor.fetchall()))
+            if not statement.lstrip().upper().startswith("SELECT"):
+                continue
+            if generic and not sqlite:
+                cursor.execute(statement, parameters, prepare=True)
+                found.append(generic_plan(cursor, statement, parameters))
+                continue
+            cursor.execute(("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + statement, parameters)
+            found.append("\n".join(str(r[-1] if sqlite else r[0]) for r in cursor.fetchall()))
         connection.rollback()
     finally:
         connection.close()
@@ -85,16 +95,36 @@ def plans_of(office, read) -> list[str]:
     return found
 
 
+def generic_plan(cursor, statement: str, parameters) -> str:
+    """PostgreSQL's generic plan of `statement`, just prepared on `cursor`'s connection,
+    its values given to EXECUTE as constants in the order psycopg numbered them."""
+    from psycopg import sql
+    [name] = cursor.execute("SELECT name FROM pg_prepared_statements ORDER BY prepare_time DESC LIMIT 1").fetchone()
+    if isinstance(parameters, dict):
+        names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", statement)))
+        values = [parameters[n] for n in names]
+    else:
+        values = list(parameters or ())
+    cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+    arguments = sql.SQL("({})").format(sql.SQL(", ").join(map(sql.Literal, values))) if values else sql.SQL("")
+    lines = cursor.execute(sql.SQL("EXPLAIN EXECUTE {}{}").format(sql.Identifier(name), arguments)).fetchall()
+    cursor.execute("DEALLOCATE ALL")
+    return "\n".join(r[0] for r in lines)
+
+
 def by_state_alone(plans: list[str]) -> list[str]:
-    """Work items read through an index by `state` only: every ready step of the office."""
+    """Work items read through an inbox index with no condition on its keys: every ready
+    step of the office that index holds (each holds the ready steps of a kind of holder,
+    migration 0033), or through an index by `state` alone."""
     found = []
     for plan in plans:
         lines = plan.splitlines()
-        for before, line in zip([""] + lines, lines):
-            if re.search(r"work_items USING (COVERING )?INDEX \w+ \(state=\?\)", line):
+        for line, after in zip(lines, lines[1:] + [""]):
+            if re.search(r"SCAN \w+ USING (COVERING )?INDEX ix_work_items_|USING (COVERING )?INDEX \w+ \(state=\?\)",
+                         line):
                 found.append(line)
-            if "ix_work_items" in before and line.strip() == "Index Cond: ((state)::text = 'ready'::text)":
-                found.append(before + " / " + line)
+            if re.search(r"Index (Only )?Scan (using|on) ix_work_items_", line) and "Index Cond" not in after:
+                found.append(line + " / " + after)
     return found
 
 
@@ -107,6 +137,45 @@ def full_scans(plans: list[str], table: str) -> list[str]:
 def test_an_inbox_reads_only_the_persons_steps_through_an_index(office, username):
     plans = plans_of(office, lambda: list_inbox(office.uow(), office.users[username], TODAY))
     assert not full_scans(plans, "work_items") and not by_state_alone(plans), plans
+
+
+def _head(office):
+    with office.uow() as uow:
+        [head] = uow.users.in_unit(office.units[CBTH], "unit_head")
+    return head.id
+
+
+def _largest_plan(office):
+    with office.uow() as uow:
+        return max(p["id"] for p in uow.plans.list_with_counts())
+
+
+# Inbox reads that read work items, each (who reads, what), for `list_inbox`: the
+# person's and the claimed branches are read in the OR of every branch (plan order, a plan).
+_HOLDERS_READS = {
+    "head": lambda office: (office.users["truong.kstthc"], InboxQuery()),
+    "large unit, due": lambda office: (_head(office), InboxQuery()),
+    "large unit, received": lambda office: (_head(office), InboxQuery(sort="received")),
+    "large unit, by step": lambda office: (_head(office), InboxQuery(sort="step", due="later")),
+    "large unit, one plan": lambda office: (_head(office), InboxQuery(plan_id=_largest_plan(office))),
+    "large unit, plan order": lambda office: (_head(office), InboxQuery(sort="plan")),
+}
+
+
+@pytest.mark.parametrize("office", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("reads", list(_HOLDERS_READS))
+def test_an_inbox_s_prepared_statements_read_its_indexes_in_their_generic_plans(office, reads):
+    """psycopg prepares a statement at its fifth run, and PostgreSQL may then plan it once
+    for every value (a generic plan). The inbox indexes hold only ready steps with a
+    holder of their kind (migration 0033): a generic plan reads them only if the
+    statement names the state as the literal 'ready' (from `state = $1` PostgreSQL cannot
+    prove the index's condition) and compares the holder column; else every ready step
+    of the office is read."""
+    user, query = _HOLDERS_READS[reads](office)
+    plans = plans_of(office, lambda: list_inbox(office.uow(), user, TODAY, query), generic=True)
+    reading = [p for p in plans if "work_items" in p]
+    assert reading and not full_scans(plans, "work_items") and not by_state_alone(plans), plans
+    assert all("ix_work_items_" in p for p in reading), reading
 
 
 def test_the_dashboard_and_the_plan_page_read_the_plans_tasks_through_an_index(office):

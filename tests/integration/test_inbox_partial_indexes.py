@@ -1,0 +1,93 @@
+"""The inbox indexes of `work_items` as partial indexes (migration 0033): an office built
+before them upgrades to exactly the indexes the tables' definitions name (`orm.py`), its
+inboxes the same, and goes back down and up again."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from alembic import command
+from sqlalchemy import text
+from sqlalchemy.schema import CreateIndex
+
+from adapters.storage import Storage, orm
+from engine.tasks import inbox, steps
+from tests.support.deadlines import ISSUED, office_clock, ready
+from tests.support.office import CBTH, KSTTHC, staffed
+
+TODAY = date(2024, 3, 11)
+BEFORE = "0032_units_added_replanned"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request):
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_fresh_url")
+
+
+def _stored(conn, name: str | None = None) -> dict[str, str]:
+    """The definition of each index of `work_items` named `ix_…` (or of the one `name`) as
+    the database holds it, its name written `IX`."""
+    if conn.dialect.name == "sqlite":
+        rows = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                 "AND tbl_name = 'work_items' AND sql IS NOT NULL"))
+    else:
+        rows = conn.execute(text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'work_items'"))
+    return {found: " ".join(re.sub(rf"\b{found}\b", "IX", sql).split()) for found, sql in rows
+            if (found == name if name else found.startswith("ix_"))}
+
+
+def defined(storage: Storage) -> dict[str, str]:
+    """Each index `orm.work_items` defines, as the database holds it once created (made
+    under another name, then dropped)."""
+    found = {}
+    with storage.engine.connect() as conn:
+        for index in orm.work_items.indexes:
+            ddl = str(CreateIndex(index).compile(dialect=conn.dialect))
+            conn.execute(text(re.sub(rf"\b{index.name}\b", "ix_defined_here", ddl)))
+            [found[index.name]] = _stored(conn, "ix_defined_here").values()
+            conn.execute(text("DROP INDEX ix_defined_here"))
+            conn.commit()
+    return found
+
+
+def stored(storage: Storage) -> dict[str, str]:
+    with storage.engine.connect() as conn:
+        return _stored(conn)
+
+
+def inboxes(office) -> list[list[int]]:
+    """The ids of the steps in each demo person's inbox (those of the plans here)."""
+    return [[item.work_item_id for item in inbox.list_inbox(office.uow(), office.users[name], TODAY).items]
+            for name in ("truong.kstthc", "cv.kstthc", "giamdoc.cbth", "theodoi")]
+
+
+def test_an_office_built_before_0033_upgrades_to_the_defined_indexes_with_the_same_inboxes(url):
+    """Steps stored at 0032 (waiting for a unit's head, held by name, done): after the
+    upgrade the indexes of `work_items` are those `orm.py` defines (partial, without
+    `ix_work_items_instance_id`), every inbox lists the same steps, and a downgrade
+    gives the old indexes back."""
+    storage = Storage(url)
+    command.upgrade(storage.alembic_config(), BEFORE)
+    office = staffed(storage)
+    try:
+        with office_clock(ISSUED) as clock:
+            first = office.plan([{"ref": ref, "lead": [KSTTHC], "due": "2024-03-29"} for ref in "123"], issued=ISSUED)
+            office.plan([{"ref": "4", "lead": [CBTH], "due": "2024-03-29"}], issued=ISSUED)
+            clock.on(TODAY)
+            item = ready(office, first, "assign")[0]
+            steps.complete_step(office.uow(), item.id, office.users["truong.kstthc"],
+                                {"assignee": office.users["cv.kstthc"]}, clock=clock)
+            old = stored(storage)
+            assert "ix_work_items_instance_id" in old and stored(storage) != defined(storage)
+            seen = inboxes(office)
+            assert all(seen[:3]), seen  # the head's, the staff member's (held by name), the other unit's
+            storage.upgrade()
+            assert stored(storage) == defined(storage) and "ix_work_items_instance_id" not in stored(storage)
+            assert inboxes(office) == seen
+            command.downgrade(storage.alembic_config(), BEFORE)
+            assert stored(storage) == old and inboxes(office) == seen
+            storage.upgrade()
+            assert stored(storage) == defined(storage)
+    finally:
+        storage.engine.dispose()
