@@ -452,11 +452,17 @@ def _run(engine, statement) -> list:
         return rows
 
 
+# The ready state written into the bare inbox queries, as the service writes it: the inbox
+# indexes hold only ready steps (migration 0033), and a database reads one only when the
+# query names that state as a constant.
+READY = literal_column("'ready'")
+
+
 def _bare_inbox_query(user_id: int):
     w, t, p = orm.work_items, orm.plan_tasks, orm.plans
     return (select(w.c.id, w.c.step_name, w.c.due_on, t.c.ref, t.c.title, p.c.number)
             .join(t, t.c.id == w.c.plan_task_id).join(p, p.c.id == t.c.plan_id)
-            .where(w.c.state == "ready", w.c.assignee_user_id == user_id).order_by(w.c.due_on).limit(50))
+            .where(w.c.state == READY, w.c.assignee_user_id == user_id).order_by(w.c.due_on).limit(50))
 
 
 def _replay(engine, sent: list[tuple[str, Any]]) -> None:
@@ -479,7 +485,7 @@ def _count_ready(engine, user_id: int) -> int:
     w, u = orm.work_items, orm.users
     unit = select(u.c.unit_id).where(u.c.id == user_id).scalar_subquery()
     with engine.connect() as conn:
-        return conn.execute(select(func.count()).where(w.c.state == "ready", w.c.candidate_unit_id == unit,
+        return conn.execute(select(func.count()).where(w.c.state == READY, w.c.candidate_unit_id == unit,
                                                         w.c.candidate_role == "unit_head")).scalar()
 
 
@@ -487,7 +493,7 @@ def _bare_unit_inbox_query(office, plan_id: int | None = None):
     w, t, p = orm.work_items, orm.plan_tasks, orm.plans
     query = (select(w.c.id, w.c.step_name, w.c.due_on, t.c.ref, t.c.title, p.c.number)
              .join(t, t.c.id == w.c.plan_task_id).join(p, p.c.id == t.c.plan_id)
-             .where(w.c.state == "ready", w.c.candidate_unit_id == office.units[KSTTHC],
+             .where(w.c.state == READY, w.c.candidate_unit_id == office.units[KSTTHC],
                     w.c.candidate_role == "unit_head").order_by(w.c.due_on, w.c.id).limit(50))
     return query if plan_id is None else query.where(t.c.plan_id == plan_id)
 
