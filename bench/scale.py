@@ -529,8 +529,7 @@ def _same_data_dashboard_queries(plan_id: int, today: date) -> list:
     the tasks by status and dates (its five states and the completion chart follow), the
     same per lead unit (its units' counts and the unit choices), the first page of 50 in
     plan order and the 20 most overdue, their units and their ready steps with who holds
-    them, and the notices sent about them. (The ready state as an expression, as the service
-    writes it: else SQLite reads every ready step of the office through the state index.)"""
+    them, and the notices sent about them."""
     shown = ("SELECT id FROM plan_tasks WHERE plan_id = :plan ORDER BY position LIMIT 50",
              "SELECT id FROM plan_tasks WHERE plan_id = :plan AND status = 'open' AND due_on < :today "
              "ORDER BY due_on, position LIMIT 20")
@@ -547,7 +546,7 @@ def _same_data_dashboard_queries(plan_id: int, today: date) -> list:
         f"WHERE tu.task_id IN ({ids}) ORDER BY tu.task_id, tu.role, tu.position",
         "SELECT w.plan_task_id, w.step_name, w.due_on, w.candidate_role, us.full_name, u.name FROM work_items w "
         "LEFT JOIN users us ON us.id = w.assignee_user_id LEFT JOIN units u ON u.id = w.candidate_unit_id "
-        f"WHERE (w.state || '') = 'ready' AND w.plan_task_id IN ({ids}) ORDER BY w.plan_task_id, w.id",
+        f"WHERE w.state = 'ready' AND w.plan_task_id IN ({ids}) ORDER BY w.plan_task_id, w.id",
         "SELECT a.plan_task_id, a.action, a.at, a.step_name, a.detail FROM audit_events a "
         f"WHERE a.action LIKE 'notice%' AND a.plan_task_id IN ({ids}) ORDER BY a.at, a.id",
     ]
@@ -559,7 +558,7 @@ def _bare_plan_page_query(plan_id: int):
     t, w = orm.plan_tasks, orm.work_items
     page = select(t.c.id).where(t.c.plan_id == plan_id).order_by(t.c.position).limit(50).scalar_subquery()
     return (select(t.c.id, t.c.ref, t.c.title, t.c.due_on, t.c.status, w.c.step_name)
-            .outerjoin(w, (w.c.plan_task_id == t.c.id) & (w.c.state == "ready"))
+            .select_from(t).outerjoin(w, (w.c.plan_task_id == t.c.id) & (w.c.state == READY))
             .where(t.c.id.in_(page)).order_by(t.c.position))
 
 

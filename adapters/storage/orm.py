@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, LargeBinary,
-    MetaData, String, Table, Text, UniqueConstraint, text,
+    MetaData, String, Table, Text, UniqueConstraint, literal_column, text,
 )
 from sqlalchemy.orm import configure_mappers, deferred, registry, relationship
 
@@ -185,9 +185,10 @@ work_items = Table(
     # Each holds only the rows the inbox reads through it (migration 0033): ready steps
     # with a holder of its kind. A completed step leaves them (on PostgreSQL its new row
     # version enters none), a new one enters only its holder's. A query reads them only
-    # with the literal `state = 'ready'` and a comparison on the holder column in its
-    # WHERE (`repository._READY`): neither database proves the index's condition from a
-    # bound value (PostgreSQL's generic plan of a prepared statement included).
+    # with the literal `state = 'ready'` (`ready`) and a comparison on the holder column
+    # in its WHERE: neither database proves the index's condition from a bound value
+    # (SQLite only by preparing the statement again for each; PostgreSQL not in the
+    # generic plan of a prepared statement).
     Index("ix_work_items_user_ready", "assignee_user_id", "due_on", "id", **_ready_with("assignee_user_id")),
     Index("ix_work_items_unit_ready", "candidate_unit_id", "candidate_role", "due_on", "id",
           **_ready_with("candidate_role")),
@@ -453,11 +454,12 @@ jobs = Table(
     Index("ix_jobs_state_claimed", "state", "claimed_until"),
 )
 
-def ready_among_ids(items: Table) -> Any:
-    """`state = 'ready'` for a query that picks work items by task or instance ids: as
-    an expression no index serves (SQLite's `|| ''`), else SQLite without statistics
-    reads every ready step of the office through a state index, not the few of those ids."""
-    return items.c.state.concat("") == "ready"
+def ready(items: Any) -> Any:
+    """`state = 'ready'` of work items (`items`, the table or an alias of it), the state
+    written into the statement: bound, SQLite prepares the statement again for each value,
+    to see whether it meets a partial index's condition (the inbox indexes', migration
+    0033), and PostgreSQL's generic plan of a prepared statement cannot use them."""
+    return items.c.state == literal_column("'ready'", String)
 
 
 def written(table: Table) -> list[Column]:

@@ -676,7 +676,7 @@ def _step_query() -> tuple[Any, Any, dict[str, dict[str, str]]]:
         .outerjoin(n, and_(n.c.instance_id == i.c.id, n.c.state == "open"))
         # The asked item and the ready ones: an instance's finished items (its whole
         # history) would come with every step, each row carrying the state again.
-        .where(w.c.instance_id == instance_of_item, or_(w.c.id == bindparam("item"), orm.ready_among_ids(w)))
+        .where(w.c.instance_id == instance_of_item, or_(w.c.id == bindparam("item"), orm.ready(w)))
     )
     # The unit's people as rows of their own (joined, each would repeat the state), read
     # in the same statement: one round trip less a step.
@@ -870,20 +870,18 @@ def _inbox_columns(items: Any = None) -> list[Any]:
 
 
 # Constants written into the inbox's statements, not bound: PostgreSQL then knows them
-# as well in a prepared statement's generic plan as in a custom one (`_person`). 0 is the
-# count tables' "no holder", a step's "nobody" and an empty sum.
-_READY, _ZERO, _NO_ROLE = (literal_column("'ready'", String), literal_column("0", Integer),
-                             literal_column("''", String))
+# as well in a prepared statement's generic plan as in a custom one (`_person`), as it
+# knows the ready state (`orm.ready`). 0 is the count tables' "no holder", a step's
+# "nobody" and an empty sum.
+_ZERO, _NO_ROLE = literal_column("0", Integer), literal_column("''", String)
 
 
-def _branches(user_id: int, unit_id: int | None, role: str, whose: str | None = None,
-              sqlite: bool = True) -> list[Any]:
+def _branches(user_id: int, unit_id: int | None, role: str, whose: str | None = None) -> list[Any]:
     """`_held_branches`' conditions alone."""
-    return [branch for _, branch in _held_branches(user_id, unit_id, role, whose, sqlite)]
+    return [branch for _, branch in _held_branches(user_id, unit_id, role, whose)]
 
 
-def _held_branches(user_id: int, unit_id: int | None, role: str, whose: str | None = None,
-                   sqlite: bool = True) -> list[tuple[str, Any]]:
+def _held_branches(user_id: int, unit_id: int | None, role: str, whose: str | None = None) -> list[tuple[str, Any]]:
     """Ready steps for this person, as disjoint conditions, each with its holder (a kind
     of `_HOLDERS`): held by name, taken by them
     (and not also theirs by name), or waiting for their unit's role (a step for a role
@@ -892,13 +890,12 @@ def _held_branches(user_id: int, unit_id: int | None, role: str, whose: str | No
     `state` with its own columns, so that each is one range of an index that ends in
     (due_on, id): `ix_work_items_user_ready`, `_claimed_ready`, `_unit_ready`."""
     w = orm.work_items
-    ready = w.c.state == _READY
-    # "Nobody holds it": on SQLite as an expression no index serves, else a planner
-    # without statistics reads the free steps through the name or claim index (all of
-    # them); on PostgreSQL as the columns, whose statistics say how many steps are free
-    # (it takes the expression for a rare one and sorts them all instead of reading its index).
-    nobody = (func.coalesce(w.c.assignee_user_id, w.c.claimed_by, _ZERO) == _ZERO if sqlite
-              else and_(w.c.assignee_user_id.is_(None), w.c.claimed_by.is_(None)))
+    ready = orm.ready(w)
+    # "Nobody holds it" as the columns: PostgreSQL's statistics say how many steps are
+    # free (it takes an expression for a rare one and sorts them all instead of reading
+    # its index); the name and claim indexes hold no step without a holder (migration
+    # 0033), so SQLite cannot read the free steps through them.
+    nobody = and_(w.c.assignee_user_id.is_(None), w.c.claimed_by.is_(None))
     free = and_(w.c.candidate_role == role, nobody)
     mine = [("person", and_(ready, w.c.assignee_user_id == user_id)),
             ("person", and_(ready, w.c.claimed_by == user_id, func.coalesce(w.c.assignee_user_id, _ZERO) != user_id))]
@@ -913,10 +910,10 @@ def _held_branches(user_id: int, unit_id: int | None, role: str, whose: str | No
 _HOLDERS = ("person", "free", "unit")
 
 
-def _waiting_for(user_id: int, unit_id: int | None, role: str, sqlite: bool) -> Any:
+def _waiting_for(user_id: int, unit_id: int | None, role: str) -> Any:
     """Every ready step for this person (`_branches`) as one OR: SQLite's OR optimisation
     and PostgreSQL's BitmapOr read only the person's rows instead of every ready step."""
-    return or_(*_branches(user_id, unit_id, role, sqlite=sqlite))
+    return or_(*_branches(user_id, unit_id, role))
 
 
 def _held_by(table: Table, user_id: Any, unit_id: Any, role: Any, whose: str | None) -> Any:
@@ -1024,7 +1021,7 @@ def _due_page(with_unit: bool, whose: str | None, step: bool, before: bool, afte
     reach = _BOUNDS[sqlite][0]
     parts = []
     user, unit, role = _person(sqlite)
-    for holder, branch in _held_branches(user, unit if with_unit else None, role, whose, sqlite):
+    for holder, branch in _held_branches(user, unit if with_unit else None, role, whose):
         if kept is None or (holder, True) in kept:
             parts.append(select(*columns).where(branch, *dated).order_by(w.c.due_on, w.c.id).limit(reach))
         if not before and (not after or undated) and (kept is None or (holder, False) in kept):
@@ -1052,7 +1049,7 @@ def _lists_received_page(with_unit: bool, whose: str | None, step: bool, before:
     user, unit, role = _person(sqlite)
     return _lists_merged([select(*columns).where(branch, *narrowed).order_by(w.c.created_at.desc(), w.c.id.desc())
                           .limit(_BOUNDS[sqlite][0])
-                          for holder, branch in _held_branches(user, unit if with_unit else None, role, whose, sqlite)
+                          for holder, branch in _held_branches(user, unit if with_unit else None, role, whose)
                           if kept is None or (holder, True) in kept or (holder, False) in kept],
                          lambda merged: [merged.c.created_at.desc(), merged.c.id.desc()], sqlite)
 
@@ -1134,7 +1131,7 @@ def _plan_counts(with_unit: bool, whose: str | None, step: bool, before: bool, a
     w = orm.work_items
     user, unit, role = _person(sqlite)
     plan = _PLAN if sqlite else select(bindparam("plan_id", type_=Integer)).scalar_subquery()
-    conditions = [or_(*_branches(user, unit if with_unit else None, role, whose, sqlite)), w.c.plan_id == plan]
+    conditions = [or_(*_branches(user, unit if with_unit else None, role, whose)), w.c.plan_id == plan]
     if step:
         conditions.append(w.c.step_id == _STEP)
     if before:
@@ -1272,7 +1269,7 @@ def _sum_when(condition: Any) -> Any:
 # The ready items of a sweep batch's instances (Core, made into items by `Rows.loaded`).
 _WRITE_READY_OF = (select(*orm.written(orm.work_items))
                    .where(orm.work_items.c.instance_id.in_(bindparam("ids", expanding=True)),
-                          orm.ready_among_ids(orm.work_items))
+                          orm.ready(orm.work_items))
                    .order_by(orm.work_items.c.id))
 
 
@@ -1283,7 +1280,7 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         insert_new(self.session, self.rows, orm.work_items, items, ("instance_id", "task_uuid"))
 
     def ready_for_instance(self, instance_id: int) -> list[model.WorkItem]:
-        query = select(model.WorkItem).filter_by(instance_id=instance_id, state="ready")
+        query = select(model.WorkItem).where(orm.work_items.c.instance_id == instance_id, orm.ready(orm.work_items))
         return list(self.session.scalars(query))
 
     def ready_for_instances(self, instance_ids: Iterable[int]) -> dict[int, list[model.WorkItem]]:
@@ -1323,7 +1320,7 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         if by_task or not {"due": True, "received": True, "plan": by_plans, "step": by_steps}[where.sort]:
             # By a plan alone, the counts from a statement built once (`_plan_counts`).
             by_plan = by_task and not where.words
-            counts, rows = self._sorted_page(user_id, unit_id, role, where, sqlite, count=by_task and not by_plan,
+            counts, rows = self._sorted_page(user_id, unit_id, role, where, count=by_task and not by_plan,
                                              page=not in_due_order)
             if by_plan:
                 counts = dict(zip(_READS_COUNTS, self._row_of(_plan_counts(*shape, sqlite), values)))
@@ -1351,7 +1348,7 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
             if by_steps and due_filtered:
                 held = _step_names(held, cursor_reads.rows(self.session, _step_counts(*shape, sqlite), values)[1])
                 if held is None:  # the step ids do not say the names: sorted from the rows
-                    rows = self._sorted_page(user_id, unit_id, role, where, sqlite, count=False)[1]
+                    rows = self._sorted_page(user_id, unit_id, role, where, count=False)[1]
             if by_steps and held is not None:
                 rows = [row for name, skip, take in _steps_of_page(held, where.offset, where.limit)
                         for row in self._page_of(_due_page(*shape, sqlite, named=True, kept=_parts_kept(holders, None)),
@@ -1359,7 +1356,7 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
                                                   "limit": take})]
             if by_plans:
                 plan_ids, skip = _plans_of_page(held, where.offset, where.limit)
-                rows = self._sorted_page(user_id, unit_id, role, replace(where, offset=skip), sqlite, count=False,
+                rows = self._sorted_page(user_id, unit_id, role, replace(where, offset=skip), count=False,
                                          plan_ids=plan_ids)[1] if plan_ids else []
         if (in_due_order or where.sort == "received" and not by_task) and not counts["total"]:
             rows = []  # the filters leave nothing (an empty inbox, as a monitor's often is): no page to read
@@ -1370,14 +1367,14 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
             rows = self._page_of(_lists_received_page(*shape, sqlite, kept), values)
         return {"rows": rows, "counts": {k: int(v or 0) for k, v in counts.items()}, "choices": choices}
 
-    def _sorted_page(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere, sqlite: bool,
+    def _sorted_page(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere,
                      count: bool, plan_ids: list[int] | None = None,
                      page: bool = True) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """The page in an order no index gives (or of a filter that joins the task), sorted
         from all the rows the filters leave (of `plan_ids` only, if given); and, if
         `count`, their counts."""
         w, t, p = orm.work_items, orm.plan_tasks, orm.plans
-        conditions = [_waiting_for(user_id, unit_id, role, sqlite), *_narrowing(user_id, where, plan_ids)]
+        conditions = [_waiting_for(user_id, unit_id, role), *_narrowing(user_id, where, plan_ids)]
         base = select().select_from(w.join(t, t.c.id == w.c.plan_task_id).join(p, p.c.id == t.c.plan_id))
         counts: dict[str, Any] = {}
         if count:  # the task joined only for its words
