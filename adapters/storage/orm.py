@@ -155,6 +155,12 @@ def _ready_with(holder: str) -> dict[str, Any]:
     return {"sqlite_where": where, "postgresql_where": where}
 
 
+def _set(column: str) -> dict[str, Any]:
+    """The condition of an index of `work_items` that holds only the rows with `column` set."""
+    where = text(f"{column} IS NOT NULL")
+    return {"sqlite_where": where, "postgresql_where": where}
+
+
 work_items = Table(
     "work_items", metadata,
     Column("id", Integer, primary_key=True),
@@ -199,6 +205,11 @@ work_items = Table(
     Index("ix_work_items_unit_plan", "candidate_unit_id", "candidate_role", "plan_id", "due_on", "id",
           **_ready_with("candidate_role")),
     Index("ix_work_items_claimed_plan", "claimed_by", "plan_id", "due_on", "id", **_ready_with("claimed_by")),
+    # The tasks a person took part in, whatever the steps' state (migration 0034): the
+    # person page and a reader's search ask `assignee_user_id = u OR completed_by = u`,
+    # one index for each side of the OR, each holding only the rows with its column set.
+    Index("ix_work_items_assignee_tasks", "assignee_user_id", "plan_task_id", **_set("assignee_user_id")),
+    Index("ix_work_items_completed_by_tasks", "completed_by", "plan_task_id", **_set("completed_by")),
 )
 
 

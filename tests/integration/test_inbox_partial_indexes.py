@@ -3,18 +3,16 @@ before them upgrades to exactly the indexes the tables' definitions name (`orm.p
 inboxes the same, and goes back down and up again."""
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pytest
 from alembic import command
-from sqlalchemy import text
-from sqlalchemy.schema import CreateIndex
 
-from adapters.storage import Storage, orm
+from adapters.storage import Storage
 from engine.tasks import inbox, steps
 from tests.support.deadlines import ISSUED, office_clock, ready
 from tests.support.office import CBTH, KSTTHC, staffed
+from tests.support.schema import defined, stored
 
 TODAY = date(2024, 3, 11)
 BEFORE = "0032_units_added_replanned"
@@ -23,37 +21,6 @@ BEFORE = "0032_units_added_replanned"
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request):
     return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_fresh_url")
-
-
-def _stored(conn, name: str | None = None) -> dict[str, str]:
-    """The definition of each index of `work_items` named `ix_…` (or of the one `name`) as
-    the database holds it, its name written `IX`."""
-    if conn.dialect.name == "sqlite":
-        rows = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                                 "AND tbl_name = 'work_items' AND sql IS NOT NULL"))
-    else:
-        rows = conn.execute(text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'work_items'"))
-    return {found: " ".join(re.sub(rf"\b{found}\b", "IX", sql).split()) for found, sql in rows
-            if (found == name if name else found.startswith("ix_"))}
-
-
-def defined(storage: Storage) -> dict[str, str]:
-    """Each index `orm.work_items` defines, as the database holds it once created (made
-    under another name, then dropped)."""
-    found = {}
-    with storage.engine.connect() as conn:
-        for index in orm.work_items.indexes:
-            ddl = str(CreateIndex(index).compile(dialect=conn.dialect))
-            conn.execute(text(re.sub(rf"\b{index.name}\b", "ix_defined_here", ddl)))
-            [found[index.name]] = _stored(conn, "ix_defined_here").values()
-            conn.execute(text("DROP INDEX ix_defined_here"))
-            conn.commit()
-    return found
-
-
-def stored(storage: Storage) -> dict[str, str]:
-    with storage.engine.connect() as conn:
-        return _stored(conn)
 
 
 def inboxes(office) -> list[list[int]]:

@@ -17,6 +17,7 @@ from adapters.storage import orm, progress_queries
 from engine.reading.plan_pages import plan_overview
 from engine.reading.progress import TaskScope, TaskSlice, plan_dashboard
 from engine.reading.search import search_tasks
+from engine.reading.unit_work import person_work
 from engine.tasks.inbox import InboxQuery, list_inbox
 from tests.support.office import CBTH, KSTTHC, TTPV, make_office
 from tests.support.statements import sent_with_parameters
@@ -355,6 +356,25 @@ def test_a_broad_search_s_page_past_its_ranked_matches_reads_a_bounded_set(offic
     up to its end, still under a LIMIT: its cost is its offset's, not the matches'."""
     monkeypatch.setattr(progress_queries, "SEARCH_REACH", 100)
     _assert_bounded_search(office, 5)
+
+
+_TAKEN_PART_READS = {
+    "person page": lambda office, user: person_work(office.uow(), user, TODAY),
+    "search": lambda office, user: search_tasks(office.uow(), "nhiệm vụ", TODAY, user_id=user),
+}
+
+
+@pytest.mark.parametrize("read", list(_TAKEN_PART_READS))
+def test_the_tasks_a_person_took_part_in_are_read_through_an_index_for_each_side_of_the_or(office, read):
+    """The person page and a staff member's search (`task_access.may_read`) ask for the
+    tasks with a step the person holds by name or completed, whatever its state
+    (`assignee_user_id = u OR completed_by = u`): each side of the OR is read through its
+    index (migration 0034; SQLite's OR optimisation, PostgreSQL's BitmapOr), not every
+    work item of the office."""
+    plans = plans_of(office, lambda: _TAKEN_PART_READS[read](office, office.users["cv.kstthc"]))
+    taken_part = [p for p in plans if "ix_work_items_completed_by_tasks" in p]
+    assert taken_part and all("ix_work_items_assignee_tasks" in p for p in taken_part), plans
+    assert not full_scans(plans, "work_items"), plans
 
 
 def _assert_bounded_search(office, page: int) -> None:

@@ -1,0 +1,41 @@
+"""The indexes of `work_items` as the database holds them, and as `orm.py` defines them:
+a migrated schema compared with the metadata (migrations 0033, 0034)."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import text
+from sqlalchemy.schema import CreateIndex
+
+from adapters.storage import Storage, orm
+
+
+def _stored(conn, name: str | None = None) -> dict[str, str]:
+    """The definition of each index of `work_items` named `ix_…` (or of the one `name`) as
+    the database holds it, its name written `IX`."""
+    if conn.dialect.name == "sqlite":
+        rows = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                 "AND tbl_name = 'work_items' AND sql IS NOT NULL"))
+    else:
+        rows = conn.execute(text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'work_items'"))
+    return {found: " ".join(re.sub(rf"\b{found}\b", "IX", sql).split()) for found, sql in rows
+            if (found == name if name else found.startswith("ix_"))}
+
+
+def defined(storage: Storage) -> dict[str, str]:
+    """Each index `orm.work_items` defines, as the database holds it once created (made
+    under another name, then dropped)."""
+    found = {}
+    with storage.engine.connect() as conn:
+        for index in orm.work_items.indexes:
+            ddl = str(CreateIndex(index).compile(dialect=conn.dialect))
+            conn.execute(text(re.sub(rf"\b{index.name}\b", "ix_defined_here", ddl)))
+            [found[index.name]] = _stored(conn, "ix_defined_here").values()
+            conn.execute(text("DROP INDEX ix_defined_here"))
+            conn.commit()
+    return found
+
+
+def stored(storage: Storage) -> dict[str, str]:
+    with storage.engine.connect() as conn:
+        return _stored(conn)
