@@ -106,6 +106,17 @@ task_units = Table(
     Index("ix_task_units_task_unit", "task_id", "unit_id"),
 )
 
+# The people each task's assignment named (`plan_tasks.people`), one row a person and kind,
+# kept equal to it by triggers on `plan_tasks` (migration 0035; the code never writes it):
+# the tasks naming a person read through an index, not by a match on every task's JSON.
+task_people = Table(
+    "task_people", metadata,
+    Column("task_id", Integer, ForeignKey("plan_tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(16), primary_key=True),  # "co_handlers" or "informed"
+    Column("user_id", Integer, primary_key=True, autoincrement=False),
+    Index("ix_task_people_user", "user_id", "task_id"),
+)
+
 process_versions = Table(
     "process_versions", metadata,
     Column("id", Integer, primary_key=True),
