@@ -377,6 +377,26 @@ def test_the_tasks_a_person_took_part_in_are_read_through_an_index_for_each_side
     assert not full_scans(plans, "work_items"), plans
 
 
+def test_the_tasks_whose_assignment_named_a_person_are_read_by_person_not_by_every_tasks_people(office):
+    """The person page asks for the tasks a person took part in, those whose assignment
+    named them (co-handler, for information) among them: the ids read by person through
+    `task_people`'s index (migration 0035) and united with the steps' (an OR of
+    IN-subqueries PostgreSQL reads by a scan of every task), the tasks then by id. Not a
+    match on every task's `people`. Here 3,000 tasks name another person."""
+    engine = office.storage.engine
+    with engine.begin() as conn:
+        last = conn.execute(select(func.max(orm.plans.c.id))).scalar_one()
+        conn.execute(orm.plan_tasks.update().where(orm.plan_tasks.c.plan_id == last)
+                     .values(people={"co_handlers": [], "informed": [office.users["cv.cbth"]]}))
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
+    plans = plans_of(office, lambda: person_work(office.uow(), office.users["cv.kstthc"], TODAY))
+    named = [p for p in plans if "task_people" in p]
+    assert named and all("ix_task_people_user" in p for p in named), plans
+    assert not full_scans(plans, "plan_tasks"), plans
+
+
 def _assert_bounded_search(office, page: int) -> None:
     plans = plans_of(office, lambda: search_tasks(office.uow(), "nhiệm vụ", TODAY, user_id=office.users["theodoi"],
                                                   page=page))
