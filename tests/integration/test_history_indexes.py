@@ -9,12 +9,11 @@ from datetime import date
 import pytest
 from alembic import command
 
-from adapters.storage import Storage
 from engine.reading.unit_work import person_work
 from engine.tasks import steps
 from tests.support.deadlines import ISSUED, office_clock, ready
-from tests.support.office import KSTTHC, staffed
-from tests.support.schema import defined, stored
+from tests.support.office import KSTTHC
+from tests.support.schema import defined, office_at, stored
 
 TODAY = date(2024, 3, 11)
 BEFORE = "0033_inbox_partial_indexes"
@@ -34,10 +33,7 @@ def pages(office) -> list[list[int]]:
 
 
 def test_an_office_built_before_0034_upgrades_to_the_defined_indexes_with_the_same_person_pages(url):
-    storage = Storage(url)
-    command.upgrade(storage.alembic_config(), BEFORE)
-    office = staffed(storage)
-    try:
+    with office_at(url, BEFORE) as (storage, office):
         with office_clock(ISSUED) as clock:
             plan = office.plan([{"ref": ref, "lead": [KSTTHC], "due": "2024-03-29"} for ref in "123"], issued=ISSUED)
             clock.on(TODAY)
@@ -54,5 +50,3 @@ def test_an_office_built_before_0034_upgrades_to_the_defined_indexes_with_the_sa
             assert stored(storage) == old
             storage.upgrade()
             assert stored(storage) == defined(storage) and pages(office) == seen
-    finally:
-        storage.engine.dispose()

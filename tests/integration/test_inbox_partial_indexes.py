@@ -8,11 +8,10 @@ from datetime import date
 import pytest
 from alembic import command
 
-from adapters.storage import Storage
 from engine.tasks import inbox, steps
 from tests.support.deadlines import ISSUED, office_clock, ready
-from tests.support.office import CBTH, KSTTHC, staffed
-from tests.support.schema import defined, stored
+from tests.support.office import CBTH, KSTTHC
+from tests.support.schema import defined, office_at, stored
 
 TODAY = date(2024, 3, 11)
 BEFORE = "0032_units_added_replanned"
@@ -34,10 +33,7 @@ def test_an_office_built_before_0033_upgrades_to_the_defined_indexes_with_the_sa
     upgrade the indexes of `work_items` are those `orm.py` defines (partial, without
     `ix_work_items_instance_id`), every inbox lists the same steps, and a downgrade
     gives the old indexes back."""
-    storage = Storage(url)
-    command.upgrade(storage.alembic_config(), BEFORE)
-    office = staffed(storage)
-    try:
+    with office_at(url, BEFORE) as (storage, office):
         with office_clock(ISSUED) as clock:
             first = office.plan([{"ref": ref, "lead": [KSTTHC], "due": "2024-03-29"} for ref in "123"], issued=ISSUED)
             office.plan([{"ref": "4", "lead": [CBTH], "due": "2024-03-29"}], issued=ISSUED)
@@ -56,5 +52,3 @@ def test_an_office_built_before_0033_upgrades_to_the_defined_indexes_with_the_sa
             assert stored(storage) == old and inboxes(office) == seen
             storage.upgrade()
             assert stored(storage) == defined(storage)
-    finally:
-        storage.engine.dispose()

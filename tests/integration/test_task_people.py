@@ -15,6 +15,7 @@ from engine.reading.unit_work import person_work
 from engine.tasks import steps
 from tests.support.deadlines import ISSUED, office_clock, ready
 from tests.support.office import KSTTHC, staffed
+from tests.support.schema import office_at
 
 TODAY = date(2024, 3, 11)
 BEFORE = "0034_history_indexes"
@@ -103,10 +104,7 @@ def table_of(storage: Storage) -> dict:
 
 
 def test_an_office_built_before_0035_upgrades_with_the_named_people_filled(url):
-    storage = Storage(url)
-    command.upgrade(storage.alembic_config(), BEFORE)
-    office = staffed(storage)
-    try:
+    with office_at(url, BEFORE) as (storage, office):
         with office_clock(ISSUED) as clock:
             plan = office.plan([{"ref": ref, "lead": [KSTTHC], "due": "2024-03-29"} for ref in "123"], issued=ISSUED)
             clock.on(TODAY)
@@ -127,5 +125,3 @@ def test_an_office_built_before_0035_upgrades_with_the_named_people_filled(url):
         assert "task_people" not in inspect(storage.engine).get_table_names()
         storage.upgrade()
         assert kept(storage) == named_in(storage) and len(kept(storage)) == 2
-    finally:
-        storage.engine.dispose()

@@ -1,13 +1,30 @@
-"""The indexes of `work_items` as the database holds them, and as `orm.py` defines them:
-a migrated schema compared with the metadata (migrations 0033, 0034)."""
+"""An office built by old code (the migrations up to a revision), and the indexes of
+`work_items` as the database holds them and as `orm.py` defines them: a migrated schema
+compared with the metadata (migrations 0033, 0034, 0035)."""
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from typing import Any, Iterator
 
+from alembic import command
 from sqlalchemy import text
 from sqlalchemy.schema import CreateIndex
 
 from adapters.storage import Storage, orm
+from tests.support.office import staffed
+
+
+@contextmanager
+def office_at(url: str, revision: str) -> Iterator[tuple[Storage, Any]]:
+    """Its storage and a staffed office whose database the migrations built up to
+    `revision` only, as old code left it; the engine disposed of at the end."""
+    storage = Storage(url)
+    command.upgrade(storage.alembic_config(), revision)
+    try:
+        yield storage, staffed(storage)
+    finally:
+        storage.engine.dispose()
 
 
 def _stored(conn, name: str | None = None) -> dict[str, str]:
