@@ -160,16 +160,20 @@ process_events = Table(
     Column("detail", JSON, nullable=False, default=dict),
 )
 
+def _partial(condition: str) -> dict[str, Any]:
+    """An index's condition on both databases: it holds only the rows that meet it."""
+    where = text(condition)
+    return {"sqlite_where": where, "postgresql_where": where}
+
+
 def _ready_with(holder: str) -> dict[str, Any]:
     """The condition of an inbox index of `work_items`: ready steps whose `holder` column is set."""
-    where = text(f"state = 'ready' AND {holder} IS NOT NULL")
-    return {"sqlite_where": where, "postgresql_where": where}
+    return _partial(f"state = 'ready' AND {holder} IS NOT NULL")
 
 
 def _set(column: str) -> dict[str, Any]:
     """The condition of an index of `work_items` that holds only the rows with `column` set."""
-    where = text(f"{column} IS NOT NULL")
-    return {"sqlite_where": where, "postgresql_where": where}
+    return _partial(f"{column} IS NOT NULL")
 
 
 work_items = Table(
