@@ -345,7 +345,7 @@ class WorkItemRepository(_ObjectRepository, ports.WorkItemRepository):
         super().add(obj)
 
     def ready_for_instance(self, instance_id: int) -> list[model.WorkItem]:
-        return self._where(instance_id=instance_id, state="ready")
+        return sorted(self._where(instance_id=instance_id, state="ready"), key=lambda i: i.id)
 
     def ready_for_instances(self, instance_ids: Iterable[int]) -> dict[int, list[model.WorkItem]]:
         ids = set(instance_ids)

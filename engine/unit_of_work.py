@@ -153,7 +153,8 @@ class WorkItemRepository(Repository):
     def add_many(self, items: list[model.WorkItem]) -> None:
         """Store new work items now, in one statement; each gets its id."""
     @abstractmethod
-    def ready_for_instance(self, instance_id: int) -> list[model.WorkItem]: ...
+    def ready_for_instance(self, instance_id: int) -> list[model.WorkItem]:
+        """The ready work items of one instance, in id order (the order they arose)."""
     @abstractmethod
     def ready_for_instances(self, instance_ids: Iterable[int]) -> dict[int, list[model.WorkItem]]:
         """The ready work items of several instances, by instance id, in one query."""

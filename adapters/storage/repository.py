@@ -1280,7 +1280,8 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         insert_new(self.session, self.rows, orm.work_items, items, ("instance_id", "task_uuid"))
 
     def ready_for_instance(self, instance_id: int) -> list[model.WorkItem]:
-        query = select(model.WorkItem).where(orm.work_items.c.instance_id == instance_id, orm.ready(orm.work_items))
+        query = (select(model.WorkItem).where(orm.work_items.c.instance_id == instance_id, orm.ready(orm.work_items))
+                 .order_by(orm.work_items.c.id))  # no index gives an order since 0033: say it
         return list(self.session.scalars(query))
 
     def ready_for_instances(self, instance_ids: Iterable[int]) -> dict[int, list[model.WorkItem]]:
