@@ -22,6 +22,17 @@ metadata = MetaData(naming_convention={
     "pk": "pk_%(table_name)s",
 })
 
+def _partial(condition: str) -> dict[str, Any]:
+    """An index's condition on both databases: it holds only the rows that meet it."""
+    where = text(condition)
+    return {"sqlite_where": where, "postgresql_where": where}
+
+
+def _set(column: str) -> dict[str, Any]:
+    """The condition of an index that holds only the rows with `column` set."""
+    return _partial(f"{column} IS NOT NULL")
+
+
 units = Table(
     "units", metadata,
     Column("id", Integer, primary_key=True),
@@ -93,6 +104,8 @@ plan_tasks = Table(
     # A plan's tasks due before or from a day: its overdue and in-progress pages (0029);
     # and its counts by dates and state, from the index alone (0030).
     Index("ix_plan_tasks_plan_due", "plan_id", "due_on", "closed_on", "status"),
+    # The tasks a person directs, for a reader's scope (0036): of those with a director only.
+    Index("ix_plan_tasks_director", "director_user_id", "id", **_set("director_user_id")),
 )
 
 task_units = Table(
@@ -160,20 +173,9 @@ process_events = Table(
     Column("detail", JSON, nullable=False, default=dict),
 )
 
-def _partial(condition: str) -> dict[str, Any]:
-    """An index's condition on both databases: it holds only the rows that meet it."""
-    where = text(condition)
-    return {"sqlite_where": where, "postgresql_where": where}
-
-
 def _ready_with(holder: str) -> dict[str, Any]:
     """The condition of an inbox index of `work_items`: ready steps whose `holder` column is set."""
     return _partial(f"state = 'ready' AND {holder} IS NOT NULL")
-
-
-def _set(column: str) -> dict[str, Any]:
-    """The condition of an index of `work_items` that holds only the rows with `column` set."""
-    return _partial(f"{column} IS NOT NULL")
 
 
 work_items = Table(

@@ -1,6 +1,6 @@
-"""An office built by old code (the migrations up to a revision), and the indexes of
-`work_items` as the database holds them and as `orm.py` defines them: a migrated schema
-compared with the metadata (migrations 0033, 0034, 0035)."""
+"""An office built by old code (the migrations up to a revision), and the indexes of a
+table (`work_items` unless told) as the database holds them and as `orm.py` defines
+them: a migrated schema compared with the metadata (migrations 0033 to 0036)."""
 from __future__ import annotations
 
 import re
@@ -27,32 +27,33 @@ def office_at(url: str, revision: str) -> Iterator[tuple[Storage, Any]]:
         storage.engine.dispose()
 
 
-def _stored(conn, name: str | None = None) -> dict[str, str]:
-    """The definition of each index of `work_items` named `ix_…` (or of the one `name`) as
-    the database holds it, its name written `IX`."""
+def _stored(conn, table: str, name: str | None = None) -> dict[str, str]:
+    """The definition of each index of `table` named `ix_…` (or of the one `name`) as the
+    database holds it, its name written `IX`."""
     if conn.dialect.name == "sqlite":
         rows = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                                 "AND tbl_name = 'work_items' AND sql IS NOT NULL"))
+                                 "AND tbl_name = :table AND sql IS NOT NULL"), {"table": table})
     else:
-        rows = conn.execute(text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'work_items'"))
+        rows = conn.execute(text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = :table"),
+                            {"table": table})
     return {found: " ".join(re.sub(rf"\b{found}\b", "IX", sql).split()) for found, sql in rows
             if (found == name if name else found.startswith("ix_"))}
 
 
-def defined(storage: Storage) -> dict[str, str]:
-    """Each index `orm.work_items` defines, as the database holds it once created (made
+def defined(storage: Storage, table: str = "work_items") -> dict[str, str]:
+    """Each index `orm.py` defines of `table`, as the database holds it once created (made
     under another name, then dropped)."""
     found = {}
     with storage.engine.connect() as conn:
-        for index in orm.work_items.indexes:
+        for index in orm.metadata.tables[table].indexes:
             ddl = str(CreateIndex(index).compile(dialect=conn.dialect))
             conn.execute(text(re.sub(rf"\b{index.name}\b", "ix_defined_here", ddl)))
-            [found[index.name]] = _stored(conn, "ix_defined_here").values()
+            [found[index.name]] = _stored(conn, table, "ix_defined_here").values()
             conn.execute(text("DROP INDEX ix_defined_here"))
             conn.commit()
     return found
 
 
-def stored(storage: Storage) -> dict[str, str]:
+def stored(storage: Storage, table: str = "work_items") -> dict[str, str]:
     with storage.engine.connect() as conn:
-        return _stored(conn)
+        return _stored(conn, table)

@@ -1,0 +1,130 @@
+"""A reader who does not read every task searches the tasks the reading rule lets them
+read (`task_access.may_read`), now one UNION of ids read through indexes (migration
+0036): for every person of an office with directors, lead and coordinating units, a plan
+monitored by another unit, steps held and completed and people named, the same tasks as
+the rule in Python and as the OR of conditions on each task the search used before.
+The index of directed tasks comes with an upgrade, and goes and comes back with the
+migration."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from alembic import command
+from sqlalchemy import or_, select, update
+
+from adapters.storage import orm
+from engine.access import task_access
+from engine.reading import search
+from engine.reading.search import search_tasks
+from engine.tasks import steps
+from tests.support.deadlines import ISSUED, office_clock, ready
+from tests.support.office import CBTH, KSTTHC, TTPV, make_office
+from tests.support.schema import defined, office_at, stored
+
+TODAY = date(2024, 3, 11)
+TH, TCD, STTTT = "Phòng Tổng hợp", "Ban Tiếp công dân tỉnh", "Sở Thông tin và Truyền thông"
+BEFORE = "0035_task_people"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request):
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_fresh_url")
+
+
+def an_office_of_every_kind_of_reading(office) -> None:
+    """Two plans: the first monitored by the monitoring unit, its tasks led, coordinated
+    and directed by various units and people; the second monitored by TTPV. A step of
+    task 1 completed by KSTTHC's head, held by one of its staff, with a co-handler; task
+    4 naming people of other units (written as a repair would, not through a step)."""
+    with office_clock(ISSUED) as clock:
+        first = office.plan([
+            {"ref": "1", "lead": [KSTTHC], "due": "2024-03-29", "director": "chanhvp"},
+            {"ref": "2", "lead": [TTPV], "coordinators": [CBTH], "due": "2024-03-29", "director": "cv.cbth"},
+            {"ref": "3", "lead": [TTPV], "due": "2024-03-29", "director": "cv.th"},
+            {"ref": "4", "lead": [TH], "due": "2024-03-29"},
+            {"ref": "5", "lead": [KSTTHC], "coordinators": [TTPV], "due": "2024-03-29"},
+            {"ref": "6", "lead": [TCD], "due": "2024-03-29", "director": "phochanhvp"},
+        ], issued=ISSUED)
+        second = office.plan([{"ref": str(n), "lead": [STTTT], "due": "2024-03-29"} for n in (1, 2)], issued=ISSUED)
+        clock.on(TODAY)
+        with office.uow() as uow:
+            task_1 = next(t.id for t in uow.tasks.for_plan(first) if t.ref == "1")
+        [item] = [i for i in ready(office, first, "assign") if i.plan_task_id == task_1]
+        steps.complete_step(office.uow(), item.id, office.users["truong.kstthc"],
+                            {"assignee": office.users["cv.kstthc"], "co_handlers": [office.users["cv.kstthc2"]]},
+                            clock=clock)
+    t = orm.plan_tasks
+    with office.storage.engine.begin() as conn:
+        conn.execute(update(orm.plans).where(orm.plans.c.id == second).values(monitor_unit_id=office.units[TTPV]))
+        conn.execute(update(t).where(t.c.plan_id == first, t.c.ref == "4").values(
+            people={"co_handlers": [office.users["cv.ttpv"]], "informed": [office.users["giamdoc.stttt"]]}))
+
+
+def found(office, user_id: int) -> set[int]:
+    """Every task of every page a search of a word each task holds gives the reader."""
+    first = search_tasks(office.uow(), "nhiệm vụ", TODAY, user_id=user_id)
+    pages = [first] + [search_tasks(office.uow(), "nhiệm vụ", TODAY, user_id=user_id, page=n)
+                       for n in range(2, first.pages + 1)]
+    return {task.id for page in pages for task in page.tasks}
+
+
+def by_the_rule(office, user_id: int) -> set[int]:
+    with office.uow() as uow:
+        plans = [uow.plans.get(p["id"]) for p in uow.plans.list_with_counts()]
+        return {task_id for plan in plans for task_id in task_access.readable(
+            uow, user_id, plan, [(t.id, t) for t in uow.tasks.for_plan(plan.id)])}
+
+
+def as_before(office, user_id: int) -> set[int]:
+    """The reading rule as the search wrote it before 0036: an OR of conditions on each
+    task (a reader who reads every task, every task)."""
+    t, tu, w, named = orm.plan_tasks, orm.task_units, orm.work_items, orm.task_people
+    with office.uow() as uow:
+        user = uow.users.acting(user_id)
+    either = [t.c.director_user_id == user.id,
+              t.c.id.in_(select(w.c.plan_task_id).where(or_(w.c.assignee_user_id == user.id,
+                                                            w.c.completed_by == user.id))),
+              t.c.id.in_(select(named.c.task_id).where(named.c.user_id == user.id))]
+    if user.unit_id is not None:
+        either += [t.c.id.in_(select(tu.c.task_id).where(tu.c.unit_id == user.unit_id)),
+                   t.c.plan_id.in_(select(orm.plans.c.id).where(orm.plans.c.monitor_unit_id == user.unit_id))]
+    query = select(t.c.id) if task_access.reads_every_task(user) else select(t.c.id).where(or_(*either))
+    with office.storage.engine.connect() as conn:
+        return set(conn.execute(query).scalars())
+
+
+def test_every_reader_s_search_finds_what_the_rule_and_the_former_query_let_them_read(url, monkeypatch):
+    office = make_office(url)
+    try:
+        an_office_of_every_kind_of_reading(office)
+        monkeypatch.setattr(search, "PAGE_SIZE", 3)
+        seen = {}
+        for name, user_id in office.users.items():
+            seen[name] = found(office, user_id)
+            assert seen[name] == by_the_rule(office, user_id) == as_before(office, user_id), name
+        # Each way in to a task is exercised: by unit (lead, coordinator), by monitored plan,
+        # by direction, by a step held or completed, by name.
+        assert len(seen["theodoi"]) == len(seen["chanhvp"]) == 8
+        assert len(seen["cv.ttpv"]) == 6  # leads 2 and 3, coordinates 5, monitors the second plan; named on 4
+        assert len(seen["cv.cbth"]) == 1  # coordinates 2, which cv.cbth also directs
+        assert len(seen["cv.th"]) == 2  # TH leads 4, cv.th directs 3
+        assert len(seen["giamdoc.stttt"]) == 3  # leads the second plan's two; named on 4
+        assert seen["cv.tcd"] == seen["truongban.tcd"] and len(seen["cv.tcd"]) == 1
+    finally:
+        office.storage.engine.dispose()
+
+
+def test_an_office_built_before_0036_upgrades_to_the_defined_index_of_directed_tasks(url):
+    with office_at(url, BEFORE) as (storage, office):
+        an_office_of_every_kind_of_reading(office)
+        assert "ix_plan_tasks_director" not in stored(storage, "plan_tasks")
+        storage.upgrade()
+        index = defined(storage, "plan_tasks")["ix_plan_tasks_director"]
+        assert stored(storage, "plan_tasks")["ix_plan_tasks_director"] == index
+        seen = {name: found(office, user_id) for name, user_id in office.users.items()}
+        assert all(seen[name] == as_before(office, user_id) for name, user_id in office.users.items())
+        command.downgrade(storage.alembic_config(), BEFORE)
+        assert "ix_plan_tasks_director" not in stored(storage, "plan_tasks")
+        storage.upgrade()
+        assert stored(storage, "plan_tasks")["ix_plan_tasks_director"] == index
