@@ -43,7 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement, Label
+from sqlalchemy.sql.elements import BindParameter, ColumnElement, Label
 
 from adapters.storage import cursor_reads, orm
 from adapters.storage.row_dicts import dicts
@@ -92,7 +92,7 @@ class ProgressQueries(ports.ProgressQueries):
         return [task_of(row) + _NO_PLACE for row in found]
 
     def count(self, scope: TaskScope, state: str | None = None, up_to: int | None = None) -> int:
-        shape, values = _bound(scope)
+        shape, values = self._search_bound(scope)
         values.update(count_state=state, up_to=up_to)
         _, [(found,)] = cursor_reads.rows(
             self.session, _count_statement(shape, state is not None, up_to is not None, self._sqlite), values)
@@ -144,7 +144,7 @@ class ProgressQueries(ports.ProgressQueries):
             keys, rows = cursor_reads.rows(self.session, _unit_page(*shape), values)
             task_of = _task_of(keys)
             return [[task_of(row) + _NO_PLACE for row in rows]]
-        shape, values = _bound(scope)
+        shape, values = self._search_bound(scope)
         values.update(search_reach=SEARCH_REACH, state_day=scope.as_of)
         following = tuple(number for number, part in enumerate(slices)
                           if part.after is not None and part.order == "words" and scope.words)
@@ -164,6 +164,25 @@ class ProgressQueries(ports.ProgressQueries):
             # (a search's row has its place in the order, to read on from)
             found[row[part]].append(task_of(row) + (_NO_PLACE if row[rest] is None else ((row[rest], row[rank]),)))
         return found
+
+    def _search_bound(self, scope: TaskScope) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """`_bound`; on PostgreSQL, for a search by a reader who does not read every task
+        and may read no more than `READER_IDS` tasks, with their ids read first
+        (`_reader_ids_statement`) and bound as one array: each task then looked up by id.
+        Given the UNION of those ids to read, PostgreSQL hashed them and tested every
+        task's words (a word most tasks hold read them all, for each part of the search:
+        it costs the word match as nothing), even for a reader of a few hundred tasks."""
+        shape, values = _bound(scope)
+        if self._sqlite or scope.reader_id is None or not scope.words:
+            return shape, values
+        _, rows = cursor_reads.rows(self.session, _reader_ids_statement(scope.reader_unit_id is not None),
+                                    {"reader_id": scope.reader_id, "reader_unit_id": scope.reader_unit_id,
+                                     "up_to": READER_IDS + 1})
+        if len(rows) > READER_IDS:
+            return shape, values
+        prefix, given, words, typed = shape
+        values["reader_ids"] = sorted({task_id for task_id, in rows})
+        return (prefix, (*given, _READER_IDS), words, typed), values
 
     def counted_slices(self, scope: TaskScope, slices: list[TaskSlice]) -> tuple[int, list[list[tuple[Any, ...]]]]:
         shape, values = _bound(scope)
@@ -456,9 +475,13 @@ def _bound(scope: TaskScope, prefix: str = "") -> tuple[tuple[Any, ...], dict[st
 
 
 def _symbolic(shape: tuple[Any, ...]) -> TaskScope:
-    """The scope of `shape` (`_bound`), a bound parameter in place of each value."""
+    """The scope of `shape` (`_bound`), a bound parameter in place of each value; the
+    reader's ids, when given (`ProgressQueries._search_bound`), in place of the reader."""
     prefix, given, words, typed = shape
-    binds = {name: bindparam(prefix + name, type_=Date if name in _SCOPE_DATES else Integer) for name in given}
+    binds = {name: bindparam(prefix + name, type_=Date if name in _SCOPE_DATES else Integer) for name in given
+             if name != _READER_IDS}
+    if _READER_IDS in given:
+        binds["reader_id"] = bindparam(prefix + _READER_IDS, type_=ARRAY(Integer))
     return TaskScope(as_of=bindparam(prefix + "as_of", type_=Date), words=words, typed_words=typed,  # type: ignore[arg-type]
                      **binds)
 
@@ -931,20 +954,58 @@ def _took_part(user_id: int) -> Any:
     whose assignment named them (co-handler, for information: `task_people`, migration
     0035): one set, a UNION of reads each through its index. (An OR of IN-subqueries is
     read by PostgreSQL as a scan of every task, each tested against hashed sets.)"""
+    return union(*_took_part_reads(user_id))
+
+
+def _took_part_reads(user_id: Any) -> list[Any]:
     w, named = orm.work_items, orm.task_people
-    return union(select(w.c.plan_task_id).where(or_(w.c.assignee_user_id == user_id, w.c.completed_by == user_id)),
-                 select(named.c.task_id).where(named.c.user_id == user_id))
+    return [select(w.c.plan_task_id).where(or_(w.c.assignee_user_id == user_id, w.c.completed_by == user_id)),
+            select(named.c.task_id).where(named.c.user_id == user_id)]
 
 
-def _readable_by(user_id: int, unit_id: int | None) -> Any:
+def _readable_by(user_id: Any, unit_id: Any) -> Any:
     """`engine.access.task_access.may_read` for one who does not read every task: their
     unit leads, coordinates or monitors it, or they direct it, held or did one of its
-    steps, or its assignment named them (`_took_part`)."""
+    steps, or its assignment named them (`_took_part`). Or `user_id` is the ids of those
+    tasks, read first (`_reader_ids_statement`) and bound (`_symbolic`)."""
+    if isinstance(user_id, BindParameter) and user_id.key.endswith(_READER_IDS):
+        return _t.c.id == any_(user_id)
     either = [_t.c.director_user_id == user_id, _t.c.id.in_(_took_part(user_id))]
     if unit_id is not None:
         either += [_t.c.id.in_(select(_tu.c.task_id).where(_tu.c.unit_id == unit_id)),
                    _t.c.plan_id.in_(select(_p.c.id).where(_p.c.monitor_unit_id == unit_id))]
     return or_(*either)
+
+
+def _readable_reads(user_id: Any, unit_id: Any) -> list[Any]:
+    """The SELECTs of the ids of the tasks `_readable_by` keeps, each through an index:
+    `_took_part`'s, those directed (`ix_plan_tasks_director`, migration 0036), the unit's
+    (`task_units` by unit) and those of the plans the unit monitors (by plan)."""
+    # Aliases: a subquery of `plan_tasks` inside a statement reading it would be
+    # correlated to the outer task (each tested against itself), not read by its index.
+    directed, monitored = _t.alias("directed"), _t.alias("monitored")
+    reads = [*_took_part_reads(user_id), select(directed.c.id).where(directed.c.director_user_id == user_id)]
+    if unit_id is not None:
+        reads += [select(_tu.c.task_id).where(_tu.c.unit_id == unit_id),
+                  select(monitored.c.id).where(monitored.c.plan_id.in_(
+                      select(_p.c.id).where(_p.c.monitor_unit_id == unit_id)))]
+    return reads
+
+
+# A search by a reader of no more tasks than this looks each of them up by id (on
+# PostgreSQL, `ProgressQueries._search_bound`): as many as a search ranks of its matches.
+READER_IDS = SEARCH_REACH
+_READER_IDS = "reader_ids"
+
+
+@functools.cache
+def _reader_ids_statement(with_unit: bool) -> Any:
+    """The ids of the tasks `_readable_by` keeps for a reader (`reader_id`, of
+    `reader_unit_id` if `with_unit`), no more than `up_to` (UNION ALL: read as they come,
+    no set built first; an id may come twice)."""
+    unit = bindparam("reader_unit_id", type_=Integer) if with_unit else None
+    ids = union_all(*_readable_reads(bindparam("reader_id", type_=Integer), unit)).subquery()
+    return select(ids).limit(bindparam("up_to", type_=Integer, literal_execute=True))
 
 
 def _relevance(scope: TaskScope) -> list[Any]:

@@ -397,6 +397,24 @@ def test_the_tasks_whose_assignment_named_a_person_are_read_by_person_not_by_eve
     assert not full_scans(plans, "plan_tasks"), plans
 
 
+@pytest.mark.parametrize("office", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("username", ["cv.kstthc", "giamdoc.ttpv"])
+def test_a_search_by_a_reader_of_few_tasks_reads_their_ids_through_indexes_then_each_task_by_id(office, username):
+    """A staff member's or a unit head's search (`task_access.may_read`) of a word all
+    3,008 tasks hold, on PostgreSQL: the ids of the few tasks they may read are read first,
+    each part through an index (those they direct by `ix_plan_tasks_director`, migration
+    0036; their unit's from `task_units` by unit), then the count and the page look those
+    tasks up by id. Given the ids to read as a subquery, PostgreSQL hashed them and tested
+    every task's words."""
+    plans = plans_of(office, lambda: search_tasks(office.uow(), "nhiệm vụ", TODAY, user_id=office.users[username]))
+    [ids] = [p for p in plans if "directed" in p]  # (the alias the reader's directed tasks are read under)
+    assert "ix_plan_tasks_director" in ids and "ix_task_units_unit_id" in ids, ids
+    assert not full_scans([ids], "task_units") and "Seq Scan on plan_tasks" not in ids, ids
+    matching = [p for p in plans if "search_words" in p]
+    assert len(matching) == 2, plans  # the count, the ranked page
+    assert all("Index Cond: (id = ANY (" in p and not full_scans([p], "plan_tasks") for p in matching), matching
+
+
 def _assert_bounded_search(office, page: int) -> None:
     plans = plans_of(office, lambda: search_tasks(office.uow(), "nhiệm vụ", TODAY, user_id=office.users["theodoi"],
                                                   page=page))

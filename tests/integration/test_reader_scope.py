@@ -1,10 +1,10 @@
 """A reader who does not read every task searches the tasks the reading rule lets them
-read (`task_access.may_read`), now one UNION of ids read through indexes (migration
-0036): for every person of an office with directors, lead and coordinating units, a plan
-monitored by another unit, steps held and completed and people named, the same tasks as
-the rule in Python and as the OR of conditions on each task the search used before.
-The index of directed tasks comes with an upgrade, and goes and comes back with the
-migration."""
+read (`task_access.may_read`), on PostgreSQL the ids of those tasks read first through
+indexes (migration 0036) when they are few: for every person of an office with
+directors, lead and coordinating units, a plan monitored by another unit, steps held and
+completed and people named, the same tasks as the rule in Python and as the OR of
+conditions on each task the search used before. The index of directed tasks comes with
+an upgrade, and goes and comes back with the migration."""
 from __future__ import annotations
 
 from datetime import date
@@ -13,7 +13,7 @@ import pytest
 from alembic import command
 from sqlalchemy import or_, select, update
 
-from adapters.storage import orm
+from adapters.storage import orm, progress_queries
 from engine.access import task_access
 from engine.reading import search
 from engine.reading.search import search_tasks
@@ -77,8 +77,8 @@ def by_the_rule(office, user_id: int) -> set[int]:
 
 
 def as_before(office, user_id: int) -> set[int]:
-    """The reading rule as the search wrote it before 0036: an OR of conditions on each
-    task (a reader who reads every task, every task)."""
+    """The reading rule as the search wrote it before 0036, for every reader: an OR of
+    conditions on each task (a reader who reads every task, every task)."""
     t, tu, w, named = orm.plan_tasks, orm.task_units, orm.work_items, orm.task_people
     with office.uow() as uow:
         user = uow.users.acting(user_id)
@@ -94,11 +94,15 @@ def as_before(office, user_id: int) -> set[int]:
         return set(conn.execute(query).scalars())
 
 
-def test_every_reader_s_search_finds_what_the_rule_and_the_former_query_let_them_read(url, monkeypatch):
+@pytest.mark.parametrize("reader_ids", [progress_queries.READER_IDS, 0])
+def test_every_reader_s_search_finds_what_the_rule_and_the_former_query_let_them_read(url, monkeypatch, reader_ids):
+    """On PostgreSQL each reader's ids are read first and bound (`READER_IDS`), or (0) the
+    rule is a condition on each task, as on SQLite."""
     office = make_office(url)
     try:
         an_office_of_every_kind_of_reading(office)
         monkeypatch.setattr(search, "PAGE_SIZE", 3)
+        monkeypatch.setattr(progress_queries, "READER_IDS", reader_ids)
         seen = {}
         for name, user_id in office.users.items():
             seen[name] = found(office, user_id)
