@@ -47,6 +47,7 @@ from tests.support.statements import sent_statements, sent_with_parameters  # no
 
 ISSUED, WORK_DAY, ALL_DUE = date(2024, 1, 15), date(2024, 1, 16), date(2024, 4, 30)
 HEAD, STAFF, MONITOR = "truong.kstthc", "cv.kstthc", "theodoi"
+OTHER_STAFF = "cv.cbth"  # of a unit that leads no task of the built office
 SAMPLE = 100  # steps completed, instances fired: enough for a median
 now_ms = time.perf_counter  # or time.process_time (--cpu)
 
@@ -335,6 +336,17 @@ def measure(office, engine, clock, plan_ids: list[int], start_ms: float, args) -
         (f"search a word all {args.open} tasks hold (first page)",
          lambda: search.search_tasks(office.uow(), "nhiệm vụ", WORK_DAY, user_id=users[MONITOR]),
          _bare_search_query(engine), "bare: the word index's matches, counted"),
+        # A staff member reads only the tasks `task_access.may_read` lets them: here their
+        # unit's (every task), and for one of a unit leading none, the few they took part in.
+        (f"search a word all {args.open} tasks hold, a staff member's reader scope (first page)",
+         lambda: search.search_tasks(office.uow(), "nhiệm vụ", WORK_DAY, user_id=users[STAFF]),
+         _bare_search_query(engine), "bare: the word index's matches, counted"),
+        (f"search a word all {args.open} tasks hold, a staff member of another unit (first page)",
+         lambda: search.search_tasks(office.uow(), "nhiệm vụ", WORK_DAY, user_id=users[OTHER_STAFF]),
+         _bare_search_query(engine), "bare: the word index's matches, counted"),
+        (f"a staff member's person page ({len(items)} tasks, first page)",
+         lambda: unit_work.person_work(office.uow(), users[STAFF], WORK_DAY), _bare_person_page_query(users[STAFF]),
+         "bare: counts by status of the tasks of the person's steps"),
     ]
     # A second bare beside the first where that one does not read all the page shows:
     # hand-written SQL over the plain tables giving the same displayed data.
@@ -504,6 +516,12 @@ def _bare_unit_page_query(office):
         tu.c.unit_id == office.units[KSTTHC]))).group_by(t.c.status))
 
 
+def _bare_person_page_query(user_id: int):
+    t, w = orm.plan_tasks, orm.work_items
+    held = select(w.c.plan_task_id).where((w.c.assignee_user_id == user_id) | (w.c.completed_by == user_id))
+    return select(t.c.status, func.count()).where(t.c.id.in_(held)).group_by(t.c.status)
+
+
 def _bare_search_query(engine):
     if engine.dialect.name == "sqlite":
         return text("SELECT count(*) FROM plan_task_words WHERE plan_task_words MATCH '\"nhiem\" \"vu\"'")
@@ -573,7 +591,7 @@ def explain(engine, now: datetime, captured: dict[str, list[tuple[str, Any]]]) -
     sqlite = engine.dialect.name == "sqlite"
     sweep_sql = _bare_due_query(now).compile(engine, compile_kwargs={"literal_binds": True})
     wanted = [(label, sent) for label, sent in captured.items()
-              if any(word in label for word in ("inbox", "dashboard", "unit page", "search"))]
+              if any(word in label for word in ("inbox", "dashboard", "unit page", "person page", "search"))]
     for label, sent in [*wanted, ("sweep (due range)", [(str(sweep_sql), ())])]:
         print(f"\nEXPLAIN {label}:")
         connection = engine.raw_connection()
