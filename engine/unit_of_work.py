@@ -234,9 +234,10 @@ class ProgressQueries(abc.ABC):
               task_ids: list[int] | None = None) -> list[dict[str, Any]]: ...
     @abstractmethod
     def page_details(self, task_ids: list[int], notices: str | None = None) -> dict[str, list[Any]]:
-        """For a page of tasks, in one statement: their units as `task_units` gives them
-        (`units`), their ready steps as `open_steps` gives them (`steps`, by id), and, given
-        an action prefix, their audit events as `audit` gives them (`notices`, dicts)."""
+        """For a page of tasks (in one statement where a statement is a round trip): their
+        units as `task_units` gives them (`units`), their ready steps as `open_steps` gives
+        them (`steps`, by id), and, given an action prefix, their audit events as `audit`
+        gives them (`notices`, dicts)."""
     @abstractmethod
     def plan_counts(self, today: date) -> list[dict[str, Any]]: ...
     @abstractmethod

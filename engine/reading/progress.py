@@ -220,7 +220,8 @@ def plan_dashboard(uow: AbstractUnitOfWork, plan_id: int, today: date,
     """A plan's counts (overall, per lead unit, month by month) from the database's
     GROUP BY, and one page of its listed tasks and the most overdue, with their
     holders and notices: four statements, whatever the plan's size (the plan's read
-    also tells whether the calendar this process keeps is still the office's)."""
+    also tells whether the calendar this process keeps is still the office's); six on
+    SQLite, where the pages' units, steps and notices are a statement each (`page_details`)."""
     filters = replace(filters, plan_id=plan_id)
     scope = filters.scope(today)
     with uow:

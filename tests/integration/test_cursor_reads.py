@@ -100,7 +100,7 @@ def test_a_read_on_the_cursor_sends_by_name_only_the_parameters_its_sql_names(of
     plan_id = _plan(office)
     with sent_with_parameters(office.storage.engine) as sent:
         plan_dashboard(office.uow(), plan_id, date(2024, 3, 11))
-    assert len(sent) == 4
+    assert len(sent) == (6 if office.storage.engine.dialect.name == "sqlite" else 4)  # SQLite: details a part each
     for sql, parameters in sent:
         if isinstance(parameters, dict):
             assert set(parameters) == set(re.findall(r"%\((\w+)\)s", sql)), sql

@@ -83,7 +83,8 @@ def test_a_read_sends_as_many_statements_for_40_tasks_as_for_4_and_builds_them_o
     monitor = office.users["theodoi"]
     dashboard = lambda plan_id: plan_dashboard(office.uow(), plan_id, TODAY)  # noqa: E731
     page = lambda plan_id: plan_pages.plan_overview(office.uow(), plan_id, TODAY, monitor)  # noqa: E731
-    for read, expected in ((dashboard, 4), (page, 3)):
+    apart = office.storage.engine.dialect.name == "sqlite"  # a page's details: a statement per part
+    for read, expected in ((dashboard, 6 if apart else 4), (page, 4 if apart else 3)):
         read(a)  # the first read of a shape builds its statements
         built = progress_queries._dashboard_statement.cache_info().misses, \
             progress_queries._slices_statement.cache_info().misses
@@ -140,7 +141,8 @@ def test_a_plan_page_past_the_end_is_the_last_page_read_again(office_on_each_dat
     with sent_statements(office.storage.engine) as sent:
         past = plan_pages.plan_overview(office.uow(), a, TODAY, monitor, page=9)
     assert past.page == past.pages == 3 and [r.task.ref for r in past.tasks] == [str(i) for i in range(31, 41)]
-    assert past.listed == 40 and len(sent) == 4, sent  # the page asked for, then the last one
+    apart = office.storage.engine.dialect.name == "sqlite"  # the page's units and steps: a statement each
+    assert past.listed == 40 and len(sent) == (5 if apart else 4), sent  # the page asked for, then the last one
 
 
 def test_unit_pages_of_units_in_turn_count_each_its_own_tasks_from_statements_built_once(office_on_each_database):
