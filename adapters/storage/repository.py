@@ -852,9 +852,9 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
         return [self.rows.loaded(model.ProcessInstance, _part(row, _WRITE_DUE_COLUMNS)) for row in rows]
 
 
-# The columns of a work item an inbox row shows.
-_ITEM_COLUMNS = ("id", "step_id", "step_name", "form", "due_on", "assignee_user_id", "candidate_unit_id",
-                 "candidate_role", "created_at", "claimed_by", "plan_task_id")
+# The columns of a work item an inbox row shows, and those a page is merged by.
+_ITEM_COLUMNS = ("id", "step_id", "step_name", "form", "due_on", "assignee_user_id", "created_at", "claimed_by",
+                 "plan_task_id")
 
 
 def _inbox_columns(items: Any = None) -> list[Any]:
@@ -862,8 +862,7 @@ def _inbox_columns(items: Any = None) -> list[Any]:
     subquery of its `_ITEM_COLUMNS`), its task's and its plan's, and who took it."""
     w, t, p = items if items is not None else orm.work_items, orm.plan_tasks, orm.plans
     return [
-        w.c.id.label("work_item_id"), w.c.step_id, w.c.step_name, w.c.form, w.c.due_on,
-        w.c.assignee_user_id, w.c.candidate_unit_id, w.c.candidate_role, w.c.created_at,
+        w.c.id.label("work_item_id"), w.c.step_id, w.c.step_name, w.c.form, w.c.due_on, w.c.assignee_user_id,
         t.c.id.label("task_id"), t.c.ref.label("task_ref"), t.c.title.label("task_title"),
         p.c.id.label("plan_id"), p.c.number.label("plan_number"), p.c.title.label("plan_title"), w.c.claimed_by,
     ]
