@@ -11,14 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from operator import itemgetter
 from typing import Any
 
 from engine.deadlines.working_days import WorkingCalendar
 from engine.errors import N_, NotFound
 from engine.process import instances
 from engine.reading.search_text import words
-from engine.records import built_of
 from engine.text_folding import fold
 from engine.unit_of_work import AbstractUnitOfWork
 
@@ -171,23 +169,24 @@ def _where(query: InboxQuery, today: date, cal: WorkingCalendar, page_size: int)
 
 
 def _items(rows: list[tuple[Any, ...]], user_id: int, cal: WorkingCalendar, today: date) -> list[InboxItem]:
-    """The page's rows (tuples of `INBOX_ROW`) as items, each row's fields picked at once,
-    not looked up one by one in a dict made of it first; each due date's days left worked
-    out once (`reckoner`)."""
+    """The page's rows (tuples of `INBOX_ROW`, unpacked in its order) as items, each
+    item's dict written as one literal and set at once (`records.built`'s reason; a quarter
+    less than filling it from the picked values and then the worked-out ones); each due
+    date's days left worked out once (`reckoner`)."""
     reckoned = reckoner(cal, today)
     items = []
-    for row in rows:
-        due, claimed = row[_DUE], row[_CLAIMED]
+    for (work_item_id, step_id, step_name, form, due, assignee, task_id, task_ref, task_title, plan_id, plan_number,
+         plan_title, claimed) in rows:
         left, urgent = reckoned(due)
-        item = built_of(InboxItem, _PICKED, _picked(row))
-        item.__dict__.update(due=due, days_left=left, urgency=urgent, mine=user_id in (row[_ASSIGNEE], claimed),
-                             claimed=claimed == user_id)
+        item = _new(InboxItem)
+        _set(item, "__dict__", {
+            "work_item_id": work_item_id, "step_id": step_id, "step_name": step_name, "form": form,
+            "plan_id": plan_id, "plan_number": plan_number, "plan_title": plan_title, "task_id": task_id,
+            "task_ref": task_ref, "task_title": task_title, "due": due, "days_left": left, "urgency": urgent,
+            "mine": user_id == assignee or user_id == claimed, "claimed": claimed == user_id})
         items.append(item)
     return items
 
 
-# An `InboxItem`'s fields taken as they are from its row, in the item's order.
-_PICKED = ("work_item_id", "step_id", "step_name", "form", "plan_id", "plan_number", "plan_title", "task_id",
-           "task_ref", "task_title")
-_picked = itemgetter(*map(INBOX_ROW.index, _PICKED))
-_DUE, _ASSIGNEE, _CLAIMED = map(INBOX_ROW.index, ("due_on", "assignee_user_id", "claimed_by"))
+# (A frozen dataclass refuses `__setattr__`, its dict too.)
+_new, _set = object.__new__, object.__setattr__
