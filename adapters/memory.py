@@ -388,11 +388,10 @@ class WorkItemRepository(_ObjectRepository, ports.WorkItemRepository):
             "step": lambda i: (i.step_name, _last(i.due_on), i.id),
         }.get(where.sort, lambda i: (_last(i.due_on), i.id))
         page = sorted(found, key=order)[where.offset:where.offset + where.limit]
-        choices = {(row["plan_id"], row["step_id"]): row for row in (
-            {name: value for name, value in self._inbox_row(i).items()
-             if name in ("plan_id", "plan_number", "plan_title", "step_id", "step_name")} for i in inbox)}
+        held = [self._inbox_row(i) for i in inbox]
         return {"rows": [_row_of({**self._inbox_row(i), "claimed_by": i.claimed_by}) for i in page], "counts": counts,
-                "choices": list(choices.values())}
+                "plans": list({(r["plan_id"], r["plan_number"], r["plan_title"]) for r in held}),
+                "steps": list({(r["step_id"], r["step_name"]) for r in held})}
 
     def open_for_tasks(self, task_ids: Iterable[int]) -> list[tuple[Any, ...]]:
         ids = set(task_ids)

@@ -165,8 +165,8 @@ class WorkItemRepository(Repository):
     def inbox_page(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere) -> dict[str, Any]:
         """A page of a person's inbox narrowed by `where`: its `rows` (tuples of
         `engine.tasks.inbox.INBOX_ROW`'s columns), the `counts` of what the filters leave
-        (`total`, `overdue`, `soon`) and the `choices` to filter by (dicts of `plan_id`,
-        `plan_number`, `plan_title`, `step_id`, `step_name`)."""
+        (`total`, `overdue`, `soon`) and, of the whole inbox, the `plans` (tuples of id,
+        number, title) and `steps` (tuples of step id, name) to filter by, each at least once."""
     @abstractmethod
     def open_for_tasks(self, task_ids: Iterable[int]) -> list[tuple[Any, ...]]:
         """The tasks' ready steps by id, with who holds them, as `ProgressQueries.page_details`

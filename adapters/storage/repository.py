@@ -1145,12 +1145,10 @@ def _plan_counts(with_unit: bool, whose: str | None, step: bool, before: bool, a
 
 
 @functools.cache
-def _inbox_choices(with_unit: bool, sqlite: bool, ranked: bool = False) -> Any:
-    """The plans and steps of a whole inbox, from `inbox_choices`: a row per plan, step
-    and whose (`mine` 1: the person's own, by name or taken; 0: their unit's role's);
-    `ranked`, with each plan's and step name's place, for a page in plan or step order
-    (two sorts of the rows, by number and by name, that the other orders do without:
-    at 100,000 open they were a fifth of the counts' statement)."""
+def _inbox_choices(with_unit: bool, sqlite: bool) -> Any:
+    """The plans and steps of a whole inbox, from `inbox_choices`, for a page in plan or
+    step order: a row per plan, step and whose (`mine` 1: the person's own, by name or
+    taken; 0: their unit's role's), with each plan's and step name's place in those orders."""
     c, p = orm.inbox_choices.c, orm.plans
     mine = case((c.holder_user_id == _ZERO, _ZERO), else_=literal_column("1", Integer))
     user, unit, role = _person(sqlite)
@@ -1160,12 +1158,41 @@ def _inbox_choices(with_unit: bool, sqlite: bool, ranked: bool = False) -> Any:
     # `place`: the plan's rank in the inbox's plan order (`_sorted_page`), with the database's
     # own order of numbers; `step_place`, the step name's in the step order, with its order
     # of names (collation); `n`: its steps of that step id (`_plans_of_page`, `_steps_of_page`).
-    places = ((func.dense_rank().over(order_by=(p.c.number, p.c.id)), func.dense_rank().over(order_by=held.c.step_name))
-              if ranked else (cast(null(), Integer), cast(null(), Integer)))
     return (select(p.c.id.label("plan_id"), p.c.number.label("plan_number"), p.c.title.label("plan_title"),
                    held.c.step_id, held.c.step_name, held.c.mine, held.c.n,
-                   places[0].label("place"), places[1].label("step_place"))
+                   func.dense_rank().over(order_by=(p.c.number, p.c.id)).label("place"),
+                   func.dense_rank().over(order_by=held.c.step_name).label("step_place"))
             .join(held, held.c.plan_id == p.c.id))
+
+
+# The kinds of row of `_inbox_filters` and `_reads_counts_and_filters` (their "part"),
+# as read and as written in the SQL.
+_COUNTS_ROW, _PLAN_ROW, _STEP_ROW = range(3)
+_PART_COUNTS, _PART_PLAN, _PART_STEP = (literal_column(str(n), Integer) for n in (_COUNTS_ROW, _PLAN_ROW, _STEP_ROW))
+
+
+def _inbox_filters(with_unit: bool, sqlite: bool) -> list[Any]:
+    """The plans (`part` 1: id, number, title) and the steps (2: no id, step id, name) of
+    a whole inbox to filter by, from `inbox_choices`, as the parts of a UNION ALL: each
+    plan once and each step once, read as tuples. A row per plan, step and whose, with
+    the plan's columns, the step's and the places, each made a dict, grew with the plans
+    an inbox spans (a head's holds a plan per thousand open tasks); at 20,000 open the
+    head's counts with these took SQLite a tenth less than with those."""
+    c, p = orm.inbox_choices.c, orm.plans
+    user, unit, role = _person(sqlite)
+    held = _held_by(orm.inbox_choices, user, unit if with_unit else None, role, None)
+    plans = select(c.plan_id).where(held).group_by(c.plan_id).having(func.sum(c.n) > _ZERO)
+    return [select(_PART_PLAN.label("part"), p.c.id.label("id"), p.c.number.label("label"), p.c.title.label("name"))
+            .where(p.c.id.in_(plans)),
+            select(_PART_STEP.label("part"), cast(null(), Integer).label("id"), c.step_id.label("label"),
+                   c.step_name.label("name")).where(held)
+            .group_by(c.step_id, c.step_name).having(func.sum(c.n) > _ZERO)]
+
+
+@functools.cache
+def _filters(with_unit: bool, sqlite: bool) -> Any:
+    """`_inbox_filters` alone (a filter by plan or words counts the rows it leaves)."""
+    return union_all(*_inbox_filters(with_unit, sqlite))
 
 
 _READS_COUNTS = ("total", "overdue", "soon")
@@ -1174,7 +1201,6 @@ _READS_HELD = {f"{holder}_{'dated' if dated else 'undated'}": (holder, dated)
 _READS_PLACES = ("n", "place", "step_place", "mine")
 _READS_CHOICES = ("plan_id", "plan_number", "plan_title", "step_id", "step_name")
 # Where each part's columns are in a row of `_reads_counts_and_choices` ("part" first).
-_CHOICES_AT = slice(1, 1 + len(_READS_CHOICES))
 _COUNTS_AT = slice(-len(_READS_COUNTS) - len(_READS_HELD), -len(_READS_HELD))
 _HELD_AT = slice(-len(_READS_HELD), None)
 
@@ -1191,11 +1217,11 @@ def _parts_kept(held: tuple[int, ...], reach: int | None) -> frozenset[tuple[str
 
 @functools.cache
 def _reads_counts_and_choices(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool,
-                              undated: bool, sqlite: bool, ranked: bool) -> Any:
+                              undated: bool, sqlite: bool) -> Any:
     """`_inbox_counts` (one row, `part` "counts") and `_inbox_choices` (`part` "choices")
     as one statement, each row with the other's columns empty; built once per shape."""
     counts = _inbox_counts(with_unit, whose, step, before, after, undated, sqlite).subquery()
-    choices = _inbox_choices(with_unit, sqlite, ranked).subquery()
+    choices = _inbox_choices(with_unit, sqlite).subquery()
     no_int, no_text = cast(null(), Integer), cast(null(), String)
     return union_all(
         select(literal_column("'counts'").label("part"), no_int.label("plan_id"), no_text.label("plan_number"),
@@ -1206,6 +1232,27 @@ def _reads_counts_and_choices(with_unit: bool, whose: str | None, step: bool, be
                *(choices.c[name] for name in _READS_CHOICES + _READS_PLACES),
                *(cast(null(), Integer).label(name) for name in (*_READS_COUNTS, *_READS_HELD))),
     )
+
+
+@functools.cache
+def _reads_counts_and_filters(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool,
+                              undated: bool, sqlite: bool) -> Any:
+    """`_inbox_counts` (one row, `part` 0, its total as the `id`) and `_inbox_filters` as
+    one statement, each row with the other's columns empty; built once per shape."""
+    counts = _inbox_counts(with_unit, whose, step, before, after, undated, sqlite).subquery()
+    no_int, no_text = cast(null(), Integer), cast(null(), String)
+    rest = (*_READS_COUNTS[1:], *_READS_HELD)
+    return union_all(
+        select(_PART_COUNTS.label("part"), counts.c.total.label("id"), no_text.label("label"), no_text.label("name"),
+               *(counts.c[name] for name in rest)),
+        *(part.add_columns(*(no_int.label(name) for name in rest)) for part in _inbox_filters(with_unit, sqlite)),
+    )
+
+
+def _filters_read(rows: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The plans (id, number, title) and steps (step id, name) of `_inbox_filters`' rows."""
+    return ([(id_, label, name) for part, id_, label, name, *_ in rows if part == _PLAN_ROW],
+            [(label, name) for part, _, label, name, *_ in rows if part == _STEP_ROW])
 
 
 def _plans_of_page(held: list[dict[str, Any]], offset: int, limit: int) -> tuple[list[int], int]:
@@ -1324,25 +1371,32 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
                                              page=not in_due_order)
             if by_plan:
                 counts = dict(zip(_READS_COUNTS, self._row_of(_plan_counts(*shape, sqlite), values)))
+        ranked = by_plans or by_steps
         if by_task:
-            choices = self._rows_of(_inbox_choices(unit_id is not None, sqlite), values)
-        else:  # the counts and the choices, both from count tables, in one round trip
-            # As tuples: a row per plan, step and whose (a hundred plans, a hundred rows),
-            # each made a dict of the choices' columns only, and whole only for a page
-            # that is read from what it spans.
-            ranked = by_plans or by_steps
-            keys, found = cursor_reads.rows(self.session, _reads_counts_and_choices(*shape, sqlite, ranked), values)
-            choices, held = [], []
+            plans, steps = _filters_read(cursor_reads.rows(self.session, _filters(unit_id is not None, sqlite),
+                                                           values)[1])
+        elif not ranked:  # the counts and the plans and steps, both from count tables, in one round trip
+            found = cursor_reads.rows(self.session, _reads_counts_and_filters(*shape, sqlite), values)[1]
+            for row in found:
+                if row[0] == _COUNTS_ROW:
+                    _, total, _, _, overdue, soon, *parts = row
+                    counts = {"total": total, "overdue": overdue, "soon": soon}
+                    # The page reads only the holder branches with steps under the filters.
+                    holders = tuple(n or 0 for n in parts)
+                    kept = _parts_kept(holders, where.offset + where.limit if in_due_order else None)
+                    break
+            plans, steps = _filters_read(found)
+        else:  # a page read from the plans or step names it spans: a row per plan, step and whose
+            keys, found = cursor_reads.rows(self.session, _reads_counts_and_choices(*shape, sqlite), values)
+            held = []
             for row in found:
                 if row[0] == "counts":
                     counts = dict(zip(_READS_COUNTS, row[_COUNTS_AT]))
-                    # The page reads only the holder branches with steps under the filters.
                     holders = tuple(n or 0 for n in row[_HELD_AT])
-                    kept = _parts_kept(holders, where.offset + where.limit if in_due_order else None)
                 else:
-                    choices.append(dict(zip(_READS_CHOICES, row[_CHOICES_AT])))
-                    if ranked:
-                        held.append(dict(zip(keys, row)))
+                    held.append(dict(zip(keys, row)))
+            plans = [(row["plan_id"], row["plan_number"], row["plan_title"]) for row in held]
+            steps = [(row["step_id"], row["step_name"]) for row in held]
             held = [row for row in held if where.step_id in (None, row["step_id"])
                     and where.whose in (None, ("unit", "mine")[row["mine"]])]
             if by_steps and due_filtered:
@@ -1365,7 +1419,7 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
                                            kept=None if by_task else kept), values)
         elif where.sort == "received" and not by_task:
             rows = self._page_of(_lists_received_page(*shape, sqlite, kept), values)
-        return {"rows": rows, "counts": {k: int(v or 0) for k, v in counts.items()}, "choices": choices}
+        return {"rows": rows, "counts": {k: int(v or 0) for k, v in counts.items()}, "plans": plans, "steps": steps}
 
     def _sorted_page(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere,
                      count: bool, plan_ids: list[int] | None = None,
@@ -1406,10 +1460,6 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
     def _row_of(self, statement: Any, values: dict[str, Any]) -> tuple[Any, ...]:
         """The one row of a statement built once and kept (`cursor_reads`)."""
         return cursor_reads.rows(self.session, statement, values)[1][0]
-
-    def _rows_of(self, statement: Any, values: dict[str, Any]) -> list[dict[str, Any]]:
-        """The rows of a statement built once and kept (`cursor_reads`)."""
-        return cursor_reads.dicts(self.session, statement, values)
 
     def _page_of(self, statement: Any, values: dict[str, Any]) -> list[tuple[Any, ...]]:
         """An inbox page's rows of a statement built once and kept (`cursor_reads`): tuples

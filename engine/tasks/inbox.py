@@ -137,14 +137,13 @@ def list_inbox(uow: AbstractUnitOfWork, user_id: int, today: date, query: InboxQ
         if where.offset and query.page > pages:  # past the end (the list shrank): the last page
             query = replace(query, page=pages)
             found = uow.work_items.inbox_page(user.id, user.unit_id, user.role, _where(query, today, cal, page_size))
-    choices = found["choices"]
     return Inbox(
         items=_items(found["rows"], user.id, cal, today), counts=found["counts"], query=query,
         page=query.page, pages=pages,
         # By label, then id: two plans (or steps) may share a label, and the choices come in no order.
-        plans=sorted({(c["plan_id"], c["plan_number"] or c["plan_title"]) for c in choices},
+        plans=sorted({(plan_id, number or title) for plan_id, number, title in found["plans"]},
                      key=lambda p: (p[1], p[0])),
-        steps=sorted({(c["step_id"], c["step_name"]) for c in choices}, key=lambda s: (s[1], s[0])),
+        steps=sorted(set(found["steps"]), key=lambda s: (s[1], s[0])),
     )
 
 

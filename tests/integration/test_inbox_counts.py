@@ -397,7 +397,8 @@ def test_inbox_pages_do_not_depend_on_the_order_of_union_parts_or_subquery_rows(
             steps.claim(office.uow(), items[0].id, head, clock=clock)
             for item in items[1:5]:
                 steps.complete_step(office.uow(), item.id, head, {"assignee": staff}, clock=clock)
-    built = (repository._due_page, repository._lists_received_page, repository._reads_counts_and_choices)
+    built = (repository._due_page, repository._lists_received_page, repository._reads_counts_and_filters,
+             repository._reads_counts_and_choices)
     cases = [(user, inbox.InboxQuery(sort=sort), size) for user, size in ((head, 9), (staff, 3))
              for sort in ("due", "received")]
     wanted = [sorted_inbox(office, user, today, query) for user, query, _ in cases]
