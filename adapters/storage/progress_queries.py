@@ -66,6 +66,9 @@ _t, _p, _tu, _u = orm.plan_tasks, orm.plans, orm.task_units, orm.units
 class ProgressQueries(ports.ProgressQueries):
     def __init__(self, session: Session) -> None:
         self.session = session
+        # A search's count and its page ask for the same reader's ids: read once a unit
+        # of work (`_search_bound`), by reader and unit.
+        self._reader_ids: dict[tuple[int, int | None], list[int] | None] = {}
 
     def _rows(self, statement: Any, values: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """The rows of a statement built once and kept (`cursor_reads`)."""
@@ -175,14 +178,21 @@ class ProgressQueries(ports.ProgressQueries):
         shape, values = _bound(scope)
         if self._sqlite or scope.reader_id is None or not scope.words:
             return shape, values
-        _, rows = cursor_reads.rows(self.session, _reader_ids_statement(scope.reader_unit_id is not None),
-                                    {"reader_id": scope.reader_id, "reader_unit_id": scope.reader_unit_id,
-                                     "up_to": READER_IDS + 1})
-        if len(rows) > READER_IDS:
+        ids = self._ids_readable_by(scope.reader_id, scope.reader_unit_id)
+        if ids is None:
             return shape, values
         prefix, given, words, typed = shape
-        values["reader_ids"] = sorted({task_id for task_id, in rows})
+        values["reader_ids"] = ids
         return (prefix, (*given, _READER_IDS), words, typed), values
+
+    def _ids_readable_by(self, reader_id: int, unit_id: int | None) -> list[int] | None:
+        """The ids of the tasks the reader may read, if no more than `READER_IDS`."""
+        key = (reader_id, unit_id)
+        if key not in self._reader_ids:
+            _, rows = cursor_reads.rows(self.session, _reader_ids_statement(unit_id is not None),
+                                        {"reader_id": reader_id, "reader_unit_id": unit_id, "up_to": READER_IDS + 1})
+            self._reader_ids[key] = None if len(rows) > READER_IDS else sorted({task_id for task_id, in rows})
+        return self._reader_ids[key]
 
     def counted_slices(self, scope: TaskScope, slices: list[TaskSlice]) -> tuple[int, list[list[tuple[Any, ...]]]]:
         shape, values = _bound(scope)
