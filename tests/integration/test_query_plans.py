@@ -409,7 +409,9 @@ def test_a_search_by_a_reader_of_few_tasks_reads_their_ids_through_indexes_then_
     plans = plans_of(office, lambda: search_tasks(office.uow(), "nhiệm vụ", TODAY, user_id=office.users[username]))
     [ids] = [p for p in plans if "directed" in p]  # (the alias the reader's directed tasks are read under)
     assert "ix_plan_tasks_director" in ids and "ix_task_units_unit_id" in ids, ids
-    assert not full_scans([ids], "task_units") and "Seq Scan on plan_tasks" not in ids, ids
+    # (The tasks of the plans the unit monitors are read by plan; with this office's two
+    # plans PostgreSQL takes a plan for half the tasks and reads them by scan, under the LIMIT.)
+    assert not full_scans([ids], "task_units") and "Seq Scan on plan_tasks directed" not in ids, ids
     matching = [p for p in plans if "search_words" in p]
     assert len(matching) == 2, plans  # the count, the ranked page
     assert all("Index Cond: (id = ANY (" in p and not full_scans([p], "plan_tasks") for p in matching), matching
