@@ -40,8 +40,12 @@ def scope_of(user: model.Actor) -> dict[str, int | None]:
 
 
 def named(people: dict[str, list[int]] | None) -> set[int]:
-    """The co-handlers and those told for information that an assignment named."""
-    return {user_id for ids in (people or {}).values() for user_id in ids}
+    """The co-handlers and those told for information that an assignment named: the
+    integers of each kind's list. Anything else a hand repair may leave under a kind (null,
+    a scalar, an element that is no id) names no one, as the database's copy reads it
+    (`task_people`, migration 0037)."""
+    kinds = people.values() if isinstance(people, dict) else ()
+    return {user_id for ids in kinds if isinstance(ids, list) for user_id in ids if type(user_id) is int}
 
 
 def _may_read_task(user: model.Actor, task: model.PlanTask, plan: model.Plan, holders: set[int]) -> bool:

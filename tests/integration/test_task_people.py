@@ -11,6 +11,7 @@ from alembic import command
 from sqlalchemy import delete, inspect, insert, select, update
 
 from adapters.storage import Storage, orm
+from engine.access import task_access
 from engine.reading.unit_work import person_work
 from engine.tasks import steps
 from tests.support.deadlines import ISSUED, office_clock, ready
@@ -125,3 +126,48 @@ def test_an_office_built_before_0035_upgrades_with_the_named_people_filled(url):
         assert "task_people" not in inspect(storage.engine).get_table_names()
         storage.upgrade()
         assert kept(storage) == named_in(storage) and len(kept(storage)) == 2
+
+
+# What a hand repair may leave under a kind, and whom it names: the integers of a list.
+REPAIRED = {"co_handlers": None, "informed": ["7", 2.5, True, None, {"id": 3}, [4]]}
+
+
+def test_a_kind_that_is_no_list_of_ids_names_no_one_and_the_write_goes_through(url):
+    storage = Storage(url)
+    storage.upgrade()
+    office = staffed(storage)
+    users = office.users
+    try:
+        with office_clock(ISSUED) as clock:
+            plan = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}], issued=ISSUED)
+            clock.on(TODAY)
+            task = assign(office, clock, plan, [], ["cv.kstthc2"])
+        for people in (REPAIRED, {"co_handlers": 5}, [3], "x", {**REPAIRED, "informed": [users["theodoi"], None]}):
+            with storage.engine.begin() as conn:
+                conn.execute(update(orm.plan_tasks).where(orm.plan_tasks.c.id == task).values(people=people))
+            named = {(task, "informed", u) for u in task_access.named(people)}
+            assert kept(storage) == named, people
+        assert named == {(task, "informed", users["theodoi"])}
+        assert page(office, "theodoi") == [task] and page(office, "cv.kstthc2") == []
+    finally:
+        storage.engine.dispose()
+
+
+def test_an_office_at_0036_keeps_its_rows_up_to_0037_and_back(url):
+    with office_at(url, "0036_director_index") as (storage, office):
+        with office_clock(ISSUED) as clock:
+            plan = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}], issued=ISSUED)
+            clock.on(TODAY)
+            task = assign(office, clock, plan, ["truong.kstthc"], ["cv.kstthc2"])
+        rows = kept(storage)
+        storage.upgrade()
+        assert kept(storage) == rows and len(rows) == 2
+        command.downgrade(storage.alembic_config(), "0036_director_index")
+        with storage.engine.begin() as conn:  # 0035's triggers back: a list still copied
+            conn.execute(update(orm.plan_tasks).where(orm.plan_tasks.c.id == task)
+                         .values(people={"co_handlers": [], "informed": [office.users["theodoi"]]}))
+        assert kept(storage) == {(task, "informed", office.users["theodoi"])}
+        storage.upgrade()
+        with storage.engine.begin() as conn:
+            conn.execute(update(orm.plan_tasks).where(orm.plan_tasks.c.id == task).values(people=REPAIRED))
+        assert kept(storage) == set()
