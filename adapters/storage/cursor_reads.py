@@ -88,7 +88,7 @@ def rows(session: Session, statement: Any, values: dict[str, Any] | None = None
          ) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
     """The column names and the rows of `statement` (a SELECT built once and kept, its
     parameters bound by name from `values`), run in `session`'s transaction."""
-    connection = session.connection()
+    connection = _connection(session)
     compiled = _compiled_for(statement, connection.dialect)
     values = values or {}
     if compiled.expanded:
@@ -100,6 +100,24 @@ def rows(session: Session, statement: Any, values: dict[str, Any] | None = None
         parameters = tuple(value for _, value in sent) if compiled.positional else dict(sent)
     _, found = _run(connection, sql, parameters)
     return compiled.keys, _converted(compiled, found)
+
+
+# `Session.info` key: the connection of the session's transaction, as `_connection` last found it.
+_KEPT = "cursor_reads.connection"
+
+
+def _connection(session: Session) -> Connection:
+    """`session.connection()`, found once per transaction: asked at each statement, the
+    session's checks of its transaction's state (each a decorated call) cost a tenth of
+    an inbox read on SQLite. Kept with the transaction it is of: once that one ends (a
+    commit, a rollback, the session closed) or can no longer be used, asked again."""
+    transaction = session.get_transaction()
+    kept = session.info.get(_KEPT)
+    if kept is not None and kept[0] is transaction and transaction.is_active:
+        return kept[1]
+    connection = session.connection()
+    session.info[_KEPT] = (session.get_transaction(), connection)
+    return connection
 
 
 def _converted(compiled: _Compiled, found: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -126,7 +144,7 @@ def write(session: Session, statement: Any, rows: list[dict[str, Any]]) -> tuple
 
     A step's writes are a few statements of a row or two each: around each, the
     session's execution cost about as much as SQLite's own work."""
-    connection = session.connection()
+    connection = _connection(session)
     compiled = _compiled_for(statement, connection.dialect, tuple(rows[0]))
     if compiled.expanded or compiled.defaults or (compiled.keys and len(rows) > 1
                                                   and not returns_many(connection.dialect)):
@@ -160,7 +178,7 @@ def insert_arrays(session: Session, table: Any, rows: list[dict[str, Any]], retu
     Run for each row (`write`), an INSERT was a statement a row: each fired the tables'
     row triggers and paid the server's work of a statement. As one, PostgreSQL's triggers
     that count the new rows run once for all of them (migration 0031)."""
-    connection = session.connection()
+    connection = _connection(session)
     sql, processors, results = _arrays_insert(table, tuple(rows[0]), returning, connection.dialect)
     parameters = {f"a{n}": [row[name] for row in rows] if process is None else [process(row[name]) for row in rows]
                   for n, (name, process) in enumerate(processors)}

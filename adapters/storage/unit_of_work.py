@@ -43,6 +43,31 @@ def _sending(connection: Connection, _cursor: Any, statement: str, *_args: Any) 
         connection.info[_WROTE] = True
 
 
+# A unit of work's repositories by attribute: each class, and whether it shares the unit
+# of work's `Rows`. Made when first used (`__getattr__`): a read uses two or three, and
+# making all eighteen at each `with` was 6% of an inbox read's profile on SQLite.
+_REPOSITORIES: dict[str, tuple[type, bool]] = {
+    "users": (repository.UserRepository, True),
+    "units": (repository.UnitRepository, True),
+    "plans": (repository.PlanRepository, True),
+    "tasks": (repository.TaskRepository, True),
+    "process_versions": (repository.ProcessVersionRepository, True),
+    "instances": (repository.InstanceRepository, True),
+    "work_items": (repository.WorkItemRepository, True),
+    "audit": (repository.AuditRepository, True),
+    "attachments": (repository.AttachmentRepository, True),
+    "office_days": (repository.OfficeDayRepository, True),
+    "notices": (NoticeRepository, False),
+    "arrivals": (ArrivalRepository, True),
+    "extensions": (ExtensionRepository, False),
+    "progress": (ProgressQueries, False),
+    "import_drafts": (ImportDraftRepository, False),
+    "logins": (LoginAttemptRepository, False),
+    "incidents": (IncidentRepository, False),
+    "jobs": (JobRepository, False),
+}
+
+
 class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     """`seen`, when given, is shared by the units of work of one request: what one read of
     the person and of the office days' version, the next ones reuse instead of reading
@@ -64,26 +89,20 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             s.info.update(self.seen)
         # The rows the write paths read and insert with Core, held by the unit of work
         # itself, outside the session; their changes are written at flush and commit.
-        self.rows = rows = repository.Rows(s)
-        self.users = repository.UserRepository(s, rows)
-        self.units = repository.UnitRepository(s, rows)
-        self.plans = repository.PlanRepository(s, rows)
-        self.tasks = repository.TaskRepository(s, rows)
-        self.process_versions = repository.ProcessVersionRepository(s, rows)
-        self.instances = repository.InstanceRepository(s, rows)
-        self.work_items = repository.WorkItemRepository(s, rows)
-        self.audit = repository.AuditRepository(s, rows)
-        self.attachments = repository.AttachmentRepository(s, rows)
-        self.office_days = repository.OfficeDayRepository(s, rows)
-        self.notices = NoticeRepository(s)
-        self.arrivals = ArrivalRepository(s, rows)
-        self.extensions = ExtensionRepository(s)
-        self.progress = ProgressQueries(s)
-        self.import_drafts = ImportDraftRepository(s)
-        self.logins = LoginAttemptRepository(s)
-        self.incidents = IncidentRepository(s)
-        self.jobs = JobRepository(s)
+        self.rows = repository.Rows(s)
+        for name in _REPOSITORIES.keys() & vars(self).keys():  # the last `with`'s, on its session
+            delattr(self, name)
         return self
+
+    def __getattr__(self, name: str) -> Any:
+        """A repository, made at its first use in this `with` (`_REPOSITORIES`)."""
+        made = _REPOSITORIES.get(name)
+        if made is None or "rows" not in vars(self):  # not a repository, or outside a `with`
+            raise AttributeError(name)
+        kind, shares_rows = made
+        found = kind(self.session, self.rows) if shares_rows else kind(self.session)
+        setattr(self, name, found)
+        return found
 
     def __exit__(self, exc_type: type[BaseException] | None, error: BaseException | None, tb: object) -> None:
         # Detach what was read first: a rollback would expire it, and services hand
