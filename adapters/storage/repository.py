@@ -1367,8 +1367,9 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         if by_task or not {"due": True, "received": True, "plan": by_plans, "step": by_steps}[where.sort]:
             # By a plan alone, the counts from a statement built once (`_plan_counts`).
             by_plan = by_task and not where.words
-            counts, rows = self._sorted_page(user_id, unit_id, role, where, count=by_task and not by_plan,
-                                             page=not in_due_order)
+            if not (by_plan and in_due_order):  # (else neither its counts nor its page: not built)
+                counts, rows = self._sorted_page(user_id, unit_id, role, where, count=by_task and not by_plan,
+                                                 page=not in_due_order)
             if by_plan:
                 counts = dict(zip(_READS_COUNTS, self._row_of(_plan_counts(*shape, sqlite), values)))
         ranked = by_plans or by_steps
