@@ -84,6 +84,36 @@ def test_a_read_on_the_cursor_runs_in_its_unit_of_work_and_is_seen_by_listeners(
         assert _slices(uow, plan_id, 0)[0][0]["title"] == first["title"]  # not committed, gone
 
 
+def test_a_read_on_the_cursor_after_its_transaction_ended_runs_in_the_next_one(office_on_each_database):
+    """The transaction's connection is kept (`_connection`) only while that transaction lasts:
+    after a commit, and after a rollback of a write, a read runs in the next transaction."""
+    office = office_on_each_database
+    plan_id = _plan(office)
+    with office.uow() as uow:
+        first = _slices(uow, plan_id, 0)[0][0]
+        uow.session.execute(update(orm.plan_tasks).where(orm.plan_tasks.c.id == first["id"]).values(title="Đổi tên"))
+        uow.commit()
+        assert _slices(uow, plan_id, 0)[0][0]["title"] == "Đổi tên"
+        assert cursor_reads._connection(uow.session) is uow.session.connection()
+        uow.session.execute(update(orm.plan_tasks).where(orm.plan_tasks.c.id == first["id"]).values(title="Bỏ"))
+        uow.rollback()
+        assert _slices(uow, plan_id, 0)[0][0]["title"] == "Đổi tên"
+        assert cursor_reads._connection(uow.session) is uow.session.connection()
+
+
+def test_a_unit_of_work_entered_again_makes_its_repositories_on_its_new_session(office_on_each_database):
+    uow = office_on_each_database.uow()
+    with uow:
+        before = uow.progress
+        assert uow.progress is before and before.session is uow.session
+        assert uow.users.rows is uow.rows
+    with uow:
+        assert uow.progress is not before and uow.progress.session is uow.session
+        assert uow.users.rows is uow.rows and uow.users.session is uow.session
+    with pytest.raises(AttributeError):
+        uow.no_such_repository
+
+
 def test_a_read_on_the_cursor_that_fails_raises_as_the_session_does(office_on_each_database):
     office = office_on_each_database
     with office.uow() as uow:
