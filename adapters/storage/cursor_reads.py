@@ -169,20 +169,21 @@ def returns_many(dialect: Dialect) -> bool:
     return dialect.driver == "psycopg"
 
 
-def insert_arrays(session: Session, table: Any, rows: list[dict[str, Any]], returning: tuple[str, ...]
-                  ) -> list[tuple[Any, ...]]:
+def insert_arrays(session: Session, table: Any, rows: list[dict[str, Any]], returning: tuple[str, ...] = (),
+                  absent: bool = False) -> list[tuple[Any, ...]]:
     """Insert `rows` (dicts of the same keys, `table`'s columns) into `table` on PostgreSQL
     as one statement, each column's values sent as one array (`unnest`), and give the
-    `returning` columns of the rows written.
+    `returning` columns of the rows written; with `absent`, those whose `key` is not
+    stored yet (nor given twice).
 
     Run for each row (`write`), an INSERT was a statement a row: each fired the tables'
     row triggers and paid the server's work of a statement. As one, PostgreSQL's triggers
     that count the new rows run once for all of them (migration 0031)."""
     connection = _connection(session)
-    sql, processors, results = _arrays_insert(table, tuple(rows[0]), returning, connection.dialect)
+    sql, processors, results = _arrays_insert(table, tuple(rows[0]), returning, absent, connection.dialect)
     parameters = {f"a{n}": [row[name] for row in rows] if process is None else [process(row[name]) for row in rows]
                   for n, (name, process) in enumerate(processors)}
-    _, found = _run(connection, sql, parameters)
+    _, found = _run(connection, sql, parameters, returns=bool(returning))
     if results and found:
         found = [tuple(value if process is None else process(value) for value, process in zip(row, results))
                  for row in found]
@@ -190,18 +191,55 @@ def insert_arrays(session: Session, table: Any, rows: list[dict[str, Any]], retu
 
 
 @functools.cache
-def _arrays_insert(table: Any, names: tuple[str, ...], returning: tuple[str, ...], dialect: Dialect
+def _arrays_insert(table: Any, names: tuple[str, ...], returning: tuple[str, ...], absent: bool, dialect: Dialect
                    ) -> tuple[str, tuple[tuple[str, Processor], ...], tuple[Processor, ...]]:
     """`insert_arrays`'s SQL for these columns, each column's bind processor, and each
     returned column's result processor."""
     quote = dialect.identifier_preparer.quote
     columns = [table.c[name] for name in names]
-    arrays = ", ".join(f"%(a{n})b::{column.type.compile(dialect)}[]" for n, column in enumerate(columns))
+    arrays = ", ".join(f"%(a{n})b::{_array_type(column, dialect)}[]" for n, column in enumerate(columns))
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in names)}) "
-           f"SELECT * FROM unnest({arrays}) RETURNING {', '.join(quote(name) for name in returning)}")
+           f"SELECT * FROM unnest({arrays})"
+           + (f" ON CONFLICT ({quote('key')}) DO NOTHING" if absent else "")
+           + (f" RETURNING {', '.join(quote(name) for name in returning)}" if returning else ""))
     processors = tuple((c.name, c.type.dialect_impl(dialect).bind_processor(dialect)) for c in columns)
     results = tuple(table.c[name].type.dialect_impl(dialect).result_processor(dialect, None) for name in returning)
     return sql, processors, results if any(results) else ()
+
+
+def update_arrays(session: Session, table: Any, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> int:
+    """Update `columns` of the rows of `table` by id (`_id`; a versioned one only at the
+    version read, `_read`, moving it to the next) on PostgreSQL as one statement, each
+    column's values sent as one array (`unnest`); how many rows it wrote. Run for each
+    row (`write`) it was a statement a row for the server (a sweep batch's instances)."""
+    connection = _connection(session)
+    sql, processors = _arrays_update(table, columns, "_read" in rows[0], connection.dialect)
+    parameters = {f"a{n}": [row[name] for row in rows] if process is None else [process(row[name]) for row in rows]
+                  for n, (name, process) in enumerate(processors)}
+    return _run(connection, sql, parameters, returns=False)[0]
+
+
+@functools.cache
+def _arrays_update(table: Any, columns: tuple[str, ...], versioned: bool, dialect: Dialect
+                   ) -> tuple[str, tuple[tuple[str, Processor], ...]]:
+    """`update_arrays`'s SQL, and each array's bind processor."""
+    quote = dialect.identifier_preparer.quote
+    keys = ("_id", "_read") if versioned else ("_id",)
+    types = [_array_type(table.c.id, dialect)] * len(keys) + [_array_type(table.c[name], dialect) for name in columns]
+    names = [*keys, *(quote(name) for name in columns)]
+    sets = [f"{quote(name)} = v.{quote(name)}" for name in columns] + (["version = t.version + 1"] if versioned else [])
+    sql = (f"UPDATE {quote(table.name)} AS t SET {', '.join(sets)} "
+           f"FROM unnest({', '.join(f'%(a{n})b::{type_}[]' for n, type_ in enumerate(types))}) "
+           f"AS v ({', '.join(names)}) WHERE t.id = v._id" + (" AND t.version = v._read" if versioned else ""))
+    processors = tuple((name, None) for name in keys) + tuple(
+        (name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in columns)
+    return sql, processors
+
+
+def _array_type(column: Any, dialect: Dialect) -> str:
+    """The type of an array of `column`'s values, without a length: cast to VARCHAR(200)
+    a longer value would be cut short, where the write's own cast of it fails as it should."""
+    return column.type.compile(dialect).split("(")[0]
 
 
 def dicts(session: Session, statement: Any, values: dict[str, Any] | None = None) -> list[dict[str, Any]]:

@@ -33,11 +33,10 @@ class _Store:
 
 
 @functools.cache
-def _write_insert_absent(table: Any, dialect: str) -> Any:
-    """`_Outbox.add_many_if_absent`'s statement, built once per table and dialect (a step
+def _write_insert_absent(table: Any) -> Any:
+    """`_Outbox.add_many_if_absent`'s statement on SQLite, built once per table (a step
     and a sweep batch send it; building it cost a third of sending it)."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key)
+    return sqlite.insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key)
 
 
 class _Outbox(_Store):
@@ -56,18 +55,18 @@ class _Outbox(_Store):
     def add_many_if_absent(self, rows: list[dict[str, Any]]) -> set[str]:
         """One INSERT of every row, skipping keys stored already; the keys inserted.
 
-        On PostgreSQL the statement of one row is run for each, on the cursor, all sent at
-        once: SQLAlchemy's insert of many values named 17 parameters a row (680 for a sweep
-        batch's 40 notices), past the 50 up to which psycopg keeps a statement's
-        conversion, so psycopg converted it and the server planned it again at every
-        batch. SQLite sends them as SQLAlchemy's multi-row statement (sqlite3 returns no
-        rows from a statement run for many)."""
+        On PostgreSQL each column's values go as one array (`cursor_reads.insert_arrays`),
+        a statement of the same text whatever the rows: SQLAlchemy's insert of many values
+        named 17 parameters a row (680 for a sweep batch's 40 notices), past the 50 up to
+        which psycopg keeps a statement's conversion, so psycopg converted it and the
+        server planned it again at every batch; the statement of one row run for each
+        was a statement a row for the server. SQLite sends them as SQLAlchemy's
+        multi-row statement (sqlite3 returns no rows from a statement run for many)."""
         if not rows:
             return set()
-        statement = _write_insert_absent(self.table, self._dialect())
-        if cursor_reads.returns_many(self.session.get_bind().dialect):
-            return {key for (key,) in cursor_reads.write(self.session, statement, rows)[1]}
-        return set(self.session.scalars(statement, rows))
+        if self._dialect() == "postgresql":
+            return {key for (key,) in cursor_reads.insert_arrays(self.session, self.table, rows, ("key",), absent=True)}
+        return set(self.session.scalars(_write_insert_absent(self.table), rows))
 
     def for_user(self, user_id: int, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
         return self._rows(self._of_user(user_id).offset(offset).limit(limit))

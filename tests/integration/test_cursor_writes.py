@@ -127,32 +127,62 @@ def test_a_chunk_of_starts_inserts_its_rows_and_reads_their_ids_on_the_cursor_on
     assert [tuple(row) for row in rows] == [(ref, 1 + int(ref) % 2, 1, 0) for ref in refs]
 
 
-def test_a_sweep_batchs_notices_are_sent_at_once_as_sql_psycopg_keeps_converted_whatever_their_number(postgres_fresh_url):
-    """PostgreSQL: a batch's notices go as the INSERT of one row run for each, all sent at
-    once, the same SQL for 3 instances as for 12. As an insert of many values it named 17
-    parameters a notice, past the 50 up to which psycopg keeps a statement's conversion
-    (and it cannot be prepared): converted and planned again at every batch."""
+def test_a_sweep_batchs_notices_and_history_are_one_statement_each_psycopg_keeps_converted(postgres_fresh_url):
+    """PostgreSQL: a batch's notices and its history lines each go as one INSERT of each
+    column's values as an array (`cursor_reads.insert_arrays`), the same SQL for 3
+    instances as for 12, with a parameter a column. As an insert of many values it named
+    17 parameters a notice, past the 50 up to which psycopg keeps a statement's conversion
+    (converted and planned again at every batch); as the INSERT of one row run for each,
+    it was a statement a row for the server."""
     from psycopg import _queries as psycopg_queries
 
     office = make_office(postgres_fresh_url)
-    sent_notices, stored = [], []
+    sent_inserts, stored = [], []
     for size in (3, 12):
         office.plan([{"ref": str(n), "lead": [KSTTHC], "due": "2024-03-29", "director": "chanhvp"}
                      for n in range(size)])
         with sent_with_parameters(office.storage.engine) as sent:
             result = sweep.sweep(office.storage.uow, clock=clock_on(date(2024, 4, 30)), batch=50, max_batches=1)
         assert result.instances == size and result.errors == 0 and result.notices >= 2 * size
-        sent_notices.append([(sql, parameters) for sql, parameters in sent if sql.startswith("INSERT INTO notices")])
+        sent_inserts.append([(sql, parameters) for sql, parameters in sent
+                             if sql.startswith(("INSERT INTO notices", "INSERT INTO audit_events"))])
         stored.append(result.notices)
-    for notices in sent_notices:
-        assert len(notices) == 1, notices
-        sql, parameters = notices[0]
-        assert isinstance(parameters, list) and len(parameters) >= 2  # each notice's row
-        assert len(sql.encode()) <= psycopg_queries.MAX_CACHED_STATEMENT_LENGTH
-        assert max(len(row) for row in parameters) <= psycopg_queries.MAX_CACHED_STATEMENT_PARAMS, sql
-    assert sent_notices[0][0][0] == sent_notices[1][0][0]
+    for inserts in sent_inserts:
+        assert [sql.split()[2] for sql, _ in inserts] == ["notices", "audit_events"], inserts
+        for sql, parameters in inserts:
+            assert isinstance(parameters, dict) and all(isinstance(v, list) for v in parameters.values())
+            assert len(sql.encode()) <= psycopg_queries.MAX_CACHED_STATEMENT_LENGTH
+            assert len(parameters) <= psycopg_queries.MAX_CACHED_STATEMENT_PARAMS, sql
+    assert [sql for sql, _ in sent_inserts[0]] == [sql for sql, _ in sent_inserts[1]]
     with office.storage.engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(orm.notices)).scalar_one() == sum(stored)
+        assert connection.execute(select(func.count()).select_from(orm.audit_events)
+                                  .where(orm.audit_events.c.action.startswith("notice_"))).scalar_one() > 0
+
+
+def test_rows_updated_as_arrays_are_written_at_the_version_read_and_counted(postgres_fresh_url):
+    """PostgreSQL: `update_arrays` (a sweep batch's instances) writes each row's values, a
+    versioned row only at the version read, moving it on; a row moved on since is left
+    and not counted, so the writer sees it (`AlreadyDone`); a value too long fails."""
+    office = make_office(postgres_fresh_url)
+    plan_id = office.plan([{"ref": str(n), "lead": [KSTTHC], "due": "2024-03-29"} for n in range(1, 4)])
+    i, t = orm.process_instances, orm.plan_tasks
+    with office.storage.engine.connect() as connection:
+        rows = connection.execute(select(i.c.id, i.c.version).join(t, t.c.id == i.c.plan_task_id)
+                                  .where(t.c.plan_id == plan_id).order_by(i.c.id)).all()
+    written = [{"_id": row_id, "_read": version + (n == 2), "status": "running", "next_timer_at": AT}
+               for n, (row_id, version) in enumerate(rows)]  # the third read at a version since gone
+    with office.uow() as uow, sent_statements(office.storage.engine) as sent:
+        assert cursor_reads.update_arrays(uow.session, i, ("status", "next_timer_at"), written) == 2
+        assert len(sent) == 1
+        uow.commit()
+    with office.storage.engine.connect() as connection:
+        stored = connection.execute(select(i.c.version, i.c.next_timer_at).where(i.c.id.in_([r[0] for r in rows]))
+                                    .order_by(i.c.id)).all()
+    assert [tuple(row) for row in stored[:2]] == [(rows[0][1] + 1, AT), (rows[1][1] + 1, AT)]
+    assert stored[2].version == rows[2][1] and stored[2].next_timer_at != AT
+    with office.uow() as uow, pytest.raises(DBAPIError):
+        cursor_reads.update_arrays(uow.session, t, ("ref",), [{"_id": 1, "ref": "x" * 41}, {"_id": 2, "ref": "y"}])
 
 
 def test_notices_inserted_together_store_their_values_and_skip_keys_already_stored(office_on_each_database):
