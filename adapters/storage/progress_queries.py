@@ -931,8 +931,8 @@ def _urgency(state: Any, t: Any) -> list[Any]:
     """Most urgent first, of the rows `t` (of `plan_tasks`, or with its columns) whose
     state is `state`: overdue, the longest late first, then open by due date, then done
     (then in plan order)."""
-    return [case((state == OVERDUE, 0), else_=1), case((t.closed_on.is_(None), 0), else_=1),
-            t.due_on.asc().nulls_last()]
+    return [case((state == _written(OVERDUE), _FIRST), else_=_AFTER),
+            case((t.closed_on.is_(None), _FIRST), else_=_AFTER), t.due_on.asc().nulls_last()]
 
 
 @functools.lru_cache(maxsize=8)
@@ -945,14 +945,26 @@ def _state_on(as_of: date) -> Any:
 def _state(as_of: date, t: Any = _t.c) -> Any:
     """A task's state on `as_of`, as `engine.reading.progress.task_state` decides it, from
     the columns `t` (of `plan_tasks`, or of a unit's groups of tasks)."""
-    done = and_(t.status == "closed", t.closed_on.is_not(None), t.closed_on <= as_of)
+    done = and_(t.status == _written("closed"), t.closed_on.is_not(None), t.closed_on <= as_of)
     return case(
-        (and_(done, t.due_on.is_not(None), t.closed_on > t.due_on), DONE_LATE),
-        (done, DONE_ON_TIME),
-        (or_(t.status == "waiting_date", t.due_on.is_(None)), WAITING),
-        (t.due_on < as_of, OVERDUE),
-        else_=IN_PROGRESS,
+        (and_(done, t.due_on.is_not(None), t.closed_on > t.due_on), _written(DONE_LATE)),
+        (done, _written(DONE_ON_TIME)),
+        (or_(t.status == _written("waiting_date"), t.due_on.is_(None)), _written(WAITING)),
+        (t.due_on < as_of, _written(OVERDUE)),
+        else_=_written(IN_PROGRESS),
     )
+
+
+def _written(word: str) -> Any:
+    """A constant word (a status, a state's name) written into the SQL, not bound: a
+    state's CASE bound its nine words each time it appears (the unit page's statement
+    had 83 parameters, each one processed in Python at every run; past 50 psycopg
+    converts the statement again at each run), and PostgreSQL plans with the values."""
+    return literal_column(f"'{word}'", String)
+
+
+# The ranks of `_urgency`'s keys, written into the SQL as `_written` words are.
+_FIRST, _AFTER = literal_column("0", Integer), literal_column("1", Integer)
 
 
 def _conditions(scope: TaskScope) -> list[Any]:
