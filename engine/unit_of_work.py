@@ -215,7 +215,9 @@ class ProgressQueries(abc.ABC):
     def count(self, scope: TaskScope, state: str | None = None, up_to: int | None = None) -> int:
         """How many tasks of `scope` (in `state` on its day), counted no further than `up_to`."""
     @abstractmethod
-    def state_counts(self, scope: TaskScope) -> list[dict[str, Any]]: ...
+    def counts_and_plans(self, scope: TaskScope, plans: TaskScope) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The tasks of `scope` per state (`state`, `n`) and the plans holding a task of
+        `plans` (`id`, `number`, `title`), in one statement."""
     @abstractmethod
     def dashboard_counts(self, scope: TaskScope, choices: TaskScope) -> dict[str, list[dict[str, Any]]]: ...
     @abstractmethod
@@ -224,8 +226,6 @@ class ProgressQueries(abc.ABC):
     @abstractmethod
     def counted_slices(self, scope: TaskScope, slices: list[TaskSlice]) -> tuple[int, list[list[tuple[Any, ...]]]]:
         """`count` and `task_slices` of `scope` in one statement."""
-    @abstractmethod
-    def plans_of(self, scope: TaskScope) -> list[dict[str, Any]]: ...
     @abstractmethod
     def open_steps(self, plan_id: int | None, task_ids: list[int] | None = None) -> list[tuple[Any, ...]]:
         """The tasks' ready steps by id: tuples of `engine.reading.progress.STEP_ROW`."""

@@ -101,14 +101,16 @@ class ProgressQueries(ports.ProgressQueries):
             self.session, _count_statement(shape, state is not None, up_to is not None, self._sqlite), values)
         return found or 0
 
-    def state_counts(self, scope: TaskScope) -> list[dict[str, Any]]:
-        """How many tasks of `scope` are in each state on `scope.as_of` (`state`, `n`); a
-        unit's from its groups in `unit_task_counts` (`_unit_state_counts`)."""
-        if _of_one_unit(scope):
-            shape, values = _unit_bound(scope)
-            return self._rows(_unit_state_counts(*shape), values)
-        shape, values = _bound(scope)
-        return self._rows(_state_counts_statement(shape, self._sqlite), values)
+    def counts_and_plans(self, scope: TaskScope, plans: TaskScope) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """How many tasks of `scope` are in each state on `scope.as_of` (`state`, `n`), and
+        the plans holding a task of `plans` (`id`, `number`, `title`), in one statement; a
+        unit's from its groups in `unit_task_counts` (`_unit_state_counts`, `_unit_plans`)."""
+        counted, values = _counts_shape(scope, "")
+        held, plans_values = _counts_shape(plans, "plans_")
+        found = self._parts(_counts_and_plans_statement(counted, held, self._sqlite), ("counts", "plans"),
+                            {**values, **plans_values})
+        return ([{"state": state, "n": n} for state, n in found["counts"]],
+                [{"id": plan_id, "number": number, "title": title} for plan_id, number, title in found["plans"]])
 
     def dashboard_counts(self, scope: TaskScope, choices: TaskScope) -> dict[str, list[dict[str, Any]]]:
         """In one statement: the tasks of `scope` per state (`states`: `state`, `n`), per
@@ -227,14 +229,6 @@ class ProgressQueries(ports.ProgressQueries):
             notice_keys = parts[names.index("notices")][0]
             by_name["notices"] = [dict(zip(notice_keys, row)) for row in by_name["notices"]]
         return by_name
-
-    def plans_of(self, scope: TaskScope) -> list[dict[str, Any]]:
-        """The plans holding a task of `scope` (a unit's: from its groups, `_unit_plans`)."""
-        if _of_one_unit(scope):
-            shape, values = _unit_bound(scope)
-            return self._rows(_unit_plans(*shape), values)
-        shape, values = _bound(scope)
-        return self._rows(_plans_statement(shape, self._sqlite), values)
 
     def task_units(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[tuple[Any, ...]]:
         """Who leads and who coordinates each task, with the units' names (`UNIT_ROW`)."""
@@ -795,45 +789,63 @@ def _of_one_unit(scope: TaskScope) -> bool:
                 or scope.words or scope.lead_unit_id not in (None, scope.unit_id))
 
 
-def _unit_bound(scope: TaskScope) -> tuple[tuple[bool, bool, bool], dict[str, Any]]:
+def _unit_bound(scope: TaskScope, prefix: str = "") -> tuple[tuple[bool, bool, bool, bool, str], dict[str, Any]]:
     """A scope of one unit's tasks (`_of_one_unit`) as the shape of its statements (led,
-    by plan, by due dates: `_unit_scope`) and the values to bind to them."""
+    by plan, by due dates: `_unit_scope`; and `prefix`) and the values to bind to them,
+    each named `prefix` and its name (two scopes of one statement kept apart)."""
     shape = (scope.lead_unit_id is not None, scope.plan_id is not None,
-             scope.due_from is not None, scope.due_to is not None)
-    return shape, {"as_of": scope.as_of, "unit_id": scope.unit_id, "plan_id": scope.plan_id,
-                   "due_from": scope.due_from, "due_to": scope.due_to}
+             scope.due_from is not None, scope.due_to is not None, prefix)
+    return shape, {prefix + "as_of": scope.as_of, prefix + "unit_id": scope.unit_id, prefix + "plan_id": scope.plan_id,
+                   prefix + "due_from": scope.due_from, prefix + "due_to": scope.due_to}
 
 
-@functools.cache
-def _unit_state_counts(led: bool, plan: bool, due_from: bool, due_to: bool) -> Any:
-    """`ProgressQueries.state_counts` of one unit's tasks, from its groups: built once per
-    shape (built at each read, with `_unit_plans`, it was a third of the unit page's time)."""
-    c = orm.unit_task_counts.c
-    as_of = bindparam("as_of", type_=Date)
-    states = (select(_state(as_of, c).label("state"), c.n)
-              .where(*_unit_conditions(c, _unit_scope(as_of, led, plan, due_from, due_to))).subquery())
-    return select(states.c.state, func.coalesce(func.sum(states.c.n), 0).label("n")).group_by(states.c.state)
-
-
-@functools.cache
-def _unit_plans(led: bool, plan: bool, due_from: bool, due_to: bool) -> Any:
-    """`ProgressQueries.plans_of` one unit's tasks: the plans of its groups holding a task."""
-    c = orm.unit_task_counts.c
-    groups = _unit_conditions(c, _unit_scope(bindparam("as_of", type_=Date), led, plan, due_from, due_to))
-    return _plans_holding(select(c.plan_id).where(*groups).group_by(c.plan_id).having(func.sum(c.n) > 0))
+def _counts_shape(scope: TaskScope, prefix: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """Whether `scope` is of one unit's tasks (`_of_one_unit`: read from its groups), and
+    its shape and values (`_unit_bound`, else `_bound`), its parameters named `prefix`
+    and their names."""
+    if _of_one_unit(scope):
+        shape, values = _unit_bound(scope, prefix)
+        return (True, shape), values
+    shape, values = _bound(scope, prefix)
+    return (False, shape), values
 
 
 @functools.lru_cache(maxsize=256)
+def _counts_and_plans_statement(counted: tuple[Any, ...], held: tuple[Any, ...], sqlite: bool) -> Any:
+    """`ProgressQueries.counts_and_plans`' statement for scopes of these shapes
+    (`_counts_shape`): the counts and the plans as parts of one UNION ALL (`_together`)."""
+    (unit, shape), (plans_unit, plans_shape) = counted, held
+    counts = _unit_state_counts(*shape) if unit else _state_counts_statement(shape, sqlite)
+    plans = _unit_plans(*plans_shape) if plans_unit else _plans_statement(plans_shape, sqlite)
+    return _together([("counts", counts, ()), ("plans", plans, _asc("id"))])
+
+
+def _unit_state_counts(led: bool, plan: bool, due_from: bool, due_to: bool, prefix: str) -> Any:
+    """The counts by state of one unit's tasks, from its groups."""
+    c = orm.unit_task_counts.c
+    as_of = bindparam(prefix + "as_of", type_=Date)
+    states = (select(_state(as_of, c).label("state"), c.n)
+              .where(*_unit_conditions(c, _unit_scope(as_of, led, plan, due_from, due_to, prefix))).subquery())
+    return select(states.c.state, func.coalesce(func.sum(states.c.n), 0).label("n")).group_by(states.c.state)
+
+
+def _unit_plans(led: bool, plan: bool, due_from: bool, due_to: bool, prefix: str) -> Any:
+    """The plans of one unit's groups holding a task."""
+    c = orm.unit_task_counts.c
+    groups = _unit_conditions(c, _unit_scope(bindparam(prefix + "as_of", type_=Date), led, plan, due_from, due_to,
+                                             prefix))
+    return _plans_holding(select(c.plan_id).where(*groups).group_by(c.plan_id).having(func.sum(c.n) > 0))
+
+
 def _state_counts_statement(shape: tuple[Any, ...], sqlite: bool) -> Any:
-    """`ProgressQueries.state_counts` of a scope of this shape (not one unit's)."""
+    """The counts by state of a scope of this shape (not one unit's)."""
     scope = _symbolic(shape)
     states = _states(scope, _scope_conditions(scope, sqlite))
     return select(states.c.state, func.count().label("n")).group_by(states.c.state)
 
 
-@functools.lru_cache(maxsize=256)
 def _plans_statement(shape: tuple[Any, ...], sqlite: bool) -> Any:
-    """`ProgressQueries.plans_of` a scope of this shape (not one unit's)."""
+    """The plans holding a task of a scope of this shape (not one unit's)."""
     scope = _symbolic(shape)
     return _plans_holding(select(_t.c.plan_id).where(*_scope_conditions(scope, sqlite)))
 
@@ -842,10 +854,14 @@ def _plans_holding(held: Any) -> Any:
     return select(_p.c.id, _p.c.number, _p.c.title).where(_p.c.id.in_(held)).order_by(_p.c.id)
 
 
-def _unit_scope(as_of: Any, led: bool, plan: bool, due_from: bool, due_to: bool) -> TaskScope:
-    """The scope of one unit's tasks of this shape, a bound parameter in place of each value."""
-    return TaskScope(as_of, unit_id=_UNIT, lead_unit_id=_UNIT if led else None, plan_id=_PLAN if plan else None,
-                     due_from=_DUE_FROM if due_from else None, due_to=_DUE_TO if due_to else None)
+def _unit_scope(as_of: Any, led: bool, plan: bool, due_from: bool, due_to: bool, prefix: str = "") -> TaskScope:
+    """The scope of one unit's tasks of this shape, a bound parameter in place of each
+    value (named `prefix` and the field's name)."""
+    unit = bindparam(prefix + "unit_id", type_=Integer)
+    return TaskScope(as_of, unit_id=unit, lead_unit_id=unit if led else None,
+                     plan_id=bindparam(prefix + "plan_id", type_=Integer) if plan else None,
+                     due_from=bindparam(prefix + "due_from", type_=Date) if due_from else None,
+                     due_to=bindparam(prefix + "due_to", type_=Date) if due_to else None)
 
 
 def _unit_conditions(c: Any, scope: TaskScope) -> list[Any]:
@@ -866,11 +882,6 @@ def _unit_conditions(c: Any, scope: TaskScope) -> list[Any]:
 def _task_state(as_of: Any) -> Any:
     """`_state` of `plan_tasks` on a day, or on a bound parameter (`_symbolic`)."""
     return _state_on(as_of) if isinstance(as_of, date) else _state(as_of)
-
-
-# The values of a unit's list, bound at each read into the statements of `_unit_page`.
-_DUE_FROM, _DUE_TO = (bindparam(name, type_=Date) for name in ("due_from", "due_to"))
-_UNIT, _PLAN = bindparam("unit_id", type_=Integer), bindparam("plan_id", type_=Integer)
 
 
 def _page_bound(name: str, sqlite: bool) -> Any:

@@ -56,12 +56,13 @@ def person_work(uow: AbstractUnitOfWork, user_id: int, today: date, filters: Fil
 
 def _view(uow: AbstractUnitOfWork, scope: str, owner: str, owner_unit_id: int | None, filters: Filters,
           today: date, page: int, **whose: int) -> WorkView:
-    """Counts from the database's GROUP BY, and one page of the listed tasks, most urgent first."""
-    counts = states_counted(uow.progress.state_counts(filters.scope(today, **whose)))
+    """Counts from the database's GROUP BY with the plans to choose from, and one page of
+    the listed tasks, most urgent first."""
+    counted, plans = uow.progress.counts_and_plans(filters.scope(today, **whose), TaskScope(today, **whose))
+    counts = states_counted(counted)
     listed = counts[filters.state] if filters.state else counts["total"]
     paging = Paging.of(listed, page, PAGE_SIZE)
     [tasks] = task_pages(uow, filters.scope(today, **whose), [paging.slice(filters.state, "urgency")], today)
-    plans = uow.progress.plans_of(TaskScope(today, **whose))
     return WorkView(
         scope=scope, owner=owner, owner_unit_id=owner_unit_id, today=today, filters=filters, counts=counts, tasks=tasks,
         listed=listed, page=paging.page, pages=paging.pages,

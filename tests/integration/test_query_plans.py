@@ -304,14 +304,15 @@ def parent(lines: list[str], n: int) -> str:
 
 
 def test_a_units_counts_and_plans_read_its_groups_not_its_tasks(office):
-    """The unit page's counts by state and its plans: sums over the unit's groups
-    (`unit_task_counts`), not a read of its tasks or their units."""
+    """The unit page's counts by state and its plans (one statement): sums over the
+    unit's groups (`unit_task_counts`), not a read of its tasks or their units."""
     def read():
         with office.uow() as uow:
             scope = TaskScope(TODAY, unit_id=office.units[KSTTHC])
-            assert uow.progress.state_counts(scope) and uow.progress.plans_of(scope)
+            counts, plans = uow.progress.counts_and_plans(scope, scope)
+            assert counts and plans
     plans = plans_of(office, read)
-    assert len(plans) == 2 and all("unit_task_counts" in p for p in plans), plans
+    assert len(plans) == 1 and all("unit_task_counts" in p for p in plans), plans
     assert not any("plan_tasks" in p or "task_units" in p for p in plans), plans
 
 
@@ -502,9 +503,6 @@ def test_a_units_counts_and_plans_read_its_own_groups_by_the_unit_s_index(office
 
     def read():
         with office.uow() as uow:
-            uow.progress.state_counts(TaskScope(TODAY, unit_id=unit_id))
-            uow.progress.plans_of(TaskScope(TODAY, unit_id=unit_id))
-    plans = [p for p in plans_of(office, read) if "unit_task_counts" in p]
-    assert len(plans) == 2, plans
-    for plan in plans:
-        assert "ix_unit_task_counts_unit" in plan and "ix_unit_task_counts_plan" not in plan, plan
+            uow.progress.counts_and_plans(TaskScope(TODAY, unit_id=unit_id), TaskScope(TODAY, unit_id=unit_id))
+    [plan] = [p for p in plans_of(office, read) if "unit_task_counts" in p]
+    assert plan.count("ix_unit_task_counts_unit") == 2 and "ix_unit_task_counts_plan" not in plan, plan  # each part

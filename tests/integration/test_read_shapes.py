@@ -167,10 +167,9 @@ def test_unit_pages_of_units_in_turn_count_each_its_own_tasks_from_statements_bu
                 assert sorted(p for p, _ in view.plan_choices) == sorted({t.plan_id for t in mine}), username
 
     read_all()  # the first read of each shape builds its statements
-    built = [f.cache_info().misses for f in (progress_queries._unit_state_counts, progress_queries._unit_plans,
-                                             progress_queries._unit_page)]
+    built = [f.cache_info().misses for f in (progress_queries._counts_and_plans_statement, progress_queries._unit_page)]
     read_all()
-    assert [f.cache_info().misses for f in (progress_queries._unit_state_counts, progress_queries._unit_plans,
+    assert [f.cache_info().misses for f in (progress_queries._counts_and_plans_statement,
                                             progress_queries._unit_page)] == built, "no statement built again"
 
 

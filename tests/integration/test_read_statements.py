@@ -95,9 +95,9 @@ def test_the_unit_page_and_a_person_s_page_read_only_what_they_show_of_the_perso
     head, staff = office.users["truong.kstthc"], office.users["cv.kstthc"]
     apart = office.storage.engine.dialect.name == "sqlite"  # a page's units, steps and notices: a statement each
     sent = lean(statements(office, lambda: unit_work(office.uow(), head, TODAY)))
-    assert len(sent) == (7 if apart else 5), sent  # the person with the unit's name, counts, the page, its details, plans
+    assert len(sent) == (6 if apart else 4), sent  # the person with the unit's name, counts with plans, the page, its details
     sent = lean(statements(office, lambda: person_work(office.uow(), staff, TODAY)))
-    assert len(sent) == 4, sent  # the same but the page's units: they hold no step yet
+    assert len(sent) == 3, sent  # the same but the page's units: they hold no step yet
     view = unit_work(office.uow(), head, TODAY)
     assert view.owner == KSTTHC and view.owner_unit_id == office.units[KSTTHC] and view.listed == 3
     view = person_work(office.uow(), staff, TODAY)

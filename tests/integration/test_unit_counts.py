@@ -70,8 +70,9 @@ def check_every_unit(office: Office, size: int = 2) -> int:
                                   due_from=due and due[0], due_to=due and due[1])
                 counts, plans, listed = expected(office, unit_id, as_of, led, plan_id, due)
                 with office.uow() as uow:
-                    assert states_counted(uow.progress.state_counts(scope)) == counts, (unit_id, scope)
-                    assert {p["id"] for p in uow.progress.plans_of(scope)} == plans, (unit_id, scope)
+                    counted, holding = uow.progress.counts_and_plans(scope, scope)
+                    assert states_counted(counted) == counts, (unit_id, scope)
+                    assert {p["id"] for p in holding} == plans, (unit_id, scope)
                 for state in (None, *STATES) if listed else ():  # (most units hold none)
                     want = [r["id"] for r in listed if state in (None, r["state"])]
                     assert paged(office, scope, state, size, len(want) // size + 2) == want, (unit_id, scope, state)
@@ -222,7 +223,8 @@ def test_an_office_counted_by_the_old_trigger_is_counted_again_by_the_upgrade(po
         # As the write path sent them then, and sends them now (one INSERT a chunk).
         units_again_in_one_insert(office, plan_id)
         with office.uow() as uow:
-            miscounted = states_counted(uow.progress.state_counts(TaskScope(DAYS[0], unit_id=office.units[KSTTHC])))
+            scope = TaskScope(DAYS[0], unit_id=office.units[KSTTHC])
+            miscounted = states_counted(uow.progress.counts_and_plans(scope, scope)[0])
         assert miscounted != expected(office, office.units[KSTTHC], DAYS[0])[0]  # what the upgrade must mend
         storage.upgrade()
         assert check_every_unit(office) == 4
