@@ -16,7 +16,7 @@ import functools
 from dataclasses import replace
 from datetime import date
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Boolean,
@@ -43,7 +43,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import BindParameter, ColumnElement, Label
+from sqlalchemy.sql import Select
+from sqlalchemy.sql.elements import ColumnElement, Label
 
 from adapters.storage import cursor_reads, orm
 from adapters.storage.row_dicts import dicts
@@ -68,7 +69,7 @@ class ProgressQueries(ports.ProgressQueries):
         self.session = session
         # A search's count and its page ask for the same reader's ids: read once a unit
         # of work (`_search_bound`), by reader and unit.
-        self._reader_ids: dict[tuple[int, int | None], list[int] | None] = {}
+        self._reader_ids: dict[tuple[int, int | None], tuple[int, ...] | None] = {}
 
     def _rows(self, statement: Any, values: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """The rows of a statement built once and kept (`cursor_reads`)."""
@@ -171,29 +172,34 @@ class ProgressQueries(ports.ProgressQueries):
         return found
 
     def _search_bound(self, scope: TaskScope) -> tuple[tuple[Any, ...], dict[str, Any]]:
-        """`_bound`; on PostgreSQL, for a search by a reader who does not read every task
-        and may read no more than `READER_IDS` tasks, with their ids read first
-        (`_reader_ids_statement`) and bound as one array: each task then looked up by id.
+        """`_bound`; for a search by a reader who does not read every task and may read no
+        more than `READER_IDS` tasks, with their ids read first (`_reader_ids_statement`)
+        in place of the reader (`TaskScope.reader_ids`): each task then looked up by id.
         Given the UNION of those ids to read, PostgreSQL hashed them and tested every
         task's words (a word most tasks hold read them all, for each part of the search:
         it costs the word match as nothing), even for a reader of a few hundred tasks."""
-        shape, values = _bound(scope)
-        if self._sqlite or scope.reader_id is None or not scope.words:
-            return shape, values
-        ids = self._ids_readable_by(scope.reader_id, scope.reader_unit_id)
-        if ids is None:
-            return shape, values
-        prefix, given, words, typed = shape
-        values["reader_ids"] = ids
-        return (prefix, (*given, _READER_IDS), words, typed), values
+        if scope.reader_id is not None and scope.words:
+            ids = self._ids_readable_by(scope.reader_id, scope.reader_unit_id)
+            if ids is not None and len(ids) <= SEARCH_REACH:  # (each match ranked: `_best_first`)
+                scope = replace(scope, reader_id=None, reader_unit_id=None, reader_ids=ids)
+        return _bound(scope)
 
-    def _ids_readable_by(self, reader_id: int, unit_id: int | None) -> list[int] | None:
-        """The ids of the tasks the reader may read, if no more than `READER_IDS`."""
+    def _ids_readable_by(self, reader_id: int, unit_id: int | None) -> tuple[int, ...] | None:
+        """The ids of the tasks the reader may read, if no more than `READER_IDS`. Read up
+        to one more than that, then, if those came with an id twice, up to that many a read
+        (each gives an id once at most, so they hold them all; more rows, more tasks): a
+        reader of many tasks reads no more than the first, one of few only once."""
         key = (reader_id, unit_id)
         if key not in self._reader_ids:
-            _, rows = cursor_reads.rows(self.session, _reader_ids_statement(unit_id is not None),
-                                        {"reader_id": reader_id, "reader_unit_id": unit_id, "up_to": READER_IDS + 1})
-            self._reader_ids[key] = None if len(rows) > READER_IDS else sorted({task_id for task_id, in rows})
+            statement, reads = _reader_ids_statement(unit_id is not None)
+            values = {"reader_id": reader_id, "reader_unit_id": unit_id}
+            ids: set[int] = set()
+            for up_to in (READER_IDS + 1, reads * READER_IDS + 1):
+                _, rows = cursor_reads.rows(self.session, statement, {**values, "up_to": up_to})
+                ids = {task_id for task_id, in rows}
+                if len(rows) < up_to or len(ids) > READER_IDS:
+                    break
+            self._reader_ids[key] = tuple(sorted(ids)) if len(ids) <= READER_IDS else None
         return self._reader_ids[key]
 
     def counted_slices(self, scope: TaskScope, slices: list[TaskSlice]) -> tuple[int, list[list[tuple[Any, ...]]]]:
@@ -352,19 +358,23 @@ class _AmongIds(ColumnElement[bool]):
     """`column` among the ids of a list bound as `name`: `IN (?, ?, ...)` on SQLite,
     `= ANY(%(name)s)`, one array, on PostgreSQL. There a page's fifty ids made the SQL of
     its details 4.6 kB and 52 parameters, past what psycopg keeps converted (4 kB, 50):
-    it parsed the statement again at each run, 0.17 ms of the client's time."""
+    it parsed the statement again at each run, 0.17 ms of the client's time. Not
+    `driving`, on SQLite a test of each row read otherwise (`+column`), never a way in:
+    driven from a few ids, the word index is looked up one id at a time, and FTS5 works
+    out the whole query again for each (0.2 ms a task at 20,000 tasks)."""
 
     inherit_cache = False  # (its fields are not in a cache key; run on the cursor path, compiled there)
     type = Boolean()
     _is_implicitly_boolean = True  # a condition as it is: not `... = 1` where booleans are integers
 
-    def __init__(self, column: Any, name: str) -> None:
-        self.column, self.name = column, name
+    def __init__(self, column: Any, name: str, driving: bool = True) -> None:
+        self.column, self.name, self.driving = column, name, driving
 
 
 @compiles(_AmongIds)
 def _among_ids(element: _AmongIds, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.column.in_(bindparam(element.name, expanding=True)), **kw)
+    listed = compiler.process(element.column.in_(bindparam(element.name, expanding=True)), **kw)
+    return listed if element.driving else "+" + listed
 
 
 @compiles(_AmongIds, "postgresql")
@@ -484,26 +494,24 @@ def _together(parts: list[tuple[str, Any, Order]]) -> Any:
 
 _SCOPE_IDS = ("plan_id", "unit_id", "lead_unit_id", "person_id", "reader_id", "reader_unit_id")
 _SCOPE_DATES = ("due_from", "due_to")
+_SCOPE_LISTS = ("reader_ids",)  # bound as a list of ids (`_AmongIds`)
 
 
 def _bound(scope: TaskScope, prefix: str = "") -> tuple[tuple[Any, ...], dict[str, Any]]:
     """`scope`'s shape (which of its fields are given, and its words, which stay in the
     statement) and the values of its fields, to bind to the statement built from the shape
     (`_symbolic`) under their names (`prefix` keeps two scopes of one statement apart)."""
-    given = tuple(name for name in (*_SCOPE_IDS, *_SCOPE_DATES) if getattr(scope, name) is not None)
-    values = {prefix + name: getattr(scope, name) for name in given}
+    given = tuple(name for name in (*_SCOPE_IDS, *_SCOPE_DATES, *_SCOPE_LISTS) if getattr(scope, name) is not None)
+    values = {prefix + name: list(value) if name in _SCOPE_LISTS else value
+              for name, value in ((name, getattr(scope, name)) for name in given)}
     values[prefix + "as_of"] = scope.as_of
     return (prefix, given, scope.words, scope.typed_words), values
 
 
 def _symbolic(shape: tuple[Any, ...]) -> TaskScope:
-    """The scope of `shape` (`_bound`), a bound parameter in place of each value; the
-    reader's ids, when given (`ProgressQueries._search_bound`), in place of the reader."""
+    """The scope of `shape` (`_bound`), a bound parameter in place of each value."""
     prefix, given, words, typed = shape
-    binds = {name: bindparam(prefix + name, type_=Date if name in _SCOPE_DATES else Integer) for name in given
-             if name != _READER_IDS}
-    if _READER_IDS in given:
-        binds["reader_id"] = bindparam(prefix + _READER_IDS, type_=ARRAY(Integer))
+    binds = {name: bindparam(prefix + name, type_=Date if name in _SCOPE_DATES else Integer) for name in given}
     return TaskScope(as_of=bindparam(prefix + "as_of", type_=Date), words=words, typed_words=typed,  # type: ignore[arg-type]
                      **binds)
 
@@ -550,28 +558,32 @@ def _best_first(scope: TaskScope, conditions: list[Any], reach: Any, sqlite: boo
     index's order (`_matching`); then the other matches in that order. All of them ranked
     when there are no more; else no more than a bounded set is read, whatever the number
     of matches. A match's place in that order is (`rest`, `rank`): the others are ranked
-    by their ids.
+    by their ids. Among a reader's ids (`TaskScope.reader_ids`, no more than
+    `search_reach`: `ProgressQueries._search_bound`) every match is ranked, and only the
+    matches with every word are read.
 
     `after` (whether the place is among the ranked, its rank there, else its id), for a
     page that follows a place (keyset): only what comes after it, `reach` of the others
     from that id on, in the word index's order; a deep page then reads its own rows, not
     every match before it."""
-    words, tier = list(scope.words), _page_bound("search_reach", sqlite)
-    every = _matching(words, conditions, sqlite).limit(tier)
+    words, tier, ids = list(scope.words), _page_bound("search_reach", sqlite), _ids_of(scope)
+    every = _matching(words, conditions, sqlite, among=ids).limit(tier)
     ranked: Any = every
-    if len(words) > 1:  # LIMIT inside a UNION needs its own SELECT on SQLite.
+    if len(words) > 1 and ids is None:  # LIMIT inside a UNION needs its own SELECT on SQLite.
         phrase = _matching(words, conditions, sqlite, side_by_side=True).limit(tier)
         ranked = union_all(select(phrase.subquery()), select(every.subquery()))
     # PostgreSQL looks `= ANY(ARRAY(...))` up id by id; as IN it may hash every task.
-    among = (_t.c.id.in_(ranked) if sqlite
-             else _t.c.id == any_(func.array(select(ranked.subquery()).scalar_subquery())))
+    in_ranked = (_t.c.id.in_(ranked) if sqlite
+                 else _t.c.id == any_(func.array(select(ranked.subquery()).scalar_subquery())))
     best = select(_t.c.id, literal_column("0").label("rest"), func.row_number().over(
-        order_by=[*_relevance(scope), _t.c.plan_id, _t.c.position, _t.c.id]).label("rank")).where(among).subquery()
+        order_by=[*_relevance(scope), _t.c.plan_id, _t.c.position, _t.c.id]).label("rank")).where(in_ranked).subquery()
+    ranked_part = select(best).where(after[0] == 1, best.c.rank > after[1]) if after else select(best)
+    if ids is not None:
+        return ranked_part.subquery()
     # (on SQLite the word index's own rowid: FTS5 then starts its scan there)
     from_id = [(_task_words.c.rowid if sqlite else _t.c.id) > after[2]] if after else []
     others = _matching(words, [*conditions, _t.c.id.not_in(ranked), *from_id], sqlite).limit(reach).subquery()
     rest = select(others.c.id, literal_column("1").label("rest"), others.c.id.label("rank"))
-    ranked_part = select(best).where(after[0] == 1, best.c.rank > after[1]) if after else select(best)
     return union_all(ranked_part, select(rest.subquery())).subquery()
 
 
@@ -579,18 +591,25 @@ _task_words = table("plan_task_words", column("rowid", Integer))  # SQLite's FTS
 
 
 def _matching(words: list[str], conditions: list[Any], sqlite: bool, side_by_side: bool = False,
-              ordered: bool = True) -> Any:
+              ordered: bool = True, among: str | None = None) -> Any:
     """The ids of the tasks holding `words` (as `_with_words`; `side_by_side` as `_ts_match`)
     that `conditions` keep, in the word index's order (of ids): to read under a LIMIT,
     which then stops the index's scan (on SQLite, as a join from the FTS5 table, whose
     rowid order it gives: `id IN (its matches)` would collect them all first). Not
     `ordered`, for a count: in any order, and on SQLite from the word index alone when no
     condition needs the task (its rows are the tasks', kept by triggers): a count of
-    10,000 matches joined to their tasks took three times as long."""
+    10,000 matches joined to their tasks took three times as long.
+
+    `among`, the name of the ids bound (`TaskScope.reader_ids`) the matches are among:
+    on PostgreSQL each task looked up by its id, its words tested; on SQLite the word
+    index's own rowid tested as it is read, so that no other task is read (FTS5 looks a
+    task's words up by id no cheaper than it reads them all)."""
     if not sqlite:
-        query = select(_t.c.id).where(_ts_match(words, side_by_side), *conditions)
+        ids = [_AmongIds(_t.c.id, among)] if among else []
+        query = select(_t.c.id).where(_ts_match(words, side_by_side), *ids, *conditions)
         return query.order_by(_t.c.id) if ordered else query
     match = literal_column("plan_task_words").op("MATCH")(literal(_fts_query(words, side_by_side)))
+    match = and_(match, _AmongIds(_task_words.c.rowid, among, driving=False)) if among else match
     if not (conditions or ordered):
         return select(_task_words.c.rowid.label("id")).where(match)
     return (select(_t.c.id).select_from(_task_words.join(_t, _t.c.id == _task_words.c.rowid))
@@ -605,7 +624,8 @@ def _count_statement(shape: tuple[Any, ...], by_state: bool, capped: bool, sqlit
     state = [_task_state(scope.as_of) == bindparam("count_state")] if by_state else []
     if not capped:
         return select(func.count().label("count")).select_from(_t).where(*_scope_conditions(scope, sqlite), *state)
-    counted = (_matching(list(scope.words), [*_conditions(scope), *state], sqlite, ordered=False) if scope.words
+    counted = (_matching(list(scope.words), [*_conditions(scope, ids=False), *state], sqlite, ordered=False,
+                         among=_ids_of(scope)) if scope.words
                else select(_t.c.id).where(*_conditions(scope), *state))
     return select(func.count().label("count")).select_from(counted.limit(_page_bound("up_to", sqlite)).subquery())
 
@@ -740,8 +760,8 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, st
         if order == "words" and scope.words:
             after = (tuple(_page_bound(f"after_{key}_{number}", sqlite) for key in ("ranked", "rank", "id"))
                      if number in following else None)
-            ranked = _best_first(scope, [*_conditions(scope), *state], _page_bound(f"reach_{number}", sqlite), sqlite,
-                                 after)
+            ranked = _best_first(scope, [*_conditions(scope, ids=False), *state],
+                                 _page_bound(f"reach_{number}", sqlite), sqlite, after)
             # The page's ids are picked from the ordered matches first, and only they are
             # joined to their tasks: joined before the OFFSET, a page past the ranked
             # matches had PostgreSQL hash every task of the office.
@@ -978,9 +998,10 @@ def _written(word: str) -> Any:
 _FIRST, _AFTER = literal_column("0", Integer), literal_column("1", Integer)
 
 
-def _conditions(scope: TaskScope) -> list[Any]:
-    """WHERE conditions on `plan_tasks` for `scope` but its words; a task without a date
-    is outside any deadline range (a comparison with NULL is not true)."""
+def _conditions(scope: TaskScope, ids: bool = True) -> list[Any]:
+    """WHERE conditions on `plan_tasks` for `scope` but its words (and but its reader's
+    ids unless `ids`: a read of the word index tests them itself, `_matching`); a task
+    without a date is outside any deadline range (a comparison with NULL is not true)."""
     conditions: list[Any] = []
     if scope.plan_id is not None:
         conditions.append(_t.c.plan_id == scope.plan_id)
@@ -993,6 +1014,8 @@ def _conditions(scope: TaskScope) -> list[Any]:
         conditions.append(_t.c.id.in_(_took_part(scope.person_id)))
     if scope.reader_id is not None:
         conditions.append(_readable_by(scope.reader_id, scope.reader_unit_id))
+    if ids and scope.reader_ids is not None:
+        conditions.append(_AmongIds(_t.c.id, scope.reader_ids.key))
     if scope.due_from is not None:
         conditions.append(_t.c.due_on >= scope.due_from)
     if scope.due_to is not None:
@@ -1000,63 +1023,104 @@ def _conditions(scope: TaskScope) -> list[Any]:
     return conditions
 
 
+def _ids_of(scope: TaskScope) -> str | None:
+    """The name the reader's ids of `scope` (`_symbolic`) are bound under, if given."""
+    return None if scope.reader_ids is None else scope.reader_ids.key  # type: ignore[attr-defined]
+
+
 def _took_part(user_id: int) -> Any:
-    """The ids of the tasks with a step the user holds by name or completed, and of those
-    whose assignment named them (co-handler, for information: `task_people`, migration
-    0035): one set, a UNION of reads each through its index. (An OR of IN-subqueries is
-    read by PostgreSQL as a scan of every task, each tested against hashed sets.)"""
-    return union(*_took_part_reads(user_id))
+    """The ids of the tasks the user took part in (`_took_part_ways`): one set, a UNION of
+    reads each through its index. (An OR of IN-subqueries is read by PostgreSQL as a scan
+    of every task, each tested against hashed sets.)"""
+    return union(*(way.values for way in _took_part_ways(user_id)))
 
 
-def _took_part_reads(user_id: Any) -> list[Any]:
+class Way(NamedTuple):
+    """A way in to a task for its reader (`task_access.may_read`): the tasks whose
+    `column` of `plan_tasks` is `values`, a value or the values a SELECT reads through an
+    index, each once; `looked_up`, tested on a task by a look-up in that index rather
+    than among the SELECT's values read into a set first."""
+
+    column: str
+    values: Any
+    looked_up: bool = False
+
+
+def _took_part_ways(user_id: Any) -> list[Way]:
+    """The tasks with a step the user holds by name, or completed, whatever its state
+    (each through its partial index, migration 0034), and those whose assignment named
+    them (co-handler, for information: `task_people` by person, migration 0035)."""
     w, named = orm.work_items, orm.task_people
-    return [select(w.c.plan_task_id).where(or_(w.c.assignee_user_id == user_id, w.c.completed_by == user_id)),
-            select(named.c.task_id).where(named.c.user_id == user_id)]
+    return [Way("id", select(w.c.plan_task_id).where(w.c.assignee_user_id == user_id).distinct()),
+            Way("id", select(w.c.plan_task_id).where(w.c.completed_by == user_id).distinct()),
+            Way("id", select(named.c.task_id).where(named.c.user_id == user_id).distinct())]
+
+
+def _reader_ways(user_id: Any, unit_id: Any) -> list[Way]:
+    """Every way in to a task of `task_access.may_read` for one who does not read every
+    task, the likeliest first: they direct it (`ix_plan_tasks_director`, migration 0036),
+    their unit leads or coordinates it (`unit_tasks`: a row a unit and task) or monitors
+    its plan, or they took part in it (`_took_part_ways`). The one list both SQL forms of
+    the rule are built from (`_readable_by`, `_readable_reads`).
+
+    The unit's tasks are looked up a task at a time in `unit_tasks` (a scalar subquery
+    under LIMIT 1, which PostgreSQL cannot turn into a set): as a set, SQLite and
+    PostgreSQL read all of the unit's tasks first, for each part of a search (at 100,000
+    tasks all of one unit, 100,000 six times a search), where a search by the unit's
+    staff finds the tasks it wants among the first matches. At 20,000 tasks of one unit
+    PostgreSQL counted 10,001 matches in 75-112 ms with the set, 22-41 by look-ups (the
+    word index alone: 11-17)."""
+    ways = [Way("director_user_id", user_id)]
+    if unit_id is not None:
+        ut = orm.unit_tasks
+        ways += [Way("id", select(ut.c.task_id).where(ut.c.unit_id == unit_id), looked_up=True),
+                 Way("plan_id", select(_p.c.id).where(_p.c.monitor_unit_id == unit_id))]
+    return [*ways, *_took_part_ways(user_id)]
+
+
+def _is(column: Any, values: Any) -> Any:
+    return column.in_(values) if isinstance(values, Select) else column == values
 
 
 def _readable_by(user_id: Any, unit_id: Any) -> Any:
-    """`engine.access.task_access.may_read` for one who does not read every task: their
-    unit leads, coordinates or monitors it, or they direct it, held or did one of its
-    steps, or its assignment named them (`_took_part`). Or `user_id` is the ids of those
-    tasks, read first (`_reader_ids_statement`) and bound (`_symbolic`)."""
-    if isinstance(user_id, BindParameter) and user_id.key.endswith(_READER_IDS):
-        return _t.c.id == any_(user_id)
-    either = [_t.c.director_user_id == user_id, _t.c.id.in_(_took_part(user_id))]
-    if unit_id is not None:
-        either += [_t.c.id.in_(select(_tu.c.task_id).where(_tu.c.unit_id == unit_id)),
-                   _t.c.plan_id.in_(select(_p.c.id).where(_p.c.monitor_unit_id == unit_id))]
-    return or_(*either)
+    """`engine.access.task_access.may_read` for one who does not read every task, as a
+    condition on each task: an OR of its ways in (`_reader_ways`), in their order (the
+    sets of the later ones are read only for a task the earlier ones do not let in)."""
+    def lets_in(way: Way) -> Any:
+        if way.looked_up:  # (as EXISTS, PostgreSQL makes it a hashed set again: `_reader_ways`)
+            found = way.values.where(way.values.selected_columns[0] == _t.c[way.column]).limit(1)
+            return found.scalar_subquery().is_not(None)
+        return _is(_t.c[way.column], way.values)
+    return or_(*(lets_in(way) for way in _reader_ways(user_id, unit_id)))
 
 
 def _readable_reads(user_id: Any, unit_id: Any) -> list[Any]:
-    """The SELECTs of the ids of the tasks `_readable_by` keeps, each through an index:
-    `_took_part`'s, those directed (`ix_plan_tasks_director`, migration 0036), the unit's
-    (`task_units` by unit) and those of the plans the unit monitors (by plan)."""
-    # Aliases: a subquery of `plan_tasks` inside a statement reading it would be
-    # correlated to the outer task (each tested against itself), not read by its index.
-    directed, monitored = _t.alias("directed"), _t.alias("monitored")
-    reads = [*_took_part_reads(user_id), select(directed.c.id).where(directed.c.director_user_id == user_id)]
-    if unit_id is not None:
-        reads += [select(_tu.c.task_id).where(_tu.c.unit_id == unit_id),
-                  select(monitored.c.id).where(monitored.c.plan_id.in_(
-                      select(_p.c.id).where(_p.c.monitor_unit_id == unit_id)))]
-    return reads
+    """The SELECTs of the ids of the tasks `_readable_by` keeps, one a way in, each through
+    an index and giving an id once at most."""
+    def read(name: str, values: Any) -> Any:
+        if name == "id":
+            return values
+        # Aliased: a subquery of `plan_tasks` inside a statement reading it would be
+        # correlated to the outer task (each tested against itself), not read by its index.
+        tasks = _t.alias(f"by_{name}")
+        return select(tasks.c.id).where(_is(tasks.c[name], values))
+    return [read(name, values) for name, values, _ in _reader_ways(user_id, unit_id)]
 
 
-# A search by a reader of no more tasks than this looks each of them up by id (on
-# PostgreSQL, `ProgressQueries._search_bound`): as many as a search ranks of its matches.
+# A search by a reader of no more tasks than this looks each of them up by id
+# (`ProgressQueries._search_bound`): as many as a search ranks of its matches.
 READER_IDS = SEARCH_REACH
-_READER_IDS = "reader_ids"
 
 
 @functools.cache
-def _reader_ids_statement(with_unit: bool) -> Any:
+def _reader_ids_statement(with_unit: bool) -> tuple[Any, int]:
     """The ids of the tasks `_readable_by` keeps for a reader (`reader_id`, of
     `reader_unit_id` if `with_unit`), no more than `up_to` (UNION ALL: read as they come,
-    no set built first; an id may come twice)."""
+    no set built first; an id may come once a read), and how many reads it unites."""
     unit = bindparam("reader_unit_id", type_=Integer) if with_unit else None
-    ids = union_all(*_readable_reads(bindparam("reader_id", type_=Integer), unit)).subquery()
-    return select(ids).limit(bindparam("up_to", type_=Integer, literal_execute=True))
+    reads = _readable_reads(bindparam("reader_id", type_=Integer), unit)
+    ids = union_all(*reads).subquery()
+    return select(ids).limit(bindparam("up_to", type_=Integer, literal_execute=True)), len(reads)
 
 
 def _relevance(scope: TaskScope) -> list[Any]:

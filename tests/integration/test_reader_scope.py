@@ -1,6 +1,6 @@
 """A reader who does not read every task searches the tasks the reading rule lets them
-read (`task_access.may_read`), on PostgreSQL the ids of those tasks read first through
-indexes (migration 0036) when they are few: for every person of an office with
+read (`task_access.may_read`), the ids of those tasks read first through indexes
+(migration 0036) when they are few: for every person of an office with
 directors, lead and coordinating units, a plan monitored by another unit, steps held and
 completed and people named, the same tasks as the rule in Python and as the OR of
 conditions on each task the search used before. The index of directed tasks comes with
@@ -94,10 +94,11 @@ def as_before(office, user_id: int) -> set[int]:
         return set(conn.execute(query).scalars())
 
 
-@pytest.mark.parametrize("reader_ids", [progress_queries.READER_IDS, 0])
+@pytest.mark.parametrize("reader_ids", [progress_queries.READER_IDS, 6, 5, 1, 0])
 def test_every_reader_s_search_finds_what_the_rule_and_the_former_query_let_them_read(url, monkeypatch, reader_ids):
-    """On PostgreSQL each reader's ids are read first and bound (`READER_IDS`), or (0) the
-    rule is a condition on each task, as on SQLite."""
+    """Each reader's ids are read first and bound when they read no more tasks than
+    `READER_IDS`, else the rule is a condition on each task: every reader one way (1,000),
+    or each way as their tasks fall under the cap (cv.ttpv reads 6), or none (0)."""
     office = make_office(url)
     try:
         an_office_of_every_kind_of_reading(office)
@@ -115,6 +116,30 @@ def test_every_reader_s_search_finds_what_the_rule_and_the_former_query_let_them
         assert len(seen["cv.th"]) == 2  # TH leads 4, cv.th directs 3
         assert len(seen["giamdoc.stttt"]) == 3  # leads the second plan's two; named on 4
         assert seen["cv.tcd"] == seen["truongban.tcd"] and len(seen["cv.tcd"]) == 1
+    finally:
+        office.storage.engine.dispose()
+
+
+def test_a_reader_s_ids_are_read_first_when_they_read_no_more_tasks_than_the_cap_each_once(url, monkeypatch):
+    """With the cap at the number of tasks a reader may read, their ids (those tasks);
+    one below it, none (the rule is then a condition on each task). A task that lets a
+    reader in two ways counts once: cv.cbth coordinates the task it directs (a reader of
+    one task in two rows), truong.kstthc completed a step of a task of the unit, cv.kstthc
+    holds one, cv.kstthc2 is named on it."""
+    office = make_office(url)
+    try:
+        an_office_of_every_kind_of_reading(office)
+        for name, user_id in office.users.items():
+            with office.uow() as uow:
+                user = uow.users.acting(user_id)
+            if task_access.reads_every_task(user):
+                continue
+            readable = tuple(sorted(by_the_rule(office, user_id)))
+            for cap in {len(readable), max(len(readable) - 1, 0)}:
+                monkeypatch.setattr(progress_queries, "READER_IDS", cap)
+                with office.uow() as uow:
+                    ids = uow.progress._ids_readable_by(user_id, user.unit_id)
+                assert ids == (readable if cap == len(readable) else None), (name, cap)
     finally:
         office.storage.engine.dispose()
 
