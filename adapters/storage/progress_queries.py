@@ -624,8 +624,8 @@ def _count_statement(shape: tuple[Any, ...], by_state: bool, capped: bool, sqlit
     state = [_task_state(scope.as_of) == bindparam("count_state")] if by_state else []
     if not capped:
         return select(func.count().label("count")).select_from(_t).where(*_scope_conditions(scope, sqlite), *state)
-    counted = (_matching(list(scope.words), [*_conditions(scope, ids=False), *state], sqlite, ordered=False,
-                         among=_ids_of(scope)) if scope.words
+    counted = (_matching(list(scope.words), [*_conditions(scope, ids=False, look_up=False), *state], sqlite,
+                         ordered=False, among=_ids_of(scope)) if scope.words
                else select(_t.c.id).where(*_conditions(scope), *state))
     return select(func.count().label("count")).select_from(counted.limit(_page_bound("up_to", sqlite)).subquery())
 
@@ -998,10 +998,11 @@ def _written(word: str) -> Any:
 _FIRST, _AFTER = literal_column("0", Integer), literal_column("1", Integer)
 
 
-def _conditions(scope: TaskScope, ids: bool = True) -> list[Any]:
+def _conditions(scope: TaskScope, ids: bool = True, look_up: bool = True) -> list[Any]:
     """WHERE conditions on `plan_tasks` for `scope` but its words (and but its reader's
-    ids unless `ids`: a read of the word index tests them itself, `_matching`); a task
-    without a date is outside any deadline range (a comparison with NULL is not true)."""
+    ids unless `ids`: a read of the word index tests them itself, `_matching`; the
+    reader's rule as `_readable_by` `look_up`); a task without a date is outside any
+    deadline range (a comparison with NULL is not true)."""
     conditions: list[Any] = []
     if scope.plan_id is not None:
         conditions.append(_t.c.plan_id == scope.plan_id)
@@ -1013,7 +1014,7 @@ def _conditions(scope: TaskScope, ids: bool = True) -> list[Any]:
     if scope.person_id is not None:
         conditions.append(_t.c.id.in_(_took_part(scope.person_id)))
     if scope.reader_id is not None:
-        conditions.append(_readable_by(scope.reader_id, scope.reader_unit_id))
+        conditions.append(_readable_by(scope.reader_id, scope.reader_unit_id, look_up))
     if ids and scope.reader_ids is not None:
         conditions.append(_AmongIds(_t.c.id, scope.reader_ids.key))
     if scope.due_from is not None:
@@ -1082,12 +1083,15 @@ def _is(column: Any, values: Any) -> Any:
     return column.in_(values) if isinstance(values, Select) else column == values
 
 
-def _readable_by(user_id: Any, unit_id: Any) -> Any:
+def _readable_by(user_id: Any, unit_id: Any, look_up: bool = True) -> Any:
     """`engine.access.task_access.may_read` for one who does not read every task, as a
     condition on each task: an OR of its ways in (`_reader_ways`), in their order (the
-    sets of the later ones are read only for a task the earlier ones do not let in)."""
+    sets of the later ones are read only for a task the earlier ones do not let in). Not
+    `look_up`, each way's set read once: for a statement that tests the rule in one place
+    only, a count of many tasks (at 20,000 tasks of one unit, 10,001 matches counted in 37
+    ms on PostgreSQL and 10 on SQLite with the unit's set, 61 and 16 by look-ups)."""
     def lets_in(way: Way) -> Any:
-        if way.looked_up:  # (as EXISTS, PostgreSQL makes it a hashed set again: `_reader_ways`)
+        if way.looked_up and look_up:  # (as EXISTS, PostgreSQL makes it a hashed set again: `_reader_ways`)
             found = way.values.where(way.values.selected_columns[0] == _t.c[way.column]).limit(1)
             return found.scalar_subquery().is_not(None)
         return _is(_t.c[way.column], way.values)
