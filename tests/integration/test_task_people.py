@@ -27,6 +27,15 @@ def url(request):
     return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_fresh_url")
 
 
+@pytest.fixture
+def fresh(url):
+    """A staffed office at the newest schema, and its storage."""
+    storage = Storage(url)
+    storage.upgrade()
+    yield storage, staffed(storage)
+    storage.engine.dispose()
+
+
 def kept(storage: Storage) -> set[tuple[int, str, int]]:
     with storage.engine.connect() as conn:
         return set(conn.execute(select(orm.task_people.c.task_id, orm.task_people.c.kind, orm.task_people.c.user_id)))
@@ -52,41 +61,36 @@ def page(office, name: str) -> list[int]:
     return [task.id for task in person_work(office.uow(), office.users[name], TODAY).tasks]
 
 
-def test_the_named_people_follow_the_assignment_a_change_and_the_task_s_deletion(url):
-    storage = Storage(url)
-    storage.upgrade()
-    office = staffed(storage)
+def test_the_named_people_follow_the_assignment_a_change_and_the_task_s_deletion(fresh):
+    storage, office = fresh
     users = office.users
-    try:
-        with office_clock(ISSUED) as clock:
-            plan = office.plan([{"ref": ref, "lead": [KSTTHC], "due": "2024-03-29"} for ref in "12"], issued=ISSUED)
-            clock.on(TODAY)
-            assert kept(storage) == set()  # a start names no one
-            task = assign(office, clock, plan, ["truong.kstthc"], ["cv.kstthc2"])
-        assert kept(storage) == named_in(storage) == {(task, "co_handlers", users["truong.kstthc"]),
-                                                      (task, "informed", users["cv.kstthc2"])}
-        assert page(office, "cv.kstthc2") == [task]  # told for information: no step of theirs
+    with office_clock(ISSUED) as clock:
+        plan = office.plan([{"ref": ref, "lead": [KSTTHC], "due": "2024-03-29"} for ref in "12"], issued=ISSUED)
+        clock.on(TODAY)
+        assert kept(storage) == set()  # a start names no one
+        task = assign(office, clock, plan, ["truong.kstthc"], ["cv.kstthc2"])
+    assert kept(storage) == named_in(storage) == {(task, "co_handlers", users["truong.kstthc"]),
+                                                  (task, "informed", users["cv.kstthc2"])}
+    assert page(office, "cv.kstthc2") == [task]  # told for information: no step of theirs
 
-        with storage.engine.begin() as conn:  # another writer: a repair by hand
-            conn.execute(update(orm.plan_tasks).where(orm.plan_tasks.c.id == task)
-                         .values(people={"co_handlers": [], "informed": [users["cv.kstthc2"], users["truong.kstthc"]]}))
-        assert kept(storage) == named_in(storage) == {(task, "informed", users["cv.kstthc2"]),
-                                                      (task, "informed", users["truong.kstthc"])}
-        with storage.engine.begin() as conn:
-            conn.execute(update(orm.plan_tasks).where(orm.plan_tasks.c.id == task).values(people=None))
-        assert kept(storage) == set() and page(office, "cv.kstthc2") == []
+    with storage.engine.begin() as conn:  # another writer: a repair by hand
+        conn.execute(update(orm.plan_tasks).where(orm.plan_tasks.c.id == task)
+                     .values(people={"co_handlers": [], "informed": [users["cv.kstthc2"], users["truong.kstthc"]]}))
+    assert kept(storage) == named_in(storage) == {(task, "informed", users["cv.kstthc2"]),
+                                                  (task, "informed", users["truong.kstthc"])}
+    with storage.engine.begin() as conn:
+        conn.execute(update(orm.plan_tasks).where(orm.plan_tasks.c.id == task).values(people=None))
+    assert kept(storage) == set() and page(office, "cv.kstthc2") == []
 
-        with storage.engine.begin() as conn:  # a task inserted naming people, then deleted
-            row = {k: v for k, v in conn.execute(select(*orm.written(orm.plan_tasks))
-                                                 .where(orm.plan_tasks.c.id == task)).one()._mapping.items() if k != "id"}
-            copy = conn.execute(insert(orm.plan_tasks).returning(orm.plan_tasks.c.id),
-                                {**row, "people": {"co_handlers": [users["theodoi"]], "informed": []}}).scalar_one()
-        assert kept(storage) == named_in(storage) == {(copy, "co_handlers", users["theodoi"])}
-        with storage.engine.begin() as conn:
-            conn.execute(delete(orm.plan_tasks).where(orm.plan_tasks.c.id == copy))
-        assert kept(storage) == set()
-    finally:
-        storage.engine.dispose()
+    with storage.engine.begin() as conn:  # a task inserted naming people, then deleted
+        row = {k: v for k, v in conn.execute(select(*orm.written(orm.plan_tasks))
+                                             .where(orm.plan_tasks.c.id == task)).one()._mapping.items() if k != "id"}
+        copy = conn.execute(insert(orm.plan_tasks).returning(orm.plan_tasks.c.id),
+                            {**row, "people": {"co_handlers": [users["theodoi"]], "informed": []}}).scalar_one()
+    assert kept(storage) == named_in(storage) == {(copy, "co_handlers", users["theodoi"])}
+    with storage.engine.begin() as conn:
+        conn.execute(delete(orm.plan_tasks).where(orm.plan_tasks.c.id == copy))
+    assert kept(storage) == set()
 
 
 def table_of(storage: Storage) -> dict:
@@ -132,25 +136,20 @@ def test_an_office_built_before_0035_upgrades_with_the_named_people_filled(url):
 REPAIRED = {"co_handlers": None, "informed": ["7", 2.5, True, None, {"id": 3}, [4]]}
 
 
-def test_a_kind_that_is_no_list_of_ids_names_no_one_and_the_write_goes_through(url):
-    storage = Storage(url)
-    storage.upgrade()
-    office = staffed(storage)
+def test_a_kind_that_is_no_list_of_ids_names_no_one_and_the_write_goes_through(fresh):
+    storage, office = fresh
     users = office.users
-    try:
-        with office_clock(ISSUED) as clock:
-            plan = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}], issued=ISSUED)
-            clock.on(TODAY)
-            task = assign(office, clock, plan, [], ["cv.kstthc2"])
-        for people in (REPAIRED, {"co_handlers": 5}, [3], "x", {**REPAIRED, "informed": [users["theodoi"], None]}):
-            with storage.engine.begin() as conn:
-                conn.execute(update(orm.plan_tasks).where(orm.plan_tasks.c.id == task).values(people=people))
-            named = {(task, "informed", u) for u in task_access.named(people)}
-            assert kept(storage) == named, people
-        assert named == {(task, "informed", users["theodoi"])}
-        assert page(office, "theodoi") == [task] and page(office, "cv.kstthc2") == []
-    finally:
-        storage.engine.dispose()
+    with office_clock(ISSUED) as clock:
+        plan = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}], issued=ISSUED)
+        clock.on(TODAY)
+        task = assign(office, clock, plan, [], ["cv.kstthc2"])
+    for people in (REPAIRED, {"co_handlers": 5}, [3], "x", {**REPAIRED, "informed": [users["theodoi"], None]}):
+        with storage.engine.begin() as conn:
+            conn.execute(update(orm.plan_tasks).where(orm.plan_tasks.c.id == task).values(people=people))
+        named = {(task, "informed", u) for u in task_access.named(people)}
+        assert kept(storage) == named, people
+    assert named == {(task, "informed", users["theodoi"])}
+    assert page(office, "theodoi") == [task] and page(office, "cv.kstthc2") == []
 
 
 def test_an_office_at_0036_keeps_its_rows_up_to_0037_and_back(url):
