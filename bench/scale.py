@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable
@@ -41,6 +42,7 @@ from engine.deadlines import sweep  # noqa: E402
 from engine.process import instances  # noqa: E402
 from engine.reading import plan_pages, progress, search, unit_work  # noqa: E402
 from engine.tasks import inbox, steps  # noqa: E402
+from engine.tasks.intake import _heap_left_out, start_data  # noqa: E402
 from tests.support.deadlines import office_clock  # noqa: E402
 from tests.support.office import KSTTHC, make_office, open_office  # noqa: E402
 from tests.support.statements import sent_statements, sent_with_parameters  # noqa: E402
@@ -86,16 +88,14 @@ def row(label: str, ours: float, bare: float, unit: str = "ms", note: str = "") 
     print(f"| {label} | {ours:.2f} {unit} | {bare:.2f} {unit} | {ratio:.1f}× | {note} |")
 
 
-def build(office, clock, total: int, plan_size: int) -> tuple[list[int], float]:
-    """The first plan through intake (its start time per task is the "start a task"
-    row), then copies of it until `total` open instances are stored (`copy_plan`)."""
-    started = now_ms()
+def build(office, clock, total: int, plan_size: int) -> tuple[list[int], Starts]:
+    """The first plans through intake, each alternated with the bare start of its tasks
+    (`start_rounds`: the "start a task" row), then copies of the first until `total` open
+    instances are stored (`copy_plan`)."""
     first = min(plan_size, total)
-    plan_ids = [office.plan([{"ref": str(n), "lead": [KSTTHC], "due": "2024-03-29", "director": "chanhvp"}
-                             for n in range(1, first + 1)], issued=ISSUED)]
-    start_ms = (now_ms() - started) * 1000 / first
-    print(f"  built {first} / {total} open instances through intake", file=sys.stderr)
-    templates = Templates(office.storage.engine, plan_ids[0])
+    plan_ids, starts = start_rounds(office, clock, first, max(1, min(START_ROUNDS, total // first)))
+    print(f"  built {first * len(plan_ids)} / {total} open instances through intake", file=sys.stderr)
+    templates = Templates(office.storage.engine, list(plan_ids))
     while sum(templates.sizes(plan_ids)) < total:
         count = min(plan_size, total - sum(templates.sizes(plan_ids)))
         plan_ids.append(templates.copy_plan(count, number=f"{len(plan_ids) + 1}/KH-SCALE"))
@@ -103,7 +103,72 @@ def build(office, clock, total: int, plan_size: int) -> tuple[list[int], float]:
     office.storage.compact_inbox_counts()  # the scheduler folds the inbox's count rows after changes
     templates.finish()
     settle_bulk_load(office.storage.engine)
-    return plan_ids, start_ms
+    return plan_ids, starts
+
+
+# Rounds of the start row: each a whole plan's intake and the bare start of as many tasks.
+START_ROUNDS = 5
+
+
+@dataclass
+class Starts:
+    """ms per task of each round's intake and of its bare starts, paired by round."""
+
+    planflow: list[float]
+    bare: list[float]
+
+    def row(self, label: str, note: str) -> None:
+        ratios = [ours / bare for ours, bare in zip(self.planflow, self.bare)]
+        if len(ratios) > 1:
+            note += f"; median of {len(ratios)} rounds, ratio per round {min(ratios):.1f}–{max(ratios):.1f}×"
+        row(label, statistics.median(self.planflow), statistics.median(self.bare), note=note)
+
+
+def start_rounds(office, clock, size: int, rounds: int) -> tuple[list[int], Starts]:
+    """`rounds` plans of `size` tasks through intake (the first into an empty database),
+    each paired with `size` bare starts of its tasks' data: in the same heap, each after a
+    full collection, alternately before and after the intake (round 1's bare needs the
+    process version its intake deploys, so it comes after)."""
+    plan_ids: list[int] = []
+    starts = Starts([], [])
+    for n in range(rounds):
+        if n % 2:
+            starts.bare.append(bare_starts(office, clock, plan_ids[-1]))
+        plan_id, ms = through_intake(office, size)
+        plan_ids.append(plan_id)
+        starts.planflow.append(ms)
+        if not n % 2:
+            starts.bare.append(bare_starts(office, clock, plan_id))
+    return plan_ids, starts
+
+
+def through_intake(office, size: int) -> tuple[int, float]:
+    """A plan of `size` tasks through intake (one unit of work, committed): its id, and
+    its ms per task."""
+    settled()
+    started = now_ms()
+    plan_id = office.plan([{"ref": str(n), "lead": [KSTTHC], "due": "2024-03-29", "director": "chanhvp"}
+                           for n in range(1, size + 1)], issued=ISSUED)
+    return plan_id, (now_ms() - started) * 1000 / size
+
+
+def bare_starts(office, clock, plan_id: int) -> float:
+    """ms per task of SpiffWorkflow alone starting the plan's tasks (create + run +
+    serialize, each with its task's start data), in the garbage collector's state intake
+    runs its starts in (`_heap_left_out`: the heap before them frozen)."""
+    with office.uow() as uow:
+        rt = instances.runtime(uow, clock)
+        tasks = uow.tasks.for_plan(plan_id)
+        spec = instances.spec(uow, uow.instances.for_task(tasks[0].id).process_version_id)
+        plan = uow.plans.get(plan_id)
+        data = [start_data(plan, task) for task in tasks]
+    settled()
+    with _heap_left_out():
+        started = now_ms()
+        for one in data:
+            wf, _ = rt.start_with_notices(spec, one)
+            rt.dumps(wf)
+        return (now_ms() - started) * 1000 / len(data)
 
 
 def settle_bulk_load(engine) -> None:
@@ -130,9 +195,10 @@ class Templates:
 
     TABLES = ("plans", "plan_tasks", "task_units", "process_instances", "work_items", "audit_events", "arrivals")
 
-    def __init__(self, engine, plan_id: int) -> None:
+    def __init__(self, engine, intaken: list[int]) -> None:
+        """Copies of the first of the `intaken` plans, all of one size."""
+        plan_id = intaken[0]
         self.engine = engine
-        self.counts: dict[int, int] = {}
         with engine.connect() as conn:
             def rows(table, column, ids):
                 return [dict(r._mapping) for r in conn.execute(select(table).where(column.in_(ids)))]
@@ -146,7 +212,7 @@ class Templates:
             self.arrivals = rows(orm.arrivals, orm.arrivals.c.plan_task_id, task_ids)
             self.next = {name: (conn.execute(select(func.max(orm.metadata.tables[name].c.id))).scalar() or 0) + 1
                          for name in self.TABLES}
-        self.counts[plan_id] = len(self.tasks)
+        self.counts = {intaken_id: len(self.tasks) for intaken_id in intaken}
         self.by_task = {name: _group(getattr(self, name), "plan_task_id" if name != "units" else "task_id")
                         for name in ("units", "instances", "items", "audit", "arrivals")}
         for instance in self.instances:  # the state split at its UUIDs: a copy joins fresh ones in
@@ -249,38 +315,32 @@ def measure_in(measured: Path, args: argparse.Namespace) -> None:
         if reused:
             with engine.connect() as conn:
                 plan_ids = list(conn.execute(select(orm.plans.c.id).order_by(orm.plans.c.id)).scalars())
-            start_ms = float("nan")
+            starts = None
         else:
-            plan_ids, start_ms = build(office, clock, args.open, args.plan_size)
+            plan_ids, starts = build(office, clock, args.open, args.plan_size)
         if args.db is not None:
             engine.dispose()
             shutil.copyfile(args.db, measured)
             office = open_office(f"sqlite:///{measured}")
             engine = office.storage.engine
         clock.on(WORK_DAY)
-        measure(office, engine, clock, plan_ids, start_ms, args)
+        measure(office, engine, clock, plan_ids, starts, args)
 
 
-def measure(office, engine, clock, plan_ids: list[int], start_ms: float, args) -> None:
+def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, args) -> None:
     users = office.users
     clock_name = "CPU time of this process" if args.cpu else "wall clock"
     print(f"\n{engine.dialect.name}: {args.open} open instances in plans of {args.plan_size} tasks ({clock_name})\n")
     print("| measure | planflow | bare | ratio | notes |\n|---|---|---|---|---|")
 
+    if starts is not None:
+        starts.row("start a task (per task)", f"a {args.plan_size}-task plan through intake (plans 1–{len(starts.planflow)}, "
+                   "the first into an empty database) against bare: create + run + serialize of its tasks")
     with office.uow() as uow:
         rt = instances.runtime(uow, clock)
         sample_task = uow.tasks.for_plan(plan_ids[-1])[0]
         version_id = uow.instances.for_task(sample_task.id).process_version_id
         spec = instances.spec(uow, version_id)
-        plan = uow.plans.get(plan_ids[-1])
-        data = {**_start_data(plan, sample_task)}
-
-    def bare_start() -> None:
-        wf, _ = rt.start_with_notices(spec, data)
-        rt.dumps(wf)
-    bare_start_ms = per_call(bare_start, SAMPLE)[0]
-    row("start a task (per task)", start_ms, bare_start_ms, note="bare: create + run + serialize; the first plan, "
-                                                                 "in an empty database")
 
     # Complete a step: the service against load + complete + serialize of the same states,
     # on the last plan (a copy, when the build copied: copies load and complete too).
@@ -401,12 +461,10 @@ def measure(office, engine, clock, plan_ids: list[int], start_ms: float, args) -
     # The start again, in the built office: the first plan above started in an empty
     # database, and a start's triggers look up its units' rows among the office's.
     clock.on(ISSUED)
-    settled()
-    started = now_ms()
-    office.plan([{"ref": str(n), "lead": [KSTTHC], "due": "2024-03-29", "director": "chanhvp"}
-                 for n in range(1, args.plan_size + 1)], issued=ISSUED)
-    row(f"start a task in the built office (per task, {args.plan_size}-task plan)",
-        (now_ms() - started) * 1000 / args.plan_size, bare_start_ms, note="bare: create + run + serialize")
+    plan_id, ms = through_intake(office, args.plan_size)
+    Starts([ms], [bare_starts(office, clock, plan_id)]).row(
+        f"start a task in the built office (per task, {args.plan_size}-task plan)",
+        "bare: create + run + serialize of its tasks, after it")
     explain(engine, now, captured)
 
 
@@ -450,11 +508,6 @@ def _bare_storing(engine, rt, spec, states: list[tuple[str, str]], data: dict[st
     finally:
         connection.close()
     return statistics.median(times)
-
-
-def _start_data(plan, task) -> dict[str, Any]:
-    from engine.tasks.intake import start_data
-    return start_data(plan, task)
 
 
 def _run(engine, statement) -> list:
