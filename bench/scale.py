@@ -368,9 +368,7 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
         note=f"{per_step:.1f} SQL statements per step; the bare engine storing its state (one UPDATE of it, "
              f"committed) {stored:.2f} ms ({statistics.median(times) / stored:.1f}×)")
 
-    # Reads: each against an indexed query of the same rows ("bare"), and against the
-    # very statements the service sent, replayed on a raw connection ("same SQL"): the
-    # second ratio is the service's own cost (Python, SQLAlchemy), the first its design.
+    # Reads, each measured against bare SQL (`read_row`).
     reads = [
         (f"a staff member's inbox ({len(items)} rows, first page)",
          lambda: inbox.list_inbox(office.uow(), users[STAFF], WORK_DAY), _bare_inbox_query(users[STAFF]), ""),
@@ -411,20 +409,9 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
     # A second bare beside the first where that one does not read all the page shows:
     # hand-written SQL over the plain tables giving the same displayed data.
     same_data = {reads[5][0]: _same_data_dashboard_queries(plan_ids[0], WORK_DAY)}
-    captured = {}
+    captured: dict[str, list[tuple[str, Any]]] = {}
     for label, action, bare_query, note in reads:
-        ours, p95 = per_call(action, 20)
-        bare_ms, _ = per_call(lambda: _run(engine, bare_query), 20)
-        with sent_with_parameters(engine) as sent:
-            action()
-        captured[label] = list(sent)
-        same_ms, _ = per_call(lambda: _replay(engine, sent), 20)
-        if label in same_data:
-            data_ms, _ = per_call(lambda: _run_all(engine, same_data[label]), 20)
-            note += (f"; bare 2: the same data hand-written ({len(same_data[label])} statements) {data_ms:.2f} ms "
-                     f"({ours / data_ms:.1f}×)")
-        row(label, ours, bare_ms, note=f"p95 {p95:.1f} ms; {len(sent)} statements, same SQL bare {same_ms:.2f} ms "
-                                       f"({ours / same_ms:.1f}×){'; ' + note if note else ''}")
+        read_row(engine, captured, label, action, bare_query, note, same_data.get(label))
 
     # Idle sweep: nothing due yet.
     now = to_storage(clock.now())
@@ -454,6 +441,14 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
     row("sweep, per due instance", elapsed / fired, statistics.median(bare_fire),
         note=f"{fired} instances, {len(statements) / batches:.1f} statements per batch of {sweep.BATCH}")
 
+    # The dashboard of the plan the sweep told about, on the day it did: a running plan's
+    # pages show the reminders and escalations sent (the reads above ran before any was).
+    noticed, notices = _most_noticed_plan(engine)
+    read_row(engine, captured, f"dashboard of a {args.plan_size}-task plan after the sweep ({notices} notices)",
+             lambda: progress.plan_dashboard(office.uow(), noticed, ALL_DUE), _bare_dashboard_query(noticed),
+             "bare: counts by status; every task overdue, the pages' tasks told of it",
+             _same_data_dashboard_queries(noticed, ALL_DUE))
+
     with engine.connect() as conn:
         count, size = conn.execute(select(func.count(), func.sum(func.length(orm.process_instances.c.state)))).one()
     print(f"| stored state per open instance | {size / count / 1024:.1f} KB | — | — | spec not included |")
@@ -466,6 +461,37 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
         f"start a task in the built office (per task, {args.plan_size}-task plan)",
         "bare: create + run + serialize of its tasks, after it")
     explain(engine, now, captured)
+
+
+def read_row(engine, captured: dict[str, list[tuple[str, Any]]], label: str, action: Callable[[], Any],
+             bare_query, note: str, same_data: list | None = None) -> None:
+    """A read's row: against an indexed query of the same rows ("bare"), and against the
+    very statements the service sent, replayed on a raw connection ("same SQL": the second
+    ratio is the service's own cost, Python and SQLAlchemy, the first its design); with
+    `same_data`, against hand-written SQL giving the same displayed data ("bare 2"). The
+    statements sent are kept in `captured` for EXPLAIN."""
+    ours, p95 = per_call(action, 20)
+    bare_ms, _ = per_call(lambda: _run(engine, bare_query), 20)
+    with sent_with_parameters(engine) as sent:
+        action()
+    captured[label] = list(sent)
+    same_ms, _ = per_call(lambda: _replay(engine, sent), 20)
+    if same_data is not None:
+        data_ms, _ = per_call(lambda: _run_all(engine, same_data), 20)
+        note += (f"; bare 2: the same data hand-written ({len(same_data)} statements) {data_ms:.2f} ms "
+                 f"({ours / data_ms:.1f}×)")
+    row(label, ours, bare_ms, note=f"p95 {p95:.1f} ms; {len(sent)} statements, same SQL bare {same_ms:.2f} ms "
+                                   f"({ours / same_ms:.1f}×){'; ' + note if note else ''}")
+
+
+def _most_noticed_plan(engine) -> tuple[int, int]:
+    """The plan whose tasks were told of most notices (audit lines `notice_<rung>`), and how many."""
+    a, t = orm.audit_events, orm.plan_tasks
+    with engine.connect() as conn:
+        return tuple(conn.execute(
+            select(t.c.plan_id, func.count()).join(a, a.c.plan_task_id == t.c.id)
+            .where(a.c.action.like("notice%")).group_by(t.c.plan_id).order_by(func.count().desc(), t.c.plan_id)
+            .limit(1)).one())
 
 
 def _compressed_as_instances(cursor) -> None:
