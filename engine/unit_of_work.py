@@ -233,11 +233,17 @@ class ProgressQueries(abc.ABC):
     def audit(self, plan_id: int | None, action_prefix: str,
               task_ids: list[int] | None = None) -> list[dict[str, Any]]: ...
     @abstractmethod
+    def notices(self, plan_id: int | None, action_prefix: str,
+                task_ids: list[int] | None = None) -> list[dict[str, Any]]:
+        """The notices sent (audit events whose action starts with `action_prefix`), oldest
+        first: dicts of `task_id`, `action`, `at`, `step_name`, `to` (the names of the
+        people told, joined by ", "), `id`."""
+    @abstractmethod
     def page_details(self, task_ids: list[int], notices: str | None = None) -> dict[str, list[Any]]:
         """For a page of tasks (in one statement where a statement is a round trip): their
         units as `task_units` gives them (`units`), their ready steps as `open_steps` gives
-        them (`steps`, by id), and, given an action prefix, their audit events as `audit`
-        gives them (`notices`, dicts)."""
+        them (`steps`, by id), and, given an action prefix, their notices as `notices`
+        gives them (`notices`)."""
     @abstractmethod
     def plan_counts(self, today: date) -> list[dict[str, Any]]: ...
     @abstractmethod

@@ -252,6 +252,12 @@ class ProgressQueries(ports.ProgressQueries):
         return self._rows(_audit_statement(action_prefix, plan_id is not None, task_ids is not None),
                           {"plan_id": plan_id, "task_ids": task_ids})
 
+    def notices(self, plan_id: int | None, action_prefix: str, task_ids: list[int] | None = None
+                ) -> list[dict[str, Any]]:
+        """A plan's (or `task_ids`') notices sent, oldest first (`_told`)."""
+        return self._rows(_told(action_prefix, plan_id is not None, task_ids is not None),
+                          {"plan_id": plan_id, "task_ids": task_ids})
+
     def page_details(self, task_ids: list[int], notices: str | None = None) -> dict[str, list[Any]]:
         """The tasks' units (`UNIT_ROW`) and open steps (`STEP_ROW`), as tuples, and with
         `notices` the notices sent (dicts: few on a page): in one statement on PostgreSQL,
@@ -437,14 +443,56 @@ def _page_detail_parts(notices: str | None) -> tuple[tuple[str, Any, Order], ...
     parts = [("units", _task_units_statement(False, True), _asc("task_id", "role", "position")),
              ("steps", ready_steps(False, True), _asc("work_item_id"))]
     if notices is not None:
-        # What a notice shows (`engine.reading.progress._notice`), not who acted: the page's
-        # SQL then stays under the 4 kB whose conversion psycopg keeps (`_AmongIds`).
-        a = orm.audit_events
-        told = (select(a.c.plan_task_id.label("task_id"), a.c.action, a.c.at, a.c.step_name, a.c.detail, a.c.id)
-                .where(a.c.action.startswith(notices, autoescape=True), _AmongIds(a.c.plan_task_id, "task_ids"))
-                .order_by(a.c.at, a.c.id))
-        parts.append(("notices", told, _asc("at", "id")))
+        parts.append(("notices", _told(notices, False, True), _asc("at", "id")))
     return tuple(parts)
+
+
+@functools.lru_cache(maxsize=8)
+def _told(action_prefix: str, by_plan: bool, by_ids: bool) -> Any:
+    """The notices sent about a plan's tasks (`plan_id`) or some (`task_ids`), oldest first:
+    `task_id`, `action`, `at`, `step_name`, `to` (the people told, `_Recipients`), `id`.
+    What a notice shows (`engine.reading.progress._notice`), not who acted, and the table
+    by a short name: a page's details' SQL then stays under the 4 kB whose conversion
+    psycopg keeps (`_AmongIds`)."""
+    a = orm.audit_events.alias("a")
+    query = (select(a.c.plan_task_id.label("task_id"), a.c.action, a.c.at, a.c.step_name,
+                    _Recipients(a.c.detail).label("to"), a.c.id)
+             .select_from(a if not by_plan else a.join(_t, _t.c.id == a.c.plan_task_id))
+             .where(a.c.action.startswith(action_prefix, autoescape=True))
+             .order_by(a.c.at, a.c.id))
+    return _of_tasks(query, a.c.plan_task_id, by_plan, by_ids)
+
+
+class _Recipients(ColumnElement[str]):
+    """The names of the people a notice told (its audit line's `detail`, `recipients`: a
+    list, as `engine.deadlines.notices` writes it, or one value), joined by ", ", as text;
+    '' when none. Joined by the database: the whole `detail` read and parsed as JSON for
+    each notice was half of the rows' handling on SQLite (80 notices: 1.10 ms, against
+    0.59 ms with the names joined by SQLite)."""
+
+    inherit_cache = False  # (compiled on the cursor path, once per statement)
+    type = String()
+
+    def __init__(self, detail: Any) -> None:
+        self.detail = detail
+
+
+@compiles(_Recipients)
+def _recipients(element: _Recipients, compiler: Any, **kw: Any) -> str:
+    # (SQLite before 3.44 has no ORDER BY in group_concat: it joins the rows as the ordered
+    # subquery gives them)
+    detail = compiler.process(element.detail, **kw)
+    return (f"coalesce((SELECT group_concat(value, ', ') FROM (SELECT value FROM "
+            f"json_each({detail}, '$.recipients') ORDER BY key)), '')")
+
+
+@compiles(_Recipients, "postgresql")
+def _recipients_joined(element: _Recipients, compiler: Any, **kw: Any) -> str:
+    # (short: a page's details' SQL, `_told` among them, stays under psycopg's 4 kB)
+    detail = compiler.process(element.detail, **kw)
+    told = f"{detail} -> 'recipients'"
+    return (f"coalesce(CASE json_typeof({told}) WHEN 'array' THEN (SELECT string_agg(e, ', ' ORDER BY n) "
+            f"FROM json_array_elements_text({told}) WITH ORDINALITY AS r (e, n)) ELSE {detail} ->> 'recipients' END, '')")
 
 
 @functools.lru_cache(maxsize=8)

@@ -421,7 +421,7 @@ def _steps_and_notices(uow: AbstractUnitOfWork, plan_id: int | None, task_ids: l
                        ) -> tuple[dict[int, list[Holder]], dict[int, list[Notice]]]:
     """Per task (of a plan, or of `task_ids`), who holds its open steps and the notices sent."""
     return (_holders(uow.progress.open_steps(plan_id, task_ids)),
-            _notices(uow.progress.audit(plan_id, NOTICE_PREFIX, task_ids)))
+            _notices(uow.progress.notices(plan_id, NOTICE_PREFIX, task_ids)))
 
 
 _HOLDER_FIELDS = tuple(Holder.__dataclass_fields__)
@@ -446,15 +446,13 @@ def _notices(rows: list[dict[str, Any]]) -> dict[int, list[Notice]]:
 
 
 def _notice(row: dict[str, Any]) -> Notice:
-    # Written by `engine.deadlines.notices`: action `notice_<rung>`, detail with `rung` and the
-    # names of the people told (`recipients`).
+    # Written by `engine.deadlines.notices`: action `notice_<rung>`, the names of the people
+    # told in its detail, joined by the database (`to`).
     # (`built`: the dataclass's `__init__` was half of this, and a page of overdue tasks
     # has a notice or more for each)
-    detail = row["detail"] or {}
-    to = detail.get("recipients") or []
-    return built(Notice, at=row["at"], action=row["action"], rung=detail.get("rung"),
-                 to=", ".join(map(str, to)) if isinstance(to, list) else str(to) or None,
-                 step_name=row["step_name"])
+    action = row["action"]
+    return built(Notice, at=row["at"], action=action, rung=action[len(NOTICE_PREFIX) + 1:] or None,
+                 to=row["to"], step_name=row["step_name"])
 
 
 # --- across plans: the leader's home -------------------------------------------------

@@ -3,11 +3,13 @@ a controlled clock, each count checked in both."""
 from __future__ import annotations
 
 import base64
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
 from adapters.demo.loader import DEMO_PASSWORD
+from engine import model
+from engine.reading.period_reports import read_report
 from engine.reading.progress import Filters, leader_overview, plan_dashboard, task_state
 from tests.e2e.web_helpers import login
 from tests.support.office import KSTTHC, TTPV
@@ -75,6 +77,28 @@ def test_the_overdue_list_gives_working_days_late_the_holder_and_the_notices_sen
     assert (date(2024, 3, 1), "holder", "Đặng Quốc Huy") in sent
     assert (date(2024, 3, 6), "unit_head", "Võ Thị Giang") in sent
     assert sent == sorted(sent, key=lambda n: n[0]), "oldest first"
+
+
+def test_a_notice_shows_everyone_it_told_in_order_on_the_dashboard_and_the_report(world):
+    """The names a notice's audit line lists are joined by the database, in their order;
+    one name stored alone, or none, read as the line holds them."""
+    office, ids, _ = world
+    told = {datetime(2024, 3, 7, 2): ("director", ["Võ Thị Giang", "Đặng Quốc Huy", "Lê Minh Châu"]),
+            datetime(2024, 3, 8, 2): ("holder", "Đặng Quốc Huy"), datetime(2024, 3, 11, 2): ("unit_head", [])}
+    with office.uow() as uow:
+        for at, (rung, names) in told.items():
+            uow.audit.add(model.AuditEvent(plan_task_id=ids["3"], action=f"notice_{rung}", at=at,
+                                           detail={"rung": rung, "recipients": names}))
+        uow.commit()
+    wanted = [(at, rung, "Võ Thị Giang, Đặng Quốc Huy, Lê Minh Châu" if rung == "director" else
+               "Đặng Quốc Huy" if rung == "holder" else "") for at, (rung, _) in told.items()]
+
+    [three] = [t for t in plan_dashboard(office.uow(), ids["plan"], TODAY).overdue if t.ref == "3"]
+    with office.uow() as uow:
+        report = read_report(uow, ids["plan"], TODAY, None, None)
+    [reported] = [r.task for r in report.rows if r.task.ref == "3"]
+    for notices in (three.notices, reported.notices):
+        assert [(n.at, n.rung, n.to) for n in notices if n.at in told] == wanted
 
 
 def test_completion_over_time_is_cumulative_by_month(world):
