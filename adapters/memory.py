@@ -130,7 +130,12 @@ class MemoryUnitOfWork(ports.AbstractUnitOfWork):
         self.jobs = JobRepository(self, "jobs")
         return self
 
+    def reading(self) -> MemoryUnitOfWork:
+        self.read_only = True  # until the `with` ends (`__exit__`)
+        return self
+
     def commit(self) -> None:
+        _refused_if_reading(self)
         self.database.tables = _copy(self.tables)  # the work goes on, on our own copy
         self.committed = True
 
@@ -139,6 +144,12 @@ class MemoryUnitOfWork(ports.AbstractUnitOfWork):
 
     def flush(self) -> None:
         """Nothing to do: rows get their ids on `add`."""
+        _refused_if_reading(self)
+
+
+def _refused_if_reading(uow: MemoryUnitOfWork) -> None:
+    if uow.read_only:
+        raise ports.ReadOnlyWork("a unit of work entered for reading was asked to write")
 
 
 class _Table:

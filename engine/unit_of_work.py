@@ -401,6 +401,11 @@ class JobRepository(abc.ABC):
         """The name and bytes of the file a job made, if any."""
 
 
+class ReadOnlyWork(RuntimeError):
+    """A write asked of a unit of work entered for reading (`AbstractUnitOfWork.reading`):
+    a mistake in the code, never the user's."""
+
+
 class AbstractUnitOfWork(abc.ABC):
     users: UserRepository
     units: UnitRepository
@@ -422,12 +427,24 @@ class AbstractUnitOfWork(abc.ABC):
     jobs: JobRepository
     specs: SpecCache  # parsed process versions of this database
     calendars: CalendarCache  # the working-day calendar of this database's office days
+    read_only = False  # entered through `reading`, until its `with` ends
 
     def __enter__(self) -> AbstractUnitOfWork:
         return self
 
     def __exit__(self, *args: object) -> None:
+        self.read_only = False
         self.rollback()
+
+    @abc.abstractmethod
+    def reading(self) -> AbstractUnitOfWork:
+        """This unit of work, for a service that only reads to enter (`with uow.reading():`).
+        It refuses to write: `commit` and `flush` raise `ReadOnlyWork`, and so, on
+        PostgreSQL, does any statement but a SELECT that locks nothing; for there its
+        statements run without a transaction (no BEGIN, no COMMIT: two round trips of a
+        small read's five), each seeing what was committed when it began, as each
+        statement of a READ COMMITTED transaction does. A service whose statements must
+        see one snapshot together, that locks, or that may write enters it plainly."""
 
     @abc.abstractmethod
     def commit(self) -> None:

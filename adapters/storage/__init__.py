@@ -15,7 +15,7 @@ from sqlalchemy.orm import sessionmaker
 from adapters.storage import inbox_counts
 from adapters.storage.clock_lock import ClockLock, for_database
 from adapters.storage.orm import metadata, start_mappers
-from adapters.storage.unit_of_work import SqlAlchemyUnitOfWork, track_reads
+from adapters.storage.unit_of_work import SqlAlchemyUnitOfWork, refuse_writes, track_reads
 from engine.deadlines.working_days import CalendarCache
 from engine.workflow import SpecCache
 
@@ -51,11 +51,23 @@ class Storage:
             event.listen(self.engine, "connect", _sqlite_pragmas)
             if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
                 Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        postgresql = self.engine.dialect.name == "postgresql"
         # On PostgreSQL a unit of work that only read ends with a commit (`track_reads`).
-        self._reads_tracked = self.engine.dialect.name == "postgresql"
+        self._reads_tracked = postgresql
         if self._reads_tracked:
             track_reads(self.engine)
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+        # The units of work entered for reading (`AbstractUnitOfWork.reading`). On PostgreSQL
+        # without a transaction (psycopg's autocommit: neither BEGIN nor COMMIT is sent), on
+        # the same pool through an engine of their own, which refuses writes: each statement
+        # would commit at once. On SQLite as any unit of work: the driver begins a transaction
+        # only before a write, and `commit` refuses, so nothing they write is kept (an engine
+        # of their own cost a tenth of the monitor's inbox in SQLAlchemy's events).
+        self.reading_factory: sessionmaker | None = None
+        if postgresql:
+            reading = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            refuse_writes(reading)
+            self.reading_factory = sessionmaker(bind=reading, expire_on_commit=False)
         # Parsed process specs, by version id: ids are only unique within one database.
         self.specs = SpecCache()
         # The calendar built from this database's office days, while they stay unchanged.
@@ -70,7 +82,8 @@ class Storage:
 
     def uow(self, seen: dict[str, Any] | None = None) -> SqlAlchemyUnitOfWork:
         """A unit of work; `seen`: what the units of work of one request share (see there)."""
-        return SqlAlchemyUnitOfWork(self.session_factory, self.specs, self.calendars, seen, self._reads_tracked)
+        return SqlAlchemyUnitOfWork(self.session_factory, self.specs, self.calendars, seen, self._reads_tracked,
+                                    self.reading_factory)
 
     def upgrade(self) -> None:
         """Bring the schema to the newest migration."""

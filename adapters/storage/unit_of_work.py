@@ -19,7 +19,7 @@ from adapters.storage.incident_store import IncidentRepository
 from adapters.storage.progress_queries import ProgressQueries
 from engine.deadlines.working_days import CalendarCache
 from engine.errors import AlreadyDone, N_
-from engine.unit_of_work import AbstractUnitOfWork
+from engine.unit_of_work import AbstractUnitOfWork, ReadOnlyWork
 from engine.workflow import SpecCache
 
 
@@ -41,6 +41,25 @@ def _begun(connection: Connection) -> None:
 def _sending(connection: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
     if not statement.startswith("SELECT"):
         connection.info[_WROTE] = True
+
+
+def refuse_writes(engine: Engine) -> None:
+    """Fail every statement sent through `engine` but a SELECT that locks nothing: the
+    engine of the units of work entered for reading, whose statements on PostgreSQL each
+    commit at once (`AbstractUnitOfWork.reading`)."""
+    event.listen(engine, "before_cursor_execute", _refused)
+
+
+# A row lock (FOR UPDATE, FOR NO KEY UPDATE, FOR SHARE, FOR KEY SHARE), which without a
+# transaction would be let go as soon as taken, is the last clause of a SELECT as
+# SQLAlchemy writes it: only its end is searched (the whole of a page's statement, 8 kB,
+# took 15 us), this many characters (FOR UPDATE OF a table or two, NOWAIT or SKIP LOCKED).
+_LOCK_CLAUSE = 120
+
+
+def _refused(_connection: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    if not statement.startswith("SELECT") or " FOR " in statement[-_LOCK_CLAUSE:]:
+        raise ReadOnlyWork(f"a unit of work entered for reading was asked to send: {statement[:80]}")
 
 
 # A unit of work's repositories by attribute: each class, and whether it shares the unit
@@ -71,11 +90,15 @@ _REPOSITORIES: dict[str, tuple[type, bool]] = {
 class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     """`seen`, when given, is shared by the units of work of one request: what one read of
     the person and of the office days' version, the next ones reuse instead of reading
-    again, until one of them commits (the request's own write may have changed them)."""
+    again, until one of them commits (the request's own write may have changed them).
+    `reading_factory` makes the sessions of a `with` entered through `reading`: bound to an
+    engine that refuses writes (`refuse_writes`), on PostgreSQL without transactions."""
 
     def __init__(self, session_factory: sessionmaker, specs: SpecCache, calendars: CalendarCache,
-                 seen: dict[str, Any] | None = None, reads_tracked: bool = False) -> None:
+                 seen: dict[str, Any] | None = None, reads_tracked: bool = False,
+                 reading_factory: sessionmaker | None = None) -> None:
         self.session_factory = session_factory
+        self.reading_factory = reading_factory or session_factory
         self.reads_tracked = reads_tracked  # the engine marks transactions that wrote: `track_reads`
         self.specs = specs
         self.calendars = calendars
@@ -83,7 +106,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.session: Session | None = None
 
     def __enter__(self) -> SqlAlchemyUnitOfWork:
-        self.session = self.session_factory()
+        self.session = (self.reading_factory if self.read_only else self.session_factory)()
         s = self.session
         if self.seen:
             s.info.update(self.seen)
@@ -105,11 +128,17 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         return found
 
     def __exit__(self, exc_type: type[BaseException] | None, error: BaseException | None, tb: object) -> None:
+        if self.seen is not None:
+            self.seen.update({key: self.session.info[key] for key in repository.SEEN if key in self.session.info})
+        if self.read_only:
+            # No transaction to end on PostgreSQL, and on SQLite only reads were sent: closing
+            # detaches what was read and gives the connection back to the pool.
+            self.read_only = False
+            self.session.close()
+            return
         # Detach what was read first: a rollback would expire it, and services hand
         # such objects to pages after the unit of work has ended.
         self.session.expunge_all()
-        if self.seen is not None:
-            self.seen.update({key: self.session.info[key] for key in repository.SEEN if key in self.session.info})
         if error is None and self.reads_tracked and self._only_read():
             # A transaction that only read ends the same committed or rolled back; but
             # psycopg forgets its prepared statements at every rollback, so that a read run
@@ -129,7 +158,12 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             return False
         return self.session.connection().info.get(_WROTE, True) is False
 
+    def reading(self) -> SqlAlchemyUnitOfWork:
+        self.read_only = True  # its `with` opens a session of `reading_factory`, until it ends
+        return self
+
     def commit(self) -> None:
+        self._refused_if_reading()
         try:
             repository.write_changes(self.session, self.rows)
             self.session.commit()
@@ -148,12 +182,17 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.session.info.clear()
 
     def flush(self) -> None:
+        self._refused_if_reading()
         try:
             repository.write_changes(self.session, self.rows)
             self.session.flush()
         except StaleDataError as error:
             self.session.rollback()
             raise _already_done() from error
+
+    def _refused_if_reading(self) -> None:
+        if self.read_only:
+            raise ReadOnlyWork("a unit of work entered for reading was asked to write")
 
 
 def _already_done() -> AlreadyDone:

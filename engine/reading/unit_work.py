@@ -35,7 +35,7 @@ class WorkView:
 def unit_work(uow: AbstractUnitOfWork, user_id: int, today: date, filters: Filters = Filters(),
               page: int = 1) -> WorkView:
     """The tasks the user's unit leads or coordinates (`filters.unit_id` = the unit: led only)."""
-    with uow:
+    with uow.reading():
         user = uow.users.profile(user_id)  # not the whole row: no password hash
         if user is None or user["unit_id"] is None:
             raise NotFound(N_("You belong to no unit."))
@@ -47,7 +47,7 @@ def person_work(uow: AbstractUnitOfWork, user_id: int, today: date, filters: Fil
                 page: int = 1) -> WorkView:
     """The tasks whose steps the user holds by name, held, or completed, and those whose
     assignment named them (a co-handler, for information)."""
-    with uow:
+    with uow.reading():
         user = uow.users.profile(user_id)
         if user is None:
             raise NotFound(N_("User not found."))

@@ -126,7 +126,7 @@ def reckoner(cal: WorkingCalendar, today: date) -> Callable[[date | None], tuple
 def list_inbox(uow: AbstractUnitOfWork, user_id: int, today: date, query: InboxQuery = InboxQuery(),
                page_size: int | None = None) -> Inbox:
     page_size = page_size or PAGE_SIZE
-    with uow:
+    with uow.reading():
         user = uow.users.acting(user_id)
         if user is None:
             raise NotFound(N_("User not found."))

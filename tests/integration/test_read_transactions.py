@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from adapters.storage import orm
 from engine.reading import plan_pages, progress, unit_work
 from engine.tasks.inbox import InboxQuery, list_inbox
+from engine.unit_of_work import ReadOnlyWork
 from tests.support.office import KSTTHC, make_office
 
 TODAY = date(2024, 3, 11)
@@ -181,3 +182,68 @@ def test_the_dashboard_plan_page_and_unit_page_read_again_run_their_pages_on_one
         # Prepared at the 6th read and run again by the 7 after it, on one plan.
         assert found[0].generic_plans + found[0].custom_plans == 7, (name, found)
         assert found[0].generic_plans >= 1, (name, found)
+
+
+def test_a_unit_of_work_entered_for_reading_refuses_to_write_and_keeps_nothing(office_on_each_database):
+    """Its commit and flush refuse; on PostgreSQL, where each of its statements would commit at
+    once, so do a write and a locking read. Entered plainly again, it writes."""
+    office = office_on_each_database
+    office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}])
+    head = office.users["truong.kstthc"]
+    users = orm.users.c
+    with office.uow() as uow:
+        instance_id = uow.session.scalar(select(orm.process_instances.c.id))
+    uow = office.uow()
+    postgresql = office.storage.engine.dialect.name == "postgresql"
+    with uow.reading():
+        assert uow.users.acting(head).id == head
+        with pytest.raises(ReadOnlyWork) if postgresql else nullcontext():
+            uow.session.execute(update(orm.users).where(users.id == head).values(full_name="Đã đổi"))
+        if postgresql:
+            with pytest.raises(ReadOnlyWork):
+                uow.instances.lock(instance_id)
+        for write in (uow.flush, uow.commit):
+            with pytest.raises(ReadOnlyWork):
+                write()
+    with office.uow() as check:
+        assert check.session.scalar(select(users.full_name).where(users.id == head)) != "Đã đổi"
+    with uow:
+        assert uow.instances.lock(instance_id) is not None
+        uow.session.execute(update(orm.users).where(users.id == head).values(full_name="Đã đổi"))
+        uow.commit()
+    with office.uow() as check:
+        assert check.session.scalar(select(users.full_name).where(users.id == head)) == "Đã đổi"
+
+
+def test_reads_entered_for_reading_send_no_begin_and_no_commit_on_postgresql(postgres_fresh_url, tmp_path):
+    """The inbox, the unit page and the person page each send their statements alone (libpq's
+    trace of the connection: no BEGIN, COMMIT or ROLLBACK); the connection, back in the pool, begins
+    a transaction again for the next unit of work."""
+    office = make_office(postgres_fresh_url)
+    office.plan([{"ref": str(n), "lead": [KSTTHC], "due": "2024-03-29"} for n in range(1, 4)])
+    head = office.users["truong.kstthc"]
+    engine = office.storage.engine
+    engine.dispose()  # one connection from here on: the pool's, reused by each read
+    reads = [lambda: list_inbox(office.uow(), head, TODAY), lambda: unit_work.unit_work(office.uow(), head, TODAY),
+             lambda: unit_work.person_work(office.uow(), head, TODAY)]
+    for read in reads:
+        read()  # (the pool's connection made, and the office days' version seen)
+    with engine.connect() as connection:
+        libpq = connection.connection.dbapi_connection.pgconn
+        connection.rollback()
+    trace = tmp_path / "trace"
+    for read in reads:
+        with open(trace, "w") as sent:
+            libpq.trace(sent.fileno())
+            read()
+            libpq.untrace()
+        lines = trace.read_text().splitlines()
+        assert any("\tParse\t" in line or "\tQuery\t" in line for line in lines)
+        assert not [line for line in lines if any(word in line for word in ("BEGIN", "COMMIT", "ROLLBACK"))], lines
+    with open(trace, "w") as sent:
+        libpq.trace(sent.fileno())
+        with office.uow() as uow:
+            uow.users.acting(head)
+            uow.commit()
+        libpq.untrace()
+    assert "BEGIN" in trace.read_text() and "COMMIT" in trace.read_text()

@@ -56,6 +56,22 @@ def test_work_is_rolled_back_unless_committed():
         assert [u.name for u in uow.units.list()] == ["Phòng B"]
 
 
+def test_a_unit_of_work_entered_for_reading_refuses_to_write_and_is_plain_again_after():
+    database = memory.MemoryDatabase()
+    uow = database.uow()
+    with uow.reading():
+        uow.units.add(model.Unit(name="Phòng mới"))
+        for write in (uow.flush, uow.commit):
+            with pytest.raises(ports.ReadOnlyWork):
+                write()
+    with uow:
+        assert uow.units.list() == []
+        uow.units.add(model.Unit(name="Phòng mới"))
+        uow.commit()
+    with database.uow() as uow:
+        assert [u.name for u in uow.units.list()] == ["Phòng mới"]
+
+
 def test_what_a_unit_of_work_read_stays_as_read_and_changes_only_through_a_commit():
     database = memory.MemoryDatabase()
     with database.uow() as uow:
