@@ -93,8 +93,11 @@ def steps_arrived(uow: AbstractUnitOfWork, arrived: Iterable[tuple[model.PlanTas
             wanted.holder(_named(item))
     directory = people.load(uow, wanted, known)
     rows = []
+    plans: dict[int, model.Plan] = {}  # a plan's tasks arrive together: it is read once
     for task, items in arrived:
-        plan = uow.plans.get(task.plan_id)
+        if task.plan_id not in plans:
+            plans[task.plan_id] = uow.plans.get(task.plan_id)
+        plan = plans[task.plan_id]
         for item in items:
             kind = step_kind(item)
             for user in holders(directory, item):
