@@ -24,6 +24,7 @@ from engine.workflow import (
     STATE_VERSION,
     HumanStep,
     NoticeEvent,
+    ProcessSpec,
     WorkflowRuntime,
 )
 
@@ -95,18 +96,19 @@ def called_diagrams(uow: AbstractUnitOfWork, xml: str) -> list[str]:
     return list(found.values())
 
 
-def start(uow: AbstractUnitOfWork, rt: WorkflowRuntime, task: model.PlanTask, data: dict[str, Any],
-          version: model.ProcessVersion, now: datetime
+def start(rt: WorkflowRuntime, task: model.PlanTask, data: dict[str, Any],
+          version: tuple[model.ProcessVersion, ProcessSpec], now: datetime
           ) -> tuple[model.ProcessInstance, list[HumanStep], list[NoticeEvent]]:
-    """Start the task's workflow in memory on `version`: its instance (not stored yet,
-    its state written), the steps it waits at, and the notices its first step already
-    owes (a plan imported after a deadline), for `notices`."""
-    wf, events, steps = rt.start_with_steps(spec(uow, version.id), data)
+    """Start the task's workflow in memory on `version` (its row and parsed spec): its
+    instance (not stored yet, its state written), the steps it waits at, and the notices
+    its first step already owes (a plan imported after a deadline), for `notices`."""
+    row, parsed = version
+    wf, events, steps = rt.start_with_steps(parsed, data)
     instance = model.ProcessInstance(
-        plan_task_id=task.id, process_version_id=version.id, state="",
+        plan_task_id=task.id, process_version_id=row.id, state="",
         serializer_version=SERIALIZER_VERSION, state_version=STATE_VERSION, started_at=to_storage(now),
     )
-    store(rt, instance, task, wf, now)
+    store(rt, instance, task, wf, now, steps)
     return instance, steps, events
 
 
@@ -126,14 +128,15 @@ def start_all(uow: AbstractUnitOfWork, rt: WorkflowRuntime, tasks: list[tuple[mo
     workflows run in memory, then their instances, their ready steps and the arrivals
     are written a table at a time, so a chunk of tasks costs the same statements
     whatever its size."""
-    versions: dict[str, model.ProcessVersion] = {}
+    versions: dict[str, tuple[model.ProcessVersion, ProcessSpec]] = {}  # each key's, with its spec: looked up once
     runs = []
     for task, data in tasks:
         if task.process_key not in versions:
-            versions[task.process_key] = ensure_live_version(uow, now, task.process_key)
+            live = ensure_live_version(uow, now, task.process_key)
+            versions[task.process_key] = live, spec(uow, live.id)
         # Its ready steps, not the workflow, are kept: a chunk's workflows all alive at
         # once made each garbage collection slower (more than half of a start's time).
-        runs.append((task, *start(uow, rt, task, data, versions[task.process_key], now)))
+        runs.append((task, *start(rt, task, data, versions[task.process_key], now)))
     uow.instances.add_many([instance for _, instance, _, _ in runs])
     started = [Started(task, instance, [_work_item(instance, step, now) for step in steps], events)
                for task, instance, steps, events in runs]
@@ -155,7 +158,7 @@ def save(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.ProcessIn
     `known`: people the caller read already, who may be the new steps' holders; `steps`:
     the human steps the workflow waits at, when the engine's last pass gave them (found
     by a walk of the tree when not given)."""
-    store(rt, instance, task, wf, now)
+    store(rt, instance, task, wf, now, steps)
     uow.instances.write_states([instance])  # checked against the version read
     ready = uow.work_items.ready_for_instance(instance.id) if items is None else items
     new_items = sync_work_items(instance, rt.ready_steps(wf) if steps is None else steps, ready, now)
@@ -163,15 +166,18 @@ def save(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.ProcessIn
     arrivals.work_arrived(uow, task, new_items, now, known)  # whoever gets a step is told
 
 
-def store(rt: WorkflowRuntime, instance: model.ProcessInstance, task: model.PlanTask, wf, now: datetime) -> None:
-    """Put the workflow, its next timer and (when it ended) the closing on the rows."""
+def store(rt: WorkflowRuntime, instance: model.ProcessInstance, task: model.PlanTask, wf, now: datetime,
+          steps: list[HumanStep] | None = None) -> None:
+    """Put the workflow, its next timer and (when it ended) the closing on the rows.
+    `steps`: the human steps it waits at, when known; a workflow with one has not ended
+    (so its tree is not walked to find out)."""
     instance.state = rt.dumps(wf)
     instance.serializer_version = SERIALIZER_VERSION
     instance.state_version = STATE_VERSION
     instance.updated_at = to_storage(now)
     next_timer = rt.next_timer_at(wf)
     instance.next_timer_at = to_storage(next_timer) if next_timer else None
-    if rt.is_completed(wf):
+    if not steps and rt.is_completed(wf):
         instance.status = "completed"
         task.status = "closed"
         task.closed_on = office_date(now)

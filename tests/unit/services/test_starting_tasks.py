@@ -8,6 +8,7 @@ import pytest
 
 from engine.errors import InvalidInput
 from engine.model import Plan, PlanTask
+from engine.process import versions
 from engine.tasks import intake
 from tests.support.deadlines import DUE
 from tests.support.office import CBTH, KSTTHC, TTPV
@@ -73,3 +74,30 @@ def test_a_start_leaves_no_object_frozen_from_the_garbage_collector_even_when_it
     with pytest.raises(InvalidInput):
         intake.create_plan(office.uow(), Plan(title="Kế hoạch", year=2024, monitor_unit_id=1), [task])
     assert gc.get_freeze_count() == 0
+
+
+# A process of no step: it ends as it starts.
+_INSTANT = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="instant" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:endEvent id="end"><bpmn:incoming>f</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f" sourceRef="start" targetRef="end" />
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def test_a_task_whose_process_ends_at_once_is_closed_as_it_starts_and_its_plan_mates_stay_open(office, clock):
+    designer = office.users["thietke"]
+    versions.deploy(office.uow(), versions.save_version(office.uow(), _INSTANT, designer, clock=clock), designer,
+                    clock=clock)
+    plan = Plan(title="Kế hoạch", year=2024, issued_on=date(2024, 1, 15), monitor_unit_id=office.units[TTPV])
+    tasks = [PlanTask.with_units(ref=ref, title="Nhiệm vụ", lead=[office.units[KSTTHC]], process_key=key,
+                                 schedule={"kind": "once", "due": [DUE], "every": None, "until": None})
+             for ref, key in (("1", "instant"), ("2", None))]
+    plan_id = intake.create_plan(office.uow(), plan, tasks, clock=clock)
+    with office.uow() as uow:
+        found = uow.tasks.for_plan(plan_id)
+        assert [(t.ref, t.status, uow.instances.for_task(t.id).status) for t in found] == [
+            ("1", "closed", "completed"), ("2", "open", "running")]
+    assert [i.form for i in office.ready(plan_id)] == ["assign"]
