@@ -64,9 +64,11 @@ def settled() -> None:
 # so its figures are those of warm caches. The first calls of a statement pay for what a
 # running server paid once: SQLAlchemy's and the cursor path's compiling, and on
 # PostgreSQL psycopg's preparing (on a statement's fifth run on a connection) and the
-# server's planning. Without them the first measure of each read counted these, its p95
-# above all (at 20k, the staff inbox's 31.4 ms against 4.6 ms when measured again).
-WARM_UP = 6
+# server's planning: a prepared statement is planned for its parameters on each of its
+# first five runs before PostgreSQL settles on a generic plan, so a statement is steady
+# from about its tenth run. Without them the first measure of each read counted these,
+# its p95 above all (at 20k, the staff inbox's 31.4 ms against 4.6 ms when measured again).
+WARM_UP = 12
 
 
 def per_call(action: Callable[[], Any], runs: int) -> tuple[float, float]:
