@@ -67,9 +67,10 @@ _t, _p, _tu, _u = orm.plan_tasks, orm.plans, orm.task_units, orm.units
 class ProgressQueries(ports.ProgressQueries):
     def __init__(self, session: Session) -> None:
         self.session = session
-        # A search's count and its page ask for the same reader's ids: read once a unit
-        # of work (`_search_bound`), by reader and unit.
+        # A search's count and its page ask for the same reader's ids and the same matches
+        # among them: each read once a unit of work (`_search_bound`), by reader and unit.
         self._reader_ids: dict[tuple[int, int | None], tuple[int, ...] | None] = {}
+        self._matches: dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[int, ...]] = {}
 
     def _rows(self, statement: Any, values: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """The rows of a statement built once and kept (`cursor_reads`)."""
@@ -97,6 +98,8 @@ class ProgressQueries(ports.ProgressQueries):
 
     def count(self, scope: TaskScope, state: str | None = None, up_to: int | None = None) -> int:
         shape, values = self._search_bound(scope)
+        if shape[1] == ("matches",) and state is None:  # a reader's matches, narrowed by nothing else
+            return len(values["matches"]) if up_to is None else min(len(values["matches"]), up_to)
         values.update(count_state=state, up_to=up_to)
         _, [(found,)] = cursor_reads.rows(
             self.session, _count_statement(shape, state is not None, up_to is not None, self._sqlite), values)
@@ -173,16 +176,31 @@ class ProgressQueries(ports.ProgressQueries):
 
     def _search_bound(self, scope: TaskScope) -> tuple[tuple[Any, ...], dict[str, Any]]:
         """`_bound`; for a search by a reader who does not read every task and may read no
-        more than `READER_IDS` tasks, with their ids read first (`_reader_ids_statement`)
-        in place of the reader (`TaskScope.reader_ids`): each task then looked up by id.
-        Given the UNION of those ids to read, PostgreSQL hashed them and tested every
-        task's words (a word most tasks hold read them all, for each part of the search:
-        it costs the word match as nothing), even for a reader of a few hundred tasks."""
+        more than `READER_IDS` tasks, with their ids read first (`_reader_ids_statement`),
+        then those of them holding the words (`_matches_statement`), in place of the
+        reader and of the word index (`TaskScope.matches`): the count and the page then
+        look those tasks up by id, and the word index is read once a search, or not at
+        all for a reader of no task. Given the UNION of the reader's ids to read,
+        PostgreSQL hashed them and tested every task's words (a word most tasks hold read
+        them all, for each part of the search: it costs the word match as nothing), even
+        for a reader of a few hundred tasks."""
         if scope.reader_id is not None and scope.words:
             ids = self._ids_readable_by(scope.reader_id, scope.reader_unit_id)
             if ids is not None and len(ids) <= SEARCH_REACH:  # (each match ranked: `_best_first`)
-                scope = replace(scope, reader_id=None, reader_unit_id=None, reader_ids=ids)
+                scope = replace(scope, reader_id=None, reader_unit_id=None, matches=self._matches_among(ids, scope.words))
         return _bound(scope)
+
+    def _matches_among(self, ids: tuple[int, ...], words: tuple[str, ...]) -> tuple[int, ...]:
+        """Of the tasks `ids` (sorted), those holding every one of `words`, sorted."""
+        key = (ids, words)
+        if key not in self._matches:
+            found: tuple[int, ...] = ()
+            if ids:
+                _, rows = cursor_reads.rows(self.session, _matches_statement(words, self._sqlite),
+                                            {"reader_ids": list(ids), "first_id": ids[0], "last_id": ids[-1]})
+                found = tuple(sorted(task_id for task_id, in rows))
+            self._matches[key] = found
+        return self._matches[key]
 
     def _ids_readable_by(self, reader_id: int, unit_id: int | None) -> tuple[int, ...] | None:
         """The ids of the tasks the reader may read, if no more than `READER_IDS`. Read up
@@ -542,7 +560,7 @@ def _together(parts: list[tuple[str, Any, Order]]) -> Any:
 
 _SCOPE_IDS = ("plan_id", "unit_id", "lead_unit_id", "person_id", "reader_id", "reader_unit_id")
 _SCOPE_DATES = ("due_from", "due_to")
-_SCOPE_LISTS = ("reader_ids",)  # bound as a list of ids (`_AmongIds`)
+_SCOPE_LISTS = ("matches",)  # bound as a list of ids (`_AmongIds`)
 
 
 def _bound(scope: TaskScope, prefix: str = "") -> tuple[tuple[Any, ...], dict[str, Any]]:
@@ -567,7 +585,7 @@ def _symbolic(shape: tuple[Any, ...]) -> TaskScope:
 def _scope_conditions(scope: TaskScope, sqlite: bool) -> list[Any]:
     """WHERE conditions on `plan_tasks` for `scope`, its words through the word index."""
     conditions = _conditions(scope)
-    if scope.words:
+    if scope.words and scope.matches is None:  # (else among its matches, `_conditions`)
         conditions.append(_t.c.id.in_(_with_words(list(scope.words), sqlite)))
     return conditions
 
@@ -606,9 +624,9 @@ def _best_first(scope: TaskScope, conditions: list[Any], reach: Any, sqlite: boo
     index's order (`_matching`); then the other matches in that order. All of them ranked
     when there are no more; else no more than a bounded set is read, whatever the number
     of matches. A match's place in that order is (`rest`, `rank`): the others are ranked
-    by their ids. Among a reader's ids (`TaskScope.reader_ids`, no more than
-    `search_reach`: `ProgressQueries._search_bound`) every match is ranked, and only the
-    matches with every word are read.
+    by their ids. A reader's matches read first (`TaskScope.matches`, no more than
+    `search_reach`: `ProgressQueries._search_bound`) are each ranked, the word index
+    not read again.
 
     `after` (whether the place is among the ranked, its rank there, else its id), for a
     page that follows a place (keyset): only what comes after it, `reach` of the others
@@ -648,20 +666,40 @@ def _matching(words: list[str], conditions: list[Any], sqlite: bool, side_by_sid
     condition needs the task (its rows are the tasks', kept by triggers): a count of
     10,000 matches joined to their tasks took three times as long.
 
-    `among`, the name of the ids bound (`TaskScope.reader_ids`) the matches are among:
-    on PostgreSQL each task looked up by its id, its words tested; on SQLite the word
-    index's own rowid tested as it is read, so that no other task is read (FTS5 looks a
-    task's words up by id no cheaper than it reads them all)."""
-    if not sqlite:
-        ids = [_AmongIds(_t.c.id, among)] if among else []
-        query = select(_t.c.id).where(_ts_match(words, side_by_side), *ids, *conditions)
-        return query.order_by(_t.c.id) if ordered else query
+    `among`, the name of the matches bound, read first (`TaskScope.matches`): each task
+    looked up by its id, the word index not read."""
+    if among:
+        query = select(_t.c.id).where(_AmongIds(_t.c.id, among), *conditions)
+    elif not sqlite:
+        query = select(_t.c.id).where(_ts_match(words, side_by_side), *conditions)
+    else:
+        return _fts_matching(words, conditions, side_by_side, ordered)
+    return query.order_by(_t.c.id) if ordered else query
+
+
+def _fts_matching(words: list[str], conditions: list[Any], side_by_side: bool, ordered: bool) -> Any:
+    """`_matching` on SQLite, from its word index."""
     match = literal_column("plan_task_words").op("MATCH")(literal(_fts_query(words, side_by_side)))
-    match = and_(match, _AmongIds(_task_words.c.rowid, among, driving=False)) if among else match
     if not (conditions or ordered):
         return select(_task_words.c.rowid.label("id")).where(match)
     return (select(_t.c.id).select_from(_task_words.join(_t, _t.c.id == _task_words.c.rowid))
             .where(match, *conditions).order_by(_task_words.c.rowid))
+
+
+@functools.lru_cache(maxsize=64)
+def _matches_statement(words: tuple[str, ...], sqlite: bool) -> Any:
+    """The ids among `reader_ids` (bound, sorted; `first_id` the first, `last_id` the
+    last) of the tasks holding every one of `words`: on PostgreSQL each task looked up by
+    its id, its words tested; on SQLite the word index read from the first id to the
+    last (FTS5 starts and stops its scan there: a reader of one plan's tasks reads that
+    plan's) and its own rowid tested as it is read, so that no other task is read (FTS5
+    looks a task's words up by id no cheaper than it reads them all)."""
+    if not sqlite:
+        return select(_t.c.id).where(_ts_match(list(words)), _AmongIds(_t.c.id, "reader_ids"))
+    rowid = _task_words.c.rowid
+    match = literal_column("plan_task_words").op("MATCH")(literal(_fts_query(list(words))))
+    return select(rowid).where(match, rowid >= bindparam("first_id", type_=Integer),
+                               rowid <= bindparam("last_id", type_=Integer), _AmongIds(rowid, "reader_ids", driving=False))
 
 
 @functools.lru_cache(maxsize=256)
@@ -1063,8 +1101,8 @@ def _conditions(scope: TaskScope, ids: bool = True, look_up: bool = True) -> lis
         conditions.append(_t.c.id.in_(_took_part(scope.person_id)))
     if scope.reader_id is not None:
         conditions.append(_readable_by(scope.reader_id, scope.reader_unit_id, look_up))
-    if ids and scope.reader_ids is not None:
-        conditions.append(_AmongIds(_t.c.id, scope.reader_ids.key))
+    if ids and scope.matches is not None:
+        conditions.append(_AmongIds(_t.c.id, scope.matches.key))
     if scope.due_from is not None:
         conditions.append(_t.c.due_on >= scope.due_from)
     if scope.due_to is not None:
@@ -1073,8 +1111,8 @@ def _conditions(scope: TaskScope, ids: bool = True, look_up: bool = True) -> lis
 
 
 def _ids_of(scope: TaskScope) -> str | None:
-    """The name the reader's ids of `scope` (`_symbolic`) are bound under, if given."""
-    return None if scope.reader_ids is None else scope.reader_ids.key  # type: ignore[attr-defined]
+    """The name the reader's matches of `scope` (`_symbolic`) are bound under, if given."""
+    return None if scope.matches is None else scope.matches.key  # type: ignore[attr-defined]
 
 
 def _took_part(user_id: int) -> Any:

@@ -83,11 +83,12 @@ class TaskScope:
     """The tasks a read covers, in the repository's terms (`uow.progress`): of a plan,
     led or coordinated by a unit, led by a unit, held or done by a person, due in a
     range, readable by a reader who does not read every task (`reader_id` of
-    `reader_unit_id`: `engine.access.task_access.may_read` as SQL), among `reader_ids`
-    (the ids of the tasks a reader may read, when the repository read them first: in
-    place of the reader), holding every one of `words` (folded) as a whole word; every
-    given field narrows. States are taken on `as_of`. `typed_words`, the words as typed,
-    rank a search's results."""
+    `reader_unit_id`: `engine.access.task_access.may_read` as SQL), among `matches` (the
+    ids of the tasks a reader may read that hold `words`, when the repository read them
+    first: in place of the reader and of the word index, the words then only rank),
+    holding every one of `words` (folded) as a whole word; every given field narrows.
+    States are taken on `as_of`. `typed_words`, the words as typed, rank a search's
+    results."""
 
     as_of: date
     plan_id: int | None = None
@@ -98,7 +99,7 @@ class TaskScope:
     due_to: date | None = None
     reader_id: int | None = None
     reader_unit_id: int | None = None
-    reader_ids: tuple[int, ...] | None = None
+    matches: tuple[int, ...] | None = None
     words: tuple[str, ...] = ()
     typed_words: tuple[str, ...] = ()
 

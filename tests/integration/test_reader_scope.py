@@ -16,6 +16,7 @@ from sqlalchemy import or_, select, update
 from adapters.storage import orm, progress_queries
 from engine.access import task_access
 from engine.reading import search
+from engine.reading.progress import IN_PROGRESS, OVERDUE, WAITING, Filters
 from engine.reading.search import search_tasks
 from engine.tasks import steps
 from tests.support.deadlines import ISSUED, office_clock, ready
@@ -157,3 +158,50 @@ def test_an_office_built_before_0036_upgrades_to_the_defined_index_of_directed_t
         assert "ix_plan_tasks_director" not in stored(storage, "plan_tasks")
         storage.upgrade()
         assert stored(storage, "plan_tasks")["ix_plan_tasks_director"] == index
+
+
+def searches(office, user_id: int, first_plan: int) -> dict[str, object]:
+    """What a reader's searches give: a word no task holds; each state's tasks, counted;
+    the first plan's tasks; the page past the last (the last page); each page read on
+    from where the one before it ended."""
+    def read(query: str = "nhiệm vụ", **kwargs) -> tuple[list[int], int, int, int]:
+        found = search_tasks(office.uow(), query, TODAY, user_id=user_id, **kwargs)
+        return [task.id for task in found.tasks], found.listed, found.page, found.pages
+    first = search_tasks(office.uow(), "nhiệm vụ", TODAY, user_id=user_id)
+    pages, before = [[task.id for task in first.tasks]], first
+    while before.page < before.pages:
+        before = search_tasks(office.uow(), "nhiệm vụ", TODAY, user_id=user_id, page=before.page + 1,
+                              counted=first.found, after=before.next_after)
+        pages.append([task.id for task in before.tasks])
+    return {"none": read("khongcotu"), "past the end": read(page=99), "read on": pages,
+            "first plan": read(filters=Filters(plan_id=first_plan)),
+            **{state: read(filters=Filters(state=state)) for state in (WAITING, IN_PROGRESS, OVERDUE)}}
+
+
+def test_a_reader_s_matches_read_first_give_what_the_rule_on_each_task_gives(url, monkeypatch):
+    """Each reader's searches with their matches read first (the cap above every
+    reader's count) and with the rule tested on each task (the cap at 0) give the same
+    pages, counts and last pages: a word none of their tasks holds, none; filtered by
+    plan or state; past the end; read on from where each page ended; and the pages
+    hold what the rule lets them read, counted."""
+    office = make_office(url)
+    try:
+        an_office_of_every_kind_of_reading(office)
+        monkeypatch.setattr(search, "PAGE_SIZE", 2)
+        with office.uow() as uow:
+            first_plan = min(p["id"] for p in uow.plans.list_with_counts())
+        seen = {}
+        for cap in ("above", 0):
+            monkeypatch.setattr(progress_queries, "READER_IDS", progress_queries.SEARCH_REACH if cap else 0)
+            seen[cap] = {name: searches(office, user_id, first_plan) for name, user_id in office.users.items()}
+        assert seen["above"] == seen[0]
+        for name, user_id in office.users.items():
+            read = seen[0][name]
+            assert read["none"] == ([], 0, 1, 1), name
+            readable = by_the_rule(office, user_id)
+            assert {task for page in read["read on"] for task in page} == readable, name
+            last = read["past the end"]
+            assert last[1] == len(readable) and last[2] == last[3] and last[0] == read["read on"][-1], name
+        assert seen[0]["cv.ttpv"]["first plan"][1] == 4  # (its two other tasks are the second plan's)
+    finally:
+        office.storage.engine.dispose()
