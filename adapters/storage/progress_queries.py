@@ -686,6 +686,18 @@ def _fts_matching(words: list[str], conditions: list[Any], side_by_side: bool, o
             .where(match, *conditions).order_by(_task_words.c.rowid))
 
 
+def _readable_matches(words: list[str], user_id: Any, unit_id: Any) -> Any:
+    """On SQLite, the ids of the tasks holding `words` that a reader may read, from the
+    word index alone: its rowid tested among the ids the ways in read (`_readable_reads`,
+    one set), so that no task is read. Joined to their tasks to test the rule on each
+    (`_readable_by`), at 20,000 tasks 10,001 matches of a reader of every task were counted
+    in 16.7 ms, 12.0 this way; the 5,000 of a reader of 5,000 tasks in 15.0 ms, 5.3."""
+    match = literal_column("plan_task_words").op("MATCH")(literal(_fts_query(words)))
+    # (`+`: a test of each rowid the index gives, never a way in: `_AmongIds`)
+    readable = literal_column("+plan_task_words.rowid", Integer).in_(union_all(*_readable_reads(user_id, unit_id)))
+    return select(_task_words.c.rowid.label("id")).where(match, readable)
+
+
 @functools.lru_cache(maxsize=64)
 def _matches_statement(words: tuple[str, ...], sqlite: bool) -> Any:
     """The ids among `reader_ids` (bound, sorted; `first_id` the first, `last_id` the
@@ -710,9 +722,13 @@ def _count_statement(shape: tuple[Any, ...], by_state: bool, capped: bool, sqlit
     state = [_task_state(scope.as_of) == bindparam("count_state")] if by_state else []
     if not capped:
         return select(func.count().label("count")).select_from(_t).where(*_scope_conditions(scope, sqlite), *state)
-    counted = (_matching(list(scope.words), [*_conditions(scope, ids=False, look_up=False), *state], sqlite,
-                         ordered=False, among=_ids_of(scope)) if scope.words
-               else select(_t.c.id).where(*_conditions(scope), *state))
+    if not scope.words:
+        counted = select(_t.c.id).where(*_conditions(scope), *state)
+    elif sqlite and not by_state and set(shape[1]) <= {"reader_id", "reader_unit_id"} and scope.reader_id is not None:
+        counted = _readable_matches(list(scope.words), scope.reader_id, scope.reader_unit_id)
+    else:
+        counted = _matching(list(scope.words), [*_conditions(scope, ids=False, look_up=False), *state], sqlite,
+                            ordered=False, among=_ids_of(scope))
     return select(func.count().label("count")).select_from(counted.limit(_page_bound("up_to", sqlite)).subquery())
 
 
