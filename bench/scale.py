@@ -44,12 +44,14 @@ from engine.reading import plan_pages, progress, search, unit_work  # noqa: E402
 from engine.tasks import inbox, steps  # noqa: E402
 from engine.tasks.intake import _heap_left_out, start_data  # noqa: E402
 from tests.support.deadlines import office_clock  # noqa: E402
-from tests.support.office import KSTTHC, make_office, open_office  # noqa: E402
+from tests.support.office import KSTTHC, TTPV, make_office, open_office  # noqa: E402
 from tests.support.statements import sent_statements, sent_with_parameters  # noqa: E402
 
 ISSUED, WORK_DAY, ALL_DUE = date(2024, 1, 15), date(2024, 1, 16), date(2024, 4, 30)
 HEAD, STAFF, MONITOR = "truong.kstthc", "cv.kstthc", "theodoi"
 OTHER_STAFF = "cv.cbth"  # of a unit that leads no task of the built office
+MONITORING_STAFF = "cv.ttpv"  # of a unit leading no task, made to monitor MONITORED plans (`monitored`)
+MONITORED = 5
 SAMPLE = 100  # steps completed, instances fired: enough for a median
 now_ms = time.perf_counter  # or time.process_time (--cpu)
 
@@ -370,6 +372,7 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
         note=f"{per_step:.1f} SQL statements per step; the bare engine storing its state (one UPDATE of it, "
              f"committed) {stored:.2f} ms ({statistics.median(times) / stored:.1f}×)")
 
+    watched = monitored(engine, office.units[TTPV], plan_ids)
     # Reads, each measured against bare SQL (`read_row`).
     reads = [
         (f"a staff member's inbox ({len(items)} rows, first page)",
@@ -397,12 +400,17 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
          lambda: search.search_tasks(office.uow(), "nhiệm vụ", WORK_DAY, user_id=users[MONITOR]),
          _bare_search_query(engine), "bare: the word index's matches, counted"),
         # A staff member reads only the tasks `task_access.may_read` lets them: here their
-        # unit's (every task), and for one of a unit leading none, the few they took part in.
+        # unit's (every task); for one of a unit leading none, the few they took part in
+        # (none); for one of a unit monitoring some plans, those plans' tasks.
         (f"search a word all {args.open} tasks hold, a staff member's reader scope (first page)",
          lambda: search.search_tasks(office.uow(), "nhiệm vụ", WORK_DAY, user_id=users[STAFF]),
          _bare_search_query(engine), "bare: the word index's matches, counted"),
         (f"search a word all {args.open} tasks hold, a staff member of another unit (first page)",
          lambda: search.search_tasks(office.uow(), "nhiệm vụ", WORK_DAY, user_id=users[OTHER_STAFF]),
+         _bare_search_query(engine), "bare: the word index's matches, counted"),
+        (f"search a word all {args.open} tasks hold, a staff member of a unit monitoring {watched} of them "
+         "(first page)",
+         lambda: search.search_tasks(office.uow(), "nhiệm vụ", WORK_DAY, user_id=users[MONITORING_STAFF]),
          _bare_search_query(engine), "bare: the word index's matches, counted"),
         (f"a staff member's person page ({len(items)} tasks, first page)",
          lambda: unit_work.person_work(office.uow(), users[STAFF], WORK_DAY), _bare_person_page_query(users[STAFF]),
@@ -494,6 +502,17 @@ def _most_noticed_plan(engine) -> tuple[int, int]:
             select(t.c.plan_id, func.count()).join(a, a.c.plan_task_id == t.c.id)
             .where(a.c.action.like("notice%")).group_by(t.c.plan_id).order_by(func.count().desc(), t.c.plan_id)
             .limit(1)).one())
+
+
+def monitored(engine, unit_id: int, plan_ids: list[int]) -> int:
+    """`unit_id` made the monitor of MONITORED plans (past the first, read by the plan
+    page's rows; the first, if it is the only one): a reader of thousands of the tasks,
+    between the staff member of a few and the one of every task. How many tasks they hold."""
+    watched = plan_ids[1:1 + MONITORED] or plan_ids[:1]
+    p, t = orm.plans, orm.plan_tasks
+    with engine.begin() as conn:
+        conn.execute(p.update().where(p.c.id.in_(watched)).values(monitor_unit_id=unit_id))
+        return conn.execute(select(func.count()).where(t.c.plan_id.in_(watched))).scalar()
 
 
 def _compressed_as_instances(cursor) -> None:
