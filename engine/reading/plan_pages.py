@@ -102,7 +102,7 @@ def list_plans(uow: AbstractUnitOfWork) -> list[dict[str, Any]]:
 def plan_overview(uow: AbstractUnitOfWork, plan_id: int, today: date, user_id: int, page: int = 1) -> PlanView:
     """A page of the plan's tasks that `user_id` may read (all of them for the leadership
     and monitors): the database narrows, counts and pages them."""
-    with uow:
+    with uow.reading():
         heading = uow.plans.heading(plan_id, reader_id=user_id)  # who reads, in the same round trip
         if heading is None:
             raise NotFound(N_("This plan does not exist."))

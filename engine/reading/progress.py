@@ -229,7 +229,7 @@ def plan_dashboard(uow: AbstractUnitOfWork, plan_id: int, today: date,
     SQLite, where the pages' units, steps and notices are a statement each (`page_details`)."""
     filters = replace(filters, plan_id=plan_id)
     scope = filters.scope(today)
-    with uow:
+    with uow.reading():
         heading = uow.plans.heading(plan_id)
         if heading is None:
             raise NotFound(N_("This plan does not exist."))

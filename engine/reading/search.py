@@ -52,7 +52,7 @@ def search_tasks(uow: AbstractUnitOfWork, query: str, today: date, filters: Filt
     folded = words(fold(query))
     if not folded and filters == Filters():
         return SearchResults(query=query, tasks=[])
-    with uow:
+    with uow.reading():
         reader = task_access.scope_of(task_access.reader(uow, user_id)) if user_id is not None else {}
         scope = replace(filters.scope(today, **reader), words=tuple(folded), typed_words=tuple(words(query)))
         found = counted if counted is not None else uow.progress.count(scope, filters.state,

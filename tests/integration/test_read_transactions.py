@@ -13,7 +13,7 @@ from sqlalchemy import insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from adapters.storage import orm
-from engine.reading import plan_pages, progress, unit_work
+from engine.reading import plan_pages, progress, search, unit_work
 from engine.tasks.inbox import InboxQuery, list_inbox
 from engine.unit_of_work import ReadOnlyWork
 from tests.support.office import KSTTHC, make_office
@@ -216,16 +216,19 @@ def test_a_unit_of_work_entered_for_reading_refuses_to_write_and_keeps_nothing(o
 
 
 def test_reads_entered_for_reading_send_no_begin_and_no_commit_on_postgresql(postgres_fresh_url, tmp_path):
-    """The inbox, the unit page and the person page each send their statements alone (libpq's
-    trace of the connection: no BEGIN, COMMIT or ROLLBACK); the connection, back in the pool, begins
-    a transaction again for the next unit of work."""
+    """The inbox, the unit page, the person page, a plan's dashboard and page and a search each
+    send their statements alone (libpq's trace of the connection: no BEGIN, COMMIT or ROLLBACK);
+    the connection, back in the pool, begins a transaction again for the next unit of work."""
     office = make_office(postgres_fresh_url)
-    office.plan([{"ref": str(n), "lead": [KSTTHC], "due": "2024-03-29"} for n in range(1, 4)])
+    plan_id = office.plan([{"ref": str(n), "lead": [KSTTHC], "due": "2024-03-29"} for n in range(1, 4)])
     head = office.users["truong.kstthc"]
     engine = office.storage.engine
     engine.dispose()  # one connection from here on: the pool's, reused by each read
     reads = [lambda: list_inbox(office.uow(), head, TODAY), lambda: unit_work.unit_work(office.uow(), head, TODAY),
-             lambda: unit_work.person_work(office.uow(), head, TODAY)]
+             lambda: unit_work.person_work(office.uow(), head, TODAY),
+             lambda: progress.plan_dashboard(office.uow(), plan_id, TODAY),
+             lambda: plan_pages.plan_overview(office.uow(), plan_id, TODAY, head),
+             lambda: search.search_tasks(office.uow(), "nhiệm vụ", TODAY, user_id=head)]
     for read in reads:
         read()  # (the pool's connection made, and the office days' version seen)
     with engine.connect() as connection:
