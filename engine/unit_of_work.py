@@ -230,8 +230,7 @@ class ProgressQueries(abc.ABC):
     def open_steps(self, plan_id: int | None, task_ids: list[int] | None = None) -> list[tuple[Any, ...]]:
         """The tasks' ready steps by id: tuples of `engine.reading.progress.STEP_ROW`."""
     @abstractmethod
-    def audit(self, plan_id: int | None, action_prefix: str,
-              task_ids: list[int] | None = None) -> list[dict[str, Any]]: ...
+    def audit(self, plan_id: int, action_prefix: str) -> list[dict[str, Any]]: ...
     @abstractmethod
     def notices(self, plan_id: int | None, action_prefix: str,
                 task_ids: list[int] | None = None) -> list[dict[str, Any]]:

@@ -265,10 +265,9 @@ class ProgressQueries(ports.ProgressQueries):
         return cursor_reads.rows(self.session, ready_steps(plan_id is not None, task_ids is not None),
                                  {"plan_id": plan_id, "task_ids": task_ids})[1]
 
-    def audit(self, plan_id: int | None, action_prefix: str, task_ids: list[int] | None = None) -> list[dict[str, Any]]:
-        """A plan's (or `task_ids`') audit events whose action starts with `action_prefix`, oldest first."""
-        return self._rows(_audit_statement(action_prefix, plan_id is not None, task_ids is not None),
-                          {"plan_id": plan_id, "task_ids": task_ids})
+    def audit(self, plan_id: int, action_prefix: str) -> list[dict[str, Any]]:
+        """A plan's audit events whose action starts with `action_prefix`, oldest first."""
+        return self._rows(_audit_statement(action_prefix), {"plan_id": plan_id})
 
     def notices(self, plan_id: int | None, action_prefix: str, task_ids: list[int] | None = None
                 ) -> list[dict[str, Any]]:
@@ -439,18 +438,17 @@ def ready_steps(by_plan: bool, by_ids: bool) -> Any:
 
 
 @functools.lru_cache(maxsize=16)
-def _audit_statement(action_prefix: str, by_plan: bool, by_ids: bool) -> Any:
+def _audit_statement(action_prefix: str) -> Any:
     a, us = orm.audit_events, orm.users
     query = (
         select(a.c.plan_task_id.label("task_id"), a.c.action, a.c.at, a.c.step_name, a.c.detail,
                us.c.full_name.label("actor_name"), a.c.id)
-        # (the tasks' ids given alone, their tasks need not be read)
-        .select_from(a if by_ids and not by_plan else a.join(_t, _t.c.id == a.c.plan_task_id))
+        .select_from(a.join(_t, _t.c.id == a.c.plan_task_id))
         .outerjoin(us, us.c.id == a.c.actor_user_id)
         .where(a.c.action.startswith(action_prefix, autoescape=True))
         .order_by(a.c.at, a.c.id)
     )
-    return _of_tasks(query, a.c.plan_task_id, by_plan, by_ids)
+    return _of_tasks(query, a.c.plan_task_id, True, False)
 
 
 @functools.lru_cache(maxsize=8)
