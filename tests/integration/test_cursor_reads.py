@@ -42,14 +42,16 @@ def test_a_read_on_the_cursor_gives_the_rows_and_values_the_session_gives(office
         sqlite = session.get_bind().dialect.name == "sqlite"
         ids = [t.id for t in uow.tasks.for_plan(plan_id)]
         shape, values = progress_queries._bound(TaskScope(TODAY, plan_id=plan_id))
-        every_event = progress_queries._audit_statement("", False, True)  # times and JSON details
+        every_event = progress_queries._audit_statement("")  # times and JSON details
+        told = progress_queries._told("", False, True)  # times, the names joined, among ids
         reads = [
             (progress_queries._page_details_statement("notice"), {"task_ids": ids[:2]}),
             (progress_queries._page_details_statement("notice"), {"task_ids": ids}),
             (progress_queries._page_details_statement("notice"), {"task_ids": ids[3:5]}),
-            (every_event, {"task_ids": ids}),
-            (every_event, {"task_ids": ids[:2]}),
-            (every_event, {"task_ids": ids[6:8]}),  # as many ids as the read before: other rows
+            (every_event, {"plan_id": plan_id}),
+            (told, {"task_ids": ids}),
+            (told, {"task_ids": ids[:2]}),
+            (told, {"task_ids": ids[6:8]}),  # as many ids as the read before: other rows
             (progress_queries._state_counts_statement(shape, sqlite), values),
             (progress_queries._slices_statement(shape, ((None, "position"),), sqlite),
              {**values, "state_0": None, "offset_0": 0, "limit_0": 4, "reach_0": 4, "state_day": TODAY,
@@ -60,9 +62,10 @@ def test_a_read_on_the_cursor_gives_the_rows_and_values_the_session_gives(office
         ]
         for statement, bound in reads:
             assert cursor_reads.dicts(session, statement, bound) == dicts(session.execute(statement, bound))
-        events = cursor_reads.dicts(session, every_event, {"task_ids": ids})
+        events = cursor_reads.dicts(session, every_event, {"plan_id": plan_id})
         assert events and all(isinstance(e["at"], datetime) for e in events)
         assert any(isinstance(e["detail"], dict) for e in events)
+        assert {e["task_id"] for e in cursor_reads.dicts(session, told, {"task_ids": ids[6:8]})} == set(ids[6:8])
         counted = cursor_reads.dicts(session, progress_queries._state_counts_statement(shape, sqlite), values)
         assert sum(row["n"] for row in counted) == 12
         position, overdue = _slices(uow, plan_id, 5)
