@@ -27,6 +27,7 @@ TODAY = date(2024, 3, 11)
 # whose inbox it plans (`repository._person`), so it plans for an average unit, here the
 # 3,008 ready steps over the three units holding them, not the 3,000 of the head's unit.
 UNIT_EXPECTED = 1000
+TCD = "Ban Tiếp công dân tỉnh"  # a unit leading no task of this office
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -453,18 +454,42 @@ def test_a_search_by_a_reader_of_many_tasks_looks_each_task_up_in_the_units_task
     """A staff member's search of a word all 3,008 tasks hold, their unit leading 3,000
     (above the cap of ids read first), on SQLite: the page looks each match up in
     `unit_tasks`' key (unit, task), in each of its parts, never all of the unit's tasks
-    read into a list first; the count, which tests the rule in one place, reads that list
-    once, with the ids of each other way in, and tests the word index's rowids among them:
-    it reads no task. (PostgreSQL, costing a look-up a task above a hashed set, hashes
-    them: its choice.)"""
+    read into a list first; so does the count, the unit holding more tasks than the cap
+    (read into its list, 100,000 were for 10,001 matches counted), which reads the ids of
+    each other way in into one list and tests the word index's rowids: it reads no task.
+    Both read the word index from the first task the reader may read to their last only.
+    (PostgreSQL, costing a look-up a task above a hashed set, hashes them: its choice.)"""
     plans = plans_of(office, lambda: search_tasks(office.uow(), "nhiệm vụ", TODAY, user_id=office.users["cv.cbth"]))
     count, page = [p for p in plans if "plan_task_words" in p]
     assert [line for line in count.splitlines() if "unit_tasks" in line] == [
-        "SEARCH unit_tasks USING COVERING INDEX sqlite_autoindex_unit_tasks_1 (unit_id=?)"], count
+        "SEARCH unit_tasks USING COVERING INDEX sqlite_autoindex_unit_tasks_1 (unit_id=? AND task_id=?)"], count
     assert "SCAN plan_task_words VIRTUAL TABLE" in count and "plan_tasks USING INTEGER PRIMARY KEY" not in count, count
     units = [line for line in page.splitlines() if "unit_tasks" in line]
     assert len(units) > 1 and all(line.endswith("sqlite_autoindex_unit_tasks_1 (unit_id=? AND task_id=?)")
                                   for line in units), page
+    # (FTS5's plan: M the match, then > and < the range of rowids it reads)
+    words = [line for plan in (count, page) for line in plan.splitlines() if "plan_task_words" in line]
+    assert words and all(re.search(r"SCAN plan_task_words VIRTUAL TABLE INDEX \d+:M\d*><", line) for line in words), words
+
+
+@pytest.mark.parametrize("office", ["sqlite"], indirect=True)
+def test_a_search_by_a_reader_monitoring_many_tasks_reads_their_ids_into_one_list_for_the_count(office):
+    """A staff member of a unit leading no task and monitoring the plan of 3,000 (above the
+    cap of ids read first), on SQLite: the count reads the unit's tasks (none) into the
+    list of the ways' ids, not a look-up of each of the word index's rowids in `unit_tasks`
+    (none of them the unit's); count and page read the word index from the first of the
+    plan's tasks to its last only, not the first plans' matches."""
+    with office.storage.engine.begin() as conn:
+        last = conn.execute(select(func.max(orm.plans.c.id))).scalar_one()
+        conn.execute(orm.plans.update().where(orm.plans.c.id == last).values(monitor_unit_id=office.units[TCD]))
+    found = search_tasks(office.uow(), "nhiệm vụ", TODAY, user_id=office.users["cv.tcd"])
+    assert found.listed == 3000
+    plans = plans_of(office, lambda: search_tasks(office.uow(), "nhiệm vụ", TODAY, user_id=office.users["cv.tcd"]))
+    count, page = [p for p in plans if "plan_task_words" in p]
+    assert [line for line in count.splitlines() if "unit_tasks" in line] == [
+        "SEARCH unit_tasks USING COVERING INDEX sqlite_autoindex_unit_tasks_1 (unit_id=?)"], count
+    words = [line for plan in (count, page) for line in plan.splitlines() if "plan_task_words" in line]
+    assert words and all(re.search(r"SCAN plan_task_words VIRTUAL TABLE INDEX \d+:M\d*><", line) for line in words), words
 
 
 def _assert_bounded_search(office, page: int) -> None:
@@ -474,10 +499,14 @@ def _assert_bounded_search(office, page: int) -> None:
     assert len(matching) == 2, plans  # the count, the ranked page
     if office.storage.engine.dialect.name == "sqlite":  # the count: the word index's rows are the tasks'
         assert "plan_tasks" not in matching[0], matching[0]
+        # The page: the words side by side, every word, the others past them; each read once.
+        assert matching[1].count("SCAN plan_task_words") == 3, matching[1]
     for plan in matching:
         lines = plan.splitlines()
         if office.storage.engine.dialect.name == "sqlite":
-            words = [(line, after) for line, after in zip(lines, lines[1:] + [""]) if "plan_task_words" in line]
+            # (but the lines of a subquery read first: the last of the first matches, read once)
+            read = [line for line in lines if not re.match(r"(SCALAR|REUSE) SUBQUERY|SEARCH every_", line)]
+            words = [(line, after) for line, after in zip(read, read[1:] + [""]) if "plan_task_words" in line]
             # Each match looked up by id, or (the count, no filter) the word index read alone.
             assert words and all(line.startswith("SCAN plan_task_words VIRTUAL TABLE")
                                  and (after == "SEARCH plan_tasks USING INTEGER PRIMARY KEY (rowid=?)"
@@ -485,9 +514,10 @@ def _assert_bounded_search(office, page: int) -> None:
                                  for line, after in words), plan
             assert not any(line.startswith("SCAN plan_tasks") for line in lines), plan
         else:
-            scans = [(before, line, after) for before, line, after in zip([""] + lines, lines, lines[1:] + [""])
+            scans = [(parent(lines, n), line, after) for n, (line, after) in enumerate(zip(lines, lines[1:] + [""]))
                      if " on plan_tasks" in line]
-            # Under a Limit, or looked up by id (those read, ranked, and the page's).
+            # Under a Limit (past the InitPlans it reads first), or looked up by id (those
+            # read, ranked, and the page's).
             assert scans and all("Limit" in before or after.strip().startswith("Index Cond: (id = ")
                                  for before, line, after in scans), plan
 
