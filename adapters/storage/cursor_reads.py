@@ -110,14 +110,21 @@ def _connection(session: Session) -> Connection:
     """`session.connection()`, found once per transaction: asked at each statement, the
     session's checks of its transaction's state (each a decorated call) cost a tenth of
     an inbox read on SQLite. Kept with the transaction it is of: once that one ends (a
-    commit, a rollback, the session closed) or can no longer be used, asked again."""
+    commit, a rollback, the session closed) or can no longer be used, asked again. Or the
+    connection `hold` gave, while the session has begun no transaction."""
     transaction = session.get_transaction()
     kept = session.info.get(_KEPT)
-    if kept is not None and kept[0] is transaction and transaction.is_active:
+    if kept is not None and kept[0] is transaction and (transaction is None or transaction.is_active):
         return kept[1]
     connection = session.connection()
     session.info[_KEPT] = (session.get_transaction(), connection)
     return connection
+
+
+def hold(session: Session, connection: Connection) -> None:
+    """Run the reads of `session` (bound to `connection`) on `connection` itself, with no
+    transaction of the session's, until the session begins one (a read through it)."""
+    session.info[_KEPT] = (None, connection)
 
 
 def _converted(compiled: _Compiled, found: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:

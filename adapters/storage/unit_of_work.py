@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from adapters.storage import repository
+from adapters.storage import cursor_reads, repository
 from adapters.storage.arrival_store import ArrivalRepository
 from adapters.storage.deadline_store import ExtensionRepository, NoticeRepository
 from adapters.storage.import_drafts import ImportDraftRepository
@@ -106,7 +106,16 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.session: Session | None = None
 
     def __enter__(self) -> SqlAlchemyUnitOfWork:
-        self.session = (self.reading_factory if self.read_only else self.session_factory)()
+        if self.read_only:
+            # A connection of its own, on which the cursor reads run with no transaction of
+            # the session's: its begin and end (the session's transaction, the connection's,
+            # a rollback) were a sixth of the monitor's inbox on SQLite. The session is bound
+            # to it, so what reads through the session runs on the same connection.
+            self.held = self.reading_factory.kw["bind"].connect()
+            self.session = self.reading_factory(bind=self.held)
+            cursor_reads.hold(self.session, self.held)
+        else:
+            self.session = self.session_factory()
         s = self.session
         if self.seen:
             s.info.update(self.seen)
@@ -134,7 +143,10 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             # No transaction to end on PostgreSQL, and on SQLite only reads were sent: closing
             # detaches what was read and gives the connection back to the pool.
             self.read_only = False
-            self.session.close()
+            try:
+                self.session.close()
+            finally:
+                self.held.close()
             return
         # Detach what was read first: a rollback would expire it, and services hand
         # such objects to pages after the unit of work has ended.

@@ -9,10 +9,11 @@ from contextlib import nullcontext
 from datetime import date
 
 import pytest
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import event, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from adapters.storage import orm
+from engine.errors import NotFound
 from engine.reading import plan_pages, progress, search, unit_work
 from engine.tasks.inbox import InboxQuery, list_inbox
 from engine.unit_of_work import ReadOnlyWork
@@ -213,6 +214,31 @@ def test_a_unit_of_work_entered_for_reading_refuses_to_write_and_keeps_nothing(o
         uow.commit()
     with office.uow() as check:
         assert check.session.scalar(select(users.full_name).where(users.id == head)) == "Đã đổi"
+
+
+def test_a_unit_of_work_entered_for_reading_reads_on_the_one_connection_it_holds(office_on_each_database):
+    """Its cursor reads and its session's reads run on one connection, the cursor's with no
+    transaction of the session's; at its end, a failed read's too, the pool has it back."""
+    office = office_on_each_database
+    office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}])
+    head = office.users["truong.kstthc"]
+    engine = office.storage.engine
+    used = []
+    event.listen(engine, "before_cursor_execute", lambda connection, *_: used.append(connection))
+    before = engine.pool.checkedout()
+    uow = office.uow()
+    with uow.reading():
+        assert uow.users.acting(head).id == head
+        assert not uow.session.in_transaction()
+        assert uow.progress.units()  # through the session
+        assert uow.users.profile(head)["id"] == head
+        assert engine.pool.checkedout() == before + 1
+    assert len(used) == 3 and len(set(map(id, used))) == 1
+    assert engine.pool.checkedout() == before
+    with pytest.raises(NotFound):
+        unit_work.person_work(office.uow(), head + 1000, TODAY)
+    assert engine.pool.checkedout() == before
+    assert unit_work.person_work(office.uow(), head, TODAY).scope == "person"
 
 
 def test_reads_entered_for_reading_send_no_begin_and_no_commit_on_postgresql(postgres_fresh_url, tmp_path):
