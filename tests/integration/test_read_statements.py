@@ -18,9 +18,11 @@ from engine.deadlines import office_days
 from engine.errors import NotFound
 from engine.process import instances
 from engine.reading.plan_pages import plan_overview
-from engine.reading.progress import plan_dashboard
+from engine.reading.progress import Filters, plan_dashboard
 from engine.reading.unit_work import person_work, unit_work
+from engine.tasks import steps
 from tests.e2e.web_helpers import login
+from tests.support.deadlines import ISSUED, office_clock, ready
 from tests.support.office import KSTTHC, TTPV, clock_on
 from tests.support.statements import sent_statements
 from web import create_app
@@ -102,6 +104,28 @@ def test_the_unit_page_and_a_person_s_page_read_only_what_they_show_of_the_perso
     assert view.owner == KSTTHC and view.owner_unit_id == office.units[KSTTHC] and view.listed == 3
     view = person_work(office.uow(), staff, TODAY)
     assert view.scope == "person" and view.owner_unit_id == office.units[KSTTHC]
+
+
+def test_a_person_s_page_counts_and_offers_the_plans_of_their_tasks_filtered_or_not(office_on_each_database):
+    """Unfiltered, the counts and the plans to choose from are read together, by plan and
+    state; filtered by a plan, the counts narrow and the choices stay every plan of theirs."""
+    office = office_on_each_database
+    with office_clock(ISSUED) as clock:
+        first = office.plan([{"ref": str(i), "lead": [KSTTHC], "due": "2024-03-29"} for i in (1, 2)])
+        second = office.plan([{"ref": "3", "lead": [KSTTHC], "due": "2024-03-01"}])
+        office.plan([{"ref": "4", "lead": [KSTTHC], "due": "2024-03-01"}])  # none of theirs
+        clock.on(TODAY)
+        staff = office.users["cv.kstthc"]
+        for item in ready(office, first, "assign") + ready(office, second, "assign"):
+            steps.complete_step(office.uow(), item.id, office.users["truong.kstthc"], {"assignee": staff}, clock=clock)
+    view = person_work(office.uow(), staff, TODAY)
+    assert (view.counts["total"], view.counts["in_progress"], view.counts["overdue"], view.listed) == (3, 2, 1, 3)
+    assert [plan_id for plan_id, _ in view.plan_choices] == [first, second]
+    view = person_work(office.uow(), staff, TODAY, Filters(plan_id=second))
+    assert (view.counts["total"], view.counts["overdue"], [t.ref for t in view.tasks]) == (1, 1, ["3"])
+    assert [plan_id for plan_id, _ in view.plan_choices] == [first, second]
+    view = person_work(office.uow(), office.users["cv.kstthc2"], TODAY)
+    assert (view.counts["total"], view.plan_choices, view.tasks) == (0, [], [])
 
 
 def test_a_plan_page_read_with_its_reader_refuses_one_no_longer_active_or_unknown(office_on_each_database):
