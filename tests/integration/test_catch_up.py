@@ -14,7 +14,7 @@ from engine.deadlines import extension_requests, office_days, task_dates
 from engine.process.step_forms import Upload
 from engine.tasks import steps
 from tests.support.deadlines import assign, audit_rows, notice_rows, office_clock, ready, sweep_at
-from tests.support.office import KSTTHC, TTPV, CBTH
+from tests.support.office import CBTH, KSTTHC, TTPV, make_office
 
 ISSUED = date(2024, 1, 15)
 DUE = "2024-03-29"
@@ -102,6 +102,16 @@ def test_a_step_completed_after_the_deadline_fires_the_next_steps_past_rungs_mer
         assert next_timer_at(office, plan_id) == at_8(date(2024, 4, 5))  # the director's rung waits
         assert sweep_at(office, clock, date(2024, 4, 5)).notices == 1
         assert sweep_at(office, clock, date(2024, 4, 5), hour=15).notices == 0
+
+
+def test_on_postgresql_a_step_completed_late_tells_the_holder_of_the_step_it_adds(postgres_fresh_url):
+    """There the new step's item is written with the commit, not before the notices are
+    (its id read with the step: `Rows.add_later`): they still find it and its holder."""
+    office = make_office(postgres_fresh_url)
+    try:
+        test_a_step_completed_after_the_deadline_fires_the_next_steps_past_rungs_merged(office)
+    finally:
+        office.storage.engine.dispose()
 
 
 def test_an_assignment_made_late_to_the_unit_head_himself_gives_him_one_notice(office):
