@@ -104,6 +104,9 @@ plan_tasks = Table(
     # A plan's tasks due before or from a day: its overdue and in-progress pages (0029);
     # and its counts by dates and state, from the index alone (0030).
     Index("ix_plan_tasks_plan_due", "plan_id", "due_on", "closed_on", "status"),
+    # A plan's open tasks (no closing date) by due date, then in plan order, with their
+    # status: its page of the most overdue read in that order, up to the page's end (0038).
+    Index("ix_plan_tasks_open_due", "plan_id", "due_on", "position", "id", "status", **_partial("closed_on IS NULL")),
     # The tasks a person directs, for a reader's scope (0036): of those with a director only.
     Index("ix_plan_tasks_director", "director_user_id", "id", **_set("director_user_id")),
 )

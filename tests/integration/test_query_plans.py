@@ -221,14 +221,22 @@ def test_the_dashboard_groups_a_plans_tasks_by_their_columns_before_their_state(
 
 def test_the_dashboard_reads_a_plans_most_overdue_tasks_by_their_due_dates(office):
     """A plan of 3,000 tasks, none overdue: the page of the most overdue reads the plan's
-    tasks due before the day (a range of `ix_plan_tasks_plan_due`), not all of them."""
+    open tasks due before the day in the order of `ix_plan_tasks_open_due`, under the
+    page's LIMIT and with no sort of them (migration 0038), and those with a closing date
+    by the plan's range of `ix_plan_tasks_plan_due`, not all of the plan's tasks."""
     with office.uow() as uow:
         plan = max(p["id"] for p in uow.plans.list_with_counts())
     plans = plans_of(office, lambda: plan_dashboard(office.uow(), plan, TODAY))
-    ranges = [p for p in plans if re.search(r"ix_plan_tasks_plan_due \(plan_id=\? AND due_on<\?\)", p)
-              or re.search(r"ix_plan_tasks_plan_due on plan_tasks.*\n.*Index Cond: \(\(plan_id = \d+\) AND "
-                           r"\(due_on < '2024-03-11'::date\)\)", p)]
-    assert len(ranges) == 1, plans
+    if office.storage.engine.dialect.name == "sqlite":
+        in_order = r"SEARCH plan_tasks USING (COVERING )?INDEX ix_plan_tasks_open_due \(plan_id=\? AND due_on<\?\)\nSCAN"
+        closed = r"ix_plan_tasks_plan_due \(plan_id=\? AND due_on<\?\)"
+    else:
+        in_order = (r"->  Limit .*\n\s*->  Index (Only )?Scan using ix_plan_tasks_open_due on plan_tasks.*\n\s*"
+                    r"Index Cond: \(\(plan_id = \d+\) AND \(due_on < '2024-03-11'::date\)\)")
+        closed = (r"ix_plan_tasks_plan_due on plan_tasks.*\n\s*Index Cond: \(\(plan_id = \d+\) AND "
+                  r"\(due_on < '2024-03-11'::date\) AND \(closed_on IS NOT NULL\)\)")
+    [page] = [p for p in plans if "ix_plan_tasks_open_due" in p]
+    assert re.search(in_order, page) and re.search(closed, page), page
 
 
 def test_the_sweep_reads_the_ready_steps_of_its_batch_by_their_instances(office):
