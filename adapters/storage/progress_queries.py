@@ -525,10 +525,14 @@ class _Recipients(ColumnElement[str]):
 @compiles(_Recipients)
 def _recipients(element: _Recipients, compiler: Any, **kw: Any) -> str:
     # (SQLite before 3.44 has no ORDER BY in group_concat: it joins the rows as the ordered
-    # subquery gives them)
+    # subquery gives them.) A list of one name, most notices' (a reminder tells the holder),
+    # is its element, as text as group_concat makes it: the subquery through json_each was
+    # 5 us a notice, 0.41 ms of the 0.83 of a page's 80 notices, with it 0.56.
     detail = compiler.process(element.detail, **kw)
-    return (f"coalesce((SELECT group_concat(value, ', ') FROM (SELECT value FROM "
-            f"json_each({detail}, '$.recipients') ORDER BY key)), '')")
+    return (f"coalesce(CASE json_array_length({detail}, '$.recipients') "
+            f"WHEN 1 THEN CAST(json_extract({detail}, '$.recipients[0]') AS TEXT) "
+            f"ELSE (SELECT group_concat(value, ', ') FROM (SELECT value FROM "
+            f"json_each({detail}, '$.recipients') ORDER BY key)) END, '')")
 
 
 @compiles(_Recipients, "postgresql")
