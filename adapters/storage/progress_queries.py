@@ -537,11 +537,14 @@ def _recipients(element: _Recipients, compiler: Any, **kw: Any) -> str:
 
 @compiles(_Recipients, "postgresql")
 def _recipients_joined(element: _Recipients, compiler: Any, **kw: Any) -> str:
-    # (short: a page's details' SQL, `_told` among them, stays under psycopg's 4 kB)
+    # (short: a page's details' SQL, `_told` among them, stays under psycopg's 4 kB.) A
+    # list of one name is its element, as on SQLite (`_recipients`): the subquery over
+    # json_array_elements_text was 3 us a notice on the server.
     detail = compiler.process(element.detail, **kw)
-    told = f"{detail} -> 'recipients'"
-    return (f"coalesce(CASE json_typeof({told}) WHEN 'array' THEN (SELECT string_agg(e, ', ' ORDER BY n) "
-            f"FROM json_array_elements_text({told}) WITH ORDINALITY AS r (e, n)) ELSE {detail} ->> 'recipients' END, '')")
+    told = f"{detail}->'recipients'"
+    return (f"coalesce(CASE json_typeof({told}) WHEN 'array' THEN CASE json_array_length({told}) WHEN 1 "
+            f"THEN {told}->>0 ELSE (SELECT string_agg(e,', ' ORDER BY n) FROM json_array_elements_text({told}) "
+            f"WITH ORDINALITY r(e,n)) END ELSE {detail}->>'recipients' END,'')")
 
 
 @functools.lru_cache(maxsize=8)
