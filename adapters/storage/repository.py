@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from sqlalchemy import (
-    JSON,
     Date,
     Integer,
     String,
@@ -30,8 +29,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import Alias, ColumnElement
+from sqlalchemy.sql.expression import Alias
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, make_transient_to_detached
@@ -120,10 +118,6 @@ class Rows:
         # Rows to insert whose ids nobody reads back (audit lines, arrivals): sent by
         # `write_changes` too, each table's with `absent` skipping keys stored already.
         self.later: list[tuple[Any, bool, list[dict[str, Any]]]] = []
-        # Ids taken from a table's sequence before its new rows exist (`reserve`), and the
-        # new objects given them (`add_later`), inserted by `write_changes` as they are then.
-        self.reserved: dict[Any, list[int]] = {}
-        self.added: list[tuple[Any, list[Any]]] = []
 
     def insert_later(self, table: Any, rows: list[dict[str, Any]], absent: bool = False) -> None:
         """Insert `rows` into `table` (which has no column defaults: every column not given
@@ -131,29 +125,6 @@ class Rows:
         `absent`, those whose `key` is not stored yet."""
         if rows:
             self.later.append((table, absent, [{name: row.get(name) for name in _inserted(table)} for row in rows]))
-
-    def reserve(self, table: Any, row_id: int) -> None:
-        """`row_id` was taken from `table`'s sequence for a row this unit of work may add."""
-        self.reserved.setdefault(table, []).append(row_id)
-
-    def add_later(self, table: Any, objects: list[Any]) -> bool:
-        """Give new `objects` of `table` the ids reserved for it and insert them with the
-        next write, with the columns they hold then: their ids are known before it (an
-        arrival names its step's). False, and nothing done, when fewer ids are reserved."""
-        ids = self.reserved.get(table, [])
-        if not objects or len(objects) > len(ids):
-            return False
-        for obj in objects:
-            obj.id = ids.pop()
-            # Held already (the same object for its id); its changes until then go into
-            # its INSERT, which `write_changes` builds before it looks for changes.
-            self.written(obj, {"id": obj.id})
-        self.added.append((table, objects))
-        return True
-
-    def waiting(self, table: Any) -> list[Any]:
-        """The new objects of `table` given reserved ids and not inserted yet."""
-        return [obj for added_to, objects in self.added if added_to is table for obj in objects]
 
     def get(self, cls: type, row_id: Any) -> Any | None:
         return self.objects.get(cls, {}).get(row_id)
@@ -200,8 +171,6 @@ class Rows:
         self.values.clear()
         self.pending.clear()
         self.later.clear()
-        self.reserved.clear()
-        self.added.clear()
 
 
 def insert_new(session: Session, rows_held: Rows, table: Any, objects: list[Any], key: tuple[str, ...]) -> None:
@@ -245,10 +214,8 @@ def write_changes(session: Session, rows_held: Rows,
     On PostgreSQL, when there is more than one statement to send, they go as one: each
     UPDATE a data-modifying CTE of the INSERT (or of a SELECT of their counts), one
     round trip instead of one each."""
-    added = [(table, False, [_held_new(rows_held, table, obj) for obj in objects])
-             for table, objects in rows_held.added]
-    writes, later = rows_held.pending, added + rows_held.later  # new rows first: the later ones may name them
-    rows_held.pending, rows_held.later, rows_held.added = [], [], []
+    writes, later = rows_held.pending, rows_held.later
+    rows_held.pending, rows_held.later = [], []
     writes += _changed(rows_held)
     if not writes and not later and then is None:
         return []
@@ -282,14 +249,6 @@ def write_changes(session: Session, rows_held: Rows,
         # A row gone (or moved on) since it was read: as the ORM's StaleDataError.
         raise AlreadyDone(N_("This step was already completed or has moved on."))
     return found
-
-
-def _held_new(rows_held: Rows, table: Any, obj: Any) -> dict[str, Any]:
-    """The INSERT row of a new object with a reserved id (`Rows.add_later`), held from now
-    on as written."""
-    row = {"id": obj.id, **{name: getattr(obj, name) for name in _inserted(table)}}
-    rows_held.written(obj, row)
-    return row
 
 
 def _changed(rows_held: Rows) -> list[tuple[Any, tuple[str, ...], list[dict[str, Any]]]]:
@@ -357,12 +316,11 @@ def _write_together(session: Session, writes: list[tuple[Any, tuple[str, ...], l
     shape = tuple((table, columns, "_read" in rows[0], len(rows)) for table, columns, rows in writes)
     values = {f"w{n}_{k}_{name}": value for n, (_, _, rows) in enumerate(writes)
               for k, row in enumerate(rows) for name, value in row.items()}
+    values.update({f"a{n}_{k}_{name}": value for n, (_, _, rows) in enumerate(later)
+                   for k, row in enumerate(rows) for name, value in row.items()})
     if then is not None:
         values.update({f"i_{k}_{name}": value for k, row in enumerate(then[2]) for name, value in row.items()})
-    inserts = [(table, absent, _filled(table, rows), rows) for table, absent, rows in later]
-    values.update({f"a{n}_{k}_{name}": row[name] for n, (_, _, names, rows) in enumerate(inserts)
-                   for k, row in enumerate(rows) for name in names})
-    statement = _together(shape, tuple((table, absent, names, len(rows)) for table, absent, names, rows in inserts),
+    statement = _together(shape, tuple((table, absent, len(rows)) for table, absent, rows in later),
                           then and (then[0], then[1], tuple(then[2][0]), len(then[2])))
     found = cursor_reads.write(session, statement, [values])[1]
     if then is None:
@@ -371,22 +329,11 @@ def _write_together(session: Session, writes: list[tuple[Any, tuple[str, ...], l
     return [row[:1 + key] for row in found], list(found[0][1 + key:1 + key + len(writes)]) if found else []
 
 
-def _filled(table: Any, rows: list[dict[str, Any]]) -> tuple[str, ...]:
-    """The columns of `rows` an INSERT of `_together` gives: not one NULL in every row, of
-    no default or JSON (left out, it is NULL all the same). A step's new item and its
-    arrivals have several, and psycopg keeps the conversion of a statement of at most 50
-    parameters: past that it parses the step's statement again at every run."""
-    return tuple(name for name in rows[0]
-                 if table.c[name].server_default is not None or isinstance(table.c[name].type, JSON)
-                 or any(row[name] is not None for row in rows))
-
-
 @functools.lru_cache(maxsize=64)
-def _together(shape: tuple[tuple[Any, tuple[str, ...], bool, int], ...],
-              later: tuple[tuple[Any, bool, tuple[str, ...], int], ...],
+def _together(shape: tuple[tuple[Any, tuple[str, ...], bool, int], ...], later: tuple[tuple[Any, bool, int], ...],
               then: tuple[Any, tuple[str, ...], tuple[str, ...], int] | None) -> Any:
     """One statement of UPDATEs by id, each of `shape`'s (table, columns, versioned, rows)
-    a CTE updating from its bound rows, and INSERTs of `later`'s (table, absent, columns, rows),
+    a CTE updating from its bound rows, and INSERTs of `later`'s (table, absent, rows),
     then an INSERT of `then`'s (table, key, columns, rows) returning ids, keys and the
     UPDATEs' counts (or only the counts), built once per shape. The parts see one
     snapshot: their rows are distinct (`_few_apart`: an UPDATE of rows already held, INSERTs
@@ -404,7 +351,8 @@ def _together(shape: tuple[tuple[Any, tuple[str, ...], bool, int], ...],
         cte = statement.values({name: given.c[name] for name in columns}).returning(table.c.id).cte(f"w{n}")
         ctes.append(cte)
         counts.append(select(func.count()).select_from(cte).scalar_subquery())
-    for n, (table, absent, names, size) in enumerate(later):
+    for n, (table, absent, size) in enumerate(later):
+        names = tuple(_inserted(table))
         statement = postgresql_insert(table).from_select(
             names, _bound_rows(f"a{n}", names, {name: table.c[name].type for name in names}, size),
             include_defaults=False)
@@ -724,7 +672,7 @@ def _step_query() -> tuple[Any, Any, dict[str, dict[str, str]]]:
     parts.update(people_parts)
     step = (
         select(*columns, n.c.id.label("incident_id"), n.c.work_item_id.label("incident_work_item_id"),
-               _OFFICE_DAYS_VERSION.label("office_days"), _NextItemId().label("next_item_id"), *_typed_nulls(people))
+               _OFFICE_DAYS_VERSION.label("office_days"), *_typed_nulls(people))
         .join(i, i.c.id == w.c.instance_id)
         .join(t, t.c.id == i.c.plan_task_id)
         .join(p, p.c.id == t.c.plan_id)
@@ -746,27 +694,6 @@ def _step_query() -> tuple[Any, Any, dict[str, dict[str, str]]]:
     query = union_all(step, of_unit)
     c = query.selected_columns
     return lock, query.order_by(c.w_id, c.incident_id, c.tu_id, c.pu_full_name), parts
-
-
-class _NextItemId(ColumnElement):
-    """The id of the step's next work item, taken from its sequence as the step is read
-    (PostgreSQL; once a run, as a subquery): known before the item is written, the item,
-    the arrivals that name it and the step's other writes go as one statement at commit
-    (`Rows.add_later`). A step that adds no item, or several, leaves a gap in the ids.
-    SQLite's ids come with its inserts: NULL."""
-
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(_NextItemId)
-def _no_next_item_id(element: _NextItemId, compiler: Any, **kw: Any) -> str:
-    return "NULL"
-
-
-@compiles(_NextItemId, "postgresql")
-def _next_item_id(element: _NextItemId, compiler: Any, **kw: Any) -> str:
-    return "(SELECT nextval('work_items_id_seq'))"
 
 
 def _typed_nulls(columns: Any) -> list[Any]:
@@ -833,17 +760,10 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
             return
         rows = [{"_id": x.id, "_read": x.version, **{name: getattr(x, name) for name in _STATE_COLUMNS}}
                 for x in instances]
-        read = [self.rows.read_values(x) for x in instances]
-        if all(values is not None for values in read):
+        if all(self.rows.read_values(x) is not None for x in instances):
             # Held (a step's, a sweep's): sent with the next write, checked there against
-            # the version read; from now on held as written. Only the columns the save
-            # changed (a step's status and layout stay): each value bound counts toward
-            # the parameters of a step's one statement that psycopg keeps converted.
-            columns = tuple(name for name in _STATE_COLUMNS
-                            if any(row[name] != values[name] for row, values in zip(rows, read)))
-            self.rows.pending.append((orm.process_instances, columns,
-                                      [{"_id": row["_id"], "_read": row["_read"], **{name: row[name] for name in columns}}
-                                       for row in rows]))
+            # the version read; from now on held as written.
+            self.rows.pending.append((orm.process_instances, _STATE_COLUMNS, rows))
         else:
             written = self._core(_update_by_id(orm.process_instances, _STATE_COLUMNS, True), rows).rowcount
             if written != len(rows):
@@ -881,8 +801,6 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
             return None
         first = rows[0]
         self.session.info.setdefault(_SEEN_VERSION, first[at["office_days"]])  # the step's calendar, read with it
-        if first[at["next_item_id"]] is not None:
-            self.rows.reserve(orm.work_items, first[at["next_item_id"]])
         items: dict[int, model.WorkItem] = {}
         units: dict[int, model.TaskUnit] = {}
         item_at, unit_at = at["w_id"], at["tu_id"]
@@ -1410,10 +1328,7 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
     model_class = model.WorkItem
 
     def add_many(self, items: list[model.WorkItem]) -> None:
-        # A step's next item with the id read with the step (PostgreSQL) goes with its
-        # other writes at commit; others are inserted now, to read their ids back.
-        if not self.rows.add_later(orm.work_items, items):
-            insert_new(self.session, self.rows, orm.work_items, items, ("instance_id", "task_uuid"))
+        insert_new(self.session, self.rows, orm.work_items, items, ("instance_id", "task_uuid"))
 
     def ready_for_instance(self, instance_id: int) -> list[model.WorkItem]:
         query = (select(model.WorkItem).where(orm.work_items.c.instance_id == instance_id, orm.ready(orm.work_items))
@@ -1428,11 +1343,6 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         return found
 
     def for_step(self, instance_id: int, task_uuid: str) -> model.WorkItem | None:
-        # A step's new item waiting for the commit's write (`Rows.add_later`) is not
-        # stored yet: the notices of a late completion name it.
-        for item in self.rows.waiting(orm.work_items):
-            if item.instance_id == instance_id and item.task_uuid == task_uuid:
-                return item
         return self.session.scalars(select(model.WorkItem).filter_by(instance_id=instance_id, task_uuid=task_uuid)).first()
 
     def inbox_page(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere) -> dict[str, Any]:

@@ -83,7 +83,7 @@ def test_a_steps_writes_are_sent_on_the_cursor_not_through_sqlalchemys_execution
     finally:
         event.remove(engine, "before_execute", through_execute)
     writes = [s for s in sent if s.lstrip().split()[0] in ("UPDATE", "INSERT", "WITH")]
-    assert writes, sent  # the step wrote: its state, its items, its audit line (on PostgreSQL as one statement)
+    assert len(writes) >= 2, sent  # the step wrote: its state, its items, its audit line
     assert [s for s in executed if s in ("UPDATE", "INSERT", "WITH")] == [], executed
     with engine.connect() as connection:
         assert connection.execute(select(orm.work_items.c.state).where(orm.work_items.c.id == asked.id)

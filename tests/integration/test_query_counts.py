@@ -80,35 +80,6 @@ def test_completing_a_step_costs_the_same_statements_in_a_small_and_a_large_plan
     assert counts[0] == counts[1], counts
 
 
-def test_a_step_on_postgresql_writes_its_state_items_arrivals_and_audit_as_one_statement(postgres_fresh_url) -> None:
-    """The id of a step's next item is read with the step: the item, the arrival that
-    names it and the audit line go with the state and the finished item in one statement
-    after the lock and the read. A step that adds several items (a part for each
-    coordinating unit) inserts them first to read their ids, and tells their holders
-    after, in a statement of their own."""
-    office = make_office(postgres_fresh_url)
-    head, staff = office.users["truong.kstthc"], office.users["cv.kstthc"]
-    w, a, e = orm.work_items, orm.arrivals, orm.audit_events
-    for coordinators, forms in (([], ["report"]), ([TTPV, CBTH], ["contribute", "contribute"])):
-        [item] = office.ready(office.plan([{**tasks(1)[0], "coordinators": coordinators}]))
-        with sent_statements(office.storage.engine) as statements:  # (the process and calendar read by the start)
-            steps.complete_step(office.uow(), item.id, head, {"assignee": staff}, clock=clock_on(DAY))
-        assert all(f"INSERT INTO {name} " in statements[-1] for name in ("arrivals", "audit_events")), statements
-        inserted = [n for n, statement in enumerate(statements) if "INSERT INTO work_items " in statement]
-        # (the lock, the read, then the writes: three statements in all only for a step adding one item)
-        assert inserted == [2] and (len(statements) == 3) == (len(forms) == 1), statements
-        with office.storage.engine.connect() as connection:
-            new = connection.execute(select(w.c.id, w.c.form)
-                                     .where(w.c.instance_id == item.instance_id, w.c.state == "ready")).all()
-            told = connection.execute(select(a.c.work_item_id, a.c.kind, a.c.key, a.c.recipient_user_id)
-                                      .where(a.c.plan_task_id == item.plan_task_id)).all()
-            audit = connection.execute(select(e.c.action).where(e.c.work_item_id == item.id)).scalars().all()
-        assert sorted(form for _, form in new) == forms
-        assert {row.work_item_id for row in told} == {i for i, _ in new} | {item.id}, told
-        assert all(row.key == f"{row.kind}:item:{row.work_item_id}:{row.recipient_user_id}" for row in told), told
-        assert audit == ["step_completed"]
-
-
 def test_an_assign_step_tells_the_assignee_from_the_people_it_read_for_the_choices(office_on_each_database) -> None:
     """The unit's people, read to check whom the head may name, are the new step's
     holders too: users are read once, and the assignee is told."""

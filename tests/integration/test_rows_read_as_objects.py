@@ -95,11 +95,8 @@ def test_rows_written_with_core_are_left_as_read_and_a_later_change_is_written_o
         locked.instance.next_timer_at = None
         uow.instances.write_states([locked.instance])
         new = _next_assign_step(office, locked)
-        # On SQLite it writes the item's and the task's changes first; on PostgreSQL the new
-        # item has the id read with the step, and all of them wait for the next write.
-        uow.work_items.add_many([new])
+        uow.work_items.add_many([new])  # writes the item's and the task's changes first
         assert all(uow.rows.get(type(obj), obj.id) is obj for obj in [*objects, new]) and not uow.session.dirty
-        uow.flush()
         with sent_statements(engine) as nothing_left:
             uow.flush()
         new.due_on, locked.task.units[-1].position = date(2024, 5, 2), 7
