@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import literal_column, select, update
+from sqlalchemy import bindparam, literal_column, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from adapters.storage import cursor_reads, orm, progress_queries
@@ -71,6 +71,26 @@ def test_a_read_on_the_cursor_gives_the_rows_and_values_the_session_gives(office
         position, overdue = _slices(uow, plan_id, 5)
         assert [t["ref"] for t in position] == ["6", "7", "8", "9", "10"]
         assert all(isinstance(t["due_on"], date) for t in overdue) and len(overdue) == 3
+
+
+
+# Tasks of a plan due by a day: a date bound (`cursor_reads._bind_processor` remembers it).
+_DUE_BY = (select(orm.plan_tasks.c.ref).where(orm.plan_tasks.c.plan_id == bindparam("plan_id"),
+                                              orm.plan_tasks.c.due_on <= bindparam("day"))
+           .order_by(orm.plan_tasks.c.id))
+
+
+def test_a_read_on_the_cursor_binds_each_date_as_given_again_and_again(office_on_each_database):
+    """Each date bound, in turn and again (its conversion remembered on SQLite), gives its
+    own rows, as the session does; no date, none."""
+    office = office_on_each_database
+    plan_id = _plan(office)
+    days = [date(2024, 2, 19), date(2024, 2, 20), date(2024, 3, 29), None, date(2024, 2, 20), date(2024, 2, 19)]
+    with office.uow() as uow:
+        found = [cursor_reads.rows(uow.session, _DUE_BY, {"plan_id": plan_id, "day": day})[1] for day in days * 2]
+        assert found == [list(uow.session.execute(_DUE_BY, {"plan_id": plan_id, "day": day})) for day in days * 2]
+    refs = [[ref for (ref,) in rows] for rows in found[:4]]
+    assert refs == [[], ["1", "5", "7", "11"], ["1", "2", "4", "5", "7", "8", "10", "11"], []]
 
 
 def test_a_read_on_the_cursor_runs_in_its_unit_of_work_and_is_seen_by_listeners(office_on_each_database):
