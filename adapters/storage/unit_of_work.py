@@ -144,7 +144,10 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             # detaches what was read and gives the connection back to the pool.
             self.read_only = False
             try:
-                self.session.close()
+                # A session that began no transaction loaded nothing (every read ran on the
+                # held connection, `cursor_reads`): it holds nothing to detach or end.
+                if self.session.in_transaction() or self.session.new:
+                    self.session.close()
             finally:
                 self.held.close()
             return

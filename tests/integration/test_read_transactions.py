@@ -241,6 +241,28 @@ def test_a_unit_of_work_entered_for_reading_reads_on_the_one_connection_it_holds
     assert unit_work.person_work(office.uow(), head, TODAY).scope == "person"
 
 
+
+def test_a_unit_of_work_entered_for_reading_closes_its_session_only_if_it_read_through_it(office_on_each_database):
+    """A session that began no transaction (cursor reads only) is left as it is, holding
+    nothing; one that loaded objects is closed, so that they leave it detached."""
+    office = office_on_each_database
+    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}])
+    head = office.users["truong.kstthc"]
+    engine = office.storage.engine
+    before = engine.pool.checkedout()
+    uow = office.uow()
+    with uow.reading():
+        assert uow.users.acting(head).id == head
+        cursor_only = uow.session
+    assert not cursor_only.in_transaction() and not cursor_only.identity_map
+    with uow.reading():
+        plan = uow.plans.get(plan_id)  # through the session: it begins its transaction
+        loaded = uow.session
+        assert loaded.in_transaction() and plan in loaded
+    assert not loaded.in_transaction() and plan not in loaded and plan.id == plan_id
+    assert engine.pool.checkedout() == before
+
+
 def test_reads_entered_for_reading_send_no_begin_and_no_commit_on_postgresql(postgres_fresh_url, tmp_path):
     """The inbox, the unit page, the person page, a plan's dashboard and page and a search each
     send their statements alone (libpq's trace of the connection: no BEGIN, COMMIT or ROLLBACK);
