@@ -15,14 +15,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
-from operator import itemgetter
 from typing import Any
 
 from engine import model
 from engine.deadlines.working_days import WorkingCalendar
 from engine.errors import N_, NotFound
 from engine.process import instances
-from engine.records import built, built_of
+from engine.records import built
 from engine.unit_of_work import AbstractUnitOfWork
 
 DONE_ON_TIME, DONE_LATE, IN_PROGRESS, OVERDUE, WAITING = (
@@ -385,22 +384,29 @@ def _units_by_task(rows: list[tuple[Any, ...]]) -> dict[int, dict[str, list[Unit
     return units
 
 
-_PROGRESS_FIELDS = tuple(TaskProgress.__dataclass_fields__)
 _LATE = (OVERDUE, DONE_LATE)  # the states whose working days late are worked out (`_days_late`)
 
 
 def _task(row: tuple[Any, ...], units: dict[str, list[UnitRef]], as_of: date, cal: WorkingCalendar,
           steps: list[Holder] | None = None, notices: list[Notice] | None = None) -> TaskProgress:
-    """The task of `row` (of `TASK_ROW`): its values in the order of `TaskProgress`'s fields
-    (`built_of`), its days late only for a late state; a dict of keywords per row, and a
-    call for every row's days late, were a third of a page's tasks' time."""
+    """The task of `row` (of `TASK_ROW`): its dict written as one literal and set at once
+    (`records.built`'s reason), its days late only for a late state; a dict of keywords
+    per row, and a call for every row's days late, were a third of a page's tasks' time,
+    and its values zipped with the fields' names a fifth more than the literal."""
     task_id, plan_id, ref, title, content, _, _, _, deadline_text, due_on, status, closed_on, number, plan_title, _ = row
     state = task_state(status, due_on, closed_on, as_of)
-    return built_of(TaskProgress, _PROGRESS_FIELDS, (
-        task_id, plan_id, number, plan_title, ref, title, content, deadline_text, due_on, closed_on, state,
-        _days_late(state, due_on, closed_on, as_of, cal) if state in _LATE else None,
-        units.get("lead", []), units.get("coordinator", []),
-        [] if steps is None else steps, [] if notices is None else notices))
+    task = _new(TaskProgress)
+    _set(task, "__dict__", {
+        "id": task_id, "plan_id": plan_id, "plan_number": number, "plan_title": plan_title, "ref": ref,
+        "title": title, "content": content, "deadline_text": deadline_text, "due_on": due_on, "closed_on": closed_on,
+        "state": state, "days_late": _days_late(state, due_on, closed_on, as_of, cal) if state in _LATE else None,
+        "lead": units.get("lead", []), "coordinators": units.get("coordinator", []),
+        "steps": [] if steps is None else steps, "notices": [] if notices is None else notices})
+    return task
+
+
+# (A frozen dataclass refuses `__setattr__`, its dict too.)
+_new, _set = object.__new__, object.__setattr__
 
 
 def _days_late(state: str, due: date | None, closed: date | None, as_of: date,
@@ -425,17 +431,15 @@ def _steps_and_notices(uow: AbstractUnitOfWork, plan_id: int | None, task_ids: l
             _notices(uow.progress.notices(plan_id, NOTICE_PREFIX, task_ids)))
 
 
-_HOLDER_FIELDS = tuple(Holder.__dataclass_fields__)
-# A step's row's values in the order of `Holder`'s fields (step_name, user_name, unit_name, role, due).
-_holder_values = itemgetter(*(STEP_ROW.index(name) for name in ("step_name", "user_name", "unit_name",
-                                                                "candidate_role", "due_on")))
-
-
 def _holders(rows: list[tuple[Any, ...]]) -> dict[int, list[Holder]]:
-    """Per task, who holds its open steps (`rows`: of `STEP_ROW`)."""
+    """Per task, who holds its open steps (`rows`: of `STEP_ROW`, unpacked in its order),
+    each holder's dict written as one literal (`_task`'s reason)."""
     steps: dict[int, list[Holder]] = defaultdict(list)
-    for row in rows:
-        steps[row[0]].append(built_of(Holder, _HOLDER_FIELDS, _holder_values(row)))
+    for task_id, _, _, step_name, due_on, _, role, user_name, unit_name in rows:
+        holder = _new(Holder)
+        _set(holder, "__dict__", {"step_name": step_name, "user_name": user_name, "unit_name": unit_name,
+                                  "role": role, "due": due_on})
+        steps[task_id].append(holder)
     return steps
 
 
