@@ -3,13 +3,16 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from adapters.storage import orm
+from adapters.storage import cursor_reads, orm
 from engine import unit_of_work as ports
 
 _i = orm.incidents
+# The open incidents of a sweep batch's instances, newest first (`open_for_instances`).
+_OPEN_OF_INSTANCES = (select(_i).where(_i.c.instance_id.in_(bindparam("ids", expanding=True)), _i.c.state == "open")
+                      .order_by(_i.c.id.desc()))
 
 
 class IncidentRepository(ports.IncidentRepository):
@@ -37,7 +40,7 @@ class IncidentRepository(ports.IncidentRepository):
         ids = sorted(set(instance_ids))
         if not ids:
             return {}
-        rows = self._rows(select(_i).where(_i.c.instance_id.in_(ids), _i.c.state == "open").order_by(_i.c.id.desc()))
+        rows = cursor_reads.dicts(self.session, _OPEN_OF_INSTANCES, {"ids": ids})
         return {row["instance_id"]: row for row in rows}  # the first opened wins, as in open_for_instance
 
     def open_rows(self, limit: int = 500) -> list[dict[str, Any]]:

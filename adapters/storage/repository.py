@@ -544,23 +544,24 @@ class TaskRepository(SqlRepository, ports.TaskRepository):
         ids = sorted(set(task_ids))
         if not ids:
             return {}
-        # Core, its rows made into the domain objects (`Rows.loaded`): a sweep batch's read.
-        statement, parts = _WRITE_WITH_PLANS
+        # On the cursor, its rows made into the domain objects (`Rows.loaded`): a sweep batch's read.
+        parts, (task_at, plan_at, unit_at) = _WITH_PLANS_PARTS_AT, _WITH_PLANS_IDS_AT
         plans: dict[int, model.Plan] = {}
         units: dict[int, dict[int, model.TaskUnit]] = {}
         firsts: dict[int, Any] = {}
-        for row in self._core(statement, {"ids": ids}):
-            firsts.setdefault(row.t_id, row)
-            if row.p_id not in plans:
-                plans[row.p_id] = self.rows.loaded(model.Plan, _part(row, parts["p"]))
-            if row.tu_id is not None:
-                unit = self.rows.loaded(model.TaskUnit, _part(row, parts["tu"]))
-                units.setdefault(row.t_id, {}).setdefault(row.tu_id, unit)
+        for row in cursor_reads.rows(self.session, _WRITE_WITH_PLANS, {"ids": ids})[1]:
+            task_id, plan_id, unit_id = row[task_at], row[plan_at], row[unit_at]
+            firsts.setdefault(task_id, row)
+            if plan_id not in plans:
+                plans[plan_id] = self.rows.loaded(model.Plan, _part_at(row, parts["p"]))
+            if unit_id is not None:
+                unit = self.rows.loaded(model.TaskUnit, _part_at(row, parts["tu"]))
+                units.setdefault(task_id, {}).setdefault(unit_id, unit)
         found = {}
         for task_id, row in firsts.items():
             task_units = sorted(units.get(task_id, {}).values(), key=lambda x: x.position)
-            found[task_id] = (self.rows.loaded(model.PlanTask, _part(row, parts["t"]), units=task_units),
-                              plans[row.p_id])
+            found[task_id] = (self.rows.loaded(model.PlanTask, _part_at(row, parts["t"]), units=task_units),
+                              plans[row[plan_at]])
         return found
 
 
@@ -629,8 +630,7 @@ _ANY_DUE = (select(orm.process_instances.c.id)
 
 
 # The sweep's batch, oldest timer first, with the office days' version (its calendar's);
-# Core, its rows made into instances (`Rows.loaded`).
-_WRITE_DUE_COLUMNS = {c.name: c.name for c in orm.process_instances.c}
+# its rows made into instances (`Rows.loaded`).
 _WRITE_DUE = (select(orm.process_instances, _OFFICE_DAYS_VERSION.label("office_days"))
               .where(orm.process_instances.c.next_timer_at <= bindparam("now"),
                      orm.process_instances.c.status == "running")
@@ -638,11 +638,14 @@ _WRITE_DUE = (select(orm.process_instances, _OFFICE_DAYS_VERSION.label("office_d
               .limit(bindparam("limit", type_=Integer))
               # Several scheduler workers: each takes rows the others have not locked.
               .with_for_update(skip_locked=True, of=orm.process_instances))
+# Where an instance's columns and the version are in a row of `_WRITE_DUE` (read on the cursor).
+_WRITE_DUE_AT = tuple(enumerate(c.name for c in orm.process_instances.c))
+_WRITE_DUE_VERSION_AT = len(_WRITE_DUE_AT)
 
 
 def _write_labelled(tables: dict[str, Any]) -> tuple[list[Any], dict[str, dict[str, str]]]:
     """Every column of `tables` labelled with its table's prefix, for a joined read whose
-    rows become several domain objects; and per prefix, the labels' column names (`_part`)."""
+    rows become several domain objects; and per prefix, the labels' column names (`_part_at`)."""
     parts = {prefix: {f"{prefix}_{c.name}": c.name
                       for c in orm.written(table.element if isinstance(table, Alias) else table)}
              for prefix, table in tables.items()}
@@ -707,13 +710,12 @@ _LOCK_STEP_INSTANCE, _STEP_READ, _STEP_READ_PARTS = _step_query()
 _STEP_AT = {name: n for n, name in enumerate(_STEP_READ.selected_columns.keys())}
 _STEP_PARTS_AT = {prefix: tuple((_STEP_AT[label], name) for label, name in labels.items())
                   for prefix, labels in _STEP_READ_PARTS.items()}
-_WRITE_WITH_PLANS = _write_with_plans_query()
-
-
-def _part(row: Any, labels: dict[str, str]) -> dict[str, Any]:
-    """One table's columns of a joined row, by column name."""
-    mapping = row._mapping
-    return {name: mapping[label] for label, name in labels.items()}
+_WRITE_WITH_PLANS, _WITH_PLANS_PARTS = _write_with_plans_query()
+# Where each table's columns are in a row of `_WRITE_WITH_PLANS` (read on the cursor), and the ids.
+_WITH_PLANS_AT = {name: n for n, name in enumerate(_WRITE_WITH_PLANS.selected_columns.keys())}
+_WITH_PLANS_PARTS_AT = {prefix: tuple((_WITH_PLANS_AT[label], name) for label, name in labels.items())
+                        for prefix, labels in _WITH_PLANS_PARTS.items()}
+_WITH_PLANS_IDS_AT = (_WITH_PLANS_AT["t_id"], _WITH_PLANS_AT["p_id"], _WITH_PLANS_AT["tu_id"])
 
 
 def _part_at(row: tuple[Any, ...], at: tuple[tuple[int, str], ...]) -> dict[str, Any]:
@@ -848,13 +850,14 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
     def due_for_timers(self, now: datetime, limit: int) -> list[model.ProcessInstance]:
         # Most sweeps find nothing due: one indexed read, without a lock, says so before
         # the sweep takes SQLite's write lock or locks rows. What it saw is read again below.
-        if self._core(_ANY_DUE, {"now": now}).first() is None:
+        # (Both on the cursor, as the batch's other reads: no Core execution or row objects.)
+        if not cursor_reads.rows(self.session, _ANY_DUE, {"now": now})[1]:
             return []
         begin_write(self.session)  # SQLite: one writer at a time, people and sweep alike
-        rows = self._core(_WRITE_DUE, {"now": now, "limit": limit}).all()
+        _, rows = cursor_reads.rows(self.session, _WRITE_DUE, {"now": now, "limit": limit})
         if rows:  # the batch's calendar, read with it
-            self.session.info.setdefault(_SEEN_VERSION, rows[0].office_days)
-        return [self.rows.loaded(model.ProcessInstance, _part(row, _WRITE_DUE_COLUMNS)) for row in rows]
+            self.session.info.setdefault(_SEEN_VERSION, rows[0][_WRITE_DUE_VERSION_AT])
+        return [self.rows.loaded(model.ProcessInstance, _part_at(row, _WRITE_DUE_AT)) for row in rows]
 
 
 # The columns of a work item an inbox row shows, and those a page is merged by.
@@ -1338,8 +1341,10 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
     def ready_for_instances(self, instance_ids: Iterable[int]) -> dict[int, list[model.WorkItem]]:
         ids = sorted(set(instance_ids))
         found: dict[int, list[model.WorkItem]] = {i: [] for i in ids}
-        for row in self._core(_WRITE_READY_OF, {"ids": ids}) if ids else ():
-            found[row.instance_id].append(self.rows.loaded(model.WorkItem, dict(row._mapping)))
+        keys, read = cursor_reads.rows(self.session, _WRITE_READY_OF, {"ids": ids}) if ids else ((), [])
+        for row in read:
+            values = dict(zip(keys, row))
+            found[values["instance_id"]].append(self.rows.loaded(model.WorkItem, values))
         return found
 
     def for_step(self, instance_id: int, task_uuid: str) -> model.WorkItem | None:

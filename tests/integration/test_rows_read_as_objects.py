@@ -75,6 +75,44 @@ def test_a_sweep_batchs_rows_become_objects_whose_changes_are_written(office_on_
     assert versions == [(2, None), (2, None)]
 
 
+def test_a_sweep_batchs_reads_give_every_column_as_the_orm_and_core_read_it(office_on_each_database):
+    """The batch's reads run on the cursor: each object holds every column of its row, of
+    the type the ORM gives (SQLite's dates and times, JSON lists), and an open incident
+    is the row Core reads."""
+    office = office_on_each_database
+    office.plan([{"ref": "1", "lead": [KSTTHC], "coordinators": [TTPV, CBTH], "due": "2024-03-29"},
+                 {"ref": "2", "lead": [TTPV], "due": "2024-03-29"}])
+    now = to_storage(clock_on(ALL_DUE).now())
+    with office.uow() as uow:
+        [first, _] = due = uow.instances.due_for_timers(now, 10)
+        incident_id = uow.incidents.add({"instance_id": first.id, "plan_task_id": first.plan_task_id, "source": "timer",
+                                         "error": "boom", "state": "open", "created_at": now, "updated_at": now,
+                                         "attempts": 2, "data": {"why": ["a", 1]}})
+        uow.commit()
+    with office.uow() as uow:
+        due = uow.instances.due_for_timers(now, 10)
+        tasks = uow.tasks.with_plans(instance.plan_task_id for instance in due)
+        ready = uow.work_items.ready_for_instances(instance.id for instance in due)
+        incidents = uow.incidents.open_for_instances(instance.id for instance in due)
+        uow.rollback()
+    read = [*due, *(o for task, plan in tasks.values() for o in (task, plan, *task.units)),
+            *(item for items in ready.values() for item in items)]
+    assert len(due) == 2 and all(ready.values())
+    with office.storage.session_factory() as session:
+        for obj in read:
+            table = orm.metadata.tables[_TABLE_OF[type(obj)]]
+            loaded = session.get(type(obj), obj.id)
+            for column in orm.written(table):  # (not the copies the database keeps itself)
+                value, expected = getattr(obj, column.name), getattr(loaded, column.name)
+                assert value == expected and type(value) is type(expected), (table.name, column.name, value, expected)
+        stored = dict(session.execute(select(orm.incidents).where(orm.incidents.c.id == incident_id)).one()._mapping)
+    assert incidents == {first.id: stored} and stored["data"] == {"why": ["a", 1]}
+
+
+_TABLE_OF = {model.ProcessInstance: "process_instances", model.PlanTask: "plan_tasks", model.Plan: "plans",
+             model.TaskUnit: "task_units", model.WorkItem: "work_items"}
+
+
 def test_rows_written_with_core_are_left_as_read_and_a_later_change_is_written_once(office_on_each_database):
     """A step's rows are read, written and inserted with Core, and their objects are held
     by the unit of work itself as read, outside the ORM's session: the same object for the
