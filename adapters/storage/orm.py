@@ -307,6 +307,9 @@ inbox_choices = Table(
     Index("ix_inbox_choices_holder", "holder_user_id", "holder_unit_id", "holder_role"),
 )
 
+# The audit lines of notices, as `ix_audit_events_notices` holds them.
+NOTICE_ACTIONS = "action LIKE 'notice%' ESCAPE '/'"
+
 audit_events = Table(
     "audit_events", metadata,
     Column("id", Integer, primary_key=True),
@@ -319,6 +322,10 @@ audit_events = Table(
     Column("step_id", String(120)),
     Column("step_name", String(255)),
     Column("detail", JSON, nullable=False, default=dict),
+    # A task's notices (`engine.deadlines.notices`: action notice_<rung>), those alone: a
+    # page's details read them under this very condition (`progress_queries._told`), where
+    # each of the page's tasks' audit lines was read and tested (migration 0039).
+    Index("ix_audit_events_notices", "plan_task_id", **_partial(NOTICE_ACTIONS)),
 )
 
 attachments = Table(
