@@ -152,6 +152,47 @@ def test_a_kind_that_is_no_list_of_ids_names_no_one_and_the_write_goes_through(f
     assert page(office, "theodoi") == [task] and page(office, "cv.kstthc2") == []
 
 
+def test_the_rows_follow_each_change_whether_or_not_a_value_holds_a_digit(fresh):
+    """The update's trigger runs only when the old or the new value holds a digit (0040):
+    a value with none names no one, so `task_people` is the same either way."""
+    storage, office = fresh
+    users = office.users
+    with office_clock(ISSUED) as clock:
+        plan = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}], issued=ISSUED)
+        clock.on(TODAY)
+        task = assign(office, clock, plan, [], [])  # empty lists written over JSON null
+    with storage.engine.connect() as conn:
+        assert conn.execute(select(orm.plan_tasks.c.people).where(orm.plan_tasks.c.id == task)).scalar_one() == {
+            "co_handlers": [], "informed": []}
+    assert kept(storage) == set()
+    named = {"co_handlers": [users["truong.kstthc"]], "informed": [users["cv.kstthc2"]]}
+    for people in (named, {"co_handlers": [], "informed": []}, named, None, {"co_handlers": [], "informed": [],
+                   "note": "x"}, {"co_handlers": [], "informed": [users["theodoi"]], "note": "x"}, {"informed": []}):
+        with storage.engine.begin() as conn:
+            conn.execute(update(orm.plan_tasks).where(orm.plan_tasks.c.id == task).values(people=people))
+        assert kept(storage) == {(task, kind, user_id) for kind in ("co_handlers", "informed")
+                                 for user_id in (people or {}).get(kind, [])}, people
+    assert page(office, "theodoi") == []
+
+
+def test_an_office_at_0039_keeps_its_rows_up_to_0040_and_back(url):
+    with office_at(url, "0039_audit_events_notices") as (storage, office):
+        with office_clock(ISSUED) as clock:
+            plan = office.plan([{"ref": ref, "lead": [KSTTHC], "due": "2024-03-29"} for ref in "12"], issued=ISSUED)
+            clock.on(TODAY)
+            task = assign(office, clock, plan, ["truong.kstthc"], ["cv.kstthc2"])
+            other = assign(office, clock, plan, [], [])
+        rows = kept(storage)
+        storage.upgrade()
+        assert kept(storage) == rows and len(rows) == 2
+        for revision in ("0039_audit_events_notices", "head"):
+            (command.downgrade if revision != "head" else command.upgrade)(storage.alembic_config(), revision)
+            for people in ({"co_handlers": [], "informed": [office.users["theodoi"]]}, {"co_handlers": [], "informed": []}):
+                with storage.engine.begin() as conn:
+                    conn.execute(update(orm.plan_tasks).where(orm.plan_tasks.c.id.in_([task, other])).values(people=people))
+                assert kept(storage) == named_in(storage), (revision, people)
+
+
 def test_an_office_at_0036_keeps_its_rows_up_to_0037_and_back(url):
     with office_at(url, "0036_director_index") as (storage, office):
         with office_clock(ISSUED) as clock:
