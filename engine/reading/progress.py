@@ -21,7 +21,7 @@ from engine import model
 from engine.deadlines.working_days import WorkingCalendar
 from engine.errors import N_, NotFound
 from engine.process import instances
-from engine.records import built
+from engine.records import built, built_from
 from engine.unit_of_work import AbstractUnitOfWork
 
 DONE_ON_TIME, DONE_LATE, IN_PROGRESS, OVERDUE, WAITING = (
@@ -389,24 +389,18 @@ _LATE = (OVERDUE, DONE_LATE)  # the states whose working days late are worked ou
 
 def _task(row: tuple[Any, ...], units: dict[str, list[UnitRef]], as_of: date, cal: WorkingCalendar,
           steps: list[Holder] | None = None, notices: list[Notice] | None = None) -> TaskProgress:
-    """The task of `row` (of `TASK_ROW`): its dict written as one literal and set at once
-    (`records.built`'s reason), its days late only for a late state; a dict of keywords
-    per row, and a call for every row's days late, were a third of a page's tasks' time,
-    and its values zipped with the fields' names a fifth more than the literal."""
+    """The task of `row` (of `TASK_ROW`): its dict written as one literal
+    (`records.built_from`), its days late only for a late state; a dict of keywords per
+    row, and a call for every row's days late, were a third of a page's tasks' time, and
+    its values zipped with the fields' names a fifth more than the literal."""
     task_id, plan_id, ref, title, content, _, _, _, deadline_text, due_on, status, closed_on, number, plan_title, _ = row
     state = task_state(status, due_on, closed_on, as_of)
-    task = _new(TaskProgress)
-    _set(task, "__dict__", {
+    return built_from(TaskProgress, {
         "id": task_id, "plan_id": plan_id, "plan_number": number, "plan_title": plan_title, "ref": ref,
         "title": title, "content": content, "deadline_text": deadline_text, "due_on": due_on, "closed_on": closed_on,
         "state": state, "days_late": _days_late(state, due_on, closed_on, as_of, cal) if state in _LATE else None,
         "lead": units.get("lead", []), "coordinators": units.get("coordinator", []),
         "steps": [] if steps is None else steps, "notices": [] if notices is None else notices})
-    return task
-
-
-# (A frozen dataclass refuses `__setattr__`, its dict too.)
-_new, _set = object.__new__, object.__setattr__
 
 
 def _days_late(state: str, due: date | None, closed: date | None, as_of: date,
@@ -436,10 +430,8 @@ def _holders(rows: list[tuple[Any, ...]]) -> dict[int, list[Holder]]:
     each holder's dict written as one literal (`_task`'s reason)."""
     steps: dict[int, list[Holder]] = defaultdict(list)
     for task_id, _, _, step_name, due_on, _, role, user_name, unit_name in rows:
-        holder = _new(Holder)
-        _set(holder, "__dict__", {"step_name": step_name, "user_name": user_name, "unit_name": unit_name,
-                                  "role": role, "due": due_on})
-        steps[task_id].append(holder)
+        steps[task_id].append(built_from(Holder, {"step_name": step_name, "user_name": user_name,
+                                                  "unit_name": unit_name, "role": role, "due": due_on}))
     return steps
 
 

@@ -1,5 +1,5 @@
 """The dashboard's and plan page's rows are built without their frozen dataclasses'
-__init__ (`engine.records.built`): each is the object __init__ would build from the same
+__init__ (`engine.records.built`, `built_from`): each is the object __init__ would build from the same
 fields (every field set, equal, same repr and hash where it has one) and is still frozen."""
 from __future__ import annotations
 
