@@ -441,3 +441,55 @@ def test_the_counts_stay_a_recount_through_a_chunked_start_a_step_and_a_closing_
             assert check_every_inbox(office, today) == 7
     finally:
         storage.engine.dispose()
+
+
+def test_the_counts_stay_a_recount_across_0041_down_and_up_again(url):
+    """An office counted by the triggers of 0040 (steps waiting for a person, for a unit's
+    role, taken, completed), upgraded to 0041 (on PostgreSQL each trigger one statement,
+    the plan from the item's row), down again and up again: after each, a start in
+    chunks, a step completed, one taken and given back and a sweep leave every inbox's
+    counts and choices what its steps say."""
+    storage = Storage(url)
+    command.upgrade(storage.alembic_config(), "0040_people_trigger_when_named")
+    office = staffed(storage)
+    head, staff = office.users["truong.kstthc"], office.users["cv.kstthc"]
+    try:
+        with office_clock(ISSUED) as clock:
+            plan_id = office.plan([{"ref": str(n), "lead": [KSTTHC] if n % 2 else [TTPV], "coordinators":
+                                    [CBTH] if n % 3 == 0 else [], "due": DUE if n % 2 else None} for n in range(1, 6)],
+                                  issued=ISSUED)
+            today = date(2024, 1, 16)
+            clock.on(today)
+            first, second, *_ = [i for i in ready(office, plan_id, "assign") if i.candidate_unit_id == office.units[KSTTHC]]
+            steps.complete_step(office.uow(), first.id, head, {"assignee": staff}, clock=clock)
+            steps.claim(office.uow(), second.id, head, clock=clock)
+            waiting = check_every_inbox(office, today)
+            for revision in ("head", "0040_people_trigger_when_named", "head"):
+                (command.upgrade if revision == "head" else command.downgrade)(storage.alembic_config(), revision)
+                assert _one_statement_each(storage) == (storage.engine.dialect.name == "postgresql" and revision == "head")
+                assert check_every_inbox(office, today) == waiting, revision  # no row counted again
+                more = office.plan_in_chunks([{"ref": str(n), "lead": [KSTTHC], "due": DUE} for n in range(1, 5)],
+                                             chunk=3, issued=ISSUED)
+                assign = ready(office, more, "assign")
+                steps.complete_step(office.uow(), assign[0].id, head, {"assignee": staff}, clock=clock)
+                steps.claim(office.uow(), assign[1].id, head, clock=clock)
+                steps.unclaim(office.uow(), assign[1].id, head, clock=clock)
+                waiting = check_every_inbox(office, today)
+                assert waiting, revision
+            later = date(2024, 4, 5)
+            sweep_at(office, clock, later)
+            check_every_inbox(office, later)
+            office.storage.compact_inbox_counts()
+            check_every_inbox(office, later)
+    finally:
+        storage.engine.dispose()
+
+
+def _one_statement_each(storage: Storage) -> bool:
+    """Whether both PostgreSQL count functions are 0041's (their plan from the item's row)."""
+    if storage.engine.dialect.name != "postgresql":
+        return False
+    with storage.engine.connect() as conn:
+        bodies = [conn.scalar(select(func.pg_get_functiondef(func.to_regproc(name))))
+                  for name in ("work_items_inbox", "work_items_inbox_added")]
+    return all("counted AS" in body and "plan_tasks" not in body for body in bodies)
