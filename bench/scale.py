@@ -3,6 +3,14 @@ completable), then every row of issue 15's table measured side by side with what
 same work costs bare (the SQL alone, or SpiffWorkflow through our runtime alone), and
 EXPLAIN of the inbox, sweep, dashboard, unit page and search queries.
 
+The office is the demo directory's, its plans written as a province writes them
+(`province_tasks`, seeded: the same office on every run): titles of 55-180 characters and
+contents of 150-500, products, a lead unit per task (the unit head HEAD's unit about half
+of them, three other units the rest), coordinating units on 4 tasks in 10, deadlines from
+February to December 2024 as days, quarters, "ongoing" (a report each quarter) or none yet.
+The first plans (up to 5) go through intake, then one in 4 of HEAD's tasks is assigned
+(audit trails of several lines); the rest of the office is copies of those plans in turn.
+
     .venv/bin/python bench/scale.py --open 10000 [--url postgresql+psycopg://...] [--plan-size 1000] [--cpu]
                                     [--db built.sqlite3]
 
@@ -20,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import random
 import re
 import shutil
 import statistics
@@ -28,7 +37,7 @@ import tempfile
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
@@ -36,23 +45,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywher
 
 from sqlalchemy import Date, Integer, bindparam, func, literal_column, select, text  # noqa: E402
 
+from adapters.demo.directory import MONITOR_UNIT  # noqa: E402
 from adapters.storage import orm  # noqa: E402
 from engine.clock import FixedClock, to_storage  # noqa: E402
 from engine.deadlines import sweep  # noqa: E402
+from engine.model import Plan, PlanTask  # noqa: E402
 from engine.process import instances  # noqa: E402
 from engine.reading import plan_pages, progress, search, unit_work  # noqa: E402
 from engine.tasks import inbox, steps  # noqa: E402
+from engine.tasks import intake  # noqa: E402
 from engine.tasks.intake import _heap_left_out, start_data  # noqa: E402
 from tests.support.deadlines import office_clock  # noqa: E402
-from tests.support.office import KSTTHC, TTPV, make_office, open_office  # noqa: E402
+from tests.support.office import KSTTHC, TTPV, clock_on, make_office, open_office  # noqa: E402
 from tests.support.statements import sent_statements, sent_with_parameters  # noqa: E402
 
 ISSUED, WORK_DAY, ALL_DUE = date(2024, 1, 15), date(2024, 1, 16), date(2024, 4, 30)
 HEAD, STAFF, MONITOR = "truong.kstthc", "cv.kstthc", "theodoi"
-OTHER_STAFF = "cv.cbth"  # of a unit that leads no task of the built office
-MONITORING_STAFF = "cv.ttpv"  # of a unit leading no task, made to monitor MONITORED plans (`monitored`)
+OTHER_STAFF = "cv.cbth"  # of a unit that takes part in no task of the built office
+MONITORING_STAFF = "cv.ttpv"  # of a unit taking part in no task, made to monitor MONITORED plans (`monitored`)
 MONITORED = 5
 SAMPLE = 100  # steps completed, instances fired: enough for a median
+
 now_ms = time.perf_counter  # or time.process_time (--cpu)
 
 
@@ -92,10 +105,94 @@ def row(label: str, ours: float, bare: float, unit: str = "ms", note: str = "") 
     print(f"| {label} | {ours:.2f} {unit} | {bare:.2f} {unit} | {ratio:.1f}× | {note} |")
 
 
+# The office's plans as a province writes them (`province_tasks`), from phrase lists of
+# our own, seeded so that every run builds the same office: titles of 55-180 characters,
+# contents of a few hundred, products, one lead unit per task (the unit head's unit the
+# largest share, so the head's inbox stays the largest), coordinators on some, deadlines
+# from February to December with some "within the quarter", "ongoing" and undated ones.
+# No task falls due before February: the idle sweep on WORK_DAY has nothing due (the
+# first rung fires 3 working days before a deadline), while ALL_DUE finds about a third
+# of the tasks past a rung. CBTH and TTPV lead and coordinate nothing: OTHER_STAFF and
+# MONITORING_STAFF read only what their rows say they read.
+LEADS = [(KSTTHC, 55), ("Phòng Tổng hợp", 20), ("Ban Tiếp công dân tỉnh", 15), ("Sở Thông tin và Truyền thông", 10)]
+DIRECTORS = ("chanhvp", "phochanhvp")
+HISTORY_EVERY = 4  # one in 4 of the head's tasks assigned already (to HISTORY_STAFF): audit trails of several lines
+HISTORY_STAFF = "cv.kstthc2"  # not STAFF, whose inbox and person page hold the measured steps alone
+FIRST_DUE, LAST_DUE = date(2024, 2, 1), date(2024, 12, 31)
+QUARTERS = {"I": date(2024, 3, 31), "II": date(2024, 6, 30), "III": date(2024, 9, 30), "IV": date(2024, 12, 31)}
+ACTIONS = ("Rà soát, đánh giá", "Triển khai thực hiện", "Xây dựng và trình ban hành", "Tổ chức kiểm tra việc thực hiện",
+           "Đẩy mạnh", "Hoàn thiện", "Tham mưu Ủy ban nhân dân tỉnh chỉ đạo", "Theo dõi, đôn đốc",
+           "Nâng cao chất lượng", "Công khai, minh bạch")
+SUBJECTS = ("quy trình nội bộ giải quyết thủ tục hành chính", "việc tiếp nhận và trả kết quả hồ sơ trực tuyến",
+            "cơ sở dữ liệu phản ánh, kiến nghị của người dân", "chế độ báo cáo định kỳ của các cơ quan",
+            "việc số hóa hồ sơ và kết quả giải quyết thủ tục", "hệ thống thông tin giải quyết thủ tục hành chính",
+            "danh mục dịch vụ công trực tuyến toàn trình", "công tác văn thư, lưu trữ điện tử",
+            "việc đo lường mức độ hài lòng của tổ chức, cá nhân", "kỷ luật, kỷ cương hành chính trong thực thi công vụ")
+SCOPES = ("tại các sở, ban, ngành", "trên địa bàn tỉnh", "ở cấp huyện và cấp xã", "tại Bộ phận Một cửa các cấp",
+          "trong năm 2024", "theo chỉ đạo của Chính phủ")
+PURPOSES = ("nhằm giảm thời gian và chi phí cho người dân, doanh nghiệp", "bảo đảm đúng quy định và thời hạn",
+            "gắn với chuyển đổi số của tỉnh", "phục vụ chỉ đạo, điều hành của lãnh đạo tỉnh", "")
+SENTENCES = ("Chủ động rà soát các nội dung thuộc phạm vi quản lý, đề xuất phương án xử lý vướng mắc phát sinh "
+             "trong quá trình thực hiện nhiệm vụ.",
+             "Phân công cán bộ đầu mối theo dõi, cập nhật tiến độ thực hiện hằng tháng trên hệ thống.",
+             "Phối hợp với các đơn vị liên quan thống nhất nội dung trước khi trình lãnh đạo xem xét, quyết định.",
+             "Tổng hợp khó khăn, kiến nghị giải pháp tháo gỡ và báo cáo kết quả về Văn phòng Ủy ban nhân dân tỉnh.",
+             "Kinh phí thực hiện bố trí từ nguồn ngân sách đã giao trong dự toán của đơn vị.",
+             "Định kỳ đánh giá kết quả, rút kinh nghiệm và nhân rộng những cách làm hiệu quả.",
+             "Bảo đảm thông tin được cập nhật đầy đủ, chính xác, kịp thời và đúng thẩm quyền.")
+THEMES = ("cải cách hành chính", "chuyển đổi số", "kiểm soát thủ tục hành chính", "tiếp công dân")
+PRODUCTS = ("Báo cáo kết quả thực hiện", "Văn bản hướng dẫn", "Quyết định phê duyệt", "Kế hoạch chi tiết",
+            "Tờ trình kèm dự thảo văn bản", "")
+
+
+def province_tasks(office, size: int, seed: int) -> list[PlanTask]:
+    """`size` tasks of a plan in the genre, the same for the same `seed`."""
+    rng = random.Random(seed)
+    names, weights = zip(*LEADS)
+    tasks = []
+    for n in range(1, size + 1):
+        lead = rng.choices(names, weights)[0]
+        others = [name for name in names if name != lead]
+        coordinators = rng.sample(others, rng.randint(1, len(others))) if rng.random() < 0.4 else []
+        schedule, deadline_text = _deadline(rng)
+        title = " ".join(filter(None, (rng.choice(ACTIONS), rng.choice(SUBJECTS), rng.choice(SCOPES),
+                                       rng.choice(PURPOSES))))
+        tasks.append(PlanTask.with_units(
+            ref=str(n), title=title, content=" ".join(rng.sample(SENTENCES, rng.randint(2, 5))),
+            product=rng.choice(PRODUCTS), deadline_text=deadline_text, schedule=schedule,
+            lead=[office.units[lead]], coordinators=[office.units[name] for name in coordinators],
+            director_user_id=office.users[rng.choice(DIRECTORS)]))
+    return tasks
+
+
+def _deadline(rng: random.Random) -> tuple[dict[str, Any], str]:
+    """A schedule and its deadline as written: mostly a day, else a quarter, "ongoing" or none yet."""
+    pick = rng.random()
+    if pick < 0.06:
+        return {"kind": "unresolved", "due": [], "every": None, "until": None}, "Theo chỉ đạo của Ủy ban nhân dân tỉnh"
+    if pick < 0.18:
+        return {"kind": "ongoing", "due": [], "every": None, "until": LAST_DUE.isoformat()}, "Thường xuyên"
+    if pick < 0.32:
+        quarter = rng.choice(list(QUARTERS))
+        return {"kind": "once", "due": [QUARTERS[quarter].isoformat()], "every": None, "until": None}, \
+            f"Trong quý {quarter} năm 2024"
+    day = FIRST_DUE + timedelta(days=rng.randrange((LAST_DUE - FIRST_DUE).days + 1))
+    return {"kind": "once", "due": [day.isoformat()], "every": None, "until": None}, f"Trước ngày {day:%d/%m/%Y}"
+
+
+def with_history(office, clock, plan_id: int) -> None:
+    """One in HISTORY_EVERY of the head's assign steps of the plan completed, as a head
+    hands out work in the first days of a plan."""
+    mine = [i for i in office.ready(plan_id) if i.form == "assign" and i.candidate_unit_id == office.units[KSTTHC]]
+    for item in mine[::HISTORY_EVERY]:
+        steps.complete_step(office.uow(), item.id, office.users[HEAD], {"assignee": office.users[HISTORY_STAFF]},
+                            clock=clock)
+
+
 def build(office, clock, total: int, plan_size: int) -> tuple[list[int], Starts]:
     """The first plans through intake, each alternated with the bare start of its tasks
-    (`start_rounds`: the "start a task" row), then copies of the first until `total` open
-    instances are stored (`copy_plan`)."""
+    (`start_rounds`: the "start a task" row) and given its history (`with_history`), then
+    copies of them in turn until `total` open instances are stored (`copy_plan`)."""
     first = min(plan_size, total)
     plan_ids, starts = start_rounds(office, clock, first, max(1, min(START_ROUNDS, total // first)))
     print(f"  built {first * len(plan_ids)} / {total} open instances through intake", file=sys.stderr)
@@ -138,21 +235,25 @@ def start_rounds(office, clock, size: int, rounds: int) -> tuple[list[int], Star
     for n in range(rounds):
         if n % 2:
             starts.bare.append(bare_starts(office, clock, plan_ids[-1]))
-        plan_id, ms = through_intake(office, size)
+        plan_id, ms = through_intake(office, size, n + 1)
         plan_ids.append(plan_id)
         starts.planflow.append(ms)
         if not n % 2:
             starts.bare.append(bare_starts(office, clock, plan_id))
+    for plan_id in plan_ids:  # after every round: a round's bare starts its tasks as intake found them
+        with_history(office, clock, plan_id)
     return plan_ids, starts
 
 
-def through_intake(office, size: int) -> tuple[int, float]:
-    """A plan of `size` tasks through intake (one unit of work, committed): its id, and
-    its ms per task."""
+def through_intake(office, size: int, number: int) -> tuple[int, float]:
+    """The office's plan `number`, of `size` tasks, through intake (one unit of work,
+    committed): its id, and its ms per task."""
+    plan = Plan(title=f"Kế hoạch thực hiện nhiệm vụ {THEMES[number % len(THEMES)]} năm 2024", year=ISSUED.year,
+                number=f"{number}/KH-SCALE", issued_on=ISSUED, monitor_unit_id=office.units[MONITOR_UNIT])
+    tasks = province_tasks(office, size, seed=number)
     settled()
     started = now_ms()
-    plan_id = office.plan([{"ref": str(n), "lead": [KSTTHC], "due": "2024-03-29", "director": "chanhvp"}
-                           for n in range(1, size + 1)], issued=ISSUED)
+    plan_id = intake.create_plan(office.uow(), plan, tasks, clock=clock_on(ISSUED))
     return plan_id, (now_ms() - started) * 1000 / size
 
 
@@ -200,14 +301,13 @@ class Templates:
     TABLES = ("plans", "plan_tasks", "task_units", "process_instances", "work_items", "audit_events", "arrivals")
 
     def __init__(self, engine, intaken: list[int]) -> None:
-        """Copies of the first of the `intaken` plans, all of one size."""
-        plan_id = intaken[0]
+        """Copies of the `intaken` plans in turn, all of one size."""
         self.engine = engine
         with engine.connect() as conn:
             def rows(table, column, ids):
                 return [dict(r._mapping) for r in conn.execute(select(table).where(column.in_(ids)))]
-            self.plan = dict(conn.execute(select(orm.plans).where(orm.plans.c.id == plan_id)).one()._mapping)
-            self.tasks = rows(orm.plan_tasks, orm.plan_tasks.c.plan_id, [plan_id])
+            self.plans = rows(orm.plans, orm.plans.c.id, intaken)
+            self.tasks = rows(orm.plan_tasks, orm.plan_tasks.c.plan_id, intaken)
             task_ids = [task["id"] for task in self.tasks]
             self.units = rows(orm.task_units, orm.task_units.c.task_id, task_ids)
             self.instances = rows(orm.process_instances, orm.process_instances.c.plan_task_id, task_ids)
@@ -216,9 +316,11 @@ class Templates:
             self.arrivals = rows(orm.arrivals, orm.arrivals.c.plan_task_id, task_ids)
             self.next = {name: (conn.execute(select(func.max(orm.metadata.tables[name].c.id))).scalar() or 0) + 1
                          for name in self.TABLES}
-        self.counts = {intaken_id: len(self.tasks) for intaken_id in intaken}
+        self.by_plan = _group(sorted(self.tasks, key=lambda task: task["position"]), "plan_id")
+        self.counts = {intaken_id: len(self.by_plan[intaken_id]) for intaken_id in intaken}
         self.by_task = {name: _group(getattr(self, name), "plan_task_id" if name != "units" else "task_id")
                         for name in ("units", "instances", "items", "audit", "arrivals")}
+        self.copied = 0
         for instance in self.instances:  # the state split at its UUIDs: a copy joins fresh ones in
             instance["parts"] = _UUID.split(_TASK_ID.sub(r"\g<1>{task_id}", instance["state"]))
             instance["uuids"] = _UUID.findall(instance["state"])
@@ -233,11 +335,14 @@ class Templates:
 
     def copy_plan(self, count: int, number: str) -> int:
         [plan_id] = self._ids("plans", 1)
+        plan = self.plans[self.copied % len(self.plans)]
+        self.copied += 1
+        tasks = self.by_plan[plan["id"]]
         rows: dict[str, list[dict[str, Any]]] = {name: [] for name in self.TABLES}
-        rows["plans"].append({**self.plan, "id": plan_id, "number": number})
+        rows["plans"].append({**plan, "id": plan_id, "number": number})
         task_ids = self._ids("plan_tasks", count)
         for n, task_id in enumerate(task_ids):
-            template = self.tasks[n % len(self.tasks)]
+            template = tasks[n % len(tasks)]
             old = template["id"]
             rows["plan_tasks"].append({**template, "id": task_id, "plan_id": plan_id, "position": n, "ref": str(n + 1)})
             for unit in self.by_task["units"].get(old, []):
@@ -348,7 +453,8 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
 
     # Complete a step: the service against load + complete + serialize of the same states,
     # on the last plan (a copy, when the build copied: copies load and complete too).
-    items = [i for i in office.ready(plan_ids[-1]) if i.form == "assign"][:SAMPLE]
+    items = [i for i in office.ready(plan_ids[-1])
+             if i.form == "assign" and i.candidate_unit_id == office.units[KSTTHC]][:SAMPLE]
     with office.uow() as uow:
         states = [(uow.instances.get(i.instance_id).state, i.task_uuid) for i in items]
     assignee = {"assignee": users[STAFF]}
@@ -381,7 +487,8 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
          lambda: inbox.list_inbox(office.uow(), users[HEAD], WORK_DAY), _bare_unit_inbox_query(office), ""),
         ("the monitor's inbox (first page)",
          lambda: inbox.list_inbox(office.uow(), users[MONITOR], WORK_DAY), _bare_inbox_query(users[MONITOR]), ""),
-        (f"the unit head's inbox filtered by one plan ({args.plan_size} rows, first page)",
+        (f"the unit head's inbox filtered by one plan ({_count_ready(engine, users[HEAD], plan_ids[-1])} rows, "
+         "first page)",
          lambda: inbox.list_inbox(office.uow(), users[HEAD], WORK_DAY, inbox.InboxQuery(plan_id=plan_ids[-1])),
          _bare_unit_inbox_query(office, plan_ids[-1]), "bare: the plan's rows by due date"),
         ("the unit head's inbox sorted by received (first page)",
@@ -393,14 +500,14 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
         (f"plan page of {args.plan_size} tasks (first page)",
          lambda: plan_pages.plan_overview(office.uow(), plan_ids[0], WORK_DAY, users[MONITOR]),
          _bare_plan_page_query(plan_ids[0]), "bare: the page's 50 tasks and their steps"),
-        (f"the unit head's unit page ({args.open} tasks, first page)",
+        (f"the unit head's unit page ({_count_unit_tasks(engine, office.units[KSTTHC])} tasks, first page)",
          lambda: unit_work.unit_work(office.uow(), users[HEAD], WORK_DAY), _bare_unit_page_query(office),
          "bare: counts by status of the unit's tasks"),
         (f"search a word all {args.open} tasks hold (first page)",
          lambda: search.search_tasks(office.uow(), "nhiệm vụ", WORK_DAY, user_id=users[MONITOR]),
          _bare_search_query(engine), "bare: the word index's matches, counted"),
         # A staff member reads only the tasks `task_access.may_read` lets them: here their
-        # unit's (every task); for one of a unit leading none, the few they took part in
+        # unit's (those it leads or coordinates); for one of a unit leading none, the few they took part in
         # (none); for one of a unit monitoring some plans, those plans' tasks.
         (f"search a word all {args.open} tasks hold, a staff member's reader scope (first page)",
          lambda: search.search_tasks(office.uow(), "nhiệm vụ", WORK_DAY, user_id=users[STAFF]),
@@ -429,7 +536,8 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
     idle_bare, _ = per_call(lambda: _run(engine, _bare_due_query(now)), 10)
     row("idle sweep", idle_ms, idle_bare, note="bare: the indexed range query")
 
-    # A sweep with every rung due: per instance, against firing the same timers bare.
+    # A sweep on ALL_DUE, a rung of about a third of the tasks due: per instance, against
+    # firing the same timers bare.
     clock.on(ALL_DUE)
     with office.uow() as uow:
         due = uow.instances.due_for_timers(to_storage(clock.now()), SAMPLE)
@@ -456,7 +564,7 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
     noticed, notices = _most_noticed_plan(engine)
     read_row(engine, captured, f"dashboard of a {args.plan_size}-task plan after the sweep ({notices} notices)",
              lambda: progress.plan_dashboard(office.uow(), noticed, ALL_DUE), _bare_dashboard_query(noticed),
-             "bare: counts by status; every task overdue, the pages' tasks told of it",
+             "bare: counts by status; the pages' tasks told of the notices",
              _same_data_dashboard_queries(noticed, ALL_DUE))
 
     with engine.connect() as conn:
@@ -466,7 +574,7 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
     # The start again, in the built office: the first plan above started in an empty
     # database, and a start's triggers look up its units' rows among the office's.
     clock.on(ISSUED)
-    plan_id, ms = through_intake(office, args.plan_size)
+    plan_id, ms = through_intake(office, args.plan_size, len(plan_ids) + 1)
     Starts([ms], [bare_starts(office, clock, plan_id)]).row(
         f"start a task in the built office (per task, {args.plan_size}-task plan)",
         "bare: create + run + serialize of its tasks, after it")
@@ -593,12 +701,23 @@ def _replay(engine, sent: list[tuple[str, Any]]) -> None:
         connection.close()
 
 
-def _count_ready(engine, user_id: int) -> int:
-    w, u = orm.work_items, orm.users
+def _count_ready(engine, user_id: int, plan_id: int | None = None) -> int:
+    """The ready steps waiting for the unit head `user_id` (of one plan, if given)."""
+    w, u, t = orm.work_items, orm.users, orm.plan_tasks
     unit = select(u.c.unit_id).where(u.c.id == user_id).scalar_subquery()
+    query = select(func.count()).where(w.c.state == READY, w.c.candidate_unit_id == unit,
+                                       w.c.candidate_role == "unit_head")
+    if plan_id is not None:
+        query = query.where(w.c.plan_task_id.in_(select(t.c.id).where(t.c.plan_id == plan_id)))
     with engine.connect() as conn:
-        return conn.execute(select(func.count()).where(w.c.state == READY, w.c.candidate_unit_id == unit,
-                                                        w.c.candidate_role == "unit_head")).scalar()
+        return conn.execute(query).scalar()
+
+
+def _count_unit_tasks(engine, unit_id: int) -> int:
+    """The tasks `unit_id` leads or coordinates: its unit page's."""
+    tu = orm.task_units
+    with engine.connect() as conn:
+        return conn.execute(select(func.count(func.distinct(tu.c.task_id))).where(tu.c.unit_id == unit_id)).scalar()
 
 
 def _bare_unit_inbox_query(office, plan_id: int | None = None):
