@@ -65,7 +65,6 @@ OTHER_STAFF = "cv.cbth"  # of a unit that takes part in no task of the built off
 MONITORING_STAFF = "cv.ttpv"  # of a unit taking part in no task, made to monitor MONITORED plans (`monitored`)
 MONITORED = 5
 SAMPLE = 100  # steps completed, instances fired: enough for a median
-
 now_ms = time.perf_counter  # or time.process_time (--cpu)
 
 
@@ -507,8 +506,8 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
          lambda: search.search_tasks(office.uow(), "nhiệm vụ", WORK_DAY, user_id=users[MONITOR]),
          _bare_search_query(engine), "bare: the word index's matches, counted"),
         # A staff member reads only the tasks `task_access.may_read` lets them: here their
-        # unit's (those it leads or coordinates); for one of a unit leading none, the few they took part in
-        # (none); for one of a unit monitoring some plans, those plans' tasks.
+        # unit's (those it leads or coordinates); for one of a unit taking part in none, the
+        # few they took part in (none); for one of a unit monitoring some plans, those plans'.
         (f"search a word all {args.open} tasks hold, a staff member's reader scope (first page)",
          lambda: search.search_tasks(office.uow(), "nhiệm vụ", WORK_DAY, user_id=users[STAFF]),
          _bare_search_query(engine), "bare: the word index's matches, counted"),
