@@ -122,6 +122,7 @@ def _fire(uow: AbstractUnitOfWork, rt, cal, due: list[model.ProcessInstance], no
                 raise incidents.LoadFailed(error) from error
             events, waiting = rt.fire_due_timers_with_steps(wf)
             instances.store(rt, instance, task, wf, now)  # rewrites next_timer_at
+            rt.release(wf)  # a batch's task trees would make the collector run three times as often
             if instance.next_timer_at is not None and instance.next_timer_at <= to_storage(now):
                 # A timer that would not fire: never let it hold the sweep in a loop.
                 log.warning("instance %s still has a due timer after firing; retried later", instance.id)

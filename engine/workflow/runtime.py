@@ -253,6 +253,14 @@ class WorkflowRuntime:
     def loads(self, spec: ProcessSpec, text: str) -> BpmnWorkflow:
         return serializer.loads(spec, text, self._engine())
 
+    def release(self, wf: BpmnWorkflow) -> None:
+        """Free `wf`, stored and not to be used again, now: its tasks and it refer to each
+        other, so only the cyclic collector would free them, after they had lived through
+        its young generations into the old one, whose collections walk the whole heap."""
+        for sub in wf.subprocesses.values():
+            sub.tasks.clear()
+        wf.tasks.clear()
+
     def _engine(self):
         return make_script_engine(self.functions, self.clock)
 
