@@ -21,6 +21,8 @@ Pure: no database, no clock. Years are computed on demand for any date queried,
 once per calendar, into a table: for each day, whether it is a working day and the
 ordinal of working days up to it. "Days left" is then a subtraction of two ordinals,
 not a walk over every day in between (a task a year late was 365 holiday look-ups).
+Ordinals count from the first year a calendar is asked about, so a fresh calendar (every
+restart) builds the years between the dates it is asked about, not every year since 2000.
 """
 
 from __future__ import annotations
@@ -88,12 +90,9 @@ class _OfficeVietnam(Vietnam):
         return "; ".join(names) if names else "Ngày nghỉ"
 
 
-_BASE_YEAR = 2000  # ordinals count from here; years before it count backwards
-
-
 @dataclass(frozen=True)
 class _YearTable:
-    base: int  # working days from the base year's start to this year's start
+    base: int  # working days from the first built year's start to this year's start
     working: bytes  # per day of the year: 1 for a working day
     upto: tuple[int, ...]  # per day of the year: working days from the year's start to it, inclusive
     first: int  # the year's first day, as `date.toordinal` (a day's index is a subtraction)
@@ -107,6 +106,7 @@ class WorkingCalendar:
         self._years: set[int] = set()
         self._lock = threading.Lock()
         self._tables: dict[int, _YearTable] = {}
+        self._first_year: int | None = None  # ordinals count from it; years before it count backwards
         self._tables_lock = threading.Lock()
 
     def is_working_day(self, d: date) -> bool:
@@ -115,7 +115,8 @@ class WorkingCalendar:
         return bool(table.working[d.toordinal() - table.first])
 
     def ordinal(self, d: date) -> int:
-        """Working days from the start of 2000 to `d`, inclusive (negative before it)."""
+        """Working days from the start of the calendar's first built year to `d`, inclusive
+        (negative before it): only differences of two ordinals mean anything."""
         d = _as_date(d)
         table = self._table(d.year)
         return table.base + table.upto[d.toordinal() - table.first]
@@ -129,15 +130,17 @@ class WorkingCalendar:
         if table is not None:
             return table
         with self._tables_lock:
-            # Years are laid end to end from the base year, so each year's base is known.
-            if year >= _BASE_YEAR:
-                for y in range(_BASE_YEAR, year + 1):
+            # Years are laid end to end from the first built one, so each year's base is known.
+            if self._first_year is None:
+                self._first_year = year
+            if year >= self._first_year:
+                for y in range(self._first_year, year + 1):
                     if y not in self._tables:
                         before = self._tables.get(y - 1)
                         base = 0 if before is None else before.base + before.upto[-1]
                         self._tables[y] = self._year(y, base)
             else:
-                for y in range(_BASE_YEAR, year - 1, -1):
+                for y in range(self._first_year, year - 1, -1):
                     if y not in self._tables:
                         flags = self._flags(y)
                         after = self._tables.get(y + 1)

@@ -199,3 +199,48 @@ def test_concurrent_first_use_of_a_year() -> None:
     for t in threads:
         t.join()
     assert results == [False] * 8
+
+
+# --- years built on demand: only those asked for, the same answers in any order -----
+
+
+def _walked(cal: WorkingCalendar, a: date, b: date) -> int:
+    """working_days_between by walking each day: the definition, not the tables."""
+    if b < a:
+        return -_walked(cal, b, a)
+    return sum(cal.is_working_day(a + timedelta(days=i)) for i in range(1, (b - a).days + 1))
+
+
+_PAIRS = [
+    (date(2023, 12, 29), date(2024, 1, 2)),  # New Year 2024 off: Tue 2 Jan only
+    (date(2024, 12, 31), date(2025, 1, 2)),
+    (date(2024, 2, 7), date(2024, 2, 15)),  # across Tết
+    (date(2024, 4, 26), date(2024, 5, 6)),  # 30/4, 1/5 and the make-up Saturday
+    (date(2019, 1, 4), date(2018, 12, 28)),  # backwards, over a make-up Saturday of the next year's data
+    (date(1998, 6, 30), date(2003, 3, 3)),  # before and across 2000
+    (date(2024, 1, 16), date(2061, 9, 1)),  # far ahead
+    (date(2024, 3, 1), date(2024, 3, 1)),
+]
+
+
+def test_between_equals_the_walk_across_year_ends_holidays_and_far_dates() -> None:
+    for a, b in _PAIRS:
+        cal = WorkingCalendar()
+        assert cal.working_days_between(a, b) == _walked(WorkingCalendar(), a, b), (a, b)
+    assert WorkingCalendar().working_days_between(date(2023, 12, 29), date(2024, 1, 2)) == 1
+
+
+def test_a_fresh_calendar_gives_the_same_answers_in_any_order() -> None:
+    first, restarted = WorkingCalendar(), WorkingCalendar()
+    asked = [first.working_days_between(a, b) for a, b in _PAIRS]
+    assert [restarted.working_days_between(a, b) for a, b in reversed(_PAIRS)] == asked[::-1]
+    assert [first.add_working_days(a, 10) for a, _ in _PAIRS] == [
+        WorkingCalendar().add_working_days(a, 10) for a, _ in _PAIRS]
+
+
+def test_first_use_builds_only_the_years_asked_for() -> None:
+    cal = WorkingCalendar()
+    cal.working_days_between(date(2024, 1, 16), date(2024, 3, 1))
+    assert set(cal._tables) == {2024}
+    cal.working_days_between(date(2024, 11, 1), date(2026, 2, 2))
+    assert set(cal._tables) == {2024, 2025, 2026}
