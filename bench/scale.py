@@ -65,6 +65,7 @@ OTHER_STAFF = "cv.cbth"  # of a unit that takes part in no task of the built off
 MONITORING_STAFF = "cv.ttpv"  # of a unit taking part in no task, made to monitor MONITORED plans (`monitored`)
 MONITORED = 5
 SAMPLE = 100  # steps completed, instances fired: enough for a median
+SWEEP_BATCHES = SAMPLE // sweep.BATCH  # the sweep row's timed batches: as many instances as the bare fires
 now_ms = time.perf_counter  # or time.process_time (--cpu)
 
 
@@ -535,12 +536,15 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
     idle_bare, _ = per_call(lambda: _run(engine, _bare_due_query(now)), 10)
     row("idle sweep", idle_ms, idle_bare, note="bare: the indexed range query")
 
-    # A sweep on ALL_DUE, a rung of about a third of the tasks due: per instance, against
-    # firing the same timers bare.
+    # A sweep on ALL_DUE, a rung of about a third of the tasks due: per instance, the
+    # median of SWEEP_BATCHES batches after one not timed (the first batch of a process
+    # pays its compiling and caches, as the bare's median of warm fires does not),
+    # against firing the same instances' timers bare.
     clock.on(ALL_DUE)
+    swept_at = to_storage(clock.now())
     with office.uow() as uow:
-        due = uow.instances.due_for_timers(to_storage(clock.now()), SAMPLE)
-        due_states = [d.state for d in due]
+        due = uow.instances.due_for_timers(swept_at, sweep.BATCH * (1 + SWEEP_BATCHES))
+        due_states = [d.state for d in due[sweep.BATCH:]]  # those the timed batches fire
     bare_fire = []
     for state in due_states:
         started = now_ms()
@@ -548,19 +552,29 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
         rt.fire_due_timers(wf)
         rt.dumps(wf)
         bare_fire.append(1000 * (now_ms() - started))
+    started = now_ms()
+    first = sweep.sweep(office.uow, clock=FixedClock(clock.now()), max_batches=1)
+    first_ms = 1000 * (now_ms() - started) / max(1, first.instances)
     settled()
+    per_instance, fired = [], 0
     with sent_statements(engine) as statements:
-        started = now_ms()
-        result = sweep.sweep(office.uow, clock=FixedClock(clock.now()), max_batches=2)
-        elapsed = 1000 * (now_ms() - started)
-    fired = max(1, result.instances)
-    batches = -(-fired // sweep.BATCH)
-    row("sweep, per due instance", elapsed / fired, statistics.median(bare_fire),
-        note=f"{fired} instances, {len(statements) / batches:.1f} statements per batch of {sweep.BATCH}")
+        for _ in range(SWEEP_BATCHES):
+            started = now_ms()
+            result = sweep.sweep(office.uow, clock=FixedClock(clock.now()), max_batches=1)
+            elapsed = 1000 * (now_ms() - started)
+            if result.instances:
+                per_instance.append(elapsed / result.instances)
+                fired += result.instances
+    per_instance = per_instance or [0.0]
+    row("sweep, per due instance", statistics.median(per_instance), statistics.median(bare_fire),
+        note=f"median of {len(per_instance)} batches of {sweep.BATCH} ({min(per_instance):.2f}–"
+             f"{max(per_instance):.2f} ms), {fired} instances, after the process's first batch, not counted "
+             f"({first_ms:.2f} ms an instance); "
+             f"{len(statements) / len(per_instance):.1f} statements per batch")
 
-    # The dashboard of the plan the sweep told about, on the day it did: a running plan's
+    # The dashboard of a plan the sweep told about, on the day it did: a running plan's
     # pages show the reminders and escalations sent (the reads above ran before any was).
-    noticed, notices = _most_noticed_plan(engine)
+    noticed, notices = _most_noticed_plan(engine, swept_at)
     read_row(engine, captured, f"dashboard of a {args.plan_size}-task plan after the sweep ({notices} notices)",
              lambda: progress.plan_dashboard(office.uow(), noticed, ALL_DUE), _bare_dashboard_query(noticed),
              "bare: counts by status; the pages' tasks told of the notices",
@@ -601,14 +615,16 @@ def read_row(engine, captured: dict[str, list[tuple[str, Any]]], label: str, act
                                    f"({ours / same_ms:.1f}×){'; ' + note if note else ''}")
 
 
-def _most_noticed_plan(engine) -> tuple[int, int]:
-    """The plan whose tasks were told of most notices (audit lines `notice_<rung>`), and how many."""
+def _most_noticed_plan(engine, since: datetime) -> tuple[int, int]:
+    """The plan whose tasks were told of most notices (audit lines `notice_<rung>`) from
+    `since` on, and how many notices its tasks hold in all."""
     a, t = orm.audit_events, orm.plan_tasks
+    notices = select(t.c.plan_id, func.count().label("n")).join(a, a.c.plan_task_id == t.c.id) \
+        .where(a.c.action.like("notice%")).group_by(t.c.plan_id)
     with engine.connect() as conn:
-        return tuple(conn.execute(
-            select(t.c.plan_id, func.count()).join(a, a.c.plan_task_id == t.c.id)
-            .where(a.c.action.like("notice%")).group_by(t.c.plan_id).order_by(func.count().desc(), t.c.plan_id)
-            .limit(1)).one())
+        plan_id = conn.execute(notices.where(a.c.at >= since).order_by(func.count().desc(), t.c.plan_id)
+                               .limit(1)).one()[0]
+        return plan_id, conn.execute(notices.where(t.c.plan_id == plan_id)).one()[1]
 
 
 def monitored(engine, unit_id: int, plan_ids: list[int]) -> int:
