@@ -9,7 +9,9 @@ contents of 150-500, products, a lead unit per task (the unit head HEAD's unit a
 of them, three other units the rest), coordinating units on 4 tasks in 10, deadlines from
 February to December 2024 as days, quarters, "ongoing" (a report each quarter) or none yet.
 The first plans (up to 5) go through intake, then one in 4 of HEAD's tasks is assigned
-(audit trails of several lines); the rest of the office is copies of those plans in turn.
+(audit trails of several lines); the rest of the office is copies of those plans in turn,
+each issued a seeded 0-16 weeks earlier with its deadlines on a day as many weeks earlier,
+so that on the working day some tasks are late and their reminders and escalations sent.
 
     .venv/bin/python bench/scale.py --open 10000 [--url postgresql+psycopg://...] [--plan-size 1000] [--cpu]
                                     [--db built.sqlite3]
@@ -110,15 +112,20 @@ def row(label: str, ours: float, bare: float, unit: str = "ms", note: str = "") 
 # contents of a few hundred, products, one lead unit per task (the unit head's unit the
 # largest share, so the head's inbox stays the largest), coordinators on some, deadlines
 # from February to December with some "within the quarter", "ongoing" and undated ones.
-# No task falls due before February: the idle sweep on WORK_DAY has nothing due (the
-# first rung fires 3 working days before a deadline), while ALL_DUE finds about a third
-# of the tasks past a rung. CBTH and TTPV lead and coordinate nothing: OTHER_STAFF and
+# No task of the first plans falls due before February (the first rung fires 3 working
+# days before a deadline), while ALL_DUE finds about a third of the tasks past a rung. The
+# copies are plans issued earlier (`Templates.copy_plan`), some of whose tasks are late on
+# WORK_DAY: the build sweeps on WORK_DAY, as the scheduler would have by then, so those
+# tasks' rungs are fired and the idle sweep finds nothing due. The office's late tasks are
+# counted and printed (`office_summary`). CBTH and TTPV lead and coordinate nothing: OTHER_STAFF and
 # MONITORING_STAFF read only what their rows say they read.
 LEADS = [(KSTTHC, 55), ("Phòng Tổng hợp", 20), ("Ban Tiếp công dân tỉnh", 15), ("Sở Thông tin và Truyền thông", 10)]
 DIRECTORS = ("chanhvp", "phochanhvp")
 HISTORY_EVERY = 4  # one in 4 of the head's tasks assigned already (to HISTORY_STAFF): audit trails of several lines
 HISTORY_STAFF = "cv.kstthc2"  # not STAFF, whose inbox and person page hold the measured steps alone
 FIRST_DUE, LAST_DUE = date(2024, 2, 1), date(2024, 12, 31)
+DUE_ON_A_DAY = "Trước ngày {:%d/%m/%Y}"  # a deadline on a day, as written (a copy issued earlier moves it)
+EARLIER_WEEKS = 16  # a copy is issued 0 to this many weeks before ISSUED (seeded per copy)
 QUARTERS = {"I": date(2024, 3, 31), "II": date(2024, 6, 30), "III": date(2024, 9, 30), "IV": date(2024, 12, 31)}
 ACTIONS = ("Rà soát, đánh giá", "Triển khai thực hiện", "Xây dựng và trình ban hành", "Tổ chức kiểm tra việc thực hiện",
            "Đẩy mạnh", "Hoàn thiện", "Tham mưu Ủy ban nhân dân tỉnh chỉ đạo", "Theo dõi, đôn đốc",
@@ -177,7 +184,7 @@ def _deadline(rng: random.Random) -> tuple[dict[str, Any], str]:
         return {"kind": "once", "due": [QUARTERS[quarter].isoformat()], "every": None, "until": None}, \
             f"Trong quý {quarter} năm 2024"
     day = FIRST_DUE + timedelta(days=rng.randrange((LAST_DUE - FIRST_DUE).days + 1))
-    return {"kind": "once", "due": [day.isoformat()], "every": None, "until": None}, f"Trước ngày {day:%d/%m/%Y}"
+    return {"kind": "once", "due": [day.isoformat()], "every": None, "until": None}, DUE_ON_A_DAY.format(day)
 
 
 def with_history(office, clock, plan_id: int) -> None:
@@ -201,8 +208,13 @@ def build(office, clock, total: int, plan_size: int) -> tuple[list[int], Starts]
         count = min(plan_size, total - sum(templates.sizes(plan_ids)))
         plan_ids.append(templates.copy_plan(count, number=f"{len(plan_ids) + 1}/KH-SCALE"))
         print(f"  built {sum(templates.sizes(plan_ids))} / {total} open instances", file=sys.stderr)
+    templates.finish()  # before the sweep: on PostgreSQL its rows take ids from the sequences
+    started = time.perf_counter()
+    fired = sweep.sweep(office.uow, clock=FixedClock(clock.on(WORK_DAY).now()))  # the late copies' rungs
+    clock.on(ISSUED)
+    print(f"  swept on {WORK_DAY}: {fired.instances} instances in {time.perf_counter() - started:.1f} s",
+          file=sys.stderr)
     office.storage.compact_inbox_counts()  # the scheduler folds the inbox's count rows after changes
-    templates.finish()
     settle_bulk_load(office.storage.engine)
     return plan_ids, starts
 
@@ -296,7 +308,13 @@ class Templates:
     task, its units, its instance, work items, audit events and arrivals) copied with
     every id remapped, and in each instance's state every workflow task UUID replaced
     by a fresh one (work items follow) and its own `plan_task_id`: a real state that
-    loads and completes like the one it was copied from, stored by bulk inserts."""
+    loads and completes like the one it was copied from, stored by bulk inserts.
+
+    Each copy is a plan issued a seeded number of weeks (0 to EARLIER_WEEKS) before its
+    source: its tasks due on a day are due as many weeks earlier, in every column and
+    every date of the state (its deadline, periods and timers: whole weeks keep their
+    weekdays, though a timer may then fall on a holiday); tasks due in a quarter,
+    "ongoing" or undated keep the plan year's deadlines."""
 
     TABLES = ("plans", "plan_tasks", "task_units", "process_instances", "work_items", "audit_events", "arrivals")
 
@@ -336,15 +354,19 @@ class Templates:
     def copy_plan(self, count: int, number: str) -> int:
         [plan_id] = self._ids("plans", 1)
         plan = self.plans[self.copied % len(self.plans)]
+        earlier = timedelta(weeks=random.Random(self.copied).randint(0, EARLIER_WEEKS))
         self.copied += 1
         tasks = self.by_plan[plan["id"]]
         rows: dict[str, list[dict[str, Any]]] = {name: [] for name in self.TABLES}
-        rows["plans"].append({**plan, "id": plan_id, "number": number})
+        rows["plans"].append({**plan, "id": plan_id, "number": number, "issued_on": plan["issued_on"] - earlier})
         task_ids = self._ids("plan_tasks", count)
         for n, task_id in enumerate(task_ids):
             template = tasks[n % len(tasks)]
             old = template["id"]
-            rows["plan_tasks"].append({**template, "id": task_id, "plan_id": plan_id, "position": n, "ref": str(n + 1)})
+            on_a_day = template["due_on"] and template["deadline_text"] == DUE_ON_A_DAY.format(template["due_on"])
+            moved = earlier if earlier and on_a_day else None
+            rows["plan_tasks"].append({**template, "id": task_id, "plan_id": plan_id, "position": n, "ref": str(n + 1)}
+                                      | (_due_earlier(template, moved) if moved else {}))
             for unit in self.by_task["units"].get(old, []):
                 rows["task_units"].append({**unit, "id": self._ids("task_units", 1)[0], "task_id": task_id})
             instance_ids, item_ids = {}, {}
@@ -354,13 +376,20 @@ class Templates:
                 fresh = [uuids.setdefault(u, str(uuid.uuid4())) for u in instance["uuids"]]
                 state = "".join(part + (fresh[i] if i < len(fresh) else "")
                                 for i, part in enumerate(instance["parts"])).replace("{task_id}", str(task_id))
+                timer = instance["next_timer_at"]
+                if moved:
+                    state = _DATE.sub(lambda day: (date.fromisoformat(day[0]) - moved).isoformat(), state)
+                    timer = timer and timer - moved
                 rows["process_instances"].append({k: v for k, v in instance.items() if k not in ("parts", "uuids")}
-                                                 | {"id": new_id, "plan_task_id": task_id, "state": state})
+                                                 | {"id": new_id, "plan_task_id": task_id, "state": state,
+                                                    "next_timer_at": timer})
             for item in self.by_task["items"].get(old, []):
                 item_ids[item["id"]] = new_id = self._ids("work_items", 1)[0]
                 rows["work_items"].append({**item, "id": new_id, "plan_task_id": task_id,
                                            "instance_id": instance_ids[item["instance_id"]],
-                                           "task_uuid": uuids.get(item["task_uuid"], item["task_uuid"])})
+                                           "task_uuid": uuids.get(item["task_uuid"], item["task_uuid"]),
+                                           "due_on": item["due_on"] - moved if moved and item["due_on"]
+                                           else item["due_on"]})
             for event in self.by_task["audit"].get(old, []):
                 rows["audit_events"].append({**event, "id": self._ids("audit_events", 1)[0], "plan_task_id": task_id,
                                              "instance_id": instance_ids.get(event["instance_id"]),
@@ -388,6 +417,16 @@ class Templates:
                                   f"(SELECT max(id) FROM {name}))"))
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("ANALYZE"))
+
+
+_DATE = re.compile(r"\d{4}-\d\d-\d\d")  # in a state, every date is of the task's deadline: due, periods, timers
+
+
+def _due_earlier(task: dict[str, Any], by: timedelta) -> dict[str, Any]:
+    """The columns of a task due on a day, due `by` earlier."""
+    due = task["due_on"] - by
+    return {"due_on": due, "schedule": {**task["schedule"], "due": [due.isoformat()]},
+            "deadline_text": DUE_ON_A_DAY.format(due)}
 
 
 def _group(rows: list[dict[str, Any]], key: str) -> dict[int, list[dict[str, Any]]]:
@@ -439,7 +478,8 @@ def measure_in(measured: Path, args: argparse.Namespace) -> None:
 def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, args) -> None:
     users = office.users
     clock_name = "CPU time of this process" if args.cpu else "wall clock"
-    print(f"\n{engine.dialect.name}: {args.open} open instances in plans of {args.plan_size} tasks ({clock_name})\n")
+    print(f"\n{engine.dialect.name}: {args.open} open instances in plans of {args.plan_size} tasks ({clock_name})")
+    print(f"the office: {office_summary(engine)}\n")
     print("| measure | planflow | bare | ratio | notes |\n|---|---|---|---|---|")
 
     if starts is not None:
@@ -479,6 +519,7 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
              f"committed) {stored:.2f} ms ({statistics.median(times) / stored:.1f}×)")
 
     watched = monitored(engine, office.units[TTPV], plan_ids)
+    shown, shown_size, late = late_plan(engine, plan_ids)
     # Reads, each measured against bare SQL (`read_row`).
     reads = [
         (f"a staff member's inbox ({len(items)} rows, first page)",
@@ -494,12 +535,12 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
         ("the unit head's inbox sorted by received (first page)",
          lambda: inbox.list_inbox(office.uow(), users[HEAD], WORK_DAY, inbox.InboxQuery(sort="received")),
          _bare_unit_inbox_query(office), ""),
-        (f"dashboard of a {args.plan_size}-task plan",
-         lambda: progress.plan_dashboard(office.uow(), plan_ids[0], WORK_DAY), _bare_dashboard_query(plan_ids[0]),
+        (f"dashboard of a {shown_size}-task plan ({late} late)",
+         lambda: progress.plan_dashboard(office.uow(), shown, WORK_DAY), _bare_dashboard_query(shown),
          "bare: counts by status"),
-        (f"plan page of {args.plan_size} tasks (first page)",
-         lambda: plan_pages.plan_overview(office.uow(), plan_ids[0], WORK_DAY, users[MONITOR]),
-         _bare_plan_page_query(plan_ids[0]), "bare: the page's 50 tasks and their steps"),
+        (f"plan page of {shown_size} tasks ({late} late, first page)",
+         lambda: plan_pages.plan_overview(office.uow(), shown, WORK_DAY, users[MONITOR]),
+         _bare_plan_page_query(shown), "bare: the page's 50 tasks and their steps"),
         (f"the unit head's unit page ({_count_unit_tasks(engine, office.units[KSTTHC])} tasks, first page)",
          lambda: unit_work.unit_work(office.uow(), users[HEAD], WORK_DAY), _bare_unit_page_query(office),
          "bare: counts by status of the unit's tasks"),
@@ -525,7 +566,7 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
     ]
     # A second bare beside the first where that one does not read all the page shows:
     # hand-written SQL over the plain tables giving the same displayed data.
-    same_data = {reads[5][0]: _same_data_dashboard_queries(plan_ids[0], WORK_DAY)}
+    same_data = {reads[5][0]: _same_data_dashboard_queries(shown, WORK_DAY)}
     captured: dict[str, list[tuple[str, Any]]] = {}
     for label, action, bare_query, note in reads:
         read_row(engine, captured, label, action, bare_query, note, same_data.get(label))
@@ -615,6 +656,19 @@ def read_row(engine, captured: dict[str, list[tuple[str, Any]]], label: str, act
                                    f"({ours / same_ms:.1f}×){'; ' + note if note else ''}")
 
 
+def office_summary(engine) -> str:
+    """What the built office holds on WORK_DAY: its plans' issue dates, its open tasks late
+    (due before it) and the notices sent by then."""
+    p, t, a = orm.plans, orm.plan_tasks, orm.audit_events
+    with engine.connect() as conn:
+        plans, first, last = conn.execute(select(func.count(), func.min(p.c.issued_on), func.max(p.c.issued_on))).one()
+        open_tasks, late = conn.execute(select(func.count(), func.count().filter(t.c.due_on < WORK_DAY))
+                                        .where(t.c.closed_on.is_(None))).one()
+        notices = conn.execute(select(func.count()).where(a.c.action.like("notice%"))).scalar()
+    return (f"{plans} plans issued {first} to {last}; {late} of {open_tasks} open tasks late on {WORK_DAY} "
+            f"({100 * late / max(1, open_tasks):.1f}%), {notices} notices sent")
+
+
 def _most_noticed_plan(engine, since: datetime) -> tuple[int, int]:
     """The plan whose tasks were told of most notices (audit lines `notice_<rung>`) from
     `since` on, and how many notices its tasks hold in all."""
@@ -625,6 +679,21 @@ def _most_noticed_plan(engine, since: datetime) -> tuple[int, int]:
         plan_id = conn.execute(notices.where(a.c.at >= since).order_by(func.count().desc(), t.c.plan_id)
                                .limit(1)).one()[0]
         return plan_id, conn.execute(notices.where(t.c.plan_id == plan_id)).one()[1]
+
+
+def late_plan(engine, plan_ids: list[int]) -> tuple[int, int, int]:
+    """The plan the dashboard and plan page rows read: of the plans with tasks late on
+    WORK_DAY (as a running office's are), the median by how many; else the first plan.
+    Not one `monitored` gives another monitor: the plan page is read as MONITOR. Its id,
+    its tasks and its late tasks."""
+    t = orm.plan_tasks
+    with engine.connect() as conn:
+        late = conn.execute(select(t.c.plan_id, func.count())
+                            .where(t.c.closed_on.is_(None), t.c.due_on < WORK_DAY,
+                                   t.c.plan_id.not_in(plan_ids[1:1 + MONITORED]))
+                            .group_by(t.c.plan_id).order_by(func.count(), t.c.plan_id)).all()
+        plan_id, n = late[len(late) // 2] if late else (plan_ids[0], 0)
+        return plan_id, conn.execute(select(func.count()).where(t.c.plan_id == plan_id)).scalar(), n
 
 
 def monitored(engine, unit_id: int, plan_ids: list[int]) -> int:
