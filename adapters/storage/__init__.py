@@ -46,10 +46,16 @@ class Storage:
     def __init__(self, url: str, echo: bool = False) -> None:
         start_mappers()
         self.url = url
-        self.engine: Engine = create_engine(url, echo=echo, future=True)
+        sqlite_file = url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:")
+        # A SQLite connection's page cache is discarded once another connection has written:
+        # the pool hands out the connection returned last (often the last writer, its cache
+        # kept), not the one idle longest. With two idle connections a step cost ~0.3-0.4 ms
+        # of CPU less. (An in-memory database has one connection per thread: no queue.)
+        self.engine: Engine = create_engine(url, echo=echo, future=True,
+                                            **({"pool_use_lifo": True} if sqlite_file else {}))
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-            if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+            if sqlite_file:
                 Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         postgresql = self.engine.dialect.name == "postgresql"
         # On PostgreSQL a unit of work that only read ends with a commit (`track_reads`).

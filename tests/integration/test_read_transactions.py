@@ -298,3 +298,17 @@ def test_reads_entered_for_reading_send_no_begin_and_no_commit_on_postgresql(pos
             uow.commit()
         libpq.untrace()
     assert "BEGIN" in trace.read_text() and "COMMIT" in trace.read_text()
+
+
+def test_a_sqlite_file_hands_out_the_connection_returned_last(sqlite_url):
+    """Another connection's write discards a SQLite connection's page cache: with two idle
+    connections, each unit of work after them gets the one returned last, not the one
+    idle longest (which the other's writes had made cold)."""
+    engine = make_office(sqlite_url).storage.engine
+    first, second = engine.connect(), engine.connect()
+    last = second.connection.dbapi_connection
+    first.close()
+    second.close()
+    for _ in range(3):
+        with engine.connect() as again:
+            assert again.connection.dbapi_connection is last
