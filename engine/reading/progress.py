@@ -337,17 +337,18 @@ def by_lead_unit(rows: list[dict[str, Any]]) -> list[UnitProgress]:
 def completion(rows: list[dict[str, Any]], plan: model.Plan, today: date) -> list[CompletionPoint]:
     """Month by month, from the plan's year start to this month (or to the end of the
     last year it has dates in, for a plan looked at later): how many were due, how many
-    done. `rows` count tasks per (`due_on`, `closed_on`, `state`)."""
-    last_year = max([plan.year] + [d.year for r in rows for d in (r["due_on"], r["closed_on"]) if d])
+    done. `rows` count tasks per `state`, month due and month closed (`due_month`,
+    `closed_month`: "2024-03", or None)."""
+    last_year = max([plan.year] + [int(m[:4]) for r in rows for m in (r["due_month"], r["closed_month"]) if m])
     end = today if today.year <= last_year else date(last_year, 12, 31)
     months = _months(date(plan.year, 1, 1), end) or [_month(date(plan.year, 1, 1))]
     due: dict[str, int] = defaultdict(int)
     done: dict[tuple[str, str], int] = defaultdict(int)
     for row in rows:
-        if row["due_on"]:
-            due[_month(row["due_on"])] += row["n"]
+        if row["due_month"]:
+            due[row["due_month"]] += row["n"]
         if row["state"] in (DONE_ON_TIME, DONE_LATE):
-            done[row["state"], _month(row["closed_on"])] += row["n"]
+            done[row["state"], row["closed_month"]] += row["n"]
     return [CompletionPoint(
         month=month,
         due=sum(n for m, n in due.items() if m <= month),

@@ -14,11 +14,13 @@ from collections import Counter
 from dataclasses import replace
 from datetime import date
 
-from adapters.storage import progress_queries
+from sqlalchemy import update
+
+from adapters.storage import orm, progress_queries
 from engine.access import task_access
 from engine.process import instances
 from engine.reading import plan_pages, unit_work
-from engine.reading.progress import OVERDUE, Filters, count_states, load_tasks, plan_dashboard
+from engine.reading.progress import OVERDUE, Filters, completion, count_states, load_tasks, plan_dashboard
 from engine.tasks.inbox import list_inbox
 from tests.support.office import CBTH, KSTTHC, TTPV, make_office
 from tests.support.statements import sent_statements, sent_with_parameters
@@ -59,6 +61,36 @@ def test_dashboards_of_two_plans_and_filters_in_turn_show_each_its_own_tasks(off
         assert [t.ref for t in view.tasks] == listed[:50], (plan_id, filters)
         assert [t.ref for t in view.overdue] == overdue[:20], (plan_id, filters)
     assert {u.name for u in plan_dashboard(office.uow(), b, TODAY).unit_choices} == {CBTH}
+
+
+def test_the_dashboard_s_counts_and_chart_summed_by_month_in_sql_are_its_tasks_taken_one_by_one(
+        office_on_each_database):
+    """The dashboard's states and completion chart come from the database summed by state
+    and month: the same as its tasks worked out one by one give, for three lead units, due
+    dates past and future (a quarter's end, one next year) or none, tasks closed on time,
+    late and after the day, on days before, during and after the deadlines."""
+    office = office_on_each_database
+    due = ("2024-02-05", "2024-03-29", "2024-06-30", "2024-09-30", "2025-02-14", None)
+    plan_id = office.plan([{"ref": str(i), "lead": [(KSTTHC, TTPV, CBTH)[i % 3]],
+                            **({"due": due[i % 6]} if due[i % 6] else {})} for i in range(1, 37)])
+    with office.uow() as uow:
+        plan, ids = uow.plans.get(plan_id), [t.id for t in uow.tasks.for_plan(plan_id)]
+    with office.storage.engine.begin() as conn:
+        for closed_on, closed in ((date(2024, 2, 1), ids[0::5]), (date(2024, 3, 20), ids[1::5]),
+                                  (date(2024, 10, 2), ids[2::7])):
+            conn.execute(update(orm.plan_tasks).where(orm.plan_tasks.c.id.in_(closed))
+                         .values(status="closed", closed_on=closed_on))
+    for day in (date(2024, 1, 16), date(2024, 3, 11), date(2024, 7, 1), date(2025, 3, 3)):
+        view = plan_dashboard(office.uow(), plan_id, day)
+        with office.uow() as uow:
+            tasks = load_tasks(uow, plan_id, day, instances.calendar(uow))
+        one_by_one = [{"state": t.state, "n": 1, **{f"{name}_month": f"{d:%Y-%m}" if d else None
+                                                   for name, d in (("due", t.due_on), ("closed", t.closed_on))}}
+                      for t in tasks]
+        assert view.counts == count_states(tasks), day
+        assert view.completion == completion(one_by_one, plan, day), day
+        assert {"done_on_time", "done_late"} <= {t.state for t in tasks} or day < date(2024, 7, 1), day
+    assert (view.completion[0].month, view.completion[-1].month, view.completion[-1].due) == ("2024-01", "2025-03", 30)
 
 
 def test_plan_pages_read_by_two_people_in_turn_list_what_each_may_read(office_on_each_database):
