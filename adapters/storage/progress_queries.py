@@ -137,13 +137,18 @@ class ProgressQueries(ports.ProgressQueries):
 
         The states are the dates' rows summed. For a plan's tasks (narrowed by due dates or
         not), the lead units and the choices are sums over the plan's groups in
-        `unit_task_counts`, not a look-up of each task's units (`_plan_groups`)."""
+        `unit_task_counts`, not a look-up of each task's units (`_plan_groups`). When
+        `choices` is `scope` (an unfiltered dashboard), the choices are the lead units'
+        part's units, not read again."""
         shape, values = _bound(scope)
-        choices_shape, choices_values = _bound(choices, "choices_")
+        choices_shape, choices_values = (None, {}) if choices == scope else _bound(choices, "choices_")
         statement = _dashboard_statement(shape, choices_shape, self._sqlite)
         found: dict[str, list[dict[str, Any]]] = {"units": [], "dates": [], "choices": []}
         for row in self._rows(statement, {**values, **choices_values}):
             found[row.pop("part")].append(row)
+        if choices_shape is None:
+            found["choices"] = list({r["unit_id"]: {"unit_id": r["unit_id"], "name": r["name"]}
+                                     for r in found["units"]}.values())
         states: dict[str, int] = {}
         for row in found["dates"]:
             states[row["state"]] = states.get(row["state"], 0) + int(row["n"])
@@ -804,10 +809,11 @@ def _count_statement(shape: tuple[Any, ...], by_state: bool, capped: bool, sqlit
 
 
 @functools.lru_cache(maxsize=256)
-def _dashboard_statement(shape: tuple[Any, ...], choices_shape: tuple[Any, ...], sqlite: bool) -> Any:
+def _dashboard_statement(shape: tuple[Any, ...], choices_shape: tuple[Any, ...] | None, sqlite: bool) -> Any:
     """`ProgressQueries.dashboard_counts`' statement for scopes of these shapes: its
-    dates (and so its states), lead units and choices as parts of one UNION ALL."""
-    scope, choices = _symbolic(shape), _symbolic(choices_shape)
+    dates (and so its states), lead units and choices (none for no `choices_shape`: the
+    lead units' units) as parts of one UNION ALL."""
+    scope, choices = _symbolic(shape), _symbolic(choices_shape or shape)
     if not sqlite:
         scope, choices = _plan_written_in(scope), _plan_written_in(choices)
     conditions = _scope_conditions(scope, sqlite)
@@ -860,7 +866,7 @@ def _dashboard_statement(shape: tuple[Any, ...], choices_shape: tuple[Any, ...],
                                cast(func.sum(dated.c.n), Integer)))
         .group_by(dated.c.state, dated.c.due_month, dated.c.closed_month),
         units,
-        chosen,
+        *([] if choices_shape is None else [chosen]),
     )
 
 
