@@ -515,10 +515,11 @@ def _assert_bounded_search(office, page: int) -> None:
             # (but the lines of a subquery read first: the last of the first matches, read once)
             read = [line for line in lines if not re.match(r"(SCALAR|REUSE) SUBQUERY|SEARCH every_", line)]
             words = [(line, after) for line, after in zip(read, read[1:] + [""]) if "plan_task_words" in line]
-            # Each match looked up by id, or (the count, no filter) the word index read alone.
+            # Each match looked up by id, or the word index read alone (no condition on the
+            # task: the count, and the page's reads of its matches, whose ids alone are ranked).
             assert words and all(line.startswith("SCAN plan_task_words VIRTUAL TABLE")
                                  and (after == "SEARCH plan_tasks USING INTEGER PRIMARY KEY (rowid=?)"
-                                      or "plan_tasks" not in plan)
+                                      or "plan_tasks" not in after)
                                  for line, after in words), plan
             assert not any(line.startswith("SCAN plan_tasks") for line in lines), plan
         else:

@@ -22,6 +22,7 @@ from engine.tasks import steps
 from tests.support.deadlines import ISSUED, office_clock, ready
 from tests.support.office import CBTH, KSTTHC, TTPV, make_office
 from tests.support.schema import defined, office_at, stored
+from tests.support.statements import sent_statements
 
 TODAY = date(2024, 3, 11)
 TH, TCD, STTTT = "Phòng Tổng hợp", "Ban Tiếp công dân tỉnh", "Sở Thông tin và Truyền thông"
@@ -203,5 +204,36 @@ def test_a_reader_s_matches_read_first_give_what_the_rule_on_each_task_gives(url
             last = read["past the end"]
             assert last[1] == len(readable) and last[2] == last[3] and last[0] == read["read on"][-1], name
         assert seen[0]["cv.ttpv"]["first plan"][1] == 4  # (its two other tasks are the second plan's)
+    finally:
+        office.storage.engine.dispose()
+
+
+def test_a_staff_member_of_a_unit_of_many_tasks_has_the_rule_tested_on_the_word_index(url, monkeypatch):
+    """A reader whose unit holds more tasks than `READER_IDS` (here any task: the cap at
+    0): on SQLite their search's ranked reads test the rule on the word index's rowid
+    and read no task for it (`_readable_rowid`); their searches give what the rule on
+    each task gives (forced by the unit counting as one of few), page by page, read on,
+    filtered, counted."""
+    office = make_office(url)
+    try:
+        an_office_of_every_kind_of_reading(office)
+        monkeypatch.setattr(search, "PAGE_SIZE", 2)
+        monkeypatch.setattr(progress_queries, "READER_IDS", 0)
+        with office.uow() as uow:
+            first_plan = min(p["id"] for p in uow.plans.list_with_counts())
+        staff = office.users["cv.kstthc"]
+        with sent_statements(office.storage.engine) as sent:
+            search_tasks(office.uow(), "nhiệm vụ", TODAY, user_id=staff)
+        [page] = [s for s in sent if "row_number()" in s]
+        if office.storage.engine.dialect.name == "sqlite":
+            assert "JOIN plan_tasks ON plan_tasks.id = plan_task_words.rowid" not in page
+            assert "+plan_task_words.rowid IN" in page
+        ways = {"rowid": {}, "per task": {}}
+        for way in ways:
+            if way == "per task":
+                monkeypatch.setattr(progress_queries.ProgressQueries, "_holds_many", lambda self, unit_id: False)
+            ways[way] = {name: searches(office, user_id, first_plan) for name, user_id in office.users.items()}
+        assert ways["rowid"] == ways["per task"]
+        assert {task for page in ways["rowid"]["cv.kstthc"]["read on"] for task in page} == by_the_rule(office, staff)
     finally:
         office.storage.engine.dispose()

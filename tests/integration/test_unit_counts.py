@@ -371,3 +371,34 @@ def test_the_counts_stay_a_recount_through_a_chunked_start_a_step_and_a_closing_
         assert check_every_unit(office) == 14
     finally:
         storage.engine.dispose()
+
+
+def test_the_unit_page_offers_the_plans_holding_a_task_of_the_unit_as_its_tasks_come_and_go(office):
+    """The plans to choose from are those whose groups of the unit sum to a task or more:
+    a plan whose only task of the unit moved to another unit is no longer offered,
+    though its groups still hold a row of +1 and one of -1 until folded (a plan asking
+    only whether a group row of the unit is positive would still be offered); nor to a
+    unit leading nothing of it; coordinating is enough."""
+    with office_clock(ISSUED):
+        first = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"},
+                             {"ref": "2", "lead": [TTPV], "coordinators": [KSTTHC], "due": "2024-05-02"}],
+                            issued=ISSUED)
+        second = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-04-30"}], issued=ISSUED)
+        third = office.plan([{"ref": "1", "lead": [CBTH]}], issued=ISSUED)
+    head, ttpv = office.users["truong.kstthc"], office.users["giamdoc.ttpv"]
+
+    def offered(user_id: int) -> list[int]:
+        return [plan_id for plan_id, _ in unit_work(office.uow(), user_id, DAYS[1]).plan_choices]
+
+    assert sorted(offered(head)) == sorted([first, second]) and offered(ttpv) == [first]
+    tu = orm.task_units.c
+    with office.uow() as uow:
+        [moved] = [task.id for task in uow.tasks.for_plan(second)]
+    write(office, update(orm.task_units).where(tu.task_id == moved).values(unit_id=office.units[TTPV]))
+    with office.storage.engine.connect() as conn:  # (its rows kept, summing to none)
+        assert sum(conn.execute(select(orm.unit_task_counts.c.n).where(
+            orm.unit_task_counts.c.unit_id == office.units[KSTTHC],
+            orm.unit_task_counts.c.plan_id == second)).scalars()) == 0
+    assert offered(head) == [first] and sorted(offered(ttpv)) == sorted([first, second])
+    assert third not in offered(head) + offered(ttpv)
+    check_every_unit(office)
