@@ -111,9 +111,14 @@ def days_left(cal: WorkingCalendar, due: date | None, today: date) -> int | None
     return None if due is None else cal.working_days_between(today, due)
 
 
+@functools.lru_cache(maxsize=8)
 def reckoner(cal: WorkingCalendar, today: date) -> Callable[[date | None], tuple[int | None, str]]:
-    """Days left and urgency of a due date on `today`, each date worked out once: a
-    page's steps share a few dates, and two calendar look-ups a row were a sixth of a read."""
+    """Days left and urgency of a due date on `today`, each date worked out once per
+    calendar and day (kept as `_soon_until` is): a page's steps share a few dates, and two
+    calendar look-ups a row were a sixth of a read; a date worked out once per read still
+    cost a page of the staff member's inbox its 38 dates' look-ups at every read. A
+    calendar's answers never change (a change of the office days makes another one), and
+    the dates kept are those of open steps: a few thousand at most."""
     known: dict[date | None, tuple[int | None, str]] = {}
 
     def reckoned(due: date | None) -> tuple[int | None, str]:
