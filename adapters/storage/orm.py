@@ -273,8 +273,10 @@ unit_task_counts = Table(
     Column("unit_id", Integer, nullable=False),
     *_unit_task_columns(),
     Column("n", Integer, nullable=False),
-    Index("ix_unit_task_counts_unit", "unit_id", "lead", "plan_id"),
-    Index("ix_unit_task_counts_plan", "plan_id", "lead", "unit_id"),  # a plan's lead units (the dashboard)
+    # Each holds every column its reads take (migration 0042): a unit's groups by plan (the
+    # unit page), a plan's lead groups (the dashboard), read from the index alone.
+    Index("ix_unit_task_counts_unit", "unit_id", "plan_id", "lead", "status", "due_on", "closed_on", "n"),
+    Index("ix_unit_task_counts_plan", "plan_id", "lead", "unit_id", "status", "due_on", "closed_on", "n"),
 )
 
 # A unit's tasks (one row per unit and task, led by it or only coordinated) with the task's

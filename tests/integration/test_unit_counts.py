@@ -21,6 +21,7 @@ from engine.reading.unit_work import unit_work
 from tests.support.deadlines import ISSUED, office_clock
 from tests.support.office import CBTH, KSTTHC, TTPV, Office, make_office, staffed
 from tests.support.progress_plan import close_task
+from tests.support.schema import defined, stored
 
 DAYS = (date(2024, 3, 1), date(2024, 4, 2), date(2024, 7, 1))
 
@@ -402,3 +403,47 @@ def test_the_unit_page_offers_the_plans_holding_a_task_of_the_unit_as_its_tasks_
     assert offered(head) == [first] and sorted(offered(ttpv)) == sorted([first, second])
     assert third not in offered(head) + offered(ttpv)
     check_every_unit(office)
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_an_office_before_0042_upgrades_to_the_covering_indexes_and_back_with_the_same_pages(request, database):
+    """An office counted under migration 0041's indexes of `unit_task_counts` (a unit
+    leading and coordinating a task, a task moved to another unit, one closed): the
+    upgrade gives exactly the indexes `orm.py` defines (each holding every column its
+    reads take), every unit's counts, plans and list stay what its tasks say, and it goes
+    down to the old indexes and up again with the same."""
+    storage = Storage(request.getfixturevalue("sqlite_url" if database == "sqlite" else "postgres_fresh_url"))
+    command.upgrade(storage.alembic_config(), "0041_inbox_counts_one_statement")
+    office = staffed(storage)
+    try:
+        with office_clock(ISSUED):
+            plan_id = office.plan([{"ref": str(n), "lead": [KSTTHC] if n % 2 else [TTPV, KSTTHC],
+                                    "coordinators": [KSTTHC, CBTH] if n % 3 == 0 else [],
+                                    "due": f"2024-0{3 + n % 3}-29" if n % 4 else None} for n in range(1, 8)],
+                                  issued=ISSUED)
+            other = office.plan([{"ref": "1", "lead": [CBTH], "coordinators": [KSTTHC], "due": "2024-04-30"}],
+                                issued=ISSUED)
+        with office.uow() as uow:
+            first, second = [task.id for task in uow.tasks.for_plan(plan_id)][:2]
+            [moved] = [task.id for task in uow.tasks.for_plan(other)]
+        write(office, update(orm.task_units).where(orm.task_units.c.task_id == moved,
+                                                   orm.task_units.c.unit_id == office.units[KSTTHC])
+              .values(unit_id=office.units[TTPV]),
+              update(orm.plan_tasks).where(orm.plan_tasks.c.id == first)
+              .values(status="closed", closed_on=date(2024, 4, 1)))
+        old = stored(storage, "unit_task_counts")
+        assert set(old) == {"ix_unit_task_counts_unit", "ix_unit_task_counts_plan"} and old != defined(
+            storage, "unit_task_counts")
+        held = check_every_unit(office)
+        storage.upgrade()
+        assert stored(storage, "unit_task_counts") == defined(storage, "unit_task_counts")
+        assert check_every_unit(office) == held
+        command.downgrade(storage.alembic_config(), "0041_inbox_counts_one_statement")
+        assert stored(storage, "unit_task_counts") == old
+        write(office, update(orm.plan_tasks).where(orm.plan_tasks.c.id == second).values(due_on=date(2024, 3, 1)))
+        assert check_every_unit(office) == held
+        storage.upgrade()
+        assert stored(storage, "unit_task_counts") == defined(storage, "unit_task_counts")
+        assert check_every_unit(office) == held
+    finally:
+        storage.engine.dispose()
