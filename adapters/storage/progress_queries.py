@@ -1111,7 +1111,7 @@ def _counts_and_plans_statement(counted: tuple[Any, ...], held: tuple[Any, ...],
     (`_counts_shape`): the counts and the plans as parts of one UNION ALL (`_together`)."""
     (unit, shape), (plans_unit, plans_shape) = counted, held
     counts = _unit_state_counts(*shape) if unit else _state_counts_statement(shape, sqlite)
-    plans = _unit_plans(*plans_shape) if plans_unit else _plans_statement(plans_shape, sqlite)
+    plans = _unit_plans(*plans_shape, sqlite=sqlite) if plans_unit else _plans_statement(plans_shape, sqlite)
     return _together([("counts", counts, ()), ("plans", plans, _asc("id"))])
 
 
@@ -1139,11 +1139,19 @@ def _unit_state_counts(led: bool, plan: bool, due_from: bool, due_to: bool, pref
     return select(states.c.state, func.coalesce(func.sum(states.c.n), 0).label("n")).group_by(states.c.state)
 
 
-def _unit_plans(led: bool, plan: bool, due_from: bool, due_to: bool, prefix: str) -> Any:
-    """The plans of one unit's groups holding a task."""
+def _unit_plans(led: bool, plan: bool, due_from: bool, due_to: bool, prefix: str, sqlite: bool) -> Any:
+    """The plans of one unit's groups holding a task: whose groups sum to a task or more
+    (a group's row alone may be a +1 whose -1 is another row, until folded)."""
     c = orm.unit_task_counts.c
     groups = _unit_conditions(c, _unit_scope(bindparam(prefix + "as_of", type_=Date), led, plan, due_from, due_to,
                                              prefix))
+    if sqlite:
+        # Each plan's sum over its range of `ix_unit_task_counts_unit` (unit, plan): the
+        # same index entries as grouping the unit's by plan, without the IN list built
+        # from them (20k, the unit head's 6,010 groups: the statement 1.89 -> 1.83 ms).
+        # PostgreSQL's plan-by-plan sums were no faster (0.56 ms either way).
+        held = select(func.sum(c.n)).where(*groups, c.plan_id == _p.c.id).scalar_subquery() > 0
+        return select(_p.c.id, _p.c.number, _p.c.title).where(held).order_by(_p.c.id)
     return _plans_holding(select(c.plan_id).where(*groups).group_by(c.plan_id).having(func.sum(c.n) > 0))
 
 
