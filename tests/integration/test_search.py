@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from adapters.storage import orm, progress_queries
 from engine.reading import search
@@ -166,6 +167,34 @@ def test_a_broad_search_ranks_a_bounded_set_and_says_there_are_more(ranked, monk
     monkeypatch.setattr(search, "SEARCH_COUNTED", 5)
     found = search_tasks(ranked.uow(), "so hoa", TODAY, user_id=ranked.users["theodoi"], page=3)
     assert found.more and found.listed == 5 and found.pages == 3 and len(found.tasks) == 2  # a full page
+
+
+def test_the_typed_words_are_tested_one_by_one_only_where_the_typed_phrase_is_missing(ranked):
+    """Best first as the stored texts say, over tasks of each mix of the keys (the phrase
+    as typed, some of its words as typed, the folded phrase); on SQLite a task holding
+    the phrase as typed ranks as holding each of its words without a LIKE of each (the
+    LIKEs SQLite runs counted by pattern): they are run for the other matches only."""
+    ranked.plan([{"ref": str(n), "title": title, "lead": [KSTTHC], "due": "2024-06-28"}
+                 for n, title in enumerate(["Số hóa sổ sách", "Sổ hoa", "Hóa đơn số", "Số liệu hóa chất",
+                                            "Số hóa và số hóa", "Sổ hóa đơn"], 1)])
+    tested: Counter[str] = Counter()
+    engine = ranked.storage.engine
+    if engine.dialect.name == "sqlite":
+        def like(pattern: str, value: str, escape: str) -> bool:
+            tested[pattern] += 1
+            return re.sub(f"{re.escape(escape)}(.)", r"\1", pattern[1:-1]).lower() in (value or "").lower()
+
+        engine.dispose()  # (each new connection with its counting LIKE)
+        event.listen(engine, "connect", lambda conn, _: conn.create_function("like", 3, like))
+    found = [t.id for t in search_tasks(ranked.uow(), "số hóa", TODAY).tasks]
+    assert found == best_first(ranked, "số hóa") and len(found) == 9
+    if engine.dialect.name == "sqlite":
+        t = orm.plan_tasks.c
+        with engine.connect() as conn:
+            texts = conn.execute(select(t.search_text).where(t.id.in_(found))).scalars().all()
+        without = sum(" số hóa " not in text for text in texts)
+        assert tested["% số hóa %"] == len(found) and 0 < without < len(found)
+        assert tested["% số %"] == tested["% hóa %"] == without
 
 
 def test_the_search_page_says_when_there_are_more_than_it_counted(world, monkeypatch):
