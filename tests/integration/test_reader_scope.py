@@ -7,6 +7,7 @@ conditions on each task the search used before. The index of directed tasks come
 an upgrade, and goes and comes back with the migration."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -22,7 +23,7 @@ from engine.tasks import steps
 from tests.support.deadlines import ISSUED, office_clock, ready
 from tests.support.office import CBTH, KSTTHC, TTPV, make_office
 from tests.support.schema import defined, office_at, stored
-from tests.support.statements import sent_statements
+from tests.support.statements import sent_with_parameters
 
 TODAY = date(2024, 3, 11)
 TH, TCD, STTTT = "Phòng Tổng hợp", "Ban Tiếp công dân tỉnh", "Sở Thông tin và Truyền thông"
@@ -211,9 +212,10 @@ def test_a_reader_s_matches_read_first_give_what_the_rule_on_each_task_gives(url
 def test_a_staff_member_of_a_unit_of_many_tasks_has_the_rule_tested_on_the_word_index(url, monkeypatch):
     """A reader whose unit holds more tasks than `READER_IDS` (here any task: the cap at
     0): on SQLite their search's ranked reads test the rule on the word index's rowid
-    and read no task for it (`_readable_rowid`); their searches give what the rule on
-    each task gives (forced by the unit counting as one of few), page by page, read on,
-    filtered, counted."""
+    and read no task for it (`_readable_rowid`), and the count finds the unit's tasks by
+    a LEFT JOIN (`_readable_matches`); their searches give what the rule on each task
+    gives (forced by the unit counting as one of few), page by page, read on, filtered,
+    counted."""
     office = make_office(url)
     try:
         an_office_of_every_kind_of_reading(office)
@@ -222,12 +224,21 @@ def test_a_staff_member_of_a_unit_of_many_tasks_has_the_rule_tested_on_the_word_
         with office.uow() as uow:
             first_plan = min(p["id"] for p in uow.plans.list_with_counts())
         staff = office.users["cv.kstthc"]
-        with sent_statements(office.storage.engine) as sent:
+        with sent_with_parameters(office.storage.engine) as sent:
             search_tasks(office.uow(), "nhiệm vụ", TODAY, user_id=staff)
-        [page] = [s for s in sent if "row_number()" in s]
+        [page] = [s for s, _ in sent if "row_number()" in s]
+        [(count, values)] = [(s, v) for s, v in sent if s.startswith("SELECT count(*) AS count")]
         if office.storage.engine.dialect.name == "sqlite":
             assert "JOIN plan_tasks ON plan_tasks.id = plan_task_words.rowid" not in page
             assert "+plan_task_words.rowid IN" in page
+            # The count looks each rowid up in the unit's tasks by a LEFT JOIN, not a subquery
+            # each; the word index read first (joined, SQLite read the unit's tasks first).
+            assert "plan_task_words LEFT OUTER JOIN unit_tasks ON unit_tasks.unit_id = ?" in count
+            assert "unit_tasks.task_id = plan_task_words.rowid\n LIMIT" not in count
+            with office.storage.engine.connect() as conn:
+                plan = [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + count, values)]
+            [words, unit] = [n for n, line in enumerate(plan) if re.match("(SCAN|SEARCH) (plan_task_words|unit_tasks)", line)]
+            assert plan[words].startswith("SCAN plan_task_words") and plan[unit].endswith("LEFT-JOIN"), plan
         ways = {"rowid": {}, "per task": {}}
         for way in ways:
             if way == "per task":
