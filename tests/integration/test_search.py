@@ -169,11 +169,12 @@ def test_a_broad_search_ranks_a_bounded_set_and_says_there_are_more(ranked, monk
     assert found.more and found.listed == 5 and found.pages == 3 and len(found.tasks) == 2  # a full page
 
 
-def test_the_typed_words_are_tested_one_by_one_only_where_the_typed_phrase_is_missing(ranked):
+def test_the_other_keys_are_tested_only_where_the_typed_phrase_is_missing(ranked):
     """Best first as the stored texts say, over tasks of each mix of the keys (the phrase
     as typed, some of its words as typed, the folded phrase); on SQLite a task holding
-    the phrase as typed ranks as holding each of its words without a LIKE of each (the
-    LIKEs SQLite runs counted by pattern): they are run for the other matches only."""
+    the phrase as typed ranks as holding each of its words and the folded phrase without
+    a LIKE of them (the LIKEs SQLite runs counted by pattern): they are run for the other
+    matches only."""
     ranked.plan([{"ref": str(n), "title": title, "lead": [KSTTHC], "due": "2024-06-28"}
                  for n, title in enumerate(["Số hóa sổ sách", "Sổ hoa", "Hóa đơn số", "Số liệu hóa chất",
                                             "Số hóa và số hóa", "Sổ hóa đơn"], 1)])
@@ -194,7 +195,16 @@ def test_the_typed_words_are_tested_one_by_one_only_where_the_typed_phrase_is_mi
             texts = conn.execute(select(t.search_text).where(t.id.in_(found))).scalars().all()
         without = sum(" số hóa " not in text for text in texts)
         assert tested["% số hóa %"] == len(found) and 0 < without < len(found)
-        assert tested["% số %"] == tested["% hóa %"] == without
+        assert tested["% số %"] == tested["% hóa %"] == tested["% so hoa %"] == without
+
+
+def test_a_typed_phrase_whose_folding_is_not_the_folded_phrase_still_ranks_by_the_folded_phrase(ranked):
+    """"½" is a word as typed, "1 2" folded (`fold` gives "1⁄2"): a task holding "số ½ hóa"
+    does not hold the folded phrase "so 1 2 hoa", and ranks after one holding both, before
+    one holding the folded phrase alone."""
+    ranked.plan([{"ref": ref, "title": title, "lead": [KSTTHC], "due": "2024-06-28"}
+                 for ref, title in [("typed", "Số ½ hóa"), ("folded", "Sổ 1 2 hoa"), ("both", "Số ½ hóa và sổ 1 2 hoa")]])
+    assert [ref for ref in refs(ranked, "số ½ hóa") if not ref.isdigit()] == ["both", "typed", "folded"]
 
 
 def test_the_search_page_says_when_there_are_more_than_it_counted(world, monkeypatch):
