@@ -68,6 +68,7 @@ MONITORING_STAFF = "cv.ttpv"  # of a unit taking part in no task, made to monito
 MONITORED = 5
 SAMPLE = 100  # steps completed, instances fired: enough for a median
 SWEEP_BATCHES = SAMPLE // sweep.BATCH  # the sweep row's timed batches: as many instances as the bare fires
+FOLDS = 20  # steps each followed by a fold of the count rows
 now_ms = time.perf_counter  # or time.process_time (--cpu)
 
 
@@ -640,6 +641,22 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
     Starts([ms], [bare_starts(office, clock, plan_id)]).row(
         f"start a task in the built office (per task, {args.plan_size}-task plan)",
         "bare: create + run + serialize of its tasks, after it")
+
+    # The scheduler's fold of the count rows after one step (every interval on a working
+    # office; on SQLite inside the one write lock), once the rows above are folded.
+    office.storage.compact_inbox_counts()
+    folds = []
+    for item in [i for i in office.ready(plan_id)
+                 if i.form == "assign" and i.candidate_unit_id == office.units[KSTTHC]][:FOLDS]:
+        steps.complete_step(office.uow(), item.id, users[HEAD], assignee, clock=clock)
+        started = now_ms()
+        office.storage.compact_inbox_counts()
+        folds.append(1000 * (now_ms() - started))
+    with engine.connect() as conn:
+        rows = sum(conn.scalar(select(func.count()).select_from(orm.metadata.tables[name]))
+                   for name in ("inbox_counts", "inbox_choices", "unit_task_counts"))
+    print(f"| fold of the count rows after one step | {statistics.median(folds):.2f} ms | — | — | "
+          f"median of {len(folds)} steps, each then folded; {rows} count rows |")
     explain(engine, now, captured)
 
 
