@@ -575,7 +575,9 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
     ]
     # A second bare beside the first where that one does not read all the page shows:
     # hand-written SQL over the plain tables giving the same displayed data.
-    same_data = {reads[5][0]: _same_data_dashboard_queries(shown, WORK_DAY)}
+    same_data = {reads[5][0]: _same_data_dashboard_queries(shown, WORK_DAY),
+                 reads[6][0]: _same_data_plan_page_queries(shown),
+                 reads[-1][0]: _same_data_person_page_queries(users[STAFF], WORK_DAY)}
     captured: dict[str, list[tuple[str, Any]]] = {}
     for label, action, bare_query, note in reads:
         read_row(engine, captured, label, action, bare_query, note, same_data.get(label))
@@ -897,6 +899,60 @@ def _same_data_dashboard_queries(plan_id: int, today: date) -> list:
         f"WHERE a.action LIKE 'notice%' AND a.plan_task_id IN ({ids}) ORDER BY a.at, a.id",
     ]
     values = {"plan": bindparam("plan", plan_id, type_=Integer), "today": bindparam("today", today, type_=Date)}
+    return [text(q).bindparams(*(value for name, value in values.items() if f":{name}" in q)) for q in queries]
+
+
+def _same_data_plan_page_queries(plan_id: int) -> list:
+    """What a plan page shows the monitor, written by hand over the plain tables: the
+    plan, how many tasks it has (the pages), the first page of 50 in plan order, their
+    units, and their ready steps with who holds them."""
+    page = "SELECT id FROM plan_tasks WHERE plan_id = :plan ORDER BY position LIMIT 50"
+    queries = [
+        "SELECT id, number, title, year, issued_on, monitor_unit_id, source_name FROM plans WHERE id = :plan",
+        "SELECT count(*) FROM plan_tasks WHERE plan_id = :plan",
+        "SELECT t.id, t.ref, t.title, t.content, t.product, t.director, t.position, t.deadline_text, t.due_on, "
+        "t.status, t.closed_on FROM plan_tasks t WHERE t.plan_id = :plan ORDER BY t.position LIMIT 50",
+        f"SELECT tu.task_id, tu.unit_id, tu.role, u.name, tu.position FROM task_units tu "
+        f"JOIN units u ON u.id = tu.unit_id WHERE tu.task_id IN ({page}) ORDER BY tu.task_id, tu.role, tu.position",
+        "SELECT w.plan_task_id, w.id, w.step_id, w.step_name, w.due_on, w.assignee_user_id, w.candidate_role, "
+        "us.full_name, u.name FROM work_items w "
+        "LEFT JOIN users us ON us.id = w.assignee_user_id LEFT JOIN units u ON u.id = w.candidate_unit_id "
+        f"WHERE w.state = 'ready' AND w.plan_task_id IN ({page}) ORDER BY w.plan_task_id, w.id",
+    ]
+    return [text(q).bindparams(bindparam("plan", plan_id, type_=Integer)) for q in queries]
+
+
+def _same_data_person_page_queries(user_id: int, today: date) -> list:
+    """What a person page shows, written by hand over the plain tables (no count tables):
+    the tasks the person took part in (a step held by name or completed, or named by an
+    assignment) by status and dates (its state tabs follow), their plans (the plan
+    filter), the first page of 50 most urgent first (overdue, open by due date, done),
+    their units, their ready steps with who holds them, and the notices sent about them."""
+    took_part = ("SELECT plan_task_id AS id FROM work_items WHERE assignee_user_id = :person "
+                 "UNION SELECT plan_task_id FROM work_items WHERE completed_by = :person "
+                 "UNION SELECT task_id FROM task_people WHERE user_id = :person")
+    page = (f"SELECT id FROM plan_tasks WHERE id IN ({took_part}) ORDER BY "
+            "CASE WHEN status = 'open' AND due_on < :today THEN 0 ELSE 1 END, "
+            "CASE WHEN closed_on IS NULL THEN 0 ELSE 1 END, due_on IS NULL, due_on, plan_id, position LIMIT 50")
+    ids = f"SELECT id FROM ({page}) AS page"
+    queries = [
+        f"SELECT status, due_on, closed_on, count(*) FROM plan_tasks WHERE id IN ({took_part}) "
+        "GROUP BY status, due_on, closed_on",
+        f"SELECT DISTINCT p.id, p.number, p.title FROM plans p JOIN plan_tasks t ON t.plan_id = p.id "
+        f"WHERE t.id IN ({took_part})",
+        "SELECT t.id, t.plan_id, t.ref, t.title, t.content, t.product, t.director, t.position, t.deadline_text, "
+        "t.due_on, t.status, t.closed_on, p.number, p.title "
+        f"FROM plan_tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id IN ({ids})",
+        f"SELECT tu.task_id, tu.unit_id, tu.role, u.name, tu.position FROM task_units tu "
+        f"JOIN units u ON u.id = tu.unit_id WHERE tu.task_id IN ({ids}) ORDER BY tu.task_id, tu.role, tu.position",
+        "SELECT w.plan_task_id, w.id, w.step_id, w.step_name, w.due_on, w.assignee_user_id, w.candidate_role, "
+        "us.full_name, u.name FROM work_items w "
+        "LEFT JOIN users us ON us.id = w.assignee_user_id LEFT JOIN units u ON u.id = w.candidate_unit_id "
+        f"WHERE w.state = 'ready' AND w.plan_task_id IN ({ids}) ORDER BY w.plan_task_id, w.id",
+        "SELECT a.plan_task_id, a.action, a.at, a.step_name, a.detail FROM audit_events a "
+        f"WHERE a.action LIKE 'notice%' AND a.plan_task_id IN ({ids}) ORDER BY a.at, a.id",
+    ]
+    values = {"person": bindparam("person", user_id, type_=Integer), "today": bindparam("today", today, type_=Date)}
     return [text(q).bindparams(*(value for name, value in values.items() if f":{name}" in q)) for q in queries]
 
 
