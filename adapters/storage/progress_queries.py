@@ -205,8 +205,13 @@ class ProgressQueries(ports.ProgressQueries):
         all for a reader of no task. Given the UNION of the reader's ids to read,
         PostgreSQL hashed them and tested every task's words (a word most tasks hold read
         them all, for each part of the search: it costs the word match as nothing), even
-        for a reader of a few hundred tasks."""
-        if scope.reader_id is not None and scope.words:
+        for a reader of a few hundred tasks.
+
+        On SQLite a reader whose unit alone holds more than the cap (`_holds_many`, which the
+        count and the page ask anyway) reads more: their ids are not read to find it out (a
+        staff member of a unit of 13,424 tasks read 1,001 of them, 0.7 ms)."""
+        if scope.reader_id is not None and scope.words and not (
+                self._sqlite and scope.reader_unit_id is not None and self._holds_many(scope.reader_unit_id)):
             ids = self._ids_readable_by(scope.reader_id, scope.reader_unit_id)
             if ids is not None and len(ids) <= SEARCH_REACH:  # (each match ranked: `_best_first`)
                 scope = replace(scope, reader_id=None, reader_unit_id=None, matches=self._matches_among(ids, scope.words))

@@ -211,9 +211,10 @@ def test_a_reader_s_matches_read_first_give_what_the_rule_on_each_task_gives(url
 
 def test_a_staff_member_of_a_unit_of_many_tasks_has_the_rule_tested_on_the_word_index(url, monkeypatch):
     """A reader whose unit holds more tasks than `READER_IDS` (here any task: the cap at
-    0): on SQLite their search's ranked reads test the rule on the word index's rowid
-    and read no task for it (`_readable_rowid`), and the count finds the unit's tasks by
-    a LEFT JOIN (`_readable_matches`); their searches give what the rule on each task
+    0): on SQLite their ids are not read (their unit's holding tells they read more),
+    their search's ranked reads test the rule on the word index's rowid and read no task
+    for it (`_readable_rowid`), and the count finds the unit's tasks by a LEFT JOIN
+    (`_readable_matches`); their searches give what the rule on each task
     gives (forced by the unit counting as one of few), page by page, read on, filtered,
     counted."""
     office = make_office(url)
@@ -229,6 +230,8 @@ def test_a_staff_member_of_a_unit_of_many_tasks_has_the_rule_tested_on_the_word_
         [page] = [s for s, _ in sent if "row_number()" in s]
         [(count, values)] = [(s, v) for s, v in sent if s.startswith("SELECT count(*) AS count")]
         if office.storage.engine.dialect.name == "sqlite":
+            # Their unit holds more than the cap: their ids are not read to find out they read more.
+            assert not [s for s, _ in sent if s.startswith("SELECT anon_1.id") and "by_director_user_id" in s], sent
             assert "JOIN plan_tasks ON plan_tasks.id = plan_task_words.rowid" not in page
             assert "+plan_task_words.rowid IN" in page
             # The count looks each rowid up in the unit's tasks by a LEFT JOIN, not a subquery
