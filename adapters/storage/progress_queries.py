@@ -261,7 +261,7 @@ class ProgressQueries(ports.ProgressQueries):
 
     def _holds_many(self, unit_id: int) -> bool:
         """Whether the unit leads or coordinates more tasks than `READER_IDS` (`_readable_matches`,
-        `_search_conditions`)."""
+        `_search_reads`)."""
         if unit_id not in self._many:
             _, [(held,)] = cursor_reads.rows(self.session, _unit_holds_statement(), {"unit_id": unit_id,
                                                                                      "up_to": READER_IDS + 1})
@@ -696,7 +696,7 @@ def _ts_match(words: list[str], side_by_side: bool = False) -> Any:
 
 
 def _best_first(scope: TaskScope, conditions: list[Any], reach: Any, sqlite: bool,
-                after: tuple[Any, Any, Any] | None = None, part: int = 0) -> Any:
+                after: tuple[Any, Any, Any] | None = None, part: int = 0, words_from: Any = None) -> Any:
     """The order of a search's matches (`conditions`: on `plan_tasks`, but the words), as
     (`id`, `rest`, `rank`) rows, as many as a page `reach`es: best first (`_relevance`),
     those of the first `search_reach` matches with the words side by side (the ones the
@@ -719,12 +719,16 @@ def _best_first(scope: TaskScope, conditions: list[Any], reach: Any, sqlite: boo
     `after` (whether the place is among the ranked, its rank there, else its id), for a
     page that follows a place (keyset): only what comes after it, `reach` of the others
     from that id on, in the word index's order; a deep page then reads its own rows, not
-    every match before it."""
+    every match before it.
+
+    `words_from`, on SQLite, the word index joined to what `conditions` read with it
+    (`_search_reads`)."""
     words, tier, ids = list(scope.words), _page_bound("search_reach", sqlite), _ids_of(scope)
-    every = _matching(words, conditions, sqlite, among=ids).limit(tier).cte(f"every_{part}").prefix_with("MATERIALIZED")
+    every = (_matching(words, conditions, sqlite, among=ids, words_from=words_from).limit(tier)
+             .cte(f"every_{part}").prefix_with("MATERIALIZED"))
     reads = [every]
     if len(words) > 1 and ids is None:
-        phrase = _matching(words, conditions, sqlite, side_by_side=True).limit(tier)
+        phrase = _matching(words, conditions, sqlite, side_by_side=True, words_from=words_from).limit(tier)
         reads.insert(0, phrase.cte(f"phrase_{part}").prefix_with("MATERIALIZED"))
     ranked = union_all(*(select(read.c.id) for read in reads)) if len(reads) > 1 else select(every.c.id)
     # PostgreSQL looks `= ANY(ARRAY(...))` up id by id; as IN it may hash every task.
@@ -740,7 +744,7 @@ def _best_first(scope: TaskScope, conditions: list[Any], reach: Any, sqlite: boo
     past = [from_id > select(func.max(every.c.id)).scalar_subquery(), *([from_id > after[2]] if after else [])]
     if len(reads) > 1:
         past.append(from_id.not_in(select(reads[0].c.id)))
-    others = _matching(words, [*conditions, *past], sqlite).limit(reach).subquery()
+    others = _matching(words, [*conditions, *past], sqlite, words_from=words_from).limit(reach).subquery()
     rest = select(others.c.id, literal_column("1").label("rest"), others.c.id.label("rank"))
     # (its WITH inside: the statement still begins with SELECT, a read-only unit's test)
     return union_all(ranked_part, select(rest.subquery())).add_cte(*reads, nest_here=True).subquery()
@@ -750,7 +754,7 @@ _task_words = table("plan_task_words", column("rowid", Integer))  # SQLite's FTS
 
 
 def _matching(words: list[str], conditions: list[Any], sqlite: bool, side_by_side: bool = False,
-              ordered: bool = True, among: str | None = None) -> Any:
+              ordered: bool = True, among: str | None = None, words_from: Any = None) -> Any:
     """The ids of the tasks holding `words` (as `_with_words`; `side_by_side` as `_ts_match`)
     that `conditions` keep, in the word index's order (of ids): to read under a LIMIT,
     which then stops the index's scan (on SQLite, as a join from the FTS5 table, whose
@@ -762,23 +766,26 @@ def _matching(words: list[str], conditions: list[Any], sqlite: bool, side_by_sid
     16.2 from the word index alone (the tasks' rows are long: their words twice).
 
     `among`, the name of the matches bound, read first (`TaskScope.matches`): each task
-    looked up by its id, the word index not read."""
+    looked up by its id, the word index not read. `words_from`: `_fts_matching`'s."""
     if among:
         query = select(_t.c.id).where(_AmongIds(_t.c.id, among), *conditions)
     elif not sqlite:
         query = select(_t.c.id).where(_ts_match(words, side_by_side), *conditions)
     else:
-        return _fts_matching(words, conditions, side_by_side, ordered)
+        return _fts_matching(words, conditions, side_by_side, ordered, words_from)
     return query.order_by(_t.c.id) if ordered else query
 
 
-def _fts_matching(words: list[str], conditions: list[Any], side_by_side: bool, ordered: bool) -> Any:
-    """`_matching` on SQLite, from its word index."""
+def _fts_matching(words: list[str], conditions: list[Any], side_by_side: bool, ordered: bool,
+                  words_from: Any = None) -> Any:
+    """`_matching` on SQLite, from its word index (or `words_from`: the index joined to
+    what `conditions` read with it, `_words_looked_up`)."""
+    words_from = _task_words if words_from is None else words_from
     match = literal_column("plan_task_words").op("MATCH")(literal(_fts_query(words, side_by_side)))
-    alone = select(_task_words.c.rowid.label("id")).where(match, *conditions)
+    alone = select(_task_words.c.rowid.label("id")).select_from(words_from).where(match, *conditions)
     if _t not in alone.get_final_froms():  # (no condition reads the task: the word index alone)
         return alone.order_by(_task_words.c.rowid) if ordered else alone
-    return (select(_t.c.id).select_from(_task_words.join(_t, _t.c.id == _task_words.c.rowid))
+    return (select(_t.c.id).select_from(words_from.join(_t, _t.c.id == _task_words.c.rowid))
             .where(match, *conditions).order_by(_task_words.c.rowid))
 
 
@@ -798,12 +805,8 @@ def _readable_matches(words: list[str], user_id: Any, unit_id: Any, of_many: boo
     plain JOIN: SQLite then reads the unit's tasks first, each a look-up in the word
     index, 1.6 s at 100,000 tasks.)"""
     match = literal_column("plan_task_words").op("MATCH")(literal(_fts_query(words)))
-    matches = _task_words
-    for values in _looked_up(_reader_ways(user_id, unit_id), of_many):
-        matches = matches.outerjoin(values.get_final_froms()[0],
-                                    and_(values.whereclause, values.selected_columns[0] == _task_words.c.rowid))
-    return (select(_task_words.c.rowid.label("id")).select_from(matches)
-            .where(match, _readable_rowid(user_id, unit_id, of_many, joined=True)))
+    return (select(_task_words.c.rowid.label("id")).select_from(_words_looked_up(user_id, unit_id, of_many))
+            .where(match, _readable_rowid(user_id, unit_id, of_many)))
 
 
 def _looked_up(ways: list[Way], of_many: bool) -> list[Any]:
@@ -811,22 +814,31 @@ def _looked_up(ways: list[Way], of_many: bool) -> list[Any]:
     return [way.values for way in ways if way.looked_up and of_many]
 
 
-def _readable_rowid(user_id: Any, unit_id: Any, of_many: bool, joined: bool = False) -> Any:
+def _words_looked_up(user_id: Any, unit_id: Any, of_many: bool) -> Any:
+    """The word index LEFT JOINed to the reads of the reader's ways looked up a rowid at a
+    time (`_looked_up`: the unit's tasks, if `of_many`), for `_readable_rowid`."""
+    words_from = _task_words
+    for values in _looked_up(_reader_ways(user_id, unit_id), of_many):
+        words_from = words_from.outerjoin(values.get_final_froms()[0],
+                                          and_(values.whereclause, values.selected_columns[0] == _task_words.c.rowid))
+    return words_from
+
+
+def _readable_rowid(user_id: Any, unit_id: Any, of_many: bool) -> Any:
     """`_readable_by` as a condition on the word index's rowid (`_readable_matches`), so
-    that a read of the index needs no task to test it: the unit's tasks each looked up
-    if `of_many` (or, `joined`, found by the statement's LEFT JOIN of them), the other
-    ways' ids read into one set. A search's page ranks the first matches a staff member
-    of a unit of many tasks may read: with the rule on their tasks, its 2,000 matches were
-    each joined to their task (at 20,000 tasks the page took SQLite 29.4 ms, 22.1 this way)."""
+    that a read of the index needs no task to test it: the unit's tasks, if `of_many`,
+    found by the read's LEFT JOIN of them (`_words_looked_up`), the other ways' ids read
+    into one set. A search's page ranks the first matches a staff member of a unit of
+    many tasks may read: with the rule on their tasks, its 2,000 matches were each joined
+    to their task (at 20,000 tasks the page took SQLite 29.4 ms, 22.1 this way). Joined,
+    not a scalar subquery for each rowid (SQLite runs the subquery's code again at each
+    rowid): at 20,000 tasks the count (about 15,000 rowids looked up) 4.5 ms, 3.9; the
+    page (about 3,000) 16.7 ms, 14.1 on a loaded machine."""
     ways = _reader_ways(user_id, unit_id)
-    looked_up = _looked_up(ways, of_many)
     # (`+`: a test of each rowid the index gives, never a way in: `_AmongIds`)
     listed = literal_column("+plan_task_words.rowid", Integer).in_(
         union_all(*_readable_reads([way for way in ways if not (way.looked_up and of_many)])))
-    found = [values.selected_columns[0].is_not(None) if joined else
-             values.where(values.selected_columns[0] == _task_words.c.rowid).limit(1).scalar_subquery().is_not(None)
-             for values in looked_up]
-    return or_(*found, listed)
+    return or_(*(values.selected_columns[0].is_not(None) for values in _looked_up(ways, of_many)), listed)
 
 
 @functools.lru_cache(maxsize=64)
@@ -996,7 +1008,7 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, st
     read in its order under its LIMIT (through an index where one serves), then the
     pages' rows are ordered by `_SLICES_ORDER` in the outermost clause; one page is the
     statement itself, in its order. `by_rowid`: a search's reader's rule tested on the word
-    index (`_search_conditions`)."""
+    index (`_search_reads`)."""
     scope = _symbolic(shape)
     # The day again, for the due dates of a state's page: written in on PostgreSQL, as the
     # page's bounds are (`_page_bound`), else its generic plan guesses a third of the
@@ -1012,8 +1024,9 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, st
         if order == "words" and scope.words:
             after = (tuple(_page_bound(f"after_{key}_{number}", sqlite) for key in ("ranked", "rank", "id"))
                      if number in following else None)
-            ranked = _best_first(scope, [*_search_conditions(scope, by_rowid), *state, *_reader_range(scope, sqlite)],
-                                 _page_bound(f"reach_{number}", sqlite), sqlite, after, number)
+            words_from, conditions = _search_reads(scope, by_rowid)
+            ranked = _best_first(scope, [*conditions, *state, *_reader_range(scope, sqlite)],
+                                 _page_bound(f"reach_{number}", sqlite), sqlite, after, number, words_from)
             # The page's ids are picked from the ordered matches first, and only they are
             # joined to their tasks: joined before the OFFSET, a page past the ranked
             # matches had PostgreSQL hash every task of the office.
@@ -1356,16 +1369,19 @@ def _conditions(scope: TaskScope, ids: bool = True, look_up: bool = True) -> lis
     return conditions
 
 
-def _search_conditions(scope: TaskScope, by_rowid: bool) -> list[Any]:
-    """`_conditions` of a search's ranked reads (but the reader's matches, which they read
-    by id); `by_rowid` (SQLite, a staff member of a unit of many tasks: `task_slices`), the
-    reader's rule on the word index's rowid (`_readable_rowid`). Not for a reader whose
-    unit holds few: their ways in are other sets (a unit monitoring 5 plans reads their
-    5,000 tasks into one for each ranked read: its page took 0.8 ms more)."""
+def _search_reads(scope: TaskScope, by_rowid: bool) -> tuple[Any, list[Any]]:
+    """What a search's ranked reads join to the word index (`_best_first`'s `words_from`;
+    None, nothing) and their `_conditions` (but the reader's matches, which they read by
+    id); `by_rowid`
+    (SQLite, a staff member of a unit of many tasks: `task_slices`), the reader's rule on
+    the word index's rowid (`_readable_rowid`), the unit's tasks joined to it. Not for a
+    reader whose unit holds few: their ways in are other sets (a unit monitoring 5 plans
+    reads their 5,000 tasks into one for each ranked read: its page took 0.8 ms more)."""
     if not by_rowid:
-        return _conditions(scope, ids=False)
-    return [*_conditions(replace(scope, reader_id=None, reader_unit_id=None), ids=False),
-            _readable_rowid(scope.reader_id, scope.reader_unit_id, of_many=True)]
+        return None, _conditions(scope, ids=False)
+    return (_words_looked_up(scope.reader_id, scope.reader_unit_id, of_many=True),
+            [*_conditions(replace(scope, reader_id=None, reader_unit_id=None), ids=False),
+             _readable_rowid(scope.reader_id, scope.reader_unit_id, of_many=True)])
 
 
 def _ids_of(scope: TaskScope) -> str | None:

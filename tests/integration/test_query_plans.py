@@ -463,9 +463,9 @@ def test_a_search_by_a_reader_of_many_tasks_looks_each_task_up_in_the_units_task
     (above the cap of ids read first), on SQLite: the page looks each match up in
     `unit_tasks`' key (unit, task), in each of its parts, never all of the unit's tasks
     read into a list first; so does the count, the unit holding more tasks than the cap
-    (read into its list, 100,000 were for 10,001 matches counted), by a LEFT JOIN of
-    `unit_tasks` to the word index read first, and it reads the ids of each other way in
-    into one list and tests the word index's rowids: it reads no task.
+    (read into its list, 100,000 were for 10,001 matches counted); both by a LEFT JOIN of
+    `unit_tasks` to the word index read first, and they read the ids of each other way in
+    into one list and test the word index's rowids: they read no task.
     Both read the word index from the first task the reader may read to their last only.
     (PostgreSQL, costing a look-up a task above a hashed set, hashes them: its choice.)"""
     plans = plans_of(office, lambda: search_tasks(office.uow(), "nhiệm vụ", TODAY, user_id=office.users["cv.cbth"]))
@@ -474,9 +474,11 @@ def test_a_search_by_a_reader_of_many_tasks_looks_each_task_up_in_the_units_task
         "SEARCH unit_tasks USING COVERING INDEX sqlite_autoindex_unit_tasks_1 (unit_id=? AND task_id=?) LEFT-JOIN"], count
     assert "SCAN plan_task_words VIRTUAL TABLE" in count and "plan_tasks USING INTEGER PRIMARY KEY" not in count, count
     assert count.index("SCAN plan_task_words") < count.index("SEARCH unit_tasks"), count  # (the word index first)
-    units = [line for line in page.splitlines() if "unit_tasks" in line]
-    assert len(units) > 1 and all(line.endswith("sqlite_autoindex_unit_tasks_1 (unit_id=? AND task_id=?)")
-                                  for line in units), page
+    tables = [line for line in page.splitlines() if re.match("(SCAN|SEARCH) (plan_task_words|plan_tasks|unit_tasks) ", line)]
+    units = [n for n, line in enumerate(tables) if "unit_tasks" in line]
+    # (each look-up joined to the word index's scan just before it, no task read between)
+    assert len(units) > 1 and all(tables[n].endswith("sqlite_autoindex_unit_tasks_1 (unit_id=? AND task_id=?) LEFT-JOIN")
+                                  and tables[n - 1].startswith("SCAN plan_task_words") for n in units), page
     # (FTS5's plan: M the match, then > and < the range of rowids it reads)
     words = [line for plan in (count, page) for line in plan.splitlines() if "plan_task_words" in line]
     assert words and all(re.search(r"SCAN plan_task_words VIRTUAL TABLE INDEX \d+:M\d*><", line) for line in words), words

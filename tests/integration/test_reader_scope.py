@@ -213,8 +213,8 @@ def test_a_staff_member_of_a_unit_of_many_tasks_has_the_rule_tested_on_the_word_
     """A reader whose unit holds more tasks than `READER_IDS` (here any task: the cap at
     0): on SQLite their ids are not read (their unit's holding tells they read more),
     their search's ranked reads test the rule on the word index's rowid and read no task
-    for it (`_readable_rowid`), and the count finds the unit's tasks by a LEFT JOIN
-    (`_readable_matches`); their searches give what the rule on each task
+    for it (`_readable_rowid`), and the count and the ranked reads find the unit's tasks
+    by a LEFT JOIN (`_words_looked_up`); their searches give what the rule on each task
     gives (forced by the unit counting as one of few), page by page, read on, filtered,
     counted."""
     office = make_office(url)
@@ -234,6 +234,10 @@ def test_a_staff_member_of_a_unit_of_many_tasks_has_the_rule_tested_on_the_word_
             assert not [s for s, _ in sent if s.startswith("SELECT anon_1.id") and "by_director_user_id" in s], sent
             assert "JOIN plan_tasks ON plan_tasks.id = plan_task_words.rowid" not in page
             assert "+plan_task_words.rowid IN" in page
+            # The page's three reads of the word index (the words side by side, every word,
+            # the others) look the unit's tasks up by a LEFT JOIN too, not a subquery each.
+            assert page.count("plan_task_words LEFT OUTER JOIN unit_tasks ON unit_tasks.unit_id = ?") == 3, page
+            assert "unit_tasks.task_id = plan_task_words.rowid\n LIMIT" not in page
             # The count looks each rowid up in the unit's tasks by a LEFT JOIN, not a subquery
             # each; the word index read first (joined, SQLite read the unit's tasks first).
             assert "plan_task_words LEFT OUTER JOIN unit_tasks ON unit_tasks.unit_id = ?" in count
