@@ -927,7 +927,7 @@ def _held_parts(table: Table, user_id: Any, unit_id: Any, role: Any, whose: str 
     """`_held_by`'s rows as disjoint conditions, each with its holder (`_HOLDERS`): each
     one range of the table's index on its holder."""
     c = table.c
-    mine = [("person", and_(c.holder_user_id == user_id, c.holder_unit_id == _ZERO, c.holder_role == _NO_ROLE))]
+    mine = [("person", _person_holds(c, user_id))]
     units = [(holder, and_(c.holder_user_id == _ZERO, c.holder_unit_id == unit, c.holder_role == role))
              for holder, unit in (("free", _ZERO), ("unit", unit_id)) if unit is not None]
     return {"mine": mine, "unit": units}.get(whose or "", mine + units)
@@ -935,12 +935,19 @@ def _held_parts(table: Table, user_id: Any, unit_id: Any, role: Any, whose: str 
 
 def _held_by(table: Table, user_id: Any, unit_id: Any, role: Any, whose: str | None) -> Any:
     """The rows of a count table (`orm.inbox_counts`) of this person's inbox: theirs, and
-    their unit's role's (migration 0019 names the holders as `_branches` does)."""
+    their unit's role's (migration 0019 names the holders as `_branches` does); the role's
+    two holders as one IN (PostgreSQL reads them in one BitmapOr), not two ranges as in
+    `_held_parts`."""
     c = table.c
-    person = and_(c.holder_user_id == user_id, c.holder_unit_id == _ZERO, c.holder_role == _NO_ROLE)
+    person = _person_holds(c, user_id)
     unit = and_(c.holder_user_id == _ZERO, c.holder_unit_id.in_([_ZERO] if unit_id is None else [_ZERO, unit_id]),
                 c.holder_role == role)
     return {"mine": person, "unit": unit}.get(whose or "", or_(person, unit))
+
+
+def _person_holds(c: Any, user_id: Any) -> Any:
+    """A count table's rows held by the person, by name or taken: no unit, no role."""
+    return and_(c.holder_user_id == user_id, c.holder_unit_id == _ZERO, c.holder_role == _NO_ROLE)
 
 
 # The values of a person's inbox page, bound at each read into statements built once per
