@@ -80,7 +80,7 @@ class Storage:
         self.calendars = CalendarCache()
         # On SQLite one process at a time runs the timer sweep and the mail outbox.
         self.clock_lock: ClockLock = for_database(url, self.engine.dialect.name)
-        self._folded: dict[str, int] = {}  # the newest count rows at the last fold
+        self._folded: dict[str, inbox_counts.Marks] = {}  # where this process's folds stand, by table
 
     def compact_inbox_counts(self) -> int:
         """Fold the inbox's count rows added since the last call (`inbox_counts`)."""

@@ -10,6 +10,7 @@ number of keys: a holder's dates, plans and steps. The scheduler folds after cha
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import Executable, Table, and_, bindparam, delete, func, insert, or_, select
@@ -28,20 +29,41 @@ KEYS: dict[str, list[str]] = {
 _FOLDING = 0x19F01D  # the advisory lock's first key: "folding count rows"
 
 
-def compact(engine: Engine, seen: dict[str, int]) -> int:
-    """Fold, in each table with a row newer than `seen` holds (the newest id after the
-    last fold, updated here), the keys of the rows added since: an idle office costs one
-    indexed read per table, a fold as much as the keys that changed, whatever the table's
-    size (the other keys' rows are neither read nor written: on SQLite the write lock is
-    held for a moment, on PostgreSQL their index entries stay visible to Index Only Scans).
-    Return the number of rows folded away."""
+@dataclass
+class Marks:
+    """Where one worker's folds of one table stand (a worker that starts has none: it
+    reads every key once and folds those with several rows)."""
+
+    newest: int = 0
+    """The table's newest id after the last fold: while it stays the newest, nothing was
+    added and the table is not folded."""
+    low: int = 0
+    """The next fold reads the keys of the rows above it: the rows a fold has not seen.
+    SQLite: the newest row when the last fold began (`last`; rows committed between the
+    fold's read of it and its first write are read again), or the newest row after that
+    fold if lower: the fold left no row above it, and SQLite gives a new row the newest id
+    plus one, so a mark above it would skip rows that reuse the ids of rows folded away.
+    PostgreSQL: the newest row after the fold before the last, one fold behind, as a row
+    whose id was drawn before a fold may be committed after it (a transaction open across
+    a whole scheduler interval may still leave its rows unfolded until their key changes
+    again; its counts are sums, exact all the same)."""
+
+
+def compact(engine: Engine, marks: dict[str, Marks]) -> int:
+    """Fold, in each table with a row newer than its `marks` (by table name, updated
+    here), the keys of the rows added since: an idle office costs one indexed read per
+    table, a fold as much as the keys that changed, whatever the table's size (the other
+    keys' rows are neither read nor written: on SQLite the write lock is held for a moment,
+    on PostgreSQL their index entries stay visible to Index Only Scans). Return the number
+    of rows folded away."""
     folded = 0
     for name in KEYS:
         table: Table = orm.metadata.tables[name]
+        mark = marks.setdefault(name, Marks())
         with engine.connect() as connection:
             newest = connection.scalar(select(func.max(table.c.id))) or 0
             connection.commit()  # a read: a rollback would make psycopg drop the connection's prepared statements
-        if newest == seen.get(name):
+        if newest == mark.newest:
             continue
         with engine.begin() as connection:
             postgresql = connection.dialect.name == "postgresql"
@@ -49,23 +71,13 @@ def compact(engine: Engine, seen: dict[str, int]) -> int:
             # ids, wait for the next fold). The driver begins the transaction at the fold's
             # first write: a row may be committed between this read and it.
             last = None if postgresql else connection.scalar(select(func.max(table.c.id))) or 0
-            done = _fold(connection, table, seen.get(f"{name} from", 0), last)
+            done = _fold(connection, table, mark.low, last)
             if done is None:
                 continue  # another worker is folding it
             folded += done
             newest = connection.scalar(select(func.max(table.c.id))) or 0
-            # The next fold reads the keys of the rows above its mark: the rows a fold has
-            # not seen. SQLite: above `last` (then the rows committed before the fold's
-            # write are read again), or above the newest row if the fold left none above
-            # it (SQLite gives a new row the newest id plus one: a mark above it would skip
-            # rows). PostgreSQL: above the newest row after the fold before this one, as a
-            # row whose id was drawn before this fold may be committed after it (a
-            # transaction open across a whole scheduler interval may still leave its rows
-            # unfolded until their key changes again; its counts are sums, exact all the
-            # same). A worker that starts (no mark) reads every key once and folds those
-            # with several rows.
-            seen[f"{name} from"] = seen.get(name, 0) if last is None else min(last, newest)
-            seen[name] = newest
+            mark.low = mark.newest if last is None else min(last, newest)
+            mark.newest = newest
     return folded
 
 

@@ -47,7 +47,7 @@ def test_random_deltas_and_folds_keep_the_sums_and_the_untouched_keys_rows(offic
     engine = office_on_each_database.storage.engine
     rng = random.Random(15)
     want: Counter = Counter()
-    seen: dict[str, int] = {}
+    marks: dict[str, inbox_counts.Marks] = {}
     touched: set[tuple] = set()
     for round_ in range(60):
         rows = []
@@ -61,9 +61,9 @@ def test_random_deltas_and_folds_keep_the_sums_and_the_untouched_keys_rows(offic
             if rows:
                 add(connection, rows)
         if rng.random() < 0.2:
-            seen = {}  # a worker that restarts: no mark
+            marks = {}  # a worker that restarts: no mark
         before = stored(engine)
-        inbox_counts.compact(engine, seen)
+        inbox_counts.compact(engine, marks)
         after = stored(engine)
         assert {k: sum(n for _, n in r) for k, r in after.items()} == {k: v for k, v in want.items() if v}, round_
         assert all(len(r) == 1 for r in after.values()), round_  # every key folded
@@ -79,11 +79,11 @@ def test_a_row_given_the_id_of_a_row_folded_away_is_folded(office_on_each_databa
     engine = office_on_each_database.storage.engine
     kept = a_key(unit_id=901, lead=1, plan_id=71, status="open", due_on=None, closed_on=None)
     gone = a_key(unit_id=902, lead=0, plan_id=72, status="done", due_on=date(2024, 3, 1), closed_on=None)
-    seen: dict[str, int] = {}
+    marks: dict[str, inbox_counts.Marks] = {}
     for rows in ([(kept, 1), (gone, 1)], [(gone, -1)], [(kept, 1)]):  # the last: the id of `gone`'s +1
         with engine.begin() as connection:
             add(connection, rows)
-        inbox_counts.compact(engine, seen)
+        inbox_counts.compact(engine, marks)
     assert {k: [n for _, n in r] for k, r in stored(engine).items()} == {kept: [2]}
 
 
@@ -112,10 +112,10 @@ def test_two_workers_folding_at_once_while_steps_write_keep_the_sums_on_postgres
             errors.append(error)
 
     def folder() -> None:
-        seen: dict[str, int] = {}
+        marks: dict[str, inbox_counts.Marks] = {}
         try:
             while not stop.is_set():
-                inbox_counts.compact(engine, seen)
+                inbox_counts.compact(engine, marks)
         except BaseException as error:  # noqa: BLE001 - reported by the test
             errors.append(error)
 
@@ -131,8 +131,8 @@ def test_two_workers_folding_at_once_while_steps_write_keep_the_sums_on_postgres
             thread.join()
         assert not errors, errors
         # -1s may have been drawn before their +1 committed: sums only hold once all are in.
-        for seen in ({}, {}):
-            inbox_counts.compact(engine, seen)
+        for marks in ({}, {}):
+            inbox_counts.compact(engine, marks)
         after = stored(engine)
         assert {k: sum(n for _, n in r) for k, r in after.items()} == {k: v for k, v in want.items() if v}
         assert all(len(r) == 1 for r in after.values())
@@ -145,20 +145,20 @@ def test_a_row_committed_after_a_fold_passed_its_id_is_folded_by_the_next_on_pos
     engine = office.storage.engine
     late = a_key(unit_id=901, lead=1, plan_id=71, status="open", due_on=None, closed_on=None)
     other = a_key(unit_id=902, lead=0, plan_id=72, status="done", due_on=date(2024, 3, 1), closed_on=None)
-    seen: dict[str, int] = {}
+    marks: dict[str, inbox_counts.Marks] = {}
     try:
         with engine.begin() as connection:
             add(connection, [(late, 1), (other, 1)])
-        inbox_counts.compact(engine, seen)
+        inbox_counts.compact(engine, marks)
         with engine.begin() as slow:
             add(slow, [(late, 1)])  # its id is drawn now, committed after the next fold
             with engine.begin() as connection:
                 add(connection, [(other, 1)])
-            inbox_counts.compact(engine, seen)  # folds `other`'s rows, not yet the slow one's
+            inbox_counts.compact(engine, marks)  # folds `other`'s rows, not yet the slow one's
         assert len(stored(engine)[late]) == 2
         with engine.begin() as connection:
             add(connection, [(other, -1)])
-        inbox_counts.compact(engine, seen)
+        inbox_counts.compact(engine, marks)
         after = stored(engine)
         assert {k: [n for _, n in r] for k, r in after.items()} == {late: [2], other: [1]}
         with engine.connect() as connection:
