@@ -10,8 +10,9 @@ of them, three other units the rest), coordinating units on 4 tasks in 10, deadl
 February to December 2024 as days, quarters, "ongoing" (a report each quarter) or none yet.
 The first plans (up to 5) go through intake, then one in 4 of HEAD's tasks is assigned
 (audit trails of several lines); the rest of the office is copies of those plans in turn,
-each issued a seeded 0-16 weeks earlier with its deadlines on a day as many weeks earlier,
-so that on the working day some tasks are late and their reminders and escalations sent.
+each issued a seeded 0-16 weeks earlier with its deadlines on a day as many weeks earlier
+(one moved so onto a holiday is the next working day), so that on the working day some
+tasks are late and their reminders and escalations sent.
 
     .venv/bin/python bench/scale.py --open 10000 [--url postgresql+psycopg://...] [--plan-size 1000] [--cpu]
                                     [--db built.sqlite3]
@@ -204,7 +205,9 @@ def build(office, clock, total: int, plan_size: int) -> tuple[list[int], Starts]
     first = min(plan_size, total)
     plan_ids, starts = start_rounds(office, clock, first, max(1, min(START_ROUNDS, total // first)))
     print(f"  built {first * len(plan_ids)} / {total} open instances through intake", file=sys.stderr)
-    templates = Templates(office.storage.engine, list(plan_ids))
+    with office.uow() as uow:
+        calendar = instances.calendar(uow)
+    templates = Templates(office.storage.engine, calendar, list(plan_ids))
     while sum(templates.sizes(plan_ids)) < total:
         count = min(plan_size, total - sum(templates.sizes(plan_ids)))
         plan_ids.append(templates.copy_plan(count, number=f"{len(plan_ids) + 1}/KH-SCALE"))
@@ -313,15 +316,15 @@ class Templates:
 
     Each copy is a plan issued a seeded number of weeks (0 to EARLIER_WEEKS) before its
     source: its tasks due on a day are due as many weeks earlier, in every column and
-    every date of the state (its deadline, periods and timers: whole weeks keep their
-    weekdays, though a timer may then fall on a holiday); tasks due in a quarter,
-    "ongoing" or undated keep the plan year's deadlines."""
+    every date of the state (its deadline, periods and timers), as `_moving` moves them;
+    tasks due in a quarter, "ongoing" or undated keep the plan year's deadlines."""
 
     TABLES = ("plans", "plan_tasks", "task_units", "process_instances", "work_items", "audit_events", "arrivals")
 
-    def __init__(self, engine, intaken: list[int]) -> None:
-        """Copies of the `intaken` plans in turn, all of one size."""
+    def __init__(self, engine, calendar, intaken: list[int]) -> None:
+        """Copies of the `intaken` plans in turn, all of one size; `calendar`: the office's."""
         self.engine = engine
+        self.calendar = calendar
         # On PostgreSQL a list of rows is inserted one statement a row (psycopg's
         # executemany), so the statement triggers of `task_units` and `work_items` (each
         # reading its statement's rows as one table) ran once a row: 5 ms a task_units
@@ -371,9 +374,9 @@ class Templates:
             template = tasks[n % len(tasks)]
             old = template["id"]
             on_a_day = template["due_on"] and template["deadline_text"] == DUE_ON_A_DAY.format(template["due_on"])
-            moved = earlier if earlier and on_a_day else None
+            moved = _moving(self.calendar, template["due_on"], earlier) if earlier and on_a_day else None
             rows["plan_tasks"].append({**template, "id": task_id, "plan_id": plan_id, "position": n, "ref": str(n + 1)}
-                                      | (_due_earlier(template, moved) if moved else {}))
+                                      | (_due_on(template, moved(template["due_on"])) if moved else {}))
             for unit in self.by_task["units"].get(old, []):
                 rows["task_units"].append({**unit, "id": self._ids("task_units", 1)[0], "task_id": task_id})
             instance_ids, item_ids = {}, {}
@@ -385,8 +388,9 @@ class Templates:
                                 for i, part in enumerate(instance["parts"])).replace("{task_id}", str(task_id))
                 timer = instance["next_timer_at"]
                 if moved:
-                    state = _DATE.sub(lambda day: (date.fromisoformat(day[0]) - moved).isoformat(), state)
-                    timer = timer and timer - moved
+                    state = _DATE.sub(lambda day: moved(date.fromisoformat(day[0])).isoformat(), state)
+                    # (stored in UTC: a rung's 08:00 in the office is 01:00 the same day)
+                    timer = timer and datetime.combine(moved(timer.date()), timer.time())
                 rows["process_instances"].append({k: v for k, v in instance.items() if k not in ("parts", "uuids")}
                                                  | {"id": new_id, "plan_task_id": task_id, "state": state,
                                                     "next_timer_at": timer})
@@ -395,7 +399,7 @@ class Templates:
                 rows["work_items"].append({**item, "id": new_id, "plan_task_id": task_id,
                                            "instance_id": instance_ids[item["instance_id"]],
                                            "task_uuid": uuids.get(item["task_uuid"], item["task_uuid"]),
-                                           "due_on": item["due_on"] - moved if moved and item["due_on"]
+                                           "due_on": moved(item["due_on"]) if moved and item["due_on"]
                                            else item["due_on"]})
             for event in self.by_task["audit"].get(old, []):
                 rows["audit_events"].append({**event, "id": self._ids("audit_events", 1)[0], "plan_task_id": task_id,
@@ -431,9 +435,22 @@ class Templates:
 _DATE = re.compile(r"\d{4}-\d\d-\d\d")  # in a state, every date is of the task's deadline: due, periods, timers
 
 
-def _due_earlier(task: dict[str, Any], by: timedelta) -> dict[str, Any]:
-    """The columns of a task due on a day, due `by` earlier."""
-    due = task["due_on"] - by
+def _moving(calendar, due: date, by: timedelta) -> Callable[[date], date]:
+    """Where the dates of a task due on `due` go in a plan issued `by` earlier: each `by`
+    earlier (whole weeks keep their weekdays), unless that moves a deadline on a working
+    day onto a day off (a holiday): then, as an office would write it, the deadline is the
+    next working day, and the task's other dates (its rungs, so many working days from the
+    deadline) keep their working days from it. (A rung of a deadline not moved so may
+    still fall on a holiday.)"""
+    moved = due - by
+    if not calendar.is_working_day(due) or calendar.is_working_day(moved):
+        return lambda day: day - by
+    moved = calendar.add_working_days(moved, 0)
+    return lambda day: calendar.add_working_days(moved, calendar.working_days_between(due, day))
+
+
+def _due_on(task: dict[str, Any], due: date) -> dict[str, Any]:
+    """The columns of a task due on a day, due on `due`."""
     return {"due_on": due, "schedule": {**task["schedule"], "due": [due.isoformat()]},
             "deadline_text": DUE_ON_A_DAY.format(due)}
 
