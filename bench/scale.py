@@ -8,11 +8,11 @@ The office is the demo directory's, its plans written as a province writes them
 contents of 150-500, products, a lead unit per task (the unit head HEAD's unit about half
 of them, three other units the rest), coordinating units on 4 tasks in 10, deadlines from
 February to December 2024 as days, quarters, "ongoing" (a report each quarter) or none yet.
-The first plans (up to 5) go through intake, then one in 4 of HEAD's tasks is assigned
-(audit trails of several lines); the rest of the office is copies of those plans in turn,
-each issued a seeded 0-16 weeks earlier with its deadlines on a day as many weeks earlier
-(one moved so onto a holiday is the next working day), so that on the working day some
-tasks are late and their reminders and escalations sent.
+Every plan is issued a seeded 0-16 weeks before ISSUED, its deadlines on a day as many
+weeks earlier (one moved so onto a holiday is the next working day). The first plans (up
+to 5) go through intake on their day, then one in 4 of HEAD's tasks is assigned (audit
+trails of several lines); the rest of the office is copies of those plans in turn. On the
+working day some tasks are late, their reminders and escalations sent.
 
     .venv/bin/python bench/scale.py --open 10000 [--url postgresql+psycopg://...] [--plan-size 1000] [--cpu]
                                     [--db built.sqlite3]
@@ -114,11 +114,12 @@ def row(label: str, ours: float, bare: float, unit: str = "ms", note: str = "") 
 # contents of a few hundred, products, one lead unit per task (the unit head's unit the
 # largest share, so the head's inbox stays the largest), coordinators on some, deadlines
 # from February to December with some "within the quarter", "ongoing" and undated ones.
-# No task of the first plans falls due before February (the first rung fires 3 working
-# days before a deadline), while ALL_DUE finds about a third of the tasks past a rung. The
-# copies are plans issued earlier (`Templates.copy_plan`), some of whose tasks are late on
-# WORK_DAY: the build sweeps on WORK_DAY, as the scheduler would have by then, so those
-# tasks' rungs are fired and the idle sweep finds nothing due. The office's late tasks are
+# No task falls due within two weeks of its plan's issue (deadlines from February for a
+# plan issued on ISSUED; the first rung fires 3 working days before a deadline), while
+# ALL_DUE finds about a third of the tasks past a rung. Plans are issued earlier
+# (`issued_earlier`), so some of their tasks are late on WORK_DAY: the build sweeps on
+# WORK_DAY, as the scheduler would have by then, so those tasks' rungs are fired and the
+# idle sweep finds nothing due. The office's late tasks are
 # counted and printed (`office_summary`). CBTH and TTPV lead and coordinate nothing: OTHER_STAFF and
 # MONITORING_STAFF read only what their rows say they read.
 LEADS = [(KSTTHC, 55), ("Phòng Tổng hợp", 20), ("Ban Tiếp công dân tỉnh", 15), ("Sở Thông tin và Truyền thông", 10)]
@@ -127,7 +128,7 @@ HISTORY_EVERY = 4  # one in 4 of the head's tasks assigned already (to HISTORY_S
 HISTORY_STAFF = "cv.kstthc2"  # not STAFF, whose inbox and person page hold the measured steps alone
 FIRST_DUE, LAST_DUE = date(2024, 2, 1), date(2024, 12, 31)
 DUE_ON_A_DAY = "Trước ngày {:%d/%m/%Y}"  # a deadline on a day, as written (a copy issued earlier moves it)
-EARLIER_WEEKS = 16  # a copy is issued 0 to this many weeks before ISSUED (seeded per copy)
+EARLIER_WEEKS = 16  # a plan is issued 0 to this many weeks before ISSUED (seeded per plan, `issued_earlier`)
 QUARTERS = {"I": date(2024, 3, 31), "II": date(2024, 6, 30), "III": date(2024, 9, 30), "IV": date(2024, 12, 31)}
 ACTIONS = ("Rà soát, đánh giá", "Triển khai thực hiện", "Xây dựng và trình ban hành", "Tổ chức kiểm tra việc thực hiện",
            "Đẩy mạnh", "Hoàn thiện", "Tham mưu Ủy ban nhân dân tỉnh chỉ đạo", "Theo dõi, đôn đốc",
@@ -154,8 +155,10 @@ PRODUCTS = ("Báo cáo kết quả thực hiện", "Văn bản hướng dẫn", 
             "Tờ trình kèm dự thảo văn bản", "")
 
 
-def province_tasks(office, size: int, seed: int) -> list[PlanTask]:
-    """`size` tasks of a plan in the genre, the same for the same `seed`."""
+def province_tasks(office, size: int, seed: int, calendar=None, earlier: timedelta = timedelta(0)) -> list[PlanTask]:
+    """`size` tasks of a plan in the genre, the same for the same `seed`: of a plan issued
+    `earlier` than ISSUED, its deadlines on a day as much earlier (`_moving`, on the
+    office's `calendar`)."""
     rng = random.Random(seed)
     names, weights = zip(*LEADS)
     tasks = []
@@ -163,7 +166,7 @@ def province_tasks(office, size: int, seed: int) -> list[PlanTask]:
         lead = rng.choices(names, weights)[0]
         others = [name for name in names if name != lead]
         coordinators = rng.sample(others, rng.randint(1, len(others))) if rng.random() < 0.4 else []
-        schedule, deadline_text = _deadline(rng)
+        schedule, deadline_text = _deadline(rng, lambda day: _moving(calendar, day, earlier)(day) if earlier else day)
         title = " ".join(filter(None, (rng.choice(ACTIONS), rng.choice(SUBJECTS), rng.choice(SCOPES),
                                        rng.choice(PURPOSES))))
         tasks.append(PlanTask.with_units(
@@ -174,8 +177,9 @@ def province_tasks(office, size: int, seed: int) -> list[PlanTask]:
     return tasks
 
 
-def _deadline(rng: random.Random) -> tuple[dict[str, Any], str]:
-    """A schedule and its deadline as written: mostly a day, else a quarter, "ongoing" or none yet."""
+def _deadline(rng: random.Random, moved: Callable[[date], date]) -> tuple[dict[str, Any], str]:
+    """A schedule and its deadline as written: mostly a day (the day drawn, `moved`), else
+    a quarter, "ongoing" or none yet."""
     pick = rng.random()
     if pick < 0.06:
         return {"kind": "unresolved", "due": [], "every": None, "until": None}, "Theo chỉ đạo của Ủy ban nhân dân tỉnh"
@@ -185,7 +189,7 @@ def _deadline(rng: random.Random) -> tuple[dict[str, Any], str]:
         quarter = rng.choice(list(QUARTERS))
         return {"kind": "once", "due": [QUARTERS[quarter].isoformat()], "every": None, "until": None}, \
             f"Trong quý {quarter} năm 2024"
-    day = FIRST_DUE + timedelta(days=rng.randrange((LAST_DUE - FIRST_DUE).days + 1))
+    day = moved(FIRST_DUE + timedelta(days=rng.randrange((LAST_DUE - FIRST_DUE).days + 1)))
     return {"kind": "once", "due": [day.isoformat()], "every": None, "until": None}, DUE_ON_A_DAY.format(day)
 
 
@@ -203,10 +207,10 @@ def build(office, clock, total: int, plan_size: int) -> tuple[list[int], Starts]
     (`start_rounds`: the "start a task" row) and given its history (`with_history`), then
     copies of them in turn until `total` open instances are stored (`copy_plan`)."""
     first = min(plan_size, total)
-    plan_ids, starts = start_rounds(office, clock, first, max(1, min(START_ROUNDS, total // first)))
-    print(f"  built {first * len(plan_ids)} / {total} open instances through intake", file=sys.stderr)
     with office.uow() as uow:
         calendar = instances.calendar(uow)
+    plan_ids, starts = start_rounds(office, clock, calendar, first, max(1, min(START_ROUNDS, total // first)))
+    print(f"  built {first * len(plan_ids)} / {total} open instances through intake", file=sys.stderr)
     templates = Templates(office.storage.engine, calendar, list(plan_ids))
     while sum(templates.sizes(plan_ids)) < total:
         count = min(plan_size, total - sum(templates.sizes(plan_ids)))
@@ -214,7 +218,7 @@ def build(office, clock, total: int, plan_size: int) -> tuple[list[int], Starts]
         print(f"  built {sum(templates.sizes(plan_ids))} / {total} open instances", file=sys.stderr)
     templates.finish()  # before the sweep: on PostgreSQL its rows take ids from the sequences
     started = time.perf_counter()
-    fired = sweep.sweep(office.uow, clock=FixedClock(clock.on(WORK_DAY).now()))  # the late copies' rungs
+    fired = sweep.sweep(office.uow, clock=FixedClock(clock.on(WORK_DAY).now()))  # the late plans' rungs
     clock.on(ISSUED)
     print(f"  swept on {WORK_DAY}: {fired.instances} instances in {time.perf_counter() - started:.1f} s",
           file=sys.stderr)
@@ -241,8 +245,9 @@ class Starts:
         row(label, statistics.median(self.planflow), statistics.median(self.bare), note=note)
 
 
-def start_rounds(office, clock, size: int, rounds: int) -> tuple[list[int], Starts]:
+def start_rounds(office, clock, calendar, size: int, rounds: int) -> tuple[list[int], Starts]:
     """`rounds` plans of `size` tasks through intake (the first into an empty database),
+    each issued a seeded number of weeks early (`issued_earlier`) as the copies are, and
     each paired with `size` bare starts of its tasks' data: in the same heap, each after a
     full collection, alternately before and after the intake (round 1's bare needs the
     process version its intake deploys, so it comes after)."""
@@ -251,7 +256,7 @@ def start_rounds(office, clock, size: int, rounds: int) -> tuple[list[int], Star
     for n in range(rounds):
         if n % 2:
             starts.bare.append(bare_starts(office, clock, plan_ids[-1]))
-        plan_id, ms = through_intake(office, size, n + 1)
+        plan_id, ms = through_intake(office, size, n + 1, calendar, issued_earlier(f"intake {n + 1}"))
         plan_ids.append(plan_id)
         starts.planflow.append(ms)
         if not n % 2:
@@ -261,15 +266,18 @@ def start_rounds(office, clock, size: int, rounds: int) -> tuple[list[int], Star
     return plan_ids, starts
 
 
-def through_intake(office, size: int, number: int) -> tuple[int, float]:
+def through_intake(office, size: int, number: int, calendar=None,
+                   earlier: timedelta = timedelta(0)) -> tuple[int, float]:
     """The office's plan `number`, of `size` tasks, through intake (one unit of work,
-    committed): its id, and its ms per task."""
+    committed) on the day it is issued, `earlier` than ISSUED (its deadlines on a day as
+    much earlier, `_moving` on `calendar`): its id, and its ms per task."""
+    issued = ISSUED - earlier
     plan = Plan(title=f"Kế hoạch thực hiện nhiệm vụ {THEMES[number % len(THEMES)]} năm 2024", year=ISSUED.year,
-                number=f"{number}/KH-SCALE", issued_on=ISSUED, monitor_unit_id=office.units[MONITOR_UNIT])
-    tasks = province_tasks(office, size, seed=number)
+                number=f"{number}/KH-SCALE", issued_on=issued, monitor_unit_id=office.units[MONITOR_UNIT])
+    tasks = province_tasks(office, size, number, calendar, earlier)
     settled()
     started = now_ms()
-    plan_id = intake.create_plan(office.uow(), plan, tasks, clock=clock_on(ISSUED))
+    plan_id = intake.create_plan(office.uow(), plan, tasks, clock=clock_on(issued))
     return plan_id, (now_ms() - started) * 1000 / size
 
 
@@ -314,10 +322,11 @@ class Templates:
     by a fresh one (work items follow) and its own `plan_task_id`: a real state that
     loads and completes like the one it was copied from, stored by bulk inserts.
 
-    Each copy is a plan issued a seeded number of weeks (0 to EARLIER_WEEKS) before its
-    source: its tasks due on a day are due as many weeks earlier, in every column and
-    every date of the state (its deadline, periods and timers), as `_moving` moves them;
-    tasks due in a quarter, "ongoing" or undated keep the plan year's deadlines."""
+    Each copy is a plan issued a seeded number of weeks (0 to EARLIER_WEEKS, `issued_earlier`)
+    before ISSUED, earlier or later than its source: its tasks due on a day are due as many
+    weeks earlier, in every column and every date of the state (its deadline, periods and
+    timers), as `_moving` moves them; tasks due in a quarter, "ongoing" or undated keep
+    the plan year's deadlines."""
 
     TABLES = ("plans", "plan_tasks", "task_units", "process_instances", "work_items", "audit_events", "arrivals")
 
@@ -364,7 +373,7 @@ class Templates:
     def copy_plan(self, count: int, number: str) -> int:
         [plan_id] = self._ids("plans", 1)
         plan = self.plans[self.copied % len(self.plans)]
-        earlier = timedelta(weeks=random.Random(self.copied).randint(0, EARLIER_WEEKS))
+        earlier = issued_earlier(self.copied) - (ISSUED - plan["issued_on"])  # than its source
         self.copied += 1
         tasks = self.by_plan[plan["id"]]
         rows: dict[str, list[dict[str, Any]]] = {name: [] for name in self.TABLES}
@@ -433,6 +442,11 @@ class Templates:
 
 
 _DATE = re.compile(r"\d{4}-\d\d-\d\d")  # in a state, every date is of the task's deadline: due, periods, timers
+
+
+def issued_earlier(seed: Any) -> timedelta:
+    """How long before ISSUED a plan of the office is issued: 0 to EARLIER_WEEKS weeks, seeded."""
+    return timedelta(weeks=random.Random(seed).randint(0, EARLIER_WEEKS))
 
 
 def _moving(calendar, due: date, by: timedelta) -> Callable[[date], date]:
