@@ -574,6 +574,9 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
              f"committed) {stored:.2f} ms ({statistics.median(times) / stored:.1f}×)")
 
     watched = monitored(engine, office.units[TTPV], plan_ids)
+    # The plan filtered by: not the last, whose head's steps the step row took (at a plan
+    # size of 200, all of them), unless it is the only one.
+    filtered = plan_ids[-2] if len(plan_ids) > 1 else plan_ids[-1]
     shown, shown_size, late = late_plan(engine, plan_ids)
     # Reads, each measured against bare SQL (`read_row`).
     reads = [
@@ -583,10 +586,10 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
          lambda: inbox.list_inbox(office.uow(), users[HEAD], WORK_DAY), _bare_unit_inbox_query(office), ""),
         ("the monitor's inbox (first page)",
          lambda: inbox.list_inbox(office.uow(), users[MONITOR], WORK_DAY), _bare_inbox_query(users[MONITOR]), ""),
-        (f"the unit head's inbox filtered by one plan ({_count_ready(engine, users[HEAD], plan_ids[-1])} rows, "
+        (f"the unit head's inbox filtered by one plan ({_count_ready(engine, users[HEAD], filtered)} rows, "
          "first page)",
-         lambda: inbox.list_inbox(office.uow(), users[HEAD], WORK_DAY, inbox.InboxQuery(plan_id=plan_ids[-1])),
-         _bare_unit_inbox_query(office, plan_ids[-1]), "bare: the plan's rows by due date"),
+         lambda: inbox.list_inbox(office.uow(), users[HEAD], WORK_DAY, inbox.InboxQuery(plan_id=filtered)),
+         _bare_unit_inbox_query(office, filtered), "bare: the plan's rows by due date"),
         ("the unit head's inbox sorted by received (first page)",
          lambda: inbox.list_inbox(office.uow(), users[HEAD], WORK_DAY, inbox.InboxQuery(sort="received")),
          _bare_unit_inbox_query(office), ""),
