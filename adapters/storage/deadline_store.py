@@ -11,10 +11,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from adapters.storage import cursor_reads, orm
+from adapters.storage.dialects import insert_on_conflict, on_sqlite
 from adapters.storage.repository import begin_write
 from engine import unit_of_work as ports
 
@@ -27,9 +28,6 @@ class _Store:
 
     def _rows(self, statement: Any) -> list[dict[str, Any]]:
         return [dict(row._mapping) for row in self.session.execute(statement)]
-
-    def _dialect(self) -> str:
-        return self.session.get_bind().dialect.name
 
 
 @functools.cache
@@ -48,7 +46,7 @@ class _Outbox(_Store):
     def add_if_absent(self, values: dict[str, Any]) -> int | None:
         """Insert a row unless its key exists; the new id, or None when it did."""
         t = self.table
-        insert = postgresql.insert if self._dialect() == "postgresql" else sqlite.insert
+        insert = insert_on_conflict(on_sqlite(self.session))
         statement = insert(t).values(**values).on_conflict_do_nothing(index_elements=["key"]).returning(t.c.id)
         return self.session.execute(statement).scalar_one_or_none()
 
@@ -64,7 +62,7 @@ class _Outbox(_Store):
         multi-row statement (sqlite3 returns no rows from a statement run for many)."""
         if not rows:
             return set()
-        if self._dialect() == "postgresql":
+        if not on_sqlite(self.session):
             return {key for (key,) in cursor_reads.insert_arrays(self.session, self.table, rows, ("key",), absent=True)}
         return set(self.session.scalars(_write_insert_absent(self.table), rows))
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import case, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from adapters.storage import orm
+from adapters.storage.dialects import insert_on_conflict, on_sqlite
 from engine import unit_of_work as ports
 from engine.clock import from_storage, to_storage
 
@@ -26,8 +26,7 @@ class LoginAttemptRepository(ports.LoginAttemptRepository):
         """One more failure for `key` (a run older than `forget_before` starts again at
         one); the count now."""
         at, forget_before = to_storage(at), to_storage(forget_before)
-        insert = postgresql.insert if self.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-        statement = insert(_a).values(key=key, failures=1, last_failure_at=at)
+        statement = insert_on_conflict(on_sqlite(self.session))(_a).values(key=key, failures=1, last_failure_at=at)
         statement = statement.on_conflict_do_update(index_elements=[_a.c.key], set_={
             "failures": case((_a.c.last_failure_at < forget_before, 1), else_=_a.c.failures + 1),
             "last_failure_at": at,

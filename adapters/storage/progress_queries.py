@@ -47,6 +47,7 @@ from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement, Label
 
 from adapters.storage import cursor_reads, orm
+from adapters.storage.dialects import on_sqlite
 from adapters.storage.row_dicts import dicts
 from engine import unit_of_work as ports
 from engine.reading.progress import (
@@ -86,7 +87,7 @@ class ProgressQueries(ports.ProgressQueries):
 
     @property
     def _sqlite(self) -> bool:
-        return self.session.get_bind().dialect.name == "sqlite"
+        return on_sqlite(self.session)
 
     def tasks(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[tuple[Any, ...]]:
         """Every task (of one plan, or of all, or those of `task_ids`), with its plan's number and title."""

@@ -31,12 +31,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.expression import Alias
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from adapters.storage import cursor_reads, orm
+from adapters.storage.dialects import insert_on_conflict, on_sqlite
 from adapters.storage.row_dicts import dicts
 from adapters.storage.progress_queries import ready_steps
 from engine import model
@@ -219,7 +219,7 @@ def write_changes(session: Session, rows_held: Rows,
     writes += _changed(rows_held)
     if not writes and not later and then is None:
         return []
-    sqlite = session.get_bind().dialect.name == "sqlite"
+    sqlite = on_sqlite(session)
     if not sqlite and len(writes) + len(later) + (then is not None) > 1 and _few_apart(writes, later, then):
         found, written = _write_together(session, writes, later, then)
     else:
@@ -305,7 +305,7 @@ def _write_later(table: Any, absent: bool, sqlite: bool) -> Any:
     """`Rows.insert_later`'s INSERT, built once per table."""
     if not absent:
         return insert(table)
-    return (sqlite_insert if sqlite else postgresql_insert)(table).on_conflict_do_nothing(index_elements=["key"])
+    return insert_on_conflict(sqlite)(table).on_conflict_do_nothing(index_elements=["key"])
 
 
 def _write_together(session: Session, writes: list[tuple[Any, tuple[str, ...], list[dict[str, Any]]]],
@@ -611,9 +611,9 @@ def begin_write(session: Session) -> None:
     was read before may already be stale; callers read again after this. PostgreSQL
     needs nothing here: its row locks (`FOR UPDATE`) do the work.
     """
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
+    if not on_sqlite(session):
         return
+    connection = session.connection()
     if not connection.connection.dbapi_connection.in_transaction:  # a write already holds the lock
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -793,7 +793,7 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
         # (psycopg's pipeline mode: sound at READ COMMITTED, where the read's snapshot
         # is taken after the lock) they were slower: +0.05 ms a step of client CPU and
         # of wall time, more than two round trips cost here (~0.03 ms each, measured).
-        if self.session.get_bind().dialect.name != "sqlite":  # SQLite: BEGIN IMMEDIATE was the lock
+        if not on_sqlite(self.session):  # SQLite: BEGIN IMMEDIATE was the lock
             cursor_reads.rows(self.session, _LOCK_STEP_INSTANCE, {"item": work_item_id})
         _, read = cursor_reads.rows(self.session, _STEP_READ, {"item": work_item_id, "user": user_id})
         parts, at = _STEP_PARTS_AT, _STEP_AT
@@ -1416,7 +1416,7 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         its steps of one plan (`ix_work_items_*_plan`); in plan or step order, from the
         plans or step names the page spans. A filter by plan or words counts the rows it
         leaves (a plan's: those ranges), and another order or filter sorts them."""
-        sqlite = self.session.get_bind().dialect.name == "sqlite"
+        sqlite = on_sqlite(self.session)
         values, shape = _inbox_values(user_id, unit_id, role, where), _shape(unit_id, where)
         # A filter by plan or words: the rows it leaves are counted (words join the task).
         by_task = bool(where.words) or where.plan_id is not None

@@ -1,0 +1,19 @@
+"""Which of the two databases (SQLite, PostgreSQL) a session runs on, and what follows
+from it that more than one store needs: tested here once, not in each store's own words."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+
+def on_sqlite(session: Session) -> bool:
+    """Whether `session` runs on SQLite (else on PostgreSQL)."""
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def insert_on_conflict(sqlite: bool) -> Callable[[Any], Any]:
+    """The database's own INSERT, which has ON CONFLICT (SQLAlchemy's common one has not)."""
+    return sqlite_insert if sqlite else postgresql_insert
