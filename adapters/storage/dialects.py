@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from sqlalchemy import Integer, bindparam
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -17,3 +18,12 @@ def on_sqlite(session: Session) -> bool:
 def insert_on_conflict(sqlite: bool) -> Callable[[Any], Any]:
     """The database's own INSERT, which has ON CONFLICT (SQLAlchemy's common one has not)."""
     return sqlite_insert if sqlite else postgresql_insert
+
+
+def planned_with(name: str, sqlite: bool, type_: Any = Integer) -> Any:
+    """A parameter PostgreSQL plans with (a page's offset, limit or reach, a day): bound on
+    SQLite, on PostgreSQL written into the statement at each execution (one prepared
+    statement per value). Bound there, the generic plan of a prepared statement guesses a
+    share of the rows under the LIMIT or before the day, costs more than a custom plan,
+    and PostgreSQL planned the statement again at every execution."""
+    return bindparam(name, type_=type_, literal_execute=not sqlite)

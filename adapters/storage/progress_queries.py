@@ -47,7 +47,7 @@ from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement, Label
 
 from adapters.storage import cursor_reads, orm
-from adapters.storage.dialects import on_sqlite
+from adapters.storage.dialects import on_sqlite, planned_with
 from adapters.storage.row_dicts import dicts
 from engine import unit_of_work as ports
 from engine.reading.progress import (
@@ -724,7 +724,7 @@ def _best_first(scope: TaskScope, conditions: list[Any], reach: Any, sqlite: boo
 
     `words_from`, on SQLite, the word index joined to what `conditions` read with it
     (`_search_reads`)."""
-    words, tier, ids = list(scope.words), _page_bound("search_reach", sqlite), _ids_of(scope)
+    words, tier, ids = list(scope.words), planned_with("search_reach", sqlite), _ids_of(scope)
     every = (_matching(words, conditions, sqlite, among=ids, words_from=words_from).limit(tier)
              .cte(f"every_{part}").prefix_with("MATERIALIZED"))
     reads = [every]
@@ -740,8 +740,7 @@ def _best_first(scope: TaskScope, conditions: list[Any], reach: Any, sqlite: boo
     ranked_part = select(best).where(after[0] == 1, best.c.rank > after[1]) if after else select(best)
     if ids is not None:
         return ranked_part.add_cte(every, nest_here=True).subquery()
-    # (on SQLite the word index's own rowid: FTS5 then starts its scan there)
-    from_id = _task_words.c.rowid if sqlite else _t.c.id
+    from_id = _match_id(sqlite)
     past = [from_id > select(func.max(every.c.id)).scalar_subquery(), *([from_id > after[2]] if after else [])]
     if len(reads) > 1:
         past.append(from_id.not_in(select(reads[0].c.id)))
@@ -875,7 +874,7 @@ def _count_statement(shape: tuple[Any, ...], by_state: bool, capped: bool, sqlit
     else:
         counted = _matching(list(scope.words), [*_conditions(scope, ids=False, look_up=False), *state,
                                                 *_reader_range(scope, sqlite)], sqlite, ordered=False, among=_ids_of(scope))
-    return select(func.count().label("count")).select_from(counted.limit(_page_bound("up_to", sqlite)).subquery())
+    return select(func.count().label("count")).select_from(counted.limit(planned_with("up_to", sqlite)).subquery())
 
 
 @functools.lru_cache(maxsize=256)
@@ -1012,22 +1011,22 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, st
     index (`_search_reads`)."""
     scope = _symbolic(shape)
     # The day again, for the due dates of a state's page: written in on PostgreSQL, as the
-    # page's bounds are (`_page_bound`), else its generic plan guesses a third of the
+    # page's bounds are (`planned_with`), else its generic plan guesses a third of the
     # plan's tasks due before it and PostgreSQL plans the page again at every read.
-    day = bindparam("state_day", type_=Date, literal_execute=not sqlite)
+    day = planned_with("state_day", sqlite, Date)
     parts = []
     for number, (state_name, order) in enumerate(slices):
         state = _in_state(scope.as_of, state_name, bindparam(f"state_{number}"), day)
         columns = _task_columns().add_columns(literal_column(str(number), Integer).label("part"))
         keys: dict[str, Any] = {}
         in_order = [_t.c.plan_id, _t.c.position, _t.c.id]
-        offset, limit = _page_bound(f"offset_{number}", sqlite), _page_bound(f"limit_{number}", sqlite)
+        offset, limit = planned_with(f"offset_{number}", sqlite), planned_with(f"limit_{number}", sqlite)
         if order == "words" and scope.words:
-            after = (tuple(_page_bound(f"after_{key}_{number}", sqlite) for key in ("ranked", "rank", "id"))
+            after = (tuple(planned_with(f"after_{key}_{number}", sqlite) for key in ("ranked", "rank", "id"))
                      if number in following else None)
             words_from, conditions = _search_reads(scope, by_rowid)
             ranked = _best_first(scope, [*conditions, *state, *_reader_range(scope, sqlite)],
-                                 _page_bound(f"reach_{number}", sqlite), sqlite, after, number, words_from)
+                                 planned_with(f"reach_{number}", sqlite), sqlite, after, number, words_from)
             # The page's ids are picked from the ordered matches first, and only they are
             # joined to their tasks: joined before the OFFSET, a page past the ranked
             # matches had PostgreSQL hash every task of the office.
@@ -1070,7 +1069,7 @@ def _most_overdue(conditions: list[Any], day: Any, number: int, sqlite: bool) ->
     due date had each its state worked out and were all sorted for a page of 20: the
     dashboard's pages took PostgreSQL's server 2.6 ms, now 0.4; SQLite's overdue page
     0.8 ms, now 0.2."""
-    reach, offset, limit = (_page_bound(f"{name}_{number}", sqlite) for name in ("reach", "offset", "limit"))
+    reach, offset, limit = (planned_with(f"{name}_{number}", sqlite) for name in ("reach", "offset", "limit"))
     halves = []
     for closed in (False, True):
         rows = (select(_t.c.id, (_AFTER if closed else _FIRST).label("open"), _t.c.due_on, _t.c.plan_id, _t.c.position)
@@ -1238,14 +1237,6 @@ def _task_state(as_of: Any) -> Any:
     return _state_on(as_of) if isinstance(as_of, date) else _state(as_of)
 
 
-def _page_bound(name: str, sqlite: bool) -> Any:
-    """A page's offset, limit or reach, bound: on PostgreSQL written into the statement at
-    each execution (one prepared statement per value). Bound there, the generic plan
-    guesses a tenth of the rows under the LIMIT, costs more than a custom plan, and
-    PostgreSQL planned the page again at every execution."""
-    return bindparam(name, type_=Integer, literal_execute=not sqlite)
-
-
 @functools.cache
 def _unit_page(state: str | None, led: bool, plan: bool, due_from: bool, due_to: bool, sqlite: bool,
                cut_first: bool) -> Any:
@@ -1260,8 +1251,8 @@ def _unit_page(state: str | None, led: bool, plan: bool, due_from: bool, due_to:
     # The day and each part's group are written into the statement on PostgreSQL: bound,
     # the generic plan read group 3 by a scan of the unit's rows and costed the overdue
     # part at a third of them, so PostgreSQL planned the page again (1 ms) at every read.
-    c, as_of = orm.unit_tasks.c, bindparam("as_of", type_=Date, literal_execute=not sqlite)
-    reach, offset, limit = (_page_bound(name, sqlite) for name in ("reach", "offset", "limit"))
+    c, as_of = orm.unit_tasks.c, planned_with("as_of", sqlite, Date)
+    reach, offset, limit = (planned_with(name, sqlite) for name in ("reach", "offset", "limit"))
     groups = _unit_conditions(c, _unit_scope(as_of, led, plan, due_from, due_to))
     late, closed_later = c.due_on < as_of, c.closed_on > as_of
     dated, undated = c.due_on.is_not(None), c.due_on.is_(None)
@@ -1508,11 +1499,17 @@ def _in_range(scope: TaskScope) -> bool:
 def _reader_range(scope: TaskScope, sqlite: bool) -> list[Any]:
     """`_in_range`'s conditions, its bounds bound (`reader_first`, `reader_last`): on SQLite
     on the word index's own rowid (FTS5 starts and stops its scan there), on PostgreSQL a
-    range of the tasks' key, written in (`_page_bound`: a generic plan would guess it)."""
+    range of the tasks' key, written in (`planned_with`: a generic plan would guess it)."""
     if not _in_range(scope):
         return []
-    ids = _task_words.c.rowid if sqlite else _t.c.id
-    return [ids >= _page_bound("reader_first", sqlite), ids <= _page_bound("reader_last", sqlite)]
+    ids = _match_id(sqlite)
+    return [ids >= planned_with("reader_first", sqlite), ids <= planned_with("reader_last", sqlite)]
+
+
+def _match_id(sqlite: bool) -> Any:
+    """A match's id where a search reads from or up to an id: on SQLite the word index's
+    own rowid (FTS5 then starts and stops its scan there), on PostgreSQL the task's key."""
+    return _task_words.c.rowid if sqlite else _t.c.id
 
 
 @functools.cache

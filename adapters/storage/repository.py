@@ -36,7 +36,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from adapters.storage import cursor_reads, orm
-from adapters.storage.dialects import insert_on_conflict, on_sqlite
+from adapters.storage.dialects import insert_on_conflict, on_sqlite, planned_with
 from adapters.storage.row_dicts import dicts
 from adapters.storage.progress_queries import ready_steps
 from engine import model
@@ -958,12 +958,11 @@ _USER, _UNIT, _ROLE, _STEP, _PLAN, _STEP_NAME = (bindparam(name) for name in ("u
 _TODAY, _SOON, _BEFORE, _FROM = (bindparam(name, type_=Date) for name in ("today", "soon_until", "due_before",
                                                                             "due_from"))
 # A page's bounds (reach, offset, limit), by `sqlite`. On PostgreSQL they are written into
-# the statement (one statement per page number): bound, they left the generic plan of a
-# prepared page statement to guess a tenth of the holder's steps under the LIMIT, costlier
-# than a custom plan, so PostgreSQL planned the page again at every execution (twice the
-# time it took to run).
-_BOUNDS = {sqlite: tuple(bindparam(name, type_=Integer, literal_execute=not sqlite)
-                         for name in ("reach", "offset", "limit")) for sqlite in (True, False)}
+# the statement (`planned_with`): bound, they left the generic plan of a prepared page
+# statement to guess a tenth of the holder's steps under the LIMIT, so PostgreSQL planned
+# the page again at every execution (twice the time it took to run).
+_BOUNDS = {sqlite: tuple(planned_with(name, sqlite) for name in ("reach", "offset", "limit"))
+           for sqlite in (True, False)}
 
 
 def _person(sqlite: bool) -> tuple[Any, Any, Any]:
