@@ -185,6 +185,16 @@ def write(session: Session, statement: Any, rows: list[dict[str, Any]]) -> tuple
     return count, _converted(compiled, found)
 
 
+def begin_immediate(session: Session) -> None:
+    """SQLite: `BEGIN IMMEDIATE` on the cursor of `session`'s transaction's connection,
+    unless that transaction already began (a write holds the lock). Through SQLAlchemy's
+    execution (`exec_driver_sql`) its execution context and result cost several times
+    SQLite's own work, in each step and sweep batch."""
+    connection = _connection(session)
+    if not connection.connection.dbapi_connection.in_transaction:
+        _run(connection, "BEGIN IMMEDIATE", (), returns=False)
+
+
 def returns_many(dialect: Dialect) -> bool:
     """Whether the DB-API gives back the rows of a statement run for many: psycopg does
     (`executemany(..., returning=True)`, one result set per row, all sent in one round

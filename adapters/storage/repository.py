@@ -611,11 +611,8 @@ def begin_write(session: Session) -> None:
     was read before may already be stale; callers read again after this. PostgreSQL
     needs nothing here: its row locks (`FOR UPDATE`) do the work.
     """
-    if not on_sqlite(session):
-        return
-    connection = session.connection()
-    if not connection.connection.dbapi_connection.in_transaction:  # a write already holds the lock
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if on_sqlite(session):
+        cursor_reads.begin_immediate(session)
 
 
 # The columns `instances.store` writes.
