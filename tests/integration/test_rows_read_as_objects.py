@@ -10,7 +10,7 @@ import re
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from adapters.storage import Storage, orm
 from engine import model
@@ -128,6 +128,8 @@ def test_rows_written_with_core_are_left_as_read_and_a_later_change_is_written_o
         objects = [locked.item, locked.instance, locked.task, locked.plan, locked.user, *locked.task.units]
         assert all(uow.rows.get(type(obj), obj.id) is obj for obj in objects)
         assert not any(obj in uow.session for obj in objects) and not uow.session.dirty
+        # each detached with its row's identity, as the ORM's loading leaves an object
+        assert all(inspect(obj).detached and inspect(obj).identity == (obj.id,) for obj in objects)
         assert uow.work_items.get(asked.id) is locked.item and uow.tasks.get(locked.task.id) is locked.task
         locked.item.state, locked.task.title = "cancelled", "Đã đổi tên"
         locked.instance.next_timer_at = None
