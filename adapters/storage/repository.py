@@ -435,10 +435,10 @@ class UserRepository(SqlRepository, ports.UserRepository):
         ids, units, wanted_roles = sorted(set(user_ids)), sorted(set(unit_ids)), sorted(set(roles))
         if not (ids or units or wanted_roles):
             return []
-        # Core (a step's or a sweep batch's people), built once per shape of the question.
-        rows = self._core(_write_directory(bool(ids), bool(units), bool(wanted_roles)),
-                          {"ids": ids, "units": units, "roles": wanted_roles})
-        return [self.rows.loaded(model.User, dict(row._mapping)) for row in rows]
+        # On the cursor (a step's or a sweep batch's people), built once per shape of the question.
+        keys, rows = cursor_reads.rows(self.session, _write_directory(bool(ids), bool(units), bool(wanted_roles)),
+                                       {"ids": ids, "units": units, "roles": wanted_roles})
+        return [self.rows.loaded(model.User, dict(zip(keys, row))) for row in rows]
 
 
 @functools.cache
