@@ -203,6 +203,17 @@ def _write_insert_returning(table: Any, key: tuple[str, ...]) -> Any:
     return insert(table).returning(table.c.id, *(table.c[k] for k in key))
 
 
+@functools.lru_cache(maxsize=16)
+def _write_insert_values(table: Any, key: tuple[str, ...], size: int) -> Any:
+    """`insert_new`'s statement for `size` rows on SQLite, their values bound as
+    `{column}_{row}`: sent on the cursor (`cursor_reads.write`), as sqlite3 returns no
+    rows from a statement run for many. Through SQLAlchemy's execution, which renders
+    the same SQL at each run, its Python cost as much as SQLite's work."""
+    rows = [{name: bindparam(f"{name}_{k}", type_=table.c[name].type) for name in _inserted(table)}
+            for k in range(size)]
+    return insert(table).values(rows).returning(table.c.id, *(table.c[k] for k in key))
+
+
 def write_changes(session: Session, rows_held: Rows,
                   then: tuple[Any, tuple[str, ...], list[dict[str, Any]]] | None = None) -> list[Any]:
     """Write what changed on the held rows' objects (`Rows`) with Core, one UPDATE per
@@ -243,6 +254,10 @@ def write_changes(session: Session, rows_held: Rows,
             found = cursor_reads.write(session, _write_insert_returning(then[0], then[1]), then[2])[1]
         elif then is not None and not sqlite:
             found = cursor_reads.insert_arrays(session, then[0], then[2], ("id", *then[1]))
+        elif then is not None and len(then[2]) <= _TOGETHER_ROWS:
+            # A step's few new items: one INSERT of as many VALUES, built once per count.
+            values = {f"{name}_{k}": value for k, row in enumerate(then[2]) for name, value in row.items()}
+            found = cursor_reads.write(session, _write_insert_values(then[0], then[1], len(then[2])), [values])[1]
         elif then is not None:
             found = session.connection().execute(_write_insert_returning(then[0], then[1]), then[2]).all()
     if written != [len(rows) for _, _, rows in writes]:
