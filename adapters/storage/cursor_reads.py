@@ -174,12 +174,13 @@ def write(session: Session, statement: Any, rows: list[dict[str, Any]]) -> tuple
         raise ValueError("a write with a list, a value written in, a column's default to compute, "
                          "or RETURNING for many rows on SQLite: use the session")
     binds = compiled.binds
+    # As `rows` binds: in one pass, no call for a value without a processor.
     if compiled.positional:
-        sent: list[Any] = [tuple(_processed(row.get(name, default), processor) for name, default, processor in binds)
-                           for row in rows]
+        sent: list[Any] = [tuple([row.get(name, default) if processor is None else processor(row.get(name, default))
+                                  for name, default, processor in binds]) for row in rows]
     else:
-        sent = [{name: _processed(row.get(name, default), processor) for name, default, processor in binds}
-                for row in rows]
+        sent = [{name: row.get(name, default) if processor is None else processor(row.get(name, default))
+                 for name, default, processor in binds} for row in rows]
     count, found = _run(connection, compiled.sql, sent[0] if len(sent) == 1 else sent, many=len(sent) > 1,
                         returns=bool(compiled.keys))
     return count, _converted(compiled, found)
@@ -279,10 +280,6 @@ def dicts(session: Session, statement: Any, values: dict[str, Any] | None = None
     """The rows of `statement` (as `rows`) as dicts by column name."""
     keys, found = rows(session, statement, values)
     return [dict(zip(keys, row)) for row in found]
-
-
-def _processed(value: Any, processor: Processor) -> Any:
-    return value if processor is None else processor(value)
 
 
 def _expanded(compiled: _Compiled, values: dict[str, Any]) -> tuple[str, Any]:
