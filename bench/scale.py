@@ -927,6 +927,23 @@ def _run_all(engine, statements: list) -> None:
         conn.commit()  # not rolled back: see `_replay`
 
 
+def _page_detail_queries(ids: str, notices: bool = True) -> list[str]:
+    """What a page shows of its tasks `ids` (a subquery of their ids), by hand: their units,
+    their ready steps with who holds them, and (`notices`) the notices sent about them."""
+    queries = [
+        f"SELECT tu.task_id, tu.unit_id, tu.role, u.name, tu.position FROM task_units tu "
+        f"JOIN units u ON u.id = tu.unit_id WHERE tu.task_id IN ({ids}) ORDER BY tu.task_id, tu.role, tu.position",
+        "SELECT w.plan_task_id, w.id, w.step_id, w.step_name, w.due_on, w.assignee_user_id, w.candidate_role, "
+        "us.full_name, u.name FROM work_items w "
+        "LEFT JOIN users us ON us.id = w.assignee_user_id LEFT JOIN units u ON u.id = w.candidate_unit_id "
+        f"WHERE w.state = 'ready' AND w.plan_task_id IN ({ids}) ORDER BY w.plan_task_id, w.id",
+    ]
+    if notices:
+        queries.append("SELECT a.plan_task_id, a.action, a.at, a.step_name, a.detail FROM audit_events a "
+                       f"WHERE a.action LIKE 'notice%' AND a.plan_task_id IN ({ids}) ORDER BY a.at, a.id")
+    return queries
+
+
 def _same_data_dashboard_queries(plan_id: int, today: date) -> list:
     """What the dashboard shows, written by hand over the plain tables (no count tables):
     the tasks by status and dates (its five states and the completion chart follow), the
@@ -945,13 +962,7 @@ def _same_data_dashboard_queries(plan_id: int, today: date) -> list:
         "WHERE t.plan_id = :plan GROUP BY u.id, u.name, t.status, t.due_on, t.closed_on",
         "SELECT t.id, t.ref, t.title, t.content, t.deadline_text, t.due_on, t.status, t.closed_on, p.number, p.title "
         f"FROM plan_tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id IN ({ids}) ORDER BY t.position",
-        f"SELECT tu.task_id, tu.role, u.id, u.name FROM task_units tu JOIN units u ON u.id = tu.unit_id "
-        f"WHERE tu.task_id IN ({ids}) ORDER BY tu.task_id, tu.role, tu.position",
-        "SELECT w.plan_task_id, w.step_name, w.due_on, w.candidate_role, us.full_name, u.name FROM work_items w "
-        "LEFT JOIN users us ON us.id = w.assignee_user_id LEFT JOIN units u ON u.id = w.candidate_unit_id "
-        f"WHERE w.state = 'ready' AND w.plan_task_id IN ({ids}) ORDER BY w.plan_task_id, w.id",
-        "SELECT a.plan_task_id, a.action, a.at, a.step_name, a.detail FROM audit_events a "
-        f"WHERE a.action LIKE 'notice%' AND a.plan_task_id IN ({ids}) ORDER BY a.at, a.id",
+        *_page_detail_queries(ids),
     ]
     values = {"plan": bindparam("plan", plan_id, type_=Integer), "today": bindparam("today", today, type_=Date)}
     return [text(q).bindparams(*(value for name, value in values.items() if f":{name}" in q)) for q in queries]
@@ -967,12 +978,7 @@ def _same_data_plan_page_queries(plan_id: int) -> list:
         "SELECT count(*) FROM plan_tasks WHERE plan_id = :plan",
         "SELECT t.id, t.ref, t.title, t.content, t.product, t.director, t.position, t.deadline_text, t.due_on, "
         "t.status, t.closed_on FROM plan_tasks t WHERE t.plan_id = :plan ORDER BY t.position LIMIT 50",
-        f"SELECT tu.task_id, tu.unit_id, tu.role, u.name, tu.position FROM task_units tu "
-        f"JOIN units u ON u.id = tu.unit_id WHERE tu.task_id IN ({page}) ORDER BY tu.task_id, tu.role, tu.position",
-        "SELECT w.plan_task_id, w.id, w.step_id, w.step_name, w.due_on, w.assignee_user_id, w.candidate_role, "
-        "us.full_name, u.name FROM work_items w "
-        "LEFT JOIN users us ON us.id = w.assignee_user_id LEFT JOIN units u ON u.id = w.candidate_unit_id "
-        f"WHERE w.state = 'ready' AND w.plan_task_id IN ({page}) ORDER BY w.plan_task_id, w.id",
+        *_page_detail_queries(page, notices=False),
     ]
     return [text(q).bindparams(bindparam("plan", plan_id, type_=Integer)) for q in queries]
 
@@ -998,14 +1004,7 @@ def _same_data_person_page_queries(user_id: int, today: date) -> list:
         "SELECT t.id, t.plan_id, t.ref, t.title, t.content, t.product, t.director, t.position, t.deadline_text, "
         "t.due_on, t.status, t.closed_on, p.number, p.title "
         f"FROM plan_tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id IN ({ids})",
-        f"SELECT tu.task_id, tu.unit_id, tu.role, u.name, tu.position FROM task_units tu "
-        f"JOIN units u ON u.id = tu.unit_id WHERE tu.task_id IN ({ids}) ORDER BY tu.task_id, tu.role, tu.position",
-        "SELECT w.plan_task_id, w.id, w.step_id, w.step_name, w.due_on, w.assignee_user_id, w.candidate_role, "
-        "us.full_name, u.name FROM work_items w "
-        "LEFT JOIN users us ON us.id = w.assignee_user_id LEFT JOIN units u ON u.id = w.candidate_unit_id "
-        f"WHERE w.state = 'ready' AND w.plan_task_id IN ({ids}) ORDER BY w.plan_task_id, w.id",
-        "SELECT a.plan_task_id, a.action, a.at, a.step_name, a.detail FROM audit_events a "
-        f"WHERE a.action LIKE 'notice%' AND a.plan_task_id IN ({ids}) ORDER BY a.at, a.id",
+        *_page_detail_queries(ids),
     ]
     values = {"person": bindparam("person", user_id, type_=Integer), "today": bindparam("today", today, type_=Date)}
     return [text(q).bindparams(*(value for name, value in values.items() if f":{name}" in q)) for q in queries]
