@@ -1240,9 +1240,9 @@ def _task_state(as_of: Any) -> Any:
 def _unit_page(state: str | None, led: bool, plan: bool, due_from: bool, due_to: bool, sqlite: bool) -> Any:
     """A page of a unit's tasks most urgent first (`task_slices`' "urgency"), from
     `unit_tasks`: its rows split into parts by `sort_group` and due date, each read in the
-    order of its index (`ix_unit_tasks_order`, or `ix_unit_tasks_plan_order` for one plan) up to the
-    page's end, then those few sorted, the page cut from them, and its rows joined to their
-    tasks and plans. Two parts hold what is rare and are sorted: closed
+    order of its index (`ix_unit_tasks_order`, or `ix_unit_tasks_plan_order` for one plan)
+    up to the page's end, then those few sorted, the page cut from them, and its rows
+    joined to their tasks and plans. Two parts hold what is rare and are sorted: closed
     tasks whose closing date is after the day, and group 3. A part whose rows cannot be in
     `state` is left out. Built once per shape (building it cost SQLAlchemy more than the
     database takes to run it)."""
@@ -1360,11 +1360,11 @@ def _conditions(scope: TaskScope, ids: bool = True, look_up: bool = True) -> lis
 def _search_reads(scope: TaskScope, by_rowid: bool) -> tuple[Any, list[Any]]:
     """What a search's ranked reads join to the word index (`_best_first`'s `words_from`;
     None, nothing) and their `_conditions` (but the reader's matches, which they read by
-    id); `by_rowid`
-    (SQLite, a staff member of a unit of many tasks: `task_slices`), the reader's rule on
-    the word index's rowid (`_readable_rowid`), the unit's tasks joined to it. Not for a
-    reader whose unit holds few: their ways in are other sets (a unit monitoring 5 plans
-    reads their 5,000 tasks into one for each ranked read: its page took 0.8 ms more)."""
+    id); `by_rowid` (SQLite, a staff member of a unit of many tasks: `task_slices`), the
+    reader's rule on the word index's rowid (`_readable_rowid`), the unit's tasks joined
+    to it. Not for a reader whose unit holds few: their ways in are other sets (a unit
+    monitoring 5 plans reads their 5,000 tasks into one for each ranked read: its page
+    took 0.8 ms more)."""
     if not by_rowid:
         return None, _conditions(scope, ids=False)
     return (_words_looked_up(scope.reader_id, scope.reader_unit_id, of_many=True),
