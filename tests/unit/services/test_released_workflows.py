@@ -1,4 +1,4 @@
-"""The start and the sweep each release every workflow they run, once it is stored
+"""The start, a step and the sweep each release every workflow they run, once it is stored
 (`WorkflowRuntime.release`; tests/unit/workflow/test_release.py says what that frees).
 Its only effect is the collector's time, which no test asserts: these say that
 the call is made, so dropping it fails a test."""
@@ -59,4 +59,13 @@ def test_the_sweep_releases_each_workflow_it_fired(office, clock, monkeypatch):
                             {"assignee": office.users["cv.kstthc"]}, clock=clock.on(date(2024, 1, 16)))
     seen = _spied(monkeypatch)
     assert sweep_at(office, clock, date(2024, 3, 26)).notices == 2  # the holder's rung of each task
+    _each_released_once(seen, 2)
+
+
+def test_a_step_releases_the_workflow_it_completed(office, clock, monkeypatch):
+    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "due": DUE}, {"ref": "2", "lead": [KSTTHC], "due": DUE}])
+    seen = _spied(monkeypatch)
+    for item in ready(office, plan_id, "assign"):
+        steps.complete_step(office.uow(), item.id, office.users["truong.kstthc"],
+                            {"assignee": office.users["cv.kstthc"]}, clock=clock.on(date(2024, 1, 16)))
     _each_released_once(seen, 2)
