@@ -45,6 +45,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement, Label
+from sqlalchemy.sql.selectable import Alias
 
 from adapters.storage import cursor_reads, orm
 from adapters.storage.dialects import on_sqlite, planned_with
@@ -105,7 +106,7 @@ class ProgressQueries(ports.ProgressQueries):
         if shape[1] == ("matches",) and state is None:  # a reader's matches, narrowed by nothing else
             return len(values["matches"]) if up_to is None else min(len(values["matches"]), up_to)
         values.update(count_state=state, up_to=up_to)
-        of_many = (self._sqlite and state is None and set(shape[1]) == {"reader_id", "reader_unit_id"}
+        of_many = (self._sqlite and set(shape[1]) == {"reader_id", "reader_unit_id"}
                    and self._holds_many(scope.reader_unit_id))
         statement = _count_statement(shape, state is not None, up_to is not None, self._sqlite, of_many)
         _, [(found,)] = cursor_reads.rows(self.session, statement, values)
@@ -752,6 +753,46 @@ def _best_first(scope: TaskScope, conditions: list[Any], reach: Any, sqlite: boo
 _task_words = table("plan_task_words", column("rowid", Integer))  # SQLite's FTS5 table (migration 0009)
 
 
+class _IndexedBy(Alias):
+    """A table under another name, read on SQLite through the index `index` (`INDEXED
+    BY`): SQLite with no statistics guesses ten rows for a key of an index that is not
+    unique, and so looks a task up by its rowid, in its long row, where the index would do."""
+
+    inherit_cache = False  # (its index is not in a cache key; run on the cursor path, compiled there)
+    index: str
+
+
+@compiles(_IndexedBy)
+def _indexed_by(element: _IndexedBy, compiler: Any, **kw: Any) -> str:
+    return compiler.visit_alias(element, **kw)
+
+
+@compiles(_IndexedBy, "sqlite")
+def _indexed_by_on_sqlite(element: _IndexedBy, compiler: Any, **kw: Any) -> str:
+    named = compiler.visit_alias(element, **kw)
+    return f"{named} INDEXED BY {element.index}" if kw.get("asfrom") else named
+
+
+def _indexed_by_alias(table_: Any, name: str, index: str) -> _IndexedBy:
+    found = _IndexedBy._construct(table_, name=name)
+    found.index = index
+    return found
+
+
+# A match's task as a search's state test reads it on SQLite: its entry in
+# `ix_plan_tasks_state` (migration 0043: its status and dates by id), not its row (its
+# text, and its words twice), which SQLite read from the file for each match: a staff
+# member's overdue search read every match of their unit so.
+_by_state = _indexed_by_alias(_t, "task_state", "ix_plan_tasks_state")
+
+
+def _state_read(scope: TaskScope, sqlite: bool) -> Any:
+    """What a search of `scope` (`_symbolic`) tests its matches' state on: `_by_state` on
+    SQLite when the word index gives them, else their task (PostgreSQL reads the task's
+    row for its words; a reader's matches read first are each looked up by id, a few)."""
+    return _by_state if sqlite and scope.words and scope.matches is None else _t
+
+
 def _matching(words: list[str], conditions: list[Any], sqlite: bool, side_by_side: bool = False,
               ordered: bool = True, among: str | None = None, words_from: Any = None) -> Any:
     """The ids of the tasks holding `words` (as `_with_words`; `side_by_side` as `_ts_match`)
@@ -782,13 +823,15 @@ def _fts_matching(words: list[str], conditions: list[Any], side_by_side: bool, o
     words_from = _task_words if words_from is None else words_from
     match = literal_column("plan_task_words").op("MATCH")(literal(_fts_query(words, side_by_side)))
     alone = select(_task_words.c.rowid.label("id")).select_from(words_from).where(match, *conditions)
-    if _t not in alone.get_final_froms():  # (no condition reads the task: the word index alone)
+    read = [task for task in (_t, _by_state) if task in alone.get_final_froms()]
+    if not read:  # (no condition reads the task: the word index alone)
         return alone.order_by(_task_words.c.rowid) if ordered else alone
-    return (select(_t.c.id).select_from(words_from.join(_t, _t.c.id == _task_words.c.rowid))
-            .where(match, *conditions).order_by(_task_words.c.rowid))
+    for task in read:
+        words_from = words_from.join(task, task.c.id == _task_words.c.rowid)
+    return alone.select_from(words_from).order_by(_task_words.c.rowid)
 
 
-def _readable_matches(words: list[str], user_id: Any, unit_id: Any, of_many: bool) -> Any:
+def _readable_matches(words: list[str], user_id: Any, unit_id: Any, of_many: bool, state: list[Any]) -> Any:
     """On SQLite, the ids of the tasks holding `words` that a reader may read, from the
     word index alone: its rowid tested among the ids the ways in read (`_readable_reads`,
     one set), so that no task is read. Joined to their tasks to test the rule on each
@@ -802,10 +845,16 @@ def _readable_matches(words: list[str], user_id: Any, unit_id: Any, of_many: boo
     JOIN, not a scalar subquery for each rowid: at 20,000 tasks a staff member's count
     (about 15,000 rowids looked up) took SQLite 4.5 ms as subqueries, 3.9 joined. (Not a
     plain JOIN: SQLite then reads the unit's tasks first, each a look-up in the word
-    index, 1.6 s at 100,000 tasks.)"""
+    index, 1.6 s at 100,000 tasks.)
+
+    `state`: conditions on `_by_state` (the task's state on a day), each match joined to
+    it by the rowid."""
     match = literal_column("plan_task_words").op("MATCH")(literal(_fts_query(words)))
-    return (select(_task_words.c.rowid.label("id")).select_from(_words_looked_up(user_id, unit_id, of_many))
-            .where(match, _readable_rowid(user_id, unit_id, of_many)))
+    words_from = _words_looked_up(user_id, unit_id, of_many)
+    if state:
+        words_from = words_from.join(_by_state, _by_state.c.id == _task_words.c.rowid)
+    return (select(_task_words.c.rowid.label("id")).select_from(words_from)
+            .where(match, _readable_rowid(user_id, unit_id, of_many), *state))
 
 
 def _looked_up(ways: list[Way], of_many: bool) -> list[Any]:
@@ -862,13 +911,13 @@ def _count_statement(shape: tuple[Any, ...], by_state: bool, capped: bool, sqlit
     `by_state`, and no further than `up_to`, if `capped` (a count that stops there); the
     reader's unit of many tasks (`of_many`) as `_readable_matches`."""
     scope = _symbolic(shape)
-    state = [_task_state(scope.as_of) == bindparam("count_state")] if by_state else []
+    state = [_state(scope.as_of, _state_read(scope, sqlite).c) == bindparam("count_state")] if by_state else []
     if not capped:
         return select(func.count().label("count")).select_from(_t).where(*_scope_conditions(scope, sqlite), *state)
     if not scope.words:
         counted = select(_t.c.id).where(*_conditions(scope), *state)
-    elif sqlite and not by_state and set(shape[1]) <= {"reader_id", "reader_unit_id"} and scope.reader_id is not None:
-        counted = (_readable_matches(list(scope.words), scope.reader_id, scope.reader_unit_id, of_many)
+    elif sqlite and set(shape[1]) <= {"reader_id", "reader_unit_id"} and scope.reader_id is not None:
+        counted = (_readable_matches(list(scope.words), scope.reader_id, scope.reader_unit_id, of_many, state)
                    .where(*_reader_range(scope, sqlite)))
     else:
         counted = _matching(list(scope.words), [*_conditions(scope, ids=False, look_up=False), *state,
@@ -1015,7 +1064,8 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, st
     day = planned_with("state_day", sqlite, Date)
     parts = []
     for number, (state_name, order) in enumerate(slices):
-        state = _in_state(scope.as_of, state_name, bindparam(f"state_{number}"), day)
+        state = _in_state(scope.as_of, state_name, bindparam(f"state_{number}"), day,
+                          _state_read(scope, sqlite).c if order == "words" else _t.c)
         columns = _task_columns().add_columns(literal_column(str(number), Integer).label("part"))
         keys: dict[str, Any] = {}
         in_order = [_t.c.plan_id, _t.c.position, _t.c.id]
@@ -1092,15 +1142,16 @@ def _overdue_on(day: Any, closed: bool) -> list[Any]:
     return [_t.c.closed_on.is_not(None), *late, or_(_t.c.status != _written("closed"), _t.c.closed_on > day)]
 
 
-def _in_state(as_of: Any, state: str | None, bound: Any, day: Any) -> list[Any]:
-    """WHERE conditions on `plan_tasks` for the tasks in `state` (its value `bound`) on
-    `as_of` (also `day`): their state, and the due dates an overdue or in-progress task
-    has, a range of `ix_plan_tasks_plan_due` (the state alone is an expression no index
-    holds, so a plan's overdue page read every task of the plan)."""
+def _in_state(as_of: Any, state: str | None, bound: Any, day: Any, t: Any) -> list[Any]:
+    """WHERE conditions on the columns `t` of `plan_tasks` (`_state_read`'s) for the tasks
+    in `state` (its value `bound`) on `as_of` (also `day`): their state, and the due dates
+    an overdue or in-progress task has, a range of `ix_plan_tasks_plan_due` (the state
+    alone is an expression no index holds, so a plan's overdue page read every task of
+    the plan)."""
     if state is None:
         return []
-    due = {OVERDUE: [_t.c.due_on < day], IN_PROGRESS: [_t.c.due_on >= day]}.get(state, [])
-    return [_task_state(as_of) == bound, *due]
+    due = {OVERDUE: [t.due_on < day], IN_PROGRESS: [t.due_on >= day]}.get(state, [])
+    return [_state(as_of, t) == bound, *due]
 
 
 def _states(scope: TaskScope, conditions: list[Any]) -> Any:

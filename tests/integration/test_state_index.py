@@ -1,0 +1,84 @@
+"""A search narrowed by state tests each match's state on SQLite from `ix_plan_tasks_state`
+(migration 0043), not from the task's row: an office built before it upgrades to the
+defined index (none on PostgreSQL) and back, and every reader's search narrowed to each
+state gives, page by page and counted, the tasks of that state among those the same
+search gives unnarrowed, whichever way their reading rule is read."""
+from __future__ import annotations
+
+import pytest
+from alembic import command
+
+from adapters.storage import progress_queries
+from engine.reading import search
+from engine.reading.progress import DONE_LATE, DONE_ON_TIME, IN_PROGRESS, OVERDUE, WAITING, Filters
+from engine.reading.search import search_tasks
+from tests.integration.test_reader_scope import TODAY, an_office_of_every_kind_of_reading
+from tests.support.schema import defined, office_at, stored
+from tests.support.statements import sent_with_parameters
+
+BEFORE = "0042_unit_task_counts_covering"
+STATES = (OVERDUE, IN_PROGRESS, WAITING, DONE_ON_TIME, DONE_LATE)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request):
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_fresh_url")
+
+
+def every_page(office, user_id: int, state: str | None) -> tuple[int, list[tuple[int, str]]]:
+    """How many a search of a word each task holds counts, and its tasks and their states, page by page."""
+    first = search_tasks(office.uow(), "nhiệm vụ", TODAY, Filters(state=state), user_id=user_id)
+    pages = [first] + [search_tasks(office.uow(), "nhiệm vụ", TODAY, Filters(state=state), user_id=user_id, page=n)
+                       for n in range(2, first.pages + 1)]
+    return first.listed, [(task.id, task.state) for page in pages for task in page.tasks]
+
+
+def narrowed_as_unnarrowed(office) -> None:
+    for name, user_id in office.users.items():
+        _, every = every_page(office, user_id, None)
+        for state in STATES:
+            listed, tasks = every_page(office, user_id, state)
+            wanted = {task_id for task_id, its in every if its == state}
+            assert {task_id for task_id, _ in tasks} == wanted and listed == len(tasks), (name, state)
+            assert all(its == state for _, its in tasks), (name, state)
+
+
+@pytest.mark.parametrize("reader_ids", [progress_queries.READER_IDS, 0])
+def test_an_office_before_0043_upgrades_to_the_state_index_and_back(url, monkeypatch, reader_ids):
+    """With the cap at 0 every reader's rule is read on the word index or on each task
+    (a staff member's unit of many tasks on SQLite: `_readable_matches`), above it the
+    readers of few tasks have their matches read first."""
+    monkeypatch.setattr(search, "PAGE_SIZE", 2)
+    monkeypatch.setattr(progress_queries, "READER_IDS", reader_ids)
+    with office_at(url, BEFORE) as (storage, office):
+        an_office_of_every_kind_of_reading(office)
+        assert "ix_plan_tasks_state" not in stored(storage, "plan_tasks")
+        storage.upgrade()
+        sqlite = storage.engine.dialect.name == "sqlite"
+        index = defined(storage, "plan_tasks")["ix_plan_tasks_state"] if sqlite else None
+        assert stored(storage, "plan_tasks").get("ix_plan_tasks_state") == index
+        narrowed_as_unnarrowed(office)
+        command.downgrade(storage.alembic_config(), BEFORE)
+        assert "ix_plan_tasks_state" not in stored(storage, "plan_tasks")
+        storage.upgrade()
+        assert stored(storage, "plan_tasks").get("ix_plan_tasks_state") == index
+
+
+def test_on_sqlite_a_state_is_tested_on_the_index_not_on_the_task_s_row(sqlite_url, monkeypatch):
+    """A staff member's overdue search, their unit holding more than the cap: the count
+    and the page's three reads of the word index look each match up in the state index
+    (a COVERING INDEX), and none looks a match's task up by its rowid."""
+    monkeypatch.setattr(progress_queries, "READER_IDS", 0)
+    with office_at(sqlite_url, "head") as (storage, office):
+        an_office_of_every_kind_of_reading(office)
+        with sent_with_parameters(storage.engine) as sent:
+            search_tasks(office.uow(), "nhiệm vụ", TODAY, Filters(state=OVERDUE), user_id=office.users["cv.kstthc"])
+        searches = [(s, v) for s, v in sent if "plan_task_words MATCH" in s]
+        assert len(searches) == 2  # the count, the page
+        with storage.engine.connect() as conn:
+            plans = [[row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + s, v)] for s, v in searches]
+        for plan, reads in zip(plans, (1, 3)):
+            assert sum("SEARCH task_state USING COVERING INDEX ix_plan_tasks_state (id=?)" in line
+                       for line in plan) == reads, plan
+        count_plan = plans[0]
+        assert not [line for line in count_plan if line.startswith("SEARCH plan_tasks USING INTEGER PRIMARY KEY")]
