@@ -25,7 +25,8 @@ server's own time, so use it for SQLite (in-process) or for ratios of Python wor
 measures complete steps and fire timers, so each run starts from the same office. A
 file built by older code is brought to the newest schema when opened.
 
-Prints figures; asserts nothing (timings belong here, not in tests).
+Prints figures; asserts no timing (timings belong here, not in tests). It stops only if a
+search row's hand-written same data (bare 2) is not what planflow's page shows.
 """
 from __future__ import annotations
 
@@ -50,14 +51,18 @@ from sqlalchemy import Date, Integer, bindparam, func, literal_column, select, t
 
 from adapters.demo.directory import MONITOR_UNIT  # noqa: E402
 from adapters.storage import orm  # noqa: E402
+from engine.access import task_access  # noqa: E402
 from engine.clock import FixedClock, to_storage  # noqa: E402
 from engine.deadlines import sweep  # noqa: E402
 from engine.model import Plan, PlanTask  # noqa: E402
 from engine.process import instances  # noqa: E402
 from engine.reading import plan_pages, progress, search, unit_work  # noqa: E402
+from engine.reading.progress import SEARCH_COUNTED, SEARCH_REACH  # noqa: E402
+from engine.reading.search_text import words  # noqa: E402
 from engine.tasks import inbox, steps  # noqa: E402
 from engine.tasks import intake  # noqa: E402
 from engine.tasks.intake import _heap_left_out, start_data  # noqa: E402
+from engine.text_folding import fold  # noqa: E402
 from tests.support.deadlines import office_clock  # noqa: E402
 from tests.support.office import KSTTHC, TTPV, clock_on, make_office, open_office  # noqa: E402
 from tests.support.statements import sent_statements, sent_with_parameters  # noqa: E402
@@ -70,6 +75,7 @@ MONITORED = 5
 SAMPLE = 100  # steps completed, instances fired: enough for a median
 SWEEP_BATCHES = SAMPLE // sweep.BATCH  # the sweep row's timed batches: as many instances as the bare fires
 FOLDS = 20  # steps each followed by a fold of the count rows
+SEARCHED = "nhiệm vụ"  # words every task of the office holds (its plan's title), typed with their marks
 now_ms = time.perf_counter  # or time.process_time (--cpu)
 
 
@@ -578,6 +584,21 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
     # size of 200, all of them), unless it is the only one.
     filtered = plan_ids[-2] if len(plan_ids) > 1 else plan_ids[-1]
     shown, shown_size, late = late_plan(engine, plan_ids)
+    everyone = f"search a word all {args.open} tasks hold"
+    searches = [
+        searching(office, f"{everyone} (first page)", MONITOR),
+        # A staff member reads only the tasks `task_access.may_read` lets them: here their
+        # unit's (those it leads or coordinates); for one of a unit taking part in none, the
+        # few they took part in (none); for one of a unit monitoring some plans, those plans'.
+        searching(office, f"{everyone}, a staff member's reader scope (first page)", STAFF),
+        # The same, narrowed to the overdue tasks, as the overview's links ask: each match's
+        # state is its task's (status and dates), so this reads the matches' task rows.
+        searching(office, f"{everyone}, overdue only, a staff member's reader scope (first page)", STAFF,
+                  progress.OVERDUE),
+        searching(office, f"{everyone}, a staff member of another unit (first page)", OTHER_STAFF),
+        searching(office, f"{everyone}, a staff member of a unit monitoring {watched} of them (first page)",
+                  MONITORING_STAFF),
+    ]
     # Reads, each measured against bare SQL (`read_row`).
     reads = [
         (f"a staff member's inbox ({len(items)} rows, first page)",
@@ -602,28 +623,7 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
         (f"the unit head's unit page ({_count_unit_tasks(engine, office.units[KSTTHC])} tasks, first page)",
          lambda: unit_work.unit_work(office.uow(), users[HEAD], WORK_DAY), _bare_unit_page_query(office),
          "bare: counts by status of the unit's tasks"),
-        (f"search a word all {args.open} tasks hold (first page)",
-         lambda: search.search_tasks(office.uow(), "nhiệm vụ", WORK_DAY, user_id=users[MONITOR]),
-         _bare_search_query(engine), "bare: the word index's matches, counted"),
-        # A staff member reads only the tasks `task_access.may_read` lets them: here their
-        # unit's (those it leads or coordinates); for one of a unit taking part in none, the
-        # few they took part in (none); for one of a unit monitoring some plans, those plans'.
-        (f"search a word all {args.open} tasks hold, a staff member's reader scope (first page)",
-         lambda: search.search_tasks(office.uow(), "nhiệm vụ", WORK_DAY, user_id=users[STAFF]),
-         _bare_search_query(engine), "bare: the word index's matches, counted"),
-        # The same, narrowed to the overdue tasks, as the overview's links ask: each match's
-        # state is its task's (status and dates), so this reads the matches' task rows.
-        (f"search a word all {args.open} tasks hold, overdue only, a staff member's reader scope (first page)",
-         lambda: search.search_tasks(office.uow(), "nhiệm vụ", WORK_DAY, progress.Filters(state=progress.OVERDUE),
-                                     user_id=users[STAFF]),
-         _bare_search_query(engine), "bare: the word index's matches, counted"),
-        (f"search a word all {args.open} tasks hold, a staff member of another unit (first page)",
-         lambda: search.search_tasks(office.uow(), "nhiệm vụ", WORK_DAY, user_id=users[OTHER_STAFF]),
-         _bare_search_query(engine), "bare: the word index's matches, counted"),
-        (f"search a word all {args.open} tasks hold, a staff member of a unit monitoring {watched} of them "
-         "(first page)",
-         lambda: search.search_tasks(office.uow(), "nhiệm vụ", WORK_DAY, user_id=users[MONITORING_STAFF]),
-         _bare_search_query(engine), "bare: the word index's matches, counted"),
+        *(search_read for search_read, _ in searches),
         (f"a staff member's person page ({len(items)} tasks, first page)",
          lambda: unit_work.person_work(office.uow(), users[STAFF], WORK_DAY), _bare_person_page_query(users[STAFF]),
          "bare: counts by status of the tasks of the person's steps"),
@@ -632,7 +632,8 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
     # hand-written SQL over the plain tables giving the same displayed data.
     same_data = {reads[5][0]: _same_data_dashboard_queries(shown, WORK_DAY),
                  reads[6][0]: _same_data_plan_page_queries(shown),
-                 reads[-1][0]: _same_data_person_page_queries(users[STAFF], WORK_DAY)}
+                 reads[-1][0]: _same_data_person_page_queries(users[STAFF], WORK_DAY),
+                 **{search_read[0]: queries for search_read, queries in searches}}
     captured: dict[str, list[tuple[str, Any]]] = {}
     for label, action, bare_query, note in reads:
         read_row(engine, captured, label, action, bare_query, note, same_data.get(label))
@@ -736,6 +737,42 @@ def read_row(engine, captured: dict[str, list[tuple[str, Any]]], label: str, act
                  f"({ours / data_ms:.1f}×)")
     row(label, ours, bare_ms, note=f"p95 {p95:.1f} ms; {len(sent)} statements, same SQL bare {same_ms:.2f} ms "
                                    f"({ours / same_ms:.1f}×){'; ' + note if note else ''}")
+
+
+def searching(office, label: str, reader: str, state: str | None = None) -> tuple[tuple, list]:
+    """A search row: `reader`'s search of SEARCHED (of the tasks in `state`, if given) as a
+    read of `measure`'s, against the word index's matches counted (bare), and its
+    hand-written same data (`_same_data_search_queries`, bare 2), checked first to show
+    what planflow's page shows (`same_search_shown`)."""
+    engine, user_id, filters = office.storage.engine, office.users[reader], progress.Filters(state=state)
+
+    def action() -> search.SearchResults:
+        return search.search_tasks(office.uow(), SEARCHED, WORK_DAY, filters, user_id=user_id)
+    queries = _same_data_search_queries(engine, user_id, state, WORK_DAY)
+    same_search_shown(engine, label, action(), queries)
+    return (label, action, _bare_search_query(engine), "bare: the word index's matches, counted"), queries
+
+
+def same_search_shown(engine, label: str, found: search.SearchResults, queries: list) -> None:
+    """Raise unless the hand-written `queries` show what planflow's page `found` shows
+    (`dashboard/search.html`): the count, whether there are more, the pages, and each
+    task's id, plan, number, title, content, lead units, due date and state, in order."""
+    ours = (found.listed, found.more, found.pages,
+            [(t.id, t.plan_number or t.plan_title, t.ref, t.title, t.content, [u.name for u in t.lead], t.due_on,
+              t.state) for t in found.tasks])
+    with engine.connect() as conn:
+        _, [(counted,)], rows = (conn.execute(query).all() for query in queries)
+    tasks: dict[int, tuple] = {}
+    for task_id, number, plan_title, ref, title, content, due_on, status, closed_on, lead in rows:
+        shown = tasks.setdefault(task_id, (task_id, number or plan_title, ref, title, content, [], due_on,
+                                           progress.task_state(status, due_on, closed_on, WORK_DAY)))
+        shown[5].extend([lead] if lead is not None else [])
+    listed = min(counted, SEARCH_COUNTED)
+    by_hand = (listed, counted > SEARCH_COUNTED, progress.Paging.of(listed, 1, search.PAGE_SIZE).pages,
+               list(tasks.values()))
+    if by_hand != ours:
+        raise AssertionError(f"{label}: the hand-written search shows other data than planflow's page: "
+                             f"{by_hand[:3]} {by_hand[3][:3]}... against {ours[:3]} {ours[3][:3]}...")
 
 
 def office_summary(engine) -> str:
@@ -909,10 +946,20 @@ def _bare_person_page_query(user_id: int):
 
 def _bare_search_query(engine):
     if engine.dialect.name == "sqlite":
-        return text("SELECT count(*) FROM plan_task_words WHERE plan_task_words MATCH '\"nhiem\" \"vu\"'")
+        return text(f"SELECT count(*) FROM plan_task_words WHERE plan_task_words MATCH '{_searched(True)}'")
     t = orm.plan_tasks
     vector = literal_column("plan_tasks.search_words")
-    return select(func.count()).select_from(t).where(vector.op("@@")(func.to_tsquery(literal_column("'simple'"), "nhiem & vu")))
+    return select(func.count()).select_from(t).where(vector.op("@@")(func.to_tsquery(literal_column("'simple'"),
+                                                                                   _searched(False))))
+
+
+def _searched(sqlite: bool, side_by_side: bool = False) -> str:
+    """SEARCHED's folded words as the database's word index takes them: every one of them,
+    or (`side_by_side`) one after the other."""
+    folded = words(fold(SEARCHED))
+    if sqlite:
+        return f'"{" ".join(folded)}"' if side_by_side else " ".join(f'"{word}"' for word in folded)
+    return (" <-> " if side_by_side else " & ").join(folded)
 
 
 def _bare_dashboard_query(plan_id: int):
@@ -964,8 +1011,7 @@ def _same_data_dashboard_queries(plan_id: int, today: date) -> list:
         f"FROM plan_tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id IN ({ids}) ORDER BY t.position",
         *_page_detail_queries(ids),
     ]
-    values = {"plan": bindparam("plan", plan_id, type_=Integer), "today": bindparam("today", today, type_=Date)}
-    return [text(q).bindparams(*(value for name, value in values.items() if f":{name}" in q)) for q in queries]
+    return _hand_written(queries, plan=plan_id, today=today)
 
 
 def _same_data_plan_page_queries(plan_id: int) -> list:
@@ -980,7 +1026,7 @@ def _same_data_plan_page_queries(plan_id: int) -> list:
         "t.status, t.closed_on FROM plan_tasks t WHERE t.plan_id = :plan ORDER BY t.position LIMIT 50",
         *_page_detail_queries(page, notices=False),
     ]
-    return [text(q).bindparams(bindparam("plan", plan_id, type_=Integer)) for q in queries]
+    return _hand_written(queries, plan=plan_id)
 
 
 def _same_data_person_page_queries(user_id: int, today: date) -> list:
@@ -1006,8 +1052,89 @@ def _same_data_person_page_queries(user_id: int, today: date) -> list:
         f"FROM plan_tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id IN ({ids})",
         *_page_detail_queries(ids),
     ]
-    values = {"person": bindparam("person", user_id, type_=Integer), "today": bindparam("today", today, type_=Date)}
-    return [text(q).bindparams(*(value for name, value in values.items() if f":{name}" in q)) for q in queries]
+    return _hand_written(queries, person=user_id, today=today)
+
+
+def _same_data_search_queries(engine, user_id: int, state: str | None, today: date) -> list:
+    """What a search of SEARCHED shows the reader `user_id` on its first page (of the tasks
+    overdue on `today`, if that is the `state`), written by hand over the plain tables: the
+    reader's role and unit (whether they read every task, else which: `task_access.may_read`),
+    the matches they may read counted up to one past SEARCH_COUNTED (the page says "more
+    than" past it), and the page's tasks with their plans and lead units, ranked as planflow
+    ranks: of the first SEARCH_REACH matches (in id order) holding the words side by side
+    and the first SEARCH_REACH holding every word, those with the words as typed side by
+    side first, then with more of the words as typed, then with the folded words side by
+    side, then in plan order. (planflow ranks the matches past those after them, by id:
+    never on a first page, which those fill or which are all the matches.)"""
+    sqlite = engine.dialect.name == "sqlite"
+    reader = "SELECT role, unit_id FROM users WHERE id = :reader"
+    with engine.connect() as conn:
+        role, unit_id = conn.execute(text(reader).bindparams(reader=user_id)).one()
+    narrowed = "".join(f" AND {condition}" for condition in (
+        *(() if role in task_access.READS_EVERY_TASK else (_READABLE,)), *((_OVERDUE,) if state else ())))
+    if state not in (None, progress.OVERDUE):
+        raise ValueError(f"no hand-written search of the tasks {state}")
+    index_id = "plan_task_words.rowid" if sqlite else "t.id"  # (in the word index's order: it stops at the LIMIT)
+    ranked = " UNION ".join(f"SELECT id FROM (SELECT {index_id} AS id {_hand_matching(sqlite, narrowed, side_by_side)}"
+                            f"{narrowed} ORDER BY {index_id} LIMIT :reach) AS {name}"
+                            for name, side_by_side in (("phrase", True), ("every", False)))
+    queries = [
+        reader,
+        f"SELECT count(*) FROM (SELECT {index_id} {_hand_matching(sqlite, narrowed)}{narrowed} LIMIT :counted) "
+        "AS counted",
+        f"WITH ranked AS ({ranked}), page AS (SELECT t.id, row_number() OVER (ORDER BY {_hand_relevance()}, "
+        "t.plan_id, t.position, t.id) AS place FROM plan_tasks t WHERE t.id IN (SELECT id FROM ranked) "
+        "ORDER BY place LIMIT :size) "
+        "SELECT t.id, p.number, p.title, t.ref, t.title, t.content, t.due_on, t.status, t.closed_on, u.name "
+        "FROM page JOIN plan_tasks t ON t.id = page.id JOIN plans p ON p.id = t.plan_id "
+        "LEFT JOIN task_units tu ON tu.task_id = t.id AND tu.role = 'lead' LEFT JOIN units u ON u.id = tu.unit_id "
+        "ORDER BY page.place, tu.position",
+    ]
+    found = _hand_written(queries, reader=user_id, unit=unit_id, today=today, reach=SEARCH_REACH,
+                          counted=SEARCH_COUNTED + 1, size=search.PAGE_SIZE)
+    return [*found[:2], found[2].columns(due_on=Date, closed_on=Date)]  # (SQLite gives a text's dates as text)
+
+
+# `task_access.may_read` for a reader who does not read every task (`:reader` of `:unit`):
+# their unit leads, coordinates or monitors the task's plan, or they direct it, held or
+# completed one of its steps or were named by its assignment.
+_READABLE = ("(t.director_user_id = :reader OR t.id IN (SELECT task_id FROM task_units WHERE unit_id = :unit) "
+             "OR t.plan_id IN (SELECT id FROM plans WHERE monitor_unit_id = :unit) "
+             "OR t.id IN (SELECT plan_task_id FROM work_items WHERE assignee_user_id = :reader "
+             "OR completed_by = :reader) OR t.id IN (SELECT task_id FROM task_people WHERE user_id = :reader))")
+# Overdue on `:today` (`progress.task_state`): due before it, neither waiting for a date nor closed by then.
+_OVERDUE = ("t.due_on < :today AND t.status <> 'waiting_date' "
+            "AND (t.status <> 'closed' OR t.closed_on IS NULL OR t.closed_on > :today)")
+
+
+def _hand_matching(sqlite: bool, narrowed: str, side_by_side: bool = False) -> str:
+    """The FROM and WHERE of the tasks `t` holding SEARCHED (`_searched`), through the word
+    index; on SQLite from the index alone unless `narrowed` by a condition on the task."""
+    if sqlite:
+        match = f"WHERE plan_task_words MATCH '{_searched(True, side_by_side)}'"
+        return f"FROM plan_task_words {'JOIN plan_tasks t ON t.id = plan_task_words.rowid ' if narrowed else ''}{match}"
+    return f"FROM plan_tasks t WHERE t.search_words @@ to_tsquery('simple', '{_searched(False, side_by_side)}')"
+
+
+def _hand_relevance() -> str:
+    """The ORDER BY keys of a search's best match first (SEARCHED typed with marks): the
+    words as typed side by side, how many words as typed, the folded words side by side,
+    each a whole-word LIKE on the stored texts."""
+    def has(column: str, phrase: str) -> str:
+        return f"CASE WHEN t.{column} LIKE '% {phrase} %' THEN 1 ELSE 0 END"
+    typed, folded = words(SEARCHED), words(fold(SEARCHED))
+    return (f"{has('search_text', ' '.join(typed))} DESC, "
+            f"({' + '.join(has('search_text', word) for word in typed)}) DESC, "
+            f"{has('search_folded', ' '.join(folded))} DESC")
+
+
+def _hand_written(queries: list[str], **values: int | date) -> list:
+    """The hand-written `queries` with the `values` each names (`:name`) bound: a date as
+    a date, anything else as an integer."""
+    binds = {name: bindparam(name, value, type_=Date if isinstance(value, date) else Integer)
+             for name, value in values.items()}
+    return [text(q).bindparams(*(bind for name, bind in binds.items() if re.search(f":{name}\\b", q)))
+            for q in queries]
 
 
 def _bare_plan_page_query(plan_id: int):
