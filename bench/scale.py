@@ -15,15 +15,23 @@ trails of several lines); the rest of the office is copies of those plans in tur
 working day some tasks are late, their reminders and escalations sent each on its own day.
 
     .venv/bin/python bench/scale.py --open 10000 [--url postgresql+psycopg://...] [--plan-size 1000] [--cpu]
-                                    [--db built.sqlite3]
+                                    [--db built.sqlite3, or with a PostgreSQL --url: --db kept_name]
 
 --cpu times with this process's CPU clock instead of the wall clock: on a shared
 machine the wall clock measures the neighbours too. It leaves out the PostgreSQL
 server's own time, so use it for SQLite (in-process) or for ratios of Python work.
 
---db keeps the built SQLite file (built there if absent) and measures a copy of it: the
-measures complete steps and fire timers, so each run starts from the same office. A
-file built by older code is brought to the newest schema when opened.
+--db keeps the built office and measures a copy of it: the measures complete steps and
+fire timers, so each run starts from the same office. Without --url it is a SQLite file;
+with a PostgreSQL --url, the name of a database on the server the URL names (the URL's
+own database must exist there: the copies are made from it), each run measuring a copy
+made with CREATE DATABASE ... TEMPLATE and dropped after. Absent (a fresh server), it is
+built there first, then a copy of it measured; a build stopped before its end leaves
+nothing to reuse. An office built by older code is brought to the newest schema when
+opened. With a kept office reused, every row is measured on the copy but the first, the
+start of a task (plans through intake, the first into an empty database: only a build
+measures it); the office summary says what the copy holds. Give the --open and
+--plan-size it was built with: the rows' labels say them.
 
 Prints figures; asserts no timing (timings belong here, not in tests). It stops only if a
 search row's hand-written same data (bare 2) is not what planflow's page shows.
@@ -40,6 +48,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -47,7 +57,8 @@ from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere: tests/ helpers
 
-from sqlalchemy import Date, Integer, bindparam, func, literal_column, select, text  # noqa: E402
+from sqlalchemy import Date, Integer, bindparam, create_engine, func, literal_column, select, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
 from adapters.demo.directory import MONITOR_UNIT  # noqa: E402
 from adapters.storage import orm  # noqa: E402
@@ -498,14 +509,18 @@ def _group(rows: list[dict[str, Any]], key: str) -> dict[int, list[dict[str, Any
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--open", type=int, default=2000, help="open task instances to build")
     parser.add_argument("--plan-size", type=int, default=1000, help="tasks per plan")
     parser.add_argument("--url", default=None, help="a database URL (default: a fresh SQLite file)")
     parser.add_argument("--cpu", action="store_true", help="time with the process's CPU clock")
-    parser.add_argument("--db", type=Path, default=None,
-                        help="a SQLite file to build once and measure copies of (the start row is then not measured)")
+    parser.add_argument("--db", default=None,
+                        help="an office to build once and measure copies of: a SQLite file, or with a PostgreSQL "
+                             "--url the name of a database on that server (see above)")
     args = parser.parse_args()
+    if args.db is not None and args.url is not None and not (
+            args.url.startswith("postgresql") and re.fullmatch(r"[a-z_][a-z0-9_]{0,40}", args.db)):
+        parser.error("--db with --url names a PostgreSQL database: lowercase letters, digits and _")
     if args.cpu:
         global now_ms
         now_ms = time.process_time
@@ -515,9 +530,14 @@ def main() -> None:
 
 
 def measure_in(measured: Path, args: argparse.Namespace) -> None:
-    """Build (or reuse `--db`) and measure, the measured SQLite file at `measured`."""
-    url = args.url or f"sqlite:///{args.db if args.db else measured}"
-    reused = args.db is not None and args.db.exists()
+    """Build (or reuse `--db`) and measure; a SQLite office built for this run alone, or a
+    copy of the kept one, at `measured`."""
+    kept = _kept(args, measured)
+    reused = kept is not None and kept.exists()
+    if kept is None:
+        url = args.url or f"sqlite:///{measured}"
+    else:
+        url = kept.url if reused else kept.building()
     office = open_office(url) if reused else make_office(url)
     engine = office.storage.engine
     with office_clock(ISSUED) as clock:
@@ -527,13 +547,102 @@ def measure_in(measured: Path, args: argparse.Namespace) -> None:
             starts = None
         else:
             plan_ids, starts = build(office, clock, args.open, args.plan_size)
-        if args.db is not None:
-            engine.dispose()
-            shutil.copyfile(args.db, measured)
-            office = open_office(f"sqlite:///{measured}")
-            engine = office.storage.engine
         clock.on(WORK_DAY)
-        measure(office, engine, clock, plan_ids, starts, args)
+        if kept is None:
+            measure(office, engine, clock, plan_ids, starts, args)
+            return
+        engine.dispose()
+        if not reused:
+            kept.keep()
+        with kept.copy() as copied:
+            office = open_office(copied)
+            measure(office, office.storage.engine, clock, plan_ids, starts, args)
+            office.storage.engine.dispose()  # (a copy on PostgreSQL is dropped after)
+
+
+def _kept(args: argparse.Namespace, measured: Path) -> KeptFile | KeptDatabase | None:
+    """The office `--db` keeps, if given: on PostgreSQL with `--url`, else in a SQLite file."""
+    if args.db is None:
+        return None
+    return KeptDatabase(args.url, args.db) if args.url else KeptFile(Path(args.db), measured)
+
+
+class KeptFile:
+    """`--db` on SQLite: the office's file, built once (into a file of its own, kept only
+    when the build ended), each run measuring a copy of it at `measured`."""
+
+    def __init__(self, path: Path, measured: Path) -> None:
+        self.path, self.measured = path, measured
+        self.url = f"sqlite:///{path}"
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def _building(self) -> Path:
+        return self.path.with_name(self.path.name + ".building")
+
+    def building(self) -> str:
+        """The URL to build the office at (a build stopped before its end left its file)."""
+        self._building().unlink(missing_ok=True)
+        return f"sqlite:///{self._building()}"
+
+    def keep(self) -> None:
+        self._building().replace(self.path)
+
+    @contextmanager
+    def copy(self) -> Iterator[str]:
+        shutil.copyfile(self.path, self.measured)
+        yield f"sqlite:///{self.measured}"
+
+
+class KeptDatabase:
+    """`--db` with a PostgreSQL `--url`: the office's database `name` on that server, built
+    once (into a database of its own, renamed `name` when the build ended), each run
+    measuring a copy of it (CREATE DATABASE ... TEMPLATE), dropped after. The URL's own
+    database is where these are sent from: a database may not create or drop itself."""
+
+    def __init__(self, url: str, name: str) -> None:
+        self.server, self.name = make_url(url), name
+        self.url = self._url(name)
+
+    def _url(self, name: str) -> str:
+        return self.server.set(database=name).render_as_string(hide_password=False)
+
+    def exists(self) -> bool:
+        return bool(self._execute(f"SELECT count(*) FROM pg_database WHERE datname = '{self.name}'"))
+
+    def building(self) -> str:
+        """The URL to build the office at (a build stopped before its end left its database)."""
+        self._fresh(f"{self.name}_building")
+        return self._url(f"{self.name}_building")
+
+    def keep(self) -> None:
+        self._execute(f'ALTER DATABASE "{self.name}_building" RENAME TO "{self.name}"')
+
+    @contextmanager
+    def copy(self) -> Iterator[str]:
+        measured = f"{self.name}_measured"
+        self._fresh(measured, f' TEMPLATE "{self.name}"')
+        try:
+            yield self._url(measured)
+        finally:
+            self._execute(f'DROP DATABASE "{measured}" WITH (FORCE)')
+
+    def _fresh(self, name: str, template: str = "") -> None:
+        """The database `name` created anew (a run stopped before its end left it)."""
+        self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"{template}')
+
+    def _execute(self, *statements: str) -> Any:
+        """The statements run one by one, each committed (CREATE DATABASE runs in no
+        transaction); the last one's first value."""
+        engine = create_engine(self.server, isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as conn:
+                for statement in statements:
+                    found = conn.execute(text(statement))
+                return found.scalar() if found.returns_rows else None
+        finally:
+            engine.dispose()
 
 
 def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, args) -> None:
