@@ -1175,17 +1175,18 @@ def _same_data_search_queries(engine, user_id: int, state: str | None, today: da
     side first, then with more of the words as typed, then with the folded words side by
     side, then in plan order. (planflow ranks the matches past those after them, by id:
     never on a first page, which those fill or which are all the matches.)"""
+    if state not in (None, progress.OVERDUE):
+        raise ValueError(f"no hand-written search of the tasks {state}")
     sqlite = engine.dialect.name == "sqlite"
     reader = "SELECT role, unit_id FROM users WHERE id = :reader"
     with engine.connect() as conn:
         role, unit_id = conn.execute(text(reader).bindparams(reader=user_id)).one()
     narrowed = "".join(f" AND {condition}" for condition in (
         *(() if role in task_access.READS_EVERY_TASK else (_READABLE,)), *((_OVERDUE,) if state else ())))
-    if state not in (None, progress.OVERDUE):
-        raise ValueError(f"no hand-written search of the tasks {state}")
     index_id = "plan_task_words.rowid" if sqlite else "t.id"  # (in the word index's order: it stops at the LIMIT)
-    ranked = " UNION ".join(f"SELECT id FROM (SELECT {index_id} AS id {_hand_matching(sqlite, narrowed, side_by_side)}"
-                            f"{narrowed} ORDER BY {index_id} LIMIT :reach) AS {name}"
+    ranked = " UNION ".join(f"SELECT id FROM (SELECT {index_id} AS id "
+                            f"{_hand_matching(sqlite, narrowed, side_by_side)}{narrowed} "
+                            f"ORDER BY {index_id} LIMIT :reach) AS {name}"
                             for name, side_by_side in (("phrase", True), ("every", False)))
     queries = [
         reader,
