@@ -554,7 +554,9 @@ def measure_in(measured: Path, args: argparse.Namespace) -> None:
         engine.dispose()
         if not reused:
             kept.keep()
+        started = time.perf_counter()
         with kept.copy() as copied:
+            print(f"  copied the kept office in {time.perf_counter() - started:.1f} s", file=sys.stderr)
             office = open_office(copied)
             measure(office, office.storage.engine, clock, plan_ids, starts, args)
             office.storage.engine.dispose()  # (a copy on PostgreSQL is dropped after)
