@@ -38,6 +38,8 @@ def test_the_hand_written_search_shows_what_planflow_shows(office, monkeypatch, 
                                 (search, "SEARCH_COUNTED", counted), (scale, "SEARCH_COUNTED", counted),
                                 (search, "PAGE_SIZE", page)]:
         monkeypatch.setattr(module, name, value)
+    # `searching` raises if its hand-written page differs from planflow's (the test below
+    # shows it does); a page of some tasks makes that comparison one of something.
     label, action, _, _ = scale.searching(office, "search", reader, state)[0]
     assert action().tasks, "the page shows some tasks"
 
