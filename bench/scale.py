@@ -842,12 +842,13 @@ def read_row(engine, captured: dict[str, list[tuple[str, Any]]], label: str, act
         action()
     captured[label] = list(sent)
     same_ms, _ = per_call(lambda: _replay(engine, sent), 20)
+    notes = [f"p95 {p95:.1f} ms", f"{len(sent)} statements, same SQL bare {same_ms:.2f} ms ({ours / same_ms:.1f}×)",
+             *([note] if note else [])]
     if same_data is not None:
         data_ms, _ = per_call(lambda: _run_all(engine, same_data), 20)
-        note += (f"; bare 2: the same data hand-written ({len(same_data)} statements) {data_ms:.2f} ms "
-                 f"({ours / data_ms:.1f}×)")
-    row(label, ours, bare_ms, note=f"p95 {p95:.1f} ms; {len(sent)} statements, same SQL bare {same_ms:.2f} ms "
-                                   f"({ours / same_ms:.1f}×){'; ' + note if note else ''}")
+        notes.append(f"bare 2: the same data hand-written ({len(same_data)} statements) {data_ms:.2f} ms "
+                     f"({ours / data_ms:.1f}×)")
+    row(label, ours, bare_ms, note="; ".join(notes))
 
 
 def searching(office, label: str, reader: str, state: str | None = None) -> tuple[tuple, list]:
