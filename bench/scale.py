@@ -33,8 +33,8 @@ start of a task (plans through intake, the first into an empty database: only a 
 measures it); the office summary says what the copy holds. Give the --open and
 --plan-size it was built with: the rows' labels say them.
 
-Prints figures; asserts no timing (timings belong here, not in tests). It stops only if a
-search row's hand-written same data (bare 2) is not what planflow's page shows.
+Prints figures; asserts no timing (timings belong here, not in tests). It stops only if an
+inbox or search row's hand-written same data (bare 2) is not what planflow's page shows.
 """
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ from typing import Any, Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere: tests/ helpers
 
-from sqlalchemy import Date, Integer, bindparam, create_engine, func, literal_column, select, text  # noqa: E402
+from sqlalchemy import Date, Integer, String, bindparam, create_engine, func, literal_column, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from adapters.demo.directory import MONITOR_UNIT  # noqa: E402
@@ -711,20 +711,22 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
                   MONITORING_STAFF),
     ]
     # Reads, each measured against bare SQL (`read_row`).
+    received = inboxing(office, "the unit head's inbox sorted by received (first page)", HEAD,
+                        _bare_unit_inbox_query(office), "received")
+    inboxes = [
+        inboxing(office, f"a staff member's inbox ({len(items)} rows, first page)", STAFF,
+                 _bare_inbox_query(users[STAFF])),
+        inboxing(office, f"the unit head's inbox ({_count_ready(engine, users[HEAD])} rows, first page)", HEAD,
+                 _bare_unit_inbox_query(office)),
+        inboxing(office, "the monitor's inbox (first page)", MONITOR, _bare_inbox_query(users[MONITOR])),
+    ]
     reads = [
-        (f"a staff member's inbox ({len(items)} rows, first page)",
-         lambda: inbox.list_inbox(office.uow(), users[STAFF], WORK_DAY), _bare_inbox_query(users[STAFF]), ""),
-        (f"the unit head's inbox ({_count_ready(engine, users[HEAD])} rows, first page)",
-         lambda: inbox.list_inbox(office.uow(), users[HEAD], WORK_DAY), _bare_unit_inbox_query(office), ""),
-        ("the monitor's inbox (first page)",
-         lambda: inbox.list_inbox(office.uow(), users[MONITOR], WORK_DAY), _bare_inbox_query(users[MONITOR]), ""),
+        *(inbox_read for inbox_read, _ in inboxes),
         (f"the unit head's inbox filtered by one plan ({_count_ready(engine, users[HEAD], filtered)} rows, "
          "first page)",
          lambda: inbox.list_inbox(office.uow(), users[HEAD], WORK_DAY, inbox.InboxQuery(plan_id=filtered)),
          _bare_unit_inbox_query(office, filtered), "bare: the plan's rows by due date"),
-        ("the unit head's inbox sorted by received (first page)",
-         lambda: inbox.list_inbox(office.uow(), users[HEAD], WORK_DAY, inbox.InboxQuery(sort="received")),
-         _bare_unit_inbox_query(office), ""),
+        received[0],
         (f"dashboard of a {shown_size}-task plan ({late} late)",
          lambda: progress.plan_dashboard(office.uow(), shown, WORK_DAY), _bare_dashboard_query(shown),
          "bare: counts by status"),
@@ -744,7 +746,7 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
     same_data = {reads[5][0]: _same_data_dashboard_queries(shown, WORK_DAY),
                  reads[6][0]: _same_data_plan_page_queries(shown),
                  reads[-1][0]: _same_data_person_page_queries(users[STAFF], WORK_DAY),
-                 **{search_read[0]: queries for search_read, queries in searches}}
+                 **{read[0]: queries for read, queries in [*inboxes, received, *searches]}}
     captured: dict[str, list[tuple[str, Any]]] = {}
     for label, action, bare_query, note in reads:
         read_row(engine, captured, label, action, bare_query, note, same_data.get(label))
@@ -885,6 +887,46 @@ def same_search_shown(engine, label: str, found: search.SearchResults, queries: 
     if by_hand != ours:
         raise AssertionError(f"{label}: the hand-written search shows other data than planflow's page: "
                              f"{by_hand[:3]} {by_hand[3][:3]}... against {ours[:3]} {ours[3][:3]}...")
+
+
+def inboxing(office, label: str, reader: str, bare_query, sort: str = "due") -> tuple[tuple, list]:
+    """An inbox row: `reader`'s first page in the order `sort`, as a read of `measure`'s,
+    against an indexed query of its rows (`bare_query`, bare), and its hand-written same
+    data (`_same_data_inbox_queries`, bare 2), checked first to show what planflow's page
+    shows (`same_inbox_shown`)."""
+    engine, user_id, query = office.storage.engine, office.users[reader], inbox.InboxQuery(sort=sort)
+
+    def action() -> inbox.Inbox:
+        return inbox.list_inbox(office.uow(), user_id, WORK_DAY, query)
+    uow = office.uow()
+    with uow.reading():  # (the last day "soon", as the inbox works it out from the office days)
+        soon_until = inbox._soon_until(instances.calendar(uow), WORK_DAY)
+    queries = _same_data_inbox_queries(engine, user_id, sort, WORK_DAY, soon_until)
+    same_inbox_shown(engine, label, user_id, action(), queries)
+    return (label, action, bare_query, ""), queries
+
+
+def same_inbox_shown(engine, label: str, user_id: int, found: inbox.Inbox, queries: list) -> None:
+    """Raise unless the hand-written `queries` show what planflow's inbox page `found`
+    shows `user_id` (`inbox/index.html`): the counts (all, late, soon) and the pages, the
+    plans and steps to filter by, and each row's step, plan, task, due date and whose it
+    is, in order. (Its days left follow from the due date, worked out in Python either way.)"""
+    ours = (found.counts, found.pages, found.plans, found.steps,
+            [(i.work_item_id, i.step_id, i.step_name, i.form, i.plan_id, i.plan_number or i.plan_title, i.task_id,
+              i.task_ref, i.task_title, i.due, i.mine, i.claimed) for i in found.items])
+    with engine.connect() as conn:
+        _, [(total, overdue, soon)], plans, named, rows = (conn.execute(query).all() for query in queries)
+    by_hand = ({"total": total, "overdue": overdue or 0, "soon": soon or 0},
+               progress.Paging.of(total, 1, inbox.PAGE_SIZE).pages,
+               sorted({(plan_id, number or title) for plan_id, number, title in plans}, key=lambda p: (p[1], p[0])),
+               sorted(set(map(tuple, named)), key=lambda s: (s[1], s[0])),
+               [(item_id, step_id, step_name, form, plan_id, plan_number or plan_title, task_id, ref, title, due_on,
+                 user_id in (assignee, claimed), claimed == user_id)
+                for (item_id, step_id, step_name, form, due_on, assignee, task_id, ref, title, plan_id, plan_number,
+                     plan_title, claimed) in rows])
+    if by_hand != ours:
+        raise AssertionError(f"{label}: the hand-written inbox shows other data than planflow's page: "
+                             f"{by_hand[:4]} {by_hand[4][:3]}... against {ours[:4]} {ours[4][:3]}...")
 
 
 def office_summary(engine) -> str:
@@ -1212,6 +1254,39 @@ def _same_data_search_queries(engine, user_id: int, state: str | None, today: da
     return [*found[:2], found[2].columns(due_on=Date, closed_on=Date)]  # (SQLite gives a text's dates as text)
 
 
+def _same_data_inbox_queries(engine, user_id: int, sort: str, today: date, soon_until: date) -> list:
+    """What a person's inbox shows on its first page in the order `sort` ("due": undated
+    last, then by id; "received": newest first), written by hand over the plain tables (no
+    count tables): the reader's role and unit (which steps are theirs), their ready steps
+    counted (all, late on `today`, due by `soon_until`), the plans and steps of them to
+    filter by, and the page's 50 with their tasks and plans."""
+    reader = "SELECT role, unit_id FROM users WHERE id = :reader"
+    with engine.connect() as conn:
+        role, unit_id = conn.execute(text(reader).bindparams(reader=user_id)).one()
+    order = {"due": "w.due_on IS NULL, w.due_on, w.id", "received": "w.created_at DESC, w.id DESC"}[sort]
+    queries = [
+        reader,
+        "SELECT count(*), sum(CASE WHEN w.due_on < :today THEN 1 ELSE 0 END), "
+        f"sum(CASE WHEN w.due_on >= :today AND w.due_on <= :soon THEN 1 ELSE 0 END) FROM work_items w WHERE {_HELD}",
+        f"SELECT DISTINCT p.id, p.number, p.title FROM work_items w JOIN plans p ON p.id = w.plan_id WHERE {_HELD}",
+        f"SELECT DISTINCT w.step_id, w.step_name FROM work_items w WHERE {_HELD}",
+        "SELECT w.id, w.step_id, w.step_name, w.form, w.due_on, w.assignee_user_id, t.id, t.ref, t.title, p.id, "
+        "p.number, p.title, w.claimed_by FROM work_items w JOIN plan_tasks t ON t.id = w.plan_task_id "
+        f"JOIN plans p ON p.id = t.plan_id WHERE {_HELD} ORDER BY {order} LIMIT :size",
+    ]
+    found = _hand_written(queries, reader=user_id, unit=unit_id or 0, role=role, today=today, soon=soon_until,
+                          size=inbox.PAGE_SIZE)
+    return [*found[:4], found[4].columns(due_on=Date)]  # (SQLite gives a text's dates as text)
+
+
+# A person's ready steps (`:reader` of `:unit`, in `:role`): theirs by name, taken by them,
+# or free for their role in their unit or in none (the leaders'), not taken by anyone.
+_HELD = ("w.state = 'ready' AND (w.assignee_user_id = :reader "
+         "OR (w.claimed_by = :reader AND coalesce(w.assignee_user_id, 0) <> :reader) "
+         "OR (w.assignee_user_id IS NULL AND w.claimed_by IS NULL AND w.candidate_role = :role "
+         "AND (w.candidate_unit_id IS NULL OR w.candidate_unit_id = :unit)))")
+
+
 # The ids of the tasks `task_access.may_read` lets a reader who does not read every task
 # (`:reader` of `:unit`) read, as one set: those their unit leads, coordinates or monitors
 # the plan of, those they direct, held or completed a step of or were named by the
@@ -1251,10 +1326,11 @@ def _hand_relevance() -> str:
             f"ELSE 2 * ({each}) + {has('search_folded', ' '.join(folded))} END")
 
 
-def _hand_written(queries: list[str], **values: int | date) -> list:
+def _hand_written(queries: list[str], **values: int | str | date) -> list:
     """The hand-written `queries` with the `values` each names (`:name`) bound: a date as
-    a date, anything else as an integer."""
-    binds = {name: bindparam(name, value, type_=Date if isinstance(value, date) else Integer)
+    a date, a text as a text, anything else as an integer."""
+    binds = {name: bindparam(name, value, type_=Date if isinstance(value, date) else
+                             String if isinstance(value, str) else Integer)
              for name, value in values.items()}
     return [text(q).bindparams(*(bind for name, bind in binds.items() if re.search(f":{name}\\b", q)))
             for q in queries]
