@@ -51,7 +51,8 @@ class _Call:
 
 
 def record(uow: AbstractUnitOfWork, instance: model.ProcessInstance, task: model.PlanTask,
-           events: Iterable[NoticeEvent], now: datetime, cal: WorkingCalendar | None = None) -> int:
+           events: Iterable[NoticeEvent], now: datetime, cal: WorkingCalendar | None = None,
+           items: Iterable[model.WorkItem] = ()) -> int:
     """Turn the notice events of one call into notices (new ones only); return how many.
 
     Rungs that came due together (a late start, a return past the date, a sweep after
@@ -59,10 +60,11 @@ def record(uow: AbstractUnitOfWork, instance: model.ProcessInstance, task: model
     highest rung and saying how late the step is; a rung the timer raised for every
     open instance of a multi-instance step tells a unit head once, not once per
     instance. Call after `instances.save`, so that a step the call just created has its
-    work item.
+    work item; `items`: the work items `save` returned, so that the steps' items are
+    not read again (a step's item not among them is looked up).
     """
     batch = Batch(uow, now, cal)
-    batch.add(instance, task, events)
+    batch.add(instance, task, events, items)
     return batch.write()
 
 

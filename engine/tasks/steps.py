@@ -330,13 +330,13 @@ def _run_step(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.Proc
         raise
     except Exception as error:  # noqa: BLE001 - e.g. an expression of the process that raises
         raise _WorkflowFailed(error, "step", incidents.element_of(error, item.step_id)) from error
-    instances.save(uow, rt, instance, task, wf, now, items, known, waiting)
+    held = instances.save(uow, rt, instance, task, wf, now, items, known, waiting)
     # Stored: its tree freed now, not left to the collector's oldest generation, whose
     # collections walk the whole heap (a step's collections took 1.4 ms a step, 0.6 freed).
     rt.release(wf)
     # The next step's rungs already past (a late completion, a return past the date)
     # fired at once: tell people, merged.
-    notices.record(uow, instance, task, events, now)
+    notices.record(uow, instance, task, events, now, items=held)
 
 
 def _record_failure(uow: AbstractUnitOfWork, failure: _WorkflowFailed, upload: Upload | None, now) -> int:

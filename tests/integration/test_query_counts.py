@@ -94,6 +94,27 @@ def test_an_assign_step_tells_the_assignee_from_the_people_it_read_for_the_choic
     assert [kind for kind, in told] == ["assigned"]
 
 
+def test_a_step_completed_past_the_next_step_s_rungs_names_them_from_the_items_it_wrote(
+        office_on_each_database) -> None:
+    """The next step's rungs already past fire as the step is completed: their notices
+    name the new step from the work item the save wrote, not from a read of it after."""
+    office = office_on_each_database
+    head, staff = office.users["truong.kstthc"], office.users["cv.kstthc"]
+    [item] = office.ready(office.plan(tasks(1)))
+    with restarted(office.storage.url) as storage, sent_statements(storage.engine) as statements:
+        steps.complete_step(storage.uow(), item.id, head, {"assignee": staff}, clock=clock_on(ALL_DUE))
+    sent = [" ".join(s.split()) for s in statements]
+    written = next(n for n, s in enumerate(sent) if "INSERT INTO work_items" in s)
+    assert not [s for s in sent[written:] if s.startswith("SELECT") and " FROM work_items" in s], sent
+    with office.storage.engine.connect() as connection:
+        [step] = connection.execute(select(orm.work_items.c.id, orm.work_items.c.step_name)
+                                    .where(orm.work_items.c.state == "ready")).all()
+        told = connection.execute(select(orm.notices.c.step_name)).scalars().all()
+        audited = connection.execute(select(orm.audit_events.c.work_item_id)
+                                     .where(orm.audit_events.c.action.like("notice_%"))).scalars().all()
+    assert told and set(told) == {step.step_name} and audited and set(audited) == {step.id}, (told, audited)
+
+
 def test_a_sweep_batch_of_four_times_the_due_instances_costs_the_same_statements(office_on_each_database) -> None:
     office = office_on_each_database
     counts, notices = [], []
