@@ -182,8 +182,8 @@ def _move_deadline(uow: AbstractUnitOfWork, rt: WorkflowRuntime, item: model.Wor
     item.due_on = new_due  # late is measured against the approved date from now on
     if task.due_on is None or task.due_on == old or task.due_on < new_due:
         task.due_on = new_due
-    instances.save(uow, rt, instance, task, wf, now)
-    notices.record(uow, instance, task, events, now)
+    held = instances.save(uow, rt, instance, task, wf, now)
+    notices.record(uow, instance, task, events, now, items=held)
 
 
 def _audit(uow: AbstractUnitOfWork, item: model.WorkItem, user_id: int, now, action: str,

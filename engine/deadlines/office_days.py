@@ -123,8 +123,8 @@ def rearm_around(uow: AbstractUnitOfWork, day: date, clock: Clock) -> int:
         task = uow.tasks.get(instance.plan_task_id)
         wf = instances.load(uow, rt, instance)
         events = rt.rearm(wf)
-        instances.save(uow, rt, instance, task, wf, now)
-        notices.record(uow, instance, task, events, now, cal)
+        held = instances.save(uow, rt, instance, task, wf, now)
+        notices.record(uow, instance, task, events, now, cal, held)
     return len(ids)
 
 

@@ -130,8 +130,8 @@ def _move(uow: AbstractUnitOfWork, rt: WorkflowRuntime, task: model.PlanTask, ol
         if item.due_on == old:
             events += rt.set_due(wf, item.task_uuid, iso)
             item.due_on = day
-    instances.save(uow, rt, instance, task, wf, now)
-    notices.record(uow, instance, task, events, now)
+    held = instances.save(uow, rt, instance, task, wf, now)
+    notices.record(uow, instance, task, events, now, items=held)
 
 
 def _arm(uow: AbstractUnitOfWork, rt: WorkflowRuntime, task: model.PlanTask, iso: str, now) -> None:
@@ -144,8 +144,8 @@ def _arm(uow: AbstractUnitOfWork, rt: WorkflowRuntime, task: model.PlanTask, iso
             events += rt.set_due(wf, step.task_id, iso)
     for item in uow.work_items.ready_for_instance(instance.id):
         item.due_on = item.due_on or date.fromisoformat(iso)
-    instances.save(uow, rt, instance, task, wf, now)
-    notices.record(uow, instance, task, events, now)
+    held = instances.save(uow, rt, instance, task, wf, now)
+    notices.record(uow, instance, task, events, now, items=held)
 
 
 def parse_day(value: date | str | None) -> date | None:

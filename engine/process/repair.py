@@ -64,8 +64,8 @@ def _repair_one(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.Pr
     repair = Repair(instance.id, task.id, task.ref, stalled, [s.step_id for s in rt.ready_steps(wf)])
     if not repair.repaired:
         return repair
-    instances.save(uow, rt, instance, task, wf, now)
-    repair.notices = notices.record(uow, instance, task, events, now)
+    held = instances.save(uow, rt, instance, task, wf, now)
+    repair.notices = notices.record(uow, instance, task, events, now, items=held)
     uow.audit.add(model.AuditEvent(
         plan_task_id=task.id, instance_id=instance.id, at=to_storage(now), action="instance_repaired",
         detail={"merged": [s.instance_task_id for s in stalled if s.merged],

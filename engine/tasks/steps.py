@@ -242,8 +242,8 @@ def reassign(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, new_assig
             events += rt.send_message(wf, message, {"assignee": target.id} if new_assignee else {})
         else:
             item.assignee_user_id, item.claimed_by, item.claimed_at = target.id, None, None
-        instances.save(uow, rt, instance, task, wf, now)
-        notices.record(uow, instance, task, events, now)
+        held = instances.save(uow, rt, instance, task, wf, now)
+        notices.record(uow, instance, task, events, now, items=held)
         if not modelled:
             arrivals.work_arrived(uow, task, [item], now)  # the step reached the new holder: tell them
         uow.audit.add(model.AuditEvent(
@@ -263,8 +263,8 @@ def _set_assignee(uow: AbstractUnitOfWork, instance: model.ProcessInstance, task
     rt = instances.runtime(uow, clock)
     wf = instances.load(uow, rt, instance)
     events = rt.update_data(wf, {"assignee": assignee})
-    instances.save(uow, rt, instance, task, wf, now)
-    notices.record(uow, instance, task, events, now)
+    held = instances.save(uow, rt, instance, task, wf, now)
+    notices.record(uow, instance, task, events, now, items=held)
 
 
 def claim(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, clock: Clock | None = None) -> None:
