@@ -2,8 +2,10 @@
 starting a plan of 40 tasks sends as many as one of 10,
 completing a step of a 40-task plan sends as many as one of a 4-task plan, a sweep
 batch of 4N due instances as many as one of N, a sweep with nothing due one read, and
-an inbox holding ten times the rows as many as a small one. On SQLite and PostgreSQL,
-each write in a fresh Storage (a new engine, an empty spec cache: a restarted server).
+an inbox holding ten times the rows as many as a small one; a write that records notices
+names their steps from the work items its save held, reading none again. On SQLite and
+PostgreSQL, each write in a fresh Storage (a new engine, an empty spec cache: a restarted
+server).
 (Counted, never timed.)"""
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.storage import Storage, orm
-from engine.deadlines import sweep
+from engine.deadlines import sweep, task_dates
 from engine.tasks import inbox, steps
 from tests.support.office import CBTH, KSTTHC, TTPV, clock_on, make_office
 from tests.support.statements import sent_statements
@@ -113,6 +115,26 @@ def test_a_step_completed_past_the_next_step_s_rungs_names_them_from_the_items_i
         audited = connection.execute(select(orm.audit_events.c.work_item_id)
                                      .where(orm.audit_events.c.action.like("notice_%"))).scalars().all()
     assert told and set(told) == {step.step_name} and audited and set(audited) == {step.id}, (told, audited)
+
+
+def test_a_date_moved_into_the_past_names_its_notices_steps_from_the_items_its_save_read(
+        office_on_each_database) -> None:
+    """The other writers that record notices (here a date moved back past the rungs) name
+    the steps from the work items their save read, without looking each one up."""
+    office = office_on_each_database
+    head, staff = office.users["truong.kstthc"], office.users["cv.kstthc"]
+    plan_id = office.plan(tasks(1))
+    [item] = office.ready(plan_id)
+    steps.complete_step(office.uow(), item.id, head, {"assignee": staff}, clock=clock_on(DAY))
+    [report] = office.ready(plan_id)
+    with restarted(office.storage.url) as storage, sent_statements(storage.engine) as statements:
+        task_dates.change_task_due(storage.uow(), report.plan_task_id, office.users["theodoi"], "2024-03-01",
+                                   "Hạn đúng theo văn bản gốc", confirmed=True, clock=clock_on(date(2024, 3, 20)))
+    sent = [" ".join(s.split()) for s in statements]
+    assert not [s for s in sent if s.startswith("SELECT") and "work_items.task_uuid =" in s], sent
+    with office.storage.engine.connect() as connection:
+        told = connection.execute(select(orm.notices.c.step_name)).scalars().all()
+    assert told and set(told) == {report.step_name}, told
 
 
 def test_a_sweep_batch_of_four_times_the_due_instances_costs_the_same_statements(office_on_each_database) -> None:
