@@ -2,17 +2,24 @@
 (migration 0043), not from the task's row: an office built before it upgrades to the
 defined index (none on PostgreSQL) and back, and every reader's search narrowed to each
 state gives, page by page and counted, the tasks of that state among those the same
-search gives unnarrowed, whichever way their reading rule is read."""
+search gives unnarrowed, whichever way their reading rule is read. A state of few tasks
+has its ids read from the index first (`ProgressQueries._state_first`), one of many its
+matches looked up there: either way, the same pages and count."""
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 from alembic import command
+from sqlalchemy import update
 
-from adapters.storage import progress_queries
+from adapters.storage import orm, progress_queries
+from adapters.storage.progress_queries import ProgressQueries
 from engine.reading import search
 from engine.reading.progress import DONE_LATE, DONE_ON_TIME, IN_PROGRESS, OVERDUE, WAITING, Filters
 from engine.reading.search import search_tasks
 from tests.integration.test_reader_scope import TODAY, an_office_of_every_kind_of_reading
+from tests.support.office import make_office
 from tests.support.schema import defined, office_at, stored
 from tests.support.statements import sent_with_parameters
 
@@ -65,10 +72,12 @@ def test_an_office_before_0043_upgrades_to_the_state_index_and_back(url, monkeyp
 
 
 def test_on_sqlite_a_state_is_tested_on_the_index_not_on_the_task_s_row(sqlite_url, monkeypatch):
-    """A staff member's overdue search, their unit holding more than the cap: the count
-    and the page's three reads of the word index look each match up in the state index
-    (a COVERING INDEX), and none looks a match's task up by its rowid."""
+    """A staff member's overdue search, their unit holding more than the cap, the state's
+    ids not read first: the count and the page's three reads of the word index look each
+    match up in the state index (a COVERING INDEX), and none looks a match's task up by
+    its rowid."""
     monkeypatch.setattr(progress_queries, "READER_IDS", 0)
+    monkeypatch.setattr(ProgressQueries, "_state_first", lambda *args: False)
     with office_at(sqlite_url, "head") as (storage, office):
         an_office_of_every_kind_of_reading(office)
         with sent_with_parameters(storage.engine) as sent:
@@ -82,3 +91,57 @@ def test_on_sqlite_a_state_is_tested_on_the_index_not_on_the_task_s_row(sqlite_u
                        for line in plan) == reads, plan
         count_plan = plans[0]
         assert not [line for line in count_plan if line.startswith("SEARCH plan_tasks USING INTEGER PRIMARY KEY")]
+
+
+# The office's tasks by state on TODAY once `states_of_3_1_and_4` moved their dates: the
+# smallest holds no more than a page reads (2 here), the next no more than a count (3).
+FEW = {OVERDUE: 3, WAITING: 1, IN_PROGRESS: 4, DONE_ON_TIME: 0, DONE_LATE: 0}
+
+
+def states_of_3_1_and_4(office) -> None:
+    """The first plan's tasks 1-3 due before TODAY (overdue), its task 6 with no due date
+    (waiting): of the office's 8 tasks, 3 overdue, 1 waiting, 4 in progress."""
+    t = orm.plan_tasks
+    with office.storage.engine.begin() as conn:
+        first = conn.execute(t.select().where(t.c.ref == "6")).first().plan_id
+        conn.execute(update(t).where(t.c.plan_id == first, t.c.ref.in_(["1", "2", "3"])).values(due_on=date(2024, 3, 1)))
+        conn.execute(update(t).where(t.c.plan_id == first, t.c.ref == "6").values(due_on=None))
+
+
+@pytest.mark.parametrize("reader_ids", [progress_queries.READER_IDS, 0])
+def test_a_state_read_first_or_looked_up_match_by_match_gives_the_same_pages_and_count(url, monkeypatch,
+                                                                                      reader_ids):
+    """Every reader's search narrowed to each state, page by page and counted: with the
+    state's ids read first wherever the search may (`_state_first` told that any state
+    is small), with each match looked up, and as chosen, the same. On SQLite the choice
+    is the state's ids read first for a search through the word index (the cap at 0, or
+    a reader of every task) of a state of no more tasks than the read tests (a page's
+    ranked reads, 2 here; the count's cap, 3), else the look-ups; a reader's matches read
+    first (under the cap) are looked up by id, the state's ids never read."""
+    monkeypatch.setattr(search, "PAGE_SIZE", 2)
+    monkeypatch.setattr(search, "SEARCH_COUNTED", 2)
+    monkeypatch.setattr(progress_queries, "_PAGE_READS", 2)
+    monkeypatch.setattr(progress_queries, "READER_IDS", reader_ids)
+    office = make_office(url)
+    an_office_of_every_kind_of_reading(office)
+    states_of_3_1_and_4(office)
+    chosen, choices = ProgressQueries._state_first, []
+
+    def recorded(self, shape, values, state, reads):
+        found = chosen(self, shape, values, state, reads)
+        choices.append((state, reads, "matches" not in shape[1], found))
+        return found
+    ways = {"read first": lambda self, shape, values, state, reads: chosen(self, shape, values, state, 10**9),
+            "looked up": lambda *args: False, "chosen": recorded}
+    for name, user_id in office.users.items():
+        for state in STATES:
+            found = {}
+            for way, choice in ways.items():
+                monkeypatch.setattr(ProgressQueries, "_state_first", choice)
+                found[way] = every_page(office, user_id, state)
+            assert found["read first"] == found["looked up"] == found["chosen"], (name, state)
+    sqlite = office.storage.engine.dialect.name == "sqlite"
+    for state, reads, by_word_index, read_first in choices:
+        assert read_first == (sqlite and by_word_index and FEW[state] <= reads), (state, reads, by_word_index)
+    if sqlite:  # (both ways chosen: the test tells a wrong choice)
+        assert {read_first for *_, read_first in choices} == {True, False}
