@@ -285,7 +285,14 @@ class ProgressQueries(ports.ProgressQueries):
         state of many tasks finds its page among the first matches, where its ids would all
         be read: how many it holds is estimated first, from its first `_STATE_PROBE` ids (in
         id order: where the last of them stands among the tasks' ids), a read that stops
-        there."""
+        there. At 20,000 open on SQLite (CPU, old and new alternated, 20 rounds, a shared
+        machine) the staff member's overdue search (1,584 overdue) took 49.1 -> 26.8 ms, the
+        unit head's of the tasks waiting for a date 55.4 -> 30.2, the monitor's overdue
+        30.3 -> 20.1, a state of no task 45.7 -> 3.6; one of most tasks (in progress) 0.2 ms
+        more (the probe). Near the count's cap it costs more: a state of half the tasks
+        (9,928 overdue on a later day, its count read first, its page looked up) took the
+        staff member's search 3.5 ms more, the monitor's 4.8 (6 rounds, none won); about
+        even at 5,436 and 6,590 overdue, 10 ms less at 3,397 (two rounds each)."""
         if not (self._sqlite and state is not None and shape[2] and "matches" not in shape[1]):
             return False
         key = (state, values["as_of"])
