@@ -791,7 +791,7 @@ def _best_first(scope: TaskScope, conditions: list[Any], reach: Any, sqlite: boo
     in_ranked = (_t.c.id.in_(ranked) if sqlite
                  else _t.c.id == any_(func.array(select(ranked.subquery()).scalar_subquery())))
     best = select(_t.c.id, literal_column("0").label("rest"), func.row_number().over(
-        order_by=[*_relevance(scope, sqlite), _t.c.plan_id, _t.c.position, _t.c.id]).label("rank")).where(in_ranked).subquery()
+        order_by=[*_relevance(scope), _t.c.plan_id, _t.c.position, _t.c.id]).label("rank")).where(in_ranked).subquery()
     ranked_part = select(best).where(after[0] == 1, best.c.rank > after[1]) if after else select(best)
     if ids is not None:
         return ranked_part.add_cte(every, nest_here=True).subquery()
@@ -1672,21 +1672,20 @@ def _readable_range_statement(with_unit: bool) -> Any:
     return select(func.min(found.c.first), func.max(found.c.last))
 
 
-def _relevance(scope: TaskScope, sqlite: bool) -> list[Any]:
+def _relevance(scope: TaskScope) -> list[Any]:
     """Best match first: the words as typed side by side, how many words as typed (marks
     count only when the query has some: "số hóa" before "sổ ... hoa"), the folded words
     side by side ("so hoa" before "so ... hoa"); each a whole-word LIKE on the stored text.
 
-    On SQLite the three are one number, and a match holding the phrase as typed is
-    tested for nothing else: it holds each of its words (the phrase's pattern holds
+    The three are one number, on both databases, and a match holding the phrase as typed
+    is tested for nothing else: it holds each of its words (the phrase's pattern holds
     theirs), and the folded phrase too where folding the typed phrase gives it (the
     stored folded text is the typed text folded, and `fold` works character by
     character: the stored texts are lowercase words between single spaces, so a LIKE
-    found the phrase itself). SQLite runs each LIKE of an ORDER BY for every ranked match
-    (up to 2,000 texts of about 620 characters): at 20,000 tasks a search of "nhiệm vụ",
-    which they all hold, took 1.5 ms less with two LIKEs a match than with four, and 0.8
-    less again with one (the monitor's, paired: 7.1 ms, 5.5; 4.9, 4.1). PostgreSQL keeps
-    the three keys (its statements unchanged: not measured there)."""
+    found the phrase itself). The database runs each LIKE of an ORDER BY for every ranked
+    match (up to 2,000 texts of about 620 characters): at 20,000 tasks on SQLite a search
+    of "nhiệm vụ", which they all hold, took 1.5 ms less with two LIKEs a match than with
+    four, and 0.8 less again with one (the monitor's, paired: 7.1 ms, 5.5; 4.9, 4.1)."""
     def has(column: Any, phrase: str) -> Any:
         return case((column.contains(f" {phrase} ", autoescape=True), 1), else_=0)
 
@@ -1695,8 +1694,6 @@ def _relevance(scope: TaskScope, sqlite: bool) -> list[Any]:
     if typed and typed != folded:
         phrase = _t.c.search_text.contains(f" {' '.join(typed)} ", autoescape=True)
         each = sum((has(_t.c.search_text, word) for word in typed[1:]), has(_t.c.search_text, typed[0]))
-        if not sqlite:
-            return [case((phrase, 1), else_=0).desc(), each.desc(), *keys]
         # One number: the phrase above any count of words (2 a word) and the folded phrase (1).
         top = 2 * len(typed) + 3
         if not folded:
