@@ -6,8 +6,9 @@ longest values out of the row (EXTENDED storage, the default): the vector went t
 TOAST table. A search tests its words on the vector of each task it reads (its count
 reads up to 10,001 matches, by a scan of the table when most tasks hold the words; the
 words side by side are tested on the vector after the GIN index too): each test read
-the vector's chunks from the TOAST table and its index besides the row. MAIN storage keeps the vector in the row, compressed (out of it only if the row
-would not fit in a page). At 20,000 tasks (the bench office, after VACUUM) the monitor's
+the vector's chunks from the TOAST table and its index besides the row. MAIN storage
+keeps the vector in the row, compressed (out of it only if the row would not fit in a
+page). At 20,000 tasks (the bench office, after VACUUM) the monitor's
 search of a word every task holds read 32,163 pages for its count and 14,571 for its
 page, 6,849 and 6,785 after; a staff member's 47,980 and 24,348, 8,128 and 13,715; their
 searches, paired 40 times on a shared machine, took 110 -> 40 ms and 184 -> 88 (median).
