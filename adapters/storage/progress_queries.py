@@ -272,11 +272,14 @@ class ProgressQueries(ports.ProgressQueries):
     def _state_first(self, shape: tuple[Any, ...], values: dict[str, Any], state: str | None, reads: int) -> bool:
         """Whether a search of `shape` (`_search_bound`'s) narrowed to `state` reads the
         state's ids first and tests the word index's matches among them (`_in_state_ids`),
-        the ids then bound in `values` as `state_ids`; else each match's state is looked up
-        by its id in `ix_plan_tasks_state` (`_state_read`). On SQLite, for a search through
-        the word index (a reader's matches read first are few, each looked up by id), when
-        the state holds no more tasks than `reads`: as many matches as the read tests at
-        most (the count's cap; a page's ranked reads, `_PAGE_READS`).
+        the ids then bound in `values` as `state_ids`; else each match's state is tested
+        as it is read (on SQLite in `ix_plan_tasks_state`, `_state_read`; on PostgreSQL on
+        its row). For a search through the word index (a reader's matches read first are
+        few, each looked up by id), when the state holds no more tasks than `reads`: as
+        many matches as the read tests at most (the count's cap; a page's ranked reads,
+        `_PAGE_READS`). On PostgreSQL the state's tasks are then each looked up by id and
+        their words tested on their rows (`_in_state_ids`), where the count read the
+        table whole for the matches of a word most tasks hold.
 
         The state's ids are a read of that short index whole, a cost of the office's size;
         looked up match by match, a state of few tasks had every match of the words tested
@@ -293,11 +296,11 @@ class ProgressQueries(ports.ProgressQueries):
         (9,928 overdue on a later day, its count read first, its page looked up) took the
         staff member's search 3.5 ms more, the monitor's 4.8 (6 rounds, none won); about
         even at 5,436 and 6,590 overdue, 10 ms less at 3,397 (two rounds each)."""
-        if not (self._sqlite and state is not None and shape[2] and "matches" not in shape[1]):
+        if not (state is not None and shape[2] and "matches" not in shape[1]):
             return False
         key = (state, values["as_of"])
         if key not in self._states:
-            _, rows = cursor_reads.rows(self.session, _state_ids_statement(state, probe=True),
+            _, rows = cursor_reads.rows(self.session, _state_ids_statement(state, True, self._sqlite),
                                         {"state_day": values["as_of"], "up_to": _STATE_PROBE})
             if len(rows) < _STATE_PROBE:  # (all of them)
                 self._states[key] = (len(rows), tuple(task_id for task_id, _, _ in rows))
@@ -308,7 +311,7 @@ class ProgressQueries(ports.ProgressQueries):
         if estimate > reads:
             return False
         if ids is None:
-            _, rows = cursor_reads.rows(self.session, _state_ids_statement(state, probe=False),
+            _, rows = cursor_reads.rows(self.session, _state_ids_statement(state, False, self._sqlite),
                                         {"state_day": values["as_of"]})
             ids = tuple(task_id for task_id, in rows)
             self._states[key] = (estimate, ids)
@@ -856,30 +859,38 @@ _STATE_PROBE = 64
 _PAGE_READS = 2 * SEARCH_REACH
 
 
-def _in_state_ids() -> list[Any]:
-    """On SQLite, a search's state test on the word index's rowid, among the ids of the
-    state's tasks read first (`state_ids`, `ProgressQueries._state_first`): a test of each
-    rowid the index gives (`+`, never a way in: `_AmongIds`), so that no task is read."""
-    return [_AmongIds(_task_words.c.rowid, "state_ids", driving=False)]
+def _in_state_ids(sqlite: bool) -> list[Any]:
+    """A search's state test among the ids of the state's tasks read first (`state_ids`,
+    `ProgressQueries._state_first`). On SQLite on the word index's rowid: a test of each
+    rowid the index gives (`+`, never a way in: `_AmongIds`), so that no task is read. On
+    PostgreSQL the way in: each of the state's tasks looked up by its id (one array), its
+    words tested on its row, in place of a test of the state on every match."""
+    if sqlite:
+        return [_AmongIds(_task_words.c.rowid, "state_ids", driving=False)]
+    return [_AmongIds(_t.c.id, "state_ids")]
 
 
 @functools.lru_cache(maxsize=16)
-def _state_ids_statement(state: str, probe: bool) -> Any:
+def _state_ids_statement(state: str, probe: bool, sqlite: bool) -> Any:
     """The ids of the tasks in `state` on `state_day`, in id order, from `ix_plan_tasks_state`
-    alone (its entries read in order, each tested, none of the tasks' long rows read);
-    `probe`, no more than `up_to` of them, each with the first and the last id of all the
-    tasks (`ProgressQueries._state_first`'s estimate). The due dates of the state, if it
-    has some, are tested first: SQLite tests the conditions in their order, and the
-    state's CASE for each entry took the overdue tasks' read of 20,000 entries 4.0 ms,
-    2.3 after the test of its due date."""
-    day = bindparam("state_day", type_=Date)
+    alone (its entries read in order, each tested, none of the tasks' long rows read: on
+    PostgreSQL an index-only scan, migration 0045); `probe`, no more than `up_to` of them,
+    each with the first and the last id of all the tasks (`ProgressQueries._state_first`'s
+    estimate). The due dates of the state, if it has some, are tested first: SQLite tests
+    the conditions in their order, and the state's CASE for each entry took the overdue
+    tasks' read of 20,000 entries 4.0 ms, 2.3 after the test of its due date. The day and
+    the probe's LIMIT are written in on PostgreSQL (`planned_with`): a generic plan guesses
+    a third of the tasks due before a bound day, the state's CASE a few of them, and may
+    then read the state from another index (by due date, each task's row for its id) and
+    sort it, where the index in id order stops at the probe's end."""
+    day = planned_with("state_day", sqlite, Date)
     tasks = _indexed_by_alias(_t, "in_state", "ix_plan_tasks_state")
     in_state, *due = _in_state(day, state, _written(state), day, tasks.c)
     ids = select(tasks.c.id).where(*due, in_state).order_by(tasks.c.id)
     if not probe:
         return ids
     ends = (select(func.min(_t.c.id)).scalar_subquery(), select(func.max(_t.c.id)).scalar_subquery())
-    return ids.add_columns(*ends).limit(bindparam("up_to", type_=Integer))
+    return ids.add_columns(*ends).limit(planned_with("up_to", sqlite))
 
 
 def _matching(words: list[str], conditions: list[Any], sqlite: bool, side_by_side: bool = False,
@@ -1002,7 +1013,7 @@ def _count_statement(shape: tuple[Any, ...], by_state: bool, capped: bool, sqlit
     and no further than `up_to`, if `capped` (a count that stops there); the reader's unit
     of many tasks (`of_many`) as `_readable_matches`."""
     scope = _symbolic(shape)
-    state = ((_in_state_ids() if state_first else [_state(scope.as_of, _state_read(scope, sqlite).c)
+    state = ((_in_state_ids(sqlite) if state_first else [_state(scope.as_of, _state_read(scope, sqlite).c)
                                                    == bindparam("count_state")]) if by_state else [])
     if not capped:
         return select(func.count().label("count")).select_from(_t).where(*_scope_conditions(scope, sqlite), *state)
@@ -1157,7 +1168,7 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, st
     day = planned_with("state_day", sqlite, Date)
     parts = []
     for number, (state_name, order) in enumerate(slices):
-        state = (_in_state_ids() if state_first else
+        state = (_in_state_ids(sqlite) if state_first else
                  _in_state(scope.as_of, state_name, bindparam(f"state_{number}"), day,
                            _state_read(scope, sqlite).c if order == "words" else _t.c))
         columns = _task_columns().add_columns(literal_column(str(number), Integer).label("part"))

@@ -112,11 +112,11 @@ def test_a_state_read_first_or_looked_up_match_by_match_gives_the_same_pages_and
                                                                                       reader_ids):
     """Every reader's search narrowed to each state, page by page and counted: with the
     state's ids read first wherever the search may (`_state_first` told that any state
-    is small), with each match looked up, and as chosen, the same. On SQLite the choice
-    is the state's ids read first for a search through the word index (the cap at 0, or
-    a reader of every task) of a state of no more tasks than the read tests (a page's
-    ranked reads, 2 here; the count's cap, 3), else the look-ups; a reader's matches read
-    first (under the cap) are looked up by id, the state's ids never read."""
+    is small), with each match looked up, and as chosen, the same. On both databases the
+    choice is the state's ids read first for a search through the word index (the cap at
+    0, or a reader of every task) of a state of no more tasks than the read tests (a
+    page's ranked reads, 2 here; the count's cap, 3), else the look-ups; a reader's
+    matches read first (under the cap) are looked up by id, the state's ids never read."""
     monkeypatch.setattr(search, "PAGE_SIZE", 2)
     monkeypatch.setattr(search, "SEARCH_COUNTED", 2)
     monkeypatch.setattr(progress_queries, "_PAGE_READS", 2)
@@ -139,8 +139,6 @@ def test_a_state_read_first_or_looked_up_match_by_match_gives_the_same_pages_and
                 monkeypatch.setattr(ProgressQueries, "_state_first", choice)
                 found[way] = every_page(office, user_id, state)
             assert found["read first"] == found["looked up"] == found["chosen"], (name, state)
-    sqlite = office.storage.engine.dialect.name == "sqlite"
     for state, reads, by_word_index, read_first in choices:
-        assert read_first == (sqlite and by_word_index and FEW[state] <= reads), (state, reads, by_word_index)
-    if sqlite:  # (both ways chosen: the test tells a wrong choice)
-        assert {read_first for *_, read_first in choices} == {True, False}
+        assert read_first == (by_word_index and FEW[state] <= reads), (state, reads, by_word_index)
+    assert {read_first for *_, read_first in choices} == {True, False}  # (both ways chosen: the test tells a wrong choice)
