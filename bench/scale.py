@@ -27,8 +27,8 @@ with a PostgreSQL --url, the name of a database on the server the URL names (the
 own database must exist there: the copies are made from it), each run measuring a copy
 made with CREATE DATABASE ... TEMPLATE and dropped after. Absent (a fresh server), it is
 built there first, then a copy of it measured; a build stopped before its end leaves
-nothing to reuse. An office built by older code is brought to the newest schema when
-opened. With a kept office reused, every row is measured on the copy but the first, the
+nothing to reuse. The kept office is left as it was built: its copy is brought to the
+newest schema, so an older checkout can still measure it after a newer one. With a kept office reused, every row is measured on the copy but the first, the
 start of a task (plans through intake, the first into an empty database: only a build
 measures it); the office summary says what the copy holds. Give the --open and
 --plan-size it was built with: the rows' labels say them.
@@ -531,28 +531,22 @@ def main() -> None:
 
 def measure_in(measured: Path, args: argparse.Namespace) -> None:
     """Build (or reuse `--db`) and measure; a SQLite office built for this run alone, or a
-    copy of the kept one, at `measured`."""
+    copy of the kept one, at `measured`. A kept office is only read, never migrated: its
+    copy is brought to this code's schema, so an older checkout can still measure it."""
     kept = _kept(args, measured)
     reused = kept is not None and kept.exists()
-    if kept is None:
-        url = args.url or f"sqlite:///{measured}"
-    else:
-        url = kept.url if reused else kept.building()
-    office = open_office(url) if reused else make_office(url)
-    engine = office.storage.engine
     with office_clock(ISSUED) as clock:
         if reused:
-            with engine.connect() as conn:
-                plan_ids = list(conn.execute(select(orm.plans.c.id).order_by(orm.plans.c.id)).scalars())
-            starts = None
+            plan_ids, starts = _plan_ids(kept.url), None
         else:
+            office = make_office(kept.building() if kept else args.url or f"sqlite:///{measured}")
             plan_ids, starts = build(office, clock, args.open, args.plan_size)
         clock.on(WORK_DAY)
         if kept is None:
-            measure(office, engine, clock, plan_ids, starts, args)
+            measure(office, office.storage.engine, clock, plan_ids, starts, args)
             return
-        engine.dispose()
         if not reused:
+            office.storage.engine.dispose()
             kept.keep()
         started = time.perf_counter()
         with kept.copy() as copied:
@@ -560,6 +554,16 @@ def measure_in(measured: Path, args: argparse.Namespace) -> None:
             office = open_office(copied)
             measure(office, office.storage.engine, clock, plan_ids, starts, args)
             office.storage.engine.dispose()  # (a copy on PostgreSQL is dropped after)
+
+
+def _plan_ids(url: str) -> list[int]:
+    """The kept office's plans, read without opening (and so migrating) the office."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(select(orm.plans.c.id).order_by(orm.plans.c.id)).scalars())
+    finally:
+        engine.dispose()
 
 
 def _kept(args: argparse.Namespace, measured: Path) -> KeptFile | KeptDatabase | None:
