@@ -1026,8 +1026,7 @@ def _count_statement(shape: tuple[Any, ...], by_state: bool, capped: bool, sqlit
     and no further than `up_to`, if `capped` (a count that stops there); the reader's unit
     of many tasks (`of_many`) as `_readable_matches`."""
     scope = _symbolic(shape)
-    state = ((_in_state_ids(sqlite) if state_first else [_state(scope.as_of, _state_read(scope, sqlite).c)
-                                                   == bindparam("count_state")]) if by_state else [])
+    state = _counted_state(scope, sqlite, state_first) if by_state else []
     if not capped:
         return select(func.count().label("count")).select_from(_t).where(*_scope_conditions(scope, sqlite), *state)
     if not scope.words:
@@ -1039,6 +1038,14 @@ def _count_statement(shape: tuple[Any, ...], by_state: bool, capped: bool, sqlit
         counted = _matching(list(scope.words), [*_conditions(scope, ids=False, look_up=False), *state,
                                                 *_reader_range(scope, sqlite)], sqlite, ordered=False, among=_ids_of(scope))
     return select(func.count().label("count")).select_from(counted.limit(planned_with("up_to", sqlite)).subquery())
+
+
+def _counted_state(scope: TaskScope, sqlite: bool, state_first: bool) -> list[Any]:
+    """`_count_statement`'s condition on the state `count_state`: among the state's ids
+    read first (`_in_state_ids`), or each row's state compared."""
+    if state_first:
+        return _in_state_ids(sqlite)
+    return [_state(scope.as_of, _state_read(scope, sqlite).c) == bindparam("count_state")]
 
 
 @functools.lru_cache(maxsize=256)
