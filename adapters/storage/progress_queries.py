@@ -13,6 +13,7 @@ and keying a statement cost SQLAlchemy more than SQLite takes to run it.
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import replace
 from datetime import date
 from operator import itemgetter
@@ -275,12 +276,13 @@ class ProgressQueries(ports.ProgressQueries):
         the ids then bound in `values` as `state_ids`; else each match's state is tested
         as it is read (on SQLite in `ix_plan_tasks_state`, `_state_read`; on PostgreSQL on
         its row). For a search through the word index (a reader's matches read first are
-        few, each looked up by id), when the state holds no more tasks than `reads`: as
-        many matches as the read tests at most (the count's cap; a page's ranked reads,
-        `_PAGE_READS`). On PostgreSQL the state's tasks are then each looked up by id and
-        their words tested on their rows (`_in_state_ids`), where the count read the
-        table whole for the matches of a word most tasks hold, and a state with no range
-        of due dates (waiting for a date, done) had its page test every match's row too.
+        few, each looked up by id), when the state holds no more tasks than `reads` (as
+        many matches as the read tests at most: the count's cap; a page's ranked reads,
+        `_PAGE_READS`) nor more than `_STATE_SHARE` of the office's tasks. On PostgreSQL
+        the state's tasks are then each looked up by id and their words tested on their
+        rows (`_in_state_ids`), where the count read the table whole for the matches of a
+        word most tasks hold, and a state with no range of due dates (waiting for a date,
+        done) had its page test every match's row too.
 
         The state's ids are a read of that short index whole, a cost of the office's size;
         looked up match by match, a state of few tasks had every match of the words tested
@@ -308,7 +310,12 @@ class ProgressQueries(ports.ProgressQueries):
         3,397 overdue (a later day) the state read first took 14-20 ms less, with 7,239
         1.4-3.5 ms more, with 8,990 8-11 ms more (6 rounds, one won), each id looked up
         where a read of the table tested them all: a share of the tasks, not a number,
-        marks where that turns."""
+        marks where that turns (at 100,000 open on SQLite, 7,639 overdue, the state read
+        first took the staff member's search 122.6 -> 81.7 ms), so a state of more than a
+        quarter of the tasks is not read first. With it, at 20,000 open on SQLite (CPU, 8
+        rounds, a shared machine) the staff member's and the monitor's overdue searches
+        with half the office overdue (9,928) took 4.5 and 5.6 ms less (8/8 rounds each),
+        about even at 5,436 and 6,590 overdue (-0.7 to +0.3 ms), as before at 3,996."""
         if not (state is not None and shape[2] and "matches" not in shape[1]):
             return False
         key = (state, values["as_of"])
@@ -319,7 +326,9 @@ class ProgressQueries(ports.ProgressQueries):
                 self._states[key] = (len(rows), tuple(task_id for task_id, _, _ in rows))
             else:
                 _, first, last = rows[0]
-                self._states[key] = (_STATE_PROBE * (last - first + 1) / (rows[-1][0] - first + 1), None)
+                tasks = last - first + 1
+                estimate = _STATE_PROBE * tasks / (rows[-1][0] - first + 1)
+                self._states[key] = (estimate if estimate <= _STATE_SHARE * tasks else math.inf, None)
         estimate, ids = self._states[key]
         if estimate > reads:
             return False
@@ -869,6 +878,9 @@ def _state_read(scope: TaskScope, sqlite: bool) -> Any:
 # tasks it holds, and as many matches as a search's page tests at most in its ranked
 # reads (those with the words side by side and those with every word, `_best_first`).
 _STATE_PROBE = 64
+# The share of the office's tasks beyond which a state is not read first, however few that
+# is against the read's limit (`ProgressQueries._state_first`).
+_STATE_SHARE = 0.25
 _PAGE_READS = 2 * SEARCH_REACH
 
 

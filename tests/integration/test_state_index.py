@@ -117,10 +117,33 @@ def test_a_state_read_first_or_looked_up_match_by_match_gives_the_same_pages_and
     0, or a reader of every task) of a state of no more tasks than the read tests (a
     page's ranked reads, 2 here; the count's cap, 3), else the look-ups; a reader's
     matches read first (under the cap) are looked up by id, the state's ids never read."""
+    monkeypatch.setattr(progress_queries, "READER_IDS", reader_ids)
+    for state, reads, by_word_index, read_first in choices_made(url, monkeypatch):
+        assert read_first == (by_word_index and FEW[state] <= reads), (state, reads, by_word_index)
+
+
+def test_a_state_of_more_than_a_share_of_the_tasks_is_not_read_first(url, monkeypatch):
+    """A state whose probe is full (`_STATE_PROBE`, 1 here) and which holds more than
+    `_STATE_SHARE` of the office's tasks (none here: a share of 0) is looked up match by
+    match however far the read's limit is; only a state the probe read whole (of no task)
+    is read first. The same pages and counts either way."""
+    monkeypatch.setattr(progress_queries, "READER_IDS", 0)
+    monkeypatch.setattr(progress_queries, "_STATE_PROBE", 1)
+    monkeypatch.setattr(progress_queries, "_STATE_SHARE", 0.0)
+    choices = choices_made(url, monkeypatch)
+    for state, reads, by_word_index, read_first in choices:
+        assert read_first == (by_word_index and FEW[state] == 0), (state, reads, by_word_index)
+
+
+def choices_made(url, monkeypatch) -> list[tuple[str, int, bool, bool]]:
+    """Every reader's search of `states_of_3_1_and_4`'s office narrowed to each state,
+    asserted to give the same pages and counts with the state's ids read first wherever
+    the search may, with each match looked up, and as `_state_first` chooses; its choices
+    (state, reads, whether through the word index, whether read first), both ways among
+    them (the tests calling it tell a wrong choice)."""
     monkeypatch.setattr(search, "PAGE_SIZE", 2)
     monkeypatch.setattr(search, "SEARCH_COUNTED", 2)
     monkeypatch.setattr(progress_queries, "_PAGE_READS", 2)
-    monkeypatch.setattr(progress_queries, "READER_IDS", reader_ids)
     office = make_office(url)
     an_office_of_every_kind_of_reading(office)
     states_of_3_1_and_4(office)
@@ -139,6 +162,6 @@ def test_a_state_read_first_or_looked_up_match_by_match_gives_the_same_pages_and
                 monkeypatch.setattr(ProgressQueries, "_state_first", choice)
                 found[way] = every_page(office, user_id, state)
             assert found["read first"] == found["looked up"] == found["chosen"], (name, state)
-    for state, reads, by_word_index, read_first in choices:
-        assert read_first == (by_word_index and FEW[state] <= reads), (state, reads, by_word_index)
-    assert {read_first for *_, read_first in choices} == {True, False}  # (both ways chosen: the test tells a wrong choice)
+    office.storage.engine.dispose()
+    assert {read_first for *_, read_first in choices} == {True, False}
+    return choices
