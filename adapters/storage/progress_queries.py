@@ -1074,13 +1074,12 @@ def _dashboard_statement(shape: tuple[Any, ...], choices_shape: tuple[Any, ...] 
     no_int, no_text = cast(null(), Integer), cast(null(), String)
     lead = _tu.c.role == "lead"
     groups, chosen_groups = _plan_groups(scope), _plan_groups(choices)
+    c = orm.unit_task_counts.c
     if groups is not None:
-        counted = select(orm.unit_task_counts.c.unit_id, _state(scope.as_of, orm.unit_task_counts.c).label("state"),
-                         orm.unit_task_counts.c.n).where(*groups).subquery()
-        units = (select(*_dashboard_row("'units'", _u.c.id, _u.c.name, counted.c.state, no_text, no_text,
-                                        func.sum(counted.c.n)))
-                 .select_from(counted.join(_u, _u.c.id == counted.c.unit_id))
-                 .group_by(_u.c.id, _u.c.name, counted.c.state).having(func.sum(counted.c.n) > 0))
+        counted = select(c.unit_id, _state(scope.as_of, c).label("state"), c.n).where(*groups).subquery()
+        summed = (select(counted.c.unit_id, counted.c.state, func.sum(counted.c.n).label("n"))
+                  .group_by(counted.c.unit_id, counted.c.state).having(func.sum(counted.c.n) > 0).subquery())
+        units = _named("'units'", summed, summed.c.state)
     elif not sqlite:
         # The units of the scope's tasks by their ids, through `task_units`' task-id index:
         # as a join PostgreSQL hashed the whole table (every unit row of the office) once
@@ -1090,18 +1089,15 @@ def _dashboard_statement(shape: tuple[Any, ...], choices_shape: tuple[Any, ...] 
     else:  # SQLite looks each task's units up by its index already, and a join costs it less
         units = _lead_units(states.join(_tu, and_(_tu.c.task_id == states.c.id, lead)), [], states, n)
     if chosen_groups is not None:
-        c = orm.unit_task_counts.c
-        chosen = (select(*_dashboard_row("'choices'", _u.c.id, _u.c.name, no_text, no_text, no_text, func.sum(c.n)))
-                  .select_from(orm.unit_task_counts.join(_u, _u.c.id == c.unit_id)).where(*chosen_groups)
-                  .group_by(_u.c.id, _u.c.name).having(func.sum(c.n) > 0))
+        summed = (select(c.unit_id, func.sum(c.n).label("n")).where(*chosen_groups)
+                  .group_by(c.unit_id).having(func.sum(c.n) > 0).subquery())
     else:
         either = _scope_conditions(choices, sqlite)
         where = ([lead, _tu.c.task_id == any_(func.array(select(_t.c.id).where(*either).scalar_subquery()))]
                  if not sqlite else [lead, *either])
-        chosen = (select(*_dashboard_row("'choices'", _u.c.id, _u.c.name, no_text, no_text, no_text, n))
-                  .select_from((_tu if not sqlite else _tu.join(_t, _t.c.id == _tu.c.task_id))
-                               .join(_u, _u.c.id == _tu.c.unit_id))
-                  .where(*where).group_by(_u.c.id, _u.c.name))
+        summed = (select(_tu.c.unit_id, n).select_from(_tu if not sqlite else _tu.join(_t, _t.c.id == _tu.c.task_id))
+                  .where(*where).group_by(_tu.c.unit_id).subquery())
+    chosen = _named("'choices'", summed, no_text)
     # The tasks grouped by their own columns first, in the order of `ix_plan_tasks_plan_due`
     # (SQLite groups them as it reads the index, with no sort), then each group's state:
     # a state worked out per task and grouped on cost SQLite 0.36 ms for a plan of 1,000
@@ -1151,10 +1147,21 @@ def _dashboard_row(part: str, *columns: Any) -> list[Any]:
 
 def _lead_units(joined: Any, where: list[Any], states: Any, n: Any) -> Any:
     """The dashboard's lead units part from the scope's tasks (`states`) joined to their units."""
+    summed = (select(_tu.c.unit_id, states.c.state, n).select_from(joined).where(*where)
+              .group_by(_tu.c.unit_id, states.c.state).subquery())
+    return _named("'units'", summed, summed.c.state)
+
+
+def _named(part: str, summed: Any, state: Any) -> Any:
+    """The dashboard's part `part` of counts per unit (`summed`: `unit_id`, `n`; by `state`,
+    or none), each unit's name joined once its counts are summed: joined first, a unit was
+    looked up for every group of `unit_task_counts` it is counted in (a plan of 1,000
+    tasks: 462 groups, a dozen sums). Its SQL alone, old and new alternated (40 rounds, a
+    shared machine): at 100,000 open on SQLite 0.41 ms of CPU, now 0.34 (faster in 38
+    rounds); on PostgreSQL at 20,000 open 0.35 ms of the server's, now 0.30 (in 39)."""
     no_text = cast(null(), String)
-    return (select(*_dashboard_row("'units'", _u.c.id, _u.c.name, states.c.state, no_text, no_text, n))
-            .select_from(joined.join(_u, _u.c.id == _tu.c.unit_id)).where(*where)
-            .group_by(_u.c.id, _u.c.name, states.c.state))
+    return (select(*_dashboard_row(part, _u.c.id, _u.c.name, state, no_text, no_text, summed.c.n))
+            .select_from(summed.join(_u, _u.c.id == summed.c.unit_id)))
 
 
 def _plan_groups(scope: TaskScope) -> list[Any] | None:
