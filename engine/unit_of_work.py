@@ -233,10 +233,10 @@ class ProgressQueries(abc.ABC):
     def audit(self, plan_id: int, action_prefix: str) -> list[dict[str, Any]]: ...
     @abstractmethod
     def notices(self, plan_id: int | None, action_prefix: str,
-                task_ids: list[int] | None = None) -> list[dict[str, Any]]:
+                task_ids: list[int] | None = None) -> list[tuple[Any, ...]]:
         """The notices sent (audit events whose action starts with `action_prefix`), oldest
-        first: dicts of `task_id`, `action`, `at`, `step_name`, `to` (the names of the
-        people told, joined by ", "), `id`."""
+        first: tuples of `engine.reading.progress.NOTICE_ROW` (`to`: the names of the
+        people told, joined by ", ")."""
     @abstractmethod
     def page_details(self, task_ids: list[int], notices: str | None = None) -> dict[str, list[Any]]:
         """For a page of tasks (in one statement where a statement is a round trip): their

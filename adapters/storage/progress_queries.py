@@ -378,18 +378,13 @@ class ProgressQueries(ports.ProgressQueries):
 
     def _parts(self, statement: Any, names: tuple[str, ...], values: dict[str, Any]) -> dict[str, list[Any]]:
         """The rows of a `_together` statement of parts `names`, by part, each a tuple of
-        the part's own columns (in its statement's order); the "notices" part's as dicts
-        by column name."""
+        the part's own columns (in its statement's order)."""
         keys, rows = cursor_reads.rows(self.session, statement, values)
         parts = _part_columns(keys, names)
         found: list[list[Any]] = [[] for _ in names]
         for row in rows:
             found[row[0]].append(parts[row[0]][1](row))
-        by_name = dict(zip(names, found))
-        if "notices" in by_name:
-            notice_keys = parts[names.index("notices")][0]
-            by_name["notices"] = [dict(zip(notice_keys, row)) for row in by_name["notices"]]
-        return by_name
+        return dict(zip(names, found))
 
     def task_units(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[tuple[Any, ...]]:
         """Who leads and who coordinates each task, with the units' names (`UNIT_ROW`)."""
@@ -407,15 +402,15 @@ class ProgressQueries(ports.ProgressQueries):
         return self._rows(_audit_statement(action_prefix), {"plan_id": plan_id})
 
     def notices(self, plan_id: int | None, action_prefix: str, task_ids: list[int] | None = None
-                ) -> list[dict[str, Any]]:
-        """A plan's (or `task_ids`') notices sent, oldest first (`_told`)."""
-        return self._rows(_told(action_prefix, plan_id is not None, task_ids is not None),
-                          {"plan_id": plan_id, "task_ids": task_ids})
+                ) -> list[tuple[Any, ...]]:
+        """A plan's (or `task_ids`') notices sent, oldest first (`_told`: `NOTICE_ROW`)."""
+        return cursor_reads.rows(self.session, _told(action_prefix, plan_id is not None, task_ids is not None),
+                                 {"plan_id": plan_id, "task_ids": task_ids})[1]
 
     def page_details(self, task_ids: list[int], notices: str | None = None) -> dict[str, list[Any]]:
-        """The tasks' units (`UNIT_ROW`) and open steps (`STEP_ROW`), as tuples, and with
-        `notices` the notices sent (dicts: few on a page): in one statement on PostgreSQL,
-        one a part on SQLite.
+        """The tasks' units (`UNIT_ROW`), open steps (`STEP_ROW`) and with `notices` the
+        notices sent (`NOTICE_ROW`), as tuples: in one statement on PostgreSQL, one a part
+        on SQLite.
 
         SQLite has no round trip to save, and a part's rows in the UNION ALL carry every
         other part's columns as NULLs: for a page of 50 tasks of a 20,000-task office the
@@ -425,8 +420,7 @@ class ProgressQueries(ports.ProgressQueries):
         parts = _page_detail_parts(notices)
         if not self._sqlite:
             return self._parts(_page_details_statement(notices), tuple(name for name, _, _ in parts), values)
-        return {name: self._rows(statement, values) if name == "notices"
-                else cursor_reads.rows(self.session, statement, values)[1] for name, statement, _ in parts}
+        return {name: cursor_reads.rows(self.session, statement, values)[1] for name, statement, _ in parts}
 
     def plan_counts(self, today: date) -> list[dict[str, Any]]:
         """Per plan: tasks, closed, overdue (open and past due), waiting for a date."""
@@ -603,8 +597,9 @@ def _page_detail_parts(notices: str | None) -> tuple[tuple[str, Any, Order], ...
 @functools.lru_cache(maxsize=8)
 def _told(action_prefix: str, by_plan: bool, by_ids: bool) -> Any:
     """The notices sent about a plan's tasks (`plan_id`) or some (`task_ids`), oldest first:
-    `task_id`, `action`, `at`, `step_name`, `to` (the people told, `_Recipients`), `id`.
-    What a notice shows (`engine.reading.progress._notice`), not who acted, and the table
+    `task_id`, `action`, `at`, `step_name`, `to` (the people told, `_Recipients`), `id`
+    (`engine.reading.progress.NOTICE_ROW`).
+    What a notice shows (`engine.reading.progress._notices`), not who acted, and the table
     by a short name: a page's details' SQL then stays under the 4 kB whose conversion
     psycopg keeps (`_AmongIds`). The prefix is written in, as `_starting_with` writes it:
     for "notice", the condition of `ix_audit_events_notices`, which holds those lines alone."""

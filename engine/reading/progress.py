@@ -21,7 +21,7 @@ from engine import model
 from engine.deadlines.working_days import WorkingCalendar
 from engine.errors import N_, NotFound
 from engine.process import instances
-from engine.records import built, built_from
+from engine.records import built_from
 from engine.unit_of_work import AbstractUnitOfWork
 
 DONE_ON_TIME, DONE_LATE, IN_PROGRESS, OVERDUE, WAITING = (
@@ -128,15 +128,17 @@ class TaskSlice:
 
 
 # Rows of a page's tasks as `uow.progress` gives them (`tasks`, `task_slices`,
-# `counted_slices`), of a task's units and of its open steps (`page_details`, `task_units`,
-# `open_steps`, and `uow.work_items.open_for_tasks`): tuples of these columns (a page's
-# rows, each a dict first, cost more than the objects made of them). A task's `place` is
+# `counted_slices`), of a task's units, of its open steps and of the notices sent about it
+# (`page_details`, `task_units`, `open_steps`, `notices`, and `uow.work_items.open_for_tasks`):
+# tuples of these columns (a page's rows, each a dict first, cost more than the objects
+# made of them). A task's `place` is
 # None but on a page best match first: where the row stands in that order (`TaskSlice.after`).
 TASK_ROW = ("id", "plan_id", "ref", "title", "content", "product", "director", "position", "deadline_text", "due_on",
             "status", "closed_on", "plan_number", "plan_title", "place")
 UNIT_ROW = ("task_id", "unit_id", "role", "name", "position")
 STEP_ROW = ("task_id", "work_item_id", "step_id", "step_name", "due_on", "assignee_user_id", "candidate_role",
             "user_name", "unit_name")
+NOTICE_ROW = ("task_id", "action", "at", "step_name", "to", "id")
 
 
 @dataclass(frozen=True)
@@ -436,21 +438,17 @@ def _holders(rows: list[tuple[Any, ...]]) -> dict[int, list[Holder]]:
     return steps
 
 
-def _notices(rows: list[dict[str, Any]]) -> dict[int, list[Notice]]:
+def _notices(rows: list[tuple[Any, ...]]) -> dict[int, list[Notice]]:
+    """Per task, the notices sent (`rows`: of `NOTICE_ROW`, unpacked in its order), each
+    notice's dict written as one literal (`_task`'s reason; a page of overdue tasks has a
+    notice or more for each). Written by `engine.deadlines.notices`: action
+    `notice_<rung>`, the names of the people told in its detail, joined by the database (`to`)."""
     notices: dict[int, list[Notice]] = defaultdict(list)
-    for row in rows:
-        notices[row["task_id"]].append(_notice(row))
+    rung_at = len(NOTICE_PREFIX) + 1
+    for task_id, action, at, step_name, to, _ in rows:
+        notices[task_id].append(built_from(Notice, {"at": at, "action": action, "rung": action[rung_at:] or None,
+                                                    "to": to, "step_name": step_name}))
     return notices
-
-
-def _notice(row: dict[str, Any]) -> Notice:
-    # Written by `engine.deadlines.notices`: action `notice_<rung>`, the names of the people
-    # told in its detail, joined by the database (`to`).
-    # (`built`: the dataclass's `__init__` was half of this, and a page of overdue tasks
-    # has a notice or more for each)
-    action = row["action"]
-    return built(Notice, at=row["at"], action=action, rung=action[len(NOTICE_PREFIX) + 1:] or None,
-                 to=row["to"], step_name=row["step_name"])
 
 
 # --- across plans: the leader's home -------------------------------------------------

@@ -1,16 +1,17 @@
-"""A page's task units and open steps come as tuples of `UNIT_ROW`'s and `STEP_ROW`'s
-columns, read by position (`engine.reading.progress`, `plan_pages`): from the page
-details' one statement, from `task_units` and `open_steps` and from
-`open_for_tasks` alike, each row its tables' values in that order, on SQLite and
-PostgreSQL."""
+"""A page's task units, open steps and notices come as tuples of `UNIT_ROW`'s,
+`STEP_ROW`'s and `NOTICE_ROW`'s columns, read by position (`engine.reading.progress`,
+`plan_pages`): from the page details' one statement, from `task_units`, `open_steps`,
+`notices` and from `open_for_tasks` alike, each row its tables' values in that order, on
+SQLite and PostgreSQL."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 
 from adapters.storage import orm
-from engine.reading.progress import STEP_ROW, UNIT_ROW
+from engine import model
+from engine.reading.progress import NOTICE_ROW, STEP_ROW, UNIT_ROW
 from engine.tasks import steps
 from tests.support.deadlines import office_clock, ready
 from tests.support.office import CBTH, KSTTHC, TTPV
@@ -24,7 +25,14 @@ def test_a_pages_units_and_steps_are_their_columns_in_order(office_on_each_datab
         item = ready(office, plan_id, "assign")[0]
         steps.complete_step(office.uow(), item.id, office.users["truong.kstthc"],
                             {"assignee": office.users["cv.kstthc"]}, clock=clock)
-    tu, u, w, us = orm.task_units, orm.units, orm.work_items, orm.users
+    told = [["Đặng Quốc Huy"], ["Võ Thị Giang", "Lê Minh Châu"], "Phạm Thu Dung"]  # as the ladder writes them
+    with office.uow() as uow:
+        task_ids = [task.id for task in uow.tasks.for_plan(plan_id)]
+        for n, action in enumerate(["notice_holder", "step_completed", "notice_unit_head", "notice_director"]):
+            uow.audit.add(model.AuditEvent(plan_task_id=task_ids[n % 2], action=action, at=datetime(2024, 3, 2, n),
+                                           step_name=f"step {n}", detail={"recipients": told[n % 3]}))
+        uow.commit()
+    tu, u, w, us, a = orm.task_units, orm.units, orm.work_items, orm.users, orm.audit_events
     columns = {"task_id": tu.c.task_id, "unit_id": tu.c.unit_id, "role": tu.c.role, "name": u.c.name,
                "position": tu.c.position}
     holder = u.alias("holder")
@@ -39,7 +47,13 @@ def test_a_pages_units_and_steps_are_their_columns_in_order(office_on_each_datab
             select(*(held[name] if name in held else w.c[name] for name in STEP_ROW))
             .outerjoin(us, us.c.id == w.c.assignee_user_id).outerjoin(holder, holder.c.id == w.c.candidate_unit_id)
             .where(w.c.plan_task_id.in_(ids), w.c.state == "ready").order_by(w.c.id))]
+        lines = conn.execute(select(a.c.plan_task_id, a.c.action, a.c.at, a.c.step_name, a.c.id)
+                             .where(a.c.plan_task_id.in_(ids), a.c.action.like("notice%")).order_by(a.c.at, a.c.id))
+        to = {1: "Đặng Quốc Huy", 2: "Võ Thị Giang, Lê Minh Châu", 3: "Phạm Thu Dung"}
+        notices = [(task_id, action, at, step_name, to[int(step_name[-1]) % 3 + 1], line_id)
+                   for task_id, action, at, step_name, line_id in lines]
     assert len(units) == 15 and len(ready_steps) > 6  # (the assigned task's coordinating units' steps too)
+    assert len(NOTICE_ROW) == 6 and len(notices) == 3  # (the step's line is no notice)
     with office.uow() as uow:
         details = uow.progress.page_details(ids, "notice")
         for found in (details["units"], uow.progress.task_units(None, ids), uow.progress.task_units(plan_id)):
@@ -47,3 +61,5 @@ def test_a_pages_units_and_steps_are_their_columns_in_order(office_on_each_datab
         for found in (details["steps"], uow.progress.open_steps(None, ids), uow.progress.open_steps(plan_id),
                       uow.work_items.open_for_tasks(ids)):
             assert all(type(row) is tuple for row in found) and found == ready_steps
+        for found in (details["notices"], uow.progress.notices(None, "notice", ids), uow.progress.notices(plan_id, "notice")):
+            assert all(type(row) is tuple for row in found) and found == notices
