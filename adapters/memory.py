@@ -326,8 +326,12 @@ class InstanceRepository(_ObjectRepository, ports.InstanceRepository):
         incident = self._uow.incidents.open_for_instance(instance.id)
         people = (self._uow.users.in_unit(item.candidate_unit_id)
                   if item.form == "assign" and item.candidate_unit_id is not None else None)
+        told = [u for u in tables["users"].values()
+                if u.id == task.director_user_id or u.active and (
+                    u.role == "leader" or u.role == "unit_head" and u.unit_id in {tu.unit_id for tu in task.units})]
         return ports.LockedStep(item=item, instance=instance, task=task, plan=tables["plans"][task.plan_id],
-                                user=tables["users"].get(user_id), items=items, incident=incident, people=people)
+                                user=tables["users"].get(user_id), items=items, incident=incident, people=people,
+                                told=told)
 
     def for_task(self, plan_task_id: int) -> model.ProcessInstance | None:
         found = self._where(plan_task_id=plan_task_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import abc
 from abc import abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -38,6 +38,10 @@ class LockedStep:
     # An assign step's: the active people of the unit it waits for, by name (whom it may
     # name, who may hold the next step); None for a step that waits for no unit's choice.
     people: list[model.User] | None = None
+    # Whom the next steps and their rungs may need (`recipients.read_with_step`): the
+    # task's directing leader (whatever the account's state), the active leaders, the
+    # active heads of the task's units (lead and coordinating).
+    told: list[model.User] = field(default_factory=list)
 
 
 class Repository(abc.ABC):

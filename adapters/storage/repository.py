@@ -41,6 +41,7 @@ from adapters.storage.row_dicts import dicts
 from adapters.storage.progress_queries import ready_steps
 from engine import model
 from engine import unit_of_work as ports
+from engine.deadlines.recipients import HEAD, LEADER
 from engine.errors import N_, AlreadyDone
 from engine.tasks.inbox import InboxWhere
 
@@ -670,11 +671,11 @@ def _step_query() -> tuple[Any, Any, dict[str, dict[str, str]]]:
     its step's item with the instance's ready items, the instance, task (with its
     units), plan, acting user, open incident and the office days' version, as labelled
     columns, followed by rows of the active people of the unit an assign step waits for
-    (`pu`: the head's choices and the next step's holders); and the labels of each
-    table's columns."""
-    # The read's tables by short names, and its people branch's other columns bare NULLs
-    # (PostgreSQL takes their types from the step's branch): the SQL stays within the 4 kB
-    # whose conversion psycopg keeps; at 7.4 kB it was converted again at every step.
+    (`pu`: the head's choices and the next step's holders) and of those the next steps
+    and the rungs may need (`LockedStep.told`); and the labels of each table's columns."""
+    # The read's tables by short names, and its branches' missing columns bare NULLs (a
+    # union takes their types from the other branch): the SQL stays within the 4 kB whose
+    # conversion psycopg keeps (4,056 bytes); at 7.4 kB it was converted again at every step.
     w, i, t, p, u, n, tu = (table.alias(name) for table, name in (
         (orm.work_items, "w"), (orm.process_instances, "i"), (orm.plan_tasks, "t"), (orm.plans, "p"),
         (orm.users, "u"), (orm.incidents, "n"), (orm.task_units, "tu")))
@@ -687,7 +688,7 @@ def _step_query() -> tuple[Any, Any, dict[str, dict[str, str]]]:
     parts.update(people_parts)
     step = (
         select(*columns, n.c.id.label("incident_id"), n.c.work_item_id.label("incident_work_item_id"),
-               _OFFICE_DAYS_VERSION.label("office_days"), *_typed_nulls(people))
+               _OFFICE_DAYS_VERSION.label("office_days"), *(literal_column("NULL").label(c.name) for c in people))
         .join(i, i.c.id == w.c.instance_id)
         .join(t, t.c.id == i.c.plan_task_id)
         .join(p, p.c.id == t.c.plan_id)
@@ -699,22 +700,27 @@ def _step_query() -> tuple[Any, Any, dict[str, dict[str, str]]]:
         .where(w.c.instance_id == instance_of_item, or_(w.c.id == bindparam("item"), orm.ready(w)))
     )
     # The unit's people as rows of their own (joined, each would repeat the state), read
-    # in the same statement: one round trip less a step.
+    # in the same statement: one round trip less a step. With them, those the next steps
+    # and the rungs may need (`LockedStep.told`), who are then not read after the step.
+    # (The roles as constants: no parameter, a shorter SQL.)
     unit_waited_for = (select(asked.c.candidate_unit_id)
                        .where(asked.c.id == bindparam("item"), asked.c.form == "assign").scalar_subquery())
+    task_of_item = select(asked.c.plan_task_id).where(asked.c.id == bindparam("item")).scalar_subquery()
+    director = orm.plan_tasks.alias("d")
+    of_task = orm.task_units.alias("l")
+    told = or_(
+        u.c.id == select(director.c.director_user_id).where(director.c.id == task_of_item).scalar_subquery(),
+        and_(u.c.active.is_(True), or_(
+            u.c.unit_id == unit_waited_for, u.c.role == literal_column(f"'{LEADER}'"),
+            and_(u.c.role == literal_column(f"'{HEAD}'"),
+                 u.c.unit_id.in_(select(of_task.c.unit_id).where(of_task.c.task_id == task_of_item))))))
     # (its columns unlabelled: a union's names are its first branch's)
     of_unit = (select(*(literal_column("NULL") for _ in range(len(step.selected_columns) - len(people))),
                       *(u.c[name] for name in people_parts["pu"].values()))
-               .where(u.c.unit_id == unit_waited_for, u.c.active.is_(True)))
+               .where(told))
     query = union_all(step, of_unit)
     c = query.selected_columns
     return lock, query.order_by(c.w_id, c.incident_id, c.tu_id, c.pu_full_name), parts
-
-
-def _typed_nulls(columns: Any) -> list[Any]:
-    """A NULL of each of `columns`' types, under its name: a branch of a union without
-    those columns (PostgreSQL takes an untyped NULL for text)."""
-    return [cast(null(), column.type).label(column.name) for column in columns]
 
 
 _LOCK_STEP_INSTANCE, _STEP_READ, _STEP_READ_PARTS = _step_query()
@@ -841,14 +847,15 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
         user = self.rows.loaded(model.User, _part_at(first, parts["u"])) if first[at["u_id"]] is not None else None
         incident = ({"id": first[at["incident_id"]], "work_item_id": first[at["incident_work_item_id"]]}
                     if first[at["incident_id"]] is not None else None)
-        people = None
-        if item.form == "assign" and item.candidate_unit_id is not None:
-            people = [self.rows.loaded(model.User, _part_at(row, parts["pu"]))
-                      for row in read if row[person_at] is not None]
+        read_people = [self.rows.loaded(model.User, _part_at(row, parts["pu"]))
+                       for row in read if row[person_at] is not None]
+        unit_id = item.candidate_unit_id if item.form == "assign" else None
+        people = None if unit_id is None else [u for u in read_people if u.unit_id == unit_id and u.active]
         return ports.LockedStep(item=item, instance=self.rows.loaded(model.ProcessInstance,
                                                                      _part_at(first, parts["i"])),
                                 task=task, plan=self.rows.loaded(model.Plan, _part_at(first, parts["p"])),
-                                user=user, items=list(items.values()), incident=incident, people=people)
+                                user=user, items=list(items.values()), incident=incident, people=people,
+                                told=[u for u in read_people if people is None or u not in people])
 
     def for_task(self, plan_task_id: int) -> model.ProcessInstance | None:
         query = select(model.ProcessInstance).filter_by(plan_task_id=plan_task_id)

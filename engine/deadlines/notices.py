@@ -52,7 +52,7 @@ class _Call:
 
 def record(uow: AbstractUnitOfWork, instance: model.ProcessInstance, task: model.PlanTask,
            events: Iterable[NoticeEvent], now: datetime, cal: WorkingCalendar | None = None,
-           items: Iterable[model.WorkItem] = ()) -> int:
+           items: Iterable[model.WorkItem] = (), known: people.People | None = None) -> int:
     """Turn the notice events of one call into notices (new ones only); return how many.
 
     Rungs that came due together (a late start, a return past the date, a sweep after
@@ -61,9 +61,11 @@ def record(uow: AbstractUnitOfWork, instance: model.ProcessInstance, task: model
     open instance of a multi-instance step tells a unit head once, not once per
     instance. Call after `instances.save`, so that a step the call just created has its
     work item; `items`: the work items `save` returned, so that the steps' items are
-    not read again (a step's item not among them is looked up).
+    not read again (a step's item not among them is looked up); `known`: people the
+    caller read already (a step's, `recipients.read_with_step`), not read again when
+    they answer for every recipient.
     """
-    batch = Batch(uow, now, cal)
+    batch = Batch(uow, now, cal, known)
     batch.add(instance, task, events, items)
     return batch.write()
 
@@ -73,8 +75,9 @@ class Batch:
     recipients read in one query, their rows inserted in one statement, then the
     audit lines of the rows that were new."""
 
-    def __init__(self, uow: AbstractUnitOfWork, now: datetime, cal: WorkingCalendar | None = None) -> None:
-        self.uow, self.now, self.cal = uow, now, cal
+    def __init__(self, uow: AbstractUnitOfWork, now: datetime, cal: WorkingCalendar | None = None,
+                 known: people.People | None = None) -> None:
+        self.uow, self.now, self.cal, self.known = uow, now, cal, known
         self.calls: list[_Call] = []
 
     def add(self, instance: model.ProcessInstance, task: model.PlanTask, events: Iterable[NoticeEvent],
@@ -101,7 +104,7 @@ class Batch:
         for call in self.calls:
             for event in call.events:
                 want(wanted, event.rung, call.task, call.steps.get(event.step_task_id))
-        directory = people.load(self.uow, wanted)
+        directory = people.load(self.uow, wanted, self.known)
         rows, told = [], []
         for call in self.calls:
             plan = self.uow.plans.get(call.task.plan_id)

@@ -8,7 +8,7 @@ from typing import Any
 from engine import model
 from engine.access import task_access
 from engine.clock import Clock, SystemClock, to_storage
-from engine.deadlines import notices
+from engine.deadlines import notices, recipients
 from engine.errors import N_, AlreadyDone, InvalidInput, NotAllowed, NotFound, PlanflowError, StepFailed
 from engine.process import actors, incidents, instances, people, step_forms
 from engine.process.step_forms import Upload
@@ -120,7 +120,7 @@ def complete_step(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, fiel
             choices = _choosable(unit)
             data = step_forms.validate(item.form, fields, upload, choices)
             attachment = _store_upload(uow, item, user, upload, now)
-            _finish(uow, locked, user, data, attachment, clock, names=dict(choices), known=unit)
+            _finish(uow, locked, user, data, attachment, clock, names=dict(choices))
     except _WorkflowFailed as failure:
         raise StepFailed(_record_failure(uow, failure, upload, now)) from failure.error
 
@@ -156,12 +156,15 @@ class _WorkflowFailed(Exception):
 
 def _finish(uow: AbstractUnitOfWork, locked: LockedStep, user: model.User, data: dict[str, Any],
             attachment: model.Attachment | None, clock: Clock, retried_by: int | None = None,
-            names: dict[int, str] | None = None, known: people.People | None = None) -> None:
+            names: dict[int, str] | None = None) -> None:
     """Run the step on with `data`, save, audit, commit (the rest of a completion).
-    `names`: people's names already at hand (an assign step's choices); `known`: the
-    people read already (the unit's, who may hold the next step)."""
+    `names`: people's names already at hand (an assign step's choices)."""
     now = clock.now()
     instance, item, task = locked.instance, locked.item, locked.task
+    # The people read with the step (the unit's, who may hold the next step; those the
+    # rungs may tell): the next step's holders and a late step's notices read no one again.
+    known = recipients.read_with_step(task, locked.told, locked.people or (),
+                                      item.candidate_unit_id if locked.people is not None else None)
     rt = instances.runtime(uow, clock)  # read before anything changes: no flush of half a step
     if item.form == "assign":
         _name_people(task, data)
@@ -315,12 +318,12 @@ def _audit_claim(uow: AbstractUnitOfWork, item: model.WorkItem, user: model.User
 
 def _run_step(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.ProcessInstance,
               item: model.WorkItem, task: model.PlanTask, data: dict[str, Any], now,
-              items: list[model.WorkItem], known: people.People | None = None) -> None:
+              items: list[model.WorkItem], known: people.People) -> None:
     try:
         wf = instances.load(uow, rt, instance)
     except PlanflowError:
         raise
-    except Exception as error:  # noqa: BLE001 - an unreadable state: an incident, not a 500
+    except Exception as error:
         raise _WorkflowFailed(error, "load", None) from error
     try:
         events, waiting = rt.complete_with_steps(wf, item.task_uuid, data)
@@ -328,7 +331,7 @@ def _run_step(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.Proc
         raise AlreadyDone(N_("This step was already completed or has moved on.")) from error
     except PlanflowError:
         raise
-    except Exception as error:  # noqa: BLE001 - e.g. an expression of the process that raises
+    except Exception as error:
         raise _WorkflowFailed(error, "step", incidents.element_of(error, item.step_id)) from error
     held = instances.save(uow, rt, instance, task, wf, now, items, known, waiting)
     # Stored: its tree freed now, not left to the collector's oldest generation, whose
@@ -336,7 +339,7 @@ def _run_step(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.Proc
     rt.release(wf)
     # The next step's rungs already past (a late completion, a return past the date)
     # fired at once: tell people, merged.
-    notices.record(uow, instance, task, events, now, items=held)
+    notices.record(uow, instance, task, events, now, items=held, known=known)
 
 
 def _record_failure(uow: AbstractUnitOfWork, failure: _WorkflowFailed, upload: Upload | None, now) -> int:

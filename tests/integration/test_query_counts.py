@@ -3,7 +3,8 @@ starting a plan of 40 tasks sends as many as one of 10,
 completing a step of a 40-task plan sends as many as one of a 4-task plan, a sweep
 batch of 4N due instances as many as one of N, a sweep with nothing due one read, and
 an inbox holding ten times the rows as many as a small one; a write that records notices
-names their steps from the work items its save held, reading none again. On SQLite and
+names their steps from the work items its save held, reading none again, and a step
+tells them from the people read with it. On SQLite and
 PostgreSQL, each write in a fresh Storage (a new engine, an empty spec cache: a restarted
 server).
 (Counted, never timed.)"""
@@ -96,6 +97,23 @@ def test_an_assign_step_tells_the_assignee_from_the_people_it_read_for_the_choic
     assert [kind for kind, in told] == ["assigned"]
 
 
+def test_an_assign_step_asks_the_coordinating_units_heads_from_the_people_read_with_it(
+        office_on_each_database) -> None:
+    """The contributions an assign step asks of the task's coordinating units wait for
+    their heads, read with the step: users are read once, and each head is told."""
+    office = office_on_each_database
+    head, staff = office.users["truong.kstthc"], office.users["cv.kstthc"]
+    [item] = office.ready(office.plan([{"ref": "1", "lead": [KSTTHC], "coordinators": [CBTH, TTPV],
+                                        "due": "2024-03-29", "director": "chanhvp"}]))
+    with restarted(office.storage.url) as storage, sent_statements(storage.engine) as statements:
+        steps.complete_step(storage.uow(), item.id, head, {"assignee": staff}, clock=clock_on(DAY))
+    assert sum(" FROM users " in f" {' '.join(s.split())} " for s in statements) == 1, statements
+    with office.storage.engine.connect() as connection:
+        told = connection.execute(select(orm.arrivals.c.recipient_user_id)
+                                  .where(orm.arrivals.c.kind == "contribute")).scalars().all()
+    assert sorted(told) == sorted([office.users["giamdoc.cbth"], office.users["giamdoc.ttpv"]]), told
+
+
 def test_a_step_completed_past_the_next_step_s_rungs_names_them_from_the_items_it_wrote(
         office_on_each_database) -> None:
     """The next step's rungs already past fire as the step is completed: their notices
@@ -115,6 +133,23 @@ def test_a_step_completed_past_the_next_step_s_rungs_names_them_from_the_items_i
         audited = connection.execute(select(orm.audit_events.c.work_item_id)
                                      .where(orm.audit_events.c.action.like("notice_%"))).scalars().all()
     assert told and set(told) == {step.step_name} and audited and set(audited) == {step.id}, (told, audited)
+
+
+def test_a_step_completed_past_every_rung_tells_them_from_the_people_read_with_it(office_on_each_database) -> None:
+    """A step completed past the next step's rungs (its holder's, the unit head's, the
+    director's) tells their people from those the step's own read held: no users are
+    read after it, and each rung's people are told."""
+    office = office_on_each_database
+    head, staff = office.users["truong.kstthc"], office.users["cv.kstthc"]
+    [item] = office.ready(office.plan(tasks(1)))
+    with restarted(office.storage.url) as storage, sent_statements(storage.engine) as statements:
+        steps.complete_step(storage.uow(), item.id, head, {"assignee": staff}, clock=clock_on(ALL_DUE))
+    sent = [" ".join(s.split()) for s in statements]
+    assert sum(" FROM users " in f" {s} " for s in sent) == 1 and " FROM users " in f" {sent[1]} ", sent
+    with office.storage.engine.connect() as connection:
+        told = connection.execute(select(orm.notices.c.rung, orm.notices.c.recipient_user_id)).all()
+    assert {rung for rung, _ in told} == {"holder", "unit_head", "director"}, told
+    assert {user for rung, user in told if rung == "director"} == {office.users["chanhvp"]}, told
 
 
 def test_a_date_moved_into_the_past_names_its_notices_steps_from_the_items_its_save_read(
