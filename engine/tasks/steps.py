@@ -200,7 +200,12 @@ def _name_people(task: model.PlanTask, data: dict[str, Any]) -> None:
     internal = data.get("internal_due")
     if internal and task.due_on and date.fromisoformat(internal) > task.due_on:
         raise InvalidInput({"internal_due": N_("The internal deadline must not be after the task's deadline.")})
-    task.people = {"co_handlers": data.get("co_handlers", []), "informed": data.get("informed", [])}
+    people = {"co_handlers": data.get("co_handlers", []), "informed": data.get("informed", [])}
+    # One that names no one leaves a task no assignment named anyone on (JSON null) as
+    # it is: both read the same (`task_access.named`), and the write rewrote the task's
+    # whole row (on PostgreSQL with its words and their index entries).
+    if task.people is not None or people["co_handlers"] or people["informed"]:
+        task.people = people
 
 
 def reassign(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, new_assignee: int | None, reason: str,

@@ -17,6 +17,7 @@ from engine.tasks import steps
 from tests.support.deadlines import ISSUED, office_clock, ready
 from tests.support.office import KSTTHC, staffed
 from tests.support.schema import office_at
+from tests.support.statements import sent_statements
 
 TODAY = date(2024, 3, 11)
 BEFORE = "0034_history_indexes"
@@ -152,6 +153,25 @@ def test_a_kind_that_is_no_list_of_ids_names_no_one_and_the_write_goes_through(f
     assert page(office, "theodoi") == [task] and page(office, "cv.kstthc2") == []
 
 
+def test_an_assignment_naming_no_one_leaves_a_task_never_named_on_as_it_is(fresh):
+    """A task no assignment named anyone on keeps JSON null through one that names no
+    one (it reads the same: no one named), its row not written; one that names someone
+    writes the lists."""
+    storage, office = fresh
+    with office_clock(ISSUED) as clock:
+        plan = office.plan([{"ref": ref, "lead": [KSTTHC], "due": "2024-03-29"} for ref in "12"], issued=ISSUED)
+        clock.on(TODAY)
+        with sent_statements(storage.engine) as sent:
+            task = assign(office, clock, plan, [], [])
+        assert not [s for s in sent if "UPDATE plan_tasks" in s], sent
+        other = assign(office, clock, plan, [], ["cv.kstthc2"])
+    with storage.engine.connect() as conn:
+        read = conn.execute(select(orm.plan_tasks.c.id, orm.plan_tasks.c.people))
+        people = {task_id: value for task_id, value in read}
+    assert people == {task: None, other: {"co_handlers": [], "informed": [office.users["cv.kstthc2"]]}}
+    assert task_access.named(people[task]) == set()
+
+
 def test_the_rows_follow_each_change_whether_or_not_a_value_holds_a_digit(fresh):
     """The update's trigger runs only when the old or the new value holds a digit (0040):
     a value with none names no one, so `task_people` is the same either way."""
@@ -160,14 +180,12 @@ def test_the_rows_follow_each_change_whether_or_not_a_value_holds_a_digit(fresh)
     with office_clock(ISSUED) as clock:
         plan = office.plan([{"ref": "1", "lead": [KSTTHC], "due": "2024-03-29"}], issued=ISSUED)
         clock.on(TODAY)
-        task = assign(office, clock, plan, [], [])  # empty lists written over JSON null
-    with storage.engine.connect() as conn:
-        assert conn.execute(select(orm.plan_tasks.c.people).where(orm.plan_tasks.c.id == task)).scalar_one() == {
-            "co_handlers": [], "informed": []}
+        task = assign(office, clock, plan, [], [])
     assert kept(storage) == set()
     named = {"co_handlers": [users["truong.kstthc"]], "informed": [users["cv.kstthc2"]]}
-    for people in (named, {"co_handlers": [], "informed": []}, named, None, {"co_handlers": [], "informed": [],
-                   "note": "x"}, {"co_handlers": [], "informed": [users["theodoi"]], "note": "x"}, {"informed": []}):
+    empty = {"co_handlers": [], "informed": []}
+    for people in (empty, named, empty, named, None, {"co_handlers": [], "informed": [], "note": "x"},
+                   {"co_handlers": [], "informed": [users["theodoi"]], "note": "x"}, {"informed": []}):
         with storage.engine.begin() as conn:
             conn.execute(update(orm.plan_tasks).where(orm.plan_tasks.c.id == task).values(people=people))
         assert kept(storage) == {(task, kind, user_id) for kind in ("co_handlers", "informed")
