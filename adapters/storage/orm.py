@@ -257,7 +257,9 @@ inbox_counts = Table(
     Column("step_id", String(120), nullable=False),
     Column("due_on", Date),
     Column("n", Integer, nullable=False),
-    Index("ix_inbox_counts_holder", "holder_user_id", "holder_unit_id", "holder_role", "step_id", "due_on"),
+    # Each holds every column the inbox's reads take (migration 0046): on SQLite a person's
+    # holders' counts, plans and steps are summed from the index alone.
+    Index("ix_inbox_counts_holder", "holder_user_id", "holder_unit_id", "holder_role", "step_id", "due_on", "n"),
 )
 
 # A unit's tasks counted by (led by it or only coordinated, plan, status, due date,
@@ -311,7 +313,8 @@ inbox_choices = Table(
     Column("step_id", String(120), nullable=False),
     Column("step_name", String(255), nullable=False),
     Column("n", Integer, nullable=False),
-    Index("ix_inbox_choices_holder", "holder_user_id", "holder_unit_id", "holder_role"),
+    Index("ix_inbox_choices_holder", "holder_user_id", "holder_unit_id", "holder_role", "plan_id", "step_id",
+          "step_name", "n"),
 )
 
 # The audit lines of notices, as `ix_audit_events_notices` holds them.

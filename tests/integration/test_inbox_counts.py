@@ -23,6 +23,7 @@ from engine.tasks import inbox, steps
 from tests.support.deadlines import DUE, ISSUED, office_clock, ready, sweep_at
 from tests.support.office import CBTH, KSTTHC, TTPV, Office, make_office, staffed
 from tests.support.progress_plan import close_task
+from tests.support.schema import defined, stored
 from tests.support.unordered import shuffled_union_all
 
 QUERIES = [inbox.InboxQuery(), inbox.InboxQuery(whose="unit"), inbox.InboxQuery(whose="mine"),
@@ -481,6 +482,46 @@ def test_the_counts_stay_a_recount_across_0041_down_and_up_again(url):
             check_every_inbox(office, later)
             office.storage.compact_inbox_counts()
             check_every_inbox(office, later)
+    finally:
+        storage.engine.dispose()
+
+
+def test_an_office_before_0046_upgrades_to_the_covering_indexes_and_back_with_the_same_inboxes(url):
+    """An office counted under 0019's indexes of `inbox_counts` and `inbox_choices` (steps
+    waiting for a unit's role, one assigned to a person, one taken): the upgrade gives
+    exactly the indexes `orm.py` defines (each holding every column the inbox reads), and
+    every inbox's counts and choices stay what its steps say and its pages the same, in
+    every order; it goes down to the old indexes and up again with the same."""
+    storage = Storage(url)
+    command.upgrade(storage.alembic_config(), "0045_state_index_on_postgresql")
+    office = staffed(storage)
+    head, staff = office.users["truong.kstthc"], office.users["cv.kstthc"]
+    tables = ("inbox_counts", "inbox_choices")
+    try:
+        with office_clock(ISSUED) as clock:
+            plan_id = office.plan([{"ref": str(n), "lead": [KSTTHC] if n % 2 else [TTPV], "coordinators":
+                                    [CBTH] if n % 3 == 0 else [], "due": DUE if n % 2 else None} for n in range(1, 6)],
+                                  issued=ISSUED)
+            today = date(2024, 1, 16)
+            clock.on(today)
+            first, second, *_ = [i for i in ready(office, plan_id, "assign") if i.candidate_unit_id == office.units[KSTTHC]]
+            steps.complete_step(office.uow(), first.id, head, {"assignee": staff}, clock=clock)
+            steps.claim(office.uow(), second.id, head, clock=clock)
+        old = {table: stored(storage, table) for table in tables}
+        assert old != {table: defined(storage, table) for table in tables}
+        waiting = check_every_inbox(office, today)
+        assert waiting
+
+        def shown() -> list[inbox.Inbox]:
+            return [inbox.list_inbox(office.uow(), user_id, today, inbox.InboxQuery(sort=sort))
+                    for user_id in office.users.values() for sort in inbox.SORTS]
+        pages = shown()
+        for revision in ("head", "0045_state_index_on_postgresql", "head"):
+            (command.upgrade if revision == "head" else command.downgrade)(storage.alembic_config(), revision)
+            assert {table: stored(storage, table) for table in tables} == (
+                {table: defined(storage, table) for table in tables} if revision == "head" else old), revision
+            assert check_every_inbox(office, today) == waiting, revision
+            assert shown() == pages, revision
     finally:
         storage.engine.dispose()
 
