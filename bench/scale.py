@@ -28,10 +28,11 @@ own database must exist there: the copies are made from it), each run measuring 
 made with CREATE DATABASE ... TEMPLATE and dropped after. Absent (a fresh server), it is
 built there first, then a copy of it measured; a build stopped before its end leaves
 nothing to reuse. The kept office is left as it was built: its copy is brought to the
-newest schema, so an older checkout can still measure it after a newer one. With a kept office reused, every row is measured on the copy but the first, the
-start of a task (plans through intake, the first into an empty database: only a build
-measures it); the office summary says what the copy holds. Give the --open and
---plan-size it was built with: the rows' labels say them.
+newest schema, so an older checkout can still measure it after a newer one. With a kept
+office reused, every row is measured on the copy but the first, the start of a task
+(plans through intake, the first into an empty database: only a build measures it); the
+office summary says what the copy holds. Give the --open and --plan-size it was built
+with: the rows' labels say them.
 
 Prints figures; asserts no timing (timings belong here, not in tests). It stops only if an
 inbox or search row's hand-written same data (bare 2) is not what planflow's page shows.
