@@ -456,14 +456,7 @@ def test_the_counts_stay_a_recount_across_0041_down_and_up_again(url):
     head, staff = office.users["truong.kstthc"], office.users["cv.kstthc"]
     try:
         with office_clock(ISSUED) as clock:
-            plan_id = office.plan([{"ref": str(n), "lead": [KSTTHC] if n % 2 else [TTPV], "coordinators":
-                                    [CBTH] if n % 3 == 0 else [], "due": DUE if n % 2 else None} for n in range(1, 6)],
-                                  issued=ISSUED)
-            today = date(2024, 1, 16)
-            clock.on(today)
-            first, second, *_ = [i for i in ready(office, plan_id, "assign") if i.candidate_unit_id == office.units[KSTTHC]]
-            steps.complete_step(office.uow(), first.id, head, {"assignee": staff}, clock=clock)
-            steps.claim(office.uow(), second.id, head, clock=clock)
+            today = assigned_and_taken(office, clock)
             waiting = check_every_inbox(office, today)
             for revision in ("head", "0040_people_trigger_when_named", "head"):
                 (command.upgrade if revision == "head" else command.downgrade)(storage.alembic_config(), revision)
@@ -495,18 +488,10 @@ def test_an_office_before_0046_upgrades_to_the_covering_indexes_and_back_with_th
     storage = Storage(url)
     command.upgrade(storage.alembic_config(), "0045_state_index_on_postgresql")
     office = staffed(storage)
-    head, staff = office.users["truong.kstthc"], office.users["cv.kstthc"]
     tables = ("inbox_counts", "inbox_choices")
     try:
         with office_clock(ISSUED) as clock:
-            plan_id = office.plan([{"ref": str(n), "lead": [KSTTHC] if n % 2 else [TTPV], "coordinators":
-                                    [CBTH] if n % 3 == 0 else [], "due": DUE if n % 2 else None} for n in range(1, 6)],
-                                  issued=ISSUED)
-            today = date(2024, 1, 16)
-            clock.on(today)
-            first, second, *_ = [i for i in ready(office, plan_id, "assign") if i.candidate_unit_id == office.units[KSTTHC]]
-            steps.complete_step(office.uow(), first.id, head, {"assignee": staff}, clock=clock)
-            steps.claim(office.uow(), second.id, head, clock=clock)
+            today = assigned_and_taken(office, clock)
         old = {table: stored(storage, table) for table in tables}
         assert old != {table: defined(storage, table) for table in tables}
         waiting = check_every_inbox(office, today)
@@ -534,3 +519,19 @@ def _one_statement_each(storage: Storage) -> bool:
         bodies = [conn.scalar(select(func.pg_get_functiondef(func.to_regproc(name))))
                   for name in ("work_items_inbox", "work_items_inbox_added")]
     return all("counted AS" in body and "plan_tasks" not in body for body in bodies)
+
+
+def assigned_and_taken(office, clock) -> date:
+    """Five tasks through intake (KSTTHC and TTPV leading in turn, CBTH coordinating every
+    third, every other one undated); on the day returned, KSTTHC's head assigns one of
+    the unit's steps to its staff member and takes another."""
+    head, staff = office.users["truong.kstthc"], office.users["cv.kstthc"]
+    plan_id = office.plan([{"ref": str(n), "lead": [KSTTHC] if n % 2 else [TTPV], "coordinators":
+                            [CBTH] if n % 3 == 0 else [], "due": DUE if n % 2 else None} for n in range(1, 6)],
+                          issued=ISSUED)
+    today = date(2024, 1, 16)
+    clock.on(today)
+    first, second, *_ = [i for i in ready(office, plan_id, "assign") if i.candidate_unit_id == office.units[KSTTHC]]
+    steps.complete_step(office.uow(), first.id, head, {"assignee": staff}, clock=clock)
+    steps.claim(office.uow(), second.id, head, clock=clock)
+    return today

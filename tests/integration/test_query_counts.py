@@ -119,11 +119,7 @@ def test_a_step_completed_past_the_next_step_s_rungs_names_them_from_the_items_i
     """The next step's rungs already past fire as the step is completed: their notices
     name the new step from the work item the save wrote, not from a read of it after."""
     office = office_on_each_database
-    head, staff = office.users["truong.kstthc"], office.users["cv.kstthc"]
-    [item] = office.ready(office.plan(tasks(1)))
-    with restarted(office.storage.url) as storage, sent_statements(storage.engine) as statements:
-        steps.complete_step(storage.uow(), item.id, head, {"assignee": staff}, clock=clock_on(ALL_DUE))
-    sent = [" ".join(s.split()) for s in statements]
+    sent = assigned_past_every_rung(office)
     written = next(n for n, s in enumerate(sent) if "INSERT INTO work_items" in s)
     assert not [s for s in sent[written:] if s.startswith("SELECT") and " FROM work_items" in s], sent
     with office.storage.engine.connect() as connection:
@@ -140,16 +136,22 @@ def test_a_step_completed_past_every_rung_tells_them_from_the_people_read_with_i
     director's) tells their people from those the step's own read held: no users are
     read after it, and each rung's people are told."""
     office = office_on_each_database
-    head, staff = office.users["truong.kstthc"], office.users["cv.kstthc"]
-    [item] = office.ready(office.plan(tasks(1)))
-    with restarted(office.storage.url) as storage, sent_statements(storage.engine) as statements:
-        steps.complete_step(storage.uow(), item.id, head, {"assignee": staff}, clock=clock_on(ALL_DUE))
-    sent = [" ".join(s.split()) for s in statements]
+    sent = assigned_past_every_rung(office)
     assert sum(" FROM users " in f" {s} " for s in sent) == 1 and " FROM users " in f" {sent[1]} ", sent
     with office.storage.engine.connect() as connection:
         told = connection.execute(select(orm.notices.c.rung, orm.notices.c.recipient_user_id)).all()
     assert {rung for rung, _ in told} == {"holder", "unit_head", "director"}, told
     assert {user for rung, user in told if rung == "director"} == {office.users["chanhvp"]}, told
+
+
+def assigned_past_every_rung(office) -> list[str]:
+    """The statements (blanks folded) of a task's assignment completed, after a restart,
+    on a day past every rung of the step it opens."""
+    head, staff = office.users["truong.kstthc"], office.users["cv.kstthc"]
+    [item] = office.ready(office.plan(tasks(1)))
+    with restarted(office.storage.url) as storage, sent_statements(storage.engine) as statements:
+        steps.complete_step(storage.uow(), item.id, head, {"assignee": staff}, clock=clock_on(ALL_DUE))
+    return [" ".join(s.split()) for s in statements]
 
 
 def test_a_date_moved_into_the_past_names_its_notices_steps_from_the_items_its_save_read(
