@@ -315,7 +315,11 @@ class ProgressQueries(ports.ProgressQueries):
         quarter of the tasks is not read first. With it, at 20,000 open on SQLite (CPU, 8
         rounds, a shared machine) the staff member's and the monitor's overdue searches
         with half the office overdue (9,928) took 4.5 and 5.6 ms less (8/8 rounds each),
-        about even at 5,436 and 6,590 overdue (-0.7 to +0.3 ms), as before at 3,996."""
+        about even at 5,436 and 6,590 overdue (-0.7 to +0.3 ms), as before at 3,996. On
+        PostgreSQL at 20,000 open (wall clock, CI running beside it: 170-200 ms where a
+        quiet machine gave 75-100) at 6,590 overdue 13-21 ms less in 12 rounds (9 and 10
+        won), after 8 rounds of 15-34 ms more (3 and 4 won); at 9,928, 5-8 ms less in 12
+        rounds (8 won each) and 48-55 in 8 (5 and 8 won)."""
         if not (state is not None and shape[2] and "matches" not in shape[1]):
             return False
         key = (state, values["as_of"])
