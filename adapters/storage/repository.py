@@ -898,10 +898,13 @@ _ITEM_COLUMNS = ("id", "step_id", "step_name", "form", "due_on", "assignee_user_
 
 def _inbox_columns(items: Any = None) -> list[Any]:
     """An inbox row's columns, `INBOX_ROW`: the work item's (of `items`, the table or a
-    subquery of its `_ITEM_COLUMNS`), its task's and its plan's, and who took it."""
+    subquery of its `_ITEM_COLUMNS`), its task's and its plan's, and who took it. The due
+    date is named with AS: SQLite matches a compound's ORDER BY to its columns by those
+    names alone (`_due_page`)."""
     w, t, p = items if items is not None else orm.work_items, orm.plan_tasks, orm.plans
     return [
-        w.c.id.label("work_item_id"), w.c.step_id, w.c.step_name, w.c.form, w.c.due_on, w.c.assignee_user_id,
+        w.c.id.label("work_item_id"), w.c.step_id, w.c.step_name, w.c.form, w.c.due_on.label("due_on"),
+        w.c.assignee_user_id,
         t.c.id.label("task_id"), t.c.ref.label("task_ref"), t.c.title.label("task_title"),
         p.c.id.label("plan_id"), p.c.number.label("plan_number"), p.c.title.label("plan_title"), w.c.claimed_by,
     ]
@@ -1054,9 +1057,10 @@ def _due_page(with_unit: bool, whose: str | None, step: bool, before: bool, afte
               ) -> Any:
     """A page in due order (undated last, then by id), as inbox rows: from each holder
     branch (`_branches`), its dated and its undated steps in the order of its index, as
-    many as the page reaches, then those few sorted and joined to their tasks and plans.
-    No step past the page is read. With `plan`, of one plan: each branch's steps of it
-    through its `ix_work_items_*_plan` index, in the same order; with `named`, of one step
+    many as the page reaches, then those few sorted and joined to their tasks and plans
+    (on SQLite each joined as it is read, and merged). No step past the page is read.
+    With `plan`, of one plan: each branch's steps of it through its
+    `ix_work_items_*_plan` index, in the same order; with `named`, of one step
     name (a part of the step order, `_steps_of_page`); with `kept`, only the parts of those
     (holder, dated) pairs (`_parts_kept`). (Not for a filter by words: it joins the task.)
     Built once per shape (`_shape`), for `_inbox_values`."""
@@ -1082,6 +1086,17 @@ def _due_page(with_unit: bool, whose: str | None, step: bool, before: bool, afte
             # (by due_on too, all NULL: else PostgreSQL does not see the index's order)
             parts.append(select(*columns).where(branch, w.c.due_on.is_(None), *by_step)
                          .order_by(w.c.due_on, w.c.id).limit(reach))
+    if sqlite and len(parts) > 1:
+        # Each part joined to its task and plan as it is read, the parts merged in the
+        # compound's ORDER BY, which SQLite reads from each part's index in that order and
+        # stops at the page's end: no part's rows are kept in a temporary table and sorted
+        # again after the join (at 100,000 open a staff member's page, of their steps
+        # assigned and taken, in 0.16 ms of SQLite's CPU time instead of 0.24). The parts
+        # need no LIMIT of their own: SQLite's merge stops each at the page's reach.
+        page = union_all(*(_joined(part).order_by(None).limit(None) for part in parts))
+        rows = page.selected_columns
+        return (page.order_by(rows.due_on.asc().nulls_last(), rows.work_item_id)
+                .limit(_BOUNDS[sqlite][2]).offset(_BOUNDS[sqlite][1]))
     return _lists_merged(parts, lambda merged: [merged.c.due_on.asc().nulls_last(), merged.c.id], sqlite)
 
 
@@ -1117,16 +1132,20 @@ def _lists_merged(parts: list[Any], order: Any, sqlite: bool) -> Any:
         # its index's order, with no UNION to merge and sort (a lone subquery was read
         # whole, then joined and sorted again). PostgreSQL reads the subquery as a union's
         # part, its 50 rows sorted after the join.
-        part = parts[0]
-        w = orm.work_items
-        return (part.with_only_columns(*_inbox_columns())
-                .join_from(w, t, t.c.id == w.c.plan_task_id).join(p, p.c.id == t.c.plan_id)
-                .limit(_BOUNDS[sqlite][2]).offset(_BOUNDS[sqlite][1]))
+        return _joined(parts[0]).limit(_BOUNDS[sqlite][2]).offset(_BOUNDS[sqlite][1])
     # LIMIT inside a UNION needs its own SELECT on SQLite.
     merged = (union_all(*(select(part.subquery()) for part in parts)) if len(parts) > 1 else parts[0]).subquery()
     return (select(*_inbox_columns(merged))
             .join(t, t.c.id == merged.c.plan_task_id).join(p, p.c.id == t.c.plan_id)
             .order_by(*order(merged)).offset(_BOUNDS[sqlite][1]).limit(_BOUNDS[sqlite][2]))
+
+
+def _joined(part: Any) -> Any:
+    """A part of an inbox page (a read of work items) as inbox rows: joined to each
+    step's task and plan, in the part's order."""
+    w, t, p = orm.work_items, orm.plan_tasks, orm.plans
+    return (part.with_only_columns(*_inbox_columns())
+            .join_from(w, t, t.c.id == w.c.plan_task_id).join(p, p.c.id == t.c.plan_id))
 
 
 def _counted(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool, undated: bool,
