@@ -18,7 +18,9 @@ from engine.reading.plan_pages import plan_overview
 from engine.reading.progress import TaskScope, TaskSlice, plan_dashboard
 from engine.reading.search import search_tasks
 from engine.reading.unit_work import person_work
+from engine.tasks import steps
 from engine.tasks.inbox import InboxQuery, list_inbox
+from tests.support.deadlines import office_clock, ready
 from tests.support.office import CBTH, KSTTHC, TTPV, make_office
 from tests.support.statements import sent_with_parameters
 
@@ -283,6 +285,26 @@ def test_a_large_inbox_reads_its_page_in_index_order_and_counts_without_its_step
         assert rows(largest) >= UNIT_EXPECTED and "ix_work_items_unit_ready" in largest and "Limit" in before, \
             "\n".join(lines)
         assert all(rows(line) <= 50 for line in lines if re.match(r"\s*(->  )?Sort  \(", line)), "\n".join(lines)
+
+
+@pytest.mark.parametrize("office", ["sqlite"], indirect=True)
+def test_a_staff_members_inbox_merges_its_steps_by_name_and_taken_as_their_indexes_give_them(office):
+    """A staff member's page of the steps given them by name and those they took (two
+    parts, `repository._due_page`): SQLite reads each through its index in due order,
+    joins it as it reads it and merges the two; no part is kept in a temporary table
+    and nothing is sorted."""
+    with office.uow() as uow:
+        plan_id = min(p["id"] for p in uow.plans.list_with_counts())
+    with office_clock(TODAY) as clock:
+        for item in [i for i in ready(office, plan_id, "assign") if i.candidate_unit_id == office.units[KSTTHC]][:2]:
+            steps.complete_step(office.uow(), item.id, office.users["truong.kstthc"],
+                                {"assignee": office.users["cv.kstthc"]}, clock=clock)
+    office.storage.compact_inbox_counts()
+    page = [p for p in plans_of(office, lambda: list_inbox(office.uow(), office.users["cv.kstthc"], TODAY))
+            if "work_items" in p]
+    assert len(page) == 1 and page[0].startswith("MERGE (UNION ALL)"), page
+    assert "ix_work_items_user_ready" in page[0] and "ix_work_items_claimed_ready" in page[0], page
+    assert "TEMP B-TREE" not in page[0] and "MATERIALIZE" not in page[0], page
 
 
 def test_search_finds_the_words_through_the_word_index_and_checks_the_stored_words(office):
