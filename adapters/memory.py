@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from engine import model
 from engine import unit_of_work as ports
+from engine.deadlines.recipients import HEAD, LEADER
 from engine.deadlines.working_days import CalendarCache
 from engine.tasks.inbox import INBOX_ROW
 from engine.workflow import SpecCache
@@ -328,7 +329,7 @@ class InstanceRepository(_ObjectRepository, ports.InstanceRepository):
                   if item.form == "assign" and item.candidate_unit_id is not None else None)
         told = [u for u in tables["users"].values()
                 if u.id == task.director_user_id or u.active and (
-                    u.role == "leader" or u.role == "unit_head" and u.unit_id in {tu.unit_id for tu in task.units})]
+                    u.role == LEADER or u.role == HEAD and u.unit_id in {tu.unit_id for tu in task.units})]
         return ports.LockedStep(item=item, instance=instance, task=task, plan=tables["plans"][task.plan_id],
                                 user=tables["users"].get(user_id), items=items, incident=incident, people=people,
                                 told=told)

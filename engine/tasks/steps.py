@@ -328,7 +328,7 @@ def _run_step(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.Proc
         wf = instances.load(uow, rt, instance)
     except PlanflowError:
         raise
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - an unreadable state: an incident, not a 500
         raise _WorkflowFailed(error, "load", None) from error
     try:
         events, waiting = rt.complete_with_steps(wf, item.task_uuid, data)
@@ -336,7 +336,7 @@ def _run_step(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.Proc
         raise AlreadyDone(N_("This step was already completed or has moved on.")) from error
     except PlanflowError:
         raise
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - e.g. an expression of the process that raises
         raise _WorkflowFailed(error, "step", incidents.element_of(error, item.step_id)) from error
     held = instances.save(uow, rt, instance, task, wf, now, items, known, waiting)
     # Stored: its tree freed now, not left to the collector's oldest generation, whose
