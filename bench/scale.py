@@ -905,7 +905,7 @@ def inboxing(office, label: str, reader: str, bare_query, sort: str = "due") -> 
         return inbox.list_inbox(office.uow(), user_id, WORK_DAY, query)
     uow = office.uow()
     with uow.reading():  # (the last day "soon", as the inbox works it out from the office days)
-        soon_until = inbox._soon_until(instances.calendar(uow), WORK_DAY)
+        soon_until = inbox.soon_until(instances.calendar(uow), WORK_DAY)
     queries = _same_data_inbox_queries(engine, user_id, sort, WORK_DAY, soon_until)
     same_inbox_shown(engine, label, user_id, action(), queries)
     return (label, action, bare_query, ""), queries

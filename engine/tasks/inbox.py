@@ -115,7 +115,7 @@ def days_left(cal: WorkingCalendar, due: date | None, today: date) -> int | None
 @functools.lru_cache(maxsize=8)
 def reckoner(cal: WorkingCalendar, today: date) -> Callable[[date | None], tuple[int | None, str]]:
     """Days left and urgency of a due date on `today`, each date worked out once per
-    calendar and day (kept as `_soon_until` is): a page's steps share a few dates, and two
+    calendar and day (kept as `soon_until` is): a page's steps share a few dates, and two
     calendar look-ups a row were a sixth of a read; a date worked out once per read still
     cost a page of the staff member's inbox its 38 dates' look-ups at every read. A
     calendar's answers never change (a change of the office days makes another one), and
@@ -160,7 +160,7 @@ _BY_LABEL = itemgetter(1, 0)
 
 
 @functools.lru_cache(maxsize=8)
-def _soon_until(cal: WorkingCalendar, today: date) -> date:
+def soon_until(cal: WorkingCalendar, today: date) -> date:
     """The last day whose due date is "soon" (`urgency`): before the working day that
     would leave more than SOON_WORKING_DAYS. Kept per calendar (one per version of the
     office days, `CalendarCache`) and day: worked out at each read, it was 4% of a staff
@@ -174,7 +174,7 @@ def _where(query: InboxQuery, today: date, cal: WorkingCalendar, page_size: int)
         "late": (today, None, False), "week": (next_week, today, False), "later": (None, next_week, True),
     }.get(query.due or "", (None, None, False))
     return built(  # (`built`: InboxWhere's `__init__` cost as much as the rest of this)
-        InboxWhere, today=today, soon_until=_soon_until(cal, today),
+        InboxWhere, today=today, soon_until=soon_until(cal, today),
         words=words(fold(query.text)) if query.text else [],
         plan_id=query.plan_id, step_id=query.step_id, whose=query.whose if query.whose in WHOSE else None,
         due_before=due_before, due_from=due_from, undated=undated,

@@ -145,6 +145,13 @@ def choices_made(url, monkeypatch) -> list[tuple[str, int, bool, bool]]:
     monkeypatch.setattr(search, "SEARCH_COUNTED", 2)
     monkeypatch.setattr(progress_queries, "_PAGE_READS", 2)
     office = make_office(url)
+    try:
+        return _choices_in(office, monkeypatch)
+    finally:  # its connections closed even when an assertion failed
+        office.storage.engine.dispose()
+
+
+def _choices_in(office, monkeypatch) -> list[tuple[str, int, bool, bool]]:
     an_office_of_every_kind_of_reading(office)
     states_of_3_1_and_4(office)
     chosen, choices = ProgressQueries._state_first, []
@@ -162,6 +169,5 @@ def choices_made(url, monkeypatch) -> list[tuple[str, int, bool, bool]]:
                 monkeypatch.setattr(ProgressQueries, "_state_first", choice)
                 found[way] = every_page(office, user_id, state)
             assert found["read first"] == found["looked up"] == found["chosen"], (name, state)
-    office.storage.engine.dispose()
     assert {read_first for *_, read_first in choices} == {True, False}
     return choices
