@@ -170,7 +170,8 @@ class WorkItemRepository(Repository):
         """A page of a person's inbox narrowed by `where`: its `rows` (tuples of
         `engine.tasks.inbox.INBOX_ROW`'s columns), the `counts` of what the filters leave
         (`total`, `overdue`, `soon`) and, of the whole inbox, the `plans` (tuples of id,
-        number, title) and `steps` (tuples of step id, name) to filter by, each at least once."""
+        number, title; the title may be None for a plan with a number, which labels it) and
+        `steps` (tuples of step id, name) to filter by, each at least once."""
     @abstractmethod
     def open_for_tasks(self, task_ids: Iterable[int]) -> list[tuple[Any, ...]]:
         """The tasks' ready steps by id, with who holds them, as `ProgressQueries.page_details`

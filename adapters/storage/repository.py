@@ -1280,18 +1280,18 @@ def _inbox_choices(with_unit: bool, sqlite: bool) -> Any:
 
 
 def _inbox_filters(with_unit: bool, sqlite: bool) -> tuple[Any, Any]:
-    """The plans (id, number, title) and the steps (step id, name) of a whole inbox to
-    filter by, from `inbox_choices`, each plan once and each step once: two JSON arrays
-    of arrays (`plans`, `steps`), each a scalar subquery, read beside the counts in their
-    one row (`_filters_read`). A row per plan, step and whose, with the plan's columns,
-    the step's and the places, each made a dict, grew with the plans an inbox spans (a
-    head's holds a plan per thousand open tasks); at 20,000 open the head's counts with a
-    row per plan and per step took SQLite a tenth less than with those. Those rows, in a
-    UNION ALL beside the counts' row, each carried its eight empty columns and were sorted
-    out in Python: at 100,000 open SQLite took 0.09 ms more for the head's inbox_page (100
-    plans) than with the two arrays, 0.02 ms less for a staff member's (one plan, one
-    step: two short texts decoded cost more than three rows; CPU, the two alternated
-    call by call, 5,000 pairs)."""
+    """The plans (id, number, and title if it has no number) and the steps (step id,
+    name) of a whole inbox to filter by, from `inbox_choices`, each plan once and each
+    step once: two JSON arrays of arrays (`plans`, `steps`), each a scalar subquery, read
+    beside the counts in their one row (`_filters_read`). A row per plan, step and whose,
+    with the plan's columns, the step's and the places, each made a dict, grew with the
+    plans an inbox spans (a head's holds a plan per thousand open tasks); at 20,000 open
+    the head's counts with a row per plan and per step took SQLite a tenth less than with
+    those. Those rows, in a UNION ALL beside the counts' row, each carried its eight empty
+    columns and were sorted out in Python: at 100,000 open SQLite took 0.09 ms more for
+    the head's inbox_page (100 plans) than with the two arrays, 0.02 ms less for a staff
+    member's (one plan, one step: two short texts decoded cost more than three rows; CPU,
+    the two alternated call by call, 5,000 pairs)."""
     c, p = orm.inbox_choices.c, orm.plans
     user, unit, role = _person(sqlite)
     held = _held_by(orm.inbox_choices, user, unit if with_unit else None, role, None)
@@ -1305,7 +1305,12 @@ def _inbox_filters(with_unit: bool, sqlite: bool) -> tuple[Any, Any]:
     # processor two Python calls a value), and psycopg decodes a json value itself.
     def listed(*columns: Any) -> Any:
         return cast(arrays(array(*columns)), Text)
-    return (select(listed(p.c.id, p.c.number, p.c.title)).where(p.c.id.in_(plans)).scalar_subquery().label("plans"),
+    # A plan with a number is labelled by it (`list_inbox`): its title is left out, a
+    # hundred titles of a unit head's plans were most of the arrays' text, written in
+    # JSON by the database and read again (at 100,000 open a quarter of the plans' part).
+    untitled = case((func.coalesce(p.c.number, literal_column("''", String)) == literal_column("''", String),
+                     p.c.title))
+    return (select(listed(p.c.id, p.c.number, untitled)).where(p.c.id.in_(plans)).scalar_subquery().label("plans"),
             select(listed(steps.c.step_id, steps.c.step_name)).scalar_subquery().label("steps"))
 
 
@@ -1364,8 +1369,9 @@ def _reads_counts_and_filters(with_unit: bool, whose: str | None, step: bool, be
 
 
 def _filters_read(plans: str | None, steps: str | None) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """The plans (id, number, title) and steps (step id, name) of `_inbox_filters`' two
-    arrays, as tuples (PostgreSQL's `json_agg` of no row is NULL, SQLite's an empty array)."""
+    """The plans (id, number, title or None) and steps (step id, name) of
+    `_inbox_filters`' two arrays, as tuples (PostgreSQL's `json_agg` of no row is NULL,
+    SQLite's an empty array)."""
     return list(map(tuple, json.loads(plans) if plans else ())), list(map(tuple, json.loads(steps) if steps else ()))
 
 
