@@ -1128,11 +1128,13 @@ def _lists_merged(parts: list[Any], order: Any, sqlite: bool) -> Any:
     """The inbox page of the rows of `parts` (work items, each part under its LIMIT), in
     `order` (of the merged rows), joined to their tasks and plans."""
     t, p = orm.plan_tasks, orm.plans
-    if len(parts) == 1 and sqlite:
+    if len(parts) == 1:
         # One part (a unit head's steps, all dated): its rows joined as it reads them, in
         # its index's order, with no UNION to merge and sort (a lone subquery was read
-        # whole, then joined and sorted again). PostgreSQL reads the subquery as a union's
-        # part, its 50 rows sorted after the join.
+        # whole, then joined and sorted again). PostgreSQL likewise joins each row in a
+        # nested loop under the LIMIT: as a subquery, its 50 rows were joined by hash and
+        # sorted again (at 20,000 open the unit head's page 0.03 ms more, in the order
+        # received 0.06, of 0.4; prepared, alternated, 3,000 pairs).
         return _joined(parts[0]).limit(_BOUNDS[sqlite][2]).offset(_BOUNDS[sqlite][1])
     # LIMIT inside a UNION needs its own SELECT on SQLite.
     merged = (union_all(*(select(part.subquery()) for part in parts)) if len(parts) > 1 else parts[0]).subquery()
