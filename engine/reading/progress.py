@@ -329,10 +329,10 @@ def states_counted(rows: list[dict[str, Any]]) -> dict[str, int]:
 
 def by_lead_unit(rows: list[dict[str, Any]]) -> list[UnitProgress]:
     """Counts per lead unit (`unit_id`, `name`, `state`, `n` rows), most overdue first."""
-    groups: dict[UnitRef, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        groups[UnitRef(row["unit_id"], row["name"])].append(row)
-    units = [UnitProgress(u.id, u.name, states_counted(r)) for u, r in groups.items()]
+    groups: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:  # (by id and name, not a `UnitRef` each: a dataclass built and hashed in Python)
+        groups[row["unit_id"], row["name"]].append(row)
+    units = [UnitProgress(unit_id, name, states_counted(r)) for (unit_id, name), r in groups.items()]
     return sorted(units, key=lambda r: (-r.counts[OVERDUE], -r.counts[DONE_LATE], r.name))
 
 
