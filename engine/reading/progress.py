@@ -13,6 +13,7 @@ worked out here.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -292,7 +293,8 @@ def tasks_of(uow: AbstractUnitOfWork, pages: list[list[tuple[Any, ...]]], as_of:
         steps, notices = _holders(details["steps"]), _notices(details["notices"])
     else:
         units, steps, notices = _units_by_task(uow.progress.task_units(None, list(rows))), {}, {}
-    found = {task_id: _task(row, units.get(task_id, {}), as_of, cal, steps.get(task_id, []), notices.get(task_id, []))
+    late = _days_late(cal, as_of)
+    found = {task_id: _task(row, units.get(task_id, {}), as_of, late, steps.get(task_id, []), notices.get(task_id, []))
              for task_id, row in rows.items()}
     return [[found[r[0]] for r in page] for page in pages]
 
@@ -308,8 +310,8 @@ def load_tasks(uow: AbstractUnitOfWork, plan_id: int | None, as_of: date,
                cal: WorkingCalendar, task_ids: list[int] | None = None) -> list[TaskProgress]:
     """A plan's tasks (or every plan's, or those of `task_ids`) with their units and state
     on `as_of`: two queries."""
-    units = _units_by_task(uow.progress.task_units(plan_id, task_ids))
-    return [_task(row, units.get(row[0], {}), as_of, cal) for row in uow.progress.tasks(plan_id, task_ids)]
+    units, late = _units_by_task(uow.progress.task_units(plan_id, task_ids)), _days_late(cal, as_of)
+    return [_task(row, units.get(row[0], {}), as_of, late) for row in uow.progress.tasks(plan_id, task_ids)]
 
 
 def count_states(tasks: list[TaskProgress]) -> dict[str, int]:
@@ -397,10 +399,11 @@ def _units_by_task(rows: list[tuple[Any, ...]]) -> dict[int, dict[str, list[Unit
 _LATE = (OVERDUE, DONE_LATE)  # the states whose working days late are worked out (`_days_late`)
 
 
-def _task(row: tuple[Any, ...], units: dict[str, list[UnitRef]], as_of: date, cal: WorkingCalendar,
+def _task(row: tuple[Any, ...], units: dict[str, list[UnitRef]], as_of: date,
+          late: Callable[[str, date, date | None], int],
           steps: list[Holder] | None = None, notices: list[Notice] | None = None) -> TaskProgress:
     """The task of `row` (of `TASK_ROW`): its dict written as one literal
-    (`records.built_from`), its days late only for a late state; a dict of keywords per
+    (`records.built_from`), its days late (`late`, `_days_late`) only for a late state; a dict of keywords per
     row, and a call for every row's days late, were a third of a page's tasks' time, and
     its values zipped with the fields' names a fifth more than the literal."""
     task_id, plan_id, ref, title, content, _, _, _, deadline_text, due_on, status, closed_on, number, plan_title, _ = row
@@ -408,18 +411,26 @@ def _task(row: tuple[Any, ...], units: dict[str, list[UnitRef]], as_of: date, ca
     return built_from(TaskProgress, {
         "id": task_id, "plan_id": plan_id, "plan_number": number, "plan_title": plan_title, "ref": ref,
         "title": title, "content": content, "deadline_text": deadline_text, "due_on": due_on, "closed_on": closed_on,
-        "state": state, "days_late": _days_late(state, due_on, closed_on, as_of, cal) if state in _LATE else None,
+        "state": state, "days_late": late(state, due_on, closed_on) if state in _LATE else None,
         "lead": units.get("lead", []), "coordinators": units.get("coordinator", []),
         "steps": [] if steps is None else steps, "notices": [] if notices is None else notices})
 
 
-def _days_late(state: str, due: date | None, closed: date | None, as_of: date,
-               cal: WorkingCalendar) -> int | None:
-    if state == OVERDUE:
-        return cal.working_days_between(due, as_of)
-    if state == DONE_LATE:
-        return cal.working_days_between(due, closed)
-    return None
+def _days_late(cal: WorkingCalendar, as_of: date) -> Callable[[str, date, date | None], int]:
+    """Working days late of a task in a late state (`_LATE`), due and closed on these
+    dates: overdue as of `as_of`, or how late it closed. Each date's ordinal in the
+    calendar (`as_of`'s too) looked up once per page: its tasks share their due dates."""
+    ordinals: dict[date, int] = {}
+
+    def ordinal(day: date) -> int:
+        found = ordinals.get(day)
+        if found is None:
+            found = ordinals[day] = cal.ordinal(day)
+        return found
+
+    def late(state: str, due: date, closed: date | None) -> int:
+        return ordinal(as_of if state == OVERDUE else closed) - ordinal(due)
+    return late
 
 
 def with_steps_and_notices(uow: AbstractUnitOfWork, plan_id: int | None, tasks: list[TaskProgress],
