@@ -16,7 +16,7 @@ from engine.access import task_access
 from engine.errors import N_, NotFound
 from engine.process import instances
 from engine.reading.progress import TASK_ROW, Paging, TaskScope
-from engine.records import built, built_of
+from engine.records import built_from, built_of
 from engine.tasks.inbox import reckoner
 from engine.unit_of_work import AbstractUnitOfWork
 
@@ -118,8 +118,9 @@ def plan_overview(uow: AbstractUnitOfWork, plan_id: int, today: date, user_id: i
         units: dict[tuple[int, str], list[str]] = {}
         for task_id, _, role, name, _ in details["units"]:
             units.setdefault((task_id, role), []).append(name)
-        tasks = [built(TaskRow, task=TaskLine.of(r), lead=units.get((r[0], "lead"), []),
-                       coordinators=units.get((r[0], "coordinator"), []), steps=steps.get(r[0], []))
+        tasks = [built_from(TaskRow, {"task": TaskLine.of(r), "lead": units.get((r[0], "lead"), []),
+                                      "coordinators": units.get((r[0], "coordinator"), []),
+                                      "steps": steps.get(r[0], [])})
                  for r in rows]
         return PlanView(plan=plan, monitor=monitor, tasks=tasks, listed=listed, page=paging.page, pages=paging.pages)
 
@@ -186,9 +187,8 @@ def _steps_by_task(uow: AbstractUnitOfWork, rows: list[tuple[Any, ...]], today: 
 def _open_step(row: tuple[Any, ...], reckoned: Callable[[date | None], tuple[int | None, str]]) -> OpenStep:
     _, work_item_id, step_id, step_name, due, user_id, role, person, unit = row
     left, urgent = reckoned(due)
-    return built(
-        OpenStep,
-        work_item_id=work_item_id, step_id=step_id, step_name=step_name,
-        holder=person or (f"{role} · {unit}" if role and unit else role or unit or ""),
-        holder_user_id=user_id, holder_unit=unit, holder_role=role, due=due, days_left=left, urgency=urgent,
-    )
+    return built_from(OpenStep, {
+        "work_item_id": work_item_id, "step_id": step_id, "step_name": step_name,
+        "holder": person or (f"{role} · {unit}" if role and unit else role or unit or ""),
+        "holder_user_id": user_id, "holder_unit": unit, "holder_role": role, "due": due, "days_left": left,
+        "urgency": urgent})
