@@ -35,8 +35,9 @@ def as_init_builds(obj):
 def test_rows_are_the_objects_their_init_builds():
     cal = WorkingCalendar()
     holders = progress._holders([STEP])[7]
-    task = as_init_builds(progress._task(ROW, {"lead": [UnitRef(3, "Phòng KSTTHC")]}, TODAY, progress._days_late(cal, TODAY),
-                                         holders, []))
+    [task] = progress._tasks([ROW], {7: {"lead": [UnitRef(3, "Phòng KSTTHC")], "coordinator": []}}, TODAY, cal,
+                             {7: holders})
+    as_init_builds(task)
     assert task.state == progress.OVERDUE and task.days_late == 6
     assert as_init_builds(holders[0]) == Holder("Báo cáo", None, "Phòng KSTTHC", "staff", date(2024, 3, 20))
     assert isinstance(task, TaskProgress)
