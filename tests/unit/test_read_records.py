@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from engine.deadlines.working_days import WorkingCalendar
+from engine.model import Plan
 from engine.reading import plan_pages, progress
 from engine.reading.progress import Holder, TaskProgress, UnitRef
 from engine.records import built
@@ -57,3 +58,15 @@ def test_a_unit_named_on_many_tasks_is_one_unit_ref_per_read():
                      9: {"lead": [ttpv], "coordinator": [kstthc]}}
     assert units[7]["lead"][0] is units[8]["lead"][0] is units[9]["coordinator"][0]  # built once, shared
     assert units[8]["coordinator"][0] is units[9]["lead"][0]
+
+
+def test_the_completion_chart_counts_the_months_before_its_first_and_none_after_its_last():
+    plan = Plan(title="Kế hoạch", year=2024)
+    rows = [{"state": progress.DONE_LATE, "due_month": "2023-11", "closed_month": "2023-12", "n": 2},
+            {"state": progress.DONE_ON_TIME, "due_month": "2024-02", "closed_month": "2024-01", "n": 3},
+            {"state": progress.OVERDUE, "due_month": "2024-02", "closed_month": None, "n": 4},
+            {"state": progress.WAITING, "due_month": None, "closed_month": None, "n": 5},
+            {"state": progress.IN_PROGRESS, "due_month": "2024-05", "closed_month": None, "n": 6}]
+    chart = progress.completion(rows, plan, date(2024, 3, 11))
+    assert [(p.month, p.due, p.on_time, p.late) for p in chart] == [
+        ("2024-01", 2, 3, 2), ("2024-02", 9, 3, 2), ("2024-03", 9, 3, 2)]
