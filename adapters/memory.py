@@ -355,6 +355,9 @@ class InstanceRepository(_ObjectRepository, ports.InstanceRepository):
 
 
 class WorkItemRepository(_ObjectRepository, ports.WorkItemRepository):
+    def add_many(self, objs: list[model.WorkItem], later: bool = False) -> None:
+        super().add_many(objs)  # each gets its id now, `later` or not
+
     def add(self, obj: model.WorkItem) -> None:
         if self._where(lambda i: i.id != obj.id, instance_id=obj.instance_id, task_uuid=obj.task_uuid):
             raise ValueError(f"a work item of instance {obj.instance_id} for {obj.task_uuid} exists")  # the unique key

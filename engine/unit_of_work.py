@@ -25,6 +25,24 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class NewId:
+    """The id of `row`, a new row given to its repository to be written with the unit of
+    work's next write (`WorkItemRepository.add_many`'s `later`), as the value of another
+    new row written with it: in one statement, where the id is known. In text (a key),
+    between `text`'s two parts."""
+
+    row: Any
+    text: tuple[str, str] | None = None
+
+
+def id_of(row: Any, text: tuple[str, str] | None = None) -> int | str | NewId:
+    """`row`'s id (in `text`, between its two parts), or the `NewId` it will have."""
+    if row.id is None:
+        return NewId(row, text)
+    return row.id if text is None else f"{text[0]}{row.id}{text[1]}"
+
+
+@dataclass(frozen=True)
 class LockedStep:
     """What completing a step reads (`InstanceRepository.lock_step`)."""
 
@@ -154,8 +172,10 @@ class InstanceRepository(Repository):
 
 class WorkItemRepository(Repository):
     @abstractmethod
-    def add_many(self, items: list[model.WorkItem]) -> None:
-        """Store new work items now, in one statement; each gets its id."""
+    def add_many(self, items: list[model.WorkItem], later: bool = False) -> None:
+        """Store new work items now, in one statement; each gets its id. With `later`,
+        they may be written with the unit of work's next write instead, their ids given
+        then: until it, the values of other new rows name them by `id_of`."""
     @abstractmethod
     def ready_for_instance(self, instance_id: int) -> list[model.WorkItem]:
         """The ready work items of one instance, in id order (the order they arose)."""

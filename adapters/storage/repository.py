@@ -123,11 +123,15 @@ class Rows:
         # Rows to insert whose ids nobody reads back (audit lines, arrivals): sent by
         # `write_changes` too, each table's with `absent` skipping keys stored already.
         self.later: list[tuple[Any, bool, list[dict[str, Any]]]] = []
+        # New objects whose ids come with the next write (`insert_new`'s `later`: a step's
+        # new work items), as (table, key, objects, rows); at most one table's at a time.
+        self.new: list[tuple[Any, tuple[str, ...], list[Any], list[dict[str, Any]]]] = []
 
     def insert_later(self, table: Any, rows: list[dict[str, Any]], absent: bool = False) -> None:
         """Insert `rows` into `table` (which has no column defaults: every column not given
         is NULL) with the unit of work's next write, at the latest at its commit; with
-        `absent`, those whose `key` is not stored yet."""
+        `absent`, those whose `key` is not stored yet. A value may be the `NewId` of an
+        object of `new`, written with them."""
         if rows:
             self.later.append((table, absent, [{name: row.get(name) for name in _inserted(table)} for row in rows]))
 
@@ -176,23 +180,41 @@ class Rows:
         self.values.clear()
         self.pending.clear()
         self.later.clear()
+        self.new.clear()
 
 
-def insert_new(session: Session, rows_held: Rows, table: Any, objects: list[Any], key: tuple[str, ...]) -> None:
+def insert_new(session: Session, rows_held: Rows, table: Any, objects: list[Any], key: tuple[str, ...],
+               later: bool = False) -> None:
     """New domain objects, inserted in one Core statement (the ORM sends one INSERT per
     row on SQLite, to read each id back in order) and given their ids by `key`, columns
     unique among them that come back with the ids. Then they are held as read
-    (`Rows`), so a later change to one is written as an UPDATE."""
+    (`Rows`), so a later change to one is written as an UPDATE.
+
+    With `later`, on PostgreSQL a few are inserted with the next write instead
+    (`Rows.new`), in the same statement as the rows that name them (`NewId`): a step's
+    new work items with its arrivals and audit line, one round trip less."""
     if not objects:
         return
     rows = [{c: getattr(obj, c) for c in _inserted(table)} for obj in objects]
-    by_key = {tuple(row[k] for k in key): (obj, row) for row, obj in zip(rows, objects)}
-    if len(by_key) != len(objects):
+    if len({tuple(row[k] for k in key) for row in rows}) != len(objects):
         raise ValueError(f"new {table.name} rows share their {key}")
+    if later and len(objects) <= _TOGETHER_ROWS and not on_sqlite(session):
+        if rows_held.new:  # another table's, held before: written first
+            write_changes(session, rows_held)
+        rows_held.new.append((table, key, objects, rows))
+        return
     # What changed before is written first (a cancelled item, then its successor).
-    for found in write_changes(session, rows_held, (table, key, rows)):
-        obj, row = by_key[tuple(found[1:1 + len(key)])]
-        obj.id = row["id"] = found[0]
+    _given_ids(rows_held, key, objects, rows, write_changes(session, rows_held, (table, key, rows)))
+
+
+def _given_ids(rows_held: Rows, key: tuple[str, ...], objects: list[Any], rows: list[dict[str, Any]],
+               found: list[Any]) -> None:
+    """New objects given the ids inserted (`found`: each id with its `key` columns), and
+    held as read from now on."""
+    by_key = {tuple(row[k] for k in key): (obj, row) for row, obj in zip(rows, objects)}
+    for one in found:
+        obj, row = by_key[tuple(one[1:1 + len(key)])]
+        obj.id = row["id"] = one[0]
         rows_held.written(obj, row)
 
 
@@ -228,8 +250,15 @@ def write_changes(session: Session, rows_held: Rows,
     insert after them (table, key columns, rows); their ids and keys are returned.
 
     On PostgreSQL, when there is more than one statement to send, they go as one: each
-    UPDATE a data-modifying CTE of the INSERT (or of a SELECT of their counts), one
-    round trip instead of one each."""
+    UPDATE and INSERT a data-modifying CTE of a SELECT of the inserted ids and keys and
+    of their counts, one round trip instead of one each. The new objects held for the
+    next write (`Rows.new`) are inserted with them (`then`'s, when not given) and given
+    their ids; the rows to insert that name them (`NewId`) read the ids there."""
+    if rows_held.new and then is not None:
+        write_changes(session, rows_held)  # the held new objects first: `then`'s ids are asked now
+    new = rows_held.new.pop() if rows_held.new else None
+    if new is not None:
+        then = new[:2] + new[3:]
     writes, later = rows_held.pending, rows_held.later
     rows_held.pending, rows_held.later = [], []
     writes += _changed(rows_held)
@@ -237,7 +266,7 @@ def write_changes(session: Session, rows_held: Rows,
         return []
     sqlite = on_sqlite(session)
     if not sqlite and len(writes) + len(later) + (then is not None) > 1 and _few_apart(writes, later, then):
-        found, written = _write_together(session, writes, later, then)
+        found, written = _write_together(session, writes, later, then, new[2] if new else [])
     else:
         # Each statement on the cursor (`cursor_reads.write`), but on SQLite for an INSERT
         # of many rows whose ids come back (a chunk of starts): sqlite3 returns no rows
@@ -249,26 +278,51 @@ def write_changes(session: Session, rows_held: Rows,
         written = [cursor_reads.write(session, _update_by_id(table, columns, "_read" in rows[0]), rows)[0]
                    if sqlite or len(rows) == 1 else cursor_reads.update_arrays(session, table, columns, rows)
                    for table, columns, rows in writes]
+        found = _inserted_new(session, then, sqlite)
+        if new is not None:
+            _given_ids(rows_held, new[1], new[2], new[3], found)
+            found = []
         for table, absent, rows in later:
+            if new is not None:
+                rows = _ids_named(rows)  # those naming the new objects just inserted
             if sqlite or len(rows) == 1:
                 cursor_reads.write(session, _write_later(table, absent, sqlite), rows)
             else:  # each column's values as one array: a statement for the server, not one a row
                 cursor_reads.insert_arrays(session, table, rows, absent=absent)
-        found = []
-        if then is not None and len(then[2]) == 1:
-            found = cursor_reads.write(session, _write_insert_returning(then[0], then[1]), then[2])[1]
-        elif then is not None and not sqlite:
-            found = cursor_reads.insert_arrays(session, then[0], then[2], ("id", *then[1]))
-        elif then is not None and len(then[2]) <= _TOGETHER_ROWS:
-            # A step's few new items: one INSERT of as many VALUES, built once per count.
-            values = {f"{name}_{k}": value for k, row in enumerate(then[2]) for name, value in row.items()}
-            found = cursor_reads.write(session, _write_insert_values(then[0], then[1], len(then[2])), [values])[1]
-        elif then is not None:
-            found = session.connection().execute(_write_insert_returning(then[0], then[1]), then[2]).all()
     if written != [len(rows) for _, _, rows in writes]:
         # A row gone (or moved on) since it was read: as the ORM's StaleDataError.
         raise AlreadyDone(N_("This step was already completed or has moved on."))
+    if new is not None and found:
+        _given_ids(rows_held, new[1], new[2], new[3], found)
+        found = []
     return found
+
+
+def _inserted_new(session: Session, then: tuple[Any, tuple[str, ...], list[dict[str, Any]]] | None,
+                  sqlite: bool) -> list[Any]:
+    """`write_changes`'s `then` inserted on its own: the ids and keys."""
+    if then is None:
+        return []
+    table, key, rows = then
+    if len(rows) == 1:
+        return cursor_reads.write(session, _write_insert_returning(table, key), rows)[1]
+    if not sqlite:
+        return cursor_reads.insert_arrays(session, table, rows, ("id", *key))
+    if len(rows) <= _TOGETHER_ROWS:
+        # A step's few new items: one INSERT of as many VALUES, built once per count.
+        values = {f"{name}_{k}": value for k, row in enumerate(rows) for name, value in row.items()}
+        return cursor_reads.write(session, _write_insert_values(table, key, len(rows)), [values])[1]
+    return session.connection().execute(_write_insert_returning(table, key), rows).all()
+
+
+def _ids_named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`rows` with the `NewId`s of objects given their ids since as values. (A row to
+    insert is sent by the call of `write_changes` that inserts the new objects held when it
+    was given, and one given after names them by their ids: only that call has any.)"""
+    if not any(isinstance(value, ports.NewId) for row in rows for value in row.values()):
+        return rows
+    return [{name: ports.id_of(value.row, value.text) if isinstance(value, ports.NewId) else value
+             for name, value in row.items()} for row in rows]
 
 
 def _changed(rows_held: Rows) -> list[tuple[Any, tuple[str, ...], list[dict[str, Any]]]]:
@@ -330,17 +384,32 @@ def _write_later(table: Any, absent: bool, sqlite: bool) -> Any:
 
 def _write_together(session: Session, writes: list[tuple[Any, tuple[str, ...], list[dict[str, Any]]]],
                     later: list[tuple[Any, bool, list[dict[str, Any]]]],
-                    then: tuple[Any, tuple[str, ...], list[dict[str, Any]]] | None) -> tuple[list[Any], list[int]]:
+                    then: tuple[Any, tuple[str, ...], list[dict[str, Any]]] | None,
+                    objects: list[Any]) -> tuple[list[Any], list[int]]:
     """PostgreSQL: `writes`, `later` and `then` as one statement (`_together`); the
-    inserted rows' ids and keys, and how many rows each UPDATE wrote."""
+    inserted rows' ids and keys, and how many rows each UPDATE wrote. `objects`: those
+    of `then`'s rows, which `later`'s values may name (`NewId`)."""
     shape = tuple((table, columns, "_read" in rows[0], len(rows)) for table, columns, rows in writes)
     values = {f"w{n}_{k}_{name}": value for n, (_, _, rows) in enumerate(writes)
               for k, row in enumerate(rows) for name, value in row.items()}
-    values.update({f"a{n}_{k}_{name}": value for n, (_, _, rows) in enumerate(later)
-                   for k, row in enumerate(rows) for name, value in row.items()})
+    # The INSERTs' values bound by row and column number: a shorter SQL (`_together`).
+    named = []
+    for n, (_, _, rows) in enumerate(later):
+        cells = []
+        for k, row in enumerate(rows):
+            for c, value in enumerate(row.values()):
+                if not isinstance(value, ports.NewId):
+                    values[f"a{n}_{k}_{c}"] = value
+                    continue
+                cells.append((k, c, next(j for j, obj in enumerate(objects) if obj is value.row),
+                              value.text is not None))
+                if value.text is not None:
+                    values[f"a{n}_{k}_{c}"], values[f"a{n}_{k}_{c}a"] = value.text
+        named.append(tuple(cells))
     if then is not None:
-        values.update({f"i_{k}_{name}": value for k, row in enumerate(then[2]) for name, value in row.items()})
-    statement = _together(shape, tuple((table, absent, len(rows)) for table, absent, rows in later),
+        values.update({f"i_{k}_{c}": value for k, row in enumerate(then[2]) for c, value in enumerate(row.values())})
+    statement = _together(shape, tuple((table, absent, len(rows), cells)
+                                       for (table, absent, rows), cells in zip(later, named)),
                           then and (then[0], then[1], tuple(then[2][0]), len(then[2])))
     found = cursor_reads.write(session, statement, [values])[1]
     if then is None:
@@ -350,15 +419,23 @@ def _write_together(session: Session, writes: list[tuple[Any, tuple[str, ...], l
 
 
 @functools.lru_cache(maxsize=64)
-def _together(shape: tuple[tuple[Any, tuple[str, ...], bool, int], ...], later: tuple[tuple[Any, bool, int], ...],
+def _together(shape: tuple[tuple[Any, tuple[str, ...], bool, int], ...],
+              later: tuple[tuple[Any, bool, int, tuple[tuple[int, int, int, bool], ...]], ...],
               then: tuple[Any, tuple[str, ...], tuple[str, ...], int] | None) -> Any:
     """One statement of UPDATEs by id, each of `shape`'s (table, columns, versioned, rows)
-    a CTE updating from its bound rows, and INSERTs of `later`'s (table, absent, rows),
-    then an INSERT of `then`'s (table, key, columns, rows) returning ids, keys and the
-    UPDATEs' counts (or only the counts), built once per shape. The parts see one
-    snapshot: their rows are distinct (`_few_apart`: an UPDATE of rows already held, INSERTs
-    of new ones), and each row's triggers and foreign keys are checked as they would be
-    for separate statements."""
+    a CTE updating from its bound rows, and INSERTs of `later`'s (table, absent, rows,
+    cells naming a new row), then an INSERT of `then`'s (table, key, columns, rows)
+    returning ids, keys and the UPDATEs' counts (or only the counts), built once per
+    shape. The parts see one snapshot: their rows are distinct (`_few_apart`: an UPDATE of
+    rows already held, INSERTs of new ones), and each row's triggers and foreign keys are
+    checked as they would be for separate statements.
+
+    The INSERTs' values are bound by row and column number (`i_{row}_{column}`, for
+    `later`'s `a{part}_{row}_{column}`), with short labels: their SQL stays within the 4 kB whose
+    conversion psycopg keeps (a step's new item, arrival and audit line with its UPDATEs).
+    A cell of `later` (row, column, row of `then`, in text) that names a row of `then`
+    (`NewId`) reads its id from `then`'s INSERT, then a CTE of its own (`i`), by its key;
+    in text, between the two parts bound as `a{part}_{row}_{column}` and `...a`."""
     counts = []
     ctes = []
     for n, (table, columns, versioned, size) in enumerate(shape):
@@ -371,10 +448,29 @@ def _together(shape: tuple[tuple[Any, tuple[str, ...], bool, int], ...], later: 
         cte = statement.values({name: given.c[name] for name in columns}).returning(table.c.id).cte(f"w{n}")
         ctes.append(cte)
         counts.append(select(func.count()).select_from(cte).scalar_subquery())
-    for n, (table, absent, size) in enumerate(later):
+    new = None
+    if then is not None:
+        new_table, key, new_names, new_size = then
+        new_rows = insert(new_table).from_select(
+            new_names, _bound_values("i", [new_table.c[name].type for name in new_names], new_size),
+            include_defaults=False)
+        if any(cells for *_, cells in later):
+            new = new_rows.returning(new_table.c.id, *(new_table.c[k] for k in key)).cte("i")
+
+    def named(n: int, k: int, c: int, j: int, text: bool) -> Any:
+        found = select(new.c.id).where(*(new.c[name] == bindparam(f"i_{j}_{new_names.index(name)}",
+                                                                  type_=new_table.c[name].type)
+                                         for name in key)).scalar_subquery()
+        if not text:
+            return found
+        return (bindparam(f"a{n}_{k}_{c}", type_=String()) + cast(found, String())
+                + bindparam(f"a{n}_{k}_{c}a", type_=String()))
+
+    for n, (table, absent, size, cells) in enumerate(later):
         names = tuple(_inserted(table))
+        given = {(k, c): named(n, k, c, j, text) for k, c, j, text in cells}
         statement = postgresql_insert(table).from_select(
-            names, _bound_rows(f"a{n}", names, {name: table.c[name].type for name in names}, size),
+            names, _bound_values(f"a{n}", [table.c[name].type for name in names], size, given),
             include_defaults=False)
         if absent:
             statement = statement.on_conflict_do_nothing(index_elements=["key"])
@@ -383,10 +479,9 @@ def _together(shape: tuple[tuple[Any, tuple[str, ...], bool, int], ...], later: 
         counts.append(select(func.count()).select_from(cte).scalar_subquery())
     if then is None:
         return select(*counts).add_cte(*ctes)
-    table, key, names, size = then
-    rows = _bound_rows("i", names, {name: table.c[name].type for name in names}, size)
-    return (insert(table).from_select(names, rows, include_defaults=False)
-            .returning(table.c.id, *(table.c[k] for k in key), *counts).add_cte(*ctes))
+    if new is not None:
+        return select(new.c.id, *(new.c[k] for k in key), *counts).add_cte(new, *ctes)
+    return new_rows.returning(new_table.c.id, *(new_table.c[k] for k in key), *counts).add_cte(*ctes)
 
 
 def _bound_rows(prefix: str, names: tuple[str, ...], types: dict[str, Any], size: int) -> Any:
@@ -394,6 +489,18 @@ def _bound_rows(prefix: str, names: tuple[str, ...], types: dict[str, Any], size
     SQLAlchemy caches the statement's compiled form (not that of a VALUES list of binds,
     which it would compile again at every step)."""
     rows = [select(*(bindparam(f"{prefix}_{k}_{name}", type_=types[name]).label(name) for name in names))
+            for k in range(size)]
+    return union_all(*rows) if size > 1 else rows[0]
+
+
+def _bound_values(prefix: str, types: list[Any], size: int, given: dict[tuple[int, int], Any] | None = None) -> Any:
+    """An INSERT's `size` rows of values of `types`, as `_bound_rows` but bound by row and
+    column number (`{prefix}_{row}_{column}`) and labelled by column number (SQLAlchemy
+    labels every column of a SELECT; `anon_{n}` is longer); `given`: the cells (row,
+    column) that are an expression instead."""
+    given = given or {}
+    rows = [select(*(given.get((k, c), bindparam(f"{prefix}_{k}_{c}", type_=type_)).label(f"c{c}")
+                     for c, type_ in enumerate(types)))
             for k in range(size)]
     return union_all(*rows) if size > 1 else rows[0]
 
@@ -1474,8 +1581,8 @@ _WRITE_READY_OF = (select(*orm.written(orm.work_items))
 class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
     model_class = model.WorkItem
 
-    def add_many(self, items: list[model.WorkItem]) -> None:
-        insert_new(self.session, self.rows, orm.work_items, items, ("instance_id", "task_uuid"))
+    def add_many(self, items: list[model.WorkItem], later: bool = False) -> None:
+        insert_new(self.session, self.rows, orm.work_items, items, ("instance_id", "task_uuid"), later)
 
     def ready_for_instance(self, instance_id: int) -> list[model.WorkItem]:
         query = (select(model.WorkItem).where(orm.work_items.c.instance_id == instance_id, orm.ready(orm.work_items))

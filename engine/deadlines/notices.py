@@ -24,7 +24,7 @@ from engine.deadlines.recipients import RUNGS, Directory, want
 from engine.deadlines.recipients import recipients as recipients_of
 from engine.deadlines.working_days import WorkingCalendar
 from engine.process import instances, people
-from engine.unit_of_work import AbstractUnitOfWork
+from engine.unit_of_work import AbstractUnitOfWork, id_of
 from engine.workflow import NoticeEvent
 
 log = logging.getLogger(__name__)
@@ -177,7 +177,7 @@ def _audit(call: _Call, new: list[_Told], now: datetime, cal: WorkingCalendar) -
     for (_, rung), group in lines.items():
         event, due = group[0].event, _as_date(group[0].event.due)
         found.append(model.AuditEvent(
-            plan_task_id=task.id, instance_id=instance.id, work_item_id=group[0].step.id if group[0].step else None,
+            plan_task_id=task.id, instance_id=instance.id, work_item_id=id_of(group[0].step) if group[0].step else None,
             at=to_storage(now), action=f"notice_{rung}", step_id=event.step_id,
             step_name=_step_name(group[0].step, event),
             detail={"rung": rung, "rungs": sorted({r for t in group for r in t.rungs}, key=_rank),

@@ -152,20 +152,23 @@ def load(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.ProcessIn
 
 def save(uow: AbstractUnitOfWork, rt: WorkflowRuntime, instance: model.ProcessInstance,
          task: model.PlanTask, wf, now: datetime, items: list[model.WorkItem] | None = None,
-         known: people.People | None = None, steps: list[HumanStep] | None = None) -> list[model.WorkItem]:
+         known: people.People | None = None, steps: list[HumanStep] | None = None,
+         later: bool = False) -> list[model.WorkItem]:
     """Write the workflow, its next timer and its ready steps: one transaction, one truth.
 
     `items`: the instance's work items as read after its lock (read here when not given);
     `known`: people the caller read already, who may be the new steps' holders; `steps`:
     the human steps the workflow waits at, when the engine's last pass gave them (found
-    by a walk of the tree when not given). Returns the work items it held and wrote
-    (those read, as changed, and the new ones, with their ids): the call's notices name
-    their steps from them, without reading them again (`notices.record`)."""
+    by a walk of the tree when not given); `later`: the new items may be written with the
+    unit of work's next write, their ids given then (`WorkItemRepository.add_many`).
+    Returns the work items it held and wrote (those read, as changed, and the new ones,
+    with their ids or to be given them): the call's notices name their steps from them,
+    without reading them again (`notices.record`)."""
     store(rt, instance, task, wf, now, steps)
     uow.instances.write_states([instance])  # checked against the version read
     ready = uow.work_items.ready_for_instance(instance.id) if items is None else items
     new_items = sync_work_items(instance, rt.ready_steps(wf) if steps is None else steps, ready, now)
-    uow.work_items.add_many(new_items)
+    uow.work_items.add_many(new_items, later)
     arrivals.work_arrived(uow, task, new_items, now, known)  # whoever gets a step is told
     return [*ready, *new_items]
 

@@ -32,7 +32,7 @@ from engine.deadlines.mailer import MailError, Mailer, OutgoingMail
 from engine.deadlines.recipients import Directory
 from engine.errors import N_, InvalidInput, NotFound
 from engine.process import actors, people
-from engine.unit_of_work import AbstractUnitOfWork
+from engine.unit_of_work import AbstractUnitOfWork, NewId, id_of
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +101,10 @@ def steps_arrived(uow: AbstractUnitOfWork, arrived: Iterable[tuple[model.PlanTas
         for item in items:
             kind = step_kind(item)
             for user in holders(directory, item):
-                rows.append(_row(kind, f"item:{item.id}", user, task, plan, now, work_item_id=item.id,
-                                 step_name=item.step_name, due=item.due_on, words={"step": item.step_name}))
+                # (Its id given with the unit of work's next write, when not yet: `id_of`.)
+                rows.append(_row(kind, id_of(item, (f"{kind}:item:", f":{user.id}")), user, task, plan, now,
+                                 work_item_id=id_of(item), step_name=item.step_name, due=item.due_on,
+                                 words={"step": item.step_name}))
     uow.arrivals.add_many_later(rows)
 
 
@@ -191,17 +193,18 @@ def _approvers(uow: AbstractUnitOfWork, request: dict[str, Any]) -> list[model.U
 def _tell(uow: AbstractUnitOfWork, kind: str, about: str, user: model.User, task: model.PlanTask,
           plan: model.Plan, now: datetime, words: dict[str, Any], work_item_id: int | None = None,
           extension_request_id: int | None = None, step_name: str | None = None, due: date | None = None) -> None:
-    uow.arrivals.add_if_absent(_row(kind, about, user, task, plan, now, words, work_item_id, extension_request_id,
-                                    step_name, due))
+    uow.arrivals.add_if_absent(_row(kind, f"{kind}:{about}:{user.id}", user, task, plan, now, words, work_item_id,
+                                    extension_request_id, step_name, due))
 
 
-def _row(kind: str, about: str, user: model.User, task: model.PlanTask, plan: model.Plan, now: datetime,
-         words: dict[str, Any], work_item_id: int | None = None, extension_request_id: int | None = None,
+def _row(kind: str, key: str | NewId, user: model.User, task: model.PlanTask, plan: model.Plan, now: datetime,
+         words: dict[str, Any], work_item_id: int | NewId | None = None, extension_request_id: int | None = None,
          step_name: str | None = None, due: date | None = None) -> dict[str, Any]:
+    """An arrival's row; `key`: its kind, what it is about and its recipient, as `kind:about:user`."""
     subject, body = compose(kind, user, task, plan, due, words)
     mail_state = "none" if not user.email else DIGEST if user.notice_mail == DIGEST else "pending"
     return {
-        "key": f"{kind}:{about}:{user.id}", "kind": kind, "plan_task_id": task.id, "work_item_id": work_item_id,
+        "key": key, "kind": kind, "plan_task_id": task.id, "work_item_id": work_item_id,
         "extension_request_id": extension_request_id, "step_name": step_name, "due": due,
         "recipient_user_id": user.id, "created_at": to_storage(now), "subject": subject, "body": body,
         "email_to": user.email or None, "email_state": mail_state, "attempts": 0,

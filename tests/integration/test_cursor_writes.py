@@ -85,7 +85,9 @@ def test_a_steps_writes_are_sent_on_the_cursor_not_through_sqlalchemys_execution
     finally:
         event.remove(engine, "before_execute", through_execute)
     writes = [s for s in sent if s.lstrip().split()[0] in ("UPDATE", "INSERT", "WITH")]
-    assert len(writes) >= 2, sent  # the step wrote: its state, its items, its audit line
+    # The step wrote its state, its items, its new items with their arrivals, its audit
+    # line: on PostgreSQL in one statement.
+    assert len(writes) >= (2 if engine.dialect.name == "sqlite" else 1), sent
     if engine.dialect.name == "sqlite":  # (PostgreSQL sends them with the step's other writes)
         assert any(s.startswith("INSERT INTO work_items") and "), (" in s for s in writes), writes
     assert [s for s in executed if s in ("UPDATE", "INSERT", "WITH")] == [], executed
