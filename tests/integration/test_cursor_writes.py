@@ -96,6 +96,30 @@ def test_a_steps_writes_are_sent_on_the_cursor_not_through_sqlalchemys_execution
                                   ).scalar_one() == "completed"
 
 
+def test_a_steps_new_items_are_named_by_the_arrivals_and_notices_written_with_them(office_on_each_database):
+    """On PostgreSQL a step's new items are inserted with its other writes, at its commit,
+    and the rows that name them read their ids there (`NewId`): each arrival's item and
+    key, and the audit line of a notice of a step completed past its rungs, name the
+    item the step made, as on SQLite, where the items are inserted first."""
+    office = office_on_each_database
+    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "coordinators": [CBTH, TTPV], "due": "2024-03-29",
+                            "director": "chanhvp"}])
+    asked = next(item for item in office.ready(plan_id) if item.form == "assign")
+    steps.complete_step(office.uow(), asked.id, office.users["truong.kstthc"], {"assignee": office.users["cv.kstthc"]},
+                        clock=clock_on(date(2024, 4, 30)))
+    w, a, e = orm.work_items, orm.arrivals, orm.audit_events
+    with office.storage.engine.connect() as connection:
+        new = set(connection.execute(select(w.c.id).where(w.c.instance_id == asked.instance_id, w.c.id > asked.id))
+                  .scalars())
+        told = connection.execute(select(a.c.key, a.c.kind, a.c.work_item_id, a.c.recipient_user_id)
+                                  .where(a.c.work_item_id > asked.id)).all()
+        noticed = set(connection.execute(select(e.c.work_item_id).where(e.c.instance_id == asked.instance_id,
+                                                                       e.c.action.like("notice_%"))).scalars())
+    assert len(new) == 2 and {item for _, _, item, _ in told} == new  # the two units' contributions
+    assert all(key == f"{kind}:item:{item}:{user}" for key, kind, item, user in told), told
+    assert noticed and noticed <= new
+
+
 def test_a_chunk_of_starts_inserts_its_rows_and_reads_their_ids_on_the_cursor_on_postgresql(office_on_each_database):
     """On PostgreSQL the inserts of a chunk of starts whose ids come back (tasks, their
     units, instances, work items) go on the cursor too (psycopg returns each row's id from
