@@ -335,14 +335,17 @@ def parent(lines: list[str], n: int) -> str:
 
 def under_limit(lines: list[str], n: int) -> bool:
     """Whether the rows of a PostgreSQL plan's line `n` reach a Limit through nothing but
-    nested loops, which keep their order: read in order as far as the page needs."""
+    nested loops, each reading them as its outer side (its first child), which keeps
+    their order: read in order as far as the page needs."""
     while n > 0:
         at = lines[n].find("->")
-        n = next((k for k in range(n - 1, -1, -1) if -1 < lines[k].find("->") < at), 0)
-        if "Limit" in lines[n]:
+        above = next((k for k in range(n - 1, -1, -1) if -1 < lines[k].find("->") < at), 0)
+        if "Limit" in lines[above]:
             return True
-        if "Nested Loop" not in lines[n]:
+        first = all(lines[k].find("->") != at for k in range(above + 1, n))
+        if "Nested Loop" not in lines[above] or not first:
             return False
+        n = above
     return False
 
 
