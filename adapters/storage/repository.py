@@ -390,9 +390,10 @@ def _write_together(session: Session, writes: list[tuple[Any, tuple[str, ...], l
     inserted rows' ids and keys, and how many rows each UPDATE wrote. `objects`: those
     of `then`'s rows, which `later`'s values may name (`NewId`)."""
     shape = tuple((table, columns, "_read" in rows[0], len(rows)) for table, columns, rows in writes)
-    values = {f"w{n}_{k}_{name}": value for n, (_, _, rows) in enumerate(writes)
-              for k, row in enumerate(rows) for name, value in row.items()}
-    # The INSERTs' values bound by row and column number: a shorter SQL (`_together`).
+    # Each row's values in `_together`'s order of its columns: `_changed`'s and
+    # `write_states`'s rows hold "_id", "_read" if versioned, then the columns.
+    values = {f"w{n}_{k}_{c}": value for n, (_, _, rows) in enumerate(writes)
+              for k, row in enumerate(rows) for c, value in enumerate(row.values())}
     named = []
     for n, (_, _, rows) in enumerate(later):
         cells = []
@@ -430,9 +431,9 @@ def _together(shape: tuple[tuple[Any, tuple[str, ...], bool, int], ...],
     rows already held, INSERTs of new ones), and each row's triggers and foreign keys are
     checked as they would be for separate statements.
 
-    The INSERTs' values are bound by row and column number (`i_{row}_{column}`, for
-    `later`'s `a{part}_{row}_{column}`), with short labels: their SQL stays within the 4 kB whose
-    conversion psycopg keeps (a step's new item, arrival and audit line with its UPDATEs).
+    The values are bound by part, row and column number (`w{part}_{row}_{column}` for
+    the UPDATEs, `i_{row}_{column}` for `then`, `a{part}_{row}_{column}` for `later`), the
+    INSERTs' columns labelled by number: a short SQL (`_bound_rows`).
     A cell of `later` (row, column, row of `then`, in text) that names a row of `then`
     (`NewId`) reads its id from `then`'s INSERT, then a CTE of its own (`i`), by its key;
     in text, between the two parts bound as `a{part}_{row}_{column}` and `...a`."""
@@ -440,7 +441,7 @@ def _together(shape: tuple[tuple[Any, tuple[str, ...], bool, int], ...],
     ctes = []
     for n, (table, columns, versioned, size) in enumerate(shape):
         names = ("_id", *(("_read",) if versioned else ()), *columns)
-        types = {name: table.c[name].type for name in columns} | {"_id": Integer(), "_read": Integer()}
+        types = (Integer(), *((Integer(),) if versioned else ()), *(table.c[name].type for name in columns))
         given = _bound_rows(f"w{n}", names, types, size).subquery(f"v{n}")
         statement = update(table).where(table.c.id == given.c._id)
         if versioned:
@@ -452,7 +453,7 @@ def _together(shape: tuple[tuple[Any, tuple[str, ...], bool, int], ...],
     if then is not None:
         new_table, key, new_names, new_size = then
         new_rows = insert(new_table).from_select(
-            new_names, _bound_values("i", [new_table.c[name].type for name in new_names], new_size),
+            new_names, _numbered_rows("i", new_table, new_names, new_size),
             include_defaults=False)
         if any(cells for *_, cells in later):
             new = new_rows.returning(new_table.c.id, *(new_table.c[k] for k in key)).cte("i")
@@ -470,7 +471,7 @@ def _together(shape: tuple[tuple[Any, tuple[str, ...], bool, int], ...],
         names = tuple(_inserted(table))
         given = {(k, c): named(n, k, c, j, text) for k, c, j, text in cells}
         statement = postgresql_insert(table).from_select(
-            names, _bound_values(f"a{n}", [table.c[name].type for name in names], size, given),
+            names, _numbered_rows(f"a{n}", table, names, size, given),
             include_defaults=False)
         if absent:
             statement = statement.on_conflict_do_nothing(index_elements=["key"])
@@ -484,25 +485,26 @@ def _together(shape: tuple[tuple[Any, tuple[str, ...], bool, int], ...],
     return new_rows.returning(new_table.c.id, *(new_table.c[k] for k in key), *counts).add_cte(*ctes)
 
 
-def _bound_rows(prefix: str, names: tuple[str, ...], types: dict[str, Any], size: int) -> Any:
-    """`size` rows of `names`, each a SELECT of binds `{prefix}_{row}_{name}`, in a union:
-    SQLAlchemy caches the statement's compiled form (not that of a VALUES list of binds,
-    which it would compile again at every step)."""
-    rows = [select(*(bindparam(f"{prefix}_{k}_{name}", type_=types[name]).label(name) for name in names))
-            for k in range(size)]
-    return union_all(*rows) if size > 1 else rows[0]
-
-
-def _bound_values(prefix: str, types: list[Any], size: int, given: dict[tuple[int, int], Any] | None = None) -> Any:
-    """An INSERT's `size` rows of values of `types`, as `_bound_rows` but bound by row and
-    column number (`{prefix}_{row}_{column}`) and labelled by column number (SQLAlchemy
-    labels every column of a SELECT; `anon_{n}` is longer); `given`: the cells (row,
-    column) that are an expression instead."""
+def _bound_rows(prefix: str, labels: tuple[str, ...], types: tuple[Any, ...], size: int,
+                given: dict[tuple[int, int], Any] | None = None) -> Any:
+    """`size` rows of columns `labels` of `types`, each a SELECT of binds named by row and
+    column number (`{prefix}_{row}_{column}`: short, as `_together`'s SQL must be), in a
+    union: SQLAlchemy caches the statement's compiled form (not that of a VALUES list of
+    binds, which it would compile again at every step). `given`: the cells (row, column)
+    that are an expression instead."""
     given = given or {}
-    rows = [select(*(given.get((k, c), bindparam(f"{prefix}_{k}_{c}", type_=type_)).label(f"c{c}")
-                     for c, type_ in enumerate(types)))
+    rows = [select(*(given.get((k, c), bindparam(f"{prefix}_{k}_{c}", type_=type_)).label(label)
+                     for c, (label, type_) in enumerate(zip(labels, types, strict=True))))
             for k in range(size)]
     return union_all(*rows) if size > 1 else rows[0]
+
+
+def _numbered_rows(prefix: str, table: Any, names: tuple[str, ...], size: int,
+                   given: dict[tuple[int, int], Any] | None = None) -> Any:
+    """An INSERT's rows of `table`'s `names` (`_bound_rows`), labelled by column number:
+    SQLAlchemy labels every column of a SELECT, and `anon_{n}` is longer."""
+    return _bound_rows(prefix, tuple(f"c{c}" for c in range(len(names))), tuple(table.c[name].type for name in names),
+                       size, given)
 
 
 @functools.cache
