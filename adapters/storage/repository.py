@@ -124,8 +124,8 @@ class Rows:
         # `write_changes` too, each table's with `absent` skipping keys stored already.
         self.later: list[tuple[Any, bool, list[dict[str, Any]]]] = []
         # New objects whose ids come with the next write (`insert_new`'s `later`: a step's
-        # new work items), as (table, key, objects, rows); at most one table's at a time.
-        self.new: list[tuple[Any, tuple[str, ...], list[Any], list[dict[str, Any]]]] = []
+        # new work items), as (table, key, objects, rows): one table's at a time.
+        self.new: tuple[Any, tuple[str, ...], list[Any], list[dict[str, Any]]] | None = None
 
     def insert_later(self, table: Any, rows: list[dict[str, Any]], absent: bool = False) -> None:
         """Insert `rows` into `table` (which has no column defaults: every column not given
@@ -180,7 +180,7 @@ class Rows:
         self.values.clear()
         self.pending.clear()
         self.later.clear()
-        self.new.clear()
+        self.new = None
 
 
 def insert_new(session: Session, rows_held: Rows, table: Any, objects: list[Any], key: tuple[str, ...],
@@ -199,9 +199,9 @@ def insert_new(session: Session, rows_held: Rows, table: Any, objects: list[Any]
     if len({tuple(row[k] for k in key) for row in rows}) != len(objects):
         raise ValueError(f"new {table.name} rows share their {key}")
     if later and len(objects) <= _TOGETHER_ROWS and not on_sqlite(session):
-        if rows_held.new:  # another table's, held before: written first
+        if rows_held.new is not None:  # another table's, held before: written first
             write_changes(session, rows_held)
-        rows_held.new.append((table, key, objects, rows))
+        rows_held.new = (table, key, objects, rows)
         return
     # What changed before is written first (a cancelled item, then its successor).
     _given_ids(rows_held, key, objects, rows, write_changes(session, rows_held, (table, key, rows)))
@@ -254,9 +254,9 @@ def write_changes(session: Session, rows_held: Rows,
     of their counts, one round trip instead of one each. The new objects held for the
     next write (`Rows.new`) are inserted with them (`then`'s, when not given) and given
     their ids; the rows to insert that name them (`NewId`) read the ids there."""
-    if rows_held.new and then is not None:
+    if rows_held.new is not None and then is not None:
         write_changes(session, rows_held)  # the held new objects first: `then`'s ids are asked now
-    new = rows_held.new.pop() if rows_held.new else None
+    new, rows_held.new = rows_held.new, None
     if new is not None:
         then = new[:2] + new[3:]
     writes, later = rows_held.pending, rows_held.later
