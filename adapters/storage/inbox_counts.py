@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from adapters.storage import orm
 
 KEYS: dict[str, list[str]] = {
-    "inbox_counts": ["holder_user_id", "holder_unit_id", "holder_role", "step_id", "due_on"],
+    "inbox_counts": ["holder_user_id", "holder_unit_id", "holder_role", "due_on", "step_id"],
     "inbox_choices": ["holder_user_id", "holder_unit_id", "holder_role", "plan_id", "step_id", "step_name"],
     "unit_task_counts": ["plan_id", "lead", "unit_id", "status", "due_on", "closed_on"],
 }

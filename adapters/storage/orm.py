@@ -258,8 +258,9 @@ inbox_counts = Table(
     Column("due_on", Date),
     Column("n", Integer, nullable=False),
     # Each holds every column the inbox's reads take (migration 0046): on SQLite a person's
-    # holders' counts, plans and steps are summed from the index alone.
-    Index("ix_inbox_counts_holder", "holder_user_id", "holder_unit_id", "holder_role", "step_id", "due_on", "n"),
+    # holders' counts, plans and steps are summed from the index alone; a holder's rows by
+    # due date (0047), each of the inbox's date ranges (overdue, soon, undated) one range.
+    Index("ix_inbox_counts_holder", "holder_user_id", "holder_unit_id", "holder_role", "due_on", "step_id", "n"),
 )
 
 # A unit's tasks counted by (led by it or only coordinated, plan, status, due date,
