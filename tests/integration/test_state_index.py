@@ -116,10 +116,14 @@ def test_a_state_read_first_or_looked_up_match_by_match_gives_the_same_pages_and
     choice is the state's ids read first for a search through the word index (the cap at
     0, or a reader of every task) of a state of no more tasks than the read tests (a
     page's ranked reads, 2 here; the count's cap, 3), else the look-ups; a reader's
-    matches read first (under the cap) are looked up by id, the state's ids never read."""
+    matches read first (under the cap) are looked up by id, the state's ids never read.
+    On SQLite a search whose state's ids are read already tests its matches among them,
+    however many more than its own reads they are: here every state, each of fewer tasks
+    than the probe reads (`_STATE_PROBE`), whose read gives them all."""
     monkeypatch.setattr(progress_queries, "READER_IDS", reader_ids)
     for state, reads, by_word_index, read_first in choices_made(url, monkeypatch):
-        assert read_first == (by_word_index and FEW[state] <= reads), (state, reads, by_word_index)
+        read = url.startswith("sqlite") or FEW[state] <= reads
+        assert read_first == (by_word_index and read), (state, reads, by_word_index)
 
 
 def test_a_state_of_more_than_a_share_of_the_tasks_is_not_read_first(url, monkeypatch):
@@ -139,8 +143,9 @@ def choices_made(url, monkeypatch) -> list[tuple[str, int, bool, bool]]:
     """Every reader's search of `states_of_3_1_and_4`'s office narrowed to each state,
     asserted to give the same pages and counts with the state's ids read first wherever
     the search may, with each match looked up, and as `_state_first` chooses; its choices
-    (state, reads, whether through the word index, whether read first), both ways among
-    them (the tests calling it tell a wrong choice)."""
+    (state, reads, whether through the word index, whether read first): the tests calling
+    it tell a wrong choice (on SQLite with the cap at 0 every search reads its state first:
+    each state's ids are read whole by the probe)."""
     monkeypatch.setattr(search, "PAGE_SIZE", 2)
     monkeypatch.setattr(search, "SEARCH_COUNTED", 2)
     monkeypatch.setattr(progress_queries, "_PAGE_READS", 2)
@@ -169,5 +174,4 @@ def _choices_in(office, monkeypatch) -> list[tuple[str, int, bool, bool]]:
                 monkeypatch.setattr(ProgressQueries, "_state_first", choice)
                 found[way] = every_page(office, user_id, state)
             assert found["read first"] == found["looked up"] == found["chosen"], (name, state)
-    assert {read_first for *_, read_first in choices} == {True, False}
     return choices
