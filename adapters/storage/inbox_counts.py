@@ -1,9 +1,10 @@
-"""Folding the count rows of the inbox (`orm.inbox_counts`, `orm.inbox_choices`) and of
-the unit page (`orm.unit_task_counts`).
+"""Folding the count rows of the inbox (`orm.inbox_counts`, `orm.inbox_choices`), of
+the unit page (`orm.unit_task_counts`) and of the dashboard (`orm.plan_task_counts`).
 
 Triggers on `work_items` add a row of +1 or -1 per inbox a ready step enters or leaves
-(migration 0019), and on `task_units` and `plan_tasks` per unit group a task enters or
-leaves (0021), so that writers only insert and never wait on a shared counter row.
+(migration 0019), on `task_units` and `plan_tasks` per unit group a task enters or
+leaves (0021), and on `plan_tasks` per plan group (0048), so that writers only insert
+and never wait on a shared counter row.
 A count is the sum of its key's rows, exact whatever their number; folding them into
 one row per key (dropping keys that sum to nothing) keeps that sum as cheap as the
 number of keys: a holder's dates, plans and steps. The scheduler folds after changes.
@@ -22,6 +23,7 @@ KEYS: dict[str, list[str]] = {
     "inbox_counts": ["holder_user_id", "holder_unit_id", "holder_role", "due_on", "step_id"],
     "inbox_choices": ["holder_user_id", "holder_unit_id", "holder_role", "plan_id", "step_id", "step_name"],
     "unit_task_counts": ["plan_id", "lead", "unit_id", "status", "due_on", "closed_on"],
+    "plan_task_counts": ["plan_id", "due_on", "closed_on", "status"],
 }
 # (Each in the order of its table's index: a fold of every key reads them in that order.)
 

@@ -287,6 +287,21 @@ unit_task_counts = Table(
     Index("ix_unit_task_counts_plan", "plan_id", "lead", "unit_id", "status", "due_on", "closed_on", "n"),
 )
 
+# A plan's tasks counted by (due date, closing date, status), kept by triggers on
+# `plan_tasks` as `unit_task_counts` is (migration 0048): a plan's counts by state on any
+# day and by the months of its dates (the dashboard) summed from its groups, not its tasks.
+plan_task_counts = Table(
+    "plan_task_counts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_id", Integer, nullable=False),
+    Column("due_on", Date),
+    Column("closed_on", Date),
+    Column("status", String(16), nullable=False),
+    Column("n", Integer, nullable=False),
+    # Every column the dashboard reads, in the order of the fold's key: read from the index alone.
+    Index("ix_plan_task_counts_plan", "plan_id", "due_on", "closed_on", "status", "n"),
+)
+
 # A unit's tasks (one row per unit and task, led by it or only coordinated) with the task's
 # plan, position, status and dates copied, kept by triggers on `task_units` and
 # `plan_tasks` (migration 0022): the unit page reads its list a group at a time in the

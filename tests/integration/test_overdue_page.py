@@ -101,18 +101,24 @@ def test_the_most_overdue_are_every_overdue_task_most_urgent_first(url):
         office.storage.engine.dispose()
 
 
+def first_page(office, plan_id: int) -> list[int]:
+    """The dashboard's page of the most overdue tasks, its statement alone (the dashboard's
+    counts read a table of a later migration than the office may be at, 0048)."""
+    return paged(office, TaskScope(DAY, plan_id=plan_id), 20, 1)
+
+
 def test_an_office_before_0038_upgrades_to_the_index_and_back(url):
     with office_at(url, BEFORE) as (storage, office):
         plan_id = every_kind(office)
         want = most_overdue(office, DAY, plan_id)[:20]
         assert "ix_plan_tasks_open_due" not in stored(storage, "plan_tasks")
-        assert [task.id for task in plan_dashboard(office.uow(), plan_id, DAY).overdue] == want
+        assert first_page(office, plan_id) == want
         storage.upgrade()
         index = defined(storage, "plan_tasks")["ix_plan_tasks_open_due"]
         assert stored(storage, "plan_tasks")["ix_plan_tasks_open_due"] == index
-        assert [task.id for task in plan_dashboard(office.uow(), plan_id, DAY).overdue] == want
+        assert first_page(office, plan_id) == want
         command.downgrade(storage.alembic_config(), BEFORE)
         assert "ix_plan_tasks_open_due" not in stored(storage, "plan_tasks")
         storage.upgrade()
         assert stored(storage, "plan_tasks")["ix_plan_tasks_open_due"] == index
-        assert [task.id for task in plan_dashboard(office.uow(), plan_id, DAY).overdue] == want
+        assert first_page(office, plan_id) == want

@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, select, text
 
 from adapters.storage import orm, progress_queries
 from engine.reading.plan_pages import plan_overview
-from engine.reading.progress import TaskScope, TaskSlice, plan_dashboard
+from engine.reading.progress import Filters, TaskScope, TaskSlice, plan_dashboard
 from engine.reading.search import search_tasks
 from engine.reading.unit_work import person_work
 from engine.tasks import steps
@@ -203,19 +203,29 @@ def test_the_dashboard_of_a_plan_holding_most_tasks_reads_their_units_by_task(of
     assert not full_scans(plans, "task_units"), plans
 
 
-def test_the_dashboard_groups_a_plans_tasks_by_their_columns_before_their_state(office):
-    """The counts by due date, closing date and state group the plan's tasks by their own
-    columns, and each group's state is worked out after: on SQLite as it reads the plan's
-    range of `ix_plan_tasks_plan_due`, in its order, with no sort; not a state worked out
-    for each task and the tasks sorted by it."""
+def test_the_dashboard_sums_a_plans_groups_and_groups_a_narrowed_plans_tasks_by_their_columns(office):
+    """A plan's counts by due date, closing date and state sum its groups in
+    `plan_task_counts` (migration 0048), on SQLite from the plan's range of
+    `ix_plan_task_counts_plan` alone, and read none of its tasks. Narrowed to a lead unit,
+    they group the plan's tasks by their own columns, and each group's state is worked out
+    after: on SQLite as it reads the plan's range of `ix_plan_tasks_plan_due`, in its
+    order, with no sort; not a state worked out for each task and the tasks sorted by it."""
     with office.uow() as uow:
         plan = min(p["id"] for p in uow.plans.list_with_counts())
+    sqlite = office.storage.engine.dialect.name == "sqlite"
     [counts] = [p for p in plans_of(office, lambda: plan_dashboard(office.uow(), plan, TODAY))
                 if "unit_task_counts" in p]
-    if office.storage.engine.dialect.name == "sqlite":
+    assert "plan_task_counts" in counts and not re.search(r"\bplan_tasks\b", counts), counts
+    if sqlite:
+        assert ("SEARCH plan_task_counts USING COVERING INDEX ix_plan_task_counts_plan (plan_id=?)"
+                in [line.strip() for line in counts.splitlines()]), counts
+    narrowed = Filters(unit_id=office.units[KSTTHC])
+    [counts] = [p for p in plans_of(office, lambda: plan_dashboard(office.uow(), plan, TODAY, narrowed))
+                if "unit_task_counts" in p]
+    if sqlite:
         lines = [line.strip() for line in counts.splitlines()]
-        [read] = [n for n, line in enumerate(lines)
-                  if line == "SEARCH plan_tasks USING COVERING INDEX ix_plan_tasks_plan_due (plan_id=?)"]
+        # (the dates' part, the first of the statement's two reads of the range)
+        read = lines.index("SEARCH plan_tasks USING COVERING INDEX ix_plan_tasks_plan_due (plan_id=?)")
         assert lines[read + 1] != "USE TEMP B-TREE FOR GROUP BY", counts
     else:
         assert "Group Key: plan_tasks.due_on, plan_tasks.closed_on, plan_tasks.status\n" in counts + "\n", counts

@@ -8,6 +8,8 @@
    holds exactly the workflow's ready steps.
 4. Every completed step's input is stored in the history.
 5. The dashboard's counts equal the counts recomputed from the audit trail.
+6. Each plan's groups of tasks by dates and status, as `plan_task_counts` keeps them for
+   the dashboard (its rows summed, folded or not), are its tasks' groups.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from collections import Counter
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
@@ -55,6 +57,7 @@ def check(world: OfficeYear, day: date, since: datetime) -> list[str]:
         problems += _swept(world)
         problems += _inputs_stored(world, since)
         problems += _dashboard_agrees(world, uow, day)
+    problems += _plan_groups_kept(world)
     return problems
 
 
@@ -161,6 +164,20 @@ def _dashboard_agrees(world: OfficeYear, uow, day: date) -> list[str]:
              for r in uow.progress.plan_counts(day)}
     return [f"plan {plan_id}: dashboard {dict(shown.get(plan_id, {}))} != audit {dict(counts)}"
             for plan_id, counts in rebuilt.items() if +shown.get(plan_id, Counter()) != +counts]
+
+
+def _plan_groups_kept(world: OfficeYear) -> list[str]:
+    """`plan_task_counts`' sums per plan, due and closing date and status against the same
+    groups of `plan_tasks`: two queries over every plan."""
+    t, c = orm.plan_tasks.c, orm.plan_task_counts.c
+    key = (t.plan_id, t.due_on, t.closed_on, t.status)
+    counted = (c.plan_id, c.due_on, c.closed_on, c.status)
+    with world.storage.engine.connect() as conn:
+        tasks = {tuple(row[:-1]): row[-1] for row in conn.execute(select(*key, func.count()).group_by(*key))}
+        kept = {tuple(row[:-1]): row[-1] for row in conn.execute(
+            select(*counted, func.sum(c.n)).group_by(*counted).having(func.sum(c.n) != 0))}
+    return [f"plan group {group}: plan_task_counts {kept.get(group)} != tasks {tasks.get(group)}"
+            for group in sorted(set(tasks) | set(kept), key=repr) if tasks.get(group) != kept.get(group)]
 
 
 def _timers(wf):
