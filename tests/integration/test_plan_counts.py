@@ -1,6 +1,6 @@
-"""A plan's dashboard counts its tasks by state and by the months of their dates from
-`plan_task_counts`, kept by triggers on `plan_tasks` (migration 0048); they must be what
-the plan's tasks say after any write to them: a plan started whole or in chunks, a task
+"""A plan's dashboard counts its tasks by state and by the months of their dates, and the
+leader's overview every plan's, from `plan_task_counts`, kept by triggers on `plan_tasks`
+(migration 0048); they must be what the plan's tasks say after any write to them: a plan started whole or in chunks, a task
 closed, its date set or moved, moved to another plan, updated without a change of its
 group, inserted, deleted; folded by the scheduler; read by a fresh Storage; an office
 with plans from before 0048 counted by its upgrade. On SQLite and PostgreSQL, on several
@@ -43,11 +43,45 @@ def expected(office: Office, plan_id: int, as_of: date, due: tuple[date, date] |
                    if due is None or (due_on is not None and due[0] <= due_on <= due[1]))
 
 
+def overview_expected(office: Office, as_of: date) -> dict[int, dict[str, int]]:
+    """The overview's counts of each plan holding a task, straight from `plan_tasks`."""
+    t = orm.plan_tasks.c
+    found: dict[int, Counter] = {}
+    with office.storage.engine.connect() as conn:
+        for plan_id, status, due_on in conn.execute(select(t.plan_id, t.status, t.due_on)):
+            found.setdefault(plan_id, Counter()).update(
+                total=1, closed=status == "closed", waiting=status == "waiting_date",
+                overdue=status == "open" and due_on is not None and due_on < as_of)
+    return {plan_id: {k: counts[k] for k in ("total", "closed", "overdue", "waiting")}
+            for plan_id, counts in found.items()}
+
+
+def overdue_units_expected(office: Office, as_of: date) -> list[tuple[int, int]]:
+    """The overview's lead units with overdue tasks (open and past due), the most first,
+    then by name, straight from `plan_tasks`, `task_units` and `units`."""
+    t, tu, u = orm.plan_tasks.c, orm.task_units.c, orm.units.c
+    with office.storage.engine.connect() as conn:
+        led = conn.execute(select(tu.unit_id, u.name).join(orm.plan_tasks, t.id == tu.task_id)
+                           .join(orm.units, u.id == tu.unit_id)
+                           .where(tu.role == "lead", t.status == "open", t.due_on < as_of)).all()
+    names = dict(led)
+    counts = Counter(unit_id for unit_id, _ in led)
+    return sorted(counts.items(), key=lambda item: (-item[1], names[item[0]]))
+
+
 def check_every_plan(office: Office) -> int:
     """Every plan's dashboard counts (its dates' part, and so its states) on every day,
-    whole and narrowed by due dates, equal its tasks'; return how many tasks the plans hold."""
+    whole and narrowed by due dates, and the overview's counts of every plan, equal its
+    tasks'; return how many tasks the plans hold."""
     with office.storage.engine.connect() as conn:
         plan_ids = conn.execute(select(orm.plans.c.id)).scalars().all()
+    for as_of in DAYS:
+        with office.uow() as uow:
+            shown = {r["id"]: {k: r[k] for k in ("total", "closed", "overdue", "waiting")}
+                     for r in uow.progress.plan_counts(as_of)}
+            units = [(r["unit_id"], r["overdue"]) for r in uow.progress.overdue_by_lead_unit(as_of, 10)]
+        assert shown == overview_expected(office, as_of), as_of
+        assert units == overdue_units_expected(office, as_of), as_of
     held = 0
     for plan_id in plan_ids:
         for as_of in DAYS:
