@@ -112,8 +112,10 @@ plan_tasks = Table(
     # A task's status and dates by its id: on SQLite a search narrowed by state tests each
     # match's state from this short entry, not from the task's long row (its words twice),
     # read from the file at each match (0043); on both, a state of few tasks has its ids
-    # read from it, in id order, before its matches (`ProgressQueries._state_first`, 0045).
-    Index("ix_plan_tasks_state", "id", "status", "due_on", "closed_on"),
+    # read from it, in id order, before its matches (`ProgressQueries._state_first`, 0045);
+    # with its plan and position, a person page's tasks are looked up, counted and ordered
+    # here, not in their rows (0049).
+    Index("ix_plan_tasks_state", "id", "status", "due_on", "closed_on", "plan_id", "position"),
 )
 
 task_units = Table(
