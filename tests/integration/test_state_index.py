@@ -1,5 +1,6 @@
 """A search narrowed by state tests each match's state on SQLite from `ix_plan_tasks_state`
-(migration 0043), not from the task's row: an office built before it upgrades to the
+(migration 0043), not from the task's row, and a person page counts and orders the person's
+tasks there (with their plan and position, 0049): an office built before it upgrades to the
 defined index (on PostgreSQL from 0045) and back, and every reader's search narrowed to each
 state gives, page by page and counted, the tasks of that state among those the same
 search gives unnarrowed, whichever way their reading rule is read. A state of few tasks
@@ -11,13 +12,14 @@ from datetime import date
 
 import pytest
 from alembic import command
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from adapters.storage import orm, progress_queries
 from adapters.storage.progress_queries import ProgressQueries
 from engine.reading import search
 from engine.reading.progress import DONE_LATE, DONE_ON_TIME, IN_PROGRESS, OVERDUE, WAITING, Filters
 from engine.reading.search import search_tasks
+from engine.reading.unit_work import person_work
 from tests.integration.test_reader_scope import TODAY, an_office_of_every_kind_of_reading
 from tests.support.office import make_office
 from tests.support.schema import defined, office_at, stored
@@ -90,6 +92,36 @@ def test_on_sqlite_a_state_is_tested_on_the_index_not_on_the_task_s_row(sqlite_u
                        for line in plan) == reads, plan
         count_plan = plans[0]
         assert not [line for line in count_plan if line.startswith("SEARCH plan_tasks USING INTEGER PRIMARY KEY")]
+
+
+def test_on_sqlite_a_person_page_counts_and_orders_the_person_s_tasks_on_the_index_and_reads_its_page_s_rows(
+        sqlite_url):
+    """The person page of each person who took part in a task, narrowed by nothing, by a
+    plan and by a state: its counts (by plan and state, or by state and the plans apart)
+    look each of the person's tasks up in the state index (a COVERING INDEX: its plan,
+    position, status and dates, migration 0049), and so does its page's order; only the
+    page's tasks are looked up by rowid, in their rows, after the page is cut."""
+    with office_at(sqlite_url, "head") as (storage, office):
+        an_office_of_every_kind_of_reading(office)
+        with storage.engine.connect() as conn:
+            plan_id = conn.execute(select(func.min(orm.plans.c.id))).scalar_one()
+        people = ("truong.kstthc", "cv.kstthc2", "cv.ttpv", "giamdoc.stttt")  # (a task each: completed, named)
+        for name in people:
+            for filters in (Filters(), Filters(plan_id=plan_id), Filters(state=IN_PROGRESS)):
+                with sent_with_parameters(storage.engine) as sent:
+                    view = person_work(office.uow(), office.users[name], TODAY, filters)
+                assert view.counts["total"] > 0, (name, filters, view.counts)
+                reads = [(s, v) for s, v in sent if "task_people" in s]
+                assert len(reads) in (2, 3), (name, filters)  # the counts (with the plans, or apart), the page
+                with storage.engine.connect() as conn:
+                    plans = [[row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + s, v)] for s, v in reads]
+                for plan in plans:
+                    assert "SEARCH task_state USING COVERING INDEX ix_plan_tasks_state (id=?)" in plan, plan
+                counts, page = plans[:-1], plans[-1]
+                assert not [line for plan in counts for line in plan if line.startswith("SEARCH plan_tasks ")], counts
+                # (the page's tasks by rowid, once it is cut: the scan of its subquery's rows comes first)
+                looked_up = page.index("SEARCH plan_tasks USING INTEGER PRIMARY KEY (rowid=?)")
+                assert any(line.startswith("SCAN ") for line in page[:looked_up]), page
 
 
 # The office's tasks by state on TODAY once `states_of_3_1_and_4` moved their dates: the
