@@ -17,8 +17,10 @@ from sqlalchemy import delete, func, insert, inspect, select, update
 from adapters.storage import Storage, orm
 from engine.reading.progress import TaskScope, task_state
 from tests.support.deadlines import ISSUED, office_clock
-from tests.support.office import CBTH, KSTTHC, TTPV, Office, make_office, staffed
+from tests.support.office import CBTH, KSTTHC, TTPV, Office, make_office
 from tests.support.progress_plan import close_task
+from tests.support.raw_writes import set_task, write
+from tests.support.schema import office_at
 
 DAYS = (date(2024, 3, 1), date(2024, 4, 2), date(2024, 7, 1))
 DUE = (date(2024, 3, 1), date(2024, 4, 30))
@@ -101,12 +103,6 @@ def check_every_plan(office: Office) -> int:
     return held
 
 
-def write(office: Office, *statements) -> None:
-    with office.storage.engine.begin() as conn:
-        for statement in statements:
-            conn.execute(statement)
-
-
 def rows_of(office: Office) -> int:
     with office.storage.engine.connect() as conn:
         return conn.scalar(select(func.count()).select_from(orm.plan_task_counts))
@@ -133,12 +129,12 @@ def test_a_plans_counts_follow_every_write_to_its_tasks_and_survive_folding_and_
 
         close_task(office, first, five, "Đã hoàn thành")  # its steps, then the closing, as the office does
         check_every_plan(office)
-        write(office, update(orm.plan_tasks).where(t.id == one).values(status="closed", closed_on=date(2024, 4, 1)))
+        set_task(office, one, status="closed", closed_on=date(2024, 4, 1))
         check_every_plan(office)  # closed late (due 29/03), but only from 01/04 on
         write(office, update(orm.plan_tasks).where(t.id == three).values(due_on=date(2024, 3, 20)),
               update(orm.plan_tasks).where(t.id == two).values(due_on=None, status="waiting_date"))
         check_every_plan(office)
-        write(office, update(orm.plan_tasks).where(t.id == four).values(plan_id=second))
+        set_task(office, four, plan_id=second)
         check_every_plan(office)
         before = rows_of(office)
         write(office, update(orm.plan_tasks).where(t.id.in_([one, two, three]))
@@ -168,26 +164,19 @@ def test_an_office_upgraded_from_before_the_plan_counts_has_them(url):
     """A database with plans made before migration 0048 (a task closed): the upgrade
     counts its tasks, and the changes after it are kept; down to 0047 (no table, no
     trigger: a task's change writes nothing more) and up again, counted again."""
-    storage = Storage(url)
-    command.upgrade(storage.alembic_config(), "0047_inbox_counts_by_due_date")
-    office = staffed(storage)
-    try:
+    with office_at(url, "0047_inbox_counts_by_due_date") as (storage, office):
         with office_clock(ISSUED):
             plan = office.plan([{"ref": str(i), "lead": [KSTTHC], "due": "2024-03-29" if i % 2 else None}
                                 for i in range(1, 8)], issued=ISSUED)
         with office.uow() as uow:
             first = uow.tasks.for_plan(plan)[0].id
-        write(office, update(orm.plan_tasks).where(orm.plan_tasks.c.id == first)
-              .values(status="closed", closed_on=date(2024, 3, 1)))
+        set_task(office, first, status="closed", closed_on=date(2024, 3, 1))
         storage.upgrade()
         assert check_every_plan(office) == 7
-        write(office, update(orm.plan_tasks).where(orm.plan_tasks.c.id == first).values(status="open", closed_on=None))
+        set_task(office, first, status="open", closed_on=None)
         check_every_plan(office)
         command.downgrade(storage.alembic_config(), "0047_inbox_counts_by_due_date")
-        write(office, update(orm.plan_tasks).where(orm.plan_tasks.c.id == first)
-              .values(status="closed", closed_on=date(2024, 4, 10)))
+        set_task(office, first, status="closed", closed_on=date(2024, 4, 10))
         assert not inspect(storage.engine).has_table("plan_task_counts")
         storage.upgrade()
         assert check_every_plan(office) == 7
-    finally:
-        storage.engine.dispose()

@@ -21,7 +21,8 @@ from engine.reading.unit_work import unit_work
 from tests.support.deadlines import ISSUED, office_clock
 from tests.support.office import CBTH, KSTTHC, TTPV, Office, make_office, staffed
 from tests.support.progress_plan import close_task
-from tests.support.schema import defined, stored
+from tests.support.raw_writes import set_task, write
+from tests.support.schema import defined, office_at, stored
 
 DAYS = (date(2024, 3, 1), date(2024, 4, 2), date(2024, 7, 1))
 
@@ -81,12 +82,6 @@ def check_every_unit(office: Office, size: int = 2) -> int:
     return held
 
 
-def write(office: Office, *statements) -> None:
-    with office.storage.engine.begin() as conn:
-        for statement in statements:
-            conn.execute(statement)
-
-
 def test_a_units_counts_follow_every_write_to_its_tasks_and_survive_folding_and_a_restart(office):
     with office_clock(ISSUED):
         first = office.plan([
@@ -103,12 +98,12 @@ def test_a_units_counts_follow_every_write_to_its_tasks_and_survive_folding_and_
         ids = {(task.plan_id, task.ref): task.id for plan in (first, second) for task in uow.tasks.for_plan(plan)}
     one, two, three, four = (ids[(first, ref)] for ref in "1234")
 
-    write(office, update(orm.plan_tasks).where(t.id == one).values(status="closed", closed_on=date(2024, 4, 1)))
+    set_task(office, one, status="closed", closed_on=date(2024, 4, 1))
     check_every_unit(office)  # closed late (due 29/03), but only from 01/04 on
     write(office, update(orm.plan_tasks).where(t.id == three).values(due_on=date(2024, 3, 20)),
           update(orm.plan_tasks).where(t.id == two).values(due_on=None, status="waiting_date"))
     check_every_unit(office)
-    write(office, update(orm.plan_tasks).where(t.id == four).values(plan_id=second))
+    set_task(office, four, plan_id=second)
     check_every_unit(office)
     # KSTTHC coordinates 3 already; it now leads it too (counted once, as leading), CBTH coordinates 1.
     write(office, insert(orm.task_units).values(task_id=three, unit_id=office.units[KSTTHC], role="lead", position=1),
@@ -192,33 +187,24 @@ def test_an_office_upgraded_from_before_the_unit_list_has_it(request):
     """A database with plans made before migration 0022 (a task closed, one coordinated
     and led by the same unit): the upgrade fills `unit_tasks` from its tasks, and the
     changes after it are kept."""
-    storage = Storage(request.getfixturevalue("sqlite_url"))
-    command.upgrade(storage.alembic_config(), "0021_unit_task_counts")
-    office = staffed(storage)
-    try:
+    with office_at(request.getfixturevalue("sqlite_url"), "0021_unit_task_counts") as (storage, office):
         with office_clock(ISSUED):
             plan = office.plan([{"ref": str(i), "lead": [KSTTHC], "coordinators": [TTPV, KSTTHC] if i == 2 else [TTPV],
                                  "due": "2024-03-29" if i % 2 else None} for i in range(1, 8)], issued=ISSUED)
         with office.uow() as uow:
             first = uow.tasks.for_plan(plan)[0].id
-        write(office, update(orm.plan_tasks).where(orm.plan_tasks.c.id == first)
-              .values(status="closed", closed_on=date(2024, 3, 1)))
+        set_task(office, first, status="closed", closed_on=date(2024, 3, 1))
         storage.upgrade()
         assert check_every_unit(office) == 14
-        write(office, update(orm.plan_tasks).where(orm.plan_tasks.c.id == first).values(status="open", closed_on=None))
+        set_task(office, first, status="open", closed_on=None)
         check_every_unit(office)
-    finally:
-        storage.engine.dispose()
 
 
 def test_an_office_counted_by_the_old_trigger_is_counted_again_by_the_upgrade(postgres_fresh_url):
     """On PostgreSQL, before migration 0026, a unit that leads and coordinates a task
     imported in one INSERT lost it from its counts; the upgrade counts every unit again,
     and the changes after it are kept."""
-    storage = Storage(postgres_fresh_url)
-    command.upgrade(storage.alembic_config(), "0025_state_lz4")
-    office = staffed(storage)
-    try:
+    with office_at(postgres_fresh_url, "0025_state_lz4") as (storage, office):
         plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "coordinators": [CBTH, KSTTHC], "due": "2024-03-29"},
                                {"ref": "2", "lead": [TTPV], "coordinators": [KSTTHC, TTPV]}])
         # As the write path sent them then, and sends them now (one INSERT a chunk).
@@ -232,8 +218,6 @@ def test_an_office_counted_by_the_old_trigger_is_counted_again_by_the_upgrade(po
         write(office, delete(orm.task_units).where(orm.task_units.c.unit_id == office.units[TTPV],
                                                    orm.task_units.c.role == "coordinator"))
         assert check_every_unit(office) == 4
-    finally:
-        storage.engine.dispose()
 
 
 def units_again_in_one_insert(office: Office, plan_id: int) -> None:
@@ -352,10 +336,8 @@ def test_the_counts_stay_a_recount_through_a_chunked_start_a_step_and_a_closing_
     at a time, since a trigger a statement), upgraded: a plan started in chunks (its units
     one INSERT a chunk, a unit leading and coordinating a task), a step and a closing
     leave every unit's counts and list what its tasks say."""
-    storage = Storage(request.getfixturevalue("sqlite_url" if database == "sqlite" else "postgres_fresh_url"))
-    command.upgrade(storage.alembic_config(), "0030_plan_tasks_due_covering")
-    office = staffed(storage)
-    try:
+    url = request.getfixturevalue("sqlite_url" if database == "sqlite" else "postgres_fresh_url")
+    with office_at(url, "0030_plan_tasks_due_covering") as (storage, office):
         office.plan([{"ref": "1", "lead": [KSTTHC], "coordinators": [TTPV, KSTTHC], "due": "2024-03-29"}])
         storage.upgrade()
         assert check_every_unit(office) == 2
@@ -370,8 +352,6 @@ def test_the_counts_stay_a_recount_through_a_chunked_start_a_step_and_a_closing_
         assert check_every_unit(office) == 14
         office.storage.compact_inbox_counts()
         assert check_every_unit(office) == 14
-    finally:
-        storage.engine.dispose()
 
 
 def test_the_unit_page_offers_the_plans_holding_a_task_of_the_unit_as_its_tasks_come_and_go(office):
@@ -412,10 +392,8 @@ def test_an_office_before_0042_upgrades_to_the_covering_indexes_and_back_with_th
     upgrade gives exactly the indexes `orm.py` defines (each holding every column its
     reads take), every unit's counts, plans and list stay what its tasks say, and it goes
     down to the old indexes and up again with the same."""
-    storage = Storage(request.getfixturevalue("sqlite_url" if database == "sqlite" else "postgres_fresh_url"))
-    command.upgrade(storage.alembic_config(), "0041_inbox_counts_one_statement")
-    office = staffed(storage)
-    try:
+    url = request.getfixturevalue("sqlite_url" if database == "sqlite" else "postgres_fresh_url")
+    with office_at(url, "0041_inbox_counts_one_statement") as (storage, office):
         with office_clock(ISSUED):
             plan_id = office.plan([{"ref": str(n), "lead": [KSTTHC] if n % 2 else [TTPV, KSTTHC],
                                     "coordinators": [KSTTHC, CBTH] if n % 3 == 0 else [],
@@ -440,10 +418,8 @@ def test_an_office_before_0042_upgrades_to_the_covering_indexes_and_back_with_th
         assert check_every_unit(office) == held
         command.downgrade(storage.alembic_config(), "0041_inbox_counts_one_statement")
         assert stored(storage, "unit_task_counts") == old
-        write(office, update(orm.plan_tasks).where(orm.plan_tasks.c.id == second).values(due_on=date(2024, 3, 1)))
+        set_task(office, second, due_on=date(2024, 3, 1))
         assert check_every_unit(office) == held
         storage.upgrade()
         assert stored(storage, "unit_task_counts") == defined(storage, "unit_task_counts")
         assert check_every_unit(office) == held
-    finally:
-        storage.engine.dispose()
