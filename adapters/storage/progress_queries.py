@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from operator import itemgetter
 from typing import Any, NamedTuple
@@ -79,9 +79,7 @@ class ProgressQueries(ports.ProgressQueries):
         self._matches: dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[int, ...]] = {}
         self._ranges: dict[tuple[int, int | None], tuple[int | None, int | None]] = {}
         self._many: dict[int, bool] = {}  # (`_holds_many`, by unit: the count's and the page's)
-        # (`_state_first`, by state and day: the probe's estimate, and the state's ids once read)
-        self._states: dict[tuple[str, date], tuple[float, tuple[int, ...] | None]] = {}
-        self._state_bits: dict[tuple[str, date], bytes] = {}  # (those ids as SQLite tests them, `_id_bits`)
+        self._states: dict[tuple[str, date], _StateRead] = {}  # (`_state_first`, by state and day)
 
     def _rows(self, statement: Any, values: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """The rows of a statement built once and kept (`cursor_reads`)."""
@@ -114,8 +112,9 @@ class ProgressQueries(ports.ProgressQueries):
         values.update(count_state=state, up_to=up_to)
         of_many = (self._sqlite and set(shape[1]) == {"reader_id", "reader_unit_id"}
                    and self._holds_many(scope.reader_unit_id))
-        state_first = up_to is not None and self._state_first(shape, values, state, up_to)
-        if state_first and not values["state_ids"]:  # (a state of no task: no match in it)
+        state_ids = None if up_to is None else self._state_first(shape, values, state, up_to)
+        state_first = state_ids is not None
+        if state_first and not state_ids:  # (a state of no task: no match in it)
             return 0
         statement = _count_statement(shape, state is not None, up_to is not None, self._sqlite, of_many, state_first)
         _, [(found,)] = cursor_reads.rows(self.session, statement, values)
@@ -197,9 +196,10 @@ class ProgressQueries(ports.ProgressQueries):
                                f"after_id_{number}": rank if rest == 1 else 0})
         by_rowid = (self._sqlite and bool(scope.words) and set(shape[1]) == {"reader_id", "reader_unit_id"}
                     and self._holds_many(values["reader_unit_id"]))
-        state_first = (len(slices) == 1 and slices[0].order == "words"
-                       and self._state_first(shape, values, slices[0].state, _PAGE_READS))
-        if state_first and not values["state_ids"]:  # (a state of no task: no match in it)
+        state_ids = (self._state_first(shape, values, slices[0].state, _PAGE_READS)
+                     if len(slices) == 1 and slices[0].order == "words" else None)
+        state_first = state_ids is not None
+        if state_first and not state_ids:  # (a state of no task: no match in it)
             return [[]]
         statement = _slices_statement(shape, tuple((p.state, p.order) for p in slices), self._sqlite, following,
                                       by_rowid, state_first)
@@ -274,10 +274,11 @@ class ProgressQueries(ports.ProgressQueries):
             self._reader_ids[key] = tuple(sorted(ids)) if len(ids) <= READER_IDS else None
         return self._reader_ids[key]
 
-    def _state_first(self, shape: tuple[Any, ...], values: dict[str, Any], state: str | None, reads: int) -> bool:
-        """Whether a search of `shape` (`_search_bound`'s) narrowed to `state` reads the
-        state's ids first and tests the word index's matches among them (`_in_state_ids`),
-        the ids then bound in `values` as `state_ids`; else each match's state is tested
+    def _state_first(self, shape: tuple[Any, ...], values: dict[str, Any], state: str | None,
+                     reads: int) -> tuple[int, ...] | None:
+        """The state's ids, if a search of `shape` (`_search_bound`'s) narrowed to `state` reads
+        them first and tests the word index's matches among them (`_in_state_ids`), the ids
+        then bound in `values` (`_StateRead.bound`); else (None) each match's state is tested
         as it is read (on SQLite in `ix_plan_tasks_state`, `_state_read`; on PostgreSQL on
         its row). For a search through the word index (a reader's matches read first are
         few, each looked up by id), when the state holds no more tasks than `reads` (as
@@ -333,32 +334,27 @@ class ProgressQueries(ports.ProgressQueries):
         on each). At 100,000 open (CPU, old and new alternated, 10 rounds, a shared machine)
         the staff member's overdue search (7,639 overdue) took 24 ms less."""
         if not (state is not None and shape[2] and "matches" not in shape[1]):
-            return False
+            return None
         key = (state, values["as_of"])
         if key not in self._states:
             _, rows = cursor_reads.rows(self.session, _state_ids_statement(state, True, self._sqlite),
                                         {"state_day": values["as_of"], "up_to": _STATE_PROBE})
             if len(rows) < _STATE_PROBE:  # (all of them)
-                self._states[key] = (len(rows), tuple(task_id for task_id, _, _ in rows))
+                self._states[key] = _StateRead(len(rows), tuple(task_id for task_id, _, _ in rows))
             else:
                 _, first, last = rows[0]
                 tasks = last - first + 1
                 estimate = _STATE_PROBE * tasks / (rows[-1][0] - first + 1)
-                self._states[key] = (estimate if estimate <= _STATE_SHARE * tasks else math.inf, None)
-        estimate, ids = self._states[key]
-        if estimate > reads and not (self._sqlite and ids is not None):
-            return False
-        if ids is None:
+                self._states[key] = _StateRead(estimate if estimate <= _STATE_SHARE * tasks else math.inf)
+        read = self._states[key]
+        if read.estimate > reads and not (self._sqlite and read.ids is not None):
+            return None
+        if read.ids is None:
             _, rows = cursor_reads.rows(self.session, _state_ids_statement(state, False, self._sqlite),
                                         {"state_day": values["as_of"]})
-            ids = tuple(task_id for task_id, in rows)
-            self._states[key] = (estimate, ids)
-        values["state_ids"] = list(ids)
-        if self._sqlite:
-            if key not in self._state_bits:
-                self._state_bits[key] = _id_bits(ids)
-            values["state_bits"] = self._state_bits[key]
-        return True
+            read.ids = tuple(task_id for task_id, in rows)
+        values.update(read.bound(self._sqlite))
+        return read.ids
 
     def _holds_many(self, unit_id: int) -> bool:
         """Whether the unit leads or coordinates more tasks than `READER_IDS` (`_readable_matches`,
@@ -905,6 +901,24 @@ _STATE_PROBE = 64
 # is against the read's limit (`ProgressQueries._state_first`).
 _STATE_SHARE = 0.25
 _PAGE_READS = 2 * SEARCH_REACH
+
+
+@dataclass
+class _StateRead:
+    """A state's tasks on a day as a search reads them first (`ProgressQueries._state_first`):
+    how many (the probe's estimate; `math.inf` past `_STATE_SHARE`), their ids once read,
+    and those ids as `_in_state_ids` binds them, made once a unit of work."""
+
+    estimate: float
+    ids: tuple[int, ...] | None = None
+    _bound: dict[str, Any] | None = None
+
+    def bound(self, sqlite: bool) -> dict[str, Any]:
+        """The read ids' values: a byte for each id on SQLite (`_id_bits`), else a list."""
+        if self._bound is None:
+            assert self.ids is not None
+            self._bound = {"state_bits": _id_bits(self.ids)} if sqlite else {"state_ids": list(self.ids)}
+        return self._bound
 
 
 def _in_state_ids(sqlite: bool) -> list[Any]:

@@ -78,7 +78,7 @@ def test_on_sqlite_a_state_is_tested_on_the_index_not_on_the_task_s_row(sqlite_u
     match up in the state index (a COVERING INDEX), and none looks a match's task up by
     its rowid."""
     monkeypatch.setattr(progress_queries, "READER_IDS", 0)
-    monkeypatch.setattr(ProgressQueries, "_state_first", lambda *args: False)
+    monkeypatch.setattr(ProgressQueries, "_state_first", lambda *args: None)
     with office_at(sqlite_url, "head") as (storage, office):
         an_office_of_every_kind_of_reading(office)
         with sent_with_parameters(storage.engine) as sent:
@@ -195,10 +195,10 @@ def _choices_in(office, monkeypatch) -> list[tuple[str, int, bool, bool]]:
 
     def recorded(self, shape, values, state, reads):
         found = chosen(self, shape, values, state, reads)
-        choices.append((state, reads, "matches" not in shape[1], found))
+        choices.append((state, reads, "matches" not in shape[1], found is not None))
         return found
     ways = {"read first": lambda self, shape, values, state, reads: chosen(self, shape, values, state, 10**9),
-            "looked up": lambda *args: False, "chosen": recorded}
+            "looked up": lambda *args: None, "chosen": recorded}
     for name, user_id in office.users.items():
         for state in STATES:
             found = {}
