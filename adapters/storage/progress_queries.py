@@ -171,7 +171,8 @@ class ProgressQueries(ports.ProgressQueries):
         """Pages of the tasks of `scope`, one per slice (its `state` on `scope.as_of`, if
         given; in plan order, "position", most urgent first, "urgency": overdue, the
         longest late first, then open by due date, then done; or best match first,
-        "words": `_relevance`), in one statement; rows as `tasks` gives them (of `TASK_ROW`)."""
+        "words": `_relevance`), in one statement (on SQLite, one a page); rows as `tasks` gives
+        them (of `TASK_ROW`)."""
         if len(slices) == 1 and slices[0].order == "urgency" and _of_one_unit(scope):
             [part] = slices
             values = {"as_of": scope.as_of, "unit_id": scope.unit_id, "plan_id": scope.plan_id,
@@ -182,6 +183,17 @@ class ProgressQueries(ports.ProgressQueries):
             keys, rows = cursor_reads.rows(self.session, _unit_page(*shape), values)
             task_of = _task_of(keys)
             return [[task_of(row) + _NO_PLACE for row in rows]]
+        if self._sqlite and len(slices) > 1:
+            # SQLite has no round trip to save, and as parts of one UNION ALL each page's rows
+            # were copied and sorted again, with all their columns, in its outermost ORDER BY:
+            # a page a statement, each in its own order. The dashboard's two pages (a plan of
+            # 1,000 tasks at 20,000 open) took SQLite 0.45 ms of CPU together, 0.37 apart
+            # (faster in 372 of 400 rounds); on PostgreSQL one round trip is less (0.75 ms, 0.84).
+            return [page for part in slices for page in self._pages(scope, [part])]
+        return self._pages(scope, slices)
+
+    def _pages(self, scope: TaskScope, slices: list[TaskSlice]) -> list[list[tuple[Any, ...]]]:
+        """`task_slices`' pages in one statement (`_slices_statement`)."""
         shape, values = self._search_bound(scope)
         values.update(search_reach=SEARCH_REACH, state_day=scope.as_of)
         following = tuple(number for number, part in enumerate(slices)

@@ -227,8 +227,9 @@ def plan_dashboard(uow: AbstractUnitOfWork, plan_id: int, today: date,
     """A plan's counts (overall, per lead unit, month by month) from the database's
     GROUP BY, and one page of its listed tasks and the most overdue, with their
     holders and notices: four statements, whatever the plan's size (the plan's read
-    also tells whether the calendar this process keeps is still the office's); six on
-    SQLite, where the pages' units, steps and notices are a statement each (`page_details`)."""
+    also tells whether the calendar this process keeps is still the office's); seven on
+    SQLite, where the two pages are a statement each (`task_slices`), and so are their
+    units, steps and notices (`page_details`)."""
     filters = replace(filters, plan_id=plan_id)
     scope = filters.scope(today)
     with uow.reading():
@@ -275,7 +276,8 @@ def task_pages(uow: AbstractUnitOfWork, scope: TaskScope, slices: list[TaskSlice
                as_of: date, holders: bool = True) -> list[list[TaskProgress]]:
     """Pages of the tasks of `scope`, with their units and (`holders`) who holds their
     steps and the notices sent: two statements whatever the pages' sizes (the pages, then
-    their units with steps and notices, or units alone without holders); and the office
+    their units with steps and notices, or units alone without holders; on SQLite, a
+    statement a page and a part: no round trip to save there); and the office
     days' version, unless read before (`instances.calendar`)."""
     return tasks_of(uow, uow.progress.task_slices(scope, slices), as_of, holders)
 

@@ -1,7 +1,7 @@
 """What a page's read sends, on SQLite and PostgreSQL: the dashboard four statements and
 the plan page three (its plan read with who reads it), whatever the plan's size, and on
-SQLite a page's units, steps and notices one statement each (`page_details`: no round
-trip to save there); neither reads the office days (the
+SQLite the dashboard's two pages (`task_slices`) and a page's units, steps and notices
+(`page_details`) one statement each (no round trip to save there); neither reads the office days (the
 calendar this process keeps is known current from the plan's read) nor a person's
 whole row. Over HTTP a page reads its person once: the session's check, whose read the
 page's own reads reuse until the request writes. (Counted, never timed.)"""
@@ -48,9 +48,9 @@ def test_the_dashboard_and_the_plan_page_send_a_fixed_handful_of_statements(offi
     office = office_on_each_database
     plan = office.plan([{"ref": str(i), "lead": [(KSTTHC, TTPV)[i % 2]], "coordinators": [TTPV], "due": "2024-03-29"}
                         for i in range(1, 7)])
-    apart = office.storage.engine.dialect.name == "sqlite"  # a page's details: a statement per part
+    apart = office.storage.engine.dialect.name == "sqlite"  # the pages and their details: a statement each
     sent = lean(statements(office, lambda: plan_dashboard(office.uow(), plan, TODAY)))
-    assert len(sent) == (6 if apart else 4), sent  # plan, counts, pages, their units with steps and notices
+    assert len(sent) == (7 if apart else 4), sent  # plan, counts, pages, their units with steps and notices
     for person in ("theodoi", "cv.kstthc"):
         sent = lean(statements(office, lambda: plan_overview(office.uow(), plan, TODAY, office.users[person])))
         assert len(sent) == (4 if apart else 3), sent  # plan with person, count with page, units and steps
