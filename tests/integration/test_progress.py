@@ -3,6 +3,7 @@ a controlled clock, each count checked in both."""
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -12,7 +13,7 @@ from engine import model
 from engine.reading.period_reports import read_report
 from engine.reading.progress import Filters, leader_overview, plan_dashboard, task_state
 from tests.e2e.web_helpers import login
-from tests.support.office import KSTTHC, TTPV
+from tests.support.office import KSTTHC, TTPV, make_office
 from tests.support.progress_plan import (
     COUNTS,
     DAYS_LATE,
@@ -179,3 +180,39 @@ def test_the_dashboard_page_shows_every_count_as_a_link_to_its_tasks(world):
     listed = client.get(f"/plans/{ids['plan']}/dashboard?unit={ttpv}&status=overdue").get_data(as_text=True)
     assert listed.count('data-state="overdue"') == 2
     assert client.get("/overview").status_code == 200
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def two_plans(request):
+    """A plan whose tasks KSTTHC leads alone, with TTPV, while coordinating it too, or only
+    coordinates, or leads undated; and another plan KSTTHC leads a task of."""
+    office = make_office(request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_fresh_url"))
+    plan = office.plan([
+        {"ref": "1", "lead": [KSTTHC], "due": "2024-02-01"},
+        {"ref": "2", "lead": [KSTTHC, TTPV], "due": "2024-03-29"},
+        {"ref": "3", "lead": [KSTTHC], "coordinators": [KSTTHC, TTPV], "due": "2024-03-01"},
+        {"ref": "4", "lead": [TTPV], "coordinators": [KSTTHC], "due": "2024-02-15"},
+        {"ref": "5", "lead": [KSTTHC]},
+    ])
+    office.plan([{"ref": "9", "lead": [KSTTHC], "due": "2024-02-01"}])
+    yield office, plan
+    office.storage.engine.dispose()
+
+
+def test_a_dashboard_narrowed_to_a_lead_unit_counts_the_plans_tasks_it_leads_once_each(two_plans):
+    """The unit's own tables answer for it (`unit_tasks`, `unit_task_counts`): a task it
+    leads with another unit, or leads and coordinates, counts once; one it only
+    coordinates, or of another plan, not at all; the lead units' counts are those of the
+    tasks it leads, each of their lead units counted."""
+    office, plan = two_plans
+    kstthc = Filters(unit_id=office.units[KSTTHC])
+    view = plan_dashboard(office.uow(), plan, TODAY, kstthc)
+    assert refs(view.tasks) == ["1", "2", "3", "5"]
+    assert view.counts == {"done_on_time": 0, "done_late": 0, "in_progress": 1, "overdue": 2,
+                           "waiting_date": 1, "total": 4}
+    assert {u.name: u.counts["total"] for u in view.units} == {KSTTHC: 4, TTPV: 1}
+    assert [(p.month, p.due) for p in view.completion] == [("2024-01", 0), ("2024-02", 1), ("2024-03", 3)]
+    assert refs(view.overdue) == ["1", "3"]
+    later = replace(kstthc, due_from=date(2024, 2, 15), state="overdue")
+    narrowed = plan_dashboard(office.uow(), plan, TODAY, later)
+    assert refs(narrowed.tasks) == ["3"] and narrowed.counts["total"] == 2

@@ -207,9 +207,9 @@ def test_the_dashboard_sums_a_plans_groups_and_groups_a_narrowed_plans_tasks_by_
     """A plan's counts by due date, closing date and state sum its groups in
     `plan_task_counts` (migration 0048), on SQLite from the plan's range of
     `ix_plan_task_counts_plan` alone, and read none of its tasks. Narrowed to a lead unit,
-    they group the plan's tasks by their own columns, and each group's state is worked out
-    after: on SQLite as it reads the plan's range of `ix_plan_tasks_plan_due`, in its
-    order, with no sort; not a state worked out for each task and the tasks sorted by it."""
+    they sum the unit's leading groups of the plan in `unit_task_counts`, a range of the
+    same index; and its lead units' part reads the plan's tasks the unit leads from its
+    range of `unit_tasks` by unit and plan, not every task the unit leads in the office."""
     with office.uow() as uow:
         plan = min(p["id"] for p in uow.plans.list_with_counts())
     sqlite = office.storage.engine.dialect.name == "sqlite"
@@ -224,11 +224,15 @@ def test_the_dashboard_sums_a_plans_groups_and_groups_a_narrowed_plans_tasks_by_
                 if "unit_task_counts" in p]
     if sqlite:
         lines = [line.strip() for line in counts.splitlines()]
-        # (the dates' part, the first of the statement's two reads of the range)
-        read = lines.index("SEARCH plan_tasks USING COVERING INDEX ix_plan_tasks_plan_due (plan_id=?)")
-        assert lines[read + 1] != "USE TEMP B-TREE FOR GROUP BY", counts
+        assert ("SEARCH unit_task_counts USING COVERING INDEX ix_unit_task_counts_plan (plan_id=? AND lead=? AND unit_id=?)"
+                in lines), counts
+        assert "SEARCH unit_tasks USING INDEX ix_unit_tasks_plan_order (unit_id=? AND plan_id=?)" in lines, counts
     else:
-        assert "Group Key: plan_tasks.due_on, plan_tasks.closed_on, plan_tasks.status\n" in counts + "\n", counts
+        assert re.search(r"ix_unit_task_counts_plan\b.*\n\s*Index Cond: \(\(plan_id = \d+\) "
+                         r"AND \(lead = 1\) AND \(unit_id = \d+\)\)", counts), counts
+        assert re.search(r"ix_unit_tasks_plan_order on unit_tasks.*\n\s*Index Cond: \(\(unit_id = \d+\) AND \(plan_id = \d+\)\)",
+                         counts), counts
+    assert "ix_task_units_unit_id" not in counts, counts
 
 
 def test_the_dashboard_reads_a_plans_most_overdue_tasks_by_their_due_dates(office):
