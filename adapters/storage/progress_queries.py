@@ -1115,6 +1115,9 @@ def _count_statement(shape: tuple[Any, ...], by_state: bool, capped: bool, sqlit
     scope = _symbolic(shape)
     state = _counted_state(scope, sqlite, state_first) if by_state else []
     if not capped:
+        groups = None if by_state else _plan_groups(scope, orm.plan_task_counts)
+        if groups is not None:
+            return _plan_count(groups)
         return select(func.count().label("count")).select_from(_t).where(*_scope_conditions(scope, sqlite), *state)
     if not scope.words:
         counted = select(_t.c.id).where(*_conditions(scope), *state)
@@ -1125,6 +1128,19 @@ def _count_statement(shape: tuple[Any, ...], by_state: bool, capped: bool, sqlit
         counted = _matching(list(scope.words), [*_conditions(scope, ids=False, look_up=False), *state,
                                                 *_reader_range(scope, sqlite)], sqlite, ordered=False, among=_ids_of(scope))
     return select(func.count().label("count")).select_from(counted.limit(planned_with("up_to", sqlite)).subquery())
+
+
+def _plan_count(groups: list[Any]) -> Any:
+    """How many tasks a plan has (narrowed by due dates or not: `_plan_groups`' conditions
+    on `plan_task_counts`), summed from its groups, not its tasks counted: the page of a
+    1,000-task plan counted its 1,000 entries of `ix_plan_tasks_plan_due` at each read,
+    half of its statement's run on PostgreSQL, where the plan's 280 groups are read by
+    their key. At 20,000 open (old and new alternated, a shared machine) the plan page's
+    statement took PostgreSQL's server 0.243 -> 0.194 ms (faster in 382 of 400 runs),
+    SQLite 0.282 -> 0.271 ms of CPU (in 1,368 of 2,000); the whole page (call by call)
+    2.330 -> 2.267 ms on PostgreSQL (wall, in 1,303 of 2,000), 1.482 -> 1.470 on SQLite."""
+    n = orm.plan_task_counts.c.n
+    return select(func.coalesce(func.sum(n), literal_column("0", Integer)).label("count")).where(*groups)
 
 
 def _counted_state(scope: TaskScope, sqlite: bool, state_first: bool) -> list[Any]:
@@ -1254,7 +1270,8 @@ def _plan_groups(scope: TaskScope, counts: Table) -> list[Any] | None:
     narrowed otherwise (a unit's or a person's tasks, words: a plan's groups do not tell
     which of them those are)."""
     if (scope.plan_id is None or scope.unit_id is not None or scope.lead_unit_id is not None
-            or scope.person_id is not None or scope.reader_id is not None or scope.words):
+            or scope.person_id is not None or scope.reader_id is not None or scope.words
+            or scope.matches is not None):
         return None
     c = counts.c
     conditions = [c.plan_id == scope.plan_id]

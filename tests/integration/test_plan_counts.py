@@ -1,6 +1,7 @@
-"""A plan's dashboard counts its tasks by state and by the months of their dates, and the
-leader's overview every plan's, from `plan_task_counts`, kept by triggers on `plan_tasks`
-(migration 0048); they must be what the plan's tasks say after any write to them: a plan started whole or in chunks, a task
+"""A plan's dashboard counts its tasks by state and by the months of their dates, the
+plan page how many tasks its plan has, and the leader's overview every plan's, from
+`plan_task_counts`, kept by triggers on `plan_tasks` (migration 0048); they must be what
+the plan's tasks say after any write to them: a plan started whole or in chunks, a task
 closed, its date set or moved, moved to another plan, updated without a change of its
 group, inserted, deleted; folded by the scheduler; read by a fresh Storage; an office
 with plans from before 0048 counted by its upgrade. On SQLite and PostgreSQL, on several
@@ -15,7 +16,8 @@ from alembic import command
 from sqlalchemy import delete, func, insert, inspect, select, update
 
 from adapters.storage import Storage, orm
-from engine.reading.progress import TaskScope, task_state
+from engine.reading.plan_pages import plan_overview
+from engine.reading.progress import TaskScope, TaskSlice, task_state
 from tests.support.deadlines import ISSUED, office_clock
 from tests.support.office import CBTH, KSTTHC, TTPV, Office, make_office
 from tests.support.progress_plan import close_task
@@ -99,6 +101,12 @@ def check_every_plan(office: Office) -> int:
                 for (state, _, _), n in want.items():
                     states[state] += n
                 assert {r["state"]: r["n"] for r in found["states"]} == dict(states), (plan_id, as_of, due)
+                with office.uow() as uow:
+                    counted = uow.progress.counted_slices(scope, [TaskSlice(None, "position", 0, 2)])[0]
+                    past_the_end = uow.progress.counted_slices(scope, [TaskSlice(None, "position", 1000, 2)])[0]
+                assert counted == past_the_end == sum(want.values()), (plan_id, as_of, due)
+            listed = plan_overview(office.uow(), plan_id, as_of, office.users["theodoi"]).listed
+            assert listed == sum(expected(office, plan_id, as_of, None).values()), (plan_id, as_of)
         held += sum(expected(office, plan_id, DAYS[0], None).values())
     return held
 

@@ -193,6 +193,22 @@ def test_the_dashboard_and_the_plan_page_read_the_plans_tasks_through_an_index(o
     assert not by_state_alone(page), page
 
 
+def test_the_plan_page_counts_its_plans_tasks_from_their_groups(office):
+    """For a reader of every task, the plan page's count sums the plan's groups in
+    `plan_task_counts` (migration 0048) and its statement reads the plan's tasks once, for
+    the page: not again, each of the plan's tasks counted. A reader of some of the tasks
+    has them counted, each tested against the reading rule (groups do not tell which)."""
+    with office.uow() as uow:
+        plan = min(p["id"] for p in uow.plans.list_with_counts())
+    reads = re.compile(r"(SEARCH|SCAN) plan_tasks\b|Scan (using \w+ )?on plan_tasks\b")
+    [page] = [p for p in plans_of(office, lambda: plan_overview(office.uow(), plan, TODAY, office.users["theodoi"]))
+              if "plan_tasks" in p]
+    assert "plan_task_counts" in page and len(reads.findall(page)) == 1, page
+    [page] = [p for p in plans_of(office, lambda: plan_overview(office.uow(), plan, TODAY, office.users["cv.kstthc"]))
+              if "plan_tasks" in p]
+    assert "plan_task_counts" not in page and len(reads.findall(page)) == 2, page
+
+
 def test_the_dashboard_of_a_plan_holding_most_tasks_reads_their_units_by_task(office):
     """The counts per lead unit and the unit choices read `task_units` by the plan's task
     ids, one index look-up each: PostgreSQL hashed the whole table (every unit row of the
