@@ -1360,7 +1360,7 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, st
         else:
             columns = columns.where(*_scope_conditions(scope, sqlite), *state)
             if order == "urgency":  # (else plan order: "words" without words ranks no task before another)
-                urgent, still_open, by_due = _urgency(_task_state(scope.as_of), _t.c)
+                urgent, still_open, by_due = _urgency(_state(scope.as_of), _t.c)
                 # Ordered by the columns' names: the expressions again took 0.8 kB of its SQL (`_AmongIds`).
                 keys = {"urgent": urgent.label("urgent"), "open": still_open.label("open"), "urgent_due": _t.c.due_on}
                 in_order = [keys["urgent"], keys["open"], by_due, *in_order]
@@ -1443,8 +1443,7 @@ def _states(scope: TaskScope, conditions: list[Any], t: Any = _t.c) -> Any:
     """The tasks of `scope` (the columns `t` of `plan_tasks`) with their state on its day,
     as a subquery to group outside: PostgreSQL does not see two copies of a CASE with
     bound dates as one expression to GROUP BY."""
-    state = _task_state(scope.as_of) if t is _t.c else _state(scope.as_of, t)
-    return select(t.id, t.due_on, t.closed_on, state.label("state")).where(*conditions).subquery()
+    return select(t.id, t.due_on, t.closed_on, _state(scope.as_of, t).label("state")).where(*conditions).subquery()
 
 
 def _of_one_person(scope: TaskScope) -> bool:
@@ -1582,11 +1581,6 @@ def _unit_conditions(c: Any, scope: TaskScope) -> list[Any]:
     return conditions
 
 
-def _task_state(as_of: Any) -> Any:
-    """`_state` of `plan_tasks` on a day, or on a bound parameter (`_symbolic`)."""
-    return _state_on(as_of) if isinstance(as_of, date) else _state(as_of)
-
-
 @functools.cache
 def _unit_page(state: str | None, led: bool, plan: bool, due_from: bool, due_to: bool, sqlite: bool) -> Any:
     """A page of a unit's tasks most urgent first (`task_slices`' "urgency"), from
@@ -1650,16 +1644,24 @@ def _urgency(state: Any, t: Any) -> list[Any]:
             case((t.closed_on.is_(None), _FIRST), else_=_AFTER), t.due_on.asc().nulls_last()]
 
 
+def _state(as_of: Any, t: Any = _t.c) -> Any:
+    """A task's state on `as_of` (a day, or a bound parameter: `_symbolic`), as
+    `engine.reading.progress.task_state` decides it, from the columns `t` (of `plan_tasks`,
+    or of a unit's groups of tasks)."""
+    if t is _t.c and isinstance(as_of, date):
+        return _state_on(as_of)
+    return _state_case(as_of, t)
+
+
 @functools.lru_cache(maxsize=8)
 def _state_on(as_of: date) -> Any:
     """`_state` of `plan_tasks`, built once a day for the statements built per read (most
     reads ask about today; expressions are immutable and shared): 0.1 ms a build."""
-    return _state(as_of)
+    return _state_case(as_of, _t.c)
 
 
-def _state(as_of: date, t: Any = _t.c) -> Any:
-    """A task's state on `as_of`, as `engine.reading.progress.task_state` decides it, from
-    the columns `t` (of `plan_tasks`, or of a unit's groups of tasks)."""
+def _state_case(as_of: Any, t: Any) -> Any:
+    """`_state` written out: the CASE on the columns `t`."""
     done = and_(t.status == _written("closed"), t.closed_on.is_not(None), t.closed_on <= as_of)
     return case(
         (and_(done, t.due_on.is_not(None), t.closed_on > t.due_on), _written(DONE_LATE)),
