@@ -258,6 +258,34 @@ def test_pages_read_on_from_where_the_page_before_ended_are_the_pages_counted_fr
         assert "OFFSET" not in page.upper(), page
 
 
+def test_the_others_are_read_by_the_word_index_from_past_the_ranked_matches(sqlite_url, monkeypatch):
+    """On SQLite the matches past the ranked ones are read from the last ranked match on:
+    FTS5 starts its scan at the first of its rowid's bounds from below and tests the others
+    on each match it reads, so that bound comes before the reader's range (`_reader_range`),
+    and a page read on from the page before (keyset) has one bound, the larger of the two."""
+    monkeypatch.setattr(search, "PAGE_SIZE", 2)
+    monkeypatch.setattr(progress_queries, "SEARCH_REACH", 4)
+    office = make_office(sqlite_url)
+    office.plan([{"ref": str(n), "title": "Số hóa sổ sách", "lead": [KSTTHC], "due": "2024-06-28"} for n in range(1, 15)])
+    user = office.users["truong.kstthc"]
+
+    def first_bound(read) -> tuple:
+        """The others' first bound from below on the word index's rowid, in the page's statement."""
+        with sent_statements(office.storage.engine) as sent:
+            found = read()
+        [page] = [s for s in sent if "plan_task_words" in s and "count(" not in s.lower()]
+        others = page[page.rindex("plan_task_words MATCH"):]
+        return found, re.search(r"plan_task_words\.rowid >=? (max\(\(SELECT max|\(SELECT max|\?)", others).group(0)
+
+    first, bound = first_bound(lambda: search_tasks(office.uow(), "so hoa", TODAY, user_id=user))
+    assert first.pages > 3 and bound.startswith("plan_task_words.rowid > (SELECT max"), bound
+    second, bound = first_bound(lambda: search_tasks(office.uow(), "so hoa", TODAY, user_id=user, page=2,
+                                                     counted=first.found, after=first.next_after))
+    assert second.tasks and bound.startswith("plan_task_words.rowid > max((SELECT max"), bound
+    assert [t.id for t in second.tasks] == [t.id for t in search_tasks(office.uow(), "so hoa", TODAY, user_id=user,
+                                                                         page=2).tasks]
+
+
 def test_the_search_page_s_next_link_reads_on_from_where_it_ended(world, monkeypatch):
     _, _, app = world
     monkeypatch.setattr(search, "PAGE_SIZE", 1)
