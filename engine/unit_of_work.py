@@ -244,6 +244,11 @@ class ProgressQueries(abc.ABC):
         """The tasks of `scope` per state (`state`, `n`) and the plans holding a task of
         `plans` (`id`, `number`, `title`), in one statement."""
     @abstractmethod
+    def counts_plans_and_page(self, scope: TaskScope, plans: TaskScope, part: TaskSlice
+                              ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[Any, ...]] | None]:
+        """`counts_and_plans`, and `task_slices`' page `part` of `scope` (None when the store
+        did not read it in the same statement)."""
+    @abstractmethod
     def dashboard_counts(self, scope: TaskScope, choices: TaskScope) -> dict[str, list[dict[str, Any]]]: ...
     @abstractmethod
     def task_slices(self, scope: TaskScope, slices: list[TaskSlice]) -> list[list[tuple[Any, ...]]]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from operator import itemgetter
@@ -126,18 +127,29 @@ class ProgressQueries(ports.ProgressQueries):
         unit's from its groups in `unit_task_counts` (`_unit_state_counts`, `_unit_plans`)."""
         counted, values = _counts_shape(scope, "")
         if scope == plans and not counted[0]:  # (a person's tasks, unfiltered: read once, by plan and state)
-            found: dict[int, dict[str, Any]] = {}
-            counts: dict[str, int] = {}
-            for plan_id, number, title, state, n in cursor_reads.rows(
-                    self.session, _counts_by_plan_statement(counted[1], self._sqlite), values)[1]:
-                counts[state] = counts.get(state, 0) + n
-                found[plan_id] = {"id": plan_id, "number": number, "title": title}
-            return [{"state": state, "n": n} for state, n in counts.items()], list(found.values())
+            return _counts_by_plan(cursor_reads.rows(self.session, _counts_by_plan_statement(counted[1], self._sqlite),
+                                                     values)[1])
         held, plans_values = _counts_shape(plans, "plans_")
         found = self._parts(_counts_and_plans_statement(counted, held, self._sqlite), ("counts", "plans"),
                             {**values, **plans_values})
         return ([{"state": state, "n": n} for state, n in found["counts"]],
                 [{"id": plan_id, "number": number, "title": title} for plan_id, number, title in found["plans"]])
+
+    def counts_plans_and_page(self, scope: TaskScope, plans: TaskScope, part: TaskSlice
+                              ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[Any, ...]] | None]:
+        """`counts_and_plans`, and the page `part` of `scope`'s tasks (`task_slices`) when
+        it is read in the same statement, else None: of one person's tasks, unfiltered
+        (`plans` is `scope`), most urgent first, the person's tasks are looked up once for
+        both (`_person_page_statement`)."""
+        if scope != plans or part.order != "urgency" or not _of_one_person(scope):
+            return (*self.counts_and_plans(scope, plans), None)
+        shape, values = _bound(scope)
+        values.update(_slice_values([part]), state_day=scope.as_of)
+        keys, rows = cursor_reads.rows(self.session, _person_page_statement(shape, part.state, self._sqlite), values)
+        (_, counted_of), (page_keys, page_of) = _part_columns(keys, ("counts", "page"))
+        task_of = _task_of(page_keys)
+        counts, held = _counts_by_plan(counted_of(row) for row in rows if row[0] == 0)
+        return counts, held, [task_of(page_of(row)) + _NO_PLACE for row in rows if row[0] == 1]
 
     def dashboard_counts(self, scope: TaskScope, choices: TaskScope) -> dict[str, list[dict[str, Any]]]:
         """In one statement: the tasks of `scope` per state (`states`: `state`, `n`), per
@@ -199,9 +211,8 @@ class ProgressQueries(ports.ProgressQueries):
         values.update(search_reach=SEARCH_REACH, state_day=scope.as_of)
         following = tuple(number for number, part in enumerate(slices)
                           if part.after is not None and part.order == "words" and scope.words)
+        values.update(_slice_values(slices))
         for number, part in enumerate(slices):
-            values.update({f"state_{number}": part.state, f"offset_{number}": part.offset,
-                           f"limit_{number}": part.limit, f"reach_{number}": part.offset + part.limit})
             if number in following:
                 rest, rank = part.after
                 values.update({f"reach_{number}": part.limit, f"after_ranked_{number}": int(rest == 0),
@@ -380,10 +391,7 @@ class ProgressQueries(ports.ProgressQueries):
 
     def counted_slices(self, scope: TaskScope, slices: list[TaskSlice]) -> tuple[int, list[list[tuple[Any, ...]]]]:
         shape, values = _bound(scope)
-        values["state_day"] = scope.as_of
-        for number, part in enumerate(slices):
-            values.update({f"state_{number}": part.state, f"offset_{number}": part.offset,
-                           f"limit_{number}": part.limit, f"reach_{number}": part.offset + part.limit})
+        values.update(_slice_values(slices), state_day=scope.as_of)
         orders = tuple((p.state, p.order) for p in slices)
         statement = _counted_slices_statement(shape, orders, self._sqlite)
         keys, rows = cursor_reads.rows(self.session, statement, values)
@@ -498,6 +506,17 @@ class ProgressQueries(ports.ProgressQueries):
 
 
 _NO_PLACE = (None,)  # a task's `place` on a page of another order than best match first
+
+
+def _counts_by_plan(rows: Iterable[tuple[Any, ...]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """`counts_and_plans`' answer from the rows of `_by_plan`: the counts by state summed
+    over the plans, and the plans."""
+    found: dict[int, dict[str, Any]] = {}
+    counts: dict[str, int] = {}
+    for plan_id, number, title, state, n in rows:
+        counts[state] = counts.get(state, 0) + n
+        found[plan_id] = {"id": plan_id, "number": number, "title": title}
+    return [{"state": state, "n": n} for state, n in counts.items()], list(found.values())
 
 
 @functools.lru_cache(maxsize=64)
@@ -734,11 +753,15 @@ def _ordered(statement: Any, order: Order) -> Any:
                                 for name, last in order))
 
 
-def _together(parts: list[tuple[str, Any, Order]]) -> Any:
+def _together(parts: list[tuple[str, Any, Order]], shared: Any = None, sqlite: bool = False) -> Any:
     """SELECTs of different columns as one UNION ALL, one round trip: a row has its part's
     number (`part`) and its columns as `<part>_<column>`, typed NULL in the other parts'
     columns; part by part, each in its `order` (`_ordered`: the parts' own ORDER BY is
-    dropped, so none may have a LIMIT of its own)."""
+    dropped, so none may have a LIMIT of its own). `shared`, a WITH the parts read: on
+    PostgreSQL written under the statement's outermost SELECT, as a unit of work entered
+    for reading there sends SELECTs only (`unit_of_work.refuse_writes`); on SQLite at its
+    head, where the parts' rows are then merged in order, not copied and sorted again
+    with their columns (a person page's 50 tasks with their texts: 0.8 ms more)."""
     columns = [(name, column) for name, part, _ in parts for column in part.selected_columns]
     selects = []
     for number, (name, part, _) in enumerate(parts):
@@ -746,7 +769,10 @@ def _together(parts: list[tuple[str, Any, Order]]) -> Any:
         selects.append(select(literal_column(str(number), Integer).label("part"), *(
             (rows.c[column.key] if owner == name else cast(null(), column.type)).label(f"{owner}_{column.key}")
             for owner, column in columns)))
-    return _ordered(union_all(*selects),
+    both = union_all(*selects)
+    if shared is not None:
+        both = both.add_cte(shared, nest_here=True) if sqlite else select(both.add_cte(shared, nest_here=True).subquery())
+    return _ordered(both,
                     (("part", False), *((f"{name}_{key}", last) for name, _, order in parts for key, last in order)))
 
 
@@ -1319,7 +1345,8 @@ _SLICES_ORDER: Order = (("part", False), *((key, key == "urgent_due") for key in
 
 @functools.lru_cache(maxsize=256)
 def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, str], ...], sqlite: bool,
-                      following: tuple[int, ...] = (), by_rowid: bool = False, state_first: bool = False) -> Any:
+                      following: tuple[int, ...] = (), by_rowid: bool = False, state_first: bool = False,
+                      mine: Any = None) -> Any:
     """`ProgressQueries.task_slices`' statement for a scope of this shape and pages of these
     states (or of any), in these orders; the pages' states, offsets and limits bound
     (`state_<n>`, `offset_<n>`, `limit_<n>`, and `reach_<n>` their sum). Each page is
@@ -1327,7 +1354,7 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, st
     pages' rows are ordered by `_SLICES_ORDER` in the outermost clause; one page is the
     statement itself, in its order. `by_rowid`: a search's reader's rule tested on the word
     index (`_search_reads`); `state_first`, its page's state among the state's ids read
-    first (`_in_state_ids`)."""
+    first (`_in_state_ids`); `mine`, a person page's tasks read already (`_person_tasks`)."""
     scope = _symbolic(shape)
     # The day again, for the due dates of a state's page: written in on PostgreSQL, as the
     # page's bounds are (`planned_with`), else its generic plan guesses a third of the
@@ -1356,7 +1383,7 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, st
             columns, keys = columns.join(found, found.c.id == _t.c.id), {"rest": found.c.rest, "rank": found.c.rank}
             in_order, offset, limit = [found.c.rest, found.c.rank], None, None
         elif order == "urgency" and _of_one_person(scope):
-            found = _most_urgent(scope, state_name, day, number, sqlite)
+            found = _most_urgent(scope, state_name, day, number, sqlite, mine)
             columns = columns.join(found, found.c.id == _t.c.id)
             keys = {"urgent": found.c.urgent, "open": found.c.open, "urgent_due": _t.c.due_on}
             in_order = [found.c.urgent, found.c.open, _t.c.due_on.asc().nulls_last(), *in_order]
@@ -1384,20 +1411,31 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, st
     return _ordered(union_all(*parts), _SLICES_ORDER)
 
 
-def _most_urgent(scope: TaskScope, state: str | None, day: Any, number: int, sqlite: bool) -> Any:
+def _most_urgent(scope: TaskScope, state: str | None, day: Any, number: int, sqlite: bool, mine: Any = None) -> Any:
     """The ids of page `number` of one person's tasks (`_of_one_person`) in `state` (any
     when None), most urgent first (`_urgency`), with their keys of that order (`urgent`,
-    `open`): worked out on their entries in `ix_plan_tasks_state` (`_by_state`), and only
-    the page's tasks joined to their rows. Sorted with their rows, a unit head's 13,980
-    tasks (they assigned them) were each read whole and sorted with their texts for a
-    page of 50 (100,000 open, SQLite: 70 ms CPU, 24 so)."""
-    t = _by_state.c
+    `open`): worked out on their entries in `ix_plan_tasks_state` (`_by_state`), or on
+    those entries read already (`mine`, `_person_tasks`), and only the page's tasks joined
+    to their rows. Sorted with their rows, a unit head's 13,980 tasks (they assigned them)
+    were each read whole and sorted with their texts for a page of 50 (100,000 open,
+    SQLite: 70 ms CPU, 24 so)."""
+    t, conditions = (_by_state.c, _conditions(scope, t=_by_state.c)) if mine is None else (mine.c, [])
     urgent, still_open, by_due = _urgency(_state(scope.as_of, t), t)
     return (select(t.id, urgent.label("urgent"), still_open.label("open"))
-            .where(*_conditions(scope, t=t), *_in_state(scope.as_of, state, bindparam(f"state_{number}"), day, t))
+            .where(*conditions, *_in_state(scope.as_of, state, bindparam(f"state_{number}"), day, t))
             .order_by(urgent, still_open, by_due, t.plan_id, t.position, t.id)
             .offset(planned_with(f"offset_{number}", sqlite)).limit(planned_with(f"limit_{number}", sqlite))
             .subquery())
+
+
+def _slice_values(slices: list[TaskSlice]) -> dict[str, Any]:
+    """The values `_slices_statement` binds of each of its pages: state, offset, limit and
+    their sum (`reach`)."""
+    values: dict[str, Any] = {}
+    for number, part in enumerate(slices):
+        values.update({f"state_{number}": part.state, f"offset_{number}": part.offset,
+                       f"limit_{number}": part.limit, f"reach_{number}": part.offset + part.limit})
+    return values
 
 
 def _most_overdue(conditions: list[Any], day: Any, number: int, sqlite: bool) -> Any:
@@ -1508,7 +1546,36 @@ def _counts_by_plan_statement(shape: tuple[Any, ...], sqlite: bool) -> Any:
     up (a person page's counts took SQLite twice as long)."""
     scope = _symbolic(shape)
     t = _by_state.c if _of_one_person(scope) else _t.c
-    states = select(t.plan_id, _state(scope.as_of, t).label("state")).where(*_tasks_of(scope, t, sqlite)).subquery()
+    return _by_plan(scope, t, _tasks_of(scope, t, sqlite))
+
+
+@functools.lru_cache(maxsize=64)
+def _person_page_statement(shape: tuple[Any, ...], state: str | None, sqlite: bool) -> Any:
+    """`ProgressQueries.counts_plans_and_page`' statement for a scope of one person's
+    tasks of this shape: their counts by plan and state (`_by_plan`) and their page in
+    `state`, most urgent first (`_slices_statement`), parts of one UNION ALL (`_together`)
+    over the person's tasks read once (`_person_tasks`). Apart, each part looked the
+    person's tasks up: a unit head's 2,876 (20,000 open) were read twice from their
+    work items and `ix_plan_tasks_state`, and PostgreSQL scanned the index whole twice."""
+    scope = _symbolic(shape)
+    mine = _person_tasks(scope)
+    return _together([("counts", _by_plan(scope, mine.c, []), _asc("id", "state")),
+                      ("page", _slices_statement(shape, ((state, "urgency"),), sqlite, mine=mine), _SLICES_ORDER)], mine, sqlite)
+
+
+def _person_tasks(scope: TaskScope) -> Any:
+    """One person's tasks of `scope` (`_of_one_person`) as `ix_plan_tasks_state` holds
+    them (`_by_state`), read once for the parts of a statement: MATERIALIZED, which
+    PostgreSQL and SQLite do of a WITH read twice, and say so here."""
+    t = _by_state.c
+    return (select(t.id, t.status, t.due_on, t.closed_on, t.plan_id, t.position)
+            .where(*_conditions(scope, t=t)).cte("mine").prefix_with("MATERIALIZED"))
+
+
+def _by_plan(scope: TaskScope, t: Any, conditions: list[Any]) -> Any:
+    """The tasks (columns `t`) that `conditions` keep, counted by plan and state on
+    `scope.as_of`, with each plan's number and title (`_counts_by_plan_statement`)."""
+    states = select(t.plan_id, _state(scope.as_of, t).label("state")).where(*conditions).subquery()
     grouped = (select(states.c.plan_id, states.c.state, func.count().label("n"))
                .group_by(states.c.plan_id, states.c.state).subquery())
     return (select(_p.c.id, _p.c.number, _p.c.title, grouped.c.state, grouped.c.n)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from engine.errors import N_, NotFound
-from engine.reading.progress import Filters, Paging, TaskProgress, TaskScope, states_counted, task_pages
+from engine.reading.progress import Filters, Paging, TaskProgress, TaskScope, states_counted, task_pages, tasks_of
 from engine.unit_of_work import AbstractUnitOfWork
 
 PAGE_SIZE = 50
@@ -58,11 +58,18 @@ def _view(uow: AbstractUnitOfWork, scope: str, owner: str, owner_unit_id: int | 
           today: date, page: int, **whose: int) -> WorkView:
     """Counts from the database's GROUP BY with the plans to choose from, and one page of
     the listed tasks, most urgent first."""
-    counted, plans = uow.progress.counts_and_plans(filters.scope(today, **whose), TaskScope(today, **whose))
+    of = filters.scope(today, **whose)
+    # The page asked for, read with the counts where the store can (one person's tasks looked
+    # up once for both); read again, clamped, if it is past the end.
+    asked = Paging.of(max(page, 1) * PAGE_SIZE, page, PAGE_SIZE).slice(filters.state, "urgency")
+    counted, plans, rows = uow.progress.counts_plans_and_page(of, TaskScope(today, **whose), asked)
     counts = states_counted(counted)
     listed = counts[filters.state] if filters.state else counts["total"]
     paging = Paging.of(listed, page, PAGE_SIZE)
-    [tasks] = task_pages(uow, filters.scope(today, **whose), [paging.slice(filters.state, "urgency")], today)
+    if rows is None or paging.offset != asked.offset:
+        [tasks] = task_pages(uow, of, [paging.slice(filters.state, "urgency")], today)
+    else:
+        [tasks] = tasks_of(uow, [rows], today)
     return WorkView(
         scope=scope, owner=owner, owner_unit_id=owner_unit_id, today=today, filters=filters, counts=counts, tasks=tasks,
         listed=listed, page=paging.page, pages=paging.pages,
