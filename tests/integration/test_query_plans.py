@@ -84,7 +84,7 @@ def plans_of(office, read, generic: bool = False) -> list[str]:
         cursor = connection.cursor()
         found = []
         for statement, parameters in sent:
-            if not statement.lstrip().upper().startswith("SELECT"):
+            if not statement.lstrip().upper().startswith(("SELECT", "WITH")):  # (SQLite: a person page's WITH)
                 continue
             if generic and not sqlite:
                 cursor.execute(statement, parameters, prepare=True)
