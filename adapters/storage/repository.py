@@ -29,7 +29,6 @@ from sqlalchemy import (
     or_,
     select,
     type_coerce,
-    union,
     union_all,
     update,
 )
@@ -1327,7 +1326,11 @@ def _inbox_counts(with_unit: bool, whose: str | None, step: bool, before: bool, 
     is a range of the table's index by (holder, due date) of its own (migration 0047): the
     overdue, soon and undated rows read alone, the total the only sum of every row (under
     FILTER, each row read was tested by the three ranges: the unit head's 435 count rows
-    at 100,000 open 0.25 ms of SQLite's time, now 0.12). PostgreSQL reads the holders' rows
+    at 100,000 open 0.25 ms of SQLite's time, now 0.12). Unless narrowed by due date, a
+    holder's total is the sum of its keys in `_choices_held` instead, read for the filters
+    anyway: the same steps (the triggers write a step's +1 or -1 into both tables for the
+    same holders), a row per plan and step where `inbox_counts` has one per step and due
+    date (the unit head's 418 dates at 20,000 open). PostgreSQL reads the holders' rows
     of the one sum in one scan (`_counted`): summed per holder (a BitmapOr of the holders
     then), the head's took it 0.025 ms more, and its client 0.04 ms more CPU; each sum a
     range of its own, a statement of twelve subqueries, each started at every read."""
@@ -1355,7 +1358,16 @@ def _inbox_counts(with_unit: bool, whose: str | None, step: bool, before: bool, 
     def ranged(held: Any, dates: Any = None) -> Any:
         """A holder's sum of the rows of `dates`: one range of the index, read alone."""
         return select(summed()).where(held, *narrowed, *([] if dates is None else [dates])).scalar_subquery()
-    parts = [select(_named(holder).label("holder"), ranged(held).label("n"),
+    keys = _choices_held(with_unit)
+
+    def total(holder: str, held: Any) -> Any:
+        """A holder's steps under the filters: from its keys in `_choices_held`, or, narrowed
+        by due date, which those keys do not hold, its range of `inbox_counts`."""
+        if before or after:
+            return ranged(held)
+        return select(func.sum(keys.c.n)).where(keys.c.holder == _named(holder),
+                                                *([keys.c.step_id == _STEP] if step else [])).scalar_subquery()
+    parts = [select(_named(holder).label("holder"), total(holder, held).label("n"),
                     ranged(held, c.due_on < _TODAY).label("overdue"),
                     ranged(held, and_(c.due_on >= _TODAY, c.due_on <= _SOON)).label("soon"),
                     ranged(held, c.due_on.is_(None)).label("undated"))
@@ -1408,11 +1420,17 @@ def _inbox_choices(with_unit: bool, sqlite: bool) -> Any:
     step order: a row per plan, step and whose (`mine` 1: the person's own, by name or
     taken; 0: their unit's role's), with each plan's and step name's place in those orders."""
     c, p = orm.inbox_choices.c, orm.plans
-    mine = case((c.holder_user_id == _ZERO, _ZERO), else_=literal_column("1", Integer))
-    user, unit, role = _person(sqlite)
-    held = (select(c.plan_id, c.step_id, c.step_name, mine.label("mine"), func.sum(c.n).label("n"))
-            .where(_held_by(orm.inbox_choices, user, unit if with_unit else None, role, None))
-            .group_by(c.plan_id, c.step_id, c.step_name, mine).having(func.sum(c.n) > _ZERO).subquery())
+    if sqlite:  # from the keys read for the counts' totals too
+        c = _choices_held(with_unit).c
+        mine = case((c.holder == _named("person"), literal_column("1", Integer)), else_=_ZERO)
+        held = (select(c.plan_id, c.step_id, c.step_name, mine.label("mine"), func.sum(c.n).label("n"))
+                .group_by(c.plan_id, c.step_id, c.step_name, mine).subquery())
+    else:
+        mine = case((c.holder_user_id == _ZERO, _ZERO), else_=literal_column("1", Integer))
+        user, unit, role = _person(sqlite)
+        held = (select(c.plan_id, c.step_id, c.step_name, mine.label("mine"), func.sum(c.n).label("n"))
+                .where(_held_by(orm.inbox_choices, user, unit if with_unit else None, role, None))
+                .group_by(c.plan_id, c.step_id, c.step_name, mine).having(func.sum(c.n) > _ZERO).subquery())
     # `place`: the plan's rank in the inbox's plan order (`_sorted_page`), with the database's
     # own order of numbers; `step_place`, the step name's in the step order, with its order
     # of names (collation); `n`: its steps of that step id (`_plans_of_page`, `_steps_of_page`).
@@ -1437,22 +1455,16 @@ def _inbox_filters(with_unit: bool, sqlite: bool) -> tuple[Any, Any]:
     member's (one plan, one step: two short texts decoded cost more than three rows; CPU,
     the two alternated call by call, 5,000 pairs)."""
     c, p = orm.inbox_choices.c, orm.plans
-    user, unit, role = _person(sqlite)
     if sqlite:
-        # Per holder, each holder's rows one range of the table's index: its plans grouped
-        # as they are read, in the index's plan order (over the holders' OR, SQLite sorted
-        # a unit head's 100 choice rows first to group them: at 100,000 open 0.06 ms of its
-        # CPU time more). A plan or step with steps under a holder has a positive sum
-        # there: a key's sum is the steps it holds. PostgreSQL reads the holders' rows in
-        # one BitmapOr: per holder, the monitor's empty inbox took it 0.08 ms more (each
-        # range's scan and group set up), a unit head's no less.
-        holders = [held for _, held in _held_parts(orm.inbox_choices, user, unit if with_unit else None, role,
-                                                   None)]
-        plans = union_all(*(select(c.plan_id).where(held).group_by(c.plan_id).having(func.sum(c.n) > _ZERO)
-                            for held in holders))
-        steps = union(*(select(c.step_id, c.step_name).where(held).group_by(c.step_id, c.step_name)
-                        .having(func.sum(c.n) > _ZERO) for held in holders)).subquery()
+        # The plans and the step names of the person's keys with steps (`_choices_held`),
+        # each holder's rows grouped once for both (and for the counts' totals). PostgreSQL
+        # reads the holders' rows in one BitmapOr: per holder, the monitor's empty inbox
+        # took it 0.08 ms more (each range's scan and group set up), a unit head's no less.
+        keys = _choices_held(with_unit)
+        plans = select(keys.c.plan_id)
+        steps = select(keys.c.step_id, keys.c.step_name).distinct().subquery()
     else:
+        user, unit, role = _person(sqlite)
         held = _held_by(orm.inbox_choices, user, unit if with_unit else None, role, None)
         plans = select(c.plan_id).where(held).group_by(c.plan_id).having(func.sum(c.n) > _ZERO)
         steps = (select(c.step_id, c.step_name).where(held)
@@ -1474,9 +1486,37 @@ def _inbox_filters(with_unit: bool, sqlite: bool) -> tuple[Any, Any]:
 
 
 @functools.cache
+def _choices_held(with_unit: bool) -> Any:
+    """On SQLite, the keys (plan, step id, step name) of a person's `inbox_choices` with
+    steps, each with its holder (`_HOLDERS`) and its steps (`n`): per holder one range of
+    the table's index, grouped as it is read, in the index's order. A key with steps has
+    a positive sum: a key's sum is the steps it holds, so the holder's sum of its keys is
+    its steps. Read by the filters' plans and step names and by the counts' totals, so
+    SQLite keeps it once (a CTE named more than once is materialized): grouped apart, the
+    plans in the index's order and the step names sorted (over the holders' OR, SQLite
+    sorted a unit head's 100 choice rows first to group them), each read the rows again."""
+    c = orm.inbox_choices.c
+    user, unit, role = _person(True)
+    return union_all(*(
+        select(_named(holder).label("holder"), c.plan_id, c.step_id, c.step_name, func.sum(c.n).label("n"))
+        .where(held).group_by(c.plan_id, c.step_id, c.step_name).having(func.sum(c.n) > _ZERO)
+        for holder, held in _held_parts(orm.inbox_choices, user, unit if with_unit else None, role, None)
+    )).cte("held")
+
+
+@functools.cache
 def _filters(with_unit: bool, sqlite: bool) -> Any:
     """`_inbox_filters` alone (a filter by plan or words counts the rows it leaves)."""
-    return select(*_inbox_filters(with_unit, sqlite))
+    return _held_within(select(*_inbox_filters(with_unit, sqlite)), with_unit, sqlite)
+
+
+def _held_within(statement: Any, with_unit: bool, held: bool) -> Any:
+    """If `held`, `statement` (which reads `_choices_held`) as a SELECT of its columns from
+    itself with that CTE written inside: a statement is a read if it starts with SELECT
+    (`unit_of_work.track_reads`, `refuse_writes`), and SQLAlchemy writes a CTE first."""
+    if not held:
+        return statement
+    return select(*statement.add_cte(_choices_held(with_unit), nest_here=True).subquery().c)
 
 
 _READS_COUNTS = ("total", "overdue", "soon")
@@ -1507,7 +1547,7 @@ def _reads_counts_and_choices(with_unit: bool, whose: str | None, step: bool, be
     counts = _inbox_counts(with_unit, whose, step, before, after, undated, sqlite).subquery()
     choices = _inbox_choices(with_unit, sqlite).subquery()
     no_int, no_text = cast(null(), Integer), cast(null(), String)
-    return union_all(
+    return _held_within(union_all(
         select(literal_column("'counts'").label("part"), no_int.label("plan_id"), no_text.label("plan_number"),
                no_text.label("plan_title"), no_text.label("step_id"), no_text.label("step_name"),
                *(no_int.label(name) for name in _READS_PLACES),
@@ -1515,7 +1555,7 @@ def _reads_counts_and_choices(with_unit: bool, whose: str | None, step: bool, be
         select(literal_column("'choices'").label("part"),
                *(choices.c[name] for name in _READS_CHOICES + _READS_PLACES),
                *(cast(null(), Integer).label(name) for name in (*_READS_COUNTS, *_READS_HELD))),
-    )
+    ), with_unit, sqlite)
 
 
 @functools.cache
@@ -1524,7 +1564,8 @@ def _reads_counts_and_filters(with_unit: bool, whose: str | None, step: bool, be
     """`_inbox_counts` and `_inbox_filters` as one statement of one row: the counts
     (`_READS_COUNTS`, `_READS_HELD`), then the plans and steps; built once per shape."""
     counts = _inbox_counts(with_unit, whose, step, before, after, undated, sqlite).subquery()
-    return select(*(counts.c[name] for name in (*_READS_COUNTS, *_READS_HELD)), *_inbox_filters(with_unit, sqlite))
+    return _held_within(select(*(counts.c[name] for name in (*_READS_COUNTS, *_READS_HELD)),
+                               *_inbox_filters(with_unit, sqlite)), with_unit, sqlite)
 
 
 def _filters_read(plans: str | None, steps: str | None) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:

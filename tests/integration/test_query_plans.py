@@ -622,6 +622,28 @@ def test_a_large_inbox_in_the_order_received_reads_its_page_in_index_order(offic
         assert all(rows(line) <= 50 for line in lines if re.match(r"\s*(->  )?Sort  \(", line)), reading
 
 
+@pytest.mark.parametrize("office", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("query", [InboxQuery(), InboxQuery(sort="received"), InboxQuery(step_id="assign"),
+                                   InboxQuery(due="week"), InboxQuery(plan_id=1)])
+def test_a_large_inbox_groups_its_choices_once_for_its_plans_steps_and_totals(office, query):
+    """The head of the unit with 3,000 waiting steps, on SQLite: the holders' rows of
+    `inbox_choices` are each read once, grouped in the index's order (no sort), kept and
+    read again for the plans, the step names and, unless narrowed by due date, the totals;
+    `inbox_counts` is read only for a range of due dates (late, soon, undated, or the
+    week asked for), never a holder's every date for a total."""
+    with office.uow() as uow:
+        [head] = uow.users.in_unit(office.units[CBTH], "unit_head")
+    plans = plans_of(office, lambda: list_inbox(office.uow(), head.id, TODAY, query))
+    [choosing] = [p for p in plans if "inbox_choices" in p]
+    choices = [line for line in choosing.splitlines() if "inbox_choices" in line]
+    assert "MATERIALIZE held" in choosing and len(choices) == 3, choosing
+    assert all(line.startswith("SEARCH inbox_choices USING COVERING INDEX") for line in choices), choosing
+    assert "TEMP B-TREE FOR GROUP BY" not in choosing, choosing
+    counted = [line for plan in plans for line in plan.splitlines() if "inbox_counts" in line]
+    assert all("due_on" in line for line in counted), plans
+    assert bool(counted) == (query.plan_id is None), plans
+
+
 def test_an_inbox_filtered_by_a_plan_reads_the_holders_steps_of_that_plan_alone(office):
     """The head of the unit with 3,000 waiting steps, which holds 500 more in each of 4
     other plans, filtered by one of those (or by the small plan, where it holds none), in
