@@ -742,6 +742,11 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
          lambda: unit_work.unit_work(office.uow(), users[HEAD], WORK_DAY), _bare_unit_page_query(office),
          "bare: counts by status of the unit's tasks"),
         *(search_read for search_read, _ in searches),
+        # The unit head's own page: the tasks of every step they took (they assigned them),
+        # most urgent first, where the staff member's holds a hundred.
+        (f"the unit head's person page ({_count_person_tasks(engine, users[HEAD])} tasks, first page)",
+         lambda: unit_work.person_work(office.uow(), users[HEAD], WORK_DAY), _bare_person_page_query(users[HEAD]),
+         "bare: counts by status of the tasks of the person's steps"),
         (f"a staff member's person page ({len(items)} tasks, first page)",
          lambda: unit_work.person_work(office.uow(), users[STAFF], WORK_DAY), _bare_person_page_query(users[STAFF]),
          "bare: counts by status of the tasks of the person's steps"),
@@ -750,6 +755,7 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
     # hand-written SQL over the plain tables giving the same displayed data.
     same_data = {reads[5][0]: _same_data_dashboard_queries(shown, WORK_DAY),
                  reads[6][0]: _same_data_plan_page_queries(shown),
+                 reads[-2][0]: _same_data_person_page_queries(users[HEAD], WORK_DAY),
                  reads[-1][0]: _same_data_person_page_queries(users[STAFF], WORK_DAY),
                  **{read[0]: queries for read, queries in [*inboxes, received, *searches]}}
     captured: dict[str, list[tuple[str, Any]]] = {}
@@ -1080,6 +1086,12 @@ def _count_unit_tasks(engine, unit_id: int) -> int:
     tu = orm.task_units
     with engine.connect() as conn:
         return conn.execute(select(func.count(func.distinct(tu.c.task_id))).where(tu.c.unit_id == unit_id)).scalar()
+
+
+def _count_person_tasks(engine, user_id: int) -> int:
+    """The tasks of the steps `user_id` holds or took: their person page's."""
+    with engine.connect() as conn:
+        return sum(n for _, n in conn.execute(_bare_person_page_query(user_id)))
 
 
 def _bare_unit_inbox_query(office, plan_id: int | None = None):
