@@ -1567,9 +1567,9 @@ def _person_page_statement(shape: tuple[Any, ...], state: str | None, sqlite: bo
 def _person_tasks(scope: TaskScope) -> Any:
     """One person's tasks of `scope` (`_of_one_person`) as `ix_plan_tasks_state` holds
     them (`_by_state`), with their state on its day worked out once (`state`), read once
-    for the parts of a statement: MATERIALIZED, which PostgreSQL and SQLite do of a WITH
-    read twice, and say so here. (Its state worked out by each part, a unit head's page
-    took SQLite 0.4 ms more at 20,000 open.)"""
+    for the parts of a statement. Both databases materialise a WITH that is read twice;
+    MATERIALIZED says so in the statement. (Its state worked out by each part, a unit
+    head's page took SQLite 0.4 ms more at 20,000 open.)"""
     t = _by_state.c
     return (select(t.id, _state(scope.as_of, t).label("state"), t.due_on, t.closed_on, t.plan_id, t.position)
             .where(*_conditions(scope, t=t)).cte("mine").prefix_with("MATERIALIZED"))

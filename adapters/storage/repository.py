@@ -1510,11 +1510,11 @@ def _filters(with_unit: bool, sqlite: bool) -> Any:
     return _held_within(select(*_inbox_filters(with_unit, sqlite)), with_unit, sqlite)
 
 
-def _held_within(statement: Any, with_unit: bool, held: bool) -> Any:
-    """If `held`, `statement` (which reads `_choices_held`) as a SELECT of its columns from
-    itself with that CTE written inside: a statement is a read if it starts with SELECT
-    (`unit_of_work.track_reads`, `refuse_writes`), and SQLAlchemy writes a CTE first."""
-    if not held:
+def _held_within(statement: Any, with_unit: bool, sqlite: bool) -> Any:
+    """On SQLite, where it reads `_choices_held`, `statement` as a SELECT of its columns
+    from itself with that CTE written inside: a statement is a read if it starts with
+    SELECT (`unit_of_work.track_reads`, `refuse_writes`), and SQLAlchemy writes a CTE first."""
+    if not sqlite:
         return statement
     return select(*statement.add_cte(_choices_held(with_unit), nest_here=True).subquery().c)
 
