@@ -1,8 +1,14 @@
 """The shared test fixtures work: real PostgreSQL, SMTP, HTTP server and Chromium."""
 from __future__ import annotations
 
+import signal
 import smtplib
+import socket
+import subprocess
+import sys
+import time
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -89,3 +95,29 @@ def test_chromium_renders_a_page_from_a_live_server(live_server, page):
     # The text is written by JavaScript, so this proves a real browser ran it.
     assert page.locator("#greeting").inner_text() == "Xin chào 2"
     assert page.title() == "planflow"
+
+
+def test_a_killed_test_process_leaves_no_postgres_server_running(postgres_server):
+    """The fixture's `stop` never runs in a pytest killed by a signal; the server's
+    watcher stops it and removes its directory all the same."""
+    starter = ("import sys; from pathlib import Path; from tests.support.postgres import PostgresServer; "
+               "s = PostgresServer(Path(sys.argv[1])); s.start(); print(s.dir, s.port, flush=True); "
+               "sys.stdin.read()")
+    child = subprocess.Popen([sys.executable, "-c", starter, str(postgres_server.bindir)],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                             cwd=Path(__file__).parents[2])
+    directory, port = child.stdout.readline().split()
+    assert _answers(int(port)), "the child's server should be up before the kill"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    deadline = time.monotonic() + 30
+    while (_answers(int(port)) or Path(directory).exists()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _answers(int(port)), "the killed process's server is still running"
+    assert not Path(directory).exists(), "the killed process's server directory is still there"
+
+
+def _answers(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex(("127.0.0.1", port)) == 0

@@ -4,6 +4,10 @@ Debian's binaries, a `mktemp -d` data directory and a loopback port. As root the
 server runs as the `postgres` user (`initdb` and `pg_ctl` refuse root), and the
 directory is handed to that user: pytest's own temp root is mode 700 and would not
 be reachable by `postgres`.
+
+A pytest that is killed rather than ended never runs the fixture's `stop`; a watcher
+in a session of its own stops the server once the pipe from its pytest closes, as it
+does when that process ends in any way (`_watch`).
 """
 from __future__ import annotations
 
@@ -48,6 +52,7 @@ class PostgresServer:
         self.port = 0
         self.dir: Path | None = None
         self._as_root = os.geteuid() == 0
+        self._watcher: subprocess.Popen | None = None
 
     # -- life cycle -------------------------------------------------------------
     def start(self, attempts: int = 3) -> None:
@@ -70,17 +75,32 @@ class PostgresServer:
                         f"PostgreSQL did not start: {exc}\n"
                         f"--- {self.logfile} ---\n{self.log()}"
                     ) from exc
+        self._watch()
         self.create_database("test")
 
     def stop(self) -> None:
         if self.dir is None:
             return
+        if self._watcher is not None:
+            self._watcher.kill()  # stopped here; the watcher must not race this stop
+            self._watcher.wait()
+            self._watcher = None
         try:
             self._run("pg_ctl", "-D", self.datadir, "-m", "fast", "-w", "stop")
         except PostgresError:
             pass  # already gone; still remove the directory
         shutil.rmtree(self.dir, ignore_errors=True)
         self.dir = None
+
+    def _watch(self) -> None:
+        """Start a shell that waits for end of file on a pipe only this process (and what it forks) holds,
+        then stops the server at once and removes its directory. Its own session keeps
+        it out of a signal sent to pytest's process group."""
+        stop = " ".join(self._command("pg_ctl", "-D", self.datadir, "-m", "immediate", "-w", "stop"))
+        script = f"cat >/dev/null; {stop}; rm -rf '{self.dir}'"
+        # Not pytest's output: a pipe reading it would wait for the watcher to end.
+        self._watcher = subprocess.Popen(["sh", "-c", script], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL, cwd="/", start_new_session=True)
 
     # -- use --------------------------------------------------------------------
     def url(self, dbname: str = "test") -> str:
@@ -111,10 +131,12 @@ class PostgresServer:
     def logfile(self) -> str:
         return str(self.dir / "server.log")
 
-    def _run(self, tool: str, *args: str) -> subprocess.CompletedProcess:
+    def _command(self, tool: str, *args: str) -> list[str]:
         cmd = [str(self.bindir / tool), *args]
-        if self._as_root:
-            cmd = ["runuser", "-u", "postgres", "--", *cmd]
+        return ["runuser", "-u", "postgres", "--", *cmd] if self._as_root else cmd
+
+    def _run(self, tool: str, *args: str) -> subprocess.CompletedProcess:
+        cmd = self._command(tool, *args)
         # cwd: postgres cannot read root's working directory; / is harmless.
         done = subprocess.run(cmd, cwd="/", capture_output=True, text=True)
         if done.returncode != 0:
