@@ -474,6 +474,37 @@ def test_the_tasks_whose_assignment_named_a_person_are_read_by_person_not_by_eve
     assert not full_scans(plans, "plan_tasks"), plans
 
 
+def _took_part_in(office, count: int) -> int:
+    """CBTH's staff member made the one who completed the steps of `count` of the 3,000
+    copied tasks (as their unit head completes the steps of those assigned), the
+    statistics then taken: their id."""
+    engine, user = office.storage.engine, office.users["cv.cbth"]
+    w = orm.work_items.c
+    with engine.begin() as conn:
+        items = select(w.id).where(w.candidate_unit_id == office.units[CBTH]).order_by(w.id).limit(count)
+        conn.execute(orm.work_items.update().where(w.id.in_(items)).values(completed_by=user))
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
+    return user
+
+
+@pytest.mark.parametrize("office", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("generic", [False, True])
+def test_a_person_s_tasks_are_looked_up_by_their_ids(office, generic):
+    """The tasks a person took part in, 600 of the office's 3,008 (as the bench's unit head
+    holds 2,876 of 20,000), are each looked up by id in `ix_plan_tasks_state` (`= ANY` an
+    array of their ids) for their person page, unfiltered or of a state: as IN their set,
+    PostgreSQL hashed it and read the whole index. In the custom plans and the generic ones."""
+    user = _took_part_in(office, 600)
+    for filters in (Filters(), Filters(state="in_progress")):
+        plans = plans_of(office, lambda filters=filters: person_work(office.uow(), user, TODAY, filters), generic)
+        mine = [p for p in plans if "ix_work_items_completed_by_tasks" in p]
+        assert mine and all(re.search(r"Index Cond: \(id = ANY \(\$\d+\)\)", p) for p in mine), plans
+        assert not any(re.search(r"Index Only Scan using ix_plan_tasks_state on plan_tasks \w+(?!.*\n\s+Index Cond)",
+                                 p) for p in mine), plans
+
+
 @pytest.mark.parametrize("office", ["postgresql"], indirect=True)
 @pytest.mark.parametrize("username", ["cv.kstthc", "giamdoc.ttpv"])
 def test_a_search_by_a_reader_of_few_tasks_reads_their_ids_through_indexes_then_each_task_by_id(office, username):

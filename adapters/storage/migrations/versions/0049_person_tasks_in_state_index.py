@@ -1,6 +1,6 @@
 """plan_tasks: a task's plan and place in it beside its status and dates, by its id
 
-A person page reads the tasks the person took part in (`progress_queries._took_part`), a
+A person page reads the tasks the person took part in (`progress_queries._TookPart`), a
 set of ids from the work items and the people named, and looks each one up: its plan and
 state for the counts, and its state, due date, plan and position for the page's order
 (most urgent first). Only its row held its plan and position, and the rows are long (the
