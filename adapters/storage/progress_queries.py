@@ -822,13 +822,14 @@ def _fts_query(words: list[str], side_by_side: bool = False) -> str:
     return f'"{" ".join(words)}"' if side_by_side else " ".join(f'"{word}"' for word in words)
 
 
-def _ts_match(words: list[str], side_by_side: bool = False) -> Any:
+def _ts_match(words: list[str], side_by_side: bool = False, bound: bool = False) -> Any:
     """PostgreSQL: the stored and indexed words (migration 0020) hold every one of `words`,
-    or (`side_by_side`) them in this order, one after the other."""
-    # The words written into the statement (they are in its shape already): bound, once
-    # psycopg prepared a search run five times on a connection, PostgreSQL's generic plan
-    # could not estimate the match and read a page ten times slower.
-    query = literal((" <-> " if side_by_side else " & ").join(words), String, literal_execute=True)
+    or (`side_by_side`) them in this order, one after the other; the words `bound` for a
+    count (`_matching`), else written into the statement."""
+    # Written in (they are in its shape already): bound, once psycopg prepared a search run
+    # five times on a connection, PostgreSQL's generic plan could not estimate the match
+    # and read a page ten times slower.
+    query = literal((" <-> " if side_by_side else " & ").join(words), String, literal_execute=not bound)
     wanted = func.to_tsquery(literal_column("'simple'"), query)
     return literal_column("plan_tasks.search_words").op("@@")(wanted)
 
@@ -1041,11 +1042,18 @@ def _matching(words: list[str], conditions: list[Any], sqlite: bool, side_by_sid
     16.2 from the word index alone (the tasks' rows are long: their words twice).
 
     `among`, the name of the matches bound, read first (`TaskScope.matches`): each task
-    looked up by its id, the word index not read. `words_from`: `_fts_matching`'s."""
+    looked up by its id, the word index not read. `words_from`: `_fts_matching`'s.
+
+    On PostgreSQL a count's words are bound (`_ts_match`): its generic plan, which
+    PostgreSQL keeps once psycopg prepared the count, reads the word index's bitmap of
+    the matches, where planned with the words it read the table and tested each row's
+    words (a word most tasks hold: 10,001 matches counted, each its words tested). The
+    page's plan needs the words (`_ts_match`); a count reads no more than its cap in any
+    order."""
     if among:
         query = select(_t.c.id).where(_AmongIds(_t.c.id, among), *conditions)
     elif not sqlite:
-        query = select(_t.c.id).where(_ts_match(words, side_by_side), *conditions)
+        query = select(_t.c.id).where(_ts_match(words, side_by_side, bound=not ordered), *conditions)
     else:
         return _fts_matching(words, conditions, side_by_side, ordered, words_from)
     return query.order_by(_t.c.id) if ordered else query
