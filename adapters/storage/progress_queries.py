@@ -822,13 +822,14 @@ def _fts_query(words: list[str], side_by_side: bool = False) -> str:
     return f'"{" ".join(words)}"' if side_by_side else " ".join(f'"{word}"' for word in words)
 
 
-def _ts_match(words: list[str], side_by_side: bool = False) -> Any:
+def _ts_match(words: list[str], side_by_side: bool = False, bound: bool = False) -> Any:
     """PostgreSQL: the stored and indexed words (migration 0020) hold every one of `words`,
-    or (`side_by_side`) them in this order, one after the other."""
-    # The words written into the statement (they are in its shape already): bound, once
-    # psycopg prepared a search run five times on a connection, PostgreSQL's generic plan
-    # could not estimate the match and read a page ten times slower.
-    query = literal((" <-> " if side_by_side else " & ").join(words), String, literal_execute=True)
+    or (`side_by_side`) them in this order, one after the other; the words `bound` for a
+    count (`_matching`), else written into the statement."""
+    # Written in (they are in its shape already): bound, once psycopg prepared a search run
+    # five times on a connection, PostgreSQL's generic plan could not estimate the match
+    # and read a page ten times slower.
+    query = literal((" <-> " if side_by_side else " & ").join(words), String, literal_execute=not bound)
     wanted = func.to_tsquery(literal_column("'simple'"), query)
     return literal_column("plan_tasks.search_words").op("@@")(wanted)
 
@@ -1029,7 +1030,7 @@ def _state_ids_statement(state: str, probe: bool, sqlite: bool) -> Any:
 
 
 def _matching(words: list[str], conditions: list[Any], sqlite: bool, side_by_side: bool = False,
-              ordered: bool = True, among: str | None = None, words_from: Any = None) -> Any:
+              ordered: bool = True, among: str | None = None, words_from: Any = None, bound: bool = False) -> Any:
     """The ids of the tasks holding `words` (as `_with_words`; `side_by_side` as `_ts_match`)
     that `conditions` keep, in the word index's order (of ids): to read under a LIMIT,
     which then stops the index's scan (on SQLite, as a join from the FTS5 table, whose
@@ -1041,11 +1042,14 @@ def _matching(words: list[str], conditions: list[Any], sqlite: bool, side_by_sid
     16.2 from the word index alone (the tasks' rows are long: their words twice).
 
     `among`, the name of the matches bound, read first (`TaskScope.matches`): each task
-    looked up by its id, the word index not read. `words_from`: `_fts_matching`'s."""
+    looked up by its id, the word index not read. `words_from`: `_fts_matching`'s.
+
+    `bound`, on PostgreSQL, the words bound (`_ts_match`): for a count
+    (`_count_statement`)."""
     if among:
         query = select(_t.c.id).where(_AmongIds(_t.c.id, among), *conditions)
     elif not sqlite:
-        query = select(_t.c.id).where(_ts_match(words, side_by_side), *conditions)
+        query = select(_t.c.id).where(_ts_match(words, side_by_side, bound), *conditions)
     else:
         return _fts_matching(words, conditions, side_by_side, ordered, words_from)
     return query.order_by(_t.c.id) if ordered else query
@@ -1160,8 +1164,15 @@ def _count_statement(shape: tuple[Any, ...], by_state: bool, capped: bool, sqlit
         counted = (_readable_matches(list(scope.words), scope.reader_id, scope.reader_unit_id, of_many, state)
                    .where(*_reader_range(scope, sqlite)))
     else:
+        # The words bound: the generic plan PostgreSQL keeps once psycopg prepared the count
+        # reads the word index's bitmap of the matches, not a test of each row's words, which
+        # it planned with the words given for a word most tasks hold (10,001 matches, each
+        # tested, more for a reader: each readable or not). But for a state's ids read first,
+        # each task then looked up by id and its words tested: of a bound value, the words
+        # were made again for each (`to_tsquery`), as written they are made once.
         counted = _matching(list(scope.words), [*_conditions(scope, ids=False, look_up=False), *state,
-                                                *_reader_range(scope, sqlite)], sqlite, ordered=False, among=_ids_of(scope))
+                                                *_reader_range(scope, sqlite)], sqlite, ordered=False, among=_ids_of(scope),
+                            bound=not state_first)
     return select(func.count().label("count")).select_from(counted.limit(planned_with("up_to", sqlite)).subquery())
 
 

@@ -720,3 +720,19 @@ def test_a_units_counts_and_plans_read_its_own_groups_by_the_unit_s_index(office
     assert plan.count("ix_unit_task_counts_unit") == 2 and "ix_unit_task_counts_plan" not in plan, plan  # each part
     if office.storage.engine.dialect.name == "sqlite":
         assert plan.count("USING COVERING INDEX ix_unit_task_counts_unit") == 2, plan
+
+
+@pytest.mark.parametrize("office", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("reader", ["monitor", "head of a unit of 3,000 tasks"])
+def test_a_search_s_count_reads_the_word_index_in_its_generic_plan(office, reader):
+    """The 3,008 tasks all hold "nhiệm vụ". Once psycopg prepared a search's capped count,
+    PostgreSQL keeps its generic plan: with the words bound, a bitmap of the word index's
+    matches, the rows then read without their words tested (with the words written in, it
+    planned for every task matching: each row read and its words tested, 10,001 of them at
+    20,000 open). For a reader of every task, and for one whose unit holds more tasks than
+    their ids are read for (`READER_IDS`): each match then tested against the reading rule."""
+    user = office.users["theodoi"] if reader == "monitor" else _head(office)
+    plans = plans_of(office, lambda: search_tasks(office.uow(), "nhiệm vụ", TODAY, user_id=user), generic=True)
+    [count] = [p for p in plans if p.startswith("Aggregate") and "search_words" in p]
+    assert "Bitmap Index Scan on ix_plan_tasks_search_words" in count, count
+    assert not full_scans([count], "plan_tasks"), count
