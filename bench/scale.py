@@ -743,11 +743,11 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
          "bare: counts by status of the unit's tasks"),
         *(search_read for search_read, _ in searches),
         # The unit head's own page: the tasks of every step they took (they assigned them),
-        # most urgent first, where the staff member's holds a hundred.
+        # most urgent first, where the staff member's holds the tasks of their hundred steps.
         (f"the unit head's person page ({_count_person_tasks(engine, users[HEAD])} tasks, first page)",
          lambda: unit_work.person_work(office.uow(), users[HEAD], WORK_DAY), _bare_person_page_query(users[HEAD]),
          "bare: counts by status of the tasks of the person's steps"),
-        (f"a staff member's person page ({len(items)} tasks, first page)",
+        (f"a staff member's person page ({_count_person_tasks(engine, users[STAFF])} tasks, first page)",
          lambda: unit_work.person_work(office.uow(), users[STAFF], WORK_DAY), _bare_person_page_query(users[STAFF]),
          "bare: counts by status of the tasks of the person's steps"),
     ]
