@@ -7,7 +7,7 @@ at a time, so a read costs what its page costs, not what the plan holds. None re
 `process_instances.state`.
 
 The statements of the dashboard and the plan page are built once per shape of their
-scope (which of its fields are given, `_bound`) and run with the values bound: building
+scope (which of its fields are given, `bound`) and run with the values bound: building
 and keying a statement cost SQLAlchemy more than SQLite takes to run it.
 """
 from __future__ import annotations
@@ -44,7 +44,6 @@ from sqlalchemy import (
     union,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
@@ -53,6 +52,17 @@ from sqlalchemy.sql.selectable import Alias
 
 from adapters.storage import cursor_reads, orm
 from adapters.storage.dialects import on_sqlite, planned_with
+from adapters.storage.reads.statement_shapes import (
+    AmongIds,
+    Order,
+    asc,
+    bound,
+    ordered_outermost,
+    symbolic,
+    together,
+    unit_bound,
+    unit_scope,
+)
 from adapters.storage.row_dicts import dicts
 from engine import unit_of_work as ports
 from engine.reading.progress import (
@@ -143,7 +153,7 @@ class ProgressQueries(ports.ProgressQueries):
         both (`_person_page_statement`)."""
         if scope != plans or part.order != "urgency" or not _of_one_person(scope):
             return (*self.counts_and_plans(scope, plans), None)
-        shape, values = _bound(scope)
+        shape, values = bound(scope)
         values.update(_slice_values([part]), state_day=scope.as_of)
         keys, rows = cursor_reads.rows(self.session, _person_page_statement(shape, part.state, self._sqlite), values)
         (_, counted_of), (page_keys, page_of) = _part_columns(keys, ("counts", "page"))
@@ -166,8 +176,8 @@ class ProgressQueries(ports.ProgressQueries):
         `unit_task_counts`, not a look-up of each task's units (`_plan_groups`). When
         `choices` is `scope` (an unfiltered dashboard), the choices are the lead units'
         part's units, not read again."""
-        shape, values = _bound(scope)
-        choices_shape, choices_values = (None, {}) if choices == scope else _bound(choices, "choices_")
+        shape, values = bound(scope)
+        choices_shape, choices_values = (None, {}) if choices == scope else bound(choices, "choices_")
         statement = _dashboard_statement(shape, choices_shape, self._sqlite)
         found: dict[str, list[dict[str, Any]]] = {"units": [], "dates": [], "choices": []}
         for row in self._rows(statement, {**values, **choices_values}):
@@ -236,7 +246,7 @@ class ProgressQueries(ports.ProgressQueries):
         return found
 
     def _search_bound(self, scope: TaskScope) -> tuple[tuple[Any, ...], dict[str, Any]]:
-        """`_bound`; for a search by a reader who does not read every task and may read no
+        """`bound`; for a search by a reader who does not read every task and may read no
         more than `READER_IDS` tasks, with their ids read first (`_reader_ids_statement`),
         then those of them holding the words (`_matches_statement`), in place of the
         reader and of the word index (`TaskScope.matches`): the count and the page then
@@ -254,7 +264,7 @@ class ProgressQueries(ports.ProgressQueries):
             ids = self._ids_readable_by(scope.reader_id, scope.reader_unit_id)
             if ids is not None and len(ids) <= SEARCH_REACH:  # (each match ranked: `_best_first`)
                 scope = replace(scope, reader_id=None, reader_unit_id=None, matches=self._matches_among(ids, scope.words))
-        shape, values = _bound(scope)
+        shape, values = bound(scope)
         if _in_range(scope):
             values["reader_first"], values["reader_last"] = self._readable_range(scope.reader_id, scope.reader_unit_id)
         return shape, values
@@ -390,7 +400,7 @@ class ProgressQueries(ports.ProgressQueries):
         return self._many[unit_id]
 
     def counted_slices(self, scope: TaskScope, slices: list[TaskSlice]) -> tuple[int, list[list[tuple[Any, ...]]]]:
-        shape, values = _bound(scope)
+        shape, values = bound(scope)
         values.update(_slice_values(slices), state_day=scope.as_of)
         orders = tuple((p.state, p.order) for p in slices)
         statement = _counted_slices_statement(shape, orders, self._sqlite)
@@ -414,7 +424,7 @@ class ProgressQueries(ports.ProgressQueries):
         return counted, found
 
     def _parts(self, statement: Any, names: tuple[str, ...], values: dict[str, Any]) -> dict[str, list[Any]]:
-        """The rows of a `_together` statement of parts `names`, by part, each a tuple of
+        """The rows of a `together` statement of parts `names`, by part, each a tuple of
         the part's own columns (in its statement's order)."""
         keys, rows = cursor_reads.rows(self.session, statement, values)
         parts = _part_columns(keys, names)
@@ -528,14 +538,14 @@ def _task_of(keys: tuple[str, ...], prefix: str = "") -> Any:
 
 def _slice_columns(keys: tuple[str, ...], prefix: str = "") -> tuple[Any, int, int, int]:
     """Of `_slices_statement`'s columns `keys` (each named `prefix` and its name, in a
-    `_together` statement): the getter of a task's columns (`_task_of`), and where the
+    `together` statement): the getter of a task's columns (`_task_of`), and where the
     row's page (`part`) and its place (`rest`, `rank`) are."""
     return (_task_of(keys, prefix), *(keys.index(prefix + name) for name in ("part", "rest", "rank")))
 
 
 @functools.lru_cache(maxsize=64)
 def _part_columns(keys: tuple[str, ...], names: tuple[str, ...]) -> list[tuple[tuple[str, ...], Any]]:
-    """Per part of a `_together` statement whose columns are `keys`: its columns' names and
+    """Per part of a `together` statement whose columns are `keys`: its columns' names and
     one getter of their values, a tuple (each part has two columns or more; a dict
     comprehension per row cost more than the statement on SQLite); worked out once per
     statement, not at each read."""
@@ -559,36 +569,8 @@ def _of_tasks(query: Any, task_id: Any, by_plan: bool, by_ids: bool) -> Any:
     if by_plan:
         query = query.where(_t.c.plan_id == bindparam("plan_id", type_=Integer))
     if by_ids:
-        query = query.where(_AmongIds(task_id, "task_ids"))
+        query = query.where(AmongIds(task_id, "task_ids"))
     return query
-
-
-class _AmongIds(ColumnElement[bool]):
-    """`column` among the ids of a list bound as `name`: `IN (?, ?, ...)` on SQLite,
-    `= ANY(%(name)s)`, one array, on PostgreSQL. There a page's fifty ids made the SQL of
-    its details 4.6 kB and 52 parameters, past what psycopg keeps converted (4 kB, 50):
-    it parsed the statement again at each run, 0.17 ms of the client's time. Not
-    `driving`, on SQLite a test of each row read otherwise (`+column`), never a way in:
-    driven from a few ids, the word index is looked up one id at a time, and FTS5 works
-    out the whole query again for each (0.2 ms a task at 20,000 tasks)."""
-
-    inherit_cache = False  # (its fields are not in a cache key; run on the cursor path, compiled there)
-    type = Boolean()
-    _is_implicitly_boolean = True  # a condition as it is: not `... = 1` where booleans are integers
-
-    def __init__(self, column: Any, name: str, driving: bool = True) -> None:
-        self.column, self.name, self.driving = column, name, driving
-
-
-@compiles(_AmongIds)
-def _among_ids(element: _AmongIds, compiler: Any, **kw: Any) -> str:
-    listed = compiler.process(element.column.in_(bindparam(element.name, expanding=True)), **kw)
-    return listed if element.driving else "+" + listed
-
-
-@compiles(_AmongIds, "postgresql")
-def _among_ids_as_array(element: _AmongIds, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.column == any_(bindparam(element.name, type_=ARRAY(Integer))), **kw)
 
 
 @functools.lru_cache(maxsize=8)
@@ -640,12 +622,12 @@ def _audit_statement(action_prefix: str) -> Any:
 @functools.lru_cache(maxsize=8)
 def _page_detail_parts(notices: str | None) -> tuple[tuple[str, Any, Order], ...]:
     """`ProgressQueries.page_details`' parts (units, steps, notices with `notices`), each a
-    statement in its order and that order by column names (`_together`), the task ids bound
+    statement in its order and that order by column names (`together`), the task ids bound
     (`task_ids`)."""
-    parts = [("units", _task_units_statement(False, True), _asc("task_id", "role", "position")),
-             ("steps", ready_steps(False, True), _asc("work_item_id"))]
+    parts = [("units", _task_units_statement(False, True), asc("task_id", "role", "position")),
+             ("steps", ready_steps(False, True), asc("work_item_id"))]
     if notices is not None:
-        parts.append(("notices", _told(notices, False, True), _asc("at", "id")))
+        parts.append(("notices", _told(notices, False, True), asc("at", "id")))
     return tuple(parts)
 
 
@@ -656,7 +638,7 @@ def _told(action_prefix: str, by_plan: bool, by_ids: bool) -> Any:
     (`engine.reading.progress.NOTICE_ROW`).
     What a notice shows (`engine.reading.progress._notices`), not who acted, and the table
     by a short name: a page's details' SQL then stays under the 4 kB whose conversion
-    psycopg keeps (`_AmongIds`). The prefix is written in, as `_starting_with` writes it:
+    psycopg keeps (`AmongIds`). The prefix is written in, as `_starting_with` writes it:
     for "notice", the condition of `ix_audit_events_notices`, which holds those lines alone."""
     a = orm.audit_events.alias("a")
     query = (select(a.c.plan_task_id.label("task_id"), a.c.action, a.c.at, a.c.step_name,
@@ -716,8 +698,8 @@ def _recipients_joined(element: _Recipients, compiler: Any, **kw: Any) -> str:
 
 @functools.lru_cache(maxsize=8)
 def _page_details_statement(notices: str | None) -> Any:
-    """`ProgressQueries.page_details`' parts in one UNION ALL (`_together`)."""
-    return _together(list(_page_detail_parts(notices)))
+    """`ProgressQueries.page_details`' parts in one UNION ALL (`together`)."""
+    return together(list(_page_detail_parts(notices)))
 
 
 @functools.lru_cache(maxsize=256)
@@ -731,73 +713,10 @@ def _counted_slices_statement(shape: tuple[Any, ...], orders: tuple[tuple[str | 
     tasks = _slices_statement(shape, orders, sqlite)
     if sqlite and len(orders) == 1:
         return tasks.add_columns(_count_statement(shape, False, False, sqlite).scalar_subquery().label("counted"))
-    if len(orders) == 1:  # one page is its own SELECT, whose ORDER BY `_together` would drop from under its LIMIT
+    if len(orders) == 1:  # one page is its own SELECT, whose ORDER BY `together` would drop from under its LIMIT
         tasks = select(tasks.subquery())
-    return _together([("count", _count_statement(shape, False, False, sqlite), ()),
-                      ("tasks", tasks, _SLICES_ORDER)])
-
-
-# An order of a statement's rows: its columns by name, ascending, and whether NULLs come last.
-Order = tuple[tuple[str, bool], ...]
-
-
-def _asc(*names: str) -> Order:
-    return tuple((name, False) for name in names)
-
-
-def _ordered(statement: Any, order: Order) -> Any:
-    """`statement` (a UNION ALL of parts, or a SELECT) ordered by its columns `order` in
-    its outermost clause: SQL promises no order of the rows of a UNION ALL (a PostgreSQL
-    parallel Append interleaves its parts) nor of a subquery's, whatever its ORDER BY."""
-    return statement.order_by(*(literal_column(name).nulls_last() if last else literal_column(name)
-                                for name, last in order))
-
-
-def _together(parts: list[tuple[str, Any, Order]], shared: Any = None, sqlite: bool = False) -> Any:
-    """SELECTs of different columns as one UNION ALL, one round trip: a row has its part's
-    number (`part`) and its columns as `<part>_<column>`, typed NULL in the other parts'
-    columns; part by part, each in its `order` (`_ordered`: the parts' own ORDER BY is
-    dropped, so none may have a LIMIT of its own). `shared`, a WITH the parts read: on
-    PostgreSQL written under the statement's outermost SELECT, as a unit of work entered
-    for reading there sends SELECTs only (`unit_of_work.refuse_writes`); on SQLite at its
-    head, where the parts' rows are then merged in order, not copied and sorted again
-    with their columns (a person page's 50 tasks with their texts)."""
-    columns = [(name, column) for name, part, _ in parts for column in part.selected_columns]
-    selects = []
-    for number, (name, part, _) in enumerate(parts):
-        rows = part.order_by(None).subquery()
-        selects.append(select(literal_column(str(number), Integer).label("part"), *(
-            (rows.c[column.key] if owner == name else cast(null(), column.type)).label(f"{owner}_{column.key}")
-            for owner, column in columns)))
-    both = union_all(*selects)
-    if shared is not None:
-        both = both.add_cte(shared, nest_here=True) if sqlite else select(both.add_cte(shared, nest_here=True).subquery())
-    return _ordered(both,
-                    (("part", False), *((f"{name}_{key}", last) for name, _, order in parts for key, last in order)))
-
-
-_SCOPE_IDS = ("plan_id", "unit_id", "lead_unit_id", "person_id", "reader_id", "reader_unit_id")
-_SCOPE_DATES = ("due_from", "due_to")
-_SCOPE_LISTS = ("matches",)  # bound as a list of ids (`_AmongIds`)
-
-
-def _bound(scope: TaskScope, prefix: str = "") -> tuple[tuple[Any, ...], dict[str, Any]]:
-    """`scope`'s shape (which of its fields are given, and its words, which stay in the
-    statement) and the values of its fields, to bind to the statement built from the shape
-    (`_symbolic`) under their names (`prefix` keeps two scopes of one statement apart)."""
-    given = tuple(name for name in (*_SCOPE_IDS, *_SCOPE_DATES, *_SCOPE_LISTS) if getattr(scope, name) is not None)
-    values = {prefix + name: list(value) if name in _SCOPE_LISTS else value
-              for name, value in ((name, getattr(scope, name)) for name in given)}
-    values[prefix + "as_of"] = scope.as_of
-    return (prefix, given, scope.words, scope.typed_words), values
-
-
-def _symbolic(shape: tuple[Any, ...]) -> TaskScope:
-    """The scope of `shape` (`_bound`), a bound parameter in place of each value."""
-    prefix, given, words, typed = shape
-    binds = {name: bindparam(prefix + name, type_=Date if name in _SCOPE_DATES else Integer) for name in given}
-    return TaskScope(as_of=bindparam(prefix + "as_of", type_=Date), words=words, typed_words=typed,  # type: ignore[arg-type]
-                     **binds)
+    return together([("count", _count_statement(shape, False, False, sqlite), ()),
+                     ("tasks", tasks, _SLICES_ORDER)])
 
 
 def _scope_conditions(scope: TaskScope, sqlite: bool) -> list[Any]:
@@ -935,7 +854,7 @@ _by_state = _indexed_by_alias(_t, "task_state", "ix_plan_tasks_state")
 
 
 def _state_read(scope: TaskScope, sqlite: bool) -> Any:
-    """What a search of `scope` (`_symbolic`) tests its matches' state on: `_by_state` on
+    """What a search of `scope` (`symbolic`) tests its matches' state on: `_by_state` on
     SQLite when the word index gives them, else their task (PostgreSQL reads the task's
     row for its words; a reader's matches read first are each looked up by id, a few).
     A state of few tasks is not looked up match by match but read first (`_in_state_ids`)."""
@@ -985,7 +904,7 @@ def _in_state_ids(sqlite: bool) -> list[Any]:
         byte = func.substr(bindparam("state_bits", type_=LargeBinary), _task_words.c.rowid + literal_column("1"),
                            literal_column("1"))
         return [byte == literal_column("x'01'")]
-    return [_AmongIds(_t.c.id, "state_ids")]
+    return [AmongIds(_t.c.id, "state_ids")]
 
 
 def _id_bits(ids: tuple[int, ...]) -> bytes:
@@ -1047,7 +966,7 @@ def _matching(words: list[str], conditions: list[Any], sqlite: bool, side_by_sid
     `bound`, on PostgreSQL, the words bound (`_ts_match`): for a count
     (`_count_statement`)."""
     if among:
-        query = select(_t.c.id).where(_AmongIds(_t.c.id, among), *conditions)
+        query = select(_t.c.id).where(AmongIds(_t.c.id, among), *conditions)
     elif not sqlite:
         query = select(_t.c.id).where(_ts_match(words, side_by_side, bound), *conditions)
     else:
@@ -1122,7 +1041,7 @@ def _readable_rowid(user_id: Any, unit_id: Any, of_many: bool) -> Any:
     rowid): at 20,000 tasks the count (about 15,000 rowids looked up) 4.5 ms, 3.9; the
     page (about 3,000) 16.7 ms, 14.1 on a loaded machine."""
     ways = _reader_ways(user_id, unit_id)
-    # (`+`: a test of each rowid the index gives, never a way in: `_AmongIds`)
+    # (`+`: a test of each rowid the index gives, never a way in: `AmongIds`)
     listed = literal_column("+plan_task_words.rowid", Integer).in_(
         union_all(*_readable_reads([way for way in ways if not (way.looked_up and of_many)])))
     return or_(*(values.selected_columns[0].is_not(None) for values in _looked_up(ways, of_many)), listed)
@@ -1137,11 +1056,11 @@ def _matches_statement(words: tuple[str, ...], sqlite: bool) -> Any:
     plan's) and its own rowid tested as it is read, so that no other task is read (FTS5
     looks a task's words up by id no cheaper than it reads them all)."""
     if not sqlite:
-        return select(_t.c.id).where(_ts_match(list(words)), _AmongIds(_t.c.id, "reader_ids"))
+        return select(_t.c.id).where(_ts_match(list(words)), AmongIds(_t.c.id, "reader_ids"))
     rowid = _task_words.c.rowid
     match = literal_column("plan_task_words").op("MATCH")(literal(_fts_query(list(words))))
     return select(rowid).where(match, rowid >= bindparam("first_id", type_=Integer),
-                               rowid <= bindparam("last_id", type_=Integer), _AmongIds(rowid, "reader_ids", driving=False))
+                               rowid <= bindparam("last_id", type_=Integer), AmongIds(rowid, "reader_ids", driving=False))
 
 
 @functools.lru_cache(maxsize=256)
@@ -1151,7 +1070,7 @@ def _count_statement(shape: tuple[Any, ...], by_state: bool, capped: bool, sqlit
     `by_state` (or among the state's ids read first, if `state_first`: `_in_state_ids`),
     and no further than `up_to`, if `capped` (a count that stops there); the reader's unit
     of many tasks (`of_many`) as `_readable_matches`."""
-    scope = _symbolic(shape)
+    scope = symbolic(shape)
     state = _counted_state(scope, sqlite, state_first) if by_state else []
     if not capped:
         groups = None if by_state else _plan_groups(scope, orm.plan_task_counts)
@@ -1202,7 +1121,7 @@ def _dashboard_statement(shape: tuple[Any, ...], choices_shape: tuple[Any, ...] 
     """`ProgressQueries.dashboard_counts`' statement for scopes of these shapes: its
     dates (and so its states), lead units and choices (none for no `choices_shape`: the
     lead units' units) as parts of one UNION ALL."""
-    scope, choices = _symbolic(shape), _symbolic(choices_shape or shape)
+    scope, choices = symbolic(shape), symbolic(choices_shape or shape)
     if not sqlite:
         scope, choices = _plan_written_in(scope), _plan_written_in(choices)
     conditions = _scope_conditions(scope, sqlite)
@@ -1273,7 +1192,7 @@ def _month_of(sqlite: bool) -> Any:
 
 
 def _plan_written_in(scope: TaskScope) -> TaskScope:
-    """`scope` (of bound parameters, `_symbolic`) with its plan's id written into the SQL
+    """`scope` (of bound parameters, `symbolic`) with its plan's id written into the SQL
     at each run (`literal_execute`), on PostgreSQL. Bound, PostgreSQL costed each read's
     custom plan below the generic one and planned the dashboard's counts again at every read
     (0.31-0.34 ms a run, against 0.15-0.23 planned once); hidden in a one-value subquery,
@@ -1351,7 +1270,7 @@ _SLICE_KEYS = {"urgent": Integer, "open": Integer, "urgent_due": Date, "rest": I
 # Pages one after the other, each in its order: "position" has every key above NULL, then
 # plan order; "urgency" its three, then plan order; "words" its rank (one row each).
 _SLICES_ORDER: Order = (("part", False), *((key, key == "urgent_due") for key in _SLICE_KEYS),
-                        *_asc("plan_id", "position", "id"))
+                        *asc("plan_id", "position", "id"))
 
 
 @functools.lru_cache(maxsize=256)
@@ -1366,7 +1285,7 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, st
     statement itself, in its order. `by_rowid`: a search's reader's rule tested on the word
     index (`_search_reads`); `state_first`, its page's state among the state's ids read
     first (`_in_state_ids`); `mine`, a person page's tasks read already (`_person_tasks`)."""
-    scope = _symbolic(shape)
+    scope = symbolic(shape)
     # The day again, for the due dates of a state's page: written in on PostgreSQL, as the
     # page's bounds are (`planned_with`), else its generic plan guesses a third of the
     # plan's tasks due before it and PostgreSQL plans the page again at every read.
@@ -1408,7 +1327,7 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, st
             columns = columns.where(*_scope_conditions(scope, sqlite), *state)
             if order == "urgency":  # (else plan order: "words" without words ranks no task before another)
                 urgent, still_open, by_due = _urgency(_state(scope.as_of), _t.c)
-                # Ordered by the columns' names: the expressions again took 0.8 kB of its SQL (`_AmongIds`).
+                # Ordered by the columns' names: the expressions again took 0.8 kB of its SQL (`AmongIds`).
                 keys = {"urgent": urgent.label("urgent"), "open": still_open.label("open"), "urgent_due": _t.c.due_on}
                 in_order = [keys["urgent"], keys["open"], by_due, *in_order]
         page = (columns.add_columns(*(keys[key] if isinstance(keys.get(key), Label) else
@@ -1419,7 +1338,7 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, st
             # rows took SQLite a quarter more (its 50 rows and their columns copied and sorted).
             return page
         parts.append(select(page.subquery()))  # LIMIT inside a UNION needs its own SELECT on SQLite
-    return _ordered(union_all(*parts), _SLICES_ORDER)
+    return ordered_outermost(union_all(*parts), _SLICES_ORDER)
 
 
 def _most_urgent(scope: TaskScope, state: str | None, day: Any, number: int, sqlite: bool, mine: Any = None) -> Any:
@@ -1519,35 +1438,25 @@ def _of_one_unit(scope: TaskScope) -> bool:
                 or scope.words or scope.lead_unit_id not in (None, scope.unit_id))
 
 
-def _unit_bound(scope: TaskScope, prefix: str = "") -> tuple[tuple[bool, bool, bool, bool, str], dict[str, Any]]:
-    """A scope of one unit's tasks (`_of_one_unit`) as the shape of its statements (led,
-    by plan, by due dates: `_unit_scope`; and `prefix`) and the values to bind to them,
-    each named `prefix` and its name (two scopes of one statement kept apart)."""
-    shape = (scope.lead_unit_id is not None, scope.plan_id is not None,
-             scope.due_from is not None, scope.due_to is not None, prefix)
-    return shape, {prefix + "as_of": scope.as_of, prefix + "unit_id": scope.unit_id, prefix + "plan_id": scope.plan_id,
-                   prefix + "due_from": scope.due_from, prefix + "due_to": scope.due_to}
-
-
 def _counts_shape(scope: TaskScope, prefix: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """Whether `scope` is of one unit's tasks (`_of_one_unit`: read from its groups), and
-    its shape and values (`_unit_bound`, else `_bound`), its parameters named `prefix`
+    its shape and values (`unit_bound`, else `bound`), its parameters named `prefix`
     and their names."""
     if _of_one_unit(scope):
-        shape, values = _unit_bound(scope, prefix)
+        shape, values = unit_bound(scope, prefix)
         return (True, shape), values
-    shape, values = _bound(scope, prefix)
+    shape, values = bound(scope, prefix)
     return (False, shape), values
 
 
 @functools.lru_cache(maxsize=256)
 def _counts_and_plans_statement(counted: tuple[Any, ...], held: tuple[Any, ...], sqlite: bool) -> Any:
     """`ProgressQueries.counts_and_plans`' statement for scopes of these shapes
-    (`_counts_shape`): the counts and the plans as parts of one UNION ALL (`_together`)."""
+    (`_counts_shape`): the counts and the plans as parts of one UNION ALL (`together`)."""
     (unit, shape), (plans_unit, plans_shape) = counted, held
     counts = _unit_state_counts(*shape) if unit else _state_counts_statement(shape, sqlite)
     plans = _unit_plans(*plans_shape, sqlite=sqlite) if plans_unit else _plans_statement(plans_shape, sqlite)
-    return _together([("counts", counts, ()), ("plans", plans, _asc("id"))])
+    return together([("counts", counts, ()), ("plans", plans, asc("id"))])
 
 
 @functools.lru_cache(maxsize=64)
@@ -1556,7 +1465,7 @@ def _counts_by_plan_statement(shape: tuple[Any, ...], sqlite: bool) -> Any:
     each plan's number and title: the counts and the plans to choose from when both are
     of one scope, whose tasks the two parts of `_counts_and_plans_statement` each looked
     up (a person page's counts took SQLite twice as long)."""
-    scope = _symbolic(shape)
+    scope = symbolic(shape)
     t = _by_state.c if _of_one_person(scope) else _t.c
     return _by_plan(_state(scope.as_of, t), t, _tasks_of(scope, t, sqlite))
 
@@ -1565,14 +1474,14 @@ def _counts_by_plan_statement(shape: tuple[Any, ...], sqlite: bool) -> Any:
 def _person_page_statement(shape: tuple[Any, ...], state: str | None, sqlite: bool) -> Any:
     """`ProgressQueries.counts_plans_and_page`' statement for a scope of one person's
     tasks of this shape: their counts by plan and state (`_by_plan`) and their page in
-    `state`, most urgent first (`_slices_statement`), parts of one UNION ALL (`_together`)
+    `state`, most urgent first (`_slices_statement`), parts of one UNION ALL (`together`)
     over the person's tasks read once (`_person_tasks`). Apart, each part looked the
     person's tasks up: a unit head's 2,876 (20,000 open) were read twice from their
     work items and `ix_plan_tasks_state`, and PostgreSQL scanned the index whole twice."""
-    scope = _symbolic(shape)
+    scope = symbolic(shape)
     mine = _person_tasks(scope)
-    return _together([("counts", _by_plan(mine.c.state, mine.c, []), _asc("id", "state")),
-                      ("page", _slices_statement(shape, ((state, "urgency"),), sqlite, mine=mine), _SLICES_ORDER)], mine, sqlite)
+    return together([("counts", _by_plan(mine.c.state, mine.c, []), asc("id", "state")),
+                     ("page", _slices_statement(shape, ((state, "urgency"),), sqlite, mine=mine), _SLICES_ORDER)], mine, sqlite)
 
 
 def _person_tasks(scope: TaskScope) -> Any:
@@ -1602,7 +1511,7 @@ def _unit_state_counts(led: bool, plan: bool, due_from: bool, due_to: bool, pref
     c = orm.unit_task_counts.c
     as_of = bindparam(prefix + "as_of", type_=Date)
     states = (select(_state(as_of, c).label("state"), c.n)
-              .where(*_unit_conditions(c, _unit_scope(as_of, led, plan, due_from, due_to, prefix))).subquery())
+              .where(*_unit_conditions(c, unit_scope(as_of, led, plan, due_from, due_to, prefix))).subquery())
     return select(states.c.state, func.coalesce(func.sum(states.c.n), 0).label("n")).group_by(states.c.state)
 
 
@@ -1610,8 +1519,8 @@ def _unit_plans(led: bool, plan: bool, due_from: bool, due_to: bool, prefix: str
     """The plans of one unit's groups holding a task: whose groups sum to a task or more
     (a group's row alone may be a +1 whose -1 is another row, until folded)."""
     c = orm.unit_task_counts.c
-    groups = _unit_conditions(c, _unit_scope(bindparam(prefix + "as_of", type_=Date), led, plan, due_from, due_to,
-                                             prefix))
+    groups = _unit_conditions(c, unit_scope(bindparam(prefix + "as_of", type_=Date), led, plan, due_from, due_to,
+                                            prefix))
     if sqlite:
         # Each plan's sum over its range of `ix_unit_task_counts_unit` (unit, plan): the
         # same index entries as grouping the unit's by plan, without the IN list built
@@ -1624,7 +1533,7 @@ def _unit_plans(led: bool, plan: bool, due_from: bool, due_to: bool, prefix: str
 
 def _state_counts_statement(shape: tuple[Any, ...], sqlite: bool) -> Any:
     """The counts by state of a scope of this shape (not one unit's)."""
-    scope = _symbolic(shape)
+    scope = symbolic(shape)
     t = _by_state.c if _of_one_person(scope) else _t.c
     states = _states(scope, _tasks_of(scope, t, sqlite), t)
     return select(states.c.state, func.count().label("n")).group_by(states.c.state)
@@ -1632,7 +1541,7 @@ def _state_counts_statement(shape: tuple[Any, ...], sqlite: bool) -> Any:
 
 def _plans_statement(shape: tuple[Any, ...], sqlite: bool) -> Any:
     """The plans holding a task of a scope of this shape (not one unit's)."""
-    scope = _symbolic(shape)
+    scope = symbolic(shape)
     t = _by_state.c if _of_one_person(scope) else _t.c
     return _plans_holding(select(t.plan_id).where(*_tasks_of(scope, t, sqlite)))
 
@@ -1645,16 +1554,6 @@ def _tasks_of(scope: TaskScope, t: Any, sqlite: bool) -> list[Any]:
 
 def _plans_holding(held: Any) -> Any:
     return select(_p.c.id, _p.c.number, _p.c.title).where(_p.c.id.in_(held)).order_by(_p.c.id)
-
-
-def _unit_scope(as_of: Any, led: bool, plan: bool, due_from: bool, due_to: bool, prefix: str = "") -> TaskScope:
-    """The scope of one unit's tasks of this shape, a bound parameter in place of each
-    value (named `prefix` and the field's name)."""
-    unit = bindparam(prefix + "unit_id", type_=Integer)
-    return TaskScope(as_of, unit_id=unit, lead_unit_id=unit if led else None,
-                     plan_id=bindparam(prefix + "plan_id", type_=Integer) if plan else None,
-                     due_from=bindparam(prefix + "due_from", type_=Date) if due_from else None,
-                     due_to=bindparam(prefix + "due_to", type_=Date) if due_to else None)
 
 
 def _unit_conditions(c: Any, scope: TaskScope) -> list[Any]:
@@ -1687,7 +1586,7 @@ def _unit_page(state: str | None, led: bool, plan: bool, due_from: bool, due_to:
     # part at a third of them, so PostgreSQL planned the page again (1 ms) at every read.
     c, as_of = orm.unit_tasks.c, planned_with("as_of", sqlite, Date)
     reach, offset, limit = (planned_with(name, sqlite) for name in ("reach", "offset", "limit"))
-    groups = _unit_conditions(c, _unit_scope(as_of, led, plan, due_from, due_to))
+    groups = _unit_conditions(c, unit_scope(as_of, led, plan, due_from, due_to))
     late, closed_later = c.due_on < as_of, c.closed_on > as_of
     dated, undated = c.due_on.is_not(None), c.due_on.is_(None)
     in_order = [c.due_on, c.plan_id, c.position, c.task_id]
@@ -1736,7 +1635,7 @@ def _urgency(state: Any, t: Any) -> list[Any]:
 
 
 def _state(as_of: Any, t: Any = _t.c) -> Any:
-    """A task's state on `as_of` (a day, or a bound parameter: `_symbolic`), as
+    """A task's state on `as_of` (a day, or a bound parameter: `symbolic`), as
     `engine.reading.progress.task_state` decides it, from the columns `t` (of `plan_tasks`,
     or of a unit's groups of tasks)."""
     if t is _t.c and isinstance(as_of, date):
@@ -1793,7 +1692,7 @@ def _conditions(scope: TaskScope, ids: bool = True, look_up: bool = True, t: Any
     if scope.reader_id is not None:
         conditions.append(_readable_by(scope.reader_id, scope.reader_unit_id, look_up))
     if ids and scope.matches is not None:
-        conditions.append(_AmongIds(t.id, scope.matches.key))
+        conditions.append(AmongIds(t.id, scope.matches.key))
     if scope.due_from is not None:
         conditions.append(t.due_on >= scope.due_from)
     if scope.due_to is not None:
@@ -1829,7 +1728,7 @@ def _search_reads(scope: TaskScope, by_rowid: bool) -> tuple[Any, list[Any]]:
 
 
 def _ids_of(scope: TaskScope) -> str | None:
-    """The name the reader's matches of `scope` (`_symbolic`) are bound under, if given."""
+    """The name the reader's matches of `scope` (`symbolic`) are bound under, if given."""
     return None if scope.matches is None else scope.matches.key  # type: ignore[attr-defined]
 
 
