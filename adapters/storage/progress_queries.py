@@ -2,7 +2,7 @@
 
 Each method is one SQL statement over plan tables, the work-item index and the audit
 trail, whatever the number of tasks. Counts are GROUP BY in the database (a task's
-state on a day is a CASE over its status and dates, `_state`), and lists come a page
+state on a day is a CASE over its status and dates, `task_state`), and lists come a page
 at a time, so a read costs what its page costs, not what the plan holds. None reads
 `process_instances.state`.
 
@@ -48,7 +48,6 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement, Label
-from sqlalchemy.sql.selectable import Alias
 
 from adapters.storage import cursor_reads, orm
 from adapters.storage.dialects import on_sqlite, planned_with
@@ -62,6 +61,18 @@ from adapters.storage.reads.statement_shapes import (
     together,
     unit_bound,
     unit_scope,
+)
+from adapters.storage.reads.task_states import (
+    AFTER,
+    FIRST,
+    by_state,
+    in_state_conditions,
+    indexed_by_alias,
+    overdue_on,
+    task_state,
+    tasks_with_state,
+    urgency,
+    written,
 )
 from adapters.storage.row_dicts import dicts
 from engine import unit_of_work as ports
@@ -342,7 +353,7 @@ class ProgressQueries(ports.ProgressQueries):
         On PostgreSQL 15 at 20,000 open (wall clock, old and new alternated, 20 rounds, a
         shared machine) the staff member's overdue search took 59.2 -> 39.0 ms (its count
         28 -> 10 ms; its page was already read from the overdue tasks' range of due dates,
-        `_in_state`), the monitor's 44.0 -> 26.6, the unit head's of the tasks waiting for
+        `in_state_conditions`), the monitor's 44.0 -> 26.6, the unit head's of the tasks waiting for
         a date (836) 190.5 -> 41.7, the new one faster in every round; one of most tasks
         (in progress: the probe, 0.1 ms of SQL) the staff member's +0.4 ms, the monitor's
         +0.0 (30 rounds, 14 won each). As on SQLite, the count's cap is too far there: with
@@ -819,46 +830,12 @@ def _best_first(scope: TaskScope, conditions: list[Any], reach: Any, sqlite: boo
 _task_words = table("plan_task_words", column("rowid", Integer))  # SQLite's FTS5 table (migration 0009)
 
 
-class _IndexedBy(Alias):
-    """A table under another name, read on SQLite through the index `index` (`INDEXED
-    BY`): SQLite with no statistics guesses ten rows for a key of an index that is not
-    unique, and so looks a task up by its rowid, in its long row, where the index would do."""
-
-    inherit_cache = False  # (its index is not in a cache key; run on the cursor path, compiled there)
-    index: str
-
-
-@compiles(_IndexedBy)
-def _indexed_by(element: _IndexedBy, compiler: Any, **kw: Any) -> str:
-    return compiler.visit_alias(element, **kw)
-
-
-@compiles(_IndexedBy, "sqlite")
-def _indexed_by_on_sqlite(element: _IndexedBy, compiler: Any, **kw: Any) -> str:
-    named = compiler.visit_alias(element, **kw)
-    return f"{named} INDEXED BY {element.index}" if kw.get("asfrom") else named
-
-
-def _indexed_by_alias(table_: Any, name: str, index: str) -> _IndexedBy:
-    found = _IndexedBy._construct(table_, name=name)
-    found.index = index
-    return found
-
-
-# A match's task as a search's state test reads it on SQLite: its entry in
-# `ix_plan_tasks_state` (migration 0043: its status and dates by id), not its row (its
-# text, and its words twice), which SQLite read from the file for each match: a staff
-# member's overdue search read every match of their unit so. And a person page's tasks,
-# counted and ordered (`_of_one_person`: with their plan and position, 0049).
-_by_state = _indexed_by_alias(_t, "task_state", "ix_plan_tasks_state")
-
-
 def _state_read(scope: TaskScope, sqlite: bool) -> Any:
-    """What a search of `scope` (`symbolic`) tests its matches' state on: `_by_state` on
+    """What a search of `scope` (`symbolic`) tests its matches' state on: `by_state` on
     SQLite when the word index gives them, else their task (PostgreSQL reads the task's
     row for its words; a reader's matches read first are each looked up by id, a few).
     A state of few tasks is not looked up match by match but read first (`_in_state_ids`)."""
-    return _by_state if sqlite and scope.words and scope.matches is None else _t
+    return by_state if sqlite and scope.words and scope.matches is None else _t
 
 
 # How many of a state's ids `ProgressQueries._state_first` reads to estimate how many
@@ -936,11 +913,11 @@ def _state_ids_statement(state: str, probe: bool, sqlite: bool) -> Any:
     tasks' read (7,639 of them, 100 plans) took 15.5 ms of CPU, 7.4 so."""
     day = planned_with("state_day", sqlite, Date)
     if sqlite and not probe and state in (OVERDUE, IN_PROGRESS):
-        by_plan = _indexed_by_alias(_t, "in_state", "ix_plan_tasks_plan_due")
-        in_state, *due = _in_state(day, state, _written(state), day, by_plan.c)
+        by_plan = indexed_by_alias(_t, "in_state", "ix_plan_tasks_plan_due")
+        in_state, *due = in_state_conditions(day, state, written(state), day, by_plan.c)
         return select(by_plan.c.id).where(by_plan.c.plan_id.in_(select(_p.c.id)), *due, in_state)
-    tasks = _indexed_by_alias(_t, "in_state", "ix_plan_tasks_state")
-    in_state, *due = _in_state(day, state, _written(state), day, tasks.c)
+    tasks = indexed_by_alias(_t, "in_state", "ix_plan_tasks_state")
+    in_state, *due = in_state_conditions(day, state, written(state), day, tasks.c)
     ids = select(tasks.c.id).where(*due, in_state).order_by(tasks.c.id)
     if not probe:
         return ids
@@ -981,7 +958,7 @@ def _fts_matching(words: list[str], conditions: list[Any], side_by_side: bool, o
     words_from = _task_words if words_from is None else words_from
     match = literal_column("plan_task_words").op("MATCH")(literal(_fts_query(words, side_by_side)))
     alone = select(_task_words.c.rowid.label("id")).select_from(words_from).where(match, *conditions)
-    read = [task for task in (_t, _by_state) if task in alone.get_final_froms()]
+    read = [task for task in (_t, by_state) if task in alone.get_final_froms()]
     if not read:  # (no condition reads the task: the word index alone)
         return alone.order_by(_task_words.c.rowid) if ordered else alone
     for task in read:
@@ -1005,13 +982,13 @@ def _readable_matches(words: list[str], user_id: Any, unit_id: Any, of_many: boo
     plain JOIN: SQLite then reads the unit's tasks first, each a look-up in the word
     index, 1.6 s at 100,000 tasks.)
 
-    `state`: conditions on `_by_state` (the task's state on a day), each match joined to
+    `state`: conditions on `by_state` (the task's state on a day), each match joined to
     it by the rowid; or on the rowid itself (`_in_state_ids`)."""
     match = literal_column("plan_task_words").op("MATCH")(literal(_fts_query(words)))
     words_from = _words_looked_up(user_id, unit_id, of_many)
     found = select(_task_words.c.rowid.label("id")).where(match, _readable_rowid(user_id, unit_id, of_many), *state)
-    if _by_state in found.get_final_froms():
-        words_from = words_from.join(_by_state, _by_state.c.id == _task_words.c.rowid)
+    if by_state in found.get_final_froms():
+        words_from = words_from.join(by_state, by_state.c.id == _task_words.c.rowid)
     return found.select_from(words_from)
 
 
@@ -1113,7 +1090,7 @@ def _counted_state(scope: TaskScope, sqlite: bool, state_first: bool) -> list[An
     read first (`_in_state_ids`), or each row's state compared."""
     if state_first:
         return _in_state_ids(sqlite)
-    return [_state(scope.as_of, _state_read(scope, sqlite).c) == bindparam("count_state")]
+    return [task_state(scope.as_of, _state_read(scope, sqlite).c) == bindparam("count_state")]
 
 
 @functools.lru_cache(maxsize=256)
@@ -1125,14 +1102,14 @@ def _dashboard_statement(shape: tuple[Any, ...], choices_shape: tuple[Any, ...] 
     if not sqlite:
         scope, choices = _plan_written_in(scope), _plan_written_in(choices)
     conditions = _scope_conditions(scope, sqlite)
-    states = _states(scope, conditions)
+    states = tasks_with_state(scope, conditions)
     n = func.count().label("n")
     no_int, no_text = cast(null(), Integer), cast(null(), String)
     lead = _tu.c.role == "lead"
     c = orm.unit_task_counts.c
     groups, chosen_groups = _plan_groups(scope, orm.unit_task_counts), _plan_groups(choices, orm.unit_task_counts)
     if groups is not None:
-        counted = select(c.unit_id, _state(scope.as_of, c).label("state"), c.n).where(*groups, c.lead == 1).subquery()
+        counted = select(c.unit_id, task_state(scope.as_of, c).label("state"), c.n).where(*groups, c.lead == 1).subquery()
         summed = (select(counted.c.unit_id, counted.c.state, func.sum(counted.c.n).label("n"))
                   .group_by(counted.c.unit_id, counted.c.state).having(func.sum(counted.c.n) > 0).subquery())
         units = _named("'units'", summed, summed.c.state)
@@ -1172,7 +1149,7 @@ def _dashboard_statement(shape: tuple[Any, ...], choices_shape: tuple[Any, ...] 
         grouped = (select(_t.c.due_on, _t.c.closed_on, _t.c.status, func.count().label("n")).where(*conditions)
                    .group_by(_t.c.due_on, _t.c.closed_on, _t.c.status).subquery())
     month = _month_of(sqlite)
-    dated = select(_state(scope.as_of, grouped.c).label("state"), month(grouped.c.due_on).label("due_month"),
+    dated = select(task_state(scope.as_of, grouped.c).label("state"), month(grouped.c.due_on).label("due_month"),
                    month(grouped.c.closed_on).label("closed_month"), grouped.c.n).subquery()
     return union_all(
         select(*_dashboard_row("'dates'", no_int, no_text, dated.c.state, dated.c.due_month, dated.c.closed_month,
@@ -1265,7 +1242,7 @@ def _dated_groups(scope: TaskScope) -> tuple[Any, list[Any]] | None:
 
 
 # The keys of a page's order that are not among a task's columns, each NULL in the pages
-# of another order (`_slices_statement`): most urgent first, `_urgency`, or best match first.
+# of another order (`_slices_statement`): most urgent first, `urgency`, or best match first.
 _SLICE_KEYS = {"urgent": Integer, "open": Integer, "urgent_due": Date, "rest": Integer, "rank": Integer}
 # Pages one after the other, each in its order: "position" has every key above NULL, then
 # plan order; "urgency" its three, then plan order; "words" its rank (one row each).
@@ -1293,8 +1270,8 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, st
     parts = []
     for number, (state_name, order) in enumerate(slices):
         state = (_in_state_ids(sqlite) if state_first else
-                 _in_state(scope.as_of, state_name, bindparam(f"state_{number}"), day,
-                           _state_read(scope, sqlite).c if order == "words" else _t.c))
+                 in_state_conditions(scope.as_of, state_name, bindparam(f"state_{number}"), day,
+                                     _state_read(scope, sqlite).c if order == "words" else _t.c))
         columns = _task_columns().add_columns(literal_column(str(number), Integer).label("part"))
         keys: dict[str, Any] = {}
         in_order = [_t.c.plan_id, _t.c.position, _t.c.id]
@@ -1321,12 +1298,12 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, st
         elif order == "urgency" and state_name == OVERDUE:
             found = _most_overdue(_scope_conditions(scope, sqlite), day, number, sqlite)
             columns = columns.join(found, found.c.id == _t.c.id)
-            keys = {"urgent": _FIRST, "open": found.c.open, "urgent_due": _t.c.due_on}
+            keys = {"urgent": FIRST, "open": found.c.open, "urgent_due": _t.c.due_on}
             in_order, offset, limit = [found.c.open, _t.c.due_on, *in_order], None, None
         else:
             columns = columns.where(*_scope_conditions(scope, sqlite), *state)
             if order == "urgency":  # (else plan order: "words" without words ranks no task before another)
-                urgent, still_open, by_due = _urgency(_state(scope.as_of), _t.c)
+                urgent, still_open, by_due = urgency(task_state(scope.as_of), _t.c)
                 # Ordered by the columns' names: the expressions again took 0.8 kB of its SQL (`AmongIds`).
                 keys = {"urgent": urgent.label("urgent"), "open": still_open.label("open"), "urgent_due": _t.c.due_on}
                 in_order = [keys["urgent"], keys["open"], by_due, *in_order]
@@ -1343,17 +1320,17 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, st
 
 def _most_urgent(scope: TaskScope, state: str | None, day: Any, number: int, sqlite: bool, mine: Any = None) -> Any:
     """The ids of page `number` of one person's tasks (`_of_one_person`) in `state` (any
-    when None), most urgent first (`_urgency`), with their keys of that order (`urgent`,
-    `open`): worked out on their entries in `ix_plan_tasks_state` (`_by_state`), or on
+    when None), most urgent first (`urgency`), with their keys of that order (`urgent`,
+    `open`): worked out on their entries in `ix_plan_tasks_state` (`by_state`), or on
     those entries read already (`mine`, `_person_tasks`), and only the page's tasks joined
     to their rows. Sorted with their rows, a unit head's 13,980 tasks (they assigned them)
     were each read whole and sorted with their texts for a page of 50 (100,000 open,
     SQLite: 70 ms CPU, 24 so)."""
-    t = _by_state.c if mine is None else mine.c
-    state_of, conditions = (_state(scope.as_of, t), _conditions(scope, t=t)) if mine is None else (t.state, [])
-    urgent, still_open, by_due = _urgency(state_of, t)
+    t = by_state.c if mine is None else mine.c
+    state_of, conditions = (task_state(scope.as_of, t), _conditions(scope, t=t)) if mine is None else (t.state, [])
+    urgent, still_open, by_due = urgency(state_of, t)
     return (select(t.id, urgent.label("urgent"), still_open.label("open"))
-            .where(*conditions, *_in_state(scope.as_of, state, bindparam(f"state_{number}"), day, t, state_of))
+            .where(*conditions, *in_state_conditions(scope.as_of, state, bindparam(f"state_{number}"), day, t, state_of))
             .order_by(urgent, still_open, by_due, t.plan_id, t.position, t.id)
             .offset(planned_with(f"offset_{number}", sqlite)).limit(planned_with(f"limit_{number}", sqlite))
             .subquery())
@@ -1371,7 +1348,7 @@ def _slice_values(slices: list[TaskSlice]) -> dict[str, Any]:
 
 def _most_overdue(conditions: list[Any], day: Any, number: int, sqlite: bool) -> Any:
     """The ids of page `number` of the tasks that `conditions` keep and are overdue on
-    `day`, most urgent first (`_urgency`: being overdue, the open ones, with no closing
+    `day`, most urgent first (`urgency`: being overdue, the open ones, with no closing
     date, first (`open`); then by due date, in plan order). Two parts, each read in that
     order up to the page's end, those few then sorted: the open tasks, of a plan through
     `ix_plan_tasks_open_due` (migration 0038), which holds them in that order; and the
@@ -1384,8 +1361,8 @@ def _most_overdue(conditions: list[Any], day: Any, number: int, sqlite: bool) ->
     reach, offset, limit = (planned_with(f"{name}_{number}", sqlite) for name in ("reach", "offset", "limit"))
     halves = []
     for closed in (False, True):
-        rows = (select(_t.c.id, (_AFTER if closed else _FIRST).label("open"), _t.c.due_on, _t.c.plan_id, _t.c.position)
-                .where(*_overdue_on(day, closed), *conditions)
+        rows = (select(_t.c.id, (AFTER if closed else FIRST).label("open"), _t.c.due_on, _t.c.plan_id, _t.c.position)
+                .where(*overdue_on(day, closed), *conditions)
                 .order_by(_t.c.due_on, _t.c.plan_id, _t.c.position, _t.c.id).limit(reach))
         halves.append(select(rows.subquery()))  # LIMIT inside a UNION needs its own SELECT on SQLite
     both = union_all(*halves).subquery()
@@ -1394,39 +1371,9 @@ def _most_overdue(conditions: list[Any], day: Any, number: int, sqlite: bool) ->
             .offset(offset).limit(limit).subquery())
 
 
-def _overdue_on(day: Any, closed: bool) -> list[Any]:
-    """WHERE conditions on `plan_tasks` for the tasks overdue on `day` (as
-    `engine.reading.progress.task_state` decides it) with no closing date, or (`closed`)
-    with one, that one first: written out, not `_state`'s CASE, so that the index's
-    columns are tested as they are read, and the SQL stays short."""
-    late = [_t.c.status != _written("waiting_date"), _t.c.due_on < day]
-    if not closed:
-        return [_t.c.closed_on.is_(None), *late]
-    return [_t.c.closed_on.is_not(None), *late, or_(_t.c.status != _written("closed"), _t.c.closed_on > day)]
-
-
-def _in_state(as_of: Any, state: str | None, bound: Any, day: Any, t: Any, state_of: Any = None) -> list[Any]:
-    """WHERE conditions on the columns `t` of `plan_tasks` (`_state_read`'s) for the tasks
-    in `state` (its value `bound`) on `as_of` (also `day`): their state (`state_of`, when
-    worked out already), and the due dates an overdue or in-progress task has, a range of
-    `ix_plan_tasks_plan_due` (the state alone is an expression no index holds, so a plan's
-    overdue page read every task of the plan)."""
-    if state is None:
-        return []
-    due = {OVERDUE: [t.due_on < day], IN_PROGRESS: [t.due_on >= day]}.get(state, [])
-    return [(_state(as_of, t) if state_of is None else state_of) == bound, *due]
-
-
-def _states(scope: TaskScope, conditions: list[Any], t: Any = _t.c) -> Any:
-    """The tasks of `scope` (the columns `t` of `plan_tasks`) with their state on its day,
-    as a subquery to group outside: PostgreSQL does not see two copies of a CASE with
-    bound dates as one expression to GROUP BY."""
-    return select(t.id, t.due_on, t.closed_on, _state(scope.as_of, t).label("state")).where(*conditions).subquery()
-
-
 def _of_one_person(scope: TaskScope) -> bool:
     """Whether `scope` is of one person's tasks (`_TookPart`), narrowed by plan, lead unit
-    and due dates only: what `ix_plan_tasks_state` holds of each (`_by_state`)."""
+    and due dates only: what `ix_plan_tasks_state` holds of each (`by_state`)."""
     return (scope.person_id is not None and scope.unit_id is None and scope.reader_id is None
             and scope.matches is None and not scope.words)
 
@@ -1466,8 +1413,8 @@ def _counts_by_plan_statement(shape: tuple[Any, ...], sqlite: bool) -> Any:
     of one scope, whose tasks the two parts of `_counts_and_plans_statement` each looked
     up (a person page's counts took SQLite twice as long)."""
     scope = symbolic(shape)
-    t = _by_state.c if _of_one_person(scope) else _t.c
-    return _by_plan(_state(scope.as_of, t), t, _tasks_of(scope, t, sqlite))
+    t = by_state.c if _of_one_person(scope) else _t.c
+    return _by_plan(task_state(scope.as_of, t), t, _tasks_of(scope, t, sqlite))
 
 
 @functools.lru_cache(maxsize=64)
@@ -1486,12 +1433,12 @@ def _person_page_statement(shape: tuple[Any, ...], state: str | None, sqlite: bo
 
 def _person_tasks(scope: TaskScope) -> Any:
     """One person's tasks of `scope` (`_of_one_person`) as `ix_plan_tasks_state` holds
-    them (`_by_state`), with their state on its day worked out once (`state`), read once
+    them (`by_state`), with their state on its day worked out once (`state`), read once
     for the parts of a statement. Both databases materialise a WITH that is read twice;
     MATERIALIZED says so in the statement. (Its state worked out by each part, a unit
     head's page took SQLite 0.4 ms more at 20,000 open.)"""
-    t = _by_state.c
-    return (select(t.id, _state(scope.as_of, t).label("state"), t.due_on, t.closed_on, t.plan_id, t.position)
+    t = by_state.c
+    return (select(t.id, task_state(scope.as_of, t).label("state"), t.due_on, t.closed_on, t.plan_id, t.position)
             .where(*_conditions(scope, t=t)).cte("mine").prefix_with("MATERIALIZED"))
 
 
@@ -1510,7 +1457,7 @@ def _unit_state_counts(led: bool, plan: bool, due_from: bool, due_to: bool, pref
     """The counts by state of one unit's tasks, from its groups."""
     c = orm.unit_task_counts.c
     as_of = bindparam(prefix + "as_of", type_=Date)
-    states = (select(_state(as_of, c).label("state"), c.n)
+    states = (select(task_state(as_of, c).label("state"), c.n)
               .where(*_unit_conditions(c, unit_scope(as_of, led, plan, due_from, due_to, prefix))).subquery())
     return select(states.c.state, func.coalesce(func.sum(states.c.n), 0).label("n")).group_by(states.c.state)
 
@@ -1534,21 +1481,21 @@ def _unit_plans(led: bool, plan: bool, due_from: bool, due_to: bool, prefix: str
 def _state_counts_statement(shape: tuple[Any, ...], sqlite: bool) -> Any:
     """The counts by state of a scope of this shape (not one unit's)."""
     scope = symbolic(shape)
-    t = _by_state.c if _of_one_person(scope) else _t.c
-    states = _states(scope, _tasks_of(scope, t, sqlite), t)
+    t = by_state.c if _of_one_person(scope) else _t.c
+    states = tasks_with_state(scope, _tasks_of(scope, t, sqlite), t)
     return select(states.c.state, func.count().label("n")).group_by(states.c.state)
 
 
 def _plans_statement(shape: tuple[Any, ...], sqlite: bool) -> Any:
     """The plans holding a task of a scope of this shape (not one unit's)."""
     scope = symbolic(shape)
-    t = _by_state.c if _of_one_person(scope) else _t.c
+    t = by_state.c if _of_one_person(scope) else _t.c
     return _plans_holding(select(t.plan_id).where(*_tasks_of(scope, t, sqlite)))
 
 
 def _tasks_of(scope: TaskScope, t: Any, sqlite: bool) -> list[Any]:
     """WHERE conditions on the columns `t` for `scope`: `_scope_conditions` on `plan_tasks`,
-    `_conditions` on `_by_state`'s (a scope of one person's tasks, which has no words)."""
+    `_conditions` on `by_state`'s (a scope of one person's tasks, which has no words)."""
     return _scope_conditions(scope, sqlite) if t is _t.c else _conditions(scope, t=t)
 
 
@@ -1590,7 +1537,7 @@ def _unit_page(state: str | None, led: bool, plan: bool, due_from: bool, due_to:
     late, closed_later = c.due_on < as_of, c.closed_on > as_of
     dated, undated = c.due_on.is_not(None), c.due_on.is_(None)
     in_order = [c.due_on, c.plan_id, c.position, c.task_id]
-    everything = [*_urgency(_state(as_of, c), c), c.plan_id, c.position, c.task_id]
+    everything = [*urgency(task_state(as_of, c), c), c.plan_id, c.position, c.task_id]
     layout = [  # (sort_group, conditions, the states its rows can be in, read in index order)
         (0, [dated, late], {OVERDUE}, True),
         (2, [closed_later, late], {OVERDUE}, False),
@@ -1607,7 +1554,7 @@ def _unit_page(state: str | None, led: bool, plan: bool, due_from: bool, due_to:
         if state is not None and states is not None and state not in states:
             continue
         if state is not None and states != {state}:
-            conditions = [*conditions, _state(as_of, c) == state]
+            conditions = [*conditions, task_state(as_of, c) == state]
         rows = (select(c.task_id, c.plan_id, c.position, c.status, c.due_on, c.closed_on)
                 .where(*groups, c.sort_group == literal_column(str(group), Integer), *conditions)
                 .order_by(*(in_order if ordered else everything)).limit(reach))
@@ -1615,7 +1562,7 @@ def _unit_page(state: str | None, led: bool, plan: bool, due_from: bool, due_to:
     m = union_all(*parts).subquery()
 
     def urgent_first(t: Any) -> list[Any]:
-        return [*_urgency(_state(as_of, t), t), t.plan_id, t.position, t.task_id]
+        return [*urgency(task_state(as_of, t), t), t.plan_id, t.position, t.task_id]
 
     # Joined first, each of the parts' `reach` rows read its task's row (long: title and
     # contents): 200 for a first page of 50, up to 9 x reach further on (20k, the unit
@@ -1626,56 +1573,8 @@ def _unit_page(state: str | None, led: bool, plan: bool, due_from: bool, due_to:
     return _task_columns().join(page, page.c.task_id == _t.c.id).order_by(*urgent_first(page.c))
 
 
-def _urgency(state: Any, t: Any) -> list[Any]:
-    """Most urgent first, of the rows `t` (of `plan_tasks`, or with its columns) whose
-    state is `state`: overdue, the longest late first, then open by due date, then done
-    (then in plan order)."""
-    return [case((state == _written(OVERDUE), _FIRST), else_=_AFTER),
-            case((t.closed_on.is_(None), _FIRST), else_=_AFTER), t.due_on.asc().nulls_last()]
-
-
-def _state(as_of: Any, t: Any = _t.c) -> Any:
-    """A task's state on `as_of` (a day, or a bound parameter: `symbolic`), as
-    `engine.reading.progress.task_state` decides it, from the columns `t` (of `plan_tasks`,
-    or of a unit's groups of tasks)."""
-    if t is _t.c and isinstance(as_of, date):
-        return _state_on(as_of)
-    return _state_case(as_of, t)
-
-
-@functools.lru_cache(maxsize=8)
-def _state_on(as_of: date) -> Any:
-    """`_state` of `plan_tasks`, built once a day for the statements built per read (most
-    reads ask about today; expressions are immutable and shared): 0.1 ms a build."""
-    return _state_case(as_of, _t.c)
-
-
-def _state_case(as_of: Any, t: Any) -> Any:
-    """`_state` written out: the CASE on the columns `t`."""
-    done = and_(t.status == _written("closed"), t.closed_on.is_not(None), t.closed_on <= as_of)
-    return case(
-        (and_(done, t.due_on.is_not(None), t.closed_on > t.due_on), _written(DONE_LATE)),
-        (done, _written(DONE_ON_TIME)),
-        (or_(t.status == _written("waiting_date"), t.due_on.is_(None)), _written(WAITING)),
-        (t.due_on < as_of, _written(OVERDUE)),
-        else_=_written(IN_PROGRESS),
-    )
-
-
-def _written(word: str) -> Any:
-    """A constant word (a status, a state's name) written into the SQL, not bound: a
-    state's CASE bound its nine words each time it appears (the unit page's statement
-    had 83 parameters, each one processed in Python at every run; past 50 psycopg
-    converts the statement again at each run), and PostgreSQL plans with the values."""
-    return literal_column(f"'{word}'", String)
-
-
-# The ranks of `_urgency`'s keys, written into the SQL as `_written` words are.
-_FIRST, _AFTER = literal_column("0", Integer), literal_column("1", Integer)
-
-
 def _conditions(scope: TaskScope, ids: bool = True, look_up: bool = True, t: Any = _t.c) -> list[Any]:
-    """WHERE conditions on `plan_tasks` (its columns `t`: of `_by_state` for a scope of
+    """WHERE conditions on `plan_tasks` (its columns `t`: of `by_state` for a scope of
     one person's tasks, `_of_one_person`) for `scope` but its words (and but its reader's
     ids unless `ids`: a read of the word index tests them itself, `_matching`; the
     reader's rule as `_readable_by` `look_up`); a task without a date is outside any
