@@ -18,10 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import (
-    Boolean,
     Date,
     Integer,
     LargeBinary,
@@ -41,16 +40,24 @@ from sqlalchemy import (
     select,
     table,
     text,
-    union,
     union_all,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement, Label
 
 from adapters.storage import cursor_reads, orm
 from adapters.storage.dialects import on_sqlite, planned_with
+from adapters.storage.reads.reader_scope import (
+    TookPart,
+    Way,
+    readable_by,
+    readable_range_statement,
+    readable_reads,
+    reader_ids_statement,
+    reader_ways,
+    unit_holds_statement,
+)
 from adapters.storage.reads.statement_shapes import (
     AmongIds,
     Order,
@@ -258,7 +265,7 @@ class ProgressQueries(ports.ProgressQueries):
 
     def _search_bound(self, scope: TaskScope) -> tuple[tuple[Any, ...], dict[str, Any]]:
         """`bound`; for a search by a reader who does not read every task and may read no
-        more than `READER_IDS` tasks, with their ids read first (`_reader_ids_statement`),
+        more than `READER_IDS` tasks, with their ids read first (`reader_ids_statement`),
         then those of them holding the words (`_matches_statement`), in place of the
         reader and of the word index (`TaskScope.matches`): the count and the page then
         look those tasks up by id, and the word index is read once a search, or not at
@@ -284,7 +291,7 @@ class ProgressQueries(ports.ProgressQueries):
         """The first and the last id of the tasks the reader may read (`_in_range`)."""
         key = (reader_id, unit_id)
         if key not in self._ranges:
-            _, [found] = cursor_reads.rows(self.session, _readable_range_statement(unit_id is not None),
+            _, [found] = cursor_reads.rows(self.session, readable_range_statement(unit_id is not None),
                                            {"reader_id": reader_id, "reader_unit_id": unit_id})
             self._ranges[key] = tuple(found)
         return self._ranges[key]
@@ -308,7 +315,7 @@ class ProgressQueries(ports.ProgressQueries):
         reader of many tasks reads no more than the first, one of few only once."""
         key = (reader_id, unit_id)
         if key not in self._reader_ids:
-            statement, reads = _reader_ids_statement(unit_id is not None)
+            statement, reads = reader_ids_statement(unit_id is not None)
             values = {"reader_id": reader_id, "reader_unit_id": unit_id}
             ids: set[int] = set()
             for up_to in (READER_IDS + 1, reads * READER_IDS + 1):
@@ -405,8 +412,8 @@ class ProgressQueries(ports.ProgressQueries):
         """Whether the unit leads or coordinates more tasks than `READER_IDS` (`_readable_matches`,
         `_search_reads`)."""
         if unit_id not in self._many:
-            _, [(held,)] = cursor_reads.rows(self.session, _unit_holds_statement(), {"unit_id": unit_id,
-                                                                                     "up_to": READER_IDS + 1})
+            _, [(held,)] = cursor_reads.rows(self.session, unit_holds_statement(), {"unit_id": unit_id,
+                                                                                    "up_to": READER_IDS + 1})
             self._many[unit_id] = held > READER_IDS
         return self._many[unit_id]
 
@@ -968,9 +975,9 @@ def _fts_matching(words: list[str], conditions: list[Any], side_by_side: bool, o
 
 def _readable_matches(words: list[str], user_id: Any, unit_id: Any, of_many: bool, state: list[Any]) -> Any:
     """On SQLite, the ids of the tasks holding `words` that a reader may read, from the
-    word index alone: its rowid tested among the ids the ways in read (`_readable_reads`,
+    word index alone: its rowid tested among the ids the ways in read (`readable_reads`,
     one set), so that no task is read. Joined to their tasks to test the rule on each
-    (`_readable_by`), at 20,000 tasks 10,001 matches of a reader of every task were counted
+    (`readable_by`), at 20,000 tasks 10,001 matches of a reader of every task were counted
     in 16.7 ms, 12.0 this way; the 5,000 of a reader of 5,000 tasks in 15.0 ms, 5.3.
 
     For a reader whose unit has more tasks than the cap (`of_many`), each rowid is looked
@@ -1001,14 +1008,14 @@ def _words_looked_up(user_id: Any, unit_id: Any, of_many: bool) -> Any:
     """The word index LEFT JOINed to the reads of the reader's ways looked up a rowid at a
     time (`_looked_up`: the unit's tasks, if `of_many`), for `_readable_rowid`."""
     words_from = _task_words
-    for values in _looked_up(_reader_ways(user_id, unit_id), of_many):
+    for values in _looked_up(reader_ways(user_id, unit_id), of_many):
         words_from = words_from.outerjoin(values.get_final_froms()[0],
                                           and_(values.whereclause, values.selected_columns[0] == _task_words.c.rowid))
     return words_from
 
 
 def _readable_rowid(user_id: Any, unit_id: Any, of_many: bool) -> Any:
-    """`_readable_by` as a condition on the word index's rowid (`_readable_matches`), so
+    """`readable_by` as a condition on the word index's rowid (`_readable_matches`), so
     that a read of the index needs no task to test it: the unit's tasks, if `of_many`,
     found by the read's LEFT JOIN of them (`_words_looked_up`), the other ways' ids read
     into one set. A search's page ranks the first matches a staff member of a unit of
@@ -1017,10 +1024,10 @@ def _readable_rowid(user_id: Any, unit_id: Any, of_many: bool) -> Any:
     not a scalar subquery for each rowid (SQLite runs the subquery's code again at each
     rowid): at 20,000 tasks the count (about 15,000 rowids looked up) 4.5 ms, 3.9; the
     page (about 3,000) 16.7 ms, 14.1 on a loaded machine."""
-    ways = _reader_ways(user_id, unit_id)
+    ways = reader_ways(user_id, unit_id)
     # (`+`: a test of each rowid the index gives, never a way in: `AmongIds`)
     listed = literal_column("+plan_task_words.rowid", Integer).in_(
-        union_all(*_readable_reads([way for way in ways if not (way.looked_up and of_many)])))
+        union_all(*readable_reads([way for way in ways if not (way.looked_up and of_many)])))
     return or_(*(values.selected_columns[0].is_not(None) for values in _looked_up(ways, of_many)), listed)
 
 
@@ -1372,7 +1379,7 @@ def _most_overdue(conditions: list[Any], day: Any, number: int, sqlite: bool) ->
 
 
 def _of_one_person(scope: TaskScope) -> bool:
-    """Whether `scope` is of one person's tasks (`_TookPart`), narrowed by plan, lead unit
+    """Whether `scope` is of one person's tasks (`TookPart`), narrowed by plan, lead unit
     and due dates only: what `ix_plan_tasks_state` holds of each (`by_state`)."""
     return (scope.person_id is not None and scope.unit_id is None and scope.reader_id is None
             and scope.matches is None and not scope.words)
@@ -1577,7 +1584,7 @@ def _conditions(scope: TaskScope, ids: bool = True, look_up: bool = True, t: Any
     """WHERE conditions on `plan_tasks` (its columns `t`: of `by_state` for a scope of
     one person's tasks, `_of_one_person`) for `scope` but its words (and but its reader's
     ids unless `ids`: a read of the word index tests them itself, `_matching`; the
-    reader's rule as `_readable_by` `look_up`); a task without a date is outside any
+    reader's rule as `readable_by` `look_up`); a task without a date is outside any
     deadline range (a comparison with NULL is not true)."""
     conditions: list[Any] = []
     if scope.plan_id is not None:
@@ -1587,9 +1594,9 @@ def _conditions(scope: TaskScope, ids: bool = True, look_up: bool = True, t: Any
     if scope.lead_unit_id is not None:
         conditions.append(t.id.in_(_led_by(scope.lead_unit_id, scope.plan_id)))
     if scope.person_id is not None:
-        conditions.append(_TookPart(t.id, scope.person_id, looked_up=scope.plan_id is None))
+        conditions.append(TookPart(t.id, scope.person_id, looked_up=scope.plan_id is None))
     if scope.reader_id is not None:
-        conditions.append(_readable_by(scope.reader_id, scope.reader_unit_id, look_up))
+        conditions.append(readable_by(scope.reader_id, scope.reader_unit_id, look_up))
     if ids and scope.matches is not None:
         conditions.append(AmongIds(t.id, scope.matches.key))
     if scope.due_from is not None:
@@ -1631,137 +1638,9 @@ def _ids_of(scope: TaskScope) -> str | None:
     return None if scope.matches is None else scope.matches.key  # type: ignore[attr-defined]
 
 
-class _TookPart(ColumnElement[bool]):
-    """`column` among the ids of the tasks the user `user_id` took part in
-    (`_took_part_ways`), each read through its index. (An OR of IN-subqueries is read by
-    PostgreSQL as a scan of every task, each tested against hashed sets.) On SQLite `IN`
-    one set, their UNION. On PostgreSQL, `looked_up` (no plan narrows the tasks), `= ANY`
-    an array of their reads one after the other, each task then looked up by its id: as
-    IN, a person of a few hundred tasks had PostgreSQL hash them and read the whole of
-    `ix_plan_tasks_state` against the set (20,000 open, the unit head's 2,876 tasks: the
-    person page's statement took its server 7.4 ms, now 6.4; the overdue page 15.6 ms of
-    wall time, now 11.6), and it could not do better: looked up one at a time in a join,
-    they took longer. Of one plan, `IN`: the plan's tasks read through its index are
-    tested against the set, fewer than the person's (the head's page of a plan, as an
-    array, 1.3 ms slower)."""
-
-    inherit_cache = False  # (its fields are not in a cache key; run on the cursor path, compiled there)
-    type = Boolean()
-    _is_implicitly_boolean = True  # a condition as it is: not `... = 1` where booleans are integers
-
-    def __init__(self, column: Any, user_id: Any, looked_up: bool) -> None:
-        self.column, self.user_id, self.looked_up = column, user_id, looked_up
-
-
-@compiles(_TookPart)
-def _took_part_in_set(element: _TookPart, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.column.in_(union(*(way.values for way in _took_part_ways(element.user_id)))), **kw)
-
-
-@compiles(_TookPart, "postgresql")
-def _took_part_looked_up(element: _TookPart, compiler: Any, **kw: Any) -> str:
-    if not element.looked_up:
-        return _took_part_in_set(element, compiler, **kw)
-    reads = union_all(*(way.values for way in _took_part_ways(element.user_id)))
-    return compiler.process(element.column == any_(func.array(reads.scalar_subquery())), **kw)
-
-
-class Way(NamedTuple):
-    """A way in to a task for its reader (`task_access.may_read`): the tasks whose
-    `column` of `plan_tasks` is `values`, a value or the values a SELECT reads through an
-    index, each once; `looked_up`, tested on a task by a look-up in that index rather
-    than among the SELECT's values read into a set first."""
-
-    column: str
-    values: Any
-    looked_up: bool = False
-
-
-def _took_part_ways(user_id: Any) -> list[Way]:
-    """The tasks with a step the user holds by name, or completed, whatever its state
-    (each through its partial index, migration 0034), and those whose assignment named
-    them (co-handler, for information: `task_people` by person, migration 0035)."""
-    w, named = orm.work_items, orm.task_people
-    return [Way("id", select(w.c.plan_task_id).where(w.c.assignee_user_id == user_id).distinct()),
-            Way("id", select(w.c.plan_task_id).where(w.c.completed_by == user_id).distinct()),
-            Way("id", select(named.c.task_id).where(named.c.user_id == user_id).distinct())]
-
-
-def _reader_ways(user_id: Any, unit_id: Any) -> list[Way]:
-    """Every way in to a task of `task_access.may_read` for one who does not read every
-    task, the likeliest first: they direct it (`ix_plan_tasks_director`, migration 0036),
-    their unit leads or coordinates it (`unit_tasks`: a row a unit and task) or monitors
-    its plan, or they took part in it (`_took_part_ways`). The one list both SQL forms of
-    the rule are built from (`_readable_by`, `_readable_reads`).
-
-    The unit's tasks are looked up a task at a time in `unit_tasks` (a scalar subquery
-    under LIMIT 1, which PostgreSQL cannot turn into a set): as a set, SQLite and
-    PostgreSQL read all of the unit's tasks first, for each part of a search (at 100,000
-    tasks all of one unit, 100,000 six times a search), where a search by the unit's
-    staff finds the tasks it wants among the first matches. At 20,000 tasks of one unit
-    PostgreSQL counted 10,001 matches in 75-112 ms with the set, 22-41 by look-ups (the
-    word index alone: 11-17)."""
-    ways = [Way("director_user_id", user_id)]
-    if unit_id is not None:
-        ut = orm.unit_tasks
-        ways += [Way("id", select(ut.c.task_id).where(ut.c.unit_id == unit_id), looked_up=True),
-                 Way("plan_id", select(_p.c.id).where(_p.c.monitor_unit_id == unit_id))]
-    return [*ways, *_took_part_ways(user_id)]
-
-
-def _is(column: Any, values: Any) -> Any:
-    return column.in_(values) if isinstance(values, Select) else column == values
-
-
-def _readable_by(user_id: Any, unit_id: Any, look_up: bool = True) -> Any:
-    """`engine.access.task_access.may_read` for one who does not read every task, as a
-    condition on each task: an OR of its ways in (`_reader_ways`), in their order (the
-    sets of the later ones are read only for a task the earlier ones do not let in). Not
-    `look_up`, each way's set read once: for a statement that tests the rule in one place
-    only, a count of many tasks (at 20,000 tasks of one unit, 10,001 matches counted in 37
-    ms on PostgreSQL and 10 on SQLite with the unit's set, 61 and 16 by look-ups)."""
-    def lets_in(way: Way) -> Any:
-        if way.looked_up and look_up:  # (as EXISTS, PostgreSQL makes it a hashed set again: `_reader_ways`)
-            found = way.values.where(way.values.selected_columns[0] == _t.c[way.column]).limit(1)
-            return found.scalar_subquery().is_not(None)
-        return _is(_t.c[way.column], way.values)
-    return or_(*(lets_in(way) for way in _reader_ways(user_id, unit_id)))
-
-
-def _readable_reads(ways: list[Way]) -> list[Any]:
-    """The SELECTs of the ids of the tasks `ways` (of `_reader_ways`) let in, one a way,
-    each through an index and giving an id once at most."""
-    def read(name: str, values: Any) -> Any:
-        if name == "id":
-            return values
-        # Aliased: a subquery of `plan_tasks` inside a statement reading it would be
-        # correlated to the outer task (each tested against itself), not read by its index.
-        tasks = _t.alias(f"by_{name}")
-        return select(tasks.c.id).where(_is(tasks.c[name], values))
-    return [read(name, values) for name, values, _ in ways]
-
-
 # A search by a reader of no more tasks than this looks each of them up by id
 # (`ProgressQueries._search_bound`): as many as a search ranks of its matches.
 READER_IDS = SEARCH_REACH
-
-
-@functools.cache
-def _reader_ids_statement(with_unit: bool) -> tuple[Any, int]:
-    """The ids of the tasks `_readable_by` keeps for a reader (`reader_id`, of
-    `reader_unit_id` if `with_unit`), no more than `up_to` (UNION ALL: read as they come,
-    no set built first; an id may come once a read), and how many reads it unites."""
-    unit = bindparam("reader_unit_id", type_=Integer) if with_unit else None
-    reads = _readable_reads(_reader_ways(bindparam("reader_id", type_=Integer), unit))
-    ids = union_all(*reads).subquery()
-    return select(ids).limit(bindparam("up_to", type_=Integer, literal_execute=True)), len(reads)
-
-
-@functools.cache
-def _unit_holds_statement() -> Any:
-    """How many tasks the unit `unit_id` leads or coordinates, no more than `up_to`."""
-    held = select(orm.unit_tasks.c.task_id).where(orm.unit_tasks.c.unit_id == bindparam("unit_id", type_=Integer))
-    return select(func.count().label("held")).select_from(held.limit(bindparam("up_to", type_=Integer)).subquery())
 
 
 def _in_range(scope: TaskScope) -> bool:
@@ -1788,25 +1667,6 @@ def _match_id(sqlite: bool) -> Any:
     """A match's id where a search reads from or up to an id: on SQLite the word index's
     own rowid (FTS5 then starts and stops its scan there), on PostgreSQL the task's key."""
     return _task_words.c.rowid if sqlite else _t.c.id
-
-
-@functools.cache
-def _readable_range_statement(with_unit: bool) -> Any:
-    """The first and the last id of the tasks `_readable_by` keeps for a reader (as
-    `_reader_ids_statement`), each way's from one read of its ids through its index; the
-    unit's (`Way.looked_up`, in `unit_tasks`' key, in id order) each a look-up, not a
-    read of them all."""
-    unit = bindparam("reader_unit_id", type_=Integer) if with_unit else None
-    ways = _reader_ways(bindparam("reader_id", type_=Integer), unit)
-    ends = []
-    for way, read in zip(ways, _readable_reads(ways)):
-        ids = read.subquery().c[0]
-        first, last = func.min(ids), func.max(ids)
-        if way.looked_up:  # (SQLite reads a min() or a max() from an index's end when it is alone)
-            first, last = select(first).scalar_subquery(), select(last).scalar_subquery()
-        ends.append(select(first.label("first"), last.label("last")))
-    found = union_all(*ends).subquery()
-    return select(func.min(found.c.first), func.max(found.c.last))
 
 
 def _relevance(scope: TaskScope) -> list[Any]:
