@@ -31,15 +31,10 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
-    column,
     func,
-    literal,
     literal_column,
     null,
-    or_,
     select,
-    table,
-    text,
     union_all,
 )
 from sqlalchemy.ext.compiler import compiles
@@ -50,12 +45,9 @@ from adapters.storage import cursor_reads, orm
 from adapters.storage.dialects import on_sqlite, planned_with
 from adapters.storage.reads.reader_scope import (
     TookPart,
-    Way,
     readable_by,
     readable_range_statement,
-    readable_reads,
     reader_ids_statement,
-    reader_ways,
     unit_holds_statement,
 )
 from adapters.storage.reads.statement_shapes import (
@@ -81,6 +73,19 @@ from adapters.storage.reads.task_states import (
     urgency,
     written,
 )
+from adapters.storage.reads.text_search import (
+    best_first,
+    ids_of,
+    in_range,
+    matches_statement,
+    matching,
+    readable_matches,
+    readable_rowid,
+    reader_range,
+    task_words,
+    with_words,
+    words_looked_up,
+)
 from adapters.storage.row_dicts import dicts
 from engine import unit_of_work as ports
 from engine.reading.progress import (
@@ -94,7 +99,6 @@ from engine.reading.progress import (
     TaskScope,
     TaskSlice,
 )
-from engine.text_folding import fold
 
 _t, _p, _tu, _u = orm.plan_tasks, orm.plans, orm.task_units, orm.units
 
@@ -266,7 +270,7 @@ class ProgressQueries(ports.ProgressQueries):
     def _search_bound(self, scope: TaskScope) -> tuple[tuple[Any, ...], dict[str, Any]]:
         """`bound`; for a search by a reader who does not read every task and may read no
         more than `READER_IDS` tasks, with their ids read first (`reader_ids_statement`),
-        then those of them holding the words (`_matches_statement`), in place of the
+        then those of them holding the words (`matches_statement`), in place of the
         reader and of the word index (`TaskScope.matches`): the count and the page then
         look those tasks up by id, and the word index is read once a search, or not at
         all for a reader of no task. Given the UNION of the reader's ids to read,
@@ -280,15 +284,15 @@ class ProgressQueries(ports.ProgressQueries):
         if scope.reader_id is not None and scope.words and not (
                 self._sqlite and scope.reader_unit_id is not None and self._holds_many(scope.reader_unit_id)):
             ids = self._ids_readable_by(scope.reader_id, scope.reader_unit_id)
-            if ids is not None and len(ids) <= SEARCH_REACH:  # (each match ranked: `_best_first`)
+            if ids is not None and len(ids) <= SEARCH_REACH:  # (each match ranked: `best_first`)
                 scope = replace(scope, reader_id=None, reader_unit_id=None, matches=self._matches_among(ids, scope.words))
         shape, values = bound(scope)
-        if _in_range(scope):
+        if in_range(scope):
             values["reader_first"], values["reader_last"] = self._readable_range(scope.reader_id, scope.reader_unit_id)
         return shape, values
 
     def _readable_range(self, reader_id: int, unit_id: int | None) -> tuple[int | None, int | None]:
-        """The first and the last id of the tasks the reader may read (`_in_range`)."""
+        """The first and the last id of the tasks the reader may read (`in_range`)."""
         key = (reader_id, unit_id)
         if key not in self._ranges:
             _, [found] = cursor_reads.rows(self.session, readable_range_statement(unit_id is not None),
@@ -302,7 +306,7 @@ class ProgressQueries(ports.ProgressQueries):
         if key not in self._matches:
             found: tuple[int, ...] = ()
             if ids:
-                _, rows = cursor_reads.rows(self.session, _matches_statement(words, self._sqlite),
+                _, rows = cursor_reads.rows(self.session, matches_statement(words, self._sqlite),
                                             {"reader_ids": list(ids), "first_id": ids[0], "last_id": ids[-1]})
                 found = tuple(sorted(task_id for task_id, in rows))
             self._matches[key] = found
@@ -409,7 +413,7 @@ class ProgressQueries(ports.ProgressQueries):
         return read.ids
 
     def _holds_many(self, unit_id: int) -> bool:
-        """Whether the unit leads or coordinates more tasks than `READER_IDS` (`_readable_matches`,
+        """Whether the unit leads or coordinates more tasks than `READER_IDS` (`readable_matches`,
         `_search_reads`)."""
         if unit_id not in self._many:
             _, [(held,)] = cursor_reads.rows(self.session, unit_holds_statement(), {"unit_id": unit_id,
@@ -741,100 +745,8 @@ def _scope_conditions(scope: TaskScope, sqlite: bool) -> list[Any]:
     """WHERE conditions on `plan_tasks` for `scope`, its words through the word index."""
     conditions = _conditions(scope)
     if scope.words and scope.matches is None:  # (else among its matches, `_conditions`)
-        conditions.append(_t.c.id.in_(_with_words(list(scope.words), sqlite)))
+        conditions.append(_t.c.id.in_(with_words(list(scope.words), sqlite)))
     return conditions
-
-
-def _with_words(words: list[str], sqlite: bool) -> Any:
-    """The ids of the tasks whose folded text holds every one of `words` (folded, `\\w+`
-    each) as a whole word, through the database's word index (migrations 0009, 0020)."""
-    if sqlite:
-        return (text("SELECT rowid FROM plan_task_words WHERE plan_task_words MATCH :match")
-                .bindparams(match=_fts_query(words)).columns(id=Integer))
-    return select(_t.c.id).where(_ts_match(words))
-
-
-def _fts_query(words: list[str], side_by_side: bool = False) -> str:
-    """SQLite FTS5: quoted terms, all required; or one quoted string of them, a phrase."""
-    return f'"{" ".join(words)}"' if side_by_side else " ".join(f'"{word}"' for word in words)
-
-
-def _ts_match(words: list[str], side_by_side: bool = False, bound: bool = False) -> Any:
-    """PostgreSQL: the stored and indexed words (migration 0020) hold every one of `words`,
-    or (`side_by_side`) them in this order, one after the other; the words `bound` for a
-    count (`_matching`), else written into the statement."""
-    # Written in (they are in its shape already): bound, once psycopg prepared a search run
-    # five times on a connection, PostgreSQL's generic plan could not estimate the match
-    # and read a page ten times slower.
-    query = literal((" <-> " if side_by_side else " & ").join(words), String, literal_execute=not bound)
-    wanted = func.to_tsquery(literal_column("'simple'"), query)
-    return literal_column("plan_tasks.search_words").op("@@")(wanted)
-
-
-def _best_first(scope: TaskScope, conditions: list[Any], reach: Any, sqlite: bool,
-                after: tuple[Any, Any, Any] | None = None, part: int = 0, words_from: Any = None) -> Any:
-    """The order of a search's matches (`conditions`: on `plan_tasks`, but the words), as
-    (`id`, `rest`, `rank`) rows, as many as a page `reach`es: best first (`_relevance`),
-    those of the first `search_reach` matches with the words side by side (the ones the
-    ranking puts first) and of the first `search_reach` with every word, in the word
-    index's order (`_matching`); then the other matches in that order. All of them ranked
-    when there are no more; else no more than a bounded set is read, whatever the number
-    of matches. A match's place in that order is (`rest`, `rank`): the others are ranked
-    by their ids. A reader's matches read first (`TaskScope.matches`, no more than
-    `search_reach`: `ProgressQueries._search_bound`) are each ranked, the word index
-    not read again.
-
-    Each ranked read is read once (a CTE, named for the page's `part`, its WITH in the
-    returned subquery): the others are the matches past the last of the first with
-    every word (those before it are all among them; none past it when they were fewer
-    than `search_reach`), but those with the words side by side. Written as NOT IN the
-    ranked reads, both ran again for it, and the others' read went through the first
-    matches again (at 20,000 tasks a staff member's first page read 4,000 matches, each
-    tested against the reading rule, for 50: 14.7 ms of SQL, 9.8 read once).
-
-    `after` (whether the place is among the ranked, its rank there, else its id), for a
-    page that follows a place (keyset): only what comes after it, `reach` of the others
-    from that id on, in the word index's order; a deep page then reads its own rows, not
-    every match before it.
-
-    `words_from`, on SQLite, the word index joined to what `conditions` read with it
-    (`_search_reads`)."""
-    words, tier, ids = list(scope.words), planned_with("search_reach", sqlite), _ids_of(scope)
-    every = (_matching(words, conditions, sqlite, among=ids, words_from=words_from).limit(tier)
-             .cte(f"every_{part}").prefix_with("MATERIALIZED"))
-    reads = [every]
-    if len(words) > 1 and ids is None:
-        phrase = _matching(words, conditions, sqlite, side_by_side=True, words_from=words_from).limit(tier)
-        reads.insert(0, phrase.cte(f"phrase_{part}").prefix_with("MATERIALIZED"))
-    ranked = union_all(*(select(read.c.id) for read in reads)) if len(reads) > 1 else select(every.c.id)
-    # PostgreSQL looks `= ANY(ARRAY(...))` up id by id; as IN it may hash every task.
-    in_ranked = (_t.c.id.in_(ranked) if sqlite
-                 else _t.c.id == any_(func.array(select(ranked.subquery()).scalar_subquery())))
-    best = select(_t.c.id, literal_column("0").label("rest"), func.row_number().over(
-        order_by=[*_relevance(scope), _t.c.plan_id, _t.c.position, _t.c.id]).label("rank")).where(in_ranked).subquery()
-    ranked_part = select(best).where(after[0] == 1, best.c.rank > after[1]) if after else select(best)
-    if ids is not None:
-        return ranked_part.add_cte(every, nest_here=True).subquery()
-    from_id, last_ranked = _match_id(sqlite), select(func.max(every.c.id)).scalar_subquery()
-    past = [from_id > last_ranked, *([from_id > after[2]] if after else [])]
-    if after and sqlite:  # (one bound: SQLite's max() of a NULL is NULL, as the two were)
-        past = [from_id > func.max(last_ranked, after[2])]
-    if len(reads) > 1:
-        past.append(from_id.not_in(select(reads[0].c.id)))
-    # Past the ranked first, before the reader's range (`_reader_range`): FTS5 starts its scan
-    # at the first bound from below on its rowid only and tests the others on each match, so
-    # it read the others from the reader's first id, each match before the ranked ones tested
-    # against the reading rule again. At 20,000 open on SQLite (CPU, old and new alternated,
-    # 30 rounds, a shared machine) the staff member's overdue page took 23.3 -> 19.6 ms (29
-    # won), a keyset page 150 of theirs 8.2 -> 5.8 and of the monitor's 3.7 -> 2.4 (30 won
-    # each); others even. On PostgreSQL only the conditions' order changed (even).
-    others = _matching(words, [*past, *conditions], sqlite, words_from=words_from).limit(reach).subquery()
-    rest = select(others.c.id, literal_column("1").label("rest"), others.c.id.label("rank"))
-    # (its WITH inside: the statement still begins with SELECT, a read-only unit's test)
-    return union_all(ranked_part, select(rest.subquery())).add_cte(*reads, nest_here=True).subquery()
-
-
-_task_words = table("plan_task_words", column("rowid", Integer))  # SQLite's FTS5 table (migration 0009)
 
 
 def _state_read(scope: TaskScope, sqlite: bool) -> Any:
@@ -847,7 +759,7 @@ def _state_read(scope: TaskScope, sqlite: bool) -> Any:
 
 # How many of a state's ids `ProgressQueries._state_first` reads to estimate how many
 # tasks it holds, and as many matches as a search's page tests at most in its ranked
-# reads (those with the words side by side and those with every word, `_best_first`).
+# reads (those with the words side by side and those with every word, `best_first`).
 _STATE_PROBE = 64
 # The share of the office's tasks beyond which a state is not read first, however few that
 # is against the read's limit (`ProgressQueries._state_first`).
@@ -885,7 +797,7 @@ def _in_state_ids(sqlite: bool) -> list[Any]:
     words tested on its row, in place of a test of the state on every match."""
     if sqlite:
         # (`+ 1`: SQLite counts a blob's bytes from 1; past its end `substr` gives no byte)
-        byte = func.substr(bindparam("state_bits", type_=LargeBinary), _task_words.c.rowid + literal_column("1"),
+        byte = func.substr(bindparam("state_bits", type_=LargeBinary), task_words.c.rowid + literal_column("1"),
                            literal_column("1"))
         return [byte == literal_column("x'01'")]
     return [AmongIds(_t.c.id, "state_ids")]
@@ -932,128 +844,13 @@ def _state_ids_statement(state: str, probe: bool, sqlite: bool) -> Any:
     return ids.add_columns(*ends).limit(planned_with("up_to", sqlite))
 
 
-def _matching(words: list[str], conditions: list[Any], sqlite: bool, side_by_side: bool = False,
-              ordered: bool = True, among: str | None = None, words_from: Any = None, bound: bool = False) -> Any:
-    """The ids of the tasks holding `words` (as `_with_words`; `side_by_side` as `_ts_match`)
-    that `conditions` keep, in the word index's order (of ids): to read under a LIMIT,
-    which then stops the index's scan (on SQLite, as a join from the FTS5 table, whose
-    rowid order it gives: `id IN (its matches)` would collect them all first). Not
-    `ordered`, for a count: in any order, and on SQLite from the word index alone when no
-    condition needs the task (its rows are the tasks', kept by triggers): a count of
-    10,000 matches joined to their tasks took three times as long. Ordered, too: a search's
-    page read its 2,000 ranked matches joined to their tasks in 20.8 ms at 20,000 tasks,
-    16.2 from the word index alone (the tasks' rows are long: their words twice).
-
-    `among`, the name of the matches bound, read first (`TaskScope.matches`): each task
-    looked up by its id, the word index not read. `words_from`: `_fts_matching`'s.
-
-    `bound`, on PostgreSQL, the words bound (`_ts_match`): for a count
-    (`_count_statement`)."""
-    if among:
-        query = select(_t.c.id).where(AmongIds(_t.c.id, among), *conditions)
-    elif not sqlite:
-        query = select(_t.c.id).where(_ts_match(words, side_by_side, bound), *conditions)
-    else:
-        return _fts_matching(words, conditions, side_by_side, ordered, words_from)
-    return query.order_by(_t.c.id) if ordered else query
-
-
-def _fts_matching(words: list[str], conditions: list[Any], side_by_side: bool, ordered: bool,
-                  words_from: Any = None) -> Any:
-    """`_matching` on SQLite, from its word index (or `words_from`: the index joined to
-    what `conditions` read with it, `_words_looked_up`)."""
-    words_from = _task_words if words_from is None else words_from
-    match = literal_column("plan_task_words").op("MATCH")(literal(_fts_query(words, side_by_side)))
-    alone = select(_task_words.c.rowid.label("id")).select_from(words_from).where(match, *conditions)
-    read = [task for task in (_t, by_state) if task in alone.get_final_froms()]
-    if not read:  # (no condition reads the task: the word index alone)
-        return alone.order_by(_task_words.c.rowid) if ordered else alone
-    for task in read:
-        words_from = words_from.join(task, task.c.id == _task_words.c.rowid)
-    return alone.select_from(words_from).order_by(_task_words.c.rowid)
-
-
-def _readable_matches(words: list[str], user_id: Any, unit_id: Any, of_many: bool, state: list[Any]) -> Any:
-    """On SQLite, the ids of the tasks holding `words` that a reader may read, from the
-    word index alone: its rowid tested among the ids the ways in read (`readable_reads`,
-    one set), so that no task is read. Joined to their tasks to test the rule on each
-    (`readable_by`), at 20,000 tasks 10,001 matches of a reader of every task were counted
-    in 16.7 ms, 12.0 this way; the 5,000 of a reader of 5,000 tasks in 15.0 ms, 5.3.
-
-    For a reader whose unit has more tasks than the cap (`of_many`), each rowid is looked
-    up in the unit's tasks (`unit_tasks`' key) first, and only the other ways are read into
-    the set: read into it, all of the unit's tasks were (100,000 for the 10,001 matches
-    counted), where the look-ups cost as many as the matches read. The look-up is a LEFT
-    JOIN, not a scalar subquery for each rowid: at 20,000 tasks a staff member's count
-    (about 15,000 rowids looked up) took SQLite 4.5 ms as subqueries, 3.9 joined. (Not a
-    plain JOIN: SQLite then reads the unit's tasks first, each a look-up in the word
-    index, 1.6 s at 100,000 tasks.)
-
-    `state`: conditions on `by_state` (the task's state on a day), each match joined to
-    it by the rowid; or on the rowid itself (`_in_state_ids`)."""
-    match = literal_column("plan_task_words").op("MATCH")(literal(_fts_query(words)))
-    words_from = _words_looked_up(user_id, unit_id, of_many)
-    found = select(_task_words.c.rowid.label("id")).where(match, _readable_rowid(user_id, unit_id, of_many), *state)
-    if by_state in found.get_final_froms():
-        words_from = words_from.join(by_state, by_state.c.id == _task_words.c.rowid)
-    return found.select_from(words_from)
-
-
-def _looked_up(ways: list[Way], of_many: bool) -> list[Any]:
-    """The reads of `ways` looked up a rowid at a time (`_readable_rowid`), if `of_many`."""
-    return [way.values for way in ways if way.looked_up and of_many]
-
-
-def _words_looked_up(user_id: Any, unit_id: Any, of_many: bool) -> Any:
-    """The word index LEFT JOINed to the reads of the reader's ways looked up a rowid at a
-    time (`_looked_up`: the unit's tasks, if `of_many`), for `_readable_rowid`."""
-    words_from = _task_words
-    for values in _looked_up(reader_ways(user_id, unit_id), of_many):
-        words_from = words_from.outerjoin(values.get_final_froms()[0],
-                                          and_(values.whereclause, values.selected_columns[0] == _task_words.c.rowid))
-    return words_from
-
-
-def _readable_rowid(user_id: Any, unit_id: Any, of_many: bool) -> Any:
-    """`readable_by` as a condition on the word index's rowid (`_readable_matches`), so
-    that a read of the index needs no task to test it: the unit's tasks, if `of_many`,
-    found by the read's LEFT JOIN of them (`_words_looked_up`), the other ways' ids read
-    into one set. A search's page ranks the first matches a staff member of a unit of
-    many tasks may read: with the rule on their tasks, its 2,000 matches were each joined
-    to their task (at 20,000 tasks the page took SQLite 29.4 ms, 22.1 this way). Joined,
-    not a scalar subquery for each rowid (SQLite runs the subquery's code again at each
-    rowid): at 20,000 tasks the count (about 15,000 rowids looked up) 4.5 ms, 3.9; the
-    page (about 3,000) 16.7 ms, 14.1 on a loaded machine."""
-    ways = reader_ways(user_id, unit_id)
-    # (`+`: a test of each rowid the index gives, never a way in: `AmongIds`)
-    listed = literal_column("+plan_task_words.rowid", Integer).in_(
-        union_all(*readable_reads([way for way in ways if not (way.looked_up and of_many)])))
-    return or_(*(values.selected_columns[0].is_not(None) for values in _looked_up(ways, of_many)), listed)
-
-
-@functools.lru_cache(maxsize=64)
-def _matches_statement(words: tuple[str, ...], sqlite: bool) -> Any:
-    """The ids among `reader_ids` (bound, sorted; `first_id` the first, `last_id` the
-    last) of the tasks holding every one of `words`: on PostgreSQL each task looked up by
-    its id, its words tested; on SQLite the word index read from the first id to the
-    last (FTS5 starts and stops its scan there: a reader of one plan's tasks reads that
-    plan's) and its own rowid tested as it is read, so that no other task is read (FTS5
-    looks a task's words up by id no cheaper than it reads them all)."""
-    if not sqlite:
-        return select(_t.c.id).where(_ts_match(list(words)), AmongIds(_t.c.id, "reader_ids"))
-    rowid = _task_words.c.rowid
-    match = literal_column("plan_task_words").op("MATCH")(literal(_fts_query(list(words))))
-    return select(rowid).where(match, rowid >= bindparam("first_id", type_=Integer),
-                               rowid <= bindparam("last_id", type_=Integer), AmongIds(rowid, "reader_ids", driving=False))
-
-
 @functools.lru_cache(maxsize=256)
 def _count_statement(shape: tuple[Any, ...], by_state: bool, capped: bool, sqlite: bool, of_many: bool = False,
                      state_first: bool = False) -> Any:
     """`ProgressQueries.count`'s statement: of the tasks in the state `count_state`, if
     `by_state` (or among the state's ids read first, if `state_first`: `_in_state_ids`),
     and no further than `up_to`, if `capped` (a count that stops there); the reader's unit
-    of many tasks (`of_many`) as `_readable_matches`."""
+    of many tasks (`of_many`) as `readable_matches`."""
     scope = symbolic(shape)
     state = _counted_state(scope, sqlite, state_first) if by_state else []
     if not capped:
@@ -1064,8 +861,8 @@ def _count_statement(shape: tuple[Any, ...], by_state: bool, capped: bool, sqlit
     if not scope.words:
         counted = select(_t.c.id).where(*_conditions(scope), *state)
     elif sqlite and set(shape[1]) <= {"reader_id", "reader_unit_id"} and scope.reader_id is not None:
-        counted = (_readable_matches(list(scope.words), scope.reader_id, scope.reader_unit_id, of_many, state)
-                   .where(*_reader_range(scope, sqlite)))
+        counted = (readable_matches(list(scope.words), scope.reader_id, scope.reader_unit_id, of_many, state)
+                   .where(*reader_range(scope, sqlite)))
     else:
         # The words bound: the generic plan PostgreSQL keeps once psycopg prepared the count
         # reads the word index's bitmap of the matches, not a test of each row's words, which
@@ -1073,9 +870,9 @@ def _count_statement(shape: tuple[Any, ...], by_state: bool, capped: bool, sqlit
         # tested, more for a reader: each readable or not). But for a state's ids read first,
         # each task then looked up by id and its words tested: of a bound value, the words
         # were made again for each (`to_tsquery`), as written they are made once.
-        counted = _matching(list(scope.words), [*_conditions(scope, ids=False, look_up=False), *state,
-                                                *_reader_range(scope, sqlite)], sqlite, ordered=False, among=_ids_of(scope),
-                            bound=not state_first)
+        counted = matching(list(scope.words), [*_conditions(scope, ids=False, look_up=False), *state,
+                                               *reader_range(scope, sqlite)], sqlite, ordered=False, among=ids_of(scope),
+                           bound=not state_first)
     return select(func.count().label("count")).select_from(counted.limit(planned_with("up_to", sqlite)).subquery())
 
 
@@ -1287,8 +1084,8 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, st
             after = (tuple(planned_with(f"after_{key}_{number}", sqlite) for key in ("ranked", "rank", "id"))
                      if number in following else None)
             words_from, conditions = _search_reads(scope, by_rowid)
-            ranked = _best_first(scope, [*conditions, *state, *_reader_range(scope, sqlite)],
-                                 planned_with(f"reach_{number}", sqlite), sqlite, after, number, words_from)
+            ranked = best_first(scope, [*conditions, *state, *reader_range(scope, sqlite)],
+                                planned_with(f"reach_{number}", sqlite), sqlite, after, number, words_from)
             # The page's ids are picked from the ordered matches first, and only they are
             # joined to their tasks: joined before the OFFSET, a page past the ranked
             # matches had PostgreSQL hash every task of the office.
@@ -1583,7 +1380,7 @@ def _unit_page(state: str | None, led: bool, plan: bool, due_from: bool, due_to:
 def _conditions(scope: TaskScope, ids: bool = True, look_up: bool = True, t: Any = _t.c) -> list[Any]:
     """WHERE conditions on `plan_tasks` (its columns `t`: of `by_state` for a scope of
     one person's tasks, `_of_one_person`) for `scope` but its words (and but its reader's
-    ids unless `ids`: a read of the word index tests them itself, `_matching`; the
+    ids unless `ids`: a read of the word index tests them itself, `matching`; the
     reader's rule as `readable_by` `look_up`); a task without a date is outside any
     deadline range (a comparison with NULL is not true)."""
     conditions: list[Any] = []
@@ -1619,87 +1416,23 @@ def _led_by(unit_id: Any, plan_id: Any) -> Any:
 
 
 def _search_reads(scope: TaskScope, by_rowid: bool) -> tuple[Any, list[Any]]:
-    """What a search's ranked reads join to the word index (`_best_first`'s `words_from`;
+    """What a search's ranked reads join to the word index (`best_first`'s `words_from`;
     None, nothing) and their `_conditions` (but the reader's matches, which they read by
     id); `by_rowid` (SQLite, a staff member of a unit of many tasks: `task_slices`), the
-    reader's rule on the word index's rowid (`_readable_rowid`), the unit's tasks joined
+    reader's rule on the word index's rowid (`readable_rowid`), the unit's tasks joined
     to it. Not for a reader whose unit holds few: their ways in are other sets (a unit
     monitoring 5 plans reads their 5,000 tasks into one for each ranked read: its page
     took 0.8 ms more)."""
     if not by_rowid:
         return None, _conditions(scope, ids=False)
-    return (_words_looked_up(scope.reader_id, scope.reader_unit_id, of_many=True),
+    return (words_looked_up(scope.reader_id, scope.reader_unit_id, of_many=True),
             [*_conditions(replace(scope, reader_id=None, reader_unit_id=None), ids=False),
-             _readable_rowid(scope.reader_id, scope.reader_unit_id, of_many=True)])
-
-
-def _ids_of(scope: TaskScope) -> str | None:
-    """The name the reader's matches of `scope` (`symbolic`) are bound under, if given."""
-    return None if scope.matches is None else scope.matches.key  # type: ignore[attr-defined]
+             readable_rowid(scope.reader_id, scope.reader_unit_id, of_many=True)])
 
 
 # A search by a reader of no more tasks than this looks each of them up by id
 # (`ProgressQueries._search_bound`): as many as a search ranks of its matches.
 READER_IDS = SEARCH_REACH
-
-
-def _in_range(scope: TaskScope) -> bool:
-    """Whether a search of `scope` (after `ProgressQueries._search_bound`: a reader of more
-    tasks than `READER_IDS`) reads the matches from the first task the reader may read to
-    their last only (`_reader_range`). A unit monitoring five plans of a hundred has its
-    tasks among 5,000 ids of 100,000: the other matches were read, each tested against
-    the rule, to be dropped (at 20,000 tasks, the count of such a reader's 5,000 matches
-    took 83 ms on PostgreSQL, 28 in their range)."""
-    return scope.reader_id is not None and bool(scope.words)
-
-
-def _reader_range(scope: TaskScope, sqlite: bool) -> list[Any]:
-    """`_in_range`'s conditions, its bounds bound (`reader_first`, `reader_last`): on SQLite
-    on the word index's own rowid (FTS5 starts and stops its scan there), on PostgreSQL a
-    range of the tasks' key, written in (`planned_with`: a generic plan would guess it)."""
-    if not _in_range(scope):
-        return []
-    ids = _match_id(sqlite)
-    return [ids >= planned_with("reader_first", sqlite), ids <= planned_with("reader_last", sqlite)]
-
-
-def _match_id(sqlite: bool) -> Any:
-    """A match's id where a search reads from or up to an id: on SQLite the word index's
-    own rowid (FTS5 then starts and stops its scan there), on PostgreSQL the task's key."""
-    return _task_words.c.rowid if sqlite else _t.c.id
-
-
-def _relevance(scope: TaskScope) -> list[Any]:
-    """Best match first: the words as typed side by side, how many words as typed (marks
-    count only when the query has some: "số hóa" before "sổ ... hoa"), the folded words
-    side by side ("so hoa" before "so ... hoa"); each a whole-word LIKE on the stored text.
-
-    The three are one number, on both databases, and a match holding the phrase as typed
-    is tested for nothing else: it holds each of its words (the phrase's pattern holds
-    theirs), and the folded phrase too where folding the typed phrase gives it (the
-    stored folded text is the typed text folded, and `fold` works character by
-    character: the stored texts are lowercase words between single spaces, so a LIKE
-    found the phrase itself). The database runs each LIKE of an ORDER BY for every ranked
-    match (up to 2,000 texts of about 620 characters): at 20,000 tasks on SQLite a search
-    of "nhiệm vụ", which they all hold, took 1.5 ms less with two LIKEs a match than with
-    four, and 0.8 less again with one (the monitor's, paired: 7.1 ms, 5.5; 4.9, 4.1)."""
-    def has(column: Any, phrase: str) -> Any:
-        return case((column.contains(f" {phrase} ", autoescape=True), 1), else_=0)
-
-    typed, folded = list(scope.typed_words), list(scope.words)
-    keys = [has(_t.c.search_folded, " ".join(folded)).desc()] if folded else []
-    if typed and typed != folded:
-        phrase = _t.c.search_text.contains(f" {' '.join(typed)} ", autoescape=True)
-        each = sum((has(_t.c.search_text, word) for word in typed[1:]), has(_t.c.search_text, typed[0]))
-        # One number: the phrase above any count of words (2 a word) and the folded phrase (1).
-        top = 2 * len(typed) + 3
-        if not folded:
-            return [case((phrase, top), else_=2 * each).desc()]
-        folded_phrase = has(_t.c.search_folded, " ".join(folded))
-        if fold(f" {' '.join(typed)} ") == f" {' '.join(folded)} ":  # (the typed phrase holds the folded one)
-            return [case((phrase, top), else_=2 * each + folded_phrase).desc()]
-        return [(case((phrase, top - 1), else_=2 * each) + folded_phrase).desc()]  # ("½" folds to "1⁄2")
-    return keys
 
 
 def _sum(condition: Any, n: Any) -> Any:
