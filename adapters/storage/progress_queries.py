@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from operator import itemgetter
 from typing import Any
@@ -23,7 +23,6 @@ from typing import Any
 from sqlalchemy import (
     Date,
     Integer,
-    LargeBinary,
     String,
     Table,
     and_,
@@ -50,6 +49,7 @@ from adapters.storage.reads.reader_scope import (
     reader_ids_statement,
     unit_holds_statement,
 )
+from adapters.storage.reads.search_states import StateRead, in_state_ids, state_ids_statement, state_read
 from adapters.storage.reads.statement_shapes import (
     AmongIds,
     Order,
@@ -66,12 +66,10 @@ from adapters.storage.reads.task_states import (
     FIRST,
     by_state,
     in_state_conditions,
-    indexed_by_alias,
     overdue_on,
     task_state,
     tasks_with_state,
     urgency,
-    written,
 )
 from adapters.storage.reads.text_search import (
     best_first,
@@ -82,7 +80,6 @@ from adapters.storage.reads.text_search import (
     readable_matches,
     readable_rowid,
     reader_range,
-    task_words,
     with_words,
     words_looked_up,
 )
@@ -112,7 +109,7 @@ class ProgressQueries(ports.ProgressQueries):
         self._matches: dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[int, ...]] = {}
         self._ranges: dict[tuple[int, int | None], tuple[int | None, int | None]] = {}
         self._many: dict[int, bool] = {}  # (`_holds_many`, by unit: the count's and the page's)
-        self._states: dict[tuple[str, date], _StateRead] = {}  # (`_state_first`, by state and day)
+        self._states: dict[tuple[str, date], StateRead] = {}  # (`_state_first`, by state and day)
 
     def _rows(self, statement: Any, values: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """The rows of a statement built once and kept (`cursor_reads`)."""
@@ -333,15 +330,15 @@ class ProgressQueries(ports.ProgressQueries):
     def _state_first(self, shape: tuple[Any, ...], values: dict[str, Any], state: str | None,
                      reads: int) -> tuple[int, ...] | None:
         """The state's ids, if a search of `shape` (`_search_bound`'s) narrowed to `state` reads
-        them first and tests the word index's matches among them (`_in_state_ids`), the ids
-        then bound in `values` (`_StateRead.bound`); else (None) each match's state is tested
-        as it is read (on SQLite in `ix_plan_tasks_state`, `_state_read`; on PostgreSQL on
+        them first and tests the word index's matches among them (`in_state_ids`), the ids
+        then bound in `values` (`StateRead.bound`); else (None) each match's state is tested
+        as it is read (on SQLite in `ix_plan_tasks_state`, `state_read`; on PostgreSQL on
         its row). For a search through the word index (a reader's matches read first are
         few, each looked up by id), when the state holds no more tasks than `reads` (as
         many matches as the read tests at most: the count's cap; a page's ranked reads,
         `_PAGE_READS`) nor more than `_STATE_SHARE` of the office's tasks. On PostgreSQL
         the state's tasks are then each looked up by id and their words tested on their
-        rows (`_in_state_ids`), where the count read the table whole for the matches of a
+        rows (`in_state_ids`), where the count read the table whole for the matches of a
         word most tasks hold, and a state with no range of due dates (waiting for a date,
         done) had its page test every match's row too.
 
@@ -393,20 +390,20 @@ class ProgressQueries(ports.ProgressQueries):
             return None
         key = (state, values["as_of"])
         if key not in self._states:
-            _, rows = cursor_reads.rows(self.session, _state_ids_statement(state, True, self._sqlite),
+            _, rows = cursor_reads.rows(self.session, state_ids_statement(state, True, self._sqlite),
                                         {"state_day": values["as_of"], "up_to": _STATE_PROBE})
             if len(rows) < _STATE_PROBE:  # (all of them)
-                self._states[key] = _StateRead(len(rows), tuple(task_id for task_id, _, _ in rows))
+                self._states[key] = StateRead(len(rows), tuple(task_id for task_id, _, _ in rows))
             else:
                 _, first, last = rows[0]
                 tasks = last - first + 1
                 estimate = _STATE_PROBE * tasks / (rows[-1][0] - first + 1)
-                self._states[key] = _StateRead(estimate if estimate <= _STATE_SHARE * tasks else math.inf)
+                self._states[key] = StateRead(estimate if estimate <= _STATE_SHARE * tasks else math.inf)
         read = self._states[key]
         if read.estimate > reads and not (self._sqlite and read.ids is not None):
             return None
         if read.ids is None:
-            _, rows = cursor_reads.rows(self.session, _state_ids_statement(state, False, self._sqlite),
+            _, rows = cursor_reads.rows(self.session, state_ids_statement(state, False, self._sqlite),
                                         {"state_day": values["as_of"]})
             read.ids = tuple(task_id for task_id, in rows)
         values.update(read.bound(self._sqlite))
@@ -749,14 +746,6 @@ def _scope_conditions(scope: TaskScope, sqlite: bool) -> list[Any]:
     return conditions
 
 
-def _state_read(scope: TaskScope, sqlite: bool) -> Any:
-    """What a search of `scope` (`symbolic`) tests its matches' state on: `by_state` on
-    SQLite when the word index gives them, else their task (PostgreSQL reads the task's
-    row for its words; a reader's matches read first are each looked up by id, a few).
-    A state of few tasks is not looked up match by match but read first (`_in_state_ids`)."""
-    return by_state if sqlite and scope.words and scope.matches is None else _t
-
-
 # How many of a state's ids `ProgressQueries._state_first` reads to estimate how many
 # tasks it holds, and as many matches as a search's page tests at most in its ranked
 # reads (those with the words side by side and those with every word, `best_first`).
@@ -767,88 +756,11 @@ _STATE_SHARE = 0.25
 _PAGE_READS = 2 * SEARCH_REACH
 
 
-@dataclass
-class _StateRead:
-    """A state's tasks on a day as a search reads them first (`ProgressQueries._state_first`):
-    how many (the probe's estimate; `math.inf` past `_STATE_SHARE`), their ids once read,
-    and those ids as `_in_state_ids` binds them, made once a unit of work."""
-
-    estimate: float
-    ids: tuple[int, ...] | None = None
-    _bound: dict[str, Any] | None = None
-
-    def bound(self, sqlite: bool) -> dict[str, Any]:
-        """The read ids' values: a byte for each id on SQLite (`_id_bits`), else a list."""
-        if self._bound is None:
-            assert self.ids is not None
-            self._bound = {"state_bits": _id_bits(self.ids)} if sqlite else {"state_ids": list(self.ids)}
-        return self._bound
-
-
-def _in_state_ids(sqlite: bool) -> list[Any]:
-    """A search's state test among the ids of the state's tasks read first (`state_ids`,
-    `ProgressQueries._state_first`). On SQLite on the word index's rowid: its byte in
-    `state_bits` (`_id_bits`), so that no task is read and no index searched: a rowid
-    among the ids bound as a list was a search of the list's temporary index, which
-    SQLite builds again for each read of the statement (the page's three). At 100,000
-    open (CPU, a shared machine) the staff member's overdue count, 100,000 rowids tested
-    among 7,639 ids, took 34-43 ms so, 28-36 as a byte; its page 45-50 ms, 34-35. On
-    PostgreSQL the way in: each of the state's tasks looked up by its id (one array), its
-    words tested on its row, in place of a test of the state on every match."""
-    if sqlite:
-        # (`+ 1`: SQLite counts a blob's bytes from 1; past its end `substr` gives no byte)
-        byte = func.substr(bindparam("state_bits", type_=LargeBinary), task_words.c.rowid + literal_column("1"),
-                           literal_column("1"))
-        return [byte == literal_column("x'01'")]
-    return [AmongIds(_t.c.id, "state_ids")]
-
-
-def _id_bits(ids: tuple[int, ...]) -> bytes:
-    """`ids` as bytes, the byte at each id 1, the others 0 (`_in_state_ids`)."""
-    bits = bytearray(max(ids, default=0) + 1)
-    for task_id in ids:
-        bits[task_id] = 1
-    return bytes(bits)
-
-
-@functools.lru_cache(maxsize=16)
-def _state_ids_statement(state: str, probe: bool, sqlite: bool) -> Any:
-    """The ids of the tasks in `state` on `state_day`, in id order, from `ix_plan_tasks_state`
-    alone (its entries read in order, each tested, none of the tasks' long rows read: on
-    PostgreSQL an index-only scan, migration 0045); `probe`, no more than `up_to` of them,
-    each with the first and the last id of all the tasks (`ProgressQueries._state_first`'s
-    estimate). The due dates of the state, if it has some, are tested first: SQLite tests
-    the conditions in their order, and the state's CASE for each entry took the overdue
-    tasks' read of 20,000 entries 4.0 ms, 2.3 after the test of its due date. The day and
-    the probe's LIMIT are written in on PostgreSQL (`planned_with`): a generic plan guesses
-    a third of the tasks due before a bound day, the state's CASE a few of them, and may
-    then read the state from another index (by due date, each task's row for its id) and
-    sort it, where the index in id order stops at the probe's end.
-
-    On SQLite all the ids of a state with a range of due dates (overdue, in progress) are
-    read plan by plan, each plan's range of `ix_plan_tasks_plan_due` (plan, due date,
-    closing date, status, and the id), in no order (they are tested as a set): read in id
-    order, every task's entry was, its due date tested. At 100,000 open the overdue
-    tasks' read (7,639 of them, 100 plans) took 15.5 ms of CPU, 7.4 so."""
-    day = planned_with("state_day", sqlite, Date)
-    if sqlite and not probe and state in (OVERDUE, IN_PROGRESS):
-        by_plan = indexed_by_alias(_t, "in_state", "ix_plan_tasks_plan_due")
-        in_state, *due = in_state_conditions(day, state, written(state), day, by_plan.c)
-        return select(by_plan.c.id).where(by_plan.c.plan_id.in_(select(_p.c.id)), *due, in_state)
-    tasks = indexed_by_alias(_t, "in_state", "ix_plan_tasks_state")
-    in_state, *due = in_state_conditions(day, state, written(state), day, tasks.c)
-    ids = select(tasks.c.id).where(*due, in_state).order_by(tasks.c.id)
-    if not probe:
-        return ids
-    ends = (select(func.min(_t.c.id)).scalar_subquery(), select(func.max(_t.c.id)).scalar_subquery())
-    return ids.add_columns(*ends).limit(planned_with("up_to", sqlite))
-
-
 @functools.lru_cache(maxsize=256)
 def _count_statement(shape: tuple[Any, ...], by_state: bool, capped: bool, sqlite: bool, of_many: bool = False,
                      state_first: bool = False) -> Any:
     """`ProgressQueries.count`'s statement: of the tasks in the state `count_state`, if
-    `by_state` (or among the state's ids read first, if `state_first`: `_in_state_ids`),
+    `by_state` (or among the state's ids read first, if `state_first`: `in_state_ids`),
     and no further than `up_to`, if `capped` (a count that stops there); the reader's unit
     of many tasks (`of_many`) as `readable_matches`."""
     scope = symbolic(shape)
@@ -891,10 +803,10 @@ def _plan_count(groups: list[Any]) -> Any:
 
 def _counted_state(scope: TaskScope, sqlite: bool, state_first: bool) -> list[Any]:
     """`_count_statement`'s condition on the state `count_state`: among the state's ids
-    read first (`_in_state_ids`), or each row's state compared."""
+    read first (`in_state_ids`), or each row's state compared."""
     if state_first:
-        return _in_state_ids(sqlite)
-    return [task_state(scope.as_of, _state_read(scope, sqlite).c) == bindparam("count_state")]
+        return in_state_ids(sqlite)
+    return [task_state(scope.as_of, state_read(scope, sqlite).c) == bindparam("count_state")]
 
 
 @functools.lru_cache(maxsize=256)
@@ -1065,7 +977,7 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, st
     pages' rows are ordered by `_SLICES_ORDER` in the outermost clause; one page is the
     statement itself, in its order. `by_rowid`: a search's reader's rule tested on the word
     index (`_search_reads`); `state_first`, its page's state among the state's ids read
-    first (`_in_state_ids`); `mine`, a person page's tasks read already (`_person_tasks`)."""
+    first (`in_state_ids`); `mine`, a person page's tasks read already (`_person_tasks`)."""
     scope = symbolic(shape)
     # The day again, for the due dates of a state's page: written in on PostgreSQL, as the
     # page's bounds are (`planned_with`), else its generic plan guesses a third of the
@@ -1073,9 +985,9 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, st
     day = planned_with("state_day", sqlite, Date)
     parts = []
     for number, (state_name, order) in enumerate(slices):
-        state = (_in_state_ids(sqlite) if state_first else
+        state = (in_state_ids(sqlite) if state_first else
                  in_state_conditions(scope.as_of, state_name, bindparam(f"state_{number}"), day,
-                                     _state_read(scope, sqlite).c if order == "words" else _t.c))
+                                     state_read(scope, sqlite).c if order == "words" else _t.c))
         columns = _task_columns().add_columns(literal_column(str(number), Integer).label("part"))
         keys: dict[str, Any] = {}
         in_order = [_t.c.plan_id, _t.c.position, _t.c.id]

@@ -68,7 +68,7 @@ def overdue_on(day: Any, closed: bool) -> list[Any]:
 
 
 def in_state_conditions(as_of: Any, state: str | None, bound: Any, day: Any, t: Any, state_of: Any = None) -> list[Any]:
-    """WHERE conditions on the columns `t` of `plan_tasks` (`_state_read`'s) for the tasks
+    """WHERE conditions on the columns `t` of `plan_tasks` (`state_read`'s) for the tasks
     in `state` (its value `bound`) on `as_of` (also `day`): their state (`state_of`, when
     worked out already), and the due dates an overdue or in-progress task has, a range of
     `ix_plan_tasks_plan_due` (the state alone is an expression no index holds, so a plan's

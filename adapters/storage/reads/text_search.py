@@ -191,7 +191,7 @@ def readable_matches(words: list[str], user_id: Any, unit_id: Any, of_many: bool
     index, 1.6 s at 100,000 tasks.)
 
     `state`: conditions on `by_state` (the task's state on a day), each match joined to
-    it by the rowid; or on the rowid itself (`_in_state_ids`)."""
+    it by the rowid; or on the rowid itself (`in_state_ids`)."""
     match = literal_column("plan_task_words").op("MATCH")(literal(_fts_query(words)))
     words_from = words_looked_up(user_id, unit_id, of_many)
     found = select(task_words.c.rowid.label("id")).where(match, readable_rowid(user_id, unit_id, of_many), *state)
