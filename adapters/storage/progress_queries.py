@@ -24,7 +24,6 @@ from sqlalchemy import (
     Date,
     Integer,
     String,
-    Table,
     and_,
     any_,
     bindparam,
@@ -42,12 +41,14 @@ from sqlalchemy.sql.elements import ColumnElement, Label
 
 from adapters.storage import cursor_reads, orm
 from adapters.storage.dialects import on_sqlite, planned_with
-from adapters.storage.reads.reader_scope import (
-    TookPart,
-    readable_by,
-    readable_range_statement,
-    reader_ids_statement,
-    unit_holds_statement,
+from adapters.storage.reads.reader_scope import readable_range_statement, reader_ids_statement, unit_holds_statement
+from adapters.storage.reads.scope_conditions import (
+    of_one_person,
+    of_one_unit,
+    plan_groups,
+    scope_conditions,
+    task_conditions,
+    unit_conditions,
 )
 from adapters.storage.reads.search_states import StateRead, in_state_ids, state_ids_statement, state_read
 from adapters.storage.reads.statement_shapes import (
@@ -80,7 +81,6 @@ from adapters.storage.reads.text_search import (
     readable_matches,
     readable_rowid,
     reader_range,
-    with_words,
     words_looked_up,
 )
 from adapters.storage.row_dicts import dicts
@@ -170,7 +170,7 @@ class ProgressQueries(ports.ProgressQueries):
         it is read in the same statement, else None: of one person's tasks, unfiltered
         (`plans` is `scope`), most urgent first, the person's tasks are looked up once for
         both (`_person_page_statement`)."""
-        if scope != plans or part.order != "urgency" or not _of_one_person(scope):
+        if scope != plans or part.order != "urgency" or not of_one_person(scope):
             return (*self.counts_and_plans(scope, plans), None)
         shape, values = bound(scope)
         values.update(_slice_values([part]), state_day=scope.as_of)
@@ -192,7 +192,7 @@ class ProgressQueries(ports.ProgressQueries):
         not), the dates are sums over the plan's groups in `plan_task_counts`, not its tasks
         grouped (narrowed to a lead unit, over the unit's groups of the plan in
         `unit_task_counts`: `_dated_groups`), and the lead units and the choices sums over its groups in
-        `unit_task_counts`, not a look-up of each task's units (`_plan_groups`). When
+        `unit_task_counts`, not a look-up of each task's units (`plan_groups`). When
         `choices` is `scope` (an unfiltered dashboard), the choices are the lead units'
         part's units, not read again."""
         shape, values = bound(scope)
@@ -215,7 +215,7 @@ class ProgressQueries(ports.ProgressQueries):
         longest late first, then open by due date, then done; or best match first,
         "words": `_relevance`), in one statement (on SQLite, one a page); rows as `tasks` gives
         them (of `TASK_ROW`)."""
-        if len(slices) == 1 and slices[0].order == "urgency" and _of_one_unit(scope):
+        if len(slices) == 1 and slices[0].order == "urgency" and of_one_unit(scope):
             [part] = slices
             values = {"as_of": scope.as_of, "unit_id": scope.unit_id, "plan_id": scope.plan_id,
                       "due_from": scope.due_from, "due_to": scope.due_to, "reach": part.offset + part.limit,
@@ -738,14 +738,6 @@ def _counted_slices_statement(shape: tuple[Any, ...], orders: tuple[tuple[str | 
                      ("tasks", tasks, _SLICES_ORDER)])
 
 
-def _scope_conditions(scope: TaskScope, sqlite: bool) -> list[Any]:
-    """WHERE conditions on `plan_tasks` for `scope`, its words through the word index."""
-    conditions = _conditions(scope)
-    if scope.words and scope.matches is None:  # (else among its matches, `_conditions`)
-        conditions.append(_t.c.id.in_(with_words(list(scope.words), sqlite)))
-    return conditions
-
-
 # How many of a state's ids `ProgressQueries._state_first` reads to estimate how many
 # tasks it holds, and as many matches as a search's page tests at most in its ranked
 # reads (those with the words side by side and those with every word, `best_first`).
@@ -766,12 +758,12 @@ def _count_statement(shape: tuple[Any, ...], by_state: bool, capped: bool, sqlit
     scope = symbolic(shape)
     state = _counted_state(scope, sqlite, state_first) if by_state else []
     if not capped:
-        groups = None if by_state else _plan_groups(scope, orm.plan_task_counts)
+        groups = None if by_state else plan_groups(scope, orm.plan_task_counts)
         if groups is not None:
             return _plan_count(groups)
-        return select(func.count().label("count")).select_from(_t).where(*_scope_conditions(scope, sqlite), *state)
+        return select(func.count().label("count")).select_from(_t).where(*scope_conditions(scope, sqlite), *state)
     if not scope.words:
-        counted = select(_t.c.id).where(*_conditions(scope), *state)
+        counted = select(_t.c.id).where(*task_conditions(scope), *state)
     elif sqlite and set(shape[1]) <= {"reader_id", "reader_unit_id"} and scope.reader_id is not None:
         counted = (readable_matches(list(scope.words), scope.reader_id, scope.reader_unit_id, of_many, state)
                    .where(*reader_range(scope, sqlite)))
@@ -782,14 +774,14 @@ def _count_statement(shape: tuple[Any, ...], by_state: bool, capped: bool, sqlit
         # tested, more for a reader: each readable or not). But for a state's ids read first,
         # each task then looked up by id and its words tested: of a bound value, the words
         # were made again for each (`to_tsquery`), as written they are made once.
-        counted = matching(list(scope.words), [*_conditions(scope, ids=False, look_up=False), *state,
+        counted = matching(list(scope.words), [*task_conditions(scope, ids=False, look_up=False), *state,
                                                *reader_range(scope, sqlite)], sqlite, ordered=False, among=ids_of(scope),
                            bound=not state_first)
     return select(func.count().label("count")).select_from(counted.limit(planned_with("up_to", sqlite)).subquery())
 
 
 def _plan_count(groups: list[Any]) -> Any:
-    """How many tasks a plan has (narrowed by due dates or not: `_plan_groups`' conditions
+    """How many tasks a plan has (narrowed by due dates or not: `plan_groups`' conditions
     on `plan_task_counts`), summed from its groups, not its tasks counted: the page of a
     1,000-task plan counted its 1,000 entries of `ix_plan_tasks_plan_due` at each read,
     half of its statement's run on PostgreSQL, where the plan's 280 groups are read by
@@ -817,13 +809,13 @@ def _dashboard_statement(shape: tuple[Any, ...], choices_shape: tuple[Any, ...] 
     scope, choices = symbolic(shape), symbolic(choices_shape or shape)
     if not sqlite:
         scope, choices = _plan_written_in(scope), _plan_written_in(choices)
-    conditions = _scope_conditions(scope, sqlite)
+    conditions = scope_conditions(scope, sqlite)
     states = tasks_with_state(scope, conditions)
     n = func.count().label("n")
     no_int, no_text = cast(null(), Integer), cast(null(), String)
     lead = _tu.c.role == "lead"
     c = orm.unit_task_counts.c
-    groups, chosen_groups = _plan_groups(scope, orm.unit_task_counts), _plan_groups(choices, orm.unit_task_counts)
+    groups, chosen_groups = plan_groups(scope, orm.unit_task_counts), plan_groups(choices, orm.unit_task_counts)
     if groups is not None:
         counted = select(c.unit_id, task_state(scope.as_of, c).label("state"), c.n).where(*groups, c.lead == 1).subquery()
         summed = (select(counted.c.unit_id, counted.c.state, func.sum(counted.c.n).label("n"))
@@ -841,7 +833,7 @@ def _dashboard_statement(shape: tuple[Any, ...], choices_shape: tuple[Any, ...] 
         summed = (select(c.unit_id, func.sum(c.n).label("n")).where(*chosen_groups, c.lead == 1)
                   .group_by(c.unit_id).having(func.sum(c.n) > 0).subquery())
     else:
-        either = _scope_conditions(choices, sqlite)
+        either = scope_conditions(choices, sqlite)
         where = ([lead, _tu.c.task_id == any_(func.array(select(_t.c.id).where(*either).scalar_subquery()))]
                  if not sqlite else [lead, *either])
         summed = (select(_tu.c.unit_id, n).select_from(_tu if not sqlite else _tu.join(_t, _t.c.id == _tu.c.task_id))
@@ -922,37 +914,19 @@ def _named(part: str, summed: Any, state: Any) -> Any:
             .select_from(summed.join(_u, _u.c.id == summed.c.unit_id)))
 
 
-def _plan_groups(scope: TaskScope, counts: Table) -> list[Any] | None:
-    """WHERE conditions on a table of a plan's groups (`counts`: `unit_task_counts`, of its
-    units, or `plan_task_counts`) for a plan's tasks, narrowed by due dates; None for a scope
-    narrowed otherwise (a unit's or a person's tasks, words: a plan's groups do not tell
-    which of them those are)."""
-    if (scope.plan_id is None or scope.unit_id is not None or scope.lead_unit_id is not None
-            or scope.person_id is not None or scope.reader_id is not None or scope.words
-            or scope.matches is not None):
-        return None
-    c = counts.c
-    conditions = [c.plan_id == scope.plan_id]
-    if scope.due_from is not None:
-        conditions.append(c.due_on >= scope.due_from)
-    if scope.due_to is not None:
-        conditions.append(c.due_on <= scope.due_to)
-    return conditions
-
-
 def _dated_groups(scope: TaskScope) -> tuple[Any, list[Any]] | None:
     """The columns of the table of groups whose sums are the dashboard's dates part for
     `scope`, and the WHERE conditions on them: a plan's tasks (narrowed by due dates or
     not) are its groups in `plan_task_counts`; those of them a unit leads (`lead_unit_id`),
     the unit's leading groups of the plan in `unit_task_counts` (a task counted once for
-    a unit, as `_conditions` tests it). Grouped from the tasks, the plan's each tested
+    a unit, as `task_conditions` tests it). Grouped from the tasks, the plan's each tested
     among every task the unit leads in the office, a plan of 1,000 tasks filtered to a
     unit leading 11,060 at 20,000 open took SQLite 5.8 ms, PostgreSQL's server 17; its
-    groups, 0.3 ms. None for a scope narrowed otherwise (`_plan_groups`)."""
+    groups, 0.3 ms. None for a scope narrowed otherwise (`plan_groups`)."""
     if scope.lead_unit_id is None:
-        groups = _plan_groups(scope, orm.plan_task_counts)
+        groups = plan_groups(scope, orm.plan_task_counts)
         return None if groups is None else (orm.plan_task_counts.c, groups)
-    groups = _plan_groups(replace(scope, lead_unit_id=None), orm.unit_task_counts)
+    groups = plan_groups(replace(scope, lead_unit_id=None), orm.unit_task_counts)
     c = orm.unit_task_counts.c
     return None if groups is None else (c, [*groups, c.lead == 1, c.unit_id == scope.lead_unit_id])
 
@@ -1005,19 +979,19 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, st
                      .limit(limit).subquery())
             columns, keys = columns.join(found, found.c.id == _t.c.id), {"rest": found.c.rest, "rank": found.c.rank}
             in_order, offset, limit = [found.c.rest, found.c.rank], None, None
-        elif order == "urgency" and _of_one_person(scope):
+        elif order == "urgency" and of_one_person(scope):
             found = _most_urgent(scope, state_name, day, number, sqlite, mine)
             columns = columns.join(found, found.c.id == _t.c.id)
             keys = {"urgent": found.c.urgent, "open": found.c.open, "urgent_due": _t.c.due_on}
             in_order = [found.c.urgent, found.c.open, _t.c.due_on.asc().nulls_last(), *in_order]
             offset, limit = None, None
         elif order == "urgency" and state_name == OVERDUE:
-            found = _most_overdue(_scope_conditions(scope, sqlite), day, number, sqlite)
+            found = _most_overdue(scope_conditions(scope, sqlite), day, number, sqlite)
             columns = columns.join(found, found.c.id == _t.c.id)
             keys = {"urgent": FIRST, "open": found.c.open, "urgent_due": _t.c.due_on}
             in_order, offset, limit = [found.c.open, _t.c.due_on, *in_order], None, None
         else:
-            columns = columns.where(*_scope_conditions(scope, sqlite), *state)
+            columns = columns.where(*scope_conditions(scope, sqlite), *state)
             if order == "urgency":  # (else plan order: "words" without words ranks no task before another)
                 urgent, still_open, by_due = urgency(task_state(scope.as_of), _t.c)
                 # Ordered by the columns' names: the expressions again took 0.8 kB of its SQL (`AmongIds`).
@@ -1035,7 +1009,7 @@ def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, st
 
 
 def _most_urgent(scope: TaskScope, state: str | None, day: Any, number: int, sqlite: bool, mine: Any = None) -> Any:
-    """The ids of page `number` of one person's tasks (`_of_one_person`) in `state` (any
+    """The ids of page `number` of one person's tasks (`of_one_person`) in `state` (any
     when None), most urgent first (`urgency`), with their keys of that order (`urgent`,
     `open`): worked out on their entries in `ix_plan_tasks_state` (`by_state`), or on
     those entries read already (`mine`, `_person_tasks`), and only the page's tasks joined
@@ -1043,7 +1017,7 @@ def _most_urgent(scope: TaskScope, state: str | None, day: Any, number: int, sql
     were each read whole and sorted with their texts for a page of 50 (100,000 open,
     SQLite: 70 ms CPU, 24 so)."""
     t = by_state.c if mine is None else mine.c
-    state_of, conditions = (task_state(scope.as_of, t), _conditions(scope, t=t)) if mine is None else (t.state, [])
+    state_of, conditions = (task_state(scope.as_of, t), task_conditions(scope, t=t)) if mine is None else (t.state, [])
     urgent, still_open, by_due = urgency(state_of, t)
     return (select(t.id, urgent.label("urgent"), still_open.label("open"))
             .where(*conditions, *in_state_conditions(scope.as_of, state, bindparam(f"state_{number}"), day, t, state_of))
@@ -1087,25 +1061,11 @@ def _most_overdue(conditions: list[Any], day: Any, number: int, sqlite: bool) ->
             .offset(offset).limit(limit).subquery())
 
 
-def _of_one_person(scope: TaskScope) -> bool:
-    """Whether `scope` is of one person's tasks (`TookPart`), narrowed by plan, lead unit
-    and due dates only: what `ix_plan_tasks_state` holds of each (`by_state`)."""
-    return (scope.person_id is not None and scope.unit_id is None and scope.reader_id is None
-            and scope.matches is None and not scope.words)
-
-
-def _of_one_unit(scope: TaskScope) -> bool:
-    """Whether `scope` is of one unit's tasks (led or coordinated, or led), narrowed by
-    plan and due dates only: what the unit's tables (`unit_task_counts`, `unit_tasks`) answer."""
-    return not (scope.unit_id is None or scope.person_id is not None or scope.reader_id is not None
-                or scope.words or scope.lead_unit_id not in (None, scope.unit_id))
-
-
 def _counts_shape(scope: TaskScope, prefix: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    """Whether `scope` is of one unit's tasks (`_of_one_unit`: read from its groups), and
+    """Whether `scope` is of one unit's tasks (`of_one_unit`: read from its groups), and
     its shape and values (`unit_bound`, else `bound`), its parameters named `prefix`
     and their names."""
-    if _of_one_unit(scope):
+    if of_one_unit(scope):
         shape, values = unit_bound(scope, prefix)
         return (True, shape), values
     shape, values = bound(scope, prefix)
@@ -1129,7 +1089,7 @@ def _counts_by_plan_statement(shape: tuple[Any, ...], sqlite: bool) -> Any:
     of one scope, whose tasks the two parts of `_counts_and_plans_statement` each looked
     up (a person page's counts took SQLite twice as long)."""
     scope = symbolic(shape)
-    t = by_state.c if _of_one_person(scope) else _t.c
+    t = by_state.c if of_one_person(scope) else _t.c
     return _by_plan(task_state(scope.as_of, t), t, _tasks_of(scope, t, sqlite))
 
 
@@ -1148,14 +1108,14 @@ def _person_page_statement(shape: tuple[Any, ...], state: str | None, sqlite: bo
 
 
 def _person_tasks(scope: TaskScope) -> Any:
-    """One person's tasks of `scope` (`_of_one_person`) as `ix_plan_tasks_state` holds
+    """One person's tasks of `scope` (`of_one_person`) as `ix_plan_tasks_state` holds
     them (`by_state`), with their state on its day worked out once (`state`), read once
     for the parts of a statement. Both databases materialise a WITH that is read twice;
     MATERIALIZED says so in the statement. (Its state worked out by each part, a unit
     head's page took SQLite 0.4 ms more at 20,000 open.)"""
     t = by_state.c
     return (select(t.id, task_state(scope.as_of, t).label("state"), t.due_on, t.closed_on, t.plan_id, t.position)
-            .where(*_conditions(scope, t=t)).cte("mine").prefix_with("MATERIALIZED"))
+            .where(*task_conditions(scope, t=t)).cte("mine").prefix_with("MATERIALIZED"))
 
 
 def _by_plan(state: Any, t: Any, conditions: list[Any]) -> Any:
@@ -1174,7 +1134,7 @@ def _unit_state_counts(led: bool, plan: bool, due_from: bool, due_to: bool, pref
     c = orm.unit_task_counts.c
     as_of = bindparam(prefix + "as_of", type_=Date)
     states = (select(task_state(as_of, c).label("state"), c.n)
-              .where(*_unit_conditions(c, unit_scope(as_of, led, plan, due_from, due_to, prefix))).subquery())
+              .where(*unit_conditions(c, unit_scope(as_of, led, plan, due_from, due_to, prefix))).subquery())
     return select(states.c.state, func.coalesce(func.sum(states.c.n), 0).label("n")).group_by(states.c.state)
 
 
@@ -1182,8 +1142,8 @@ def _unit_plans(led: bool, plan: bool, due_from: bool, due_to: bool, prefix: str
     """The plans of one unit's groups holding a task: whose groups sum to a task or more
     (a group's row alone may be a +1 whose -1 is another row, until folded)."""
     c = orm.unit_task_counts.c
-    groups = _unit_conditions(c, unit_scope(bindparam(prefix + "as_of", type_=Date), led, plan, due_from, due_to,
-                                            prefix))
+    groups = unit_conditions(c, unit_scope(bindparam(prefix + "as_of", type_=Date), led, plan, due_from, due_to,
+                                           prefix))
     if sqlite:
         # Each plan's sum over its range of `ix_unit_task_counts_unit` (unit, plan): the
         # same index entries as grouping the unit's by plan, without the IN list built
@@ -1197,7 +1157,7 @@ def _unit_plans(led: bool, plan: bool, due_from: bool, due_to: bool, prefix: str
 def _state_counts_statement(shape: tuple[Any, ...], sqlite: bool) -> Any:
     """The counts by state of a scope of this shape (not one unit's)."""
     scope = symbolic(shape)
-    t = by_state.c if _of_one_person(scope) else _t.c
+    t = by_state.c if of_one_person(scope) else _t.c
     states = tasks_with_state(scope, _tasks_of(scope, t, sqlite), t)
     return select(states.c.state, func.count().label("n")).group_by(states.c.state)
 
@@ -1205,33 +1165,18 @@ def _state_counts_statement(shape: tuple[Any, ...], sqlite: bool) -> Any:
 def _plans_statement(shape: tuple[Any, ...], sqlite: bool) -> Any:
     """The plans holding a task of a scope of this shape (not one unit's)."""
     scope = symbolic(shape)
-    t = by_state.c if _of_one_person(scope) else _t.c
+    t = by_state.c if of_one_person(scope) else _t.c
     return _plans_holding(select(t.plan_id).where(*_tasks_of(scope, t, sqlite)))
 
 
 def _tasks_of(scope: TaskScope, t: Any, sqlite: bool) -> list[Any]:
-    """WHERE conditions on the columns `t` for `scope`: `_scope_conditions` on `plan_tasks`,
-    `_conditions` on `by_state`'s (a scope of one person's tasks, which has no words)."""
-    return _scope_conditions(scope, sqlite) if t is _t.c else _conditions(scope, t=t)
+    """WHERE conditions on the columns `t` for `scope`: `scope_conditions` on `plan_tasks`,
+    `task_conditions` on `by_state`'s (a scope of one person's tasks, which has no words)."""
+    return scope_conditions(scope, sqlite) if t is _t.c else task_conditions(scope, t=t)
 
 
 def _plans_holding(held: Any) -> Any:
     return select(_p.c.id, _p.c.number, _p.c.title).where(_p.c.id.in_(held)).order_by(_p.c.id)
-
-
-def _unit_conditions(c: Any, scope: TaskScope) -> list[Any]:
-    """WHERE conditions on a unit's table (`c`) for `scope`, whose values may be bound
-    parameters."""
-    conditions = [c.unit_id == scope.unit_id]
-    if scope.lead_unit_id is not None:
-        conditions.append(c.lead == 1)
-    if scope.plan_id is not None:
-        conditions.append(c.plan_id == scope.plan_id)
-    if scope.due_from is not None:
-        conditions.append(c.due_on >= scope.due_from)
-    if scope.due_to is not None:
-        conditions.append(c.due_on <= scope.due_to)
-    return conditions
 
 
 @functools.cache
@@ -1249,7 +1194,7 @@ def _unit_page(state: str | None, led: bool, plan: bool, due_from: bool, due_to:
     # part at a third of them, so PostgreSQL planned the page again (1 ms) at every read.
     c, as_of = orm.unit_tasks.c, planned_with("as_of", sqlite, Date)
     reach, offset, limit = (planned_with(name, sqlite) for name in ("reach", "offset", "limit"))
-    groups = _unit_conditions(c, unit_scope(as_of, led, plan, due_from, due_to))
+    groups = unit_conditions(c, unit_scope(as_of, led, plan, due_from, due_to))
     late, closed_later = c.due_on < as_of, c.closed_on > as_of
     dated, undated = c.due_on.is_not(None), c.due_on.is_(None)
     in_order = [c.due_on, c.plan_id, c.position, c.task_id]
@@ -1289,56 +1234,18 @@ def _unit_page(state: str | None, led: bool, plan: bool, due_from: bool, due_to:
     return _task_columns().join(page, page.c.task_id == _t.c.id).order_by(*urgent_first(page.c))
 
 
-def _conditions(scope: TaskScope, ids: bool = True, look_up: bool = True, t: Any = _t.c) -> list[Any]:
-    """WHERE conditions on `plan_tasks` (its columns `t`: of `by_state` for a scope of
-    one person's tasks, `_of_one_person`) for `scope` but its words (and but its reader's
-    ids unless `ids`: a read of the word index tests them itself, `matching`; the
-    reader's rule as `readable_by` `look_up`); a task without a date is outside any
-    deadline range (a comparison with NULL is not true)."""
-    conditions: list[Any] = []
-    if scope.plan_id is not None:
-        conditions.append(t.plan_id == scope.plan_id)
-    if scope.unit_id is not None:
-        conditions.append(t.id.in_(select(_tu.c.task_id).where(_tu.c.unit_id == scope.unit_id)))
-    if scope.lead_unit_id is not None:
-        conditions.append(t.id.in_(_led_by(scope.lead_unit_id, scope.plan_id)))
-    if scope.person_id is not None:
-        conditions.append(TookPart(t.id, scope.person_id, looked_up=scope.plan_id is None))
-    if scope.reader_id is not None:
-        conditions.append(readable_by(scope.reader_id, scope.reader_unit_id, look_up))
-    if ids and scope.matches is not None:
-        conditions.append(AmongIds(t.id, scope.matches.key))
-    if scope.due_from is not None:
-        conditions.append(t.due_on >= scope.due_from)
-    if scope.due_to is not None:
-        conditions.append(t.due_on <= scope.due_to)
-    return conditions
-
-
-def _led_by(unit_id: Any, plan_id: Any) -> Any:
-    """The ids of the tasks the unit `unit_id` leads; of the plan `plan_id`, when given, its
-    range of `unit_tasks`' (unit, plan) index (a row a task the unit takes part in, led or
-    not, kept by triggers), not every task the unit leads in the office: for a plan of
-    1,000 tasks filtered to a unit leading 11,060 at 20,000 open, its tasks' groups took
-    SQLite 6.0 ms of CPU, now 0.8; PostgreSQL 9.9 ms, now 1.4 (it hashed the 11,060)."""
-    if plan_id is None:
-        return select(_tu.c.task_id).where(_tu.c.unit_id == unit_id, _tu.c.role == "lead")
-    c = orm.unit_tasks.c
-    return select(c.task_id).where(c.unit_id == unit_id, c.plan_id == plan_id, c.lead == 1)
-
-
 def _search_reads(scope: TaskScope, by_rowid: bool) -> tuple[Any, list[Any]]:
     """What a search's ranked reads join to the word index (`best_first`'s `words_from`;
-    None, nothing) and their `_conditions` (but the reader's matches, which they read by
+    None, nothing) and their `task_conditions` (but the reader's matches, which they read by
     id); `by_rowid` (SQLite, a staff member of a unit of many tasks: `task_slices`), the
     reader's rule on the word index's rowid (`readable_rowid`), the unit's tasks joined
     to it. Not for a reader whose unit holds few: their ways in are other sets (a unit
     monitoring 5 plans reads their 5,000 tasks into one for each ranked read: its page
     took 0.8 ms more)."""
     if not by_rowid:
-        return None, _conditions(scope, ids=False)
+        return None, task_conditions(scope, ids=False)
     return (words_looked_up(scope.reader_id, scope.reader_unit_id, of_many=True),
-            [*_conditions(replace(scope, reader_id=None, reader_unit_id=None), ids=False),
+            [*task_conditions(replace(scope, reader_id=None, reader_unit_id=None), ids=False),
              readable_rowid(scope.reader_id, scope.reader_unit_id, of_many=True)])
 
 

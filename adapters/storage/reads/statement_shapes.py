@@ -112,7 +112,7 @@ def symbolic(shape: tuple[Any, ...]) -> TaskScope:
 
 
 def unit_bound(scope: TaskScope, prefix: str = "") -> tuple[tuple[bool, bool, bool, bool, str], dict[str, Any]]:
-    """A scope of one unit's tasks (`_of_one_unit`) as the shape of its statements (led,
+    """A scope of one unit's tasks (`of_one_unit`) as the shape of its statements (led,
     by plan, by due dates: `unit_scope`; and `prefix`) and the values to bind to them,
     each named `prefix` and its name (two scopes of one statement kept apart)."""
     shape = (scope.lead_unit_id is not None, scope.plan_id is not None,

@@ -52,7 +52,7 @@ def indexed_by_alias(table_: Any, name: str, index: str) -> _IndexedBy:
 # `ix_plan_tasks_state` (migration 0043: its status and dates by id), not its row (its
 # text, and its words twice), which SQLite read from the file for each match: a staff
 # member's overdue search read every match of their unit so. And a person page's tasks,
-# counted and ordered (`_of_one_person`: with their plan and position, 0049).
+# counted and ordered (`of_one_person`: with their plan and position, 0049).
 by_state = indexed_by_alias(_t, "task_state", "ix_plan_tasks_state")
 
 
