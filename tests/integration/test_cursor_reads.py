@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, literal_column, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from adapters.storage import cursor_reads, orm, progress_queries
-from adapters.storage.reads import statement_shapes
+from adapters.storage.reads import page_details, statement_shapes
 from adapters.storage.row_dicts import dicts
 from engine.reading.progress import OVERDUE, TASK_ROW, TaskScope, TaskSlice, plan_dashboard
 from tests.support.office import CBTH, KSTTHC
@@ -43,12 +43,12 @@ def test_a_read_on_the_cursor_gives_the_rows_and_values_the_session_gives(office
         sqlite = session.get_bind().dialect.name == "sqlite"
         ids = [t.id for t in uow.tasks.for_plan(plan_id)]
         shape, values = statement_shapes.bound(TaskScope(TODAY, plan_id=plan_id))
-        every_event = progress_queries._audit_statement("")  # times and JSON details
-        told = progress_queries._told("", False, True)  # times, the names joined, among ids
+        every_event = page_details.audit_statement("")  # times and JSON details
+        told = page_details.told("", False, True)  # times, the names joined, among ids
         reads = [
-            (progress_queries._page_details_statement("notice"), {"task_ids": ids[:2]}),
-            (progress_queries._page_details_statement("notice"), {"task_ids": ids}),
-            (progress_queries._page_details_statement("notice"), {"task_ids": ids[3:5]}),
+            (page_details.page_details_statement("notice"), {"task_ids": ids[:2]}),
+            (page_details.page_details_statement("notice"), {"task_ids": ids}),
+            (page_details.page_details_statement("notice"), {"task_ids": ids[3:5]}),
             (every_event, {"plan_id": plan_id}),
             (told, {"task_ids": ids}),
             (told, {"task_ids": ids[:2]}),

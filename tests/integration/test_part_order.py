@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.storage import progress_queries, reads
-from adapters.storage.reads import statement_shapes
+from adapters.storage.reads import page_details, statement_shapes
 from engine.access import task_access
 from engine.process import instances
 from engine.reading import plan_pages, progress, search, unit_work
@@ -150,7 +150,7 @@ def test_statements_of_parts_end_by_ordering_on_the_part_and_its_keys(dialect):
     sqlite = dialect.name == "sqlite"
     statements = [progress_queries._slices_statement(scope, both, sqlite),
                   *([] if sqlite else [progress_queries._counted_slices_statement(scope, both[:1], sqlite)]),
-                  progress_queries._page_details_statement("notice_"), progress_queries._page_details_statement(None)]
+                  page_details.page_details_statement("notice_"), page_details.page_details_statement(None)]
     for statement in statements:
         sql = " ".join(str(statement.compile(dialect=dialect)).split())
         outermost = sql.rsplit(")", 1)[1]  # after the last subquery: a part's ORDER BY is inside one
