@@ -36,7 +36,6 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import Label
 
 from adapters.storage import cursor_reads, orm
 from adapters.storage.dialects import on_sqlite, planned_with
@@ -48,6 +47,7 @@ from adapters.storage.reads.page_details import (
     task_units_statement,
     told,
 )
+from adapters.storage.reads.page_statements import SLICES_ORDER, slice_values, slices_statement, task_columns, unit_page
 from adapters.storage.reads.reader_scope import readable_range_statement, reader_ids_statement, unit_holds_statement
 from adapters.storage.reads.scope_conditions import (
     of_one_person,
@@ -58,50 +58,19 @@ from adapters.storage.reads.scope_conditions import (
     unit_conditions,
 )
 from adapters.storage.reads.search_states import StateRead, in_state_ids, state_ids_statement, state_read
-from adapters.storage.reads.statement_shapes import (
-    Order,
-    asc,
-    bound,
-    ordered_outermost,
-    symbolic,
-    together,
-    unit_bound,
-    unit_scope,
-)
-from adapters.storage.reads.task_states import (
-    AFTER,
-    FIRST,
-    by_state,
-    in_state_conditions,
-    overdue_on,
-    task_state,
-    tasks_with_state,
-    urgency,
-)
+from adapters.storage.reads.statement_shapes import asc, bound, symbolic, together, unit_bound, unit_scope
+from adapters.storage.reads.task_states import by_state, task_state, tasks_with_state
 from adapters.storage.reads.text_search import (
-    best_first,
     ids_of,
     in_range,
     matches_statement,
     matching,
     readable_matches,
-    readable_rowid,
     reader_range,
-    words_looked_up,
 )
 from adapters.storage.row_dicts import dicts
 from engine import unit_of_work as ports
-from engine.reading.progress import (
-    DONE_LATE,
-    DONE_ON_TIME,
-    IN_PROGRESS,
-    OVERDUE,
-    SEARCH_REACH,
-    TASK_ROW,
-    WAITING,
-    TaskScope,
-    TaskSlice,
-)
+from engine.reading.progress import SEARCH_REACH, TASK_ROW, TaskScope, TaskSlice
 
 _t, _p, _tu, _u = orm.plan_tasks, orm.plans, orm.task_units, orm.units
 
@@ -132,7 +101,7 @@ class ProgressQueries(ports.ProgressQueries):
 
     def tasks(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[tuple[Any, ...]]:
         """Every task (of one plan, or of all, or those of `task_ids`), with its plan's number and title."""
-        query = _task_columns().order_by(_t.c.plan_id, _t.c.position, _t.c.id)
+        query = task_columns().order_by(_t.c.plan_id, _t.c.position, _t.c.id)
         if plan_id is not None:
             query = query.where(_t.c.plan_id == plan_id)
         if task_ids is not None:
@@ -179,7 +148,7 @@ class ProgressQueries(ports.ProgressQueries):
         if scope != plans or part.order != "urgency" or not of_one_person(scope):
             return (*self.counts_and_plans(scope, plans), None)
         shape, values = bound(scope)
-        values.update(_slice_values([part]), state_day=scope.as_of)
+        values.update(slice_values([part]), state_day=scope.as_of)
         keys, rows = cursor_reads.rows(self.session, _person_page_statement(shape, part.state, self._sqlite), values)
         (_, counted_of), (page_keys, page_of) = _part_columns(keys, ("counts", "page"))
         task_of = _task_of(page_keys)
@@ -228,7 +197,7 @@ class ProgressQueries(ports.ProgressQueries):
                       "offset": part.offset, "limit": part.limit}
             shape = (part.state, scope.lead_unit_id is not None, scope.plan_id is not None,
                      scope.due_from is not None, scope.due_to is not None, self._sqlite)
-            keys, rows = cursor_reads.rows(self.session, _unit_page(*shape), values)
+            keys, rows = cursor_reads.rows(self.session, unit_page(*shape), values)
             task_of = _task_of(keys)
             return [[task_of(row) + _NO_PLACE for row in rows]]
         if self._sqlite and len(slices) > 1:
@@ -241,12 +210,12 @@ class ProgressQueries(ports.ProgressQueries):
         return self._pages(scope, slices)
 
     def _pages(self, scope: TaskScope, slices: list[TaskSlice]) -> list[list[tuple[Any, ...]]]:
-        """`task_slices`' pages in one statement (`_slices_statement`)."""
+        """`task_slices`' pages in one statement (`slices_statement`)."""
         shape, values = self._search_bound(scope)
         values.update(search_reach=SEARCH_REACH, state_day=scope.as_of)
         following = tuple(number for number, part in enumerate(slices)
                           if part.after is not None and part.order == "words" and scope.words)
-        values.update(_slice_values(slices))
+        values.update(slice_values(slices))
         for number, part in enumerate(slices):
             if number in following:
                 rest, rank = part.after
@@ -260,8 +229,8 @@ class ProgressQueries(ports.ProgressQueries):
         state_first = state_ids is not None
         if state_first and not state_ids:  # (a state of no task: no match in it)
             return [[]]
-        statement = _slices_statement(shape, tuple((p.state, p.order) for p in slices), self._sqlite, following,
-                                      by_rowid, state_first)
+        statement = slices_statement(shape, tuple((p.state, p.order) for p in slices), self._sqlite, following,
+                                     by_rowid, state_first)
         keys, rows = cursor_reads.rows(self.session, statement, values)
         task_of, part, rest, rank = _slice_columns(keys)
         found: list[list[tuple[Any, ...]]] = [[] for _ in slices]
@@ -426,7 +395,7 @@ class ProgressQueries(ports.ProgressQueries):
 
     def counted_slices(self, scope: TaskScope, slices: list[TaskSlice]) -> tuple[int, list[list[tuple[Any, ...]]]]:
         shape, values = bound(scope)
-        values.update(_slice_values(slices), state_day=scope.as_of)
+        values.update(slice_values(slices), state_day=scope.as_of)
         orders = tuple((p.state, p.order) for p in slices)
         statement = _counted_slices_statement(shape, orders, self._sqlite)
         keys, rows = cursor_reads.rows(self.session, statement, values)
@@ -562,7 +531,7 @@ def _task_of(keys: tuple[str, ...], prefix: str = "") -> Any:
 
 
 def _slice_columns(keys: tuple[str, ...], prefix: str = "") -> tuple[Any, int, int, int]:
-    """Of `_slices_statement`'s columns `keys` (each named `prefix` and its name, in a
+    """Of `slices_statement`'s columns `keys` (each named `prefix` and its name, in a
     `together` statement): the getter of a task's columns (`_task_of`), and where the
     row's page (`part`) and its place (`rest`, `rank`) are."""
     return (_task_of(keys, prefix), *(keys.index(prefix + name) for name in ("part", "rest", "rank")))
@@ -579,30 +548,21 @@ def _part_columns(keys: tuple[str, ...], names: tuple[str, ...]) -> list[tuple[t
     return [(tuple(key for key, _ in pick), itemgetter(*(i for _, i in pick))) for pick in picks]
 
 
-@functools.cache
-def _task_columns() -> Any:
-    # Built once: statements are immutable, and each read adds its conditions to a copy.
-    return (select(_t.c.id, _t.c.plan_id, _t.c.ref, _t.c.title, _t.c.content, _t.c.product, _t.c.director,
-                   _t.c.position, _t.c.deadline_text, _t.c.due_on, _t.c.status, _t.c.closed_on,
-                   _p.c.number.label("plan_number"), _p.c.title.label("plan_title"))
-            .join(_p, _p.c.id == _t.c.plan_id))
-
-
 @functools.lru_cache(maxsize=256)
 def _counted_slices_statement(shape: tuple[Any, ...], orders: tuple[tuple[str | None, str], ...], sqlite: bool) -> Any:
-    """`ProgressQueries.counted_slices`' statement: `_count_statement` and `_slices_statement`.
+    """`ProgressQueries.counted_slices`' statement: `_count_statement` and `slices_statement`.
 
     On SQLite one page is its own statement, the count a column of each of its rows (run
     once: it does not depend on the row): as a part of a UNION ALL, a plan page's 50 rows
     were read through two subqueries, then copied and sorted again with the count's row,
     and the statement took SQLite 0.19 ms at 20,000 open, now 0.14."""
-    tasks = _slices_statement(shape, orders, sqlite)
+    tasks = slices_statement(shape, orders, sqlite)
     if sqlite and len(orders) == 1:
         return tasks.add_columns(_count_statement(shape, False, False, sqlite).scalar_subquery().label("counted"))
     if len(orders) == 1:  # one page is its own SELECT, whose ORDER BY `together` would drop from under its LIMIT
         tasks = select(tasks.subquery())
     return together([("count", _count_statement(shape, False, False, sqlite), ()),
-                     ("tasks", tasks, _SLICES_ORDER)])
+                     ("tasks", tasks, SLICES_ORDER)])
 
 
 # How many of a state's ids `ProgressQueries._state_first` reads to estimate how many
@@ -798,136 +758,6 @@ def _dated_groups(scope: TaskScope) -> tuple[Any, list[Any]] | None:
     return None if groups is None else (c, [*groups, c.lead == 1, c.unit_id == scope.lead_unit_id])
 
 
-# The keys of a page's order that are not among a task's columns, each NULL in the pages
-# of another order (`_slices_statement`): most urgent first, `urgency`, or best match first.
-_SLICE_KEYS = {"urgent": Integer, "open": Integer, "urgent_due": Date, "rest": Integer, "rank": Integer}
-# Pages one after the other, each in its order: "position" has every key above NULL, then
-# plan order; "urgency" its three, then plan order; "words" its rank (one row each).
-_SLICES_ORDER: Order = (("part", False), *((key, key == "urgent_due") for key in _SLICE_KEYS),
-                        *asc("plan_id", "position", "id"))
-
-
-@functools.lru_cache(maxsize=256)
-def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, str], ...], sqlite: bool,
-                      following: tuple[int, ...] = (), by_rowid: bool = False, state_first: bool = False,
-                      mine: Any = None) -> Any:
-    """`ProgressQueries.task_slices`' statement for a scope of this shape and pages of these
-    states (or of any), in these orders; the pages' states, offsets and limits bound
-    (`state_<n>`, `offset_<n>`, `limit_<n>`, and `reach_<n>` their sum). Each page is
-    read in its order under its LIMIT (through an index where one serves), then the
-    pages' rows are ordered by `_SLICES_ORDER` in the outermost clause; one page is the
-    statement itself, in its order. `by_rowid`: a search's reader's rule tested on the word
-    index (`_search_reads`); `state_first`, its page's state among the state's ids read
-    first (`in_state_ids`); `mine`, a person page's tasks read already (`_person_tasks`)."""
-    scope = symbolic(shape)
-    # The day again, for the due dates of a state's page: written in on PostgreSQL, as the
-    # page's bounds are (`planned_with`), else its generic plan guesses a third of the
-    # plan's tasks due before it and PostgreSQL plans the page again at every read.
-    day = planned_with("state_day", sqlite, Date)
-    parts = []
-    for number, (state_name, order) in enumerate(slices):
-        state = (in_state_ids(sqlite) if state_first else
-                 in_state_conditions(scope.as_of, state_name, bindparam(f"state_{number}"), day,
-                                     state_read(scope, sqlite).c if order == "words" else _t.c))
-        columns = _task_columns().add_columns(literal_column(str(number), Integer).label("part"))
-        keys: dict[str, Any] = {}
-        in_order = [_t.c.plan_id, _t.c.position, _t.c.id]
-        offset, limit = planned_with(f"offset_{number}", sqlite), planned_with(f"limit_{number}", sqlite)
-        if order == "words" and scope.words:
-            after = (tuple(planned_with(f"after_{key}_{number}", sqlite) for key in ("ranked", "rank", "id"))
-                     if number in following else None)
-            words_from, conditions = _search_reads(scope, by_rowid)
-            ranked = best_first(scope, [*conditions, *state, *reader_range(scope, sqlite)],
-                                planned_with(f"reach_{number}", sqlite), sqlite, after, number, words_from)
-            # The page's ids are picked from the ordered matches first, and only they are
-            # joined to their tasks: joined before the OFFSET, a page past the ranked
-            # matches had PostgreSQL hash every task of the office.
-            found = (select(ranked).order_by(ranked.c.rest, ranked.c.rank).offset(None if after else offset)
-                     .limit(limit).subquery())
-            columns, keys = columns.join(found, found.c.id == _t.c.id), {"rest": found.c.rest, "rank": found.c.rank}
-            in_order, offset, limit = [found.c.rest, found.c.rank], None, None
-        elif order == "urgency" and of_one_person(scope):
-            found = _most_urgent(scope, state_name, day, number, sqlite, mine)
-            columns = columns.join(found, found.c.id == _t.c.id)
-            keys = {"urgent": found.c.urgent, "open": found.c.open, "urgent_due": _t.c.due_on}
-            in_order = [found.c.urgent, found.c.open, _t.c.due_on.asc().nulls_last(), *in_order]
-            offset, limit = None, None
-        elif order == "urgency" and state_name == OVERDUE:
-            found = _most_overdue(scope_conditions(scope, sqlite), day, number, sqlite)
-            columns = columns.join(found, found.c.id == _t.c.id)
-            keys = {"urgent": FIRST, "open": found.c.open, "urgent_due": _t.c.due_on}
-            in_order, offset, limit = [found.c.open, _t.c.due_on, *in_order], None, None
-        else:
-            columns = columns.where(*scope_conditions(scope, sqlite), *state)
-            if order == "urgency":  # (else plan order: "words" without words ranks no task before another)
-                urgent, still_open, by_due = urgency(task_state(scope.as_of), _t.c)
-                # Ordered by the columns' names: the expressions again took 0.8 kB of its SQL (`AmongIds`).
-                keys = {"urgent": urgent.label("urgent"), "open": still_open.label("open"), "urgent_due": _t.c.due_on}
-                in_order = [keys["urgent"], keys["open"], by_due, *in_order]
-        page = (columns.add_columns(*(keys[key] if isinstance(keys.get(key), Label) else
-                                      keys.get(key, cast(null(), type_)).label(key) for key, type_ in _SLICE_KEYS.items()))
-                .order_by(*in_order).offset(offset).limit(limit))
-        if len(slices) == 1:
-            # The page's own ORDER BY is the statement's: sorted again outside, a person page's
-            # rows took SQLite a quarter more (its 50 rows and their columns copied and sorted).
-            return page
-        parts.append(select(page.subquery()))  # LIMIT inside a UNION needs its own SELECT on SQLite
-    return ordered_outermost(union_all(*parts), _SLICES_ORDER)
-
-
-def _most_urgent(scope: TaskScope, state: str | None, day: Any, number: int, sqlite: bool, mine: Any = None) -> Any:
-    """The ids of page `number` of one person's tasks (`of_one_person`) in `state` (any
-    when None), most urgent first (`urgency`), with their keys of that order (`urgent`,
-    `open`): worked out on their entries in `ix_plan_tasks_state` (`by_state`), or on
-    those entries read already (`mine`, `_person_tasks`), and only the page's tasks joined
-    to their rows. Sorted with their rows, a unit head's 13,980 tasks (they assigned them)
-    were each read whole and sorted with their texts for a page of 50 (100,000 open,
-    SQLite: 70 ms CPU, 24 so)."""
-    t = by_state.c if mine is None else mine.c
-    state_of, conditions = (task_state(scope.as_of, t), task_conditions(scope, t=t)) if mine is None else (t.state, [])
-    urgent, still_open, by_due = urgency(state_of, t)
-    return (select(t.id, urgent.label("urgent"), still_open.label("open"))
-            .where(*conditions, *in_state_conditions(scope.as_of, state, bindparam(f"state_{number}"), day, t, state_of))
-            .order_by(urgent, still_open, by_due, t.plan_id, t.position, t.id)
-            .offset(planned_with(f"offset_{number}", sqlite)).limit(planned_with(f"limit_{number}", sqlite))
-            .subquery())
-
-
-def _slice_values(slices: list[TaskSlice]) -> dict[str, Any]:
-    """The values `_slices_statement` binds of each of its pages: state, offset, limit and
-    their sum (`reach`)."""
-    values: dict[str, Any] = {}
-    for number, part in enumerate(slices):
-        values.update({f"state_{number}": part.state, f"offset_{number}": part.offset,
-                       f"limit_{number}": part.limit, f"reach_{number}": part.offset + part.limit})
-    return values
-
-
-def _most_overdue(conditions: list[Any], day: Any, number: int, sqlite: bool) -> Any:
-    """The ids of page `number` of the tasks that `conditions` keep and are overdue on
-    `day`, most urgent first (`urgency`: being overdue, the open ones, with no closing
-    date, first (`open`); then by due date, in plan order). Two parts, each read in that
-    order up to the page's end, those few then sorted: the open tasks, of a plan through
-    `ix_plan_tasks_open_due` (migration 0038), which holds them in that order; and the
-    rare ones with a closing date (closed after the day), of a plan among its range of
-    `ix_plan_tasks_plan_due`, which tells them apart without reading a task (their
-    closing date tested first). Sorted whole, a plan's 1,000 tasks all overdue on one
-    due date had each its state worked out and were all sorted for a page of 20: the
-    dashboard's pages took PostgreSQL's server 2.6 ms, now 0.4; SQLite's overdue page
-    0.8 ms, now 0.2."""
-    reach, offset, limit = (planned_with(f"{name}_{number}", sqlite) for name in ("reach", "offset", "limit"))
-    halves = []
-    for closed in (False, True):
-        rows = (select(_t.c.id, (AFTER if closed else FIRST).label("open"), _t.c.due_on, _t.c.plan_id, _t.c.position)
-                .where(*overdue_on(day, closed), *conditions)
-                .order_by(_t.c.due_on, _t.c.plan_id, _t.c.position, _t.c.id).limit(reach))
-        halves.append(select(rows.subquery()))  # LIMIT inside a UNION needs its own SELECT on SQLite
-    both = union_all(*halves).subquery()
-    return (select(both.c.id, both.c.open)
-            .order_by(both.c.open, both.c.due_on, both.c.plan_id, both.c.position, both.c.id)
-            .offset(offset).limit(limit).subquery())
-
-
 def _counts_shape(scope: TaskScope, prefix: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """Whether `scope` is of one unit's tasks (`of_one_unit`: read from its groups), and
     its shape and values (`unit_bound`, else `bound`), its parameters named `prefix`
@@ -964,14 +794,14 @@ def _counts_by_plan_statement(shape: tuple[Any, ...], sqlite: bool) -> Any:
 def _person_page_statement(shape: tuple[Any, ...], state: str | None, sqlite: bool) -> Any:
     """`ProgressQueries.counts_plans_and_page`' statement for a scope of one person's
     tasks of this shape: their counts by plan and state (`_by_plan`) and their page in
-    `state`, most urgent first (`_slices_statement`), parts of one UNION ALL (`together`)
+    `state`, most urgent first (`slices_statement`), parts of one UNION ALL (`together`)
     over the person's tasks read once (`_person_tasks`). Apart, each part looked the
     person's tasks up: a unit head's 2,876 (20,000 open) were read twice from their
     work items and `ix_plan_tasks_state`, and PostgreSQL scanned the index whole twice."""
     scope = symbolic(shape)
     mine = _person_tasks(scope)
     return together([("counts", _by_plan(mine.c.state, mine.c, []), asc("id", "state")),
-                     ("page", _slices_statement(shape, ((state, "urgency"),), sqlite, mine=mine), _SLICES_ORDER)], mine, sqlite)
+                     ("page", slices_statement(shape, ((state, "urgency"),), sqlite, mine=mine), SLICES_ORDER)], mine, sqlite)
 
 
 def _person_tasks(scope: TaskScope) -> Any:
@@ -1044,76 +874,6 @@ def _tasks_of(scope: TaskScope, t: Any, sqlite: bool) -> list[Any]:
 
 def _plans_holding(held: Any) -> Any:
     return select(_p.c.id, _p.c.number, _p.c.title).where(_p.c.id.in_(held)).order_by(_p.c.id)
-
-
-@functools.cache
-def _unit_page(state: str | None, led: bool, plan: bool, due_from: bool, due_to: bool, sqlite: bool) -> Any:
-    """A page of a unit's tasks most urgent first (`task_slices`' "urgency"), from
-    `unit_tasks`: its rows split into parts by `sort_group` and due date, each read in the
-    order of its index (`ix_unit_tasks_order`, or `ix_unit_tasks_plan_order` for one plan)
-    up to the page's end, then those few sorted, the page cut from them, and its rows
-    joined to their tasks and plans. Two parts hold what is rare and are sorted: closed
-    tasks whose closing date is after the day, and group 3. A part whose rows cannot be in
-    `state` is left out. Built once per shape (building it cost SQLAlchemy more than the
-    database takes to run it)."""
-    # The day and each part's group are written into the statement on PostgreSQL: bound,
-    # the generic plan read group 3 by a scan of the unit's rows and costed the overdue
-    # part at a third of them, so PostgreSQL planned the page again (1 ms) at every read.
-    c, as_of = orm.unit_tasks.c, planned_with("as_of", sqlite, Date)
-    reach, offset, limit = (planned_with(name, sqlite) for name in ("reach", "offset", "limit"))
-    groups = unit_conditions(c, unit_scope(as_of, led, plan, due_from, due_to))
-    late, closed_later = c.due_on < as_of, c.closed_on > as_of
-    dated, undated = c.due_on.is_not(None), c.due_on.is_(None)
-    in_order = [c.due_on, c.plan_id, c.position, c.task_id]
-    everything = [*urgency(task_state(as_of, c), c), c.plan_id, c.position, c.task_id]
-    layout = [  # (sort_group, conditions, the states its rows can be in, read in index order)
-        (0, [dated, late], {OVERDUE}, True),
-        (2, [closed_later, late], {OVERDUE}, False),
-        (3, [], None, False),
-        (0, [c.due_on >= as_of], {IN_PROGRESS}, True),
-        (1, [dated], {WAITING}, True),
-        (0, [undated], {WAITING}, True),
-        (1, [undated], {WAITING}, True),
-        (2, [dated, ~and_(closed_later, late)], {DONE_ON_TIME, DONE_LATE, IN_PROGRESS}, True),
-        (2, [undated], {DONE_ON_TIME, WAITING}, True),
-    ]
-    parts = []
-    for group, conditions, states, ordered in layout:
-        if state is not None and states is not None and state not in states:
-            continue
-        if state is not None and states != {state}:
-            conditions = [*conditions, task_state(as_of, c) == state]
-        rows = (select(c.task_id, c.plan_id, c.position, c.status, c.due_on, c.closed_on)
-                .where(*groups, c.sort_group == literal_column(str(group), Integer), *conditions)
-                .order_by(*(in_order if ordered else everything)).limit(reach))
-        parts.append(select(rows.subquery()))  # LIMIT inside a UNION needs its own SELECT on SQLite
-    m = union_all(*parts).subquery()
-
-    def urgent_first(t: Any) -> list[Any]:
-        return [*urgency(task_state(as_of, t), t), t.plan_id, t.position, t.task_id]
-
-    # Joined first, each of the parts' `reach` rows read its task's row (long: title and
-    # contents): 200 for a first page of 50, up to 9 x reach further on (20k, the unit
-    # head's page at offset 2,000: SQLite 11.4 -> 4.7 ms CPU, PostgreSQL 52 -> 5.7 ms). On
-    # SQLite's first page the cut's extra sort costs what its 150 look-ups fewer save (20k,
-    # the head's page, paired: -0.10 ms CPU, IQR -0.26 to +0.06; overdue -0.02, IQR +-0.2).
-    page = select(m).order_by(*urgent_first(m.c)).offset(offset).limit(limit).subquery()
-    return _task_columns().join(page, page.c.task_id == _t.c.id).order_by(*urgent_first(page.c))
-
-
-def _search_reads(scope: TaskScope, by_rowid: bool) -> tuple[Any, list[Any]]:
-    """What a search's ranked reads join to the word index (`best_first`'s `words_from`;
-    None, nothing) and their `task_conditions` (but the reader's matches, which they read by
-    id); `by_rowid` (SQLite, a staff member of a unit of many tasks: `task_slices`), the
-    reader's rule on the word index's rowid (`readable_rowid`), the unit's tasks joined
-    to it. Not for a reader whose unit holds few: their ways in are other sets (a unit
-    monitoring 5 plans reads their 5,000 tasks into one for each ranked read: its page
-    took 0.8 ms more)."""
-    if not by_rowid:
-        return None, task_conditions(scope, ids=False)
-    return (words_looked_up(scope.reader_id, scope.reader_unit_id, of_many=True),
-            [*task_conditions(replace(scope, reader_id=None, reader_unit_id=None), ids=False),
-             readable_rowid(scope.reader_id, scope.reader_unit_id, of_many=True)])
 
 
 # A search by a reader of no more tasks than this looks each of them up by id

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, literal_column, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
 from adapters.storage import cursor_reads, orm, progress_queries
-from adapters.storage.reads import page_details, statement_shapes
+from adapters.storage.reads import page_details, page_statements, statement_shapes
 from adapters.storage.row_dicts import dicts
 from engine.reading.progress import OVERDUE, TASK_ROW, TaskScope, TaskSlice, plan_dashboard
 from tests.support.office import CBTH, KSTTHC
@@ -54,10 +54,10 @@ def test_a_read_on_the_cursor_gives_the_rows_and_values_the_session_gives(office
             (told, {"task_ids": ids[:2]}),
             (told, {"task_ids": ids[6:8]}),  # as many ids as the read before: other rows
             (progress_queries._state_counts_statement(shape, sqlite), values),
-            (progress_queries._slices_statement(shape, ((None, "position"),), sqlite),
+            (page_statements.slices_statement(shape, ((None, "position"),), sqlite),
              {**values, "state_0": None, "offset_0": 0, "limit_0": 4, "reach_0": 4, "state_day": TODAY,
               "search_reach": 1000}),
-            (progress_queries._slices_statement(shape, ((None, "position"),), sqlite),
+            (page_statements.slices_statement(shape, ((None, "position"),), sqlite),
              {**values, "state_0": None, "offset_0": 4, "limit_0": 6, "reach_0": 10, "state_day": TODAY,
               "search_reach": 1000}),
         ]

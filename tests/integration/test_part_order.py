@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.storage import progress_queries, reads
-from adapters.storage.reads import page_details, statement_shapes
+from adapters.storage.reads import page_details, page_statements, statement_shapes
 from engine.access import task_access
 from engine.process import instances
 from engine.reading import plan_pages, progress, search, unit_work
@@ -148,7 +148,7 @@ def test_statements_of_parts_end_by_ordering_on_the_part_and_its_keys(dialect):
     scope = statement_shapes.bound(TaskScope(TODAY, plan_id=1))[0]
     both = ((None, "position"), ("overdue", "urgency"))
     sqlite = dialect.name == "sqlite"
-    statements = [progress_queries._slices_statement(scope, both, sqlite),
+    statements = [page_statements.slices_statement(scope, both, sqlite),
                   *([] if sqlite else [progress_queries._counted_slices_statement(scope, both[:1], sqlite)]),
                   page_details.page_details_statement("notice_"), page_details.page_details_statement(None)]
     for statement in statements:
