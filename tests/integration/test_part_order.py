@@ -21,7 +21,7 @@ import pytest
 from sqlalchemy.dialects import postgresql, sqlite
 
 from adapters.storage import progress_queries, reads
-from adapters.storage.reads import page_details, page_statements, statement_shapes
+from adapters.storage.reads import count_statements, page_details, page_statements, statement_shapes
 from engine.access import task_access
 from engine.process import instances
 from engine.reading import plan_pages, progress, search, unit_work
@@ -149,7 +149,7 @@ def test_statements_of_parts_end_by_ordering_on_the_part_and_its_keys(dialect):
     both = ((None, "position"), ("overdue", "urgency"))
     sqlite = dialect.name == "sqlite"
     statements = [page_statements.slices_statement(scope, both, sqlite),
-                  *([] if sqlite else [progress_queries._counted_slices_statement(scope, both[:1], sqlite)]),
+                  *([] if sqlite else [count_statements.counted_slices_statement(scope, both[:1], sqlite)]),
                   page_details.page_details_statement("notice_"), page_details.page_details_statement(None)]
     for statement in statements:
         sql = " ".join(str(statement.compile(dialect=dialect)).split())
@@ -163,7 +163,7 @@ def test_a_counted_page_on_sqlite_is_its_own_statement_in_its_own_order():
     """On SQLite a page with its count is no UNION ALL of parts: the page's SELECT in its
     order under its LIMIT, the count a column of each row."""
     scope = statement_shapes.bound(TaskScope(TODAY, plan_id=1))[0]
-    statement = progress_queries._counted_slices_statement(scope, ((None, "position"),), True)
+    statement = count_statements.counted_slices_statement(scope, ((None, "position"),), True)
     sql = " ".join(str(statement.compile(dialect=sqlite.dialect())).split())
     assert "UNION" not in sql and statement.selected_columns.keys()[-1] == "counted"
     assert re.search(r"ORDER BY plan_tasks\.plan_id, plan_tasks\.position, plan_tasks\.id LIMIT \? OFFSET \?$", sql), sql

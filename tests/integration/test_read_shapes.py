@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy import update
 
 from adapters.storage import orm, progress_queries
-from adapters.storage.reads import page_statements
+from adapters.storage.reads import count_statements, page_statements
 from engine.access import task_access
 from engine.process import instances
 from engine.reading import plan_pages, unit_work
@@ -213,9 +213,9 @@ def test_unit_pages_of_units_in_turn_count_each_its_own_tasks_from_statements_bu
                 assert sorted(p for p, _ in view.plan_choices) == sorted({t.plan_id for t in mine}), username
 
     read_all()  # the first read of each shape builds its statements
-    built = [f.cache_info().misses for f in (progress_queries._counts_and_plans_statement, page_statements.unit_page)]
+    built = [f.cache_info().misses for f in (count_statements.counts_and_plans_statement, page_statements.unit_page)]
     read_all()
-    assert [f.cache_info().misses for f in (progress_queries._counts_and_plans_statement,
+    assert [f.cache_info().misses for f in (count_statements.counts_and_plans_statement,
                                             page_statements.unit_page)] == built, "no statement built again"
 
 

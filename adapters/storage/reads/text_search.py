@@ -149,7 +149,7 @@ def matching(words: list[str], conditions: list[Any], sqlite: bool, side_by_side
     looked up by its id, the word index not read. `words_from`: `_fts_matching`'s.
 
     `bound`, on PostgreSQL, the words bound (`_ts_match`): for a count
-    (`_count_statement`)."""
+    (`count_statement`)."""
     if among:
         query = select(_t.c.id).where(AmongIds(_t.c.id, among), *conditions)
     elif not sqlite:
