@@ -16,8 +16,8 @@ from datetime import date
 
 from sqlalchemy import update
 
-from adapters.storage import orm, progress_queries
-from adapters.storage.reads import count_statements, page_statements
+from adapters.storage import orm
+from adapters.storage.reads import count_statements, dashboard_statement, page_statements
 from engine.access import task_access
 from engine.process import instances
 from engine.reading import plan_pages, unit_work
@@ -119,14 +119,14 @@ def test_a_read_sends_as_many_statements_for_40_tasks_as_for_4_and_builds_them_o
     apart = office.storage.engine.dialect.name == "sqlite"  # its pages, page details: a statement each
     for read, expected in ((dashboard, 7 if apart else 4), (page, 4 if apart else 3)):
         read(a)  # the first read of a shape builds its statements
-        built = progress_queries._dashboard_statement.cache_info().misses, \
+        built = dashboard_statement.dashboard_statement.cache_info().misses, \
             page_statements.slices_statement.cache_info().misses
         with sent_statements(office.storage.engine) as big:
             read(a)
         with sent_statements(office.storage.engine) as small:
             read(b)
         assert len(big) == len(small) == expected, (big, small)
-        assert (progress_queries._dashboard_statement.cache_info().misses,
+        assert (dashboard_statement.dashboard_statement.cache_info().misses,
                 page_statements.slices_statement.cache_info().misses) == built, "no statement built again"
 
 
