@@ -1,14 +1,14 @@
-"""The read queries behind the dashboard, the overview, search and reports.
+"""The read queries behind the dashboard, the overview, search and reports (`ProgressQueries`).
 
 Each method is one SQL statement over plan tables, the work-item index and the audit
 trail, whatever the number of tasks. Counts are GROUP BY in the database (a task's
-state on a day is a CASE over its status and dates, `task_state`), and lists come a page
-at a time, so a read costs what its page costs, not what the plan holds. None reads
-`process_instances.state`.
+state on a day is a CASE over its status and dates, `reads.task_states.task_state`), and
+lists come a page at a time, so a read costs what its page costs, not what the plan
+holds. None reads `process_instances.state`.
 
-The statements of the dashboard and the plan page are built once per shape of their
-scope (which of its fields are given, `bound`) and run with the values bound: building
-and keying a statement cost SQLAlchemy more than SQLite takes to run it.
+The statements are built in `adapters/storage/reads/`, a module an idea (its
+`__init__` names them), once per shape of their scope (`reads.statement_shapes`); here
+they are run, what a read learns is kept for the unit of work, and their rows are read.
 """
 from __future__ import annotations
 
