@@ -80,7 +80,7 @@ def _tasks(office) -> list[progress.TaskProgress]:
 
 
 def _urgent_first(tasks):
-    # `_urgency` in Python: overdue (the earliest due, the most late) first, then open by
+    # `urgency` in Python: overdue (the earliest due, the most late) first, then open by
     # due date, then done; undated last; then plan order (load_tasks' order).
     return sorted(tasks, key=lambda t: (t.state != OVERDUE, t.closed_on is not None, t.due_on is None,
                                         t.due_on or date.max))
