@@ -52,7 +52,7 @@ from adapters.storage.row_dicts import dicts
 from engine import unit_of_work as ports
 from engine.reading.progress import SEARCH_REACH, TASK_ROW, TaskScope, TaskSlice
 
-_t, _p, _tu, _u = orm.plan_tasks, orm.plans, orm.task_units, orm.units
+_t, _p, _u = orm.plan_tasks, orm.plans, orm.units
 
 
 class ProgressQueries(ports.ProgressQueries):
