@@ -177,7 +177,7 @@ def _converted(compiled: _Compiled, found: list[tuple[Any, ...]]) -> list[tuple[
     if compiled.results and found:
         # Column by column (`map` of the dialect's processors, most of them C functions):
         # a Python loop over each row's values took a third of the dashboard's row handling.
-        # A column of NULLs alone is left as it is: in a UNION ALL of parts (`_together`),
+        # A column of NULLs alone is left as it is: in a UNION ALL of parts (`reads.statement_shapes.together`),
         # another part's columns are NULL in every row of this one, and SQLite's JSON
         # processor is two Python calls a value, NULL or not.
         columns: list[Any] = list(zip(*found))

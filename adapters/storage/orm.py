@@ -351,7 +351,7 @@ audit_events = Table(
     Column("step_name", String(255)),
     Column("detail", JSON, nullable=False, default=dict),
     # A task's notices (`engine.deadlines.notices`: action notice_<rung>), those alone: a
-    # page's details read them under this very condition (`progress_queries._told`), where
+    # page's details read them under this very condition (`reads.page_details.told`), where
     # each of the page's tasks' audit lines was read and tested (migration 0039).
     Index("ix_audit_events_notices", "plan_task_id", **_partial(NOTICE_ACTIONS)),
 )

@@ -1,74 +1,58 @@
-"""The read queries behind the dashboard, the overview, search and reports.
+"""The read queries behind the dashboard, the overview, search and reports (`ProgressQueries`).
 
 Each method is one SQL statement over plan tables, the work-item index and the audit
 trail, whatever the number of tasks. Counts are GROUP BY in the database (a task's
-state on a day is a CASE over its status and dates, `_state`), and lists come a page
-at a time, so a read costs what its page costs, not what the plan holds. None reads
-`process_instances.state`.
+state on a day is a CASE over its status and dates, `reads.task_states.task_state`), and
+lists come a page at a time, so a read costs what its page costs, not what the plan
+holds. None reads `process_instances.state`.
 
-The statements of the dashboard and the plan page are built once per shape of their
-scope (which of its fields are given, `_bound`) and run with the values bound: building
-and keying a statement cost SQLAlchemy more than SQLite takes to run it.
+The statements are built in `adapters/storage/reads/`, a module an idea (its
+`__init__` names them), once per shape of their scope (`reads.statement_shapes`); here
+they are run, what a read learns is kept for the unit of work, and their rows are read.
 """
 from __future__ import annotations
 
 import functools
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any
 
-from sqlalchemy import (
-    Boolean,
-    Date,
-    Integer,
-    LargeBinary,
-    String,
-    Table,
-    and_,
-    any_,
-    bindparam,
-    case,
-    cast,
-    column,
-    func,
-    literal,
-    literal_column,
-    null,
-    or_,
-    select,
-    table,
-    text,
-    union,
-    union_all,
-)
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Select
-from sqlalchemy.sql.elements import ColumnElement, Label
-from sqlalchemy.sql.selectable import Alias
 
 from adapters.storage import cursor_reads, orm
-from adapters.storage.dialects import on_sqlite, planned_with
+from adapters.storage.dialects import on_sqlite
+from adapters.storage.reads.count_statements import (
+    count_statement,
+    counted_slices_statement,
+    counts_and_plans_statement,
+    counts_by_plan_statement,
+    counts_shape,
+    person_page_statement,
+)
+from adapters.storage.reads.dashboard_statement import dashboard_statement
+from adapters.storage.reads.page_details import (
+    audit_statement,
+    page_detail_parts,
+    page_details_statement,
+    ready_steps,
+    task_units_statement,
+    told,
+)
+from adapters.storage.reads.page_statements import slice_values, slices_statement, task_columns, unit_page
+from adapters.storage.reads.reader_scope import readable_range_statement, reader_ids_statement, unit_holds_statement
+from adapters.storage.reads.scope_conditions import of_one_person, of_one_unit
+from adapters.storage.reads.search_states import StateRead, state_ids_statement
+from adapters.storage.reads.statement_shapes import bound
+from adapters.storage.reads.text_search import in_range, matches_statement
 from adapters.storage.row_dicts import dicts
 from engine import unit_of_work as ports
-from engine.reading.progress import (
-    DONE_LATE,
-    DONE_ON_TIME,
-    IN_PROGRESS,
-    OVERDUE,
-    SEARCH_REACH,
-    TASK_ROW,
-    WAITING,
-    TaskScope,
-    TaskSlice,
-)
-from engine.text_folding import fold
+from engine.reading.progress import SEARCH_REACH, TASK_ROW, TaskScope, TaskSlice
 
-_t, _p, _tu, _u = orm.plan_tasks, orm.plans, orm.task_units, orm.units
+_t, _p, _u = orm.plan_tasks, orm.plans, orm.units
 
 
 class ProgressQueries(ports.ProgressQueries):
@@ -80,7 +64,7 @@ class ProgressQueries(ports.ProgressQueries):
         self._matches: dict[tuple[tuple[int, ...], tuple[str, ...]], tuple[int, ...]] = {}
         self._ranges: dict[tuple[int, int | None], tuple[int | None, int | None]] = {}
         self._many: dict[int, bool] = {}  # (`_holds_many`, by unit: the count's and the page's)
-        self._states: dict[tuple[str, date], _StateRead] = {}  # (`_state_first`, by state and day)
+        self._states: dict[tuple[str, date], StateRead] = {}  # (`_state_first`, by state and day)
 
     def _rows(self, statement: Any, values: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """The rows of a statement built once and kept (`cursor_reads`)."""
@@ -97,7 +81,7 @@ class ProgressQueries(ports.ProgressQueries):
 
     def tasks(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[tuple[Any, ...]]:
         """Every task (of one plan, or of all, or those of `task_ids`), with its plan's number and title."""
-        query = _task_columns().order_by(_t.c.plan_id, _t.c.position, _t.c.id)
+        query = task_columns().order_by(_t.c.plan_id, _t.c.position, _t.c.id)
         if plan_id is not None:
             query = query.where(_t.c.plan_id == plan_id)
         if task_ids is not None:
@@ -117,7 +101,7 @@ class ProgressQueries(ports.ProgressQueries):
         state_first = state_ids is not None
         if state_first and not state_ids:  # (a state of no task: no match in it)
             return 0
-        statement = _count_statement(shape, state is not None, up_to is not None, self._sqlite, of_many, state_first)
+        statement = count_statement(shape, state is not None, up_to is not None, self._sqlite, of_many, state_first)
         _, [(found,)] = cursor_reads.rows(self.session, statement, values)
         return found or 0
 
@@ -125,12 +109,12 @@ class ProgressQueries(ports.ProgressQueries):
         """How many tasks of `scope` are in each state on `scope.as_of` (`state`, `n`), and
         the plans holding a task of `plans` (`id`, `number`, `title`), in one statement; a
         unit's from its groups in `unit_task_counts` (`_unit_state_counts`, `_unit_plans`)."""
-        counted, values = _counts_shape(scope, "")
+        counted, values = counts_shape(scope, "")
         if scope == plans and not counted[0]:  # (a person's tasks, unfiltered: read once, by plan and state)
-            return _counts_by_plan(cursor_reads.rows(self.session, _counts_by_plan_statement(counted[1], self._sqlite),
+            return _counts_by_plan(cursor_reads.rows(self.session, counts_by_plan_statement(counted[1], self._sqlite),
                                                      values)[1])
-        held, plans_values = _counts_shape(plans, "plans_")
-        found = self._parts(_counts_and_plans_statement(counted, held, self._sqlite), ("counts", "plans"),
+        held, plans_values = counts_shape(plans, "plans_")
+        found = self._parts(counts_and_plans_statement(counted, held, self._sqlite), ("counts", "plans"),
                             {**values, **plans_values})
         return ([{"state": state, "n": n} for state, n in found["counts"]],
                 [{"id": plan_id, "number": number, "title": title} for plan_id, number, title in found["plans"]])
@@ -140,12 +124,12 @@ class ProgressQueries(ports.ProgressQueries):
         """`counts_and_plans`, and the page `part` of `scope`'s tasks (`task_slices`) when
         it is read in the same statement, else None: of one person's tasks, unfiltered
         (`plans` is `scope`), most urgent first, the person's tasks are looked up once for
-        both (`_person_page_statement`)."""
-        if scope != plans or part.order != "urgency" or not _of_one_person(scope):
+        both (`person_page_statement`)."""
+        if scope != plans or part.order != "urgency" or not of_one_person(scope):
             return (*self.counts_and_plans(scope, plans), None)
-        shape, values = _bound(scope)
-        values.update(_slice_values([part]), state_day=scope.as_of)
-        keys, rows = cursor_reads.rows(self.session, _person_page_statement(shape, part.state, self._sqlite), values)
+        shape, values = bound(scope)
+        values.update(slice_values([part]), state_day=scope.as_of)
+        keys, rows = cursor_reads.rows(self.session, person_page_statement(shape, part.state, self._sqlite), values)
         (_, counted_of), (page_keys, page_of) = _part_columns(keys, ("counts", "page"))
         task_of = _task_of(page_keys)
         counts, held = _counts_by_plan(counted_of(row) for row in rows if row[0] == 0)
@@ -163,12 +147,12 @@ class ProgressQueries(ports.ProgressQueries):
         not), the dates are sums over the plan's groups in `plan_task_counts`, not its tasks
         grouped (narrowed to a lead unit, over the unit's groups of the plan in
         `unit_task_counts`: `_dated_groups`), and the lead units and the choices sums over its groups in
-        `unit_task_counts`, not a look-up of each task's units (`_plan_groups`). When
+        `unit_task_counts`, not a look-up of each task's units (`plan_groups`). When
         `choices` is `scope` (an unfiltered dashboard), the choices are the lead units'
         part's units, not read again."""
-        shape, values = _bound(scope)
-        choices_shape, choices_values = (None, {}) if choices == scope else _bound(choices, "choices_")
-        statement = _dashboard_statement(shape, choices_shape, self._sqlite)
+        shape, values = bound(scope)
+        choices_shape, choices_values = (None, {}) if choices == scope else bound(choices, "choices_")
+        statement = dashboard_statement(shape, choices_shape, self._sqlite)
         found: dict[str, list[dict[str, Any]]] = {"units": [], "dates": [], "choices": []}
         for row in self._rows(statement, {**values, **choices_values}):
             found[row.pop("part")].append(row)
@@ -186,14 +170,14 @@ class ProgressQueries(ports.ProgressQueries):
         longest late first, then open by due date, then done; or best match first,
         "words": `_relevance`), in one statement (on SQLite, one a page); rows as `tasks` gives
         them (of `TASK_ROW`)."""
-        if len(slices) == 1 and slices[0].order == "urgency" and _of_one_unit(scope):
+        if len(slices) == 1 and slices[0].order == "urgency" and of_one_unit(scope):
             [part] = slices
             values = {"as_of": scope.as_of, "unit_id": scope.unit_id, "plan_id": scope.plan_id,
                       "due_from": scope.due_from, "due_to": scope.due_to, "reach": part.offset + part.limit,
                       "offset": part.offset, "limit": part.limit}
             shape = (part.state, scope.lead_unit_id is not None, scope.plan_id is not None,
                      scope.due_from is not None, scope.due_to is not None, self._sqlite)
-            keys, rows = cursor_reads.rows(self.session, _unit_page(*shape), values)
+            keys, rows = cursor_reads.rows(self.session, unit_page(*shape), values)
             task_of = _task_of(keys)
             return [[task_of(row) + _NO_PLACE for row in rows]]
         if self._sqlite and len(slices) > 1:
@@ -206,12 +190,12 @@ class ProgressQueries(ports.ProgressQueries):
         return self._pages(scope, slices)
 
     def _pages(self, scope: TaskScope, slices: list[TaskSlice]) -> list[list[tuple[Any, ...]]]:
-        """`task_slices`' pages in one statement (`_slices_statement`)."""
+        """`task_slices`' pages in one statement (`slices_statement`)."""
         shape, values = self._search_bound(scope)
         values.update(search_reach=SEARCH_REACH, state_day=scope.as_of)
         following = tuple(number for number, part in enumerate(slices)
                           if part.after is not None and part.order == "words" and scope.words)
-        values.update(_slice_values(slices))
+        values.update(slice_values(slices))
         for number, part in enumerate(slices):
             if number in following:
                 rest, rank = part.after
@@ -225,8 +209,8 @@ class ProgressQueries(ports.ProgressQueries):
         state_first = state_ids is not None
         if state_first and not state_ids:  # (a state of no task: no match in it)
             return [[]]
-        statement = _slices_statement(shape, tuple((p.state, p.order) for p in slices), self._sqlite, following,
-                                      by_rowid, state_first)
+        statement = slices_statement(shape, tuple((p.state, p.order) for p in slices), self._sqlite, following,
+                                     by_rowid, state_first)
         keys, rows = cursor_reads.rows(self.session, statement, values)
         task_of, part, rest, rank = _slice_columns(keys)
         found: list[list[tuple[Any, ...]]] = [[] for _ in slices]
@@ -236,9 +220,9 @@ class ProgressQueries(ports.ProgressQueries):
         return found
 
     def _search_bound(self, scope: TaskScope) -> tuple[tuple[Any, ...], dict[str, Any]]:
-        """`_bound`; for a search by a reader who does not read every task and may read no
-        more than `READER_IDS` tasks, with their ids read first (`_reader_ids_statement`),
-        then those of them holding the words (`_matches_statement`), in place of the
+        """`bound`; for a search by a reader who does not read every task and may read no
+        more than `READER_IDS` tasks, with their ids read first (`reader_ids_statement`),
+        then those of them holding the words (`matches_statement`), in place of the
         reader and of the word index (`TaskScope.matches`): the count and the page then
         look those tasks up by id, and the word index is read once a search, or not at
         all for a reader of no task. Given the UNION of the reader's ids to read,
@@ -252,18 +236,18 @@ class ProgressQueries(ports.ProgressQueries):
         if scope.reader_id is not None and scope.words and not (
                 self._sqlite and scope.reader_unit_id is not None and self._holds_many(scope.reader_unit_id)):
             ids = self._ids_readable_by(scope.reader_id, scope.reader_unit_id)
-            if ids is not None and len(ids) <= SEARCH_REACH:  # (each match ranked: `_best_first`)
+            if ids is not None and len(ids) <= SEARCH_REACH:  # (each match ranked: `best_first`)
                 scope = replace(scope, reader_id=None, reader_unit_id=None, matches=self._matches_among(ids, scope.words))
-        shape, values = _bound(scope)
-        if _in_range(scope):
+        shape, values = bound(scope)
+        if in_range(scope):
             values["reader_first"], values["reader_last"] = self._readable_range(scope.reader_id, scope.reader_unit_id)
         return shape, values
 
     def _readable_range(self, reader_id: int, unit_id: int | None) -> tuple[int | None, int | None]:
-        """The first and the last id of the tasks the reader may read (`_in_range`)."""
+        """The first and the last id of the tasks the reader may read (`in_range`)."""
         key = (reader_id, unit_id)
         if key not in self._ranges:
-            _, [found] = cursor_reads.rows(self.session, _readable_range_statement(unit_id is not None),
+            _, [found] = cursor_reads.rows(self.session, readable_range_statement(unit_id is not None),
                                            {"reader_id": reader_id, "reader_unit_id": unit_id})
             self._ranges[key] = tuple(found)
         return self._ranges[key]
@@ -274,7 +258,7 @@ class ProgressQueries(ports.ProgressQueries):
         if key not in self._matches:
             found: tuple[int, ...] = ()
             if ids:
-                _, rows = cursor_reads.rows(self.session, _matches_statement(words, self._sqlite),
+                _, rows = cursor_reads.rows(self.session, matches_statement(words, self._sqlite),
                                             {"reader_ids": list(ids), "first_id": ids[0], "last_id": ids[-1]})
                 found = tuple(sorted(task_id for task_id, in rows))
             self._matches[key] = found
@@ -287,7 +271,7 @@ class ProgressQueries(ports.ProgressQueries):
         reader of many tasks reads no more than the first, one of few only once."""
         key = (reader_id, unit_id)
         if key not in self._reader_ids:
-            statement, reads = _reader_ids_statement(unit_id is not None)
+            statement, reads = reader_ids_statement(unit_id is not None)
             values = {"reader_id": reader_id, "reader_unit_id": unit_id}
             ids: set[int] = set()
             for up_to in (READER_IDS + 1, reads * READER_IDS + 1):
@@ -301,15 +285,15 @@ class ProgressQueries(ports.ProgressQueries):
     def _state_first(self, shape: tuple[Any, ...], values: dict[str, Any], state: str | None,
                      reads: int) -> tuple[int, ...] | None:
         """The state's ids, if a search of `shape` (`_search_bound`'s) narrowed to `state` reads
-        them first and tests the word index's matches among them (`_in_state_ids`), the ids
-        then bound in `values` (`_StateRead.bound`); else (None) each match's state is tested
-        as it is read (on SQLite in `ix_plan_tasks_state`, `_state_read`; on PostgreSQL on
+        them first and tests the word index's matches among them (`in_state_ids`), the ids
+        then bound in `values` (`StateRead.bound`); else (None) each match's state is tested
+        as it is read (on SQLite in `ix_plan_tasks_state`, `state_read`; on PostgreSQL on
         its row). For a search through the word index (a reader's matches read first are
         few, each looked up by id), when the state holds no more tasks than `reads` (as
         many matches as the read tests at most: the count's cap; a page's ranked reads,
         `_PAGE_READS`) nor more than `_STATE_SHARE` of the office's tasks. On PostgreSQL
         the state's tasks are then each looked up by id and their words tested on their
-        rows (`_in_state_ids`), where the count read the table whole for the matches of a
+        rows (`in_state_ids`), where the count read the table whole for the matches of a
         word most tasks hold, and a state with no range of due dates (waiting for a date,
         done) had its page test every match's row too.
 
@@ -332,7 +316,7 @@ class ProgressQueries(ports.ProgressQueries):
         On PostgreSQL 15 at 20,000 open (wall clock, old and new alternated, 20 rounds, a
         shared machine) the staff member's overdue search took 59.2 -> 39.0 ms (its count
         28 -> 10 ms; its page was already read from the overdue tasks' range of due dates,
-        `_in_state`), the monitor's 44.0 -> 26.6, the unit head's of the tasks waiting for
+        `in_state_conditions`), the monitor's 44.0 -> 26.6, the unit head's of the tasks waiting for
         a date (836) 190.5 -> 41.7, the new one faster in every round; one of most tasks
         (in progress: the probe, 0.1 ms of SQL) the staff member's +0.4 ms, the monitor's
         +0.0 (30 rounds, 14 won each). As on SQLite, the count's cap is too far there: with
@@ -361,39 +345,39 @@ class ProgressQueries(ports.ProgressQueries):
             return None
         key = (state, values["as_of"])
         if key not in self._states:
-            _, rows = cursor_reads.rows(self.session, _state_ids_statement(state, True, self._sqlite),
+            _, rows = cursor_reads.rows(self.session, state_ids_statement(state, True, self._sqlite),
                                         {"state_day": values["as_of"], "up_to": _STATE_PROBE})
             if len(rows) < _STATE_PROBE:  # (all of them)
-                self._states[key] = _StateRead(len(rows), tuple(task_id for task_id, _, _ in rows))
+                self._states[key] = StateRead(len(rows), tuple(task_id for task_id, _, _ in rows))
             else:
                 _, first, last = rows[0]
                 tasks = last - first + 1
                 estimate = _STATE_PROBE * tasks / (rows[-1][0] - first + 1)
-                self._states[key] = _StateRead(estimate if estimate <= _STATE_SHARE * tasks else math.inf)
+                self._states[key] = StateRead(estimate if estimate <= _STATE_SHARE * tasks else math.inf)
         read = self._states[key]
         if read.estimate > reads and not (self._sqlite and read.ids is not None):
             return None
         if read.ids is None:
-            _, rows = cursor_reads.rows(self.session, _state_ids_statement(state, False, self._sqlite),
+            _, rows = cursor_reads.rows(self.session, state_ids_statement(state, False, self._sqlite),
                                         {"state_day": values["as_of"]})
             read.ids = tuple(task_id for task_id, in rows)
         values.update(read.bound(self._sqlite))
         return read.ids
 
     def _holds_many(self, unit_id: int) -> bool:
-        """Whether the unit leads or coordinates more tasks than `READER_IDS` (`_readable_matches`,
+        """Whether the unit leads or coordinates more tasks than `READER_IDS` (`readable_matches`,
         `_search_reads`)."""
         if unit_id not in self._many:
-            _, [(held,)] = cursor_reads.rows(self.session, _unit_holds_statement(), {"unit_id": unit_id,
-                                                                                     "up_to": READER_IDS + 1})
+            _, [(held,)] = cursor_reads.rows(self.session, unit_holds_statement(), {"unit_id": unit_id,
+                                                                                    "up_to": READER_IDS + 1})
             self._many[unit_id] = held > READER_IDS
         return self._many[unit_id]
 
     def counted_slices(self, scope: TaskScope, slices: list[TaskSlice]) -> tuple[int, list[list[tuple[Any, ...]]]]:
-        shape, values = _bound(scope)
-        values.update(_slice_values(slices), state_day=scope.as_of)
+        shape, values = bound(scope)
+        values.update(slice_values(slices), state_day=scope.as_of)
         orders = tuple((p.state, p.order) for p in slices)
-        statement = _counted_slices_statement(shape, orders, self._sqlite)
+        statement = counted_slices_statement(shape, orders, self._sqlite)
         keys, rows = cursor_reads.rows(self.session, statement, values)
         if keys[-1] == "counted":  # one page, its rows each with the count (SQLite)
             [wanted] = slices
@@ -414,7 +398,7 @@ class ProgressQueries(ports.ProgressQueries):
         return counted, found
 
     def _parts(self, statement: Any, names: tuple[str, ...], values: dict[str, Any]) -> dict[str, list[Any]]:
-        """The rows of a `_together` statement of parts `names`, by part, each a tuple of
+        """The rows of a `together` statement of parts `names`, by part, each a tuple of
         the part's own columns (in its statement's order)."""
         keys, rows = cursor_reads.rows(self.session, statement, values)
         parts = _part_columns(keys, names)
@@ -425,7 +409,7 @@ class ProgressQueries(ports.ProgressQueries):
 
     def task_units(self, plan_id: int | None = None, task_ids: list[int] | None = None) -> list[tuple[Any, ...]]:
         """Who leads and who coordinates each task, with the units' names (`UNIT_ROW`)."""
-        return cursor_reads.rows(self.session, _task_units_statement(plan_id is not None, task_ids is not None),
+        return cursor_reads.rows(self.session, task_units_statement(plan_id is not None, task_ids is not None),
                                  {"plan_id": plan_id, "task_ids": task_ids})[1]
 
     def open_steps(self, plan_id: int | None, task_ids: list[int] | None = None) -> list[tuple[Any, ...]]:
@@ -436,12 +420,12 @@ class ProgressQueries(ports.ProgressQueries):
 
     def audit(self, plan_id: int, action_prefix: str) -> list[dict[str, Any]]:
         """A plan's audit events whose action starts with `action_prefix`, oldest first."""
-        return self._rows(_audit_statement(action_prefix), {"plan_id": plan_id})
+        return self._rows(audit_statement(action_prefix), {"plan_id": plan_id})
 
     def notices(self, plan_id: int | None, action_prefix: str, task_ids: list[int] | None = None
                 ) -> list[tuple[Any, ...]]:
-        """A plan's (or `task_ids`') notices sent, oldest first (`_told`: `NOTICE_ROW`)."""
-        return cursor_reads.rows(self.session, _told(action_prefix, plan_id is not None, task_ids is not None),
+        """A plan's (or `task_ids`') notices sent, oldest first (`told`: `NOTICE_ROW`)."""
+        return cursor_reads.rows(self.session, told(action_prefix, plan_id is not None, task_ids is not None),
                                  {"plan_id": plan_id, "task_ids": task_ids})[1]
 
     def page_details(self, task_ids: list[int], notices: str | None = None) -> dict[str, list[Any]]:
@@ -454,9 +438,9 @@ class ProgressQueries(ports.ProgressQueries):
         one statement took SQLite and the driver 0.55 ms, its parts one by one 0.29 (a
         cell of NULL read costs about what a cell of value does)."""
         values = {"task_ids": task_ids}
-        parts = _page_detail_parts(notices)
+        parts = page_detail_parts(notices)
         if not self._sqlite:
-            return self._parts(_page_details_statement(notices), tuple(name for name, _, _ in parts), values)
+            return self._parts(page_details_statement(notices), tuple(name for name, _, _ in parts), values)
         return {name: cursor_reads.rows(self.session, statement, values)[1] for name, statement, _ in parts}
 
     def plan_counts(self, today: date) -> list[dict[str, Any]]:
@@ -527,15 +511,15 @@ def _task_of(keys: tuple[str, ...], prefix: str = "") -> Any:
 
 
 def _slice_columns(keys: tuple[str, ...], prefix: str = "") -> tuple[Any, int, int, int]:
-    """Of `_slices_statement`'s columns `keys` (each named `prefix` and its name, in a
-    `_together` statement): the getter of a task's columns (`_task_of`), and where the
+    """Of `slices_statement`'s columns `keys` (each named `prefix` and its name, in a
+    `together` statement): the getter of a task's columns (`_task_of`), and where the
     row's page (`part`) and its place (`rest`, `rank`) are."""
     return (_task_of(keys, prefix), *(keys.index(prefix + name) for name in ("part", "rest", "rank")))
 
 
 @functools.lru_cache(maxsize=64)
 def _part_columns(keys: tuple[str, ...], names: tuple[str, ...]) -> list[tuple[tuple[str, ...], Any]]:
-    """Per part of a `_together` statement whose columns are `keys`: its columns' names and
+    """Per part of a `together` statement whose columns are `keys`: its columns' names and
     one getter of their values, a tuple (each part has two columns or more; a dict
     comprehension per row cost more than the statement on SQLite); worked out once per
     statement, not at each read."""
@@ -544,407 +528,9 @@ def _part_columns(keys: tuple[str, ...], names: tuple[str, ...]) -> list[tuple[t
     return [(tuple(key for key, _ in pick), itemgetter(*(i for _, i in pick))) for pick in picks]
 
 
-@functools.cache
-def _task_columns() -> Any:
-    # Built once: statements are immutable, and each read adds its conditions to a copy.
-    return (select(_t.c.id, _t.c.plan_id, _t.c.ref, _t.c.title, _t.c.content, _t.c.product, _t.c.director,
-                   _t.c.position, _t.c.deadline_text, _t.c.due_on, _t.c.status, _t.c.closed_on,
-                   _p.c.number.label("plan_number"), _p.c.title.label("plan_title"))
-            .join(_p, _p.c.id == _t.c.plan_id))
-
-
-def _of_tasks(query: Any, task_id: Any, by_plan: bool, by_ids: bool) -> Any:
-    """`query` narrowed to the plan `plan_id` (`plan_tasks` joined) and to the ids `task_ids`,
-    as bound parameters, when given."""
-    if by_plan:
-        query = query.where(_t.c.plan_id == bindparam("plan_id", type_=Integer))
-    if by_ids:
-        query = query.where(_AmongIds(task_id, "task_ids"))
-    return query
-
-
-class _AmongIds(ColumnElement[bool]):
-    """`column` among the ids of a list bound as `name`: `IN (?, ?, ...)` on SQLite,
-    `= ANY(%(name)s)`, one array, on PostgreSQL. There a page's fifty ids made the SQL of
-    its details 4.6 kB and 52 parameters, past what psycopg keeps converted (4 kB, 50):
-    it parsed the statement again at each run, 0.17 ms of the client's time. Not
-    `driving`, on SQLite a test of each row read otherwise (`+column`), never a way in:
-    driven from a few ids, the word index is looked up one id at a time, and FTS5 works
-    out the whole query again for each (0.2 ms a task at 20,000 tasks)."""
-
-    inherit_cache = False  # (its fields are not in a cache key; run on the cursor path, compiled there)
-    type = Boolean()
-    _is_implicitly_boolean = True  # a condition as it is: not `... = 1` where booleans are integers
-
-    def __init__(self, column: Any, name: str, driving: bool = True) -> None:
-        self.column, self.name, self.driving = column, name, driving
-
-
-@compiles(_AmongIds)
-def _among_ids(element: _AmongIds, compiler: Any, **kw: Any) -> str:
-    listed = compiler.process(element.column.in_(bindparam(element.name, expanding=True)), **kw)
-    return listed if element.driving else "+" + listed
-
-
-@compiles(_AmongIds, "postgresql")
-def _among_ids_as_array(element: _AmongIds, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.column == any_(bindparam(element.name, type_=ARRAY(Integer))), **kw)
-
-
-@functools.lru_cache(maxsize=8)
-def _task_units_statement(by_plan: bool, by_ids: bool) -> Any:
-    query = (
-        select(_tu.c.task_id, _tu.c.unit_id, _tu.c.role, _u.c.name, _tu.c.position)
-        .join(_u, _u.c.id == _tu.c.unit_id)
-        .order_by(_tu.c.task_id, _tu.c.role, _tu.c.position)
-    )
-    if by_plan:
-        query = query.join(_t, _t.c.id == _tu.c.task_id)
-    return _of_tasks(query, _tu.c.task_id, by_plan, by_ids)
-
-
-@functools.lru_cache(maxsize=8)
-def ready_steps(by_plan: bool, by_ids: bool) -> Any:
-    """The ready steps of a plan's tasks (`plan_id`) or of some (`task_ids`), by id, with
-    who holds them: `task_id`, `work_item_id`, `step_id`, `step_name`, `due_on`,
-    `assignee_user_id` and their `user_name`, `candidate_role` and the waiting unit's
-    `unit_name`. One statement for the plan page, the dashboard, a task's page and reports."""
-    w, us = orm.work_items, orm.users
-    query = (
-        select(w.c.plan_task_id.label("task_id"), w.c.id.label("work_item_id"), w.c.step_id, w.c.step_name,
-               w.c.due_on, w.c.assignee_user_id, w.c.candidate_role, us.c.full_name.label("user_name"),
-               _u.c.name.label("unit_name"))
-        .select_from(w.join(_t, _t.c.id == w.c.plan_task_id) if by_plan else w)
-        .outerjoin(us, us.c.id == w.c.assignee_user_id)
-        .outerjoin(_u, _u.c.id == w.c.candidate_unit_id)
-        .where(orm.ready(w))
-        .order_by(w.c.id)
-    )
-    return _of_tasks(query, w.c.plan_task_id, by_plan, by_ids)
-
-
-@functools.lru_cache(maxsize=16)
-def _audit_statement(action_prefix: str) -> Any:
-    a, us = orm.audit_events, orm.users
-    query = (
-        select(a.c.plan_task_id.label("task_id"), a.c.action, a.c.at, a.c.step_name, a.c.detail,
-               us.c.full_name.label("actor_name"), a.c.id)
-        .select_from(a.join(_t, _t.c.id == a.c.plan_task_id))
-        .outerjoin(us, us.c.id == a.c.actor_user_id)
-        .where(a.c.action.startswith(action_prefix, autoescape=True))
-        .order_by(a.c.at, a.c.id)
-    )
-    return _of_tasks(query, a.c.plan_task_id, True, False)
-
-
-@functools.lru_cache(maxsize=8)
-def _page_detail_parts(notices: str | None) -> tuple[tuple[str, Any, Order], ...]:
-    """`ProgressQueries.page_details`' parts (units, steps, notices with `notices`), each a
-    statement in its order and that order by column names (`_together`), the task ids bound
-    (`task_ids`)."""
-    parts = [("units", _task_units_statement(False, True), _asc("task_id", "role", "position")),
-             ("steps", ready_steps(False, True), _asc("work_item_id"))]
-    if notices is not None:
-        parts.append(("notices", _told(notices, False, True), _asc("at", "id")))
-    return tuple(parts)
-
-
-@functools.lru_cache(maxsize=8)
-def _told(action_prefix: str, by_plan: bool, by_ids: bool) -> Any:
-    """The notices sent about a plan's tasks (`plan_id`) or some (`task_ids`), oldest first:
-    `task_id`, `action`, `at`, `step_name`, `to` (the people told, `_Recipients`), `id`
-    (`engine.reading.progress.NOTICE_ROW`).
-    What a notice shows (`engine.reading.progress._notices`), not who acted, and the table
-    by a short name: a page's details' SQL then stays under the 4 kB whose conversion
-    psycopg keeps (`_AmongIds`). The prefix is written in, as `_starting_with` writes it:
-    for "notice", the condition of `ix_audit_events_notices`, which holds those lines alone."""
-    a = orm.audit_events.alias("a")
-    query = (select(a.c.plan_task_id.label("task_id"), a.c.action, a.c.at, a.c.step_name,
-                    _Recipients(a.c.detail).label("to"), a.c.id)
-             .select_from(a if not by_plan else a.join(_t, _t.c.id == a.c.plan_task_id))
-             .where(_starting_with(a.c.action, action_prefix))
-             .order_by(a.c.at, a.c.id))
-    return _of_tasks(query, a.c.plan_task_id, by_plan, by_ids)
-
-
-def _starting_with(column: Any, prefix: str) -> Any:
-    """`column LIKE '<prefix>%' ESCAPE '/'`, the prefix written into the SQL with its
-    wildcards escaped: a partial index's condition is met only by a query stating it
-    alike (a bound prefix is a value SQLite and a generic plan cannot compare with it)."""
-    escaped = prefix.replace("/", "//").replace("%", "/%").replace("_", "/_").replace("'", "''")
-    return column.like(literal_column(f"'{escaped}%'", String), escape="/")
-
-
-class _Recipients(ColumnElement[str]):
-    """The names of the people a notice told (its audit line's `detail`, `recipients`: a
-    list, as `engine.deadlines.notices` writes it, or one value), joined by ", ", as text;
-    '' when none. Joined by the database: the whole `detail` read and parsed as JSON for
-    each notice was half of the rows' handling on SQLite (80 notices: 1.10 ms, against
-    0.59 ms with the names joined by SQLite)."""
-
-    inherit_cache = False  # (compiled on the cursor path, once per statement)
-    type = String()
-
-    def __init__(self, detail: Any) -> None:
-        self.detail = detail
-
-
-@compiles(_Recipients)
-def _recipients(element: _Recipients, compiler: Any, **kw: Any) -> str:
-    # (SQLite before 3.44 has no ORDER BY in group_concat: it joins the rows as the ordered
-    # subquery gives them.) A list of one name, most notices' (a reminder tells the holder),
-    # is its element, as text as group_concat makes it: the subquery through json_each was
-    # 5 us a notice, 0.41 ms of the 0.83 of a page's 80 notices, with it 0.56.
-    detail = compiler.process(element.detail, **kw)
-    return (f"coalesce(CASE json_array_length({detail}, '$.recipients') "
-            f"WHEN 1 THEN CAST(json_extract({detail}, '$.recipients[0]') AS TEXT) "
-            f"ELSE (SELECT group_concat(value, ', ') FROM (SELECT value FROM "
-            f"json_each({detail}, '$.recipients') ORDER BY key)) END, '')")
-
-
-@compiles(_Recipients, "postgresql")
-def _recipients_joined(element: _Recipients, compiler: Any, **kw: Any) -> str:
-    # (short: a page's details' SQL, `_told` among them, stays under psycopg's 4 kB.) A
-    # list of one name is its element, as on SQLite (`_recipients`): the subquery over
-    # json_array_elements_text was 3 us a notice on the server.
-    detail = compiler.process(element.detail, **kw)
-    told = f"{detail}->'recipients'"
-    return (f"coalesce(CASE json_typeof({told}) WHEN 'array' THEN CASE json_array_length({told}) WHEN 1 "
-            f"THEN {told}->>0 ELSE (SELECT string_agg(e,', ' ORDER BY n) FROM json_array_elements_text({told}) "
-            f"WITH ORDINALITY r(e,n)) END ELSE {detail}->>'recipients' END,'')")
-
-
-@functools.lru_cache(maxsize=8)
-def _page_details_statement(notices: str | None) -> Any:
-    """`ProgressQueries.page_details`' parts in one UNION ALL (`_together`)."""
-    return _together(list(_page_detail_parts(notices)))
-
-
-@functools.lru_cache(maxsize=256)
-def _counted_slices_statement(shape: tuple[Any, ...], orders: tuple[tuple[str | None, str], ...], sqlite: bool) -> Any:
-    """`ProgressQueries.counted_slices`' statement: `_count_statement` and `_slices_statement`.
-
-    On SQLite one page is its own statement, the count a column of each of its rows (run
-    once: it does not depend on the row): as a part of a UNION ALL, a plan page's 50 rows
-    were read through two subqueries, then copied and sorted again with the count's row,
-    and the statement took SQLite 0.19 ms at 20,000 open, now 0.14."""
-    tasks = _slices_statement(shape, orders, sqlite)
-    if sqlite and len(orders) == 1:
-        return tasks.add_columns(_count_statement(shape, False, False, sqlite).scalar_subquery().label("counted"))
-    if len(orders) == 1:  # one page is its own SELECT, whose ORDER BY `_together` would drop from under its LIMIT
-        tasks = select(tasks.subquery())
-    return _together([("count", _count_statement(shape, False, False, sqlite), ()),
-                      ("tasks", tasks, _SLICES_ORDER)])
-
-
-# An order of a statement's rows: its columns by name, ascending, and whether NULLs come last.
-Order = tuple[tuple[str, bool], ...]
-
-
-def _asc(*names: str) -> Order:
-    return tuple((name, False) for name in names)
-
-
-def _ordered(statement: Any, order: Order) -> Any:
-    """`statement` (a UNION ALL of parts, or a SELECT) ordered by its columns `order` in
-    its outermost clause: SQL promises no order of the rows of a UNION ALL (a PostgreSQL
-    parallel Append interleaves its parts) nor of a subquery's, whatever its ORDER BY."""
-    return statement.order_by(*(literal_column(name).nulls_last() if last else literal_column(name)
-                                for name, last in order))
-
-
-def _together(parts: list[tuple[str, Any, Order]], shared: Any = None, sqlite: bool = False) -> Any:
-    """SELECTs of different columns as one UNION ALL, one round trip: a row has its part's
-    number (`part`) and its columns as `<part>_<column>`, typed NULL in the other parts'
-    columns; part by part, each in its `order` (`_ordered`: the parts' own ORDER BY is
-    dropped, so none may have a LIMIT of its own). `shared`, a WITH the parts read: on
-    PostgreSQL written under the statement's outermost SELECT, as a unit of work entered
-    for reading there sends SELECTs only (`unit_of_work.refuse_writes`); on SQLite at its
-    head, where the parts' rows are then merged in order, not copied and sorted again
-    with their columns (a person page's 50 tasks with their texts)."""
-    columns = [(name, column) for name, part, _ in parts for column in part.selected_columns]
-    selects = []
-    for number, (name, part, _) in enumerate(parts):
-        rows = part.order_by(None).subquery()
-        selects.append(select(literal_column(str(number), Integer).label("part"), *(
-            (rows.c[column.key] if owner == name else cast(null(), column.type)).label(f"{owner}_{column.key}")
-            for owner, column in columns)))
-    both = union_all(*selects)
-    if shared is not None:
-        both = both.add_cte(shared, nest_here=True) if sqlite else select(both.add_cte(shared, nest_here=True).subquery())
-    return _ordered(both,
-                    (("part", False), *((f"{name}_{key}", last) for name, _, order in parts for key, last in order)))
-
-
-_SCOPE_IDS = ("plan_id", "unit_id", "lead_unit_id", "person_id", "reader_id", "reader_unit_id")
-_SCOPE_DATES = ("due_from", "due_to")
-_SCOPE_LISTS = ("matches",)  # bound as a list of ids (`_AmongIds`)
-
-
-def _bound(scope: TaskScope, prefix: str = "") -> tuple[tuple[Any, ...], dict[str, Any]]:
-    """`scope`'s shape (which of its fields are given, and its words, which stay in the
-    statement) and the values of its fields, to bind to the statement built from the shape
-    (`_symbolic`) under their names (`prefix` keeps two scopes of one statement apart)."""
-    given = tuple(name for name in (*_SCOPE_IDS, *_SCOPE_DATES, *_SCOPE_LISTS) if getattr(scope, name) is not None)
-    values = {prefix + name: list(value) if name in _SCOPE_LISTS else value
-              for name, value in ((name, getattr(scope, name)) for name in given)}
-    values[prefix + "as_of"] = scope.as_of
-    return (prefix, given, scope.words, scope.typed_words), values
-
-
-def _symbolic(shape: tuple[Any, ...]) -> TaskScope:
-    """The scope of `shape` (`_bound`), a bound parameter in place of each value."""
-    prefix, given, words, typed = shape
-    binds = {name: bindparam(prefix + name, type_=Date if name in _SCOPE_DATES else Integer) for name in given}
-    return TaskScope(as_of=bindparam(prefix + "as_of", type_=Date), words=words, typed_words=typed,  # type: ignore[arg-type]
-                     **binds)
-
-
-def _scope_conditions(scope: TaskScope, sqlite: bool) -> list[Any]:
-    """WHERE conditions on `plan_tasks` for `scope`, its words through the word index."""
-    conditions = _conditions(scope)
-    if scope.words and scope.matches is None:  # (else among its matches, `_conditions`)
-        conditions.append(_t.c.id.in_(_with_words(list(scope.words), sqlite)))
-    return conditions
-
-
-def _with_words(words: list[str], sqlite: bool) -> Any:
-    """The ids of the tasks whose folded text holds every one of `words` (folded, `\\w+`
-    each) as a whole word, through the database's word index (migrations 0009, 0020)."""
-    if sqlite:
-        return (text("SELECT rowid FROM plan_task_words WHERE plan_task_words MATCH :match")
-                .bindparams(match=_fts_query(words)).columns(id=Integer))
-    return select(_t.c.id).where(_ts_match(words))
-
-
-def _fts_query(words: list[str], side_by_side: bool = False) -> str:
-    """SQLite FTS5: quoted terms, all required; or one quoted string of them, a phrase."""
-    return f'"{" ".join(words)}"' if side_by_side else " ".join(f'"{word}"' for word in words)
-
-
-def _ts_match(words: list[str], side_by_side: bool = False, bound: bool = False) -> Any:
-    """PostgreSQL: the stored and indexed words (migration 0020) hold every one of `words`,
-    or (`side_by_side`) them in this order, one after the other; the words `bound` for a
-    count (`_matching`), else written into the statement."""
-    # Written in (they are in its shape already): bound, once psycopg prepared a search run
-    # five times on a connection, PostgreSQL's generic plan could not estimate the match
-    # and read a page ten times slower.
-    query = literal((" <-> " if side_by_side else " & ").join(words), String, literal_execute=not bound)
-    wanted = func.to_tsquery(literal_column("'simple'"), query)
-    return literal_column("plan_tasks.search_words").op("@@")(wanted)
-
-
-def _best_first(scope: TaskScope, conditions: list[Any], reach: Any, sqlite: bool,
-                after: tuple[Any, Any, Any] | None = None, part: int = 0, words_from: Any = None) -> Any:
-    """The order of a search's matches (`conditions`: on `plan_tasks`, but the words), as
-    (`id`, `rest`, `rank`) rows, as many as a page `reach`es: best first (`_relevance`),
-    those of the first `search_reach` matches with the words side by side (the ones the
-    ranking puts first) and of the first `search_reach` with every word, in the word
-    index's order (`_matching`); then the other matches in that order. All of them ranked
-    when there are no more; else no more than a bounded set is read, whatever the number
-    of matches. A match's place in that order is (`rest`, `rank`): the others are ranked
-    by their ids. A reader's matches read first (`TaskScope.matches`, no more than
-    `search_reach`: `ProgressQueries._search_bound`) are each ranked, the word index
-    not read again.
-
-    Each ranked read is read once (a CTE, named for the page's `part`, its WITH in the
-    returned subquery): the others are the matches past the last of the first with
-    every word (those before it are all among them; none past it when they were fewer
-    than `search_reach`), but those with the words side by side. Written as NOT IN the
-    ranked reads, both ran again for it, and the others' read went through the first
-    matches again (at 20,000 tasks a staff member's first page read 4,000 matches, each
-    tested against the reading rule, for 50: 14.7 ms of SQL, 9.8 read once).
-
-    `after` (whether the place is among the ranked, its rank there, else its id), for a
-    page that follows a place (keyset): only what comes after it, `reach` of the others
-    from that id on, in the word index's order; a deep page then reads its own rows, not
-    every match before it.
-
-    `words_from`, on SQLite, the word index joined to what `conditions` read with it
-    (`_search_reads`)."""
-    words, tier, ids = list(scope.words), planned_with("search_reach", sqlite), _ids_of(scope)
-    every = (_matching(words, conditions, sqlite, among=ids, words_from=words_from).limit(tier)
-             .cte(f"every_{part}").prefix_with("MATERIALIZED"))
-    reads = [every]
-    if len(words) > 1 and ids is None:
-        phrase = _matching(words, conditions, sqlite, side_by_side=True, words_from=words_from).limit(tier)
-        reads.insert(0, phrase.cte(f"phrase_{part}").prefix_with("MATERIALIZED"))
-    ranked = union_all(*(select(read.c.id) for read in reads)) if len(reads) > 1 else select(every.c.id)
-    # PostgreSQL looks `= ANY(ARRAY(...))` up id by id; as IN it may hash every task.
-    in_ranked = (_t.c.id.in_(ranked) if sqlite
-                 else _t.c.id == any_(func.array(select(ranked.subquery()).scalar_subquery())))
-    best = select(_t.c.id, literal_column("0").label("rest"), func.row_number().over(
-        order_by=[*_relevance(scope), _t.c.plan_id, _t.c.position, _t.c.id]).label("rank")).where(in_ranked).subquery()
-    ranked_part = select(best).where(after[0] == 1, best.c.rank > after[1]) if after else select(best)
-    if ids is not None:
-        return ranked_part.add_cte(every, nest_here=True).subquery()
-    from_id, last_ranked = _match_id(sqlite), select(func.max(every.c.id)).scalar_subquery()
-    past = [from_id > last_ranked, *([from_id > after[2]] if after else [])]
-    if after and sqlite:  # (one bound: SQLite's max() of a NULL is NULL, as the two were)
-        past = [from_id > func.max(last_ranked, after[2])]
-    if len(reads) > 1:
-        past.append(from_id.not_in(select(reads[0].c.id)))
-    # Past the ranked first, before the reader's range (`_reader_range`): FTS5 starts its scan
-    # at the first bound from below on its rowid only and tests the others on each match, so
-    # it read the others from the reader's first id, each match before the ranked ones tested
-    # against the reading rule again. At 20,000 open on SQLite (CPU, old and new alternated,
-    # 30 rounds, a shared machine) the staff member's overdue page took 23.3 -> 19.6 ms (29
-    # won), a keyset page 150 of theirs 8.2 -> 5.8 and of the monitor's 3.7 -> 2.4 (30 won
-    # each); others even. On PostgreSQL only the conditions' order changed (even).
-    others = _matching(words, [*past, *conditions], sqlite, words_from=words_from).limit(reach).subquery()
-    rest = select(others.c.id, literal_column("1").label("rest"), others.c.id.label("rank"))
-    # (its WITH inside: the statement still begins with SELECT, a read-only unit's test)
-    return union_all(ranked_part, select(rest.subquery())).add_cte(*reads, nest_here=True).subquery()
-
-
-_task_words = table("plan_task_words", column("rowid", Integer))  # SQLite's FTS5 table (migration 0009)
-
-
-class _IndexedBy(Alias):
-    """A table under another name, read on SQLite through the index `index` (`INDEXED
-    BY`): SQLite with no statistics guesses ten rows for a key of an index that is not
-    unique, and so looks a task up by its rowid, in its long row, where the index would do."""
-
-    inherit_cache = False  # (its index is not in a cache key; run on the cursor path, compiled there)
-    index: str
-
-
-@compiles(_IndexedBy)
-def _indexed_by(element: _IndexedBy, compiler: Any, **kw: Any) -> str:
-    return compiler.visit_alias(element, **kw)
-
-
-@compiles(_IndexedBy, "sqlite")
-def _indexed_by_on_sqlite(element: _IndexedBy, compiler: Any, **kw: Any) -> str:
-    named = compiler.visit_alias(element, **kw)
-    return f"{named} INDEXED BY {element.index}" if kw.get("asfrom") else named
-
-
-def _indexed_by_alias(table_: Any, name: str, index: str) -> _IndexedBy:
-    found = _IndexedBy._construct(table_, name=name)
-    found.index = index
-    return found
-
-
-# A match's task as a search's state test reads it on SQLite: its entry in
-# `ix_plan_tasks_state` (migration 0043: its status and dates by id), not its row (its
-# text, and its words twice), which SQLite read from the file for each match: a staff
-# member's overdue search read every match of their unit so. And a person page's tasks,
-# counted and ordered (`_of_one_person`: with their plan and position, 0049).
-_by_state = _indexed_by_alias(_t, "task_state", "ix_plan_tasks_state")
-
-
-def _state_read(scope: TaskScope, sqlite: bool) -> Any:
-    """What a search of `scope` (`_symbolic`) tests its matches' state on: `_by_state` on
-    SQLite when the word index gives them, else their task (PostgreSQL reads the task's
-    row for its words; a reader's matches read first are each looked up by id, a few).
-    A state of few tasks is not looked up match by match but read first (`_in_state_ids`)."""
-    return _by_state if sqlite and scope.words and scope.matches is None else _t
-
-
 # How many of a state's ids `ProgressQueries._state_first` reads to estimate how many
 # tasks it holds, and as many matches as a search's page tests at most in its ranked
-# reads (those with the words side by side and those with every word, `_best_first`).
+# reads (those with the words side by side and those with every word, `best_first`).
 _STATE_PROBE = 64
 # The share of the office's tasks beyond which a state is not read first, however few that
 # is against the read's limit (`ProgressQueries._state_first`).
@@ -952,1096 +538,9 @@ _STATE_SHARE = 0.25
 _PAGE_READS = 2 * SEARCH_REACH
 
 
-@dataclass
-class _StateRead:
-    """A state's tasks on a day as a search reads them first (`ProgressQueries._state_first`):
-    how many (the probe's estimate; `math.inf` past `_STATE_SHARE`), their ids once read,
-    and those ids as `_in_state_ids` binds them, made once a unit of work."""
-
-    estimate: float
-    ids: tuple[int, ...] | None = None
-    _bound: dict[str, Any] | None = None
-
-    def bound(self, sqlite: bool) -> dict[str, Any]:
-        """The read ids' values: a byte for each id on SQLite (`_id_bits`), else a list."""
-        if self._bound is None:
-            assert self.ids is not None
-            self._bound = {"state_bits": _id_bits(self.ids)} if sqlite else {"state_ids": list(self.ids)}
-        return self._bound
-
-
-def _in_state_ids(sqlite: bool) -> list[Any]:
-    """A search's state test among the ids of the state's tasks read first (`state_ids`,
-    `ProgressQueries._state_first`). On SQLite on the word index's rowid: its byte in
-    `state_bits` (`_id_bits`), so that no task is read and no index searched: a rowid
-    among the ids bound as a list was a search of the list's temporary index, which
-    SQLite builds again for each read of the statement (the page's three). At 100,000
-    open (CPU, a shared machine) the staff member's overdue count, 100,000 rowids tested
-    among 7,639 ids, took 34-43 ms so, 28-36 as a byte; its page 45-50 ms, 34-35. On
-    PostgreSQL the way in: each of the state's tasks looked up by its id (one array), its
-    words tested on its row, in place of a test of the state on every match."""
-    if sqlite:
-        # (`+ 1`: SQLite counts a blob's bytes from 1; past its end `substr` gives no byte)
-        byte = func.substr(bindparam("state_bits", type_=LargeBinary), _task_words.c.rowid + literal_column("1"),
-                           literal_column("1"))
-        return [byte == literal_column("x'01'")]
-    return [_AmongIds(_t.c.id, "state_ids")]
-
-
-def _id_bits(ids: tuple[int, ...]) -> bytes:
-    """`ids` as bytes, the byte at each id 1, the others 0 (`_in_state_ids`)."""
-    bits = bytearray(max(ids, default=0) + 1)
-    for task_id in ids:
-        bits[task_id] = 1
-    return bytes(bits)
-
-
-@functools.lru_cache(maxsize=16)
-def _state_ids_statement(state: str, probe: bool, sqlite: bool) -> Any:
-    """The ids of the tasks in `state` on `state_day`, in id order, from `ix_plan_tasks_state`
-    alone (its entries read in order, each tested, none of the tasks' long rows read: on
-    PostgreSQL an index-only scan, migration 0045); `probe`, no more than `up_to` of them,
-    each with the first and the last id of all the tasks (`ProgressQueries._state_first`'s
-    estimate). The due dates of the state, if it has some, are tested first: SQLite tests
-    the conditions in their order, and the state's CASE for each entry took the overdue
-    tasks' read of 20,000 entries 4.0 ms, 2.3 after the test of its due date. The day and
-    the probe's LIMIT are written in on PostgreSQL (`planned_with`): a generic plan guesses
-    a third of the tasks due before a bound day, the state's CASE a few of them, and may
-    then read the state from another index (by due date, each task's row for its id) and
-    sort it, where the index in id order stops at the probe's end.
-
-    On SQLite all the ids of a state with a range of due dates (overdue, in progress) are
-    read plan by plan, each plan's range of `ix_plan_tasks_plan_due` (plan, due date,
-    closing date, status, and the id), in no order (they are tested as a set): read in id
-    order, every task's entry was, its due date tested. At 100,000 open the overdue
-    tasks' read (7,639 of them, 100 plans) took 15.5 ms of CPU, 7.4 so."""
-    day = planned_with("state_day", sqlite, Date)
-    if sqlite and not probe and state in (OVERDUE, IN_PROGRESS):
-        by_plan = _indexed_by_alias(_t, "in_state", "ix_plan_tasks_plan_due")
-        in_state, *due = _in_state(day, state, _written(state), day, by_plan.c)
-        return select(by_plan.c.id).where(by_plan.c.plan_id.in_(select(_p.c.id)), *due, in_state)
-    tasks = _indexed_by_alias(_t, "in_state", "ix_plan_tasks_state")
-    in_state, *due = _in_state(day, state, _written(state), day, tasks.c)
-    ids = select(tasks.c.id).where(*due, in_state).order_by(tasks.c.id)
-    if not probe:
-        return ids
-    ends = (select(func.min(_t.c.id)).scalar_subquery(), select(func.max(_t.c.id)).scalar_subquery())
-    return ids.add_columns(*ends).limit(planned_with("up_to", sqlite))
-
-
-def _matching(words: list[str], conditions: list[Any], sqlite: bool, side_by_side: bool = False,
-              ordered: bool = True, among: str | None = None, words_from: Any = None, bound: bool = False) -> Any:
-    """The ids of the tasks holding `words` (as `_with_words`; `side_by_side` as `_ts_match`)
-    that `conditions` keep, in the word index's order (of ids): to read under a LIMIT,
-    which then stops the index's scan (on SQLite, as a join from the FTS5 table, whose
-    rowid order it gives: `id IN (its matches)` would collect them all first). Not
-    `ordered`, for a count: in any order, and on SQLite from the word index alone when no
-    condition needs the task (its rows are the tasks', kept by triggers): a count of
-    10,000 matches joined to their tasks took three times as long. Ordered, too: a search's
-    page read its 2,000 ranked matches joined to their tasks in 20.8 ms at 20,000 tasks,
-    16.2 from the word index alone (the tasks' rows are long: their words twice).
-
-    `among`, the name of the matches bound, read first (`TaskScope.matches`): each task
-    looked up by its id, the word index not read. `words_from`: `_fts_matching`'s.
-
-    `bound`, on PostgreSQL, the words bound (`_ts_match`): for a count
-    (`_count_statement`)."""
-    if among:
-        query = select(_t.c.id).where(_AmongIds(_t.c.id, among), *conditions)
-    elif not sqlite:
-        query = select(_t.c.id).where(_ts_match(words, side_by_side, bound), *conditions)
-    else:
-        return _fts_matching(words, conditions, side_by_side, ordered, words_from)
-    return query.order_by(_t.c.id) if ordered else query
-
-
-def _fts_matching(words: list[str], conditions: list[Any], side_by_side: bool, ordered: bool,
-                  words_from: Any = None) -> Any:
-    """`_matching` on SQLite, from its word index (or `words_from`: the index joined to
-    what `conditions` read with it, `_words_looked_up`)."""
-    words_from = _task_words if words_from is None else words_from
-    match = literal_column("plan_task_words").op("MATCH")(literal(_fts_query(words, side_by_side)))
-    alone = select(_task_words.c.rowid.label("id")).select_from(words_from).where(match, *conditions)
-    read = [task for task in (_t, _by_state) if task in alone.get_final_froms()]
-    if not read:  # (no condition reads the task: the word index alone)
-        return alone.order_by(_task_words.c.rowid) if ordered else alone
-    for task in read:
-        words_from = words_from.join(task, task.c.id == _task_words.c.rowid)
-    return alone.select_from(words_from).order_by(_task_words.c.rowid)
-
-
-def _readable_matches(words: list[str], user_id: Any, unit_id: Any, of_many: bool, state: list[Any]) -> Any:
-    """On SQLite, the ids of the tasks holding `words` that a reader may read, from the
-    word index alone: its rowid tested among the ids the ways in read (`_readable_reads`,
-    one set), so that no task is read. Joined to their tasks to test the rule on each
-    (`_readable_by`), at 20,000 tasks 10,001 matches of a reader of every task were counted
-    in 16.7 ms, 12.0 this way; the 5,000 of a reader of 5,000 tasks in 15.0 ms, 5.3.
-
-    For a reader whose unit has more tasks than the cap (`of_many`), each rowid is looked
-    up in the unit's tasks (`unit_tasks`' key) first, and only the other ways are read into
-    the set: read into it, all of the unit's tasks were (100,000 for the 10,001 matches
-    counted), where the look-ups cost as many as the matches read. The look-up is a LEFT
-    JOIN, not a scalar subquery for each rowid: at 20,000 tasks a staff member's count
-    (about 15,000 rowids looked up) took SQLite 4.5 ms as subqueries, 3.9 joined. (Not a
-    plain JOIN: SQLite then reads the unit's tasks first, each a look-up in the word
-    index, 1.6 s at 100,000 tasks.)
-
-    `state`: conditions on `_by_state` (the task's state on a day), each match joined to
-    it by the rowid; or on the rowid itself (`_in_state_ids`)."""
-    match = literal_column("plan_task_words").op("MATCH")(literal(_fts_query(words)))
-    words_from = _words_looked_up(user_id, unit_id, of_many)
-    found = select(_task_words.c.rowid.label("id")).where(match, _readable_rowid(user_id, unit_id, of_many), *state)
-    if _by_state in found.get_final_froms():
-        words_from = words_from.join(_by_state, _by_state.c.id == _task_words.c.rowid)
-    return found.select_from(words_from)
-
-
-def _looked_up(ways: list[Way], of_many: bool) -> list[Any]:
-    """The reads of `ways` looked up a rowid at a time (`_readable_rowid`), if `of_many`."""
-    return [way.values for way in ways if way.looked_up and of_many]
-
-
-def _words_looked_up(user_id: Any, unit_id: Any, of_many: bool) -> Any:
-    """The word index LEFT JOINed to the reads of the reader's ways looked up a rowid at a
-    time (`_looked_up`: the unit's tasks, if `of_many`), for `_readable_rowid`."""
-    words_from = _task_words
-    for values in _looked_up(_reader_ways(user_id, unit_id), of_many):
-        words_from = words_from.outerjoin(values.get_final_froms()[0],
-                                          and_(values.whereclause, values.selected_columns[0] == _task_words.c.rowid))
-    return words_from
-
-
-def _readable_rowid(user_id: Any, unit_id: Any, of_many: bool) -> Any:
-    """`_readable_by` as a condition on the word index's rowid (`_readable_matches`), so
-    that a read of the index needs no task to test it: the unit's tasks, if `of_many`,
-    found by the read's LEFT JOIN of them (`_words_looked_up`), the other ways' ids read
-    into one set. A search's page ranks the first matches a staff member of a unit of
-    many tasks may read: with the rule on their tasks, its 2,000 matches were each joined
-    to their task (at 20,000 tasks the page took SQLite 29.4 ms, 22.1 this way). Joined,
-    not a scalar subquery for each rowid (SQLite runs the subquery's code again at each
-    rowid): at 20,000 tasks the count (about 15,000 rowids looked up) 4.5 ms, 3.9; the
-    page (about 3,000) 16.7 ms, 14.1 on a loaded machine."""
-    ways = _reader_ways(user_id, unit_id)
-    # (`+`: a test of each rowid the index gives, never a way in: `_AmongIds`)
-    listed = literal_column("+plan_task_words.rowid", Integer).in_(
-        union_all(*_readable_reads([way for way in ways if not (way.looked_up and of_many)])))
-    return or_(*(values.selected_columns[0].is_not(None) for values in _looked_up(ways, of_many)), listed)
-
-
-@functools.lru_cache(maxsize=64)
-def _matches_statement(words: tuple[str, ...], sqlite: bool) -> Any:
-    """The ids among `reader_ids` (bound, sorted; `first_id` the first, `last_id` the
-    last) of the tasks holding every one of `words`: on PostgreSQL each task looked up by
-    its id, its words tested; on SQLite the word index read from the first id to the
-    last (FTS5 starts and stops its scan there: a reader of one plan's tasks reads that
-    plan's) and its own rowid tested as it is read, so that no other task is read (FTS5
-    looks a task's words up by id no cheaper than it reads them all)."""
-    if not sqlite:
-        return select(_t.c.id).where(_ts_match(list(words)), _AmongIds(_t.c.id, "reader_ids"))
-    rowid = _task_words.c.rowid
-    match = literal_column("plan_task_words").op("MATCH")(literal(_fts_query(list(words))))
-    return select(rowid).where(match, rowid >= bindparam("first_id", type_=Integer),
-                               rowid <= bindparam("last_id", type_=Integer), _AmongIds(rowid, "reader_ids", driving=False))
-
-
-@functools.lru_cache(maxsize=256)
-def _count_statement(shape: tuple[Any, ...], by_state: bool, capped: bool, sqlite: bool, of_many: bool = False,
-                     state_first: bool = False) -> Any:
-    """`ProgressQueries.count`'s statement: of the tasks in the state `count_state`, if
-    `by_state` (or among the state's ids read first, if `state_first`: `_in_state_ids`),
-    and no further than `up_to`, if `capped` (a count that stops there); the reader's unit
-    of many tasks (`of_many`) as `_readable_matches`."""
-    scope = _symbolic(shape)
-    state = _counted_state(scope, sqlite, state_first) if by_state else []
-    if not capped:
-        groups = None if by_state else _plan_groups(scope, orm.plan_task_counts)
-        if groups is not None:
-            return _plan_count(groups)
-        return select(func.count().label("count")).select_from(_t).where(*_scope_conditions(scope, sqlite), *state)
-    if not scope.words:
-        counted = select(_t.c.id).where(*_conditions(scope), *state)
-    elif sqlite and set(shape[1]) <= {"reader_id", "reader_unit_id"} and scope.reader_id is not None:
-        counted = (_readable_matches(list(scope.words), scope.reader_id, scope.reader_unit_id, of_many, state)
-                   .where(*_reader_range(scope, sqlite)))
-    else:
-        # The words bound: the generic plan PostgreSQL keeps once psycopg prepared the count
-        # reads the word index's bitmap of the matches, not a test of each row's words, which
-        # it planned with the words given for a word most tasks hold (10,001 matches, each
-        # tested, more for a reader: each readable or not). But for a state's ids read first,
-        # each task then looked up by id and its words tested: of a bound value, the words
-        # were made again for each (`to_tsquery`), as written they are made once.
-        counted = _matching(list(scope.words), [*_conditions(scope, ids=False, look_up=False), *state,
-                                                *_reader_range(scope, sqlite)], sqlite, ordered=False, among=_ids_of(scope),
-                            bound=not state_first)
-    return select(func.count().label("count")).select_from(counted.limit(planned_with("up_to", sqlite)).subquery())
-
-
-def _plan_count(groups: list[Any]) -> Any:
-    """How many tasks a plan has (narrowed by due dates or not: `_plan_groups`' conditions
-    on `plan_task_counts`), summed from its groups, not its tasks counted: the page of a
-    1,000-task plan counted its 1,000 entries of `ix_plan_tasks_plan_due` at each read,
-    half of its statement's run on PostgreSQL, where the plan's 280 groups are read by
-    their key. At 20,000 open (old and new alternated, a shared machine) the plan page's
-    statement took PostgreSQL's server 0.243 -> 0.194 ms (faster in 382 of 400 runs),
-    SQLite 0.282 -> 0.271 ms of CPU (in 1,368 of 2,000); the whole page (call by call)
-    2.330 -> 2.267 ms on PostgreSQL (wall, in 1,303 of 2,000), 1.482 -> 1.470 on SQLite."""
-    n = orm.plan_task_counts.c.n
-    return select(func.coalesce(func.sum(n), literal_column("0", Integer)).label("count")).where(*groups)
-
-
-def _counted_state(scope: TaskScope, sqlite: bool, state_first: bool) -> list[Any]:
-    """`_count_statement`'s condition on the state `count_state`: among the state's ids
-    read first (`_in_state_ids`), or each row's state compared."""
-    if state_first:
-        return _in_state_ids(sqlite)
-    return [_state(scope.as_of, _state_read(scope, sqlite).c) == bindparam("count_state")]
-
-
-@functools.lru_cache(maxsize=256)
-def _dashboard_statement(shape: tuple[Any, ...], choices_shape: tuple[Any, ...] | None, sqlite: bool) -> Any:
-    """`ProgressQueries.dashboard_counts`' statement for scopes of these shapes: its
-    dates (and so its states), lead units and choices (none for no `choices_shape`: the
-    lead units' units) as parts of one UNION ALL."""
-    scope, choices = _symbolic(shape), _symbolic(choices_shape or shape)
-    if not sqlite:
-        scope, choices = _plan_written_in(scope), _plan_written_in(choices)
-    conditions = _scope_conditions(scope, sqlite)
-    states = _states(scope, conditions)
-    n = func.count().label("n")
-    no_int, no_text = cast(null(), Integer), cast(null(), String)
-    lead = _tu.c.role == "lead"
-    c = orm.unit_task_counts.c
-    groups, chosen_groups = _plan_groups(scope, orm.unit_task_counts), _plan_groups(choices, orm.unit_task_counts)
-    if groups is not None:
-        counted = select(c.unit_id, _state(scope.as_of, c).label("state"), c.n).where(*groups, c.lead == 1).subquery()
-        summed = (select(counted.c.unit_id, counted.c.state, func.sum(counted.c.n).label("n"))
-                  .group_by(counted.c.unit_id, counted.c.state).having(func.sum(counted.c.n) > 0).subquery())
-        units = _named("'units'", summed, summed.c.state)
-    elif not sqlite:
-        # The units of the scope's tasks by their ids, through `task_units`' task-id index:
-        # as a join PostgreSQL hashed the whole table (every unit row of the office) once
-        # a plan held a fair share of the tasks. `= ANY(ARRAY(...))` it looks up id by id.
-        ids = _tu.c.task_id == any_(func.array(select(_t.c.id).where(*conditions).scalar_subquery()))
-        units = _lead_units(_tu.join(states, states.c.id == _tu.c.task_id), [lead, ids], states, n)
-    else:  # SQLite looks each task's units up by its index already, and a join costs it less
-        units = _lead_units(states.join(_tu, and_(_tu.c.task_id == states.c.id, lead)), [], states, n)
-    if chosen_groups is not None:
-        summed = (select(c.unit_id, func.sum(c.n).label("n")).where(*chosen_groups, c.lead == 1)
-                  .group_by(c.unit_id).having(func.sum(c.n) > 0).subquery())
-    else:
-        either = _scope_conditions(choices, sqlite)
-        where = ([lead, _tu.c.task_id == any_(func.array(select(_t.c.id).where(*either).scalar_subquery()))]
-                 if not sqlite else [lead, *either])
-        summed = (select(_tu.c.unit_id, n).select_from(_tu if not sqlite else _tu.join(_t, _t.c.id == _tu.c.task_id))
-                  .where(*where).group_by(_tu.c.unit_id).subquery())
-    chosen = _named("'choices'", summed, no_text)
-    # The tasks by their own columns first, then each group's state: a state worked out
-    # per task and grouped on cost SQLite 0.36 ms for a plan of 1,000 (its raw SQL), grouped
-    # first 0.09. A plan's (narrowed by due dates or not) are its groups in `plan_task_counts`
-    # (a plan's 1,000 tasks due over the year: 280 rows, read by the plan's key: its dates'
-    # part of the statement alone, SQLite 100,000 open, 0.74 -> 0.26 ms), and those a unit
-    # leads its groups in `unit_task_counts` (`_dated_groups`); other scopes' tasks
-    # are grouped here, in the order of `ix_plan_tasks_plan_due` (no sort). The groups are
-    # then summed by state and months, the few rows the chart needs (12; those summing to no
-    # task left out: a group's rows of +1 and -1 not yet folded): handed over one per date,
-    # they cost the dashboard 1.9 ms of 8.9 on SQLite (CPU).
-    dated_groups = _dated_groups(scope)
-    if dated_groups is not None:
-        k, where = dated_groups
-        grouped = select(k.due_on, k.closed_on, k.status, k.n).where(*where).subquery()
-    else:
-        grouped = (select(_t.c.due_on, _t.c.closed_on, _t.c.status, func.count().label("n")).where(*conditions)
-                   .group_by(_t.c.due_on, _t.c.closed_on, _t.c.status).subquery())
-    month = _month_of(sqlite)
-    dated = select(_state(scope.as_of, grouped.c).label("state"), month(grouped.c.due_on).label("due_month"),
-                   month(grouped.c.closed_on).label("closed_month"), grouped.c.n).subquery()
-    return union_all(
-        select(*_dashboard_row("'dates'", no_int, no_text, dated.c.state, dated.c.due_month, dated.c.closed_month,
-                               cast(func.sum(dated.c.n), Integer)))
-        .group_by(dated.c.state, dated.c.due_month, dated.c.closed_month).having(func.sum(dated.c.n) > 0),
-        units,
-        *([] if choices_shape is None else [chosen]),
-    )
-
-
-def _month_of(sqlite: bool) -> Any:
-    """A date column's month as "2024-03" (`engine.reading.progress`'s months), NULL for none:
-    SQLite keeps a date as the text "2024-03-29"."""
-    if sqlite:
-        return lambda day: func.substr(day, 1, 7)
-    return lambda day: func.to_char(day, literal_column("'YYYY-MM'"))
-
-
-def _plan_written_in(scope: TaskScope) -> TaskScope:
-    """`scope` (of bound parameters, `_symbolic`) with its plan's id written into the SQL
-    at each run (`literal_execute`), on PostgreSQL. Bound, PostgreSQL costed each read's
-    custom plan below the generic one and planned the dashboard's counts again at every read
-    (0.31-0.34 ms a run, against 0.15-0.23 planned once); hidden in a one-value subquery,
-    its generic plan guessed an average plan's share of the tasks and read a small plan's
-    by a scan of them all. Written in, each plan's counts are planned once per connection."""
-    if scope.plan_id is None:
-        return scope
-    return replace(scope, plan_id=bindparam(scope.plan_id.key, type_=Integer, literal_execute=True))
-
-
-def _dashboard_row(part: str, *columns: Any) -> list[Any]:
-    """A row of `_dashboard_statement`'s part `part`, each column named in every part (the
-    rows are told apart by their names, whichever part a database gives first)."""
-    names = ("part", "unit_id", "name", "state", "due_month", "closed_month", "n")
-    return [value.label(name) for value, name in zip((literal_column(part), *columns), names, strict=True)]
-
-
-def _lead_units(joined: Any, where: list[Any], states: Any, n: Any) -> Any:
-    """The dashboard's lead units part from the scope's tasks (`states`) joined to their units."""
-    summed = (select(_tu.c.unit_id, states.c.state, n).select_from(joined).where(*where)
-              .group_by(_tu.c.unit_id, states.c.state).subquery())
-    return _named("'units'", summed, summed.c.state)
-
-
-def _named(part: str, summed: Any, state: Any) -> Any:
-    """The dashboard's part `part` of counts per unit (`summed`: `unit_id`, `n`; by `state`,
-    or none), each unit's name joined once its counts are summed: joined first, a unit was
-    looked up for every group of `unit_task_counts` it is counted in (a plan of 1,000
-    tasks: 462 groups, a dozen sums). Its SQL alone, old and new alternated (40 rounds, a
-    shared machine): at 100,000 open on SQLite 0.41 ms of CPU, now 0.34 (faster in 38
-    rounds); on PostgreSQL at 20,000 open 0.35 ms of the server's, now 0.30 (in 39)."""
-    no_text = cast(null(), String)
-    return (select(*_dashboard_row(part, _u.c.id, _u.c.name, state, no_text, no_text, summed.c.n))
-            .select_from(summed.join(_u, _u.c.id == summed.c.unit_id)))
-
-
-def _plan_groups(scope: TaskScope, counts: Table) -> list[Any] | None:
-    """WHERE conditions on a table of a plan's groups (`counts`: `unit_task_counts`, of its
-    units, or `plan_task_counts`) for a plan's tasks, narrowed by due dates; None for a scope
-    narrowed otherwise (a unit's or a person's tasks, words: a plan's groups do not tell
-    which of them those are)."""
-    if (scope.plan_id is None or scope.unit_id is not None or scope.lead_unit_id is not None
-            or scope.person_id is not None or scope.reader_id is not None or scope.words
-            or scope.matches is not None):
-        return None
-    c = counts.c
-    conditions = [c.plan_id == scope.plan_id]
-    if scope.due_from is not None:
-        conditions.append(c.due_on >= scope.due_from)
-    if scope.due_to is not None:
-        conditions.append(c.due_on <= scope.due_to)
-    return conditions
-
-
-def _dated_groups(scope: TaskScope) -> tuple[Any, list[Any]] | None:
-    """The columns of the table of groups whose sums are the dashboard's dates part for
-    `scope`, and the WHERE conditions on them: a plan's tasks (narrowed by due dates or
-    not) are its groups in `plan_task_counts`; those of them a unit leads (`lead_unit_id`),
-    the unit's leading groups of the plan in `unit_task_counts` (a task counted once for
-    a unit, as `_conditions` tests it). Grouped from the tasks, the plan's each tested
-    among every task the unit leads in the office, a plan of 1,000 tasks filtered to a
-    unit leading 11,060 at 20,000 open took SQLite 5.8 ms, PostgreSQL's server 17; its
-    groups, 0.3 ms. None for a scope narrowed otherwise (`_plan_groups`)."""
-    if scope.lead_unit_id is None:
-        groups = _plan_groups(scope, orm.plan_task_counts)
-        return None if groups is None else (orm.plan_task_counts.c, groups)
-    groups = _plan_groups(replace(scope, lead_unit_id=None), orm.unit_task_counts)
-    c = orm.unit_task_counts.c
-    return None if groups is None else (c, [*groups, c.lead == 1, c.unit_id == scope.lead_unit_id])
-
-
-# The keys of a page's order that are not among a task's columns, each NULL in the pages
-# of another order (`_slices_statement`): most urgent first, `_urgency`, or best match first.
-_SLICE_KEYS = {"urgent": Integer, "open": Integer, "urgent_due": Date, "rest": Integer, "rank": Integer}
-# Pages one after the other, each in its order: "position" has every key above NULL, then
-# plan order; "urgency" its three, then plan order; "words" its rank (one row each).
-_SLICES_ORDER: Order = (("part", False), *((key, key == "urgent_due") for key in _SLICE_KEYS),
-                        *_asc("plan_id", "position", "id"))
-
-
-@functools.lru_cache(maxsize=256)
-def _slices_statement(shape: tuple[Any, ...], slices: tuple[tuple[str | None, str], ...], sqlite: bool,
-                      following: tuple[int, ...] = (), by_rowid: bool = False, state_first: bool = False,
-                      mine: Any = None) -> Any:
-    """`ProgressQueries.task_slices`' statement for a scope of this shape and pages of these
-    states (or of any), in these orders; the pages' states, offsets and limits bound
-    (`state_<n>`, `offset_<n>`, `limit_<n>`, and `reach_<n>` their sum). Each page is
-    read in its order under its LIMIT (through an index where one serves), then the
-    pages' rows are ordered by `_SLICES_ORDER` in the outermost clause; one page is the
-    statement itself, in its order. `by_rowid`: a search's reader's rule tested on the word
-    index (`_search_reads`); `state_first`, its page's state among the state's ids read
-    first (`_in_state_ids`); `mine`, a person page's tasks read already (`_person_tasks`)."""
-    scope = _symbolic(shape)
-    # The day again, for the due dates of a state's page: written in on PostgreSQL, as the
-    # page's bounds are (`planned_with`), else its generic plan guesses a third of the
-    # plan's tasks due before it and PostgreSQL plans the page again at every read.
-    day = planned_with("state_day", sqlite, Date)
-    parts = []
-    for number, (state_name, order) in enumerate(slices):
-        state = (_in_state_ids(sqlite) if state_first else
-                 _in_state(scope.as_of, state_name, bindparam(f"state_{number}"), day,
-                           _state_read(scope, sqlite).c if order == "words" else _t.c))
-        columns = _task_columns().add_columns(literal_column(str(number), Integer).label("part"))
-        keys: dict[str, Any] = {}
-        in_order = [_t.c.plan_id, _t.c.position, _t.c.id]
-        offset, limit = planned_with(f"offset_{number}", sqlite), planned_with(f"limit_{number}", sqlite)
-        if order == "words" and scope.words:
-            after = (tuple(planned_with(f"after_{key}_{number}", sqlite) for key in ("ranked", "rank", "id"))
-                     if number in following else None)
-            words_from, conditions = _search_reads(scope, by_rowid)
-            ranked = _best_first(scope, [*conditions, *state, *_reader_range(scope, sqlite)],
-                                 planned_with(f"reach_{number}", sqlite), sqlite, after, number, words_from)
-            # The page's ids are picked from the ordered matches first, and only they are
-            # joined to their tasks: joined before the OFFSET, a page past the ranked
-            # matches had PostgreSQL hash every task of the office.
-            found = (select(ranked).order_by(ranked.c.rest, ranked.c.rank).offset(None if after else offset)
-                     .limit(limit).subquery())
-            columns, keys = columns.join(found, found.c.id == _t.c.id), {"rest": found.c.rest, "rank": found.c.rank}
-            in_order, offset, limit = [found.c.rest, found.c.rank], None, None
-        elif order == "urgency" and _of_one_person(scope):
-            found = _most_urgent(scope, state_name, day, number, sqlite, mine)
-            columns = columns.join(found, found.c.id == _t.c.id)
-            keys = {"urgent": found.c.urgent, "open": found.c.open, "urgent_due": _t.c.due_on}
-            in_order = [found.c.urgent, found.c.open, _t.c.due_on.asc().nulls_last(), *in_order]
-            offset, limit = None, None
-        elif order == "urgency" and state_name == OVERDUE:
-            found = _most_overdue(_scope_conditions(scope, sqlite), day, number, sqlite)
-            columns = columns.join(found, found.c.id == _t.c.id)
-            keys = {"urgent": _FIRST, "open": found.c.open, "urgent_due": _t.c.due_on}
-            in_order, offset, limit = [found.c.open, _t.c.due_on, *in_order], None, None
-        else:
-            columns = columns.where(*_scope_conditions(scope, sqlite), *state)
-            if order == "urgency":  # (else plan order: "words" without words ranks no task before another)
-                urgent, still_open, by_due = _urgency(_state(scope.as_of), _t.c)
-                # Ordered by the columns' names: the expressions again took 0.8 kB of its SQL (`_AmongIds`).
-                keys = {"urgent": urgent.label("urgent"), "open": still_open.label("open"), "urgent_due": _t.c.due_on}
-                in_order = [keys["urgent"], keys["open"], by_due, *in_order]
-        page = (columns.add_columns(*(keys[key] if isinstance(keys.get(key), Label) else
-                                      keys.get(key, cast(null(), type_)).label(key) for key, type_ in _SLICE_KEYS.items()))
-                .order_by(*in_order).offset(offset).limit(limit))
-        if len(slices) == 1:
-            # The page's own ORDER BY is the statement's: sorted again outside, a person page's
-            # rows took SQLite a quarter more (its 50 rows and their columns copied and sorted).
-            return page
-        parts.append(select(page.subquery()))  # LIMIT inside a UNION needs its own SELECT on SQLite
-    return _ordered(union_all(*parts), _SLICES_ORDER)
-
-
-def _most_urgent(scope: TaskScope, state: str | None, day: Any, number: int, sqlite: bool, mine: Any = None) -> Any:
-    """The ids of page `number` of one person's tasks (`_of_one_person`) in `state` (any
-    when None), most urgent first (`_urgency`), with their keys of that order (`urgent`,
-    `open`): worked out on their entries in `ix_plan_tasks_state` (`_by_state`), or on
-    those entries read already (`mine`, `_person_tasks`), and only the page's tasks joined
-    to their rows. Sorted with their rows, a unit head's 13,980 tasks (they assigned them)
-    were each read whole and sorted with their texts for a page of 50 (100,000 open,
-    SQLite: 70 ms CPU, 24 so)."""
-    t = _by_state.c if mine is None else mine.c
-    state_of, conditions = (_state(scope.as_of, t), _conditions(scope, t=t)) if mine is None else (t.state, [])
-    urgent, still_open, by_due = _urgency(state_of, t)
-    return (select(t.id, urgent.label("urgent"), still_open.label("open"))
-            .where(*conditions, *_in_state(scope.as_of, state, bindparam(f"state_{number}"), day, t, state_of))
-            .order_by(urgent, still_open, by_due, t.plan_id, t.position, t.id)
-            .offset(planned_with(f"offset_{number}", sqlite)).limit(planned_with(f"limit_{number}", sqlite))
-            .subquery())
-
-
-def _slice_values(slices: list[TaskSlice]) -> dict[str, Any]:
-    """The values `_slices_statement` binds of each of its pages: state, offset, limit and
-    their sum (`reach`)."""
-    values: dict[str, Any] = {}
-    for number, part in enumerate(slices):
-        values.update({f"state_{number}": part.state, f"offset_{number}": part.offset,
-                       f"limit_{number}": part.limit, f"reach_{number}": part.offset + part.limit})
-    return values
-
-
-def _most_overdue(conditions: list[Any], day: Any, number: int, sqlite: bool) -> Any:
-    """The ids of page `number` of the tasks that `conditions` keep and are overdue on
-    `day`, most urgent first (`_urgency`: being overdue, the open ones, with no closing
-    date, first (`open`); then by due date, in plan order). Two parts, each read in that
-    order up to the page's end, those few then sorted: the open tasks, of a plan through
-    `ix_plan_tasks_open_due` (migration 0038), which holds them in that order; and the
-    rare ones with a closing date (closed after the day), of a plan among its range of
-    `ix_plan_tasks_plan_due`, which tells them apart without reading a task (their
-    closing date tested first). Sorted whole, a plan's 1,000 tasks all overdue on one
-    due date had each its state worked out and were all sorted for a page of 20: the
-    dashboard's pages took PostgreSQL's server 2.6 ms, now 0.4; SQLite's overdue page
-    0.8 ms, now 0.2."""
-    reach, offset, limit = (planned_with(f"{name}_{number}", sqlite) for name in ("reach", "offset", "limit"))
-    halves = []
-    for closed in (False, True):
-        rows = (select(_t.c.id, (_AFTER if closed else _FIRST).label("open"), _t.c.due_on, _t.c.plan_id, _t.c.position)
-                .where(*_overdue_on(day, closed), *conditions)
-                .order_by(_t.c.due_on, _t.c.plan_id, _t.c.position, _t.c.id).limit(reach))
-        halves.append(select(rows.subquery()))  # LIMIT inside a UNION needs its own SELECT on SQLite
-    both = union_all(*halves).subquery()
-    return (select(both.c.id, both.c.open)
-            .order_by(both.c.open, both.c.due_on, both.c.plan_id, both.c.position, both.c.id)
-            .offset(offset).limit(limit).subquery())
-
-
-def _overdue_on(day: Any, closed: bool) -> list[Any]:
-    """WHERE conditions on `plan_tasks` for the tasks overdue on `day` (as
-    `engine.reading.progress.task_state` decides it) with no closing date, or (`closed`)
-    with one, that one first: written out, not `_state`'s CASE, so that the index's
-    columns are tested as they are read, and the SQL stays short."""
-    late = [_t.c.status != _written("waiting_date"), _t.c.due_on < day]
-    if not closed:
-        return [_t.c.closed_on.is_(None), *late]
-    return [_t.c.closed_on.is_not(None), *late, or_(_t.c.status != _written("closed"), _t.c.closed_on > day)]
-
-
-def _in_state(as_of: Any, state: str | None, bound: Any, day: Any, t: Any, state_of: Any = None) -> list[Any]:
-    """WHERE conditions on the columns `t` of `plan_tasks` (`_state_read`'s) for the tasks
-    in `state` (its value `bound`) on `as_of` (also `day`): their state (`state_of`, when
-    worked out already), and the due dates an overdue or in-progress task has, a range of
-    `ix_plan_tasks_plan_due` (the state alone is an expression no index holds, so a plan's
-    overdue page read every task of the plan)."""
-    if state is None:
-        return []
-    due = {OVERDUE: [t.due_on < day], IN_PROGRESS: [t.due_on >= day]}.get(state, [])
-    return [(_state(as_of, t) if state_of is None else state_of) == bound, *due]
-
-
-def _states(scope: TaskScope, conditions: list[Any], t: Any = _t.c) -> Any:
-    """The tasks of `scope` (the columns `t` of `plan_tasks`) with their state on its day,
-    as a subquery to group outside: PostgreSQL does not see two copies of a CASE with
-    bound dates as one expression to GROUP BY."""
-    return select(t.id, t.due_on, t.closed_on, _state(scope.as_of, t).label("state")).where(*conditions).subquery()
-
-
-def _of_one_person(scope: TaskScope) -> bool:
-    """Whether `scope` is of one person's tasks (`_TookPart`), narrowed by plan, lead unit
-    and due dates only: what `ix_plan_tasks_state` holds of each (`_by_state`)."""
-    return (scope.person_id is not None and scope.unit_id is None and scope.reader_id is None
-            and scope.matches is None and not scope.words)
-
-
-def _of_one_unit(scope: TaskScope) -> bool:
-    """Whether `scope` is of one unit's tasks (led or coordinated, or led), narrowed by
-    plan and due dates only: what the unit's tables (`unit_task_counts`, `unit_tasks`) answer."""
-    return not (scope.unit_id is None or scope.person_id is not None or scope.reader_id is not None
-                or scope.words or scope.lead_unit_id not in (None, scope.unit_id))
-
-
-def _unit_bound(scope: TaskScope, prefix: str = "") -> tuple[tuple[bool, bool, bool, bool, str], dict[str, Any]]:
-    """A scope of one unit's tasks (`_of_one_unit`) as the shape of its statements (led,
-    by plan, by due dates: `_unit_scope`; and `prefix`) and the values to bind to them,
-    each named `prefix` and its name (two scopes of one statement kept apart)."""
-    shape = (scope.lead_unit_id is not None, scope.plan_id is not None,
-             scope.due_from is not None, scope.due_to is not None, prefix)
-    return shape, {prefix + "as_of": scope.as_of, prefix + "unit_id": scope.unit_id, prefix + "plan_id": scope.plan_id,
-                   prefix + "due_from": scope.due_from, prefix + "due_to": scope.due_to}
-
-
-def _counts_shape(scope: TaskScope, prefix: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    """Whether `scope` is of one unit's tasks (`_of_one_unit`: read from its groups), and
-    its shape and values (`_unit_bound`, else `_bound`), its parameters named `prefix`
-    and their names."""
-    if _of_one_unit(scope):
-        shape, values = _unit_bound(scope, prefix)
-        return (True, shape), values
-    shape, values = _bound(scope, prefix)
-    return (False, shape), values
-
-
-@functools.lru_cache(maxsize=256)
-def _counts_and_plans_statement(counted: tuple[Any, ...], held: tuple[Any, ...], sqlite: bool) -> Any:
-    """`ProgressQueries.counts_and_plans`' statement for scopes of these shapes
-    (`_counts_shape`): the counts and the plans as parts of one UNION ALL (`_together`)."""
-    (unit, shape), (plans_unit, plans_shape) = counted, held
-    counts = _unit_state_counts(*shape) if unit else _state_counts_statement(shape, sqlite)
-    plans = _unit_plans(*plans_shape, sqlite=sqlite) if plans_unit else _plans_statement(plans_shape, sqlite)
-    return _together([("counts", counts, ()), ("plans", plans, _asc("id"))])
-
-
-@functools.lru_cache(maxsize=64)
-def _counts_by_plan_statement(shape: tuple[Any, ...], sqlite: bool) -> Any:
-    """The tasks of a scope of this shape (not one unit's) counted by plan and state, with
-    each plan's number and title: the counts and the plans to choose from when both are
-    of one scope, whose tasks the two parts of `_counts_and_plans_statement` each looked
-    up (a person page's counts took SQLite twice as long)."""
-    scope = _symbolic(shape)
-    t = _by_state.c if _of_one_person(scope) else _t.c
-    return _by_plan(_state(scope.as_of, t), t, _tasks_of(scope, t, sqlite))
-
-
-@functools.lru_cache(maxsize=64)
-def _person_page_statement(shape: tuple[Any, ...], state: str | None, sqlite: bool) -> Any:
-    """`ProgressQueries.counts_plans_and_page`' statement for a scope of one person's
-    tasks of this shape: their counts by plan and state (`_by_plan`) and their page in
-    `state`, most urgent first (`_slices_statement`), parts of one UNION ALL (`_together`)
-    over the person's tasks read once (`_person_tasks`). Apart, each part looked the
-    person's tasks up: a unit head's 2,876 (20,000 open) were read twice from their
-    work items and `ix_plan_tasks_state`, and PostgreSQL scanned the index whole twice."""
-    scope = _symbolic(shape)
-    mine = _person_tasks(scope)
-    return _together([("counts", _by_plan(mine.c.state, mine.c, []), _asc("id", "state")),
-                      ("page", _slices_statement(shape, ((state, "urgency"),), sqlite, mine=mine), _SLICES_ORDER)], mine, sqlite)
-
-
-def _person_tasks(scope: TaskScope) -> Any:
-    """One person's tasks of `scope` (`_of_one_person`) as `ix_plan_tasks_state` holds
-    them (`_by_state`), with their state on its day worked out once (`state`), read once
-    for the parts of a statement. Both databases materialise a WITH that is read twice;
-    MATERIALIZED says so in the statement. (Its state worked out by each part, a unit
-    head's page took SQLite 0.4 ms more at 20,000 open.)"""
-    t = _by_state.c
-    return (select(t.id, _state(scope.as_of, t).label("state"), t.due_on, t.closed_on, t.plan_id, t.position)
-            .where(*_conditions(scope, t=t)).cte("mine").prefix_with("MATERIALIZED"))
-
-
-def _by_plan(state: Any, t: Any, conditions: list[Any]) -> Any:
-    """The tasks (columns `t`) that `conditions` keep, counted by plan and `state` (their
-    state's expression or column), with each plan's number and title
-    (`_counts_by_plan_statement`)."""
-    states = select(t.plan_id, state.label("state")).where(*conditions).subquery()
-    grouped = (select(states.c.plan_id, states.c.state, func.count().label("n"))
-               .group_by(states.c.plan_id, states.c.state).subquery())
-    return (select(_p.c.id, _p.c.number, _p.c.title, grouped.c.state, grouped.c.n)
-            .join_from(grouped, _p, _p.c.id == grouped.c.plan_id).order_by(_p.c.id, grouped.c.state))
-
-
-def _unit_state_counts(led: bool, plan: bool, due_from: bool, due_to: bool, prefix: str) -> Any:
-    """The counts by state of one unit's tasks, from its groups."""
-    c = orm.unit_task_counts.c
-    as_of = bindparam(prefix + "as_of", type_=Date)
-    states = (select(_state(as_of, c).label("state"), c.n)
-              .where(*_unit_conditions(c, _unit_scope(as_of, led, plan, due_from, due_to, prefix))).subquery())
-    return select(states.c.state, func.coalesce(func.sum(states.c.n), 0).label("n")).group_by(states.c.state)
-
-
-def _unit_plans(led: bool, plan: bool, due_from: bool, due_to: bool, prefix: str, sqlite: bool) -> Any:
-    """The plans of one unit's groups holding a task: whose groups sum to a task or more
-    (a group's row alone may be a +1 whose -1 is another row, until folded)."""
-    c = orm.unit_task_counts.c
-    groups = _unit_conditions(c, _unit_scope(bindparam(prefix + "as_of", type_=Date), led, plan, due_from, due_to,
-                                             prefix))
-    if sqlite:
-        # Each plan's sum over its range of `ix_unit_task_counts_unit` (unit, plan): the
-        # same index entries as grouping the unit's by plan, without the IN list built
-        # from them (20k, the unit head's 6,010 groups: the statement 1.89 -> 1.83 ms).
-        # PostgreSQL's plan-by-plan sums were no faster (0.56 ms either way).
-        held = select(func.sum(c.n)).where(*groups, c.plan_id == _p.c.id).scalar_subquery() > 0
-        return select(_p.c.id, _p.c.number, _p.c.title).where(held).order_by(_p.c.id)
-    return _plans_holding(select(c.plan_id).where(*groups).group_by(c.plan_id).having(func.sum(c.n) > 0))
-
-
-def _state_counts_statement(shape: tuple[Any, ...], sqlite: bool) -> Any:
-    """The counts by state of a scope of this shape (not one unit's)."""
-    scope = _symbolic(shape)
-    t = _by_state.c if _of_one_person(scope) else _t.c
-    states = _states(scope, _tasks_of(scope, t, sqlite), t)
-    return select(states.c.state, func.count().label("n")).group_by(states.c.state)
-
-
-def _plans_statement(shape: tuple[Any, ...], sqlite: bool) -> Any:
-    """The plans holding a task of a scope of this shape (not one unit's)."""
-    scope = _symbolic(shape)
-    t = _by_state.c if _of_one_person(scope) else _t.c
-    return _plans_holding(select(t.plan_id).where(*_tasks_of(scope, t, sqlite)))
-
-
-def _tasks_of(scope: TaskScope, t: Any, sqlite: bool) -> list[Any]:
-    """WHERE conditions on the columns `t` for `scope`: `_scope_conditions` on `plan_tasks`,
-    `_conditions` on `_by_state`'s (a scope of one person's tasks, which has no words)."""
-    return _scope_conditions(scope, sqlite) if t is _t.c else _conditions(scope, t=t)
-
-
-def _plans_holding(held: Any) -> Any:
-    return select(_p.c.id, _p.c.number, _p.c.title).where(_p.c.id.in_(held)).order_by(_p.c.id)
-
-
-def _unit_scope(as_of: Any, led: bool, plan: bool, due_from: bool, due_to: bool, prefix: str = "") -> TaskScope:
-    """The scope of one unit's tasks of this shape, a bound parameter in place of each
-    value (named `prefix` and the field's name)."""
-    unit = bindparam(prefix + "unit_id", type_=Integer)
-    return TaskScope(as_of, unit_id=unit, lead_unit_id=unit if led else None,
-                     plan_id=bindparam(prefix + "plan_id", type_=Integer) if plan else None,
-                     due_from=bindparam(prefix + "due_from", type_=Date) if due_from else None,
-                     due_to=bindparam(prefix + "due_to", type_=Date) if due_to else None)
-
-
-def _unit_conditions(c: Any, scope: TaskScope) -> list[Any]:
-    """WHERE conditions on a unit's table (`c`) for `scope`, whose values may be bound
-    parameters."""
-    conditions = [c.unit_id == scope.unit_id]
-    if scope.lead_unit_id is not None:
-        conditions.append(c.lead == 1)
-    if scope.plan_id is not None:
-        conditions.append(c.plan_id == scope.plan_id)
-    if scope.due_from is not None:
-        conditions.append(c.due_on >= scope.due_from)
-    if scope.due_to is not None:
-        conditions.append(c.due_on <= scope.due_to)
-    return conditions
-
-
-@functools.cache
-def _unit_page(state: str | None, led: bool, plan: bool, due_from: bool, due_to: bool, sqlite: bool) -> Any:
-    """A page of a unit's tasks most urgent first (`task_slices`' "urgency"), from
-    `unit_tasks`: its rows split into parts by `sort_group` and due date, each read in the
-    order of its index (`ix_unit_tasks_order`, or `ix_unit_tasks_plan_order` for one plan)
-    up to the page's end, then those few sorted, the page cut from them, and its rows
-    joined to their tasks and plans. Two parts hold what is rare and are sorted: closed
-    tasks whose closing date is after the day, and group 3. A part whose rows cannot be in
-    `state` is left out. Built once per shape (building it cost SQLAlchemy more than the
-    database takes to run it)."""
-    # The day and each part's group are written into the statement on PostgreSQL: bound,
-    # the generic plan read group 3 by a scan of the unit's rows and costed the overdue
-    # part at a third of them, so PostgreSQL planned the page again (1 ms) at every read.
-    c, as_of = orm.unit_tasks.c, planned_with("as_of", sqlite, Date)
-    reach, offset, limit = (planned_with(name, sqlite) for name in ("reach", "offset", "limit"))
-    groups = _unit_conditions(c, _unit_scope(as_of, led, plan, due_from, due_to))
-    late, closed_later = c.due_on < as_of, c.closed_on > as_of
-    dated, undated = c.due_on.is_not(None), c.due_on.is_(None)
-    in_order = [c.due_on, c.plan_id, c.position, c.task_id]
-    everything = [*_urgency(_state(as_of, c), c), c.plan_id, c.position, c.task_id]
-    layout = [  # (sort_group, conditions, the states its rows can be in, read in index order)
-        (0, [dated, late], {OVERDUE}, True),
-        (2, [closed_later, late], {OVERDUE}, False),
-        (3, [], None, False),
-        (0, [c.due_on >= as_of], {IN_PROGRESS}, True),
-        (1, [dated], {WAITING}, True),
-        (0, [undated], {WAITING}, True),
-        (1, [undated], {WAITING}, True),
-        (2, [dated, ~and_(closed_later, late)], {DONE_ON_TIME, DONE_LATE, IN_PROGRESS}, True),
-        (2, [undated], {DONE_ON_TIME, WAITING}, True),
-    ]
-    parts = []
-    for group, conditions, states, ordered in layout:
-        if state is not None and states is not None and state not in states:
-            continue
-        if state is not None and states != {state}:
-            conditions = [*conditions, _state(as_of, c) == state]
-        rows = (select(c.task_id, c.plan_id, c.position, c.status, c.due_on, c.closed_on)
-                .where(*groups, c.sort_group == literal_column(str(group), Integer), *conditions)
-                .order_by(*(in_order if ordered else everything)).limit(reach))
-        parts.append(select(rows.subquery()))  # LIMIT inside a UNION needs its own SELECT on SQLite
-    m = union_all(*parts).subquery()
-
-    def urgent_first(t: Any) -> list[Any]:
-        return [*_urgency(_state(as_of, t), t), t.plan_id, t.position, t.task_id]
-
-    # Joined first, each of the parts' `reach` rows read its task's row (long: title and
-    # contents): 200 for a first page of 50, up to 9 x reach further on (20k, the unit
-    # head's page at offset 2,000: SQLite 11.4 -> 4.7 ms CPU, PostgreSQL 52 -> 5.7 ms). On
-    # SQLite's first page the cut's extra sort costs what its 150 look-ups fewer save (20k,
-    # the head's page, paired: -0.10 ms CPU, IQR -0.26 to +0.06; overdue -0.02, IQR +-0.2).
-    page = select(m).order_by(*urgent_first(m.c)).offset(offset).limit(limit).subquery()
-    return _task_columns().join(page, page.c.task_id == _t.c.id).order_by(*urgent_first(page.c))
-
-
-def _urgency(state: Any, t: Any) -> list[Any]:
-    """Most urgent first, of the rows `t` (of `plan_tasks`, or with its columns) whose
-    state is `state`: overdue, the longest late first, then open by due date, then done
-    (then in plan order)."""
-    return [case((state == _written(OVERDUE), _FIRST), else_=_AFTER),
-            case((t.closed_on.is_(None), _FIRST), else_=_AFTER), t.due_on.asc().nulls_last()]
-
-
-def _state(as_of: Any, t: Any = _t.c) -> Any:
-    """A task's state on `as_of` (a day, or a bound parameter: `_symbolic`), as
-    `engine.reading.progress.task_state` decides it, from the columns `t` (of `plan_tasks`,
-    or of a unit's groups of tasks)."""
-    if t is _t.c and isinstance(as_of, date):
-        return _state_on(as_of)
-    return _state_case(as_of, t)
-
-
-@functools.lru_cache(maxsize=8)
-def _state_on(as_of: date) -> Any:
-    """`_state` of `plan_tasks`, built once a day for the statements built per read (most
-    reads ask about today; expressions are immutable and shared): 0.1 ms a build."""
-    return _state_case(as_of, _t.c)
-
-
-def _state_case(as_of: Any, t: Any) -> Any:
-    """`_state` written out: the CASE on the columns `t`."""
-    done = and_(t.status == _written("closed"), t.closed_on.is_not(None), t.closed_on <= as_of)
-    return case(
-        (and_(done, t.due_on.is_not(None), t.closed_on > t.due_on), _written(DONE_LATE)),
-        (done, _written(DONE_ON_TIME)),
-        (or_(t.status == _written("waiting_date"), t.due_on.is_(None)), _written(WAITING)),
-        (t.due_on < as_of, _written(OVERDUE)),
-        else_=_written(IN_PROGRESS),
-    )
-
-
-def _written(word: str) -> Any:
-    """A constant word (a status, a state's name) written into the SQL, not bound: a
-    state's CASE bound its nine words each time it appears (the unit page's statement
-    had 83 parameters, each one processed in Python at every run; past 50 psycopg
-    converts the statement again at each run), and PostgreSQL plans with the values."""
-    return literal_column(f"'{word}'", String)
-
-
-# The ranks of `_urgency`'s keys, written into the SQL as `_written` words are.
-_FIRST, _AFTER = literal_column("0", Integer), literal_column("1", Integer)
-
-
-def _conditions(scope: TaskScope, ids: bool = True, look_up: bool = True, t: Any = _t.c) -> list[Any]:
-    """WHERE conditions on `plan_tasks` (its columns `t`: of `_by_state` for a scope of
-    one person's tasks, `_of_one_person`) for `scope` but its words (and but its reader's
-    ids unless `ids`: a read of the word index tests them itself, `_matching`; the
-    reader's rule as `_readable_by` `look_up`); a task without a date is outside any
-    deadline range (a comparison with NULL is not true)."""
-    conditions: list[Any] = []
-    if scope.plan_id is not None:
-        conditions.append(t.plan_id == scope.plan_id)
-    if scope.unit_id is not None:
-        conditions.append(t.id.in_(select(_tu.c.task_id).where(_tu.c.unit_id == scope.unit_id)))
-    if scope.lead_unit_id is not None:
-        conditions.append(t.id.in_(_led_by(scope.lead_unit_id, scope.plan_id)))
-    if scope.person_id is not None:
-        conditions.append(_TookPart(t.id, scope.person_id, looked_up=scope.plan_id is None))
-    if scope.reader_id is not None:
-        conditions.append(_readable_by(scope.reader_id, scope.reader_unit_id, look_up))
-    if ids and scope.matches is not None:
-        conditions.append(_AmongIds(t.id, scope.matches.key))
-    if scope.due_from is not None:
-        conditions.append(t.due_on >= scope.due_from)
-    if scope.due_to is not None:
-        conditions.append(t.due_on <= scope.due_to)
-    return conditions
-
-
-def _led_by(unit_id: Any, plan_id: Any) -> Any:
-    """The ids of the tasks the unit `unit_id` leads; of the plan `plan_id`, when given, its
-    range of `unit_tasks`' (unit, plan) index (a row a task the unit takes part in, led or
-    not, kept by triggers), not every task the unit leads in the office: for a plan of
-    1,000 tasks filtered to a unit leading 11,060 at 20,000 open, its tasks' groups took
-    SQLite 6.0 ms of CPU, now 0.8; PostgreSQL 9.9 ms, now 1.4 (it hashed the 11,060)."""
-    if plan_id is None:
-        return select(_tu.c.task_id).where(_tu.c.unit_id == unit_id, _tu.c.role == "lead")
-    c = orm.unit_tasks.c
-    return select(c.task_id).where(c.unit_id == unit_id, c.plan_id == plan_id, c.lead == 1)
-
-
-def _search_reads(scope: TaskScope, by_rowid: bool) -> tuple[Any, list[Any]]:
-    """What a search's ranked reads join to the word index (`_best_first`'s `words_from`;
-    None, nothing) and their `_conditions` (but the reader's matches, which they read by
-    id); `by_rowid` (SQLite, a staff member of a unit of many tasks: `task_slices`), the
-    reader's rule on the word index's rowid (`_readable_rowid`), the unit's tasks joined
-    to it. Not for a reader whose unit holds few: their ways in are other sets (a unit
-    monitoring 5 plans reads their 5,000 tasks into one for each ranked read: its page
-    took 0.8 ms more)."""
-    if not by_rowid:
-        return None, _conditions(scope, ids=False)
-    return (_words_looked_up(scope.reader_id, scope.reader_unit_id, of_many=True),
-            [*_conditions(replace(scope, reader_id=None, reader_unit_id=None), ids=False),
-             _readable_rowid(scope.reader_id, scope.reader_unit_id, of_many=True)])
-
-
-def _ids_of(scope: TaskScope) -> str | None:
-    """The name the reader's matches of `scope` (`_symbolic`) are bound under, if given."""
-    return None if scope.matches is None else scope.matches.key  # type: ignore[attr-defined]
-
-
-class _TookPart(ColumnElement[bool]):
-    """`column` among the ids of the tasks the user `user_id` took part in
-    (`_took_part_ways`), each read through its index. (An OR of IN-subqueries is read by
-    PostgreSQL as a scan of every task, each tested against hashed sets.) On SQLite `IN`
-    one set, their UNION. On PostgreSQL, `looked_up` (no plan narrows the tasks), `= ANY`
-    an array of their reads one after the other, each task then looked up by its id: as
-    IN, a person of a few hundred tasks had PostgreSQL hash them and read the whole of
-    `ix_plan_tasks_state` against the set (20,000 open, the unit head's 2,876 tasks: the
-    person page's statement took its server 7.4 ms, now 6.4; the overdue page 15.6 ms of
-    wall time, now 11.6), and it could not do better: looked up one at a time in a join,
-    they took longer. Of one plan, `IN`: the plan's tasks read through its index are
-    tested against the set, fewer than the person's (the head's page of a plan, as an
-    array, 1.3 ms slower)."""
-
-    inherit_cache = False  # (its fields are not in a cache key; run on the cursor path, compiled there)
-    type = Boolean()
-    _is_implicitly_boolean = True  # a condition as it is: not `... = 1` where booleans are integers
-
-    def __init__(self, column: Any, user_id: Any, looked_up: bool) -> None:
-        self.column, self.user_id, self.looked_up = column, user_id, looked_up
-
-
-@compiles(_TookPart)
-def _took_part_in_set(element: _TookPart, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.column.in_(union(*(way.values for way in _took_part_ways(element.user_id)))), **kw)
-
-
-@compiles(_TookPart, "postgresql")
-def _took_part_looked_up(element: _TookPart, compiler: Any, **kw: Any) -> str:
-    if not element.looked_up:
-        return _took_part_in_set(element, compiler, **kw)
-    reads = union_all(*(way.values for way in _took_part_ways(element.user_id)))
-    return compiler.process(element.column == any_(func.array(reads.scalar_subquery())), **kw)
-
-
-class Way(NamedTuple):
-    """A way in to a task for its reader (`task_access.may_read`): the tasks whose
-    `column` of `plan_tasks` is `values`, a value or the values a SELECT reads through an
-    index, each once; `looked_up`, tested on a task by a look-up in that index rather
-    than among the SELECT's values read into a set first."""
-
-    column: str
-    values: Any
-    looked_up: bool = False
-
-
-def _took_part_ways(user_id: Any) -> list[Way]:
-    """The tasks with a step the user holds by name, or completed, whatever its state
-    (each through its partial index, migration 0034), and those whose assignment named
-    them (co-handler, for information: `task_people` by person, migration 0035)."""
-    w, named = orm.work_items, orm.task_people
-    return [Way("id", select(w.c.plan_task_id).where(w.c.assignee_user_id == user_id).distinct()),
-            Way("id", select(w.c.plan_task_id).where(w.c.completed_by == user_id).distinct()),
-            Way("id", select(named.c.task_id).where(named.c.user_id == user_id).distinct())]
-
-
-def _reader_ways(user_id: Any, unit_id: Any) -> list[Way]:
-    """Every way in to a task of `task_access.may_read` for one who does not read every
-    task, the likeliest first: they direct it (`ix_plan_tasks_director`, migration 0036),
-    their unit leads or coordinates it (`unit_tasks`: a row a unit and task) or monitors
-    its plan, or they took part in it (`_took_part_ways`). The one list both SQL forms of
-    the rule are built from (`_readable_by`, `_readable_reads`).
-
-    The unit's tasks are looked up a task at a time in `unit_tasks` (a scalar subquery
-    under LIMIT 1, which PostgreSQL cannot turn into a set): as a set, SQLite and
-    PostgreSQL read all of the unit's tasks first, for each part of a search (at 100,000
-    tasks all of one unit, 100,000 six times a search), where a search by the unit's
-    staff finds the tasks it wants among the first matches. At 20,000 tasks of one unit
-    PostgreSQL counted 10,001 matches in 75-112 ms with the set, 22-41 by look-ups (the
-    word index alone: 11-17)."""
-    ways = [Way("director_user_id", user_id)]
-    if unit_id is not None:
-        ut = orm.unit_tasks
-        ways += [Way("id", select(ut.c.task_id).where(ut.c.unit_id == unit_id), looked_up=True),
-                 Way("plan_id", select(_p.c.id).where(_p.c.monitor_unit_id == unit_id))]
-    return [*ways, *_took_part_ways(user_id)]
-
-
-def _is(column: Any, values: Any) -> Any:
-    return column.in_(values) if isinstance(values, Select) else column == values
-
-
-def _readable_by(user_id: Any, unit_id: Any, look_up: bool = True) -> Any:
-    """`engine.access.task_access.may_read` for one who does not read every task, as a
-    condition on each task: an OR of its ways in (`_reader_ways`), in their order (the
-    sets of the later ones are read only for a task the earlier ones do not let in). Not
-    `look_up`, each way's set read once: for a statement that tests the rule in one place
-    only, a count of many tasks (at 20,000 tasks of one unit, 10,001 matches counted in 37
-    ms on PostgreSQL and 10 on SQLite with the unit's set, 61 and 16 by look-ups)."""
-    def lets_in(way: Way) -> Any:
-        if way.looked_up and look_up:  # (as EXISTS, PostgreSQL makes it a hashed set again: `_reader_ways`)
-            found = way.values.where(way.values.selected_columns[0] == _t.c[way.column]).limit(1)
-            return found.scalar_subquery().is_not(None)
-        return _is(_t.c[way.column], way.values)
-    return or_(*(lets_in(way) for way in _reader_ways(user_id, unit_id)))
-
-
-def _readable_reads(ways: list[Way]) -> list[Any]:
-    """The SELECTs of the ids of the tasks `ways` (of `_reader_ways`) let in, one a way,
-    each through an index and giving an id once at most."""
-    def read(name: str, values: Any) -> Any:
-        if name == "id":
-            return values
-        # Aliased: a subquery of `plan_tasks` inside a statement reading it would be
-        # correlated to the outer task (each tested against itself), not read by its index.
-        tasks = _t.alias(f"by_{name}")
-        return select(tasks.c.id).where(_is(tasks.c[name], values))
-    return [read(name, values) for name, values, _ in ways]
-
-
 # A search by a reader of no more tasks than this looks each of them up by id
 # (`ProgressQueries._search_bound`): as many as a search ranks of its matches.
 READER_IDS = SEARCH_REACH
-
-
-@functools.cache
-def _reader_ids_statement(with_unit: bool) -> tuple[Any, int]:
-    """The ids of the tasks `_readable_by` keeps for a reader (`reader_id`, of
-    `reader_unit_id` if `with_unit`), no more than `up_to` (UNION ALL: read as they come,
-    no set built first; an id may come once a read), and how many reads it unites."""
-    unit = bindparam("reader_unit_id", type_=Integer) if with_unit else None
-    reads = _readable_reads(_reader_ways(bindparam("reader_id", type_=Integer), unit))
-    ids = union_all(*reads).subquery()
-    return select(ids).limit(bindparam("up_to", type_=Integer, literal_execute=True)), len(reads)
-
-
-@functools.cache
-def _unit_holds_statement() -> Any:
-    """How many tasks the unit `unit_id` leads or coordinates, no more than `up_to`."""
-    held = select(orm.unit_tasks.c.task_id).where(orm.unit_tasks.c.unit_id == bindparam("unit_id", type_=Integer))
-    return select(func.count().label("held")).select_from(held.limit(bindparam("up_to", type_=Integer)).subquery())
-
-
-def _in_range(scope: TaskScope) -> bool:
-    """Whether a search of `scope` (after `ProgressQueries._search_bound`: a reader of more
-    tasks than `READER_IDS`) reads the matches from the first task the reader may read to
-    their last only (`_reader_range`). A unit monitoring five plans of a hundred has its
-    tasks among 5,000 ids of 100,000: the other matches were read, each tested against
-    the rule, to be dropped (at 20,000 tasks, the count of such a reader's 5,000 matches
-    took 83 ms on PostgreSQL, 28 in their range)."""
-    return scope.reader_id is not None and bool(scope.words)
-
-
-def _reader_range(scope: TaskScope, sqlite: bool) -> list[Any]:
-    """`_in_range`'s conditions, its bounds bound (`reader_first`, `reader_last`): on SQLite
-    on the word index's own rowid (FTS5 starts and stops its scan there), on PostgreSQL a
-    range of the tasks' key, written in (`planned_with`: a generic plan would guess it)."""
-    if not _in_range(scope):
-        return []
-    ids = _match_id(sqlite)
-    return [ids >= planned_with("reader_first", sqlite), ids <= planned_with("reader_last", sqlite)]
-
-
-def _match_id(sqlite: bool) -> Any:
-    """A match's id where a search reads from or up to an id: on SQLite the word index's
-    own rowid (FTS5 then starts and stops its scan there), on PostgreSQL the task's key."""
-    return _task_words.c.rowid if sqlite else _t.c.id
-
-
-@functools.cache
-def _readable_range_statement(with_unit: bool) -> Any:
-    """The first and the last id of the tasks `_readable_by` keeps for a reader (as
-    `_reader_ids_statement`), each way's from one read of its ids through its index; the
-    unit's (`Way.looked_up`, in `unit_tasks`' key, in id order) each a look-up, not a
-    read of them all."""
-    unit = bindparam("reader_unit_id", type_=Integer) if with_unit else None
-    ways = _reader_ways(bindparam("reader_id", type_=Integer), unit)
-    ends = []
-    for way, read in zip(ways, _readable_reads(ways)):
-        ids = read.subquery().c[0]
-        first, last = func.min(ids), func.max(ids)
-        if way.looked_up:  # (SQLite reads a min() or a max() from an index's end when it is alone)
-            first, last = select(first).scalar_subquery(), select(last).scalar_subquery()
-        ends.append(select(first.label("first"), last.label("last")))
-    found = union_all(*ends).subquery()
-    return select(func.min(found.c.first), func.max(found.c.last))
-
-
-def _relevance(scope: TaskScope) -> list[Any]:
-    """Best match first: the words as typed side by side, how many words as typed (marks
-    count only when the query has some: "số hóa" before "sổ ... hoa"), the folded words
-    side by side ("so hoa" before "so ... hoa"); each a whole-word LIKE on the stored text.
-
-    The three are one number, on both databases, and a match holding the phrase as typed
-    is tested for nothing else: it holds each of its words (the phrase's pattern holds
-    theirs), and the folded phrase too where folding the typed phrase gives it (the
-    stored folded text is the typed text folded, and `fold` works character by
-    character: the stored texts are lowercase words between single spaces, so a LIKE
-    found the phrase itself). The database runs each LIKE of an ORDER BY for every ranked
-    match (up to 2,000 texts of about 620 characters): at 20,000 tasks on SQLite a search
-    of "nhiệm vụ", which they all hold, took 1.5 ms less with two LIKEs a match than with
-    four, and 0.8 less again with one (the monitor's, paired: 7.1 ms, 5.5; 4.9, 4.1)."""
-    def has(column: Any, phrase: str) -> Any:
-        return case((column.contains(f" {phrase} ", autoescape=True), 1), else_=0)
-
-    typed, folded = list(scope.typed_words), list(scope.words)
-    keys = [has(_t.c.search_folded, " ".join(folded)).desc()] if folded else []
-    if typed and typed != folded:
-        phrase = _t.c.search_text.contains(f" {' '.join(typed)} ", autoescape=True)
-        each = sum((has(_t.c.search_text, word) for word in typed[1:]), has(_t.c.search_text, typed[0]))
-        # One number: the phrase above any count of words (2 a word) and the folded phrase (1).
-        top = 2 * len(typed) + 3
-        if not folded:
-            return [case((phrase, top), else_=2 * each).desc()]
-        folded_phrase = has(_t.c.search_folded, " ".join(folded))
-        if fold(f" {' '.join(typed)} ") == f" {' '.join(folded)} ":  # (the typed phrase holds the folded one)
-            return [case((phrase, top), else_=2 * each + folded_phrase).desc()]
-        return [(case((phrase, top - 1), else_=2 * each) + folded_phrase).desc()]  # ("½" folds to "1⁄2")
-    return keys
 
 
 def _sum(condition: Any, n: Any) -> Any:

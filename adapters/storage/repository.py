@@ -41,7 +41,7 @@ from sqlalchemy.orm.util import identity_key
 from adapters.storage import cursor_reads, orm
 from adapters.storage.dialects import insert_on_conflict, on_sqlite, planned_with
 from adapters.storage.row_dicts import dicts
-from adapters.storage.progress_queries import ready_steps
+from adapters.storage.reads.page_details import ready_steps
 from engine import model
 from engine import unit_of_work as ports
 from engine.deadlines.recipients import HEAD, LEADER

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import bindparam, literal_column, select, update
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 
-from adapters.storage import cursor_reads, orm, progress_queries
+from adapters.storage import cursor_reads, orm
+from adapters.storage.reads import count_statements, page_details, page_statements, statement_shapes
 from adapters.storage.row_dicts import dicts
 from engine.reading.progress import OVERDUE, TASK_ROW, TaskScope, TaskSlice, plan_dashboard
 from tests.support.office import CBTH, KSTTHC
@@ -41,22 +42,22 @@ def test_a_read_on_the_cursor_gives_the_rows_and_values_the_session_gives(office
         session = uow.session
         sqlite = session.get_bind().dialect.name == "sqlite"
         ids = [t.id for t in uow.tasks.for_plan(plan_id)]
-        shape, values = progress_queries._bound(TaskScope(TODAY, plan_id=plan_id))
-        every_event = progress_queries._audit_statement("")  # times and JSON details
-        told = progress_queries._told("", False, True)  # times, the names joined, among ids
+        shape, values = statement_shapes.bound(TaskScope(TODAY, plan_id=plan_id))
+        every_event = page_details.audit_statement("")  # times and JSON details
+        told = page_details.told("", False, True)  # times, the names joined, among ids
         reads = [
-            (progress_queries._page_details_statement("notice"), {"task_ids": ids[:2]}),
-            (progress_queries._page_details_statement("notice"), {"task_ids": ids}),
-            (progress_queries._page_details_statement("notice"), {"task_ids": ids[3:5]}),
+            (page_details.page_details_statement("notice"), {"task_ids": ids[:2]}),
+            (page_details.page_details_statement("notice"), {"task_ids": ids}),
+            (page_details.page_details_statement("notice"), {"task_ids": ids[3:5]}),
             (every_event, {"plan_id": plan_id}),
             (told, {"task_ids": ids}),
             (told, {"task_ids": ids[:2]}),
             (told, {"task_ids": ids[6:8]}),  # as many ids as the read before: other rows
-            (progress_queries._state_counts_statement(shape, sqlite), values),
-            (progress_queries._slices_statement(shape, ((None, "position"),), sqlite),
+            (count_statements._state_counts_statement(shape, sqlite), values),
+            (page_statements.slices_statement(shape, ((None, "position"),), sqlite),
              {**values, "state_0": None, "offset_0": 0, "limit_0": 4, "reach_0": 4, "state_day": TODAY,
               "search_reach": 1000}),
-            (progress_queries._slices_statement(shape, ((None, "position"),), sqlite),
+            (page_statements.slices_statement(shape, ((None, "position"),), sqlite),
              {**values, "state_0": None, "offset_0": 4, "limit_0": 6, "reach_0": 10, "state_day": TODAY,
               "search_reach": 1000}),
         ]
@@ -66,7 +67,7 @@ def test_a_read_on_the_cursor_gives_the_rows_and_values_the_session_gives(office
         assert events and all(isinstance(e["at"], datetime) for e in events)
         assert any(isinstance(e["detail"], dict) for e in events)
         assert {e["task_id"] for e in cursor_reads.dicts(session, told, {"task_ids": ids[6:8]})} == set(ids[6:8])
-        counted = cursor_reads.dicts(session, progress_queries._state_counts_statement(shape, sqlite), values)
+        counted = cursor_reads.dicts(session, count_statements._state_counts_statement(shape, sqlite), values)
         assert sum(row["n"] for row in counted) == 12
         position, overdue = _slices(uow, plan_id, 5)
         assert [t["ref"] for t in position] == ["6", "7", "8", "9", "10"]

@@ -1,4 +1,4 @@
-"""The notices a dashboard's page shows (`progress_queries._told`) are read through
+"""The notices a dashboard's page shows (`page_details.told`) are read through
 `ix_audit_events_notices` (migration 0039), which holds the audit lines of notices alone,
 on SQLite and PostgreSQL (in the plan PostgreSQL keeps for the prepared statement too):
 not every audit line of the page's tasks, each tested. The page shows the same notices

@@ -1,4 +1,4 @@
-"""The page of the most overdue tasks (`progress_queries._most_overdue`: open tasks read
+"""The page of the most overdue tasks (`page_statements._most_overdue`: open tasks read
 in the order of `ix_plan_tasks_open_due`, migration 0038, and those with a closing date
 apart), on SQLite and PostgreSQL: paged, under each filter, on several days and beside
 the plan-order page the dashboard reads with it, it is every overdue task sorted most

@@ -12,13 +12,16 @@ are due in February (overdue, the earlier the later) or at the end of March; the
 units alternate; the tasks TTPV leads have two coordinating units, in either order."""
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 from datetime import date
 
 import pytest
 from sqlalchemy.dialects import postgresql, sqlite
 
-from adapters.storage import progress_queries
+from adapters.storage import progress_queries, reads
+from adapters.storage.reads import count_statements, page_details, page_statements, statement_shapes
 from engine.access import task_access
 from engine.process import instances
 from engine.reading import plan_pages, progress, search, unit_work
@@ -45,18 +48,27 @@ def office(request):
     office.storage.engine.dispose()
 
 
+def _read_modules() -> list:
+    """`progress_queries` and the modules of its statements (`adapters.storage.reads`)."""
+    return [progress_queries, *(importlib.import_module(f"{reads.__name__}.{found.name}")
+                                for found in pkgutil.iter_modules(reads.__path__))]
+
+
 def _statements_built_again() -> None:
-    for value in vars(progress_queries).values():
-        if hasattr(value, "cache_clear"):
-            value.cache_clear()
+    for module in _read_modules():
+        for value in vars(module).values():
+            if hasattr(value, "cache_clear"):
+                value.cache_clear()
 
 
 @pytest.fixture
 def parts_in_any_order(monkeypatch):
-    """Each UNION ALL of `progress_queries` built with its parts in reverse, each part's
-    rows (after its own ORDER BY and LIMIT) in a random order: what a planner is free to do."""
+    """Each UNION ALL of `progress_queries`' statements built with its parts in reverse, each
+    part's rows (after its own ORDER BY and LIMIT) in a random order: what a planner is free to do."""
     _statements_built_again()
-    monkeypatch.setattr(progress_queries, "union_all", shuffled_union_all)
+    for module in _read_modules():
+        if hasattr(module, "union_all"):
+            monkeypatch.setattr(module, "union_all", shuffled_union_all)
     yield
     monkeypatch.undo()
     _statements_built_again()
@@ -68,7 +80,7 @@ def _tasks(office) -> list[progress.TaskProgress]:
 
 
 def _urgent_first(tasks):
-    # `_urgency` in Python: overdue (the earliest due, the most late) first, then open by
+    # `urgency` in Python: overdue (the earliest due, the most late) first, then open by
     # due date, then done; undated last; then plan order (load_tasks' order).
     return sorted(tasks, key=lambda t: (t.state != OVERDUE, t.closed_on is not None, t.due_on is None,
                                         t.due_on or date.max))
@@ -133,12 +145,12 @@ def test_a_reader_s_plan_page_in_order_whatever_order_the_parts_come_in(office, 
 def test_statements_of_parts_end_by_ordering_on_the_part_and_its_keys(dialect):
     """The rows of parts come in the order the outermost clause gives: by part, then each
     part's own keys (columns of the statement, NULL in the other parts)."""
-    scope = progress_queries._bound(TaskScope(TODAY, plan_id=1))[0]
+    scope = statement_shapes.bound(TaskScope(TODAY, plan_id=1))[0]
     both = ((None, "position"), ("overdue", "urgency"))
     sqlite = dialect.name == "sqlite"
-    statements = [progress_queries._slices_statement(scope, both, sqlite),
-                  *([] if sqlite else [progress_queries._counted_slices_statement(scope, both[:1], sqlite)]),
-                  progress_queries._page_details_statement("notice_"), progress_queries._page_details_statement(None)]
+    statements = [page_statements.slices_statement(scope, both, sqlite),
+                  *([] if sqlite else [count_statements.counted_slices_statement(scope, both[:1], sqlite)]),
+                  page_details.page_details_statement("notice_"), page_details.page_details_statement(None)]
     for statement in statements:
         sql = " ".join(str(statement.compile(dialect=dialect)).split())
         outermost = sql.rsplit(")", 1)[1]  # after the last subquery: a part's ORDER BY is inside one
@@ -150,8 +162,8 @@ def test_statements_of_parts_end_by_ordering_on_the_part_and_its_keys(dialect):
 def test_a_counted_page_on_sqlite_is_its_own_statement_in_its_own_order():
     """On SQLite a page with its count is no UNION ALL of parts: the page's SELECT in its
     order under its LIMIT, the count a column of each row."""
-    scope = progress_queries._bound(TaskScope(TODAY, plan_id=1))[0]
-    statement = progress_queries._counted_slices_statement(scope, ((None, "position"),), True)
+    scope = statement_shapes.bound(TaskScope(TODAY, plan_id=1))[0]
+    statement = count_statements.counted_slices_statement(scope, ((None, "position"),), True)
     sql = " ".join(str(statement.compile(dialect=sqlite.dialect())).split())
     assert "UNION" not in sql and statement.selected_columns.keys()[-1] == "counted"
     assert re.search(r"ORDER BY plan_tasks\.plan_id, plan_tasks\.position, plan_tasks\.id LIMIT \? OFFSET \?$", sql), sql

@@ -16,7 +16,8 @@ from datetime import date
 
 from sqlalchemy import update
 
-from adapters.storage import orm, progress_queries
+from adapters.storage import orm
+from adapters.storage.reads import count_statements, dashboard_statement, page_statements
 from engine.access import task_access
 from engine.process import instances
 from engine.reading import plan_pages, unit_work
@@ -118,15 +119,15 @@ def test_a_read_sends_as_many_statements_for_40_tasks_as_for_4_and_builds_them_o
     apart = office.storage.engine.dialect.name == "sqlite"  # its pages, page details: a statement each
     for read, expected in ((dashboard, 7 if apart else 4), (page, 4 if apart else 3)):
         read(a)  # the first read of a shape builds its statements
-        built = progress_queries._dashboard_statement.cache_info().misses, \
-            progress_queries._slices_statement.cache_info().misses
+        built = dashboard_statement.dashboard_statement.cache_info().misses, \
+            page_statements.slices_statement.cache_info().misses
         with sent_statements(office.storage.engine) as big:
             read(a)
         with sent_statements(office.storage.engine) as small:
             read(b)
         assert len(big) == len(small) == expected, (big, small)
-        assert (progress_queries._dashboard_statement.cache_info().misses,
-                progress_queries._slices_statement.cache_info().misses) == built, "no statement built again"
+        assert (dashboard_statement.dashboard_statement.cache_info().misses,
+                page_statements.slices_statement.cache_info().misses) == built, "no statement built again"
 
 
 def test_a_plan_s_lead_units_are_counted_from_its_groups_not_its_tasks_units(office_on_each_database):
@@ -212,10 +213,10 @@ def test_unit_pages_of_units_in_turn_count_each_its_own_tasks_from_statements_bu
                 assert sorted(p for p, _ in view.plan_choices) == sorted({t.plan_id for t in mine}), username
 
     read_all()  # the first read of each shape builds its statements
-    built = [f.cache_info().misses for f in (progress_queries._counts_and_plans_statement, progress_queries._unit_page)]
+    built = [f.cache_info().misses for f in (count_statements.counts_and_plans_statement, page_statements.unit_page)]
     read_all()
-    assert [f.cache_info().misses for f in (progress_queries._counts_and_plans_statement,
-                                            progress_queries._unit_page)] == built, "no statement built again"
+    assert [f.cache_info().misses for f in (count_statements.counts_and_plans_statement,
+                                            page_statements.unit_page)] == built, "no statement built again"
 
 
 def test_the_dashboard_and_plan_page_statements_stay_within_what_psycopg_keeps_converted(postgres_fresh_url):

@@ -213,8 +213,8 @@ def test_a_staff_member_of_a_unit_of_many_tasks_has_the_rule_tested_on_the_word_
     """A reader whose unit holds more tasks than `READER_IDS` (here any task: the cap at
     0): on SQLite their ids are not read (their unit's holding tells they read more),
     their search's ranked reads test the rule on the word index's rowid and read no task
-    for it (`_readable_rowid`), and the count and the ranked reads find the unit's tasks
-    by a LEFT JOIN (`_words_looked_up`); their searches give what the rule on each task
+    for it (`readable_rowid`), and the count and the ranked reads find the unit's tasks
+    by a LEFT JOIN (`words_looked_up`); their searches give what the rule on each task
     gives (forced by the unit counting as one of few), page by page, read on, filtered,
     counted."""
     office = make_office(url)

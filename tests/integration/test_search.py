@@ -261,7 +261,7 @@ def test_pages_read_on_from_where_the_page_before_ended_are_the_pages_counted_fr
 def test_the_others_are_read_by_the_word_index_from_past_the_ranked_matches(sqlite_url, monkeypatch):
     """On SQLite the matches past the ranked ones are read from the last ranked match on:
     FTS5 starts its scan at the first of its rowid's bounds from below and tests the others
-    on each match it reads, so that bound comes before the reader's range (`_reader_range`),
+    on each match it reads, so that bound comes before the reader's range (`reader_range`),
     and a page read on from the page before (keyset) has one bound, the larger of the two."""
     monkeypatch.setattr(search, "PAGE_SIZE", 2)
     monkeypatch.setattr(progress_queries, "SEARCH_REACH", 4)

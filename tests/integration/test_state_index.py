@@ -55,7 +55,7 @@ def narrowed_as_unnarrowed(office) -> None:
 @pytest.mark.parametrize("reader_ids", [progress_queries.READER_IDS, 0])
 def test_an_office_before_0043_upgrades_to_the_state_index_and_back(url, monkeypatch, reader_ids):
     """With the cap at 0 every reader's rule is read on the word index or on each task
-    (a staff member's unit of many tasks on SQLite: `_readable_matches`), above it the
+    (a staff member's unit of many tasks on SQLite: `readable_matches`), above it the
     readers of few tasks have their matches read first."""
     monkeypatch.setattr(search, "PAGE_SIZE", 2)
     monkeypatch.setattr(progress_queries, "READER_IDS", reader_ids)

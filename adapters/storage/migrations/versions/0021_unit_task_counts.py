@@ -4,7 +4,7 @@ The unit head's page counted the states of every task the unit leads or coordina
 (100,000 at a province's scale) at each read, and listed the plans they are in over the
 same rows. `unit_task_counts` holds, per unit, one row per (led by it or only
 coordinated, plan, status, due date, closing date) with how many tasks: a task's state on
-a day follows from those (`progress_queries._state`), so the counts on any day and the
+a day follows from those (`reads.task_states.task_state`), so the counts on any day and the
 plans are sums over a unit's groups, not its tasks.
 
 Triggers keep it in the transaction of the change, as the inbox's counts (0019): a row of

@@ -12,7 +12,7 @@ of the task's plan, position, status and dates and its `sort_group`:
 
 Within a group, the list's order on any day is the order of the index ending in
 (due_on, plan_id, position, task_id): the page is read a part at a time, each in index
-order up to the page's end (`progress_queries._unit_page`).
+order up to the page's end (`reads.page_statements.unit_page`).
 
 Triggers keep it in the transaction of the change: a change of a `task_units` row
 rewrites the row of its unit and task from the units it has now (a unit that leads and

@@ -1,7 +1,7 @@
 """plan_tasks: a plan's open tasks by due date, in plan order
 
 The dashboard lists a plan's most overdue tasks, 20 of them: open ones first, then by
-due date, in plan order (`progress_queries._overdue_page`). No index held that order,
+due date, in plan order (`reads.page_statements._most_overdue`). No index held that order,
 so each read worked out the state of every task due before the day and sorted them
 all: once a plan's 1,000 tasks were overdue on one due date (after the sweep's
 notices), its page took SQLite 0.8 ms for 0.15 read in order.

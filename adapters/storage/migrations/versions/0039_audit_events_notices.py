@@ -1,6 +1,6 @@
 """audit_events: a task's notices
 
-A dashboard's page reads the notices sent about its tasks (`progress_queries._told`:
+A dashboard's page reads the notices sent about its tasks (`reads.page_details.told`:
 audit lines whose action starts with "notice"). Through `ix_audit_events_plan_task_id`
 it read every audit line of each of the page's tasks and tested its action: 0.1-0.2 ms
 on SQLite for a page of 50 tasks that had been told nothing.

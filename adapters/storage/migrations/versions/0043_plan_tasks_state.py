@@ -1,7 +1,7 @@
 """plan_tasks: a task's state by its id, from an index
 
 A search narrowed by state (the overview's "overdue tasks" links) tests each match's
-state on the day, a CASE over its status and dates (`progress_queries._state`). Each
+state on the day, a CASE over its status and dates (`reads.task_states.task_state`). Each
 match was looked up in `plan_tasks` itself, whose rows are long (the task's text, and
 its words twice for the word index): on SQLite each one read from the file, for every
 match up to the count's cap (a staff member's overdue search read all of their unit's
@@ -9,7 +9,7 @@ matches).
 
 `(id, status, due_on, closed_on)`: what the test reads, by the task's id, so that SQLite
 looks a match up in this short index (a COVERING INDEX, named in the statements:
-`progress_queries._by_state`). At 20k open tasks, old and new alternated call by call, a
+`reads.task_states.by_state`). At 20k open tasks, old and new alternated call by call, a
 staff member's overdue search (its count and first page) took SQLite 219 -> 99 ms (CPU),
 the monitor's 146 -> 61.
 

@@ -3,7 +3,7 @@
 A search narrowed to a state of few tasks reads the state's ids first and looks each of
 them up (`ProgressQueries._state_first`): first 64 of them in id order, to estimate how
 many the state holds, then all of them. The state is a CASE over a task's status and
-dates (`progress_queries._state`), which no index holds: without this one PostgreSQL
+dates (`reads.task_states.task_state`), which no index holds: without this one PostgreSQL
 read the overdue and in-progress tasks through `ix_plan_tasks_plan_due`'s range of due
 dates and each task's row for its id, and the other states (waiting for a date, done)
 through every row of the table, in id order (at 20,000 tasks a state of no task read

@@ -6,7 +6,7 @@ plan's tasks to do so at each read: on SQLite the 1,000 entries of a plan's rang
 `ix_plan_tasks_plan_due` grouped into 280 groups of (due date, closing date, status),
 two thirds of the counts statement. `plan_task_counts` holds those groups, one row per
 (plan, due date, closing date, status) with how many tasks: a task's state on a day
-follows from them (`progress_queries._state`), so the dashboard reads its plan's few
+follows from them (`reads.task_states.task_state`), so the dashboard reads its plan's few
 rows by their key and groups no task.
 
 Triggers keep it in the transaction of the change, as `unit_task_counts` (0021): a row

@@ -1,6 +1,6 @@
 """plan_tasks: a task's plan and place in it beside its status and dates, by its id
 
-A person page reads the tasks the person took part in (`progress_queries._TookPart`), a
+A person page reads the tasks the person took part in (`reads.reader_scope.TookPart`), a
 set of ids from the work items and the people named, and looks each one up: its plan and
 state for the counts, and its state, due date, plan and position for the page's order
 (most urgent first). Only its row held its plan and position, and the rows are long (the
@@ -11,8 +11,8 @@ the file: 62 ms for the counts, 70 for the page (CPU).
 
 `ix_plan_tasks_state` (0043, 0045) with `plan_id` and `position` after its columns: the
 person's tasks are then looked up in this short index alone (on SQLite named in the
-statements, `progress_queries._by_state`), the page's order worked out there and only its
-50 rows read (`_most_urgent`). Its first columns are as before: a search narrowed by state
+statements, `reads.task_states.by_state`), the page's order worked out there and only its
+50 rows read (`reads.page_statements._most_urgent`). Its first columns are as before: a search narrowed by state
 reads it as it did. That head's person page, old and new alternated on a shared machine:
 SQLite 100,000 open 116 -> 54 ms CPU (10 rounds, new faster in all); PostgreSQL 20,000 open
 (2,876 tasks) 124 -> 73 ms wall (6 of 6). The index: SQLite 3.1 -> 3.2 MB at 100,000 tasks,
