@@ -39,7 +39,7 @@ from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from adapters.storage import cursor_reads, orm
-from adapters.storage.dialects import insert_on_conflict, on_sqlite, planned_with
+from adapters.storage.dialects import begin_write, insert_on_conflict, on_sqlite, planned_with
 from adapters.storage.row_dicts import dicts
 from adapters.storage.progress_queries import ready_steps
 from engine import model
@@ -729,18 +729,6 @@ class ProcessVersionRepository(SqlRepository, ports.ProcessVersionRepository):
         if process_key is not None:
             query = query.where(e.c.process_key == process_key)
         return self._rows(query)
-
-
-def begin_write(session: Session) -> None:
-    """Make this transaction a writer now, on SQLite: `BEGIN IMMEDIATE` waits (busy
-    timeout) until no other connection writes, and from then on nobody else can.
-
-    Python's sqlite3 runs SELECTs outside a transaction until the first write, so what
-    was read before may already be stale; callers read again after this. PostgreSQL
-    needs nothing here: its row locks (`FOR UPDATE`) do the work.
-    """
-    if on_sqlite(session):
-        cursor_reads.begin_immediate(session)
 
 
 # The columns `instances.store` writes.
