@@ -80,15 +80,13 @@ class SqlRepository:
         return dicts(self.session.execute(statement))
 
 
-# Built once (a read's fixed cost is mostly building its statements): the office days'
-# version, and the acting person with it in one round trip (`CalendarCache`).
-_OFFICE_DAYS_VERSION = (select(orm.change_counters.c.version)
-                        .where(orm.change_counters.c.name == "office_days").scalar_subquery())
+# Built once (a read's fixed cost is mostly building its statements): the acting person
+# with the office days' version in one round trip (`CalendarCache`).
 _ACTING = select(orm.users.c.id, orm.users.c.unit_id, orm.users.c.role, orm.users.c.active,
-                 _OFFICE_DAYS_VERSION.label("office_days")).where(orm.users.c.id == bindparam("user_id"))
+                 orm.OFFICE_DAYS_VERSION.label("office_days")).where(orm.users.c.id == bindparam("user_id"))
 _PROFILE = (select(*(orm.users.c[name] for name in ("id", "username", "full_name", "unit_id", "role", "email",
                                                     "session_version", "active")),
-                   orm.units.c.name.label("unit_name"), _OFFICE_DAYS_VERSION.label("office_days"))
+                   orm.units.c.name.label("unit_name"), orm.OFFICE_DAYS_VERSION.label("office_days"))
             .outerjoin(orm.units, orm.units.c.id == orm.users.c.unit_id).where(orm.users.c.id == bindparam("user_id")))
 # A unit's active people by name (with a role, or all of them): `UserRepository.in_unit`.
 _WRITE_IN_UNIT = {with_role: select(orm.users).where(orm.users.c.unit_id == bindparam("unit_id"),
@@ -599,7 +597,7 @@ class UnitRepository(SqlRepository, ports.UnitRepository):
 # ORM's loading of the plan was a tenth of a plan page's time. With a reader, also who
 # they are (`_ACTING`'s columns, NULL for no such person), in the same round trip.
 _READER = orm.users.alias("reader")
-_HEADING = (select(*orm.plans.c, orm.units.c.name.label("monitor"), _OFFICE_DAYS_VERSION.label("office_days"))
+_HEADING = (select(*orm.plans.c, orm.units.c.name.label("monitor"), orm.OFFICE_DAYS_VERSION.label("office_days"))
             .outerjoin(orm.units, orm.units.c.id == orm.plans.c.monitor_unit_id)
             .where(orm.plans.c.id == bindparam("plan_id")))
 _HEADING_AND_READER = (_HEADING.add_columns(*(_READER.c[name].label(f"reader_{name}")
@@ -744,7 +742,7 @@ _ANY_DUE = (select(orm.process_instances.c.id)
 
 # The sweep's batch, oldest timer first, with the office days' version (its calendar's);
 # its rows made into instances (`Rows.loaded`).
-_WRITE_DUE = (select(orm.process_instances, _OFFICE_DAYS_VERSION.label("office_days"))
+_WRITE_DUE = (select(orm.process_instances, orm.OFFICE_DAYS_VERSION.label("office_days"))
               .where(orm.process_instances.c.next_timer_at <= bindparam("now"),
                      orm.process_instances.c.status == "running")
               .order_by(orm.process_instances.c.next_timer_at)
@@ -788,7 +786,7 @@ def _step_query() -> tuple[Any, Any, dict[str, dict[str, str]]]:
     parts.update(people_parts)
     step = (
         select(*columns, n.c.id.label("incident_id"), n.c.work_item_id.label("incident_work_item_id"),
-               _OFFICE_DAYS_VERSION.label("office_days"), *(literal_column("NULL").label(c.name) for c in people))
+               orm.OFFICE_DAYS_VERSION.label("office_days"), *(literal_column("NULL").label(c.name) for c in people))
         .join(i, i.c.id == w.c.instance_id)
         .join(t, t.c.id == i.c.plan_task_id)
         .join(p, p.c.id == t.c.plan_id)
@@ -1857,5 +1855,5 @@ class OfficeDayRepository(SqlRepository, ports.OfficeDayRepository):
         if info.get(_DAYS_WRITTEN):
             return None
         if _SEEN_VERSION not in info:
-            info[_SEEN_VERSION] = self.session.scalar(select(_OFFICE_DAYS_VERSION))
+            info[_SEEN_VERSION] = self.session.scalar(select(orm.OFFICE_DAYS_VERSION))
         return info[_SEEN_VERSION]
