@@ -32,15 +32,15 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.sql.expression import Alias
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.orm import Mapper, Session
-from sqlalchemy.orm.attributes import instance_state, set_committed_value
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from adapters.storage import cursor_reads, orm
 from adapters.storage.dialects import begin_write, insert_on_conflict, on_sqlite, planned_with
 from adapters.storage.row_dicts import dicts
+from adapters.storage.row_objects import part_at, write_built, write_labelled
 from adapters.storage.progress_queries import ready_steps
 from engine import model
 from engine import unit_of_work as ports
@@ -154,7 +154,7 @@ class Rows:
                 for name, value in values.items():
                     set_committed_value(loaded, name, value)
                 return loaded
-        obj = _write_built(cls, values, **extra)
+        obj = write_built(cls, values, **extra)
         self.written(obj, values)
         return obj
 
@@ -646,7 +646,7 @@ class PlanRepository(SqlRepository, ports.PlanRepository):
 def _write_with_plans_query() -> tuple[Any, dict[str, dict[str, str]]]:
     """`TaskRepository.with_plans`: tasks by id with their plans and units, labelled."""
     t, p, tu = orm.plan_tasks, orm.plans, orm.task_units
-    columns, parts = _write_labelled({"t": t, "p": p, "tu": tu})
+    columns, parts = write_labelled({"t": t, "p": p, "tu": tu})
     return (select(*columns).join(p, p.c.id == t.c.plan_id).outerjoin(tu, tu.c.task_id == t.c.id)
             .where(t.c.id.in_(bindparam("ids", expanding=True))).order_by(t.c.id, tu.c.id)), parts
 
@@ -679,14 +679,14 @@ class TaskRepository(SqlRepository, ports.TaskRepository):
             task_id, plan_id, unit_id = row[task_at], row[plan_at], row[unit_at]
             firsts.setdefault(task_id, row)
             if plan_id not in plans:
-                plans[plan_id] = self.rows.loaded(model.Plan, _part_at(row, parts["p"]))
+                plans[plan_id] = self.rows.loaded(model.Plan, part_at(row, parts["p"]))
             if unit_id is not None:
-                unit = self.rows.loaded(model.TaskUnit, _part_at(row, parts["tu"]))
+                unit = self.rows.loaded(model.TaskUnit, part_at(row, parts["tu"]))
                 units.setdefault(task_id, {}).setdefault(unit_id, unit)
         found = {}
         for task_id, row in firsts.items():
             task_units = sorted(units.get(task_id, {}).values(), key=lambda x: x.position)
-            found[task_id] = (self.rows.loaded(model.PlanTask, _part_at(row, parts["t"]), units=task_units),
+            found[task_id] = (self.rows.loaded(model.PlanTask, part_at(row, parts["t"]), units=task_units),
                               plans[row[plan_at]])
         return found
 
@@ -754,16 +754,6 @@ _WRITE_DUE_AT = tuple(enumerate(c.name for c in orm.process_instances.c))
 _WRITE_DUE_VERSION_AT = len(_WRITE_DUE_AT)
 
 
-def _write_labelled(tables: dict[str, Any]) -> tuple[list[Any], dict[str, dict[str, str]]]:
-    """Every column of `tables` labelled with its table's prefix, for a joined read whose
-    rows become several domain objects; and per prefix, the labels' column names (`_part_at`)."""
-    parts = {prefix: {f"{prefix}_{c.name}": c.name
-                      for c in orm.written(table.element if isinstance(table, Alias) else table)}
-             for prefix, table in tables.items()}
-    columns = [tables[prefix].c[name].label(label) for prefix, part in parts.items() for label, name in part.items()]
-    return columns, parts
-
-
 def _step_query() -> tuple[Any, Any, dict[str, dict[str, str]]]:
     """`lock_step`'s two statements, built once: the instance's lock (PostgreSQL), and
     its step's item with the instance's ready items, the instance, task (with its
@@ -781,8 +771,8 @@ def _step_query() -> tuple[Any, Any, dict[str, dict[str, str]]]:
     instance_of_item = select(asked.c.instance_id).where(asked.c.id == bindparam("item")).scalar_subquery()
     lock = (select(orm.process_instances.c.id).where(orm.process_instances.c.id == instance_of_item)
             .with_for_update())
-    columns, parts = _write_labelled({"w": w, "i": i, "t": t, "p": p, "u": u, "tu": tu})
-    people, people_parts = _write_labelled({"pu": u})
+    columns, parts = write_labelled({"w": w, "i": i, "t": t, "p": p, "u": u, "tu": tu})
+    people, people_parts = write_labelled({"pu": u})
     parts.update(people_parts)
     step = (
         select(*columns, n.c.id.label("incident_id"), n.c.work_item_id.label("incident_work_item_id"),
@@ -832,33 +822,6 @@ _WITH_PLANS_AT = {name: n for n, name in enumerate(_WRITE_WITH_PLANS.selected_co
 _WITH_PLANS_PARTS_AT = {prefix: tuple((_WITH_PLANS_AT[label], name) for label, name in labels.items())
                         for prefix, labels in _WITH_PLANS_PARTS.items()}
 _WITH_PLANS_IDS_AT = (_WITH_PLANS_AT["t_id"], _WITH_PLANS_AT["p_id"], _WITH_PLANS_AT["tu_id"])
-
-
-def _part_at(row: tuple[Any, ...], at: tuple[tuple[int, str], ...]) -> dict[str, Any]:
-    """One table's columns of a joined row read on the cursor, by column name."""
-    return {name: row[n] for n, name in at}
-
-
-def _write_built(cls: type, values: dict[str, Any], **extra: Any) -> Any:
-    """A detached domain object made from all its columns' `values` (and `extra`
-    relationships) as the ORM's loading makes one: its class's `__init__` would send an
-    attribute event per column (a third of a step's object building). Its identity is
-    set as the loader sets it. `make_transient_to_detached` did the same and more that a
-    new object does not need (its history cleared, its attributes not given looked for
-    to expire: none, every column is given), at several times the cost of the rest; a
-    step builds about a dozen."""
-    mapper = _mapper_of(cls)
-    obj = mapper.class_manager.new_instance()
-    obj.__dict__.update(values)
-    for name, value in extra.items():
-        set_committed_value(obj, name, value)
-    instance_state(obj).key = mapper.identity_key_from_primary_key((values["id"],))
-    return obj
-
-
-@functools.cache
-def _mapper_of(cls: type) -> Mapper:
-    return inspect(cls)
 
 
 class InstanceRepository(SqlRepository, ports.InstanceRepository):
@@ -934,24 +897,24 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
         item_at, unit_at = at["w_id"], at["tu_id"]
         for row in rows:
             if row[item_at] not in items:
-                items[row[item_at]] = self.rows.loaded(model.WorkItem, _part_at(row, parts["w"]))
+                items[row[item_at]] = self.rows.loaded(model.WorkItem, part_at(row, parts["w"]))
             if row[unit_at] is not None and row[unit_at] not in units:
-                units[row[unit_at]] = self.rows.loaded(model.TaskUnit, _part_at(row, parts["tu"]))
+                units[row[unit_at]] = self.rows.loaded(model.TaskUnit, part_at(row, parts["tu"]))
         item = items.get(work_item_id)
         if item is None:
             return None
-        task = self.rows.loaded(model.PlanTask, _part_at(first, parts["t"]),
+        task = self.rows.loaded(model.PlanTask, part_at(first, parts["t"]),
                                 units=sorted(units.values(), key=lambda x: x.position))
-        user = self.rows.loaded(model.User, _part_at(first, parts["u"])) if first[at["u_id"]] is not None else None
+        user = self.rows.loaded(model.User, part_at(first, parts["u"])) if first[at["u_id"]] is not None else None
         incident = ({"id": first[at["incident_id"]], "work_item_id": first[at["incident_work_item_id"]]}
                     if first[at["incident_id"]] is not None else None)
-        read_people = [self.rows.loaded(model.User, _part_at(row, parts["pu"]))
+        read_people = [self.rows.loaded(model.User, part_at(row, parts["pu"]))
                        for row in read if row[person_at] is not None]
         unit_id = item.candidate_unit_id if item.form == "assign" else None
         people = None if unit_id is None else [u for u in read_people if u.unit_id == unit_id and u.active]
         return ports.LockedStep(item=item, instance=self.rows.loaded(model.ProcessInstance,
-                                                                     _part_at(first, parts["i"])),
-                                task=task, plan=self.rows.loaded(model.Plan, _part_at(first, parts["p"])),
+                                                                     part_at(first, parts["i"])),
+                                task=task, plan=self.rows.loaded(model.Plan, part_at(first, parts["p"])),
                                 user=user, items=list(items.values()), incident=incident, people=people,
                                 told=[u for u in read_people if people is None or u not in people])
 
@@ -984,7 +947,7 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
         _, rows = cursor_reads.rows(self.session, _WRITE_DUE, {"now": now, "limit": limit})
         if rows:  # the batch's calendar, read with it
             self.session.info.setdefault(_SEEN_VERSION, rows[0][_WRITE_DUE_VERSION_AT])
-        return [self.rows.loaded(model.ProcessInstance, _part_at(row, _WRITE_DUE_AT)) for row in rows]
+        return [self.rows.loaded(model.ProcessInstance, part_at(row, _WRITE_DUE_AT)) for row in rows]
 
 
 # The columns of a work item an inbox row shows, and those a page is merged by.
