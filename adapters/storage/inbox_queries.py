@@ -134,12 +134,8 @@ def _person_holds(c: Any, user_id: Any) -> Any:
 # subqueries costs SQLAlchemy more than the database takes to run them.
 _USER, _UNIT, _ROLE, _STEP, _PLAN, _STEP_NAME = (bindparam(name) for name in ("user_id", "unit_id", "role", "step_id",
                                                                               "plan_id", "step_name"))
-
-
 _TODAY, _SOON, _BEFORE, _FROM = (bindparam(name, type_=Date) for name in ("today", "soon_until", "due_before",
                                                                             "due_from"))
-
-
 # A page's bounds (reach, offset, limit), by `sqlite`. On PostgreSQL they are written into
 # the statement (`planned_with`): bound, they left the generic plan of a prepared page
 # statement to guess a tenth of the holder's steps under the LIMIT, so PostgreSQL planned
@@ -546,22 +542,12 @@ def _held_within(statement: Any, with_unit: bool, sqlite: bool) -> Any:
 
 
 READS_COUNTS = ("total", "overdue", "soon")
-
-
 _READS_HELD = {f"{holder}_{'dated' if dated else 'undated'}": (holder, dated)
                for holder in _HOLDERS for dated in (True, False)}
-
-
 _READS_PLACES = ("n", "place", "step_place", "mine")
-
-
 _READS_CHOICES = ("plan_id", "plan_number", "plan_title", "step_id", "step_name")
-
-
 # Where each part's columns are in a row of `reads_counts_and_choices` ("part" first).
 COUNTS_AT = slice(-len(READS_COUNTS) - len(_READS_HELD), -len(_READS_HELD))
-
-
 HELD_AT = slice(-len(_READS_HELD), None)
 
 

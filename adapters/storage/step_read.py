@@ -76,12 +76,8 @@ def _step_query() -> tuple[Any, Any, dict[str, dict[str, str]]]:
 
 
 LOCK_STEP_INSTANCE, STEP_READ, _STEP_READ_PARTS = _step_query()
-
-
 # Where each table's columns are in a row of `STEP_READ` (run on the cursor: plain tuples).
 STEP_AT = {name: n for n, name in enumerate(STEP_READ.selected_columns.keys())}
-
-
 STEP_PARTS_AT = {prefix: tuple((STEP_AT[label], name) for label, name in labels.items())
                   for prefix, labels in _STEP_READ_PARTS.items()}
 
