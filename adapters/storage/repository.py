@@ -3,8 +3,9 @@
 Read queries join the work-item index to plan tables in one statement and return
 plain dicts; none of them touches `process_instances.state`. What they build on has a
 module of its own: the unit of work's held rows and batched writes (`batched_writes`),
-rows made into domain objects (`row_objects`), the step's one read (`step_read`) and the
-inbox's statements (`inbox_queries`).
+rows made into domain objects (`row_objects`), the step's one read (`step_read`), and the
+inbox's statements: whose steps it holds (`inbox_holders`), its pages (`inbox_pages`), its
+counts and filter choices (`inbox_totals`).
 """
 from __future__ import annotations
 
@@ -20,26 +21,28 @@ from sqlalchemy.orm.attributes import set_committed_value
 from adapters.storage import cursor_reads, orm
 from adapters.storage.batched_writes import Rows, inserted, insert_new, update_by_id
 from adapters.storage.dialects import begin_write, on_sqlite
-from adapters.storage.inbox_queries import (
-    COUNTS_AT,
-    HELD_AT,
-    READS_COUNTS,
+from adapters.storage.inbox_holders import waiting_for
+from adapters.storage.inbox_pages import (
     due_page,
-    filters,
-    filters_read,
     inbox_columns,
     lists_received_page,
     narrowing,
+    plans_of_page,
+    steps_of_page,
+)
+from adapters.storage.inbox_totals import (
+    COUNTS_AT,
+    HELD_AT,
+    READS_COUNTS,
+    filters,
+    filters_read,
     parts_kept,
     plan_counts,
-    plans_of_page,
     reads_counts_and_choices,
     reads_counts_and_filters,
     step_counts,
     step_names,
-    steps_of_page,
     sum_when,
-    waiting_for,
 )
 from adapters.storage.row_dicts import dicts
 from adapters.storage.row_objects import part_at, write_labelled
@@ -479,7 +482,7 @@ def _inbox_values(user_id: int, unit_id: int | None, role: str, where: InboxWher
 
 
 def _shape(unit_id: int | None, where: InboxWhere) -> tuple[Any, ...]:
-    """What the statements of `due_page` and `_inbox_counts` are built from, but the values."""
+    """What the inbox's statements (`inbox_pages`, `inbox_totals`) are built from, but the values."""
     return (unit_id is not None, where.whose, bool(where.step_id), where.due_before is not None,
             where.due_from is not None, where.undated)
 
