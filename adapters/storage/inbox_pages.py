@@ -11,14 +11,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import (
-    String,
-    and_,
-    or_,
-    select,
-    type_coerce,
-    union_all,
-)
+from sqlalchemy import String, and_, or_, select, type_coerce, union_all
 
 from adapters.storage import orm
 from adapters.storage.dialects import planned_with
