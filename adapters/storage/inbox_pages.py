@@ -76,14 +76,14 @@ def due_page(with_unit: bool, whose: str | None, step: bool, before: bool, after
               sqlite: bool, plan: bool = False, named: bool = False, kept: frozenset[tuple[str, bool]] | None = None
               ) -> Any:
     """A page in due order (undated last, then by id), as inbox rows: from each holder
-    branch (`inbox_holders.branches`), its dated and its undated steps in the order of its index, as
-    many as the page reaches, then those few sorted and joined to their tasks and plans
-    (on SQLite each joined as it is read, and merged). No step past the page is read.
+    branch (`inbox_holders.branches`), its dated and its undated steps in the order of its
+    index, as many as the page reaches, then those few sorted and joined to their tasks and
+    plans (on SQLite each joined as it is read, and merged). No step past the page is read.
     With `plan`, of one plan: each branch's steps of it through its
     `ix_work_items_*_plan` index, in the same order; with `named`, of one step
     name (a part of the step order, `steps_of_page`); with `kept`, only the parts of those
-    (holder, dated) pairs (`inbox_totals.parts_kept`). (Not for a filter by words: it joins the task.)
-    Built once per shape (`repository._shape`), for `repository._inbox_values`."""
+    (holder, dated) pairs (`inbox_totals.parts_kept`). (Not for a filter by words: it joins
+    the task.) Built once per shape (`repository._shape`), for `repository._inbox_values`."""
     w = orm.work_items
     by_step = [w.c.step_id == STEP] if step else []
     if plan:
@@ -143,8 +143,8 @@ def lists_received_page(with_unit: bool, whose: str | None, step: bool, before: 
     if sqlite and len(parts) > 1:
         # As `due_page` merges a page of several parts: each part joined as it is read,
         # the parts merged in the compound's ORDER BY, which names its columns alone, so
-        # each row also gives its time received, last (`WorkItemRepository._page_of` leaves it out), as the
-        # stored text: made a `datetime`, each would cost more than the merge saves. At
+        # each row also gives its time received, last (`WorkItemRepository._page_of` leaves
+        # it out), as the stored text: made a `datetime`, each would cost more than the merge saves. At
         # 100,000 open a unit head's page of their unit's steps, 30 assigned to them and
         # 40 taken, in 0.40 ms of SQLite's CPU time instead of 0.58 (the unit's part
         # joined and merged from its index, not 50 rows of each kept and sorted again).

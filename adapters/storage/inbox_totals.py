@@ -148,8 +148,9 @@ def plan_counts(with_unit: bool, whose: str | None, step: bool, before: bool, af
     """The counts of one plan's steps in a person's inbox, narrowed by whose, step and due
     date: each holder branch's range of its `ix_work_items_*_plan` index. Built once per
     shape (`repository._shape`), for `repository._inbox_values`; on PostgreSQL the plan is
-    hidden from the planner as the person is (`person`): built per read with the values bound, its
-    custom plans cost less than the generic one and it was planned again at every read."""
+    hidden from the planner as the person is (`person`): built per read with the values
+    bound, its custom plans cost less than the generic one and it was planned again at every
+    read."""
     w = orm.work_items
     user, unit, role = person(sqlite)
     plan = PLAN if sqlite else select(bindparam("plan_id", type_=Integer)).scalar_subquery()
@@ -330,8 +331,8 @@ def filters_read(plans: str | None, steps: str | None) -> tuple[list[tuple[Any, 
 
 
 def step_names(held: list[dict[str, Any]], counted: list[tuple[str, int]]) -> list[dict[str, Any]] | None:
-    """The choices' rows of `inbox_pages.steps_of_page` for an inbox narrowed by due date: each step
-    name's steps (`counted`: per step id, from `step_counts`) with its place from the
+    """The choices' rows of `inbox_pages.steps_of_page` for an inbox narrowed by due date:
+    each step name's steps (`counted`: per step id, from `step_counts`) with its place from the
     whole inbox's choices (`held`); None when a step id has two names in `held` (two
     versions of a process) or none, so that the step ids do not say the names."""
     names: dict[str, set[str]] = {}
