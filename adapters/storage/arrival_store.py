@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from adapters.storage import orm
 from adapters.storage.deadline_store import _Outbox
-from adapters.storage.repository import Rows, begin_write
+from adapters.storage.batched_writes import Rows
+from adapters.storage.dialects import begin_write
 from engine import unit_of_work as ports
 
 _a = orm.arrivals

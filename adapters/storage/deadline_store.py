@@ -15,8 +15,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from adapters.storage import cursor_reads, orm
-from adapters.storage.dialects import insert_on_conflict, on_sqlite
-from adapters.storage.repository import begin_write
+from adapters.storage.dialects import begin_write, insert_on_conflict, on_sqlite
 from engine import unit_of_work as ports
 
 _n, _x = orm.notices, orm.extension_requests

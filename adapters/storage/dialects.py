@@ -9,10 +9,24 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from adapters.storage import cursor_reads
+
 
 def on_sqlite(session: Session) -> bool:
     """Whether `session` runs on SQLite (else on PostgreSQL)."""
     return session.get_bind().dialect.name == "sqlite"
+
+
+def begin_write(session: Session) -> None:
+    """Make this transaction a writer now, on SQLite: `BEGIN IMMEDIATE` waits (busy
+    timeout) until no other connection writes, and from then on nobody else can.
+
+    Python's sqlite3 runs SELECTs outside a transaction until the first write, so what
+    was read before may already be stale; callers read again after this. PostgreSQL
+    needs nothing here: its row locks (`FOR UPDATE`) do the work.
+    """
+    if on_sqlite(session):
+        cursor_reads.begin_immediate(session)
 
 
 def insert_on_conflict(sqlite: bool) -> Callable[[Any], Any]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON, Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, LargeBinary,
-    MetaData, String, Table, Text, UniqueConstraint, literal_column, text,
+    MetaData, String, Table, Text, UniqueConstraint, literal_column, select, text,
 )
 from sqlalchemy.orm import configure_mappers, deferred, registry, relationship
 
@@ -386,6 +386,12 @@ change_counters = Table(
     Column("name", String(40), primary_key=True),
     Column("version", Integer, nullable=False),
 )
+
+# The office days' version, built once (a read's fixed cost is mostly building its
+# statements): reads take it with their rows, in the same round trip, for the calendar
+# they build (`CalendarCache`).
+OFFICE_DAYS_VERSION = (select(change_counters.c.version)
+                       .where(change_counters.c.name == "office_days").scalar_subquery())
 
 
 def _outbox_columns() -> list[Column]:

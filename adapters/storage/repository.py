@@ -1,50 +1,55 @@
 """SQLAlchemy repositories: one per aggregate, plus the read queries of list pages.
 
 Read queries join the work-item index to plan tables in one statement and return
-plain dicts; none of them touches `process_instances.state`.
+plain dicts; none of them touches `process_instances.state`. What they build on has a
+module of its own: the unit of work's held rows and batched writes (`batched_writes`),
+rows made into domain objects (`row_objects`), the step's one read (`step_read`), and the
+inbox's statements: whose steps it holds (`inbox_holders`), its pages (`inbox_pages`), its
+counts and filter choices (`inbox_totals`).
 """
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import (
-    Date,
-    Integer,
-    String,
-    Table,
-    Text,
-    and_,
-    bindparam,
-    case,
-    cast,
-    func,
-    insert,
-    inspect,
-    literal_column,
-    null,
-    or_,
-    select,
-    type_coerce,
-    union_all,
-    update,
-)
-from sqlalchemy.sql.expression import Alias
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.orm import Mapper, Session
-from sqlalchemy.orm.attributes import instance_state, set_committed_value
-from sqlalchemy.orm.util import identity_key
+from sqlalchemy import Integer, and_, bindparam, func, insert, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from adapters.storage import cursor_reads, orm
-from adapters.storage.dialects import insert_on_conflict, on_sqlite, planned_with
+from adapters.storage.batched_writes import Rows, inserted, insert_new, update_by_id
+from adapters.storage.dialects import begin_write, on_sqlite
+from adapters.storage.inbox_holders import waiting_for
+from adapters.storage.inbox_pages import (
+    due_page,
+    inbox_columns,
+    lists_received_page,
+    narrowing,
+    plans_of_page,
+    steps_of_page,
+)
+from adapters.storage.inbox_totals import (
+    COUNTS_AT,
+    HELD_AT,
+    READS_COUNTS,
+    filters,
+    filters_read,
+    parts_kept,
+    plan_counts,
+    reads_counts_and_choices,
+    reads_counts_and_filters,
+    step_counts,
+    step_names,
+    sum_when,
+)
 from adapters.storage.row_dicts import dicts
 from adapters.storage.reads.page_details import ready_steps
+from adapters.storage.row_objects import part_at, write_labelled
+from adapters.storage.step_read import LOCK_STEP_INSTANCE, STEP_AT, STEP_PARTS_AT, STEP_READ
 from engine import model
 from engine import unit_of_work as ports
-from engine.deadlines.recipients import HEAD, LEADER
 from engine.errors import N_, AlreadyDone
 from engine.tasks.inbox import INBOX_ROW, InboxWhere
 
@@ -80,15 +85,13 @@ class SqlRepository:
         return dicts(self.session.execute(statement))
 
 
-# Built once (a read's fixed cost is mostly building its statements): the office days'
-# version, and the acting person with it in one round trip (`CalendarCache`).
-_OFFICE_DAYS_VERSION = (select(orm.change_counters.c.version)
-                        .where(orm.change_counters.c.name == "office_days").scalar_subquery())
+# Built once (a read's fixed cost is mostly building its statements): the acting person
+# with the office days' version in one round trip (`CalendarCache`).
 _ACTING = select(orm.users.c.id, orm.users.c.unit_id, orm.users.c.role, orm.users.c.active,
-                 _OFFICE_DAYS_VERSION.label("office_days")).where(orm.users.c.id == bindparam("user_id"))
+                 orm.OFFICE_DAYS_VERSION.label("office_days")).where(orm.users.c.id == bindparam("user_id"))
 _PROFILE = (select(*(orm.users.c[name] for name in ("id", "username", "full_name", "unit_id", "role", "email",
                                                     "session_version", "active")),
-                   orm.units.c.name.label("unit_name"), _OFFICE_DAYS_VERSION.label("office_days"))
+                   orm.units.c.name.label("unit_name"), orm.OFFICE_DAYS_VERSION.label("office_days"))
             .outerjoin(orm.units, orm.units.c.id == orm.users.c.unit_id).where(orm.users.c.id == bindparam("user_id")))
 # A unit's active people by name (with a role, or all of them): `UserRepository.in_unit`.
 _WRITE_IN_UNIT = {with_role: select(orm.users).where(orm.users.c.unit_id == bindparam("unit_id"),
@@ -100,425 +103,6 @@ _WRITE_IN_UNIT = {with_role: select(orm.users).where(orm.users.c.unit_id == bind
 # changed the office days.
 _SEEN_VERSION, _ACTOR, _DAYS_WRITTEN = "office_days_version", "actor", "office_days_written"
 SEEN = (_SEEN_VERSION, _ACTOR)
-
-
-class Rows:
-    """The rows a write path read or inserted with Core, by class and id: each row's
-    domain object with the values it held when read (or written). The unit of work
-    writes what changed on them itself (`write_changes`), one UPDATE per table and set of
-    columns. They are not in the ORM's session: neither its identity map nor its flush
-    spends anything on them, and the same row read again gives the same object."""
-
-    def __init__(self, session: Session | None = None) -> None:
-        self.session = session
-        # By class, then id: the objects, and what their rows held. Two plain dicts, no
-        # tuple per row: a chunk of starts holds thousands, and each garbage collection
-        # walks them.
-        self.objects: dict[type, dict[Any, Any]] = {}
-        self.values: dict[type, dict[Any, dict[str, Any]]] = {}
-        # Instances' new states, held as written but not sent yet: `write_changes` sends
-        # them with the unit of work's next write (on PostgreSQL in the same statement).
-        self.pending: list[tuple[Any, tuple[str, ...], list[dict[str, Any]]]] = []
-        # Rows to insert whose ids nobody reads back (audit lines, arrivals): sent by
-        # `write_changes` too, each table's with `absent` skipping keys stored already.
-        self.later: list[tuple[Any, bool, list[dict[str, Any]]]] = []
-        # New objects whose ids come with the next write (`insert_new`'s `later`: a step's
-        # new work items), as (table, key, objects, rows): one table's at a time.
-        self.new: tuple[Any, tuple[str, ...], list[Any], list[dict[str, Any]]] | None = None
-
-    def insert_later(self, table: Any, rows: list[dict[str, Any]], absent: bool = False) -> None:
-        """Insert `rows` into `table` (which has no column defaults: every column not given
-        is NULL) with the unit of work's next write, at the latest at its commit; with
-        `absent`, those whose `key` is not stored yet. A value may be the `NewId` of an
-        object of `new`, written with them."""
-        if rows:
-            self.later.append((table, absent, [{name: row.get(name) for name in _inserted(table)} for row in rows]))
-
-    def get(self, cls: type, row_id: Any) -> Any | None:
-        return self.objects.get(cls, {}).get(row_id)
-
-    def loaded(self, cls: type, values: dict[str, Any], **extra: Any) -> Any:
-        """The object of a row read with Core (`values`, all its columns, kept as what it
-        held): the one already held refreshed, else a new one (with `extra`'s
-        relationships). A row the ORM loaded in this unit of work stays the ORM's object,
-        refreshed (its changes are the ORM's to write)."""
-        found = self.get(cls, values["id"])
-        if found is not None and self.pending and any(row["_id"] == found.id for table, _, rows in self.pending
-                                                      if table is _table_of(cls) for row in rows):
-            return found  # its state written by this unit of work, not sent yet: newer than the read
-        if found is not None:
-            found.__dict__.update(values)
-            self.written(found, values)
-            return found
-        if self.session is not None and self.session.identity_map:
-            loaded = self.session.identity_map.get(identity_key(cls, values["id"]))
-            if loaded is not None:
-                for name, value in values.items():
-                    set_committed_value(loaded, name, value)
-                return loaded
-        obj = _write_built(cls, values, **extra)
-        self.written(obj, values)
-        return obj
-
-    def written(self, obj: Any, values: dict[str, Any]) -> None:
-        """`obj`'s row now holds `values` (all its columns)."""
-        cls = type(obj)
-        if cls not in self.objects:
-            self.objects[cls], self.values[cls] = {}, {}
-        self.objects[cls][values["id"]] = obj
-        self.values[cls][values["id"]] = values
-
-    def read_values(self, obj: Any) -> dict[str, Any] | None:
-        """What `obj`'s row held when read or last written, if `obj` is held."""
-        if self.get(type(obj), obj.id) is not obj:
-            return None
-        return self.values[type(obj)][obj.id]
-
-    def clear(self) -> None:
-        self.objects.clear()
-        self.values.clear()
-        self.pending.clear()
-        self.later.clear()
-        self.new = None
-
-
-def insert_new(session: Session, rows_held: Rows, table: Any, objects: list[Any], key: tuple[str, ...],
-               later: bool = False) -> None:
-    """New domain objects, inserted in one Core statement (the ORM sends one INSERT per
-    row on SQLite, to read each id back in order) and given their ids by `key`, columns
-    unique among them that come back with the ids. Then they are held as read
-    (`Rows`), so a later change to one is written as an UPDATE.
-
-    With `later`, on PostgreSQL a few are inserted with the next write instead
-    (`Rows.new`), in the same statement as the rows that name them (`NewId`): a step's
-    new work items with its arrivals and audit line, one round trip less."""
-    if not objects:
-        return
-    rows = [{c: getattr(obj, c) for c in _inserted(table)} for obj in objects]
-    if len({tuple(row[k] for k in key) for row in rows}) != len(objects):
-        raise ValueError(f"new {table.name} rows share their {key}")
-    if later and len(objects) <= _TOGETHER_ROWS and not on_sqlite(session):
-        if rows_held.new is not None:  # another table's, held before: written first
-            write_changes(session, rows_held)
-        rows_held.new = (table, key, objects, rows)
-        return
-    # What changed before is written first (a cancelled item, then its successor).
-    _given_ids(rows_held, key, objects, rows, write_changes(session, rows_held, (table, key, rows)))
-
-
-def _given_ids(rows_held: Rows, key: tuple[str, ...], objects: list[Any], rows: list[dict[str, Any]],
-               found: list[Any]) -> None:
-    """New objects given the ids inserted (`found`: each id with its `key` columns), and
-    held as read from now on."""
-    by_key = {tuple(row[k] for k in key): (obj, row) for row, obj in zip(rows, objects)}
-    for one in found:
-        obj, row = by_key[tuple(one[1:1 + len(key)])]
-        obj.id = row["id"] = one[0]
-        rows_held.written(obj, row)
-
-
-@functools.cache
-def _inserted(table: Any) -> list[str]:
-    """The columns `insert_new` writes."""
-    return [c.name for c in orm.written(table) if c.name != "id"]
-
-
-@functools.lru_cache(maxsize=16)
-def _write_insert_returning(table: Any, key: tuple[str, ...]) -> Any:
-    """`insert_new`'s statement, built once per table."""
-    return insert(table).returning(table.c.id, *(table.c[k] for k in key))
-
-
-@functools.lru_cache(maxsize=16)
-def _write_insert_values(table: Any, key: tuple[str, ...], size: int) -> Any:
-    """`insert_new`'s statement for `size` rows on SQLite, their values bound as
-    `{column}_{row}`: sent on the cursor (`cursor_reads.write`), as sqlite3 returns no
-    rows from a statement run for many. Through SQLAlchemy's execution, which renders
-    the same SQL at each run, its Python cost as much as SQLite's work."""
-    rows = [{name: bindparam(f"{name}_{k}", type_=table.c[name].type) for name in _inserted(table)}
-            for k in range(size)]
-    return insert(table).values(rows).returning(table.c.id, *(table.c[k] for k in key))
-
-
-def write_changes(session: Session, rows_held: Rows,
-                  then: tuple[Any, tuple[str, ...], list[dict[str, Any]]] | None = None) -> list[Any]:
-    """Write what changed on the held rows' objects (`Rows`) with Core, one UPDATE per
-    table and set of columns, and the instances' states written but not sent yet
-    (`Rows.pending`); hold the written values as read. A versioned row (an instance) is
-    written only at the version it was read, and moves to the next one. `then`: rows to
-    insert after them (table, key columns, rows); their ids and keys are returned.
-
-    On PostgreSQL, when there is more than one statement to send, they go as one: each
-    UPDATE and INSERT a data-modifying CTE of a SELECT of the inserted ids and keys and
-    of their counts, one round trip instead of one each. The new objects held for the
-    next write (`Rows.new`) are inserted with them (`then`'s, when not given) and given
-    their ids; the rows to insert that name them (`NewId`) read the ids there."""
-    if rows_held.new is not None and then is not None:
-        write_changes(session, rows_held)  # the held new objects first: `then`'s ids are asked now
-    new, rows_held.new = rows_held.new, None
-    if new is not None:
-        then = new[:2] + new[3:]
-    writes, later = rows_held.pending, rows_held.later
-    rows_held.pending, rows_held.later = [], []
-    writes += _changed(rows_held)
-    if not writes and not later and then is None:
-        return []
-    sqlite = on_sqlite(session)
-    if not sqlite and len(writes) + len(later) + (then is not None) > 1 and _few_apart(writes, later, then):
-        found, written = _write_together(session, writes, later, then, new[2] if new else [])
-    else:
-        # Each statement on the cursor (`cursor_reads.write`), but on SQLite for an INSERT
-        # of many rows whose ids come back (a chunk of starts): sqlite3 returns no rows
-        # from a statement run for many, SQLAlchemy's insert of many values does. On
-        # PostgreSQL that insert of many values was one long statement psycopg parsed again
-        # at every chunk (past the size whose conversion it keeps): 0.5 ms of client CPU a
-        # started task for the three tables, against 0.14 on the cursor.
-        # Many rows on PostgreSQL (a sweep batch's instances): each column's values as one array.
-        written = [cursor_reads.write(session, _update_by_id(table, columns, "_read" in rows[0]), rows)[0]
-                   if sqlite or len(rows) == 1 else cursor_reads.update_arrays(session, table, columns, rows)
-                   for table, columns, rows in writes]
-        found = _inserted_new(session, then, sqlite)
-        if new is not None:
-            _given_ids(rows_held, new[1], new[2], new[3], found)
-            found = []
-        for table, absent, rows in later:
-            if new is not None:
-                rows = _ids_named(rows)  # those naming the new objects just inserted
-            if sqlite or len(rows) == 1:
-                cursor_reads.write(session, _write_later(table, absent, sqlite), rows)
-            else:  # each column's values as one array: a statement for the server, not one a row
-                cursor_reads.insert_arrays(session, table, rows, absent=absent)
-    if written != [len(rows) for _, _, rows in writes]:
-        # A row gone (or moved on) since it was read: as the ORM's StaleDataError.
-        raise AlreadyDone(N_("This step was already completed or has moved on."))
-    if new is not None and found:
-        _given_ids(rows_held, new[1], new[2], new[3], found)
-        found = []
-    return found
-
-
-def _inserted_new(session: Session, then: tuple[Any, tuple[str, ...], list[dict[str, Any]]] | None,
-                  sqlite: bool) -> list[Any]:
-    """`write_changes`'s `then` inserted on its own: the ids and keys."""
-    if then is None:
-        return []
-    table, key, rows = then
-    if len(rows) == 1:
-        return cursor_reads.write(session, _write_insert_returning(table, key), rows)[1]
-    if not sqlite:
-        return cursor_reads.insert_arrays(session, table, rows, ("id", *key))
-    if len(rows) <= _TOGETHER_ROWS:
-        # A step's few new items: one INSERT of as many VALUES, built once per count.
-        values = {f"{name}_{k}": value for k, row in enumerate(rows) for name, value in row.items()}
-        return cursor_reads.write(session, _write_insert_values(table, key, len(rows)), [values])[1]
-    return session.connection().execute(_write_insert_returning(table, key), rows).all()
-
-
-def _ids_named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """`rows` with the `NewId`s of objects given their ids since as values. (A row to
-    insert is sent by the call of `write_changes` that inserts the new objects held when it
-    was given, and one given after names them by their ids: only that call has any.)"""
-    if not any(isinstance(value, ports.NewId) for row in rows for value in row.values()):
-        return rows
-    return [{name: ports.id_of(value.row, value.text) if isinstance(value, ports.NewId) else value
-             for name, value in row.items()} for row in rows]
-
-
-def _changed(rows_held: Rows) -> list[tuple[Any, tuple[str, ...], list[dict[str, Any]]]]:
-    """The held rows' changes, by table and set of columns, as UPDATE rows (`_update_by_id`),
-    each object held from now on with what it is written with."""
-    groups: dict[tuple[Any, tuple[str, ...]], list[tuple[Any, dict[str, Any]]]] = {}
-    for cls, objects in rows_held.objects.items():
-        read = rows_held.values[cls]
-        for row_id, obj in objects.items():
-            values, current = read[row_id], obj.__dict__
-            if values.items() <= current.items():
-                continue  # every column as held, checked in C: most rows (a chunk of starts: all)
-            changed = tuple(name for name, value in values.items()
-                            if name in current and current[name] is not value and current[name] != value)
-            if changed:
-                groups.setdefault((_table_of(cls), changed), []).append((obj, values))
-    writes = []
-    for (table, changed), held in groups.items():
-        versioned = "version" in table.c and "version" not in changed
-        rows = [{"_id": values["id"], **({"_read": values["version"]} if versioned else {}),
-                 **{name: obj.__dict__[name] for name in changed}} for obj, values in held]
-        writes.append((table, changed, rows))
-        for obj, values in held:
-            if versioned:
-                obj.version = values["version"] + 1
-            rows_held.written(obj, {name: obj.__dict__.get(name, value) for name, value in values.items()})
-    return writes
-
-
-# Rows per part up to which `write_changes` sends its parts as one statement: a step's
-# few. A chunk of starts or a sweep batch sends hundreds: as one statement each of its
-# sizes would be built, compiled and planned anew, for one round trip less in many.
-_TOGETHER_ROWS = 4
-
-
-def _few_apart(writes: list[tuple[Any, tuple[str, ...], list[dict[str, Any]]]], later: list[Any],
-               then: tuple[Any, tuple[str, ...], list[dict[str, Any]]] | None) -> bool:
-    """Whether every part of a write has few rows, and no row is in two of `writes` (an
-    instance's state, then another column of it): in one statement both would see the
-    row as read, and the second would miss the version the first wrote."""
-    if any(len(rows) > _TOGETHER_ROWS for *_, rows in (*writes, *later, *([then] if then else []))):
-        return False
-    seen = set()
-    for table, _, rows in writes:
-        for row in rows:
-            if (table, row["_id"]) in seen:
-                return False
-            seen.add((table, row["_id"]))
-    return True
-
-
-@functools.lru_cache(maxsize=16)
-def _write_later(table: Any, absent: bool, sqlite: bool) -> Any:
-    """`Rows.insert_later`'s INSERT, built once per table."""
-    if not absent:
-        return insert(table)
-    return insert_on_conflict(sqlite)(table).on_conflict_do_nothing(index_elements=["key"])
-
-
-def _write_together(session: Session, writes: list[tuple[Any, tuple[str, ...], list[dict[str, Any]]]],
-                    later: list[tuple[Any, bool, list[dict[str, Any]]]],
-                    then: tuple[Any, tuple[str, ...], list[dict[str, Any]]] | None,
-                    objects: list[Any]) -> tuple[list[Any], list[int]]:
-    """PostgreSQL: `writes`, `later` and `then` as one statement (`_together`); the
-    inserted rows' ids and keys, and how many rows each UPDATE wrote. `objects`: those
-    of `then`'s rows, which `later`'s values may name (`NewId`)."""
-    shape = tuple((table, columns, "_read" in rows[0], len(rows)) for table, columns, rows in writes)
-    # Each row's values in `_together`'s order of its columns: `_changed`'s and
-    # `write_states`'s rows hold "_id", "_read" if versioned, then the columns.
-    values = {f"w{n}_{k}_{c}": value for n, (_, _, rows) in enumerate(writes)
-              for k, row in enumerate(rows) for c, value in enumerate(row.values())}
-    named = []
-    for n, (_, _, rows) in enumerate(later):
-        cells = []
-        for k, row in enumerate(rows):
-            for c, value in enumerate(row.values()):
-                if not isinstance(value, ports.NewId):
-                    values[f"a{n}_{k}_{c}"] = value
-                    continue
-                cells.append((k, c, next(j for j, obj in enumerate(objects) if obj is value.row),
-                              value.text is not None))
-                if value.text is not None:
-                    values[f"a{n}_{k}_{c}"], values[f"a{n}_{k}_{c}a"] = value.text
-        named.append(tuple(cells))
-    if then is not None:
-        values.update({f"i_{k}_{c}": value for k, row in enumerate(then[2]) for c, value in enumerate(row.values())})
-    statement = _together(shape, tuple((table, absent, len(rows), cells)
-                                       for (table, absent, rows), cells in zip(later, named)),
-                          then and (then[0], then[1], tuple(then[2][0]), len(then[2])))
-    found = cursor_reads.write(session, statement, [values])[1]
-    if then is None:
-        return [], list(found[0][:len(writes)])
-    key = len(then[1])
-    return [row[:1 + key] for row in found], list(found[0][1 + key:1 + key + len(writes)]) if found else []
-
-
-@functools.lru_cache(maxsize=64)
-def _together(shape: tuple[tuple[Any, tuple[str, ...], bool, int], ...],
-              later: tuple[tuple[Any, bool, int, tuple[tuple[int, int, int, bool], ...]], ...],
-              then: tuple[Any, tuple[str, ...], tuple[str, ...], int] | None) -> Any:
-    """One statement of UPDATEs by id, each of `shape`'s (table, columns, versioned, rows)
-    a CTE updating from its bound rows, and INSERTs of `later`'s (table, absent, rows,
-    cells naming a new row), then an INSERT of `then`'s (table, key, columns, rows)
-    returning ids, keys and the UPDATEs' counts (or only the counts), built once per
-    shape. The parts see one snapshot: their rows are distinct (`_few_apart`: an UPDATE of
-    rows already held, INSERTs of new ones), and each row's triggers and foreign keys are
-    checked as they would be for separate statements.
-
-    The values are bound by part, row and column number (`w{part}_{row}_{column}` for
-    the UPDATEs, `i_{row}_{column}` for `then`, `a{part}_{row}_{column}` for `later`), the
-    INSERTs' columns labelled by number: a short SQL (`_bound_rows`).
-    A cell of `later` (row, column, row of `then`, in text) that names a row of `then`
-    (`NewId`) reads its id from `then`'s INSERT, then a CTE of its own (`i`), by its key;
-    in text, between the two parts bound as `a{part}_{row}_{column}` and `...a`."""
-    counts = []
-    ctes = []
-    for n, (table, columns, versioned, size) in enumerate(shape):
-        names = ("_id", *(("_read",) if versioned else ()), *columns)
-        types = (Integer(), *((Integer(),) if versioned else ()), *(table.c[name].type for name in columns))
-        given = _bound_rows(f"w{n}", names, types, size).subquery(f"v{n}")
-        statement = update(table).where(table.c.id == given.c._id)
-        if versioned:
-            statement = statement.where(table.c.version == given.c._read).values(version=table.c.version + 1)
-        cte = statement.values({name: given.c[name] for name in columns}).returning(table.c.id).cte(f"w{n}")
-        ctes.append(cte)
-        counts.append(select(func.count()).select_from(cte).scalar_subquery())
-    new = None
-    if then is not None:
-        new_table, key, new_names, new_size = then
-        new_rows = insert(new_table).from_select(
-            new_names, _numbered_rows("i", new_table, new_names, new_size),
-            include_defaults=False)
-        if any(cells for *_, cells in later):
-            new = new_rows.returning(new_table.c.id, *(new_table.c[k] for k in key)).cte("i")
-
-    def named(n: int, k: int, c: int, j: int, text: bool) -> Any:
-        found = select(new.c.id).where(*(new.c[name] == bindparam(f"i_{j}_{new_names.index(name)}",
-                                                                  type_=new_table.c[name].type)
-                                         for name in key)).scalar_subquery()
-        if not text:
-            return found
-        return (bindparam(f"a{n}_{k}_{c}", type_=String()) + cast(found, String())
-                + bindparam(f"a{n}_{k}_{c}a", type_=String()))
-
-    for n, (table, absent, size, cells) in enumerate(later):
-        names = tuple(_inserted(table))
-        given = {(k, c): named(n, k, c, j, text) for k, c, j, text in cells}
-        statement = postgresql_insert(table).from_select(
-            names, _numbered_rows(f"a{n}", table, names, size, given),
-            include_defaults=False)
-        if absent:
-            statement = statement.on_conflict_do_nothing(index_elements=["key"])
-        cte = statement.returning(table.c.id).cte(f"a{n}")
-        ctes.append(cte)
-        counts.append(select(func.count()).select_from(cte).scalar_subquery())
-    if then is None:
-        return select(*counts).add_cte(*ctes)
-    if new is not None:
-        return select(new.c.id, *(new.c[k] for k in key), *counts).add_cte(new, *ctes)
-    return new_rows.returning(new_table.c.id, *(new_table.c[k] for k in key), *counts).add_cte(*ctes)
-
-
-def _bound_rows(prefix: str, labels: tuple[str, ...], types: tuple[Any, ...], size: int,
-                given: dict[tuple[int, int], Any] | None = None) -> Any:
-    """`size` rows of columns `labels` of `types`, each a SELECT of binds named by row and
-    column number (`{prefix}_{row}_{column}`: short, as `_together`'s SQL must be), in a
-    union: SQLAlchemy caches the statement's compiled form (not that of a VALUES list of
-    binds, which it would compile again at every step). `given`: the cells (row, column)
-    that are an expression instead."""
-    given = given or {}
-    rows = [select(*(given.get((k, c), bindparam(f"{prefix}_{k}_{c}", type_=type_)).label(label)
-                     for c, (label, type_) in enumerate(zip(labels, types, strict=True))))
-            for k in range(size)]
-    return union_all(*rows) if size > 1 else rows[0]
-
-
-def _numbered_rows(prefix: str, table: Any, names: tuple[str, ...], size: int,
-                   given: dict[tuple[int, int], Any] | None = None) -> Any:
-    """An INSERT's rows of `table`'s `names` (`_bound_rows`), labelled by column number:
-    SQLAlchemy labels every column of a SELECT, and `anon_{n}` is longer."""
-    return _bound_rows(prefix, tuple(f"c{c}" for c in range(len(names))), tuple(table.c[name].type for name in names),
-                       size, given)
-
-
-@functools.cache
-def _table_of(cls: type) -> Table:
-    return inspect(cls).local_table
-
-
-@functools.lru_cache(maxsize=64)
-def _update_by_id(table: Any, columns: tuple[str, ...], versioned: bool = False) -> Any:
-    """UPDATE `columns` of one row by id (`_id`), built once per table and columns; a
-    versioned one only at the version read (`_read`), moving it to the next."""
-    statement = update(table).where(table.c.id == bindparam("_id"))
-    if versioned:
-        statement = statement.where(table.c.version == bindparam("_read")).values(version=table.c.version + 1)
-    return statement.values({name: bindparam(name) for name in columns})
 
 
 class UserRepository(SqlRepository, ports.UserRepository):
@@ -599,7 +183,7 @@ class UnitRepository(SqlRepository, ports.UnitRepository):
 # ORM's loading of the plan was a tenth of a plan page's time. With a reader, also who
 # they are (`_ACTING`'s columns, NULL for no such person), in the same round trip.
 _READER = orm.users.alias("reader")
-_HEADING = (select(*orm.plans.c, orm.units.c.name.label("monitor"), _OFFICE_DAYS_VERSION.label("office_days"))
+_HEADING = (select(*orm.plans.c, orm.units.c.name.label("monitor"), orm.OFFICE_DAYS_VERSION.label("office_days"))
             .outerjoin(orm.units, orm.units.c.id == orm.plans.c.monitor_unit_id)
             .where(orm.plans.c.id == bindparam("plan_id")))
 _HEADING_AND_READER = (_HEADING.add_columns(*(_READER.c[name].label(f"reader_{name}")
@@ -648,7 +232,7 @@ class PlanRepository(SqlRepository, ports.PlanRepository):
 def _write_with_plans_query() -> tuple[Any, dict[str, dict[str, str]]]:
     """`TaskRepository.with_plans`: tasks by id with their plans and units, labelled."""
     t, p, tu = orm.plan_tasks, orm.plans, orm.task_units
-    columns, parts = _write_labelled({"t": t, "p": p, "tu": tu})
+    columns, parts = write_labelled({"t": t, "p": p, "tu": tu})
     return (select(*columns).join(p, p.c.id == t.c.plan_id).outerjoin(tu, tu.c.task_id == t.c.id)
             .where(t.c.id.in_(bindparam("ids", expanding=True))).order_by(t.c.id, tu.c.id)), parts
 
@@ -681,14 +265,14 @@ class TaskRepository(SqlRepository, ports.TaskRepository):
             task_id, plan_id, unit_id = row[task_at], row[plan_at], row[unit_at]
             firsts.setdefault(task_id, row)
             if plan_id not in plans:
-                plans[plan_id] = self.rows.loaded(model.Plan, _part_at(row, parts["p"]))
+                plans[plan_id] = self.rows.loaded(model.Plan, part_at(row, parts["p"]))
             if unit_id is not None:
-                unit = self.rows.loaded(model.TaskUnit, _part_at(row, parts["tu"]))
+                unit = self.rows.loaded(model.TaskUnit, part_at(row, parts["tu"]))
                 units.setdefault(task_id, {}).setdefault(unit_id, unit)
         found = {}
         for task_id, row in firsts.items():
             task_units = sorted(units.get(task_id, {}).values(), key=lambda x: x.position)
-            found[task_id] = (self.rows.loaded(model.PlanTask, _part_at(row, parts["t"]), units=task_units),
+            found[task_id] = (self.rows.loaded(model.PlanTask, part_at(row, parts["t"]), units=task_units),
                               plans[row[plan_at]])
         return found
 
@@ -731,18 +315,6 @@ class ProcessVersionRepository(SqlRepository, ports.ProcessVersionRepository):
         return self._rows(query)
 
 
-def begin_write(session: Session) -> None:
-    """Make this transaction a writer now, on SQLite: `BEGIN IMMEDIATE` waits (busy
-    timeout) until no other connection writes, and from then on nobody else can.
-
-    Python's sqlite3 runs SELECTs outside a transaction until the first write, so what
-    was read before may already be stale; callers read again after this. PostgreSQL
-    needs nothing here: its row locks (`FOR UPDATE`) do the work.
-    """
-    if on_sqlite(session):
-        cursor_reads.begin_immediate(session)
-
-
 # The columns `instances.store` writes.
 _STATE_COLUMNS = ("state", "serializer_version", "state_version", "updated_at", "next_timer_at", "status")
 
@@ -756,7 +328,7 @@ _ANY_DUE = (select(orm.process_instances.c.id)
 
 # The sweep's batch, oldest timer first, with the office days' version (its calendar's);
 # its rows made into instances (`Rows.loaded`).
-_WRITE_DUE = (select(orm.process_instances, _OFFICE_DAYS_VERSION.label("office_days"))
+_WRITE_DUE = (select(orm.process_instances, orm.OFFICE_DAYS_VERSION.label("office_days"))
               .where(orm.process_instances.c.next_timer_at <= bindparam("now"),
                      orm.process_instances.c.status == "running")
               .order_by(orm.process_instances.c.next_timer_at)
@@ -768,111 +340,12 @@ _WRITE_DUE_AT = tuple(enumerate(c.name for c in orm.process_instances.c))
 _WRITE_DUE_VERSION_AT = len(_WRITE_DUE_AT)
 
 
-def _write_labelled(tables: dict[str, Any]) -> tuple[list[Any], dict[str, dict[str, str]]]:
-    """Every column of `tables` labelled with its table's prefix, for a joined read whose
-    rows become several domain objects; and per prefix, the labels' column names (`_part_at`)."""
-    parts = {prefix: {f"{prefix}_{c.name}": c.name
-                      for c in orm.written(table.element if isinstance(table, Alias) else table)}
-             for prefix, table in tables.items()}
-    columns = [tables[prefix].c[name].label(label) for prefix, part in parts.items() for label, name in part.items()]
-    return columns, parts
-
-
-def _step_query() -> tuple[Any, Any, dict[str, dict[str, str]]]:
-    """`lock_step`'s two statements, built once: the instance's lock (PostgreSQL), and
-    its step's item with the instance's ready items, the instance, task (with its
-    units), plan, acting user, open incident and the office days' version, as labelled
-    columns, followed by rows of the active people of the unit an assign step waits for
-    (`pu`: the head's choices and the next step's holders) and of those the next steps
-    and the rungs may need (`LockedStep.told`); and the labels of each table's columns."""
-    # The read's tables by short names, and its branches' missing columns bare NULLs (a
-    # union takes their types from the other branch): the SQL stays within the 4 kB whose
-    # conversion psycopg keeps (4,056 bytes); at 7.4 kB it was converted again at every step.
-    w, i, t, p, u, n, tu = (table.alias(name) for table, name in (
-        (orm.work_items, "w"), (orm.process_instances, "i"), (orm.plan_tasks, "t"), (orm.plans, "p"),
-        (orm.users, "u"), (orm.incidents, "n"), (orm.task_units, "tu")))
-    asked = orm.work_items.alias("asked")
-    instance_of_item = select(asked.c.instance_id).where(asked.c.id == bindparam("item")).scalar_subquery()
-    lock = (select(orm.process_instances.c.id).where(orm.process_instances.c.id == instance_of_item)
-            .with_for_update())
-    columns, parts = _write_labelled({"w": w, "i": i, "t": t, "p": p, "u": u, "tu": tu})
-    people, people_parts = _write_labelled({"pu": u})
-    parts.update(people_parts)
-    step = (
-        select(*columns, n.c.id.label("incident_id"), n.c.work_item_id.label("incident_work_item_id"),
-               _OFFICE_DAYS_VERSION.label("office_days"), *(literal_column("NULL").label(c.name) for c in people))
-        .join(i, i.c.id == w.c.instance_id)
-        .join(t, t.c.id == i.c.plan_task_id)
-        .join(p, p.c.id == t.c.plan_id)
-        .outerjoin(tu, tu.c.task_id == t.c.id)
-        .outerjoin(u, u.c.id == bindparam("user"))
-        .outerjoin(n, and_(n.c.instance_id == i.c.id, n.c.state == "open"))
-        # The asked item and the ready ones: an instance's finished items (its whole
-        # history) would come with every step, each row carrying the state again.
-        .where(w.c.instance_id == instance_of_item, or_(w.c.id == bindparam("item"), orm.ready(w)))
-    )
-    # The unit's people as rows of their own (joined, each would repeat the state), read
-    # in the same statement: one round trip less a step. With them, those the next steps
-    # and the rungs may need (`LockedStep.told`), who are then not read after the step.
-    # (The roles as constants: no parameter, a shorter SQL.)
-    unit_waited_for = (select(asked.c.candidate_unit_id)
-                       .where(asked.c.id == bindparam("item"), asked.c.form == "assign").scalar_subquery())
-    task_of_item = select(asked.c.plan_task_id).where(asked.c.id == bindparam("item")).scalar_subquery()
-    director = orm.plan_tasks.alias("d")
-    of_task = orm.task_units.alias("l")
-    told = or_(
-        u.c.id == select(director.c.director_user_id).where(director.c.id == task_of_item).scalar_subquery(),
-        and_(u.c.active.is_(True), or_(
-            u.c.unit_id == unit_waited_for, u.c.role == literal_column(f"'{LEADER}'"),
-            and_(u.c.role == literal_column(f"'{HEAD}'"),
-                 u.c.unit_id.in_(select(of_task.c.unit_id).where(of_task.c.task_id == task_of_item))))))
-    # (its columns unlabelled: a union's names are its first branch's)
-    of_unit = (select(*(literal_column("NULL") for _ in range(len(step.selected_columns) - len(people))),
-                      *(u.c[name] for name in people_parts["pu"].values()))
-               .where(told))
-    query = union_all(step, of_unit)
-    c = query.selected_columns
-    return lock, query.order_by(c.w_id, c.incident_id, c.tu_id, c.pu_full_name), parts
-
-
-_LOCK_STEP_INSTANCE, _STEP_READ, _STEP_READ_PARTS = _step_query()
-# Where each table's columns are in a row of `_STEP_READ` (run on the cursor: plain tuples).
-_STEP_AT = {name: n for n, name in enumerate(_STEP_READ.selected_columns.keys())}
-_STEP_PARTS_AT = {prefix: tuple((_STEP_AT[label], name) for label, name in labels.items())
-                  for prefix, labels in _STEP_READ_PARTS.items()}
 _WRITE_WITH_PLANS, _WITH_PLANS_PARTS = _write_with_plans_query()
 # Where each table's columns are in a row of `_WRITE_WITH_PLANS` (read on the cursor), and the ids.
 _WITH_PLANS_AT = {name: n for n, name in enumerate(_WRITE_WITH_PLANS.selected_columns.keys())}
 _WITH_PLANS_PARTS_AT = {prefix: tuple((_WITH_PLANS_AT[label], name) for label, name in labels.items())
                         for prefix, labels in _WITH_PLANS_PARTS.items()}
 _WITH_PLANS_IDS_AT = (_WITH_PLANS_AT["t_id"], _WITH_PLANS_AT["p_id"], _WITH_PLANS_AT["tu_id"])
-
-
-def _part_at(row: tuple[Any, ...], at: tuple[tuple[int, str], ...]) -> dict[str, Any]:
-    """One table's columns of a joined row read on the cursor, by column name."""
-    return {name: row[n] for n, name in at}
-
-
-def _write_built(cls: type, values: dict[str, Any], **extra: Any) -> Any:
-    """A detached domain object made from all its columns' `values` (and `extra`
-    relationships) as the ORM's loading makes one: its class's `__init__` would send an
-    attribute event per column (a third of a step's object building). Its identity is
-    set as the loader sets it. `make_transient_to_detached` did the same and more that a
-    new object does not need (its history cleared, its attributes not given looked for
-    to expire: none, every column is given), at several times the cost of the rest; a
-    step builds about a dozen."""
-    mapper = _mapper_of(cls)
-    obj = mapper.class_manager.new_instance()
-    obj.__dict__.update(values)
-    for name, value in extra.items():
-        set_committed_value(obj, name, value)
-    instance_state(obj).key = mapper.identity_key_from_primary_key((values["id"],))
-    return obj
-
-
-@functools.cache
-def _mapper_of(cls: type) -> Mapper:
-    return inspect(cls)
 
 
 class InstanceRepository(SqlRepository, ports.InstanceRepository):
@@ -907,7 +380,7 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
             # the version read; from now on held as written.
             self.rows.pending.append((orm.process_instances, _STATE_COLUMNS, rows))
         else:
-            written = self._core(_update_by_id(orm.process_instances, _STATE_COLUMNS, True), rows).rowcount
+            written = self._core(update_by_id(orm.process_instances, _STATE_COLUMNS, True), rows).rowcount
             if written != len(rows):
                 # Another writer saved one since it was read: ours must not overwrite it.
                 raise AlreadyDone(N_("This step was already completed or has moved on."))
@@ -934,9 +407,9 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
         # is taken after the lock) they were slower: +0.05 ms a step of client CPU and
         # of wall time, more than two round trips cost here (~0.03 ms each, measured).
         if not on_sqlite(self.session):  # SQLite: BEGIN IMMEDIATE was the lock
-            cursor_reads.rows(self.session, _LOCK_STEP_INSTANCE, {"item": work_item_id})
-        _, read = cursor_reads.rows(self.session, _STEP_READ, {"item": work_item_id, "user": user_id})
-        parts, at = _STEP_PARTS_AT, _STEP_AT
+            cursor_reads.rows(self.session, LOCK_STEP_INSTANCE, {"item": work_item_id})
+        _, read = cursor_reads.rows(self.session, STEP_READ, {"item": work_item_id, "user": user_id})
+        parts, at = STEP_PARTS_AT, STEP_AT
         person_at = at["pu_id"]
         rows = [row for row in read if row[person_at] is None]
         if not rows:
@@ -948,24 +421,24 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
         item_at, unit_at = at["w_id"], at["tu_id"]
         for row in rows:
             if row[item_at] not in items:
-                items[row[item_at]] = self.rows.loaded(model.WorkItem, _part_at(row, parts["w"]))
+                items[row[item_at]] = self.rows.loaded(model.WorkItem, part_at(row, parts["w"]))
             if row[unit_at] is not None and row[unit_at] not in units:
-                units[row[unit_at]] = self.rows.loaded(model.TaskUnit, _part_at(row, parts["tu"]))
+                units[row[unit_at]] = self.rows.loaded(model.TaskUnit, part_at(row, parts["tu"]))
         item = items.get(work_item_id)
         if item is None:
             return None
-        task = self.rows.loaded(model.PlanTask, _part_at(first, parts["t"]),
+        task = self.rows.loaded(model.PlanTask, part_at(first, parts["t"]),
                                 units=sorted(units.values(), key=lambda x: x.position))
-        user = self.rows.loaded(model.User, _part_at(first, parts["u"])) if first[at["u_id"]] is not None else None
+        user = self.rows.loaded(model.User, part_at(first, parts["u"])) if first[at["u_id"]] is not None else None
         incident = ({"id": first[at["incident_id"]], "work_item_id": first[at["incident_work_item_id"]]}
                     if first[at["incident_id"]] is not None else None)
-        read_people = [self.rows.loaded(model.User, _part_at(row, parts["pu"]))
+        read_people = [self.rows.loaded(model.User, part_at(row, parts["pu"]))
                        for row in read if row[person_at] is not None]
         unit_id = item.candidate_unit_id if item.form == "assign" else None
         people = None if unit_id is None else [u for u in read_people if u.unit_id == unit_id and u.active]
         return ports.LockedStep(item=item, instance=self.rows.loaded(model.ProcessInstance,
-                                                                     _part_at(first, parts["i"])),
-                                task=task, plan=self.rows.loaded(model.Plan, _part_at(first, parts["p"])),
+                                                                     part_at(first, parts["i"])),
+                                task=task, plan=self.rows.loaded(model.Plan, part_at(first, parts["p"])),
                                 user=user, items=list(items.values()), incident=incident, people=people,
                                 told=[u for u in read_people if people is None or u not in people])
 
@@ -998,129 +471,7 @@ class InstanceRepository(SqlRepository, ports.InstanceRepository):
         _, rows = cursor_reads.rows(self.session, _WRITE_DUE, {"now": now, "limit": limit})
         if rows:  # the batch's calendar, read with it
             self.session.info.setdefault(_SEEN_VERSION, rows[0][_WRITE_DUE_VERSION_AT])
-        return [self.rows.loaded(model.ProcessInstance, _part_at(row, _WRITE_DUE_AT)) for row in rows]
-
-
-# The columns of a work item an inbox row shows, and those a page is merged by.
-_ITEM_COLUMNS = ("id", "step_id", "step_name", "form", "due_on", "assignee_user_id", "created_at", "claimed_by",
-                 "plan_task_id")
-
-
-def _inbox_columns(items: Any = None) -> list[Any]:
-    """An inbox row's columns, `INBOX_ROW`: the work item's (of `items`, the table or a
-    subquery of its `_ITEM_COLUMNS`), its task's and its plan's, and who took it. The due
-    date is named with AS: SQLite matches a compound's ORDER BY to its columns by those
-    names alone (`_due_page`)."""
-    w, t, p = items if items is not None else orm.work_items, orm.plan_tasks, orm.plans
-    return [
-        w.c.id.label("work_item_id"), w.c.step_id, w.c.step_name, w.c.form, w.c.due_on.label("due_on"),
-        w.c.assignee_user_id,
-        t.c.id.label("task_id"), t.c.ref.label("task_ref"), t.c.title.label("task_title"),
-        p.c.id.label("plan_id"), p.c.number.label("plan_number"), p.c.title.label("plan_title"), w.c.claimed_by,
-    ]
-
-
-# Constants written into the inbox's statements, not bound: PostgreSQL then knows them
-# as well in a prepared statement's generic plan as in a custom one (`_person`), as it
-# knows the ready state (`orm.ready`). 0 is the count tables' "no holder", a step's
-# "nobody" and an empty sum.
-_ZERO, _NO_ROLE = literal_column("0", Integer), literal_column("''", String)
-
-
-def _branches(user_id: int, unit_id: int | None, role: str, whose: str | None = None) -> list[Any]:
-    """`_held_branches`' conditions alone."""
-    return [branch for _, branch in _held_branches(user_id, unit_id, role, whose)]
-
-
-def _held_branches(user_id: int, unit_id: int | None, role: str, whose: str | None = None) -> list[tuple[str, Any]]:
-    """Ready steps for this person, as disjoint conditions, each with its holder (a kind
-    of `_HOLDERS`): held by name, taken by them
-    (and not also theirs by name), or waiting for their unit's role (a step for a role
-    with no unit, the leaders', waits for everyone with that role) and not taken by a
-    colleague; `whose` keeps the first two ("mine") or the others ("unit"). Each names
-    `state` with its own columns, so that each is one range of an index that ends in
-    (due_on, id): `ix_work_items_user_ready`, `_claimed_ready`, `_unit_ready`."""
-    w = orm.work_items
-    ready = orm.ready(w)
-    # "Nobody holds it" as the columns: PostgreSQL's statistics say how many steps are
-    # free (it takes an expression for a rare one and sorts them all instead of reading
-    # its index); the name and claim indexes hold no step without a holder (migration
-    # 0033), so SQLite cannot read the free steps through them.
-    nobody = and_(w.c.assignee_user_id.is_(None), w.c.claimed_by.is_(None))
-    free = and_(w.c.candidate_role == role, nobody)
-    mine = [("person", and_(ready, w.c.assignee_user_id == user_id)),
-            ("person", and_(ready, w.c.claimed_by == user_id, func.coalesce(w.c.assignee_user_id, _ZERO) != user_id))]
-    units = [("free", and_(ready, w.c.candidate_unit_id.is_(None), free))]
-    if unit_id is not None:
-        units.append(("unit", and_(ready, w.c.candidate_unit_id == unit_id, free)))
-    return {"mine": mine, "unit": units}.get(whose or "", mine + units)
-
-
-# The holders of `_held_branches`' conditions: the person (by name and taken), a role
-# with no unit, the person's unit's role.
-_HOLDERS = ("person", "free", "unit")
-
-
-def _waiting_for(user_id: int, unit_id: int | None, role: str) -> Any:
-    """Every ready step for this person (`_branches`) as one OR: SQLite's OR optimisation
-    and PostgreSQL's BitmapOr read only the person's rows instead of every ready step."""
-    return or_(*_branches(user_id, unit_id, role))
-
-
-def _held_parts(table: Table, user_id: Any, unit_id: Any, role: Any, whose: str | None) -> list[tuple[str, Any]]:
-    """`_held_by`'s rows as disjoint conditions, each with its holder (`_HOLDERS`): each
-    one range of the table's index on its holder."""
-    c = table.c
-    mine = [("person", _person_holds(c, user_id))]
-    units = [(holder, and_(c.holder_user_id == _ZERO, c.holder_unit_id == unit, c.holder_role == role))
-             for holder, unit in (("free", _ZERO), ("unit", unit_id)) if unit is not None]
-    return {"mine": mine, "unit": units}.get(whose or "", mine + units)
-
-
-def _held_by(table: Table, user_id: Any, unit_id: Any, role: Any, whose: str | None) -> Any:
-    """The rows of a count table (`orm.inbox_counts`) of this person's inbox: theirs, and
-    their unit's role's (migration 0019 names the holders as `_branches` does); the role's
-    two holders as one IN (PostgreSQL reads them in one BitmapOr), not two ranges as in
-    `_held_parts`."""
-    c = table.c
-    person = _person_holds(c, user_id)
-    unit = and_(c.holder_user_id == _ZERO, c.holder_unit_id.in_([_ZERO] if unit_id is None else [_ZERO, unit_id]),
-                c.holder_role == role)
-    return {"mine": person, "unit": unit}.get(whose or "", or_(person, unit))
-
-
-def _person_holds(c: Any, user_id: Any) -> Any:
-    """A count table's rows held by the person, by name or taken: no unit, no role."""
-    return and_(c.holder_user_id == user_id, c.holder_unit_id == _ZERO, c.holder_role == _NO_ROLE)
-
-
-# The values of a person's inbox page, bound at each read into statements built once per
-# shape (`_due_page`, `_inbox_counts`, `_inbox_choices`): building these unions and
-# subqueries costs SQLAlchemy more than the database takes to run them.
-_USER, _UNIT, _ROLE, _STEP, _PLAN, _STEP_NAME = (bindparam(name) for name in ("user_id", "unit_id", "role", "step_id",
-                                                                              "plan_id", "step_name"))
-_TODAY, _SOON, _BEFORE, _FROM = (bindparam(name, type_=Date) for name in ("today", "soon_until", "due_before",
-                                                                            "due_from"))
-# A page's bounds (reach, offset, limit), by `sqlite`. On PostgreSQL they are written into
-# the statement (`planned_with`): bound, they left the generic plan of a prepared page
-# statement to guess a tenth of the holder's steps under the LIMIT, so PostgreSQL planned
-# the page again at every execution (twice the time it took to run).
-_BOUNDS = {sqlite: tuple(planned_with(name, sqlite) for name in ("reach", "offset", "limit"))
-           for sqlite in (True, False)}
-
-
-def _person(sqlite: bool) -> tuple[Any, Any, Any]:
-    """The reader's id, unit and role in the statements of `_inbox_values`. On PostgreSQL
-    each is a one-value subquery, which its planner cannot see into: with the values
-    visible, it planned an inbox of few steps (the monitor's, any person's with few)
-    cheaper than its generic plan, so it planned every read again (0.8 ms for a page it
-    ran in 0.06), though the generic plan runs the same. Unseen, every inbox is planned
-    for a holder of average size, once per connection; each branch is still one range of
-    its index, the subquery's value its bound."""
-    if sqlite:
-        return _USER, _UNIT, _ROLE
-    return tuple(select(bindparam(name, type_=kind)).scalar_subquery()
-                 for name, kind in (("user_id", Integer), ("unit_id", Integer), ("role", String)))
+        return [self.rows.loaded(model.ProcessInstance, part_at(row, _WRITE_DUE_AT)) for row in rows]
 
 
 def _inbox_values(user_id: int, unit_id: int | None, role: str, where: InboxWhere) -> dict[str, Any]:
@@ -1131,505 +482,9 @@ def _inbox_values(user_id: int, unit_id: int | None, role: str, where: InboxWher
 
 
 def _shape(unit_id: int | None, where: InboxWhere) -> tuple[Any, ...]:
-    """What the statements of `_due_page` and `_inbox_counts` are built from, but the values."""
+    """What the inbox's statements (`inbox_pages`, `inbox_totals`) are built from, but the values."""
     return (unit_id is not None, where.whose, bool(where.step_id), where.due_before is not None,
             where.due_from is not None, where.undated)
-
-
-def _narrowing(user_id: int, where: InboxWhere, plan_ids: list[int] | None = None) -> list[Any]:
-    """The conditions of `where` on an inbox's rows; `plan_ids`, if given, the plans kept
-    (as `where.plan_id` keeps one)."""
-    w, t = orm.work_items, orm.plan_tasks
-    found = [t.c.search_folded.like(f"% {word} %") for word in where.words]
-    if where.plan_id is not None:
-        plan_ids = [where.plan_id]
-    if plan_ids is not None:
-        # The work item's own copy of its plan (migration 0028): with the holder branch,
-        # one range of an index (`ix_work_items_*_plan`), on both databases at any size.
-        found.append(w.c.plan_id.in_(plan_ids))
-    if where.step_id:
-        found.append(w.c.step_id == where.step_id)
-    if where.whose == "mine":
-        found.append(or_(w.c.assignee_user_id == user_id, w.c.claimed_by == user_id))
-    elif where.whose == "unit":
-        found.append(and_(w.c.assignee_user_id.is_(None), w.c.claimed_by.is_(None)))
-    if where.due_before is not None:
-        found.append(w.c.due_on < where.due_before)
-    if where.due_from is not None:
-        found.append(or_(w.c.due_on >= where.due_from, w.c.due_on.is_(None)) if where.undated
-                     else w.c.due_on >= where.due_from)
-    return found
-
-
-@functools.cache
-def _due_page(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool, undated: bool,
-              sqlite: bool, plan: bool = False, named: bool = False, kept: frozenset[tuple[str, bool]] | None = None
-              ) -> Any:
-    """A page in due order (undated last, then by id), as inbox rows: from each holder
-    branch (`_branches`), its dated and its undated steps in the order of its index, as
-    many as the page reaches, then those few sorted and joined to their tasks and plans
-    (on SQLite each joined as it is read, and merged). No step past the page is read.
-    With `plan`, of one plan: each branch's steps of it through its
-    `ix_work_items_*_plan` index, in the same order; with `named`, of one step
-    name (a part of the step order, `_steps_of_page`); with `kept`, only the parts of those
-    (holder, dated) pairs (`_parts_kept`). (Not for a filter by words: it joins the task.)
-    Built once per shape (`_shape`), for `_inbox_values`."""
-    w = orm.work_items
-    by_step = [w.c.step_id == _STEP] if step else []
-    if plan:
-        by_step.append(w.c.plan_id == _PLAN)
-    if named:
-        by_step.append(w.c.step_name == _STEP_NAME)
-    dated = [w.c.due_on.is_not(None), *by_step]
-    if before:
-        dated.append(w.c.due_on < _BEFORE)
-    if after:
-        dated.append(w.c.due_on >= _FROM)
-    columns = [w.c[name] for name in _ITEM_COLUMNS]
-    reach = _BOUNDS[sqlite][0]
-    parts = []
-    user, unit, role = _person(sqlite)
-    for holder, branch in _held_branches(user, unit if with_unit else None, role, whose):
-        if kept is None or (holder, True) in kept:
-            parts.append(select(*columns).where(branch, *dated).order_by(w.c.due_on, w.c.id).limit(reach))
-        if not before and (not after or undated) and (kept is None or (holder, False) in kept):
-            # (by due_on too, all NULL: else PostgreSQL does not see the index's order)
-            parts.append(select(*columns).where(branch, w.c.due_on.is_(None), *by_step)
-                         .order_by(w.c.due_on, w.c.id).limit(reach))
-    if sqlite and len(parts) > 1:
-        # Each part joined to its task and plan as it is read, the parts merged in the
-        # compound's ORDER BY, which SQLite reads from each part's index in that order and
-        # stops at the page's end: no part's rows are kept in a temporary table and sorted
-        # again after the join (at 100,000 open a staff member's page, of their steps
-        # assigned and taken, in 0.16 ms of SQLite's CPU time instead of 0.24). The parts
-        # need no LIMIT of their own: SQLite's merge stops each at the page's reach.
-        page = union_all(*(_joined(part).order_by(None).limit(None) for part in parts))
-        rows = page.selected_columns
-        return (page.order_by(rows.due_on.asc().nulls_last(), rows.work_item_id)
-                .limit(_BOUNDS[sqlite][2]).offset(_BOUNDS[sqlite][1]))
-    return _lists_merged(parts, lambda merged: [merged.c.due_on.asc().nulls_last(), merged.c.id], sqlite)
-
-
-@functools.cache
-def _lists_received_page(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool,
-                         undated: bool, sqlite: bool, kept: frozenset[tuple[str, bool]] | None = None) -> Any:
-    """A page in the order received (newest first), as `_due_page` reads one in due order:
-    from each holder branch in the order of an index ending in (created_at, id)
-    (`ix_work_items_unit_received` for a unit's role; a person's own are few), as many as
-    the page reaches; with `kept`, only the branches of holders in it with steps, dated
-    or not. Built once per shape (`_shape`), for `_inbox_values`."""
-    w = orm.work_items
-    narrowed = [w.c.step_id == _STEP] if step else []
-    if before:
-        narrowed.append(w.c.due_on < _BEFORE)
-    if after:
-        narrowed.append(or_(w.c.due_on >= _FROM, w.c.due_on.is_(None)) if undated else w.c.due_on >= _FROM)
-    columns = [w.c[name] for name in _ITEM_COLUMNS]
-    user, unit, role = _person(sqlite)
-    parts = [select(*columns).where(branch, *narrowed).order_by(w.c.created_at.desc(), w.c.id.desc())
-             .limit(_BOUNDS[sqlite][0])
-             for holder, branch in _held_branches(user, unit if with_unit else None, role, whose)
-             if kept is None or (holder, True) in kept or (holder, False) in kept]
-    if sqlite and len(parts) > 1:
-        # As `_due_page` merges a page of several parts: each part joined as it is read,
-        # the parts merged in the compound's ORDER BY, which names its columns alone, so
-        # each row also gives its time received, last (`_page_of` leaves it out), as the
-        # stored text: made a `datetime`, each would cost more than the merge saves. At
-        # 100,000 open a unit head's page of their unit's steps, 30 assigned to them and
-        # 40 taken, in 0.40 ms of SQLite's CPU time instead of 0.58 (the unit's part
-        # joined and merged from its index, not 50 rows of each kept and sorted again).
-        received = type_coerce(w.c.created_at, String).label("received")
-        page = union_all(*(_joined(part).add_columns(received).order_by(None).limit(None) for part in parts))
-        rows = page.selected_columns
-        return (page.order_by(rows.received.desc(), rows.work_item_id.desc())
-                .limit(_BOUNDS[sqlite][2]).offset(_BOUNDS[sqlite][1]))
-    return _lists_merged(parts, lambda merged: [merged.c.created_at.desc(), merged.c.id.desc()], sqlite)
-
-
-def _lists_merged(parts: list[Any], order: Any, sqlite: bool) -> Any:
-    """The inbox page of the rows of `parts` (work items, each part under its LIMIT), in
-    `order` (of the merged rows), joined to their tasks and plans."""
-    t, p = orm.plan_tasks, orm.plans
-    if len(parts) == 1:
-        # One part (a unit head's steps, all dated): its rows joined as it reads them, in
-        # its index's order, with no UNION to merge and sort (a lone subquery was read
-        # whole, then joined and sorted again). PostgreSQL likewise joins each row in a
-        # nested loop under the LIMIT: as a subquery, its 50 rows were joined by hash and
-        # sorted again (at 20,000 open the unit head's page 0.03 ms more, in the order
-        # received 0.06, of 0.4; prepared, alternated, 3,000 pairs).
-        return _joined(parts[0]).limit(_BOUNDS[sqlite][2]).offset(_BOUNDS[sqlite][1])
-    # LIMIT inside a UNION needs its own SELECT on SQLite.
-    merged = (union_all(*(select(part.subquery()) for part in parts)) if len(parts) > 1 else parts[0]).subquery()
-    return (select(*_inbox_columns(merged))
-            .join(t, t.c.id == merged.c.plan_task_id).join(p, p.c.id == t.c.plan_id)
-            .order_by(*order(merged)).offset(_BOUNDS[sqlite][1]).limit(_BOUNDS[sqlite][2]))
-
-
-def _joined(part: Any) -> Any:
-    """A part of an inbox page (a read of work items) as inbox rows: joined to each
-    step's task and plan, in the part's order."""
-    w, t, p = orm.work_items, orm.plan_tasks, orm.plans
-    return (part.with_only_columns(*_inbox_columns())
-            .join_from(w, t, t.c.id == w.c.plan_task_id).join(p, p.c.id == t.c.plan_id))
-
-
-def _counted(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool, undated: bool,
-             sqlite: bool) -> list[Any]:
-    """The rows of `inbox_counts` of a person's inbox narrowed by whose, step and due date."""
-    user, unit, role = _person(sqlite)
-    held = [_held_by(orm.inbox_counts, user, unit if with_unit else None, role, whose)]
-    if not sqlite and whose is None:
-        # The holders' OR bounded by each holder column's values too (PostgreSQL makes each
-        # IN an array its index scan reads by): a condition of the index's scan whatever
-        # PostgreSQL's estimates. With the OR alone it read the holders' rows in a BitmapOr,
-        # or, its index freshly built (migration 0047, or any REINDEX), read the whole index
-        # and filtered it (at 20,000 open the head's 418 rows of 2,732, twice the time).
-        c = orm.inbox_counts.c
-        held += [c.holder_user_id.in_([user, _ZERO]), c.holder_unit_id.in_([_ZERO, unit] if with_unit else [_ZERO]),
-                 c.holder_role.in_([_NO_ROLE, role])]
-    return [*held, *_counts_narrowed(step, before, after, undated)]
-
-
-def _counts_narrowed(step: bool, before: bool, after: bool, undated: bool) -> list[Any]:
-    """`_counted`'s conditions but the holder's."""
-    c = orm.inbox_counts.c
-    conditions = []
-    if step:
-        conditions.append(c.step_id == _STEP)
-    if before:
-        conditions.append(c.due_on < _BEFORE)
-    if after:
-        conditions.append(or_(c.due_on >= _FROM, c.due_on.is_(None)) if undated else c.due_on >= _FROM)
-    return conditions
-
-
-@functools.cache
-def _step_counts(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool, undated: bool,
-                 sqlite: bool) -> Any:
-    """The steps of each step id in a person's inbox narrowed by whose and due date, from
-    `inbox_counts` (`_step_names`); built once per shape (`_shape`)."""
-    c = orm.inbox_counts.c
-    return (select(c.step_id, func.sum(c.n).label("n"))
-            .where(*_counted(with_unit, whose, step, before, after, undated, sqlite))
-            .group_by(c.step_id).having(func.sum(c.n) > _ZERO))
-
-
-@functools.cache
-def _inbox_counts(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool, undated: bool,
-                  sqlite: bool) -> Any:
-    """The inbox's counts narrowed by whose, step and due date, from `inbox_counts`; built
-    once per shape (`_shape`), for `_inbox_values`.
-
-    On SQLite summed per holder first (`_held_parts`), then those few rows summed: tested
-    by all nine sums (each holder's under its own condition), the unit head's 535 count
-    rows at 20,000 open took SQLite 0.16 ms, 0.11 per holder. Each of a holder's four sums
-    is a range of the table's index by (holder, due date) of its own (migration 0047): the
-    overdue, soon and undated rows read alone, the total the only sum of every row (under
-    FILTER, each row read was tested by the three ranges: the unit head's 435 count rows
-    at 100,000 open 0.25 ms of SQLite's time, now 0.12). Unless narrowed by due date, a
-    holder's total is the sum of its keys in `_choices_held` instead, read for the filters
-    anyway: the same steps (the triggers write a step's +1 or -1 into both tables for the
-    same holders), a row per plan and step where `inbox_counts` has one per step and due
-    date (the unit head's 418 dates at 20,000 open). PostgreSQL reads the holders' rows
-    of the one sum in one scan (`_counted`): summed per holder (a BitmapOr of the holders
-    then), the head's took it 0.025 ms more, and its client 0.04 ms more CPU; each sum a
-    range of its own, a statement of twelve subqueries, each started at every read."""
-    c = orm.inbox_counts.c
-    narrowed = _counts_narrowed(step, before, after, undated)
-    user, unit, role = _person(sqlite)
-
-    # Each a sum under FILTER, not of a CASE: a row skips the sums it is not in instead of
-    # adding zero to them (over 500 count rows, SQLite a fifth less, PostgreSQL 6%).
-    def summed(condition: Any = None) -> Any:
-        return func.sum(c.n) if condition is None else func.sum(c.n).filter(condition)
-    if not sqlite:
-        def total(condition: Any = None) -> Any:
-            return func.coalesce(summed(condition), _ZERO)
-        holders = {"person": c.holder_user_id != _ZERO,
-                   "free": and_(c.holder_user_id == _ZERO, c.holder_unit_id == _ZERO),
-                   "unit": c.holder_unit_id != _ZERO}
-        # Each holder's dated and undated steps (`_READS_HELD`): which parts a page reads (`_parts_kept`).
-        held = [total(and_(holders[holder], c.due_on.is_not(None) if dated else c.due_on.is_(None))).label(name)
-                for name, (holder, dated) in _READS_HELD.items()]
-        return (select(total().label("total"), total(c.due_on < _TODAY).label("overdue"),
-                       total(and_(c.due_on >= _TODAY, c.due_on <= _SOON)).label("soon"), *held)
-                .where(*_counted(with_unit, whose, step, before, after, undated, sqlite)))
-
-    def ranged(held: Any, dates: Any = None) -> Any:
-        """A holder's sum of the rows of `dates`: one range of the index, read alone."""
-        return select(summed()).where(held, *narrowed, *([] if dates is None else [dates])).scalar_subquery()
-    keys = _choices_held(with_unit)
-
-    def total(holder: str, held: Any) -> Any:
-        """A holder's steps under the filters: from its keys in `_choices_held`, or, narrowed
-        by due date, which those keys do not hold, its range of `inbox_counts`."""
-        if before or after:
-            return ranged(held)
-        return select(func.sum(keys.c.n)).where(keys.c.holder == _named(holder),
-                                                *([keys.c.step_id == _STEP] if step else [])).scalar_subquery()
-    parts = [select(_named(holder).label("holder"), total(holder, held).label("n"),
-                    ranged(held, c.due_on < _TODAY).label("overdue"),
-                    ranged(held, and_(c.due_on >= _TODAY, c.due_on <= _SOON)).label("soon"),
-                    ranged(held, c.due_on.is_(None)).label("undated"))
-             for holder, held in _held_parts(orm.inbox_counts, user, unit if with_unit else None, role, whose)]
-    by_holder = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
-    n, undated_n = by_holder.c.n, by_holder.c.undated
-
-    def of(value: Any, holder: str | None = None) -> Any:
-        return func.coalesce(func.sum(value) if holder is None else func.sum(value).filter(by_holder.c.holder
-                                                                                             == _named(holder)), _ZERO)
-    dated_n = n - func.coalesce(undated_n, _ZERO)
-    return select(of(n).label("total"), of(by_holder.c.overdue).label("overdue"), of(by_holder.c.soon).label("soon"),
-                  *(of(dated_n if dated else undated_n, holder).label(name)
-                    for name, (holder, dated) in _READS_HELD.items()))
-
-
-def _named(holder: str) -> Any:
-    """A holder's name written into the SQL, as the ready state is."""
-    return literal_column(f"'{holder}'", String)
-
-
-@functools.cache
-def _plan_counts(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool, undated: bool,
-                 sqlite: bool) -> Any:
-    """The counts of one plan's steps in a person's inbox, narrowed by whose, step and due
-    date: each holder branch's range of its `ix_work_items_*_plan` index. Built once per
-    shape (`_shape`), for `_inbox_values`; on PostgreSQL the plan is hidden from the
-    planner as the person is (`_person`): built per read with the values bound, its
-    custom plans cost less than the generic one and it was planned again at every read."""
-    w = orm.work_items
-    user, unit, role = _person(sqlite)
-    plan = _PLAN if sqlite else select(bindparam("plan_id", type_=Integer)).scalar_subquery()
-    conditions = [or_(*_branches(user, unit if with_unit else None, role, whose)), w.c.plan_id == plan]
-    if step:
-        conditions.append(w.c.step_id == _STEP)
-    if before:
-        conditions.append(w.c.due_on < _BEFORE)
-    if after:
-        conditions.append(or_(w.c.due_on >= _FROM, w.c.due_on.is_(None)) if undated else w.c.due_on >= _FROM)
-    # Counted under FILTER, not summed from a CASE per row (as `_inbox_counts`): a head's
-    # 1,000 steps of one plan took SQLite 8% less.
-    overdue, soon = w.c.due_on < _TODAY, and_(w.c.due_on >= _TODAY, w.c.due_on <= _SOON)
-    return select(func.count().label("total"), func.count().filter(overdue).label("overdue"),
-                  func.count().filter(soon).label("soon")).where(*conditions)
-
-
-@functools.cache
-def _inbox_choices(with_unit: bool, sqlite: bool) -> Any:
-    """The plans and steps of a whole inbox, from `inbox_choices`, for a page in plan or
-    step order: a row per plan, step and whose (`mine` 1: the person's own, by name or
-    taken; 0: their unit's role's), with each plan's and step name's place in those orders."""
-    c, p = orm.inbox_choices.c, orm.plans
-    if sqlite:  # from the keys read for the counts' totals too
-        c = _choices_held(with_unit).c
-        mine = case((c.holder == _named("person"), literal_column("1", Integer)), else_=_ZERO)
-        held = (select(c.plan_id, c.step_id, c.step_name, mine.label("mine"), func.sum(c.n).label("n"))
-                .group_by(c.plan_id, c.step_id, c.step_name, mine).subquery())
-    else:
-        mine = case((c.holder_user_id == _ZERO, _ZERO), else_=literal_column("1", Integer))
-        user, unit, role = _person(sqlite)
-        held = (select(c.plan_id, c.step_id, c.step_name, mine.label("mine"), func.sum(c.n).label("n"))
-                .where(_held_by(orm.inbox_choices, user, unit if with_unit else None, role, None))
-                .group_by(c.plan_id, c.step_id, c.step_name, mine).having(func.sum(c.n) > _ZERO).subquery())
-    # `place`: the plan's rank in the inbox's plan order (`_sorted_page`), with the database's
-    # own order of numbers; `step_place`, the step name's in the step order, with its order
-    # of names (collation); `n`: its steps of that step id (`_plans_of_page`, `_steps_of_page`).
-    return (select(p.c.id.label("plan_id"), p.c.number.label("plan_number"), p.c.title.label("plan_title"),
-                   held.c.step_id, held.c.step_name, held.c.mine, held.c.n,
-                   func.dense_rank().over(order_by=(p.c.number, p.c.id)).label("place"),
-                   func.dense_rank().over(order_by=held.c.step_name).label("step_place"))
-            .join(held, held.c.plan_id == p.c.id))
-
-
-def _inbox_filters(with_unit: bool, sqlite: bool) -> tuple[Any, Any]:
-    """The plans (id, number, and title if it has no number) and the steps (step id,
-    name) of a whole inbox to filter by, from `inbox_choices`, each plan once and each
-    step once: two JSON arrays of arrays (`plans`, `steps`), each a scalar subquery, read
-    beside the counts in their one row (`_filters_read`). A row per plan, step and whose,
-    with the plan's columns, the step's and the places, each made a dict, grew with the
-    plans an inbox spans (a head's holds a plan per thousand open tasks); at 20,000 open
-    the head's counts with a row per plan and per step took SQLite a tenth less than with
-    those. Those rows, in a UNION ALL beside the counts' row, each carried its eight empty
-    columns and were sorted out in Python: at 100,000 open SQLite took 0.09 ms more for
-    the head's inbox_page (100 plans) than with the two arrays, 0.02 ms less for a staff
-    member's (one plan, one step: two short texts decoded cost more than three rows; CPU,
-    the two alternated call by call, 5,000 pairs)."""
-    c, p = orm.inbox_choices.c, orm.plans
-    if sqlite:
-        # The plans and the step names of the person's keys with steps (`_choices_held`),
-        # each holder's rows grouped once for both (and for the counts' totals). PostgreSQL
-        # reads the holders' rows in one BitmapOr: per holder, the monitor's empty inbox
-        # took it 0.08 ms more (each range's scan and group set up), a unit head's no less.
-        keys = _choices_held(with_unit)
-        plans = select(keys.c.plan_id)
-        steps = select(keys.c.step_id, keys.c.step_name).distinct().subquery()
-    else:
-        user, unit, role = _person(sqlite)
-        held = _held_by(orm.inbox_choices, user, unit if with_unit else None, role, None)
-        plans = select(c.plan_id).where(held).group_by(c.plan_id).having(func.sum(c.n) > _ZERO)
-        steps = (select(c.step_id, c.step_name).where(held)
-                 .group_by(c.step_id, c.step_name).having(func.sum(c.n) > _ZERO).subquery())
-    array, arrays = (func.json_array, func.json_group_array) if sqlite else (func.json_build_array, func.json_agg)
-
-    # As text, decoded by `_filters_read` on both databases: typed JSON, the row would go
-    # through `cursor_reads`' result processors (its columns transposed, SQLite's JSON
-    # processor two Python calls a value), and psycopg decodes a json value itself.
-    def listed(*columns: Any) -> Any:
-        return cast(arrays(array(*columns)), Text)
-    # A plan with a number is labelled by it (`list_inbox`): its title is left out, a
-    # hundred titles of a unit head's plans were most of the arrays' text, written in
-    # JSON by the database and read again (at 100,000 open a quarter of the plans' part).
-    untitled = case((func.coalesce(p.c.number, literal_column("''", String)) == literal_column("''", String),
-                     p.c.title))
-    return (select(listed(p.c.id, p.c.number, untitled)).where(p.c.id.in_(plans)).scalar_subquery().label("plans"),
-            select(listed(steps.c.step_id, steps.c.step_name)).scalar_subquery().label("steps"))
-
-
-@functools.cache
-def _choices_held(with_unit: bool) -> Any:
-    """On SQLite, the keys (plan, step id, step name) of a person's `inbox_choices` with
-    steps, each with its holder (`_HOLDERS`) and its steps (`n`): per holder one range of
-    the table's index, grouped as it is read, in the index's order. A key with steps has
-    a positive sum: a key's sum is the steps it holds, so the holder's sum of its keys is
-    its steps. Read by the filters' plans and step names and by the counts' totals, so
-    SQLite keeps it once (a CTE named more than once is materialized): grouped apart, the
-    plans in the index's order and the step names sorted (over the holders' OR, SQLite
-    sorted a unit head's 100 choice rows first to group them), each read the rows again."""
-    c = orm.inbox_choices.c
-    user, unit, role = _person(True)
-    return union_all(*(
-        select(_named(holder).label("holder"), c.plan_id, c.step_id, c.step_name, func.sum(c.n).label("n"))
-        .where(held).group_by(c.plan_id, c.step_id, c.step_name).having(func.sum(c.n) > _ZERO)
-        for holder, held in _held_parts(orm.inbox_choices, user, unit if with_unit else None, role, None)
-    )).cte("held")
-
-
-@functools.cache
-def _filters(with_unit: bool, sqlite: bool) -> Any:
-    """`_inbox_filters` alone (a filter by plan or words counts the rows it leaves)."""
-    return _held_within(select(*_inbox_filters(with_unit, sqlite)), with_unit, sqlite)
-
-
-def _held_within(statement: Any, with_unit: bool, sqlite: bool) -> Any:
-    """On SQLite, where it reads `_choices_held`, `statement` as a SELECT of its columns
-    from itself with that CTE written inside: a statement is a read if it starts with
-    SELECT (`unit_of_work.track_reads`, `refuse_writes`), and SQLAlchemy writes a CTE first."""
-    if not sqlite:
-        return statement
-    return select(*statement.add_cte(_choices_held(with_unit), nest_here=True).subquery().c)
-
-
-_READS_COUNTS = ("total", "overdue", "soon")
-_READS_HELD = {f"{holder}_{'dated' if dated else 'undated'}": (holder, dated)
-               for holder in _HOLDERS for dated in (True, False)}
-_READS_PLACES = ("n", "place", "step_place", "mine")
-_READS_CHOICES = ("plan_id", "plan_number", "plan_title", "step_id", "step_name")
-# Where each part's columns are in a row of `_reads_counts_and_choices` ("part" first).
-_COUNTS_AT = slice(-len(_READS_COUNTS) - len(_READS_HELD), -len(_READS_HELD))
-_HELD_AT = slice(-len(_READS_HELD), None)
-
-
-def _parts_kept(held: tuple[int, ...], reach: int | None) -> frozenset[tuple[str, bool]]:
-    """The (holder, dated) parts of a page with steps, from their counts (`_READS_HELD`'s
-    order); with `reach`, a page in due order as far as that: undated steps come after
-    all the dated ones, so none is read when the dated ones alone reach that far."""
-    kept = {part for part, n in zip(_READS_HELD.values(), held) if n}
-    if reach is not None and sum(n for (_, dated), n in zip(_READS_HELD.values(), held) if dated) >= reach:
-        kept = {(holder, dated) for holder, dated in kept if dated}
-    return frozenset(kept)
-
-
-@functools.cache
-def _reads_counts_and_choices(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool,
-                              undated: bool, sqlite: bool) -> Any:
-    """`_inbox_counts` (one row, `part` "counts") and `_inbox_choices` (`part` "choices")
-    as one statement, each row with the other's columns empty; built once per shape."""
-    counts = _inbox_counts(with_unit, whose, step, before, after, undated, sqlite).subquery()
-    choices = _inbox_choices(with_unit, sqlite).subquery()
-    no_int, no_text = cast(null(), Integer), cast(null(), String)
-    return _held_within(union_all(
-        select(literal_column("'counts'").label("part"), no_int.label("plan_id"), no_text.label("plan_number"),
-               no_text.label("plan_title"), no_text.label("step_id"), no_text.label("step_name"),
-               *(no_int.label(name) for name in _READS_PLACES),
-               *(counts.c[name] for name in (*_READS_COUNTS, *_READS_HELD))),
-        select(literal_column("'choices'").label("part"),
-               *(choices.c[name] for name in _READS_CHOICES + _READS_PLACES),
-               *(cast(null(), Integer).label(name) for name in (*_READS_COUNTS, *_READS_HELD))),
-    ), with_unit, sqlite)
-
-
-@functools.cache
-def _reads_counts_and_filters(with_unit: bool, whose: str | None, step: bool, before: bool, after: bool,
-                              undated: bool, sqlite: bool) -> Any:
-    """`_inbox_counts` and `_inbox_filters` as one statement of one row: the counts
-    (`_READS_COUNTS`, `_READS_HELD`), then the plans and steps; built once per shape."""
-    counts = _inbox_counts(with_unit, whose, step, before, after, undated, sqlite).subquery()
-    return _held_within(select(*(counts.c[name] for name in (*_READS_COUNTS, *_READS_HELD)),
-                               *_inbox_filters(with_unit, sqlite)), with_unit, sqlite)
-
-
-def _filters_read(plans: str | None, steps: str | None) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """The plans (id, number, title or None) and steps (step id, name) of
-    `_inbox_filters`' two arrays, as tuples (PostgreSQL's `json_agg` of no row is NULL,
-    SQLite's an empty array)."""
-    return list(map(tuple, json.loads(plans) if plans else ())), list(map(tuple, json.loads(steps) if steps else ()))
-
-
-def _plans_of_page(held: list[dict[str, Any]], offset: int, limit: int) -> tuple[list[int], int]:
-    """The plans a page in plan order spans, and how many of the first one's steps come
-    before the page; from the inbox's choices (`_inbox_choices`: a row per plan and step,
-    with the plan's place in plan order and its steps of that step)."""
-    steps: dict[int, int] = {}
-    places: dict[int, int] = {}
-    for row in held:
-        steps[row["plan_id"]] = steps.get(row["plan_id"], 0) + row["n"]
-        places[row["plan_id"]] = row["place"]
-    before, spanned, skip = 0, [], 0
-    for plan_id in sorted(steps, key=places.__getitem__):
-        if before < offset + limit and before + steps[plan_id] > offset:
-            skip = skip if spanned else offset - before
-            spanned.append(plan_id)
-        before += steps[plan_id]
-    return spanned, skip
-
-
-def _steps_of_page(held: list[dict[str, Any]], offset: int, limit: int) -> list[tuple[str, int, int]]:
-    """The step names a page in step order spans, each with how many of its steps come
-    before the page and how many the page takes; from the inbox's choices, as
-    `_plans_of_page` (each name's place in the database's order of names)."""
-    steps: dict[str, int] = {}
-    places: dict[str, int] = {}
-    for row in held:
-        steps[row["step_name"]] = steps.get(row["step_name"], 0) + row["n"]
-        places[row["step_name"]] = row["step_place"]
-    before, spanned = 0, []
-    for name in sorted(steps, key=places.__getitem__):
-        skip = max(offset - before, 0)
-        take = min(steps[name] - skip, offset + limit - before - skip)
-        if take > 0:
-            spanned.append((name, skip, take))
-        before += steps[name]
-    return spanned
-
-
-def _step_names(held: list[dict[str, Any]], counted: list[tuple[str, int]]) -> list[dict[str, Any]] | None:
-    """The choices' rows of `_steps_of_page` for an inbox narrowed by due date: each step
-    name's steps (`counted`: per step id, from `_step_counts`) with its place from the
-    whole inbox's choices (`held`); None when a step id has two names in `held` (two
-    versions of a process) or none, so that the step ids do not say the names."""
-    names: dict[str, set[str]] = {}
-    places: dict[str, int] = {}
-    for row in held:
-        names.setdefault(row["step_id"], set()).add(row["step_name"])
-        places[row["step_name"]] = row["step_place"]
-    if any(len(names.get(step_id, ())) != 1 for step_id, _ in counted):
-        return None
-    return [{"step_name": name, "n": n, "step_place": places[name]}
-            for step_id, n in counted for name in names[step_id]]
-
-
-def _sum_when(condition: Any) -> Any:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
 # The ready items of a sweep batch's instances (Core, made into items by `Rows.loaded`).
@@ -1666,8 +521,8 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
 
         Its cost follows the page, not the inbox: the counts and choices are sums over the
         count tables (a row per date, per plan and step), and in due order the page is
-        read from each holder branch's index in that order, `_due_page` (the order
-        received likewise, `_lists_received_page`); by a plan, from each branch's index of
+        read from each holder branch's index in that order, `due_page` (the order
+        received likewise, `lists_received_page`); by a plan, from each branch's index of
         its steps of one plan (`ix_work_items_*_plan`); in plan or step order, from the
         plans or step names the page spans. A filter by plan or words counts the rows it
         leaves (a plan's: those ranges), and another order or filter sorts them."""
@@ -1678,38 +533,38 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         in_due_order = where.sort == "due" and not where.words
         # In plan order, narrowed by nothing but a step or whose, the page is read from the
         # few plans it spans, known from the count tables' steps per plan, step and whose
-        # (`_plans_of_page`); in step order likewise, from the few step names it spans
-        # (`_steps_of_page`), each read in due order, and narrowed by due date too.
+        # (`plans_of_page`); in step order likewise, from the few step names it spans
+        # (`steps_of_page`), each read in due order, and narrowed by due date too.
         due_filtered = where.due_before is not None or where.due_from is not None
         by_plans = where.sort == "plan" and not by_task and not due_filtered
-        # (Narrowed by due date, from the step ids' counts of those dates: `_step_names`.)
+        # (Narrowed by due date, from the step ids' counts of those dates: `step_names`.)
         by_steps = where.sort == "step" and not by_task and not where.step_id
         if by_task or not {"due": True, "received": True, "plan": by_plans, "step": by_steps}[where.sort]:
-            # By a plan alone, the counts from a statement built once (`_plan_counts`).
+            # By a plan alone, the counts from a statement built once (`plan_counts`).
             by_plan = by_task and not where.words
             if not (by_plan and in_due_order):  # (else neither its counts nor its page: not built)
                 counts, rows = self._sorted_page(user_id, unit_id, role, where, count=by_task and not by_plan,
                                                  page=not in_due_order)
             if by_plan:
-                counts = dict(zip(_READS_COUNTS, self._row_of(_plan_counts(*shape, sqlite), values)))
+                counts = dict(zip(READS_COUNTS, self._row_of(plan_counts(*shape, sqlite), values)))
         ranked = by_plans or by_steps
         if by_task:
-            plans, steps = _filters_read(*self._row_of(_filters(unit_id is not None, sqlite), values))
+            plans, steps = filters_read(*self._row_of(filters(unit_id is not None, sqlite), values))
         elif not ranked:  # the counts and the plans and steps, both from count tables, in one round trip
-            total, overdue, soon, *parts, plans, steps = self._row_of(_reads_counts_and_filters(*shape, sqlite),
+            total, overdue, soon, *parts, plans, steps = self._row_of(reads_counts_and_filters(*shape, sqlite),
                                                                       values)
             counts = {"total": total, "overdue": overdue, "soon": soon}
             # The page reads only the holder branches with steps under the filters.
             holders = tuple(n or 0 for n in parts)
-            kept = _parts_kept(holders, where.offset + where.limit if in_due_order else None)
-            plans, steps = _filters_read(plans, steps)
+            kept = parts_kept(holders, where.offset + where.limit if in_due_order else None)
+            plans, steps = filters_read(plans, steps)
         else:  # a page read from the plans or step names it spans: a row per plan, step and whose
-            keys, found = cursor_reads.rows(self.session, _reads_counts_and_choices(*shape, sqlite), values)
+            keys, found = cursor_reads.rows(self.session, reads_counts_and_choices(*shape, sqlite), values)
             held = []
             for row in found:
                 if row[0] == "counts":
-                    counts = dict(zip(_READS_COUNTS, row[_COUNTS_AT]))
-                    holders = tuple(n or 0 for n in row[_HELD_AT])
+                    counts = dict(zip(READS_COUNTS, row[COUNTS_AT]))
+                    holders = tuple(n or 0 for n in row[HELD_AT])
                 else:
                     held.append(dict(zip(keys, row)))
             plans = [(row["plan_id"], row["plan_number"], row["plan_title"]) for row in held]
@@ -1717,25 +572,25 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
             held = [row for row in held if where.step_id in (None, row["step_id"])
                     and where.whose in (None, ("unit", "mine")[row["mine"]])]
             if by_steps and due_filtered:
-                held = _step_names(held, cursor_reads.rows(self.session, _step_counts(*shape, sqlite), values)[1])
+                held = step_names(held, cursor_reads.rows(self.session, step_counts(*shape, sqlite), values)[1])
                 if held is None:  # the step ids do not say the names: sorted from the rows
                     rows = self._sorted_page(user_id, unit_id, role, where, count=False)[1]
             if by_steps and held is not None:
-                rows = [row for name, skip, take in _steps_of_page(held, where.offset, where.limit)
-                        for row in self._page_of(_due_page(*shape, sqlite, named=True, kept=_parts_kept(holders, None)),
+                rows = [row for name, skip, take in steps_of_page(held, where.offset, where.limit)
+                        for row in self._page_of(due_page(*shape, sqlite, named=True, kept=parts_kept(holders, None)),
                                                  {**values, "step_name": name, "reach": skip + take, "offset": skip,
                                                   "limit": take})]
             if by_plans:
-                plan_ids, skip = _plans_of_page(held, where.offset, where.limit)
+                plan_ids, skip = plans_of_page(held, where.offset, where.limit)
                 rows = self._sorted_page(user_id, unit_id, role, replace(where, offset=skip), count=False,
                                          plan_ids=plan_ids)[1] if plan_ids else []
         if (in_due_order or where.sort == "received" and not by_task) and not counts["total"]:
             rows = []  # the filters leave nothing (an empty inbox, as a monitor's often is): no page to read
         elif in_due_order:
-            rows = self._page_of(_due_page(*shape, sqlite, where.plan_id is not None,
+            rows = self._page_of(due_page(*shape, sqlite, where.plan_id is not None,
                                            kept=None if by_task else kept), values)
         elif where.sort == "received" and not by_task:
-            rows = self._page_of(_lists_received_page(*shape, sqlite, kept), values)
+            rows = self._page_of(lists_received_page(*shape, sqlite, kept), values)
         return {"rows": rows, "counts": {k: int(v or 0) for k, v in counts.items()}, "plans": plans, "steps": steps}
 
     def _sorted_page(self, user_id: int, unit_id: int | None, role: str, where: InboxWhere,
@@ -1745,15 +600,15 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
         from all the rows the filters leave (of `plan_ids` only, if given); and, if
         `count`, their counts."""
         w, t, p = orm.work_items, orm.plan_tasks, orm.plans
-        conditions = [_waiting_for(user_id, unit_id, role), *_narrowing(user_id, where, plan_ids)]
+        conditions = [waiting_for(user_id, unit_id, role), *narrowing(user_id, where, plan_ids)]
         base = select().select_from(w.join(t, t.c.id == w.c.plan_task_id).join(p, p.c.id == t.c.plan_id))
         counts: dict[str, Any] = {}
         if count:  # the task joined only for its words
             counted = base if where.words else select().select_from(w)
             counts = dict(self.session.execute(counted.add_columns(
                 func.count().label("total"),
-                _sum_when(w.c.due_on < where.today).label("overdue"),
-                _sum_when(and_(w.c.due_on >= where.today, w.c.due_on <= where.soon_until)).label("soon"),
+                sum_when(w.c.due_on < where.today).label("overdue"),
+                sum_when(and_(w.c.due_on >= where.today, w.c.due_on <= where.soon_until)).label("soon"),
             ).where(*conditions)).one()._mapping)
         if not page:
             return counts, []
@@ -1763,14 +618,14 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
             "step": [w.c.step_name, w.c.due_on.asc().nulls_last(), w.c.id],
         }.get(where.sort, [w.c.due_on.asc().nulls_last(), w.c.id])
         if where.sort == "plan":  # sorted by the task's columns: the page's rows read at once
-            return counts, self._page_rows(base.add_columns(*_inbox_columns()).where(*conditions)
+            return counts, self._page_rows(base.add_columns(*inbox_columns()).where(*conditions)
                                            .order_by(*order).offset(where.offset).limit(where.limit))
         if where.words:
             ids = base.add_columns(w.c.id).where(*conditions)
         else:  # the task is joined for the page's rows only
             ids = select(w.c.id).where(*conditions)
         ids = ids.order_by(*order).offset(where.offset).limit(where.limit).subquery()
-        rows = self._page_rows(base.add_columns(*_inbox_columns())
+        rows = self._page_rows(base.add_columns(*inbox_columns())
                                .where(w.c.id.in_(select(ids.c.id))).order_by(*order))
         return counts, rows
 
@@ -1780,9 +635,9 @@ class WorkItemRepository(SqlRepository, ports.WorkItemRepository):
 
     def _page_of(self, statement: Any, values: dict[str, Any]) -> list[tuple[Any, ...]]:
         """An inbox page's rows of a statement built once and kept (`cursor_reads`): tuples
-        of `INBOX_ROW`'s columns, as every page's statement selects them (`_inbox_columns`),
+        of `INBOX_ROW`'s columns, as every page's statement selects them (`inbox_columns`),
         but for the time received that SQLite's merge of a page in that order reads after
-        them (`_lists_received_page`), left out."""
+        them (`lists_received_page`), left out."""
         found = cursor_reads.rows(self.session, statement, values)[1]
         if found and len(found[0]) > len(INBOX_ROW):
             return [row[:len(INBOX_ROW)] for row in found]
@@ -1819,7 +674,7 @@ class AuditRepository(SqlRepository, ports.AuditRepository):
     def add_many(self, events: list[model.AuditEvent]) -> None:
         # Core (the ORM would insert them one by one on SQLite, to read each id back),
         # with the unit of work's next write: on PostgreSQL in the same statement.
-        self.rows.insert_later(orm.audit_events, [{c: getattr(e, c) for c in _inserted(orm.audit_events)}
+        self.rows.insert_later(orm.audit_events, [{c: getattr(e, c) for c in inserted(orm.audit_events)}
                                                   for e in events])
 
     def for_task(self, plan_task_id: int) -> list[dict[str, Any]]:
@@ -1869,5 +724,5 @@ class OfficeDayRepository(SqlRepository, ports.OfficeDayRepository):
         if info.get(_DAYS_WRITTEN):
             return None
         if _SEEN_VERSION not in info:
-            info[_SEEN_VERSION] = self.session.scalar(select(_OFFICE_DAYS_VERSION))
+            info[_SEEN_VERSION] = self.session.scalar(select(orm.OFFICE_DAYS_VERSION))
         return info[_SEEN_VERSION]

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from adapters.storage import cursor_reads, repository
+from adapters.storage import batched_writes, cursor_reads, repository
 from adapters.storage.arrival_store import ArrivalRepository
 from adapters.storage.deadline_store import ExtensionRepository, NoticeRepository
 from adapters.storage.import_drafts import ImportDraftRepository
@@ -121,7 +121,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             s.info.update(self.seen)
         # The rows the write paths read and insert with Core, held by the unit of work
         # itself, outside the session; their changes are written at flush and commit.
-        self.rows = repository.Rows(s)
+        self.rows = batched_writes.Rows(s)
         for name in _REPOSITORIES.keys() & vars(self).keys():  # the last `with`'s, on its session
             delattr(self, name)
         return self
@@ -180,7 +180,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     def commit(self) -> None:
         self._refused_if_reading()
         try:
-            repository.write_changes(self.session, self.rows)
+            batched_writes.write_changes(self.session, self.rows)
             self.session.commit()
         except (StaleDataError, IntegrityError) as error:
             # Another request saved the same instance or work item first (two tabs,
@@ -199,7 +199,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     def flush(self) -> None:
         self._refused_if_reading()
         try:
-            repository.write_changes(self.session, self.rows)
+            batched_writes.write_changes(self.session, self.rows)
             self.session.flush()
         except StaleDataError as error:
             self.session.rollback()

@@ -12,7 +12,7 @@ from sqlalchemy import case, delete, event, func, insert, select
 from sqlalchemy.exc import DBAPIError
 
 from adapters.storage import cursor_reads, orm
-from adapters.storage.repository import _update_by_id
+from adapters.storage.batched_writes import update_by_id
 from engine.deadlines import sweep
 from engine.tasks import steps
 from tests.support.office import CBTH, KSTTHC, TTPV, clock_on, make_office
@@ -35,7 +35,7 @@ def test_a_write_on_the_cursor_stores_counts_and_returns_as_the_session_would(of
         event_id, at, detail = returned[0]
         assert (at, detail) == (AT, {"lý do": "thử", "n": 2})  # as the dialect reads them back
         # Many rows: one statement run for each, their written rows counted; one gone, not counted.
-        renaming = _update_by_id(t, ("title",))
+        renaming = update_by_id(t, ("title",))
         count, _ = cursor_reads.write(uow.session, renaming, [{"_id": task_id, "title": f"Tên {task_id}"}
                                                               for task_id in (*task_ids, -1)])
         assert count == len(task_ids)

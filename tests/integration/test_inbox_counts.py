@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 
 from alembic import command
 
-from adapters.storage import Storage, inbox_counts, orm, repository
+from adapters.storage import Storage, inbox_counts, inbox_pages, inbox_totals, orm
 from engine.deadlines import extension_requests
 from engine.process import instances
 from engine.reading.search import search_tasks
@@ -186,7 +186,7 @@ def test_a_page_in_due_order_is_the_sorted_inbox_page_by_page(office):
 
 def received_order(office: Office, user_id: int, today: date, query: inbox.InboxQuery) -> list[int]:
     """The ids of every step the person's inbox lists under `query`, newest received
-    first, sorted here from the rows (the holder branches as `_branches` names them)."""
+    first, sorted here from the rows (the holder branches as `inbox_holders.branches` names them)."""
     w, u = orm.work_items.c, orm.users.c
     with office.storage.engine.connect() as conn:
         unit_id, role = conn.execute(select(u.unit_id, u.role).where(u.id == user_id)).one()
@@ -398,13 +398,14 @@ def test_inbox_pages_do_not_depend_on_the_order_of_union_parts_or_subquery_rows(
             steps.claim(office.uow(), items[0].id, head, clock=clock)
             for item in items[1:5]:
                 steps.complete_step(office.uow(), item.id, head, {"assignee": staff}, clock=clock)
-    built = (repository._due_page, repository._lists_received_page, repository._reads_counts_and_filters,
-             repository._reads_counts_and_choices)
+    built = (inbox_pages.due_page, inbox_pages.lists_received_page, inbox_totals.reads_counts_and_filters,
+             inbox_totals.reads_counts_and_choices)
     cases = [(user, inbox.InboxQuery(sort=sort), size) for user, size in ((head, 9), (staff, 3))
              for sort in ("due", "received")]
     wanted = [sorted_inbox(office, user, today, query) for user, query, _ in cases]
     plain = [paged(office, user, today, query, size, len(want)) for (user, query, size), want in zip(cases, wanted)]
-    monkeypatch.setattr(repository, "union_all", shuffled_union_all)
+    for module in (inbox_pages, inbox_totals):
+        monkeypatch.setattr(module, "union_all", shuffled_union_all)
     for statement in built:
         statement.cache_clear()
     try:

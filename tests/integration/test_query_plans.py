@@ -26,7 +26,7 @@ from tests.support.statements import sent_with_parameters
 
 TODAY = date(2024, 3, 11)
 # The steps PostgreSQL expects a unit's role to hold in an inbox statement: it does not see
-# whose inbox it plans (`repository._person`), so it plans for an average unit, here the
+# whose inbox it plans (`inbox_holders.person`), so it plans for an average unit, here the
 # 3,008 ready steps over the three units holding them, not the 3,000 of the head's unit.
 UNIT_EXPECTED = 1000
 TCD = "Ban Tiếp công dân tỉnh"  # a unit leading no task of this office
@@ -319,7 +319,7 @@ def test_a_large_inbox_reads_its_page_in_index_order_and_counts_without_its_step
 @pytest.mark.parametrize("office", ["sqlite"], indirect=True)
 def test_a_staff_members_inbox_merges_its_steps_by_name_and_taken_as_their_indexes_give_them(office):
     """A staff member's page of the steps given them by name and those they took (two
-    parts, `repository._due_page`): SQLite reads each through its index in due order,
+    parts, `inbox_pages.due_page`): SQLite reads each through its index in due order,
     joins it as it reads it and merges the two; no part is kept in a temporary table
     and nothing is sorted."""
     with office.uow() as uow:
@@ -358,7 +358,7 @@ def rows(line: str) -> int:
 def parent(lines: list[str], n: int) -> str:
     """The node a PostgreSQL plan's line `n` is read by: the nearest line before it that
     opens a node (`->`, or the plan's top) further left, past the InitPlans that compute
-    the holder's values (`repository._person`) for it."""
+    the holder's values (`inbox_holders.person`) for it."""
     at = lines[n].find("->")
     return next((line for line in reversed(lines[:n]) if -1 < line.find("->") < at), lines[0])
 

@@ -1,7 +1,7 @@
 """inbox_counts: its holder index lists the due date before the step
 
 Every inbox read sums a person's holders' count rows four times: all of them, the
-overdue, those due soon and the undated (`repository._inbox_counts`). By (holder, step,
+overdue, those due soon and the undated (`inbox_totals._inbox_counts`). By (holder, step,
 due date) a holder's rows of one date range were spread over its steps, so SQLite read
 every row of the holder once and tested each against the three ranges (the sums under
 FILTER). By (holder, due date, step) each range is one range of the index: the overdue,
@@ -15,7 +15,7 @@ columns, as well in this order; `inbox_counts.KEYS` lists them in it, so that a 
 every key reads the table in its index's order as before.
 
 PostgreSQL reads a person's holders' count rows in one scan as before (the holders' OR,
-`repository._counted`); built afresh (as here, or by any REINDEX), the compact index led
+`inbox_totals._counted`); built afresh (as here, or by any REINDEX), the compact index led
 it to read the whole index and filter it, unless the holder columns bound its scan too.
 
 Index only: no table is rebuilt, the triggers are unchanged.
