@@ -4,7 +4,7 @@ Read queries join the work-item index to plan tables in one statement and return
 plain dicts; none of them touches `process_instances.state`. What they build on has a
 module of its own: the unit of work's held rows and batched writes (`batched_writes`),
 rows made into domain objects (`row_objects`), the step's one read (`step_read`), and the
-inbox's statements: whose steps it holds (`inbox_holders`), its pages (`inbox_pages`), its
+inbox's statements (in `reads/`): whose steps it holds (`inbox_holders`), its pages (`inbox_pages`), its
 counts and filter choices (`inbox_totals`).
 """
 from __future__ import annotations
@@ -21,8 +21,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from adapters.storage import cursor_reads, orm
 from adapters.storage.batched_writes import Rows, inserted, insert_new, update_by_id
 from adapters.storage.dialects import begin_write, on_sqlite
-from adapters.storage.inbox_holders import waiting_for
-from adapters.storage.inbox_pages import (
+from adapters.storage.reads.inbox_holders import waiting_for
+from adapters.storage.reads.inbox_pages import (
     due_page,
     inbox_columns,
     lists_received_page,
@@ -30,7 +30,7 @@ from adapters.storage.inbox_pages import (
     plans_of_page,
     steps_of_page,
 )
-from adapters.storage.inbox_totals import (
+from adapters.storage.reads.inbox_totals import (
     COUNTS_AT,
     HELD_AT,
     READS_COUNTS,

@@ -15,7 +15,8 @@ from sqlalchemy import func, select, update
 
 from alembic import command
 
-from adapters.storage import Storage, inbox_counts, inbox_pages, inbox_totals, orm
+from adapters.storage import Storage, inbox_counts, orm
+from adapters.storage.reads import inbox_pages, inbox_totals
 from engine.deadlines import extension_requests
 from engine.process import instances
 from engine.reading.search import search_tasks

@@ -15,7 +15,7 @@ from sqlalchemy import String, and_, or_, select, type_coerce, union_all
 
 from adapters.storage import orm
 from adapters.storage.dialects import planned_with
-from adapters.storage.inbox_holders import BEFORE, FROM, PLAN, STEP, STEP_NAME, held_branches, person
+from adapters.storage.reads.inbox_holders import BEFORE, FROM, PLAN, STEP, STEP_NAME, held_branches, person
 from engine.tasks.inbox import InboxWhere
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Integer, String, Text, and_, bindparam, case, cast, func, literal_column, null, or_, select, union_all
 
 from adapters.storage import orm
-from adapters.storage.inbox_holders import (
+from adapters.storage.reads.inbox_holders import (
     BEFORE,
     FROM,
     HOLDERS,
