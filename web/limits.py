@@ -1,7 +1,8 @@
 """Size limits on what a request may carry, before any view reads it (ASVS V5.1.4).
 
 Files go up to `MAX_CONTENT_LENGTH` (20 MB). A JSON body is commands, not files: at
-most `MAX_JSON_BYTES` (a process diagram is tens of KB), else 413. A form field is
+most `MAX_JSON_BYTES` (a process diagram is tens of KB), else 413, and nested at most
+`MAX_JSON_DEPTH` deep (an import draft, the deepest, is 5), else malformed (400). A form field is
 text a person typed: at most `MAX_FIELD_CHARS`, else 400 naming the field. The
 engine keeps its own, tighter limits on what it stores (`engine.process.step_forms.MAX_TEXT`).
 
@@ -18,6 +19,7 @@ from engine.errors import N_, InvalidInput
 
 MAX_JSON_BYTES = 2 * 1024 * 1024
 MAX_FIELD_CHARS = 50_000
+MAX_JSON_DEPTH = 32
 
 
 def init_app(app: Flask) -> None:
@@ -35,6 +37,18 @@ def limit_request_body() -> None:
                     if len(value) > MAX_FIELD_CHARS}
         if too_long:
             raise InvalidInput(too_long, N_("A field is too long; shorten it and send again."))
+
+
+def json_depth(value: Any) -> int:
+    """How deep lists and objects nest in a parsed JSON value; walked with a list, not
+    recursion, so that no depth can exhaust the stack."""
+    deepest, waiting = 0, [(value, 1)]
+    while waiting:
+        item, depth = waiting.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            waiting += [(child, depth + 1) for child in (item.values() if isinstance(item, dict) else item)]
+    return deepest
 
 
 def refuse_nul() -> None:

@@ -3,7 +3,7 @@ or overflow the database's integer, and in every parameter the web layer reads, 
 where a number or a date belongs, a NUL, an empty value; for JSON routes, bodies that
 are not objects or not JSON, and objects holding those values. Then, as each person and
 as nobody, what a careless script sends whatever the route: a method it does not take,
-a body whose content type lies, a query string of repeated,
+a body whose content type lies or that nests past any parser, a query string of repeated,
 huge or badly escaped keys. Nothing may answer 5xx, a 4xx must say why, and every answer
 (an error, a redirect, a static file) carries the security headers.
 
@@ -32,6 +32,8 @@ METHODS = ("PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE", "GET", "POST") 
 BODIES = (  # (content type, body) to every POST route
     ("text/plain", "assignee=1"),
     ("application/json", "assignee=1"),  # says JSON, is a form
+    ("application/json", "[" * 100_000),  # past the JSON parser's recursion limit
+    ("application/json", '{"a": ' * 500 + "1" + "}" * 500),  # parsed, but deeper than any command
     ("application/xml", "<a/>"),
     ("multipart/form-data", "no boundary"),
     ("application/x-www-form-urlencoded", "%zz=%G1&a=%"),

