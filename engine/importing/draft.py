@@ -14,7 +14,7 @@ from typing import Any
 from engine import model
 from engine.deadlines.task_dates import parse_day
 from engine.errors import N_, InvalidInput
-from engine.importing.deadline_phrases import PlanYears, parse_deadline
+from engine.importing.deadline_phrases import UNRESOLVED, PlanYears, Schedule, parse_deadline
 from engine.importing import ImportedTask, ImportResult, UnitRef
 from engine.process.instances import PROCESS_KEY
 
@@ -35,6 +35,12 @@ class ImportDraft:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], draft_id: int | None = None) -> ImportDraft:
+        """The draft from its `to_dict` shape. An edited draft comes from a script too
+        (`POST /api/imports/<id>/confirm`): a part not of that shape is an InvalidInput
+        naming it, not a crash further on."""
+        wrong = _shape_errors(data)
+        if wrong:
+            raise InvalidInput(wrong, N_("The draft is not in the shape the import gave; send it back in that shape."))
         return cls(source_name=data.get("source_name") or "", plan=dict(data.get("plan") or {}),
                    tasks=list(data.get("tasks") or []), new_units=list(data.get("new_units") or []),
                    warnings=list(data.get("warnings") or []), id=draft_id)
@@ -65,6 +71,32 @@ def from_result(result: ImportResult, known: dict[str, int], source_name: str,
     return ImportDraft(source_name, plan, tasks, new_units, list(result.warnings))
 
 
+PARTS = {"plan": dict, "tasks": list, "new_units": list, "warnings": list}
+NOT_OF_THE_SHAPE = N_("Not of the draft's shape.")
+
+
+def _shape_errors(data: dict[str, Any]) -> dict[str, str]:
+    """Each part of a draft that `to_dict` would not have given, by its name on the review
+    form: a list where an object belongs, a unit list that is not a list, a schedule
+    that is not one (its dates are computed on)."""
+    wrong = {name: NOT_OF_THE_SHAPE for name, kind in PARTS.items()
+             if data.get(name) is not None and not isinstance(data[name], kind)}
+    for name in ("tasks", "new_units"):
+        items = [] if name in wrong else data.get(name) or []
+        wrong.update({f"{name}-{i}": NOT_OF_THE_SHAPE for i, item in enumerate(items) if not isinstance(item, dict)})
+    tasks = [] if "tasks" in wrong else data.get("tasks") or []
+    for i, task in enumerate(tasks):
+        if not isinstance(task, dict):
+            continue
+        wrong.update({f"task-{i}-{role}": NOT_OF_THE_SHAPE for role in ("lead", "coordinators")
+                      if not isinstance(task.get(role) or [], list)})
+        try:
+            Schedule.from_dict(task.get("schedule") or {"kind": UNRESOLVED})
+        except ValueError:
+            wrong[f"task-{i}-schedule"] = NOT_OF_THE_SHAPE
+    return wrong
+
+
 def _flags(task: ImportedTask) -> list[str]:
     """What a person should check in a task, each a mark on the review table: a task
     guessed from the layout or a sentence, a unit matched fuzzily, a unit name the
@@ -92,7 +124,7 @@ def _number_key(number: Any) -> str:
 
 def used_new_units(draft: ImportDraft) -> list[int]:
     """The proposed new units some task still names, by index."""
-    keys = {k for t in draft.tasks for k in [*t.get("lead", []), *t.get("coordinators", [])]}
+    keys = {k for t in draft.tasks for k in [*(t.get("lead") or []), *(t.get("coordinators") or [])]}
     return [i for i in range(len(draft.new_units)) if f"{NEW}{i}" in keys]
 
 
@@ -173,7 +205,7 @@ def read_deadline(draft: ImportDraft, text: str, year: Any = None) -> dict[str, 
 
 def _years(year: int, tasks: list[dict[str, Any]]) -> PlanYears:
     """The plan's years: its year to the last year its read schedules run to."""
-    untils = [int(str(t.get("schedule", {}).get("until") or "")[:4] or 0) for t in tasks]
+    untils = [int(str((t.get("schedule") or {}).get("until") or "")[:4] or 0) for t in tasks]
     return PlanYears(year, max([year, *untils]))
 
 

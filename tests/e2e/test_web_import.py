@@ -137,6 +137,45 @@ def test_the_api_previews_and_confirms(world: WebWorld) -> None:
     assert [t["ref"] for t in plan["tasks"]] == ["1", "2"]
 
 
+
+def _reshaped(draft: dict, path: tuple, value: object) -> dict:
+    part = draft
+    for key in path[:-1]:
+        part = part[key]
+    part[path[-1]] = value
+    return draft
+
+
+@pytest.mark.parametrize(("path", "value", "field"), [
+    (("plan",), [1], "plan"),
+    (("tasks",), "1. Rà soát", "tasks"),
+    (("tasks", 1), "Rà soát", "tasks-1"),
+    (("warnings",), True, "warnings"),
+    (("tasks", 0, "lead"), 7, "task-0-lead"),
+    (("tasks", 1, "coordinators"), None, None),  # no coordinators: that is allowed
+    (("tasks", 0, "schedule"), "Quý I", "task-0-schedule"),
+    (("tasks", 0, "schedule", "until"), "cuối năm", "task-0-schedule"),
+    (("tasks", 0, "schedule", "due"), ["2024-02-30"], "task-0-schedule"),
+    (("tasks", 0, "schedule", "on"), "--13-45", "task-0-schedule"),
+])
+def test_an_edited_draft_not_of_the_draft_s_shape_is_a_400_naming_the_part(world: WebWorld, path: tuple,
+                                                                             value: object, field: str | None) -> None:
+    client = world.client(MONITOR)
+    created = client.post("/api/imports", data={"plan": (io.BytesIO(PLAN.read_bytes()), PLAN.name)},
+                          content_type="multipart/form-data").get_json()
+    draft = _reshaped(created["draft"], path, value)
+    draft["new_units"][0]["create"] = True
+    response = client.post(created["confirm_url"], json=draft)
+    if field is None:
+        assert response.status_code == 201, response.get_data(as_text=True)
+        return
+    assert response.status_code == 400, response.get_data(as_text=True)
+    error = response.get_json()["error"]
+    assert error["message"].startswith("Bản nháp không đúng cấu trúc")
+    assert error["fields"] == {field: "Không đúng cấu trúc của bản nháp."}
+    assert _counts(world)["plans"] == 1 and _counts(world)["import_drafts"] == 1  # nothing stored, draft kept
+
+
 def test_another_monitor_s_draft_is_not_found(world: WebWorld) -> None:
     response = _upload(world.client(MONITOR), PLAN.name, PLAN.read_bytes())
     with world.office.uow() as uow:
