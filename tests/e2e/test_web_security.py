@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 
 from tests.e2e.web_helpers import HEAD, MONITOR, STAFF, WebWorld, build_world
@@ -61,6 +62,23 @@ def test_a_text_that_looks_like_a_formula_is_text_in_the_excel_report(sqlite_url
     assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
 
 
+@pytest.mark.parametrize("kind", ["xlsx", "docx"])
+@pytest.mark.parametrize("text", ["Rà soát\x0bthủ tục", "Mục\x1b[31m đỏ", "Kết quả\ufffe"])
+def test_a_text_holding_a_character_xml_cannot_carry_still_makes_the_report(sqlite_url: str, kind: str,
+                                                                            text: str) -> None:
+    world = build_world(sqlite_url)
+    plan_id = world.office.plan([{"ref": "2", "title": text, "lead": [KSTTHC], "due": "2024-03-29"}])
+    response = world.client(MONITOR).get(f"/plans/{plan_id}/report.{kind}")
+    assert response.status_code == 200
+    words = text.translate({0x0b: " ", 0x1b: " ", 0xfffe: " "})
+    if kind == "xlsx":
+        sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
+        assert words in [c.value for row in sheet.iter_rows() for c in row]
+    else:
+        assert words in "\n".join(c.text for t in Document(io.BytesIO(response.data)).tables
+                                  for row in t.rows for c in row.cells)
+
+
 def test_a_step_text_past_the_limit_is_a_400_and_never_reaches_the_workflow(world: WebWorld) -> None:
     head = world.client(HEAD)
     head.post(f"/steps/{world.step('assign')}", data={"assignee": world.office.users[STAFF]})
@@ -103,3 +121,4 @@ def test_a_json_body_nested_to_the_limit_is_read(world: WebWorld) -> None:
     response = world.client(HEAD).post(f"/api/steps/{world.step('assign')}/complete", data=body,
                                        content_type="application/json")
     assert response.status_code == 200, response.get_data(as_text=True)
+
