@@ -122,3 +122,13 @@ def test_a_json_body_nested_to_the_limit_is_read(world: WebWorld) -> None:
                                        content_type="application/json")
     assert response.status_code == 200, response.get_data(as_text=True)
 
+
+@pytest.mark.parametrize("escaped", ["\\u0000", "\\ud800", "\\udfff"])
+def test_a_json_text_holding_a_character_no_utf8_text_holds_is_a_400_and_never_stored(world: WebWorld,
+                                                                                      escaped: str) -> None:
+    body = '{"assignee": %d, "instruction": "Rà soát %s"}' % (world.office.users[STAFF], escaped)
+    response = world.client(HEAD).post(f"/api/steps/{world.step('assign')}/complete", data=body,
+                                       content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["fields"] == {"json": "Nội dung chứa ký tự không lưu được."}
+    assert world.step("assign")  # still waiting: the task's page, which would show it, still opens
