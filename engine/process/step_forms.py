@@ -94,11 +94,12 @@ def _user_id(value: Any) -> int | None:
     return int(value) if str(value).strip().isdecimal() and len(str(value).strip()) < 10 else None
 
 
-def _user_ids(value: Any) -> list[int]:
-    """A list of ids from a form's several values or the API's list, in order, once each."""
+def _user_ids(value: Any) -> list[int | None]:
+    """A list of ids from a form's several values or the API's list ("3,5"), in order, once
+    each. An entry that is no id stays, as None, for the members check to refuse: dropped,
+    `"co_handlers": "Lan"` assigned the task with no co-handler and said nothing."""
     values = value if isinstance(value, (list, tuple)) else str(value or "").split(",")
-    ids = [_user_id(v) for v in values]
-    return list(dict.fromkeys(i for i in ids if i is not None))
+    return list(dict.fromkeys(_user_id(v) for v in values if not (isinstance(v, str) and not v.strip())))
 
 
 def _contribute(fields: dict[str, Any], _choices: list[tuple[int, str]]) -> dict[str, Any]:
