@@ -15,6 +15,7 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # A step's texts go into the workflow's state and every page that shows the task: a
 # long report fits; a pasted megabyte does not.
 MAX_TEXT = 10_000
+TOO_LONG = N_("This text is too long: write at most 10,000 characters.")
 FORMS = ("assign", "contribute", "report", "review", "done")  # "done": a manualTask, nothing to fill in
 
 
@@ -52,7 +53,7 @@ def limited_text(value: Any, name: str) -> str:
     """`value` as stripped text, or `InvalidInput` on field `name` past MAX_TEXT."""
     text = str(value or "").strip()
     if len(text) > MAX_TEXT:
-        raise InvalidInput({name: N_("This text is too long: write at most 10,000 characters.")})
+        raise InvalidInput({name: TOO_LONG})
     return text
 
 

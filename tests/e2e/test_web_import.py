@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from adapters.readers import MAX_BYTES
+from engine.process.step_forms import MAX_TEXT
 from tests.e2e.web_helpers import HEAD, MONITOR, WebWorld, build_world
 from tests.support.office import KSTTHC, TTPV
 
@@ -174,6 +175,30 @@ def test_an_edited_draft_not_of_the_draft_s_shape_is_a_400_naming_the_part(world
     assert error["message"].startswith("Bản nháp không đúng cấu trúc")
     assert error["fields"] == {field: "Không đúng cấu trúc của bản nháp."}
     assert _counts(world)["plans"] == 1 and _counts(world)["import_drafts"] == 1  # nothing stored, draft kept
+
+
+@pytest.mark.parametrize(("path", "field"), [
+    (("plan", "title"), "title"),
+    (("tasks", 0, "title"), "task-0-title"),
+    (("tasks", 1, "content"), "task-1-content"),
+    (("new_units", 0, "name"), "new-0-name"),
+])
+@pytest.mark.parametrize("length", [MAX_TEXT, MAX_TEXT + 1])
+def test_a_draft_s_text_past_the_limit_is_a_400_naming_it_never_stored(world: WebWorld, path: tuple, field: str,
+                                                                       length: int) -> None:
+    client = world.client(MONITOR)
+    created = client.post("/api/imports", data={"plan": (io.BytesIO(PLAN.read_bytes()), PLAN.name)},
+                          content_type="multipart/form-data").get_json()
+    draft = _reshaped(created["draft"], path, "x" * length)
+    draft["new_units"][0]["create"] = True
+    before = _counts(world)
+    response = client.post(created["confirm_url"], json=draft)
+    if length == MAX_TEXT:
+        assert response.status_code == 201, response.get_data(as_text=True)
+        return
+    assert response.status_code == 400
+    assert response.get_json()["error"]["fields"] == {field: "Nội dung quá dài: viết tối đa 10.000 ký tự."}
+    assert _counts(world) == before  # no plan, no new unit; the draft kept
 
 
 def test_another_monitor_s_draft_is_not_found(world: WebWorld) -> None:
