@@ -56,7 +56,8 @@ def report_cells(sqlite_url: str, title: str) -> list:
     return [c for row in sheet.iter_rows() for c in row if c.value == title]
 
 
-@pytest.mark.parametrize("text", [INJECTION, "+84 912 345 678", "-5% so với kế hoạch", "@SUM(A1:A9)"])
+@pytest.mark.parametrize("text", [INJECTION, "+84 912 345 678", "-5% so với kế hoạch", "@SUM(A1:A9)", "\t=1+1", "\r=1+1",
+                                  "=cmd|' /C calc'!A0"])
 def test_a_text_that_looks_like_a_formula_is_text_in_the_excel_report(sqlite_url: str, text: str) -> None:
     cells = report_cells(sqlite_url, text)
     assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
