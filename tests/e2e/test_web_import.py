@@ -64,8 +64,14 @@ def _review_form(html: str) -> dict[str, object]:
         ("lon.txt", b"1. " + b"a" * MAX_BYTES, "Tệp quá lớn"),
         ("thu.md", "Kính gửi: Sở Nội vụ\n\nĐề nghị báo cáo đúng hạn.".encode(), "Không tìm thấy nhiệm vụ"),
         ("", b"", "Hãy chọn tệp kế hoạch"),
+        ("ke-hoach.docx", _zip()[:40], "không phải là tệp Word"),
+        ("ke-hoach.docx", _zip(), "bị hỏng"),
+        ("trang-1.png", b"\x89PNG\r\n\x1a\n\x00\x00", "Không đọc được ảnh này"),
+        ("trang-1.jpg", b"\xff\xd8\xff", "Không đọc được ảnh này"),
+        ("ke-hoach.xlsx", _zip(), "Không hỗ trợ loại tệp"),
     ],
-    ids=["empty", "docx-not-zip", "txt-is-zip", "pdf", "doc", "too-large", "no-task", "no-file"],
+    ids=["empty", "docx-not-zip", "txt-is-zip", "pdf", "doc", "too-large", "no-task", "no-file", "docx-truncated",
+         "docx-without-document", "png-truncated", "jpg-truncated", "xlsx"],
 )
 def test_bad_input_gets_a_vietnamese_message_and_stores_nothing(world: WebWorld, name, data, message) -> None:
     client = world.client(MONITOR)
