@@ -116,6 +116,30 @@ def test_no_route_answers_5xx_to_a_wrong_method_body_or_query_string(sqlite_url:
     assert not failures, "\n".join(failures[:40])
 
 
+@pytest.mark.parametrize("username", [MONITOR, HEAD, DESIGNER])
+def test_every_post_route_refuses_a_write_without_the_csrf_token(sqlite_url: str, username: str) -> None:
+    """A forged cross-site write carries the session cookie but not the token: a form
+    body or a JSON one, to every route that takes POST (logging out too), is a 400."""
+    world = build_world(sqlite_url, PROPAGATE_EXCEPTIONS=False, WTF_CSRF_ENABLED=True)
+    client = world.client(username)
+    failures = [f"POST {url} {kind}: {response.status_code}"
+                for rule in world.app.url_map.iter_rules() if "POST" in rule.methods
+                for url in [next(urls(rule))]
+                for kind, response in (("form", client.post(url, data={"assignee": "1"})),
+                                       ("json", client.post(url, json={"assignee": 1})))
+                if not refused_for_csrf(response)]
+    assert not failures, "\n".join(failures)
+
+
+def refused_for_csrf(response) -> bool:
+    """A 400 for the token itself: a 400 for a bad field would hide a route left unprotected."""
+    if response.status_code != 400:
+        return False
+    if response.is_json:
+        return response.get_json()["error"]["code"] == "csrf"
+    return "Biểu mẫu đã hết hạn hoặc không được gửi từ trang này" in response.get_data(as_text=True)
+
+
 def judged(method: str, url: str, given: str, response) -> list[str]:
     body = response.get_data().decode(errors="replace")
     said = f"{method} {url} {given}: {response.status_code}"
