@@ -88,6 +88,7 @@ def test_over_the_request_limit_is_refused_in_vietnamese(sqlite_url: str) -> Non
     world = build_world(sqlite_url, MAX_CONTENT_LENGTH=1024)
     response = _upload(world.client(MONITOR), "lon.txt", b"x" * 4096)
     assert response.status_code == 413 and "Tệp quá lớn" in response.get_data(as_text=True)
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]  # an error page is a page
 
 
 def test_only_a_monitor_may_import(world: WebWorld) -> None:

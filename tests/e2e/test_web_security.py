@@ -95,6 +95,8 @@ def test_a_json_body_past_two_megabytes_is_a_413(world: WebWorld) -> None:
                                        json={"assignee": 1, "padding": "x" * (3 * 1024 * 1024)})
     assert response.status_code == 413 and response.get_json()["error"]["code"] == "too_large"
     assert "không quá 2 MB" in response.get_json()["error"]["message"]  # the body's limit, not the files' 20 MB
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_a_form_field_past_the_limit_is_a_400_naming_the_field(world: WebWorld) -> None:
