@@ -128,7 +128,8 @@ def create_app(config: dict[str, Any] | None = None, settings: Settings | None =
     for blueprint in (auth.bp, inbox.bp, steps.bp, plans.bp, api.bp, dashboard.bp, designer.bp,
                       calendar_admin.bp):
         app.register_blueprint(blueprint)
-    for blueprint in (notices.bp, date_changes.bp, imports.bp, work.bp, incidents.bp, jobs.bp):  # deadlines: notices, extensions, dates
+    # deadlines: notices, extensions, dates
+    for blueprint in (notices.bp, date_changes.bp, imports.bp, work.bp, incidents.bp, jobs.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # the API applies its own rule: see web/api.py
     register_error_handlers(app)
