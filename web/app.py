@@ -63,8 +63,20 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
-class IsoDateJSONProvider(DefaultJSONProvider):
-    """Dates as ISO 8601 (`2024-03-31`), not Flask's default RFC 822 text."""
+class JSONProvider(DefaultJSONProvider):
+    """Dates go out as ISO 8601 (`2024-03-31`), not Flask's default RFC 822 text; a
+    body nested deeper than a command ever is comes in as malformed JSON."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        # `[[[[…` nested a thousand deep raised RecursionError, which `get_json` does not
+        # count as malformed (only ValueError): a 500 on every route, from a 2 KB body.
+        try:
+            value = super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+        if limits.json_depth(value) > limits.MAX_JSON_DEPTH:
+            raise ValueError("JSON nested too deeply")
+        return value
 
     @staticmethod
     def default(o: Any) -> Any:
@@ -81,7 +93,7 @@ def create_app(config: dict[str, Any] | None = None, settings: Settings | None =
     `WTF_CSRF_ENABLED`, `MAX_CONTENT_LENGTH`, `TODAY`)."""
     settings = settings or Settings.from_environ()
     app = Flask(__name__, instance_relative_config=True)
-    app.json = IsoDateJSONProvider(app)
+    app.json = JSONProvider(app)
     app.url_map.converters["int"] = IdConverter  # before any route is added
     app.config.from_mapping(
         PLANFLOW_SETTINGS=settings,
@@ -116,7 +128,8 @@ def create_app(config: dict[str, Any] | None = None, settings: Settings | None =
     for blueprint in (auth.bp, inbox.bp, steps.bp, plans.bp, api.bp, dashboard.bp, designer.bp,
                       calendar_admin.bp):
         app.register_blueprint(blueprint)
-    for blueprint in (notices.bp, date_changes.bp, imports.bp, work.bp, incidents.bp, jobs.bp):  # deadlines: notices, extensions, dates
+    # deadlines: notices, extensions, dates
+    for blueprint in (notices.bp, date_changes.bp, imports.bp, work.bp, incidents.bp, jobs.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)  # the API applies its own rule: see web/api.py
     register_error_handlers(app)

@@ -23,7 +23,8 @@ bp = Blueprint("calendar_admin", __name__, url_prefix="/calendar")
 @login_required
 def require_editor() -> None:
     # The service checks again on every change; this keeps the page itself private.
-    if not office_days.may_change(current_user.role):
+    # `login_required` lets OPTIONS through unauthenticated (a CORS preflight): nobody's role to read.
+    if current_user.is_authenticated and not office_days.may_change(current_user.role):
         raise NotAllowed(N_("Only the leadership and the plan monitor change the office calendar."))
 
 

@@ -17,7 +17,8 @@ from adapters.reports.docx_report import render_docx
 from adapters.reports.rows import file_name
 from adapters.reports.xlsx_report import render_xlsx
 from engine.clock import SystemClock
-from engine.errors import N_, NotAllowed
+from engine.deadlines.task_dates import parse_day
+from engine.errors import N_, InvalidInput, NotAllowed
 from engine.reading import period_reports
 from engine.reading.period_reports import period_report
 from engine.reading.progress import (
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 bp = Blueprint("dashboard", __name__)
 _TOKENS = re.compile(r"(\w+)")
 VIEWERS = ("leader", "monitor")  # who follows plans: the leadership and the monitoring unit
+UNREAD_DAY = N_("Give the date as dd/mm/yyyy or yyyy-mm-dd.")
 MIMETYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -108,8 +110,8 @@ def queue_report(plan_id: int) -> Response:
     """The report as a background job; its page shows it being made, then offers the file."""
     require_viewer()
     job_id = period_reports.queue_report(
-        uow(), plan_id, request.form.get("kind", ""), today(), _date(request.form.get("from")),
-        _date(request.form.get("to")), get_locale().language if get_locale() else DEFAULT_LOCALE,
+        uow(), plan_id, request.form.get("kind", ""), today(), *_period(request.form),
+        get_locale().language if get_locale() else DEFAULT_LOCALE,
         current_user.id, SystemClock())
     return redirect(url_for("jobs.show", job_id=job_id))
 
@@ -118,7 +120,7 @@ def queue_report(plan_id: int) -> Response:
 @login_required
 def report(plan_id: int, kind: str) -> Response:
     require_viewer()
-    start, end = _date(request.args.get("from")), _date(request.args.get("to"))
+    start, end = _period(request.args)
     found = period_report(uow(), plan_id, today(), start, end)
     data = (render_docx if kind == "docx" else render_xlsx)(found, _)
     return send_file(BytesIO(data), mimetype=MIMETYPES[kind], as_attachment=True,
@@ -156,6 +158,17 @@ def filters_from(args: Any) -> Filters:
     return Filters(unit_id=whole_number(unit), state=state if state in STATES else None,
                    due_from=_date(args.get("from")), due_to=_date(args.get("to")),
                    plan_id=whole_number(plan))
+
+
+def _period(values: Any) -> tuple[date | None, date | None]:
+    """A report's period (`from`, `to`) as typed, yyyy-mm-dd or dd/mm/yyyy; empty: no
+    bound. Unlike a list's filters, a day that does not read is refused: ignored, it made
+    a report of the whole plan, sent on as the period asked for."""
+    days = {name: parse_day(values.get(name)) for name in ("from", "to")}
+    unread = {name: UNREAD_DAY for name, day in days.items() if day is None and (values.get(name) or "").strip()}
+    if unread:
+        raise InvalidInput(unread, UNREAD_DAY)
+    return days["from"], days["to"]
 
 
 def _date(value: str | None) -> date | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -49,7 +49,8 @@ def wants_json() -> bool:
 
 
 def upload_limit_mb() -> int:
-    return int((current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)) or 1
+    # This request's own limit: a JSON or XML body has a tighter one than a file (web/limits.py).
+    return int((request.max_content_length or 0) // (1024 * 1024)) or 1
 
 
 def http_message(status: int) -> tuple[str, str]:
@@ -88,7 +89,8 @@ def register_error_handlers(app: Flask) -> None:
     def csrf_error(error: CSRFError) -> Response | tuple[str, int]:
         message = _("This form has expired or did not come from this site. Reload the page and try again.")
         if wants_json():
-            return json_error(400, "csrf", _("Missing or invalid CSRF token: send the X-CSRFToken header, or use HTTP Basic auth."))
+            return json_error(400, "csrf",
+                              _("Missing or invalid CSRF token: send the X-CSRFToken header, or use HTTP Basic auth."))
         return error_page(400, message)
 
     @app.errorhandler(HTTPException)

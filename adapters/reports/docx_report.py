@@ -12,7 +12,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
-from adapters.reports.rows import COLUMNS, Translate, cells, note, period, summary, title
+from adapters.reports.rows import COLUMNS, Translate, cells, note, period, summary, title, writable
 from engine.errors import N_
 from engine.reading.period_reports import PeriodReport
 from engine.reading.progress import OVERDUE
@@ -63,7 +63,7 @@ def _letterhead(document: Document, report: PeriodReport, t: Translate) -> None:
     report is registered; the date line is written out as the decree asks."""
     head = document.add_table(rows=2, cols=2)
     (left, right), (number, place) = head.rows[0].cells, head.rows[1].cells
-    _run(left.paragraphs[0], (report.monitor or "").upper(), bold=True)
+    _run(left.paragraphs[0], writable(report.monitor or "").upper(), bold=True)
     _run(right.paragraphs[0], t("SOCIALIST REPUBLIC OF VIET NAM"), bold=True)
     _run(right.add_paragraph(), t("Independence - Freedom - Happiness"), bold=True)
     _run(number.paragraphs[0], t("No.: %(number)s/BC-%(symbol)s") % {"number": BLANK, "symbol": BLANK})
@@ -82,7 +82,7 @@ def _late(document: Document, report: PeriodReport, t: Translate) -> None:
     _run(document.add_paragraph(), t("Overdue tasks (%(n)s):") % {"n": len(late)}, bold=True)
     for row in late:
         units = ", ".join(u.name for u in row.task.lead)
-        document.add_paragraph(f"- {row.task.ref} {row.task.title} ({units}): {note(row, t)}")
+        document.add_paragraph(writable(f"- {row.task.ref} {row.task.title} ({units}): {note(row, t)}"))
 
 
 def _closing(document: Document, t: Translate) -> None:

@@ -24,6 +24,10 @@ from engine.reading.progress import (
 
 Translate = Callable[[str], str]
 _NOT_PLAIN = re.compile(r"[^A-Za-z0-9]+")
+# Characters XML 1.0 (a .docx, a .xlsx) cannot carry, which a stored text may hold: a
+# vertical tab pasted from PowerPoint, an escape in a plan's .txt. Either writer raised on
+# one, so a single task's text made the plan's report a 500 for everybody.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 COLUMNS = (N_("No."), N_("Task"), N_("Lead unit"), N_("Coordinating units"), N_("Deadline"),
            N_("Status"), N_("Result or reason late"))
@@ -34,11 +38,16 @@ def day(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
+def writable(text: str) -> str:
+    """The text as a document can hold it: each character XML cannot carry, a space."""
+    return _NOT_IN_XML.sub(" ", text)
+
+
 def cells(row: ReportRow, t: Translate) -> list[str]:
     task = row.task
-    return [task.ref, task.title, ", ".join(u.name for u in task.lead),
-            ", ".join(u.name for u in task.coordinators), deadline(row), t(STATE_LABELS[task.state]),
-            note(row, t)]
+    return [writable(text) for text in (
+        task.ref, task.title, ", ".join(u.name for u in task.lead), ", ".join(u.name for u in task.coordinators),
+        deadline(row), t(STATE_LABELS[task.state]), note(row, t))]
 
 
 def deadline(row: ReportRow) -> str:
@@ -72,10 +81,10 @@ def holder(step: Holder) -> str:
 
 def title(report: PeriodReport, t: Translate) -> str:
     plan = report.plan
+    number = writable(plan.number or "—")
     if plan.issued_on:
-        return t("Progress of Plan No. %(number)s of %(date)s") % {
-            "number": plan.number or "—", "date": day(plan.issued_on)}
-    return t("Progress of Plan No. %(number)s") % {"number": plan.number or "—"}
+        return t("Progress of Plan No. %(number)s of %(date)s") % {"number": number, "date": day(plan.issued_on)}
+    return t("Progress of Plan No. %(number)s") % {"number": number}
 
 
 def period(report: PeriodReport, t: Translate) -> str:

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from adapters.reports.rows import COLUMNS, Translate, cells, period, summary, title
+from adapters.reports.rows import COLUMNS, Translate, cells, period, summary, title, writable
 from engine.reading.period_reports import PeriodReport, ReportRow
 
 COLUMN_WIDTHS = (8, 60, 30, 30, 14, 16, 60)
@@ -54,7 +54,7 @@ def _task_sheet(sheet, name: str | None, rows: list[ReportRow], t: Translate) ->
 
 def _sheet_name(name: str, taken: set[str]) -> str:
     """A unit's name as Excel allows a sheet's: 31 characters, none of []:*?/\\, unique."""
-    base = " ".join(name.translate(_NOT_IN_SHEET_NAMES).split())[:31] or "?"
+    base = " ".join(writable(name).translate(_NOT_IN_SHEET_NAMES).split())[:31] or "?"
     candidate, n = base, 2
     while candidate.lower() in {x.lower() for x in taken}:
         suffix = f" ({n})"

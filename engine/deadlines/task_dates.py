@@ -158,7 +158,7 @@ def parse_day(value: date | str | None) -> date | None:
             d, m, y = (int(x) for x in text.split("/"))
             return date(y, m, d)
         return date.fromisoformat(text[:10])
-    except ValueError:
+    except (ValueError, OverflowError):  # "1/1/99999999999999999999": past a C long, not a ValueError
         return None
 
 

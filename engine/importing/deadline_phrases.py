@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
+from typing import Any, Callable
 
 from engine.text_folding import fold, ocr_fold
 
@@ -68,6 +68,20 @@ class Schedule:
     on: str | None = None
     reason: str | None = None
 
+    @classmethod
+    def from_dict(cls, data: Any) -> Schedule:
+        """The inverse of `to_dict`, for a schedule that comes back from outside (an
+        edited import draft): raises ValueError unless every part is of its kind, so a
+        hand-made `{"due": ["abc"]}` never reaches the report dates' arithmetic."""
+        if not isinstance(data, dict) or data.get("kind") not in (ONCE, ONGOING, PERIODIC, UNRESOLVED):
+            raise ValueError("not a schedule")
+        due = data.get("due") or []
+        if not isinstance(due, list) or data.get("every") not in (None, *FREQUENCIES):
+            raise ValueError("not a schedule")
+        return cls(data["kind"], tuple(_iso_day(d) for d in due), data.get("every"), _iso_day(data.get("until")),
+                   _text(data.get("text")), _iso_day(data.get("start")), _recurrence_day(data.get("on")),
+                   _text(data.get("reason")) or None)
+
     def to_dict(self) -> dict:
         data = {
             "kind": self.kind,
@@ -83,6 +97,34 @@ class Schedule:
             data["text"] = self.text
             data["reason"] = self.reason
         return data
+
+
+def _iso_day(value: Any) -> date | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError("not an ISO date")
+    return date.fromisoformat(value)
+
+
+def _text(value: Any) -> str:
+    if value is not None and not isinstance(value, str):
+        raise ValueError("not a text")
+    return value or ""
+
+
+_RECURRENCE_DAY = re.compile(r"---(0[1-9]|[12]\d|3[01])|--\d\d-\d\d(,--\d\d-\d\d)*")
+
+
+def _recurrence_day(value: Any) -> str | None:
+    """"---10" or "--12-15[,--06-01]" (see `Schedule`), each month and day a real one."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _RECURRENCE_DAY.fullmatch(value):
+        raise ValueError("not a recurrence day")
+    for month_day in value.split(",") if not value.startswith("---") else ():
+        date(2000, int(month_day[2:4]), int(month_day[5:7]))  # a leap year: 29 February is a day
+    return value
 
 
 def parse_deadline(text: str, years: int | PlanYears) -> Schedule:

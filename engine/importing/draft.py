@@ -14,9 +14,10 @@ from typing import Any
 from engine import model
 from engine.deadlines.task_dates import parse_day
 from engine.errors import N_, InvalidInput
-from engine.importing.deadline_phrases import PlanYears, parse_deadline
+from engine.importing.deadline_phrases import UNRESOLVED, PlanYears, Schedule, parse_deadline
 from engine.importing import ImportedTask, ImportResult, UnitRef
 from engine.process.instances import PROCESS_KEY
+from engine.process.step_forms import MAX_TEXT, TOO_LONG
 
 NEW = "new:"
 
@@ -35,6 +36,12 @@ class ImportDraft:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], draft_id: int | None = None) -> ImportDraft:
+        """The draft from its `to_dict` shape. An edited draft comes from a script too
+        (`POST /api/imports/<id>/confirm`): a part not of that shape is an InvalidInput
+        naming it, not a crash further on."""
+        wrong = _shape_errors(data)
+        if wrong:
+            raise InvalidInput(wrong, N_("The draft is not in the shape the import gave; send it back in that shape."))
         return cls(source_name=data.get("source_name") or "", plan=dict(data.get("plan") or {}),
                    tasks=list(data.get("tasks") or []), new_units=list(data.get("new_units") or []),
                    warnings=list(data.get("warnings") or []), id=draft_id)
@@ -65,6 +72,34 @@ def from_result(result: ImportResult, known: dict[str, int], source_name: str,
     return ImportDraft(source_name, plan, tasks, new_units, list(result.warnings))
 
 
+PARTS = {"plan": dict, "tasks": list, "new_units": list, "warnings": list}
+PLAN_TEXTS = ("number", "title")
+TASK_TEXTS = ("ref", "title", "content", "product", "director", "deadline_text")
+NOT_OF_THE_SHAPE = N_("Not of the draft's shape.")
+
+
+def _shape_errors(data: dict[str, Any]) -> dict[str, str]:
+    """Each part of a draft that `to_dict` would not have given, by its name on the review
+    form: a list where an object belongs, a unit list that is not a list, a schedule
+    that is not one (its dates are computed on)."""
+    wrong = {name: NOT_OF_THE_SHAPE for name, kind in PARTS.items()
+             if data.get(name) is not None and not isinstance(data[name], kind)}
+    for name in ("tasks", "new_units"):
+        items = [] if name in wrong else data.get(name) or []
+        wrong.update({f"{name}-{i}": NOT_OF_THE_SHAPE for i, item in enumerate(items) if not isinstance(item, dict)})
+    tasks = [] if "tasks" in wrong else data.get("tasks") or []
+    for i, task in enumerate(tasks):
+        if not isinstance(task, dict):
+            continue
+        wrong.update({f"task-{i}-{role}": NOT_OF_THE_SHAPE for role in ("lead", "coordinators")
+                      if not isinstance(task.get(role) or [], list)})
+        try:
+            Schedule.from_dict(task.get("schedule") or {"kind": UNRESOLVED})
+        except ValueError:
+            wrong[f"task-{i}-schedule"] = NOT_OF_THE_SHAPE
+    return wrong
+
+
 def _flags(task: ImportedTask) -> list[str]:
     """What a person should check in a task, each a mark on the review table: a task
     guessed from the layout or a sentence, a unit matched fuzzily, a unit name the
@@ -92,14 +127,14 @@ def _number_key(number: Any) -> str:
 
 def used_new_units(draft: ImportDraft) -> list[int]:
     """The proposed new units some task still names, by index."""
-    keys = {k for t in draft.tasks for k in [*t.get("lead", []), *t.get("coordinators", [])]}
+    keys = {k for t in draft.tasks for k in [*(t.get("lead") or []), *(t.get("coordinators") or [])]}
     return [i for i in range(len(draft.new_units)) if f"{NEW}{i}" in keys]
 
 
 def plan_and_tasks(draft: ImportDraft, unit_ids: dict[str, int]) -> tuple[model.Plan, list[model.PlanTask]]:
     """The edited draft as intake's input; `unit_ids` maps every usable key to a unit id.
     Raises InvalidInput naming each field to fix."""
-    errors: dict[str, str] = {}
+    errors = _too_long(draft)
     plan = draft.plan
     year = _year(plan.get("year"), errors)
     issued = _issued(plan.get("issued_on"), errors)
@@ -114,6 +149,16 @@ def plan_and_tasks(draft: ImportDraft, unit_ids: dict[str, int]) -> tuple[model.
                       number=(plan.get("number") or None), issued_on=issued,
                       source_name=draft.source_name or None,
                       process_key=str(plan.get("process_key") or PROCESS_KEY)), tasks
+
+
+def _too_long(draft: ImportDraft) -> dict[str, str]:
+    """Each text past MAX_TEXT, by its name on the review form. The longest in the sample
+    plans is 1,444 characters; the confirm API took a 600 KB unit name, shown on every page
+    that names the unit."""
+    named = [(name, draft.plan.get(name)) for name in PLAN_TEXTS]
+    named += [(f"task-{i}-{name}", task.get(name)) for i, task in enumerate(draft.tasks) for name in TASK_TEXTS]
+    named += [(f"new-{j}-name", unit.get("name")) for j, unit in enumerate(draft.new_units)]
+    return {name: TOO_LONG for name, value in named if len(str(value or "")) > MAX_TEXT}
 
 
 def _task(i: int, task: dict[str, Any], unit_ids: dict[str, int], errors: dict[str, str],
@@ -173,7 +218,7 @@ def read_deadline(draft: ImportDraft, text: str, year: Any = None) -> dict[str, 
 
 def _years(year: int, tasks: list[dict[str, Any]]) -> PlanYears:
     """The plan's years: its year to the last year its read schedules run to."""
-    untils = [int(str(t.get("schedule", {}).get("until") or "")[:4] or 0) for t in tasks]
+    untils = [int(str((t.get("schedule") or {}).get("until") or "")[:4] or 0) for t in tasks]
     return PlanYears(year, max([year, *untils]))
 
 

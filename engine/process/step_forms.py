@@ -15,6 +15,7 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # A step's texts go into the workflow's state and every page that shows the task: a
 # long report fits; a pasted megabyte does not.
 MAX_TEXT = 10_000
+TOO_LONG = N_("This text is too long: write at most 10,000 characters.")
 FORMS = ("assign", "contribute", "report", "review", "done")  # "done": a manualTask, nothing to fill in
 
 
@@ -52,7 +53,7 @@ def limited_text(value: Any, name: str) -> str:
     """`value` as stripped text, or `InvalidInput` on field `name` past MAX_TEXT."""
     text = str(value or "").strip()
     if len(text) > MAX_TEXT:
-        raise InvalidInput({name: N_("This text is too long: write at most 10,000 characters.")})
+        raise InvalidInput({name: TOO_LONG})
     return text
 
 
@@ -94,11 +95,12 @@ def _user_id(value: Any) -> int | None:
     return int(value) if str(value).strip().isdecimal() and len(str(value).strip()) < 10 else None
 
 
-def _user_ids(value: Any) -> list[int]:
-    """A list of ids from a form's several values or the API's list, in order, once each."""
+def _user_ids(value: Any) -> list[int | None]:
+    """A list of ids from a form's several values or the API's list ("3,5"), in order, once
+    each. An entry that is no id stays, as None, for the members check to refuse: dropped,
+    `"co_handlers": "Lan"` assigned the task with no co-handler and said nothing."""
     values = value if isinstance(value, (list, tuple)) else str(value or "").split(",")
-    ids = [_user_id(v) for v in values]
-    return list(dict.fromkeys(i for i in ids if i is not None))
+    return list(dict.fromkeys(_user_id(v) for v in values if not (isinstance(v, str) and not v.strip())))
 
 
 def _contribute(fields: dict[str, Any], _choices: list[tuple[int, str]]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from engine.clock import Clock, SystemClock, to_storage
 from engine.errors import N_, InvalidInput, NotFound
 from engine.process import checks, foreign, instances
 from engine.process.instance_migration import InstancePreview, MigrationReport, Stayed, migrate, preview
+from engine.process.step_forms import limited_text
 from engine.unit_of_work import AbstractUnitOfWork
 from engine.workflow import InvalidProcess, Problem
 from engine.workflow.specs import MAX_BPMN_BYTES
@@ -28,7 +29,6 @@ __all__ = [
 
 DEFAULT_PROCESS = instances.PROCESS_KEY
 
-MAX_COMMENT = 500
 MSG_NOT_UTF8 = N_("The file is not UTF-8 text: save it as UTF-8.")
 DECLARED_ENCODING = re.compile(r"""\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 REPLACEMENT_CHARACTER = "\ufffd"  # what a client that decoded non-UTF-8 bytes as UTF-8 sends instead
@@ -115,6 +115,7 @@ def save_checked(uow: AbstractUnitOfWork, xml: str | bytes, user_id: int, commen
 
     Warnings (e.g. an element no path reaches) do not stop a save: the designer sees them
     and may accept them; errors (what would fail on a real task) raise InvalidProcess."""
+    comment = limited_text(comment, "comment")  # refused when too long, never cut without a word
     text = read_bpmn(xml)
     problems = checks.validate(text, _called(uow, text))
     if any(problem.is_error for problem in problems):
@@ -128,7 +129,7 @@ def save_checked(uow: AbstractUnitOfWork, xml: str | bytes, user_id: int, commen
         earlier = uow.process_versions.for_key(key)
         version = model.ProcessVersion(
             process_key=key, number=earlier[0].number + 1 if earlier else 1, bpmn_xml=text,
-            comment=comment.strip()[:MAX_COMMENT], created_by=user_id, created_at=to_storage(now),
+            comment=comment, created_by=user_id, created_at=to_storage(now),
         )
         uow.process_versions.add(version)
         uow.commit()

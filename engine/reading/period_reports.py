@@ -49,6 +49,7 @@ KINDS = ("docx", "xlsx")
 
 def period_report(uow: AbstractUnitOfWork, plan_id: int, today: date,
                   start: date | None = None, end: date | None = None) -> PeriodReport:
+    _check_period(start, end)
     with uow:
         return read_report(uow, plan_id, today, start, end)
 
@@ -59,6 +60,7 @@ def queue_report(uow: AbstractUnitOfWork, plan_id: int, kind: str, today: date, 
     request should); the job's page shows it running, then offers the file. The id."""
     if kind not in KINDS:
         raise InvalidInput({"kind": N_("Choose a Word or an Excel report.")})
+    _check_period(start, end)
     with uow:
         plan = get_plan(uow, plan_id)
         payload = {"plan_id": plan.id, "kind": kind, "today": today.isoformat(), "language": language,
@@ -67,6 +69,15 @@ def queue_report(uow: AbstractUnitOfWork, plan_id: int, kind: str, today: date, 
                               user_id=user_id, now=clock.now())
         uow.commit()
         return job_id
+
+
+PERIOD_BACKWARDS = N_("The period ends before it starts: give an end date after the start.")
+
+
+def _check_period(start: date | None, end: date | None) -> None:
+    # Dates swapped by mistake made a report of no task at all, which looked like a plan with nothing due.
+    if start and end and end < start:
+        raise InvalidInput({"to": PERIOD_BACKWARDS}, PERIOD_BACKWARDS)
 
 
 def report_of(uow: AbstractUnitOfWork, payload: dict[str, Any]) -> PeriodReport:

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from adapters.readers import MAX_BYTES
+from engine.process.step_forms import MAX_TEXT
 from tests.e2e.web_helpers import HEAD, MONITOR, WebWorld, build_world
 from tests.support.office import KSTTHC, TTPV
 
@@ -63,8 +64,14 @@ def _review_form(html: str) -> dict[str, object]:
         ("lon.txt", b"1. " + b"a" * MAX_BYTES, "Tệp quá lớn"),
         ("thu.md", "Kính gửi: Sở Nội vụ\n\nĐề nghị báo cáo đúng hạn.".encode(), "Không tìm thấy nhiệm vụ"),
         ("", b"", "Hãy chọn tệp kế hoạch"),
+        ("ke-hoach.docx", _zip()[:40], "không phải là tệp Word"),
+        ("ke-hoach.docx", _zip(), "bị hỏng"),
+        ("trang-1.png", b"\x89PNG\r\n\x1a\n\x00\x00", "Không đọc được ảnh này"),
+        ("trang-1.jpg", b"\xff\xd8\xff", "Không đọc được ảnh này"),
+        ("ke-hoach.xlsx", _zip(), "Không hỗ trợ loại tệp"),
     ],
-    ids=["empty", "docx-not-zip", "txt-is-zip", "pdf", "doc", "too-large", "no-task", "no-file"],
+    ids=["empty", "docx-not-zip", "txt-is-zip", "pdf", "doc", "too-large", "no-task", "no-file", "docx-truncated",
+         "docx-without-document", "png-truncated", "jpg-truncated", "xlsx"],
 )
 def test_bad_input_gets_a_vietnamese_message_and_stores_nothing(world: WebWorld, name, data, message) -> None:
     client = world.client(MONITOR)
@@ -81,6 +88,7 @@ def test_over_the_request_limit_is_refused_in_vietnamese(sqlite_url: str) -> Non
     world = build_world(sqlite_url, MAX_CONTENT_LENGTH=1024)
     response = _upload(world.client(MONITOR), "lon.txt", b"x" * 4096)
     assert response.status_code == 413 and "Tệp quá lớn" in response.get_data(as_text=True)
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]  # an error page is a page
 
 
 def test_only_a_monitor_may_import(world: WebWorld) -> None:
@@ -135,6 +143,69 @@ def test_the_api_previews_and_confirms(world: WebWorld) -> None:
     assert confirmed.status_code == 201
     plan = client.get(confirmed.get_json()["url"]).get_json()
     assert [t["ref"] for t in plan["tasks"]] == ["1", "2"]
+
+
+
+def _reshaped(draft: dict, path: tuple, value: object) -> dict:
+    part = draft
+    for key in path[:-1]:
+        part = part[key]
+    part[path[-1]] = value
+    return draft
+
+
+@pytest.mark.parametrize(("path", "value", "field"), [
+    (("plan",), [1], "plan"),
+    (("tasks",), "1. Rà soát", "tasks"),
+    (("tasks", 1), "Rà soát", "tasks-1"),
+    (("warnings",), True, "warnings"),
+    (("tasks", 0, "lead"), 7, "task-0-lead"),
+    (("tasks", 1, "coordinators"), None, None),  # no coordinators: that is allowed
+    (("tasks", 0, "schedule"), "Quý I", "task-0-schedule"),
+    (("tasks", 0, "schedule", "until"), "cuối năm", "task-0-schedule"),
+    (("tasks", 0, "schedule", "due"), ["2024-02-30"], "task-0-schedule"),
+    (("tasks", 0, "schedule", "on"), "--13-45", "task-0-schedule"),
+])
+def test_an_edited_draft_not_of_the_draft_s_shape_is_a_400_naming_the_part(world: WebWorld, path: tuple,
+                                                                             value: object, field: str | None) -> None:
+    client = world.client(MONITOR)
+    created = client.post("/api/imports", data={"plan": (io.BytesIO(PLAN.read_bytes()), PLAN.name)},
+                          content_type="multipart/form-data").get_json()
+    draft = _reshaped(created["draft"], path, value)
+    draft["new_units"][0]["create"] = True
+    response = client.post(created["confirm_url"], json=draft)
+    if field is None:
+        assert response.status_code == 201, response.get_data(as_text=True)
+        return
+    assert response.status_code == 400, response.get_data(as_text=True)
+    error = response.get_json()["error"]
+    assert error["message"].startswith("Bản nháp không đúng cấu trúc")
+    assert error["fields"] == {field: "Không đúng cấu trúc của bản nháp."}
+    assert _counts(world)["plans"] == 1 and _counts(world)["import_drafts"] == 1  # nothing stored, draft kept
+
+
+@pytest.mark.parametrize(("path", "field"), [
+    (("plan", "title"), "title"),
+    (("tasks", 0, "title"), "task-0-title"),
+    (("tasks", 1, "content"), "task-1-content"),
+    (("new_units", 0, "name"), "new-0-name"),
+])
+@pytest.mark.parametrize("length", [MAX_TEXT, MAX_TEXT + 1])
+def test_a_draft_s_text_past_the_limit_is_a_400_naming_it_never_stored(world: WebWorld, path: tuple, field: str,
+                                                                       length: int) -> None:
+    client = world.client(MONITOR)
+    created = client.post("/api/imports", data={"plan": (io.BytesIO(PLAN.read_bytes()), PLAN.name)},
+                          content_type="multipart/form-data").get_json()
+    draft = _reshaped(created["draft"], path, "x" * length)
+    draft["new_units"][0]["create"] = True
+    before = _counts(world)
+    response = client.post(created["confirm_url"], json=draft)
+    if length == MAX_TEXT:
+        assert response.status_code == 201, response.get_data(as_text=True)
+        return
+    assert response.status_code == 400
+    assert response.get_json()["error"]["fields"] == {field: "Nội dung quá dài: viết tối đa 10.000 ký tự."}
+    assert _counts(world) == before  # no plan, no new unit; the draft kept
 
 
 def test_another_monitor_s_draft_is_not_found(world: WebWorld) -> None:

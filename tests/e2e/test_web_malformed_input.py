@@ -1,7 +1,11 @@
 """Every route, as each kind of person, with malformed input: ids that do not exist
 or overflow the database's integer, and in every parameter the web layer reads, text
 where a number or a date belongs, a NUL, an empty value; for JSON routes, bodies that
-are not objects or not JSON, and objects holding those values. Nothing may answer 5xx, and a 400 must say why.
+are not objects or not JSON, and objects holding those values. Then, as each person and
+as nobody, what a careless script sends whatever the route: a method it does not take,
+a body whose content type lies or that nests past any parser, a query string of repeated,
+huge or badly escaped keys. Nothing may answer 5xx, a 4xx must say why, and every answer
+(an error, a redirect, a static file) carries the security headers.
 
 The parameter names are read from the templates and the views, so a field added later
 is tried too without editing this file."""
@@ -21,9 +25,23 @@ WEB = Path(__file__).resolve().parents[2] / "web"
 DESIGNER = "thietke"
 # Route values for <int:...>: one that exists in the world and one past 64 bits.
 IDS = ("1", str(2**70))
-VALUES = ("abc", "-1", "²", str(10**30), "2024-13-45", "a\x00b", "")
+VALUES = ("abc", "-1", "²", str(10**30), "2024-13-45", "1/1/" + "9" * 30, "a\x00b", "")
 JSON_BODIES = ("[1, 2]", '"text"', "{", "null")
 SKIPPED = {"/auth/logout"}  # would end the session the rest of the walk uses
+METHODS = ("PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "TRACE", "GET", "POST")  # those a route takes: sent above
+BODIES = (  # (content type, body) to every POST route
+    ("text/plain", "assignee=1"),
+    ("application/json", "assignee=1"),  # says JSON, is a form
+    ("application/json", "[" * 100_000),  # past the JSON parser's recursion limit
+    ("application/json", '{"a": ' * 500 + "1" + "}" * 500),  # parsed, but deeper than any command
+    ("application/xml", "<a/>"),
+    ("multipart/form-data", "no boundary"),
+    ("application/x-www-form-urlencoded", "%zz=%G1&a=%"),
+)
+QUERIES = ("page=1&page=abc&page=-1", "q=" + "x" * 20_000, "page=" + "9" * 400, "%zz=1&a=%", "year=" + "9" * 30,
+           "from=2024-02-30&to=9999-99-99&sort=zzz&lang=xx")
+STATIC = "/static/css/planflow.css"
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
 
 
 def parameter_names() -> list[str]:
@@ -41,7 +59,7 @@ def urls(rule: Rule) -> Iterator[str]:
     """The rule with each id it takes; other converters get a plausible word."""
     for value in IDS:
         yield re.sub(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>",
-                     lambda m: value if m.group(1) == "int" else "docx" if m.group(1) == "any" else "zzz",
+                     lambda m, value=value: value if m.group(1) == "int" else "docx" if m.group(1) == "any" else "zzz",
                      rule.rule)
 
 
@@ -77,10 +95,60 @@ def test_no_route_answers_5xx_to_malformed_input_and_every_400_says_why(world: W
     assert not failures, "\n".join(failures[:40])
 
 
+@pytest.mark.parametrize("username", [MONITOR, HEAD, STAFF, DESIGNER, None])
+def test_no_route_answers_5xx_to_a_wrong_method_body_or_query_string(sqlite_url: str, username: str | None) -> None:
+    world = build_world(sqlite_url, PROPAGATE_EXCEPTIONS=False)
+    client = world.client(username)
+    failures = []
+    for rule in world.app.url_map.iter_rules():
+        if rule.rule in SKIPPED:
+            continue
+        url = STATIC if rule.endpoint == "static" else next(urls(rule))
+        for method in (m for m in METHODS if m not in rule.methods - {"HEAD", "OPTIONS"}):
+            failures += judged(method, url, "", client.open(url, method=method))
+        if "POST" in rule.methods:
+            for content_type, body in BODIES:
+                failures += judged("POST", url, f"{content_type} {body[:20]}",
+                                   client.post(url, data=body, content_type=content_type))
+        if "GET" in rule.methods:
+            for query in QUERIES:
+                failures += judged("GET", url, query[:40], client.get(f"{url}?{query}"))
+    assert not failures, "\n".join(failures[:40])
+
+
+@pytest.mark.parametrize("username", [MONITOR, HEAD, DESIGNER])
+def test_every_post_route_refuses_a_write_without_the_csrf_token(sqlite_url: str, username: str) -> None:
+    """A forged cross-site write carries the session cookie but not the token: a form
+    body or a JSON one, to every route that takes POST (logging out too), is a 400."""
+    world = build_world(sqlite_url, PROPAGATE_EXCEPTIONS=False, WTF_CSRF_ENABLED=True)
+    client = world.client(username)
+    failures = [f"POST {url} {kind}: {response.status_code}"
+                for rule in world.app.url_map.iter_rules() if "POST" in rule.methods
+                for url in [next(urls(rule))]
+                for kind, response in (("form", client.post(url, data={"assignee": "1"})),
+                                       ("json", client.post(url, json={"assignee": 1})))
+                if not refused_for_csrf(response)]
+    assert not failures, "\n".join(failures)
+
+
+def refused_for_csrf(response) -> bool:
+    """A 400 for the token itself: a 400 for a bad field would hide a route left unprotected."""
+    if response.status_code != 400:
+        return False
+    if response.is_json:
+        return response.get_json()["error"]["code"] == "csrf"
+    return "Biểu mẫu đã hết hạn hoặc không được gửi từ trang này" in response.get_data(as_text=True)
+
+
 def judged(method: str, url: str, given: str, response) -> list[str]:
     body = response.get_data().decode(errors="replace")
+    said = f"{method} {url} {given}: {response.status_code}"
+    csp = response.headers.get("Content-Security-Policy", "")
+    if "frame-ancestors 'none'" not in csp and "sandbox" not in csp or any(
+            response.headers.get(name) != value for name, value in SECURITY_HEADERS.items()):
+        return [f"{said} without the security headers"]
     if response.status_code >= 500:
-        return [f"{method} {url} {given}: {response.status_code}"]
-    if response.status_code == 400 and not body.strip():
-        return [f"{method} {url} {given}: 400 with no message"]
+        return [said]
+    if response.status_code >= 400 and method != "HEAD" and not body.strip():
+        return [f"{said} with no message"]
     return []

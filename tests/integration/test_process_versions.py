@@ -7,8 +7,10 @@ from datetime import date
 import pytest
 
 from engine.clock import SystemClock
+from engine.errors import InvalidInput
 from engine.process import instances, versions
 from engine.process.instance_migration import MSG_STEP_REMOVED, migrate
+from engine.process.step_forms import MAX_TEXT
 from engine.tasks import steps
 from engine.workflow import InvalidProcess
 from tests.support.designer_bpmn import PROCESS, version
@@ -59,6 +61,15 @@ def test_saving_stores_a_new_version_that_is_not_live(office):
     saved = next(v for v in listed if v.id == version_id)
     assert (saved.is_live, saved.comment, saved.created_by, saved.number) == (False, "thử", "Vũ Đức Tâm", 2)
     assert live_id(office) == live
+
+
+def test_a_comment_past_the_limit_is_refused_and_nothing_is_saved(office):
+    before = len(versions.list_versions(office.uow()))
+    with pytest.raises(InvalidInput) as refused:
+        new_version(office, PROCESS, "x" * (MAX_TEXT + 1))  # it was cut to 500 characters without a word
+    assert refused.value.errors == {"comment": "This text is too long: write at most 10,000 characters."}
+    assert len(versions.list_versions(office.uow())) == before
+    assert versions.get_version(office.uow(), new_version(office, PROCESS, "x" * MAX_TEXT)).comment == "x" * MAX_TEXT
 
 
 def test_deploying_starts_new_tasks_on_the_new_version_while_old_ones_keep_theirs(office):

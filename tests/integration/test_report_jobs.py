@@ -83,3 +83,29 @@ def test_only_the_asker_sees_the_job_and_its_file_and_only_viewers_may_ask(world
     assert staff.post(f"/plans/{ids['plan']}/reports", data={"kind": "docx"}).status_code == 403
     assert leader.post(f"/plans/{ids['plan']}/reports", data={"kind": "pdf"}).status_code == 400
     assert leader.post("/plans/999999/reports", data={"kind": "docx"}).status_code == 404
+
+
+@pytest.mark.parametrize("ask_for", ["job", "file"])
+@pytest.mark.parametrize("period", [{"from": "2024-13-45"}, {"from": "1-1-1"}, {"to": "31/02/2024"}])
+def test_a_period_day_that_does_not_read_is_a_400_not_the_whole_plan(world, ask_for: str, period: dict) -> None:
+    office, ids, app = world
+    monitor = client_of(app, "theodoi")
+    response = (monitor.post(f"/plans/{ids['plan']}/reports", data={"kind": "docx", **period}) if ask_for == "job"
+                else monitor.get(f"/plans/{ids['plan']}/report.docx", query_string=period))
+    assert response.status_code == 400
+    assert "Hãy nhập ngày theo dạng dd/mm/yyyy hoặc yyyy-mm-dd" in response.get_data(as_text=True)
+    written = monitor.get(f"/plans/{ids['plan']}/report.docx", query_string={"from": "01/01/2024", "to": "31/03/2024"})
+    assert written.status_code == 200 and "2024-01-01" in written.headers["Content-Disposition"]  # dd/mm/yyyy read
+
+
+@pytest.mark.parametrize("ask_for", ["job", "file"])
+def test_a_period_that_ends_before_it_starts_is_a_400_that_says_so(world, ask_for: str) -> None:
+    office, ids, app = world
+    backwards = {"from": "2024-03-31", "to": "2024-01-01"}  # dates swapped: a report of no task at all
+    monitor = client_of(app, "theodoi")
+    response = (monitor.post(f"/plans/{ids['plan']}/reports", data={"kind": "docx", **backwards}) if ask_for == "job"
+                else monitor.get(f"/plans/{ids['plan']}/report.docx", query_string=backwards))
+    assert response.status_code == 400
+    assert "Khoảng thời gian kết thúc trước khi bắt đầu" in response.get_data(as_text=True)
+    assert monitor.get(f"/plans/{ids['plan']}/report.docx", query_string={"from": "2024-01-01",
+                                                                        "to": "2024-01-01"}).status_code == 200

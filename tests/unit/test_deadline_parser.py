@@ -7,6 +7,7 @@ import pytest
 
 from engine.importing.deadline_phrases import (
     PlanYears,
+    Schedule,
     most_common_year,
     parse_deadline,
     plan_years,
@@ -212,7 +213,8 @@ def test_a_period_named_as_a_reference_is_still_no_deadline() -> None:
         ("Trước ngày 31/01 năm sau", {"kind": "once", "due": ["2026-01-31"]}),
         ("Quý I năm tiếp theo", {"kind": "once", "due": ["2026-03-31"]}),
         ("Chậm nhất là ngày 31/12 năm trước liền kề", {"kind": "once", "due": ["2024-12-31"]}),
-        ("Quý I năm 2025, ban hành kế hoạch; định kỳ hằng quý báo cáo", {"kind": "periodic", "due": ["2025-03-31"], "every": "P3M"}),
+        ("Quý I năm 2025, ban hành kế hoạch; định kỳ hằng quý báo cáo",
+         {"kind": "periodic", "due": ["2025-03-31"], "every": "P3M"}),
         ("6 tháng đầu năm", {"kind": "once", "due": ["2025-06-30"]}),
     ],
 )
@@ -321,3 +323,22 @@ def test_events_are_unresolved_as_conditions(text: str) -> None:
 def test_what_a_scan_does_to_deadline_words(text: str, kind: str, due: list[str], until: str | None) -> None:
     schedule = _schedule(text, 2026)
     assert (schedule["kind"], schedule["due"], schedule["until"]) == (kind, due, until)
+
+
+@pytest.mark.parametrize("text", ["Quý I năm 2024", "Thường xuyên", "Định kỳ hằng quý", "Trước ngày 10 hằng tháng",
+                                  "Từ tháng 7/2025", "Trước ngày 15/12 hằng năm", "Hằng tuần", "Khi có yêu cầu", ""])
+def test_a_schedule_comes_back_from_its_dict_as_it_went(text: str) -> None:
+    sent = _schedule(text)
+    assert Schedule.from_dict(sent).to_dict() == sent
+
+
+@pytest.mark.parametrize("sent", [
+    "once", None, {"kind": "later"}, {"kind": "once", "due": "2024-03-31"}, {"kind": "once", "due": ["2024-02-30"]},
+    {"kind": "once", "due": [20240331]}, {"kind": "ongoing", "until": "abc"}, {"kind": "ongoing", "start": ["2025"]},
+    {"kind": "periodic", "every": "P2Q"}, {"kind": "periodic", "every": "P1M", "on": "---32"},
+    {"kind": "periodic", "every": "P1Y", "on": "--13-45"}, {"kind": "periodic", "every": "P1Y", "on": "--02-30"},
+    {"kind": "unresolved", "text": ["a"]},
+])
+def test_a_dict_that_is_not_a_schedule_is_refused(sent: object) -> None:
+    with pytest.raises(ValueError):
+        Schedule.from_dict(sent)

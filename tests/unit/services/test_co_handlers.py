@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import NotAllowed
+from engine.errors import InvalidInput, NotAllowed
 from engine.process.step_forms import Upload
 from engine.tasks import steps
 from tests.support.deadlines import DUE, ready
@@ -52,6 +52,27 @@ def test_each_co_handler_gives_their_part_before_the_report(office, clock):
 def test_without_co_handlers_the_report_comes_at_once(office, clock):
     plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "due": DUE}])
     assign(office, clock, plan_id)
+    assert [i.step_id for i in office.ready(plan_id)] == ["report"]
+
+
+@pytest.mark.parametrize("people", ["Lan", "3;5", [None], ["abc"], [{"id": 3}], "99999999999"])
+@pytest.mark.parametrize("field", ["co_handlers", "informed"])
+def test_people_that_are_not_ids_are_refused_not_dropped(office, clock, field: str, people) -> None:
+    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "due": DUE}])
+    [item] = ready(office, plan_id, "assign")
+    with pytest.raises(InvalidInput) as refused:
+        steps.complete_step(office.uow(), item.id, office.users["truong.kstthc"],
+                            {"assignee": office.users["cv.kstthc"], field: people}, clock=clock)
+    assert refused.value.errors == {"co_handlers": "Choose members of the unit."}
+    assert ready(office, plan_id, "assign")  # still waiting
+
+
+@pytest.mark.parametrize("people", ["", None, [], ","])
+def test_no_people_for_information_is_no_one(office, clock, people) -> None:
+    plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "due": DUE}])
+    [item] = ready(office, plan_id, "assign")
+    steps.complete_step(office.uow(), item.id, office.users["truong.kstthc"],
+                        {"assignee": office.users["cv.kstthc"], "informed": people}, clock=clock)
     assert [i.step_id for i in office.ready(plan_id)] == ["report"]
 
 
