@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any, Callable
 
 from engine.errors import N_, InvalidInput
+from engine.ids import whole_number
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # A step's texts go into the workflow's state and every page that shows the task: a
@@ -71,7 +72,7 @@ def _assign(fields: dict[str, Any], choices: list[tuple[int, str]]) -> dict[str,
     and whoever takes it becomes the main handler (engine/process/actors.py)."""
     members = {user_id for user_id, _ in choices}
     shared = str(fields.get("assignee") or "").strip() == UNIT_STAFF
-    assignee = None if shared else _user_id(fields.get("assignee"))
+    assignee = None if shared else whole_number(fields.get("assignee"))
     errors: dict[str, str] = {}
     if assignee not in members and not shared:
         errors["assignee"] = N_("Choose a member of the unit to do this task.")
@@ -91,16 +92,14 @@ def _assign(fields: dict[str, Any], choices: list[tuple[int, str]]) -> dict[str,
     return {"assignee": assignee, **{name: value for name, value in extras.items() if value}}
 
 
-def _user_id(value: Any) -> int | None:
-    return int(value) if str(value).strip().isdecimal() and len(str(value).strip()) < 10 else None
-
-
 def _user_ids(value: Any) -> list[int | None]:
     """A list of ids from a form's several values or the API's list ("3,5"), in order, once
     each. An entry that is no id stays, as None, for the members check to refuse: dropped,
-    `"co_handlers": "Lan"` assigned the task with no co-handler and said nothing."""
+    `"co_handlers": "Lan"` assigned the task with no co-handler and said nothing. The spaces
+    around an entry belong to the list's format ("3, 5"), not to the id."""
     values = value if isinstance(value, (list, tuple)) else str(value or "").split(",")
-    return list(dict.fromkeys(_user_id(v) for v in values if not (isinstance(v, str) and not v.strip())))
+    entries = [v.strip() if isinstance(v, str) else v for v in values]
+    return list(dict.fromkeys(whole_number(v) for v in entries if v != ""))
 
 
 def _contribute(fields: dict[str, Any], _choices: list[tuple[int, str]]) -> dict[str, Any]:
