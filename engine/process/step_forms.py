@@ -11,12 +11,9 @@ from typing import Any, Callable
 
 from engine.errors import N_, InvalidInput
 from engine.ids import whole_number
+from engine.text_limits import limited_text
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-# A step's texts go into the workflow's state and every page that shows the task: a
-# long report fits; a pasted megabyte does not.
-MAX_TEXT = 10_000
-TOO_LONG = N_("This text is too long: write at most 10,000 characters.")
 FORMS = ("assign", "contribute", "report", "review", "done")  # "done": a manualTask, nothing to fill in
 
 
@@ -48,14 +45,6 @@ def check_upload(upload: Upload | None, required: bool) -> dict[str, str]:
     if len(upload.data) > MAX_UPLOAD_BYTES:
         return {"product": N_("The file is larger than 20 MB.")}
     return {}
-
-
-def limited_text(value: Any, name: str) -> str:
-    """`value` as stripped text, or `InvalidInput` on field `name` past MAX_TEXT."""
-    text = str(value or "").strip()
-    if len(text) > MAX_TEXT:
-        raise InvalidInput({name: TOO_LONG})
-    return text
 
 
 def _text(fields: dict[str, Any], name: str) -> str:

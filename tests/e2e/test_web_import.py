@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from adapters.readers import MAX_BYTES
-from engine.process.step_forms import MAX_TEXT
+from engine.text_limits import NAME, PLAN_NUMBER, TASK_REF, TEXT, Limit
 from tests.e2e.web_helpers import HEAD, MONITOR, WebWorld, build_world
 from tests.support.office import KSTTHC, TTPV
 
@@ -184,28 +184,55 @@ def test_an_edited_draft_not_of_the_draft_s_shape_is_a_400_naming_the_part(world
     assert _counts(world)["plans"] == 1 and _counts(world)["import_drafts"] == 1  # nothing stored, draft kept
 
 
-@pytest.mark.parametrize(("path", "field"), [
-    (("plan", "title"), "title"),
-    (("tasks", 0, "title"), "task-0-title"),
-    (("tasks", 1, "content"), "task-1-content"),
-    (("new_units", 0, "name"), "new-0-name"),
-])
-@pytest.mark.parametrize("length", [MAX_TEXT, MAX_TEXT + 1])
+TOO_LONG = {TEXT: "Nội dung quá dài: viết tối đa 10.000 ký tự.", NAME: "Tên không được dài quá 255 ký tự.",
+            PLAN_NUMBER: "Số, ký hiệu không được dài quá 80 ký tự.",
+            TASK_REF: "Số thứ tự của nhiệm vụ không được dài quá 40 ký tự."}
+LIMITED = [
+    (("plan", "title"), "title", TEXT),
+    (("tasks", 0, "title"), "task-0-title", TEXT),
+    (("tasks", 1, "content"), "task-1-content", TEXT),
+    (("new_units", 0, "name"), "new-0-name", NAME),
+    (("source_name",), "source_name", NAME),
+    (("plan", "number"), "number", PLAN_NUMBER),
+    (("tasks", 0, "ref"), "task-0-ref", TASK_REF),
+    (("tasks", 0, "director"), "task-0-director", NAME),
+]
+
+
+@pytest.mark.parametrize(("path", "field", "limit"), LIMITED)
+@pytest.mark.parametrize("length", ["limit", "past"])
 def test_a_draft_s_text_past_the_limit_is_a_400_naming_it_never_stored(world: WebWorld, path: tuple, field: str,
-                                                                       length: int) -> None:
+                                                                       limit: Limit, length: str) -> None:
     client = world.client(MONITOR)
     created = client.post("/api/imports", data={"plan": (io.BytesIO(PLAN.read_bytes()), PLAN.name)},
                           content_type="multipart/form-data").get_json()
-    draft = _reshaped(created["draft"], path, "x" * length)
+    draft = _reshaped(created["draft"], path, "x" * (limit.length + (length == "past")))
     draft["new_units"][0]["create"] = True
     before = _counts(world)
     response = client.post(created["confirm_url"], json=draft)
-    if length == MAX_TEXT:
+    if length == "limit":
         assert response.status_code == 201, response.get_data(as_text=True)
         return
     assert response.status_code == 400
-    assert response.get_json()["error"]["fields"] == {field: "Nội dung quá dài: viết tối đa 10.000 ký tự."}
+    assert response.get_json()["error"]["fields"] == {field: TOO_LONG[limit]}
     assert _counts(world) == before  # no plan, no new unit; the draft kept
+
+
+@pytest.mark.parametrize(("path", "field", "limit"), [case for case in LIMITED if case[2] is not TEXT])
+def test_on_postgresql_a_short_text_as_long_as_its_column_is_stored_one_more_is_refused(
+        postgres_fresh_url: str, path: tuple, field: str, limit: Limit) -> None:
+    """The short texts' limits are their columns' (VARCHAR): PostgreSQL refused a longer
+    one mid-confirm, a 500, where SQLite stored it."""
+    world = build_world(postgres_fresh_url, PROPAGATE_EXCEPTIONS=False)
+    client = world.client(MONITOR)
+    for extra, status in ((1, 400), (0, 201)):
+        created = client.post("/api/imports", data={"plan": (io.BytesIO(PLAN.read_bytes()), PLAN.name)},
+                              content_type="multipart/form-data").get_json()
+        draft = _reshaped(created["draft"], path, "x" * (limit.length + extra))
+        draft["new_units"][0]["create"] = True
+        response = client.post(created["confirm_url"], json=draft)
+        assert response.status_code == status, response.get_data(as_text=True)[:500]
+    world.office.storage.engine.dispose()
 
 
 def test_another_monitor_s_draft_is_not_found(world: WebWorld) -> None:
