@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import N_, InvalidInput
+from engine.incoming_text import cleaned
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,9 @@ TASK_REF = Limit(40, N_("Keep the task's number under 40 characters."))
 
 
 def limited_text(value: Any, name: str, limit: Limit = TEXT) -> str:
-    """`value` as stripped text, or `InvalidInput` on field `name` when it is past `limit`."""
-    text = str(value or "").strip()
+    """`value` as the text to store (cleaned as text coming in is, `engine/incoming_text.py`,
+    and stripped), or `InvalidInput` on field `name` when it is past `limit`."""
+    text = cleaned(str(value or "")).strip()
     if len(text) > limit.length:
         raise InvalidInput({name: limit.message})
     return text

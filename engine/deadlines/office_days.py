@@ -24,6 +24,7 @@ from engine.deadlines.task_dates import parse_day
 from engine.deadlines.working_days import WorkingCalendar
 from engine.process import instances
 from engine.errors import N_, InvalidInput, NotAllowed, NotFound
+from engine.incoming_text import cleaned
 from engine.text_limits import NAME
 from engine.unit_of_work import AbstractUnitOfWork
 
@@ -137,7 +138,7 @@ def _require_editor(uow: AbstractUnitOfWork, user_id: int) -> None:
 def _validate(uow: AbstractUnitOfWork, day: date | str | None, kind: str, name: str) -> tuple[date, str]:
     errors: dict[str, str] = {}
     parsed = parse_day(day)
-    name = (name or "").strip()
+    name = cleaned(name or "").strip()
     if parsed is None:
         errors["day"] = N_("Give the date as dd/mm/yyyy or yyyy-mm-dd.")
     elif not MIN_YEAR <= parsed.year <= MAX_YEAR:

@@ -14,6 +14,7 @@ from typing import Any
 from engine import model
 from engine.deadlines.task_dates import parse_day
 from engine.errors import N_, InvalidInput
+from engine.incoming_text import cleaned_strings
 from engine.importing.deadline_phrases import UNRESOLVED, PlanYears, Schedule, parse_deadline
 from engine.importing import ImportedTask, ImportResult, UnitRef
 from engine.process.instances import PROCESS_KEY
@@ -42,6 +43,7 @@ class ImportDraft:
         wrong = _shape_errors(data)
         if wrong:
             raise InvalidInput(wrong, N_("The draft is not in the shape the import gave; send it back in that shape."))
+        data = cleaned_strings(data)  # edited by a person or a script: text coming in
         return cls(source_name=data.get("source_name") or "", plan=dict(data.get("plan") or {}),
                    tasks=list(data.get("tasks") or []), new_units=list(data.get("new_units") or []),
                    warnings=list(data.get("warnings") or []), id=draft_id)

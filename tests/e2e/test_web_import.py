@@ -8,6 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from docx import Document
+from openpyxl import load_workbook
 from sqlalchemy import text
 
 from adapters.readers import MAX_BYTES
@@ -251,3 +253,27 @@ def test_the_review_marks_what_the_importer_was_unsure_of_with_the_text_as_writt
     assert "Chưa có trong danh mục" in review or "Đơn vị chưa có trong danh mục" in review
     assert "Chưa đọc được thời hạn" in review
     assert "Nguyên văn trong kế hoạch" in review and "Theo ke hoach cua UBND tinh" in review
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "docx"])
+def test_a_task_title_pasted_from_word_arrives_with_a_line_break_and_its_reports_are_made(world: WebWorld,
+                                                                                         kind: str) -> None:
+    """"\\x0b" is Word's manual line break as pasted into the review form: a line break; an
+    escape is dropped; the plan's report holds the title as stored."""
+    client = world.client(MONITOR)
+    created = client.post("/api/imports", data={"plan": (io.BytesIO(PLAN.read_bytes()), PLAN.name)},
+                          content_type="multipart/form-data").get_json()
+    draft = _reshaped(created["draft"], ("tasks", 0, "title"), "Rà soát thủ tục\x0bhành chính\x1b[0m năm 2024")
+    draft["new_units"][0]["create"] = True
+    confirmed = client.post(created["confirm_url"], json=draft)
+    assert confirmed.status_code == 201, confirmed.get_data(as_text=True)
+    url = confirmed.get_json()["url"]
+    title = "Rà soát thủ tục\nhành chính[0m năm 2024"
+    assert client.get(url).get_json()["tasks"][0]["title"] == title
+    report = client.get(f"/plans/{url.rstrip('/').rsplit('/', 1)[-1]}/report.{kind}")
+    assert report.status_code == 200
+    if kind == "xlsx":
+        assert title in [c.value for row in load_workbook(io.BytesIO(report.data)).worksheets[0].iter_rows() for c in row]
+    else:
+        assert "hành chính[0m năm 2024" in "\n".join(c.text for t in Document(io.BytesIO(report.data)).tables
+                                                       for row in t.rows for c in row.cells)
