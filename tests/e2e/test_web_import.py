@@ -16,6 +16,7 @@ from adapters.readers import MAX_BYTES
 from engine.text_limits import NAME, PLAN_NUMBER, TASK_REF, TEXT, Limit
 from tests.e2e.web_helpers import HEAD, MONITOR, WebWorld, build_world
 from tests.support.office import KSTTHC, TTPV
+from tests.support.old_encodings import cp1258
 
 PLAN = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "office_review.txt"
 
@@ -277,3 +278,16 @@ def test_a_task_title_pasted_from_word_arrives_with_a_line_break_and_its_reports
     else:
         assert "hành chính[0m năm 2024" in "\n".join(c.text for t in Document(io.BytesIO(report.data)).tables
                                                        for row in t.rows for c in row.cells)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "cp1258"])
+def test_a_text_plan_saved_in_another_encoding_is_previewed_as_in_utf_8(world: WebWorld, encoding: str) -> None:
+    """Notepad's "Unicode" (UTF-16, here without its byte-order mark) was refused as binary."""
+    text = PLAN.read_text(encoding="utf-8")
+    data = text.encode(encoding) if encoding != "cp1258" else cp1258(text)
+    client = world.client(MONITOR)
+    sent = client.post("/api/imports", data={"plan": (io.BytesIO(data), PLAN.name)}, content_type="multipart/form-data")
+    assert sent.status_code == 201, sent.get_data(as_text=True)
+    utf8 = client.post("/api/imports", data={"plan": (io.BytesIO(PLAN.read_bytes()), PLAN.name)},
+                       content_type="multipart/form-data").get_json()["draft"]
+    assert sent.get_json()["draft"]["tasks"] == utf8["tasks"]
