@@ -33,8 +33,10 @@ _TABLE: dict[int, str | None] = {
 
 
 def cleaned(text: str) -> str:
-    """`text` under the rule above (one `str.translate`: a plan's text costs microseconds)."""
-    return text.translate(_TABLE)
+    """`text` under the rule above. Every character it changes is unprintable, so printable
+    text, nearly all of it, is returned as it is: `str.translate` walks Vietnamese text a
+    character at a time (16 us a paragraph; `isprintable` takes 0.3 us)."""
+    return text if text.isprintable() else text.translate(_TABLE)
 
 
 def cleaned_strings(value: Any) -> Any:
