@@ -3,12 +3,13 @@ same text (`adapters.readers.plain_text.decode`); a binary file is still refused
 from __future__ import annotations
 
 import codecs
+from pathlib import Path
 
 import pytest
 
 from adapters.readers import read_source
 from adapters.readers.errors import UnreadableFile
-from tests.support.old_encodings import cp1258
+from tests.support.old_encodings import cp1258, tcvn3
 
 PLAN = ("KẾ HOẠCH\nRà soát thủ tục hành chính năm 2024\n\n"
         "1. Sở Tư pháp chủ trì rà soát, hoàn thành trước ngày 30/6/2024.\n"
@@ -48,3 +49,18 @@ def test_a_binary_file_is_still_refused_as_not_text(data: bytes) -> None:
     with pytest.raises(UnreadableFile) as refused:
         read_source(data, "ke-hoach.txt")
     assert "is not text" in str(refused.value)
+
+
+def test_a_plan_in_tcvn3_is_refused_with_its_own_message_not_read_as_mojibake() -> None:
+    """TCVN3 decodes as cp1258 without an error ("Rµ so¸t thñ tôc"): told by the symbols
+    inside its words."""
+    with pytest.raises(UnreadableFile) as refused:
+        read_source(tcvn3(PLAN), "ke-hoach.txt")
+    assert "TCVN3" in str(refused.value)
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).parents[1] / "fixtures" / "plans").glob("*.[mt][dx]*")),
+                         ids=lambda path: path.name)
+def test_no_plan_in_cp1258_is_taken_for_tcvn3(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert [b.text for b in read_source(cp1258(text), path.name)] == [b.text for b in read_source(text.encode(), path.name)]
