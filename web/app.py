@@ -19,6 +19,7 @@ from werkzeug.routing import IntegerConverter
 from adapters.storage import Storage
 from engine.clock import SystemClock
 from engine.errors import N_
+from engine.ids import MAX_ID
 from web import (  # noqa: F401  imports_api: routes on the API blueprint
     api,
     auth,
@@ -41,7 +42,7 @@ from web import (  # noqa: F401  imports_api: routes on the API blueprint
 )
 from web.config import Settings
 from web.errors import register_error_handlers
-from web.extensions import MAX_ID, csrf, login_manager
+from web.extensions import csrf, login_manager
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 

@@ -30,8 +30,9 @@ from flask_login import UserMixin, current_user, login_required, login_user, log
 
 from engine.access import accounts
 from engine.clock import Clock
+from engine.ids import whole_number
 from web.errors import engine_error_message
-from web.extensions import login_manager, uow, whole_number
+from web.extensions import login_manager, uow
 from web.forms import LoginForm
 
 if TYPE_CHECKING:

@@ -35,8 +35,9 @@ from engine.reading.progress import (
 from engine.reading.search import SearchResults, search_tasks
 from engine.reading.search_text import words
 from engine.text_folding import fold
+from engine.ids import whole_number
 from web import api
-from web.extensions import page, today, uow, whole_number
+from web.extensions import page, today, uow
 from web.i18n import DEFAULT_LOCALE
 
 if TYPE_CHECKING:

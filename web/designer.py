@@ -28,8 +28,9 @@ from engine.process import versions
 from engine.process.actors import ACTORS
 from engine.process.step_forms import FORMS
 from engine.workflow import InvalidProcess, Problem
+from engine.ids import whole_number
 from web.errors import engine_error_message, error_page, http_message, json_error
-from web.extensions import login_manager, uow, whole_number
+from web.extensions import login_manager, uow
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response as BaseResponse

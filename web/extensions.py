@@ -3,8 +3,8 @@ without importing the factory (which imports the blueprints).
 
 - `uow()`: a fresh unit of work from the app's storage; views hand it to a service
   (`list_inbox(uow(), ...)`), which opens it, commits or not, and closes it.
-- `whole_number(value)`: an id or count from a request, None unless it is one.
-- `page()`: the page of a list asked for (`?page=`), 1 when absent or not a number.
+- `page()`: the page of a list asked for (`?page=`), 1 when absent or not a number
+  (`engine.ids.whole_number`: what an id or count is).
 - `today()`: the date in Vietnam, not on the server's clock: a server in UTC would
   call a task due today "overdue" from 00:00 to 07:00 local time.
 """
@@ -18,11 +18,10 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
 from engine import clock
+from engine.ids import whole_number
 
 if TYPE_CHECKING:
     from engine.unit_of_work import AbstractUnitOfWork
-
-MAX_ID = 2**31 - 1  # the ids' column type (INTEGER) on PostgreSQL: a larger id names nothing
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -37,19 +36,6 @@ def uow() -> AbstractUnitOfWork:
     if "planflow_seen" not in g:
         g.planflow_seen = {}
     return storage.uow(g.planflow_seen)
-
-
-def whole_number(value: object, limit: int = MAX_ID) -> int | None:
-    """A number typed or sent as ASCII digits (or a JSON int), up to `limit`; None for
-    anything else. `str.isdigit` alone lets through "²" (int() then raises) and numbers
-    too large for the database's integer (the driver then raises): both were 500s."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= len(str(limit)):
-        number = int(value)
-    else:
-        return None
-    return number if 0 <= number <= limit else None
 
 
 def page() -> int:

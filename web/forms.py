@@ -29,7 +29,7 @@ from wtforms.validators import InputRequired
 
 from engine.errors import N_
 from engine.process.step_forms import UNIT_STAFF
-from web.extensions import whole_number
+from engine.ids import whole_number
 
 REQUIRED = _l("This field is required.")
 WTFORMS_MESSAGES = (  # WTForms' own English messages, extracted into our catalogue

@@ -11,7 +11,8 @@ from flask_login import current_user, login_required
 from engine.deadlines.extension_requests import pending_for
 from engine.tasks.inbox import DUE_FILTERS, SORTS, WHOSE, InboxQuery, list_inbox
 from engine.tasks.steps import claim, unclaim
-from web.extensions import today, uow, whole_number
+from engine.ids import whole_number
+from web.extensions import today, uow
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response

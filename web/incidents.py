@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine.process import incidents, recovery
-from web.extensions import uow, whole_number
+from engine.ids import whole_number
+from web.extensions import uow
 
 if TYPE_CHECKING:
     from werkzeug.wrappers import Response

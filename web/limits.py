@@ -4,7 +4,7 @@ Files go up to `MAX_CONTENT_LENGTH` (20 MB). A JSON body is commands, not files:
 most `MAX_JSON_BYTES` (a process diagram is tens of KB), else 413, and nested at most
 `MAX_JSON_DEPTH` deep (an import draft, the deepest, is 5), else malformed (400). A form field is
 text a person typed: at most `MAX_FIELD_CHARS`, else 400 naming the field. The
-engine keeps its own, tighter limits on what it stores (`engine.process.step_forms.MAX_TEXT`).
+engine keeps its own, tighter limits on what it stores (`engine/text_limits.py`).
 
 No text may hold a NUL, in the query, a form or a JSON body: nobody types one, SQLite
 would store it and PostgreSQL refuses it mid-query, so it is a 400 here, before either.

@@ -39,7 +39,10 @@ def day(value: date | None) -> str:
 
 
 def writable(text: str) -> str:
-    """The text as a document can hold it: each character XML cannot carry, a space."""
+    """The text as a document can hold it: each character XML cannot carry, a space.
+    Text coming in is cleaned since `engine/incoming_text.py`; this stays the writer's own
+    guard for text stored before it (a step's report with an ESC, a pasted "\\x0b"), which
+    no migration rewrote, and for any text a later path lets in."""
     return _NOT_IN_XML.sub(" ", text)
 
 

@@ -22,7 +22,7 @@ from engine.deadlines import notices
 from engine.deadlines.task_dates import parse_day
 from engine.errors import N_, AlreadyDone, InvalidInput, NotAllowed, NotFound
 from engine.process import actors, instances
-from engine.process.step_forms import limited_text
+from engine.text_limits import limited_text
 from engine.tasks import arrivals
 from engine.unit_of_work import AbstractUnitOfWork
 from engine.workflow import StepNotReady, WorkflowRuntime

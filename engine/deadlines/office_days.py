@@ -24,6 +24,8 @@ from engine.deadlines.task_dates import parse_day
 from engine.deadlines.working_days import WorkingCalendar
 from engine.process import instances
 from engine.errors import N_, InvalidInput, NotAllowed, NotFound
+from engine.incoming_text import cleaned
+from engine.text_limits import NAME
 from engine.unit_of_work import AbstractUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -33,7 +35,6 @@ KINDS = ("off", "workday")
 # The years the page and the form accept: wide enough for any plan, narrow enough
 # that a typo (20244) is refused rather than computed.
 MIN_YEAR, MAX_YEAR = 2000, 2100
-NAME_MAX = 255
 # A rung is at most a few working days from its step's date (5 in the shipped ladder:
 # two weeks across Tết), so a day changes only rungs armed within weeks of it.
 REARM_WINDOW = timedelta(days=60)
@@ -137,7 +138,7 @@ def _require_editor(uow: AbstractUnitOfWork, user_id: int) -> None:
 def _validate(uow: AbstractUnitOfWork, day: date | str | None, kind: str, name: str) -> tuple[date, str]:
     errors: dict[str, str] = {}
     parsed = parse_day(day)
-    name = (name or "").strip()
+    name = cleaned(name or "").strip()
     if parsed is None:
         errors["day"] = N_("Give the date as dd/mm/yyyy or yyyy-mm-dd.")
     elif not MIN_YEAR <= parsed.year <= MAX_YEAR:
@@ -146,8 +147,8 @@ def _validate(uow: AbstractUnitOfWork, day: date | str | None, kind: str, name: 
         errors["kind"] = N_("Choose a day off or a make-up working day.")
     if not name:
         errors["name"] = N_("Say why (for example: the office's anniversary).")
-    elif len(name) > NAME_MAX:
-        errors["name"] = N_("Keep the name under 255 characters.")
+    elif len(name) > NAME.length:
+        errors["name"] = NAME.message
     if parsed is not None and "day" not in errors:
         clash = _clash(uow, parsed, kind)
         if clash:

@@ -17,6 +17,7 @@ from engine.clock import Clock, SystemClock, office_date, to_storage
 from engine.deadlines import notices
 from engine.errors import N_, AlreadyDone, InvalidInput, NotAllowed, NotFound
 from engine.process import instances
+from engine.text_limits import limited_text
 from engine.unit_of_work import AbstractUnitOfWork
 from engine.workflow import WorkflowRuntime
 
@@ -75,10 +76,11 @@ def change_task_due(uow: AbstractUnitOfWork, task_id: int, user_id: int, due: da
         if task.status != "open" or task.due_on is None:
             raise AlreadyDone(N_("Only an open task with a date can have it changed."))
         day = _parse(due)
+        reason = limited_text(reason, "reason")
         errors = {}
         if day == task.due_on:
             errors["due"] = N_("This is already the task's date.")
-        if not (reason or "").strip():
+        if not reason:
             errors["reason"] = N_("Say why the date changes.")
         if errors:
             raise InvalidInput(errors)
@@ -91,7 +93,7 @@ def change_task_due(uow: AbstractUnitOfWork, task_id: int, user_id: int, due: da
         uow.audit.add(model.AuditEvent(plan_task_id=task.id, action="due_changed", at=to_storage(now),
                                        actor_user_id=user_id,
                                        detail={"old_due": old.isoformat(), "due": day.isoformat(),
-                                               "reason": reason.strip(), "confirmed": confirmed}))
+                                               "reason": reason, "confirmed": confirmed}))
         uow.commit()
 
 

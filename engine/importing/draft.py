@@ -14,10 +14,11 @@ from typing import Any
 from engine import model
 from engine.deadlines.task_dates import parse_day
 from engine.errors import N_, InvalidInput
+from engine.incoming_text import cleaned_strings
 from engine.importing.deadline_phrases import UNRESOLVED, PlanYears, Schedule, parse_deadline
 from engine.importing import ImportedTask, ImportResult, UnitRef
 from engine.process.instances import PROCESS_KEY
-from engine.process.step_forms import MAX_TEXT, TOO_LONG
+from engine.text_limits import NAME, PLAN_NUMBER, TASK_REF, TEXT, past_limits
 
 NEW = "new:"
 
@@ -42,6 +43,7 @@ class ImportDraft:
         wrong = _shape_errors(data)
         if wrong:
             raise InvalidInput(wrong, N_("The draft is not in the shape the import gave; send it back in that shape."))
+        data = cleaned_strings(data)  # edited by a person or a script: text coming in
         return cls(source_name=data.get("source_name") or "", plan=dict(data.get("plan") or {}),
                    tasks=list(data.get("tasks") or []), new_units=list(data.get("new_units") or []),
                    warnings=list(data.get("warnings") or []), id=draft_id)
@@ -73,8 +75,9 @@ def from_result(result: ImportResult, known: dict[str, int], source_name: str,
 
 
 PARTS = {"plan": dict, "tasks": list, "new_units": list, "warnings": list}
-PLAN_TEXTS = ("number", "title")
-TASK_TEXTS = ("ref", "title", "content", "product", "director", "deadline_text")
+# Each text of the draft with its limit (`engine/text_limits.py`): the short ones are kept in bounded columns.
+PLAN_TEXTS = {"number": PLAN_NUMBER, "title": TEXT}
+TASK_TEXTS = {"ref": TASK_REF, "title": TEXT, "content": TEXT, "product": TEXT, "director": NAME, "deadline_text": TEXT}
 NOT_OF_THE_SHAPE = N_("Not of the draft's shape.")
 
 
@@ -152,13 +155,14 @@ def plan_and_tasks(draft: ImportDraft, unit_ids: dict[str, int]) -> tuple[model.
 
 
 def _too_long(draft: ImportDraft) -> dict[str, str]:
-    """Each text past MAX_TEXT, by its name on the review form. The longest in the sample
-    plans is 1,444 characters; the confirm API took a 600 KB unit name, shown on every page
-    that names the unit."""
-    named = [(name, draft.plan.get(name)) for name in PLAN_TEXTS]
-    named += [(f"task-{i}-{name}", task.get(name)) for i, task in enumerate(draft.tasks) for name in TASK_TEXTS]
-    named += [(f"new-{j}-name", unit.get("name")) for j, unit in enumerate(draft.new_units)]
-    return {name: TOO_LONG for name, value in named if len(str(value or "")) > MAX_TEXT}
+    """Each text past its limit, by its name on the review form: on PostgreSQL a plan
+    number, task number or file name longer than its column was a 500. (A new unit's
+    name is checked as the unit is created: `plan_import._create_new_units`.)"""
+    named = [("source_name", draft.source_name, NAME)]
+    named += [(name, draft.plan.get(name), limit) for name, limit in PLAN_TEXTS.items()]
+    named += [(f"task-{i}-{name}", task.get(name), limit) for i, task in enumerate(draft.tasks)
+              for name, limit in TASK_TEXTS.items()]
+    return past_limits(named)
 
 
 def _task(i: int, task: dict[str, Any], unit_ids: dict[str, int], errors: dict[str, str],

@@ -34,6 +34,7 @@ NOT_DOCX = N_("This .docx file is not a valid Word file (it is not in the .docx 
 DAMAGED_DOCX = N_("This .docx file is damaged or is not a Word file: %(detail)s")
 NOT_TEXT = N_("This %(suffix)s file is not text (it may be a Word file or a binary file).")
 UNKNOWN_ENCODING = N_("The encoding of this %(suffix)s file cannot be read: save it again as UTF-8.")
+TCVN3 = N_("This %(suffix)s file is in the old TCVN3 (ABC, .VnTime) encoding: save it again as Unicode (UTF-8).")
 # Never silently empty: say what was looked for, so a person can tell a misread plan
 # from a file that is not one.
 NO_TASK = N_("No task was found in the file. planflow looks for numbered items (1., 1.1, a), -) under the "

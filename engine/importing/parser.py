@@ -9,6 +9,7 @@ the plan states for itself (its "Thời gian thực hiện", else its title's pe
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from engine.importing import header
 from engine.importing.blocks import Block
@@ -26,6 +27,7 @@ from engine.importing.outline import read_outline
 from engine.importing.result import ImportedPlan, ImportedTask, ImportResult
 from engine.importing.tables import table_tasks
 from engine.importing.units import UnitDirectory, UnitRef
+from engine.incoming_text import cleaned
 from engine.text_folding import match_key, squash
 
 _NAME_WORDS = 6
@@ -53,6 +55,7 @@ class NoTaskFound(PlanFileError):
 
 def parse_blocks(blocks: list[Block], directory: UnitDirectory) -> ImportResult:
     """Read a plan out of a block stream; raises NoTaskFound when it holds no task."""
+    blocks = [_cleaned(b) for b in blocks]  # every reader's text comes in here
     paragraphs = [b.text for b in blocks if not b.is_row]
     outline = read_outline(paragraphs)
     # A plan with an appendix table of tasks describes them in its body: the body's
@@ -84,6 +87,14 @@ def parse_blocks(blocks: list[Block], directory: UnitDirectory) -> ImportResult:
     result = ImportResult(plan, tasks, warnings)
     warnings += [f"Đơn vị “{u.name}” chưa có trong danh mục: xác nhận để thêm mới." for u in result.new_units]
     return result
+
+
+def _cleaned(block: Block) -> Block:
+    """The block's text under the rule for text coming in (`engine/incoming_text.py`): a
+    Word line break pasted as "\\x0b" is a line break, an escape is dropped. The same
+    block when nothing changes: a plan's thousands of blocks are not copied for nothing."""
+    text, cells = cleaned(block.text), tuple(cleaned(c) for c in block.cells)
+    return block if (text, cells) == (block.text, block.cells) else replace(block, text=text, cells=cells)
 
 
 def _other_kind(blocks: list[Block]) -> str | None:

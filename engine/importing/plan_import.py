@@ -33,6 +33,7 @@ from engine.importing.draft import (
     used_new_units,
 )
 from engine.tasks import intake
+from engine.text_limits import NAME, limited_text
 from engine.unit_of_work import AbstractUnitOfWork
 
 PlanReader = Callable[[Path | bytes, str], list[Block]]
@@ -188,11 +189,12 @@ def start_tasks_chunk(uow: AbstractUnitOfWork, payload: dict[str, Any], done: in
 
 def _create_new_units(uow: AbstractUnitOfWork, draft: ImportDraft) -> dict[str, int]:
     """The ticked proposals that some task still names, created (or found, when a unit
-    of that name exists already): key "new:<n>" -> unit id."""
+    of that name exists already): key "new:<n>" -> unit id. A name is checked here, before
+    its row: PostgreSQL refuses one past the column mid-transaction (a 500)."""
     created: dict[str, int] = {}
     for index in used_new_units(draft):
         proposal = draft.new_units[index]
-        name = str(proposal.get("name") or "").strip()
+        name = limited_text(proposal.get("name"), f"new-{index}-name", NAME)
         if not proposal.get("create") or not name:
             continue
         unit = uow.units.by_name(name)

@@ -10,12 +10,10 @@ from datetime import date
 from typing import Any, Callable
 
 from engine.errors import N_, InvalidInput
+from engine.ids import whole_number
+from engine.text_limits import limited_text
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-# A step's texts go into the workflow's state and every page that shows the task: a
-# long report fits; a pasted megabyte does not.
-MAX_TEXT = 10_000
-TOO_LONG = N_("This text is too long: write at most 10,000 characters.")
 FORMS = ("assign", "contribute", "report", "review", "done")  # "done": a manualTask, nothing to fill in
 
 
@@ -49,14 +47,6 @@ def check_upload(upload: Upload | None, required: bool) -> dict[str, str]:
     return {}
 
 
-def limited_text(value: Any, name: str) -> str:
-    """`value` as stripped text, or `InvalidInput` on field `name` past MAX_TEXT."""
-    text = str(value or "").strip()
-    if len(text) > MAX_TEXT:
-        raise InvalidInput({name: TOO_LONG})
-    return text
-
-
 def _text(fields: dict[str, Any], name: str) -> str:
     return limited_text(fields.get(name), name)
 
@@ -71,7 +61,7 @@ def _assign(fields: dict[str, Any], choices: list[tuple[int, str]]) -> dict[str,
     and whoever takes it becomes the main handler (engine/process/actors.py)."""
     members = {user_id for user_id, _ in choices}
     shared = str(fields.get("assignee") or "").strip() == UNIT_STAFF
-    assignee = None if shared else _user_id(fields.get("assignee"))
+    assignee = None if shared else whole_number(fields.get("assignee"))
     errors: dict[str, str] = {}
     if assignee not in members and not shared:
         errors["assignee"] = N_("Choose a member of the unit to do this task.")
@@ -91,16 +81,14 @@ def _assign(fields: dict[str, Any], choices: list[tuple[int, str]]) -> dict[str,
     return {"assignee": assignee, **{name: value for name, value in extras.items() if value}}
 
 
-def _user_id(value: Any) -> int | None:
-    return int(value) if str(value).strip().isdecimal() and len(str(value).strip()) < 10 else None
-
-
 def _user_ids(value: Any) -> list[int | None]:
     """A list of ids from a form's several values or the API's list ("3,5"), in order, once
     each. An entry that is no id stays, as None, for the members check to refuse: dropped,
-    `"co_handlers": "Lan"` assigned the task with no co-handler and said nothing."""
+    `"co_handlers": "Lan"` assigned the task with no co-handler and said nothing. The spaces
+    around an entry belong to the list's format ("3, 5"), not to the id."""
     values = value if isinstance(value, (list, tuple)) else str(value or "").split(",")
-    return list(dict.fromkeys(_user_id(v) for v in values if not (isinstance(v, str) and not v.strip())))
+    entries = [v.strip() if isinstance(v, str) else v for v in values]
+    return list(dict.fromkeys(whole_number(v) for v in entries if v != ""))
 
 
 def _contribute(fields: dict[str, Any], _choices: list[tuple[int, str]]) -> dict[str, Any]:

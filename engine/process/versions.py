@@ -16,7 +16,7 @@ from engine.clock import Clock, SystemClock, to_storage
 from engine.errors import N_, InvalidInput, NotFound
 from engine.process import checks, foreign, instances
 from engine.process.instance_migration import InstancePreview, MigrationReport, Stayed, migrate, preview
-from engine.process.step_forms import limited_text
+from engine.text_limits import limited_text
 from engine.unit_of_work import AbstractUnitOfWork
 from engine.workflow import InvalidProcess, Problem
 from engine.workflow.specs import MAX_BPMN_BYTES

@@ -12,6 +12,7 @@ from engine.deadlines import notices, recipients
 from engine.errors import N_, AlreadyDone, InvalidInput, NotAllowed, NotFound, PlanflowError, StepFailed
 from engine.process import actors, incidents, instances, people, step_forms
 from engine.process.step_forms import Upload
+from engine.text_limits import limited_text
 from engine.tasks import arrivals
 from engine.unit_of_work import AbstractUnitOfWork, LockedStep
 from engine.workflow import StepNotReady, WorkflowRuntime
@@ -234,7 +235,7 @@ def reassign(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, new_assig
         errors = {}
         if target is None or target.unit_id != user.unit_id or target.id == holder.id or not target.active:
             errors["assignee"] = N_("Choose another member of the unit.")
-        reason = step_forms.limited_text(reason, "reason").strip()
+        reason = limited_text(reason, "reason")
         if not reason:
             errors["reason"] = N_("Say why.")
         if errors:

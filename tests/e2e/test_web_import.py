@@ -8,12 +8,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from docx import Document
+from openpyxl import load_workbook
 from sqlalchemy import text
 
 from adapters.readers import MAX_BYTES
-from engine.process.step_forms import MAX_TEXT
+from engine.text_limits import NAME, PLAN_NUMBER, TASK_REF, TEXT, Limit
 from tests.e2e.web_helpers import HEAD, MONITOR, WebWorld, build_world
 from tests.support.office import KSTTHC, TTPV
+from tests.support.old_encodings import cp1258
 
 PLAN = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "office_review.txt"
 
@@ -184,28 +187,55 @@ def test_an_edited_draft_not_of_the_draft_s_shape_is_a_400_naming_the_part(world
     assert _counts(world)["plans"] == 1 and _counts(world)["import_drafts"] == 1  # nothing stored, draft kept
 
 
-@pytest.mark.parametrize(("path", "field"), [
-    (("plan", "title"), "title"),
-    (("tasks", 0, "title"), "task-0-title"),
-    (("tasks", 1, "content"), "task-1-content"),
-    (("new_units", 0, "name"), "new-0-name"),
-])
-@pytest.mark.parametrize("length", [MAX_TEXT, MAX_TEXT + 1])
+TOO_LONG = {TEXT: "Nội dung quá dài: viết tối đa 10.000 ký tự.", NAME: "Tên không được dài quá 255 ký tự.",
+            PLAN_NUMBER: "Số, ký hiệu không được dài quá 80 ký tự.",
+            TASK_REF: "Số thứ tự của nhiệm vụ không được dài quá 40 ký tự."}
+LIMITED = [
+    (("plan", "title"), "title", TEXT),
+    (("tasks", 0, "title"), "task-0-title", TEXT),
+    (("tasks", 1, "content"), "task-1-content", TEXT),
+    (("new_units", 0, "name"), "new-0-name", NAME),
+    (("source_name",), "source_name", NAME),
+    (("plan", "number"), "number", PLAN_NUMBER),
+    (("tasks", 0, "ref"), "task-0-ref", TASK_REF),
+    (("tasks", 0, "director"), "task-0-director", NAME),
+]
+
+
+@pytest.mark.parametrize(("path", "field", "limit"), LIMITED)
+@pytest.mark.parametrize("length", ["limit", "past"])
 def test_a_draft_s_text_past_the_limit_is_a_400_naming_it_never_stored(world: WebWorld, path: tuple, field: str,
-                                                                       length: int) -> None:
+                                                                       limit: Limit, length: str) -> None:
     client = world.client(MONITOR)
     created = client.post("/api/imports", data={"plan": (io.BytesIO(PLAN.read_bytes()), PLAN.name)},
                           content_type="multipart/form-data").get_json()
-    draft = _reshaped(created["draft"], path, "x" * length)
+    draft = _reshaped(created["draft"], path, "x" * (limit.length + (length == "past")))
     draft["new_units"][0]["create"] = True
     before = _counts(world)
     response = client.post(created["confirm_url"], json=draft)
-    if length == MAX_TEXT:
+    if length == "limit":
         assert response.status_code == 201, response.get_data(as_text=True)
         return
     assert response.status_code == 400
-    assert response.get_json()["error"]["fields"] == {field: "Nội dung quá dài: viết tối đa 10.000 ký tự."}
+    assert response.get_json()["error"]["fields"] == {field: TOO_LONG[limit]}
     assert _counts(world) == before  # no plan, no new unit; the draft kept
+
+
+@pytest.mark.parametrize(("path", "field", "limit"), [case for case in LIMITED if case[2] is not TEXT])
+def test_on_postgresql_a_short_text_as_long_as_its_column_is_stored_one_more_is_refused(
+        postgres_fresh_url: str, path: tuple, field: str, limit: Limit) -> None:
+    """The short texts' limits are their columns' (VARCHAR): PostgreSQL refused a longer
+    one mid-confirm, a 500, where SQLite stored it."""
+    world = build_world(postgres_fresh_url, PROPAGATE_EXCEPTIONS=False)
+    client = world.client(MONITOR)
+    for extra, status in ((1, 400), (0, 201)):
+        created = client.post("/api/imports", data={"plan": (io.BytesIO(PLAN.read_bytes()), PLAN.name)},
+                              content_type="multipart/form-data").get_json()
+        draft = _reshaped(created["draft"], path, "x" * (limit.length + extra))
+        draft["new_units"][0]["create"] = True
+        response = client.post(created["confirm_url"], json=draft)
+        assert response.status_code == status, response.get_data(as_text=True)[:500]
+    world.office.storage.engine.dispose()
 
 
 def test_another_monitor_s_draft_is_not_found(world: WebWorld) -> None:
@@ -224,3 +254,40 @@ def test_the_review_marks_what_the_importer_was_unsure_of_with_the_text_as_writt
     assert "Chưa có trong danh mục" in review or "Đơn vị chưa có trong danh mục" in review
     assert "Chưa đọc được thời hạn" in review
     assert "Nguyên văn trong kế hoạch" in review and "Theo ke hoach cua UBND tinh" in review
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "docx"])
+def test_a_task_title_pasted_from_word_arrives_with_a_line_break_and_its_reports_are_made(world: WebWorld,
+                                                                                         kind: str) -> None:
+    """"\\x0b" is Word's manual line break as pasted into the review form: a line break; an
+    escape is dropped; the plan's report holds the title as stored."""
+    client = world.client(MONITOR)
+    created = client.post("/api/imports", data={"plan": (io.BytesIO(PLAN.read_bytes()), PLAN.name)},
+                          content_type="multipart/form-data").get_json()
+    draft = _reshaped(created["draft"], ("tasks", 0, "title"), "Rà soát thủ tục\x0bhành chính\x1b[0m năm 2024")
+    draft["new_units"][0]["create"] = True
+    confirmed = client.post(created["confirm_url"], json=draft)
+    assert confirmed.status_code == 201, confirmed.get_data(as_text=True)
+    url = confirmed.get_json()["url"]
+    title = "Rà soát thủ tục\nhành chính[0m năm 2024"
+    assert client.get(url).get_json()["tasks"][0]["title"] == title
+    report = client.get(f"/plans/{url.rstrip('/').rsplit('/', 1)[-1]}/report.{kind}")
+    assert report.status_code == 200
+    if kind == "xlsx":
+        assert title in [c.value for row in load_workbook(io.BytesIO(report.data)).worksheets[0].iter_rows() for c in row]
+    else:
+        assert "hành chính[0m năm 2024" in "\n".join(c.text for t in Document(io.BytesIO(report.data)).tables
+                                                       for row in t.rows for c in row.cells)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "cp1258"])
+def test_a_text_plan_saved_in_another_encoding_is_previewed_as_in_utf_8(world: WebWorld, encoding: str) -> None:
+    """Notepad's "Unicode" (UTF-16, here without its byte-order mark) was refused as binary."""
+    text = PLAN.read_text(encoding="utf-8")
+    data = text.encode(encoding) if encoding != "cp1258" else cp1258(text)
+    client = world.client(MONITOR)
+    sent = client.post("/api/imports", data={"plan": (io.BytesIO(data), PLAN.name)}, content_type="multipart/form-data")
+    assert sent.status_code == 201, sent.get_data(as_text=True)
+    utf8 = client.post("/api/imports", data={"plan": (io.BytesIO(PLAN.read_bytes()), PLAN.name)},
+                       content_type="multipart/form-data").get_json()["draft"]
+    assert sent.get_json()["draft"]["tasks"] == utf8["tasks"]

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from werkzeug.routing import Rule
 
-from tests.e2e.web_helpers import HEAD, MONITOR, STAFF, WebWorld, build_world
+from tests.e2e.web_helpers import HEAD, MONITOR, STAFF, WebWorld, basic, build_world
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 DESIGNER = "thietke"
@@ -152,3 +152,20 @@ def judged(method: str, url: str, given: str, response) -> list[str]:
     if response.status_code >= 400 and method != "HEAD" and not body.strip():
         return [f"{said} with no message"]
     return []
+
+
+def test_an_id_in_other_digits_is_no_id_on_a_page_or_in_a_step(sqlite_url: str) -> None:
+    """The one rule of `engine.ids`, through a page's filter and the step API: "٩"
+    (Arabic-Indic nine) filters nothing, where "9" filters the inbox to a plan that does not
+    exist; "٣" or " 3 " as the assignee is refused, not read as user 3."""
+    world = build_world(sqlite_url)
+    inbox = world.client(HEAD)
+    title = "Rà soát thủ tục hành chính"
+    assert title not in inbox.get("/?plan=9").get_data(as_text=True)
+    assert title in inbox.get("/?plan=٩").get_data(as_text=True)
+    staff = world.office.users[STAFF]
+    for assignee in (str(staff).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")), f" {staff} ", True):
+        response = world.client().post(f"/api/steps/{world.step('assign')}/complete", headers=basic(HEAD),
+                                       json={"assignee": assignee})
+        assert response.status_code == 400 and "assignee" in response.get_data(as_text=True), response.get_data()
+    assert [item.form for item in world.ready()] == ["assign"]

@@ -85,3 +85,19 @@ def test_a_date_moved_into_the_past_fires_the_rungs_already_due_at_once(office):
         rungs = {r["rung"] for r in notice_rows(office) if r["due"] == date(2024, 3, 1)}
         assert rungs >= {"holder", "unit_head"}
         assert sweep_at(office, clock, date(2024, 3, 20), hour=15).notices == 0  # told once
+
+
+def test_a_date_change_s_reason_is_cleaned_and_held_to_the_text_limit(office):
+    """The reason is text coming in (`engine/incoming_text.py`) and stored: a pasted Word
+    line break is a line break, an escape goes; past 10,000 characters it is refused."""
+    with office_clock(ISSUED) as clock:
+        _, report = task_at_report(office, clock)
+        task_id = report.plan_task_id
+        with pytest.raises(InvalidInput) as too_long:
+            task_dates.change_task_due(office.uow(), task_id, office.users[MONITOR], "2024-04-26", "x" * 10_001,
+                                       clock=clock)
+        assert set(too_long.value.errors) == {"reason"}
+        task_dates.change_task_due(office.uow(), task_id, office.users[MONITOR], "2024-04-26",
+                                   " Công văn số 12\x0bcủa Sở Nội vụ\x1b ", clock=clock)
+    [changed] = audit_rows(office, task_id, "due_changed")
+    assert changed["detail"]["reason"] == "Công văn số 12\ncủa Sở Nội vụ"

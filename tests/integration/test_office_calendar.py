@@ -90,3 +90,12 @@ def test_staff_may_neither_add_nor_remove(office):
 def test_removing_a_day_that_is_gone_is_not_found(office):
     with pytest.raises(NotFound):
         office_days.remove_day(office.uow(), office.users[MONITOR], 999)
+
+
+def test_a_day_s_name_is_cleaned_as_text_coming_in(office):
+    add(office, MONITOR, MON, "off", "Ngày thành lập\x1b cơ quan\x0b")
+    [mine] = [d for d in office_days.list_days(office.uow(), 2024) if d.source == "office"]
+    assert mine.name == "Ngày thành lập cơ quan"
+    with pytest.raises(InvalidInput) as refused:
+        add(office, MONITOR, TUE, "off", "\x1b\x07")
+    assert set(refused.value.errors) == {"name"}

@@ -10,7 +10,7 @@ from engine.clock import SystemClock
 from engine.errors import InvalidInput
 from engine.process import instances, versions
 from engine.process.instance_migration import MSG_STEP_REMOVED, migrate
-from engine.process.step_forms import MAX_TEXT
+from engine.text_limits import TEXT
 from engine.tasks import steps
 from engine.workflow import InvalidProcess
 from tests.support.designer_bpmn import PROCESS, version
@@ -66,10 +66,10 @@ def test_saving_stores_a_new_version_that_is_not_live(office):
 def test_a_comment_past_the_limit_is_refused_and_nothing_is_saved(office):
     before = len(versions.list_versions(office.uow()))
     with pytest.raises(InvalidInput) as refused:
-        new_version(office, PROCESS, "x" * (MAX_TEXT + 1))  # it was cut to 500 characters without a word
+        new_version(office, PROCESS, "x" * (TEXT.length + 1))  # it was cut to 500 characters without a word
     assert refused.value.errors == {"comment": "This text is too long: write at most 10,000 characters."}
     assert len(versions.list_versions(office.uow())) == before
-    assert versions.get_version(office.uow(), new_version(office, PROCESS, "x" * MAX_TEXT)).comment == "x" * MAX_TEXT
+    assert versions.get_version(office.uow(), new_version(office, PROCESS, "x" * TEXT.length)).comment == "x" * TEXT.length
 
 
 def test_deploying_starts_new_tasks_on_the_new_version_while_old_ones_keep_theirs(office):

@@ -50,16 +50,16 @@ def counted_slices_statement(shape: tuple[Any, ...], orders: tuple[tuple[str | N
 
 
 @functools.lru_cache(maxsize=256)
-def count_statement(shape: tuple[Any, ...], by_state: bool, capped: bool, sqlite: bool, of_many: bool = False,
+def count_statement(shape: tuple[Any, ...], in_state: bool, capped: bool, sqlite: bool, of_many: bool = False,
                     state_first: bool = False) -> Any:
     """`ProgressQueries.count`'s statement: of the tasks in the state `count_state`, if
-    `by_state` (or among the state's ids read first, if `state_first`: `in_state_ids`),
+    `in_state` (or among the state's ids read first, if `state_first`: `in_state_ids`),
     and no further than `up_to`, if `capped` (a count that stops there); the reader's unit
     of many tasks (`of_many`) as `readable_matches`."""
     scope = symbolic(shape)
-    state = _counted_state(scope, sqlite, state_first) if by_state else []
+    state = _counted_state(scope, sqlite, state_first) if in_state else []
     if not capped:
-        groups = None if by_state else plan_groups(scope, orm.plan_task_counts)
+        groups = None if in_state else plan_groups(scope, orm.plan_task_counts)
         if groups is not None:
             return _plan_count(groups)
         return select(func.count().label("count")).select_from(_t).where(*scope_conditions(scope, sqlite), *state)

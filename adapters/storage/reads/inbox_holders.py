@@ -77,10 +77,10 @@ def held_by(table: Table, user_id: Any, unit_id: Any, role: Any, whose: str | No
     two holders as one IN (PostgreSQL reads them in one BitmapOr), not two ranges as in
     `held_parts`."""
     c = table.c
-    person = _person_holds(c, user_id)
+    theirs = _person_holds(c, user_id)
     unit = and_(c.holder_user_id == ZERO, c.holder_unit_id.in_([ZERO] if unit_id is None else [ZERO, unit_id]),
                 c.holder_role == role)
-    return {"mine": person, "unit": unit}.get(whose or "", or_(person, unit))
+    return {"mine": theirs, "unit": unit}.get(whose or "", or_(theirs, unit))
 
 
 def _person_holds(c: Any, user_id: Any) -> Any:

@@ -146,9 +146,9 @@ def _recipients_joined(element: _Recipients, compiler: Any, **kw: Any) -> str:
     # list of one name is its element, as on SQLite (`_recipients`): the subquery over
     # json_array_elements_text was 3 us a notice on the server.
     detail = compiler.process(element.detail, **kw)
-    told = f"{detail}->'recipients'"
-    return (f"coalesce(CASE json_typeof({told}) WHEN 'array' THEN CASE json_array_length({told}) WHEN 1 "
-            f"THEN {told}->>0 ELSE (SELECT string_agg(e,', ' ORDER BY n) FROM json_array_elements_text({told}) "
+    names = f"{detail}->'recipients'"
+    return (f"coalesce(CASE json_typeof({names}) WHEN 'array' THEN CASE json_array_length({names}) WHEN 1 "
+            f"THEN {names}->>0 ELSE (SELECT string_agg(e,', ' ORDER BY n) FROM json_array_elements_text({names}) "
             f"WITH ORDINALITY r(e,n)) END ELSE {detail}->>'recipients' END,'')")
 
 
