@@ -188,3 +188,18 @@ def test_a_plan_number_already_used_is_flagged(office: Office) -> None:
     plan_id = plan_import.confirm(office.uow(), edits, office.users["theodoi"])
     again = _preview(office)
     assert again.plan["number_used_by"] == {"id": plan_id, "title": first.plan["title"]}
+
+
+def test_on_postgresql_a_file_named_past_its_column_is_kept_shortened(postgres_fresh_url: str) -> None:
+    # A name is the file's label, not the plan's content: an API client (or a path) may
+    # send any length, and a draft or plan row holding it past VARCHAR(255) was a 500.
+    office = make_office(postgres_fresh_url)
+    filename = f"/uploads/{'ke-hoach-' * 40}.txt"
+    draft = plan_import.preview(office.uow(), PLAN, filename, office.users["theodoi"], read_source)
+    draft_id = plan_import.save_draft(office.uow(), draft, office.users["theodoi"])
+    edits = plan_import.load_draft(office.uow(), draft_id, office.users["theodoi"]).to_dict()
+    edits["new_units"][0]["create"] = True
+    plan_import.confirm(office.uow(), edits, office.users["theodoi"])
+    with office.storage.engine.connect() as connection:
+        stored = connection.execute(text("SELECT source_name FROM plans")).scalar_one()
+    assert len(stored) == 255 and stored.startswith("ke-hoach-ke-hoach") and stored.endswith("….txt")
