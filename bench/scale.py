@@ -1205,7 +1205,7 @@ def _same_data_person_page_queries(user_id: int, today: date) -> list:
     the tasks the person took part in (a step held by name or completed, or named by an
     assignment) by status and dates (its state tabs follow), their plans (the plan
     filter), the first page of 50 most urgent first (overdue, open by due date, done),
-    their units, their ready steps with who holds them, and the notices sent about them."""
+    their units and their ready steps with who holds them (no notices: the page shows none)."""
     took_part = ("SELECT plan_task_id AS id FROM work_items WHERE assignee_user_id = :person "
                  "UNION SELECT plan_task_id FROM work_items WHERE completed_by = :person "
                  "UNION SELECT task_id FROM task_people WHERE user_id = :person")
@@ -1221,7 +1221,7 @@ def _same_data_person_page_queries(user_id: int, today: date) -> list:
         "SELECT t.id, t.plan_id, t.ref, t.title, t.content, t.product, t.director, t.position, t.deadline_text, "
         "t.due_on, t.status, t.closed_on, p.number, p.title "
         f"FROM plan_tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id IN ({ids})",
-        *_page_detail_queries(ids),
+        *_page_detail_queries(ids, notices=False),
     ]
     return _hand_written(queries, person=user_id, today=today)
 

@@ -273,29 +273,29 @@ class Paging:
 
 
 def task_pages(uow: AbstractUnitOfWork, scope: TaskScope, slices: list[TaskSlice],
-               as_of: date, holders: bool = True) -> list[list[TaskProgress]]:
+               as_of: date, holders: bool = True, notices: bool = True) -> list[list[TaskProgress]]:
     """Pages of the tasks of `scope`, with their units and (`holders`) who holds their
-    steps and the notices sent: two statements whatever the pages' sizes (the pages, then
-    their units with steps and notices, or units alone without holders; on SQLite, a
-    statement a page and a part: no round trip to save there); and the office
+    steps and (`notices`) the notices sent: two statements whatever the pages' sizes (the
+    pages, then their units with steps and notices, or units alone without holders; on
+    SQLite, a statement a page and a part: no round trip to save there); and the office
     days' version, unless read before (`instances.calendar`)."""
-    return tasks_of(uow, uow.progress.task_slices(scope, slices), as_of, holders)
+    return tasks_of(uow, uow.progress.task_slices(scope, slices), as_of, holders, notices)
 
 
 def tasks_of(uow: AbstractUnitOfWork, pages: list[list[tuple[Any, ...]]], as_of: date,
-             holders: bool = True) -> list[list[TaskProgress]]:
+             holders: bool = True, notices: bool = True) -> list[list[TaskProgress]]:
     """`task_pages` of the pages' rows read (`uow.progress.task_slices`: of `TASK_ROW`)."""
     rows = {r[0]: r for page in pages for r in page}  # a task may be on two pages
     if not rows:
         return [[] for _ in pages]
     cal = instances.calendar(uow)
     if holders:
-        details = uow.progress.page_details(list(rows), NOTICE_PREFIX)
+        details = uow.progress.page_details(list(rows), NOTICE_PREFIX if notices else None)
         units = _units_by_task(details["units"])
-        steps, notices = _holders(details["steps"]), _notices(details["notices"])
+        steps, told = _holders(details["steps"]), (_notices(details["notices"]) if notices else {})
     else:
-        units, steps, notices = _units_by_task(uow.progress.task_units(None, list(rows))), {}, {}
-    found = dict(zip(rows, _tasks(rows.values(), units, as_of, cal, steps, notices)))
+        units, steps, told = _units_by_task(uow.progress.task_units(None, list(rows))), {}, {}
+    found = dict(zip(rows, _tasks(rows.values(), units, as_of, cal, steps, told)))
     return [[found[r[0]] for r in page] for page in pages]
 
 

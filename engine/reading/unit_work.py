@@ -25,7 +25,7 @@ class WorkView:
     today: date
     filters: Filters
     counts: dict[str, int]  # narrowed by plan, lead and dates; not by state (the counts filter it)
-    tasks: list[TaskProgress]  # this page of the listed tasks, most overdue first
+    tasks: list[TaskProgress]  # this page of the listed tasks, most overdue first (their notices not read)
     listed: int
     page: int
     pages: int
@@ -66,10 +66,12 @@ def _view(uow: AbstractUnitOfWork, scope: str, owner: str, owner_unit_id: int | 
     counts = states_counted(counted)
     listed = counts[filters.state] if filters.state else counts["total"]
     paging = Paging.of(listed, page, PAGE_SIZE)
+    # Who holds each task's steps, not the notices sent about it: the page (`work/index.html`)
+    # shows no notices, and reading them was a statement and a record a notice for nothing.
     if rows is None or paging.offset != asked.offset:
-        [tasks] = task_pages(uow, of, [paging.slice(filters.state, "urgency")], today)
+        [tasks] = task_pages(uow, of, [paging.slice(filters.state, "urgency")], today, notices=False)
     else:
-        [tasks] = tasks_of(uow, [rows], today)
+        [tasks] = tasks_of(uow, [rows], today, notices=False)
     return WorkView(
         scope=scope, owner=owner, owner_unit_id=owner_unit_id, today=today, filters=filters, counts=counts, tasks=tasks,
         listed=listed, page=paging.page, pages=paging.pages,

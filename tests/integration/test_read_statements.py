@@ -95,9 +95,9 @@ def test_the_unit_page_and_a_person_s_page_read_only_what_they_show_of_the_perso
     office.plan([{"ref": str(i), "lead": [(KSTTHC, TTPV)[i % 2]], "coordinators": [TTPV], "due": "2024-03-29"}
                  for i in range(1, 7)])
     head, staff = office.users["truong.kstthc"], office.users["cv.kstthc"]
-    apart = office.storage.engine.dialect.name == "sqlite"  # a page's units, steps and notices: a statement each
+    apart = office.storage.engine.dialect.name == "sqlite"  # a page's units and steps: a statement each
     sent = lean(statements(office, lambda: unit_work(office.uow(), head, TODAY)))
-    assert len(sent) == (6 if apart else 4), sent  # the person with the unit's name, counts with plans, the page, its details
+    assert len(sent) == (5 if apart else 4), sent  # the person with the unit's name, counts with plans, the page, its details
     sent = lean(statements(office, lambda: person_work(office.uow(), staff, TODAY)))
     # the person, then their counts with plans and their page in one statement (no task: no details)
     assert len(sent) == 2, sent
@@ -105,6 +105,25 @@ def test_the_unit_page_and_a_person_s_page_read_only_what_they_show_of_the_perso
     assert view.owner == KSTTHC and view.owner_unit_id == office.units[KSTTHC] and view.listed == 3
     view = person_work(office.uow(), staff, TODAY)
     assert view.scope == "person" and view.owner_unit_id == office.units[KSTTHC]
+
+
+def test_the_work_pages_read_who_holds_each_task_not_the_notices_sent(office_on_each_database):
+    """The unit page and a person's page show who holds each task's steps, not the notices
+    sent about it (`work/index.html`): those are not read. The dashboard shows them."""
+    office = office_on_each_database
+    day = date(2024, 4, 3)
+    with office_clock(day) as clock:  # after the deadline: the intake tells the holders at once
+        plan = office.plan([{"ref": str(i), "lead": [KSTTHC], "due": "2024-03-29"} for i in (1, 2)],
+                           issued=ISSUED, clock=clock)
+        head, staff = office.users["truong.kstthc"], office.users["cv.kstthc"]
+        steps.complete_step(office.uow(), ready(office, plan, "assign")[0].id, head, {"assignee": staff}, clock=clock)
+    overdue = plan_dashboard(office.uow(), plan, day).overdue
+    assert len(overdue) == 2 and all(t.notices for t in overdue)
+    for read in (lambda: unit_work(office.uow(), head, day), lambda: person_work(office.uow(), staff, day)):
+        sent = lean(statements(office, read))
+        assert not [s for s in sent if "audit_events" in s], sent
+        tasks = read().tasks
+        assert tasks and all(t.steps and not t.notices for t in tasks), tasks
 
 
 def test_a_person_s_page_counts_and_offers_the_plans_of_their_tasks_filtered_or_not(office_on_each_database):
