@@ -196,15 +196,35 @@ def run_row(url: str, office: Office, row: Row, left: dict[str, list[int]], tota
     return outcomes
 
 
-def print_row(row: Row, outcomes: list[Outcome], watch: LockWatch | None) -> None:
+def figures(outcomes: list[Outcome], rounds: list[float] | None = None) -> str:
+    """A table row's figures of `outcomes`: the timed steps a second from the first start to
+    the last end (of each round, their median and range: `rounds`), their median, p95 and
+    longest latency, and every error by kind (the warm-up's too)."""
     timed = [o for o in outcomes if o.timed]
-    span = max(o.started + o.seconds for o in timed) - min(o.started for o in timed)
     latencies = sorted(1000 * o.seconds for o in timed)
-    errors = Counter(o.error for o in outcomes if o.error)
     p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]
-    print(f"| {row.label} | {len(timed) / span:.1f} | {statistics.median(latencies):.1f} | {p95:.1f} | "
-          f"{dict(errors) or 'none'} | {watch.summary() if watch else 'n/a (one writer: waits are in busy_timeout)'} |",
-          flush=True)
+    rate = f"{statistics.median(rounds):.1f} ({min(rounds):.1f}–{max(rounds):.1f})" if rounds else f"{per_second(timed):.1f}"
+    errors = Counter(o.error for o in outcomes if o.error)
+    return (f"{rate} | {statistics.median(latencies):.1f} | {p95:.1f} | {latencies[-1]:.0f} | "
+            f"{dict(errors) or 'none'}")
+
+
+def per_second(timed: list[Outcome]) -> float:
+    return len(timed) / (max(o.started + o.seconds for o in timed) - min(o.started for o in timed))
+
+
+def print_row(row: Row, outcomes: list[Outcome], watch: LockWatch | None) -> None:
+    print(f"| {row.label} | {figures(outcomes)} | "
+          f"{watch.summary() if watch else 'n/a (one writer: waits are in busy_timeout)'} |", flush=True)
+
+
+def print_summary(by_row: dict[str, list[list[Outcome]]]) -> None:
+    """Each row over its rounds: steps/s per round's median (range), latencies pooled."""
+    print("\nover the rounds:\n\n| workers | steps/s, median of rounds (range) | median ms | p95 ms | longest ms "
+          "| errors |\n|---|---|---|---|---|---|")
+    for label, rounds in by_row.items():
+        rates = [per_second([o for o in outcomes if o.timed]) for outcomes in rounds]
+        print(f"| {label} | {figures([o for outcomes in rounds for o in outcomes], rates)} |")
 
 
 def check(office: Office, outcomes: list[Outcome], since) -> list[str]:
@@ -249,12 +269,15 @@ def measure(url: str, args: argparse.Namespace) -> None:
     left = gather(office, plan_ids, need)
     print(f"\n{dialect}: {open_tasks} open tasks; {args.steps} timed steps a row, {args.rounds} rounds; "
           f"{multiprocessing.cpu_count()} cores, shared with other work\n")
-    print("| workers | steps/s | median ms | p95 ms | errors (warm-up too) | lock waits |\n|---|---|---|---|---|---|")
+    print("| workers | steps/s | median ms | p95 ms | longest ms | errors (warm-up too) | lock waits |\n"
+          "|---|---|---|---|---|---|---|")
     since = to_storage(clock_on(WORK_DAY).now())
-    outcomes = []
+    by_row: dict[str, list[list[Outcome]]] = {row.label: [] for row in ROWS}
     for n in range(args.rounds):
         for row in ROWS if n % 2 == 0 else ROWS[::-1]:  # alternated: a row is not always after the same one
-            outcomes += run_row(url, office, row, left, args.steps, dialect)
+            by_row[row.label].append(run_row(url, office, row, left, args.steps, dialect))
+    print_summary(by_row)
+    outcomes = [o for rounds in by_row.values() for outcomes in rounds for o in outcomes]
     started = time.perf_counter()
     problems = check(office, outcomes, since)
     print(f"\nchecked {len(outcomes)} steps and the office in {time.perf_counter() - started:.0f} s: "
