@@ -66,7 +66,7 @@ from adapters.storage import orm  # noqa: E402
 from engine.access import task_access  # noqa: E402
 from engine.clock import FixedClock, to_storage  # noqa: E402
 from engine.deadlines import sweep  # noqa: E402
-from engine.model import Plan, PlanTask  # noqa: E402
+from engine.model import Plan, PlanTask, WorkItem  # noqa: E402
 from engine.process import instances  # noqa: E402
 from engine.reading import plan_pages, progress, search, unit_work  # noqa: E402
 from engine.reading.progress import SEARCH_COUNTED, SEARCH_REACH  # noqa: E402
@@ -214,10 +214,15 @@ def _deadline(rng: random.Random, moved: Callable[[date], date]) -> tuple[dict[s
 def with_history(office, clock, plan_id: int) -> None:
     """One in HISTORY_EVERY of the head's assign steps of the plan completed, as a head
     hands out work in the first days of a plan."""
-    mine = [i for i in office.ready(plan_id) if i.form == "assign" and i.candidate_unit_id == office.units[KSTTHC]]
-    for item in mine[::HISTORY_EVERY]:
+    for item in head_assigning(office, plan_id)[::HISTORY_EVERY]:
         steps.complete_step(office.uow(), item.id, office.users[HEAD], {"assignee": office.users[HISTORY_STAFF]},
                             clock=clock)
+
+
+def head_assigning(office, plan_id: int, unit: str = KSTTHC) -> list[WorkItem]:
+    """The plan's assign steps waiting for `unit`'s head (the head handing a task to one of
+    the unit's staff): the steps the "complete a step" row completes."""
+    return [i for i in office.ready(plan_id) if i.form == "assign" and i.candidate_unit_id == office.units[unit]]
 
 
 def build(office, clock, total: int, plan_size: int) -> tuple[list[int], Starts]:
@@ -608,8 +613,10 @@ class KeptDatabase:
     measuring a copy of it (CREATE DATABASE ... TEMPLATE), dropped after. The URL's own
     database is where these are sent from: a database may not create or drop itself."""
 
-    def __init__(self, url: str, name: str) -> None:
+    def __init__(self, url: str, name: str, measured: str = "") -> None:
+        """`measured`: the copy's name (default `name`_measured), one per bench run at once."""
         self.server, self.name = make_url(url), name
+        self.measured = measured or f"{name}_measured"
         self.url = self._url(name)
 
     def _url(self, name: str) -> str:
@@ -628,7 +635,7 @@ class KeptDatabase:
 
     @contextmanager
     def copy(self) -> Iterator[str]:
-        measured = f"{self.name}_measured"
+        measured = self.measured
         self._fresh(measured, f' TEMPLATE "{self.name}"')
         try:
             yield self._url(measured)
@@ -670,8 +677,7 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
 
     # Complete a step: the service against load + complete + serialize of the same states,
     # on the last plan (a copy, when the build copied: copies load and complete too).
-    items = [i for i in office.ready(plan_ids[-1])
-             if i.form == "assign" and i.candidate_unit_id == office.units[KSTTHC]][:SAMPLE]
+    items = head_assigning(office, plan_ids[-1])[:SAMPLE]
     with office.uow() as uow:
         states = [(uow.instances.get(i.instance_id).state, i.task_uuid) for i in items]
     assignee = {"assignee": users[STAFF]}
@@ -828,8 +834,7 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
     # office; on SQLite inside the one write lock), once the rows above are folded.
     office.storage.compact_inbox_counts()
     folds = []
-    for item in [i for i in office.ready(plan_id)
-                 if i.form == "assign" and i.candidate_unit_id == office.units[KSTTHC]][:FOLDS]:
+    for item in head_assigning(office, plan_id)[:FOLDS]:
         steps.complete_step(office.uow(), item.id, users[HEAD], assignee, clock=clock)
         started = now_ms()
         office.storage.compact_inbox_counts()
