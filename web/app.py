@@ -20,6 +20,7 @@ from adapters.storage import Storage
 from engine.clock import SystemClock
 from engine.errors import N_
 from engine.ids import MAX_ID
+from engine.process.step_forms import MAX_UPLOAD_BYTES
 from web import (  # noqa: F401  imports_api: routes on the API blueprint
     api,
     auth,
@@ -43,8 +44,6 @@ from web import (  # noqa: F401  imports_api: routes on the API blueprint
 from web.config import Settings
 from web.errors import register_error_handlers
 from web.extensions import csrf, login_manager
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 ROLE_LABELS = {
     "leader": _l("Leader"),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from engine import model
@@ -48,17 +47,6 @@ class ImportDraft:
         return cls(source_name=data.get("source_name") or "", plan=dict(data.get("plan") or {}),
                    tasks=list(data.get("tasks") or []), new_units=list(data.get("new_units") or []),
                    warnings=list(data.get("warnings") or []), id=draft_id)
-
-
-def source_name_of(filename: str) -> str:
-    """The name a draft and its plan keep of the file read: its base name, shortened to its
-    column (`NAME`) with its extension kept. A name is the file's label, so a long one
-    (an API client or a path may send any length) is shortened rather than the file refused."""
-    name = Path(filename).name
-    if len(name) <= NAME.length:
-        return name
-    suffix = Path(name).suffix[:16]
-    return f"{name[:NAME.length - len(suffix) - 1]}…{suffix}"
 
 
 def from_result(result: ImportResult, known: dict[str, int], source_name: str,

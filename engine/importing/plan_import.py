@@ -22,6 +22,7 @@ from typing import Any, Callable
 from engine import jobs, model
 from engine.clock import Clock, SystemClock, to_storage
 from engine.errors import N_, InvalidInput, NotAllowed, NotFound
+from engine.file_names import safe_filename
 from engine.importing import Block, ImportResult, UnitDirectory, parse_blocks
 from engine.importing.draft import (
     NEW,
@@ -30,7 +31,6 @@ from engine.importing.draft import (
     from_result,
     plan_and_tasks,
     read_deadline,
-    source_name_of,
     used_new_units,
 )
 from engine.tasks import intake
@@ -88,7 +88,7 @@ def preview(uow: AbstractUnitOfWork, source: Path | bytes, filename: str, user_i
         user = require_monitor(uow, user_id)
         units = uow.units.list()
     result = parse_blocks(read(source, filename), directory_of(units))  # outside the transaction: it may take a while
-    draft = from_result(result, {u.name: u.id for u in units}, source_name_of(filename), user.unit_id)
+    draft = from_result(result, {u.name: u.id for u in units}, safe_filename(filename), user.unit_id)
     with uow:
         return flag_used_number(draft, uow.plans.list_with_counts())
 

@@ -19,7 +19,8 @@ from typing import Any, Callable
 from engine import jobs
 from engine.clock import Clock, SystemClock, to_storage
 from engine.errors import N_
-from engine.importing.draft import flag_used_number, source_name_of
+from engine.file_names import safe_filename
+from engine.importing.draft import flag_used_number
 from engine.importing.errors import PlanFileError
 from engine.importing.plan_import import directory_of, from_result, require_monitor
 from engine.importing.parser import parse_blocks
@@ -40,11 +41,11 @@ def start(uow_factory: UowFactory, source: bytes, filename: str, pages: int, use
     now = clock.now()
     with uow_factory() as uow:
         user = require_monitor(uow, user_id)
-        draft_id = uow.import_drafts.add(user_id, to_storage(now), source_name_of(filename), {})
+        draft_id = uow.import_drafts.add(user_id, to_storage(now), safe_filename(filename), {})
         job_id = uow.jobs.add({
             "kind": READ_SCAN, "state": "running", "created_by": user_id, "created_at": to_storage(now),
             "started_at": to_storage(now), "claimed_until": to_storage(now + jobs.LEASE), "done": 0,
-            "total": pages, "params": {"draft_id": draft_id, "file": source_name_of(filename)}, "payload": {},
+            "total": pages, "params": {"draft_id": draft_id, "file": safe_filename(filename)}, "payload": {},
         })
         uow.commit()
     work = _Reading(uow_factory, job_id, draft_id, user.unit_id, clock)
@@ -84,7 +85,7 @@ class _Reading:
             with self.uow_factory() as uow:
                 units = uow.units.list()
             draft = from_result(parse_blocks(blocks, directory_of(units)), {u.name: u.id for u in units},
-                                source_name_of(filename), self.unit_id)
+                                safe_filename(filename), self.unit_id)
             with self.uow_factory() as uow:
                 flag_used_number(draft, uow.plans.list_with_counts())
                 uow.import_drafts.update(self.draft_id, draft.to_dict())

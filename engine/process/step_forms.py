@@ -24,17 +24,7 @@ class Upload:
     data: bytes
 
 
-MAX_FILENAME = 200
 UNIT_STAFF = "unit"  # the assign form's choice "the unit's staff" instead of one person
-
-
-def safe_filename(name: str) -> str:
-    """The name a file is kept and downloaded under: its last path part (a browser may
-    send "C:\\Users\\...\\report.pdf", a script "../../x"), without control characters
-    (they would break the download's header), at most MAX_FILENAME characters."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    cleaned = "".join(ch for ch in base if ch.isprintable()).strip().lstrip(".")
-    return cleaned[-MAX_FILENAME:] or "file"
 
 
 def check_upload(upload: Upload | None, required: bool) -> dict[str, str]:

@@ -10,6 +10,7 @@ from engine.access import task_access
 from engine.clock import Clock, SystemClock, to_storage
 from engine.deadlines import notices, recipients
 from engine.errors import N_, AlreadyDone, InvalidInput, NotAllowed, NotFound, PlanflowError, StepFailed
+from engine.file_names import safe_filename
 from engine.process import actors, incidents, instances, people, step_forms
 from engine.process.step_forms import Upload
 from engine.text_limits import limited_text
@@ -403,7 +404,7 @@ def _store_upload(uow: AbstractUnitOfWork, item: model.WorkItem, user: model.Use
     if upload is None or not upload.filename:
         return None
     attachment = model.Attachment(
-        plan_task_id=item.plan_task_id, work_item_id=item.id, filename=step_forms.safe_filename(upload.filename),
+        plan_task_id=item.plan_task_id, work_item_id=item.id, filename=safe_filename(upload.filename),
         content_type=upload.content_type or "application/octet-stream", data=upload.data,
         size=len(upload.data), uploaded_at=to_storage(now), uploaded_by=user.id,
     )

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from adapters.demo.loader import DEMO_PASSWORD
 from engine.clock import FixedClock
-from engine.process.step_forms import safe_filename
+from engine.file_names import safe_filename
 from tests.e2e.web_helpers import (
     HEAD,
     MONITOR,
