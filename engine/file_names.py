@@ -1,7 +1,8 @@
 """The name a file sent to the office is kept under, whatever it is: a step's product
 (an attachment, downloaded under it) and a plan file read for import (its draft's and
-plan's label). Both columns hold 255 characters; a name is a label, so a longer one is
-shortened, never refused.
+plan's label). Both columns hold 255 characters; a name is a label, so the name of a
+file sent in is shortened, never refused. (A draft sent back by the confirm API naming
+a longer one is refused with the draft's other texts: `draft._too_long`.)
 """
 from __future__ import annotations
 

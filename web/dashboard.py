@@ -157,7 +157,7 @@ def filters_from(args: Any) -> Filters:
     unit, plan = args.get("unit", ""), args.get("plan", "")
     state = args.get("status")
     return Filters(unit_id=whole_number(unit), state=state if state in STATES else None,
-                   due_from=_date(args.get("from")), due_to=_date(args.get("to")),
+                   due_from=parse_day(args.get("from")), due_to=parse_day(args.get("to")),
                    plan_id=whole_number(plan))
 
 
@@ -170,13 +170,6 @@ def _period(values: Any) -> tuple[date | None, date | None]:
     if unread:
         raise InvalidInput(unread, UNREAD_DAY)
     return days["from"], days["to"]
-
-
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 # --- output ----------------------------------------------------------------------------
