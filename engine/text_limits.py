@@ -41,14 +41,22 @@ TASK_REF = Limit(40, N_("Keep the task's number under 40 characters."))
 
 
 def limited_text(value: Any, name: str, limit: Limit = TEXT) -> str:
-    """`value` as the text to store (cleaned as text coming in is, `engine/incoming_text.py`,
-    and stripped), or `InvalidInput` on field `name` when it is past `limit`."""
-    text = cleaned(str(value or "")).strip()
-    if len(text) > limit.length:
-        raise InvalidInput({name: limit.message})
+    """`value` as the text to store (`stored_text`), or `InvalidInput` on field `name`
+    when it is past `limit`."""
+    text = stored_text(value)
+    errors = past_limits([(name, text, limit)])
+    if errors:
+        raise InvalidInput(errors)
     return text
 
 
+def stored_text(value: Any) -> str:
+    """`value` as the text to store: cleaned as text coming in is (`engine/incoming_text.py`)
+    and stripped. For a form that gathers every field's error before refusing, with
+    `past_limits`; otherwise `limited_text` does both."""
+    return cleaned(str(value or "")).strip()
+
+
 def past_limits(named: Iterable[tuple[str, Any, Limit]]) -> dict[str, str]:
-    """The message of each (field, value, limit) whose value, as sent, is past its limit."""
+    """The message of each (field, value, limit) whose value, as given, is past its limit."""
     return {name: limit.message for name, value, limit in named if len(str(value or "")) > limit.length}

@@ -24,8 +24,7 @@ from engine.deadlines.task_dates import parse_day
 from engine.deadlines.working_days import WorkingCalendar
 from engine.process import instances
 from engine.errors import N_, InvalidInput, NotAllowed, NotFound
-from engine.incoming_text import cleaned
-from engine.text_limits import NAME
+from engine.text_limits import NAME, past_limits, stored_text
 from engine.unit_of_work import AbstractUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -138,7 +137,7 @@ def _require_editor(uow: AbstractUnitOfWork, user_id: int) -> None:
 def _validate(uow: AbstractUnitOfWork, day: date | str | None, kind: str, name: str) -> tuple[date, str]:
     errors: dict[str, str] = {}
     parsed = parse_day(day)
-    name = cleaned(name or "").strip()
+    name = stored_text(name)
     if parsed is None:
         errors["day"] = N_("Give the date as dd/mm/yyyy or yyyy-mm-dd.")
     elif not MIN_YEAR <= parsed.year <= MAX_YEAR:
@@ -147,8 +146,7 @@ def _validate(uow: AbstractUnitOfWork, day: date | str | None, kind: str, name: 
         errors["kind"] = N_("Choose a day off or a make-up working day.")
     if not name:
         errors["name"] = N_("Say why (for example: the office's anniversary).")
-    elif len(name) > NAME.length:
-        errors["name"] = NAME.message
+    errors.update(past_limits([("name", name, NAME)]))
     if parsed is not None and "day" not in errors:
         clash = _clash(uow, parsed, kind)
         if clash:

@@ -55,6 +55,15 @@ def test_a_day_that_would_change_nothing_or_is_malformed_is_refused(office, cloc
     assert set(refused.value.errors) == {field}
 
 
+def test_a_name_past_its_column_and_a_bad_date_are_refused_together_each_with_its_message(office, clock):
+    with pytest.raises(InvalidInput) as refused:
+        office_days.add_day(office.uow(), office.users["chanhvp"], "31/02/2024", "off", "Ngày " + "x" * 251, clock=clock)
+    assert refused.value.errors == {"day": "Give the date as dd/mm/yyyy or yyyy-mm-dd.",
+                                    "name": "Keep the name under 255 characters."}
+    # The name is measured as stored: cleaned and stripped, so 255 characters with spaces around pass.
+    office_days.add_day(office.uow(), office.users["chanhvp"], "2024-03-08", "off", f" {'x' * 255}\x00 ", clock=clock)
+
+
 def test_a_date_is_declared_once(office, clock):
     office_days.add_day(office.uow(), office.users["chanhvp"], "2024-03-08", "off", "Ngày 8/3", clock=clock)
     with pytest.raises(InvalidInput) as refused:
