@@ -46,12 +46,12 @@ def request_extension(uow: AbstractUnitOfWork, work_item_id: int, user_id: int, 
             "plan_task_id": task.id, "instance_id": item.instance_id, "work_item_id": item.id,
             "step_task_id": item.task_uuid, "step_id": item.step_id, "step_name": item.step_name,
             "requested_by": user.id, "requested_at": to_storage(now), "old_due": item.due_on,
-            "new_due": wanted, "reason": reason.strip(), "approver_user_id": approver.user_id,
+            "new_due": wanted, "reason": reason, "approver_user_id": approver.user_id,
             "approver_unit_id": approver.unit_id, "approver_role": approver.role, "state": "pending",
             "comment": "",
         })
         _audit(uow, item, user.id, now, "extension_requested",
-               {"old_due": _iso(item.due_on), "new_due": wanted.isoformat(), "reason": reason.strip()})
+               {"old_due": _iso(item.due_on), "new_due": wanted.isoformat(), "reason": reason})
         arrivals.extension_asked(uow, uow.extensions.get(request_id), now)
         uow.commit()
         return request_id
@@ -83,7 +83,7 @@ def decide_extension(uow: AbstractUnitOfWork, request_id: int, user_id: int, acc
             raise NotAllowed(N_("This extension request is not yours to decide."))
         if row["state"] != "pending":
             raise AlreadyDone(N_("This extension request was already decided."))
-        if not accept and not comment.strip():  # the requester is owed a reason
+        if not accept and not comment:  # the requester is owed a reason
             raise InvalidInput({"comment": N_("Say why the request is refused.")})
         item = uow.work_items.get(row["work_item_id"])
         if item.state != "ready":
@@ -93,10 +93,10 @@ def decide_extension(uow: AbstractUnitOfWork, request_id: int, user_id: int, acc
         if accept:
             _move_deadline(uow, instances.runtime(uow, clock), item, row["new_due"], now)
         uow.extensions.decide(request_id, state="accepted" if accept else "refused", decided_by=user.id,
-                              decided_at=to_storage(now), comment=comment.strip())
+                              decided_at=to_storage(now), comment=comment)
         _audit(uow, item, user.id, now, "extension_accepted" if accept else "extension_refused",
-               {"old_due": _iso(row["old_due"]), "new_due": _iso(row["new_due"]), "comment": comment.strip()})
-        arrivals.extension_decided(uow, row, accept, comment.strip(), now)
+               {"old_due": _iso(row["old_due"]), "new_due": _iso(row["new_due"]), "comment": comment})
+        arrivals.extension_decided(uow, row, accept, comment, now)
         uow.commit()
 
 
@@ -136,13 +136,15 @@ def _holder_item(uow: AbstractUnitOfWork, work_item_id: int, user_id: int):
 
 
 def _check_request(uow: AbstractUnitOfWork, item: model.WorkItem, new_due: date | str | None, reason: str) -> date:
+    """The requested date as a day, or every field's error at once; `reason` is already
+    the text to store (`limited_text`: cleaned and stripped)."""
     errors: dict[str, str] = {}
     wanted = parse_day(new_due)
     if wanted is None:
         errors["new_due"] = N_("Give the new date.")
     elif item.due_on is not None and wanted <= item.due_on:
         errors["new_due"] = N_("The new date must be later than the current deadline.")
-    if not (reason or "").strip():
+    if not reason:
         errors["reason"] = N_("Say why more time is needed.")
     if uow.extensions.pending_for_item(item.id):
         errors["new_due"] = N_("A request for this step is already waiting for a decision.")
