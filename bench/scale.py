@@ -435,7 +435,7 @@ class Templates:
                                 for i, part in enumerate(instance["parts"])).replace("{task_id}", str(task_id))
                 timer = instance["next_timer_at"]
                 if moved:
-                    state = _DATE.sub(lambda day: moved(date.fromisoformat(day[0])).isoformat(), state)
+                    state = _dates_moved(state, moved)
                     # (stored in UTC: a rung's 08:00 in the office is 01:00 the same day)
                     timer = timer and datetime.combine(moved(timer.date()), timer.time())
                 rows["process_instances"].append({k: v for k, v in instance.items() if k not in ("parts", "uuids")}
@@ -480,6 +480,10 @@ class Templates:
 
 
 _DATE = re.compile(r"\d{4}-\d\d-\d\d")  # in a state, every date is of the task's deadline: due, periods, timers
+
+
+def _dates_moved(state: str, moved: Callable[[date], date]) -> str:
+    return _DATE.sub(lambda day: moved(date.fromisoformat(day[0])).isoformat(), state)
 
 
 def issued_earlier(seed: Any) -> timedelta:

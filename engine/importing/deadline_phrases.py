@@ -410,14 +410,16 @@ PHRASES: tuple[Phrase, ...] = (
         rf"(?:\btu\s+|\b(?=thang|quy))(?P<begin>{_DATE_EXPR})\s*(?:den|-|–)\s*(?:het\s+)?(?P<end>{_END_EXPR})"),
         _span, "Từ tháng 3 đến tháng 6 năm 2025; tháng 10 - 12/2025"),
     Phrase("years", re.compile(
-        r"(?:^\W*(?:trong\s+)?(?:(?:cac\s+)?nam|giai doan|tu\s+nam)?|\btu\s+nam)\s*(\d{4})\s*(?:-|–|den(?:\s+het)?(?:\s+nam)?)\s*(\d{4})\b"),
+        r"(?:^\W*(?:trong\s+)?(?:(?:cac\s+)?nam|giai doan|tu\s+nam)?|\btu\s+nam)"
+        r"\s*(\d{4})\s*(?:-|–|den(?:\s+het)?(?:\s+nam)?)\s*(\d{4})\b"),
         _years, "Giai đoạn 2026 - 2030"),
     Phrase("start", re.compile(rf"\b(?:bat dau\s+)?(?:thuc hien\s+)?tu\s+(?P<begin>{_DATE_EXPR})"),
            _start_only, "Từ tháng 7/2025"),
     Phrase("next month's day", re.compile(r"\bngay\s*(?P<day>\d{1,2})\s*(?:cua\s+)?thang\s+(?:lien ke|sau|tiep theo)\b"),
            _every_next_month, "Trước ngày 05 của tháng liền kề"),
     Phrase("every, on a day", re.compile(
-        rf"\bngay\s*(?P<day>\d{{1,2}})(?!\s*[/.-]\s*\d)\s*(?:cua\s+)?(?P<every>(?:{_HANG}\s*(?:thang|quy|tuan))|thang cuoi (?:moi\s+)?quy)"
+        rf"\bngay\s*(?P<day>\d{{1,2}})(?!\s*[/.-]\s*\d)\s*(?:cua\s+)?"
+        rf"(?P<every>(?:{_HANG}\s*(?:thang|quy|tuan))|thang cuoi (?:moi\s+)?quy)"
         rf"|(?P<every2>{_HANG}\s*(?:thang|quy|tuan))\b[^;0-9]{{0,20}}?\bngay\s*(?P<day2>\d{{1,2}})\b(?!\s*[/.-]\s*\d)"),
         _every_on_day, "Trước ngày 10 hằng tháng; Hằng tháng, trước ngày 20"),
     Phrase("every year, on a date", re.compile(

@@ -51,4 +51,5 @@ NO_OCR = N_("Scanned pages cannot be read here: the OCR program (Tesseract) is n
 OCR_TOO_SLOW = N_("A scanned page took more than %(seconds)s seconds to read: scan it again at a lower resolution.")
 OCR_FAILED = N_("A scanned page could not be read by OCR: %(detail)s")
 UNPACKS_TOO_LARGE = N_("This Word file unpacks to %(size)s MB, more than a plan holds (limit %(limit)s MB): it is refused.")
-TOO_MANY_PARAGRAPHS = N_("The file holds %(count)s paragraphs and rows: the limit is %(limit)s. Import the part of the document that is the plan.")
+TOO_MANY_PARAGRAPHS = N_("The file holds %(count)s paragraphs and rows: the limit is %(limit)s. "
+                         "Import the part of the document that is the plan.")

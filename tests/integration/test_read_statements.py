@@ -8,6 +8,7 @@ page's own reads reuse until the request writes. (Counted, never timed.)"""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import pytest
 from sqlalchemy import update
@@ -51,8 +52,12 @@ def test_the_dashboard_and_the_plan_page_send_a_fixed_handful_of_statements(offi
     apart = office.storage.engine.dialect.name == "sqlite"  # the pages and their details: a statement each
     sent = lean(statements(office, lambda: plan_dashboard(office.uow(), plan, TODAY)))
     assert len(sent) == (7 if apart else 4), sent  # plan, counts, pages, their units with steps and notices
+
+    def overview_of(person: str):
+        return plan_overview(office.uow(), plan, TODAY, office.users[person])
+
     for person in ("theodoi", "cv.kstthc"):
-        sent = lean(statements(office, lambda: plan_overview(office.uow(), plan, TODAY, office.users[person])))
+        sent = lean(statements(office, partial(overview_of, person)))
         assert len(sent) == (4 if apart else 3), sent  # plan with person, count with page, units and steps
 
 
@@ -63,7 +68,7 @@ def test_a_page_over_http_reads_its_person_once(office):
     client = app.test_client()
     login(client, "truong.kstthc")
     for path in ("/", f"/plans/{plan}", f"/plans/{plan}/dashboard"):
-        sent = lean(statements(office, lambda: client.get(path)))
+        sent = lean(statements(office, partial(client.get, path)))
         users = [s for s in sent if "FROM users" in s]
         assert len(users) == 1 and "units.name" in users[0], (path, sent)  # with the unit's name, in one read
 
