@@ -48,14 +48,9 @@ from bench.scale import HEAD, STAFF, WORK_DAY, KeptDatabase, KeptFile, head_assi
 from engine.clock import to_storage  # noqa: E402
 from engine.process import instances  # noqa: E402
 from engine.tasks import steps  # noqa: E402
-from tests.integration.test_inbox_counts import check_every_inbox  # noqa: E402
-from tests.simulation.invariants import (  # noqa: E402
-    _dashboard_agrees,
-    _inputs_stored,
-    _not_stuck,
-    _plan_groups_kept,
-)
+from tests.support.inbox_check import check_every_inbox  # noqa: E402
 from tests.support.office import KSTTHC, Office, clock_on, open_office  # noqa: E402
+from tests.support.office_invariants import dashboard_agrees, inputs_stored, not_stuck, plan_groups_kept  # noqa: E402
 
 # The units whose heads assign (each has staff to assign to): (unit, head, staff).
 SAME = (KSTTHC, HEAD, STAFF)
@@ -229,8 +224,8 @@ def print_summary(by_row: dict[str, list[list[Outcome]]]) -> None:
 
 def check(office: Office, outcomes: list[Outcome], since) -> list[str]:
     """Every step tried completed exactly once (one history line, its work item completed)
-    or, when it failed, left as it was; then the office's invariants (tests/simulation's,
-    tests/integration/test_inbox_counts's) over what the steps touched."""
+    or, when it failed, left as it was; then the office's invariants (tests/support's
+    office_invariants and inbox_check) over what the steps touched."""
     a, w = orm.audit_events.c, orm.work_items.c
     tried = {o.item_id: o.error for o in outcomes}
     with office.storage.engine.connect() as conn:
@@ -244,10 +239,10 @@ def check(office: Office, outcomes: list[Outcome], since) -> list[str]:
     with office.uow() as uow:
         rt = instances.runtime(uow, clock_on(WORK_DAY))
         for instance in map(uow.instances.get, touched):
-            problems += _not_stuck(uow, instance, rt, instances.load(uow, rt, instance))
-        problems += _dashboard_agrees(office, uow, WORK_DAY)
-    problems += _inputs_stored(office, since)
-    problems += _plan_groups_kept(office)
+            problems += not_stuck(uow, instance, rt, instances.load(uow, rt, instance))
+        problems += dashboard_agrees(office, uow, WORK_DAY)
+    problems += inputs_stored(office, since)
+    problems += plan_groups_kept(office)
     try:
         check_every_inbox(office, WORK_DAY)
     except AssertionError as differs:

@@ -13,11 +13,10 @@
 """
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
@@ -30,12 +29,10 @@ from engine.deadlines.recipients import recipients
 from engine.process import instances
 from engine.workflow.runtime import _extensions
 from engine.workflow.timer_functions import FAR_FUTURE_YEAR
+from tests.support.office_invariants import dashboard_agrees, inputs_stored, not_stuck, plan_groups_kept
 
 if TYPE_CHECKING:
     from tests.simulation.office_year import OfficeYear
-
-INPUTS = {"assign": ("assignee",), "contribute": ("contribution",), "report": ("result", "product"),
-          "review": ("decision",)}
 
 
 def check(world: OfficeYear, day: date, since: datetime) -> list[str]:
@@ -53,11 +50,11 @@ def check(world: OfficeYear, day: date, since: datetime) -> list[str]:
             wf = instances.load(uow, rt, instance)
             problems += _rungs_told(uow, instance, task, wf, notices_told.get(instance.id, []))
             problems += _timers_armed(instance, wf)
-            problems += _not_stuck(uow, instance, rt, wf)
+            problems += not_stuck(uow, instance, rt, wf)
         problems += _swept(world)
-        problems += _inputs_stored(world, since)
-        problems += _dashboard_agrees(world, uow, day)
-    problems += _plan_groups_kept(world)
+        problems += inputs_stored(world, since)
+        problems += dashboard_agrees(world, uow, day)
+    problems += plan_groups_kept(world)
     return problems
 
 
@@ -119,65 +116,6 @@ def _swept(world: OfficeYear) -> list[str]:
     i = orm.process_instances
     late = world.rows(select(i.c.id).where(i.c.status == "running", i.c.next_timer_at <= to_storage(world.swept_at)))
     return [f"instances {late}: a rung due by {world.swept_at} is still armed after the sweep"] if late else []
-
-
-def _not_stuck(uow, instance, rt, wf) -> list[str]:
-    ready = {s.task_id for s in rt.ready_steps(wf)}
-    indexed = {i.task_uuid for i in uow.work_items.ready_for_instance(instance.id)}
-    if not ready:
-        return [f"instance {instance.id} is open with no ready step"]
-    if ready != indexed:
-        return [f"instance {instance.id}: inbox index {sorted(indexed)} != ready steps {sorted(ready)}"]
-    return []
-
-
-def _inputs_stored(world: OfficeYear, since) -> list[str]:
-    w, a = orm.work_items, orm.audit_events
-    with world.storage.engine.connect() as conn:
-        done = conn.execute(select(w.c.id, w.c.form).where(w.c.state == "completed", w.c.completed_at >= since)).all()
-        audited = {r.work_item_id: r.detail for r in conn.execute(
-            select(a.c.work_item_id, a.c.detail).where(a.c.action == "step_completed", a.c.at >= since))}
-    problems = []
-    for item_id, form in done:
-        detail = audited.get(item_id)
-        if detail is None or any(detail.get(name) in (None, "") for name in INPUTS.get(form, ())):
-            problems.append(f"work item {item_id} ({form}) completed without its input stored: {detail}")
-    return problems
-
-
-def _dashboard_agrees(world: OfficeYear, uow, day: date) -> list[str]:
-    """The plan list's counts (one query) against the same counts rebuilt from the
-    audit trail: a task is closed when its last review accepted, waiting while undated."""
-    t, a = orm.plan_tasks, orm.audit_events
-    with world.storage.engine.connect() as conn:
-        tasks = conn.execute(select(t.c.id, t.c.plan_id, t.c.due_on)).all()
-        reviews = conn.execute(select(a.c.plan_task_id, a.c.detail).where(
-            a.c.action == "step_completed", a.c.step_id == "review").order_by(a.c.id)).all()
-    last_decision = {task_id: (detail or {}).get("decision") for task_id, detail in reviews}
-    rebuilt: dict[int, Counter] = {}
-    for task_id, plan_id, due in tasks:
-        closed = last_decision.get(task_id) == "accept"
-        rebuilt.setdefault(plan_id, Counter()).update(
-            total=1, closed=closed, waiting=due is None and not closed,
-            overdue=not closed and due is not None and due < day)
-    shown = {r["id"]: Counter({k: r[k] or 0 for k in ("total", "closed", "overdue", "waiting")})
-             for r in uow.progress.plan_counts(day)}
-    return [f"plan {plan_id}: dashboard {dict(shown.get(plan_id, {}))} != audit {dict(counts)}"
-            for plan_id, counts in rebuilt.items() if +shown.get(plan_id, Counter()) != +counts]
-
-
-def _plan_groups_kept(world: OfficeYear) -> list[str]:
-    """`plan_task_counts`' sums per plan, due and closing date and status against the same
-    groups of `plan_tasks`: two queries over every plan."""
-    t, c = orm.plan_tasks.c, orm.plan_task_counts.c
-    key = (t.plan_id, t.due_on, t.closed_on, t.status)
-    counted = (c.plan_id, c.due_on, c.closed_on, c.status)
-    with world.storage.engine.connect() as conn:
-        tasks = {tuple(row[:-1]): row[-1] for row in conn.execute(select(*key, func.count()).group_by(*key))}
-        kept = {tuple(row[:-1]): row[-1] for row in conn.execute(
-            select(*counted, func.sum(c.n)).group_by(*counted).having(func.sum(c.n) != 0))}
-    return [f"plan group {group}: plan_task_counts {kept.get(group)} != tasks {tasks.get(group)}"
-            for group in sorted(set(tasks) | set(kept), key=repr) if tasks.get(group) != kept.get(group)]
 
 
 def _timers(wf):
