@@ -743,7 +743,7 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
          _bare_unit_inbox_query(office, filtered), "bare: the plan's rows by due date"),
         received[0],
         (f"dashboard of a {shown_size}-task plan ({late} late)",
-         lambda: progress.plan_dashboard(office.uow(), shown, WORK_DAY), _bare_dashboard_query(shown),
+         lambda: progress.plan_dashboard(office.uow(), shown, WORK_DAY, every_notice=False), _bare_dashboard_query(shown),
          "bare: counts by status"),
         (f"plan page of {shown_size} tasks ({late} late, first page)",
          lambda: plan_pages.plan_overview(office.uow(), shown, WORK_DAY, users[MONITOR]),
@@ -818,8 +818,8 @@ def measure(office, engine, clock, plan_ids: list[int], starts: Starts | None, a
     # pages show the reminders and escalations sent (the reads above ran before any was).
     noticed, notices = _most_noticed_plan(engine, swept_at)
     read_row(engine, captured, f"dashboard of a {args.plan_size}-task plan after the sweep ({notices} notices)",
-             lambda: progress.plan_dashboard(office.uow(), noticed, ALL_DUE), _bare_dashboard_query(noticed),
-             "bare: counts by status; the pages' tasks told of the notices",
+             lambda: progress.plan_dashboard(office.uow(), noticed, ALL_DUE, every_notice=False),
+             _bare_dashboard_query(noticed), "bare: counts by status; the most overdue tasks told of the notices",
              _same_data_dashboard_queries(noticed, ALL_DUE))
 
     with engine.connect() as conn:
@@ -1154,9 +1154,10 @@ def _run_all(engine, statements: list) -> None:
         conn.commit()  # not rolled back: see `_replay`
 
 
-def _page_detail_queries(ids: str, notices: bool = True) -> list[str]:
+def _page_detail_queries(ids: str, told: str | None = None) -> list[str]:
     """What a page shows of its tasks `ids` (a subquery of their ids), by hand: their units,
-    their ready steps with who holds them, and (`notices`) the notices sent about them."""
+    their ready steps with who holds them, and the notices sent about those of `told` (a
+    subquery of some of those ids), if given."""
     queries = [
         f"SELECT tu.task_id, tu.unit_id, tu.role, u.name, tu.position FROM task_units tu "
         f"JOIN units u ON u.id = tu.unit_id WHERE tu.task_id IN ({ids}) ORDER BY tu.task_id, tu.role, tu.position",
@@ -1165,9 +1166,9 @@ def _page_detail_queries(ids: str, notices: bool = True) -> list[str]:
         "LEFT JOIN users us ON us.id = w.assignee_user_id LEFT JOIN units u ON u.id = w.candidate_unit_id "
         f"WHERE w.state = 'ready' AND w.plan_task_id IN ({ids}) ORDER BY w.plan_task_id, w.id",
     ]
-    if notices:
+    if told is not None:
         queries.append("SELECT a.plan_task_id, a.action, a.at, a.step_name, a.detail FROM audit_events a "
-                       f"WHERE a.action LIKE 'notice%' AND a.plan_task_id IN ({ids}) ORDER BY a.at, a.id")
+                       f"WHERE a.action LIKE 'notice%' AND a.plan_task_id IN ({told}) ORDER BY a.at, a.id")
     return queries
 
 
@@ -1176,7 +1177,7 @@ def _same_data_dashboard_queries(plan_id: int, today: date) -> list:
     the tasks by status and dates (its five states and the completion chart follow), the
     same per lead unit (its units' counts and the unit choices), the first page of 50 in
     plan order and the 20 most overdue, their units and their ready steps with who holds
-    them, and the notices sent about them."""
+    them, and the notices sent about the most overdue (the page shows no others)."""
     shown = ("SELECT id FROM plan_tasks WHERE plan_id = :plan ORDER BY position LIMIT 50",
              "SELECT id FROM plan_tasks WHERE plan_id = :plan AND status = 'open' AND due_on < :today "
              "ORDER BY due_on, position LIMIT 20")
@@ -1189,7 +1190,7 @@ def _same_data_dashboard_queries(plan_id: int, today: date) -> list:
         "WHERE t.plan_id = :plan GROUP BY u.id, u.name, t.status, t.due_on, t.closed_on",
         "SELECT t.id, t.ref, t.title, t.content, t.deadline_text, t.due_on, t.status, t.closed_on, p.number, p.title "
         f"FROM plan_tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id IN ({ids}) ORDER BY t.position",
-        *_page_detail_queries(ids),
+        *_page_detail_queries(ids, told=shown[1]),
     ]
     return _hand_written(queries, plan=plan_id, today=today)
 
@@ -1204,7 +1205,7 @@ def _same_data_plan_page_queries(plan_id: int) -> list:
         "SELECT count(*) FROM plan_tasks WHERE plan_id = :plan",
         "SELECT t.id, t.ref, t.title, t.content, t.product, t.director, t.position, t.deadline_text, t.due_on, "
         "t.status, t.closed_on FROM plan_tasks t WHERE t.plan_id = :plan ORDER BY t.position LIMIT 50",
-        *_page_detail_queries(page, notices=False),
+        *_page_detail_queries(page),
     ]
     return _hand_written(queries, plan=plan_id)
 
@@ -1230,7 +1231,7 @@ def _same_data_person_page_queries(user_id: int, today: date) -> list:
         "SELECT t.id, t.plan_id, t.ref, t.title, t.content, t.product, t.director, t.position, t.deadline_text, "
         "t.due_on, t.status, t.closed_on, p.number, p.title "
         f"FROM plan_tasks t JOIN plans p ON p.id = t.plan_id WHERE t.id IN ({ids})",
-        *_page_detail_queries(ids, notices=False),
+        *_page_detail_queries(ids),
     ]
     return _hand_written(queries, person=user_id, today=today)
 

@@ -268,11 +268,12 @@ class ProgressQueries(abc.ABC):
         first: tuples of `engine.reading.progress.NOTICE_ROW` (`to`: the names of the
         people told, joined by ", ")."""
     @abstractmethod
-    def page_details(self, task_ids: list[int], notices: str | None = None) -> dict[str, list[Any]]:
+    def page_details(self, task_ids: list[int], notices: str | None = None,
+                     told_ids: list[int] | None = None) -> dict[str, list[Any]]:
         """For a page of tasks (in one statement where a statement is a round trip): their
         units as `task_units` gives them (`units`), their ready steps as `open_steps` gives
-        them (`steps`, by id), and, given an action prefix, their notices as `notices`
-        gives them (`notices`)."""
+        them (`steps`, by id), and, given an action prefix, the notices sent about
+        `told_ids` (every task of `task_ids` if None) as `notices` gives them (`notices`)."""
     @abstractmethod
     def plan_counts(self, today: date) -> list[dict[str, Any]]: ...
     @abstractmethod

@@ -62,7 +62,8 @@ def require_viewer() -> None:
 @login_required
 def plan(plan_id: int) -> str:
     require_viewer()
-    view = plan_dashboard(uow(), plan_id, today(), filters_from(request.args), page())
+    # The page shows the notices of the most overdue tasks alone (the JSON, every task's).
+    view = plan_dashboard(uow(), plan_id, today(), filters_from(request.args), page(), every_notice=False)
     return render_template("dashboard/plan.html", view=view, charts=chart_data(view),
                            state_labels=STATE_LABELS, states=STATES, rung_labels=RUNG_LABELS,
                            link=dashboard_link(view))

@@ -13,7 +13,7 @@ worked out here.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -223,10 +223,11 @@ OVERDUE_SHOWN = 20  # the rest are one click away: the task list filtered to ove
 
 
 def plan_dashboard(uow: AbstractUnitOfWork, plan_id: int, today: date,
-                   filters: Filters = Filters(), page: int = 1) -> Dashboard:
+                   filters: Filters = Filters(), page: int = 1, every_notice: bool = True) -> Dashboard:
     """A plan's counts (overall, per lead unit, month by month) from the database's
     GROUP BY, and one page of its listed tasks and the most overdue, with their
-    holders and notices: four statements, whatever the plan's size (the plan's read
+    holders and notices (`every_notice` False: the most overdue's alone, as the page
+    shows them): four statements, whatever the plan's size (the plan's read
     also tells whether the calendar this process keeps is still the office's); seven on
     SQLite, where the two pages are a statement each (`task_slices`), and so are their
     units, steps and notices (`page_details`)."""
@@ -242,7 +243,8 @@ def plan_dashboard(uow: AbstractUnitOfWork, plan_id: int, today: date,
         listed = counts[filters.state] if filters.state else counts["total"]
         paging = Paging.of(listed, page, PAGE_SIZE)
         tasks, overdue = task_pages(uow, scope, [paging.slice(filters.state, "position"),
-                                                 TaskSlice(OVERDUE, "urgency", 0, OVERDUE_SHOWN)], today)
+                                                 TaskSlice(OVERDUE, "urgency", 0, OVERDUE_SHOWN)], today,
+                                    notices_of=None if every_notice else (1,))
     return Dashboard(
         plan=plan, monitor=monitor, today=today, filters=filters, counts=counts, units=by_lead_unit(found["units"]),
         overdue=overdue, tasks=tasks, completion=completion(found["dates"], plan, today),
@@ -272,25 +274,28 @@ class Paging:
         return TaskSlice(state, order, self.offset, self.size)
 
 
-def task_pages(uow: AbstractUnitOfWork, scope: TaskScope, slices: list[TaskSlice],
-               as_of: date, holders: bool = True, notices: bool = True) -> list[list[TaskProgress]]:
+def task_pages(uow: AbstractUnitOfWork, scope: TaskScope, slices: list[TaskSlice], as_of: date,
+               holders: bool = True, notices_of: Collection[int] | None = None) -> list[list[TaskProgress]]:
     """Pages of the tasks of `scope`, with their units and (`holders`) who holds their
-    steps and (`notices`) the notices sent: two statements whatever the pages' sizes (the
+    steps and the notices sent about the tasks of the pages `notices_of` (by number; every
+    page's if None, none if empty): two statements whatever the pages' sizes (the
     pages, then their units with steps and notices, or units alone without holders; on
     SQLite, a statement a page and a part: no round trip to save there); and the office
     days' version, unless read before (`instances.calendar`)."""
-    return tasks_of(uow, uow.progress.task_slices(scope, slices), as_of, holders, notices)
+    return tasks_of(uow, uow.progress.task_slices(scope, slices), as_of, holders, notices_of)
 
 
 def tasks_of(uow: AbstractUnitOfWork, pages: list[list[tuple[Any, ...]]], as_of: date,
-             holders: bool = True, notices: bool = True) -> list[list[TaskProgress]]:
+             holders: bool = True, notices_of: Collection[int] | None = None) -> list[list[TaskProgress]]:
     """`task_pages` of the pages' rows read (`uow.progress.task_slices`: of `TASK_ROW`)."""
     rows = {r[0]: r for page in pages for r in page}  # a task may be on two pages
     if not rows:
         return [[] for _ in pages]
     cal = instances.calendar(uow)
+    notices = notices_of is None or bool(notices_of)
     if holders:
-        details = uow.progress.page_details(list(rows), NOTICE_PREFIX if notices else None)
+        told_ids = None if notices_of is None else list(dict.fromkeys(r[0] for n in notices_of for r in pages[n]))
+        details = uow.progress.page_details(list(rows), NOTICE_PREFIX if notices else None, told_ids)
         units = _units_by_task(details["units"])
         steps, told = _holders(details["steps"]), (_notices(details["notices"]) if notices else {})
     else:

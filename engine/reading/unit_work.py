@@ -69,9 +69,9 @@ def _view(uow: AbstractUnitOfWork, scope: str, owner: str, owner_unit_id: int | 
     # Who holds each task's steps, not the notices sent about it: the page (`work/index.html`)
     # shows no notices, and reading them was a statement and a record a notice for nothing.
     if rows is None or paging.offset != asked.offset:
-        [tasks] = task_pages(uow, of, [paging.slice(filters.state, "urgency")], today, notices=False)
+        [tasks] = task_pages(uow, of, [paging.slice(filters.state, "urgency")], today, notices_of=())
     else:
-        [tasks] = tasks_of(uow, [rows], today, notices=False)
+        [tasks] = tasks_of(uow, [rows], today, notices_of=())
     return WorkView(
         scope=scope, owner=owner, owner_unit_id=owner_unit_id, today=today, filters=filters, counts=counts, tasks=tasks,
         listed=listed, page=paging.page, pages=paging.pages,

@@ -46,9 +46,9 @@ def test_a_read_on_the_cursor_gives_the_rows_and_values_the_session_gives(office
         every_event = page_details.audit_statement("")  # times and JSON details
         told = page_details.told("", False, True)  # times, the names joined, among ids
         reads = [
-            (page_details.page_details_statement("notice"), {"task_ids": ids[:2]}),
-            (page_details.page_details_statement("notice"), {"task_ids": ids}),
-            (page_details.page_details_statement("notice"), {"task_ids": ids[3:5]}),
+            (page_details.page_details_statement("notice"), {"task_ids": ids[:2], "told_ids": ids[:2]}),
+            (page_details.page_details_statement("notice"), {"task_ids": ids, "told_ids": ids[1:4]}),  # fewer told
+            (page_details.page_details_statement("notice"), {"task_ids": ids[3:5], "told_ids": ids[3:5]}),
             (every_event, {"plan_id": plan_id}),
             (told, {"task_ids": ids}),
             (told, {"task_ids": ids[:2]}),

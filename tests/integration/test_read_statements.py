@@ -7,6 +7,7 @@ whole row. Over HTTP a page reads its person once: the session's check, whose re
 page's own reads reuse until the request writes. (Counted, never timed.)"""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from functools import partial
 
@@ -19,13 +20,13 @@ from engine.deadlines import office_days
 from engine.errors import NotFound
 from engine.process import instances
 from engine.reading.plan_pages import plan_overview
-from engine.reading.progress import Filters, plan_dashboard
+from engine.reading.progress import OVERDUE_SHOWN, Filters, plan_dashboard
 from engine.reading.unit_work import person_work, unit_work
 from engine.tasks import steps
 from tests.e2e.web_helpers import login
 from tests.support.deadlines import ISSUED, office_clock, ready
 from tests.support.office import KSTTHC, TTPV, clock_on
-from tests.support.statements import sent_statements
+from tests.support.statements import sent_statements, sent_with_parameters
 from web import create_app
 
 TODAY = date(2024, 3, 11)
@@ -129,6 +130,38 @@ def test_the_work_pages_read_who_holds_each_task_not_the_notices_sent(office_on_
         assert not [s for s in sent if "audit_events" in s], sent
         tasks = read().tasks
         assert tasks and all(t.steps and not t.notices for t in tasks), tasks
+
+
+def test_the_dashboard_page_reads_the_notices_of_its_most_overdue_tasks_alone(office_on_each_database):
+    """The dashboard's page shows the notices sent about its most overdue tasks, not about
+    its task list's (`dashboard/plan.html`): only those are read. Its JSON has every task's."""
+    office = office_on_each_database
+    day = date(2024, 4, 3)
+    with office_clock(day) as clock:  # after the deadline: the intake tells each task's holder at once
+        plan = office.plan([{"ref": str(i), "lead": [KSTTHC], "due": "2024-03-29"} for i in range(OVERDUE_SHOWN + 1)],
+                           issued=ISSUED, clock=clock)
+    every = plan_dashboard(office.uow(), plan, day)
+    shown = plan_dashboard(office.uow(), plan, day, every_notice=False)
+    overdue = {t.id for t in shown.overdue}
+    assert len(every.tasks) == OVERDUE_SHOWN + 1 and all(t.notices for t in every.tasks)
+    assert shown.overdue == every.overdue and len(overdue) == OVERDUE_SHOWN
+    assert [bool(t.notices) for t in shown.tasks] == [t.id in overdue for t in shown.tasks]
+    assert [replace(t, notices=[]) for t in shown.tasks] == [replace(t, notices=[]) for t in every.tasks]
+    app = create_app({"DATABASE_URL": office.storage.url, "TESTING": True, "SECRET_KEY": "test", "TODAY": day})
+    app.extensions["planflow"] = office.storage  # one engine, so the listener sees the pages' SQL
+    client = app.test_client()
+    login(client, "theodoi")
+    for path, told in ((f"/plans/{plan}/dashboard", overdue), (f"/api/plans/{plan}/progress", {t.id for t in every.tasks})):
+        with sent_with_parameters(office.storage.engine) as sent:
+            assert client.get(path).status_code == 200
+        [asked] = [parameters for statement, parameters in sent if "audit_events" in statement]
+        assert _told(asked) == told, (path, asked)
+
+
+def _told(parameters) -> set[int]:
+    """The tasks whose notices a statement reads: its `told_ids` on PostgreSQL (a page's
+    details in one statement), its parameters on SQLite (the notices a statement apart)."""
+    return set(parameters["told_ids"] if isinstance(parameters, dict) else parameters)
 
 
 def test_a_person_s_page_counts_and_offers_the_plans_of_their_tasks_filtered_or_not(office_on_each_database):

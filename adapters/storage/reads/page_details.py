@@ -19,13 +19,13 @@ from adapters.storage.reads.statement_shapes import AmongIds, Order, asc, togeth
 _t, _tu, _u = orm.plan_tasks, orm.task_units, orm.units
 
 
-def _of_tasks(query: Any, task_id: Any, by_plan: bool, by_ids: bool) -> Any:
-    """`query` narrowed to the plan `plan_id` (`plan_tasks` joined) and to the ids `task_ids`,
-    as bound parameters, when given."""
+def _of_tasks(query: Any, task_id: Any, by_plan: bool, by_ids: bool, ids: str = "task_ids") -> Any:
+    """`query` narrowed to the plan `plan_id` (`plan_tasks` joined) and to the ids bound as
+    `ids`, when given."""
     if by_plan:
         query = query.where(_t.c.plan_id == bindparam("plan_id", type_=Integer))
     if by_ids:
-        query = query.where(AmongIds(task_id, "task_ids"))
+        query = query.where(AmongIds(task_id, ids))
     return query
 
 
@@ -79,17 +79,17 @@ def audit_statement(action_prefix: str) -> Any:
 def page_detail_parts(notices: str | None) -> tuple[tuple[str, Any, Order], ...]:
     """`ProgressQueries.page_details`' parts (units, steps, notices with `notices`), each a
     statement in its order and that order by column names (`together`), the task ids bound
-    (`task_ids`)."""
+    (`task_ids`; the notices', which may be fewer, `told_ids`)."""
     parts = [("units", task_units_statement(False, True), asc("task_id", "role", "position")),
              ("steps", ready_steps(False, True), asc("work_item_id"))]
     if notices is not None:
-        parts.append(("notices", told(notices, False, True), asc("at", "id")))
+        parts.append(("notices", told(notices, False, True, "told_ids"), asc("at", "id")))
     return tuple(parts)
 
 
 @functools.lru_cache(maxsize=8)
-def told(action_prefix: str, by_plan: bool, by_ids: bool) -> Any:
-    """The notices sent about a plan's tasks (`plan_id`) or some (`task_ids`), oldest first:
+def told(action_prefix: str, by_plan: bool, by_ids: bool, ids: str = "task_ids") -> Any:
+    """The notices sent about a plan's tasks (`plan_id`) or some (bound as `ids`), oldest first:
     `task_id`, `action`, `at`, `step_name`, `to` (the people told, `_Recipients`), `id`
     (`engine.reading.progress.NOTICE_ROW`).
     What a notice shows (`engine.reading.progress._notices`), not who acted, and the table
@@ -102,7 +102,7 @@ def told(action_prefix: str, by_plan: bool, by_ids: bool) -> Any:
              .select_from(a if not by_plan else a.join(_t, _t.c.id == a.c.plan_task_id))
              .where(_starting_with(a.c.action, action_prefix))
              .order_by(a.c.at, a.c.id))
-    return _of_tasks(query, a.c.plan_task_id, by_plan, by_ids)
+    return _of_tasks(query, a.c.plan_task_id, by_plan, by_ids, ids)
 
 
 def _starting_with(column: Any, prefix: str) -> Any:
