@@ -48,6 +48,7 @@ MSG_NOT_EXECUTABLE = N_("The file has no executable process.")
 MSG_SEVERAL = N_("The file must hold exactly one executable process.")
 MSG_NO_START = N_("The process has no start event.")
 MSG_SPIFF = N_("The diagram does not follow the BPMN standard: %(detail)s")
+MSG_UNDEFINED_REF = N_("This event refers to %(ref)s, which the file does not define: choose one the file defines.")
 MSG_SETTING = N_("A setting's planflow:value is JSON: true, false, a number or a text in double quotes.")
 MSG_MISSING = {"actor": N_("The user task has no planflow:actor."), "form": N_("The user task has no planflow:form.")}
 
@@ -133,6 +134,7 @@ def parse_process(xml: str | bytes, process_id: str | None = None, called: Seque
         parser.add_bpmn_xml(tree)
         process_id = process_id or _main_process_id(parser)
         _check_start_event(tree, process_id)
+        _check_event_refs(tree)
         for other in called:
             parser.add_bpmn_xml(_safe_tree(other.encode("utf-8")))
         spec = ProcessSpec(process_id, parser.get_spec(process_id), parser.get_subprocess_specs(process_id),
@@ -221,6 +223,19 @@ def _check_start_event(tree, process_id: str) -> None:
     starts = tree.xpath("//bpmn:process[@id=$pid]/bpmn:startEvent", pid=process_id, namespaces=NSMAP)
     if not starts:
         raise InvalidProcess([Problem(process_id, MSG_NO_START)])
+
+
+def _check_event_refs(tree) -> None:
+    # Spiff's own check of these fails with a TypeError (its raise_validation_exception takes
+    # no `node`), which would reach the designer as a sentence about Python.
+    problems = []
+    for kind in ("message", "signal", "error", "escalation"):
+        defined = set(tree.xpath(f"/bpmn:definitions/bpmn:{kind}/@id", namespaces=NSMAP))
+        for node in tree.xpath(f"//bpmn:{kind}EventDefinition[@{kind}Ref]", namespaces=NSMAP):
+            if node.get(f"{kind}Ref") not in defined:
+                problems.append(Problem(node.getparent().get("id"), MSG_UNDEFINED_REF, (("ref", node.get(f"{kind}Ref")),)))
+    if problems:
+        raise InvalidProcess(problems)
 
 
 def _check_planflow_attributes(spec: ProcessSpec) -> None:
