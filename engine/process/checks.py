@@ -28,6 +28,7 @@ from engine.process import actors
 from engine.process.actors import ACTORS
 from engine.process.juel import juel_to_python
 from engine.process.step_forms import FORMS
+from engine.text_limits import PROCESS_KEY
 from engine.workflow import (
     HumanStep,
     InvalidProcess,
@@ -47,6 +48,7 @@ PLANFLOW_NS = "http://planflow.vn/bpmn"
 NS = {"bpmn": BPMN_NS}
 SAMPLE_DATE = "2024-06-14"
 CODE_TASKS = ("scriptTask", "serviceTask")
+EXECUTABLE_IDS = "//bpmn:process[@isExecutable='true']/@id"
 
 # What a task's data looks like when a timer or a condition is evaluated (architecture.md).
 SAMPLE_DATA: dict[str, Any] = {
@@ -124,11 +126,17 @@ def _safe_tree(data: bytes):
 
 
 def _planflow_problems(tree) -> list[Problem]:
+    always = [*_process_ids(tree), *_user_tasks(tree), *_manual_tasks(tree), *_code_tasks(tree)]
     juel = _juel(tree)
     if juel:  # the expression checks would only repeat "not an expression" on the same elements
-        return [*_user_tasks(tree), *_manual_tasks(tree), *_code_tasks(tree), *juel]
-    return [*_user_tasks(tree), *_manual_tasks(tree), *_code_tasks(tree), *_timers(tree),
-            *_conditions(tree)]
+        return [*always, *juel]
+    return [*always, *_timers(tree), *_conditions(tree)]
+
+
+def _process_ids(tree) -> list[Problem]:
+    # Versions are kept under the process's id, in a bounded column (engine/text_limits.py).
+    keys = tree.xpath(EXECUTABLE_IDS, namespaces=NS)
+    return [Problem(key, PROCESS_KEY.message) for key in keys if len(key) > PROCESS_KEY.length]
 
 
 def _missing_calls(tree, called: Sequence[str]) -> list[Problem]:
@@ -144,7 +152,7 @@ def _missing_calls(tree, called: Sequence[str]) -> list[Problem]:
 def process_id(text: str) -> str | None:
     """The id of the diagram's executable process: the key its versions are kept under."""
     tree = _safe_tree(text.encode("utf-8"))
-    ids = tree.xpath("//bpmn:process[@isExecutable='true']/@id", namespaces=NS) if tree is not None else []
+    ids = tree.xpath(EXECUTABLE_IDS, namespaces=NS) if tree is not None else []
     return str(ids[0]) if ids else None
 
 
