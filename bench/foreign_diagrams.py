@@ -2,7 +2,7 @@
 opened as the modeler opens it, saved, deployed and given a first task, with the engine's own
 functions (engine.process.versions, engine.tasks.intake), each file in a fresh in-memory office.
 Where the checks ask who acts on a step, the bench chooses as a designer would in the panel
-(the task's assignee) and saves again.
+(the head of the lead unit) and saves again.
 
     .venv/bin/python bench/foreign_diagrams.py DIR [--timeout S]
 
@@ -80,7 +80,7 @@ def designer_path(data: bytes) -> Outcome:
 
 def _save(office, text: str, designer: int) -> int:
     """Save as the designer does: where the checks ask who acts on a step, she chooses in the
-    panel (here: the task's assignee) and saves again."""
+    panel (here: the head of the lead unit) and saves again."""
     try:
         return versions.save_checked(office.uow(), text, designer, "bench")[0]
     except InvalidProcess as invalid:
@@ -94,7 +94,7 @@ def _choose_actor(text: str, element_ids: set[str | None]) -> str:
     root = etree.fromstring(text.encode("utf-8"))
     for node in root.iter():
         if node.get("id") in element_ids:
-            node.set(f"{{{PLANFLOW_NS}}}actor", "assignee")
+            node.set(f"{{{PLANFLOW_NS}}}actor", "lead_head")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode("utf-8")
 
 
