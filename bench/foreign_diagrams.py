@@ -2,9 +2,10 @@
 opened as the modeler opens it, saved, deployed and given a first task, with the engine's own
 functions (engine.process.versions, engine.tasks.intake), each file in a fresh in-memory office.
 Where the checks ask who acts on a step, the bench chooses as a designer would in the panel
-(the head of the lead unit) and saves again.
+(the head of the lead unit) and saves again. With --db, every file goes into one office on
+that database instead (SQLite or PostgreSQL, which refuses what a bounded column cannot hold).
 
-    .venv/bin/python bench/foreign_diagrams.py DIR [--timeout S]
+    .venv/bin/python bench/foreign_diagrams.py DIR [--timeout S] [--db URL]
 
 DIR's subfolders are the sources (e.g. one per repository). A file is "deployed" when a task
 started on it (and the table says where its instance stopped: ended, at a person's step, or
@@ -20,6 +21,7 @@ import signal
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +36,7 @@ from engine.process import checks, versions  # noqa: E402
 from engine.tasks import intake  # noqa: E402
 from engine.workflow import InvalidProcess  # noqa: E402
 from engine.workflow.specs import PLANFLOW_NS  # noqa: E402
-from tests.support.office import KSTTHC, MONITOR_UNIT, memory_office  # noqa: E402
+from tests.support.office import KSTTHC, MONITOR_UNIT, Office, make_office, memory_office  # noqa: E402
 
 SUFFIXES = (".bpmn", ".bpmn20.xml")
 WHO_ACTS = (checks.MSG_NO_ACTOR, checks.MSG_UNKNOWN_ACTOR, checks.MSG_MANUAL_NO_ACTOR)
@@ -52,9 +54,8 @@ class TimedOut(Exception):
     pass
 
 
-def designer_path(data: bytes) -> Outcome:
+def designer_path(data: bytes, office: Office) -> Outcome:
     """Open, save, deploy, start one task: where the file stopped, and why."""
-    office = memory_office()
     designer = office.users["thietke"]
     stage = "open"
     try:
@@ -78,7 +79,7 @@ def designer_path(data: bytes) -> Outcome:
         return Outcome("crashed", stage, traceback.format_exc().strip().splitlines()[-1])
 
 
-def _save(office, text: str, designer: int) -> int:
+def _save(office: Office, text: str, designer: int) -> int:
     """Save as the designer does: where the checks ask who acts on a step, she chooses in the
     panel (here: the head of the lead unit) and saves again."""
     try:
@@ -98,7 +99,7 @@ def _choose_actor(text: str, element_ids: set[str | None]) -> str:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode("utf-8")
 
 
-def _first_task(office, process_key: str | None) -> str:
+def _first_task(office: Office, process_key: str | None) -> str:
     task = model.PlanTask.with_units(ref="1", title="Nhiệm vụ thử", lead=[office.units[KSTTHC]],
                                      process_key=process_key, schedule=dict(SCHEDULE))
     plan = model.Plan(title="Kế hoạch thử", year=2024, monitor_unit_id=office.units[MONITOR_UNIT])
@@ -123,7 +124,7 @@ def files(root: Path) -> dict[str, list[Path]]:
     return found
 
 
-def run(root: Path, timeout: int) -> dict[str, list[tuple[Path, Outcome, float]]]:
+def run(root: Path, timeout: int, office: Callable[[], Office]) -> dict[str, list[tuple[Path, Outcome, float]]]:
     signal.signal(signal.SIGALRM, _on_alarm)
     sources = files(root)
     total = sum(map(len, sources.values()))
@@ -135,7 +136,7 @@ def run(root: Path, timeout: int) -> dict[str, list[tuple[Path, Outcome, float]]
             started = time.perf_counter()
             signal.alarm(timeout)
             try:
-                outcome = designer_path(path.read_bytes())
+                outcome = designer_path(path.read_bytes(), office())
             finally:
                 signal.alarm(0)
             results[source].append((path, outcome, time.perf_counter() - started))
@@ -177,8 +178,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("dir", type=Path)
     parser.add_argument("--timeout", type=int, default=60, help="seconds a file may take before it counts as timed out")
+    parser.add_argument("--db", help="a database URL to run every file in one office on (default: a fresh "
+                                     "in-memory office per file)")
     args = parser.parse_args()
-    report(run(args.dir, args.timeout), args.dir)
+    shared = make_office(args.db) if args.db else None
+    report(run(args.dir, args.timeout, (lambda: shared) if shared else memory_office), args.dir)
 
 
 if __name__ == "__main__":
