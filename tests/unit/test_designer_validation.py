@@ -81,6 +81,13 @@ def test_a_process_id_longer_than_its_column_is_refused_on_the_process(length, r
     assert found == ([(key, PROCESS_KEY.message)] if refused else [])
 
 
+@pytest.mark.parametrize("called", ["", ' calledElement=""'])
+def test_a_call_activity_that_names_no_process_is_refused_as_such_on_it(called):
+    # bpmn.io draws a call activity with no calledElement until the designer names one.
+    text = version(('<bpmn:startEvent id="start"', f'<bpmn:callActivity id="goi"{called} />\n    <bpmn:startEvent id="start"'))
+    assert problems(text) == [("goi", "The call activity names no process: choose the process it calls.")]
+
+
 def test_a_user_task_with_no_actor_is_refused_on_that_task():
     assert problems(version(('planflow:actor="monitor" ', ""))) == [("review", MSG_NO_ACTOR)]
 
