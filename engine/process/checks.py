@@ -71,6 +71,7 @@ MSG_TIMER_RESULT = N_("The timer expression must give a date and time, e.g. work
 MSG_CONDITION = N_("The condition is not a valid expression over the task's data.")
 MSG_NOT_BPMN = N_("The file is not a BPMN process (its root must be bpmn:definitions).")
 UNREADABLE = (MSG_NOT_XML, MSG_DTD, MSG_TOO_LARGE, MSG_NOT_BPMN)  # nothing a modeler could draw
+MSG_CALL_UNNAMED = N_("The call activity names no process: choose the process it calls.")
 MSG_CALLED_MISSING = N_("This calls the process %(process)s, which has no deployed version: deploy it first.")
 MSG_MANUAL_NO_ACTOR = N_("The manual task has no planflow:actor: say who marks it done.")
 MSG_JUEL = N_("Expressions are written in Python, not JUEL: write %(python)s")
@@ -145,8 +146,15 @@ def _missing_calls(tree, called: Sequence[str]) -> list[Problem]:
     for other in called:
         other_tree = _safe_tree(other.encode("utf-8"))
         known |= set(other_tree.xpath("//bpmn:process/@id", namespaces=NS)) if other_tree is not None else set()
-    return [Problem(node.get("id"), MSG_CALLED_MISSING, (("process", node.get("calledElement") or ""),))
+    return [_missing_call(node.get("id"), node.get("calledElement"))
             for node in tree.xpath("//bpmn:callActivity", namespaces=NS) if node.get("calledElement") not in known]
+
+
+def _missing_call(element_id: str, process: str | None) -> Problem:
+    # bpmn.io draws a call activity naming no process until the designer chooses one.
+    if not process:
+        return Problem(element_id, MSG_CALL_UNNAMED)
+    return Problem(element_id, MSG_CALLED_MISSING, (("process", process),))
 
 
 def process_id(text: str) -> str | None:
