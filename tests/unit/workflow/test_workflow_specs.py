@@ -86,6 +86,16 @@ def test_an_event_whose_ref_names_what_the_file_defines_parses(kind):
     assert "e" in parse_process(event_ending(kind, f"{kind}_1")).top.task_specs
 
 
+def test_a_boundary_event_with_no_trigger_is_refused_on_it():
+    # bpmn.io attaches a plain boundary event to a task until the designer chooses its kind.
+    body = ONE_STEP.format(attrs='planflow:actor="monitor" planflow:form="review"') + """
+    <bpmn:boundaryEvent id="b" attachedToRef="t"><bpmn:outgoing>f3</bpmn:outgoing></bpmn:boundaryEvent>
+    <bpmn:endEvent id="e2"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f3" sourceRef="b" targetRef="e2" />"""
+    assert problems(MINIMAL.format(body=body)) == [
+        ("b", "This boundary event has no trigger: make it a timer, message, signal, error or escalation event.")]
+
+
 def test_a_user_task_without_actor_or_form():
     found = problems(MINIMAL.format(body=ONE_STEP.format(attrs="")))
     assert found == [("t", "The user task has no planflow:actor."), ("t", "The user task has no planflow:form.")]
