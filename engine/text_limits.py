@@ -10,7 +10,8 @@ Two kinds, apart because their reasons are:
   pasted megabyte does not. The longest in the sample plans is 1,444 characters.
 - a short text kept in a bounded column (VARCHAR): a name (`NAME`: a unit's, a day
   off's, a task's directing leader, a plan's file), a plan's number and symbol
-  (`PLAN_NUMBER`), a task's number (`TASK_REF`). The limit is the column's
+  (`PLAN_NUMBER`), a task's number (`TASK_REF`), a process's id, which its versions are
+  kept under (`PROCESS_KEY`, checked with the diagram's other problems). The limit is the column's
   (`adapters/storage/orm.py`): past it PostgreSQL refuses the row, a 500 where SQLite
   stored it whole.
 
@@ -38,6 +39,7 @@ TEXT = Limit(10_000, N_("This text is too long: write at most 10,000 characters.
 NAME = Limit(255, N_("Keep the name under 255 characters."))
 PLAN_NUMBER = Limit(80, N_("Keep the number and symbol under 80 characters."))
 TASK_REF = Limit(40, N_("Keep the task's number under 40 characters."))
+PROCESS_KEY = Limit(80, N_("Keep the process id under 80 characters."))
 
 
 def limited_text(value: Any, name: str, limit: Limit = TEXT) -> str:

@@ -28,6 +28,7 @@ from engine.process import actors
 from engine.process.actors import ACTORS
 from engine.process.juel import juel_to_python
 from engine.process.step_forms import FORMS
+from engine.text_limits import PROCESS_KEY
 from engine.workflow import (
     HumanStep,
     InvalidProcess,
@@ -47,6 +48,7 @@ PLANFLOW_NS = "http://planflow.vn/bpmn"
 NS = {"bpmn": BPMN_NS}
 SAMPLE_DATE = "2024-06-14"
 CODE_TASKS = ("scriptTask", "serviceTask")
+EXECUTABLE_IDS = "//bpmn:process[@isExecutable='true']/@id"
 
 # What a task's data looks like when a timer or a condition is evaluated (architecture.md).
 SAMPLE_DATA: dict[str, Any] = {
@@ -69,6 +71,7 @@ MSG_TIMER_RESULT = N_("The timer expression must give a date and time, e.g. work
 MSG_CONDITION = N_("The condition is not a valid expression over the task's data.")
 MSG_NOT_BPMN = N_("The file is not a BPMN process (its root must be bpmn:definitions).")
 UNREADABLE = (MSG_NOT_XML, MSG_DTD, MSG_TOO_LARGE, MSG_NOT_BPMN)  # nothing a modeler could draw
+MSG_CALL_UNNAMED = N_("The call activity names no process: choose the process it calls.")
 MSG_CALLED_MISSING = N_("This calls the process %(process)s, which has no deployed version: deploy it first.")
 MSG_MANUAL_NO_ACTOR = N_("The manual task has no planflow:actor: say who marks it done.")
 MSG_JUEL = N_("Expressions are written in Python, not JUEL: write %(python)s")
@@ -124,11 +127,17 @@ def _safe_tree(data: bytes):
 
 
 def _planflow_problems(tree) -> list[Problem]:
+    always = [*_process_ids(tree), *_user_tasks(tree), *_manual_tasks(tree), *_code_tasks(tree)]
     juel = _juel(tree)
     if juel:  # the expression checks would only repeat "not an expression" on the same elements
-        return [*_user_tasks(tree), *_manual_tasks(tree), *_code_tasks(tree), *juel]
-    return [*_user_tasks(tree), *_manual_tasks(tree), *_code_tasks(tree), *_timers(tree),
-            *_conditions(tree)]
+        return [*always, *juel]
+    return [*always, *_timers(tree), *_conditions(tree)]
+
+
+def _process_ids(tree) -> list[Problem]:
+    # Versions are kept under the process's id, in a bounded column (engine/text_limits.py).
+    keys = tree.xpath(EXECUTABLE_IDS, namespaces=NS)
+    return [Problem(key, PROCESS_KEY.message) for key in keys if len(key) > PROCESS_KEY.length]
 
 
 def _missing_calls(tree, called: Sequence[str]) -> list[Problem]:
@@ -137,14 +146,21 @@ def _missing_calls(tree, called: Sequence[str]) -> list[Problem]:
     for other in called:
         other_tree = _safe_tree(other.encode("utf-8"))
         known |= set(other_tree.xpath("//bpmn:process/@id", namespaces=NS)) if other_tree is not None else set()
-    return [Problem(node.get("id"), MSG_CALLED_MISSING, (("process", node.get("calledElement") or ""),))
+    return [_missing_call(node.get("id"), node.get("calledElement"))
             for node in tree.xpath("//bpmn:callActivity", namespaces=NS) if node.get("calledElement") not in known]
+
+
+def _missing_call(element_id: str, process: str | None) -> Problem:
+    # bpmn.io draws a call activity naming no process until the designer chooses one.
+    if not process:
+        return Problem(element_id, MSG_CALL_UNNAMED)
+    return Problem(element_id, MSG_CALLED_MISSING, (("process", process),))
 
 
 def process_id(text: str) -> str | None:
     """The id of the diagram's executable process: the key its versions are kept under."""
     tree = _safe_tree(text.encode("utf-8"))
-    ids = tree.xpath("//bpmn:process[@isExecutable='true']/@id", namespaces=NS) if tree is not None else []
+    ids = tree.xpath(EXECUTABLE_IDS, namespaces=NS) if tree is not None else []
     return str(ids[0]) if ids else None
 
 

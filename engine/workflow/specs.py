@@ -48,6 +48,8 @@ MSG_NOT_EXECUTABLE = N_("The file has no executable process.")
 MSG_SEVERAL = N_("The file must hold exactly one executable process.")
 MSG_NO_START = N_("The process has no start event.")
 MSG_SPIFF = N_("The diagram does not follow the BPMN standard: %(detail)s")
+MSG_UNDEFINED_REF = N_("This event refers to %(ref)s, which the file does not define: choose one the file defines.")
+MSG_NO_TRIGGER = N_("This boundary event has no trigger: make it a timer, message, signal, error or escalation event.")
 MSG_SETTING = N_("A setting's planflow:value is JSON: true, false, a number or a text in double quotes.")
 MSG_MISSING = {"actor": N_("The user task has no planflow:actor."), "form": N_("The user task has no planflow:form.")}
 
@@ -133,6 +135,7 @@ def parse_process(xml: str | bytes, process_id: str | None = None, called: Seque
         parser.add_bpmn_xml(tree)
         process_id = process_id or _main_process_id(parser)
         _check_start_event(tree, process_id)
+        _check_events(tree)
         for other in called:
             parser.add_bpmn_xml(_safe_tree(other.encode("utf-8")))
         spec = ProcessSpec(process_id, parser.get_spec(process_id), parser.get_subprocess_specs(process_id),
@@ -221,6 +224,31 @@ def _check_start_event(tree, process_id: str) -> None:
     starts = tree.xpath("//bpmn:process[@id=$pid]/bpmn:startEvent", pid=process_id, namespaces=NSMAP)
     if not starts:
         raise InvalidProcess([Problem(process_id, MSG_NO_START)])
+
+
+def _check_events(tree) -> None:
+    # Spiff's own words on these are a Python error (a TypeError, a NotImplementedError with
+    # the element's raw bytes): ours say what to do, on the event.
+    problems = [*_undefined_refs(tree), *_untriggered_boundaries(tree)]
+    if problems:
+        raise InvalidProcess(problems)
+
+
+def _undefined_refs(tree) -> list[Problem]:
+    problems = []
+    for kind in ("message", "signal", "error", "escalation"):
+        defined = set(tree.xpath(f"/bpmn:definitions/bpmn:{kind}/@id", namespaces=NSMAP))
+        for node in tree.xpath(f"//bpmn:{kind}EventDefinition[@{kind}Ref]", namespaces=NSMAP):
+            if node.get(f"{kind}Ref") not in defined:
+                problems.append(Problem(node.getparent().get("id"), MSG_UNDEFINED_REF, (("ref", node.get(f"{kind}Ref")),)))
+    return problems
+
+
+def _untriggered_boundaries(tree) -> list[Problem]:
+    # bpmn.io attaches a plain boundary event until the designer chooses its kind.
+    return [Problem(node.get("id"), MSG_NO_TRIGGER)
+            for node in tree.xpath("//bpmn:boundaryEvent[not(*[contains(local-name(), 'EventDefinition')])]",
+                                   namespaces=NSMAP)]
 
 
 def _check_planflow_attributes(spec: ProcessSpec) -> None:

@@ -16,6 +16,7 @@ from engine.process.checks import (
     MSG_UNKNOWN_ACTOR,
     MSG_UNKNOWN_FORM,
 )
+from engine.text_limits import PROCESS_KEY
 from engine.workflow import InvalidProcess
 from tests.support.designer_bpmn import PROCESS, version
 from tests.support.office import make_office
@@ -69,6 +70,22 @@ def test_entities_are_refused_before_anything_expands_them(payload):
 def test_a_process_with_no_start_event_is_refused():
     text = re.sub(r'<bpmn:startEvent id="start".*?</bpmn:startEvent>', "", PROCESS, flags=re.S)
     assert ("plan_task", "The process has no start event.") in problems(text)
+
+
+@pytest.mark.parametrize("length, refused", [(80, False), (81, True)])
+def test_a_process_id_longer_than_its_column_is_refused_on_the_process(length, refused):
+    # SpiffArena names a process after its title ("Process_" and the words); versions are kept
+    # under that id, and past the column's length PostgreSQL refused the row: a 500 at save.
+    key = "Process_" + "x" * (length - len("Process_"))
+    found = problems(PROCESS.replace('"plan_task"', f'"{key}"'))
+    assert found == ([(key, PROCESS_KEY.message)] if refused else [])
+
+
+@pytest.mark.parametrize("called", ["", ' calledElement=""'])
+def test_a_call_activity_that_names_no_process_is_refused_as_such_on_it(called):
+    # bpmn.io draws a call activity with no calledElement until the designer names one.
+    text = version(('<bpmn:startEvent id="start"', f'<bpmn:callActivity id="goi"{called} />\n    <bpmn:startEvent id="start"'))
+    assert problems(text) == [("goi", "The call activity names no process: choose the process it calls.")]
 
 
 def test_a_user_task_with_no_actor_is_refused_on_that_task():

@@ -59,6 +59,43 @@ def test_no_start_event():
     assert ("p", "The process has no start event.") in problems(MINIMAL.format(body=body))
 
 
+# Flowable and Camunda 7 files name an event's error by its code, or its message with a
+# namespace prefix: the ref then names nothing the file defines.
+def event_ending(kind: str, ref: str) -> str:
+    """A process that ends on a `kind` event referring to `ref`; the file defines `<kind>_1`."""
+    body = f"""<bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:endEvent id="e"><bpmn:incoming>f1</bpmn:incoming><bpmn:{kind}EventDefinition {kind}Ref="{ref}" /></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="e" />"""
+    return MINIMAL.format(body=body).replace('id="d"', 'xmlns:tns="http://planflow.vn/bpmn" id="d"').replace(
+        '<bpmn:process id="p"', f'<bpmn:{kind} id="{kind}_1" name="Đã định nghĩa" />\n  <bpmn:process id="p"')
+
+
+@pytest.mark.parametrize("kind", ["message", "signal", "error", "escalation"])
+@pytest.mark.parametrize("ref", ["ma_loi_1", "tns:{kind}_1"])
+def test_an_event_whose_ref_names_nothing_the_file_defines_is_refused_with_the_ref(kind, ref):
+    ref = ref.format(kind=kind)
+    with pytest.raises(InvalidProcess) as caught:
+        parse_process(event_ending(kind, ref))
+    assert [(p.element_id, p.message, p.params) for p in caught.value.problems] == [
+        ("e", "This event refers to %(ref)s, which the file does not define: choose one the file defines.",
+         (("ref", ref),))]
+
+
+@pytest.mark.parametrize("kind", ["message", "signal", "error", "escalation"])
+def test_an_event_whose_ref_names_what_the_file_defines_parses(kind):
+    assert "e" in parse_process(event_ending(kind, f"{kind}_1")).top.task_specs
+
+
+def test_a_boundary_event_with_no_trigger_is_refused_on_it():
+    # bpmn.io attaches a plain boundary event to a task until the designer chooses its kind.
+    body = ONE_STEP.format(attrs='planflow:actor="monitor" planflow:form="review"') + """
+    <bpmn:boundaryEvent id="b" attachedToRef="t"><bpmn:outgoing>f3</bpmn:outgoing></bpmn:boundaryEvent>
+    <bpmn:endEvent id="e2"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f3" sourceRef="b" targetRef="e2" />"""
+    assert problems(MINIMAL.format(body=body)) == [
+        ("b", "This boundary event has no trigger: make it a timer, message, signal, error or escalation event.")]
+
+
 def test_a_user_task_without_actor_or_form():
     found = problems(MINIMAL.format(body=ONE_STEP.format(attrs="")))
     assert found == [("t", "The user task has no planflow:actor."), ("t", "The user task has no planflow:form.")]
