@@ -16,7 +16,7 @@ from engine.process.checks import (
     MSG_UNKNOWN_ACTOR,
     MSG_UNKNOWN_FORM,
 )
-from engine.text_limits import PROCESS_KEY
+from engine.text_limits import ELEMENT_ID, PROCESS_KEY, STEP_NAME
 from engine.workflow import InvalidProcess
 from tests.support.designer_bpmn import PROCESS, version
 from tests.support.office import make_office
@@ -79,6 +79,23 @@ def test_a_process_id_longer_than_its_column_is_refused_on_the_process(length, r
     key = "Process_" + "x" * (length - len("Process_"))
     found = problems(PROCESS.replace('"plan_task"', f'"{key}"'))
     assert found == ([(key, PROCESS_KEY.message)] if refused else [])
+
+
+@pytest.mark.parametrize("length, refused", [(120, False), (121, True)])
+def test_a_step_id_longer_than_its_column_is_refused_on_the_step(length, refused):
+    # A step's element id is kept with its work item, audit lines and notices in a
+    # VARCHAR(120): past it PostgreSQL refused the row when the step arrived, a 500.
+    step = "review_" + "x" * (length - len("review_"))
+    found = problems(re.sub(r'(?<!form)="review"', f'="{step}"', PROCESS))  # the form keeps its name
+    assert found == ([(step, ELEMENT_ID.message)] if refused else [])
+
+
+@pytest.mark.parametrize("length, refused", [(255, False), (256, True)])
+def test_a_step_name_longer_than_its_column_is_refused_on_the_step(length, refused):
+    # The step's name is what the inbox shows, kept in a VARCHAR(255) beside its id.
+    name = "Xem xét " + "x" * (length - len("Xem xét "))
+    found = problems(version(('name="Xem xét kết quả"', f'name="{name}"')))
+    assert found == ([("review", STEP_NAME.message)] if refused else [])
 
 
 @pytest.mark.parametrize("called", ["", ' calledElement=""'])
