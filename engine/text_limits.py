@@ -11,7 +11,9 @@ Two kinds, apart because their reasons are:
 - a short text kept in a bounded column (VARCHAR): a name (`NAME`: a unit's, a day
   off's, a task's directing leader, a plan's file), a plan's number and symbol
   (`PLAN_NUMBER`), a task's number (`TASK_REF`), a process's id, which its versions are
-  kept under (`PROCESS_KEY`, checked with the diagram's other problems). The limit is the column's
+  kept under (`PROCESS_KEY`), an element's id and a step's name, which the step's rows keep
+  (`ELEMENT_ID`, `STEP_NAME`); the last three are checked with the diagram's other
+  problems (`engine/process/checks.py`). The limit is the column's
   (`adapters/storage/orm.py`): past it PostgreSQL refuses the row, a 500 where SQLite
   stored it whole.
 
@@ -40,6 +42,8 @@ NAME = Limit(255, N_("Keep the name under 255 characters."))
 PLAN_NUMBER = Limit(80, N_("Keep the number and symbol under 80 characters."))
 TASK_REF = Limit(40, N_("Keep the task's number under 40 characters."))
 PROCESS_KEY = Limit(80, N_("Keep the process id under 80 characters."))
+ELEMENT_ID = Limit(120, N_("Keep the element's id under 120 characters."))
+STEP_NAME = Limit(255, N_("Keep the step's name under 255 characters."))
 
 
 def limited_text(value: Any, name: str, limit: Limit = TEXT) -> str:

@@ -28,7 +28,7 @@ from engine.process import actors
 from engine.process.actors import ACTORS
 from engine.process.juel import juel_to_python
 from engine.process.step_forms import FORMS
-from engine.text_limits import PROCESS_KEY
+from engine.text_limits import ELEMENT_ID, PROCESS_KEY, STEP_NAME
 from engine.workflow import (
     HumanStep,
     InvalidProcess,
@@ -127,7 +127,7 @@ def _safe_tree(data: bytes):
 
 
 def _planflow_problems(tree) -> list[Problem]:
-    always = [*_process_ids(tree), *_user_tasks(tree), *_manual_tasks(tree), *_code_tasks(tree)]
+    always = [*_process_ids(tree), *_stored_names(tree), *_user_tasks(tree), *_manual_tasks(tree), *_code_tasks(tree)]
     juel = _juel(tree)
     if juel:  # the expression checks would only repeat "not an expression" on the same elements
         return [*always, *juel]
@@ -138,6 +138,17 @@ def _process_ids(tree) -> list[Problem]:
     # Versions are kept under the process's id, in a bounded column (engine/text_limits.py).
     keys = tree.xpath(EXECUTABLE_IDS, namespaces=NS)
     return [Problem(key, PROCESS_KEY.message) for key in keys if len(key) > PROCESS_KEY.length]
+
+
+def _stored_names(tree) -> list[Problem]:
+    # An element's id is kept by the rows of the step or incident it becomes, a person's
+    # step's name by its work item, in bounded columns (engine/text_limits.py).
+    ids = [Problem(node.get("id"), ELEMENT_ID.message)
+           for node in tree.xpath("//bpmn:process//*[@id]", namespaces=NS) if len(node.get("id")) > ELEMENT_ID.length]
+    names = [Problem(node.get("id"), STEP_NAME.message)
+             for node in tree.xpath("//bpmn:userTask | //bpmn:manualTask", namespaces=NS)
+             if len(node.get("name") or "") > STEP_NAME.length]
+    return ids + names
 
 
 def _missing_calls(tree, called: Sequence[str]) -> list[Problem]:
