@@ -33,10 +33,19 @@ HELPERS = LEADS + ("Sở Thông tin và Truyền thông",)
 LEADERS = ("chanhvp", "phochanhvp")
 
 
+QUICK = {"sqlite": "PRAGMA synchronous=OFF", "postgresql": "SET synchronous_commit TO off"}
+
+
 def _quick(storage: Storage) -> Storage:
-    """No waiting for the disk: a simulation checks logic, not durability (a second
-    process never shares the file, and a crash loses only the run)."""
-    event.listen(storage.engine, "connect", lambda conn, _: conn.execute("PRAGMA synchronous=OFF"))
+    """No waiting for the disk: a simulation checks logic, not durability (a crash loses
+    only the run). Committed at once: a setting made in a transaction rolled back is undone."""
+    def on_connect(conn, _) -> None:
+        cursor = conn.cursor()
+        cursor.execute(QUICK[storage.engine.dialect.name])
+        cursor.close()
+        conn.commit()
+
+    event.listen(storage.engine, "connect", on_connect)
     return storage
 
 
