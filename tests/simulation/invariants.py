@@ -10,6 +10,9 @@
 5. The dashboard's counts equal the counts recomputed from the audit trail.
 6. Each plan's groups of tasks by dates and status, as `plan_task_counts` keeps them for
    the dashboard (its rows summed, folded or not), are its tasks' groups.
+7. However many schedulers ran, no mail left twice (a notice's or an arrival's by its
+   Message-ID, a digest by its recipient and text), and after their round no mail whose
+   time had come is still waiting. (A timer fired twice would tell someone twice: 1.)
 """
 from __future__ import annotations
 
@@ -58,6 +61,7 @@ def check(world: OfficeYear, day: date, since: datetime) -> list[str]:
         problems += _inputs_stored(world, since)
         problems += _dashboard_agrees(world, uow, day)
     problems += _plan_groups_kept(world)
+    problems += _mailed_once(world)
     return problems
 
 
@@ -178,6 +182,18 @@ def _plan_groups_kept(world: OfficeYear) -> list[str]:
             select(*counted, func.sum(c.n)).group_by(*counted).having(func.sum(c.n) != 0))}
     return [f"plan group {group}: plan_task_counts {kept.get(group)} != tasks {tasks.get(group)}"
             for group in sorted(set(tasks) | set(kept), key=repr) if tasks.get(group) != kept.get(group)]
+
+
+def _mailed_once(world: OfficeYear) -> list[str]:
+    sent = Counter(m.message_id or (m.to, m.body_text) for m in world.settings.kept.sent)
+    problems = [f"mail {mail} sent {n} times" for mail, n in sent.items() if n > 1]
+    if world.swept_at is None or world.down_until is not None:
+        return problems
+    waiting = [row for t in (orm.notices, orm.arrivals) for row in world.rows(select(t.c.id).where(
+        t.c.email_state == "pending", t.c.next_attempt_at <= to_storage(world.swept_at)))]
+    if waiting:
+        problems.append(f"mails {waiting} due by {world.swept_at} still pending after the schedulers ran")
+    return problems
 
 
 def _timers(wf):

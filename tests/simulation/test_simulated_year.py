@@ -13,7 +13,7 @@ from tests.simulation.office_year import OfficeYear
 
 SEEDS = (1, 2, 3)
 DAYS = 366
-POSTGRES_SEEDS = (4,)
+POSTGRES_SEEDS = (5,)
 POSTGRES_DAYS = 120
 
 
@@ -33,4 +33,4 @@ def _keeps_every_invariant(url: str, seed: int, days: int) -> None:
     # the days did what they are for: late imports, restarts, days down, extensions, dates set late
     assert stats.checked_days == days
     assert stats.plans >= days // 40 and stats.late_imports and stats.restarts and stats.days_down
-    assert stats.extensions and stats.dates_set and stats.notices
+    assert stats.extensions and stats.dates_set and stats.notices and stats.mails and stats.scheduler_restarts
