@@ -10,9 +10,13 @@
 5. The dashboard's counts equal the counts recomputed from the audit trail.
 6. Each plan's groups of tasks by dates and status, as `plan_task_counts` keeps them for
    the dashboard (its rows summed, folded or not), are its tasks' groups.
+7. However many schedulers ran, no mail left twice (a notice's or an arrival's by its
+   Message-ID, a digest by its recipient and text), and after their round no mail whose
+   time had come is still waiting. (A timer fired twice would tell someone twice: 1.)
 """
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING
 
@@ -55,6 +59,7 @@ def check(world: OfficeYear, day: date, since: datetime) -> list[str]:
         problems += inputs_stored(world, since)
         problems += dashboard_agrees(world, uow, day)
     problems += plan_groups_kept(world)
+    problems += _mailed_once(world)
     return problems
 
 
@@ -116,6 +121,18 @@ def _swept(world: OfficeYear) -> list[str]:
     i = orm.process_instances
     late = world.rows(select(i.c.id).where(i.c.status == "running", i.c.next_timer_at <= to_storage(world.swept_at)))
     return [f"instances {late}: a rung due by {world.swept_at} is still armed after the sweep"] if late else []
+
+
+def _mailed_once(world: OfficeYear) -> list[str]:
+    sent = Counter(m.message_id or (m.to, m.body_text) for m in world.settings.kept.sent)
+    problems = [f"mail {mail} sent {n} times" for mail, n in sent.items() if n > 1]
+    if world.swept_at is None or world.down_until is not None:
+        return problems
+    waiting = [row for t in (orm.notices, orm.arrivals) for row in world.rows(select(t.c.id).where(
+        t.c.email_state == "pending", t.c.next_attempt_at <= to_storage(world.swept_at)))]
+    if waiting:
+        problems.append(f"mails {waiting} due by {world.swept_at} still pending after the schedulers ran")
+    return problems
 
 
 def _timers(wf):

@@ -4,40 +4,68 @@ Plans arrive at random moments (some already late, some waiting for a date), peo
 act early, late or never, the monitor returns reports, extensions are asked, granted
 and refused, dates are set late, office days are added and removed, the scheduler
 stops for days, and between any two actions the server may restart (a fresh Storage:
-a new engine and an empty spec cache). Every action goes through the services, as a
-person or the scheduler would. After each simulated day `invariants.check` runs; a
-broken invariant raises `Failure` naming the seed and the day, so it replays exactly.
+a new engine and an empty spec cache). Two scheduler processes, each with a Storage of
+its own that restarts now and then, run the clock's rounds (`web.scheduling.run_once`:
+the sweep, the mail outboxes into one in-memory mailer, the background jobs): on
+PostgreSQL both at once, on SQLite the holder of the clock lock. Every action goes
+through the services, as a person or the scheduler would. After each simulated day
+`invariants.check` runs; a broken invariant raises `Failure` naming the seed and the
+day, so it replays exactly on SQLite. (On PostgreSQL a seed's year is not SQLite's, and
+the schedulers' interleaving may differ from one run to the next.)
 """
 from __future__ import annotations
 
 import random
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from sqlalchemy import event, select
 
+from adapters.mail import MemoryMailer
 from adapters.storage import Storage, orm
 from engine import model
 from engine.clock import OFFICE_TZ, FixedClock, to_storage
-from engine.deadlines import extension_requests, office_days, sweep, task_dates
+from engine.deadlines import extension_requests, office_days, task_dates
 from engine.errors import PlanflowError
 from engine.process.step_forms import Upload
 from engine.tasks import intake, steps
 from tests.simulation import invariants
 from tests.support.office import make_office
+from web import scheduling
+from web.config import Settings
 
 START = date(2024, 1, 2)
 LEADS = ("Phòng Kiểm soát thủ tục hành chính", "Trung tâm Phục vụ - Kiểm soát thủ tục hành chính tỉnh",
          "Phòng Tổng hợp", "Trung tâm Công báo và Tin học", "Ban Tiếp công dân tỉnh")
 HELPERS = LEADS + ("Sở Thông tin và Truyền thông",)
 LEADERS = ("chanhvp", "phochanhvp")
+SCHEDULERS = 2
+QUICK = {"sqlite": "PRAGMA synchronous=OFF", "postgresql": "SET synchronous_commit TO off"}
 
 
 def _quick(storage: Storage) -> Storage:
-    """No waiting for the disk: a simulation checks logic, not durability (a second
-    process never shares the file, and a crash loses only the run)."""
-    event.listen(storage.engine, "connect", lambda conn, _: conn.execute("PRAGMA synchronous=OFF"))
+    """No waiting for the disk: a simulation checks logic, not durability (a crash loses
+    only the run). Committed at once: a setting made in a transaction rolled back is undone."""
+    def on_connect(conn, _) -> None:
+        cursor = conn.cursor()
+        cursor.execute(QUICK[storage.engine.dialect.name])
+        cursor.close()
+        conn.commit()
+
+    event.listen(storage.engine, "connect", on_connect)
     return storage
+
+
+@dataclass(frozen=True)
+class _MailKept(Settings):
+    """A scheduler's settings whose mailer keeps the mails, where the invariants count them."""
+
+    kept: MemoryMailer = field(default_factory=MemoryMailer)
+
+    def mailer(self) -> MemoryMailer:
+        return self.kept
 
 
 class Failure(AssertionError):
@@ -52,6 +80,7 @@ class Chances:
 
     plan: float = 0.05
     restart: float = 0.3  # before any action
+    scheduler_restart: float = 0.1  # each scheduler, before each round
     scheduler_down: float = 0.02
     extension_asked: float = 0.02
     extension_decided: float = 0.4
@@ -66,7 +95,10 @@ class Stats:
     plans: int = 0
     steps: int = 0
     restarts: int = 0
+    scheduler_restarts: int = 0
     sweeps: int = 0
+    shared_rounds: int = 0  # rounds in which more than one scheduler fired timers or sent mail
+    mails: int = 0
     extensions: int = 0
     dates_set: int = 0
     office_days: int = 0
@@ -87,6 +119,8 @@ class OfficeYear:
         office = make_office(self.url)
         self.storage, self.units, self.users = _quick(office.storage), office.units, office.users
         self.clock = FixedClock(datetime.combine(START, time(8), OFFICE_TZ))
+        self.settings = _MailKept()
+        self.schedulers = [_quick(Storage(self.url)) for _ in range(SCHEDULERS)]
         self.persona: dict[int, tuple[str, int]] = {}  # task id -> (on_time|late|never, days)
         self.down_until: date | None = None
         self.swept_at: datetime | None = None
@@ -108,7 +142,10 @@ class OfficeYear:
                 raise Failure(self.seed, day, "; ".join(problems[:5]) + more)
             self.stats.checked_days += 1
         self.stats.notices = len(self.rows(select(orm.notices.c.id)))
-        self.storage.engine.dispose()
+        self.stats.mails = len(self.settings.kept.sent)
+        for storage in (self.storage, *self.schedulers):
+            storage.clock_lock.release()
+            storage.engine.dispose()
         return self.stats
 
     def live(self, day: date) -> None:
@@ -155,11 +192,29 @@ class OfficeYear:
         if self.down_until is not None:
             return
         self.tick()
-        result = sweep.sweep(self.uow, self.clock)
-        if result.errors:
-            raise AssertionError(f"the sweep failed on {result.errors} instances")
+        for n, storage in enumerate(self.schedulers):
+            if self.rng.random() < self.chances.scheduler_restart:
+                storage.clock_lock.release()  # as the process's end would
+                storage.engine.dispose()
+                self.schedulers[n] = _quick(Storage(self.url))
+                self.stats.scheduler_restarts += 1
+        rounds = self.rounds()
+        errors = sum(done.sweep.errors for done in rounds)
+        self.stats.shared_rounds += sum(bool(done.sweep.instances or done.mail.sent) for done in rounds) > 1
+        if errors:
+            raise AssertionError(f"the sweep failed on {errors} instances")
         self.swept_at = self.clock.now()
         self.stats.sweeps += 1
+
+    def rounds(self) -> list[scheduling.Round]:
+        """Each running scheduler's round, in a random order: on PostgreSQL every one, at
+        once, sharing the work through row locks; on SQLite the clock lock's holder alone."""
+        running = [s for s in self.rng.sample(self.schedulers, len(self.schedulers)) if s.clock_lock.acquire()]
+        run = partial(scheduling.run_once, settings=self.settings, clock=self.clock)
+        if self.storage.engine.dialect.name != "postgresql":
+            return list(map(run, running))
+        with ThreadPoolExecutor(len(running)) as pool:
+            return list(pool.map(run, running))
 
     # -- plans -----------------------------------------------------------------------
 
