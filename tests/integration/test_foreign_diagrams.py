@@ -10,6 +10,7 @@ from engine import model
 from engine.process import instances, versions
 from engine.process.checks import MSG_NO_ACTOR
 from engine.process.step_forms import Upload
+from engine.workflow.specs import MSG_UNDEFINED_REF
 from engine.tasks import intake, steps
 from tests.support.office import KSTTHC, MONITOR_UNIT, clock_on
 
@@ -113,3 +114,29 @@ def test_a_call_activity_calls_another_deployed_process(office):
     office.storage.specs.clear()
     with office.uow() as uow:
         assert instances.called_diagrams(uow, caller)
+
+
+# Flowable writes a message's ref as a QName (`tns:` bound to the file's targetNamespace) and
+# an error's ref as the error's code; both name what the file defines.
+FLOWABLE_REFS = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:tns="http://vi.du/bao-cao"
+             xmlns:flowable="http://flowable.org/bpmn" targetNamespace="http://vi.du/bao-cao">
+  <message id="baoCaoDen" name="Báo cáo đến" />
+  <error id="loiSoLieu" errorCode="SAI_SO_LIEU" />
+  <process id="tiep_nhan_bao_cao" isExecutable="true">
+    <startEvent id="s"><messageEventDefinition messageRef="tns:baoCaoDen" /></startEvent>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="xu_ly" />
+    <userTask id="xu_ly" name="Xử lý" flowable:candidateGroups="unit_head" />
+    <boundaryEvent id="sai" attachedToRef="xu_ly"><errorEventDefinition errorRef="SAI_SO_LIEU" /></boundaryEvent>
+    <sequenceFlow id="f2" sourceRef="xu_ly" targetRef="e" />
+    <endEvent id="e" />
+    <sequenceFlow id="f3" sourceRef="sai" targetRef="e2" />
+    <endEvent id="e2" />
+  </process>
+</definitions>"""
+
+
+def test_a_flowable_diagram_naming_its_message_by_qname_and_its_error_by_code_opens_with_the_ids(office):
+    text, problems = versions.open_diagram(FLOWABLE_REFS, office.uow())
+    assert 'messageRef="baoCaoDen"' in text and 'errorRef="loiSoLieu"' in text
+    assert not [p for p in problems if p.message == MSG_UNDEFINED_REF]
