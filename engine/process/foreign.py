@@ -11,7 +11,9 @@ What is done, and only where the diagram says nothing of its own:
 - a user task with no planflow form asks only "done" (planflow cannot show a Camunda form);
 - a diagram's only process is made executable (bpmn.io marks every new one "false");
 - a timer holding a bare ISO 8601 value (`P3D`, `R3/PT1H`, `2030-01-01T08:00:00Z`) gets the
-  quotes SpiffWorkflow's Python expressions need.
+  quotes SpiffWorkflow's Python expressions need;
+- an event's ref written as a QName under the file's target namespace (Flowable's
+  `tns:myMessage`), or an error's ref given as the error's `errorCode`, names the defined id.
 Everything else, JUEL included, is left for the checks to report.
 """
 from __future__ import annotations
@@ -64,6 +66,7 @@ def adopt(text: str) -> str:
         if _ISO_LITERAL.match(value):
             timer.text = f'"{value}"'
             changed = True
+    changed |= _adopt_refs(root)
     if not changed:
         return text
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode("utf-8")
@@ -114,3 +117,28 @@ def _camunda_actor(task) -> str | None:
     for attribute in ("candidateGroups", "candidateUsers"):
         names += (task.get(f"{{{CAMUNDA_NS}}}{attribute}") or "").split(",")
     return next((actor for actor in map(actor_for, filter(str.strip, names)) if actor), None)
+
+
+def _adopt_refs(root) -> bool:
+    """Each event ref that names a defined element other than by its id, made its id."""
+    prefixes = {prefix for prefix, uri in root.nsmap.items() if prefix and uri == root.get("targetNamespace")}
+    changed = False
+    for kind in ("message", "signal", "error", "escalation"):
+        defined = {node.get("id"): node.get("errorCode") for node in root.findall(f"{{{BPMN_NS}}}{kind}")}
+        for definition in root.iter(f"{{{BPMN_NS}}}{kind}EventDefinition"):
+            ref = definition.get(f"{kind}Ref")
+            target = None if ref is None or ref in defined else _defined_id(ref, defined, prefixes)
+            if target:
+                definition.set(f"{kind}Ref", target)
+                changed = True
+    return changed
+
+
+def _defined_id(ref: str, defined: dict[str, str | None], prefixes: set[str]) -> str | None:
+    """The id `ref` means: its local part under the target namespace's prefix, or the one
+    element whose errorCode it is (Flowable and Camunda 7 catch an error by its code)."""
+    prefix, _, local = ref.rpartition(":")
+    if prefix in prefixes and local in defined:
+        return local
+    by_code = [element_id for element_id, code in defined.items() if code == ref]
+    return by_code[0] if len(by_code) == 1 else None
