@@ -11,6 +11,7 @@ from engine.process.checks import (
     MSG_NO_ACTOR,
     MSG_NOT_BPMN,
     MSG_SCRIPT,
+    MSG_TIMER_EMPTY,
     MSG_TIMER_EVAL,
     MSG_TIMER_RESULT,
     MSG_UNKNOWN_ACTOR,
@@ -127,6 +128,13 @@ def test_script_tasks_are_always_refused():
 ])
 def test_a_timer_expression_that_does_not_give_a_time_is_refused_on_the_timer(expression, message):
     assert problems(version(("working_days_before(due, 3)", expression))) == [("report_remind", message)]
+
+
+def test_a_timer_with_no_expression_is_refused_on_the_timer_once_in_planflow_s_words():
+    # bpmn.io draws a timer with no date, duration or cycle at all; SpiffWorkflow's own
+    # "Time Specification Error" on it would say the same thing again, in English.
+    timer = '<bpmn:timeDate xsi:type="bpmn:tFormalExpression">working_days_before(due, 3)</bpmn:timeDate>'
+    assert problems(version((timer, ""))) == [("report_remind", MSG_TIMER_EMPTY)]
 
 
 def test_a_timer_on_a_literal_aware_time_is_accepted():
