@@ -41,7 +41,7 @@ from engine.workflow import (
 )
 from engine.workflow.specs import process_settings
 from engine.workflow.simulation import Exploration, Finding, explore
-from engine.workflow.specs import MAX_BPMN_BYTES, MSG_DTD, MSG_NOT_XML, MSG_TOO_LARGE
+from engine.workflow.specs import MAX_BPMN_BYTES, MSG_DTD, MSG_NOT_XML, MSG_SPIFF, MSG_TOO_LARGE
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 PLANFLOW_NS = "http://planflow.vn/bpmn"
@@ -108,10 +108,17 @@ def _validate(data: bytes, called: tuple[str, ...]) -> tuple[Problem, ...]:
     except InvalidProcess as invalid:
         problems = list(invalid.problems)
     if tree is not None:
-        problems += _planflow_problems(tree)
+        problems = _without_spiff_words_on(_planflow_problems(tree), problems)
     if spec is not None and not problems:
         problems = prove(spec)
     return tuple(_unique(problems))
+
+
+def _without_spiff_words_on(ours: list[Problem], parsed: list[Problem]) -> list[Problem]:
+    """The parser's problems and ours, less SpiffWorkflow's generic words on an element ours
+    already speak of (an empty timer is its "Time Specification Error" and our own message)."""
+    spoken = {problem.element_id for problem in ours if problem.element_id}
+    return [p for p in parsed if not (p.message == MSG_SPIFF and p.element_id in spoken)] + ours
 
 
 def _safe_tree(data: bytes):
