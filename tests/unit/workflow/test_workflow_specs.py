@@ -96,6 +96,15 @@ def test_a_boundary_event_with_no_trigger_is_refused_on_it():
         ("b", "This boundary event has no trigger: make it a timer, message, signal, error or escalation event.")]
 
 
+def test_a_compensation_boundary_event_is_refused_on_it_in_planflow_s_words():
+    # SpiffWorkflow's words were a NotImplementedError holding the element's raw bytes.
+    body = ONE_STEP.format(attrs='planflow:actor="monitor" planflow:form="review"') + """
+    <bpmn:boundaryEvent id="bu_tru" attachedToRef="t"><bpmn:compensateEventDefinition /></bpmn:boundaryEvent>"""
+    assert problems(MINIMAL.format(body=body)) == [
+        ("bu_tru", "This compensation event cannot run in planflow: "
+                   "draw the steps that undo the work on the process's path instead.")]
+
+
 def test_a_user_task_without_actor_or_form():
     found = problems(MINIMAL.format(body=ONE_STEP.format(attrs="")))
     assert found == [("t", "The user task has no planflow:actor."), ("t", "The user task has no planflow:form.")]
