@@ -50,6 +50,8 @@ MSG_NO_START = N_("The process has no start event.")
 MSG_SPIFF = N_("The diagram does not follow the BPMN standard: %(detail)s")
 MSG_UNDEFINED_REF = N_("This event refers to %(ref)s, which the file does not define: choose one the file defines.")
 MSG_NO_TRIGGER = N_("This boundary event has no trigger: make it a timer, message, signal, error or escalation event.")
+MSG_COMPENSATION = N_("This compensation event cannot run in planflow: "
+                      "draw the steps that undo the work on the process's path instead.")
 MSG_SETTING = N_("A setting's planflow:value is JSON: true, false, a number or a text in double quotes.")
 MSG_MISSING = {"actor": N_("The user task has no planflow:actor."), "form": N_("The user task has no planflow:form.")}
 
@@ -229,7 +231,7 @@ def _check_start_event(tree, process_id: str) -> None:
 def _check_events(tree) -> None:
     # Spiff's own words on these are a Python error (a TypeError, a NotImplementedError with
     # the element's raw bytes): ours say what to do, on the event.
-    problems = [*_undefined_refs(tree), *_untriggered_boundaries(tree)]
+    problems = [*_undefined_refs(tree), *_untriggered_boundaries(tree), *_compensations(tree)]
     if problems:
         raise InvalidProcess(problems)
 
@@ -249,6 +251,12 @@ def _untriggered_boundaries(tree) -> list[Problem]:
     return [Problem(node.get("id"), MSG_NO_TRIGGER)
             for node in tree.xpath("//bpmn:boundaryEvent[not(*[contains(local-name(), 'EventDefinition')])]",
                                    namespaces=NSMAP)]
+
+
+def _compensations(tree) -> list[Problem]:
+    # SpiffWorkflow 3.2 cannot catch a compensation on a boundary.
+    return [Problem(node.get("id"), MSG_COMPENSATION)
+            for node in tree.xpath("//bpmn:boundaryEvent[bpmn:compensateEventDefinition]", namespaces=NSMAP)]
 
 
 def _check_planflow_attributes(spec: ProcessSpec) -> None:
