@@ -105,6 +105,32 @@ def test_a_compensation_boundary_event_is_refused_on_it_in_planflow_s_words():
                    "draw the steps that undo the work on the process's path instead.")]
 
 
+@pytest.mark.parametrize("association, ref", [
+    ("<bpmn:dataInputAssociation><bpmn:sourceRef>bienSoLieu</bpmn:sourceRef><bpmn:targetRef>t</bpmn:targetRef>"
+     "</bpmn:dataInputAssociation>", "bienSoLieu"),
+    ("<bpmn:dataOutputAssociation><bpmn:targetRef>kho</bpmn:targetRef></bpmn:dataOutputAssociation>", "kho"),
+])
+def test_a_data_association_to_nothing_the_file_defines_is_refused_on_its_step_with_the_ref(association, ref):
+    # Flowable names a process variable there; bpmn.io a data store reference to no data store.
+    # SpiffWorkflow's words held the Python repr of the XML element.
+    body = ONE_STEP.format(attrs='planflow:actor="monitor" planflow:form="review"').replace(
+        "<bpmn:outgoing>f2</bpmn:outgoing>", "<bpmn:outgoing>f2</bpmn:outgoing>" + association) + """
+    <bpmn:dataStoreReference id="kho" />"""
+    with pytest.raises(InvalidProcess) as caught:
+        parse_process(MINIMAL.format(body=body))
+    assert [(p.element_id, p.message, p.params) for p in caught.value.problems] == [
+        ("t", "This reads or writes %(ref)s, which the file does not define as a data object or data store.",
+         (("ref", ref),))]
+
+
+def test_a_data_association_to_a_defined_data_object_parses():
+    body = ONE_STEP.format(attrs='planflow:actor="monitor" planflow:form="review"').replace(
+        "<bpmn:outgoing>f2</bpmn:outgoing>", "<bpmn:outgoing>f2</bpmn:outgoing><bpmn:dataOutputAssociation>"
+        "<bpmn:targetRef>so_lieu_ref</bpmn:targetRef></bpmn:dataOutputAssociation>") + """
+    <bpmn:dataObject id="so_lieu" /><bpmn:dataObjectReference id="so_lieu_ref" dataObjectRef="so_lieu" />"""
+    assert "t" in parse_process(MINIMAL.format(body=body)).top.task_specs
+
+
 def test_a_user_task_without_actor_or_form():
     found = problems(MINIMAL.format(body=ONE_STEP.format(attrs="")))
     assert found == [("t", "The user task has no planflow:actor."), ("t", "The user task has no planflow:form.")]
