@@ -52,6 +52,7 @@ MSG_UNDEFINED_REF = N_("This event refers to %(ref)s, which the file does not de
 MSG_NO_TRIGGER = N_("This boundary event has no trigger: make it a timer, message, signal, error or escalation event.")
 MSG_COMPENSATION = N_("This compensation event cannot run in planflow: "
                       "draw the steps that undo the work on the process's path instead.")
+MSG_UNDEFINED_DATA = N_("This reads or writes %(ref)s, which the file does not define as a data object or data store.")
 MSG_SETTING = N_("A setting's planflow:value is JSON: true, false, a number or a text in double quotes.")
 MSG_MISSING = {"actor": N_("The user task has no planflow:actor."), "form": N_("The user task has no planflow:form.")}
 
@@ -231,7 +232,7 @@ def _check_start_event(tree, process_id: str) -> None:
 def _check_events(tree) -> None:
     # Spiff's own words on these are a Python error (a TypeError, a NotImplementedError with
     # the element's raw bytes): ours say what to do, on the event.
-    problems = [*_undefined_refs(tree), *_untriggered_boundaries(tree), *_compensations(tree)]
+    problems = [*_undefined_refs(tree), *_untriggered_boundaries(tree), *_compensations(tree), *_undefined_data(tree)]
     if problems:
         raise InvalidProcess(problems)
 
@@ -257,6 +258,16 @@ def _compensations(tree) -> list[Problem]:
     # SpiffWorkflow 3.2 cannot catch a compensation on a boundary.
     return [Problem(node.get("id"), MSG_COMPENSATION)
             for node in tree.xpath("//bpmn:boundaryEvent[bpmn:compensateEventDefinition]", namespaces=NSMAP)]
+
+
+def _undefined_data(tree) -> list[Problem]:
+    # What SpiffWorkflow resolves an association to: a reference to a defined data object or store.
+    defined = set(tree.xpath("//bpmn:dataObjectReference[@dataObjectRef = //bpmn:dataObject/@id]/@id"
+                             "|//bpmn:dataStoreReference[@dataStoreRef = //bpmn:dataStore/@id]/@id", namespaces=NSMAP))
+    refs = tree.xpath("//bpmn:dataInputAssociation/bpmn:sourceRef|//bpmn:dataOutputAssociation/bpmn:targetRef",
+                      namespaces=NSMAP)
+    return [Problem(ref.getparent().getparent().get("id"), MSG_UNDEFINED_DATA, (("ref", (ref.text or "").strip()),))
+            for ref in refs if (ref.text or "").strip() not in defined]
 
 
 def _check_planflow_attributes(spec: ProcessSpec) -> None:
