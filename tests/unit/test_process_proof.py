@@ -195,3 +195,38 @@ def reassign_on_report(message: str) -> str:
 def test_a_message_planflow_sends_is_proved_and_one_it_never_sends_is_refused():
     assert found(reassign_on_report("reassign")) == []
     assert errors(reassign_on_report("someone_else")) == [("given", MSG_RUN_UNTRIGGERED)]
+
+
+# A multi-instance sub-process with an interrupting timer on it: when the timer fires,
+# SpiffWorkflow 3.2 raises TaskNotFoundException, a uuid on no element.
+INTERRUPTED_ROUNDS = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:planflow="http://planflow.vn/bpmn"
+                  id="d" targetNamespace="http://planflow.vn/bpmn">
+  <bpmn:process id="hai_vong_gop_y" isExecutable="true">
+    <bpmn:startEvent id="s" />
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="gop_y" />
+    <bpmn:subProcess id="gop_y">
+      <bpmn:multiInstanceLoopCharacteristics isSequential="true">
+        <bpmn:loopCardinality>2</bpmn:loopCardinality>
+      </bpmn:multiInstanceLoopCharacteristics>
+      <bpmn:startEvent id="vao" />
+      <bpmn:sequenceFlow id="g1" sourceRef="vao" targetRef="y_kien" />
+      <bpmn:userTask id="y_kien" name="Góp ý" planflow:actor="lead_head" planflow:form="done" />
+      <bpmn:sequenceFlow id="g2" sourceRef="y_kien" targetRef="ra" />
+      <bpmn:endEvent id="ra" />
+    </bpmn:subProcess>
+    <bpmn:sequenceFlow id="f2" sourceRef="gop_y" targetRef="e" />
+    <bpmn:endEvent id="e" />
+    <bpmn:boundaryEvent id="het_han" attachedToRef="gop_y">
+      <bpmn:timerEventDefinition><bpmn:timeDuration>"P5D"</bpmn:timeDuration></bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="f3" sourceRef="het_han" targetRef="e2" />
+    <bpmn:endEvent id="e2" />
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def test_an_interrupting_timer_on_a_multi_instance_sub_process_is_refused_on_the_timer():
+    assert errors(INTERRUPTED_ROUNDS) == [("het_han", (
+        "This event cannot interrupt a multi-instance on the path %(path)s: planflow loses the instances it stops. "
+        "Make the event non-interrupting, or attach it to the steps inside."))]
