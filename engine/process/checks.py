@@ -78,6 +78,8 @@ MSG_JUEL = N_("Expressions are written in Python, not JUEL: write %(python)s")
 # What the proof run found, per kind (engine.workflow.simulation.Finding.kind).
 MSG_RUN_ERROR = N_("A task fails here on the path %(path)s: %(detail)s")
 MSG_RUN_UNDEFINED = N_("This uses %(name)s, which no step has set yet on the path %(path)s.")
+MSG_RUN_LOST = N_("This event cannot interrupt a multi-instance on the path %(path)s: planflow loses the instances it "
+                  "stops. Make the event non-interrupting, or attach it to the steps inside.")
 MSG_RUN_NO_END = N_("The path %(path)s stops here without reaching an end event.")
 MSG_RUN_ENDLESS = N_("This loop goes round forever with no person or timer in it (path %(path)s).")
 MSG_RUN_UNTRIGGERED = N_("Nothing in planflow can trigger this event: a task would wait here forever.")
@@ -369,6 +371,8 @@ def _problem(finding: Finding) -> Problem:
         return Problem(finding.element_id, MSG_RUN_UNDEFINED, (("name", finding.detail), path))
     if finding.kind == "no_end":
         return Problem(finding.element_id, MSG_RUN_NO_END, (path,))
+    if finding.kind == "lost":
+        return Problem(finding.element_id, MSG_RUN_LOST, (path,))
     if finding.kind == "endless":
         return Problem(finding.element_id, MSG_RUN_ENDLESS, (path,))
     if finding.kind == "untriggered":

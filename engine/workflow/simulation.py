@@ -24,6 +24,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
+from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
@@ -39,7 +40,7 @@ REACHED = TaskState.READY | TaskState.STARTED | TaskState.WAITING | TaskState.CO
 @dataclass(frozen=True)
 class Finding:
     element_id: str | None
-    kind: str  # "error" | "undefined" | "no_end" | "endless" | "untriggered" | "unreached" | "too_many"
+    kind: str  # "error" | "lost" | "undefined" | "no_end" | "endless" | "untriggered" | "unreached" | "too_many"
     path: str = ""  # the steps and answers that lead here, for the designer to follow
     detail: str = ""  # the variable missing, or SpiffWorkflow's own words
 
@@ -135,10 +136,10 @@ def explore(rt: WorkflowRuntime, spec: ProcessSpec, starts: Iterable[Mapping[str
             continue
         for step, label, data in moves:
             _branch(rt, spec, path, enqueue, report, f"{step.name}{label}",
-                    lambda wf, step=step, data=data: _complete(wf, step.task_id, data))
+                    lambda wf, step=step, data=data: _complete(wf, step.task_id, data), step.step_id)
         for timer in timers:
             _branch(rt, spec, path, enqueue, report, timer.task_spec.bpmn_name or timer.task_spec.bpmn_id,
-                    lambda wf, timer_id=timer.id: _fire(wf, timer_id))
+                    lambda wf, timer_id=timer.id: _fire(wf, timer_id), timer.task_spec.bpmn_id)
         for name in sent:
             _branch(rt, spec, path, enqueue, report, name,
                     lambda wf, name=name: rt.send_message(wf, name, {key: "…" for key in MESSAGES[name]}))
@@ -154,12 +155,14 @@ def explore(rt: WorkflowRuntime, spec: ProcessSpec, starts: Iterable[Mapping[str
 
 
 def _branch(rt: WorkflowRuntime, spec: ProcessSpec, path: _Path, enqueue, report, label: str,
-            move: Callable[[BpmnWorkflow], None]) -> None:
+            move: Callable[[BpmnWorkflow], None], mover: str | None = None) -> None:
+    """Follow one move (of the element `mover`, when it is one): a failure that names no
+    element of its own is marked on the mover, where the designer can see it."""
     wf = rt.loads(spec, path.text)
     failure = _advance(wf, lambda: move(wf))
     where = " → ".join(path.steps + (label,))
     if failure is not None:
-        report(Finding(failure.element_id, failure.kind, where, failure.detail))
+        report(Finding(failure.element_id or mover, failure.kind, where, failure.detail))
         return
     enqueue(wf, path, label)
 
@@ -188,6 +191,8 @@ def _failure(wf: BpmnWorkflow, error: Exception) -> Finding:
     name = getattr(cause, "name", None)
     if isinstance(name, str) and type(cause).__name__ == "NameNotDefined":
         return Finding(element, "undefined", detail=name)
+    if isinstance(error, TaskNotFoundException):  # SpiffWorkflow 3.2 lost a task it cancelled (its uuid says nothing)
+        return Finding(element, "lost")
     return Finding(element, "error", detail=str(error))
 
 
