@@ -123,6 +123,16 @@ def test_a_data_association_to_nothing_the_file_defines_is_refused_on_its_step_w
          (("ref", ref),))]
 
 
+def test_a_data_association_on_an_element_no_path_reaches_is_left_to_the_unreached_warning():
+    # SpiffWorkflow parses only what a path reaches, and bpmn.io's test diagrams leave a task
+    # writing to a store reference aside: refusing it here would refuse what runs.
+    body = ONE_STEP.format(attrs='planflow:actor="monitor" planflow:form="review"') + """
+    <bpmn:task id="ben_le"><bpmn:dataOutputAssociation><bpmn:targetRef>kho</bpmn:targetRef></bpmn:dataOutputAssociation>
+    </bpmn:task>
+    <bpmn:dataStoreReference id="kho" />"""
+    assert "t" in parse_process(MINIMAL.format(body=body)).top.task_specs
+
+
 def test_a_data_association_to_a_defined_data_object_parses():
     body = ONE_STEP.format(attrs='planflow:actor="monitor" planflow:form="review"').replace(
         "<bpmn:outgoing>f2</bpmn:outgoing>", "<bpmn:outgoing>f2</bpmn:outgoing><bpmn:dataOutputAssociation>"
