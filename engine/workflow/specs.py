@@ -144,7 +144,9 @@ def parse_process(xml: str | bytes, process_id: str | None = None, called: Seque
         spec = ProcessSpec(process_id, parser.get_spec(process_id), parser.get_subprocess_specs(process_id),
                            process_settings(tree, process_id))
     except ValidationException as exc:
-        raise InvalidProcess([_validation_problem(exc)]) from exc
+        # Spiff names an unresolved data association by the repr of its XML element: ours name the ref.
+        unresolved = [problem for problem in _undefined_data(tree) if problem.element_id == exc.id]
+        raise InvalidProcess(unresolved or [_validation_problem(exc)]) from exc
     except SpiffWorkflowException as exc:
         raise InvalidProcess([Problem(None, MSG_SPIFF, (("detail", str(exc)),))]) from exc
     _check_planflow_attributes(spec)
@@ -232,7 +234,7 @@ def _check_start_event(tree, process_id: str) -> None:
 def _check_events(tree) -> None:
     # Spiff's own words on these are a Python error (a TypeError, a NotImplementedError with
     # the element's raw bytes): ours say what to do, on the event.
-    problems = [*_undefined_refs(tree), *_untriggered_boundaries(tree), *_compensations(tree), *_undefined_data(tree)]
+    problems = [*_undefined_refs(tree), *_untriggered_boundaries(tree), *_compensations(tree)]
     if problems:
         raise InvalidProcess(problems)
 
@@ -261,7 +263,9 @@ def _compensations(tree) -> list[Problem]:
 
 
 def _undefined_data(tree) -> list[Problem]:
-    # What SpiffWorkflow resolves an association to: a reference to a defined data object or store.
+    """Each data association whose ref SpiffWorkflow cannot resolve (it resolves a reference to a
+    defined data object or store), on the element holding it. Spiff checks only the elements it
+    parses (those a path reaches): this is asked only of the element it refused."""
     defined = set(tree.xpath("//bpmn:dataObjectReference[@dataObjectRef = //bpmn:dataObject/@id]/@id"
                              "|//bpmn:dataStoreReference[@dataStoreRef = //bpmn:dataStore/@id]/@id", namespaces=NSMAP))
     refs = tree.xpath("//bpmn:dataInputAssociation/bpmn:sourceRef|//bpmn:dataOutputAssociation/bpmn:targetRef",
