@@ -119,7 +119,7 @@ def _validate(data: bytes, called: tuple[str, ...]) -> tuple[Problem, ...]:
 def _without_spiff_words_on(ours: list[Problem], parsed: list[Problem]) -> list[Problem]:
     """The parser's problems and ours, less SpiffWorkflow's generic words on an element ours
     already speak of (an empty timer is its "Time Specification Error" and our own message)."""
-    spoken = {problem.element_id for problem in ours if problem.element_id}
+    spoken = {problem.element_id for problem in ours if problem.element_id and problem.is_error}
     return [p for p in parsed if not (p.message == MSG_SPIFF and p.element_id in spoken)] + ours
 
 
