@@ -10,8 +10,10 @@ the sweep, the mail outboxes into one in-memory mailer, the background jobs): on
 PostgreSQL both at once, on SQLite the holder of the clock lock. Every action goes
 through the services, as a person or the scheduler would. After each simulated day
 `invariants.check` runs; a broken invariant raises `Failure` naming the seed and the
-day, so it replays exactly on SQLite. (On PostgreSQL a seed's year is not SQLite's, and
-the schedulers' interleaving may differ from one run to the next.)
+day, so it replays exactly. A seed's year is the same on SQLite and PostgreSQL: whatever
+the simulation chooses from, it orders itself (by id), not as a database returns it. (On
+PostgreSQL which scheduler fires a timer or sends a mail may differ from one run to the
+next; the history it writes did not, in the years compared.)
 """
 from __future__ import annotations
 
