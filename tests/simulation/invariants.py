@@ -13,6 +13,10 @@
 7. However many schedulers ran, no mail left twice (a notice's or an arrival's by its
    Message-ID, a digest by its recipient and text), and after their round no mail whose
    time had come is still waiting. (A timer fired twice would tell someone twice: 1.)
+8. On the first of each month, every person's inbox counts and filter choices, as the
+   count rows keep them (folded by the schedulers or not), are what the ready work items
+   say (`tests/support/inbox_check.py`; monthly, as it reads every inbox under every
+   filter: a fold that lost a sum stays wrong until that key changes).
 """
 from __future__ import annotations
 
@@ -33,6 +37,7 @@ from engine.deadlines.recipients import recipients
 from engine.process import instances
 from engine.workflow.runtime import _extensions
 from engine.workflow.timer_functions import FAR_FUTURE_YEAR
+from tests.support.inbox_check import check_every_inbox
 from tests.support.office_invariants import dashboard_agrees, inputs_stored, not_stuck, plan_groups_kept
 
 if TYPE_CHECKING:
@@ -60,6 +65,7 @@ def check(world: OfficeYear, day: date, since: datetime) -> list[str]:
         problems += dashboard_agrees(world, uow, day)
     problems += plan_groups_kept(world)
     problems += _mailed_once(world)
+    problems += _inboxes_kept(world, day)
     return problems
 
 
@@ -133,6 +139,16 @@ def _mailed_once(world: OfficeYear) -> list[str]:
     if waiting:
         problems.append(f"mails {waiting} due by {world.swept_at} still pending after the schedulers ran")
     return problems
+
+
+def _inboxes_kept(world: OfficeYear, day: date) -> list[str]:
+    if day.day != 1:
+        return []
+    try:
+        check_every_inbox(world, day)
+    except AssertionError as error:
+        return [f"an inbox's counts or choices are not its ready work items': {error}"]
+    return []
 
 
 def _timers(wf):

@@ -10,8 +10,10 @@ the sweep, the mail outboxes into one in-memory mailer, the background jobs): on
 PostgreSQL both at once, on SQLite the holder of the clock lock. Every action goes
 through the services, as a person or the scheduler would. After each simulated day
 `invariants.check` runs; a broken invariant raises `Failure` naming the seed and the
-day, so it replays exactly on SQLite. (On PostgreSQL a seed's year is not SQLite's, and
-the schedulers' interleaving may differ from one run to the next.)
+day, so it replays exactly. A seed's year is the same on SQLite and PostgreSQL: whatever
+the simulation chooses from, it orders itself (by id), not as a database returns it. (On
+PostgreSQL which scheduler fires a timer or sends a mail may differ from one run to the
+next; the history it writes did not, in the years compared.)
 """
 from __future__ import annotations
 
@@ -66,6 +68,13 @@ class _MailKept(Settings):
 
     def mailer(self) -> MemoryMailer:
         return self.kept
+
+
+def by_id(users: list[model.User]) -> list[model.User]:
+    """The simulation's choices among people in an order of its own: the database's
+    (names, or none at all) may differ between SQLite and PostgreSQL, and a seed's year
+    would differ with it."""
+    return sorted(users, key=lambda user: user.id)
 
 
 class Failure(AssertionError):
@@ -308,7 +317,7 @@ class OfficeYear:
         fields: dict = {}
         upload = None
         if item.form == "assign":
-            people = [u for u in uow.users.in_unit(item.candidate_unit_id) if u.role in ("staff", "unit_head")]
+            people = [u for u in by_id(uow.users.in_unit(item.candidate_unit_id)) if u.role in ("staff", "unit_head")]
             fields = {"assignee": self.rng.choice(people).id}
         elif item.form == "contribute":
             fields = {"contribution": f"Góp ý của đơn vị {item.candidate_unit_id}"}
@@ -327,7 +336,7 @@ class OfficeYear:
             return item.claimed_by or item.assignee_user_id
         people = (uow.users.in_unit(item.candidate_unit_id, item.candidate_role) if item.candidate_unit_id
                   else uow.users.with_role(item.candidate_role))
-        return people[0].id
+        return by_id(people)[0].id
 
     def ask_extension(self, uow, item: model.WorkItem) -> None:
         if uow.extensions.pending_for_item(item.id):
@@ -342,7 +351,7 @@ class OfficeYear:
         x = orm.extension_requests
         with self.uow() as uow:
             people = [uow.users.get(uid) for uid in self.users.values()]
-            rows = [uow.extensions.get(i) for i in self.rows(select(x.c.id).where(x.c.state == "pending"))]
+            rows = [uow.extensions.get(i) for i in self.rows(select(x.c.id).where(x.c.state == "pending").order_by(x.c.id))]
             pending = [(row["id"], next(p.id for p in people if extension_requests.may_decide(p, row))) for row in rows]
         for request_id, approver in pending:
             if self.rng.random() < self.chances.extension_decided:
