@@ -46,6 +46,18 @@ def test_a_units_people_are_its_active_ones_in_name_order_and_a_change_to_one_is
     assert {person.id for person in asked} == {leaving.id, *by_name, *heads}
 
 
+def test_the_people_of_a_role_come_in_id_order_wherever_their_rows_lie(office_on_each_database):
+    # Who is told of a late task (the leaders, a role's holders) is read by role: with no
+    # order, PostgreSQL gave the rows as they lie on disk, and a row written again moves.
+    office = office_on_each_database
+    leaders = sorted((office.users["chanhvp"], office.users["phochanhvp"]))
+    with office.storage.engine.begin() as connection:
+        connection.execute(orm.users.update().where(orm.users.c.id == leaders[0])
+                           .values(full_name=orm.users.c.full_name))
+    with office.uow() as uow:
+        assert [person.id for person in uow.users.with_role("leader")] == leaders
+
+
 def test_a_sweep_batchs_rows_become_objects_whose_changes_are_written(office_on_each_database):
     office = office_on_each_database
     plan_id = office.plan([{"ref": "1", "lead": [KSTTHC], "coordinators": [TTPV, CBTH], "due": "2024-03-29"},
