@@ -223,10 +223,10 @@ class UserRepository(_ObjectRepository, ports.UserRepository):
 
     def in_unit(self, unit_id: int, role: str | None = None) -> list[model.User]:
         people = self._where(lambda u: role is None or u.role == role, unit_id=unit_id, active=True)
-        return sorted(people, key=lambda u: u.full_name)
+        return sorted(people, key=lambda u: (u.full_name, u.id))
 
     def with_role(self, role: str) -> list[model.User]:
-        return self._where(role=role, active=True)
+        return sorted(self._where(role=role, active=True), key=lambda u: u.id)
 
     def names(self, user_ids: Iterable[int]) -> dict[int, str]:
         return self._names(user_ids, "full_name")

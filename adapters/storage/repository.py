@@ -97,7 +97,7 @@ _PROFILE = (select(*(orm.users.c[name] for name in ("id", "username", "full_name
 _WRITE_IN_UNIT = {with_role: select(orm.users).where(orm.users.c.unit_id == bindparam("unit_id"),
                                                       orm.users.c.active.is_(True),
                                                       *([orm.users.c.role == bindparam("role")] if with_role else []))
-                  .order_by(orm.users.c.full_name) for with_role in (False, True)}
+                  .order_by(orm.users.c.full_name, orm.users.c.id) for with_role in (False, True)}  # namesakes too
 # Keys of `Session.info`: what this transaction saw (`SEEN`, shared with the request's
 # later units of work until one of them commits: `SqlAlchemyUnitOfWork`), and whether it
 # changed the office days.
@@ -138,7 +138,9 @@ class UserRepository(SqlRepository, ports.UserRepository):
         return [self.rows.loaded(model.User, dict(zip(keys, row))) for row in rows]
 
     def with_role(self, role: str) -> list[model.User]:
-        return list(self.session.scalars(select(model.User).filter_by(role=role, active=True)))
+        # In a defined order: who is told, and in which order their names are shown, must
+        # not depend on where the database keeps the rows.
+        return list(self.session.scalars(select(model.User).filter_by(role=role, active=True).order_by(model.User.id)))
 
     def names(self, user_ids: Iterable[int]) -> dict[int, str]:
         return self._names(orm.users.c.id, orm.users.c.full_name, user_ids)
